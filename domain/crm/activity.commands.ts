@@ -1,0 +1,62 @@
+import { type DomainEvent, emit } from '../events.js';
+import { type CommandContext, hasRole } from '../shared/context.js';
+import { Forbidden } from '../shared/errors.js';
+import { applyPatch } from '../shared/patch.js';
+import type { Activity, ActivityPatch, NewActivity } from './activity.js';
+import { assertMayChangeDeal, type Deal } from './deal.js';
+
+type Decision = { activity: Activity; events: DomainEvent[] };
+
+function assertMayLog(ctx: CommandContext, deal: Deal | null): void {
+  if (!hasRole(ctx.actor, 'admin', 'manager', 'sales')) {
+    throw new Forbidden('your role may read activities but not log them');
+  }
+  if (deal) assertMayChangeDeal(ctx.actor, deal);
+}
+
+/** A note is done when written; anything else is done when said so. */
+export function logActivity(input: NewActivity, deal: Deal | null, ctx: CommandContext): Decision {
+  assertMayLog(ctx, deal);
+  const done = input.type === 'note' ? true : (input.done ?? false);
+  const activity: Activity = {
+    id: ctx.newId('activity'),
+    ...input,
+    ownerId: ctx.actor.userId,
+    done,
+    ...(done ? { doneAt: ctx.now } : {}),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    version: 1,
+  };
+  const events = [emit(ctx, 'ActivityLogged', { activity })];
+  if (done && input.type !== 'note') events.push(emit(ctx, 'ActivityCompleted', { activity }));
+  return { activity, events };
+}
+
+export function updateActivity(
+  current: Activity,
+  patch: ActivityPatch,
+  deal: Deal | null,
+  ctx: CommandContext,
+): Decision {
+  if (current.ownerId !== ctx.actor.userId) assertMayLog(ctx, deal);
+  else if (!hasRole(ctx.actor, 'admin', 'manager', 'sales')) throw new Forbidden('your role may not change activities');
+  const { next, changed } = applyPatch(current, patch);
+  if (changed.length === 0) return { activity: current, events: [] };
+  const completing = !current.done && next.done;
+  const activity: Activity = {
+    ...next,
+    ...(completing ? { doneAt: ctx.now } : {}),
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  if (!activity.done) delete activity.doneAt;
+  return {
+    activity,
+    events: [
+      completing
+        ? emit(ctx, 'ActivityCompleted', { activity })
+        : emit(ctx, 'ActivityUpdated', { activity, changed }),
+    ],
+  };
+}

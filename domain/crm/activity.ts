@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { idSchema } from '../shared/ids.js';
+import { text } from '../shared/text.js';
+import { Instant } from '../shared/time.js';
+import { ContactId } from './contact.js';
+import { DealId } from './deal.js';
+
+export const ActivityId = idSchema('activity');
+export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'task', 'note'] as const;
+export const ActivityType = z.enum(ACTIVITY_TYPES);
+
+export const NewActivity = z
+  .strictObject({
+    type: ActivityType,
+    subject: text(300),
+    body: text(20_000).optional(),
+    dealId: DealId.optional(),
+    contactId: ContactId.optional(),
+    /** When it is due (tasks, planned calls and meetings). */
+    dueAt: Instant.optional(),
+    /** When it happened (a logged call, a sent email). */
+    occurredAt: Instant.optional(),
+    done: z.boolean().optional(),
+    outcome: text(2_000).optional(),
+  })
+  .refine((a) => a.dealId !== undefined || a.contactId !== undefined, {
+    error: 'link the activity to a deal, a contact, or both',
+    path: ['dealId'],
+  });
+export type NewActivity = z.infer<typeof NewActivity>;
+
+export const ActivityPatch = z
+  .strictObject({
+    subject: text(300).optional(),
+    body: text(20_000).nullable().optional(),
+    dueAt: Instant.nullable().optional(),
+    occurredAt: Instant.nullable().optional(),
+    done: z.boolean().optional(),
+    outcome: text(2_000).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+export type ActivityPatch = z.infer<typeof ActivityPatch>;
+
+export const Activity = z.object({
+  id: ActivityId,
+  type: ActivityType,
+  subject: z.string(),
+  body: z.string().optional(),
+  dealId: DealId.optional(),
+  contactId: ContactId.optional(),
+  ownerId: z.string(),
+  dueAt: Instant.optional(),
+  occurredAt: Instant.optional(),
+  done: z.boolean(),
+  doneAt: Instant.optional(),
+  outcome: z.string().optional(),
+  createdAt: Instant,
+  updatedAt: Instant,
+  version: z.number().int(),
+}).meta({ id: 'Activity' });
+export type Activity = z.infer<typeof Activity>;
+
+/** Where the activity sits on a contact's timeline: when it happened, else when due, else logged. */
+export function timelineInstant(a: Pick<Activity, 'occurredAt' | 'dueAt' | 'createdAt'>): string {
+  return a.occurredAt ?? a.dueAt ?? a.createdAt;
+}

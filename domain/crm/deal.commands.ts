@@ -1,0 +1,228 @@
+import { type DomainEvent, emit } from '../events.js';
+import type { HandoffFacts } from '../handoff/requirements.js';
+import { type CommandContext, hasRole } from '../shared/context.js';
+import { Conflict, type FieldIssue, Forbidden, ValidationFailed } from '../shared/errors.js';
+import { applyPatch } from '../shared/patch.js';
+import { secondsBetween } from '../shared/time.js';
+import type { Activity } from './activity.js';
+import type { Company } from './company.js';
+import type { Contact } from './contact.js';
+import { assertMayChangeDeal, type Deal, type DealPatch, type NewDeal, type SetNextAction } from './deal.js';
+import { type Pipeline, stageOf } from './pipeline.js';
+
+type Decision = { deal: Deal; events: DomainEvent[] };
+
+export function assertOpen(deal: Deal, doing: string): void {
+  if (deal.status !== 'open') {
+    throw new Conflict(`deal ${deal.id} is ${deal.status}; a ${deal.status} deal cannot ${doing}`, {
+      status: deal.status,
+    });
+  }
+}
+
+/** An open deal always has an owner and a next action: both are checked, and both named. */
+export function createDeal(input: NewDeal, pipeline: Pipeline, ctx: CommandContext): Decision {
+  const issues: FieldIssue[] = [];
+  if (!input.ownerId) issues.push({ path: 'ownerId', message: 'an open deal must have an owner' });
+  if (!input.nextAction) issues.push({ path: 'nextAction', message: 'an open deal must have a next action' });
+  const stageId = input.stageId ?? pipeline.stages[0]!.id;
+  if (!stageOf(pipeline, stageId)) {
+    issues.push({ path: 'stageId', message: `is not a stage of pipeline ${pipeline.id}` });
+  }
+  if (issues.length) throw new ValidationFailed(issues);
+  if (!hasRole(ctx.actor, 'admin', 'manager') && input.ownerId !== ctx.actor.userId) {
+    if (!hasRole(ctx.actor, 'sales')) throw new Forbidden('your role may read deals but not create them');
+    throw new Forbidden('sales can create only deals they own; ask a manager to assign a deal to someone else');
+  }
+  const { pipelineId: _p, stageId: _s, nextAction, ownerId, ...rest } = input;
+  const deal: Deal = {
+    id: ctx.newId('deal'),
+    ...rest,
+    ownerId: ownerId!,
+    nextAction: nextAction!,
+    pipelineId: pipeline.id,
+    stageId,
+    stageEnteredAt: ctx.now,
+    stageHistory: [{ stageId, enteredAt: ctx.now }],
+    status: 'open',
+    wins: 0,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    createdBy: ctx.actor.userId,
+    version: 1,
+  };
+  return { deal, events: [emit(ctx, 'DealCreated', { deal })] };
+}
+
+export function updateDeal(current: Deal, patch: DealPatch, ctx: CommandContext): Decision {
+  assertMayChangeDeal(ctx.actor, current);
+  if (patch.ownerId && patch.ownerId !== current.ownerId && !hasRole(ctx.actor, 'admin', 'manager')) {
+    throw new Forbidden('only managers and admins reassign deals');
+  }
+  const { next, changed } = applyPatch(current, patch);
+  if (changed.length === 0) return { deal: current, events: [] };
+  const deal = { ...next, updatedAt: ctx.now, version: current.version + 1 };
+  const events = [emit(ctx, 'DealUpdated', { deal, changed })];
+  if (changed.includes('ownerId')) {
+    events.push(emit(ctx, 'DealOwnerChanged', { dealId: deal.id, from: current.ownerId, to: deal.ownerId }));
+  }
+  return { deal, events };
+}
+
+/**
+ * Moves an open deal to another stage. That the stage belongs to the deal's pipeline is an
+ * invariant the write checks atomically (the pipeline item's stage ids), not a read here.
+ */
+export function moveDeal(current: Deal, stageId: string, ctx: CommandContext): Decision {
+  assertMayChangeDeal(ctx.actor, current);
+  assertOpen(current, 'move between stages');
+  if (stageId === current.stageId) {
+    throw new Conflict(`deal ${current.id} is already in stage ${stageId}`, { stageId });
+  }
+  const history = current.stageHistory.map((visit, i, all) =>
+    i === all.length - 1 ? { ...visit, leftAt: ctx.now } : visit,
+  );
+  const deal: Deal = {
+    ...current,
+    stageId,
+    stageEnteredAt: ctx.now,
+    stageHistory: [...history, { stageId, enteredAt: ctx.now }],
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  const event = emit(ctx, 'DealStageChanged', {
+    dealId: deal.id,
+    pipelineId: deal.pipelineId,
+    ownerId: deal.ownerId,
+    from: current.stageId,
+    to: stageId,
+    secondsInPreviousStage: secondsBetween(current.stageEnteredAt, ctx.now),
+    value: deal.value,
+  });
+  return { deal, events: [event] };
+}
+
+/**
+ * Sets the next action. With `completeCurrent`, the action it replaces is recorded as a done
+ * task on the deal, so the interaction history shows what was actually done.
+ */
+export function setNextAction(
+  current: Deal,
+  input: SetNextAction,
+  ctx: CommandContext,
+): Decision & { completedActivity?: Activity } {
+  assertMayChangeDeal(ctx.actor, current);
+  assertOpen(current, 'take a new next action');
+  const nextAction = { summary: input.summary, dueAt: input.dueAt };
+  const deal: Deal = { ...current, nextAction, updatedAt: ctx.now, version: current.version + 1 };
+  const previous = current.nextAction;
+  let completedActivity: Activity | undefined;
+  if (input.completeCurrent && previous) {
+    completedActivity = completedNextAction(current, previous, ctx, input.outcome);
+  } else if (input.outcome) {
+    throw new ValidationFailed([{ path: 'outcome', message: 'is only recorded together with completeCurrent: true' }]);
+  }
+  const events = [
+    emit(ctx, 'DealNextActionSet', {
+      dealId: deal.id,
+      ownerId: deal.ownerId,
+      nextAction,
+      previous,
+      completed: completedActivity
+        ? {
+            summary: previous!.summary,
+            dueAt: previous!.dueAt,
+            completedAt: ctx.now,
+            ...(input.outcome ? { outcome: input.outcome } : {}),
+          }
+        : null,
+    }),
+  ];
+  if (completedActivity) events.push(emit(ctx, 'ActivityCompleted', { activity: completedActivity }));
+  return { deal, events, ...(completedActivity ? { completedActivity } : {}) };
+}
+
+function completedNextAction(
+  deal: Deal,
+  action: { summary: string; dueAt: string },
+  ctx: CommandContext,
+  outcome?: string,
+): Activity {
+  return {
+    id: ctx.newId('activity'),
+    type: 'task',
+    subject: action.summary,
+    dealId: deal.id,
+    ...(deal.contactId ? { contactId: deal.contactId } : {}),
+    ownerId: deal.ownerId,
+    dueAt: action.dueAt,
+    occurredAt: ctx.now,
+    done: true,
+    doneAt: ctx.now,
+    ...(outcome ? { outcome } : {}),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    version: 1,
+  };
+}
+
+/**
+ * Closes the deal as won. The handoff facts were validated at the edge; here the stakeholder
+ * must be a real contact. The event carries the deal, the customer and the handoff, so the
+ * delivery side never needs to call back.
+ */
+export function winDeal(
+  current: Deal,
+  input: { handoff: HandoffFacts; templateId?: string | undefined },
+  customer: { company: Company | null; mainStakeholder: Contact },
+  ctx: CommandContext,
+): Decision & { completedActivity?: Activity } {
+  assertMayChangeDeal(ctx.actor, current);
+  assertOpen(current, 'be won');
+  const { templateId, handoff } = input;
+  const wins = (current.wins ?? 0) + 1;
+  const { nextAction: _done, ...rest } = current;
+  const deal: Deal = {
+    ...rest,
+    nextAction: null,
+    status: 'won',
+    handoff,
+    ...(templateId ? { templateId } : {}),
+    closedAt: ctx.now,
+    wins,
+    stageHistory: current.stageHistory.map((v, i, all) => (i === all.length - 1 ? { ...v, leftAt: ctx.now } : v)),
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  const completedActivity = current.nextAction
+    ? completedNextAction(current, current.nextAction, ctx, 'deal won')
+    : undefined;
+  const events = [
+    emit(ctx, 'DealClosedWon', { deal, customer, handoff, templateId: templateId ?? null, win: wins }),
+  ];
+  if (completedActivity) events.push(emit(ctx, 'ActivityCompleted', { activity: completedActivity }));
+  return { deal, events, ...(completedActivity ? { completedActivity } : {}) };
+}
+
+export function loseDeal(current: Deal, reason: string, ctx: CommandContext): Decision {
+  assertMayChangeDeal(ctx.actor, current);
+  assertOpen(current, 'be lost');
+  const deal: Deal = {
+    ...current,
+    nextAction: null,
+    status: 'lost',
+    lostReason: reason,
+    closedAt: ctx.now,
+    stageHistory: current.stageHistory.map((v, i, all) => (i === all.length - 1 ? { ...v, leftAt: ctx.now } : v)),
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  const event = emit(ctx, 'DealClosedLost', {
+    dealId: deal.id,
+    ownerId: deal.ownerId,
+    reason,
+    stageId: deal.stageId,
+    value: deal.value,
+  });
+  return { deal, events: [event] };
+}

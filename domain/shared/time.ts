@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Instants are ISO 8601 UTC with millisecond precision, always in the same textual form, so that
+// they sort correctly inside DynamoDB sort keys. Calendar dates are `YYYY-MM-DD`.
+
+export type Instant = string;
+export type CalendarDate = string;
+
+export const Instant = z.iso
+  .datetime({ error: 'must be an ISO 8601 UTC instant, e.g. 2026-03-01T09:00:00Z' })
+  .overwrite((s) => new Date(s).toISOString());
+
+export const CalendarDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+
+export const MS_PER_DAY = 86_400_000;
+
+export function toMillis(instant: Instant): number {
+  return Date.parse(instant);
+}
+
+export function secondsBetween(from: Instant, to: Instant): number {
+  return Math.max(0, Math.round((toMillis(to) - toMillis(from)) / 1000));
+}
+
+export function addDays(instant: Instant, days: number): Instant {
+  return new Date(toMillis(instant) + days * MS_PER_DAY).toISOString();
+}

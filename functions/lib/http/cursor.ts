@@ -1,0 +1,69 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BadRequest } from '../../../domain/shared/errors.js';
+import { keys } from '../table/keys.js';
+import { ConcurrentModification, notExists, type Store } from '../table/store.js';
+
+// Pagination cursors are opaque and tamper-proof: the last evaluated key and the list it
+// belongs to (its scope), signed with HMAC-SHA256. A cursor that was edited, forged, or taken
+// from another list fails verification and is a 400, never a read somewhere else.
+// The signing key lives in the table itself (created once, on condition), so every function
+// instance of a deployment shares it without another service.
+
+const SIGNATURE_BYTES = 16;
+
+export class CursorCodec {
+  private key?: Promise<Buffer>;
+
+  constructor(private readonly store: Store) {}
+
+  private signingKey(): Promise<Buffer> {
+    this.key ??= this.loadKey().catch((error: unknown) => {
+      this.key = undefined;
+      throw error;
+    });
+    return this.key;
+  }
+
+  private async loadKey(): Promise<Buffer> {
+    const existing = await this.store.get(keys.config('cursor-key'));
+    if (existing) return Buffer.from(String(existing.secret), 'base64');
+    const secret = randomBytes(32);
+    try {
+      await this.store.transact([
+        {
+          put: { ...keys.config('cursor-key'), entity: 'config', secret: secret.toString('base64') },
+          condition: notExists,
+          onConditionFailed: () => new ConcurrentModification('cursor key'),
+        },
+      ]);
+      return secret;
+    } catch (error) {
+      if (!(error instanceof ConcurrentModification)) throw error;
+      const raced = await this.store.get(keys.config('cursor-key'));
+      return Buffer.from(String(raced!.secret), 'base64');
+    }
+  }
+
+  async encode(scope: string, lastKey: Record<string, unknown>): Promise<string> {
+    const payload = Buffer.from(JSON.stringify({ s: scope, k: lastKey })).toString('base64url');
+    return `${payload}.${this.sign(await this.signingKey(), payload)}`;
+  }
+
+  async decode(scope: string, cursor: string): Promise<Record<string, unknown>> {
+    const invalid = new BadRequest('cursor is not one this API issued for this list; start again without it', {
+      errors: [{ path: 'cursor', message: 'is invalid' }],
+    });
+    const [payload, signature, ...rest] = cursor.split('.');
+    if (!payload || !signature || rest.length > 0) throw invalid;
+    const expected = Buffer.from(this.sign(await this.signingKey(), payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { s: string; k: unknown };
+    if (decoded.s !== scope || typeof decoded.k !== 'object' || decoded.k === null) throw invalid;
+    return decoded.k as Record<string, unknown>;
+  }
+
+  private sign(key: Buffer, payload: string): string {
+    return createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES).toString('base64url');
+  }
+}

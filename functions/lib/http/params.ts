@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { type IdKind, idSchema } from '../../../domain/shared/ids.js';
+
+// Path and query schemas every API shares. Query parameters are strict like bodies: an
+// unknown parameter is refused rather than silently ignored.
+
+export const Limit = z.coerce.number().int().min(1).max(100).default(25);
+export const Cursor = z.string().min(1).max(4096);
+
+export function listQuery<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject({ limit: Limit, cursor: Cursor.optional(), ...shape });
+}
+
+export const idParams = (kind: IdKind) => z.strictObject({ id: idSchema(kind) });
+
+export const pageOf = <S extends z.ZodType>(item: S) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('pass as `cursor` to read the next page; null on the last page'),
+  });

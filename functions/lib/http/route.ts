@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { Actor, CommandContext, Role } from '../../../domain/shared/context.js';
+import type { Page, PageRequest } from '../table/repositories/page.js';
+
+// A route is data: its roles, its zod schemas for path, query and body, and its handler. The
+// HTTP handler validates against the schemas before the handler runs, and scripts/openapi.ts
+// turns the same objects into the OpenAPI document, so the contract cannot drift.
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** The entity's version, sent as a strong ETag. */
+  version?: number;
+  headers?: Record<string, string>;
+}
+
+export interface RouteRequest<P, Q, B> {
+  routeKey: string;
+  params: P;
+  query: Q;
+  body: B;
+  actor: Actor;
+  ctx: CommandContext;
+  /** The version named by `If-Match`, when the caller sent one. */
+  ifMatch: number | undefined;
+  /** `limit` and the decoded `cursor` of a list request; `scope` binds the cursor to this list. */
+  page(scope?: string): Promise<PageRequest>;
+  /** A list reply: the page's items and an opaque cursor for the next page, or null. */
+  list<T>(page: Page<T>, scope?: string): Promise<Reply>;
+}
+
+export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Roles allowed to call; 'public' routes need no token (health, OpenAPI). */
+  roles: readonly Role[] | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /**
+   * The handler validates the body itself (the schema still documents it): for commands whose
+   * refusal must also name facts only a read can check, all in one answer.
+   */
+  rawBody?: boolean;
+  /** The success answer, for the OpenAPI document. `list` wraps the schema in a page. */
+  response: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; list?: boolean; description?: string };
+  handle(request: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply>;
+}
+
+export type Routes = Record<string, Route>;
+
+/** Identity function that lets TypeScript infer a route's request types from its schemas. */
+export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+  definition: Route<P, Q, B>,
+): Route {
+  return definition as unknown as Route;
+}
+
+export const ok = (body: unknown, version?: number): Reply => ({
+  status: 200,
+  body,
+  ...(version === undefined ? {} : { version }),
+});
+export const created = (body: unknown, version?: number): Reply => ({
+  status: 201,
+  body,
+  ...(version === undefined ? {} : { version }),
+});
+export const noContent = (): Reply => ({ status: 204 });

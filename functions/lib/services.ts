@@ -1,0 +1,48 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CursorCodec } from './http/cursor.js';
+import { IdempotentExecutor } from './http/idempotency.js';
+import { ActivityRepository } from './table/repositories/activities.js';
+import { CompanyRepository } from './table/repositories/companies.js';
+import { ContactRepository } from './table/repositories/contacts.js';
+import { DealRepository } from './table/repositories/deals.js';
+import { PipelineRepository } from './table/repositories/pipelines.js';
+import { Store } from './table/store.js';
+
+// What a function instance builds once, at cold start, and reuses for every invocation. The
+// SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
+// nothing here knows whether it runs in AWS or on a laptop.
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export interface Services {
+  client: DynamoDBClient;
+  store: Store;
+  companies: CompanyRepository;
+  contacts: ContactRepository;
+  pipelines: PipelineRepository;
+  deals: DealRepository;
+  activities: ActivityRepository;
+  cursors: CursorCodec;
+  idempotency: IdempotentExecutor;
+}
+
+export function createServices(options: { client?: DynamoDBClient; tableName?: string } = {}): Services {
+  const client = options.client ?? new DynamoDBClient({});
+  const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
+  const store = new Store(client, tableName);
+  return {
+    client,
+    store,
+    companies: new CompanyRepository(store),
+    contacts: new ContactRepository(store),
+    pipelines: new PipelineRepository(store),
+    deals: new DealRepository(store),
+    activities: new ActivityRepository(store),
+    cursors: new CursorCodec(store),
+    idempotency: new IdempotentExecutor(client, tableName),
+  };
+}

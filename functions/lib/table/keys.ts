@@ -1,0 +1,110 @@
+import { type Activity, timelineInstant } from '../../../domain/crm/activity.js';
+import type { Company } from '../../../domain/crm/company.js';
+import { type Contact, searchName } from '../../../domain/crm/contact.js';
+import type { Deal } from '../../../domain/crm/deal.js';
+import type { Pipeline } from '../../../domain/crm/pipeline.js';
+import { normalizeText } from '../../../domain/shared/text.js';
+import type { Item, Key } from './store.js';
+
+// Every entity's keys, in one place. docs/data-model.md is the same table in prose: when a
+// key changes here, it changes there.
+
+export const keys = {
+  company: (id: string): Key => ({ pk: `COMPANY#${id}`, sk: 'COMPANY' }),
+  contact: (id: string): Key => ({ pk: `CONTACT#${id}`, sk: 'CONTACT' }),
+  /** The uniqueness guard of an email address; it holds a copy of the contact that owns it. */
+  contactEmail: (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'CONTACT' }),
+  tagged: (kind: 'contact' | 'company' | 'deal', tag: string, id: string): Key => ({
+    pk: `TAG#${kind}#${tag}`,
+    sk: id,
+  }),
+  pipeline: (id: string): Key => ({ pk: `PIPELINE#${id}`, sk: 'PIPELINE' }),
+  deal: (id: string): Key => ({ pk: `DEAL#${id}`, sk: 'DEAL' }),
+  dealHistory: (dealId: string, at: string, eventId: string): Key => ({
+    pk: `DEAL#${dealId}`,
+    sk: `HISTORY#${at}#${eventId}`,
+  }),
+  activity: (id: string): Key => ({ pk: `ACTIVITY#${id}`, sk: 'ACTIVITY' }),
+  outbox: (eventId: string): Key => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+  config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
+};
+
+/** The partition values of the index entries, also used by the queries that read them. */
+export const partitions = {
+  allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL') => type,
+  owner: (userId: string) => `OWNER#${userId}`,
+  pipeline: (id: string) => `PIPELINE#${id}`,
+  deal: (id: string) => `DEAL#${id}`,
+  company: (id: string) => `COMPANY#${id}`,
+  contact: (id: string) => `CONTACT#${id}`,
+};
+
+export const TIMELINE_HEAD = 'TL#~';
+
+export function companyItem(c: Company): Item {
+  return {
+    ...keys.company(c.id),
+    entity: 'company',
+    gsi1pk: partitions.allOf('COMPANY'),
+    gsi1sk: `${normalizeText(c.name)}#${c.id}`,
+    ...c,
+  };
+}
+
+export function contactItem(c: Contact): Item {
+  const name = searchName(c);
+  return {
+    ...keys.contact(c.id),
+    entity: 'contact',
+    gsi1pk: partitions.allOf('CONTACT'),
+    gsi1sk: `${name}#${c.id}`,
+    ...(c.companyId ? { gsi4pk: partitions.company(c.companyId), gsi4sk: `CONTACT#${name}#${c.id}` } : {}),
+    // The contact heads its own timeline ('~' sorts after every instant), so reading the first
+    // page of the timeline also proves that the contact exists: one Query, and a real 404.
+    gsi5pk: partitions.contact(c.id),
+    gsi5sk: TIMELINE_HEAD,
+    ...c,
+  };
+}
+
+export function pipelineItem(p: Pipeline): Item {
+  return {
+    ...keys.pipeline(p.id),
+    entity: 'pipeline',
+    gsi1pk: partitions.allOf('PIPELINE'),
+    gsi1sk: `${p.isDefault ? '0' : '1'}#${p.createdAt}#${p.id}`,
+    // Lets a deal move check "is this a stage of the pipeline" as a transaction condition.
+    stageIds: p.stages.map((s) => s.id),
+    ...p,
+  };
+}
+
+export function dealItem(d: Deal): Item {
+  const created = `${d.createdAt}#${d.id}`;
+  return {
+    ...keys.deal(d.id),
+    entity: 'deal',
+    gsi1pk: partitions.allOf('DEAL'),
+    gsi1sk: `${d.status}#${created}`,
+    gsi2pk: partitions.owner(d.ownerId),
+    gsi2sk: `DEAL#${d.status}#${created}`,
+    gsi3pk: partitions.pipeline(d.pipelineId),
+    gsi3sk: `${d.stageId}#${d.status}#${created}`,
+    ...(d.companyId ? { gsi4pk: partitions.company(d.companyId), gsi4sk: `DEAL#${d.status}#${created}` } : {}),
+    ...(d.contactId ? { gsi5pk: partitions.contact(d.contactId), gsi5sk: `DEAL#${d.status}#${created}` } : {}),
+    ...d,
+  };
+}
+
+export function activityItem(a: Activity): Item {
+  const at = `${timelineInstant(a)}#${a.id}`;
+  return {
+    ...keys.activity(a.id),
+    entity: 'activity',
+    gsi2pk: partitions.owner(a.ownerId),
+    gsi2sk: `ACTIVITY#${a.createdAt}#${a.id}`,
+    ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: `ACTIVITY#${at}` } : {}),
+    ...(a.contactId ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: `TL#${at}` } : {}),
+    ...a,
+  };
+}

@@ -1,0 +1,76 @@
+import type { Activity } from '../../../../domain/crm/activity.js';
+import { NotFound } from '../../../../domain/shared/errors.js';
+import { activityItem, keys, partitions, TIMELINE_HEAD } from '../keys.js';
+import { type Store, toEntity } from '../store.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
+import { type Page, type PageRequest, pageOf } from './page.js';
+
+export class ActivityRepository {
+  constructor(private readonly store: Store) {}
+
+  async get(id: string): Promise<Activity | undefined> {
+    const item = await this.store.get(keys.activity(id));
+    return item ? toEntity<Activity>(item) : undefined;
+  }
+
+  async require(id: string): Promise<Activity> {
+    const activity = await this.get(id);
+    if (!activity) throw new NotFound('activity', id);
+    return activity;
+  }
+
+  list(
+    filter: { dealId?: string | undefined; contactId?: string | undefined; ownerId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<Activity>> {
+    const spec = filter.dealId
+      ? { index: 'gsi3' as const, partition: partitions.deal(filter.dealId), sort: { beginsWith: 'ACTIVITY#' } }
+      : filter.contactId
+        ? { index: 'gsi5' as const, partition: partitions.contact(filter.contactId), sort: { beginsWith: 'TL#' } }
+        : { index: 'gsi2' as const, partition: partitions.owner(filter.ownerId ?? ''), sort: { beginsWith: 'ACTIVITY#' } };
+    const typeFilter = filter.contactId
+      ? { filter: { expression: '#type = :activity', names: { '#type': 'entity' }, values: { ':activity': 'activity' } } }
+      : {};
+    return pageOf(this.store, { ...spec, ...typeFilter, ...page, newestFirst: true }, toEntity<Activity>);
+  }
+
+  /**
+   * Notes, activities and deal changes of one contact, newest first: one Query on gsi5. The
+   * first page also reads the contact's head item, so a contact that does not exist is a 404.
+   */
+  async timeline(contactId: string, page: PageRequest): Promise<Page<TimelineEntry>> {
+    const first = page.startKey === undefined;
+    const { items, lastKey } = await this.store.query({
+      index: 'gsi5',
+      partition: partitions.contact(contactId),
+      sort: { beginsWith: 'TL#' },
+      limit: first ? page.limit + 1 : page.limit,
+      ...(page.startKey ? { startKey: page.startKey } : {}),
+      newestFirst: true,
+    });
+    if (first && items[0]?.gsi5sk !== TIMELINE_HEAD) throw new NotFound('contact', contactId);
+    const entries = items
+      .filter((item) => item.gsi5sk !== TIMELINE_HEAD)
+      .map((item): TimelineEntry => {
+        if (item.entity === 'activity') {
+          return { kind: 'activity', at: String(item.gsi5sk).split('#')[1]!, activity: toEntity<Activity>(item) };
+        }
+        return { kind: 'deal-change', ...toEntity<DealHistoryEntry>(item) };
+      });
+    return { items: entries, ...(lastKey ? { lastKey } : {}) };
+  }
+
+  /** `checkContact`: the linked contact must exist (a transaction condition, no extra read). */
+  create(uow: UnitOfWork, activity: Activity, checkContact = true): UnitOfWork {
+    uow.create('activity', activityItem(activity));
+    if (checkContact && activity.contactId) {
+      uow.requireExists(keys.contact(activity.contactId), 'contactId', `contact ${activity.contactId}`);
+    }
+    return uow;
+  }
+
+  update(uow: UnitOfWork, before: Activity, after: Activity): UnitOfWork {
+    return uow.update('activity', before, activityItem(after));
+  }
+}

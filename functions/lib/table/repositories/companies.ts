@@ -1,0 +1,68 @@
+import type { Company } from '../../../../domain/crm/company.js';
+import { NotFound } from '../../../../domain/shared/errors.js';
+import { normalizeText } from '../../../../domain/shared/text.js';
+import { companyItem, keys, partitions } from '../keys.js';
+import { type Item, type Store, toEntity, type Write } from '../store.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { type Page, type PageRequest, pageOf } from './page.js';
+
+export class CompanyRepository {
+  constructor(private readonly store: Store) {}
+
+  async get(id: string): Promise<Company | undefined> {
+    const item = await this.store.get(keys.company(id));
+    return item ? toEntity<Company>(item) : undefined;
+  }
+
+  async require(id: string): Promise<Company> {
+    const company = await this.get(id);
+    if (!company) throw new NotFound('company', id);
+    return company;
+  }
+
+  /** `?q=` matches the start of the normalised name; `?tag=` reads the tag's copies. */
+  list(filter: { q?: string | undefined; tag?: string | undefined }, page: PageRequest): Promise<Page<Company>> {
+    if (filter.tag) {
+      return pageOf(this.store, { partition: keys.tagged('company', filter.tag, '').pk, ...page }, toEntity<Company>);
+    }
+    return pageOf(
+      this.store,
+      {
+        index: 'gsi1',
+        partition: partitions.allOf('COMPANY'),
+        ...(filter.q ? { sort: { beginsWith: normalizeText(filter.q) } } : {}),
+        ...page,
+      },
+      toEntity<Company>,
+    );
+  }
+
+  /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */
+  async linked(id: string): Promise<{ contacts: number; openDeals: number }> {
+    const [contacts, deals] = await Promise.all([
+      this.store.query({ index: 'gsi4', partition: partitions.company(id), sort: { beginsWith: 'CONTACT#' }, limit: 1 }),
+      this.store.query({ index: 'gsi4', partition: partitions.company(id), sort: { beginsWith: 'DEAL#open#' }, limit: 1 }),
+    ]);
+    return { contacts: contacts.items.length, openDeals: deals.items.length };
+  }
+
+  create(uow: UnitOfWork, company: Company): UnitOfWork {
+    return uow.create('company', companyItem(company)).syncCopies([], this.copies(company));
+  }
+
+  update(uow: UnitOfWork, before: Company, after: Company): UnitOfWork {
+    return uow.update('company', before, companyItem(after)).syncCopies(this.copyItems(before), this.copies(after));
+  }
+
+  remove(uow: UnitOfWork, company: Company): UnitOfWork {
+    return uow.remove('company', company, keys.company(company.id)).syncCopies(this.copyItems(company), []);
+  }
+
+  private copyItems(c: Company): Item[] {
+    return c.tags.map((tag) => ({ ...keys.tagged('company', tag, c.id), entity: 'company-tag', ...c }));
+  }
+
+  private copies(c: Company): Write[] {
+    return this.copyItems(c).map((put) => ({ put }));
+  }
+}

@@ -1,0 +1,134 @@
+import type { Deal, DealStatus } from '../../../../domain/crm/deal.js';
+import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
+import type { DomainEvent } from '../../../../domain/events.js';
+import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
+import { dealItem, keys, partitions } from '../keys.js';
+import { type Condition, type QuerySpec, type Store, toEntity } from '../store.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { type Page, type PageRequest, pageOf } from './page.js';
+
+export interface DealFilter {
+  pipelineId?: string | undefined;
+  stageId?: string | undefined;
+  ownerId?: string | undefined;
+  status?: DealStatus | undefined;
+  companyId?: string | undefined;
+  contactId?: string | undefined;
+}
+
+export class DealRepository {
+  constructor(private readonly store: Store) {}
+
+  fromItem(item: Record<string, unknown>): Deal {
+    return toEntity<Deal>(item);
+  }
+
+  async get(id: string): Promise<Deal | undefined> {
+    const item = await this.store.get(keys.deal(id));
+    return item ? toEntity<Deal>(item) : undefined;
+  }
+
+  async require(id: string): Promise<Deal> {
+    const deal = await this.get(id);
+    if (!deal) throw new NotFound('deal', id);
+    return deal;
+  }
+
+  /**
+   * One Query: the most selective filter picks the index and key condition (pipeline and stage,
+   * then owner, company, contact, else all deals by status); the other filters narrow it.
+   */
+  list(filter: DealFilter, page: PageRequest): Promise<Page<Deal>> {
+    return pageOf(this.store, { ...this.plan(filter), ...page, newestFirst: true }, toEntity<Deal>);
+  }
+
+  plan(f: DealFilter): QuerySpec {
+    const rest: Record<string, string> = {};
+    let spec: QuerySpec;
+    if (f.pipelineId) {
+      const prefix = f.stageId ? `${f.stageId}#${f.status ? `${f.status}#` : ''}` : '';
+      spec = { index: 'gsi3', partition: partitions.pipeline(f.pipelineId), sort: { beginsWith: prefix } };
+      if (!f.stageId && f.status) rest.status = f.status;
+      if (f.ownerId) rest.ownerId = f.ownerId;
+      if (f.companyId) rest.companyId = f.companyId;
+      if (f.contactId) rest.contactId = f.contactId;
+    } else if (f.ownerId) {
+      spec = { index: 'gsi2', partition: partitions.owner(f.ownerId), sort: { beginsWith: statusPrefix(f.status) } };
+      if (f.stageId) rest.stageId = f.stageId;
+      if (f.companyId) rest.companyId = f.companyId;
+      if (f.contactId) rest.contactId = f.contactId;
+    } else if (f.companyId) {
+      spec = { index: 'gsi4', partition: partitions.company(f.companyId), sort: { beginsWith: statusPrefix(f.status) } };
+      if (f.stageId) rest.stageId = f.stageId;
+      if (f.contactId) rest.contactId = f.contactId;
+    } else if (f.contactId) {
+      spec = { index: 'gsi5', partition: partitions.contact(f.contactId), sort: { beginsWith: statusPrefix(f.status) } };
+      if (f.stageId) rest.stageId = f.stageId;
+    } else {
+      spec = { index: 'gsi1', partition: partitions.allOf('DEAL'), sort: { beginsWith: f.status ? `${f.status}#` : '' } };
+      if (f.stageId) rest.stageId = f.stageId;
+    }
+    const filter = equalsAll(rest);
+    return filter ? { ...spec, filter } : spec;
+  }
+
+  create(uow: UnitOfWork, deal: Deal, event: DomainEvent): UnitOfWork {
+    uow.create('deal', dealItem(deal));
+    return this.recordHistory(uow, deal, event, { change: 'created', toStageId: deal.stageId });
+  }
+
+  update(uow: UnitOfWork, before: Deal, after: Deal): UnitOfWork {
+    return uow.update('deal', before, dealItem(after));
+  }
+
+  /** The new stage must be one of the pipeline's: checked by the same transaction, no extra read. */
+  requireStage(uow: UnitOfWork, pipelineId: string, stageId: string): UnitOfWork {
+    return uow.add({
+      check: keys.pipeline(pipelineId),
+      condition: { expression: 'contains(stageIds, :stage)', values: { ':stage': stageId } },
+      onConditionFailed: () =>
+        new ValidationFailed([{ path: 'stageId', message: `is not a stage of pipeline ${pipelineId}` }]),
+    });
+  }
+
+  /** Stage changes and closes, kept as items so they appear on the primary contact's timeline. */
+  recordHistory(
+    uow: UnitOfWork,
+    deal: Deal,
+    event: DomainEvent,
+    entry: Omit<DealHistoryEntry, 'dealId' | 'dealTitle' | 'at' | 'by'>,
+  ): UnitOfWork {
+    const at = event.detail.occurredAt;
+    const record: DealHistoryEntry = {
+      dealId: deal.id,
+      dealTitle: deal.title,
+      at,
+      by: event.detail.actor.userId,
+      ...entry,
+    };
+    return uow.add({
+      put: {
+        ...keys.dealHistory(deal.id, at, event.detail.id),
+        entity: 'deal-history',
+        ...(deal.contactId
+          ? { gsi5pk: partitions.contact(deal.contactId), gsi5sk: `TL#${at}#${event.detail.id}` }
+          : {}),
+        ...record,
+      },
+    });
+  }
+}
+
+function statusPrefix(status: DealStatus | undefined): string {
+  return status ? `DEAL#${status}#` : 'DEAL#';
+}
+
+function equalsAll(fields: Record<string, string>): Condition | undefined {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) return undefined;
+  return {
+    expression: entries.map(([k]) => `#f_${k} = :f_${k}`).join(' AND '),
+    names: Object.fromEntries(entries.map(([k]) => [`#f_${k}`, k])),
+    values: Object.fromEntries(entries.map(([k, v]) => [`:f_${k}`, v])),
+  };
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { createServices, type Services } from '../../functions/lib/services.js';
+import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
+import { localClient } from './dynamodb-local.js';
+
+// A fresh table per test file, made from the same definition the CDK stack deploys, so test
+// files never see each other's data and can run in parallel.
+
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    }),
+  );
+}
+
+export interface TestTable {
+  client: DynamoDBClient;
+  tableName: string;
+  endpoint: string;
+  services: Services;
+}
+
+export async function testTable(): Promise<TestTable> {
+  const endpoint = inject('dynamoEndpoint');
+  const client = localClient(endpoint);
+  const tableName = `test-${randomUUID()}`;
+  await createTable(client, tableName);
+  return { client, tableName, endpoint, services: createServices({ client, tableName }) };
+}
