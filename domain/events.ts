@@ -63,7 +63,12 @@ export const EVENTS = {
   DealOwnerChanged: crm(
     1,
     'A deal changed hands; `rule` names the lead-routing rule when one assigned it.',
-    z.object({ dealId: z.string(), from: z.string().nullable(), to: z.string(), rule: z.string().optional() }),
+    z.object({
+      dealId: z.string(),
+      from: z.string().nullable(),
+      to: z.string(),
+      rule: z.string().optional(),
+    }),
   ),
   DealClosedWon: crm(
     1,
@@ -88,7 +93,11 @@ export const EVENTS = {
       value: Money,
     }),
   ),
-  ActivityLogged: crm(1, 'A call, email, meeting, task or note was logged.', z.object({ activity: Activity })),
+  ActivityLogged: crm(
+    1,
+    'A call, email, meeting, task or note was logged.',
+    z.object({ activity: Activity }),
+  ),
   ActivityUpdated: crm(1, 'An activity changed.', z.object({ activity: Activity, changed: Changed })),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
 } satisfies Record<string, EventDefinition>;

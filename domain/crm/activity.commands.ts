@@ -40,7 +40,8 @@ export function updateActivity(
   ctx: CommandContext,
 ): Decision {
   if (current.ownerId !== ctx.actor.userId) assertMayLog(ctx, deal);
-  else if (!hasRole(ctx.actor, 'admin', 'manager', 'sales')) throw new Forbidden('your role may not change activities');
+  else if (!hasRole(ctx.actor, 'admin', 'manager', 'sales'))
+    throw new Forbidden('your role may not change activities');
   const { next, changed } = applyPatch(current, patch);
   if (changed.length === 0) return { activity: current, events: [] };
   const completing = !current.done && next.done;

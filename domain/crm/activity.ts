@@ -41,23 +41,25 @@ export const ActivityPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ActivityPatch = z.infer<typeof ActivityPatch>;
 
-export const Activity = z.object({
-  id: ActivityId,
-  type: ActivityType,
-  subject: z.string(),
-  body: z.string().optional(),
-  dealId: DealId.optional(),
-  contactId: ContactId.optional(),
-  ownerId: z.string(),
-  dueAt: Instant.optional(),
-  occurredAt: Instant.optional(),
-  done: z.boolean(),
-  doneAt: Instant.optional(),
-  outcome: z.string().optional(),
-  createdAt: Instant,
-  updatedAt: Instant,
-  version: z.number().int(),
-}).meta({ id: 'Activity' });
+export const Activity = z
+  .object({
+    id: ActivityId,
+    type: ActivityType,
+    subject: z.string(),
+    body: z.string().optional(),
+    dealId: DealId.optional(),
+    contactId: ContactId.optional(),
+    ownerId: z.string(),
+    dueAt: Instant.optional(),
+    occurredAt: Instant.optional(),
+    done: z.boolean(),
+    doneAt: Instant.optional(),
+    outcome: z.string().optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Activity' });
 export type Activity = z.infer<typeof Activity>;
 
 /** Where the activity sits on a contact's timeline: when it happened, else when due, else logged. */

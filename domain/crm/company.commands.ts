@@ -4,7 +4,10 @@ import { Conflict } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
 import type { Company, CompanyPatch, NewCompany } from './company.js';
 
-export function createCompany(input: NewCompany, ctx: CommandContext): { company: Company; events: DomainEvent[] } {
+export function createCompany(
+  input: NewCompany,
+  ctx: CommandContext,
+): { company: Company; events: DomainEvent[] } {
   const company: Company = {
     id: ctx.newId('company'),
     ...input,

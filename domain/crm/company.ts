@@ -5,16 +5,18 @@ import { Instant } from '../shared/time.js';
 
 export const CompanyId = idSchema('company');
 
-export const Address = z.strictObject({
-  street: text(200).optional(),
-  city: text(100).optional(),
-  region: text(100).optional(),
-  postalCode: text(20).optional(),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE' })
-    .optional(),
-}).meta({ id: 'Address' });
+export const Address = z
+  .strictObject({
+    street: text(200).optional(),
+    city: text(100).optional(),
+    region: text(100).optional(),
+    postalCode: text(20).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE' })
+      .optional(),
+  })
+  .meta({ id: 'Address' });
 
 export const Domain = z
   .string()
@@ -37,14 +39,16 @@ const fields = {
   notes: text(10_000),
 };
 
-export const NewCompany = z.strictObject({
-  name: fields.name,
-  domain: fields.domain.optional(),
-  address: fields.address.optional(),
-  phone: fields.phone.optional(),
-  tags: Tags.default([]),
-  notes: fields.notes.optional(),
-}).meta({ id: 'NewCompany' });
+export const NewCompany = z
+  .strictObject({
+    name: fields.name,
+    domain: fields.domain.optional(),
+    address: fields.address.optional(),
+    phone: fields.phone.optional(),
+    tags: Tags.default([]),
+    notes: fields.notes.optional(),
+  })
+  .meta({ id: 'NewCompany' });
 export type NewCompany = z.infer<typeof NewCompany>;
 
 /** PATCH body: every field optional; `null` clears an optional field. */
@@ -60,17 +64,19 @@ export const CompanyPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type CompanyPatch = z.infer<typeof CompanyPatch>;
 
-export const Company = z.object({
-  id: CompanyId,
-  name: z.string(),
-  domain: z.string().optional(),
-  address: Address.optional(),
-  phone: z.string().optional(),
-  tags: z.array(z.string()),
-  notes: z.string().optional(),
-  createdAt: Instant,
-  updatedAt: Instant,
-  createdBy: UserId,
-  version: z.number().int(),
-}).meta({ id: 'Company' });
+export const Company = z
+  .object({
+    id: CompanyId,
+    name: z.string(),
+    domain: z.string().optional(),
+    address: Address.optional(),
+    phone: z.string().optional(),
+    tags: z.array(z.string()),
+    notes: z.string().optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    createdBy: UserId,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Company' });
 export type Company = z.infer<typeof Company>;

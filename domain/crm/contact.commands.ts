@@ -4,7 +4,10 @@ import { Conflict } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
 import type { Contact, ContactPatch, NewContact } from './contact.js';
 
-export function createContact(input: NewContact, ctx: CommandContext): { contact: Contact; events: DomainEvent[] } {
+export function createContact(
+  input: NewContact,
+  ctx: CommandContext,
+): { contact: Contact; events: DomainEvent[] } {
   const contact: Contact = {
     id: ctx.newId('contact'),
     ...input,
@@ -27,7 +30,11 @@ export function updateContact(
   return { contact, events: [emit(ctx, 'ContactUpdated', { contact, changed })] };
 }
 
-export function deleteContact(current: Contact, linked: { openDeals: number }, ctx: CommandContext): DomainEvent[] {
+export function deleteContact(
+  current: Contact,
+  linked: { openDeals: number },
+  ctx: CommandContext,
+): DomainEvent[] {
   if (linked.openDeals > 0) {
     throw new Conflict(
       `contact ${current.id} is the primary contact of ${linked.openDeals} open deal(s); reassign them first`,

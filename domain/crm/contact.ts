@@ -27,16 +27,18 @@ const fields = {
   notes: text(10_000),
 };
 
-export const NewContact = z.strictObject({
-  firstName: fields.firstName,
-  lastName: fields.lastName.optional(),
-  emails: fields.emails.default([]),
-  phones: fields.phones.default([]),
-  title: fields.title.optional(),
-  companyId: fields.companyId.optional(),
-  tags: Tags.default([]),
-  notes: fields.notes.optional(),
-}).meta({ id: 'NewContact' });
+export const NewContact = z
+  .strictObject({
+    firstName: fields.firstName,
+    lastName: fields.lastName.optional(),
+    emails: fields.emails.default([]),
+    phones: fields.phones.default([]),
+    title: fields.title.optional(),
+    companyId: fields.companyId.optional(),
+    tags: Tags.default([]),
+    notes: fields.notes.optional(),
+  })
+  .meta({ id: 'NewContact' });
 export type NewContact = z.infer<typeof NewContact>;
 
 export const ContactPatch = z
@@ -53,21 +55,23 @@ export const ContactPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ContactPatch = z.infer<typeof ContactPatch>;
 
-export const Contact = z.object({
-  id: ContactId,
-  firstName: z.string(),
-  lastName: z.string().optional(),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  title: z.string().optional(),
-  companyId: CompanyId.optional(),
-  tags: z.array(z.string()),
-  notes: z.string().optional(),
-  createdAt: Instant,
-  updatedAt: Instant,
-  createdBy: UserId,
-  version: z.number().int(),
-}).meta({ id: 'Contact' });
+export const Contact = z
+  .object({
+    id: ContactId,
+    firstName: z.string(),
+    lastName: z.string().optional(),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    title: z.string().optional(),
+    companyId: CompanyId.optional(),
+    tags: z.array(z.string()),
+    notes: z.string().optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    createdBy: UserId,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;
 
 export function displayName(contact: Pick<Contact, 'firstName' | 'lastName'>): string {

@@ -32,7 +32,9 @@ export function createDeal(input: NewDeal, pipeline: Pipeline, ctx: CommandConte
   if (issues.length) throw new ValidationFailed(issues);
   if (!hasRole(ctx.actor, 'admin', 'manager') && input.ownerId !== ctx.actor.userId) {
     if (!hasRole(ctx.actor, 'sales')) throw new Forbidden('your role may read deals but not create them');
-    throw new Forbidden('sales can create only deals they own; ask a manager to assign a deal to someone else');
+    throw new Forbidden(
+      'sales can create only deals they own; ask a manager to assign a deal to someone else',
+    );
   }
   const { pipelineId: _p, stageId: _s, nextAction, ownerId, ...rest } = input;
   const deal: Deal = {
@@ -120,7 +122,9 @@ export function setNextAction(
   if (input.completeCurrent && previous) {
     completedActivity = completedNextAction(current, previous, ctx, input.outcome);
   } else if (input.outcome) {
-    throw new ValidationFailed([{ path: 'outcome', message: 'is only recorded together with completeCurrent: true' }]);
+    throw new ValidationFailed([
+      { path: 'outcome', message: 'is only recorded together with completeCurrent: true' },
+    ]);
   }
   const events = [
     emit(ctx, 'DealNextActionSet', {
@@ -190,7 +194,9 @@ export function winDeal(
     ...(templateId ? { templateId } : {}),
     closedAt: ctx.now,
     wins,
-    stageHistory: current.stageHistory.map((v, i, all) => (i === all.length - 1 ? { ...v, leftAt: ctx.now } : v)),
+    stageHistory: current.stageHistory.map((v, i, all) =>
+      i === all.length - 1 ? { ...v, leftAt: ctx.now } : v,
+    ),
     updatedAt: ctx.now,
     version: current.version + 1,
   };
@@ -213,7 +219,9 @@ export function loseDeal(current: Deal, reason: string, ctx: CommandContext): De
     status: 'lost',
     lostReason: reason,
     closedAt: ctx.now,
-    stageHistory: current.stageHistory.map((v, i, all) => (i === all.length - 1 ? { ...v, leftAt: ctx.now } : v)),
+    stageHistory: current.stageHistory.map((v, i, all) =>
+      i === all.length - 1 ? { ...v, leftAt: ctx.now } : v,
+    ),
     updatedAt: ctx.now,
     version: current.version + 1,
   };

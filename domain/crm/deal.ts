@@ -15,23 +15,29 @@ export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export const DealStatus = z.enum(DEAL_STATUSES);
 export type DealStatus = z.infer<typeof DealStatus>;
 
-export const NextAction = z.strictObject({
-  summary: text(500),
-  dueAt: Instant,
-}).meta({ id: 'NextAction' });
+export const NextAction = z
+  .strictObject({
+    summary: text(500),
+    dueAt: Instant,
+  })
+  .meta({ id: 'NextAction' });
 export type NextAction = z.infer<typeof NextAction>;
 
 export const LeadSource = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,59}$/u, { error: 'must be 1-60 letters, digits, spaces, . - or _' });
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,59}$/u, {
+    error: 'must be 1-60 letters, digits, spaces, . - or _',
+  });
 
-export const StageVisit = z.object({
-  stageId: z.string(),
-  enteredAt: Instant,
-  leftAt: Instant.optional(),
-}).meta({ id: 'StageVisit' });
+export const StageVisit = z
+  .object({
+    stageId: z.string(),
+    enteredAt: Instant,
+    leftAt: Instant.optional(),
+  })
+  .meta({ id: 'StageVisit' });
 export type StageVisit = z.infer<typeof StageVisit>;
 
 const fields = {
@@ -48,19 +54,21 @@ const fields = {
  * Body of `POST /deals`. `ownerId` and `nextAction` are optional in the shape only so that
  * their absence is reported with the business rule's words (an open deal needs both).
  */
-export const NewDeal = z.strictObject({
-  title: fields.title,
-  value: fields.value,
-  ownerId: fields.ownerId.optional(),
-  nextAction: NextAction.optional(),
-  contactId: fields.contactId.optional(),
-  companyId: fields.companyId.optional(),
-  leadSource: fields.leadSource.optional(),
-  expectedCloseDate: fields.expectedCloseDate.optional(),
-  pipelineId: PipelineId.optional(),
-  stageId: StageId.optional(),
-  tags: Tags.default([]),
-}).meta({ id: 'NewDeal' });
+export const NewDeal = z
+  .strictObject({
+    title: fields.title,
+    value: fields.value,
+    ownerId: fields.ownerId.optional(),
+    nextAction: NextAction.optional(),
+    contactId: fields.contactId.optional(),
+    companyId: fields.companyId.optional(),
+    leadSource: fields.leadSource.optional(),
+    expectedCloseDate: fields.expectedCloseDate.optional(),
+    pipelineId: PipelineId.optional(),
+    stageId: StageId.optional(),
+    tags: Tags.default([]),
+  })
+  .meta({ id: 'NewDeal' });
 export type NewDeal = z.infer<typeof NewDeal>;
 
 export const DealPatch = z
@@ -93,34 +101,36 @@ export type SetNextAction = z.infer<typeof SetNextAction>;
 
 export const LoseDeal = z.strictObject({ reason: text(500) });
 
-export const Deal = z.object({
-  id: DealId,
-  title: z.string(),
-  value: Money,
-  ownerId: z.string(),
-  contactId: ContactId.optional(),
-  companyId: CompanyId.optional(),
-  leadSource: z.string().optional(),
-  expectedCloseDate: CalendarDate.optional(),
-  pipelineId: PipelineId,
-  stageId: StageId,
-  stageEnteredAt: Instant,
-  stageHistory: z.array(StageVisit),
-  status: DealStatus,
-  nextAction: NextAction.nullable(),
-  tags: z.array(z.string()),
-  handoff: HandoffFacts.optional(),
-  templateId: idSchema('template').optional(),
-  lostReason: z.string().optional(),
-  closedAt: Instant.optional(),
-  /** How many times the deal was won (a reopened deal can be won again). */
-  wins: z.number().int().default(0),
-  projectId: idSchema('project').optional(),
-  createdAt: Instant,
-  updatedAt: Instant,
-  createdBy: z.string(),
-  version: z.number().int(),
-}).meta({ id: 'Deal' });
+export const Deal = z
+  .object({
+    id: DealId,
+    title: z.string(),
+    value: Money,
+    ownerId: z.string(),
+    contactId: ContactId.optional(),
+    companyId: CompanyId.optional(),
+    leadSource: z.string().optional(),
+    expectedCloseDate: CalendarDate.optional(),
+    pipelineId: PipelineId,
+    stageId: StageId,
+    stageEnteredAt: Instant,
+    stageHistory: z.array(StageVisit),
+    status: DealStatus,
+    nextAction: NextAction.nullable(),
+    tags: z.array(z.string()),
+    handoff: HandoffFacts.optional(),
+    templateId: idSchema('template').optional(),
+    lostReason: z.string().optional(),
+    closedAt: Instant.optional(),
+    /** How many times the deal was won (a reopened deal can be won again). */
+    wins: z.number().int().default(0),
+    projectId: idSchema('project').optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    createdBy: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Deal' });
 export type Deal = z.infer<typeof Deal>;
 
 /** Admins and managers change any deal; sales only the deals they own; delivery reads. */

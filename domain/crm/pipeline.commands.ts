@@ -3,7 +3,10 @@ import type { CommandContext } from '../shared/context.js';
 import { ValidationFailed } from '../shared/errors.js';
 import type { NewPipeline, Pipeline, PipelinePatch } from './pipeline.js';
 
-export function createPipeline(input: NewPipeline, ctx: CommandContext): { pipeline: Pipeline; events: DomainEvent[] } {
+export function createPipeline(
+  input: NewPipeline,
+  ctx: CommandContext,
+): { pipeline: Pipeline; events: DomainEvent[] } {
   const pipeline: Pipeline = {
     id: ctx.newId('pipeline'),
     name: input.name,
@@ -29,12 +32,17 @@ export function updatePipeline(
   if (patch.stages) {
     const known = new Set(current.stages.map((s) => s.id));
     const issues = patch.stages.flatMap((s, i) =>
-      s.id && !known.has(s.id) ? [{ path: `stages.${i}.id`, message: `is not a stage of pipeline ${current.id}` }] : [],
+      s.id && !known.has(s.id)
+        ? [{ path: `stages.${i}.id`, message: `is not a stage of pipeline ${current.id}` }]
+        : [],
     );
     const kept = new Set(patch.stages.map((s) => s.id).filter(Boolean));
     current.stages.forEach((s) => {
       if (!kept.has(s.id)) {
-        issues.push({ path: 'stages', message: `stage ${s.id} (${s.name}) cannot be removed; deals refer to it` });
+        issues.push({
+          path: 'stages',
+          message: `stage ${s.id} (${s.name}) cannot be removed; deals refer to it`,
+        });
       }
     });
     if (issues.length) throw new ValidationFailed(issues);

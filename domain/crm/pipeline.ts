@@ -6,14 +6,16 @@ import { Instant } from '../shared/time.js';
 export const PipelineId = idSchema('pipeline');
 export const StageId = idSchema('stage');
 
-export const Stage = z.object({
-  id: StageId,
-  name: z.string(),
-  /** Chance, in percent, that a deal in this stage is won: weights the forecast. */
-  probability: z.number().int(),
-  /** A deal that stays longer than this in the stage is stalled; null: never. */
-  rotAfterDays: z.number().int().nullable(),
-}).meta({ id: 'Stage' });
+export const Stage = z
+  .object({
+    id: StageId,
+    name: z.string(),
+    /** Chance, in percent, that a deal in this stage is won: weights the forecast. */
+    probability: z.number().int(),
+    /** A deal that stays longer than this in the stage is stalled; null: never. */
+    rotAfterDays: z.number().int().nullable(),
+  })
+  .meta({ id: 'Stage' });
 export type Stage = z.infer<typeof Stage>;
 
 const StageInput = z.strictObject({
@@ -25,14 +27,16 @@ const StageInput = z.strictObject({
 const uniqueNames = (stages: { name: string }[]) =>
   new Set(stages.map((s) => s.name.toLowerCase())).size === stages.length;
 
-export const NewPipeline = z.strictObject({
-  name: text(120),
-  stages: z
-    .array(StageInput)
-    .min(1)
-    .max(30)
-    .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' }),
-}).meta({ id: 'NewPipeline' });
+export const NewPipeline = z
+  .strictObject({
+    name: text(120),
+    stages: z
+      .array(StageInput)
+      .min(1)
+      .max(30)
+      .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' }),
+  })
+  .meta({ id: 'NewPipeline' });
 export type NewPipeline = z.infer<typeof NewPipeline>;
 
 export const PipelinePatch = z
@@ -49,15 +53,17 @@ export const PipelinePatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type PipelinePatch = z.infer<typeof PipelinePatch>;
 
-export const Pipeline = z.object({
-  id: PipelineId,
-  name: z.string(),
-  stages: z.array(Stage),
-  isDefault: z.boolean(),
-  createdAt: Instant,
-  updatedAt: Instant,
-  version: z.number().int(),
-}).meta({ id: 'Pipeline' });
+export const Pipeline = z
+  .object({
+    id: PipelineId,
+    name: z.string(),
+    stages: z.array(Stage),
+    isDefault: z.boolean(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Pipeline' });
 export type Pipeline = z.infer<typeof Pipeline>;
 
 export const DEFAULT_PIPELINE_ID = 'pl_default';

@@ -18,8 +18,10 @@ export const DealHistoryEntry = z.object({
 });
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 
-export const TimelineEntry = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('activity'), at: z.string(), activity: Activity }),
-  DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
-]).meta({ id: 'TimelineEntry' });
+export const TimelineEntry = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('activity'), at: z.string(), activity: Activity }),
+    DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
+  ])
+  .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;

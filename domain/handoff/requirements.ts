@@ -7,19 +7,18 @@ import { CalendarDate } from '../shared/time.js';
 // The facts delivery needs to start a project. A deal is closed-won only with every one of
 // them; a refusal names each missing or invalid field at once.
 
-export const PromisedTimeline = z.strictObject({
-  dueDate: CalendarDate,
-  notes: text(2_000).optional(),
-}).meta({ id: 'PromisedTimeline' });
+export const PromisedTimeline = z
+  .strictObject({
+    dueDate: CalendarDate,
+    notes: text(2_000).optional(),
+  })
+  .meta({ id: 'PromisedTimeline' });
 
 export const HandoffFacts = z
   .strictObject({
     scopeSummary: text(5_000),
     promisedTimeline: PromisedTimeline,
-    keyConstraints: z
-      .array(text(500))
-      .min(1, { error: 'list at least one key constraint' })
-      .max(50),
+    keyConstraints: z.array(text(500)).min(1, { error: 'list at least one key constraint' }).max(50),
     mainStakeholderContactId: ContactId,
     kickoffDate: CalendarDate,
   })

@@ -60,7 +60,9 @@ export function envelope<N extends string, S extends z.ZodType>(
       version: definition.version,
       occurredAt: ctx.now,
       correlationId: ctx.correlationId,
-      actor: ctx.actor.email ? { userId: ctx.actor.userId, email: ctx.actor.email } : { userId: ctx.actor.userId },
+      actor: ctx.actor.email
+        ? { userId: ctx.actor.userId, email: ctx.actor.email }
+        : { userId: ctx.actor.userId },
       // Parsing here means an event that breaks its own published schema is never written.
       data: definition.data.parse(data),
     },

@@ -3,12 +3,7 @@ import { z } from 'zod';
 // Text normalisation used for search keys: case- and accent-insensitive, single spaces, so that
 // "  Zoë   O'Neil" and "zoe o'neil" land on the same index key.
 export function normalizeText(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export const Tag = z

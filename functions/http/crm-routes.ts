@@ -1,10 +1,19 @@
 import { z } from 'zod';
-import { Activity, ActivityPatch, NewActivity } from '../../domain/crm/activity.js';
 import { logActivity, updateActivity } from '../../domain/crm/activity.commands.js';
-import { Company, CompanyPatch, NewCompany } from '../../domain/crm/company.js';
+import { Activity, ActivityPatch, NewActivity } from '../../domain/crm/activity.js';
 import { createCompany, deleteCompany, updateCompany } from '../../domain/crm/company.commands.js';
-import { Contact, ContactPatch, Email, NewContact } from '../../domain/crm/contact.js';
+import { Company, CompanyPatch, NewCompany } from '../../domain/crm/company.js';
 import { createContact, deleteContact, updateContact } from '../../domain/crm/contact.commands.js';
+import { Contact, ContactPatch, Email, NewContact } from '../../domain/crm/contact.js';
+import {
+  assertOpen,
+  createDeal,
+  loseDeal,
+  moveDeal,
+  setNextAction,
+  updateDeal,
+  winDeal,
+} from '../../domain/crm/deal.commands.js';
 import {
   assertMayChangeDeal,
   Deal,
@@ -15,17 +24,8 @@ import {
   NewDeal,
   SetNextAction,
 } from '../../domain/crm/deal.js';
-import {
-  assertOpen,
-  createDeal,
-  loseDeal,
-  moveDeal,
-  setNextAction,
-  updateDeal,
-  winDeal,
-} from '../../domain/crm/deal.commands.js';
-import { NewPipeline, Pipeline, PipelinePatch, PipelineId, StageId } from '../../domain/crm/pipeline.js';
 import { createPipeline, updatePipeline } from '../../domain/crm/pipeline.commands.js';
+import { NewPipeline, Pipeline, PipelineId, PipelinePatch, StageId } from '../../domain/crm/pipeline.js';
 import { TimelineEntry } from '../../domain/crm/timeline.js';
 import { WinDeal } from '../../domain/handoff/requirements.js';
 import type { Role } from '../../domain/shared/context.js';
@@ -128,7 +128,8 @@ export function crmRoutes(s: Services): Routes {
       handle: async ({ body, ctx }) => {
         const { contact, events } = createContact(body, ctx);
         const uow = s.contacts.create(new UnitOfWork(), contact).events(events);
-        if (contact.companyId) uow.requireExists(keys.company(contact.companyId), 'companyId', `company ${contact.companyId}`);
+        if (contact.companyId)
+          uow.requireExists(keys.company(contact.companyId), 'companyId', `company ${contact.companyId}`);
         await uow.commit(s.store);
         return created(contact, contact.version);
       },
@@ -176,7 +177,8 @@ export function crmRoutes(s: Services): Routes {
           expectVersion(ifMatch, 'contact', current);
           const { contact, events } = updateContact(current, body, ctx);
           const uow = s.contacts.update(new UnitOfWork(), current, contact).events(events);
-          if (body.companyId) uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
+          if (body.companyId)
+            uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
           await uow.commit(s.store);
           return contact;
         });
@@ -326,8 +328,10 @@ export function crmRoutes(s: Services): Routes {
           expectVersion(ifMatch, 'deal', current);
           const { deal, events } = updateDeal(current, body, ctx);
           const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
-          if (body.contactId) uow.requireExists(keys.contact(body.contactId), 'contactId', `contact ${body.contactId}`);
-          if (body.companyId) uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
+          if (body.contactId)
+            uow.requireExists(keys.contact(body.contactId), 'contactId', `contact ${body.contactId}`);
+          if (body.companyId)
+            uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
           await uow.commit(s.store);
           return deal;
         });
@@ -336,7 +340,7 @@ export function crmRoutes(s: Services): Routes {
     }),
     'POST /deals/{id}/move': route({
       tag: 'Deals',
-      summary: "Move an open deal to another stage of its pipeline",
+      summary: 'Move an open deal to another stage of its pipeline',
       roles: WRITE,
       params: idParams('deal'),
       body: MoveDeal,
@@ -395,7 +399,9 @@ export function crmRoutes(s: Services): Routes {
         const deal = await mutate(ifMatch, async () => {
           const [dealItem, stakeholder] = await s.store.batchGet([
             keys.deal(params.id),
-            ...(typeof stakeholderId === 'string' && isId('contact', stakeholderId) ? [keys.contact(stakeholderId)] : []),
+            ...(typeof stakeholderId === 'string' && isId('contact', stakeholderId)
+              ? [keys.contact(stakeholderId)]
+              : []),
           ]);
           if (!dealItem) throw new NotFound('deal', params.id);
           const current = s.deals.fromItem(dealItem);
@@ -404,12 +410,20 @@ export function crmRoutes(s: Services): Routes {
           assertOpen(current, 'be won');
           const issues = parsed.success ? [] : issuesOf(parsed.error);
           if (typeof stakeholderId === 'string' && isId('contact', stakeholderId) && !stakeholder) {
-            issues.push({ path: 'handoff.mainStakeholderContactId', message: `contact ${stakeholderId} does not exist` });
+            issues.push({
+              path: 'handoff.mainStakeholderContactId',
+              message: `contact ${stakeholderId} does not exist`,
+            });
           }
           if (!parsed.success || issues.length > 0) throw new HandoffIncomplete(issues);
           const company = current.companyId ? ((await s.companies.get(current.companyId)) ?? null) : null;
           const mainStakeholder = s.contacts.fromItem(stakeholder!);
-          const { deal, events, completedActivity } = winDeal(current, parsed.data, { company, mainStakeholder }, ctx);
+          const { deal, events, completedActivity } = winDeal(
+            current,
+            parsed.data,
+            { company, mainStakeholder },
+            ctx,
+          );
           const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
           s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
           if (completedActivity) s.activities.create(uow, completedActivity, false);
@@ -467,7 +481,10 @@ export function crmRoutes(s: Services): Routes {
       handle: async (req) => {
         const { limit: _l, cursor: _c, ...filter } = req.query;
         const effective = { ...filter, ownerId: filter.ownerId ?? req.actor.userId };
-        return req.list(await s.activities.list(effective, await req.page(scope(effective))), scope(effective));
+        return req.list(
+          await s.activities.list(effective, await req.page(scope(effective))),
+          scope(effective),
+        );
       },
     }),
     'GET /activities/{id}': route({
@@ -492,7 +509,8 @@ export function crmRoutes(s: Services): Routes {
         const activity = await mutate(ifMatch, async () => {
           const current = await s.activities.require(params.id);
           expectVersion(ifMatch, 'activity', current);
-          const deal = current.dealId && current.ownerId !== ctx.actor.userId ? await s.deals.get(current.dealId) : null;
+          const deal =
+            current.dealId && current.ownerId !== ctx.actor.userId ? await s.deals.get(current.dealId) : null;
           const { activity, events } = updateActivity(current, body, deal ?? null, ctx);
           await s.activities.update(new UnitOfWork(), current, activity).events(events).commit(s.store);
           return activity;
@@ -504,12 +522,18 @@ export function crmRoutes(s: Services): Routes {
 }
 
 function requireLinks(uow: UnitOfWork, deal: Deal): void {
-  if (deal.contactId) uow.requireExists(keys.contact(deal.contactId), 'contactId', `contact ${deal.contactId}`);
-  if (deal.companyId) uow.requireExists(keys.company(deal.companyId), 'companyId', `company ${deal.companyId}`);
+  if (deal.contactId)
+    uow.requireExists(keys.contact(deal.contactId), 'contactId', `contact ${deal.contactId}`);
+  if (deal.companyId)
+    uow.requireExists(keys.company(deal.companyId), 'companyId', `company ${deal.companyId}`);
 }
 
 /** Binds a cursor to the filters of the list that issued it. */
 function scope(filter: Record<string, unknown>): string {
   const { limit: _l, cursor: _c, ...rest } = filter;
-  return JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined).sort());
+  return JSON.stringify(
+    Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .sort(),
+  );
 }

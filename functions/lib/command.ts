@@ -9,7 +9,11 @@ import { VersionConflict } from './table/unit-of-work.js';
 
 const ATTEMPTS = 4;
 
-export function expectVersion(ifMatch: number | undefined, entity: string, current: { id: string; version: number }) {
+export function expectVersion(
+  ifMatch: number | undefined,
+  entity: string,
+  current: { id: string; version: number },
+) {
   if (ifMatch !== undefined && ifMatch !== current.version) {
     throw new PreconditionFailed(entity, current.id, ifMatch, current.version);
   }

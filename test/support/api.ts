@@ -35,7 +35,12 @@ export function apiEvent(routeKey: string, options: CallOptions = {}): HttpEvent
   const [method, template] = routeKey.split(' ') as [string, string];
   const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? `{${name}}`);
   const user = options.as === undefined ? users.admin : options.as;
-  const time = options.at === undefined ? Date.now() : typeof options.at === 'number' ? options.at : Date.parse(options.at);
+  const time =
+    options.at === undefined
+      ? Date.now()
+      : typeof options.at === 'number'
+        ? options.at
+        : Date.parse(options.at);
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const requestId = `req-${process.pid}-${++counter}`;
   return {

@@ -1,15 +1,18 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DomainEvent, EVENTS, type EventName } from '../../domain/events.js';
-import { detailSchema } from '../../domain/shared/event.js';
-import { metaRoutes } from '../../functions/http/meta-routes.js';
+import { detailSchema, type EventDefinition } from '../../domain/shared/event.js';
 import { crmRoutes } from '../../functions/http/crm-routes.js';
+import { metaRoutes } from '../../functions/http/meta-routes.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
 import { apiClient } from './api.js';
 import type { TestTable } from './table.js';
 
 /** The CRM API function as deployed (same routes, same middleware) over a test table. */
 export function crmApi(table: TestTable) {
-  const handler = httpApi({ ...crmRoutes(table.services), ...metaRoutes({ openapi: '3.1.0' }) }, () => table.services);
+  const handler = httpApi(
+    { ...crmRoutes(table.services), ...metaRoutes({ openapi: '3.1.0' }) },
+    () => table.services,
+  );
   return apiClient(handler);
 }
 
@@ -35,7 +38,7 @@ export async function outbox(table: TestTable): Promise<DomainEvent[]> {
   return items
     .map((item) => {
       const name = item.detailType as EventName;
-      const definition = EVENTS[name];
+      const definition = EVENTS[name] as EventDefinition | undefined;
       if (!definition) throw new Error(`outbox holds an event missing from the catalog: ${name}`);
       const detail = detailSchema(definition).parse(JSON.parse(String(item.detail)));
       if (item.source !== definition.source) throw new Error(`${name} written with source ${item.source}`);
@@ -45,7 +48,9 @@ export async function outbox(table: TestTable): Promise<DomainEvent[]> {
 }
 
 export async function eventsOf<N extends EventName>(table: TestTable, name: N) {
-  return (await outbox(table)).filter((e): e is Extract<DomainEvent, { detailType: N }> => e.detailType === name);
+  return (await outbox(table)).filter(
+    (e): e is Extract<DomainEvent, { detailType: N }> => e.detailType === name,
+  );
 }
 
 /** Counts every item in the table: proves a refused request wrote nothing. */
@@ -54,7 +59,11 @@ export async function itemCount(table: TestTable): Promise<number> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await table.services.store.doc.send(
-      new ScanCommand({ TableName: table.tableName, Select: 'COUNT', ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
+      new ScanCommand({
+        TableName: table.tableName,
+        Select: 'COUNT',
+        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+      }),
     );
     count += page.Count ?? 0;
     ExclusiveStartKey = page.LastEvaluatedKey;

@@ -22,7 +22,12 @@ export function freePort(): Promise<number> {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 5,
+  });
 }
 
 export interface RunningDynamoDb {
@@ -31,9 +36,16 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
-export async function startDynamoDbLocal(options: { port?: number; path?: string } = {}): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(
+  options: { port?: number; path?: string } = {},
+): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.path ? { path: options.path } : {}) });
+  const child = spawn({
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    ...(options.path ? { path: options.path } : {}),
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();

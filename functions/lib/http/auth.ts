@@ -40,9 +40,13 @@ export function actorFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): 
 
 export function authorize(actor: Actor, allowed: readonly Role[]): void {
   if (actor.roles.length === 0) {
-    throw new Forbidden(`your token carries none of the roles ${ROLES.join(', ')}; ask an admin to add you to a group`);
+    throw new Forbidden(
+      `your token carries none of the roles ${ROLES.join(', ')}; ask an admin to add you to a group`,
+    );
   }
   if (!actor.roles.some((r) => allowed.includes(r))) {
-    throw new Forbidden(`this needs one of the roles ${allowed.join(', ')}; you have ${actor.roles.join(', ')}`);
+    throw new Forbidden(
+      `this needs one of the roles ${allowed.join(', ')}; you have ${actor.roles.join(', ')}`,
+    );
   }
 }

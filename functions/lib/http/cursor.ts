@@ -50,20 +50,30 @@ export class CursorCodec {
   }
 
   async decode(scope: string, cursor: string): Promise<Record<string, unknown>> {
-    const invalid = new BadRequest('cursor is not one this API issued for this list; start again without it', {
-      errors: [{ path: 'cursor', message: 'is invalid' }],
-    });
+    const invalid = new BadRequest(
+      'cursor is not one this API issued for this list; start again without it',
+      {
+        errors: [{ path: 'cursor', message: 'is invalid' }],
+      },
+    );
     const [payload, signature, ...rest] = cursor.split('.');
     if (!payload || !signature || rest.length > 0) throw invalid;
     const expected = Buffer.from(this.sign(await this.signingKey(), payload));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
-    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { s: string; k: unknown };
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      s: string;
+      k: unknown;
+    };
     if (decoded.s !== scope || typeof decoded.k !== 'object' || decoded.k === null) throw invalid;
     return decoded.k as Record<string, unknown>;
   }
 
   private sign(key: Buffer, payload: string): string {
-    return createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES).toString('base64url');
+    return createHmac('sha256', key)
+      .update(payload)
+      .digest()
+      .subarray(0, SIGNATURE_BYTES)
+      .toString('base64url');
   }
 }

@@ -45,10 +45,13 @@ export function jsonBody(limit = MAX_BODY_BYTES): MiddlewareObj<HttpEvent, HttpR
     name: 'jsonBody',
     before: ({ event }) => {
       if (event.body === undefined || event.body === null || event.body === '') return;
+      // Bodies of reads and deletes mean nothing here; they are ignored, not refused.
+      if (['GET', 'HEAD', 'DELETE'].includes(event.requestContext.http.method)) return;
       const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
       if (raw.length > limit) throw payloadTooLarge(limit);
       const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (!/^application\/([\w.+-]+\+)?json$/.test(type)) throw unsupportedMediaType(type || 'no content type');
+      if (!/^application\/([\w.+-]+\+)?json$/.test(type))
+        throw unsupportedMediaType(type || 'no content type');
       try {
         event.jsonBody = JSON.parse(raw.toString('utf8'));
       } catch (error) {
@@ -67,7 +70,10 @@ export function problemDetails(): MiddlewareObj<HttpEvent, HttpResult> {
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
       if (mapped) {
         logger.info('request refused', { status: mapped.problem.status, detail: mapped.problem.detail });
-        request.response = problemResponse({ ...mapped.problem, instance: request.event.rawPath }, mapped.headers);
+        request.response = problemResponse(
+          { ...mapped.problem, instance: request.event.rawPath },
+          mapped.headers,
+        );
       } else {
         logger.error('request failed', request.error as Error);
         request.response = problemResponse(internalError(requestId));
@@ -87,9 +93,12 @@ function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown, where
   const result = schema.safeParse(input);
   if (!result.success) {
     const errors = issuesOf(result.error);
-    throw new BadRequest(`invalid ${where}: ${errors.map((e) => `${e.path || where}: ${e.message}`).join('; ')}`, {
-      errors,
-    });
+    throw new BadRequest(
+      `invalid ${where}: ${errors.map((e) => `${e.path || where}: ${e.message}`).join('; ')}`,
+      {
+        errors,
+      },
+    );
   }
   return result.data;
 }
@@ -110,7 +119,12 @@ const CorrelationId = z.string().regex(/^[\w.:-]{1,128}$/);
 export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies) {
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routes[event.routeKey];
-    if (!route) throw routeNotFound(event.routeKey === '$default' ? `${event.requestContext.http.method} ${event.rawPath}` : event.routeKey);
+    if (!route)
+      throw routeNotFound(
+        event.routeKey === '$default'
+          ? `${event.requestContext.http.method} ${event.rawPath}`
+          : event.routeKey,
+      );
 
     const requestId = event.requestContext.requestId;
     const headerCorrelation = event.headers?.['x-correlation-id'];
@@ -122,9 +136,17 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
 
     const actor = actorFromEvent(event);
     authorize(actor, route.roles);
-    const params = route.params ? parseOrBadRequest(route.params, event.pathParameters ?? {}, 'path') : undefined;
-    const query = route.query ? parseOrBadRequest(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
-    const body = route.rawBody ? (event.jsonBody ?? null) : route.body ? parse(route.body, event.jsonBody ?? {}) : undefined;
+    const params = route.params
+      ? parseOrBadRequest(route.params, event.pathParameters ?? {}, 'path')
+      : undefined;
+    const query = route.query
+      ? parseOrBadRequest(route.query, event.queryStringParameters ?? {}, 'query')
+      : undefined;
+    const body = route.rawBody
+      ? (event.jsonBody ?? null)
+      : route.body
+        ? parse(route.body, event.jsonBody ?? {})
+        : undefined;
     const ifMatch = parseIfMatch(event.headers?.['if-match']);
 
     const ctx: CommandContext = {

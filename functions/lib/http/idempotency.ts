@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -6,6 +5,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Conflict, ValidationFailed } from '../../../domain/shared/errors.js';
 import { TTL_ATTRIBUTE } from '../table/definition.js';
@@ -48,10 +48,13 @@ export class IdempotentExecutor {
       staticPkValue: 'IDEMPOTENCY',
       expiryAttr: TTL_ATTRIBUTE,
     });
-    this.execute = makeIdempotent(async (_input: { scope: IdempotencyScope; body: unknown }, run: () => Promise<Reply>) => run(), {
-      persistenceStore,
-      config: this.config,
-    });
+    this.execute = makeIdempotent(
+      async (_input: { scope: IdempotencyScope; body: unknown }, run: () => Promise<Reply>) => run(),
+      {
+        persistenceStore,
+        config: this.config,
+      },
+    );
   }
 
   async run(
@@ -69,16 +72,21 @@ export class IdempotentExecutor {
       return { reply, replayed: replayed === true };
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
-        throw new ValidationFailed(
-          [{ path: 'Idempotency-Key', message: 'was already used with a different body; use a new key for a new request' }],
-        );
+        throw new ValidationFailed([
+          {
+            path: 'Idempotency-Key',
+            message: 'was already used with a different body; use a new key for a new request',
+          },
+        ]);
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new Conflict('a request with this Idempotency-Key is still in progress; retry in a moment');
       }
       // Powertools wraps what the command threw; answer with the command's own error.
       const cause = (error as { cause?: unknown }).cause;
-      throw cause instanceof Error && error instanceof Error && error.name === 'IdempotencyUnknownError' ? cause : error;
+      throw cause instanceof Error && error instanceof Error && error.name === 'IdempotencyUnknownError'
+        ? cause
+        : error;
     }
   }
 }

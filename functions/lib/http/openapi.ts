@@ -33,10 +33,19 @@ export function openApiDocument(routes: Routes, version: string) {
       ? {
           description: route.response.description ?? 'OK',
           content: {
-            'application/json': { schema: route.response.list ? pageOf(route.response.schema) : route.response.schema },
+            'application/json': {
+              schema: route.response.list ? pageOf(route.response.schema) : route.response.schema,
+            },
           },
           ...(['POST', 'PATCH', 'PUT'].includes(method) || (method === 'GET' && !route.response.list)
-            ? { headers: { ETag: { description: "the entity's version; send it back as If-Match", schema: { type: 'string' as const } } } }
+            ? {
+                headers: {
+                  ETag: {
+                    description: "the entity's version; send it back as If-Match",
+                    schema: { type: 'string' as const },
+                  },
+                },
+              }
             : {}),
         }
       : { description: route.response.description ?? 'No content' };
@@ -63,9 +72,15 @@ export function openApiDocument(routes: Routes, version: string) {
               '403': problem('your role may not do this'),
               ...(route.params ? { '404': problem('no such record') } : {}),
               ...(method !== 'GET' ? { '409': problem('conflicts with the current state') } : {}),
-              ...(route.params && method !== 'GET' ? { '412': problem('If-Match names a version that is not current') } : {}),
-              ...(route.body ? { '413': problem('body over 256 KB'), '415': problem('body is not JSON') } : {}),
-              ...(route.body || method === 'POST' ? { '422': problem('the body breaks a rule; `errors` names each field') } : {}),
+              ...(route.params && method !== 'GET'
+                ? { '412': problem('If-Match names a version that is not current') }
+                : {}),
+              ...(route.body
+                ? { '413': problem('body over 256 KB'), '415': problem('body is not JSON') }
+                : {}),
+              ...(route.body || method === 'POST'
+                ? { '422': problem('the body breaks a rule; `errors` names each field') }
+                : {}),
             }),
       },
     };
@@ -78,7 +93,7 @@ export function openApiDocument(routes: Routes, version: string) {
       title: 'Handoff API',
       version,
       description:
-        'CRM and project management joined by an enforced sales-to-delivery handoff. Every route but /health and /openapi.json needs a bearer JWT; roles come from the token\'s groups. Errors are RFC 9457 problem documents.',
+        "CRM and project management joined by an enforced sales-to-delivery handoff. Every route but /health and /openapi.json needs a bearer JWT; roles come from the token's groups. Errors are RFC 9457 problem documents.",
     },
     components: {
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -16,5 +16,8 @@ export const idParams = (kind: IdKind) => z.strictObject({ id: idSchema(kind) })
 export const pageOf = <S extends z.ZodType>(item: S) =>
   z.object({
     items: z.array(item),
-    nextCursor: z.string().nullable().describe('pass as `cursor` to read the next page; null on the last page'),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('pass as `cursor` to read the next page; null on the last page'),
   });

@@ -25,7 +25,12 @@ export const routeNotFound = (routeKey: string) =>
 export const payloadTooLarge = (limit: number) =>
   new HttpProblem(413, 'payload-too-large', 'Payload Too Large', `the body is larger than ${limit} bytes`);
 export const unsupportedMediaType = (type: string) =>
-  new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', `send application/json, not ${type}`);
+  new HttpProblem(
+    415,
+    'unsupported-media-type',
+    'Unsupported Media Type',
+    `send application/json, not ${type}`,
+  );
 
 const DOMAIN: Record<string, { status: number; title: string }> = {
   'validation-failed': { status: 422, title: 'Validation failed' },
@@ -53,7 +58,12 @@ export const problemType = (slug: string) => `/problems/${slug}`;
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } | undefined {
   if (error instanceof HttpProblem) {
     return {
-      problem: { type: problemType(error.slug), title: error.title, status: error.status, detail: error.message },
+      problem: {
+        type: problemType(error.slug),
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+      },
       headers: error.headers,
     };
   }
@@ -74,7 +84,10 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   return undefined;
 }
 
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(
+  problem: Problem,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', ...headers },

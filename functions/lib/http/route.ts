@@ -29,7 +29,11 @@ export interface RouteRequest<P, Q, B> {
   list<T>(page: Page<T>, scope?: string): Promise<Reply>;
 }
 
-export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface Route<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
   summary: string;
   description?: string;
   tag: string;
@@ -51,9 +55,11 @@ export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
 export type Routes = Record<string, Route>;
 
 /** Identity function that lets TypeScript infer a route's request types from its schemas. */
-export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
-  definition: Route<P, Q, B>,
-): Route {
+export function route<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(definition: Route<P, Q, B>): Route {
   return definition as unknown as Route;
 }
 

@@ -90,8 +90,12 @@ export function dealItem(d: Deal): Item {
     gsi2sk: `DEAL#${d.status}#${created}`,
     gsi3pk: partitions.pipeline(d.pipelineId),
     gsi3sk: `${d.stageId}#${d.status}#${created}`,
-    ...(d.companyId ? { gsi4pk: partitions.company(d.companyId), gsi4sk: `DEAL#${d.status}#${created}` } : {}),
-    ...(d.contactId ? { gsi5pk: partitions.contact(d.contactId), gsi5sk: `DEAL#${d.status}#${created}` } : {}),
+    ...(d.companyId
+      ? { gsi4pk: partitions.company(d.companyId), gsi4sk: `DEAL#${d.status}#${created}` }
+      : {}),
+    ...(d.contactId
+      ? { gsi5pk: partitions.contact(d.contactId), gsi5sk: `DEAL#${d.status}#${created}` }
+      : {}),
     ...d,
   };
 }

@@ -78,7 +78,9 @@ export class Store {
   }
 
   async get(key: Key): Promise<Record<string, unknown> | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
     return out.Item;
   }
 
@@ -98,7 +100,9 @@ export class Store {
     return keys.map((k) => found.get(`${k.pk}|${k.sk}`));
   }
 
-  async query(spec: QuerySpec): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
+  async query(
+    spec: QuerySpec,
+  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
     const out = await this.doc.send(new QueryCommand(this.queryInput(spec)));
     return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
   }
@@ -120,7 +124,8 @@ export class Store {
     const names: Record<string, string> = { '#pk': keys.partitionKey, ...spec.filter?.names };
     const values: Record<string, unknown> = { ':pk': spec.partition, ...spec.filter?.values };
     let condition = '#pk = :pk';
-    if (spec.sort) {
+    // An empty prefix means "the whole partition"; DynamoDB refuses an empty begins_with.
+    if (spec.sort && !('beginsWith' in spec.sort && spec.sort.beginsWith === '')) {
       names['#sk'] = keys.sortKey;
       const s = spec.sort;
       if ('beginsWith' in s) {
@@ -212,7 +217,8 @@ function describe(write: Write): string {
 function unmarshallMaybe(item: Record<string, unknown>): Record<string, unknown> {
   // The document client leaves cancellation reasons in DynamoDB's attribute-value form.
   const first = Object.values(item)[0];
-  const looksMarshalled = first !== null && typeof first === 'object' && Object.keys(first as object).length === 1;
+  const looksMarshalled =
+    first !== null && typeof first === 'object' && Object.keys(first as object).length === 1;
   return looksMarshalled ? unmarshall(item as never) : item;
 }
 

@@ -27,13 +27,24 @@ describe('the sales story', () => {
       body: { name: 'Acme GmbH', domain: 'ACME.example', tags: ['Prospect'] },
     });
     expect(company.status).toBe(201);
-    expect(company.body).toMatchObject({ name: 'Acme GmbH', domain: 'acme.example', tags: ['prospect'], version: 1 });
+    expect(company.body).toMatchObject({
+      name: 'Acme GmbH',
+      domain: 'acme.example',
+      tags: ['prospect'],
+      version: 1,
+    });
     expect(company.headers.etag).toBe('"1"');
     companyId = company.body.id;
 
     const contact = await api('POST /contacts', {
       as: users.alice,
-      body: { firstName: 'Grace', lastName: 'Hopper', emails: ['Grace@Acme.example'], companyId, title: 'CTO' },
+      body: {
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        emails: ['Grace@Acme.example'],
+        companyId,
+        title: 'CTO',
+      },
     });
     expect(contact.status).toBe(201);
     expect(contact.body.emails).toEqual(['grace@acme.example']);
@@ -87,7 +98,11 @@ describe('the sales story', () => {
 
   it('moves the deal through the stages and keeps the history with entry times', async () => {
     for (const stageId of ['st_qualified', 'st_proposal', 'st_negotiation']) {
-      const moved = await api('POST /deals/{id}/move', { params: { id: dealId }, body: { stageId }, as: users.alice });
+      const moved = await api('POST /deals/{id}/move', {
+        params: { id: dealId },
+        body: { stageId },
+        as: users.alice,
+      });
       expect(moved.status).toBe(200);
       expect(moved.body.stageId).toBe(stageId);
     }
@@ -156,7 +171,11 @@ describe('the sales story', () => {
       mainStakeholderContactId: contactId,
       kickoffDate: '2030-02-03',
     };
-    const won = await api('POST /deals/{id}/won', { params: { id: dealId }, body: { handoff }, as: users.alice });
+    const won = await api('POST /deals/{id}/won', {
+      params: { id: dealId },
+      body: { handoff },
+      as: users.alice,
+    });
     expect(won.status).toBe(200);
     expect(won.body).toMatchObject({ status: 'won', handoff, nextAction: null, wins: 1, version: 5 });
 
@@ -169,9 +188,17 @@ describe('the sales story', () => {
     expect(data.handoff).toEqual(handoff);
     expect(closed[0]!.detail.actor.userId).toBe(users.alice.sub);
 
-    const again = await api('POST /deals/{id}/move', { params: { id: dealId }, body: { stageId: 'st_lead' }, as: users.alice });
+    const again = await api('POST /deals/{id}/move', {
+      params: { id: dealId },
+      body: { stageId: 'st_lead' },
+      as: users.alice,
+    });
     expect(again.status).toBe(409);
-    const lost = await api('POST /deals/{id}/lost', { params: { id: dealId }, body: { reason: 'x' }, as: users.alice });
+    const lost = await api('POST /deals/{id}/lost', {
+      params: { id: dealId },
+      body: { reason: 'x' },
+      as: users.alice,
+    });
     expect(lost.status).toBe(409);
     expect(await eventsOf(table, 'DealClosedWon')).toHaveLength(1);
   });
@@ -179,16 +206,12 @@ describe('the sales story', () => {
   it("shows the deal's changes and the completed next action on the contact's timeline, newest first", async () => {
     const timeline = await api('GET /contacts/{id}/timeline', { params: { id: contactId }, as: users.dana });
     expect(timeline.status).toBe(200);
-    const kinds = timeline.body.items.map((e: { kind: string; change?: string; activity?: { subject: string } }) =>
-      e.kind === 'activity' ? `activity:${e.activity!.subject}` : `deal:${e.change}`,
+    const kinds = timeline.body.items.map(
+      (e: { kind: string; change?: string; activity?: { subject: string } }) =>
+        e.kind === 'activity' ? `activity:${e.activity!.subject}` : `deal:${e.change}`,
     );
     // winning completes the next action at the same instant, so those two may come in either order
     expect(kinds.slice(0, 2).sort()).toEqual(['activity:Send the proposal', 'deal:won']);
-    expect(kinds.slice(2)).toEqual([
-      'deal:moved',
-      'deal:moved',
-      'deal:moved',
-      'deal:created',
-    ]);
+    expect(kinds.slice(2)).toEqual(['deal:moved', 'deal:moved', 'deal:moved', 'deal:created']);
   });
 });

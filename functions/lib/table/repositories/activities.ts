@@ -1,9 +1,9 @@
 import type { Activity } from '../../../../domain/crm/activity.js';
+import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { activityItem, keys, partitions, TIMELINE_HEAD } from '../keys.js';
 import { type Store, toEntity } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 export class ActivityRepository {
@@ -25,12 +25,30 @@ export class ActivityRepository {
     page: PageRequest,
   ): Promise<Page<Activity>> {
     const spec = filter.dealId
-      ? { index: 'gsi3' as const, partition: partitions.deal(filter.dealId), sort: { beginsWith: 'ACTIVITY#' } }
+      ? {
+          index: 'gsi3' as const,
+          partition: partitions.deal(filter.dealId),
+          sort: { beginsWith: 'ACTIVITY#' },
+        }
       : filter.contactId
-        ? { index: 'gsi5' as const, partition: partitions.contact(filter.contactId), sort: { beginsWith: 'TL#' } }
-        : { index: 'gsi2' as const, partition: partitions.owner(filter.ownerId ?? ''), sort: { beginsWith: 'ACTIVITY#' } };
+        ? {
+            index: 'gsi5' as const,
+            partition: partitions.contact(filter.contactId),
+            sort: { beginsWith: 'TL#' },
+          }
+        : {
+            index: 'gsi2' as const,
+            partition: partitions.owner(filter.ownerId ?? ''),
+            sort: { beginsWith: 'ACTIVITY#' },
+          };
     const typeFilter = filter.contactId
-      ? { filter: { expression: '#type = :activity', names: { '#type': 'entity' }, values: { ':activity': 'activity' } } }
+      ? {
+          filter: {
+            expression: '#type = :activity',
+            names: { '#type': 'entity' },
+            values: { ':activity': 'activity' },
+          },
+        }
       : {};
     return pageOf(this.store, { ...spec, ...typeFilter, ...page, newestFirst: true }, toEntity<Activity>);
   }
@@ -54,7 +72,11 @@ export class ActivityRepository {
       .filter((item) => item.gsi5sk !== TIMELINE_HEAD)
       .map((item): TimelineEntry => {
         if (item.entity === 'activity') {
-          return { kind: 'activity', at: String(item.gsi5sk).split('#')[1]!, activity: toEntity<Activity>(item) };
+          return {
+            kind: 'activity',
+            at: String(item.gsi5sk).split('#')[1]!,
+            activity: toEntity<Activity>(item),
+          };
         }
         return { kind: 'deal-change', ...toEntity<DealHistoryEntry>(item) };
       });

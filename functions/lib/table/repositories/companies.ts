@@ -21,9 +21,16 @@ export class CompanyRepository {
   }
 
   /** `?q=` matches the start of the normalised name; `?tag=` reads the tag's copies. */
-  list(filter: { q?: string | undefined; tag?: string | undefined }, page: PageRequest): Promise<Page<Company>> {
+  list(
+    filter: { q?: string | undefined; tag?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<Company>> {
     if (filter.tag) {
-      return pageOf(this.store, { partition: keys.tagged('company', filter.tag, '').pk, ...page }, toEntity<Company>);
+      return pageOf(
+        this.store,
+        { partition: keys.tagged('company', filter.tag, '').pk, ...page },
+        toEntity<Company>,
+      );
     }
     return pageOf(
       this.store,
@@ -40,8 +47,18 @@ export class CompanyRepository {
   /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */
   async linked(id: string): Promise<{ contacts: number; openDeals: number }> {
     const [contacts, deals] = await Promise.all([
-      this.store.query({ index: 'gsi4', partition: partitions.company(id), sort: { beginsWith: 'CONTACT#' }, limit: 1 }),
-      this.store.query({ index: 'gsi4', partition: partitions.company(id), sort: { beginsWith: 'DEAL#open#' }, limit: 1 }),
+      this.store.query({
+        index: 'gsi4',
+        partition: partitions.company(id),
+        sort: { beginsWith: 'CONTACT#' },
+        limit: 1,
+      }),
+      this.store.query({
+        index: 'gsi4',
+        partition: partitions.company(id),
+        sort: { beginsWith: 'DEAL#open#' },
+        limit: 1,
+      }),
     ]);
     return { contacts: contacts.items.length, openDeals: deals.items.length };
   }
@@ -51,7 +68,9 @@ export class CompanyRepository {
   }
 
   update(uow: UnitOfWork, before: Company, after: Company): UnitOfWork {
-    return uow.update('company', before, companyItem(after)).syncCopies(this.copyItems(before), this.copies(after));
+    return uow
+      .update('company', before, companyItem(after))
+      .syncCopies(this.copyItems(before), this.copies(after));
   }
 
   remove(uow: UnitOfWork, company: Company): UnitOfWork {

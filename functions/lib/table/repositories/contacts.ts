@@ -35,19 +35,33 @@ export class ContactRepository {
     page: PageRequest,
   ): Promise<Page<Contact>> {
     if (filter.tag) {
-      return pageOf(this.store, { partition: keys.tagged('contact', filter.tag, '').pk, ...page }, toEntity<Contact>);
+      return pageOf(
+        this.store,
+        { partition: keys.tagged('contact', filter.tag, '').pk, ...page },
+        toEntity<Contact>,
+      );
     }
     const prefix = filter.q ? normalizeText(filter.q) : '';
     if (filter.companyId) {
       return pageOf(
         this.store,
-        { index: 'gsi4', partition: partitions.company(filter.companyId), sort: { beginsWith: `CONTACT#${prefix}` }, ...page },
+        {
+          index: 'gsi4',
+          partition: partitions.company(filter.companyId),
+          sort: { beginsWith: `CONTACT#${prefix}` },
+          ...page,
+        },
         toEntity<Contact>,
       );
     }
     return pageOf(
       this.store,
-      { index: 'gsi1', partition: partitions.allOf('CONTACT'), ...(prefix ? { sort: { beginsWith: prefix } } : {}), ...page },
+      {
+        index: 'gsi1',
+        partition: partitions.allOf('CONTACT'),
+        ...(prefix ? { sort: { beginsWith: prefix } } : {}),
+        ...page,
+      },
       toEntity<Contact>,
     );
   }
@@ -67,7 +81,9 @@ export class ContactRepository {
   }
 
   update(uow: UnitOfWork, before: Contact, after: Contact): UnitOfWork {
-    return uow.update('contact', before, contactItem(after)).syncCopies(this.copyItems(before), this.copies(after));
+    return uow
+      .update('contact', before, contactItem(after))
+      .syncCopies(this.copyItems(before), this.copies(after));
   }
 
   remove(uow: UnitOfWork, contact: Contact): UnitOfWork {

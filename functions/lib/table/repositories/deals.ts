@@ -53,19 +53,35 @@ export class DealRepository {
       if (f.companyId) rest.companyId = f.companyId;
       if (f.contactId) rest.contactId = f.contactId;
     } else if (f.ownerId) {
-      spec = { index: 'gsi2', partition: partitions.owner(f.ownerId), sort: { beginsWith: statusPrefix(f.status) } };
+      spec = {
+        index: 'gsi2',
+        partition: partitions.owner(f.ownerId),
+        sort: { beginsWith: statusPrefix(f.status) },
+      };
       if (f.stageId) rest.stageId = f.stageId;
       if (f.companyId) rest.companyId = f.companyId;
       if (f.contactId) rest.contactId = f.contactId;
     } else if (f.companyId) {
-      spec = { index: 'gsi4', partition: partitions.company(f.companyId), sort: { beginsWith: statusPrefix(f.status) } };
+      spec = {
+        index: 'gsi4',
+        partition: partitions.company(f.companyId),
+        sort: { beginsWith: statusPrefix(f.status) },
+      };
       if (f.stageId) rest.stageId = f.stageId;
       if (f.contactId) rest.contactId = f.contactId;
     } else if (f.contactId) {
-      spec = { index: 'gsi5', partition: partitions.contact(f.contactId), sort: { beginsWith: statusPrefix(f.status) } };
+      spec = {
+        index: 'gsi5',
+        partition: partitions.contact(f.contactId),
+        sort: { beginsWith: statusPrefix(f.status) },
+      };
       if (f.stageId) rest.stageId = f.stageId;
     } else {
-      spec = { index: 'gsi1', partition: partitions.allOf('DEAL'), sort: { beginsWith: f.status ? `${f.status}#` : '' } };
+      spec = {
+        index: 'gsi1',
+        partition: partitions.allOf('DEAL'),
+        sort: { beginsWith: f.status ? `${f.status}#` : '' },
+      };
       if (f.stageId) rest.stageId = f.stageId;
     }
     const filter = equalsAll(rest);

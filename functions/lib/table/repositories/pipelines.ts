@@ -49,7 +49,11 @@ export class PipelineRepository {
   }
 
   list(page: PageRequest): Promise<Page<Pipeline>> {
-    return pageOf(this.store, { index: 'gsi1', partition: partitions.allOf('PIPELINE'), ...page }, toEntity<Pipeline>);
+    return pageOf(
+      this.store,
+      { index: 'gsi1', partition: partitions.allOf('PIPELINE'), ...page },
+      toEntity<Pipeline>,
+    );
   }
 
   create(uow: UnitOfWork, pipeline: Pipeline): UnitOfWork {

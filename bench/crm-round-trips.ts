@@ -1,0 +1,147 @@
+import { crmRoutes } from '../functions/http/crm-routes.js';
+import { httpApi } from '../functions/lib/http/http-handler.js';
+import { apiClient, users } from '../test/support/api.js';
+import { benchTable, writeSection } from './support.js';
+
+// Round trips per CRM route, counted by an SDK middleware on the DynamoDB client: every read
+// route should cost one call, every command one TransactWriteItems plus the read(s) its
+// decision needs. Measured on a warm function (the once-per-instance default pipeline and
+// cursor key are written before counting starts).
+
+export async function crmRoundTrips(): Promise<string> {
+  const t = await benchTable();
+  try {
+    const api = apiClient(httpApi(crmRoutes(t.services), () => t.services));
+    const rows: [string, string, string][] = [];
+    const measure = async (label: string, call: () => Promise<{ status: number }>, note = '') => {
+      t.calls.length = 0;
+      const res = await call();
+      if (res.status >= 400) throw new Error(`${label} answered ${res.status}`);
+      const counts = new Map<string, number>();
+      for (const c of t.calls) counts.set(c, (counts.get(c) ?? 0) + 1);
+      rows.push([label, `${t.calls.length} (${[...counts].map(([k, v]) => `${v}× ${k}`).join(', ')})`, note]);
+      return res as { status: number; body: any };
+    };
+    // warm: default pipeline and cursor key exist, as they do after an instance's first request
+    await api('GET /pipelines');
+    const company = (
+      await measure(
+        'POST /companies',
+        () => api('POST /companies', { body: { name: 'Acme', tags: ['key'] } }),
+        'company + 1 tag copy + event',
+      )
+    ).body;
+    await measure('GET /companies/{id}', () => api('GET /companies/{id}', { params: { id: company.id } }));
+    await measure('GET /companies?q=', () => api('GET /companies', { query: { q: 'ac' } }));
+    await measure('PATCH /companies/{id}', () =>
+      api('PATCH /companies/{id}', { params: { id: company.id }, body: { phone: '+1 555 0100' } }),
+    );
+    const contact = (
+      await measure(
+        'POST /contacts',
+        () =>
+          api('POST /contacts', {
+            body: { firstName: 'Grace', emails: ['g@acme.example'], companyId: company.id },
+          }),
+        'contact + email guard + event, company checked in the transaction',
+      )
+    ).body;
+    await measure(
+      'GET /contacts?email=',
+      () => api('GET /contacts', { query: { email: 'g@acme.example' } }),
+      'the email guard holds a copy',
+    );
+    await measure('GET /contacts?companyId=', () =>
+      api('GET /contacts', { query: { companyId: company.id } }),
+    );
+    await measure('GET /contacts/{id}', () => api('GET /contacts/{id}', { params: { id: contact.id } }));
+    await measure('PATCH /contacts/{id}', () =>
+      api('PATCH /contacts/{id}', { params: { id: contact.id }, body: { title: 'CTO' } }),
+    );
+    const deal = (
+      await measure(
+        'POST /deals',
+        () =>
+          api('POST /deals', {
+            as: users.alice,
+            body: {
+              title: 'Rollout',
+              value: { amount: 1000, currency: 'EUR' },
+              ownerId: users.alice.sub,
+              nextAction: { summary: 'Call', dueAt: '2031-01-01T00:00:00Z' },
+              contactId: contact.id,
+              companyId: company.id,
+            },
+          }),
+        'reads the pipeline for its first stage',
+      )
+    ).body;
+    await measure('GET /deals/{id}', () => api('GET /deals/{id}', { params: { id: deal.id } }));
+    await measure('GET /deals?ownerId=', () => api('GET /deals', { query: { ownerId: users.alice.sub } }));
+    await measure('GET /deals?pipelineId=&stageId=', () =>
+      api('GET /deals', { query: { pipelineId: 'pl_default', stageId: 'st_lead' } }),
+    );
+    await measure('PATCH /deals/{id}', () =>
+      api('PATCH /deals/{id}', { params: { id: deal.id }, body: { title: 'Rollout 2' }, as: users.alice }),
+    );
+    await measure(
+      'POST /deals/{id}/move',
+      () =>
+        api('POST /deals/{id}/move', {
+          params: { id: deal.id },
+          body: { stageId: 'st_qualified' },
+          as: users.alice,
+        }),
+      'the stage is checked against the pipeline inside the transaction',
+    );
+    await measure('PUT /deals/{id}/next-action', () =>
+      api('PUT /deals/{id}/next-action', {
+        params: { id: deal.id },
+        body: { summary: 'Demo', dueAt: '2031-01-02T00:00:00Z', completeCurrent: true },
+        as: users.alice,
+      }),
+    );
+    await measure(
+      'POST /deals/{id}/won',
+      () =>
+        api('POST /deals/{id}/won', {
+          params: { id: deal.id },
+          as: users.alice,
+          body: {
+            handoff: {
+              scopeSummary: 's',
+              promisedTimeline: { dueDate: '2031-03-01' },
+              keyConstraints: ['c'],
+              mainStakeholderContactId: contact.id,
+              kickoffDate: '2031-02-01',
+            },
+          },
+        }),
+      'deal + stakeholder in one BatchGet, then the company: the event carries the customer',
+    );
+    await measure('POST /activities', () =>
+      api('POST /activities', { body: { type: 'note', subject: 'n', contactId: contact.id } }),
+    );
+    await measure(
+      'GET /contacts/{id}/timeline',
+      () => api('GET /contacts/{id}/timeline', { params: { id: contact.id } }),
+      'the contact heads its own timeline: existence and entries in one Query',
+    );
+    await measure('GET /activities?dealId=', () => api('GET /activities', { query: { dealId: deal.id } }));
+    await measure('GET /pipelines', () => api('GET /pipelines'));
+    await measure(
+      'POST /companies with Idempotency-Key',
+      () => api('POST /companies', { body: { name: 'Once' }, headers: { 'Idempotency-Key': 'bench-1' } }),
+      'Powertools records the key (in progress, then done)',
+    );
+    await measure(
+      'the same POST repeated',
+      () => api('POST /companies', { body: { name: 'Once' }, headers: { 'Idempotency-Key': 'bench-1' } }),
+      'answered from the record; the command does not run',
+    );
+    const table = rows.map(([route, trips, note]) => `| \`${route}\` | ${trips} | ${note} |`).join('\n');
+    return `## Round trips per CRM route\n\n| route | DynamoDB round trips | why |\n| --- | --- | --- |\n${table}`;
+  } finally {
+    await t.close();
+  }
+}

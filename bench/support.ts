@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServices, type Services } from '../functions/lib/services.js';
+import { localClient, type RunningDynamoDb, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { createTable } from '../test/support/table.js';
+
+// Shared by the benchmarks: a DynamoDB Local of their own, a table from the same definition,
+// an SDK middleware that counts round trips, and the writer of docs/benchmarks.md sections.
+
+export interface BenchTable {
+  db: RunningDynamoDb;
+  client: DynamoDBClient;
+  tableName: string;
+  services: Services;
+  /** Every DynamoDB command sent since the last reset, by name. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+export async function benchTable(): Promise<BenchTable> {
+  const db = await startDynamoDbLocal();
+  const client = localClient(db.endpoint);
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRoundTrips' },
+  );
+  const tableName = `bench-${randomUUID()}`;
+  await createTable(client, tableName);
+  return {
+    db,
+    client,
+    tableName,
+    services: createServices({ client, tableName }),
+    calls,
+    close: async () => {
+      client.destroy();
+      await db.stop();
+    },
+  };
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/** Replaces one benchmark's section of docs/benchmarks.md, leaving the others as they are. */
+export function writeSection(name: string, command: string, body: string): void {
+  const file = new URL('../docs/benchmarks.md', import.meta.url);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text =
+      "# Benchmarks\n\nMeasured on the project's own machines (2 cores, DynamoDB Local on loopback). Each section says the command that produced it; ratios are measured within one run, because these machines are noisy.\n";
+  }
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const section = `${start}\n${body.trim()}\n\nProduced by \`${command}\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.versions.node}).\n${end}`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  text =
+    from >= 0 && to > from
+      ? text.slice(0, from) + section + text.slice(to + end.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, text);
+}

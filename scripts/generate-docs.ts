@@ -1,0 +1,17 @@
+// Writes the generated contracts: docs/openapi.json (from the routes' zod schemas), and
+// docs/events.md with docs/schemas/*.json (from the event catalog). `npm run docs`.
+// test/functions/generated-docs.test.ts fails when any of them is stale.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { allRoutes, apiVersion, renderOpenApi } from '../functions/http/api-document.js';
+import { eventSchemas, renderEventsMarkdown } from '../functions/lib/bus/event-docs.js';
+
+const docs = new URL('../docs/', import.meta.url);
+writeFileSync(new URL('openapi.json', docs), renderOpenApi(allRoutes(), apiVersion));
+writeFileSync(new URL('events.md', docs), renderEventsMarkdown());
+const schemasDir = new URL('schemas/', docs);
+mkdirSync(schemasDir, { recursive: true });
+for (const file of readdirSync(schemasDir)) rmSync(new URL(file, schemasDir));
+for (const [file, schema] of Object.entries(eventSchemas())) {
+  writeFileSync(new URL(file, schemasDir), `${JSON.stringify(schema, null, 2)}\n`);
+}
+console.log('wrote docs/openapi.json, docs/events.md and docs/schemas/');
