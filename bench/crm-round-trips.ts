@@ -1,7 +1,7 @@
 import { crmRoutes } from '../functions/http/crm-routes.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
 import { apiClient, users } from '../test/support/api.js';
-import { benchTable, writeSection } from './support.js';
+import { benchTable } from './support.js';
 
 // Round trips per CRM route, counted by an SDK middleware on the DynamoDB client: every read
 // route should cost one call, every command one TransactWriteItems plus the read(s) its
