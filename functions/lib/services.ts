@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { requiredEnv } from './env.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
 import { ActivityRepository } from './table/repositories/activities.js';
@@ -11,12 +12,6 @@ import { Store } from './table/store.js';
 // What a function instance builds once, at cold start, and reuses for every invocation. The
 // SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
 // nothing here knows whether it runs in AWS or on a laptop.
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 export interface Services {
   client: DynamoDBClient;

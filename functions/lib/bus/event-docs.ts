@@ -10,15 +10,14 @@ export function schemaFileName(name: string, version: number): string {
   return `${name}.v${version}.json`;
 }
 
-export function eventJsonSchema(name: EventName) {
+export function eventJsonSchema(name: EventName, target: 'draft-2020-12' | 'draft-4' = 'draft-2020-12') {
   const definition = EVENTS[name] as EventDefinition;
-  const detail = z.toJSONSchema(detailSchema(definition), {
-    target: 'draft-2020-12',
-    io: 'output',
-    unrepresentable: 'any',
-  });
+  const detail = z.toJSONSchema(detailSchema(definition), { target, io: 'output', unrepresentable: 'any' });
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema:
+      target === 'draft-4'
+        ? 'http://json-schema.org/draft-04/schema#'
+        : 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://handoff.local/schemas/${schemaFileName(name, definition.version)}`,
     title: `${name} v${definition.version}`,
     description: definition.description,

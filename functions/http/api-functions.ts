@@ -1,0 +1,27 @@
+import type { Routes } from '../lib/http/route.js';
+import type { Services } from '../lib/services.js';
+import { crmRoutes } from './crm-routes.js';
+import { metaRoutes } from './meta-routes.js';
+
+// The HTTP API's functions and the routes each serves. The CDK stack makes one gateway route
+// per entry here, and the OpenAPI document covers the same routes: one list, no drift.
+
+export interface ApiFunction {
+  /** Construct id, and the function's name in logs. */
+  name: string;
+  /** Entry file relative to the repository root. */
+  entry: string;
+  description: string;
+  routes(): Routes;
+}
+
+const none = undefined as unknown as Services;
+
+export const API_FUNCTIONS: ApiFunction[] = [
+  {
+    name: 'CrmApi',
+    entry: 'functions/http/crm-api.ts',
+    description: 'CRM routes: companies, contacts, pipelines, deals, activities; health and OpenAPI',
+    routes: () => ({ ...crmRoutes(none), ...metaRoutes(undefined) }),
+  },
+];

@@ -1,0 +1,58 @@
+import type { Node } from 'constructs';
+
+// Deployment settings, read from CDK context (`-c key=value` or cdk.json). README's
+// configuration table lists the same keys; nothing else configures a deployment.
+
+export interface HandoffConfig {
+  /** An existing OIDC issuer instead of the stack's Cognito user pool. */
+  jwt?: { issuer: string; audience: string[] };
+  corsOrigins: string[];
+  archiveRetentionDays: number;
+  alarmEmail?: string;
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetentionDays: number;
+}
+
+function text(node: Node, key: string): string | undefined {
+  const value = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}
+
+function number(node: Node, key: string, fallback: number): number {
+  const value = text(node, key);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new Error(`context ${key} must be a non-negative number, not ${value}`);
+  return parsed;
+}
+
+function list(node: Node, key: string): string[] {
+  const value = node.tryGetContext(key);
+  if (Array.isArray(value)) return value.map(String);
+  return (text(node, key) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function readConfig(node: Node): HandoffConfig {
+  const issuer = text(node, 'jwtIssuer');
+  const audience = list(node, 'jwtAudience');
+  if (issuer && audience.length === 0)
+    throw new Error('context jwtIssuer needs jwtAudience (the client id(s) tokens are issued to)');
+  if (!issuer && audience.length > 0) throw new Error('context jwtAudience needs jwtIssuer');
+  const alarmEmail = text(node, 'alarmEmail');
+  return {
+    ...(issuer ? { jwt: { issuer, audience } } : {}),
+    corsOrigins: list(node, 'corsOrigins'),
+    archiveRetentionDays: number(node, 'archiveRetentionDays', 365),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    throttle: {
+      rateLimit: number(node, 'throttleRate', 100),
+      burstLimit: number(node, 'throttleBurst', 200),
+    },
+    logRetentionDays: number(node, 'logRetentionDays', 30),
+  };
+}

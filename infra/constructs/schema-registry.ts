@@ -1,0 +1,29 @@
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
+import { Construct } from 'constructs';
+import { EVENTS, type EventName } from '../../domain/events.js';
+import { eventJsonSchema } from '../../functions/lib/bus/event-docs.js';
+
+// Publishes the event catalog to an EventBridge Schema Registry, so integrators can browse
+// the schemas and generate code bindings in their tools. The registry takes JSON Schema
+// draft 4; the same catalog renders docs/schemas in draft 2020-12.
+
+export class EventSchemaRegistry extends Construct {
+  readonly registry: eventschemas.CfnRegistry;
+
+  constructor(scope: Construct, id: string, registryName: string) {
+    super(scope, id);
+    this.registry = new eventschemas.CfnRegistry(this, 'Registry', {
+      registryName,
+      description: 'Handoff events: every change, typed and versioned',
+    });
+    for (const name of Object.keys(EVENTS) as EventName[]) {
+      new eventschemas.CfnSchema(this, name, {
+        registryName: this.registry.attrRegistryName,
+        schemaName: `${EVENTS[name].source}@${name}`,
+        type: 'JSONSchemaDraft4',
+        content: JSON.stringify(eventJsonSchema(name, 'draft-4')),
+        description: EVENTS[name].description,
+      });
+    }
+  }
+}

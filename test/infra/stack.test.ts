@@ -1,0 +1,257 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../../functions/http/api-document.js';
+import { INDEXES } from '../../functions/lib/table/definition.js';
+import { buildApp } from '../../infra/app.js';
+
+// The real synthesized template (esbuild bundles included), asserted resource by resource.
+
+let template: Template;
+let resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; Metadata?: any }>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  const { stack } = buildApp(new App());
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 120_000);
+
+describe('the table', () => {
+  it("is on-demand, recoverable, protected, retained, streamed, with TTL and the definition's indexes", () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+    const [, table] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+    expect(table.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual(
+      Object.keys(INDEXES),
+    );
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has a route for every route in the code, each with the JWT authorizer but the two open ones', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(Object.keys(allRoutes()).sort());
+    for (const route of routes) {
+      if (route.RouteKey === 'GET /health' || route.RouteKey === 'GET /openapi.json') {
+        expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe('NONE');
+      } else {
+        expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+        expect(route.AuthorizerId, route.RouteKey).toBeDefined();
+      }
+    }
+  });
+
+  it("authorizes with the stack's Cognito pool by default, with a group per role", () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.'])] } },
+    });
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'delivery', 'manager', 'sales']);
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+  });
+
+  it('logs access and throttles on its stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  });
+
+  it('with an existing issuer by context, trusts it and makes no user pool; CORS by context', () => {
+    const app = new App({
+      context: {
+        jwtIssuer: 'https://id.example.com',
+        jwtAudience: 'handoff-api',
+        corsOrigins: 'https://app.example.com',
+      },
+    });
+    const t = Template.fromStack(buildApp(app).stack);
+    t.resourceCountIs('AWS::Cognito::UserPool', 0);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://id.example.com', Audience: ['handoff-api'] },
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+  }, 120_000);
+});
+
+describe('the functions', () => {
+  it('run Node.js 24 on arm64 with Powertools settings and their own log group', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toBeDefined();
+      expect(fn.Properties.LoggingConfig.LogGroup, id).toBeDefined();
+    }
+  });
+
+  function statementsOf(functionPrefix: string) {
+    const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(functionPrefix))!;
+    return (
+      policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+    ).map((s) => ({
+      actions: [s.Action].flat().sort(),
+      resource: JSON.stringify(s.Resource),
+    }));
+  }
+
+  it('the CRM API may read and write the table and query its five indexes, and nothing else', () => {
+    const statements = statementsOf('CrmApiRole');
+    const actions = statements.flatMap((s) => s.actions).sort();
+    expect([...new Set(actions)]).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
+    );
+    expect(actions).not.toContain('dynamodb:Scan');
+    const indexStatement = statements.find((s) => s.resource.includes('/index/'))!;
+    expect(indexStatement.actions).toEqual(['dynamodb:Query']);
+    for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'])
+      expect(indexStatement.resource).toContain(`/index/${index}`);
+    expect(indexStatement.resource).not.toContain('/index/due');
+    expect(indexStatement.resource).not.toContain('/index/*');
+  });
+
+  it('the outbox relay may read the stream and put events on its bus, and nothing else', () => {
+    const actions = [...new Set(statementsOf('OutboxOutboxRelayRole').flatMap((s) => s.actions))].sort();
+    expect(actions).toEqual(
+      [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+  });
+});
+
+describe('asynchronous delivery', () => {
+  it('the relay sees only outbox inserts, reports partial failures, bisects, retries a bounded number of times, then a queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 0,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('every rule target has a retry policy and a dead-letter queue', () => {
+    for (const [id, rule] of ofType('AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.RetryPolicy?.MaximumRetryAttempts, id).toBeGreaterThan(0);
+        expect(target.DeadLetterConfig?.Arn, id).toBeDefined();
+      }
+    }
+    for (const [id, schedule] of ofType('AWS::Scheduler::Schedule')) {
+      expect(schedule.Properties.Target.RetryPolicy, id).toBeDefined();
+      expect(schedule.Properties.Target.DeadLetterConfig?.Arn, id).toBeDefined();
+    }
+  });
+
+  it('the bus archives every Handoff event for replay', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: [{ prefix: 'handoff.' }] },
+      RetentionDays: 365,
+    });
+  });
+});
+
+describe('observability', () => {
+  it("alarms on every function's errors and throttles, every dead-letter queue, and the relay's iterator age", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const functions = ofType('AWS::Lambda::Function').length;
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(functions);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
+      ofType('AWS::SQS::Queue').length,
+    );
+    expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('emails alarms through an encrypted topic when alarmEmail is set', () => {
+    const t = Template.fromStack(buildApp(new App({ context: { alarmEmail: 'ops@example.com' } })).stack);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((alarm as any).Properties.AlarmActions).toHaveLength(1);
+    }
+  }, 120_000);
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding, and every acknowledgement gives its reason in a sentence', () => {
+    const { app } = buildApp(new App());
+    expect(() => app.synth()).not.toThrow();
+    const acknowledged: { id: string; reason: string }[] = [];
+    for (const construct of app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+          acknowledged.push({ id, reason });
+      }
+    }
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const a of acknowledged) expect(a.reason, a.id).toMatch(/^[A-Z].{20,}[.]$/);
+  }, 120_000);
+
+  it('fails synthesis when a finding is not acknowledged', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Bare');
+    new sqs.Queue(stack, 'Plain');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow();
+  });
+});
