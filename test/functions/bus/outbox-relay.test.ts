@@ -24,7 +24,7 @@ function record(
 ): { record: DynamoDBRecord; id: string } {
   const event = emit(context(), 'CompanyDeleted', { companyId: `co_${notes}` });
   const id = `${String(++seq).padStart(10, '0')}`.padEnd(26, '0').replace(/[ILOU]/g, '0');
-  const withId = { ...event, detail: { ...event.detail, id } };
+  const withId = { ...event, detail: { ...event.detail, id } } as typeof event;
   return {
     id,
     record: {
