@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServices, type Services } from '../functions/lib/services.js';
-import { localClient, type RunningDynamoDb, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { localClient, type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { createTable } from '../test/support/table.js';
 
 // Shared by the benchmarks: a DynamoDB Local of their own, a table from the same definition,

@@ -11,7 +11,16 @@ export type Pattern = Record<string, unknown>;
 
 export class InvalidPattern extends Error {}
 
-const OPERATORS = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr']);
+const OPERATORS = new Set([
+  'prefix',
+  'suffix',
+  'equals-ignore-case',
+  'wildcard',
+  'anything-but',
+  'numeric',
+  'exists',
+  'cidr',
+]);
 
 export function matches(pattern: Pattern, event: unknown): boolean {
   return matchObject(pattern, [event]);
@@ -25,10 +34,11 @@ export function validatePattern(pattern: unknown, path = ''): void {
   for (const [key, value] of Object.entries(pattern)) {
     const here = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(value) || value.length < 2) throw new InvalidPattern(`${here} needs an array of at least two patterns`);
-      value.forEach((p, i) => validatePattern(p, `${here}[${i}]`));
+      if (!Array.isArray(value) || value.length < 2)
+        throw new InvalidPattern(`${here} needs an array of at least two patterns`);
+      for (const [i, p] of value.entries()) validatePattern(p, `${here}[${i}]`);
     } else if (Array.isArray(value)) {
-      value.forEach((m) => validateMatcher(m, here));
+      for (const m of value) validateMatcher(m, here);
     } else {
       validatePattern(value, here);
     }
@@ -38,11 +48,14 @@ export function validatePattern(pattern: unknown, path = ''): void {
 function validateMatcher(m: unknown, path: string): void {
   if (m === null || typeof m !== 'object') return;
   const keys = Object.keys(m);
-  if (keys.length !== 1 || !OPERATORS.has(keys[0]!)) throw new InvalidPattern(`${path}: unknown matcher ${JSON.stringify(m)}`);
+  if (keys.length !== 1 || !OPERATORS.has(keys[0]!))
+    throw new InvalidPattern(`${path}: unknown matcher ${JSON.stringify(m)}`);
   const [op, arg] = Object.entries(m)[0]!;
   if (op === 'numeric') parseNumeric(arg, path);
-  if (op === 'exists' && typeof arg !== 'boolean') throw new InvalidPattern(`${path}: exists takes true or false`);
-  if (op === 'cidr' && (typeof arg !== 'string' || !parseCidr(arg))) throw new InvalidPattern(`${path}: bad cidr ${arg}`);
+  if (op === 'exists' && typeof arg !== 'boolean')
+    throw new InvalidPattern(`${path}: exists takes true or false`);
+  if (op === 'cidr' && (typeof arg !== 'string' || !parseCidr(arg)))
+    throw new InvalidPattern(`${path}: bad cidr ${arg}`);
 }
 
 /** `events` holds every value the pattern's level applies to (several when an array fans out). */
@@ -57,7 +70,10 @@ function matchOne(pattern: Pattern, event: unknown): boolean {
       if (!sub.some((p) => matchOne(p as Pattern, event))) return false;
       continue;
     }
-    const value = event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>)[key] : undefined;
+    const value =
+      event !== null && typeof event === 'object' && !Array.isArray(event)
+        ? (event as Record<string, unknown>)[key]
+        : undefined;
     if (Array.isArray(sub)) {
       if (!matchLeaf(sub, value)) return false;
     } else if (value === undefined || value === null || typeof value !== 'object') {
@@ -127,7 +143,8 @@ function stringMatch(op: string, arg: unknown, v: string): boolean {
   // prefix and suffix also take { "equals-ignore-case": "…" }
   const ignoreCase = arg !== null && typeof arg === 'object';
   const text = ignoreCase ? String((arg as Record<string, unknown>)['equals-ignore-case']) : String(arg);
-  const [a, b] = ignoreCase || op === 'equals-ignore-case' ? [v.toLowerCase(), text.toLowerCase()] : [v, text];
+  const [a, b] =
+    ignoreCase || op === 'equals-ignore-case' ? [v.toLowerCase(), text.toLowerCase()] : [v, text];
   if (op === 'prefix') return a.startsWith(b);
   if (op === 'suffix') return a.endsWith(b);
   if (op === 'equals-ignore-case') return a === b;
@@ -176,7 +193,15 @@ function parseNumeric(arg: unknown, path: string): Bound[] {
 
 function numericMatch(bounds: Bound[], v: number): boolean {
   return bounds.every(({ op, value }) =>
-    op === '<' ? v < value : op === '<=' ? v <= value : op === '>' ? v > value : op === '>=' ? v >= value : v === value,
+    op === '<'
+      ? v < value
+      : op === '<='
+        ? v <= value
+        : op === '>'
+          ? v > value
+          : op === '>='
+            ? v >= value
+            : v === value,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 
 // One DynamoDB Local for the whole run; each test file creates its own table in it.
 

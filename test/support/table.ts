@@ -3,7 +3,7 @@ import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from
 import { inject } from 'vitest';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
-import { localClient } from './dynamodb-local.js';
+import { localClient } from '../../infra/local/dynamodb-local.js';
 
 // A fresh table per test file, made from the same definition the CDK stack deploys, so test
 // files never see each other's data and can run in parallel.

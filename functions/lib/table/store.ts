@@ -232,6 +232,24 @@ function dedupe(keys: Key[]): Key[] {
   });
 }
 
+/**
+ * Reads items as one entity: storage attributes dropped, fields in the order the entity's
+ * schema declares them (DynamoDB returns attributes unordered; people read these answers).
+ */
+export function entityOf<T>(schema: {
+  shape: Record<string, unknown>;
+}): (item: Record<string, unknown>) => T {
+  const order = Object.keys(schema.shape);
+  return (item) => {
+    const entity: Record<string, unknown> = {};
+    for (const key of order) if (item[key] !== undefined) entity[key] = item[key];
+    for (const [key, value] of Object.entries(item)) {
+      if (!(key in entity) && !STORAGE_ATTRIBUTES.has(key)) entity[key] = value;
+    }
+    return entity as T;
+  };
+}
+
 /** Strip the storage attributes (keys, type, ttl) from an item, leaving the domain object. */
 export function toEntity<T>(item: Record<string, unknown>): T {
   const entity: Record<string, unknown> = {};

@@ -59,15 +59,29 @@ describe('string operators', () => {
     expect(matches({ time: [{ prefix: '2017-10-02' }] }, ec2)).toBe(true);
     expect(matches({ source: [{ suffix: 'ec2' }] }, ec2)).toBe(true);
     expect(matches({ source: [{ 'equals-ignore-case': 'AWS.EC2' }] }, ec2)).toBe(true);
-    expect(matches({ detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, { detail: { service: 'eventbridge' } })).toBe(true);
-    expect(matches({ FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] }, { FileName: 'IMG.PNG' })).toBe(true);
+    expect(
+      matches(
+        { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+        { detail: { service: 'eventbridge' } },
+      ),
+    ).toBe(true);
+    expect(
+      matches({ FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] }, { FileName: 'IMG.PNG' }),
+    ).toBe(true);
     expect(matches({ source: [{ prefix: 'aws.s3' }] }, ec2)).toBe(false);
   });
 
   it('wildcards, with * escaped by a backslash', () => {
-    expect(matches({ source: [{ wildcard: 'Simple*Service' }] }, { source: 'SimpleQueueService' })).toBe(true);
+    expect(matches({ source: [{ wildcard: 'Simple*Service' }] }, { source: 'SimpleQueueService' })).toBe(
+      true,
+    );
     expect(matches({ source: [{ wildcard: 'Simple*Service' }] }, { source: 'SimpleQueue' })).toBe(false);
-    expect(matches({ EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/default' })).toBe(true);
+    expect(
+      matches(
+        { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+        { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/default' },
+      ),
+    ).toBe(true);
     expect(matches({ name: [{ wildcard: 'a\\*b' }] }, { name: 'a*b' })).toBe(true);
     expect(matches({ name: [{ wildcard: 'a\\*b' }] }, { name: 'axb' })).toBe(false);
   });
@@ -86,11 +100,24 @@ describe('anything-but', () => {
     expect(matches({ detail: { 'x-limit': [{ 'anything-but': [100, 200, 301.8] }] } }, ec2)).toBe(false);
     expect(matches({ detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2)).toBe(true);
     expect(matches({ detail: { state: [{ 'anything-but': { prefix: 'run' } }] } }, ec2)).toBe(false);
-    expect(matches({ FileName: [{ 'anything-but': { suffix: '.png' } }] }, { FileName: 'a.png' })).toBe(false);
-    expect(matches({ state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] }, { state: 'INITIALIZING' })).toBe(false);
-    expect(matches({ state: [{ 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }] }, { state: 'C' })).toBe(true);
-    expect(matches({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/lib/x' })).toBe(false);
-    expect(matches({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/bin/x' })).toBe(true);
+    expect(matches({ FileName: [{ 'anything-but': { suffix: '.png' } }] }, { FileName: 'a.png' })).toBe(
+      false,
+    );
+    expect(
+      matches(
+        { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] },
+        { state: 'INITIALIZING' },
+      ),
+    ).toBe(false);
+    expect(
+      matches({ state: [{ 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }] }, { state: 'C' }),
+    ).toBe(true);
+    expect(
+      matches({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/lib/x' }),
+    ).toBe(false);
+    expect(
+      matches({ FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, { FilePath: '/usr/bin/x' }),
+    ).toBe(true);
   });
 
   it('does not match a field that is absent', () => {
@@ -127,17 +154,32 @@ describe('numeric, cidr, exists', () => {
     expect(matches({ detail: { 'c-count': [{ exists: true }] } }, ec2)).toBe(true);
     expect(matches({ detail: { 'c-count': [{ exists: false }] } }, ec2)).toBe(false);
     expect(matches({ detail: { 'e-count': [{ exists: false }] } }, ec2)).toBe(true);
-    expect(matches({ detail: { 'c-count': [{ exists: false }] } }, { detail: { state: 'x', 'c-count': { c1: 100 } } })).toBe(true);
-    expect(matches({ detail: { 'c-count': [{ exists: true }] } }, { detail: { 'c-count': { c1: 100 } } })).toBe(false);
+    expect(
+      matches(
+        { detail: { 'c-count': [{ exists: false }] } },
+        { detail: { state: 'x', 'c-count': { c1: 100 } } },
+      ),
+    ).toBe(true);
+    expect(
+      matches({ detail: { 'c-count': [{ exists: true }] } }, { detail: { 'c-count': { c1: 100 } } }),
+    ).toBe(false);
     expect(matches({ detail: { inner: { x: [{ exists: false }] } } }, { detail: {} })).toBe(true);
   });
 });
 
 describe('$or and arrays of objects', () => {
-  const cw = { source: 'aws.cloudwatch', metricName: 'NetworkIn', namespace: 'AWS/EC2', detail: { 'detail-type': 'x' } };
+  const cw = {
+    source: 'aws.cloudwatch',
+    metricName: 'NetworkIn',
+    namespace: 'AWS/EC2',
+    detail: { 'detail-type': 'x' },
+  };
 
   it('$or ANDed with its siblings, in parallel, and nested', () => {
-    const normal = { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] };
+    const normal = {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+    };
     expect(matches(normal, cw)).toBe(true);
     expect(matches(normal, { ...cw, namespace: 'AWS/S3' })).toBe(false);
     const parallel = {
@@ -167,18 +209,35 @@ describe('$or and arrays of objects', () => {
     expect(matches({ employees: { firstName: ['Anna'] } }, event)).toBe(true);
     expect(matches({ employees: { firstName: ['Anna'], lastName: ['Smith'] } }, event)).toBe(true);
     expect(matches({ employees: { firstName: ['Anna'], lastName: ['Jones'] } }, event)).toBe(false);
-    expect(matches({ employees: { firstName: ['Peter'] } }, { employees: [[{ firstName: 'John' }], [{ firstName: 'Peter' }]] })).toBe(true);
+    expect(
+      matches(
+        { employees: { firstName: ['Peter'] } },
+        { employees: [[{ firstName: 'John' }], [{ firstName: 'Peter' }]] },
+      ),
+    ).toBe(true);
   });
 });
 
 describe('the patterns Handoff itself uses', () => {
-  it('the archive, the relay\'s stream filter, and a rule on one detail-type', () => {
+  it("the archive, the relay's stream filter, and a rule on one detail-type", () => {
     expect(matches({ source: [{ prefix: 'handoff.' }] }, { source: 'handoff.crm' })).toBe(true);
     const filter = { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } };
-    expect(matches(filter, { eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'OUTBOX#01J' }, sk: { S: 'OUTBOX' } } } })).toBe(true);
+    expect(
+      matches(filter, {
+        eventName: 'INSERT',
+        dynamodb: { Keys: { pk: { S: 'OUTBOX#01J' }, sk: { S: 'OUTBOX' } } },
+      }),
+    ).toBe(true);
     expect(matches(filter, { eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'DEAL#1' } } } })).toBe(false);
-    expect(matches(filter, { eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: 'OUTBOX#01J' } } } })).toBe(false);
-    expect(matches({ source: ['handoff.crm'], 'detail-type': ['DealClosedWon'], detail: { version: [1] } }, { source: 'handoff.crm', 'detail-type': 'DealClosedWon', detail: { version: 1 } })).toBe(true);
+    expect(matches(filter, { eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: 'OUTBOX#01J' } } } })).toBe(
+      false,
+    );
+    expect(
+      matches(
+        { source: ['handoff.crm'], 'detail-type': ['DealClosedWon'], detail: { version: [1] } },
+        { source: 'handoff.crm', 'detail-type': 'DealClosedWon', detail: { version: 1 } },
+      ),
+    ).toBe(true);
   });
 });
 
@@ -188,6 +247,8 @@ describe('validation', () => {
     expect(() => validatePattern({ a: [{ numeric: ['>'] }] })).toThrow(InvalidPattern);
     expect(() => validatePattern({ $or: [{ a: ['x'] }] })).toThrow(InvalidPattern);
     expect(() => validatePattern({ a: [{ cidr: 'nope' }] })).toThrow(InvalidPattern);
-    expect(() => validatePattern({ source: ['x'], detail: { n: [{ numeric: ['>=', 1, '<', 2] }] } })).not.toThrow();
+    expect(() =>
+      validatePattern({ source: ['x'], detail: { n: [{ numeric: ['>=', 1, '<', 2] }] } }),
+    ).not.toThrow();
   });
 });

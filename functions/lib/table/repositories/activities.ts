@@ -1,17 +1,19 @@
-import type { Activity } from '../../../../domain/crm/activity.js';
+import { Activity } from '../../../../domain/crm/activity.js';
 import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { activityItem, keys, partitions, TIMELINE_HEAD } from '../keys.js';
-import { type Store, toEntity } from '../store.js';
+import { entityOf, type Store, toEntity } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+
+const asActivity = entityOf<Activity>(Activity);
 
 export class ActivityRepository {
   constructor(private readonly store: Store) {}
 
   async get(id: string): Promise<Activity | undefined> {
     const item = await this.store.get(keys.activity(id));
-    return item ? toEntity<Activity>(item) : undefined;
+    return item ? asActivity(item) : undefined;
   }
 
   async require(id: string): Promise<Activity> {
@@ -50,7 +52,7 @@ export class ActivityRepository {
           },
         }
       : {};
-    return pageOf(this.store, { ...spec, ...typeFilter, ...page, newestFirst: true }, toEntity<Activity>);
+    return pageOf(this.store, { ...spec, ...typeFilter, ...page, newestFirst: true }, asActivity);
   }
 
   /**
@@ -75,7 +77,7 @@ export class ActivityRepository {
           return {
             kind: 'activity',
             at: String(item.gsi5sk).split('#')[1]!,
-            activity: toEntity<Activity>(item),
+            activity: asActivity(item),
           };
         }
         return { kind: 'deal-change', ...toEntity<DealHistoryEntry>(item) };

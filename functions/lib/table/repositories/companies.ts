@@ -1,17 +1,19 @@
-import type { Company } from '../../../../domain/crm/company.js';
+import { Company } from '../../../../domain/crm/company.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
 import { companyItem, keys, partitions } from '../keys.js';
-import { type Item, type Store, toEntity, type Write } from '../store.js';
+import { entityOf, type Item, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+
+const asCompany = entityOf<Company>(Company);
 
 export class CompanyRepository {
   constructor(private readonly store: Store) {}
 
   async get(id: string): Promise<Company | undefined> {
     const item = await this.store.get(keys.company(id));
-    return item ? toEntity<Company>(item) : undefined;
+    return item ? asCompany(item) : undefined;
   }
 
   async require(id: string): Promise<Company> {
@@ -26,11 +28,7 @@ export class CompanyRepository {
     page: PageRequest,
   ): Promise<Page<Company>> {
     if (filter.tag) {
-      return pageOf(
-        this.store,
-        { partition: keys.tagged('company', filter.tag, '').pk, ...page },
-        toEntity<Company>,
-      );
+      return pageOf(this.store, { partition: keys.tagged('company', filter.tag, '').pk, ...page }, asCompany);
     }
     return pageOf(
       this.store,
@@ -40,7 +38,7 @@ export class CompanyRepository {
         ...(filter.q ? { sort: { beginsWith: normalizeText(filter.q) } } : {}),
         ...page,
       },
-      toEntity<Company>,
+      asCompany,
     );
   }
 

@@ -1,21 +1,23 @@
-import type { Contact } from '../../../../domain/crm/contact.js';
+import { Contact } from '../../../../domain/crm/contact.js';
 import { Conflict, NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
 import { contactItem, keys, partitions } from '../keys.js';
-import { type Item, type Store, toEntity, type Write } from '../store.js';
+import { entityOf, type Item, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+
+const asContact = entityOf<Contact>(Contact);
 
 export class ContactRepository {
   constructor(private readonly store: Store) {}
 
   fromItem(item: Record<string, unknown>): Contact {
-    return toEntity<Contact>(item);
+    return asContact(item);
   }
 
   async get(id: string): Promise<Contact | undefined> {
     const item = await this.store.get(keys.contact(id));
-    return item ? toEntity<Contact>(item) : undefined;
+    return item ? asContact(item) : undefined;
   }
 
   async require(id: string): Promise<Contact> {
@@ -27,7 +29,7 @@ export class ContactRepository {
   /** One GetItem: the email's uniqueness guard carries a copy of its contact. */
   async findByEmail(email: string): Promise<Contact | undefined> {
     const item = await this.store.get(keys.contactEmail(email));
-    return item ? toEntity<Contact>(item) : undefined;
+    return item ? asContact(item) : undefined;
   }
 
   list(
@@ -35,11 +37,7 @@ export class ContactRepository {
     page: PageRequest,
   ): Promise<Page<Contact>> {
     if (filter.tag) {
-      return pageOf(
-        this.store,
-        { partition: keys.tagged('contact', filter.tag, '').pk, ...page },
-        toEntity<Contact>,
-      );
+      return pageOf(this.store, { partition: keys.tagged('contact', filter.tag, '').pk, ...page }, asContact);
     }
     const prefix = filter.q ? normalizeText(filter.q) : '';
     if (filter.companyId) {
@@ -51,7 +49,7 @@ export class ContactRepository {
           sort: { beginsWith: `CONTACT#${prefix}` },
           ...page,
         },
-        toEntity<Contact>,
+        asContact,
       );
     }
     return pageOf(
@@ -62,7 +60,7 @@ export class ContactRepository {
         ...(prefix ? { sort: { beginsWith: prefix } } : {}),
         ...page,
       },
-      toEntity<Contact>,
+      asContact,
     );
   }
 
@@ -106,7 +104,7 @@ export class ContactRepository {
             condition: { expression: 'attribute_not_exists(pk) OR id = :self', values: { ':self': c.id } },
             onConditionFailed: (existing) => {
               const email = put.pk.slice('EMAIL#'.length);
-              const owner = existing ? toEntity<Contact>(existing) : undefined;
+              const owner = existing ? asContact(existing) : undefined;
               return new Conflict(
                 `email ${email} already belongs to contact ${owner?.id} (${[owner?.firstName, owner?.lastName].filter(Boolean).join(' ')})`,
                 { email, existingContactId: owner?.id },

@@ -1,11 +1,13 @@
-import type { Deal, DealStatus } from '../../../../domain/crm/deal.js';
+import { Deal, type DealStatus } from '../../../../domain/crm/deal.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { dealItem, keys, partitions } from '../keys.js';
-import { type Condition, type QuerySpec, type Store, toEntity } from '../store.js';
+import { type Condition, entityOf, type QuerySpec, type Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+
+const asDeal = entityOf<Deal>(Deal);
 
 export interface DealFilter {
   pipelineId?: string | undefined;
@@ -20,12 +22,12 @@ export class DealRepository {
   constructor(private readonly store: Store) {}
 
   fromItem(item: Record<string, unknown>): Deal {
-    return toEntity<Deal>(item);
+    return asDeal(item);
   }
 
   async get(id: string): Promise<Deal | undefined> {
     const item = await this.store.get(keys.deal(id));
-    return item ? toEntity<Deal>(item) : undefined;
+    return item ? asDeal(item) : undefined;
   }
 
   async require(id: string): Promise<Deal> {
@@ -39,7 +41,7 @@ export class DealRepository {
    * then owner, company, contact, else all deals by status); the other filters narrow it.
    */
   list(filter: DealFilter, page: PageRequest): Promise<Page<Deal>> {
-    return pageOf(this.store, { ...this.plan(filter), ...page, newestFirst: true }, toEntity<Deal>);
+    return pageOf(this.store, { ...this.plan(filter), ...page, newestFirst: true }, asDeal);
   }
 
   plan(f: DealFilter): QuerySpec {

@@ -1,10 +1,12 @@
-import { DEFAULT_PIPELINE_ID, defaultPipeline, type Pipeline } from '../../../../domain/crm/pipeline.js';
+import { DEFAULT_PIPELINE_ID, defaultPipeline, Pipeline } from '../../../../domain/crm/pipeline.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import type { Instant } from '../../../../domain/shared/time.js';
 import { keys, partitions, pipelineItem } from '../keys.js';
-import { ConcurrentModification, notExists, type Store, toEntity } from '../store.js';
+import { ConcurrentModification, entityOf, notExists, type Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+
+const asPipeline = entityOf<Pipeline>(Pipeline);
 
 export class PipelineRepository {
   private ensured?: Promise<void>;
@@ -35,7 +37,7 @@ export class PipelineRepository {
 
   async get(id: string): Promise<Pipeline | undefined> {
     const item = await this.store.get(keys.pipeline(id));
-    return item ? toEntity<Pipeline>(item) : undefined;
+    return item ? asPipeline(item) : undefined;
   }
 
   async require(id: string): Promise<Pipeline> {
@@ -52,7 +54,7 @@ export class PipelineRepository {
     return pageOf(
       this.store,
       { index: 'gsi1', partition: partitions.allOf('PIPELINE'), ...page },
-      toEntity<Pipeline>,
+      asPipeline,
     );
   }
 

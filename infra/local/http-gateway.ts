@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gatewayClaims } from './jwt.js';
+import type { LambdaFunctionPool } from './lambdas.js';
+import type { Logger } from './log.js';
+import type { LocalApp, LocalRoute } from './template.js';
+
+// The HTTP API, locally: the template's routes, its JWT authorizer (checked against the local
+// issuer), and its Lambda proxy integration with payload format 2.0. A request the authorizer
+// refuses never reaches a function, as in API Gateway.
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+interface CompiledRoute extends LocalRoute {
+  regex: RegExp;
+  params: string[];
+  specificity: number;
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)(\+?)\}$/.exec(segment);
+      if (!m) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(m[1]!);
+      return m[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { ...route, regex: new RegExp(`^${source}$`), params, specificity: route.path.split('{').length };
+}
+
+function problem(
+  res: ServerResponse,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
+  res.end(JSON.stringify({ type: `/problems/${slug}`, title, status, detail }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const TEXT_TYPES = /^(application\/([\w.+-]+\+)?json|text\/|application\/(x-www-form-urlencoded|xml))/;
+
+export interface GatewayOptions {
+  app: LocalApp;
+  pools: Map<string, LambdaFunctionPool>;
+  verify: (token: string) => Promise<Record<string, unknown>>;
+  log: Logger;
+}
+
+export function createGateway({ app, pools, verify, log }: GatewayOptions): Server {
+  const routes = app.routes.map(compile).sort((a, b) => a.specificity - b.specificity);
+  return createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const origin = req.headers.origin;
+    const cors = app.cors;
+    const allowed = origin && cors && (cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin));
+    if (method === 'OPTIONS' && cors) {
+      res.writeHead(allowed ? 204 : 403, {
+        ...(allowed
+          ? {
+              'access-control-allow-origin': origin,
+              'access-control-allow-methods': cors.allowMethods.join(','),
+              'access-control-allow-headers': cors.allowHeaders.join(','),
+              'access-control-max-age': '3600',
+            }
+          : {}),
+      });
+      res.end();
+      return;
+    }
+    let route: CompiledRoute | undefined;
+    let match: RegExpExecArray | null = null;
+    for (const r of routes) {
+      if (r.method !== method && r.method !== 'ANY') continue;
+      match = r.regex.exec(url.pathname);
+      if (match) {
+        route = r;
+        break;
+      }
+    }
+    if (!route || !match) {
+      problem(res, 404, 'route-not-found', 'Not Found', `no route matches ${method} ${url.pathname}`);
+      return;
+    }
+
+    let claims: Record<string, string> | undefined;
+    if (route.jwt) {
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) {
+        problem(
+          res,
+          401,
+          'unauthorized',
+          'Unauthorized',
+          'send Authorization: Bearer <token> (npm run token prints one)',
+          {
+            'www-authenticate': 'Bearer',
+          },
+        );
+        return;
+      }
+      try {
+        claims = gatewayClaims(await verify(token));
+      } catch (error) {
+        problem(
+          res,
+          401,
+          'unauthorized',
+          'Unauthorized',
+          `the token was refused: ${(error as Error).message}`,
+          {
+            'www-authenticate': 'Bearer error="invalid_token"',
+          },
+        );
+        return;
+      }
+    }
+
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      problem(res, 413, 'payload-too-large', 'Payload Too Large', 'API Gateway accepts bodies up to 10 MB');
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    const pathParameters = Object.fromEntries(
+      route.params.map((p, i) => [p, decodeURIComponent(match![i + 1]!)]),
+    );
+    const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+    const now = Date.now();
+    const requestId = randomUUID();
+    const event = {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
+      headers,
+      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+      ...(route.params.length ? { pathParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: route.routeKey,
+        stage: '$default',
+        time: new Date(now).toUTCString(),
+        timeEpoch: now,
+        ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+      },
+      ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: !isText,
+    };
+
+    const pool = pools.get(route.functionId)!;
+    const outcome = await pool.invoke(event);
+    let status = 500;
+    if (!outcome.ok) {
+      problem(res, 502, 'bad-gateway', 'Bad Gateway', `the function failed: ${outcome.error?.errorMessage}`);
+      status = 502;
+    } else {
+      const result = outcome.result as any;
+      const structured = result !== null && typeof result === 'object' && 'statusCode' in result;
+      status = structured ? Number(result.statusCode) : 200;
+      const outHeaders: Record<string, string | string[]> = structured
+        ? { ...result.headers }
+        : { 'content-type': 'application/json' };
+      if (structured && result.cookies?.length) outHeaders['set-cookie'] = result.cookies;
+      if (allowed) {
+        outHeaders['access-control-allow-origin'] = origin!;
+        if (cors?.exposeHeaders.length)
+          outHeaders['access-control-expose-headers'] = cors.exposeHeaders.join(',');
+      }
+      outHeaders['apigw-requestid'] = requestId;
+      res.writeHead(status, outHeaders);
+      const payload = structured ? result.body : JSON.stringify(result);
+      res.end(
+        payload === undefined
+          ? undefined
+          : structured && result.isBase64Encoded
+            ? Buffer.from(payload, 'base64')
+            : payload,
+      );
+    }
+    log.invocation({
+      function: pool.fn.name,
+      trigger: 'http',
+      what: `${method} ${url.pathname}${url.search}`,
+      outcome: String(status),
+      failed: status >= 500,
+      result: outcome,
+    });
+  });
+}

@@ -1,0 +1,50 @@
+// One Lambda execution environment, as a child process of the local runtime: it imports the
+// function's bundle from cdk.out once (the cold start), then handles one invocation at a time
+// sent over IPC, with a Lambda-shaped context. Plain JavaScript so it runs on bare Node.
+import { pathToFileURL } from 'node:url';
+
+const { bundleFile, handlerExport, functionName, memoryMb } = JSON.parse(process.env.HANDOFF_LAMBDA ?? '{}');
+delete process.env.HANDOFF_LAMBDA;
+
+const started = performance.now();
+let handler;
+try {
+  const mod = await import(pathToFileURL(bundleFile).href);
+  handler = mod[handlerExport];
+  if (typeof handler !== 'function') throw new Error(`${bundleFile} exports no function ${handlerExport}`);
+  process.send({ type: 'ready', initMs: performance.now() - started });
+} catch (error) {
+  process.send({ type: 'init-error', error: serialize(error) });
+  process.exit(1);
+}
+
+function serialize(error) {
+  if (error instanceof Error)
+    return { errorType: error.name, errorMessage: error.message, stack: error.stack };
+  return { errorType: 'Error', errorMessage: String(error) };
+}
+
+process.on('message', async (message) => {
+  if (message.type !== 'invoke') return;
+  const deadline = Date.now() + message.timeoutMs;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: message.arn,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: message.requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  try {
+    const result = await handler(message.event, context);
+    process.send({ type: 'result', id: message.id, result: result === undefined ? null : result });
+  } catch (error) {
+    process.send({ type: 'error', id: message.id, error: serialize(error) });
+  }
+});

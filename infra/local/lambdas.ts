@@ -1,0 +1,191 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { LocalFunction } from './template.js';
+
+// Lambda, locally: each function runs in its own execution environments (child processes with
+// the environment the template gives it), kept warm between invocations, each handling one
+// invocation at a time. More environments start when all are busy, up to a cap, as Lambda
+// scales out. An environment that times out is discarded, as Lambda does.
+
+const WORKER = fileURLToPath(new URL('./lambda-environment.mjs', import.meta.url));
+
+export interface InvocationResult {
+  ok: boolean;
+  result?: unknown;
+  error?: { errorType: string; errorMessage: string; stack?: string };
+  durationMs: number;
+  /** Set when this invocation started a new environment: its init (import) time. */
+  coldStartMs?: number;
+}
+
+interface Environment {
+  child: ChildProcess;
+  ready: Promise<number>;
+  busy: boolean;
+  pending?: { id: string; resolve: (r: InvocationResult) => void; started: number; timer: NodeJS.Timeout };
+  coldStartMs?: number;
+}
+
+export interface LambdaPoolOptions {
+  /** Values every function gets on top of its template environment (endpoints, credentials). */
+  baseEnvironment: Record<string, string>;
+  maxEnvironments?: number;
+  /** Receives each line a function prints (its JSON logs). */
+  onOutput?: (fn: LocalFunction, line: string) => void;
+}
+
+export class LambdaFunctionPool {
+  private readonly environments: Environment[] = [];
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly fn: LocalFunction,
+    private readonly options: LambdaPoolOptions,
+  ) {}
+
+  private spawn(): Environment {
+    const child = fork(WORKER, [], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...this.options.baseEnvironment,
+        ...this.fn.environment,
+        AWS_LAMBDA_FUNCTION_NAME: this.fn.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.fn.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        HANDOFF_LAMBDA: JSON.stringify({
+          bundleFile: this.fn.bundleFile,
+          handlerExport: this.fn.handlerExport,
+          functionName: this.fn.name,
+          memoryMb: this.fn.memoryMb,
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffer = '';
+      stream?.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl = buffer.indexOf('\n');
+        while (nl >= 0) {
+          this.options.onOutput?.(this.fn, buffer.slice(0, nl));
+          buffer = buffer.slice(nl + 1);
+          nl = buffer.indexOf('\n');
+        }
+      });
+    }
+    const env: Environment = { child, busy: false, ready: Promise.resolve(0) };
+    env.ready = new Promise((resolve, reject) => {
+      child.on('message', (message: any) => {
+        if (message.type === 'ready') {
+          env.coldStartMs = message.initMs;
+          resolve(message.initMs);
+        } else if (message.type === 'init-error') {
+          reject(new Error(`${this.fn.name} failed to start: ${message.error.errorMessage}`));
+        } else if (
+          (message.type === 'result' || message.type === 'error') &&
+          env.pending?.id === message.id
+        ) {
+          const { resolve: done, started, timer } = env.pending!;
+          clearTimeout(timer);
+          env.pending = undefined;
+          done({
+            ok: message.type === 'result',
+            ...(message.type === 'result' ? { result: message.result } : { error: message.error }),
+            durationMs: performance.now() - started,
+          });
+        }
+      });
+      child.on('exit', (code) => {
+        this.discard(env);
+        reject(new Error(`${this.fn.name} environment exited with ${code}`));
+        if (env.pending) {
+          const { resolve: done, started, timer } = env.pending;
+          clearTimeout(timer);
+          env.pending = undefined;
+          done({
+            ok: false,
+            error: { errorType: 'Runtime.ExitError', errorMessage: `the environment exited with ${code}` },
+            durationMs: performance.now() - started,
+          });
+        }
+      });
+    });
+    env.ready.catch(() => undefined);
+    this.environments.push(env);
+    return env;
+  }
+
+  private discard(env: Environment): void {
+    const i = this.environments.indexOf(env);
+    if (i >= 0) this.environments.splice(i, 1);
+    if (env.child.exitCode === null) env.child.kill('SIGKILL');
+    this.waiting.shift()?.();
+  }
+
+  private async acquire(): Promise<{ env: Environment; cold: boolean }> {
+    for (;;) {
+      const idle = this.environments.find((e) => !e.busy);
+      if (idle) {
+        idle.busy = true;
+        return { env: idle, cold: false };
+      }
+      if (this.environments.length < (this.options.maxEnvironments ?? 8)) {
+        const env = this.spawn();
+        env.busy = true;
+        return { env, cold: true };
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(env: Environment): void {
+    env.busy = false;
+    this.waiting.shift()?.();
+  }
+
+  /** Starts one environment ahead of traffic (Lambda's provisioned warmth, for a fast first request). */
+  async warm(): Promise<void> {
+    if (this.environments.length === 0) await this.spawn().ready;
+  }
+
+  async invoke(event: unknown): Promise<InvocationResult> {
+    const { env, cold } = await this.acquire();
+    try {
+      const initMs = await env.ready;
+      const result = await new Promise<InvocationResult>((resolve) => {
+        const id = randomUUID();
+        const timeoutMs = this.fn.timeoutSeconds * 1000;
+        const timer = setTimeout(() => {
+          env.pending = undefined;
+          this.discard(env);
+          resolve({
+            ok: false,
+            error: {
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `Task timed out after ${this.fn.timeoutSeconds} seconds`,
+            },
+            durationMs: timeoutMs,
+          });
+        }, timeoutMs);
+        env.pending = { id, resolve, started: performance.now(), timer };
+        env.child.send({ type: 'invoke', id, event, timeoutMs, requestId: id, arn: this.fn.arn });
+      });
+      return cold ? { ...result, coldStartMs: initMs } : result;
+    } catch (error) {
+      return {
+        ok: false,
+        error: { errorType: 'Runtime.InitError', errorMessage: (error as Error).message },
+        durationMs: 0,
+      };
+    } finally {
+      if (this.environments.includes(env)) this.release(env);
+    }
+  }
+
+  stop(): void {
+    for (const env of [...this.environments]) this.discard(env);
+  }
+}

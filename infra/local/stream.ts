@@ -1,0 +1,219 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { matches } from './event-pattern.js';
+import type { LambdaFunctionPool } from './lambdas.js';
+import type { Logger } from './log.js';
+import type { LocalQueues } from './queues.js';
+import { LOCAL_REGION, type LocalStreamMapping } from './template.js';
+
+// A DynamoDB stream event source mapping, locally: polls DynamoDB Local's stream for the
+// table, applies the mapping's filter criteria, invokes the function with batches of up to
+// BatchSize records, and follows Lambda's rules for failures: a batch item failure resumes from
+// the first failed record, a failed invocation is retried (bisected when configured) up to
+// MaximumRetryAttempts, then the batch's description goes to the on-failure destination.
+// Checkpoints survive restarts of the runtime (.local/stream-checkpoints.json).
+
+const IDLE_POLL_MS = 100;
+
+type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: string } };
+
+export interface StreamPollerOptions {
+  mapping: LocalStreamMapping;
+  tableName: string;
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  pool: LambdaFunctionPool;
+  queues: LocalQueues;
+  log: Logger;
+  checkpointFile: string;
+  retryDelayMs?: number;
+}
+
+export class StreamPoller {
+  private stopped = false;
+  private streamArn = '';
+  private readonly iterators = new Map<string, string | null>();
+  private checkpoints: Record<string, string> = {};
+  private lastDescribe = 0;
+  private inFlight = false;
+
+  constructor(private readonly o: StreamPollerOptions) {
+    if (existsSync(o.checkpointFile)) this.checkpoints = JSON.parse(readFileSync(o.checkpointFile, 'utf8'));
+  }
+
+  get busy(): boolean {
+    return this.inFlight;
+  }
+
+  async start(): Promise<void> {
+    const table = await this.o.dynamodb.send(new DescribeTableCommand({ TableName: this.o.tableName }));
+    this.streamArn = table.Table?.LatestStreamArn ?? '';
+    if (!this.streamArn) throw new Error(`table ${this.o.tableName} has no stream`);
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let worked = false;
+      try {
+        if (Date.now() - this.lastDescribe > 2000) await this.discoverShards();
+        for (const [shardId, iterator] of this.iterators) {
+          if (!iterator || this.stopped) continue;
+          worked = (await this.pollShard(shardId, iterator)) || worked;
+        }
+      } catch (error) {
+        this.o.log.info(`stream ${this.o.mapping.logicalId}: ${(error as Error).message}`);
+      }
+      if (!worked) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
+    }
+  }
+
+  private async discoverShards(): Promise<void> {
+    this.lastDescribe = Date.now();
+    const out = await this.o.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    for (const shard of out.StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (this.iterators.has(shardId)) continue;
+      const checkpoint = this.checkpoints[this.key(shardId)];
+      const it = await this.o.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ...(checkpoint
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: checkpoint }
+            : {
+                ShardIteratorType: this.o.mapping.startingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+              }),
+        }),
+      );
+      this.iterators.set(shardId, it.ShardIterator ?? null);
+    }
+  }
+
+  private key(shardId: string): string {
+    return `${this.streamArn}|${shardId}`;
+  }
+
+  private checkpoint(shardId: string, sequenceNumber: string): void {
+    this.checkpoints[this.key(shardId)] = sequenceNumber;
+    writeFileSync(this.o.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+
+  private async pollShard(shardId: string, iterator: string): Promise<boolean> {
+    const out = await this.o.streams.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.mapping.batchSize }),
+    );
+    this.iterators.set(shardId, out.NextShardIterator ?? null);
+    const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
+    if (records.length === 0) return false;
+    const wanted = records.filter(
+      (r) => this.o.mapping.filters.length === 0 || this.o.mapping.filters.some((f) => matches(f, r)),
+    );
+    if (wanted.length > 0) {
+      this.inFlight = true;
+      try {
+        await this.process(wanted, shardId);
+      } finally {
+        this.inFlight = false;
+      }
+    }
+    this.checkpoint(shardId, records.at(-1)!.dynamodb.SequenceNumber);
+    return true;
+  }
+
+  private toLambdaRecord(r: _Record): LambdaRecord {
+    const d = r.dynamodb!;
+    return {
+      eventID: r.eventID,
+      eventName: r.eventName,
+      eventVersion: r.eventVersion ?? '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: LOCAL_REGION,
+      dynamodb: {
+        ...(d.ApproximateCreationDateTime
+          ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) }
+          : {}),
+        Keys: d.Keys,
+        ...(d.NewImage ? { NewImage: d.NewImage } : {}),
+        ...(d.OldImage ? { OldImage: d.OldImage } : {}),
+        SequenceNumber: d.SequenceNumber!,
+        SizeBytes: d.SizeBytes,
+        StreamViewType: d.StreamViewType,
+      },
+      eventSourceARN: this.streamArn,
+    } as LambdaRecord;
+  }
+
+  /** Delivers one batch the way Lambda does; returns when it was handled or given up. */
+  private async process(batch: LambdaRecord[], shardId: string, retriesUsed = 0): Promise<void> {
+    const m = this.o.mapping;
+    let remaining = batch;
+    let retries = retriesUsed;
+    while (remaining.length > 0) {
+      const outcome = await this.o.pool.invoke({ Records: remaining });
+      let failedFrom = -1;
+      if (outcome.ok && m.reportBatchItemFailures) {
+        const failures =
+          (outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)
+            ?.batchItemFailures ?? [];
+        if (failures.length > 0) {
+          const indexes = failures.map((f) =>
+            remaining.findIndex((r) => r.dynamodb.SequenceNumber === f.itemIdentifier),
+          );
+          failedFrom = indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
+        }
+      }
+      const failed = !outcome.ok || failedFrom >= 0;
+      this.o.log.invocation({
+        function: this.o.pool.fn.name,
+        trigger: 'stream',
+        what: `${remaining.length} record(s) from ${this.o.tableName}${retries ? ` (retry ${retries})` : ''}`,
+        outcome: !outcome.ok
+          ? `${outcome.error?.errorType}: ${outcome.error?.errorMessage}`
+          : failedFrom >= 0
+            ? `${remaining.length - failedFrom} item failure(s)`
+            : 'ok',
+        failed,
+        result: outcome,
+      });
+      if (!failed) return;
+      if (!outcome.ok && m.bisectOnError && remaining.length > 1) {
+        const half = Math.ceil(remaining.length / 2);
+        await this.process(remaining.slice(0, half), shardId, retries + 1);
+        await this.process(remaining.slice(half), shardId, retries + 1);
+        return;
+      }
+      if (failedFrom > 0) remaining = remaining.slice(failedFrom);
+      retries++;
+      if (m.maxRetries >= 0 && retries > m.maxRetries) {
+        if (m.onFailureQueue) {
+          this.o.queues.send(m.onFailureQueue, `stream mapping ${m.logicalId}`, 'retries exhausted', {
+            requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: retries },
+            DDBStreamBatchInfo: {
+              shardId,
+              startSequenceNumber: remaining[0]!.dynamodb.SequenceNumber,
+              endSequenceNumber: remaining.at(-1)!.dynamodb.SequenceNumber,
+              batchSize: remaining.length,
+              streamArn: this.streamArn,
+            },
+          });
+        }
+        return;
+      }
+      await new Promise((r) =>
+        setTimeout(r, Math.min(10_000, (this.o.retryDelayMs ?? 200) * 2 ** (retries - 1))),
+      );
+    }
+  }
+}

@@ -1,0 +1,372 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Reads the synthesized CloudFormation template (cdk.out) into what the local runtime runs:
+// functions with their bundles and resolved environments, tables, routes and the authorizer,
+// the bus and its rules, stream mappings, schedules and queues. References between resources
+// resolve to local names and ARNs; nothing here is written twice by hand.
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+type Json = any;
+
+export interface LocalFunction {
+  logicalId: string;
+  /** A readable name: the construct's id (e.g. CrmApi). */
+  name: string;
+  arn: string;
+  bundleFile: string;
+  handlerExport: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface LocalTable {
+  logicalId: string;
+  name: string;
+  properties: Json;
+}
+
+export interface LocalRoute {
+  routeKey: string;
+  method: string;
+  path: string;
+  functionId: string;
+  jwt: boolean;
+}
+
+export interface LocalRuleTarget {
+  functionId: string;
+  input?: unknown;
+  inputPath?: string;
+  maxRetries: number;
+  maxEventAgeSeconds: number;
+  deadLetterQueue?: string;
+}
+
+export interface LocalRule {
+  logicalId: string;
+  busName: string;
+  pattern: Record<string, unknown>;
+  enabled: boolean;
+  targets: LocalRuleTarget[];
+}
+
+export interface LocalStreamMapping {
+  logicalId: string;
+  tableId: string;
+  functionId: string;
+  batchSize: number;
+  batchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  bisectOnError: boolean;
+  maxRetries: number;
+  maxRecordAgeSeconds: number;
+  startingPosition: string;
+  filters: Record<string, unknown>[];
+  onFailureQueue?: string;
+}
+
+export interface LocalSchedule {
+  logicalId: string;
+  name: string;
+  expression: string;
+  timezone: string;
+  enabled: boolean;
+  functionId: string;
+  input?: string;
+  maxRetries: number;
+  maxEventAgeSeconds: number;
+  deadLetterQueue?: string;
+}
+
+export interface LocalArchive {
+  busName: string;
+  pattern: Record<string, unknown>;
+}
+
+export interface LocalApp {
+  stackName: string;
+  functions: Map<string, LocalFunction>;
+  tables: LocalTable[];
+  routes: LocalRoute[];
+  cors?: { allowOrigins: string[]; allowHeaders: string[]; exposeHeaders: string[]; allowMethods: string[] };
+  buses: string[];
+  rules: LocalRule[];
+  archives: LocalArchive[];
+  streamMappings: LocalStreamMapping[];
+  schedules: LocalSchedule[];
+  /** Queue logical id → readable name, for dead letters. */
+  queues: Map<string, string>;
+  /** ARN → logical id, for every resource an ARN can name. */
+  byArn: Map<string, string>;
+}
+
+export function stackTemplatePath(cdkOut: string): { stackName: string; file: string } {
+  const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8'));
+  const [stackName, artifact] = Object.entries<Json>(manifest.artifacts).find(
+    ([, a]) => a.type === 'aws:cloudformation:stack',
+  ) ?? [undefined, undefined];
+  if (!stackName) throw new Error(`no stack in ${cdkOut}/manifest.json`);
+  return { stackName, file: join(cdkOut, artifact.properties.templateFile) };
+}
+
+function readableName(resource: Json, logicalId: string): string {
+  const path: string | undefined = resource.Metadata?.['aws:cdk:path'];
+  const parts = path?.split('/') ?? [];
+  // Handoff/CrmApi/Function/Resource → CrmApi; Handoff/Outbox/OutboxRelay/Function/Resource → OutboxRelay
+  const fnIndex = parts.lastIndexOf('Function');
+  return fnIndex > 0 ? parts[fnIndex - 1]! : (parts.at(-2) ?? logicalId);
+}
+
+export function readTemplate(cdkOut: string): LocalApp {
+  const { stackName, file } = stackTemplatePath(cdkOut);
+  const template = JSON.parse(readFileSync(file, 'utf8'));
+  const resources: Record<string, Json> = template.Resources;
+  const byArn = new Map<string, string>();
+
+  const nameOf = (id: string): string => {
+    const r = resources[id];
+    switch (r?.Type) {
+      case 'AWS::Events::EventBus':
+        return r.Properties.Name;
+      case 'AWS::Scheduler::Schedule':
+        return r.Properties.Name ?? id;
+      default:
+        return id;
+    }
+  };
+  const arnOf = (id: string): string => {
+    const r = resources[id];
+    const name = nameOf(id);
+    const arn = (() => {
+      switch (r?.Type) {
+        case 'AWS::Lambda::Function':
+          return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+        case 'AWS::SQS::Queue':
+          return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+        case 'AWS::Events::EventBus':
+          return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
+        case 'AWS::DynamoDB::GlobalTable':
+          return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
+        default:
+          return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
+      }
+    })();
+    byArn.set(arn, id);
+    return arn;
+  };
+  const getAtt = (id: string, attr: string): string => {
+    if (attr === 'Arn') return arnOf(id);
+    if (attr === 'StreamArn') {
+      const arn = `${arnOf(id)}/stream/local`;
+      byArn.set(arn, id);
+      return arn;
+    }
+    if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    return `${id}.${attr}`;
+  };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': LOCAL_REGION,
+    'AWS::AccountId': LOCAL_ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+    'AWS::NoValue': '',
+  };
+  const resolve = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    if ('Ref' in value)
+      return (
+        pseudo[value.Ref] ??
+        (resources[value.Ref]?.Type === 'AWS::SQS::Queue' ? getAtt(value.Ref, 'QueueUrl') : nameOf(value.Ref))
+      );
+    if ('Fn::GetAtt' in value) {
+      const [id, attr] = Array.isArray(value['Fn::GetAtt'])
+        ? value['Fn::GetAtt']
+        : String(value['Fn::GetAtt']).split('.');
+      return getAtt(id, attr);
+    }
+    if ('Fn::Join' in value) {
+      const [sep, parts] = value['Fn::Join'];
+      return resolve(parts).join(sep);
+    }
+    if ('Fn::Sub' in value) {
+      const [text, vars] = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'] : [value['Fn::Sub'], {}];
+      return String(text).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+        if (vars[name] !== undefined) return resolve(vars[name]);
+        if (pseudo[name] !== undefined) return pseudo[name]!;
+        const [id, attr] = name.split('.');
+        return attr ? getAtt(id!, attr) : nameOf(id!);
+      });
+    }
+    if ('Fn::Select' in value) {
+      const [index, list] = value['Fn::Select'];
+      return resolve(list)[Number(resolve(index))];
+    }
+    if ('Fn::Split' in value) {
+      const [sep, text] = value['Fn::Split'];
+      return String(resolve(text)).split(sep);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+  const idOfArn = (arn: string): string => {
+    const id = byArn.get(arn);
+    if (!id) throw new Error(`the template refers to ${arn}, which is not a resource of ${stackName}`);
+    return id;
+  };
+  const entries = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  // ARNs are registered as they resolve: resolve every function and queue first.
+  for (const [id] of [
+    ...entries('AWS::Lambda::Function'),
+    ...entries('AWS::SQS::Queue'),
+    ...entries('AWS::Events::EventBus'),
+  ])
+    arnOf(id);
+  for (const [id] of entries('AWS::DynamoDB::GlobalTable')) getAtt(id, 'StreamArn');
+
+  const functions = new Map<string, LocalFunction>();
+  for (const [id, r] of entries('AWS::Lambda::Function')) {
+    const assetPath = r.Metadata?.['aws:asset:path'];
+    if (!assetPath) throw new Error(`function ${id} has no bundled asset in ${cdkOut}`);
+    const dir = join(cdkOut, assetPath);
+    const [fileBase, handlerExport] = String(r.Properties.Handler).split('.') as [string, string];
+    const bundle = readdirSync(dir).find(
+      (f) => f === `${fileBase}.mjs` || f === `${fileBase}.js` || f === `${fileBase}.cjs`,
+    );
+    if (!bundle || !existsSync(join(dir, bundle)))
+      throw new Error(`function ${id}: no ${fileBase}.mjs in ${dir}`);
+    functions.set(id, {
+      logicalId: id,
+      name: readableName(r, id),
+      arn: arnOf(id),
+      bundleFile: join(dir, bundle),
+      handlerExport,
+      environment: resolve(r.Properties.Environment?.Variables ?? {}),
+      timeoutSeconds: r.Properties.Timeout ?? 3,
+      memoryMb: r.Properties.MemorySize ?? 128,
+    });
+  }
+
+  const tables = entries('AWS::DynamoDB::GlobalTable').map(([id, r]) => ({
+    logicalId: id,
+    name: id,
+    properties: r.Properties,
+  }));
+
+  const integrations = new Map(
+    entries('AWS::ApiGatewayV2::Integration').map(([id, r]) => [
+      id,
+      idOfArn(resolve(r.Properties.IntegrationUri)),
+    ]),
+  );
+  const routes = entries('AWS::ApiGatewayV2::Route').map(([, r]) => {
+    const target: string = resolve(r.Properties.Target);
+    const integrationId = target.replace(/^integrations\//, '');
+    const [method, path] = String(r.Properties.RouteKey).split(' ') as [string, string];
+    return {
+      routeKey: r.Properties.RouteKey,
+      method,
+      path,
+      functionId: integrations.get(integrationId)!,
+      jwt: r.Properties.AuthorizationType === 'JWT',
+    };
+  });
+  const api = entries('AWS::ApiGatewayV2::Api')[0]?.[1];
+  const corsConfig = api?.Properties.CorsConfiguration;
+
+  const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
+    logicalId: id,
+    busName: resolve(r.Properties.EventBusName ?? 'default'),
+    pattern:
+      typeof r.Properties.EventPattern === 'string'
+        ? JSON.parse(r.Properties.EventPattern)
+        : r.Properties.EventPattern,
+    enabled: (r.Properties.State ?? 'ENABLED') === 'ENABLED',
+    targets: (r.Properties.Targets ?? []).map((t: Json) => ({
+      functionId: idOfArn(resolve(t.Arn)),
+      ...(t.Input ? { input: JSON.parse(resolve(t.Input)) } : {}),
+      ...(t.InputPath ? { inputPath: t.InputPath } : {}),
+      maxRetries: t.RetryPolicy?.MaximumRetryAttempts ?? 185,
+      maxEventAgeSeconds: t.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
+      ...(t.DeadLetterConfig?.Arn ? { deadLetterQueue: idOfArn(resolve(t.DeadLetterConfig.Arn)) } : {}),
+    })),
+  }));
+
+  const archives = entries('AWS::Events::Archive').map(([, r]) => ({
+    busName: resolve(r.Properties.SourceArn).split('/').at(-1),
+    pattern: r.Properties.EventPattern ?? {},
+  }));
+
+  const streamMappings = entries('AWS::Lambda::EventSourceMapping').map(([id, r]) => {
+    const p = r.Properties;
+    return {
+      logicalId: id,
+      tableId: idOfArn(resolve(p.EventSourceArn)),
+      functionId: resolve(p.FunctionName),
+      batchSize: p.BatchSize ?? 100,
+      batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+      reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      bisectOnError: p.BisectBatchOnFunctionError ?? false,
+      maxRetries: p.MaximumRetryAttempts ?? -1,
+      maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
+      startingPosition: p.StartingPosition ?? 'LATEST',
+      filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+      ...(p.DestinationConfig?.OnFailure?.Destination
+        ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
+        : {}),
+    };
+  });
+
+  const schedules = entries('AWS::Scheduler::Schedule').map(([id, r]) => {
+    const p = r.Properties;
+    return {
+      logicalId: id,
+      name: resolve(p.Name ?? id),
+      expression: p.ScheduleExpression,
+      timezone: p.ScheduleExpressionTimezone ?? 'UTC',
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+      functionId: idOfArn(resolve(p.Target.Arn)),
+      ...(p.Target.Input ? { input: resolve(p.Target.Input) } : {}),
+      maxRetries: p.Target.RetryPolicy?.MaximumRetryAttempts ?? 185,
+      maxEventAgeSeconds: p.Target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
+      ...(p.Target.DeadLetterConfig?.Arn
+        ? { deadLetterQueue: idOfArn(resolve(p.Target.DeadLetterConfig.Arn)) }
+        : {}),
+    };
+  });
+
+  const queues = new Map(
+    entries('AWS::SQS::Queue').map(([id, r]) => {
+      const parts = String(r.Metadata?.['aws:cdk:path'] ?? id).split('/');
+      return [id, parts.slice(1, -2).join('/') || id];
+    }),
+  );
+
+  return {
+    stackName,
+    functions,
+    tables,
+    routes,
+    ...(corsConfig
+      ? {
+          cors: {
+            allowOrigins: corsConfig.AllowOrigins ?? [],
+            allowHeaders: corsConfig.AllowHeaders ?? [],
+            exposeHeaders: corsConfig.ExposeHeaders ?? [],
+            allowMethods: corsConfig.AllowMethods ?? ['*'],
+          },
+        }
+      : {}),
+    buses: entries('AWS::Events::EventBus').map(([id]) => nameOf(id)),
+    rules,
+    archives,
+    streamMappings,
+    schedules,
+    queues,
+    byArn,
+  };
+}
