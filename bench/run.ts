@@ -1,12 +1,18 @@
 // `npm run bench [-- <name> ...]`: runs the named benchmarks (all by default) and writes each
 // one's section of docs/benchmarks.md. Benchmarks are not tests: they measure, they do not judge.
+import { coldStart } from './cold-start.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
+import { localStartup } from './local-startup.js';
+import { relayLatency } from './relay-latency.js';
 import { writeSection } from './support.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
   'get-deal-latency': () => getDealLatency(),
+  'cold-start': coldStart,
+  'local-startup': localStartup,
+  'relay-latency': () => relayLatency(),
 };
 
 const asked = process.argv.slice(2);

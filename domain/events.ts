@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
 import { Contact } from './crm/contact.js';

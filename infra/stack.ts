@@ -37,6 +37,7 @@ export class HandoffStack extends Stack {
         description: spec.description,
         environment: { TABLE_NAME: this.table.table.tableName },
         logRetentionDays: config.logRetentionDays,
+        ...(spec.assets ? { assets: spec.assets } : {}),
       });
       this.functions[spec.name] = fn;
       return { fn: fn.fn, routes: spec.routes() };

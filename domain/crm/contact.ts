@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, UserId } from '../shared/ids.js';
 import { normalizeText, Tags, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';

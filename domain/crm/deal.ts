@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HandoffFacts } from '../handoff/requirements.js';
 import { type Actor, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';

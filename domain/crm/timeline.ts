@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Activity } from './activity.js';
 
 // A contact's timeline: what happened with them, newest first. Activities (notes, calls,

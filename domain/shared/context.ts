@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdKind } from './ids.js';
 import type { Instant } from './time.js';
 

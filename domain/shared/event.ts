@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandContext } from './context.js';
 import { Instant } from './time.js';
 

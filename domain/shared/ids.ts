@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Ids carry their entity's prefix (`deal_01J…`), so a malformed or misplaced id is refused at
 // the edge with a clear message instead of becoming a read of some other record.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Money is an integer amount in minor units with its ISO 4217 currency. Totals are kept per
 // currency: nothing here converts one currency into another.

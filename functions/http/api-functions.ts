@@ -12,6 +12,8 @@ export interface ApiFunction {
   /** Entry file relative to the repository root. */
   entry: string;
   description: string;
+  /** Files shipped beside the bundle (relative to the repository root). */
+  assets?: string[];
   routes(): Routes;
 }
 
@@ -22,6 +24,7 @@ export const API_FUNCTIONS: ApiFunction[] = [
     name: 'CrmApi',
     entry: 'functions/http/crm-api.ts',
     description: 'CRM routes: companies, contacts, pipelines, deals, activities; health and OpenAPI',
-    routes: () => ({ ...crmRoutes(none), ...metaRoutes(undefined) }),
+    assets: ['docs/openapi.json'],
+    routes: () => ({ ...crmRoutes(none), ...metaRoutes(() => undefined) }),
   },
 ];

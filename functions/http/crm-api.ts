@@ -1,4 +1,4 @@
-import openApi from '../../docs/openapi.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
 import { httpApi } from '../lib/http/http-handler.js';
 import { createServices } from '../lib/services.js';
 import { crmRoutes } from './crm-routes.js';
@@ -6,5 +6,7 @@ import { metaRoutes } from './meta-routes.js';
 
 // The CRM API function: its routes over services built once per instance.
 const services = createServices();
+
+const openApi = () => JSON.parse(readFileSync(new URL('./openapi.json', import.meta.url), 'utf8'));
 
 export const handler = httpApi({ ...crmRoutes(services), ...metaRoutes(openApi) }, () => services);

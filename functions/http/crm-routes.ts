@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { logActivity, updateActivity } from '../../domain/crm/activity.commands.js';
 import { Activity, ActivityPatch, NewActivity } from '../../domain/crm/activity.js';
 import { createCompany, deleteCompany, updateCompany } from '../../domain/crm/company.commands.js';

@@ -21,6 +21,8 @@ export interface HandoffFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   logRetentionDays: number;
+  /** Files (relative to the repository root) shipped beside the bundle, read at run time. */
+  assets?: string[];
 }
 
 export class HandoffFunction extends Construct {
@@ -82,6 +84,16 @@ export class HandoffFunction extends Construct {
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         externalModules: [],
+        ...(props.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  props.assets!.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
   }

@@ -10,7 +10,7 @@ import type { TestTable } from './table.js';
 /** The CRM API function as deployed (same routes, same middleware) over a test table. */
 export function crmApi(table: TestTable) {
   const handler = httpApi(
-    { ...crmRoutes(table.services), ...metaRoutes({ openapi: '3.1.0' }) },
+    { ...crmRoutes(table.services), ...metaRoutes(() => ({ openapi: '3.1.0' })) },
     () => table.services,
   );
   return apiClient(handler);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENTS, type EventName } from '../../../domain/events.js';
 import { detailSchema, type EventDefinition } from '../../../domain/shared/event.js';
 

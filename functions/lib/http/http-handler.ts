@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { BadRequest } from '../../../domain/shared/errors.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type IdKind, idSchema } from '../../../domain/shared/ids.js';
 
 // Path and query schemas every API shares. Query parameters are strict like bodies: an

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../infra/local/dynamodb-local.js';
+import { ROOT } from '../infra/local/runtime.js';
+
+// Time from `npm start` to the first answered request, with cdk.out up to date (warm) and with
+// it stale (cold: synthesis and bundling run first).
+
+async function startAndAnswer(): Promise<number> {
+  const port = await freePort();
+  const localDir = mkdtempSync(join(tmpdir(), 'handoff-start-'));
+  const started = performance.now();
+  const child = spawn('npm', ['start', '--', '--in-memory', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, HANDOFF_LOCAL_DIR: localDir },
+    stdio: 'ignore',
+    detached: true,
+  });
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(`http://localhost:${port}/health`);
+        if (res.ok) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() - started > 180_000) throw new Error('npm start did not answer within 3 minutes');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(localDir, { recursive: true, force: true });
+  }
+}
+
+export async function localStartup(): Promise<string> {
+  rmSync(join(ROOT, 'cdk.out', '.handoff-inputs.sha256'), { force: true });
+  const cold = await startAndAnswer();
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) warm.push(await startAndAnswer());
+  const s = (n: number) => `${(n / 1000).toFixed(1)} s`;
+  return `## npm start: time to the first answered request
+
+| cdk.out | time from \`npm start\` to \`GET /health\` answering |
+| --- | --- |
+| stale (synthesizes and bundles first) | ${s(cold)} |
+| up to date (reused), best of 3 | ${s(Math.min(...warm))} (runs: ${warm.map(s).join(', ')}) |
+
+Both start DynamoDB Local (Java) in memory and one warm environment per function before answering.`;
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken } from '../infra/local/jwt.js';
+import type { Logger } from '../infra/local/log.js';
+import { startLocalRuntime } from '../infra/local/runtime.js';
+import { ms, percentile } from './support.js';
+
+// From a command's commit to its event on the bus, on the local runtime: the command answers
+// once its transaction (state + outbox item) committed; the stream mapping polls the table's
+// stream, the outbox relay publishes, the local bus receives. Measured over 50 commands.
+
+export async function relayLatency(samples = 50): Promise<string> {
+  const localDir = mkdtempSync(join(tmpdir(), 'handoff-latency-'));
+  const quiet: Logger = {
+    invocation: () => undefined,
+    info: () => undefined,
+    functionOutput: () => undefined,
+  };
+  const runtime = await startLocalRuntime({
+    port: 0,
+    inMemory: true,
+    localDir,
+    log: quiet,
+    schedules: false,
+  });
+  try {
+    const token = await mintToken(localDir, { user: 'bench', groups: ['admin'] });
+    const post = (name: string) =>
+      fetch(`${runtime.apiUrl}/companies`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      }).then((r) => r.json() as Promise<{ id: string }>);
+    const latencies: number[] = [];
+    for (let i = 0; i < samples + 5; i++) {
+      const company = await post(`Latency ${i}`);
+      const committed = Date.now();
+      const arrived = await new Promise<number>((resolve) => {
+        const found = runtime.bus.events.find((e) => (e.detail as any).data.company?.id === company.id);
+        if (found) return resolve(Date.parse(found.local.receivedAt));
+        const off = runtime.bus.subscribe((e) => {
+          if ((e.detail as any).data.company?.id === company.id) {
+            off();
+            resolve(Date.parse(e.local.receivedAt));
+          }
+        });
+      });
+      if (i >= 5) latencies.push(Math.max(0, arrived - committed));
+    }
+    return `## Commit to bus on the local runtime
+
+${samples} \`POST /companies\` one after another (after 5 warm-up); time from the answer (the transaction
+committed) to \`CompanyCreated\` arriving on the local bus through the stream and the outbox relay.
+
+| p50 | p95 | max |
+| --- | --- | --- |
+| ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(Math.max(...latencies))} |
+
+The local stream poller reads every 100 ms when idle (Lambda polls a stream about four times a second),
+so most of this is the poll interval.`;
+  } finally {
+    await runtime.stop();
+    rmSync(localDir, { recursive: true, force: true });
+  }
+}

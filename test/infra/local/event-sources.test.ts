@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local.js';
+import { LocalEventBus } from '../../../infra/local/event-bus.js';
+import { LambdaFunctionPool } from '../../../infra/local/lambdas.js';
+import type { Logger } from '../../../infra/local/log.js';
+import { LocalQueues } from '../../../infra/local/queues.js';
+import { StreamPoller } from '../../../infra/local/stream.js';
+import type { LocalApp, LocalFunction, LocalStreamMapping } from '../../../infra/local/template.js';
+import { type TestTable, testTable } from '../../support/table.js';
+
+// The local runtime's event sources keep Lambda's and EventBridge's delivery rules: a stream
+// mapping's filter, batch size, partial batch failures (resume from the first failed record),
+// bounded retries and the on-failure destination; a rule target's retries and dead-letter queue.
+// A recording test function (fixtures/recording-handler.mjs) stands in for the real ones.
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/recording-handler.mjs', import.meta.url));
+const quiet: Logger = { invocation: () => undefined, info: () => undefined, functionOutput: () => undefined };
+
+let table: TestTable;
+let dir: string;
+const pools: LambdaFunctionPool[] = [];
+
+function fixtureFunction(
+  name: string,
+  mode: 'report' | 'throw',
+): { pool: LambdaFunctionPool; calls: () => { key: string }[][] } {
+  const logFile = join(dir, `${name}.jsonl`);
+  const fn: LocalFunction = {
+    logicalId: name,
+    name,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    bundleFile: FIXTURE,
+    handlerExport: 'handler',
+    environment: { FIXTURE_LOG: logFile, FIXTURE_MODE: mode },
+    timeoutSeconds: 10,
+    memoryMb: 128,
+  };
+  const pool = new LambdaFunctionPool(fn, { baseEnvironment: {} });
+  pools.push(pool);
+  return {
+    pool,
+    calls: () => {
+      try {
+        return readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+async function until(condition: () => boolean, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  table = await testTable();
+  dir = mkdtempSync(join(tmpdir(), 'handoff-sources-'));
+});
+
+afterAll(() => {
+  for (const p of pools) p.stop();
+});
+
+function mapping(overrides: Partial<LocalStreamMapping>): LocalStreamMapping {
+  return {
+    logicalId: 'Mapping',
+    tableId: 'T',
+    functionId: 'F',
+    batchSize: 100,
+    batchingWindowSeconds: 0,
+    reportBatchItemFailures: true,
+    bisectOnError: false,
+    maxRetries: 2,
+    maxRecordAgeSeconds: -1,
+    startingPosition: 'LATEST',
+    filters: [{ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } }],
+    onFailureQueue: 'Dlq',
+    ...overrides,
+  };
+}
+
+describe('a DynamoDB stream mapping on the local runtime', () => {
+  it('filters, batches, resumes from the first failed record, and sends the hopeless to its destination', async () => {
+    const { pool, calls } = fixtureFunction('relay', 'report');
+    const queues = new LocalQueues(join(dir, 'queues'), new Map([['Dlq', 'dead letters']]));
+    const poller = new StreamPoller({
+      mapping: mapping({ batchSize: 3 }),
+      tableName: table.tableName,
+      dynamodb: table.client,
+      streams: new DynamoDBStreamsClient({
+        endpoint: table.endpoint,
+        region: 'us-east-1',
+        credentials: LOCAL_CREDENTIALS,
+      }),
+      pool,
+      queues,
+      log: quiet,
+      checkpointFile: join(dir, 'checkpoints.json'),
+      retryDelayMs: 10,
+    });
+    await poller.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const put = (pk: string, fail?: string) =>
+      table.services.store.doc.send(
+        new PutCommand({ TableName: table.tableName, Item: { pk, sk: 'X', ...(fail ? { fail } : {}) } }),
+      );
+    for (const [pk, fail] of [
+      ['OUTBOX#1', undefined],
+      ['DEAL#ignored', undefined],
+      ['OUTBOX#2', 'once'],
+      ['OUTBOX#3', undefined],
+      ['OUTBOX#4', 'always'],
+      ['OUTBOX#5', undefined],
+    ] as const) {
+      await put(pk, fail);
+    }
+    await until(
+      () =>
+        queues.messages.length > 0 &&
+        calls()
+          .flat()
+          .some((c) => c.key === 'OUTBOX#5'),
+    );
+    poller.stop();
+
+    const batches = calls().map((b) => b.map((r) => r.key));
+    expect(batches.flat()).not.toContain('DEAL#ignored');
+    expect(batches.every((b) => b.length <= 3)).toBe(true);
+    // OUTBOX#2 failed once: its redelivery starts with it and carries the records after it
+    const firstWith2 = batches.findIndex((b) => b.includes('OUTBOX#2'));
+    expect(batches[firstWith2 + 1]![0]).toBe('OUTBOX#2');
+    expect(batches.flat().filter((k) => k === 'OUTBOX#1')).toHaveLength(1);
+    // OUTBOX#4 always fails: 1 delivery + 2 retries, then the destination names its batch
+    expect(batches.filter((b) => b.includes('OUTBOX#4'))).toHaveLength(3);
+    expect(batches.at(-1)).not.toContain('OUTBOX#3');
+    expect(queues.messages[0]).toMatchObject({
+      queue: 'dead letters',
+      message: {
+        requestContext: { condition: 'RetryAttemptsExhausted' },
+        DDBStreamBatchInfo: { batchSize: expect.any(Number) },
+      },
+    });
+    // the records after the hopeless one were still delivered
+    expect(batches.flat()).toContain('OUTBOX#5');
+  }, 30_000);
+});
+
+describe('a rule target on the local bus', () => {
+  it('matches the pattern, retries a failing target as its policy says, then dead-letters the event', async () => {
+    const { pool, calls } = fixtureFunction('target', 'throw');
+    const queues = new LocalQueues(join(dir, 'bus-queues'), new Map([['RuleDlq', 'rule dead letters']]));
+    const app = {
+      buses: ['bus'],
+      rules: [
+        {
+          logicalId: 'OnWon',
+          busName: 'bus',
+          pattern: { source: ['handoff.crm'], 'detail-type': ['DealClosedWon'] },
+          enabled: true,
+          targets: [
+            { functionId: 'target', maxRetries: 2, maxEventAgeSeconds: 60, deadLetterQueue: 'RuleDlq' },
+          ],
+        },
+      ],
+      archives: [{ busName: 'bus', pattern: { source: [{ prefix: 'handoff.' }] } }],
+    } as unknown as LocalApp;
+    const bus = new LocalEventBus({
+      app,
+      pools: new Map([['target', pool]]),
+      queues,
+      dir: join(dir, 'bus'),
+      log: quiet,
+      retryDelayMs: 10,
+    });
+    const out = bus.putEvents([
+      {
+        EventBusName: 'bus',
+        Source: 'handoff.crm',
+        DetailType: 'DealClosedWon',
+        Detail: JSON.stringify({ key: 'won', fail: 'always' }),
+      },
+      {
+        EventBusName: 'bus',
+        Source: 'handoff.crm',
+        DetailType: 'DealCreated',
+        Detail: JSON.stringify({ key: 'created' }),
+      },
+      { EventBusName: 'nope', Source: 'x', DetailType: 'y', Detail: '{}' },
+      { EventBusName: 'bus', Source: 'x', DetailType: 'y', Detail: 'not json' },
+    ]);
+    expect(out.FailedEntryCount).toBe(2);
+    expect(out.Entries.slice(0, 2).every((e) => 'EventId' in e)).toBe(true);
+    await until(() => queues.messages.length === 1);
+    expect(
+      calls()
+        .flat()
+        .map((c) => c.key),
+    ).toEqual(['won', 'won', 'won']);
+    expect(queues.messages[0]).toMatchObject({
+      queue: 'rule dead letters',
+      message: { 'detail-type': 'DealClosedWon' },
+    });
+    expect(bus.events.map((e) => [e['detail-type'], e.local.matchedRules, e.local.archived])).toEqual([
+      ['DealClosedWon', ['OnWon'], true],
+      ['DealCreated', [], true],
+    ]);
+  }, 30_000);
+});
