@@ -6,11 +6,15 @@ import * as z from 'zod';
 export type Instant = string;
 export type CalendarDate = string;
 
+/** A format's own message for a malformed value; a missing one is reported as missing. */
+const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : message;
+
 export const Instant = z.iso
-  .datetime({ error: 'must be an ISO 8601 UTC instant, e.g. 2026-03-01T09:00:00Z' })
+  .datetime({ error: unlessMissing('must be an ISO 8601 UTC instant, e.g. 2026-03-01T09:00:00Z') })
   .overwrite((s) => new Date(s).toISOString());
 
-export const CalendarDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+export const CalendarDate = z.iso.date({ error: unlessMissing('must be a calendar date YYYY-MM-DD') });
 
 export const MS_PER_DAY = 86_400_000;
 

@@ -25,8 +25,9 @@ describe('the closed-won requirements', () => {
           return false;
         } catch (error) {
           expect(error).toBeInstanceOf(HandoffIncomplete);
-          const paths = (error as HandoffIncomplete).issues.map((i) => i.path).sort();
-          expect(paths).toEqual(missing.map((f) => `handoff.${f}`).sort());
+          const issues = (error as HandoffIncomplete).issues;
+          expect(issues.map((i) => i.path).sort()).toEqual(missing.map((f) => `handoff.${f}`).sort());
+          expect(issues.every((i) => i.message === 'is required')).toBe(true);
           return true;
         }
       }),
