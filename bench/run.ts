@@ -2,9 +2,11 @@
 // one's section of docs/benchmarks.md. Benchmarks are not tests: they measure, they do not judge.
 import { coldStart } from './cold-start.js';
 import { crmRoundTrips } from './crm-round-trips.js';
+import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { localStartup } from './local-startup.js';
 import { relayLatency } from './relay-latency.js';
+import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
@@ -13,6 +15,8 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'cold-start': coldStart,
   'local-startup': localStartup,
   'relay-latency': () => relayLatency(),
+  scheduler,
+  'delivery-round-trips': deliveryRoundTrips,
 };
 
 const asked = process.argv.slice(2);

@@ -4,6 +4,17 @@ import { Company } from './crm/company.js';
 import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
 import { Pipeline } from './crm/pipeline.js';
+import {
+  Dependency,
+  HandoffSnapshot,
+  Project,
+  ProjectStatus,
+  Task,
+  TaskComment,
+  TaskStatus,
+  TimeEntry,
+} from './delivery/project.js';
+import { Template } from './delivery/template.js';
 import { HandoffFacts } from './handoff/requirements.js';
 import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
@@ -21,7 +32,19 @@ const crm = <S extends z.ZodType>(version: number, description: string, data: S)
   data,
 });
 
+const delivery = <S extends z.ZodType>(
+  version: number,
+  description: string,
+  data: S,
+): EventDefinition<S> => ({
+  source: 'handoff.delivery',
+  version,
+  description,
+  data,
+});
+
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
+const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
 export const EVENTS = {
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
@@ -100,6 +123,174 @@ export const EVENTS = {
   ),
   ActivityUpdated: crm(1, 'An activity changed.', z.object({ activity: Activity, changed: Changed })),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
+
+  TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
+  TemplateUpdated: delivery(
+    1,
+    'A kickoff template changed (a new version).',
+    z.object({ template: Template }),
+  ),
+  ProjectCreated: delivery(
+    1,
+    'A project was created, from a template and a kickoff date; `dealId` names the won deal it delivers.',
+    z.object({
+      project: Project,
+      dealId: z.string().nullable(),
+      tasks: z.array(
+        z.object({
+          id: z.string(),
+          key: z.string().optional(),
+          title: z.string(),
+          kind: z.string(),
+          startDate: z.string(),
+          dueDate: z.string(),
+        }),
+      ),
+    }),
+  ),
+  ProjectUpdated: delivery(
+    1,
+    'A project changed: name, owner, budget, rate or its kickoff checklist.',
+    z.object({ project: Project, changed: Changed }),
+  ),
+  ProjectStatusChanged: delivery(
+    1,
+    'A project moved between planned, active, on hold, done and cancelled.',
+    z.object({ projectId: z.string(), from: ProjectStatus, to: ProjectStatus }),
+  ),
+  ProjectHandoffUpdated: delivery(
+    1,
+    'A reopened deal was won again: the project keeps its plan and gains a new handoff snapshot.',
+    z.object({
+      projectId: z.string(),
+      dealId: z.string(),
+      handoff: HandoffSnapshot,
+      previousVersion: z.number().int(),
+    }),
+  ),
+  ProjectRescheduleRequested: delivery(
+    1,
+    'A change moved more tasks than one transaction holds; the reschedule cascade writes the rest (safe to repeat).',
+    z.object({
+      projectId: z.string(),
+      cause: z.object({
+        kind: z.enum([
+          'task-changed',
+          'task-added',
+          'dependency-added',
+          'dependency-removed',
+          'plan-created',
+        ]),
+        taskId: z.string().optional(),
+      }),
+    }),
+  ),
+  TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
+  TaskUpdated: delivery(
+    1,
+    'A task changed (title, description, estimate, parent, checklist).',
+    z.object({ task: Task, changed: Changed }),
+  ),
+  TaskAssigned: delivery(
+    1,
+    'A task changed assignee; `to` is null when it was unassigned.',
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+    }),
+  ),
+  TaskStatusChanged: delivery(
+    1,
+    'A task moved between todo, in progress, blocked and done.',
+    z.object({ taskId: z.string(), projectId: z.string(), from: TaskStatus, to: TaskStatus }),
+  ),
+  TaskRescheduled: delivery(
+    1,
+    "A task's dates moved because the schedule changed; `cause` says what changed.",
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      from: Dates,
+      to: Dates,
+      cause: z.object({
+        kind: z.enum([
+          'task-changed',
+          'task-added',
+          'dependency-added',
+          'dependency-removed',
+          'plan-created',
+        ]),
+        taskId: z.string().optional(),
+      }),
+    }),
+  ),
+  TaskDependencyAdded: delivery(
+    1,
+    'A task now depends on another.',
+    z.object({ taskId: z.string(), projectId: z.string(), dependency: Dependency }),
+  ),
+  TaskDependencyRemoved: delivery(
+    1,
+    'A task no longer depends on another.',
+    z.object({ taskId: z.string(), projectId: z.string(), predecessorId: z.string() }),
+  ),
+  TaskCommented: delivery(
+    1,
+    'Someone commented on a task.',
+    z.object({ comment: TaskComment, projectId: z.string() }),
+  ),
+  MilestoneReached: delivery(
+    1,
+    'A milestone was marked done.',
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      title: z.string(),
+      plannedDate: z.string(),
+      reachedAt: Instant,
+    }),
+  ),
+  ApprovalRequested: delivery(
+    1,
+    'A task waits for an approval by a role or a user.',
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      title: z.string(),
+      approverRole: z.string().optional(),
+      approverUserId: z.string().optional(),
+    }),
+  ),
+  ApprovalDecided: delivery(
+    1,
+    'An approval was decided: approved, rejected or changes requested.',
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      decision: z.string(),
+      comment: z.string().optional(),
+      decidedBy: z.string(),
+    }),
+  ),
+  TimeLogged: delivery(
+    1,
+    "Time was logged on a task; `totals` are the project's after it.",
+    z.object({
+      entry: TimeEntry,
+      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+    }),
+  ),
+  ProjectBudgetExceeded: delivery(
+    1,
+    "The logged time (or its cost) passed the project's budget. Sent once per project.",
+    z.object({
+      projectId: z.string(),
+      budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
+      burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
+    }),
+  ),
 } satisfies Record<string, EventDefinition>;
 
 export type EventName = keyof typeof EVENTS;

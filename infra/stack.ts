@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { API_FUNCTIONS } from '../functions/http/api-functions.js';
 import type { HandoffConfig } from './config.js';
@@ -49,6 +49,13 @@ export class HandoffStack extends Stack {
       ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'],
     );
 
+    // Delivery reads and writes projects, tasks, templates and time; it never scans.
+    this.table.grant(
+      this.functions.DeliveryApi!.role,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      ['gsi1', 'gsi2', 'gsi4'],
+    );
+
     this.api = new HandoffApi(this, 'Api', {
       functions: apiFunctions,
       ...(config.jwt ? { jwt: config.jwt } : {}),
@@ -63,6 +70,22 @@ export class HandoffStack extends Stack {
       logRetentionDays: config.logRetentionDays,
     });
     this.functions.OutboxRelay = this.relay.function;
+
+    // Reschedules too large for one transaction are finished by this function (safe to repeat).
+    const cascade = new HandoffFunction(this, 'RescheduleCascade', {
+      entry: 'functions/events/reschedule-cascade.ts',
+      description: 'Writes the task moves of a reschedule that did not fit one transaction',
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.seconds(60),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(cascade.role, ['Query', 'PutItem'], []);
+    this.events.addLambdaRule('RescheduleRequested', {
+      description: 'ProjectRescheduleRequested → the reschedule cascade',
+      eventPattern: { source: ['handoff.delivery'], detailType: ['ProjectRescheduleRequested'] },
+      target: cascade.fn,
+    });
+    this.functions.RescheduleCascade = cascade;
 
     new Observability(this, 'Observability', {
       functions: Object.entries(this.functions).map(([name, f]) => ({ name, fn: f.fn })),

@@ -1,6 +1,7 @@
 import type { Routes } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
 import { crmRoutes } from './crm-routes.js';
+import { deliveryRoutes } from './delivery-routes.js';
 import { metaRoutes } from './meta-routes.js';
 
 // The HTTP API's functions and the routes each serves. The CDK stack makes one gateway route
@@ -26,5 +27,11 @@ export const API_FUNCTIONS: ApiFunction[] = [
     description: 'CRM routes: companies, contacts, pipelines, deals, activities; health and OpenAPI',
     assets: ['docs/openapi.json'],
     routes: () => ({ ...crmRoutes(none), ...metaRoutes(() => undefined) }),
+  },
+  {
+    name: 'DeliveryApi',
+    entry: 'functions/http/delivery-api.ts',
+    description: 'Delivery routes: templates, projects, tasks, dependencies, schedule, approvals, time',
+    routes: () => deliveryRoutes(none),
   },
 ];

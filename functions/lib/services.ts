@@ -7,6 +7,9 @@ import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
 import { DealRepository } from './table/repositories/deals.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
+import { ProfileRepository } from './table/repositories/profiles.js';
+import { ProjectRepository } from './table/repositories/projects.js';
+import { TemplateRepository } from './table/repositories/templates.js';
 import { Store } from './table/store.js';
 
 // What a function instance builds once, at cold start, and reuses for every invocation. The
@@ -21,6 +24,9 @@ export interface Services {
   pipelines: PipelineRepository;
   deals: DealRepository;
   activities: ActivityRepository;
+  profiles: ProfileRepository;
+  templates: TemplateRepository;
+  projects: ProjectRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
 }
@@ -37,6 +43,9 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     pipelines: new PipelineRepository(store),
     deals: new DealRepository(store),
     activities: new ActivityRepository(store),
+    profiles: new ProfileRepository(store),
+    templates: new TemplateRepository(store),
+    projects: new ProjectRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
   };

@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DomainEvent, EVENTS, type EventName } from '../../domain/events.js';
 import { detailSchema, type EventDefinition } from '../../domain/shared/event.js';
 import { crmRoutes } from '../../functions/http/crm-routes.js';
+import { deliveryRoutes } from '../../functions/http/delivery-routes.js';
 import { metaRoutes } from '../../functions/http/meta-routes.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
 import { apiClient } from './api.js';
@@ -69,4 +70,9 @@ export async function itemCount(table: TestTable): Promise<number> {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
+}
+
+/** The delivery API function over a test table. */
+export function deliveryApi(table: TestTable) {
+  return apiClient(httpApi(deliveryRoutes(table.services), () => table.services));
 }

@@ -6,7 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod';
-import type { CommandContext } from '../../../domain/shared/context.js';
+import type { Actor, CommandContext } from '../../../domain/shared/context.js';
 import { BadRequest } from '../../../domain/shared/errors.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { newEventId, newId } from '../ids.js';
@@ -37,6 +37,8 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export interface HttpApiDependencies {
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
+  /** Makes the caller's profile from their token, once per user per function instance. */
+  profiles?: { ensure(actor: Actor, now: string): Promise<void> };
 }
 
 /** Parses a JSON body (≤ 256 KB, `application/json` or `+json`) into `event.jsonBody`. */
@@ -156,7 +158,13 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
       newId,
       newEventId,
     };
-    const { cursors, idempotency } = dependencies();
+    const { cursors, idempotency, profiles } = dependencies();
+    // The caller's profile is made after their first request that succeeds: a refused request
+    // writes nothing, not even that.
+    const remember = async (result: HttpResult) => {
+      if ((result.statusCode ?? 200) < 400) await profiles?.ensure(actor, ctx.now);
+      return result;
+    };
     const listQuery = (query ?? {}) as { limit?: number; cursor?: string };
     const scopeOf = (scope?: string) => `${event.routeKey}|${JSON.stringify(params ?? {})}|${scope ?? ''}`;
     const request: RouteRequest<unknown, unknown, unknown> = {
@@ -189,9 +197,11 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
         () => route.handle(request),
       );
       const result = toResult(reply);
-      return replayed ? { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } } : result;
+      return remember(
+        replayed ? { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } } : result,
+      );
     }
-    return toResult(await route.handle(request));
+    return remember(toResult(await route.handle(request)));
   };
 
   return middy<HttpEvent, HttpResult>(core)

@@ -3,6 +3,8 @@ import type { Company } from '../../../domain/crm/company.js';
 import { type Contact, searchName } from '../../../domain/crm/contact.js';
 import type { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
+import type { Project, Task } from '../../../domain/delivery/project.js';
+import type { Template } from '../../../domain/delivery/template.js';
 import { normalizeText } from '../../../domain/shared/text.js';
 import type { Item, Key } from './store.js';
 
@@ -26,12 +28,31 @@ export const keys = {
   }),
   activity: (id: string): Key => ({ pk: `ACTIVITY#${id}`, sk: 'ACTIVITY' }),
   outbox: (eventId: string): Key => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+  user: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  template: (id: string): Key => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' }),
+  project: (id: string): Key => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
+  task: (projectId: string, taskId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `TASK#${taskId}` }),
+  timeEntry: (projectId: string, date: string, id: string): Key => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `TIME#${date}#${id}`,
+  }),
+  taskComment: (projectId: string, taskId: string, at: string, id: string): Key => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `NOTE#${taskId}#${at}#${id}`,
+  }),
+  /** Minutes a user logged on one day: the 24-hour limit is a condition on this counter. */
+  timesheetDay: (userId: string, date: string): Key => ({
+    pk: `TIMESHEET#${userId}#${date}`,
+    sk: 'TIMESHEET',
+  }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
 };
 
 /** The partition values of the index entries, also used by the queries that read them. */
 export const partitions = {
-  allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL') => type,
+  allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL' | 'TEMPLATE' | 'PROJECT' | 'USER') => type,
+  assignee: (userId: string) => `ASSIGNEE#${userId}`,
+  taskLocator: (taskId: string) => `TASK#${taskId}`,
   owner: (userId: string) => `OWNER#${userId}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
   deal: (id: string) => `DEAL#${id}`,
@@ -110,5 +131,48 @@ export function activityItem(a: Activity): Item {
     ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: `ACTIVITY#${at}` } : {}),
     ...(a.contactId ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: `TL#${at}` } : {}),
     ...a,
+  };
+}
+
+export function templateItem(t: Template): Item {
+  return {
+    ...keys.template(t.id),
+    entity: 'template',
+    gsi1pk: partitions.allOf('TEMPLATE'),
+    gsi1sk: `${t.isDefault ? '0' : '1'}#${normalizeText(t.name)}#${t.id}`,
+    ...t,
+  };
+}
+
+export function projectItem(p: Project): Item {
+  const created = `${p.createdAt}#${p.id}`;
+  return {
+    ...keys.project(p.id),
+    entity: 'project',
+    gsi1pk: partitions.allOf('PROJECT'),
+    gsi1sk: `${p.status}#${created}`,
+    gsi2pk: partitions.owner(p.ownerId),
+    gsi2sk: `PROJECT#${p.status}#${created}`,
+    ...(p.customer.companyId
+      ? { gsi4pk: partitions.company(p.customer.companyId), gsi4sk: `PROJECT#${p.status}#${created}` }
+      : {}),
+    ...p,
+  };
+}
+
+export function taskItem(t: Task): Item {
+  return {
+    ...keys.task(t.projectId, t.id),
+    entity: 'task',
+    // Tasks live in their project's partition; the locator finds a task's project by its id.
+    gsi1pk: partitions.taskLocator(t.id),
+    gsi1sk: 'TASK',
+    ...(t.assigneeId
+      ? {
+          gsi2pk: partitions.assignee(t.assigneeId),
+          gsi2sk: `TASK#${t.status === 'done' ? 'done' : 'open'}#${t.dueDate}#${t.id}`,
+        }
+      : {}),
+    ...t,
   };
 }

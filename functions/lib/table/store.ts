@@ -28,8 +28,17 @@ export interface Condition {
 
 type OnFailed = (current: Record<string, unknown> | undefined) => Error;
 
+/** An UpdateItem: for counters and totals that many writers add to (no read, no version). */
+export interface Update {
+  key: Key;
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
 export type Write =
   | { put: Item; condition?: Condition; onConditionFailed?: OnFailed }
+  | { update: Update; condition?: Condition; onConditionFailed?: OnFailed }
   | { delete: Key; condition?: Condition; onConditionFailed?: OnFailed }
   | { check: Key; condition: Condition; onConditionFailed: OnFailed };
 
@@ -185,6 +194,20 @@ export class Store {
         }
       : {};
     if ('put' in w) return { Put: { TableName: this.tableName, Item: w.put, ...expr } };
+    if ('update' in w) {
+      const names = { ...w.update.names, ...condition?.names };
+      const values = { ...w.update.values, ...condition?.values };
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key: w.update.key,
+          UpdateExpression: w.update.expression,
+          ...expr,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        },
+      };
+    }
     if ('delete' in w) return { Delete: { TableName: this.tableName, Key: w.delete, ...expr } };
     return { ConditionCheck: { TableName: this.tableName, Key: w.check, ...expr } as never };
   }
@@ -210,7 +233,14 @@ export class Store {
 }
 
 function describe(write: Write): string {
-  const key = 'put' in write ? write.put : 'delete' in write ? write.delete : write.check;
+  const key =
+    'put' in write
+      ? write.put
+      : 'delete' in write
+        ? write.delete
+        : 'update' in write
+          ? write.update.key
+          : write.check;
   return String(key.pk).replace('#', ' ').toLowerCase();
 }
 
@@ -259,6 +289,6 @@ export function toEntity<T>(item: Record<string, unknown>): T {
   return entity as T;
 }
 
-const STORAGE_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, 'entity', 'expiresAt', 'stageIds']);
+const STORAGE_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, 'entity', 'expiresAt', 'stageIds', 'creation']);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
-import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crmRoutes } from '../../../functions/http/crm-routes.js';
-import { type CallOptions, type User, users } from '../../support/api.js';
+import { users } from '../../support/api.js';
+import { describeBadInput } from '../../support/bad-input.js';
 import { crmApi, itemCount } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
@@ -85,91 +85,15 @@ const idFor = (routeKey: string) =>
           ? 'deal'
           : 'activity';
 
-/** A valid body with one field broken, removed, or an unknown field added. */
-const brokenBody = (valid: Record<string, unknown>) =>
-  fc.oneof(
-    fc
-      .record({ key: fc.constantFrom(...Object.keys(valid)), value: fc.jsonValue() })
-      .map(({ key, value }) => ({ ...valid, [key]: value })),
-    fc.constantFrom(...Object.keys(valid)).map((key) => {
-      const { [key]: _, ...rest } = valid;
-      return rest;
-    }),
-    fc.string({ minLength: 1, maxLength: 12 }).map((key) => ({ ...valid, [`x${key}`]: 1 })),
-  );
-
-/**
- * One broken dimension at a time (body, raw text, path id, query, headers, caller), the rest
- * valid, so each run reaches past the protocol checks into the route itself.
- */
-function inputFor(routeKey: string): fc.Arbitrary<CallOptions> {
-  const valid = VALID[routeKey];
-  const hasId = routeKey.includes('{id}');
-  const base: CallOptions = {
-    as: users.admin,
-    ...(hasId ? { params: { id: ids[idFor(routeKey)]! } } : {}),
-    ...(valid ? { body: valid } : {}),
-  };
-  const query = fc.dictionary(
-    fc.constantFrom('limit', 'cursor', 'q', 'tag', 'email', 'status', 'ownerId', 'pipelineId', 'zzz'),
-    fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '1', '101', 'open', 'won', '-1', 'ct_1')),
-  );
-  return fc.oneof(
-    fc
-      .oneof(fc.jsonValue(), fc.anything(), ...(valid ? [brokenBody(valid), brokenBody(valid)] : []))
-      .map((body) => ({ ...base, body })),
-    fc
-      .oneof(fc.string({ maxLength: 40 }), fc.constantFrom('{"a":', '[1,2', 'null', '"x"', '{}'))
-      .map((rawBody) => {
-        const { body: _b, ...rest } = base;
-        return { ...rest, rawBody };
-      }),
-    ...(hasId
-      ? [
-          fc
-            .oneof(fc.string({ maxLength: 50 }), fc.stringMatching(/^(co|ct|pl|deal|act)_[0-9A-Z]{1,30}$/))
-            .map((id) => ({ ...base, params: { id } })),
-        ]
-      : []),
-    query.map((q) => ({ ...base, query: q })),
-    fc
-      .record(
-        {
-          'If-Match': fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('"1"', 'W/"99"', '*', '"0"')),
-          'content-type': fc.constantFrom('application/json', 'text/plain', 'application/problem+json', ''),
-          'Idempotency-Key': fc.string({ maxLength: 300 }),
-        },
-        { requiredKeys: [] },
-      )
-      .map((headers) => ({ ...base, headers })),
-    fc
-      .constantFrom<User | null>(users.alice, users.bob, users.dana, users.nobody, null, {
-        sub: 'u-weird',
-        groups: ['root', 'SALES'],
-      })
-      .map((as) => ({ ...base, as })),
-  );
-}
-
-describe.each(routeKeys)('%s', (routeKey) => {
-  it('never answers 5xx; a refusal is a problem document and writes nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(inputFor(routeKey), async (options) => {
-        const before = await itemCount(table);
-        const res = await api(routeKey, options);
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(res.headers['content-type']).toBe('application/problem+json');
-          expect(res.body).toMatchObject({
-            status: res.status,
-            type: expect.stringMatching(/^\/problems\//),
-          });
-          expect(await itemCount(table)).toBe(before);
-        }
-      }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 30) },
-    );
-  });
+describeBadInput({
+  table: () => table,
+  api: () => api,
+  routeKeys,
+  valid: () => VALID,
+  params: (routeKey): Record<string, string> =>
+    routeKey.includes('{id}') ? { id: ids[idFor(routeKey)]! } : {},
+  queryKeys: ['q', 'tag', 'email', 'status', 'ownerId', 'pipelineId'],
+  idPattern: /^(co|ct|pl|deal|act)_[0-9A-Z]{1,30}$/,
 });
 
 describe('protocol edges', () => {

@@ -1,0 +1,115 @@
+import * as z from 'zod';
+import { CalendarDate } from '../shared/time.js';
+
+// Working days. A project is scheduled in business-day indices (day 0 = the kickoff's working
+// day) and only turned into dates at the edges, so every duration, offset and lag counts
+// working days on the project's own calendar (weekdays and holidays).
+
+export const WorkingCalendar = z
+  .strictObject({
+    /** ISO weekdays that are worked: 1 = Monday … 7 = Sunday. */
+    workingDays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1, { error: 'work at least one day a week' })
+      .refine((d) => new Set(d).size === d.length, { error: 'lists a weekday twice' }),
+    holidays: z.array(CalendarDate).max(1000).default([]),
+  })
+  .meta({ id: 'WorkingCalendar' });
+export type WorkingCalendar = z.infer<typeof WorkingCalendar>;
+
+export const STANDARD_CALENDAR: WorkingCalendar = { workingDays: [1, 2, 3, 4, 5], holidays: [] };
+
+const MS_PER_DAY = 86_400_000;
+
+function toDayNumber(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+}
+
+function fromDayNumber(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a day number (1970-01-01 was a Thursday = 4). */
+function weekday(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+/**
+ * Maps business-day indices to dates and back, from an origin date. Index 0 is the first
+ * working day on or after the origin. Dates are produced lazily and cached, so converting a
+ * whole schedule is linear in its span.
+ */
+export class BusinessDays {
+  private readonly working: Set<number>;
+  private readonly holidays: Set<number>;
+  private readonly dates: number[] = [];
+  readonly origin: string;
+
+  constructor(origin: string, calendar: WorkingCalendar = STANDARD_CALENDAR) {
+    this.working = new Set(calendar.workingDays);
+    this.holidays = new Set(calendar.holidays.map(toDayNumber));
+    let day = toDayNumber(origin);
+    for (let guard = 0; !this.isWorking(day); guard++, day++) {
+      if (guard > 3660) throw new Error('the calendar has no working day in ten years');
+    }
+    this.dates.push(day);
+    this.origin = fromDayNumber(day);
+  }
+
+  isWorkingDate(date: string): boolean {
+    return this.isWorking(toDayNumber(date));
+  }
+
+  private isWorking(day: number): boolean {
+    return this.working.has(weekday(day)) && !this.holidays.has(day);
+  }
+
+  /** The date of business-day index i (i ≥ 0). */
+  date(index: number): string {
+    if (index < 0) throw new RangeError(`business day ${index} is before the origin`);
+    while (this.dates.length <= index) {
+      let day = this.dates.at(-1)! + 1;
+      while (!this.isWorking(day)) day++;
+      this.dates.push(day);
+    }
+    return fromDayNumber(this.dates[index]!);
+  }
+
+  /**
+   * The index of a date: its own when it is a working day; otherwise `roll` decides between
+   * the working day before ('back', for deadlines) or after ('forward', for starts).
+   * Dates before the origin count backwards as negative indices.
+   */
+  index(date: string, roll: 'forward' | 'back' = 'forward'): number {
+    let day = toDayNumber(date);
+    const origin = this.dates[0]!;
+    while (!this.isWorking(day)) day += roll === 'forward' ? 1 : -1;
+    if (day >= origin) {
+      this.date(Math.ceil(((day - origin) * 5) / 7) + 10);
+      while (this.dates.at(-1)! < day) this.date(this.dates.length);
+      let lo = 0;
+      let hi = this.dates.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.dates[mid]! < day) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    let i = 0;
+    for (let d = origin - 1; d >= day; d--) if (this.isWorking(d)) i--;
+    return i;
+  }
+
+  /** A date plus n business days (n may be negative). */
+  add(date: string, n: number): string {
+    const i = this.index(date, 'forward') + n;
+    if (i >= 0) return this.date(i);
+    let day = this.dates[0]!;
+    for (let k = 0; k > i; ) {
+      day--;
+      if (this.isWorking(day)) k--;
+    }
+    return fromDayNumber(day);
+  }
+}

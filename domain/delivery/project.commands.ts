@@ -1,0 +1,220 @@
+import { type DomainEvent, type EventData, emit } from '../events.js';
+import type { CommandContext } from '../shared/context.js';
+import { Conflict, type FieldIssue, ValidationFailed } from '../shared/errors.js';
+import { burnOf, isOverBudget } from './budget.js';
+import { STANDARD_CALENDAR } from './calendar.js';
+import { reschedule, tasksFromTemplate } from './plan.js';
+import {
+  assertMayChangeDelivery,
+  type HandoffSnapshot,
+  type Project,
+  type ProjectPatch,
+  type ProjectStatus,
+  type Task,
+} from './project.js';
+import type { Template } from './template.js';
+
+// Creating and changing projects. Creating one instantiates its template from the kickoff
+// date: every task dated on the project's calendar, never from "today".
+
+export interface ProjectPlanInput {
+  projectId: string;
+  name: string;
+  kickoffDate: string;
+  promisedDueDate?: string | undefined;
+  ownerId: string;
+  customer: Project['customer'];
+  dealId?: string | undefined;
+  handoff?: HandoffSnapshot | undefined;
+  budget?: Project['budget'];
+  hourlyRate?: Project['hourlyRate'];
+  template: Template;
+  notes?: string[];
+  taskId(key: string): string;
+}
+
+export function planNewProject(
+  input: ProjectPlanInput,
+  ctx: CommandContext,
+): { project: Project; tasks: Task[]; events: DomainEvent[] } {
+  if (!input.kickoffDate)
+    throw new ValidationFailed([
+      { path: 'kickoffDate', message: 'a project starts on a kickoff date; there is none' },
+    ]);
+  const calendar = input.template.calendar ?? STANDARD_CALENDAR;
+  const frame = { kickoffDate: input.kickoffDate, promisedDueDate: input.promisedDueDate, calendar };
+  const planned = reschedule(
+    frame,
+    tasksFromTemplate(input.template, {
+      ...frame,
+      projectId: input.projectId,
+      now: ctx.now,
+      taskId: input.taskId,
+    }),
+  );
+  const notes = [...(input.notes ?? [])];
+  if (planned.days.origin !== input.kickoffDate) {
+    notes.push(
+      `the kickoff date ${input.kickoffDate} is not a working day; the plan starts on ${planned.days.origin}`,
+    );
+  }
+  const project: Project = {
+    id: input.projectId,
+    name: input.name,
+    status: 'planned',
+    ownerId: input.ownerId,
+    customer: input.customer,
+    ...(input.dealId ? { dealId: input.dealId } : {}),
+    handoffs: input.handoff ? [input.handoff] : [],
+    kickoffDate: input.kickoffDate,
+    ...(input.promisedDueDate ? { promisedDueDate: input.promisedDueDate } : {}),
+    template: { id: input.template.id, version: input.template.version, name: input.template.name },
+    calendar,
+    checklist: input.template.checklist.map((c) => ({ ...c, done: false })),
+    ...(input.budget ? { budget: input.budget } : {}),
+    ...(input.hourlyRate ? { hourlyRate: input.hourlyRate } : {}),
+    totals: {
+      estimatedMinutes: Math.round(planned.tasks.reduce((n, t) => n + (t.estimateHours ?? 0) * 60, 0)),
+      actualMinutes: 0,
+      billableMinutes: 0,
+    },
+    schedule: planned.summary,
+    notes: notes.map((text) => ({ at: ctx.now, text })),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    createdBy: ctx.actor.userId,
+    version: 1,
+  };
+  const events: DomainEvent[] = [
+    emit(ctx, 'ProjectCreated', {
+      project,
+      dealId: input.dealId ?? null,
+      tasks: planned.tasks.map((t) => ({
+        id: t.id,
+        ...(t.key ? { key: t.key } : {}),
+        title: t.title,
+        kind: t.kind,
+        startDate: t.startDate,
+        dueDate: t.dueDate,
+      })),
+    }),
+    ...planned.tasks.filter((t) => t.approval).map((t) => approvalRequested(ctx, t)),
+  ];
+  return { project, tasks: planned.tasks, events };
+}
+
+export function approvalRequested(ctx: CommandContext, t: Task): DomainEvent {
+  return emit(ctx, 'ApprovalRequested', {
+    taskId: t.id,
+    projectId: t.projectId,
+    title: t.title,
+    ...(t.approval?.approverRole ? { approverRole: t.approval.approverRole } : {}),
+    ...(t.approval?.approverUserId ? { approverUserId: t.approval.approverUserId } : {}),
+  });
+}
+
+const TRANSITIONS: Record<ProjectStatus, ProjectStatus[]> = {
+  planned: ['active', 'on_hold', 'cancelled'],
+  active: ['on_hold', 'done', 'cancelled'],
+  on_hold: ['active', 'cancelled'],
+  done: [],
+  cancelled: [],
+};
+
+export function updateProject(
+  current: Project,
+  tasks: Task[],
+  patch: ProjectPatch,
+  ctx: CommandContext,
+): { project: Project; events: DomainEvent[] } {
+  assertMayChangeDelivery(ctx.actor);
+  const issues: FieldIssue[] = [];
+  const changed: string[] = [];
+  let project: Project = { ...current };
+  if (patch.name !== undefined && patch.name !== current.name) {
+    project.name = patch.name;
+    changed.push('name');
+  }
+  if (patch.ownerId !== undefined && patch.ownerId !== current.ownerId) {
+    project.ownerId = patch.ownerId;
+    changed.push('ownerId');
+  }
+  for (const field of ['budget', 'hourlyRate'] as const) {
+    if (patch[field] === undefined) continue;
+    if (JSON.stringify(patch[field]) === JSON.stringify(current[field])) continue;
+    if (patch[field] === null) delete project[field];
+    else project = { ...project, [field]: patch[field] };
+    changed.push(field);
+  }
+  if (patch.checklist) {
+    const known = new Set(current.checklist.map((c) => c.key));
+    for (const key of Object.keys(patch.checklist)) {
+      if (!known.has(key))
+        issues.push({
+          path: `checklist.${key}`,
+          message: "is not an item of this project's kickoff checklist",
+        });
+    }
+    const next = current.checklist.map((c) => {
+      const done = patch.checklist![c.key];
+      if (done === undefined || done === c.done) return c;
+      const { doneAt: _a, doneBy: _b, ...rest } = c;
+      return done ? { ...rest, done, doneAt: ctx.now, doneBy: ctx.actor.userId } : { ...rest, done };
+    });
+    if (JSON.stringify(next) !== JSON.stringify(current.checklist)) {
+      project.checklist = next;
+      changed.push('checklist');
+    }
+  }
+  if (issues.length) throw new ValidationFailed(issues);
+  const events: DomainEvent[] = [];
+  if (patch.status !== undefined && patch.status !== current.status) {
+    if (!TRANSITIONS[current.status].includes(patch.status)) {
+      throw new Conflict(`a ${current.status} project cannot become ${patch.status}`, {
+        status: current.status,
+      });
+    }
+    if (patch.status === 'active') {
+      const open = project.checklist.filter((c) => !c.done).map((c) => c.key);
+      if (open.length)
+        throw new Conflict(`tick the kickoff checklist first: ${open.join(', ')}`, { unticked: open });
+    }
+    if (patch.status === 'done') {
+      const open = tasks.filter((t) => t.status !== 'done').map((t) => t.id);
+      if (open.length) throw new Conflict(`${open.length} task(s) are not done`, { openTasks: open });
+    }
+    project.status = patch.status;
+    events.push(
+      emit(ctx, 'ProjectStatusChanged', { projectId: current.id, from: current.status, to: patch.status }),
+    );
+  }
+  if (changed.length === 0 && events.length === 0) return { project: current, events: [] };
+  project = { ...project, updatedAt: ctx.now, version: current.version + 1 };
+  if (changed.length) events.unshift(emit(ctx, 'ProjectUpdated', { project, changed }));
+  const exceeded = budgetExceeded(current, project, ctx);
+  if (exceeded) {
+    project.budgetExceededAt = ctx.now;
+    events.push(exceeded);
+  }
+  return { project, events };
+}
+
+/** ProjectBudgetExceeded, once: when burn first passes 100% (by time logged or a lower budget). */
+export function budgetExceeded(
+  before: Project,
+  after: Project,
+  ctx: CommandContext,
+): DomainEvent | undefined {
+  if (before.budgetExceededAt || after.budgetExceededAt) return undefined;
+  const burn = burnOf(after);
+  if (!isOverBudget(burn)) return undefined;
+  const budget: EventData<'ProjectBudgetExceeded'>['budget'] = {
+    ...(after.budget?.hours !== undefined ? { hours: after.budget.hours } : {}),
+    ...(after.budget?.amount ? { amount: after.budget.amount } : {}),
+  };
+  return emit(ctx, 'ProjectBudgetExceeded', {
+    projectId: after.id,
+    budget,
+    burn: { hours: burn.hours, cost: burn.cost },
+  });
+}

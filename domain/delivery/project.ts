@@ -1,0 +1,284 @@
+import * as z from 'zod';
+import { CompanyId } from '../crm/company.js';
+import { ContactId } from '../crm/contact.js';
+import { DealId } from '../crm/deal.js';
+import { PromisedTimeline } from '../handoff/requirements.js';
+import { type Actor, hasRole } from '../shared/context.js';
+import { Forbidden } from '../shared/errors.js';
+import { idSchema, UserId } from '../shared/ids.js';
+import { Money } from '../shared/money.js';
+import { text } from '../shared/text.js';
+import { CalendarDate, Instant } from '../shared/time.js';
+import { WorkingCalendar } from './calendar.js';
+import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
+import { ApprovalStep, TemplateId } from './template.js';
+
+// Projects and their tasks: what delivery plans, does, and accounts for.
+
+export const ProjectId = idSchema('project');
+export const TaskId = idSchema('task');
+
+export const PROJECT_STATUSES = ['planned', 'active', 'on_hold', 'done', 'cancelled'] as const;
+export const ProjectStatus = z.enum(PROJECT_STATUSES);
+export type ProjectStatus = z.infer<typeof ProjectStatus>;
+
+export const TASK_STATUSES = ['todo', 'in_progress', 'blocked', 'done'] as const;
+export const TaskStatus = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const APPROVAL_DECISIONS = ['approved', 'rejected', 'changes_requested'] as const;
+export const ApprovalDecision = z.enum(APPROVAL_DECISIONS);
+
+/** The handoff as sales gave it: kept as given, a new version for each win, never edited. */
+export const HandoffSnapshot = z
+  .object({
+    version: z.number().int().min(1),
+    dealId: DealId,
+    win: z.number().int().min(1),
+    scopeSummary: z.string(),
+    promisedTimeline: PromisedTimeline,
+    keyConstraints: z.array(z.string()),
+    mainStakeholderContactId: z.string(),
+    kickoffDate: CalendarDate,
+    receivedAt: Instant,
+  })
+  .meta({ id: 'HandoffSnapshot' });
+export type HandoffSnapshot = z.infer<typeof HandoffSnapshot>;
+
+export const Budget = z
+  .strictObject({
+    hours: z.number().min(0).max(1_000_000).optional(),
+    amount: Money.optional(),
+  })
+  .refine((b) => b.hours !== undefined || b.amount !== undefined, { error: 'set hours, an amount, or both' })
+  .meta({ id: 'Budget' });
+
+export const ProjectChecklistItem = z.object({
+  key: z.string(),
+  title: z.string(),
+  done: z.boolean(),
+  doneAt: Instant.optional(),
+  doneBy: z.string().optional(),
+});
+
+export const ScheduleSummary = z.object({
+  projectedFinish: CalendarDate.nullable(),
+  promisedDueDate: CalendarDate.nullable(),
+  /** Business days the projected finish is past the promised due date (0 when on time). */
+  shortfallDays: z.number().int(),
+  atRisk: z.boolean(),
+});
+export type ScheduleSummary = z.infer<typeof ScheduleSummary>;
+
+export const Project = z
+  .object({
+    id: ProjectId,
+    name: z.string(),
+    status: ProjectStatus,
+    ownerId: z.string(),
+    customer: z.object({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() }),
+    dealId: DealId.optional(),
+    handoffs: z.array(HandoffSnapshot),
+    kickoffDate: CalendarDate,
+    promisedDueDate: CalendarDate.optional(),
+    template: z.object({ id: TemplateId, version: z.number().int(), name: z.string() }).nullable(),
+    calendar: WorkingCalendar,
+    checklist: z.array(ProjectChecklistItem),
+    budget: Budget.optional(),
+    hourlyRate: Money.optional(),
+    totals: z.object({
+      estimatedMinutes: z.number().int(),
+      actualMinutes: z.number().int(),
+      billableMinutes: z.number().int(),
+    }),
+    budgetExceededAt: Instant.optional(),
+    schedule: ScheduleSummary,
+    /** What the system did on the project's behalf (a template that was missing, a moved kickoff). */
+    notes: z.array(z.object({ at: Instant, text: z.string() })),
+    createdAt: Instant,
+    updatedAt: Instant,
+    createdBy: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Project' });
+export type Project = z.infer<typeof Project>;
+
+export const Dependency = z
+  .object({ predecessorId: TaskId, type: DependencyType, lagDays: z.number().int() })
+  .meta({ id: 'Dependency' });
+
+export const Approval = z
+  .object({
+    approverRole: z.string().optional(),
+    approverUserId: z.string().optional(),
+    status: z.enum(['pending', ...APPROVAL_DECISIONS]),
+    comment: z.string().optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: Instant.optional(),
+  })
+  .meta({ id: 'Approval' });
+export type Approval = z.infer<typeof Approval>;
+
+export const TaskChecklistItem = z.object({ text: z.string(), done: z.boolean() });
+
+export const Task = z
+  .object({
+    id: TaskId,
+    projectId: ProjectId,
+    /** The template task it was made from. */
+    key: z.string().optional(),
+    title: z.string(),
+    description: z.string().optional(),
+    kind: z.enum(['task', 'milestone']),
+    status: TaskStatus,
+    assigneeId: z.string().optional(),
+    parentId: TaskId.optional(),
+    durationDays: z.number().int(),
+    /** Start no earlier than this date (an anchor, or a start someone set). */
+    earliestStart: CalendarDate.optional(),
+    startDate: CalendarDate,
+    dueDate: CalendarDate,
+    estimateHours: z.number().optional(),
+    dependencies: z.array(Dependency),
+    approval: Approval.optional(),
+    checklist: z.array(TaskChecklistItem),
+    doneAt: Instant.optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Task' });
+export type Task = z.infer<typeof Task>;
+
+export const TimeEntry = z
+  .object({
+    id: idSchema('timeEntry'),
+    projectId: ProjectId,
+    taskId: TaskId,
+    userId: z.string(),
+    date: CalendarDate,
+    minutes: z.number().int(),
+    billable: z.boolean(),
+    note: z.string().optional(),
+    createdAt: Instant,
+  })
+  .meta({ id: 'TimeEntry' });
+export type TimeEntry = z.infer<typeof TimeEntry>;
+
+export const TaskComment = z
+  .object({ id: z.string(), taskId: TaskId, authorId: z.string(), body: z.string(), createdAt: Instant })
+  .meta({ id: 'TaskComment' });
+export type TaskComment = z.infer<typeof TaskComment>;
+
+// ---------------------------------------------------------------- inputs
+
+const Lag = z
+  .number()
+  .int()
+  .min(-MAX_LAG_DAYS, { error: `lags are at most ${MAX_LAG_DAYS} business days` })
+  .max(MAX_LAG_DAYS, { error: `lags are at most ${MAX_LAG_DAYS} business days` });
+
+export const NewProject = z
+  .strictObject({
+    name: text(200),
+    kickoffDate: CalendarDate,
+    promisedDueDate: CalendarDate.optional(),
+    templateId: TemplateId.optional(),
+    ownerId: UserId.optional(),
+    customer: z
+      .strictObject({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() })
+      .default({}),
+    budget: Budget.optional(),
+    hourlyRate: Money.optional(),
+  })
+  .refine((p) => !p.promisedDueDate || p.promisedDueDate >= p.kickoffDate, {
+    error: 'must not be before the kickoff date',
+    path: ['promisedDueDate'],
+  })
+  .meta({ id: 'NewProject' });
+export type NewProject = z.infer<typeof NewProject>;
+
+export const ProjectPatch = z
+  .strictObject({
+    name: text(200).optional(),
+    status: ProjectStatus.optional(),
+    ownerId: UserId.optional(),
+    budget: Budget.nullable().optional(),
+    hourlyRate: Money.nullable().optional(),
+    /** Tick or untick kickoff checklist items by key. */
+    checklist: z.record(z.string(), z.boolean()).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+export type ProjectPatch = z.infer<typeof ProjectPatch>;
+
+export const NewTask = z
+  .strictObject({
+    title: text(200),
+    description: text(5_000).optional(),
+    durationDays: z.number().int().min(0).max(1_000).default(1),
+    milestone: z.boolean().default(false),
+    startDate: CalendarDate.optional(),
+    assigneeId: UserId.optional(),
+    parentId: TaskId.optional(),
+    estimateHours: z.number().min(0).max(100_000).optional(),
+    checklist: z.array(text(200)).max(100).default([]),
+    approval: ApprovalStep.optional(),
+  })
+  .refine((t) => !t.milestone || t.durationDays === 0, {
+    error: 'a milestone lasts 0 days',
+    path: ['durationDays'],
+  })
+  .meta({ id: 'NewTask' });
+export type NewTask = z.infer<typeof NewTask>;
+
+export const TaskPatch = z
+  .strictObject({
+    title: text(200).optional(),
+    description: text(5_000).nullable().optional(),
+    status: TaskStatus.optional(),
+    assigneeId: UserId.nullable().optional(),
+    parentId: TaskId.nullable().optional(),
+    durationDays: z.number().int().min(0).max(1_000).optional(),
+    /** Start no earlier than this date (null: as early as its dependencies allow). */
+    startDate: CalendarDate.nullable().optional(),
+    estimateHours: z.number().min(0).max(100_000).nullable().optional(),
+    checklist: z
+      .array(z.strictObject({ text: text(200), done: z.boolean() }))
+      .max(100)
+      .optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+export type TaskPatch = z.infer<typeof TaskPatch>;
+
+export const NewDependency = z
+  .strictObject({ predecessorId: TaskId, type: DependencyType.default('FS'), lagDays: Lag.default(0) })
+  .meta({ id: 'NewDependency' });
+export type NewDependency = z.infer<typeof NewDependency>;
+
+export const DecideApproval = z.strictObject({ decision: ApprovalDecision, comment: text(2_000).optional() });
+export type DecideApproval = z.infer<typeof DecideApproval>;
+
+export const NewTimeEntry = z
+  .strictObject({
+    date: CalendarDate,
+    minutes: z
+      .number()
+      .int()
+      .min(1, { error: 'log at least one minute' })
+      .max(1_440, { error: 'a day has 1,440 minutes' }),
+    billable: z.boolean().default(true),
+    note: text(1_000).optional(),
+    /** Managers and admins may log for someone else; everybody else logs their own time. */
+    userId: UserId.optional(),
+  })
+  .meta({ id: 'NewTimeEntry' });
+export type NewTimeEntry = z.infer<typeof NewTimeEntry>;
+
+export const NewComment = z.strictObject({ body: text(10_000) });
+
+/** Delivery and managers plan and do the work; sales read it; admins do everything. */
+export function assertMayChangeDelivery(actor: Actor): void {
+  if (!hasRole(actor, 'admin', 'manager', 'delivery')) {
+    throw new Forbidden('your role may read projects but not change them');
+  }
+}

@@ -1,0 +1,470 @@
+import { type DomainEvent, type EventData, emit } from '../events.js';
+import { type CommandContext, hasRole, type Role } from '../shared/context.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { applyPatch } from '../shared/patch.js';
+import { reschedule } from './plan.js';
+import { approvalRequested, budgetExceeded } from './project.commands.js';
+import {
+  assertMayChangeDelivery,
+  type DecideApproval,
+  type NewDependency,
+  type NewTask,
+  type NewTimeEntry,
+  type Project,
+  type Task,
+  type TaskComment,
+  type TaskPatch,
+  type TimeEntry,
+} from './project.js';
+
+// Changing tasks. Every change that can move dates reschedules the whole project and reports
+// each task whose dates moved (TaskRescheduled, with the cause); nothing else moves.
+
+type Cause = EventData<'TaskRescheduled'>['cause'];
+
+export interface TaskDecision {
+  /** The tasks this command writes (changed and moved), each at its next version. */
+  changed: Task[];
+  /** Of those, the ids that only moved because the schedule did (a cascade may write them later). */
+  movedOnly: string[];
+  events: DomainEvent[];
+  project: Project;
+}
+
+function frame(project: Project) {
+  return {
+    kickoffDate: project.kickoffDate,
+    promisedDueDate: project.promisedDueDate,
+    calendar: project.calendar,
+  };
+}
+
+/** Schedules the project's tasks after a change; returns every task to write and the moves' events. */
+function rescheduleAfter(
+  project: Project,
+  all: Task[],
+  touched: Map<string, Task>,
+  cause: Cause,
+  ctx: CommandContext,
+): { changed: Task[]; movedOnly: string[]; events: DomainEvent[]; project: Project } {
+  let planned: ReturnType<typeof reschedule>;
+  try {
+    planned = reschedule(frame(project), all);
+  } catch (error) {
+    if (error instanceof ValidationFailed) {
+      throw new ValidationFailed(
+        error.issues.map((i) => ({
+          ...i,
+          message: i.message.replace('the dependencies form a cycle', 'this would close a cycle'),
+        })),
+      );
+    }
+    throw error;
+  }
+  const byId = new Map(planned.tasks.map((t) => [t.id, t]));
+  const events: DomainEvent[] = [];
+  const changed = new Map<string, Task>();
+  for (const [id, t] of touched) changed.set(id, { ...byId.get(id)!, version: t.version });
+  for (const { task, before } of planned.moved) {
+    const original = all.find((t) => t.id === task.id)!;
+    const base = changed.get(task.id) ?? { ...task, version: original.version + 1, updatedAt: ctx.now };
+    changed.set(task.id, { ...base, startDate: task.startDate, dueDate: task.dueDate });
+    if (touched.has(task.id) && cause.kind === 'task-added') continue;
+    events.push(
+      emit(ctx, 'TaskRescheduled', {
+        taskId: task.id,
+        projectId: project.id,
+        from: before,
+        to: { startDate: task.startDate, dueDate: task.dueDate },
+        cause,
+      }),
+    );
+  }
+  const scheduleChanged = JSON.stringify(planned.summary) !== JSON.stringify(project.schedule);
+  return {
+    changed: [...changed.values()],
+    movedOnly: [...changed.keys()].filter((id) => !touched.has(id)),
+    events,
+    project: scheduleChanged ? { ...project, schedule: planned.summary } : project,
+  };
+}
+
+function requireTask(tasks: Task[], id: string, path = 'predecessorId'): Task {
+  const t = tasks.find((x) => x.id === id);
+  if (!t) throw new ValidationFailed([{ path, message: `task ${id} is not in this project` }]);
+  return t;
+}
+
+function assertNoParentCycle(tasks: Task[], taskId: string, parentId: string): void {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  for (let p: string | undefined = parentId; p; p = byId.get(p)?.parentId) {
+    if (p === taskId)
+      throw new ValidationFailed([{ path: 'parentId', message: 'a task cannot be its own ancestor' }]);
+  }
+}
+
+export function addTask(project: Project, tasks: Task[], input: NewTask, ctx: CommandContext): TaskDecision {
+  assertMayChangeDelivery(ctx.actor);
+  if (input.parentId) requireTask(tasks, input.parentId, 'parentId');
+  const task: Task = {
+    id: ctx.newId('task'),
+    projectId: project.id,
+    title: input.title,
+    ...(input.description ? { description: input.description } : {}),
+    kind: input.milestone || input.durationDays === 0 ? 'milestone' : 'task',
+    status: 'todo',
+    ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+    ...(input.parentId ? { parentId: input.parentId } : {}),
+    durationDays: input.durationDays,
+    ...(input.startDate ? { earliestStart: input.startDate } : {}),
+    startDate: project.kickoffDate,
+    dueDate: project.kickoffDate,
+    ...(input.estimateHours !== undefined ? { estimateHours: input.estimateHours } : {}),
+    dependencies: [],
+    ...(input.approval ? { approval: { ...input.approval, status: 'pending' as const } } : {}),
+    checklist: input.checklist.map((text) => ({ text, done: false })),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    version: 1,
+  };
+  const result = rescheduleAfter(
+    project,
+    [...tasks, task],
+    new Map([[task.id, task]]),
+    { kind: 'task-added', taskId: task.id },
+    ctx,
+  );
+  const created = result.changed.find((t) => t.id === task.id)!;
+  const events: DomainEvent[] = [emit(ctx, 'TaskCreated', { task: created })];
+  if (created.assigneeId)
+    events.push(
+      emit(ctx, 'TaskAssigned', {
+        taskId: task.id,
+        projectId: project.id,
+        from: null,
+        to: created.assigneeId,
+      }),
+    );
+  if (created.approval) events.push(approvalRequested(ctx, created));
+  const estimate = Math.round((input.estimateHours ?? 0) * 60);
+  const withEstimate = estimate
+    ? {
+        ...result.project,
+        totals: {
+          ...result.project.totals,
+          estimatedMinutes: result.project.totals.estimatedMinutes + estimate,
+        },
+      }
+    : result.project;
+  return {
+    changed: result.changed,
+    movedOnly: result.movedOnly,
+    events: [...events, ...result.events],
+    project: withEstimate,
+  };
+}
+
+export function updateTask(
+  project: Project,
+  tasks: Task[],
+  current: Task,
+  patch: TaskPatch,
+  ctx: CommandContext,
+): TaskDecision {
+  assertMayChangeDelivery(ctx.actor);
+  const { startDate, ...rest } = patch;
+  const { next, changed } = applyPatch(current, rest);
+  if (startDate !== undefined && startDate !== (current.earliestStart ?? null)) {
+    if (startDate === null) delete next.earliestStart;
+    else next.earliestStart = startDate;
+    changed.push('startDate');
+  }
+  if (changed.length === 0) return { changed: [], movedOnly: [], events: [], project };
+  if (next.kind === 'milestone' && next.durationDays !== 0) {
+    throw new ValidationFailed([{ path: 'durationDays', message: 'a milestone lasts 0 days' }]);
+  }
+  if (patch.parentId) {
+    requireTask(tasks, patch.parentId, 'parentId');
+    assertNoParentCycle(tasks, current.id, patch.parentId);
+  }
+  const events: DomainEvent[] = [];
+  if (changed.includes('status')) {
+    if (current.approval && next.status === 'done' && current.approval.status !== 'approved') {
+      throw new Conflict(
+        `task ${current.id} is done when its approval is decided (POST /tasks/${current.id}/approval)`,
+      );
+    }
+    if (next.status === 'done') {
+      const waiting = current.dependencies
+        .filter((d) => d.type === 'FS')
+        .map((d) => tasks.find((t) => t.id === d.predecessorId)!)
+        .filter((p) => p && p.status !== 'done');
+      if (waiting.length) {
+        throw new Conflict(
+          `task ${current.id} cannot be done before ${waiting.map((w) => `${w.id} (${w.title})`).join(', ')}`,
+          { waitingFor: waiting.map((w) => w.id) },
+        );
+      }
+      next.doneAt = ctx.now;
+      if (current.kind === 'milestone') {
+        events.push(
+          emit(ctx, 'MilestoneReached', {
+            taskId: current.id,
+            projectId: project.id,
+            title: current.title,
+            plannedDate: current.dueDate,
+            reachedAt: ctx.now,
+          }),
+        );
+      }
+    } else {
+      delete next.doneAt;
+    }
+    events.unshift(
+      emit(ctx, 'TaskStatusChanged', {
+        taskId: current.id,
+        projectId: project.id,
+        from: current.status,
+        to: next.status,
+      }),
+    );
+  }
+  if (changed.includes('assigneeId')) {
+    events.push(
+      emit(ctx, 'TaskAssigned', {
+        taskId: current.id,
+        projectId: project.id,
+        from: current.assigneeId ?? null,
+        to: next.assigneeId ?? null,
+      }),
+    );
+  }
+  const updated: Task = { ...next, updatedAt: ctx.now, version: current.version + 1 };
+  const all = tasks.map((t) => (t.id === current.id ? updated : t));
+  const result = rescheduleAfter(
+    project,
+    all,
+    new Map([[current.id, updated]]),
+    { kind: 'task-changed', taskId: current.id },
+    ctx,
+  );
+  const self = result.changed.find((t) => t.id === current.id)!;
+  const plain = changed.filter((c) => !['status', 'assigneeId'].includes(c));
+  if (plain.length) events.unshift(emit(ctx, 'TaskUpdated', { task: self, changed: plain }));
+  const estimateDelta = Math.round(((next.estimateHours ?? 0) - (current.estimateHours ?? 0)) * 60);
+  const projectNext = estimateDelta
+    ? {
+        ...result.project,
+        totals: {
+          ...result.project.totals,
+          estimatedMinutes: result.project.totals.estimatedMinutes + estimateDelta,
+        },
+      }
+    : result.project;
+  return {
+    changed: result.changed,
+    movedOnly: result.movedOnly,
+    events: [...events, ...result.events],
+    project: projectNext,
+  };
+}
+
+export function addDependency(
+  project: Project,
+  tasks: Task[],
+  successor: Task,
+  input: NewDependency,
+  ctx: CommandContext,
+): TaskDecision {
+  assertMayChangeDelivery(ctx.actor);
+  if (input.predecessorId === successor.id) {
+    throw new ValidationFailed([{ path: 'predecessorId', message: 'a task cannot depend on itself' }]);
+  }
+  requireTask(tasks, input.predecessorId);
+  if (successor.dependencies.some((d) => d.predecessorId === input.predecessorId)) {
+    throw new Conflict(
+      `task ${successor.id} already depends on ${input.predecessorId}; remove that dependency to change it`,
+    );
+  }
+  const dependency = { predecessorId: input.predecessorId, type: input.type, lagDays: input.lagDays };
+  const updated: Task = {
+    ...successor,
+    dependencies: [...successor.dependencies, dependency],
+    updatedAt: ctx.now,
+    version: successor.version + 1,
+  };
+  const all = tasks.map((t) => (t.id === successor.id ? updated : t));
+  const result = rescheduleAfter(
+    project,
+    all,
+    new Map([[updated.id, updated]]),
+    { kind: 'dependency-added', taskId: successor.id },
+    ctx,
+  );
+  return {
+    changed: result.changed,
+    movedOnly: result.movedOnly,
+    events: [
+      emit(ctx, 'TaskDependencyAdded', { taskId: successor.id, projectId: project.id, dependency }),
+      ...result.events,
+    ],
+    project: result.project,
+  };
+}
+
+export function removeDependency(
+  project: Project,
+  tasks: Task[],
+  successor: Task,
+  predecessorId: string,
+  ctx: CommandContext,
+): TaskDecision {
+  assertMayChangeDelivery(ctx.actor);
+  if (!successor.dependencies.some((d) => d.predecessorId === predecessorId)) {
+    throw new NotFound('dependency', `${successor.id} on ${predecessorId}`);
+  }
+  const updated: Task = {
+    ...successor,
+    dependencies: successor.dependencies.filter((d) => d.predecessorId !== predecessorId),
+    updatedAt: ctx.now,
+    version: successor.version + 1,
+  };
+  const all = tasks.map((t) => (t.id === successor.id ? updated : t));
+  const result = rescheduleAfter(
+    project,
+    all,
+    new Map([[updated.id, updated]]),
+    { kind: 'dependency-removed', taskId: successor.id },
+    ctx,
+  );
+  return {
+    changed: result.changed,
+    movedOnly: result.movedOnly,
+    events: [
+      emit(ctx, 'TaskDependencyRemoved', { taskId: successor.id, projectId: project.id, predecessorId }),
+      ...result.events,
+    ],
+    project: result.project,
+  };
+}
+
+/** Only the named approver (the user, or a holder of the role) or an admin decides. */
+export function decideApproval(
+  project: Project,
+  task: Task,
+  input: DecideApproval,
+  ctx: CommandContext,
+): TaskDecision {
+  const approval = task.approval;
+  if (!approval) throw new Conflict(`task ${task.id} asks for no approval`);
+  if (approval.status === 'approved')
+    throw new Conflict(`task ${task.id} was already approved by ${approval.decidedBy}`);
+  const allowed =
+    hasRole(ctx.actor, 'admin') ||
+    (approval.approverUserId !== undefined && approval.approverUserId === ctx.actor.userId) ||
+    (approval.approverRole !== undefined && hasRole(ctx.actor, approval.approverRole as Role));
+  if (!allowed) {
+    throw new Forbidden(
+      `only ${approval.approverUserId ? `user ${approval.approverUserId}` : `the role ${approval.approverRole}`} or an admin decides this approval`,
+    );
+  }
+  const status =
+    input.decision === 'approved' ? 'done' : input.decision === 'rejected' ? 'blocked' : 'in_progress';
+  const updated: Task = {
+    ...task,
+    approval: {
+      ...approval,
+      status: input.decision,
+      ...(input.comment ? { comment: input.comment } : {}),
+      decidedBy: ctx.actor.userId,
+      decidedAt: ctx.now,
+    },
+    status,
+    ...(status === 'done' ? { doneAt: ctx.now } : {}),
+    updatedAt: ctx.now,
+    version: task.version + 1,
+  };
+  const events: DomainEvent[] = [
+    emit(ctx, 'ApprovalDecided', {
+      taskId: task.id,
+      projectId: project.id,
+      decision: input.decision,
+      ...(input.comment ? { comment: input.comment } : {}),
+      decidedBy: ctx.actor.userId,
+    }),
+  ];
+  if (status !== task.status)
+    events.push(
+      emit(ctx, 'TaskStatusChanged', {
+        taskId: task.id,
+        projectId: project.id,
+        from: task.status,
+        to: status,
+      }),
+    );
+  return { changed: [updated], movedOnly: [], events, project };
+}
+
+export function logTime(
+  project: Project,
+  task: Task,
+  input: NewTimeEntry,
+  ctx: CommandContext,
+): { entry: TimeEntry; project: Project; events: DomainEvent[] } {
+  assertMayChangeDelivery(ctx.actor);
+  const userId = input.userId ?? ctx.actor.userId;
+  if (userId !== ctx.actor.userId && !hasRole(ctx.actor, 'admin', 'manager')) {
+    throw new Forbidden('only managers and admins log time for someone else');
+  }
+  if (input.date > ctx.now.slice(0, 10)) {
+    throw new ValidationFailed([
+      { path: 'date', message: 'time is logged for today or a past day, not the future' },
+    ]);
+  }
+  const entry: TimeEntry = {
+    id: ctx.newId('timeEntry'),
+    projectId: project.id,
+    taskId: task.id,
+    userId,
+    date: input.date,
+    minutes: input.minutes,
+    billable: input.billable,
+    ...(input.note ? { note: input.note } : {}),
+    createdAt: ctx.now,
+  };
+  const totals = {
+    ...project.totals,
+    actualMinutes: project.totals.actualMinutes + input.minutes,
+    billableMinutes: project.totals.billableMinutes + (input.billable ? input.minutes : 0),
+  };
+  let next: Project = { ...project, totals, updatedAt: ctx.now, version: project.version + 1 };
+  const events: DomainEvent[] = [
+    emit(ctx, 'TimeLogged', {
+      entry,
+      totals: { actualMinutes: totals.actualMinutes, billableMinutes: totals.billableMinutes },
+    }),
+  ];
+  const exceeded = budgetExceeded(project, next, ctx);
+  if (exceeded) {
+    next = { ...next, budgetExceededAt: ctx.now };
+    events.push(exceeded);
+  }
+  return { entry, project: next, events };
+}
+
+export function commentOnTask(
+  task: Task,
+  body: string,
+  ctx: CommandContext,
+): { comment: TaskComment; events: DomainEvent[] } {
+  if (!hasRole(ctx.actor, 'admin', 'manager', 'delivery', 'sales'))
+    throw new Forbidden('your role may not comment');
+  const comment: TaskComment = {
+    id: ctx.newEventId(),
+    taskId: task.id,
+    authorId: ctx.actor.userId,
+    body,
+    createdAt: ctx.now,
+  };
+  return { comment, events: [emit(ctx, 'TaskCommented', { comment, projectId: task.projectId })] };
+}

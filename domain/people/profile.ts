@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import type { Actor } from '../shared/context.js';
+import { text } from '../shared/text.js';
+import { Instant } from '../shared/time.js';
+
+// The people who use Handoff, as their tokens describe them. A profile is made the first time
+// someone calls the API, so tasks can be assigned and digests addressed only to real users.
+
+const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+export const TimeZone = z
+  .string()
+  .refine((tz) => tz === 'UTC' || ZONES.has(tz), { error: 'must be an IANA time zone, e.g. Europe/Berlin' });
+
+export const Profile = z
+  .object({
+    id: z.string(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    timeZone: z.string(),
+    roles: z.array(z.string()),
+    createdAt: Instant,
+    updatedAt: Instant,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Profile' });
+export type Profile = z.infer<typeof Profile>;
+
+export const ProfilePatch = z
+  .strictObject({ name: text(200).optional(), timeZone: TimeZone.optional() })
+  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+
+export function profileFromToken(actor: Actor, now: string): Profile {
+  return {
+    id: actor.userId,
+    ...(actor.email ? { email: actor.email } : {}),
+    timeZone: 'UTC',
+    roles: actor.roles,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
