@@ -148,26 +148,52 @@ describe('delivery on the local runtime', () => {
     expect(template.status).toBe(201);
     const project = await local.api('POST', '/projects', {
       token: lead,
-      body: { name: 'Acme', templateId: template.body.id, kickoffDate: '2030-02-04', promisedDueDate: '2030-02-20', budget: { hours: 2 } },
+      body: {
+        name: 'Acme',
+        templateId: template.body.id,
+        kickoffDate: '2030-02-04',
+        promisedDueDate: '2030-02-20',
+        budget: { hours: 2 },
+      },
     });
     expect(project.status).toBe(201);
     const id = (key: string) => project.body.tasks.find((t: { key: string }) => t.key === key).id as string;
     const schedule = await local.api('GET', `/projects/${project.body.id}/schedule`, { token: lead });
-    expect(schedule.body.criticalPath.map((t: { id: string }) => t.id)).toEqual([id('design'), id('approve'), id('build'), id('golive')]);
+    expect(schedule.body.criticalPath.map((t: { id: string }) => t.id)).toEqual([
+      id('design'),
+      id('approve'),
+      id('build'),
+      id('golive'),
+    ]);
     expect(schedule.body).toMatchObject({ projectedFinish: '2030-02-14', atRisk: false });
 
-    const slip = await local.api('PATCH', `/tasks/${id('design')}`, { token: lead, body: { startDate: '2030-02-11' } });
+    const slip = await local.api('PATCH', `/tasks/${id('design')}`, {
+      token: lead,
+      body: { startDate: '2030-02-11' },
+    });
     expect(slip.status).toBe(200);
     const moved = await local.waitForEvent('TaskRescheduled', (e) => e.detail.data.taskId === id('golive'));
-    expect(moved.detail.data).toMatchObject({ to: { startDate: '2030-02-22' }, cause: { kind: 'task-changed', taskId: id('design') } });
+    expect(moved.detail.data).toMatchObject({
+      to: { startDate: '2030-02-22' },
+      cause: { kind: 'task-changed', taskId: id('design') },
+    });
 
-    const cycle = await local.api('POST', `/tasks/${id('design')}/dependencies`, { token: lead, body: { predecessorId: id('build') } });
+    const cycle = await local.api('POST', `/tasks/${id('design')}/dependencies`, {
+      token: lead,
+      body: { predecessorId: id('build') },
+    });
     expect(cycle.status).toBe(422);
     expect(cycle.body.errors[0].message).toMatch(/cycle/);
 
-    const approved = await local.api('POST', `/tasks/${id('approve')}/approval`, { token: pm, body: { decision: 'approved' } });
+    const approved = await local.api('POST', `/tasks/${id('approve')}/approval`, {
+      token: pm,
+      body: { decision: 'approved' },
+    });
     expect(approved.body.status).toBe('done');
-    const logged = await local.api('POST', `/tasks/${id('build')}/time-entries`, { token: lead, body: { date: '2026-01-05', minutes: 150 } });
+    const logged = await local.api('POST', `/tasks/${id('build')}/time-entries`, {
+      token: lead,
+      body: { date: '2026-01-05', minutes: 150 },
+    });
     expect(logged.status).toBe(201);
     const after = await local.api('GET', `/projects/${project.body.id}`, { token: lead });
     expect(after.body.burn.hours).toBe(1.25);
@@ -182,19 +208,29 @@ describe('delivery on the local runtime', () => {
       body: {
         name: 'Long chain',
         tasks: Array.from({ length: n }, (_, i) => ({ key: `t${i}`, title: `Step ${i}`, durationDays: 1 })),
-        dependencies: Array.from({ length: n - 1 }, (_, i) => ({ predecessor: `t${i}`, successor: `t${i + 1}` })),
+        dependencies: Array.from({ length: n - 1 }, (_, i) => ({
+          predecessor: `t${i}`,
+          successor: `t${i + 1}`,
+        })),
       },
     });
-    const project = await local.api('POST', '/projects', { token: lead, body: { name: 'Long', templateId: template.body.id, kickoffDate: '2030-01-07' } });
+    const project = await local.api('POST', '/projects', {
+      token: lead,
+      body: { name: 'Long', templateId: template.body.id, kickoffDate: '2030-01-07' },
+    });
     const first = project.body.tasks.find((t: { key: string }) => t.key === 't0').id;
-    const slip = await local.api('PATCH', `/tasks/${first}`, { token: lead, body: { startDate: '2030-01-14' } });
+    const slip = await local.api('PATCH', `/tasks/${first}`, {
+      token: lead,
+      body: { startDate: '2030-01-14' },
+    });
     expect(slip.body.rescheduling).toBe('in-progress');
     const last = project.body.tasks.find((t: { key: string }) => t.key === `t${n - 1}`).id;
     await local.waitForEvent('TaskRescheduled', (e) => e.detail.data.taskId === last, 20_000);
     const after = await local.api('GET', `/projects/${project.body.id}`, { token: lead });
     expect(after.body.tasks.find((t: { id: string }) => t.id === last).startDate).toBe('2030-05-03');
     // the cascade's transactions reach the bus in several PutEvents calls: wait for all of them
-    const ofProject = async () => (await local.busEvents('TaskRescheduled')).filter((e) => e.detail.data.projectId === project.body.id);
+    const ofProject = async () =>
+      (await local.busEvents('TaskRescheduled')).filter((e) => e.detail.data.projectId === project.body.id);
     const until = Date.now() + 10_000;
     while ((await ofProject()).length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const moves = await ofProject();
