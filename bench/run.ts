@@ -4,6 +4,7 @@ import { coldStart } from './cold-start.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
+import { handoffLatency } from './handoff-latency.js';
 import { localStartup } from './local-startup.js';
 import { relayLatency } from './relay-latency.js';
 import { scheduler } from './scheduler.js';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'relay-latency': () => relayLatency(),
   scheduler,
   'delivery-round-trips': deliveryRoundTrips,
+  'handoff-latency': () => handoffLatency(),
 };
 
 const asked = process.argv.slice(2);

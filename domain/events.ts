@@ -43,6 +43,17 @@ const delivery = <S extends z.ZodType>(
   data,
 });
 
+const followup = <S extends z.ZodType>(
+  version: number,
+  description: string,
+  data: S,
+): EventDefinition<S> => ({
+  source: 'handoff.followup',
+  version,
+  description,
+  data,
+});
+
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
@@ -116,6 +127,17 @@ export const EVENTS = {
       value: Money,
     }),
   ),
+  DealReopened: crm(
+    1,
+    'A won or lost deal was reopened, with a next action; a reopened deal won again updates its project.',
+    z.object({
+      dealId: z.string(),
+      ownerId: z.string(),
+      from: z.enum(['won', 'lost']),
+      stageId: z.string(),
+      nextAction: NextAction,
+    }),
+  ),
   ActivityLogged: crm(
     1,
     'A call, email, meeting, task or note was logged.',
@@ -183,6 +205,20 @@ export const EVENTS = {
         ]),
         taskId: z.string().optional(),
       }),
+    }),
+  ),
+  HandoffTimelineAtRisk: delivery(
+    1,
+    "The won deal's project, scheduled from its kickoff date, ends after the promised due date. Addressed to the deal's owner and the project's owner.",
+    z.object({
+      projectId: z.string(),
+      dealId: z.string(),
+      dealOwnerId: z.string(),
+      projectOwnerId: z.string(),
+      kickoffDate: z.string(),
+      promisedDueDate: z.string(),
+      projectedFinish: z.string(),
+      shortfallDays: z.number().int().min(1),
     }),
   ),
   TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
@@ -289,6 +325,19 @@ export const EVENTS = {
       projectId: z.string(),
       budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
       burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
+    }),
+  ),
+
+  HandoffMissing: followup(
+    1,
+    'A deal was won more than the grace period ago and has no delivery project: the sales-to-delivery gap is open.',
+    z.object({
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      win: z.number().int(),
+      wonAt: Instant,
+      minutesWaiting: z.number().int(),
     }),
   ),
 } satisfies Record<string, EventDefinition>;

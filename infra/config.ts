@@ -11,6 +11,9 @@ export interface HandoffConfig {
   alarmEmail?: string;
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
+  handoffGraceMinutes: number;
+  forwardToAccounts: string[];
+  webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
 }
 
 function text(node: Node, key: string): string | undefined {
@@ -37,6 +40,18 @@ function list(node: Node, key: string): string[] {
     .filter(Boolean);
 }
 
+function webhook(node: Node): Pick<HandoffConfig, 'webhook'> {
+  const url = text(node, 'webhookUrl');
+  const apiKeySecretName = text(node, 'webhookApiKeySecret');
+  if (!url) return {};
+  if (!url.startsWith('https://')) throw new Error('context webhookUrl must be an https:// URL');
+  if (!apiKeySecretName)
+    throw new Error(
+      'context webhookUrl needs webhookApiKeySecret: the Secrets Manager secret holding its API key',
+    );
+  return { webhook: { url, apiKeySecretName, detailTypes: list(node, 'webhookEvents') } };
+}
+
 export function readConfig(node: Node): HandoffConfig {
   const issuer = text(node, 'jwtIssuer');
   const audience = list(node, 'jwtAudience');
@@ -54,5 +69,12 @@ export function readConfig(node: Node): HandoffConfig {
       burstLimit: number(node, 'throttleBurst', 200),
     },
     logRetentionDays: number(node, 'logRetentionDays', 30),
+    handoffGraceMinutes: number(node, 'handoffGraceMinutes', 15),
+    forwardToAccounts: list(node, 'forwardToAccounts').map((a) => {
+      if (!/^\d{12}$/.test(a))
+        throw new Error(`context forwardToAccounts holds ${a}, which is not a 12-digit account id`);
+      return a;
+    }),
+    ...webhook(node),
   };
 }

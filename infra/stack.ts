@@ -1,4 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { API_FUNCTIONS } from '../functions/http/api-functions.js';
 import type { HandoffConfig } from './config.js';
@@ -6,8 +8,10 @@ import { HandoffApi } from './constructs/api.js';
 import { HandoffTable } from './constructs/data.js';
 import { HandoffEventBus } from './constructs/events.js';
 import { HandoffFunction } from './constructs/handoff-function.js';
+import { Integrations } from './constructs/integrations.js';
 import { Observability } from './constructs/observability.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
+import { HandoffSchedules } from './constructs/schedules.js';
 import { EventSchemaRegistry } from './constructs/schema-registry.js';
 
 // One deployment = one company. The stack composes the constructs; each says what it makes.
@@ -87,15 +91,74 @@ export class HandoffStack extends Stack {
     });
     this.functions.RescheduleCascade = cascade;
 
-    new Observability(this, 'Observability', {
+    // The handoff: DealClosedWon → the delivery project, exactly once.
+    const handoff = new HandoffFunction(this, 'Handoff', {
+      entry: 'functions/events/handoff.ts',
+      description: 'Creates the delivery project of a won deal, exactly once',
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.seconds(60),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(handoff.role, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+    this.events.addLambdaRule('DealClosedWon', {
+      description:
+        'DealClosedWon (any version: an unknown one is refused to the dead-letter queue) to the handoff',
+      eventPattern: { source: ['handoff.crm'], detailType: ['DealClosedWon'] },
+      target: handoff.fn,
+    });
+    this.functions.Handoff = handoff;
+
+    // The gap, watched: won deals with no project after the grace period.
+    const schedules = new HandoffSchedules(this, 'Schedules', id.toLowerCase());
+    const gapMonitor = new HandoffFunction(this, 'HandoffGapMonitor', {
+      entry: 'functions/schedule/handoff-gap-monitor.ts',
+      description: 'Reports won deals without a delivery project after the grace period',
+      environment: {
+        TABLE_NAME: this.table.table.tableName,
+        HANDOFF_GRACE_MINUTES: String(config.handoffGraceMinutes),
+        POWERTOOLS_METRICS_NAMESPACE: 'Handoff',
+      },
+      timeout: Duration.seconds(60),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(gapMonitor.role, ['Query', 'PutItem'], ['due']);
+    schedules.add({
+      name: 'handoff-gap-monitor',
+      description: 'Won deals without a project after the grace period',
+      expression: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+      target: gapMonitor.fn,
+    });
+    this.functions.HandoffGapMonitor = gapMonitor;
+
+    const integrations = new Integrations(this, 'Integrations', {
+      bus: this.events.bus,
+      forwardToAccounts: config.forwardToAccounts,
+      ...(config.webhook ? { webhook: config.webhook } : {}),
+    });
+
+    const observability = new Observability(this, 'Observability', {
       functions: Object.entries(this.functions).map(([name, f]) => ({ name, fn: f.fn })),
       deadLetterQueues: [
         ...this.events.deadLetterQueues,
+        ...schedules.deadLetterQueues,
+        ...integrations.deadLetterQueues,
         { name: 'outbox relay', queue: this.relay.deadLetterQueue },
       ],
       relay: this.relay.function.fn,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    observability.alarmOn(
+      'HandoffMissing',
+      new cloudwatch.Metric({
+        namespace: 'Handoff',
+        metricName: 'HandoffsMissing',
+        dimensionsMap: { service: 'HandoffGapMonitor' },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      1,
+      'a won deal has had no delivery project for longer than the grace period: see GET /followups',
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'the HTTP API' });
     new CfnOutput(this, 'EventBusName', {

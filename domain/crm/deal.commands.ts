@@ -234,3 +234,37 @@ export function loseDeal(current: Deal, reason: string, ctx: CommandContext): De
   });
   return { deal, events: [event] };
 }
+
+/**
+ * Reopens a won or lost deal, back into a stage of its pipeline (its last one by default) with
+ * a next action. A reopened deal keeps its win count and its project: won again, it updates that
+ * project instead of making another.
+ */
+export function reopenDeal(
+  current: Deal,
+  input: { nextAction: { summary: string; dueAt: string }; stageId?: string | undefined },
+  ctx: CommandContext,
+): Decision {
+  assertMayChangeDeal(ctx.actor, current);
+  if (current.status === 'open') throw new Conflict(`deal ${current.id} is open already`);
+  const stageId = input.stageId ?? current.stageId;
+  const { lostReason: _r, closedAt: _c, ...rest } = current;
+  const deal: Deal = {
+    ...rest,
+    status: 'open',
+    nextAction: input.nextAction,
+    stageId,
+    stageEnteredAt: ctx.now,
+    stageHistory: [...current.stageHistory, { stageId, enteredAt: ctx.now }],
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  const event = emit(ctx, 'DealReopened', {
+    dealId: deal.id,
+    ownerId: deal.ownerId,
+    from: current.status as 'won' | 'lost',
+    stageId,
+    nextAction: input.nextAction,
+  });
+  return { deal, events: [event] };
+}

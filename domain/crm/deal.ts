@@ -101,6 +101,10 @@ export type SetNextAction = z.infer<typeof SetNextAction>;
 
 export const LoseDeal = z.strictObject({ reason: text(500) });
 
+/** Body of `POST /deals/{id}/reopen`: an open deal needs a next action again. */
+export const ReopenDeal = z.strictObject({ nextAction: NextAction, stageId: StageId.optional() });
+export type ReopenDeal = z.infer<typeof ReopenDeal>;
+
 export const Deal = z
   .object({
     id: DealId,

@@ -10,6 +10,7 @@ import {
   createDeal,
   loseDeal,
   moveDeal,
+  reopenDeal,
   setNextAction,
   updateDeal,
   winDeal,
@@ -22,6 +23,7 @@ import {
   LoseDeal,
   MoveDeal,
   NewDeal,
+  ReopenDeal,
   SetNextAction,
 } from '../../domain/crm/deal.js';
 import { createPipeline, updatePipeline } from '../../domain/crm/pipeline.commands.js';
@@ -447,6 +449,28 @@ export function crmRoutes(s: Services): Routes {
           const { deal, events } = loseDeal(current, body.reason, ctx);
           const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
           s.deals.recordHistory(uow, deal, events[0]!, { change: 'lost', reason: body.reason });
+          await uow.commit(s.store);
+          return deal;
+        });
+        return ok(deal, deal.version);
+      },
+    }),
+
+    'POST /deals/{id}/reopen': route({
+      tag: 'Deals',
+      summary: 'Reopen a won or lost deal with a next action; won again, it updates its project',
+      roles: WRITE,
+      params: idParams('deal'),
+      body: ReopenDeal,
+      response: { status: 200, schema: Deal },
+      handle: async ({ params, body, ctx, ifMatch }) => {
+        const deal = await mutate(ifMatch, async () => {
+          const current = await s.deals.require(params.id);
+          expectVersion(ifMatch, 'deal', current);
+          const { deal, events } = reopenDeal(current, body, ctx);
+          const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+          s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
+          s.deals.recordHistory(uow, deal, events[0]!, { change: 'reopened', toStageId: deal.stageId });
           await uow.commit(s.store);
           return deal;
         });

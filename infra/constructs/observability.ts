@@ -97,6 +97,11 @@ export class Observability extends Construct {
     });
   }
 
+  /** An alarm on a metric of the application's own (beside the ones every function gets). */
+  alarmOn(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): void {
+    this.alarm(id, metric, threshold, description);
+  }
+
   private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,

@@ -162,12 +162,55 @@ export class LocalEventBus {
     return event;
   }
 
+  /** An API destination: POST the event, with the target's retries, then its dead-letter queue. */
+  private async post(
+    rule: LocalRule,
+    target: LocalRuleTarget,
+    event: Omit<BusEvent, 'local'>,
+  ): Promise<void> {
+    this.inFlight++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let error: string | undefined;
+        try {
+          const res = await fetch(target.endpoint!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(event),
+          });
+          if (res.status >= 500 || res.status === 429) error = `HTTP ${res.status}`;
+        } catch (e) {
+          error = (e as Error).message;
+        }
+        this.options.log.info(`${event['detail-type']} → ${target.endpoint}: ${error ?? 'delivered'}`);
+        if (!error) return;
+        if (attempt >= target.maxRetries) {
+          if (target.deadLetterQueue)
+            this.options.queues.send(target.deadLetterQueue, `rule ${rule.logicalId}`, error, event);
+          return;
+        }
+        await new Promise((r) =>
+          setTimeout(r, Math.min(60_000, (this.options.retryDelayMs ?? 1000) * 2 ** attempt)),
+        );
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+
   /** Asynchronous delivery with the target's retry policy, then its dead-letter queue. */
   private async deliver(
     rule: LocalRule,
     target: LocalRuleTarget,
     event: Omit<BusEvent, 'local'>,
   ): Promise<void> {
+    if (target.kind === 'remote-bus') {
+      this.options.log.info(
+        `${event['detail-type']} would go to ${target.endpoint} (another account: not reachable locally)`,
+      );
+      return;
+    }
+    if (target.kind === 'http') return this.post(rule, target, event);
     this.inFlight++;
     try {
       const pool = this.options.pools.get(target.functionId)!;

@@ -38,7 +38,10 @@ export interface LocalRoute {
 }
 
 export interface LocalRuleTarget {
+  /** A function of the stack; or an HTTPS endpoint (API destination); or another account's bus. */
+  kind: 'function' | 'http' | 'remote-bus';
   functionId: string;
+  endpoint?: string;
   input?: unknown;
   inputPath?: string;
   maxRetries: number;
@@ -278,6 +281,21 @@ export function readTemplate(cdkOut: string): LocalApp {
   const api = entries('AWS::ApiGatewayV2::Api')[0]?.[1];
   const corsConfig = api?.Properties.CorsConfiguration;
 
+  const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint'> => {
+    const id = byArn.get(arn);
+    if (id && resources[id]?.Type === 'AWS::Lambda::Function') return { kind: 'function', functionId: id };
+    const destination = entries('AWS::Events::ApiDestination').find(
+      ([d]) => arn === `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${d}`,
+    );
+    if (destination)
+      return {
+        kind: 'http',
+        functionId: '',
+        endpoint: resolve(destination[1].Properties.InvocationEndpoint),
+      };
+    return { kind: 'remote-bus', functionId: '', endpoint: arn };
+  };
+  for (const [id] of entries('AWS::Events::ApiDestination')) arnOf(id);
   const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
     logicalId: id,
     busName: resolve(r.Properties.EventBusName ?? 'default'),
@@ -287,7 +305,7 @@ export function readTemplate(cdkOut: string): LocalApp {
         : r.Properties.EventPattern,
     enabled: (r.Properties.State ?? 'ENABLED') === 'ENABLED',
     targets: (r.Properties.Targets ?? []).map((t: Json) => ({
-      functionId: idOfArn(resolve(t.Arn)),
+      ...targetOf(resolve(t.Arn)),
       ...(t.Input ? { input: JSON.parse(resolve(t.Input)) } : {}),
       ...(t.InputPath ? { inputPath: t.InputPath } : {}),
       maxRetries: t.RetryPolicy?.MaximumRetryAttempts ?? 185,

@@ -146,6 +146,32 @@ describe('the functions', () => {
     expect(indexStatement.resource).not.toContain('/index/*');
   });
 
+  it('the delivery API, the handoff, the gap monitor and the cascade have only what they use', () => {
+    const actions = (prefix: string) =>
+      [...new Set(statementsOf(prefix).flatMap((s) => s.actions))]
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    expect(actions('DeliveryApiRole')).toEqual(
+      [
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    expect(actions('HandoffRole')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actions('HandoffGapMonitorRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(JSON.stringify(statementsOf('HandoffGapMonitorRole'))).toContain('/index/due');
+    expect(actions('RescheduleCascadeRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
   it('the outbox relay may read the stream and put events on its bus, and nothing else', () => {
     const actions = [...new Set(statementsOf('OutboxOutboxRelayRole').flatMap((s) => s.actions))].sort();
     expect(actions).toEqual(
@@ -187,17 +213,48 @@ describe('asynchronous delivery', () => {
     });
   });
 
-  it('every rule target has a retry policy and a dead-letter queue', () => {
-    for (const [id, rule] of ofType('AWS::Events::Rule')) {
+  it('every rule target (integrations by context included) has a dead-letter queue and, but for buses, a retry policy', () => {
+    const app = new App({
+      context: {
+        forwardToAccounts: '111122223333',
+        webhookUrl: 'https://hooks.example.com/handoff',
+        webhookApiKeySecret: 'handoff/webhook',
+      },
+    });
+    const all = Template.fromStack(buildApp(app).stack).toJSON().Resources as typeof resources;
+    const rules = Object.entries(all).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThanOrEqual(4);
+    for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets) {
-        expect(target.RetryPolicy?.MaximumRetryAttempts, id).toBeGreaterThan(0);
         expect(target.DeadLetterConfig?.Arn, id).toBeDefined();
+        const toBus = JSON.stringify(target.Arn).includes(':event-bus/');
+        // EventBridge takes no retry policy for bus targets; it retries delivery to a bus itself
+        if (!toBus) expect(target.RetryPolicy?.MaximumRetryAttempts, id).toBeGreaterThan(0);
       }
     }
-    for (const [id, schedule] of ofType('AWS::Scheduler::Schedule')) {
-      expect(schedule.Properties.Target.RetryPolicy, id).toBeDefined();
+    expect(Object.values(all).some((r) => r.Type === 'AWS::Events::ApiDestination')).toBe(true);
+  }, 120_000);
+
+  it('every schedule passes its scheduled time, retries, and has a dead-letter queue', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules.map(([, s]) => s.Properties.Name)).toEqual(['handoff-handoff-gap-monitor']);
+    for (const [id, schedule] of schedules) {
+      expect(schedule.Properties.Target.Input, id).toBe(
+        JSON.stringify({ time: '<aws.scheduler.scheduled-time>' }),
+      );
+      expect(schedule.Properties.Target.RetryPolicy.MaximumRetryAttempts, id).toBe(3);
       expect(schedule.Properties.Target.DeadLetterConfig?.Arn, id).toBeDefined();
     }
+  });
+
+  it('DealClosedWon reaches the handoff whatever its version (an unknown one is refused to the dead-letter queue)', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties.EventPattern).includes('DealClosedWon'),
+    )!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['handoff.crm'],
+      'detail-type': ['DealClosedWon'],
+    });
   });
 
   it('the bus archives every Handoff event for replay', () => {
@@ -218,6 +275,7 @@ describe('observability', () => {
       ofType('AWS::SQS::Queue').length,
     );
     expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
+    expect(alarms.filter((a) => a.MetricName === 'HandoffsMissing')).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

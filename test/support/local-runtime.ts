@@ -13,6 +13,7 @@ import { ROOT } from '../../infra/local/runtime.js';
 export interface RunningLocal {
   apiUrl: string;
   controlUrl: string;
+  busEndpoint: string;
   output: () => string;
   token(request: TokenRequest): Promise<string>;
   api(
@@ -60,8 +61,9 @@ export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal
     await new Promise((r) => setTimeout(r, 100));
   }
   const { readFileSync } = await import('node:fs');
-  const { controlUrl } = JSON.parse(readFileSync(join(localDir, 'runtime.json'), 'utf8')) as {
+  const { controlUrl, busEndpoint } = JSON.parse(readFileSync(join(localDir, 'runtime.json'), 'utf8')) as {
     controlUrl: string;
+    busEndpoint: string;
   };
   const apiUrl = `http://localhost:${port}`;
   const busEvents = async (type?: string) => {
@@ -71,6 +73,7 @@ export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal
   return {
     apiUrl,
     controlUrl,
+    busEndpoint,
     output: () => output,
     token: (request) => mintToken(localDir, request),
     api: async (method, path, options = {}) => {

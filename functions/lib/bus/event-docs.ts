@@ -98,6 +98,31 @@ versioned event. Each event is written to the table in the same transaction as t
   version; consumers match on \`detail.version\` in their rule to pin one.
 - \`source\` is the bounded context: \`handoff.crm\`, \`handoff.delivery\`, \`handoff.followup\`.
 
+## The handoff, in events
+
+1. \`handoff.crm\` **DealClosedWon** (version 1) is written with the won deal. It carries the deal,
+   the customer (company and main stakeholder, in full) and the handoff facts, and \`data.win\`
+   (1 for the first win, 2 after a reopened deal is won again).
+2. The **handoff** function (rule: \`source = handoff.crm\`, \`detail-type = DealClosedWon\`, any
+   version) creates the delivery project whose id is derived from the deal (\`deal_X\` → \`prj_X\`),
+   exactly once: a duplicate, concurrent, retried or replayed event finds it done. It reads the
+   deal first and ignores an event for a deal that is not won at that win (stale or forged). An
+   event of a version it does not read fails, and after its retries lands in the rule's
+   dead-letter queue with the reason.
+3. \`handoff.delivery\` **ProjectCreated** names the deal (\`data.dealId\`) and lists the dated tasks.
+   When the plan, scheduled from the kickoff date, ends after the promised due date,
+   **HandoffTimelineAtRisk** follows, addressed to the deal's owner and the project's owner, with
+   the shortfall in business days.
+4. A reopened deal won again gives **ProjectHandoffUpdated**: the same project, a new handoff
+   snapshot (the earlier ones are kept as they were given).
+5. \`handoff.followup\` **HandoffMissing** is sent (once per win) by the gap monitor for a won
+   deal that still has no project after the grace period (\`-c handoffGraceMinutes=…\`, default 15);
+   the \`HandoffMissing\` alarm fires with it.
+
+To build on these, subscribe a rule on the deployment's bus (its name is a stack output), or
+deploy with \`-c forwardToAccounts=<account>\` or \`-c webhookUrl=…\` (see README). The archive keeps
+every event for replay; consumers should treat \`detail.id\` as the event's identity.
+
 ## Catalog
 
 | detail-type | source | version | meaning | data fields | JSON Schema |

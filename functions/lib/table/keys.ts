@@ -28,6 +28,11 @@ export const keys = {
   }),
   activity: (id: string): Key => ({ pk: `ACTIVITY#${id}`, sk: 'ACTIVITY' }),
   outbox: (eventId: string): Key => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+  /** Once a missing handoff was reported for a win, it is not reported again. */
+  handoffMissingFlag: (dealId: string, win: number): Key => ({
+    pk: `DEAL#${dealId}`,
+    sk: `HANDOFF-MISSING#${win}`,
+  }),
   user: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' }),
   template: (id: string): Key => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' }),
   project: (id: string): Key => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
@@ -52,6 +57,8 @@ export const keys = {
 export const partitions = {
   allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL' | 'TEMPLATE' | 'PROJECT' | 'USER') => type,
   assignee: (userId: string) => `ASSIGNEE#${userId}`,
+  /** The due index's partition of won deals waiting for their project (the handoff gap). */
+  handoffPending: () => 'HANDOFF#PENDING',
   taskLocator: (taskId: string) => `TASK#${taskId}`,
   owner: (userId: string) => `OWNER#${userId}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
@@ -116,6 +123,11 @@ export function dealItem(d: Deal): Item {
       : {}),
     ...(d.contactId
       ? { gsi5pk: partitions.contact(d.contactId), gsi5sk: `DEAL#${d.status}#${created}` }
+      : {}),
+    // A won deal without its project sits in the due index until the handoff links one:
+    // the gap monitor reads this sparse partition, never the deals.
+    ...(d.status === 'won' && !d.projectId && d.closedAt
+      ? { duepk: partitions.handoffPending(), duesk: `${d.closedAt}#${d.id}` }
       : {}),
     ...d,
   };

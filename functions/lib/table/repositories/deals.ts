@@ -3,7 +3,7 @@ import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { dealItem, keys, partitions } from '../keys.js';
-import { type Condition, entityOf, type QuerySpec, type Store } from '../store.js';
+import { type Condition, entityOf, exists, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
@@ -97,6 +97,32 @@ export class DealRepository {
 
   update(uow: UnitOfWork, before: Deal, after: Deal): UnitOfWork {
     return uow.update('deal', before, dealItem(after));
+  }
+
+  /**
+   * Links a won deal to its project and takes it out of the handoff gap. A system change: it
+   * bumps the version, so a user's concurrent change re-reads the deal instead of undoing it.
+   */
+  linkProject(dealId: string, projectId: string): Write {
+    return {
+      update: {
+        key: keys.deal(dealId),
+        expression: 'SET projectId = :project REMOVE duepk, duesk ADD version :one',
+        values: { ':project': projectId, ':one': 1 },
+      },
+      condition: exists,
+      onConditionFailed: () => new NotFound('deal', dealId),
+    };
+  }
+
+  /** Won deals waiting for a project since before `cutoff`, oldest first: the sparse due index. */
+  async waitingForProject(cutoff: string): Promise<Deal[]> {
+    const items = await this.store.queryAll({
+      index: 'due',
+      partition: partitions.handoffPending(),
+      sort: { lessThanOrEqual: `${cutoff}~` },
+    });
+    return items.map(asDeal);
   }
 
   /** The new stage must be one of the pipeline's: checked by the same transaction, no extra read. */

@@ -1,0 +1,128 @@
+import { planNewProject } from '../delivery/project.commands.js';
+import type { HandoffSnapshot, Project, Task } from '../delivery/project.js';
+import type { Template } from '../delivery/template.js';
+import { type DomainEvent, type EventData, emit } from '../events.js';
+import type { CommandContext } from '../shared/context.js';
+import { Conflict } from '../shared/errors.js';
+import { projectIdForDeal } from './project-link.js';
+
+// The handoff: a won deal becomes its delivery project. Everything comes from the win itself
+// (the deal, the customer, the handoff facts), the plan from the deal's template (or the
+// default when it is gone, which the project notes), and every date from the kickoff date.
+// The timeline check compares the plan's projected finish with the promised due date.
+
+export type Win = EventData<'DealClosedWon'>;
+
+export function snapshotOf(win: Win, receivedAt: string): HandoffSnapshot {
+  return {
+    version: win.win,
+    dealId: win.deal.id,
+    win: win.win,
+    scopeSummary: win.handoff.scopeSummary,
+    promisedTimeline: win.handoff.promisedTimeline,
+    keyConstraints: win.handoff.keyConstraints,
+    mainStakeholderContactId: win.handoff.mainStakeholderContactId,
+    kickoffDate: win.handoff.kickoffDate,
+    receivedAt,
+  };
+}
+
+export function projectFromWin(
+  win: Win,
+  template: { template: Template; missing?: string | undefined },
+  taskId: (projectId: string, key: string) => string,
+  ctx: CommandContext,
+): { project: Project; tasks: Task[]; events: DomainEvent[] } {
+  const projectId = projectIdForDeal(win.deal.id);
+  const notes = [
+    `created from deal ${win.deal.id} (win ${win.win}) with template ${template.template.name} v${template.template.version}`,
+  ];
+  if (template.missing)
+    notes.push(`template ${template.missing} no longer exists; the default template was used`);
+  const planned = planNewProject(
+    {
+      projectId,
+      name: win.deal.title,
+      kickoffDate: win.handoff.kickoffDate,
+      promisedDueDate: win.handoff.promisedTimeline.dueDate,
+      ownerId: win.deal.ownerId,
+      customer: {
+        ...(win.customer.company ? { companyId: win.customer.company.id } : {}),
+        mainStakeholderContactId: win.customer.mainStakeholder.id,
+      },
+      dealId: win.deal.id,
+      handoff: snapshotOf(win, ctx.now),
+      template: template.template,
+      notes,
+      taskId: (key) => taskId(projectId, key),
+    },
+    ctx,
+  );
+  const { schedule } = planned.project;
+  if (schedule.atRisk && schedule.projectedFinish && schedule.promisedDueDate) {
+    planned.events.push(
+      emit(ctx, 'HandoffTimelineAtRisk', {
+        projectId,
+        dealId: win.deal.id,
+        dealOwnerId: win.deal.ownerId,
+        projectOwnerId: planned.project.ownerId,
+        kickoffDate: win.handoff.kickoffDate,
+        promisedDueDate: schedule.promisedDueDate,
+        projectedFinish: schedule.projectedFinish,
+        shortfallDays: schedule.shortfallDays,
+      }),
+    );
+  }
+  return planned;
+}
+
+/**
+ * A reopened deal won again: the project keeps its plan and gains the new handoff snapshot
+ * (the old ones stay as they were given). A win it already has is nothing to do.
+ */
+export function rewin(
+  project: Project,
+  win: Win,
+  ctx: CommandContext,
+): { project: Project; events: DomainEvent[] } | null {
+  if (project.handoffs.some((h) => h.win >= win.win)) return null;
+  if (project.dealId !== win.deal.id)
+    throw new Conflict(`project ${project.id} delivers deal ${project.dealId}, not ${win.deal.id}`);
+  const handoff = snapshotOf(win, ctx.now);
+  const previous = project.handoffs.at(-1);
+  const changed = previous
+    ? (
+        [
+          'scopeSummary',
+          'promisedTimeline',
+          'keyConstraints',
+          'mainStakeholderContactId',
+          'kickoffDate',
+        ] as const
+      ).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(handoff[k]))
+    : [];
+  const next: Project = {
+    ...project,
+    handoffs: [...project.handoffs, handoff],
+    notes: [
+      ...project.notes,
+      {
+        at: ctx.now,
+        text: `deal won again (win ${win.win}); handoff snapshot v${handoff.version}${changed.length ? ` changes ${changed.join(', ')}` : ' is unchanged'}`,
+      },
+    ],
+    updatedAt: ctx.now,
+    version: project.version + 1,
+  };
+  return {
+    project: next,
+    events: [
+      emit(ctx, 'ProjectHandoffUpdated', {
+        projectId: project.id,
+        dealId: win.deal.id,
+        handoff,
+        previousVersion: previous?.version ?? 0,
+      }),
+    ],
+  };
+}

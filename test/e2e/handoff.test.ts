@@ -1,0 +1,134 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local.js';
+import { type RunningLocal, startLocal } from '../support/local-runtime.js';
+
+// The handoff on the local runtime, end to end: POST /deals/{id}/won → the outbox → the stream
+// → the relay → the bus → the DealClosedWon rule → the handoff function → the project.
+
+let local: RunningLocal;
+let alice: string;
+let contactId: string;
+
+beforeAll(async () => {
+  local = await startLocal();
+  alice = await local.token({ user: 'alice', groups: ['sales'] });
+  const contact = await local.api('POST', '/contacts', { token: alice, body: { firstName: 'Grace' } });
+  contactId = contact.body.id;
+}, 180_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+async function winDeal(facts: Record<string, unknown> = {}) {
+  const deal = await local.api('POST', '/deals', {
+    token: alice,
+    body: {
+      title: 'Rollout',
+      value: { amount: 1_000_000, currency: 'EUR' },
+      ownerId: 'alice',
+      contactId,
+      nextAction: { summary: 'Close', dueAt: '2030-01-10T09:00:00Z' },
+    },
+  });
+  const won = await local.api('POST', `/deals/${deal.body.id}/won`, {
+    token: alice,
+    body: {
+      handoff: {
+        scopeSummary: 'Roll out',
+        promisedTimeline: { dueDate: '2030-06-28' },
+        keyConstraints: ['on-prem'],
+        mainStakeholderContactId: contactId,
+        kickoffDate: '2030-02-04',
+        ...facts,
+      },
+    },
+  });
+  expect(won.status).toBe(200);
+  return won.body as { id: string };
+}
+
+async function projectOf(dealId: string, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await local.api('GET', `/deals/${dealId}/project`, { token: alice });
+    if (res.status === 200) return res.body;
+    if (Date.now() > until) throw new Error(`no project for ${dealId}: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the handoff on the local runtime', () => {
+  it('win → the project appears, dated from the kickoff, linked both ways, the timeline checked', async () => {
+    const deal = await winDeal({ promisedTimeline: { dueDate: '2030-02-20' } });
+    const project = await projectOf(deal.id);
+    expect(project).toMatchObject({
+      dealId: deal.id,
+      kickoffDate: '2030-02-04',
+      schedule: { atRisk: true, shortfallDays: 13 },
+    });
+    expect(project.tasks.find((t: { key: string }) => t.key === 'kickoff').startDate).toBe('2030-02-04');
+    expect(project.tasks.find((t: { key: string }) => t.key === 'handover').startDate).toBe('2030-03-12');
+    const linked = await local.api('GET', `/deals/${deal.id}`, { token: alice });
+    expect(linked.body.projectId).toBe(project.id);
+    const risk = await local.waitForEvent('HandoffTimelineAtRisk', (e) => e.detail.data.dealId === deal.id);
+    expect(risk.detail.data).toMatchObject({
+      dealOwnerId: 'alice',
+      projectOwnerId: 'alice',
+      shortfallDays: 13,
+    });
+  });
+
+  it('R1: 100 won deals, each DealClosedWon delivered 20 more times concurrently → exactly 100 complete projects', async () => {
+    const deals: string[] = [];
+    for (let i = 0; i < 100; i++) deals.push((await winDeal()).id);
+    const wins = await Promise.all(
+      deals.map((id) => local.waitForEvent('DealClosedWon', (e) => e.detail.data.deal.id === id)),
+    );
+    const bus = new EventBridgeClient({
+      endpoint: local.busEndpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const entries = wins.flatMap((e) =>
+      Array.from({ length: 20 }, () => ({
+        EventBusName: e.local.bus,
+        Source: e.source,
+        DetailType: e['detail-type'],
+        Detail: JSON.stringify(e.detail),
+      })),
+    );
+    const batches = Array.from({ length: entries.length / 10 }, (_, i) => entries.slice(i * 10, i * 10 + 10));
+    const answers = await Promise.all(batches.map((Entries) => bus.send(new PutEventsCommand({ Entries }))));
+    expect(answers.every((a) => a.FailedEntryCount === 0)).toBe(true);
+
+    // every delivery is handled (21 per deal); then count what they made
+    const handled = () =>
+      local
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('Handoff') && l.includes('DealClosedWon')).length;
+    const until = Date.now() + 120_000;
+    while (handled() < 2100 + 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    expect(handled()).toBeGreaterThanOrEqual(2100);
+    const projects = await Promise.all(deals.map((id) => projectOf(id)));
+    expect(new Set(projects.map((p) => p.id)).size).toBe(100);
+    expect(projects.every((p) => p.tasks.length === 6)).toBe(true);
+    const created = (await local.busEvents('ProjectCreated')).filter((e) =>
+      deals.includes(e.detail.data.dealId),
+    );
+    expect(created).toHaveLength(100);
+    const failed = local
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('Handoff') && l.includes('DealClosedWon') && !/→\s+ok\s/.test(l));
+    expect(failed).toEqual([]);
+    bus.destroy();
+  }, 240_000);
+
+  it('the gap monitor, fired as of an instant, reports nothing when every won deal has its project', async () => {
+    const result = await local.fire('handoff-gap-monitor', new Date(Date.now() + 3_600_000).toISOString());
+    expect(result).toMatchObject({ ok: true, result: { waiting: 0, reported: 0 } });
+  });
+});
