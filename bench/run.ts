@@ -9,6 +9,7 @@ import { localStartup } from './local-startup.js';
 import { relayLatency } from './relay-latency.js';
 import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
+import { sweepScale } from './sweep-scale.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   scheduler,
   'delivery-round-trips': deliveryRoundTrips,
   'handoff-latency': () => handoffLatency(),
+  'sweep-scale': sweepScale,
 };
 
 const asked = process.argv.slice(2);

@@ -16,6 +16,7 @@ import {
 } from './delivery/project.js';
 import { Template } from './delivery/template.js';
 import { HandoffFacts } from './handoff/requirements.js';
+import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
 import { Money } from './shared/money.js';
@@ -328,6 +329,103 @@ export const EVENTS = {
     }),
   ),
 
+  NextActionOverdue: followup(
+    1,
+    "An open deal's next action is past due. Sent once per due time; rescheduling re-arms it.",
+    z.object({
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      nextAction: NextAction,
+      minutesLate: z.number().int(),
+    }),
+  ),
+  TaskOverdue: followup(
+    1,
+    'An open task is past its due date. Sent once per due date.',
+    z.object({
+      taskId: z.string(),
+      projectId: z.string(),
+      title: z.string(),
+      assigneeId: z.string().nullable(),
+      dueDate: z.string(),
+      minutesLate: z.number().int(),
+    }),
+  ),
+  DealStalled: followup(
+    1,
+    "An open deal stayed longer in its stage than the stage's rotAfterDays. Sent once per stage entry.",
+    z.object({
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      pipelineId: z.string(),
+      stageId: z.string(),
+      enteredAt: Instant,
+      rotAfterDays: z.number().int(),
+      daysInStage: z.number().int(),
+    }),
+  ),
+  ProfileUpdated: crm(
+    1,
+    'A person changed their profile (name, time zone).',
+    z.object({ profile: Profile, changed: Changed }),
+  ),
+  DealSnoozed: crm(
+    1,
+    "A deal's overdue and stall flags were silenced until an instant, with a reason.",
+    z.object({ dealId: z.string(), ownerId: z.string(), until: Instant, reason: z.string() }),
+  ),
+  FollowUpDigest: followup(
+    1,
+    "One owner's daily digest: their late next actions, tasks due today, stalled deals; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
+    z.object({
+      userId: z.string(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      localDate: z.string(),
+      timeZone: z.string(),
+      overdueNextActions: z.array(
+        z.object({
+          dealId: z.string(),
+          dealTitle: z.string(),
+          summary: z.string(),
+          dueAt: Instant,
+          minutesLate: z.number().int(),
+        }),
+      ),
+      tasksDueToday: z.array(
+        z.object({ taskId: z.string(), projectId: z.string(), title: z.string(), dueDate: z.string() }),
+      ),
+      overdueTasks: z.array(
+        z.object({
+          taskId: z.string(),
+          projectId: z.string(),
+          title: z.string(),
+          dueDate: z.string(),
+          minutesLate: z.number().int(),
+        }),
+      ),
+      stalledDeals: z.array(
+        z.object({
+          dealId: z.string(),
+          dealTitle: z.string(),
+          stageId: z.string(),
+          daysInStage: z.number().int(),
+        }),
+      ),
+      team: z
+        .object({
+          overdueNextActions: z.number().int(),
+          overdueTasks: z.number().int(),
+          stalledDeals: z.number().int(),
+          missingHandoffs: z.array(
+            z.object({ dealId: z.string(), dealTitle: z.string(), ownerId: z.string(), wonAt: Instant }),
+          ),
+        })
+        .nullable(),
+    }),
+  ),
   HandoffMissing: followup(
     1,
     'A deal was won more than the grace period ago and has no delivery project: the sales-to-delivery gap is open.',

@@ -12,6 +12,10 @@ export interface HandoffConfig {
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
   handoffGraceMinutes: number;
+  sweepMinutes: number;
+  digestHour: number;
+  digestFromEmail?: string;
+  appUrl?: string;
   forwardToAccounts: string[];
   webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
 }
@@ -38,6 +42,11 @@ function list(node: Node, key: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function hour(h: number): number {
+  if (!Number.isInteger(h) || h > 23) throw new Error(`context digestHour must be an hour 0-23, not ${h}`);
+  return h;
 }
 
 function webhook(node: Node): Pick<HandoffConfig, 'webhook'> {
@@ -70,6 +79,10 @@ export function readConfig(node: Node): HandoffConfig {
     },
     logRetentionDays: number(node, 'logRetentionDays', 30),
     handoffGraceMinutes: number(node, 'handoffGraceMinutes', 15),
+    sweepMinutes: Math.max(1, number(node, 'sweepMinutes', 5)),
+    digestHour: hour(number(node, 'digestHour', 7)),
+    ...(text(node, 'digestFromEmail') ? { digestFromEmail: text(node, 'digestFromEmail')! } : {}),
+    ...(text(node, 'appUrl') ? { appUrl: text(node, 'appUrl')! } : {}),
     forwardToAccounts: list(node, 'forwardToAccounts').map((a) => {
       if (!/^\d{12}$/.test(a))
         throw new Error(`context forwardToAccounts holds ${a}, which is not a 12-digit account id`);

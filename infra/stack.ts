@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { API_FUNCTIONS } from '../functions/http/api-functions.js';
@@ -39,7 +40,10 @@ export class HandoffStack extends Stack {
       const fn = new HandoffFunction(this, spec.name, {
         entry: spec.entry,
         description: spec.description,
-        environment: { TABLE_NAME: this.table.table.tableName },
+        environment: {
+          TABLE_NAME: this.table.table.tableName,
+          HANDOFF_GRACE_MINUTES: String(config.handoffGraceMinutes),
+        },
         logRetentionDays: config.logRetentionDays,
         ...(spec.assets ? { assets: spec.assets } : {}),
       });
@@ -50,7 +54,7 @@ export class HandoffStack extends Stack {
     this.table.grant(
       this.functions.CrmApi!.role,
       ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'],
+      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'due'],
     );
 
     // Delivery reads and writes projects, tasks, templates and time; it never scans.
@@ -129,6 +133,74 @@ export class HandoffStack extends Stack {
       target: gapMonitor.fn,
     });
     this.functions.HandoffGapMonitor = gapMonitor;
+
+    // Follow-up enforcement: the overdue sweep, the daily digest, and (by context) its email.
+    const sweep = new HandoffFunction(this, 'OverdueSweep', {
+      entry: 'functions/schedule/overdue-sweep.ts',
+      description: 'Flags late next actions, tasks and stalled deals, once each',
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.seconds(120),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(sweep.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
+    schedules.add({
+      name: 'overdue-sweep',
+      description: 'Late next actions, tasks and stalled deals',
+      expression: scheduler.ScheduleExpression.rate(Duration.minutes(config.sweepMinutes)),
+      target: sweep.fn,
+    });
+    this.functions.OverdueSweep = sweep;
+
+    const digest = new HandoffFunction(this, 'DailyDigest', {
+      entry: 'functions/schedule/daily-digest.ts',
+      description: "Each person's follow-up digest, at the digest hour of their time zone",
+      environment: {
+        TABLE_NAME: this.table.table.tableName,
+        DIGEST_HOUR: String(config.digestHour),
+        HANDOFF_GRACE_MINUTES: String(config.handoffGraceMinutes),
+      },
+      timeout: Duration.seconds(120),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(digest.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
+    schedules.add({
+      name: 'daily-digest',
+      description: 'Every hour: the digests of those whose digest hour it is',
+      expression: scheduler.ScheduleExpression.cron({ minute: '0' }),
+      target: digest.fn,
+    });
+    this.functions.DailyDigest = digest;
+
+    if (config.digestFromEmail) {
+      const mailer = new HandoffFunction(this, 'DigestMailer', {
+        entry: 'functions/events/digest-mailer.ts',
+        description: 'Emails each FollowUpDigest through SES',
+        environment: {
+          TABLE_NAME: this.table.table.tableName,
+          DIGEST_FROM_EMAIL: config.digestFromEmail,
+          ...(config.appUrl ? { APP_URL: config.appUrl } : {}),
+        },
+        timeout: Duration.seconds(30),
+        logRetentionDays: config.logRetentionDays,
+      });
+      this.table.grant(mailer.role, ['GetItem', 'PutItem']);
+      const domain = config.digestFromEmail.split('@')[1]!;
+      mailer.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.digestFromEmail }),
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ],
+        }),
+      );
+      this.events.addLambdaRule('FollowUpDigest', {
+        description: 'FollowUpDigest to the digest mailer',
+        eventPattern: { source: ['handoff.followup'], detailType: ['FollowUpDigest'] },
+        target: mailer.fn,
+      });
+      this.functions.DigestMailer = mailer;
+    }
 
     const integrations = new Integrations(this, 'Integrations', {
       bus: this.events.bus,

@@ -268,3 +268,29 @@ export function reopenDeal(
   });
   return { deal, events: [event] };
 }
+
+/** Silences the deal's overdue and stall flags until a future instant, with a reason. */
+export function snoozeDeal(
+  current: Deal,
+  input: { until: string; reason: string },
+  ctx: CommandContext,
+): Decision {
+  assertMayChangeDeal(ctx.actor, current);
+  assertOpen(current, 'be snoozed');
+  if (input.until <= ctx.now) {
+    throw new ValidationFailed([{ path: 'until', message: 'must be in the future' }]);
+  }
+  const snooze = { until: input.until, reason: input.reason, by: ctx.actor.userId, at: ctx.now };
+  const deal: Deal = { ...current, snooze, updatedAt: ctx.now, version: current.version + 1 };
+  return {
+    deal,
+    events: [
+      emit(ctx, 'DealSnoozed', {
+        dealId: deal.id,
+        ownerId: deal.ownerId,
+        until: input.until,
+        reason: input.reason,
+      }),
+    ],
+  };
+}

@@ -101,6 +101,10 @@ export type SetNextAction = z.infer<typeof SetNextAction>;
 
 export const LoseDeal = z.strictObject({ reason: text(500) });
 
+/** Body of `POST /deals/{id}/snooze`. */
+export const SnoozeDeal = z.strictObject({ until: Instant, reason: text(500) });
+export type SnoozeDeal = z.infer<typeof SnoozeDeal>;
+
 /** Body of `POST /deals/{id}/reopen`: an open deal needs a next action again. */
 export const ReopenDeal = z.strictObject({ nextAction: NextAction, stageId: StageId.optional() });
 export type ReopenDeal = z.infer<typeof ReopenDeal>;
@@ -129,6 +133,8 @@ export const Deal = z
     /** How many times the deal was won (a reopened deal can be won again). */
     wins: z.number().int().default(0),
     projectId: idSchema('project').optional(),
+    /** Overdue and stall flags are silenced until then (with why). */
+    snooze: z.object({ until: Instant, reason: z.string(), by: z.string(), at: Instant }).optional(),
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: z.string(),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { httpApi } from '../lib/http/http-handler.js';
 import { createServices } from '../lib/services.js';
 import { crmRoutes } from './crm-routes.js';
+import { followUpRoutes } from './followup-routes.js';
 import { metaRoutes } from './meta-routes.js';
 
 // The CRM API function: its routes over services built once per instance.
@@ -9,4 +10,7 @@ const services = createServices();
 
 const openApi = () => JSON.parse(readFileSync(new URL('./openapi.json', import.meta.url), 'utf8'));
 
-export const handler = httpApi({ ...crmRoutes(services), ...metaRoutes(openApi) }, () => services);
+export const handler = httpApi(
+  { ...crmRoutes(services), ...followUpRoutes(services), ...metaRoutes(openApi) },
+  () => services,
+);

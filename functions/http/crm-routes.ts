@@ -12,6 +12,7 @@ import {
   moveDeal,
   reopenDeal,
   setNextAction,
+  snoozeDeal,
   updateDeal,
   winDeal,
 } from '../../domain/crm/deal.commands.js';
@@ -25,13 +26,14 @@ import {
   NewDeal,
   ReopenDeal,
   SetNextAction,
+  SnoozeDeal,
 } from '../../domain/crm/deal.js';
 import { createPipeline, updatePipeline } from '../../domain/crm/pipeline.commands.js';
 import { NewPipeline, Pipeline, PipelineId, PipelinePatch, StageId } from '../../domain/crm/pipeline.js';
 import { TimelineEntry } from '../../domain/crm/timeline.js';
 import { WinDeal } from '../../domain/handoff/requirements.js';
 import type { Role } from '../../domain/shared/context.js';
-import { HandoffIncomplete, NotFound } from '../../domain/shared/errors.js';
+import { BadRequest, HandoffIncomplete, NotFound } from '../../domain/shared/errors.js';
 import { idSchema, isId, UserId } from '../../domain/shared/ids.js';
 import { Tag } from '../../domain/shared/text.js';
 import { issuesOf } from '../../domain/shared/validation.js';
@@ -41,6 +43,7 @@ import { created, noContent, ok, type Routes, route } from '../lib/http/route.js
 import type { Services } from '../lib/services.js';
 import { keys } from '../lib/table/keys.js';
 import { UnitOfWork } from '../lib/table/unit-of-work.js';
+import { overdueDeals } from './followup-routes.js';
 
 // The CRM routes (DESIGN.md, "The HTTP API"). Each handler parses nothing itself (the route's
 // schemas did), asks the domain to decide, and writes the decision and its events in one
@@ -299,10 +302,20 @@ export function crmRoutes(s: Services): Routes {
         status: DealStatus.optional(),
         companyId: idSchema('company').optional(),
         contactId: idSchema('contact').optional(),
+        overdue: z.enum(['true', 'false']).optional(),
       }),
       response: { status: 200, schema: Deal, list: true },
       handle: async (req) => {
-        const { limit: _l, cursor: _c, ...filter } = req.query;
+        if (req.query.overdue === 'true') {
+          const { limit: _l, cursor: _c, overdue: _o, ownerId: _w, ...others } = req.query;
+          if (Object.values(others).some((v) => v !== undefined)) {
+            throw new BadRequest('overdue=true combines with ownerId only', {
+              errors: [{ path: 'overdue', message: 'combines with ownerId only' }],
+            });
+          }
+          return overdueDeals(s, req as never);
+        }
+        const { limit: _l, cursor: _c, overdue: _o, ...filter } = req.query;
         return req.list(await s.deals.list(filter, await req.page(scope(filter))), scope(filter));
       },
     }),
@@ -456,6 +469,24 @@ export function crmRoutes(s: Services): Routes {
       },
     }),
 
+    'POST /deals/{id}/snooze': route({
+      tag: 'Deals',
+      summary: "Silence a deal's overdue and stall flags until a future instant, with a reason",
+      roles: WRITE,
+      params: idParams('deal'),
+      body: SnoozeDeal,
+      response: { status: 200, schema: Deal },
+      handle: async ({ params, body, ctx, ifMatch }) => {
+        const deal = await mutate(ifMatch, async () => {
+          const current = await s.deals.require(params.id);
+          expectVersion(ifMatch, 'deal', current);
+          const { deal, events } = snoozeDeal(current, body, ctx);
+          await s.deals.update(new UnitOfWork(), current, deal).events(events).commit(s.store);
+          return deal;
+        });
+        return ok(deal, deal.version);
+      },
+    }),
     'POST /deals/{id}/reopen': route({
       tag: 'Deals',
       summary: 'Reopen a won or lost deal with a next action; won again, it updates its project',

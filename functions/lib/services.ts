@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { requiredEnv } from './env.js';
+import { FollowUpReader } from './followup/reader.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
 import { ActivityRepository } from './table/repositories/activities.js';
@@ -27,8 +28,10 @@ export interface Services {
   profiles: ProfileRepository;
   templates: TemplateRepository;
   projects: ProjectRepository;
+  followups: FollowUpReader;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
+  settings: { handoffGraceMinutes: number };
 }
 
 export function createServices(options: { client?: DynamoDBClient; tableName?: string } = {}): Services {
@@ -46,7 +49,9 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
+    followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
+    settings: { handoffGraceMinutes: Number(process.env.HANDOFF_GRACE_MINUTES ?? 15) },
   };
 }

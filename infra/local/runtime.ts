@@ -11,6 +11,7 @@ import { createGateway } from './http-gateway.js';
 import { tokenVerifier } from './jwt.js';
 import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
+import { LocalMailbox } from './mail.js';
 import { LocalQueues } from './queues.js';
 import { LocalScheduler } from './scheduler.js';
 import { StreamPoller } from './stream.js';
@@ -82,6 +83,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const busServer = createServer((req, res) => void bus!.handle(req, res));
   servers.push(busServer);
   const busEndpoint = `http://127.0.0.1:${await listen(busServer, 0)}`;
+  const mailbox = new LocalMailbox(join(localDir, 'mail'), log);
+  const mailServer = createServer((req, res) => void mailbox.handle(req, res));
+  servers.push(mailServer);
+  const sesEndpoint = `http://127.0.0.1:${await listen(mailServer, 0)}`;
 
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
@@ -90,6 +95,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
+    AWS_ENDPOINT_URL_SESV2: sesEndpoint,
     TZ: 'UTC',
   };
   for (const fn of app.functions.values()) {

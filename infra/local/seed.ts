@@ -6,7 +6,38 @@ import { createHash } from 'node:crypto';
 
 const DAY = 86_400_000;
 
-export async function seedDemoCompany(apiUrl: string, token: string, now = Date.now()): Promise<string> {
+export interface SeedPerson {
+  id: string;
+  groups: string[];
+  email: string;
+  name: string;
+  timeZone: string;
+}
+
+/** The demo company's people: they appear as they would after signing in once. */
+export const DEMO_PEOPLE: SeedPerson[] = [
+  { id: 'alice', groups: ['sales'], email: 'alice@example.com', name: 'Alice', timeZone: 'Europe/Berlin' },
+  { id: 'bob', groups: ['sales'], email: 'bob@example.com', name: 'Bob', timeZone: 'America/New_York' },
+  { id: 'mia', groups: ['manager'], email: 'mia@example.com', name: 'Mia', timeZone: 'Europe/Berlin' },
+];
+
+export async function seedDemoCompany(
+  apiUrl: string,
+  token: string,
+  tokenFor: (p: SeedPerson) => Promise<string>,
+  now = Date.now(),
+): Promise<string> {
+  for (const person of DEMO_PEOPLE) {
+    const own = await tokenFor(person);
+    const headers = { authorization: `Bearer ${own}`, 'content-type': 'application/json' };
+    await fetch(`${apiUrl}/me`, { headers });
+    const res = await fetch(`${apiUrl}/me`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ name: person.name, timeZone: person.timeZone }),
+    });
+    if (!res.ok) throw new Error(`seeding ${person.id}'s profile answered ${res.status}`);
+  }
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
@@ -153,5 +184,5 @@ export async function seedDemoCompany(apiUrl: string, token: string, now = Date.
     outcome: 'Interested in a pilot',
   });
   const late = deals.filter((d) => Date.parse(d.next.dueAt) < now).length;
-  return `3 companies, 4 contacts, ${deals.length} deals for alice and bob (${late} with a late next action), 2 activities`;
+  return `alice, bob (sales) and mia (manager); 3 companies, 4 contacts, ${deals.length} deals for alice and bob (${late} with a late next action), 2 activities`;
 }

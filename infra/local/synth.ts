@@ -7,6 +7,12 @@ import { join, relative } from 'node:path';
 // when nothing it reads has changed since the last one: the hash of those files is kept in
 // cdk.out beside the template.
 
+/**
+ * Context the local runtime synthesizes with: the digest mailer is deployed, so digests leave
+ * mail under .local/mail/ (the local SES). Everything else is the stack's defaults.
+ */
+export const LOCAL_CONTEXT: Record<string, string> = { digestFromEmail: 'digest@handoff.local' };
+
 const INPUTS = [
   'infra',
   'functions',
@@ -50,7 +56,7 @@ export function synthesizeIfChanged(root: string, log: (m: string) => void = () 
   const started = performance.now();
   const cdkOut = join(root, 'cdk.out');
   const marker = join(cdkOut, '.handoff-inputs.sha256');
-  const hash = inputsHash(root);
+  const hash = `${inputsHash(root)}:${JSON.stringify(LOCAL_CONTEXT)}`;
   if (
     existsSync(marker) &&
     readFileSync(marker, 'utf8') === hash &&
@@ -60,7 +66,8 @@ export function synthesizeIfChanged(root: string, log: (m: string) => void = () 
   }
   log('synthesizing the stack (cdk synth) ...');
   const cdk = join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk');
-  const result = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--output', cdkOut], {
+  const context = Object.entries(LOCAL_CONTEXT).flatMap(([k, v]) => ['--context', `${k}=${v}`]);
+  const result = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--output', cdkOut, ...context], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_CLI_NOTICES: 'false' },

@@ -121,7 +121,7 @@ describe('the functions', () => {
     }));
   }
 
-  it('the CRM API may read and write the table and query its five indexes, and nothing else', () => {
+  it('the CRM API may read and write the table and query its indexes (the due index for follow-ups), and nothing else', () => {
     const statements = statementsOf('CrmApiRole');
     const actions = statements.flatMap((s) => s.actions).sort();
     expect([...new Set(actions)]).toEqual(
@@ -140,9 +140,8 @@ describe('the functions', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     const indexStatement = statements.find((s) => s.resource.includes('/index/'))!;
     expect(indexStatement.actions).toEqual(['dynamodb:Query']);
-    for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'])
+    for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'due'])
       expect(indexStatement.resource).toContain(`/index/${index}`);
-    expect(indexStatement.resource).not.toContain('/index/due');
     expect(indexStatement.resource).not.toContain('/index/*');
   });
 
@@ -170,7 +169,37 @@ describe('the functions', () => {
     expect(actions('HandoffGapMonitorRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(JSON.stringify(statementsOf('HandoffGapMonitorRole'))).toContain('/index/due');
     expect(actions('RescheduleCascadeRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actions('OverdueSweepRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actions('DailyDigestRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(ofType('AWS::Lambda::Function').some(([id]) => id.startsWith('DigestMailer'))).toBe(false);
   });
+
+  it('with digestFromEmail, a mailer may send from that address (or its domain) only, on FollowUpDigest', () => {
+    const t = Template.fromStack(
+      buildApp(
+        new App({ context: { digestFromEmail: 'digest@acme.example', appUrl: 'https://crm.acme.example' } }),
+      ).stack,
+    );
+    const policies = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('DigestMailerRole'),
+    )![1] as any;
+    const ses = policies.Properties.PolicyDocument.Statement.find(
+      (s: { Action: string }) => s.Action === 'ses:SendEmail',
+    );
+    expect(JSON.stringify(ses.Resource)).toContain('identity/digest@acme.example');
+    expect(JSON.stringify(ses.Resource)).toContain('identity/acme.example');
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['handoff.followup'], 'detail-type': ['FollowUpDigest'] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DIGEST_FROM_EMAIL: 'digest@acme.example',
+          APP_URL: 'https://crm.acme.example',
+        }),
+      },
+    });
+  }, 120_000);
 
   it('the outbox relay may read the stream and put events on its bus, and nothing else', () => {
     const actions = [...new Set(statementsOf('OutboxOutboxRelayRole').flatMap((s) => s.actions))].sort();
@@ -237,7 +266,11 @@ describe('asynchronous delivery', () => {
 
   it('every schedule passes its scheduled time, retries, and has a dead-letter queue', () => {
     const schedules = ofType('AWS::Scheduler::Schedule');
-    expect(schedules.map(([, s]) => s.Properties.Name)).toEqual(['handoff-handoff-gap-monitor']);
+    expect(schedules.map(([, s]) => [s.Properties.Name, s.Properties.ScheduleExpression]).sort()).toEqual([
+      ['handoff-daily-digest', 'cron(0 * * * ? *)'],
+      ['handoff-handoff-gap-monitor', 'rate(5 minutes)'],
+      ['handoff-overdue-sweep', 'rate(5 minutes)'],
+    ]);
     for (const [id, schedule] of schedules) {
       expect(schedule.Properties.Target.Input, id).toBe(
         JSON.stringify({ time: '<aws.scheduler.scheduled-time>' }),

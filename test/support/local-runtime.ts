@@ -14,6 +14,7 @@ export interface RunningLocal {
   apiUrl: string;
   controlUrl: string;
   busEndpoint: string;
+  localDir: string;
   output: () => string;
   token(request: TokenRequest): Promise<string>;
   api(
@@ -74,6 +75,7 @@ export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal
     apiUrl,
     controlUrl,
     busEndpoint,
+    localDir,
     output: () => output,
     token: (request) => mintToken(localDir, request),
     api: async (method, path, options = {}) => {

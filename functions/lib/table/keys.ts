@@ -5,6 +5,7 @@ import type { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import type { Project, Task } from '../../../domain/delivery/project.js';
 import type { Template } from '../../../domain/delivery/template.js';
+import { taskDueAt } from '../../../domain/followup/followups.js';
 import { normalizeText } from '../../../domain/shared/text.js';
 import type { Item, Key } from './store.js';
 
@@ -59,6 +60,8 @@ export const partitions = {
   assignee: (userId: string) => `ASSIGNEE#${userId}`,
   /** The due index's partition of won deals waiting for their project (the handoff gap). */
   handoffPending: () => 'HANDOFF#PENDING',
+  /** The due index's write shards for next actions and tasks (see docs/data-model.md). */
+  due: (shard: number) => `DUE#${shard}`,
   taskLocator: (taskId: string) => `TASK#${taskId}`,
   owner: (userId: string) => `OWNER#${userId}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
@@ -68,6 +71,18 @@ export const partitions = {
 };
 
 export const TIMELINE_HEAD = 'TL#~';
+
+/**
+ * Next actions and tasks spread over this many due-index partitions, by id: a bulk import or a
+ * mass reschedule would otherwise send every write to one partition of the index.
+ */
+export const DUE_SHARDS = 4;
+
+export function dueShard(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % DUE_SHARDS;
+}
 
 export function companyItem(c: Company): Item {
   return {
@@ -117,7 +132,8 @@ export function dealItem(d: Deal): Item {
     gsi2pk: partitions.owner(d.ownerId),
     gsi2sk: `DEAL#${d.status}#${created}`,
     gsi3pk: partitions.pipeline(d.pipelineId),
-    gsi3sk: `${d.stageId}#${d.status}#${created}`,
+    // within a stage, by when the deal entered it: a stalled deal is found by that instant
+    gsi3sk: `${d.stageId}#${d.status}#${d.stageEnteredAt}#${d.id}`,
     ...(d.companyId
       ? { gsi4pk: partitions.company(d.companyId), gsi4sk: `DEAL#${d.status}#${created}` }
       : {}),
@@ -128,6 +144,10 @@ export function dealItem(d: Deal): Item {
     // the gap monitor reads this sparse partition, never the deals.
     ...(d.status === 'won' && !d.projectId && d.closedAt
       ? { duepk: partitions.handoffPending(), duesk: `${d.closedAt}#${d.id}` }
+      : {}),
+    // An open deal's next action is in the due index: "what is overdue at T" reads only that.
+    ...(d.status === 'open' && d.nextAction
+      ? { duepk: partitions.due(dueShard(d.id)), duesk: `${d.nextAction.dueAt}#DEAL#${d.id}` }
       : {}),
     ...d,
   };
@@ -184,6 +204,10 @@ export function taskItem(t: Task): Item {
           gsi2pk: partitions.assignee(t.assigneeId),
           gsi2sk: `TASK#${t.status === 'done' ? 'done' : 'open'}#${t.dueDate}#${t.id}`,
         }
+      : {}),
+    // An open task is in the due index until it is done.
+    ...(t.status !== 'done'
+      ? { duepk: partitions.due(dueShard(t.id)), duesk: `${taskDueAt(t.dueDate)}#TASK#${t.id}` }
       : {}),
     ...t,
   };

@@ -1,7 +1,7 @@
 // `npm start [-- --in-memory] [--seed] [--verbose] [--port N]`: the whole system on this machine.
 import { mintToken } from '../jwt.js';
 import { startLocalRuntime } from '../runtime.js';
-import { seedDemoCompany } from '../seed.js';
+import { type SeedPerson, seedDemoCompany } from '../seed.js';
 import { cliArgs } from './args.js';
 
 const USAGE = `npm start [-- options]
@@ -45,7 +45,9 @@ if (values.seed) {
       groups: ['admin'],
       email: 'admin@example.com',
     });
-    console.log(`seeded: ${await seedDemoCompany(runtime.apiUrl, token)}`);
+    const tokenFor = (p: SeedPerson) =>
+      mintToken(runtime.localDir, { user: p.id, groups: p.groups, email: p.email, name: p.name });
+    console.log(`seeded: ${await seedDemoCompany(runtime.apiUrl, token, tokenFor)}`);
   } catch (error) {
     console.error(`seeding failed: ${(error as Error).message}`);
   }

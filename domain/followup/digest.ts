@@ -1,0 +1,118 @@
+import type { EventData } from '../events.js';
+import type { Profile } from '../people/profile.js';
+import { byLateness, type FollowUp } from './followups.js';
+
+// The daily digest: once a day per person, at the configured hour of their own time zone, what
+// they have to do; for managers also the team's totals and the won deals without a project.
+// Nobody gets a digest with nothing in it.
+
+export type Digest = EventData<'FollowUpDigest'>;
+
+/** The local date and hour of an instant in a time zone (DST included, through Intl). */
+export function localClock(instant: string, timeZone: string): { date: string; hour: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(instant));
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+}
+
+/**
+ * Whether an hourly run at this instant may deliver the person's digest: in the digest hour of
+ * their zone or the hour after, so a day whose digest hour does not exist (clocks springing
+ * forward across it) still has one. Which run delivers is decided once per local day by a
+ * conditional write, so a repeated hour (clocks falling back) does not deliver twice.
+ */
+export function isDigestHour(
+  profile: Pick<Profile, 'timeZone'>,
+  instant: string,
+  digestHour: number,
+): boolean {
+  const { hour } = localClock(instant, profile.timeZone);
+  return hour === digestHour || hour === digestHour + 1;
+}
+
+export function composeDigest(
+  profile: Profile,
+  everything: FollowUp[],
+  tasksDue: { taskId: string; projectId: string; title: string; dueDate: string; ownerId: string | null }[],
+  now: string,
+): Digest | null {
+  const { date } = localClock(now, profile.timeZone);
+  const mine = everything.filter((f) => f.ownerId === profile.id).sort(byLateness);
+  const overdueNextActions = mine.flatMap((f) =>
+    f.kind === 'overdue-next-action'
+      ? [
+          {
+            dealId: f.dealId,
+            dealTitle: f.dealTitle,
+            summary: f.summary,
+            dueAt: f.dueAt,
+            minutesLate: f.minutesLate,
+          },
+        ]
+      : [],
+  );
+  const overdueTasks = mine.flatMap((f) =>
+    f.kind === 'overdue-task'
+      ? [
+          {
+            taskId: f.taskId,
+            projectId: f.projectId,
+            title: f.title,
+            dueDate: f.dueDate,
+            minutesLate: f.minutesLate,
+          },
+        ]
+      : [],
+  );
+  const stalledDeals = mine.flatMap((f) =>
+    f.kind === 'stalled-deal'
+      ? [{ dealId: f.dealId, dealTitle: f.dealTitle, stageId: f.stageId, daysInStage: f.daysInStage }]
+      : [],
+  );
+  const tasksDueToday = tasksDue
+    .filter((t) => t.ownerId === profile.id && t.dueDate === date)
+    .map(({ ownerId: _o, ...t }) => t);
+  const manager = profile.roles.includes('manager') || profile.roles.includes('admin');
+  const team = manager
+    ? {
+        overdueNextActions: everything.filter((f) => f.kind === 'overdue-next-action').length,
+        overdueTasks: everything.filter((f) => f.kind === 'overdue-task').length,
+        stalledDeals: everything.filter((f) => f.kind === 'stalled-deal').length,
+        missingHandoffs: everything.flatMap((f) =>
+          f.kind === 'missing-handoff'
+            ? [{ dealId: f.dealId, dealTitle: f.dealTitle, ownerId: f.ownerId, wonAt: f.wonAt }]
+            : [],
+        ),
+      }
+    : null;
+  const teamHasWork =
+    team !== null &&
+    team.overdueNextActions + team.overdueTasks + team.stalledDeals + team.missingHandoffs.length > 0;
+  if (
+    !overdueNextActions.length &&
+    !overdueTasks.length &&
+    !stalledDeals.length &&
+    !tasksDueToday.length &&
+    !teamHasWork
+  )
+    return null;
+  return {
+    userId: profile.id,
+    email: profile.email ?? null,
+    name: profile.name ?? null,
+    localDate: date,
+    timeZone: profile.timeZone,
+    overdueNextActions,
+    tasksDueToday,
+    overdueTasks,
+    stalledDeals,
+    team: teamHasWork ? team : null,
+  };
+}

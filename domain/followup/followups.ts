@@ -1,0 +1,150 @@
+import * as z from 'zod';
+import type { Deal } from '../crm/deal.js';
+import type { Stage } from '../crm/pipeline.js';
+import type { Task } from '../delivery/project.js';
+import { Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
+
+// What is late, and how late: the follow-ups a sweep flags, a digest lists and GET /followups
+// shows. Pure: every function takes "now".
+
+export const FollowUp = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('overdue-next-action'),
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      summary: z.string(),
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('overdue-task'),
+      taskId: z.string(),
+      projectId: z.string(),
+      title: z.string(),
+      ownerId: z.string().nullable(),
+      dueDate: z.string(),
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('stalled-deal'),
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      pipelineId: z.string(),
+      stageId: z.string(),
+      enteredAt: Instant,
+      rotAfterDays: z.number().int(),
+      daysInStage: z.number().int(),
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('missing-handoff'),
+      dealId: z.string(),
+      dealTitle: z.string(),
+      ownerId: z.string(),
+      wonAt: Instant,
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+  ])
+  .meta({ id: 'FollowUp' });
+export type FollowUp = z.infer<typeof FollowUp>;
+
+export function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.floor((toMillis(to) - toMillis(from)) / 60_000));
+}
+
+/** A task is late once its due date (a calendar day, read in UTC) has passed. */
+export function taskDueAt(dueDate: string): string {
+  return `${dueDate}T23:59:59.999Z`;
+}
+
+/** When a deal stalls in its current stage: known the moment it enters it. */
+export function stallsAt(deal: Pick<Deal, 'stageEnteredAt'>, rotAfterDays: number): string {
+  return new Date(toMillis(deal.stageEnteredAt) + rotAfterDays * MS_PER_DAY).toISOString();
+}
+
+/** A snooze silences a deal's flags until its instant. */
+export function isSnoozed(deal: Pick<Deal, 'snooze'>, now: string): boolean {
+  return deal.snooze !== undefined && deal.snooze.until > now;
+}
+
+export function overdueNextAction(deal: Deal, now: string): FollowUp | undefined {
+  if (deal.status !== 'open' || !deal.nextAction || deal.nextAction.dueAt > now || isSnoozed(deal, now))
+    return undefined;
+  return {
+    kind: 'overdue-next-action',
+    dealId: deal.id,
+    dealTitle: deal.title,
+    ownerId: deal.ownerId,
+    summary: deal.nextAction.summary,
+    dueAt: deal.nextAction.dueAt,
+    minutesLate: minutesBetween(deal.nextAction.dueAt, now),
+  };
+}
+
+export function overdueTask(task: Task, now: string): FollowUp | undefined {
+  const dueAt = taskDueAt(task.dueDate);
+  if (task.status === 'done' || dueAt > now) return undefined;
+  return {
+    kind: 'overdue-task',
+    taskId: task.id,
+    projectId: task.projectId,
+    title: task.title,
+    ownerId: task.assigneeId ?? null,
+    dueDate: task.dueDate,
+    dueAt,
+    minutesLate: minutesBetween(dueAt, now),
+  };
+}
+
+export function stalledDeal(
+  deal: Deal,
+  stage: Pick<Stage, 'rotAfterDays'>,
+  now: string,
+): FollowUp | undefined {
+  if (deal.status !== 'open' || stage.rotAfterDays === null || isSnoozed(deal, now)) return undefined;
+  const dueAt = stallsAt(deal, stage.rotAfterDays);
+  if (dueAt > now) return undefined;
+  return {
+    kind: 'stalled-deal',
+    dealId: deal.id,
+    dealTitle: deal.title,
+    ownerId: deal.ownerId,
+    pipelineId: deal.pipelineId,
+    stageId: deal.stageId,
+    enteredAt: deal.stageEnteredAt,
+    rotAfterDays: stage.rotAfterDays,
+    daysInStage: Math.floor((toMillis(now) - toMillis(deal.stageEnteredAt)) / MS_PER_DAY),
+    dueAt,
+    minutesLate: minutesBetween(dueAt, now),
+  };
+}
+
+export function missingHandoff(deal: Deal, graceMinutes: number, now: string): FollowUp | undefined {
+  if (deal.status !== 'won' || deal.projectId || !deal.closedAt) return undefined;
+  const dueAt = new Date(toMillis(deal.closedAt) + graceMinutes * 60_000).toISOString();
+  if (dueAt > now) return undefined;
+  return {
+    kind: 'missing-handoff',
+    dealId: deal.id,
+    dealTitle: deal.title,
+    ownerId: deal.ownerId,
+    wonAt: deal.closedAt,
+    dueAt,
+    minutesLate: minutesBetween(dueAt, now),
+  };
+}
+
+/** Most late first; ties by what it is, so the order is stable across pages. */
+export function byLateness(a: FollowUp, b: FollowUp): number {
+  return a.dueAt.localeCompare(b.dueAt) || followUpId(a).localeCompare(followUpId(b));
+}
+
+export function followUpId(f: FollowUp): string {
+  return f.kind === 'overdue-task' ? `${f.kind}:${f.taskId}` : `${f.kind}:${f.dealId}`;
+}

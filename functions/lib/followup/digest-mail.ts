@@ -1,0 +1,119 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Digest } from '../../../domain/followup/digest.js';
+
+// The digest as an email (SES v2): a plain-text and an HTML body with the same content, links
+// to each deal and task when the deployment knows its front end's URL.
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const late = (minutes: number) =>
+  minutes >= 2880
+    ? `${Math.floor(minutes / 1440)} days late`
+    : minutes >= 120
+      ? `${Math.floor(minutes / 60)} hours late`
+      : `${minutes} min late`;
+
+interface Line {
+  text: string;
+  href?: string | undefined;
+}
+
+export function renderDigest(d: Digest, appUrl?: string): { subject: string; text: string; html: string } {
+  const link = (path: string) => (appUrl ? `${appUrl.replace(/\/$/, '')}${path}` : undefined);
+  const sections: { title: string; lines: Line[] }[] = [
+    {
+      title: 'Next actions that are late',
+      lines: d.overdueNextActions.map((a) => ({
+        text: `${a.dealTitle}: ${a.summary} (${late(a.minutesLate)})`,
+        href: link(`/deals/${a.dealId}`),
+      })),
+    },
+    {
+      title: 'Tasks due today',
+      lines: d.tasksDueToday.map((t) => ({
+        text: `${t.title} (due ${t.dueDate})`,
+        href: link(`/tasks/${t.taskId}`),
+      })),
+    },
+    {
+      title: 'Tasks that are late',
+      lines: d.overdueTasks.map((t) => ({
+        text: `${t.title} (due ${t.dueDate}, ${late(t.minutesLate)})`,
+        href: link(`/tasks/${t.taskId}`),
+      })),
+    },
+    {
+      title: 'Deals stalled in their stage',
+      lines: d.stalledDeals.map((s) => ({
+        text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageId}`,
+        href: link(`/deals/${s.dealId}`),
+      })),
+    },
+  ];
+  if (d.team) {
+    sections.push({
+      title: 'Your team',
+      lines: [
+        {
+          text: `${d.team.overdueNextActions} late next action(s), ${d.team.overdueTasks} late task(s), ${d.team.stalledDeals} stalled deal(s)`,
+        },
+        ...d.team.missingHandoffs.map((m) => ({
+          text: `Won, no project yet: ${m.dealTitle} (owner ${m.ownerId}, won ${m.wonAt})`,
+          href: link(`/deals/${m.dealId}`),
+        })),
+      ],
+    });
+  }
+  const shown = sections.filter((s) => s.lines.length > 0);
+  const count =
+    d.overdueNextActions.length + d.tasksDueToday.length + d.overdueTasks.length + d.stalledDeals.length;
+  const teamCount = d.team
+    ? d.team.overdueNextActions + d.team.overdueTasks + d.team.stalledDeals + d.team.missingHandoffs.length
+    : 0;
+  const subject =
+    count > 0
+      ? `Handoff: ${count} thing(s) to follow up on ${d.localDate}`
+      : `Handoff: your team has ${teamCount} late item(s) on ${d.localDate}`;
+  const greeting = `Good morning${d.name ? ` ${d.name}` : ''},`;
+  const text = [
+    greeting,
+    '',
+    ...shown.flatMap((s) => [
+      s.title,
+      ...s.lines.map((l) => `  - ${l.text}${l.href ? ` <${l.href}>` : ''}`),
+      '',
+    ]),
+    'Handoff',
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p>${shown
+    .map(
+      (s) =>
+        `<h3>${escapeHtml(s.title)}</h3><ul>${s.lines
+          .map(
+            (l) =>
+              `<li>${l.href ? `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>` : escapeHtml(l.text)}</li>`,
+          )
+          .join('')}</ul>`,
+    )
+    .join('')}<p>Handoff</p></body></html>`;
+  return { subject, text, html };
+}
+
+export async function sendDigest(
+  ses: SESv2Client,
+  from: string,
+  digest: Digest,
+  appUrl?: string,
+): Promise<boolean> {
+  if (!digest.email) return false;
+  const { subject, text, html } = renderDigest(digest, appUrl);
+  await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: from,
+      Destination: { ToAddresses: [digest.email] },
+      Content: {
+        Simple: { Subject: { Data: subject }, Body: { Text: { Data: text }, Html: { Data: html } } },
+      },
+    }),
+  );
+  return true;
+}

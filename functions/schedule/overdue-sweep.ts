@@ -1,0 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { sweepOverdue } from '../lib/followup/sweep.js';
+import { logger } from '../lib/logger.js';
+import { createServices } from '../lib/services.js';
+
+// Scheduled every few minutes: flags late next actions, tasks and stalled deals, once each.
+// The schedule's time is "now", so `npm run fire -- overdue-sweep --at <instant>` replays any.
+const services = createServices();
+
+export const handler = middy(async (event: { time?: string }) => {
+  const report = await sweepOverdue(
+    services.store,
+    services.followups,
+    event.time ?? new Date().toISOString(),
+  );
+  logger.info('swept', { time: event.time, ...report });
+  return report;
+}).use(injectLambdaContext(logger));

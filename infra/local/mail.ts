@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from './log.js';
+
+// Amazon SES v2, locally: the SendEmail operation (the SDK reaches it through
+// AWS_ENDPOINT_URL_SESV2). Each message is kept as JSON under .local/mail/, with its HTML body
+// beside it, and listed by `npm run mail`.
+
+export interface LocalMail {
+  id: string;
+  at: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export class LocalMailbox {
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || !req.url?.startsWith('/v2/email/outbound-emails')) {
+      reply(404, { message: `the local SES speaks SendEmail only, not ${req.method} ${req.url}` });
+      return;
+    }
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const simple = input.Content?.Simple;
+    if (!input.FromEmailAddress || !input.Destination?.ToAddresses?.length || !simple) {
+      reply(400, { message: 'FromEmailAddress, Destination.ToAddresses and Content.Simple are required' });
+      return;
+    }
+    const mail: LocalMail = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      from: input.FromEmailAddress,
+      to: input.Destination.ToAddresses,
+      subject: simple.Subject?.Data ?? '',
+      text: simple.Body?.Text?.Data ?? '',
+      html: simple.Body?.Html?.Data ?? '',
+    };
+    const base = `${mail.at.replace(/[:.]/g, '-')}-${mail.to[0]!.replace(/[^\w.@-]/g, '_')}`;
+    writeFileSync(join(this.dir, `${base}.json`), JSON.stringify(mail, null, 2));
+    if (mail.html) writeFileSync(join(this.dir, `${base}.html`), mail.html);
+    this.log.info(`mail to ${mail.to.join(', ')}: ${mail.subject}`);
+    reply(200, { MessageId: mail.id });
+  };
+}
