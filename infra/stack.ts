@@ -64,6 +64,20 @@ export class HandoffStack extends Stack {
       ['gsi1', 'gsi2', 'gsi4'],
     );
 
+    // Reports read totals, pipelines and (stalled deals) a pipeline's deals by stage: read-only.
+    this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi3']);
+
+    // Run by hand: recomputes the report totals from the deals (verify, or apply).
+    const rebuild = new HandoffFunction(this, 'RebuildReports', {
+      entry: 'functions/admin/rebuild-reports.ts',
+      description: 'Recomputes the report totals from the deals; {"apply": true} corrects them',
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.minutes(15),
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.table.grant(rebuild.role, ['Query', 'UpdateItem'], ['gsi1', 'gsi3']);
+    this.functions.RebuildReports = rebuild;
+
     this.api = new HandoffApi(this, 'Api', {
       functions: apiFunctions,
       ...(config.jwt ? { jwt: config.jwt } : {}),
@@ -238,6 +252,10 @@ export class HandoffStack extends Stack {
       description: 'subscribe rules here',
     });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'RebuildReportsFunction', {
+      value: rebuild.fn.functionName,
+      description: 'aws lambda invoke --function-name <this> --payload \'{"apply":false}\' out.json',
+    });
     if (this.api.userPool && this.api.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });

@@ -4,6 +4,7 @@ import { crmRoutes } from './crm-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
 import { followUpRoutes } from './followup-routes.js';
 import { metaRoutes } from './meta-routes.js';
+import { reportRoutes } from './report-routes.js';
 
 // The HTTP API's functions and the routes each serves. The CDK stack makes one gateway route
 // per entry here, and the OpenAPI document covers the same routes: one list, no drift.
@@ -34,5 +35,11 @@ export const API_FUNCTIONS: ApiFunction[] = [
     entry: 'functions/http/delivery-api.ts',
     description: 'Delivery routes: templates, projects, tasks, dependencies, schedule, approvals, time',
     routes: () => deliveryRoutes(none),
+  },
+  {
+    name: 'ReportsApi',
+    entry: 'functions/http/reports-api.ts',
+    description: 'Report routes: pipeline, forecast, conversion, lead sources, stalled deals (read-only)',
+    routes: () => reportRoutes(none),
   },
 ];

@@ -284,10 +284,13 @@ export function crmRoutes(s: Services): Routes {
         const pipeline = body.pipelineId
           ? await s.pipelines.require(body.pipelineId)
           : await s.pipelines.requireDefault();
-        const { deal, events } = createDeal(body, pipeline, ctx);
-        const uow = s.deals.create(new UnitOfWork(), deal, events[0]!).events(events);
-        requireLinks(uow, deal);
-        await uow.commit(s.store);
+        const deal = await mutate(undefined, async () => {
+          const { deal, events } = createDeal(body, pipeline, ctx);
+          const uow = s.deals.create(new UnitOfWork(), deal, events[0]!).events(events);
+          requireLinks(uow, deal);
+          await uow.commit(s.store);
+          return deal;
+        });
         return created(deal, deal.version);
       },
     }),

@@ -25,7 +25,12 @@ export async function mutate<T>(ifMatch: number | undefined, attempt: () => Prom
       return await attempt();
     } catch (error) {
       if (error instanceof VersionConflict && ifMatch !== undefined) throw error.toPreconditionFailed();
-      if (error instanceof ConcurrentModification && ifMatch === undefined && i < ATTEMPTS) {
+      // A race on anything but the entity itself (a shared total, a counter) says nothing about
+      // the version the caller named: decided again even under If-Match.
+      const retriable =
+        error instanceof ConcurrentModification &&
+        (ifMatch === undefined || !(error instanceof VersionConflict));
+      if (retriable && i < ATTEMPTS) {
         await new Promise((r) => setTimeout(r, Math.random() * 20 * i));
         continue;
       }

@@ -1,18 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { LocalEventBus } from './event-bus.js';
+import type { LambdaFunctionPool } from './lambdas.js';
 import type { LocalQueues } from './queues.js';
 import type { LocalScheduler } from './scheduler.js';
 import type { LocalApp } from './template.js';
 
 // The local runtime's own small API, on a port of its own (written to .local/runtime.json),
 // for the CLIs and the tests: fire a schedule as of an instant, read what crossed the bus,
-// read the dead-letter queues. It is not part of the deployed system.
+// read the dead-letter queues, invoke a function directly (as `aws lambda invoke` does). It is not part of the deployed system.
 
 export function createControlServer(deps: {
   app: LocalApp;
   bus: LocalEventBus;
   scheduler: LocalScheduler;
   queues: LocalQueues;
+  pools: Map<string, LambdaFunctionPool>;
   apiUrl: string;
 }): Server {
   return createServer(async (req, res) => {
@@ -49,6 +51,20 @@ export function createControlServer(deps: {
         const when = at ? new Date(at) : new Date();
         if (Number.isNaN(when.getTime())) return send(400, { error: `${at} is not an instant` });
         return send(200, await deps.scheduler.fire(schedule, when));
+      }
+      if (req.method === 'POST' && url.pathname === '/invoke') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const { function: name, payload } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+          function?: string;
+          payload?: unknown;
+        };
+        const pool = [...deps.pools.values()].find((p) => p.fn.name === name);
+        if (!pool) {
+          const known = [...deps.pools.values()].map((p) => p.fn.name).sort();
+          return send(404, { error: `no function ${name}; the template has ${known.join(', ')}` });
+        }
+        return send(200, await pool.invoke(payload ?? {}));
       }
       send(404, { error: `no ${req.method} ${url.pathname}` });
     } catch (error) {

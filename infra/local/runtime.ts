@@ -146,7 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const apiPort = await listen(gateway, options.port ?? Number(process.env.PORT ?? 3000));
   const apiUrl = `http://localhost:${apiPort}`;
 
-  const control = createControlServer({ app, bus, scheduler, queues, apiUrl });
+  const control = createControlServer({ app, bus, scheduler, queues, pools, apiUrl });
   servers.push(control);
   const controlPort = await listen(control, 0);
   const controlUrl = `http://127.0.0.1:${controlPort}`;

@@ -174,6 +174,27 @@ describe('the functions', () => {
     expect(ofType('AWS::Lambda::Function').some(([id]) => id.startsWith('DigestMailer'))).toBe(false);
   });
 
+  it('the reports API reads only (DESIGN decision 10); the rebuild reads deals and adds to totals', () => {
+    const actions = (prefix: string) =>
+      [...new Set(statementsOf(prefix).flatMap((s) => s.actions))]
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    expect(actions('ReportsApiRole')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(JSON.stringify(statementsOf('ReportsApiRole'))).toContain('/index/gsi3');
+    expect(actions('RebuildReportsRole')).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    const reports = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .filter((k) => k.includes('/reports/'))
+      .sort();
+    expect(reports).toEqual([
+      'GET /reports/conversion',
+      'GET /reports/forecast',
+      'GET /reports/pipeline',
+      'GET /reports/sources',
+      'GET /reports/stalled',
+    ]);
+  });
+
   it('with digestFromEmail, a mailer may send from that address (or its domain) only, on FollowUpDigest', () => {
     const t = Template.fromStack(
       buildApp(

@@ -5,6 +5,7 @@ import { crmRoutes } from '../../functions/http/crm-routes.js';
 import { deliveryRoutes } from '../../functions/http/delivery-routes.js';
 import { followUpRoutes } from '../../functions/http/followup-routes.js';
 import { metaRoutes } from '../../functions/http/meta-routes.js';
+import { reportRoutes } from '../../functions/http/report-routes.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
 import { apiClient } from './api.js';
 import type { TestTable } from './table.js';
@@ -75,6 +76,16 @@ export async function itemCount(table: TestTable): Promise<number> {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
+}
+
+/** The reports API function over a test table (read-only, like the deployed one). */
+export function reportsApi(table: TestTable) {
+  return apiClient(
+    httpApi(reportRoutes(table.services), () => ({
+      cursors: table.services.cursors,
+      idempotency: table.services.idempotency,
+    })),
+  );
 }
 
 /** The delivery API function over a test table. */

@@ -52,6 +52,11 @@ export const keys = {
     sk: 'TIMESHEET',
   }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
+  /** One shard of one bucket of a pipeline's report totals (see domain/reports/totals.ts). */
+  reportTotals: (pipelineId: string, bucket: string, shard: number): Key => ({
+    pk: `REPORT#${pipelineId}`,
+    sk: `${bucket}#${shard}`,
+  }),
 };
 
 /** The partition values of the index entries, also used by the queries that read them. */
@@ -68,6 +73,7 @@ export const partitions = {
   deal: (id: string) => `DEAL#${id}`,
   company: (id: string) => `COMPANY#${id}`,
   contact: (id: string) => `CONTACT#${id}`,
+  reportTotals: (pipelineId: string) => `REPORT#${pipelineId}`,
 };
 
 export const TIMELINE_HEAD = 'TL#~';

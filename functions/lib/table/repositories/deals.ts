@@ -1,11 +1,14 @@
 import { Deal, type DealStatus } from '../../../../domain/crm/deal.js';
+import type { Pipeline } from '../../../../domain/crm/pipeline.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
+import { addDays } from '../../../../domain/shared/time.js';
 import { dealItem, keys, partitions } from '../keys.js';
 import { type Condition, entityOf, exists, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+import { ReportTotalsRepository } from './report-totals.js';
 
 const asDeal = entityOf<Deal>(Deal);
 
@@ -18,8 +21,17 @@ export interface DealFilter {
   contactId?: string | undefined;
 }
 
+/** Which shard of the report totals a write adds to; random unless a writer owns one (imports). */
+export interface TotalsShard {
+  shard?: number | undefined;
+}
+
 export class DealRepository {
-  constructor(private readonly store: Store) {}
+  readonly totals: ReportTotalsRepository;
+
+  constructor(private readonly store: Store) {
+    this.totals = new ReportTotalsRepository(store);
+  }
 
   fromItem(item: Record<string, unknown>): Deal {
     return asDeal(item);
@@ -90,13 +102,17 @@ export class DealRepository {
     return filter ? { ...spec, filter } : spec;
   }
 
-  create(uow: UnitOfWork, deal: Deal, event: DomainEvent): UnitOfWork {
+  /** Writes the deal, its history entry and its report totals (same transaction). */
+  create(uow: UnitOfWork, deal: Deal, event: DomainEvent, options: TotalsShard = {}): UnitOfWork {
     uow.create('deal', dealItem(deal));
+    this.totals.record(uow, null, deal, options.shard);
     return this.recordHistory(uow, deal, event, { change: 'created', toStageId: deal.stageId });
   }
 
-  update(uow: UnitOfWork, before: Deal, after: Deal): UnitOfWork {
-    return uow.update('deal', before, dealItem(after));
+  /** Replaces the deal at the version it was read, with the change to the report totals. */
+  update(uow: UnitOfWork, before: Deal, after: Deal, options: TotalsShard = {}): UnitOfWork {
+    uow.update('deal', before, dealItem(after));
+    return this.totals.record(uow, before, after, options.shard);
   }
 
   /**
@@ -113,6 +129,29 @@ export class DealRepository {
       condition: exists,
       onConditionFailed: () => new NotFound('deal', dealId),
     };
+  }
+
+  /**
+   * The open deals of each stage with a rotAfterDays that entered it before now − rotAfterDays:
+   * one Query per such stage (in parallel), reading the stalled deals only (gsi3 sorts a stage's
+   * deals by when they entered it).
+   */
+  async stalledIn(pipeline: Pipeline, now: string): Promise<Map<string, Deal[]>> {
+    const found = new Map<string, Deal[]>();
+    await Promise.all(
+      pipeline.stages
+        .filter((s) => s.rotAfterDays !== null)
+        .map(async (stage) => {
+          const enteredBy = addDays(now, -stage.rotAfterDays!);
+          const items = await this.store.queryAll({
+            index: 'gsi3',
+            partition: partitions.pipeline(pipeline.id),
+            sort: { between: [`${stage.id}#open#`, `${stage.id}#open#${enteredBy}~`] },
+          });
+          found.set(stage.id, items.map(asDeal));
+        }),
+    );
+    return found;
   }
 
   /** Won deals waiting for a project since before `cutoff`, oldest first: the sparse due index. */

@@ -1,0 +1,21 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import * as z from 'zod';
+import { parse } from '../../domain/shared/validation.js';
+import { logger } from '../lib/logger.js';
+import { rebuildReportTotals } from '../lib/reports/rebuild.js';
+import { createServices } from '../lib/services.js';
+
+// Invoked by hand (`aws lambda invoke`, or `npm run invoke -- RebuildReports` locally):
+// recomputes the report totals from the deals and reports where they differ; `{"apply": true}`
+// corrects them. See functions/lib/reports/rebuild.ts for when to apply.
+
+const services = createServices();
+const Input = z.strictObject({ apply: z.boolean().default(false) });
+
+export const handler = middy(async (event: unknown) => {
+  const { apply } = parse(Input, event ?? {});
+  const result = await rebuildReportTotals(services.store, services.deals.totals, { apply });
+  logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
+  return result;
+}).use(injectLambdaContext(logger));

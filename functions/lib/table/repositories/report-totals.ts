@@ -1,0 +1,114 @@
+import type { Deal } from '../../../../domain/crm/deal.js';
+import type { BucketTotals } from '../../../../domain/reports/reports.js';
+import {
+  cohortBucket,
+  forecastBucket,
+  STAGES_BUCKET,
+  totalsDelta,
+} from '../../../../domain/reports/totals.js';
+import { keys, partitions } from '../keys.js';
+import type { Store, Write } from '../store.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+
+// The report totals, kept on write (DESIGN decision 1). A deal command adds its delta to one
+// shard of each bucket it changes, as UpdateItem ADDs inside its own transaction: no extra round
+// trip, and no read. Concurrent commands pick different shards, so they do not conflict on a
+// hot total (docs/data-model.md says why there are 8). A report sums the shards it reads.
+
+export const REPORT_SHARDS = 8;
+
+const BOOKKEEPING = new Set(['pk', 'sk', 'entity', 'pipelineId', 'bucket']);
+
+export const randomShard = () => Math.floor(Math.random() * REPORT_SHARDS);
+
+/** One ADD of several totals to one item: `ADD #a0 :v0, #a1 :v1 …`. */
+export function addTotals(
+  pipelineId: string,
+  bucket: string,
+  shard: number,
+  attributes: Map<string, number>,
+): Write {
+  const names: Record<string, string> = {
+    '#entity': 'entity',
+    '#pipeline': 'pipelineId',
+    '#bucket': 'bucket',
+  };
+  const values: Record<string, unknown> = {
+    ':entity': 'report-totals',
+    ':pipeline': pipelineId,
+    ':bucket': bucket,
+  };
+  const adds: string[] = [];
+  let i = 0;
+  for (const [attribute, n] of attributes) {
+    names[`#a${i}`] = attribute;
+    values[`:v${i}`] = n;
+    adds.push(`#a${i} :v${i}`);
+    i++;
+  }
+  return {
+    update: {
+      key: keys.reportTotals(pipelineId, bucket, shard),
+      expression: `SET #entity = :entity, #pipeline = :pipeline, #bucket = :bucket ADD ${adds.join(', ')}`,
+      names,
+      values,
+    },
+  };
+}
+
+export function sumItems(items: Record<string, unknown>[], into: BucketTotals = new Map()): BucketTotals {
+  for (const item of items) {
+    const bucket = String(item.bucket);
+    let attributes = into.get(bucket);
+    if (!attributes) into.set(bucket, (attributes = new Map()));
+    for (const [attribute, value] of Object.entries(item)) {
+      if (BOOKKEEPING.has(attribute) || typeof value !== 'number') continue;
+      attributes.set(attribute, (attributes.get(attribute) ?? 0) + value);
+    }
+  }
+  return into;
+}
+
+export class ReportTotalsRepository {
+  /** Items read by this repository's queries since it was made (for the benchmarks). */
+  itemsRead = 0;
+
+  constructor(private readonly store: Store) {}
+
+  /** Adds the totals delta of a deal change to the command's transaction. */
+  record(uow: UnitOfWork, before: Deal | null, after: Deal | null, shard = randomShard()): UnitOfWork {
+    for (const [pipelineId, buckets] of totalsDelta(before, after)) {
+      for (const [bucket, attributes] of buckets) uow.add(addTotals(pipelineId, bucket, shard, attributes));
+    }
+    return uow;
+  }
+
+  /** The STAGES bucket of a pipeline: one Query of its shards. */
+  stages(pipelineId: string): Promise<BucketTotals> {
+    return this.read(pipelineId, { beginsWith: `${STAGES_BUCKET}#` });
+  }
+
+  /** The forecast buckets of the months from..to (YYYY-MM): one Query. */
+  forecast(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
+    return this.read(pipelineId, { between: [`${forecastBucket(from)}#`, `${forecastBucket(to)}#~`] });
+  }
+
+  /** The cohort buckets of the creation months from..to: one Query. */
+  cohorts(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
+    return this.read(pipelineId, { between: [`${cohortBucket(from)}#`, `${cohortBucket(to)}#~`] });
+  }
+
+  /** Every bucket of a pipeline (the rebuild compares them with what the deals add up to). */
+  all(pipelineId: string): Promise<BucketTotals> {
+    return this.read(pipelineId, { beginsWith: '' });
+  }
+
+  private async read(
+    pipelineId: string,
+    sort: { beginsWith: string } | { between: [string, string] },
+  ): Promise<BucketTotals> {
+    const items = await this.store.queryAll({ partition: partitions.reportTotals(pipelineId), sort });
+    this.itemsRead += items.length;
+    return sumItems(items);
+  }
+}
