@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Deal } from '../crm/deal.js';
 import type { Pipeline, Stage } from '../crm/pipeline.js';
+import { getOrInsert } from '../shared/collections.js';
 import { MS_PER_DAY, toMillis } from '../shared/time.js';
 import { cohortBucket, forecastBucket, NO_SOURCE, STAGES_BUCKET } from './totals.js';
 
@@ -363,8 +364,7 @@ export function sourcesReport(
   const sources = new Map<string, { created: number; won: number; lost: number; wonValue: Amounts }>();
   for (const [parts, n] of entries(c, 'src')) {
     const [source, what, currency] = parts as [string, string, string?];
-    let s = sources.get(source);
-    if (!s) sources.set(source, (s = { created: 0, won: 0, lost: 0, wonValue: new Amounts() }));
+    const s = getOrInsert(sources, source, () => ({ created: 0, won: 0, lost: 0, wonValue: new Amounts() }));
     if (what === 'wonValue') s.wonValue.add(currency!, n);
     else if (what === 'created' || what === 'won' || what === 'lost') s[what] += n;
   }

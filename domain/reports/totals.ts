@@ -1,4 +1,5 @@
 import type { Deal } from '../crm/deal.js';
+import { getOrInsert } from '../shared/collections.js';
 import { normalizeText } from '../shared/text.js';
 import { toMillis } from '../shared/time.js';
 
@@ -40,10 +41,8 @@ const epochSeconds = (instant: string) => Math.floor(toMillis(instant) / 1000);
 
 export function add(totals: Totals, pipelineId: string, bucket: string, attribute: string, n: number): void {
   if (n === 0) return;
-  let buckets = totals.get(pipelineId);
-  if (!buckets) totals.set(pipelineId, (buckets = new Map()));
-  let attributes = buckets.get(bucket);
-  if (!attributes) buckets.set(bucket, (attributes = new Map()));
+  const buckets = getOrInsert(totals, pipelineId, () => new Map<string, Map<string, number>>());
+  const attributes = getOrInsert(buckets, bucket, () => new Map<string, number>());
   attributes.set(attribute, (attributes.get(attribute) ?? 0) + n);
 }
 

@@ -6,6 +6,7 @@ import {
   STAGES_BUCKET,
   totalsDelta,
 } from '../../../../domain/reports/totals.js';
+import { getOrInsert } from '../../../../domain/shared/collections.js';
 import { keys, partitions } from '../keys.js';
 import type { Store, Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -58,9 +59,7 @@ export function addTotals(
 
 export function sumItems(items: Record<string, unknown>[], into: BucketTotals = new Map()): BucketTotals {
   for (const item of items) {
-    const bucket = String(item.bucket);
-    let attributes = into.get(bucket);
-    if (!attributes) into.set(bucket, (attributes = new Map()));
+    const attributes = getOrInsert(into, String(item.bucket), () => new Map<string, number>());
     for (const [attribute, value] of Object.entries(item)) {
       if (BOOKKEEPING.has(attribute) || typeof value !== 'number') continue;
       attributes.set(attribute, (attributes.get(attribute) ?? 0) + value);
