@@ -3,6 +3,7 @@ import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
 import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
+import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
 import {
   Dependency,
@@ -102,8 +103,14 @@ export const EVENTS = {
       dealId: z.string(),
       from: z.string().nullable(),
       to: z.string(),
-      rule: z.string().optional(),
+      rule: z.string().optional().describe('the id of the lead-routing rule that assigned the deal'),
+      ruleName: z.string().optional(),
     }),
+  ),
+  LeadRoutingChanged: crm(
+    1,
+    'The lead-routing rules changed (the whole ordered list; the first match wins).',
+    z.object({ rules: z.array(RoutingRule) }),
   ),
   DealClosedWon: crm(
     1,

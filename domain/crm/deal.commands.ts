@@ -8,6 +8,7 @@ import type { Activity } from './activity.js';
 import type { Company } from './company.js';
 import type { Contact } from './contact.js';
 import { assertMayChangeDeal, type Deal, type DealPatch, type NewDeal, type SetNextAction } from './deal.js';
+import type { RoutingRule } from './lead-routing.js';
 import { type Pipeline, stageOf } from './pipeline.js';
 
 type Decision = { deal: Deal; events: DomainEvent[] };
@@ -20,17 +21,33 @@ export function assertOpen(deal: Deal, doing: string): void {
   }
 }
 
-/** An open deal always has an owner and a next action: both are checked, and both named. */
-export function createDeal(input: NewDeal, pipeline: Pipeline, ctx: CommandContext): Decision {
+/**
+ * An open deal always has an owner and a next action: both are checked, and both named. A deal
+ * sent without an owner may get one from a lead-routing rule (`routed`): the rule assigned it,
+ * so the caller's role does not need to (a sales rep may log a lead for the team).
+ */
+export function createDeal(
+  input: NewDeal,
+  pipeline: Pipeline,
+  ctx: CommandContext,
+  routed?: { ownerId: string; rule: Pick<RoutingRule, 'id' | 'name'> },
+): Decision {
   const issues: FieldIssue[] = [];
-  if (!input.ownerId) issues.push({ path: 'ownerId', message: 'an open deal must have an owner' });
+  if (!input.ownerId && !routed)
+    issues.push({
+      path: 'ownerId',
+      message: 'an open deal must have an owner',
+    });
   if (!input.nextAction) issues.push({ path: 'nextAction', message: 'an open deal must have a next action' });
   const stageId = input.stageId ?? pipeline.stages[0]!.id;
   if (!stageOf(pipeline, stageId)) {
     issues.push({ path: 'stageId', message: `is not a stage of pipeline ${pipeline.id}` });
   }
   if (issues.length) throw new ValidationFailed(issues);
-  if (!hasRole(ctx.actor, 'admin', 'manager') && input.ownerId !== ctx.actor.userId) {
+  if (routed && !hasRole(ctx.actor, 'admin', 'manager', 'sales')) {
+    throw new Forbidden('your role may read deals but not create them');
+  }
+  if (!routed && !hasRole(ctx.actor, 'admin', 'manager') && input.ownerId !== ctx.actor.userId) {
     if (!hasRole(ctx.actor, 'sales')) throw new Forbidden('your role may read deals but not create them');
     throw new Forbidden(
       'sales can create only deals they own; ask a manager to assign a deal to someone else',
@@ -40,7 +57,7 @@ export function createDeal(input: NewDeal, pipeline: Pipeline, ctx: CommandConte
   const deal: Deal = {
     id: ctx.newId('deal'),
     ...rest,
-    ownerId: ownerId!,
+    ownerId: routed?.ownerId ?? ownerId!,
     nextAction: nextAction!,
     pipelineId: pipeline.id,
     stageId,
@@ -53,7 +70,19 @@ export function createDeal(input: NewDeal, pipeline: Pipeline, ctx: CommandConte
     createdBy: ctx.actor.userId,
     version: 1,
   };
-  return { deal, events: [emit(ctx, 'DealCreated', { deal })] };
+  const events = [emit(ctx, 'DealCreated', { deal })];
+  if (routed) {
+    events.push(
+      emit(ctx, 'DealOwnerChanged', {
+        dealId: deal.id,
+        from: null,
+        to: deal.ownerId,
+        rule: routed.rule.id,
+        ruleName: routed.rule.name,
+      }),
+    );
+  }
+  return { deal, events };
 }
 
 export function updateDeal(current: Deal, patch: DealPatch, ctx: CommandContext): Decision {

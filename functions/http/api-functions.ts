@@ -1,9 +1,8 @@
 import type { Routes } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
-import { crmRoutes } from './crm-routes.js';
+import { crmApiRoutes } from './crm-api-routes.js';
 import { deliveryRoutes } from './delivery-routes.js';
-import { followUpRoutes } from './followup-routes.js';
-import { metaRoutes } from './meta-routes.js';
+
 import { reportRoutes } from './report-routes.js';
 
 // The HTTP API's functions and the routes each serves. The CDK stack makes one gateway route
@@ -28,7 +27,7 @@ export const API_FUNCTIONS: ApiFunction[] = [
     entry: 'functions/http/crm-api.ts',
     description: 'CRM routes: companies, contacts, pipelines, deals, activities; health and OpenAPI',
     assets: ['docs/openapi.json'],
-    routes: () => ({ ...crmRoutes(none), ...followUpRoutes(none), ...metaRoutes(() => undefined) }),
+    routes: () => crmApiRoutes(none, () => undefined),
   },
   {
     name: 'DeliveryApi',

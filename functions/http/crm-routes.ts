@@ -275,17 +275,20 @@ export function crmRoutes(s: Services): Routes {
     // ---------------------------------------------------------------- deals
     'POST /deals': route({
       tag: 'Deals',
-      summary: 'Open a deal; it needs an owner and a next action',
+      summary: 'Open a deal; it needs an owner (or a lead-routing rule that gives it one) and a next action',
       roles: WRITE,
       body: NewDeal,
       response: { status: 201, schema: Deal },
       handle: async ({ body, ctx }) => {
         await s.pipelines.ensureDefault(ctx.now);
-        const pipeline = body.pipelineId
-          ? await s.pipelines.require(body.pipelineId)
-          : await s.pipelines.requireDefault();
+        // Without an owner, lead routing may give it one (a turn is taken only for a deal that
+        // could otherwise be created: it has its next action).
+        const [pipeline, routed] = await Promise.all([
+          body.pipelineId ? s.pipelines.require(body.pipelineId) : s.pipelines.requireDefault(),
+          body.ownerId || !body.nextAction ? undefined : s.leadRouting.ownerFor(body),
+        ]);
         const deal = await mutate(undefined, async () => {
-          const { deal, events } = createDeal(body, pipeline, ctx);
+          const { deal, events } = createDeal(body, pipeline, ctx, routed);
           const uow = s.deals.create(new UnitOfWork(), deal, events[0]!).events(events);
           requireLinks(uow, deal);
           await uow.commit(s.store);

@@ -7,6 +7,7 @@ import { ActivityRepository } from './table/repositories/activities.js';
 import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
 import { DealRepository } from './table/repositories/deals.js';
+import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
 import { ProfileRepository } from './table/repositories/profiles.js';
 import { ProjectRepository } from './table/repositories/projects.js';
@@ -24,6 +25,7 @@ export interface Services {
   contacts: ContactRepository;
   pipelines: PipelineRepository;
   deals: DealRepository;
+  leadRouting: LeadRoutingRepository;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -45,6 +47,7 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     contacts: new ContactRepository(store),
     pipelines: new PipelineRepository(store),
     deals: new DealRepository(store),
+    leadRouting: new LeadRoutingRepository(store),
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),

@@ -1,10 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DomainEvent, EVENTS, type EventName } from '../../domain/events.js';
 import { detailSchema, type EventDefinition } from '../../domain/shared/event.js';
-import { crmRoutes } from '../../functions/http/crm-routes.js';
+import { crmApiRoutes } from '../../functions/http/crm-api-routes.js';
 import { deliveryRoutes } from '../../functions/http/delivery-routes.js';
-import { followUpRoutes } from '../../functions/http/followup-routes.js';
-import { metaRoutes } from '../../functions/http/meta-routes.js';
+
 import { reportRoutes } from '../../functions/http/report-routes.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
 import { apiClient } from './api.js';
@@ -13,11 +12,7 @@ import type { TestTable } from './table.js';
 /** The CRM API function as deployed (same routes, same middleware) over a test table. */
 export function crmApi(table: TestTable) {
   const handler = httpApi(
-    {
-      ...crmRoutes(table.services),
-      ...followUpRoutes(table.services),
-      ...metaRoutes(() => ({ openapi: '3.1.0' })),
-    },
+    crmApiRoutes(table.services, () => ({ openapi: '3.1.0' })),
     () => table.services,
   );
   return apiClient(handler);

@@ -52,6 +52,8 @@ export const keys = {
     sk: 'TIMESHEET',
   }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
+  /** A round-robin rule's turn counter. */
+  routingTurns: (ruleId: string): Key => ({ pk: `ROUTING#${ruleId}`, sk: 'TURNS' }),
   /** One shard of one bucket of a pipeline's report totals (see domain/reports/totals.ts). */
   reportTotals: (pipelineId: string, bucket: string, shard: number): Key => ({
     pk: `REPORT#${pipelineId}`,

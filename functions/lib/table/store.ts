@@ -8,13 +8,14 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Conflict } from '../../../domain/shared/errors.js';
 import { INDEXES, type IndexName, KEY_ATTRIBUTES } from './definition.js';
 
-// A thin, typed layer over the document client: Get, BatchGet, Query and TransactWriteItems,
-// nothing else (no Scan). Its one piece of logic is turning a cancelled transaction back into
+// A thin, typed layer over the document client: Get, BatchGet, Query, TransactWriteItems and a
+// counter's UpdateItem, nothing else (no Scan). Its one piece of logic is turning a cancelled transaction back into
 // the domain error of the write whose condition failed.
 
 export type Key = { pk: string; sk: string };
@@ -114,6 +115,21 @@ export class Store {
   ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
     const out = await this.doc.send(new QueryCommand(this.queryInput(spec)));
     return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+  }
+
+  /** Adds 1 to a counter and answers its new value: one UpdateItem, no read, no conflict. */
+  async increment(key: Key, attribute: string): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': attribute },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.[attribute]);
   }
 
   /** Every page of a query; for bounded collections (a project's tasks, a digest's items). */
