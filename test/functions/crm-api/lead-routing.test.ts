@@ -137,7 +137,7 @@ describe('lead routing', () => {
     expect(stale.status).toBe(412);
     const kept = await api('PUT /lead-routing', {
       body: { rules: [...current.body.rules].reverse() },
-      headers: { 'If-Match': current.headers.etag },
+      headers: { 'If-Match': current.headers.etag! },
     });
     expect(kept.status).toBe(200);
     expect(kept.body.rules.map((r: { id: string }) => r.id)).toEqual(
