@@ -5,6 +5,7 @@ import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
 import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
+import { CustomField } from './custom-fields/custom-fields.js';
 import {
   Dependency,
   HandoffSnapshot,
@@ -106,6 +107,17 @@ export const EVENTS = {
       rule: z.string().optional().describe('the id of the lead-routing rule that assigned the deal'),
       ruleName: z.string().optional(),
     }),
+  ),
+  CustomFieldDefined: crm(1, 'An admin defined a custom field.', z.object({ field: CustomField })),
+  CustomFieldChanged: crm(
+    1,
+    "A custom field's label, required flag or options changed.",
+    z.object({ field: CustomField, changed: Changed }),
+  ),
+  CustomFieldRemoved: crm(
+    1,
+    'A custom field definition was removed (values already stored stay on their records).',
+    z.object({ entity: z.string(), key: z.string() }),
   ),
   LeadRoutingChanged: crm(
     1,

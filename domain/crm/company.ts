@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Tags, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
@@ -47,6 +48,7 @@ export const NewCompany = z
     phone: fields.phone.optional(),
     tags: Tags.default([]),
     notes: fields.notes.optional(),
+    customFields: CustomFieldsInput.optional(),
   })
   .meta({ id: 'NewCompany' });
 export type NewCompany = z.infer<typeof NewCompany>;
@@ -60,6 +62,7 @@ export const CompanyPatch = z
     phone: fields.phone.nullable().optional(),
     tags: Tags.optional(),
     notes: fields.notes.nullable().optional(),
+    customFields: CustomFieldsPatch.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type CompanyPatch = z.infer<typeof CompanyPatch>;
@@ -73,6 +76,7 @@ export const Company = z
     phone: z.string().optional(),
     tags: z.array(z.string()),
     notes: z.string().optional(),
+    customFields: CustomFields.optional(),
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: UserId,

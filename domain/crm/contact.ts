@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { normalizeText, Tags, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
@@ -37,6 +38,7 @@ export const NewContact = z
     companyId: fields.companyId.optional(),
     tags: Tags.default([]),
     notes: fields.notes.optional(),
+    customFields: CustomFieldsInput.optional(),
   })
   .meta({ id: 'NewContact' });
 export type NewContact = z.infer<typeof NewContact>;
@@ -51,6 +53,7 @@ export const ContactPatch = z
     companyId: fields.companyId.nullable().optional(),
     tags: Tags.optional(),
     notes: fields.notes.nullable().optional(),
+    customFields: CustomFieldsPatch.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ContactPatch = z.infer<typeof ContactPatch>;
@@ -66,6 +69,7 @@ export const Contact = z
     companyId: CompanyId.optional(),
     tags: z.array(z.string()),
     notes: z.string().optional(),
+    customFields: CustomFields.optional(),
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: UserId,

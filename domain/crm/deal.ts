@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { HandoffFacts } from '../handoff/requirements.js';
 import { type Actor, hasRole } from '../shared/context.js';
+import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
@@ -67,6 +68,7 @@ export const NewDeal = z
     pipelineId: PipelineId.optional(),
     stageId: StageId.optional(),
     tags: Tags.default([]),
+    customFields: CustomFieldsInput.optional(),
   })
   .meta({ id: 'NewDeal' });
 export type NewDeal = z.infer<typeof NewDeal>;
@@ -81,6 +83,7 @@ export const DealPatch = z
     leadSource: fields.leadSource.nullable().optional(),
     expectedCloseDate: fields.expectedCloseDate.nullable().optional(),
     tags: Tags.optional(),
+    customFields: CustomFieldsPatch.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type DealPatch = z.infer<typeof DealPatch>;
@@ -126,6 +129,7 @@ export const Deal = z
     status: DealStatus,
     nextAction: NextAction.nullable(),
     tags: z.array(z.string()),
+    customFields: CustomFields.optional(),
     handoff: HandoffFacts.optional(),
     templateId: idSchema('template').optional(),
     lostReason: z.string().optional(),

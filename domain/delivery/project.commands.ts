@@ -1,5 +1,6 @@
 import { type DomainEvent, type EventData, emit } from '../events.js';
 import type { CommandContext } from '../shared/context.js';
+import { mergeCustomFields } from '../shared/custom-values.js';
 import { Conflict, type FieldIssue, ValidationFailed } from '../shared/errors.js';
 import { burnOf, isOverBudget } from './budget.js';
 import { STANDARD_CALENDAR } from './calendar.js';
@@ -28,6 +29,7 @@ export interface ProjectPlanInput {
   handoff?: HandoffSnapshot | undefined;
   budget?: Project['budget'];
   hourlyRate?: Project['hourlyRate'];
+  customFields?: Project['customFields'];
   template: Template;
   notes?: string[];
   taskId(key: string): string;
@@ -73,6 +75,9 @@ export function planNewProject(
     checklist: input.template.checklist.map((c) => ({ ...c, done: false })),
     ...(input.budget ? { budget: input.budget } : {}),
     ...(input.hourlyRate ? { hourlyRate: input.hourlyRate } : {}),
+    ...(input.customFields && Object.keys(input.customFields).length
+      ? { customFields: input.customFields }
+      : {}),
     totals: {
       estimatedMinutes: Math.round(planned.tasks.reduce((n, t) => n + (t.estimateHours ?? 0) * 60, 0)),
       actualMinutes: 0,
@@ -145,6 +150,14 @@ export function updateProject(
     if (patch[field] === null) delete project[field];
     else project = { ...project, [field]: patch[field] };
     changed.push(field);
+  }
+  if (patch.customFields) {
+    const merged = mergeCustomFields(current.customFields, patch.customFields);
+    if (JSON.stringify(merged) !== JSON.stringify(current.customFields)) {
+      const { customFields: _c, ...rest } = project;
+      project = merged ? { ...rest, customFields: merged as Project['customFields'] } : rest;
+      changed.push('customFields');
+    }
   }
   if (patch.checklist) {
     const known = new Set(current.checklist.map((c) => c.key));

@@ -4,6 +4,7 @@ import { ContactId } from '../crm/contact.js';
 import { DealId } from '../crm/deal.js';
 import { PromisedTimeline } from '../handoff/requirements.js';
 import { type Actor, hasRole } from '../shared/context.js';
+import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
@@ -92,6 +93,7 @@ export const Project = z
       billableMinutes: z.number().int(),
     }),
     budgetExceededAt: Instant.optional(),
+    customFields: CustomFields.optional(),
     schedule: ScheduleSummary,
     /** What the system did on the project's behalf (a template that was missing, a moved kickoff). */
     notes: z.array(z.object({ at: Instant, text: z.string() })),
@@ -190,6 +192,7 @@ export const NewProject = z
       .default({}),
     budget: Budget.optional(),
     hourlyRate: Money.optional(),
+    customFields: CustomFieldsInput.optional(),
   })
   .refine((p) => !p.promisedDueDate || p.promisedDueDate >= p.kickoffDate, {
     error: 'must not be before the kickoff date',
@@ -207,6 +210,7 @@ export const ProjectPatch = z
     hourlyRate: Money.nullable().optional(),
     /** Tick or untick kickoff checklist items by key. */
     checklist: z.record(z.string(), z.boolean()).optional(),
+    customFields: CustomFieldsPatch.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;

@@ -1,6 +1,7 @@
 import type { Routes } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
 import { crmRoutes } from './crm-routes.js';
+import { customFieldRoutes } from './custom-field-routes.js';
 import { followUpRoutes } from './followup-routes.js';
 import { leadRoutingRoutes } from './lead-routing-routes.js';
 import { metaRoutes } from './meta-routes.js';
@@ -10,6 +11,7 @@ export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
   return {
     ...crmRoutes(s),
     ...leadRoutingRoutes(s),
+    ...customFieldRoutes(s),
     ...followUpRoutes(s),
     ...metaRoutes(openApi),
   };

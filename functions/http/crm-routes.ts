@@ -61,10 +61,15 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Add a company',
       roles: WRITE,
       body: NewCompany,
+      customFields: { entity: 'company', mode: 'create' },
       response: { status: 201, schema: Company },
-      handle: async ({ body, ctx }) => {
+      handle: async ({ body, ctx, preconditions }) => {
         const { company, events } = createCompany(body, ctx);
-        await s.companies.create(new UnitOfWork(), company).events(events).commit(s.store);
+        await s.companies
+          .create(new UnitOfWork(), company)
+          .events(events)
+          .add(...preconditions)
+          .commit(s.store);
         return created(company, company.version);
       },
     }),
@@ -94,13 +99,18 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('company'),
       body: CompanyPatch,
+      customFields: { entity: 'company', mode: 'patch' },
       response: { status: 200, schema: Company },
-      handle: async ({ params, body, ctx, ifMatch }) => {
+      handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const company = await mutate(ifMatch, async () => {
           const current = await s.companies.require(params.id);
           expectVersion(ifMatch, 'company', current);
           const { company, events } = updateCompany(current, body, ctx);
-          await s.companies.update(new UnitOfWork(), current, company).events(events).commit(s.store);
+          await s.companies
+            .update(new UnitOfWork(), current, company)
+            .events(events)
+            .add(...preconditions)
+            .commit(s.store);
           return company;
         });
         return ok(company, company.version);
@@ -129,10 +139,14 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Add a contact; an email already used by another contact is a 409 naming it',
       roles: WRITE,
       body: NewContact,
+      customFields: { entity: 'contact', mode: 'create' },
       response: { status: 201, schema: Contact },
-      handle: async ({ body, ctx }) => {
+      handle: async ({ body, ctx, preconditions }) => {
         const { contact, events } = createContact(body, ctx);
-        const uow = s.contacts.create(new UnitOfWork(), contact).events(events);
+        const uow = s.contacts
+          .create(new UnitOfWork(), contact)
+          .events(events)
+          .add(...preconditions);
         if (contact.companyId)
           uow.requireExists(keys.company(contact.companyId), 'companyId', `company ${contact.companyId}`);
         await uow.commit(s.store);
@@ -175,13 +189,17 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('contact'),
       body: ContactPatch,
+      customFields: { entity: 'contact', mode: 'patch' },
       response: { status: 200, schema: Contact },
-      handle: async ({ params, body, ctx, ifMatch }) => {
+      handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const contact = await mutate(ifMatch, async () => {
           const current = await s.contacts.require(params.id);
           expectVersion(ifMatch, 'contact', current);
           const { contact, events } = updateContact(current, body, ctx);
-          const uow = s.contacts.update(new UnitOfWork(), current, contact).events(events);
+          const uow = s.contacts
+            .update(new UnitOfWork(), current, contact)
+            .events(events)
+            .add(...preconditions);
           if (body.companyId)
             uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
           await uow.commit(s.store);
@@ -278,8 +296,9 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Open a deal; it needs an owner (or a lead-routing rule that gives it one) and a next action',
       roles: WRITE,
       body: NewDeal,
+      customFields: { entity: 'deal', mode: 'create' },
       response: { status: 201, schema: Deal },
-      handle: async ({ body, ctx }) => {
+      handle: async ({ body, ctx, preconditions }) => {
         await s.pipelines.ensureDefault(ctx.now);
         // Without an owner, lead routing may give it one (a turn is taken only for a deal that
         // could otherwise be created: it has its next action).
@@ -289,7 +308,10 @@ export function crmRoutes(s: Services): Routes {
         ]);
         const deal = await mutate(undefined, async () => {
           const { deal, events } = createDeal(body, pipeline, ctx, routed);
-          const uow = s.deals.create(new UnitOfWork(), deal, events[0]!).events(events);
+          const uow = s.deals
+            .create(new UnitOfWork(), deal, events[0]!)
+            .events(events)
+            .add(...preconditions);
           requireLinks(uow, deal);
           await uow.commit(s.store);
           return deal;
@@ -342,13 +364,17 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: DealPatch,
+      customFields: { entity: 'deal', mode: 'patch' },
       response: { status: 200, schema: Deal },
-      handle: async ({ params, body, ctx, ifMatch }) => {
+      handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const deal = await mutate(ifMatch, async () => {
           const current = await s.deals.require(params.id);
           expectVersion(ifMatch, 'deal', current);
           const { deal, events } = updateDeal(current, body, ctx);
-          const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+          const uow = s.deals
+            .update(new UnitOfWork(), current, deal)
+            .events(events)
+            .add(...preconditions);
           if (body.contactId)
             uow.requireExists(keys.contact(body.contactId), 'contactId', `contact ${body.contactId}`);
           if (body.companyId)

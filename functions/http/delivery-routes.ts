@@ -160,8 +160,9 @@ export function deliveryRoutes(s: Services): Routes {
         'Plan a project from a template and a kickoff date (every date from the kickoff, never from today)',
       roles: WRITE,
       body: NewProject,
+      customFields: { entity: 'project', mode: 'create' },
       response: { status: 201, schema: ProjectWithTasks },
-      handle: async ({ body, ctx }) => {
+      handle: async ({ body, ctx, preconditions }) => {
         await s.templates.ensureDefault(ctx.now);
         const template = body.templateId
           ? await s.templates.require(body.templateId)
@@ -177,12 +178,13 @@ export function deliveryRoutes(s: Services): Routes {
             customer: body.customer,
             budget: body.budget,
             hourlyRate: body.hourlyRate,
+            customFields: body.customFields,
             template,
             taskId: (key) => planTaskId(projectId, key),
           },
           ctx,
         );
-        const links: Write[] = [];
+        const links: Write[] = [...preconditions];
         if (body.ownerId) links.push(s.profiles.requireKnown('ownerId', body.ownerId));
         const uow = new UnitOfWork();
         if (body.customer.companyId)
@@ -246,14 +248,15 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('project'),
       body: ProjectPatch,
+      customFields: { entity: 'project', mode: 'patch' },
       response: { status: 200, schema: Project },
-      handle: async ({ params, body, ctx, ifMatch }) => {
+      handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const project = await mutate(ifMatch, async () => {
           const loaded = await s.projects.load(params.id);
           expectVersion(ifMatch, 'project', loaded.project);
           const { project, events } = updateProject(loaded.project, loaded.tasks, body, ctx);
           if (project === loaded.project) return project;
-          const uow = new UnitOfWork().events(events);
+          const uow = new UnitOfWork().events(events).add(...preconditions);
           s.projects.updateHead(uow, loaded.project, project);
           if (body.ownerId) uow.add(s.profiles.requireKnown('ownerId', body.ownerId));
           await uow.commit(s.store);

@@ -6,6 +6,7 @@ import { IdempotentExecutor } from './http/idempotency.js';
 import { ActivityRepository } from './table/repositories/activities.js';
 import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
+import { CustomFieldRepository } from './table/repositories/custom-fields.js';
 import { DealRepository } from './table/repositories/deals.js';
 import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
@@ -25,6 +26,7 @@ export interface Services {
   contacts: ContactRepository;
   pipelines: PipelineRepository;
   deals: DealRepository;
+  customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
   activities: ActivityRepository;
   profiles: ProfileRepository;
@@ -47,6 +49,7 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     contacts: new ContactRepository(store),
     pipelines: new PipelineRepository(store),
     deals: new DealRepository(store),
+    customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),

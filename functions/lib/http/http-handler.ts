@@ -7,11 +7,13 @@ import type {
 } from 'aws-lambda';
 import * as z from 'zod';
 import type { Actor, CommandContext } from '../../../domain/shared/context.js';
-import { BadRequest } from '../../../domain/shared/errors.js';
+import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { newEventId, newId } from '../ids.js';
 import { logger } from '../logger.js';
+import { type CustomFieldRepository, CustomFieldsChanged } from '../table/repositories/custom-fields.js';
 import type { Page } from '../table/repositories/page.js';
+import type { Write } from '../table/store.js';
 import { actorFromEvent, authorize } from './auth.js';
 import type { CursorCodec } from './cursor.js';
 import type { IdempotentExecutor } from './idempotency.js';
@@ -23,7 +25,7 @@ import {
   toProblem,
   unsupportedMediaType,
 } from './problem.js';
-import type { Reply, RouteRequest, Routes } from './route.js';
+import type { Reply, Route, RouteRequest, Routes } from './route.js';
 
 // The HTTP edge of every API function: middy runs the Powertools logger, the JSON body
 // parser and the RFC 9457 error mapper around a router that dispatches on the HTTP API's
@@ -39,6 +41,36 @@ export interface HttpApiDependencies {
   idempotency: IdempotentExecutor;
   /** Makes the caller's profile from their token, once per user per function instance. */
   profiles?: { ensure(actor: Actor, now: string): Promise<void> };
+  /** Checks `customFields` against the definitions (routes that declare `customFields`). */
+  customFields?: Pick<CustomFieldRepository, 'check'>;
+}
+
+/**
+ * The body of a route: its schema, and for routes with custom fields, the values checked
+ * against the current definitions. Every issue, built-in or custom, comes back in one 422.
+ */
+async function parseBody(
+  route: Route,
+  input: unknown,
+  customFields: HttpApiDependencies['customFields'],
+): Promise<{ body: unknown; preconditions: Write[] }> {
+  if (route.rawBody) return { body: input ?? null, preconditions: [] };
+  if (!route.body) return { body: undefined, preconditions: [] };
+  if (!route.customFields || !customFields)
+    return { body: parse(route.body, input ?? {}), preconditions: [] };
+  const object = input !== null && typeof input === 'object' && !Array.isArray(input);
+  const raw = object ? (input as Record<string, unknown>).customFields : undefined;
+  const result = route.body.safeParse(input ?? {});
+  const check = await customFields.check(route.customFields.entity, raw, route.customFields.mode);
+  // the definitions say what is wrong with a value better than the shape any value may take
+  const shapeIssues = result.success ? [] : issuesOf(result.error);
+  const builtIn = shapeIssues.filter((i) => i.path !== 'customFields' && !i.path.startsWith('customFields.'));
+  const issues = [...builtIn, ...check.issues];
+  if (!result.success || issues.length > 0) throw new ValidationFailed(issues.length ? issues : shapeIssues);
+  const body = { ...(result.data as Record<string, unknown>) };
+  if (check.values !== undefined) body.customFields = check.values;
+  const checked = route.customFields.mode === 'create' || raw !== undefined;
+  return { body, preconditions: checked ? [check.unchanged] : [] };
 }
 
 /** Parses a JSON body (≤ 256 KB, `application/json` or `+json`) into `event.jsonBody`. */
@@ -118,6 +150,26 @@ function toResult(reply: Reply): HttpResult {
 
 const CorrelationId = z.string().regex(/^[\w.:-]{1,128}$/);
 
+/**
+ * Runs the route. When an admin changed the custom field definitions between the check of the
+ * body and its write (the transaction's precondition failed, nothing was written), the body is
+ * checked again against the new definitions and the route runs once more.
+ */
+async function handleChecked(
+  route: Route,
+  request: RouteRequest<unknown, unknown, unknown>,
+  event: HttpEvent,
+  deps: HttpApiDependencies,
+): Promise<Reply> {
+  try {
+    return await route.handle(request);
+  } catch (error) {
+    if (!(error instanceof CustomFieldsChanged)) throw error;
+    const again = await parseBody(route, event.jsonBody, deps.customFields);
+    return route.handle({ ...request, body: again.body, preconditions: again.preconditions });
+  }
+}
+
 export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies) {
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routes[event.routeKey];
@@ -144,11 +196,8 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     const query = route.query
       ? parseOrBadRequest(route.query, event.queryStringParameters ?? {}, 'query')
       : undefined;
-    const body = route.rawBody
-      ? (event.jsonBody ?? null)
-      : route.body
-        ? parse(route.body, event.jsonBody ?? {})
-        : undefined;
+    const deps = dependencies();
+    const { body, preconditions } = await parseBody(route, event.jsonBody, deps.customFields);
     const ifMatch = parseIfMatch(event.headers?.['if-match']);
 
     const ctx: CommandContext = {
@@ -158,7 +207,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
       newId,
       newEventId,
     };
-    const { cursors, idempotency, profiles } = dependencies();
+    const { cursors, idempotency, profiles } = deps;
     // The caller's profile is made after their first request that succeeds: a refused request
     // writes nothing, not even that.
     const remember = async (result: HttpResult) => {
@@ -175,6 +224,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
       actor,
       ctx,
       ifMatch,
+      preconditions,
       page: async (scope) => ({
         limit: listQuery.limit ?? 25,
         startKey: listQuery.cursor ? await cursors.decode(scopeOf(scope), listQuery.cursor) : undefined,
@@ -194,14 +244,14 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
         context,
         { user: actor.userId, route: event.routeKey, params: params ?? null, key },
         event.jsonBody ?? null,
-        () => route.handle(request),
+        () => handleChecked(route, request, event, deps),
       );
       const result = toResult(reply);
       return remember(
         replayed ? { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } } : result,
       );
     }
-    return remember(toResult(await route.handle(request)));
+    return remember(toResult(await handleChecked(route, request, event, deps)));
   };
 
   return middy<HttpEvent, HttpResult>(core)

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
 import type { Actor, CommandContext, Role } from '../../../domain/shared/context.js';
 import type { Page, PageRequest } from '../table/repositories/page.js';
+import type { Write } from '../table/store.js';
 
 // A route is data: its roles, its zod schemas for path, query and body, and its handler. The
 // HTTP handler validates against the schemas before the handler runs, and scripts/openapi.ts
@@ -23,6 +25,11 @@ export interface RouteRequest<P, Q, B> {
   ctx: CommandContext;
   /** The version named by `If-Match`, when the caller sent one. */
   ifMatch: number | undefined;
+  /**
+   * Checks the command's transaction must include: the custom field definitions the body was
+   * validated against are still current (empty for routes without custom fields).
+   */
+  preconditions: Write[];
   /** `limit` and the decoded `cursor` of a list request; `scope` binds the cursor to this list. */
   page(scope?: string): Promise<PageRequest>;
   /** A list reply: the page's items and an opaque cursor for the next page, or null. */
@@ -47,6 +54,8 @@ export interface Route<
    * refusal must also name facts only a read can check, all in one answer.
    */
   rawBody?: boolean;
+  /** The body carries `customFields` of this entity, validated against the current definitions. */
+  customFields?: { entity: CustomFieldEntity; mode: 'create' | 'patch' };
   /** The success answer, for the OpenAPI document. `list` wraps the schema in a page. */
   response: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; list?: boolean; description?: string };
   handle(request: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply>;

@@ -1,0 +1,98 @@
+import {
+  type CustomFieldEntity,
+  CustomFieldSet,
+  fieldsOf,
+  NO_CUSTOM_FIELDS,
+  validateCustomFields,
+} from '../../../../domain/custom-fields/custom-fields.js';
+import { Conflict, type FieldIssue } from '../../../../domain/shared/errors.js';
+import { keys } from '../keys.js';
+import { type Condition, entityOf, notExists, type Store, versionIs, type Write } from '../store.js';
+import { type UnitOfWork, VersionConflict } from '../unit-of-work.js';
+
+// The custom field definitions: one versioned config item. Every write that carries custom
+// values is checked against them; to spare that read on each request, a function instance keeps
+// the definitions it last read, and the write's transaction checks (a ConditionCheck, no extra
+// round trip) that they are still the current version. If an admin changed them meanwhile, the
+// transaction fails, the cache is dropped, and the HTTP edge validates the request again.
+
+const asSet = entityOf<CustomFieldSet>(CustomFieldSet);
+
+/**
+ * The definitions changed after this request was checked against them. The HTTP edge checks the
+ * request again once (the cache is fresh by then); a second change in between is a 409.
+ */
+export class CustomFieldsChanged extends Conflict {
+  constructor() {
+    super('the custom field definitions changed while this request was checked against them; send it again');
+  }
+}
+
+export interface CustomFieldCheck {
+  values: Record<string, unknown> | undefined;
+  issues: FieldIssue[];
+  /** Add to the write's transaction: the definitions are still the ones checked against. */
+  unchanged: Write;
+}
+
+export class CustomFieldRepository {
+  private cached?: Promise<CustomFieldSet>;
+
+  constructor(private readonly store: Store) {}
+
+  /** The definitions as of the last read of this instance (read once, then on change). */
+  current(): Promise<CustomFieldSet> {
+    this.cached ??= this.read().catch((error: unknown) => {
+      this.cached = undefined;
+      throw error;
+    });
+    return this.cached;
+  }
+
+  /** A consistent read, for the admin routes that change definitions. */
+  async read(): Promise<CustomFieldSet> {
+    const item = await this.store.get(keys.config('custom-fields'));
+    return item ? asSet(item) : NO_CUSTOM_FIELDS;
+  }
+
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  async check(
+    entity: CustomFieldEntity,
+    input: unknown,
+    mode: 'create' | 'patch',
+  ): Promise<CustomFieldCheck> {
+    const set = await this.current();
+    return {
+      ...validateCustomFields(fieldsOf(set, entity), input, mode),
+      unchanged: this.unchanged(set.version),
+    };
+  }
+
+  unchanged(version: number): Write {
+    const condition: Condition =
+      version === 0
+        ? notExists
+        : { expression: '#version = :v', names: { '#version': 'version' }, values: { ':v': version } };
+    return {
+      check: keys.config('custom-fields'),
+      condition,
+      onConditionFailed: () => {
+        this.forget();
+        return new CustomFieldsChanged();
+      },
+    };
+  }
+
+  save(uow: UnitOfWork, before: CustomFieldSet, after: CustomFieldSet): UnitOfWork {
+    this.forget();
+    return uow.add({
+      put: { ...keys.config('custom-fields'), entity: 'custom-fields', ...after },
+      condition: before.version === 0 ? notExists : versionIs(before.version),
+      onConditionFailed: (current) =>
+        new VersionConflict('custom fields', 'custom-fields', before.version, Number(current?.version ?? 0)),
+    });
+  }
+}
