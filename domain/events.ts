@@ -5,6 +5,7 @@ import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
 import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
+import { Segment } from './crm/segment.js';
 import { CustomField } from './custom-fields/custom-fields.js';
 import {
   Dependency,
@@ -119,6 +120,9 @@ export const EVENTS = {
     'A custom field definition was removed (values already stored stay on their records).',
     z.object({ entity: z.string(), key: z.string() }),
   ),
+  SegmentCreated: crm(1, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
+  SegmentUpdated: crm(1, "A segment's name or filter changed.", z.object({ segment: Segment })),
+  SegmentDeleted: crm(1, 'A segment was deleted.', z.object({ segmentId: z.string() })),
   LeadRoutingChanged: crm(
     1,
     'The lead-routing rules changed (the whole ordered list; the first match wins).',

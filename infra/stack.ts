@@ -54,7 +54,7 @@ export class HandoffStack extends Stack {
     this.table.grant(
       this.functions.CrmApi!.role,
       ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'due'],
+      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'],
     );
 
     // Delivery reads and writes projects, tasks, templates and time; it never scans.
@@ -75,7 +75,7 @@ export class HandoffStack extends Stack {
       timeout: Duration.minutes(15),
       logRetentionDays: config.logRetentionDays,
     });
-    this.table.grant(rebuild.role, ['Query', 'UpdateItem'], ['gsi1', 'gsi3']);
+    this.table.grant(rebuild.role, ['Query', 'PutItem', 'UpdateItem'], ['gsi1', 'gsi3']);
     this.functions.RebuildReports = rebuild;
 
     this.api = new HandoffApi(this, 'Api', {

@@ -8,14 +8,14 @@ import { createServices } from '../lib/services.js';
 
 // Invoked by hand (`aws lambda invoke`, or `npm run invoke -- RebuildReports` locally):
 // recomputes the report totals from the deals and reports where they differ; `{"apply": true}`
-// corrects them. See functions/lib/reports/rebuild.ts for when to apply.
+// corrects them and writes again deals stored with an older item layout. See functions/lib/reports/rebuild.ts for when to apply.
 
 const services = createServices();
 const Input = z.strictObject({ apply: z.boolean().default(false) });
 
 export const handler = middy(async (event: unknown) => {
   const { apply } = parse(Input, event ?? {});
-  const result = await rebuildReportTotals(services.store, services.deals.totals, { apply });
+  const result = await rebuildReportTotals(services.store, services.deals, { apply });
   logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
   return result;
 }).use(injectLambdaContext(logger));

@@ -5,6 +5,7 @@ import { customFieldRoutes } from './custom-field-routes.js';
 import { followUpRoutes } from './followup-routes.js';
 import { leadRoutingRoutes } from './lead-routing-routes.js';
 import { metaRoutes } from './meta-routes.js';
+import { segmentRoutes } from './segment-routes.js';
 
 /** Every route the CRM API function serves; the function, the stack and the tests all use this. */
 export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
@@ -12,6 +13,7 @@ export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
     ...crmRoutes(s),
     ...leadRoutingRoutes(s),
     ...customFieldRoutes(s),
+    ...segmentRoutes(s),
     ...followUpRoutes(s),
     ...metaRoutes(openApi),
   };

@@ -21,6 +21,7 @@ import {
   Deal,
   DealPatch,
   DealStatus,
+  LeadSource,
   LoseDeal,
   MoveDeal,
   NewDeal,
@@ -33,7 +34,7 @@ import { NewPipeline, Pipeline, PipelineId, PipelinePatch, StageId } from '../..
 import { TimelineEntry } from '../../domain/crm/timeline.js';
 import { WinDeal } from '../../domain/handoff/requirements.js';
 import type { Role } from '../../domain/shared/context.js';
-import { BadRequest, HandoffIncomplete, NotFound } from '../../domain/shared/errors.js';
+import { BadRequest, HandoffIncomplete, NotFound, ValidationFailed } from '../../domain/shared/errors.js';
 import { idSchema, isId, UserId } from '../../domain/shared/ids.js';
 import { Tag } from '../../domain/shared/text.js';
 import { issuesOf } from '../../domain/shared/validation.js';
@@ -321,7 +322,7 @@ export function crmRoutes(s: Services): Routes {
     }),
     'GET /deals': route({
       tag: 'Deals',
-      summary: 'List deals by pipeline and stage, owner, company, contact or status',
+      summary: 'List deals by tag, pipeline and stage, owner, company, contact, lead source or status',
       roles: READ,
       query: listQuery({
         pipelineId: PipelineId.optional(),
@@ -330,6 +331,8 @@ export function crmRoutes(s: Services): Routes {
         status: DealStatus.optional(),
         companyId: idSchema('company').optional(),
         contactId: idSchema('contact').optional(),
+        tag: Tag.optional(),
+        leadSource: LeadSource.optional(),
         overdue: z.enum(['true', 'false']).optional(),
       }),
       response: { status: 200, schema: Deal, list: true },
@@ -344,7 +347,8 @@ export function crmRoutes(s: Services): Routes {
           return overdueDeals(s, req as never);
         }
         const { limit: _l, cursor: _c, overdue: _o, ...filter } = req.query;
-        return req.list(await s.deals.list(filter, await req.page(scope(filter))), scope(filter));
+        const plan = asQueryProblem(() => s.deals.plan(filter));
+        return req.list(await s.deals.page(plan, await req.page(scope(filter))), scope(filter));
       },
     }),
     'GET /deals/{id}': route({
@@ -606,6 +610,16 @@ export function crmRoutes(s: Services): Routes {
       },
     }),
   };
+}
+
+/** A list filter no index answers is a bad query (400), named as the planner named it. */
+function asQueryProblem<T>(plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof ValidationFailed) throw new BadRequest(error.message, { errors: error.issues });
+    throw error;
+  }
 }
 
 function requireLinks(uow: UnitOfWork, deal: Deal): void {

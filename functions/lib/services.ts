@@ -12,6 +12,7 @@ import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
 import { ProfileRepository } from './table/repositories/profiles.js';
 import { ProjectRepository } from './table/repositories/projects.js';
+import { SegmentRepository } from './table/repositories/segments.js';
 import { TemplateRepository } from './table/repositories/templates.js';
 import { Store } from './table/store.js';
 
@@ -28,6 +29,7 @@ export interface Services {
   deals: DealRepository;
   customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
+  segments: SegmentRepository;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -42,7 +44,7 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
   const client = options.client ?? new DynamoDBClient({});
   const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
   const store = new Store(client, tableName);
-  return {
+  const services: Services = {
     client,
     store,
     companies: new CompanyRepository(store),
@@ -51,6 +53,7 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     deals: new DealRepository(store),
     customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
+    segments: undefined as unknown as SegmentRepository,
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),
@@ -60,4 +63,6 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     idempotency: new IdempotentExecutor(client, tableName),
     settings: { handoffGraceMinutes: Number(process.env.HANDOFF_GRACE_MINUTES ?? 15) },
   };
+  services.segments = new SegmentRepository(store, services);
+  return services;
 }

@@ -1,13 +1,15 @@
 import { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
-import { partitions } from '../table/keys.js';
-import { addTotals, type ReportTotalsRepository } from '../table/repositories/report-totals.js';
-import { entityOf, type Store } from '../table/store.js';
+import { DEAL_LAYOUT, dealItem, partitions } from '../table/keys.js';
+import type { DealRepository } from '../table/repositories/deals.js';
+import { addTotals } from '../table/repositories/report-totals.js';
+import { ConcurrentModification, entityOf, type Store, versionIs } from '../table/store.js';
 
 // Recomputes every report total from the deals themselves and compares it with what the deal
 // commands kept: for migrations (a deployment that had deals before the totals existed), after
-// an incident, and to prove the two agree. It reads every deal, page by page (a Query per
+// an incident, and to prove the two agree. With `apply`, it also writes again every deal stored
+// with an older item layout (an index key or tag copy added since). It reads every deal, page by page (a Query per
 // pipeline on gsi3, never a Scan), so it is a maintenance job, not a request.
 //
 // With `apply`, it adds the difference to shard 0 of each bucket that is off. Run it when no
@@ -32,11 +34,13 @@ export interface RebuildResult {
   /** The first 100 differences. */
   sample: Difference[];
   applied: boolean;
+  /** Deals written again because they were stored with an older item layout (apply only). */
+  reindexed: number;
 }
 
 export async function rebuildReportTotals(
   store: Store,
-  totals: ReportTotalsRepository,
+  deals: DealRepository,
   options: { apply?: boolean } = {},
 ): Promise<RebuildResult> {
   const pipelines = (await store.queryAll({
@@ -47,6 +51,7 @@ export async function rebuildReportTotals(
   let dealsRead = 0;
   const differences: Difference[] = [];
   let bucketsCompared = 0;
+  let reindexed = 0;
   for (const pipeline of pipelines) {
     rebuilt.set(pipeline.id, new Map());
     let startKey: Record<string, unknown> | undefined;
@@ -58,13 +63,15 @@ export async function rebuildReportTotals(
       });
       for (const item of page.items) {
         if (item.entity !== 'deal') continue;
-        contribution(asDeal(item), rebuilt);
+        const deal = asDeal(item);
+        contribution(deal, rebuilt);
         dealsRead++;
+        if (options.apply && item.layout !== DEAL_LAYOUT && (await rewrite(store, deals, deal))) reindexed++;
       }
       startKey = page.lastKey;
     } while (startKey);
 
-    const stored = await totals.all(pipeline.id);
+    const stored = await deals.totals.all(pipeline.id);
     const expected = rebuilt.get(pipeline.id) ?? new Map();
     for (const bucket of new Set([...stored.keys(), ...expected.keys()])) {
       bucketsCompared++;
@@ -92,5 +99,23 @@ export async function rebuildReportTotals(
     differences: differences.length,
     sample: differences.slice(0, 100),
     applied: Boolean(options.apply),
+    reindexed,
   };
+}
+
+/**
+ * Writes a deal stored with an older item layout again (its index keys and tag copies), on
+ * condition that nobody changed it since it was read: a user's change has the new layout anyway.
+ */
+async function rewrite(store: Store, deals: DealRepository, deal: Deal): Promise<boolean> {
+  try {
+    await store.transact([
+      { put: dealItem(deal), condition: versionIs(deal.version) },
+      ...deals.copies(deal).map((put) => ({ put })),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentModification) return false;
+    throw error;
+  }
 }

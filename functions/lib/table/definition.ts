@@ -20,6 +20,8 @@ export const INDEXES = {
   gsi4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   /** by contact: a contact's timeline and deals. */
   gsi5: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+  /** sparse, by lead source: deals that have one. */
+  gsi6: { partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
   /** sparse, by due time: only what can become overdue carries these keys. */
   due: { partitionKey: 'duepk', sortKey: 'duesk' },
 } as const;

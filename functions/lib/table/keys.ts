@@ -52,6 +52,7 @@ export const keys = {
     sk: 'TIMESHEET',
   }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
+  segment: (id: string): Key => ({ pk: `SEGMENT#${id}`, sk: 'SEGMENT' }),
   /** A round-robin rule's turn counter. */
   routingTurns: (ruleId: string): Key => ({ pk: `ROUTING#${ruleId}`, sk: 'TURNS' }),
   /** One shard of one bucket of a pipeline's report totals (see domain/reports/totals.ts). */
@@ -63,7 +64,8 @@ export const keys = {
 
 /** The partition values of the index entries, also used by the queries that read them. */
 export const partitions = {
-  allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL' | 'TEMPLATE' | 'PROJECT' | 'USER') => type,
+  allOf: (type: 'COMPANY' | 'CONTACT' | 'PIPELINE' | 'DEAL' | 'TEMPLATE' | 'PROJECT' | 'USER' | 'SEGMENT') =>
+    type,
   assignee: (userId: string) => `ASSIGNEE#${userId}`,
   /** The due index's partition of won deals waiting for their project (the handoff gap). */
   handoffPending: () => 'HANDOFF#PENDING',
@@ -71,6 +73,7 @@ export const partitions = {
   due: (shard: number) => `DUE#${shard}`,
   taskLocator: (taskId: string) => `TASK#${taskId}`,
   owner: (userId: string) => `OWNER#${userId}`,
+  leadSource: (source: string) => `SOURCE#${source}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
   deal: (id: string) => `DEAL#${id}`,
   company: (id: string) => `COMPANY#${id}`,
@@ -130,11 +133,18 @@ export function pipelineItem(p: Pipeline): Item {
   };
 }
 
+/**
+ * The layout of a deal item and its copies; a deal stored with an older one lacks an index key or
+ * a copy, and `RebuildReports` with `apply` rewrites it (2: the lead-source index and tag copies).
+ */
+export const DEAL_LAYOUT = 2;
+
 export function dealItem(d: Deal): Item {
   const created = `${d.createdAt}#${d.id}`;
   return {
     ...keys.deal(d.id),
     entity: 'deal',
+    layout: DEAL_LAYOUT,
     gsi1pk: partitions.allOf('DEAL'),
     gsi1sk: `${d.status}#${created}`,
     gsi2pk: partitions.owner(d.ownerId),
@@ -147,6 +157,9 @@ export function dealItem(d: Deal): Item {
       : {}),
     ...(d.contactId
       ? { gsi5pk: partitions.contact(d.contactId), gsi5sk: `DEAL#${d.status}#${created}` }
+      : {}),
+    ...(d.leadSource
+      ? { gsi6pk: partitions.leadSource(d.leadSource), gsi6sk: `DEAL#${d.status}#${created}` }
       : {}),
     // A won deal without its project sits in the due index until the handoff links one:
     // the gap monitor reads this sparse partition, never the deals.

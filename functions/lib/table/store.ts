@@ -305,6 +305,24 @@ export function toEntity<T>(item: Record<string, unknown>): T {
   return entity as T;
 }
 
-const STORAGE_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, 'entity', 'expiresAt', 'stageIds', 'creation']);
+const STORAGE_ATTRIBUTES = new Set([
+  ...KEY_ATTRIBUTES,
+  'entity',
+  'expiresAt',
+  'stageIds',
+  'creation',
+  'layout',
+]);
+
+/** An equality FilterExpression over the given attributes (none: no filter). */
+export function equalsAll(fields: Record<string, string>): Condition | undefined {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) return undefined;
+  return {
+    expression: entries.map(([k]) => `#f_${k} = :f_${k}`).join(' AND '),
+    names: Object.fromEntries(entries.map(([k]) => [`#f_${k}`, k])),
+    values: Object.fromEntries(entries.map(([k, v]) => [`:f_${k}`, v])),
+  };
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

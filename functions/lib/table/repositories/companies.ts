@@ -2,14 +2,24 @@ import { Company } from '../../../../domain/crm/company.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
 import { companyItem, keys, partitions } from '../keys.js';
-import { entityOf, type Item, type Store, type Write } from '../store.js';
+import { entityOf, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { nameWithTag } from './contacts.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asCompany = entityOf<Company>(Company);
 
+export interface CompanyFilter {
+  q?: string | undefined;
+  tag?: string | undefined;
+}
+
 export class CompanyRepository {
   constructor(private readonly store: Store) {}
+
+  fromItem(item: Record<string, unknown>): Company {
+    return asCompany(item);
+  }
 
   async get(id: string): Promise<Company | undefined> {
     const item = await this.store.get(keys.company(id));
@@ -23,23 +33,21 @@ export class CompanyRepository {
   }
 
   /** `?q=` matches the start of the normalised name; `?tag=` reads the tag's copies. */
-  list(
-    filter: { q?: string | undefined; tag?: string | undefined },
-    page: PageRequest,
-  ): Promise<Page<Company>> {
+  list(filter: CompanyFilter, page: PageRequest): Promise<Page<Company>> {
+    return pageOf(this.store, { ...this.plan(filter), ...page }, asCompany);
+  }
+
+  /** A tag's copies, or all companies by name (prefix). */
+  plan(filter: CompanyFilter): QuerySpec {
     if (filter.tag) {
-      return pageOf(this.store, { partition: keys.tagged('company', filter.tag, '').pk, ...page }, asCompany);
+      if (filter.q) throw nameWithTag();
+      return { partition: keys.tagged('company', filter.tag, '').pk };
     }
-    return pageOf(
-      this.store,
-      {
-        index: 'gsi1',
-        partition: partitions.allOf('COMPANY'),
-        ...(filter.q ? { sort: { beginsWith: normalizeText(filter.q) } } : {}),
-        ...page,
-      },
-      asCompany,
-    );
+    return {
+      index: 'gsi1',
+      partition: partitions.allOf('COMPANY'),
+      ...(filter.q ? { sort: { beginsWith: normalizeText(filter.q) } } : {}),
+    };
   }
 
   /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */

@@ -1,12 +1,23 @@
 import { Contact } from '../../../../domain/crm/contact.js';
-import { Conflict, NotFound } from '../../../../domain/shared/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
 import { contactItem, keys, partitions } from '../keys.js';
-import { entityOf, type Item, type Store, type Write } from '../store.js';
+import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asContact = entityOf<Contact>(Contact);
+
+export interface ContactFilter {
+  q?: string | undefined;
+  companyId?: string | undefined;
+  tag?: string | undefined;
+}
+
+export const nameWithTag = () =>
+  new BadRequest('q (a name prefix) cannot be combined with tag: each is an index of its own', {
+    errors: [{ path: 'q', message: 'cannot be combined with tag' }],
+  });
 
 export class ContactRepository {
   constructor(private readonly store: Store) {}
@@ -32,36 +43,33 @@ export class ContactRepository {
     return item ? asContact(item) : undefined;
   }
 
-  list(
-    filter: { q?: string | undefined; companyId?: string | undefined; tag?: string | undefined },
-    page: PageRequest,
-  ): Promise<Page<Contact>> {
-    if (filter.tag) {
-      return pageOf(this.store, { partition: keys.tagged('contact', filter.tag, '').pk, ...page }, asContact);
-    }
+  list(filter: ContactFilter, page: PageRequest): Promise<Page<Contact>> {
+    return pageOf(this.store, { ...this.plan(filter), ...page }, asContact);
+  }
+
+  /**
+   * The Query a filter runs as: a tag's copies (narrowed by company), a company's contacts by
+   * name, or all contacts by name. A name prefix is a key condition, so it cannot narrow a tag.
+   */
+  plan(filter: ContactFilter): QuerySpec {
     const prefix = filter.q ? normalizeText(filter.q) : '';
-    if (filter.companyId) {
-      return pageOf(
-        this.store,
-        {
-          index: 'gsi4',
-          partition: partitions.company(filter.companyId),
-          sort: { beginsWith: `CONTACT#${prefix}` },
-          ...page,
-        },
-        asContact,
-      );
+    if (filter.tag) {
+      if (prefix) throw nameWithTag();
+      const narrow = equalsAll(filter.companyId ? { companyId: filter.companyId } : {});
+      return { partition: keys.tagged('contact', filter.tag, '').pk, ...(narrow ? { filter: narrow } : {}) };
     }
-    return pageOf(
-      this.store,
-      {
-        index: 'gsi1',
-        partition: partitions.allOf('CONTACT'),
-        ...(prefix ? { sort: { beginsWith: prefix } } : {}),
-        ...page,
-      },
-      asContact,
-    );
+    if (filter.companyId) {
+      return {
+        index: 'gsi4',
+        partition: partitions.company(filter.companyId),
+        sort: { beginsWith: `CONTACT#${prefix}` },
+      };
+    }
+    return {
+      index: 'gsi1',
+      partition: partitions.allOf('CONTACT'),
+      ...(prefix ? { sort: { beginsWith: prefix } } : {}),
+    };
   }
 
   async openDeals(id: string): Promise<number> {

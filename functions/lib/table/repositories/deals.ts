@@ -5,7 +5,7 @@ import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { addDays } from '../../../../domain/shared/time.js';
 import { dealItem, keys, partitions } from '../keys.js';
-import { type Condition, entityOf, exists, type QuerySpec, type Store, type Write } from '../store.js';
+import { entityOf, equalsAll, exists, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 import { ReportTotalsRepository } from './report-totals.js';
@@ -13,6 +13,8 @@ import { ReportTotalsRepository } from './report-totals.js';
 const asDeal = entityOf<Deal>(Deal);
 
 export interface DealFilter {
+  tag?: string | undefined;
+  leadSource?: string | undefined;
   pipelineId?: string | undefined;
   stageId?: string | undefined;
   ownerId?: string | undefined;
@@ -53,50 +55,62 @@ export class DealRepository {
    * then owner, company, contact, else all deals by status); the other filters narrow it.
    */
   list(filter: DealFilter, page: PageRequest): Promise<Page<Deal>> {
-    return pageOf(this.store, { ...this.plan(filter), ...page, newestFirst: true }, asDeal);
+    return this.page(this.plan(filter), page);
   }
 
+  /** One page of a planned Query, newest first. */
+  page(plan: QuerySpec, page: PageRequest): Promise<Page<Deal>> {
+    return pageOf(this.store, { ...plan, ...page, newestFirst: true }, asDeal);
+  }
+
+  /**
+   * The Query a filter runs as. The most selective attribute picks the index and key condition
+   * (tag, then pipeline and stage, owner, company, contact, lead source; else all deals by
+   * status); the others narrow it as a FilterExpression. A stage without its pipeline has no
+   * index of its own (stages are indexed within their pipeline): refused, as a scan would be.
+   */
   plan(f: DealFilter): QuerySpec {
     const rest: Record<string, string> = {};
+    const narrow = (...names: (keyof DealFilter)[]) => {
+      for (const name of names) if (f[name] !== undefined) rest[name] = f[name]!;
+    };
+    const byStatus = { sort: { beginsWith: statusPrefix(f.status) } };
     let spec: QuerySpec;
-    if (f.pipelineId) {
+    if (f.tag) {
+      spec = { partition: keys.tagged('deal', f.tag, '').pk };
+      narrow('pipelineId', 'stageId', 'ownerId', 'companyId', 'contactId', 'leadSource', 'status');
+    } else if (f.pipelineId) {
       const prefix = f.stageId ? `${f.stageId}#${f.status ? `${f.status}#` : ''}` : '';
       spec = { index: 'gsi3', partition: partitions.pipeline(f.pipelineId), sort: { beginsWith: prefix } };
-      if (!f.stageId && f.status) rest.status = f.status;
-      if (f.ownerId) rest.ownerId = f.ownerId;
-      if (f.companyId) rest.companyId = f.companyId;
-      if (f.contactId) rest.contactId = f.contactId;
+      narrow('ownerId', 'companyId', 'contactId', 'leadSource');
+      if (!f.stageId) narrow('status');
     } else if (f.ownerId) {
-      spec = {
-        index: 'gsi2',
-        partition: partitions.owner(f.ownerId),
-        sort: { beginsWith: statusPrefix(f.status) },
-      };
-      if (f.stageId) rest.stageId = f.stageId;
-      if (f.companyId) rest.companyId = f.companyId;
-      if (f.contactId) rest.contactId = f.contactId;
+      spec = { index: 'gsi2', partition: partitions.owner(f.ownerId), ...byStatus };
+      narrow('stageId', 'companyId', 'contactId', 'leadSource');
     } else if (f.companyId) {
-      spec = {
-        index: 'gsi4',
-        partition: partitions.company(f.companyId),
-        sort: { beginsWith: statusPrefix(f.status) },
-      };
-      if (f.stageId) rest.stageId = f.stageId;
-      if (f.contactId) rest.contactId = f.contactId;
+      spec = { index: 'gsi4', partition: partitions.company(f.companyId), ...byStatus };
+      narrow('stageId', 'contactId', 'leadSource');
     } else if (f.contactId) {
-      spec = {
-        index: 'gsi5',
-        partition: partitions.contact(f.contactId),
-        sort: { beginsWith: statusPrefix(f.status) },
-      };
-      if (f.stageId) rest.stageId = f.stageId;
+      spec = { index: 'gsi5', partition: partitions.contact(f.contactId), ...byStatus };
+      narrow('stageId', 'leadSource');
+    } else if (f.leadSource) {
+      spec = { index: 'gsi6', partition: partitions.leadSource(f.leadSource), ...byStatus };
+      narrow('stageId');
     } else {
+      if (f.stageId) {
+        throw new ValidationFailed([
+          {
+            path: 'stageId',
+            message:
+              'stages are indexed within their pipeline: add pipelineId (or another indexed filter); a stage across all deals would need a scan',
+          },
+        ]);
+      }
       spec = {
         index: 'gsi1',
         partition: partitions.allOf('DEAL'),
         sort: { beginsWith: f.status ? `${f.status}#` : '' },
       };
-      if (f.stageId) rest.stageId = f.stageId;
     }
     const filter = equalsAll(rest);
     return filter ? { ...spec, filter } : spec;
@@ -104,15 +118,24 @@ export class DealRepository {
 
   /** Writes the deal, its history entry and its report totals (same transaction). */
   create(uow: UnitOfWork, deal: Deal, event: DomainEvent, options: TotalsShard = {}): UnitOfWork {
-    uow.create('deal', dealItem(deal));
+    uow.create('deal', dealItem(deal)).syncCopies([], this.copyWrites(deal));
     this.totals.record(uow, null, deal, options.shard);
     return this.recordHistory(uow, deal, event, { change: 'created', toStageId: deal.stageId });
   }
 
   /** Replaces the deal at the version it was read, with the change to the report totals. */
   update(uow: UnitOfWork, before: Deal, after: Deal, options: TotalsShard = {}): UnitOfWork {
-    uow.update('deal', before, dealItem(after));
+    uow.update('deal', before, dealItem(after)).syncCopies(this.copies(before), this.copyWrites(after));
     return this.totals.record(uow, before, after, options.shard);
+  }
+
+  /** A copy of the deal per tag, so a tag lists its deals in one Query (kept in each write). */
+  copies(deal: Deal): Item[] {
+    return deal.tags.map((tag) => ({ ...keys.tagged('deal', tag, deal.id), entity: 'deal-tag', ...deal }));
+  }
+
+  private copyWrites(deal: Deal): Write[] {
+    return this.copies(deal).map((put) => ({ put }));
   }
 
   /**
@@ -204,14 +227,4 @@ export class DealRepository {
 
 function statusPrefix(status: DealStatus | undefined): string {
   return status ? `DEAL#${status}#` : 'DEAL#';
-}
-
-function equalsAll(fields: Record<string, string>): Condition | undefined {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) return undefined;
-  return {
-    expression: entries.map(([k]) => `#f_${k} = :f_${k}`).join(' AND '),
-    names: Object.fromEntries(entries.map(([k]) => [`#f_${k}`, k])),
-    values: Object.fromEntries(entries.map(([k, v]) => [`:f_${k}`, v])),
-  };
 }

@@ -1,0 +1,84 @@
+import { Segment } from '../../../../domain/crm/segment.js';
+import { NotFound } from '../../../../domain/shared/errors.js';
+import { keys, partitions } from '../keys.js';
+import { entityOf, type Item, type QuerySpec, type Store } from '../store.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import type { CompanyRepository } from './companies.js';
+import type { ContactRepository } from './contacts.js';
+import type { DealRepository } from './deals.js';
+import { type Page, type PageRequest, pageOf } from './page.js';
+
+// Saved segments, and the Query each one runs as: the entity's own repository plans it on its
+// indexes (the same plan as its list route), so a segment is exactly "that list, saved".
+
+// `entity` is the storage layer's own attribute: a segment's entity is stored as `segmentOf`.
+const readSegment = entityOf<Segment>(Segment);
+const asSegment = (item: Record<string, unknown>): Segment => {
+  const { segmentOf, ...rest } = readSegment(item) as Segment & { segmentOf: Segment['entity'] };
+  return readSegment({ ...rest, entity: segmentOf });
+};
+
+export function segmentItem(s: Segment): Item {
+  const { entity, ...rest } = s;
+  return {
+    ...keys.segment(s.id),
+    entity: 'segment',
+    gsi1pk: partitions.allOf('SEGMENT'),
+    gsi1sk: `${s.name.toLowerCase()}#${s.id}`,
+    ...rest,
+    segmentOf: entity,
+  };
+}
+
+export class SegmentRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly entities: {
+      contacts: ContactRepository;
+      companies: CompanyRepository;
+      deals: DealRepository;
+    },
+  ) {}
+
+  async require(id: string): Promise<Segment> {
+    const item = await this.store.get(keys.segment(id));
+    if (!item) throw new NotFound('segment', id);
+    return asSegment(item);
+  }
+
+  list(page: PageRequest): Promise<Page<Segment>> {
+    return pageOf(this.store, { index: 'gsi1', partition: partitions.allOf('SEGMENT'), ...page }, asSegment);
+  }
+
+  /** The Query a segment's filter runs as (refused with the reason when no index answers it). */
+  plan(segment: Pick<Segment, 'entity' | 'filter'>): QuerySpec {
+    const { contacts, companies, deals } = this.entities;
+    if (segment.entity === 'contact') return contacts.plan(segment.filter);
+    if (segment.entity === 'company') return companies.plan(segment.filter);
+    return { ...deals.plan(segment.filter), newestFirst: true };
+  }
+
+  /** One page of the segment's members: the records as they are now. */
+  members(segment: Segment, page: PageRequest): Promise<Page<unknown>> {
+    const { contacts, companies, deals } = this.entities;
+    const map: (item: Record<string, unknown>) => unknown =
+      segment.entity === 'contact'
+        ? (i) => contacts.fromItem(i)
+        : segment.entity === 'company'
+          ? (i) => companies.fromItem(i)
+          : (i) => deals.fromItem(i);
+    return pageOf(this.store, { ...this.plan(segment), ...page }, map);
+  }
+
+  create(uow: UnitOfWork, segment: Segment): UnitOfWork {
+    return uow.create('segment', segmentItem(segment));
+  }
+
+  update(uow: UnitOfWork, before: Segment, after: Segment): UnitOfWork {
+    return uow.update('segment', before, segmentItem(after));
+  }
+
+  remove(uow: UnitOfWork, segment: Segment): UnitOfWork {
+    return uow.remove('segment', segment, keys.segment(segment.id));
+  }
+}
