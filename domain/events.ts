@@ -3,6 +3,7 @@ import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
 import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
+import { Moved } from './crm/duplicates.js';
 import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
 import { Segment } from './crm/segment.js';
@@ -119,6 +120,16 @@ export const EVENTS = {
     1,
     'A custom field definition was removed (values already stored stay on their records).',
     z.object({ entity: z.string(), key: z.string() }),
+  ),
+  ContactsMerged: crm(
+    1,
+    "A duplicate contact was merged into its survivor: its deals, activities, emails, tags and notes are the survivor's; it answers 410 from now on.",
+    z.object({ survivorId: z.string(), mergedId: z.string(), moved: Moved }),
+  ),
+  CompaniesMerged: crm(
+    1,
+    "A duplicate company was merged into its survivor: its contacts, deals and projects are the survivor's; it answers 410 from now on.",
+    z.object({ survivorId: z.string(), mergedId: z.string(), moved: Moved }),
   ),
   SegmentCreated: crm(1, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
   SegmentUpdated: crm(1, "A segment's name or filter changed.", z.object({ segment: Segment })),

@@ -2,6 +2,7 @@ import type { Routes } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
 import { crmRoutes } from './crm-routes.js';
 import { customFieldRoutes } from './custom-field-routes.js';
+import { duplicateRoutes } from './duplicate-routes.js';
 import { followUpRoutes } from './followup-routes.js';
 import { leadRoutingRoutes } from './lead-routing-routes.js';
 import { metaRoutes } from './meta-routes.js';
@@ -14,6 +15,7 @@ export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
     ...leadRoutingRoutes(s),
     ...customFieldRoutes(s),
     ...segmentRoutes(s),
+    ...duplicateRoutes(s),
     ...followUpRoutes(s),
     ...metaRoutes(openApi),
   };

@@ -69,7 +69,7 @@ export function crmRoutes(s: Services): Routes {
         await s.companies
           .create(new UnitOfWork(), company)
           .events(events)
-          .add(...preconditions)
+          .add(...preconditions, ...(await s.duplicates.track('company', null, company, ctx.now)))
           .commit(s.store);
         return created(company, company.version);
       },
@@ -110,7 +110,7 @@ export function crmRoutes(s: Services): Routes {
           await s.companies
             .update(new UnitOfWork(), current, company)
             .events(events)
-            .add(...preconditions)
+            .add(...preconditions, ...(await s.duplicates.track('company', current, company, ctx.now)))
             .commit(s.store);
           return company;
         });
@@ -128,7 +128,11 @@ export function crmRoutes(s: Services): Routes {
           const current = await s.companies.require(params.id);
           expectVersion(ifMatch, 'company', current);
           const events = deleteCompany(current, await s.companies.linked(current.id), ctx);
-          await s.companies.remove(new UnitOfWork(), current).events(events).commit(s.store);
+          await s.companies
+            .remove(new UnitOfWork(), current)
+            .events(events)
+            .add(...(await s.duplicates.track('company', current, null, ctx.now)))
+            .commit(s.store);
         });
         return noContent();
       },
@@ -147,7 +151,7 @@ export function crmRoutes(s: Services): Routes {
         const uow = s.contacts
           .create(new UnitOfWork(), contact)
           .events(events)
-          .add(...preconditions);
+          .add(...preconditions, ...(await s.duplicates.track('contact', null, contact, ctx.now)));
         if (contact.companyId)
           uow.requireExists(keys.company(contact.companyId), 'companyId', `company ${contact.companyId}`);
         await uow.commit(s.store);
@@ -200,7 +204,7 @@ export function crmRoutes(s: Services): Routes {
           const uow = s.contacts
             .update(new UnitOfWork(), current, contact)
             .events(events)
-            .add(...preconditions);
+            .add(...preconditions, ...(await s.duplicates.track('contact', current, contact, ctx.now)));
           if (body.companyId)
             uow.requireExists(keys.company(body.companyId), 'companyId', `company ${body.companyId}`);
           await uow.commit(s.store);
@@ -220,7 +224,11 @@ export function crmRoutes(s: Services): Routes {
           const current = await s.contacts.require(params.id);
           expectVersion(ifMatch, 'contact', current);
           const events = deleteContact(current, { openDeals: await s.contacts.openDeals(current.id) }, ctx);
-          await s.contacts.remove(new UnitOfWork(), current).events(events).commit(s.store);
+          await s.contacts
+            .remove(new UnitOfWork(), current)
+            .events(events)
+            .add(...(await s.duplicates.track('contact', current, null, ctx.now)))
+            .commit(s.store);
         });
         return noContent();
       },
@@ -232,7 +240,15 @@ export function crmRoutes(s: Services): Routes {
       params: idParams('contact'),
       query: listQuery({}),
       response: { status: 200, schema: TimelineEntry, list: true },
-      handle: async (req) => req.list(await s.activities.timeline(req.params.id, await req.page())),
+      handle: async (req) => {
+        try {
+          return req.list(await s.activities.timeline(req.params.id, await req.page()));
+        } catch (error) {
+          // a merged contact has no timeline of its own any more: say where it went (410)
+          if (error instanceof NotFound) await s.contacts.require(req.params.id);
+          throw error;
+        }
+      },
     }),
 
     // ---------------------------------------------------------------- pipelines
@@ -464,6 +480,11 @@ export function crmRoutes(s: Services): Routes {
             issues.push({
               path: 'handoff.mainStakeholderContactId',
               message: `contact ${stakeholderId} does not exist`,
+            });
+          } else if (stakeholder?.mergedInto) {
+            issues.push({
+              path: 'handoff.mainStakeholderContactId',
+              message: `contact ${stakeholderId} was merged into ${String(stakeholder.mergedInto)}; use that one`,
             });
           }
           if (!parsed.success || issues.length > 0) throw new HandoffIncomplete(issues);

@@ -8,6 +8,7 @@ import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
 import { CustomFieldRepository } from './table/repositories/custom-fields.js';
 import { DealRepository } from './table/repositories/deals.js';
+import { DuplicateRepository } from './table/repositories/duplicates.js';
 import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
 import { ProfileRepository } from './table/repositories/profiles.js';
@@ -30,6 +31,7 @@ export interface Services {
   customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
   segments: SegmentRepository;
+  duplicates: DuplicateRepository;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -54,6 +56,7 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
     segments: undefined as unknown as SegmentRepository,
+    duplicates: new DuplicateRepository(store),
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),

@@ -53,6 +53,16 @@ export const keys = {
   }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
   segment: (id: string): Key => ({ pk: `SEGMENT#${id}`, sk: 'SEGMENT' }),
+  /** A record's membership of a match key (likely-duplicate detection): no data but its id. */
+  match: (kind: 'contact' | 'company', key: string, id: string): Key => ({
+    pk: `MATCH#${kind}#${key}`,
+    sk: id,
+  }),
+  /** One side of a likely-duplicate pair, in the record's own partition. */
+  duplicatePair: (kind: 'contact' | 'company', id: string, otherId: string): Key => ({
+    pk: kind === 'contact' ? `CONTACT#${id}` : `COMPANY#${id}`,
+    sk: `DUPLICATE#${otherId}`,
+  }),
   /** A round-robin rule's turn counter. */
   routingTurns: (ruleId: string): Key => ({ pk: `ROUTING#${ruleId}`, sk: 'TURNS' }),
   /** One shard of one bucket of a pipeline's report totals (see domain/reports/totals.ts). */
@@ -79,6 +89,7 @@ export const partitions = {
   company: (id: string) => `COMPANY#${id}`,
   contact: (id: string) => `CONTACT#${id}`,
   reportTotals: (pipelineId: string) => `REPORT#${pipelineId}`,
+  duplicates: (kind: 'contact' | 'company') => `DUPLICATES#${kind}`,
 };
 
 export const TIMELINE_HEAD = 'TL#~';

@@ -191,6 +191,14 @@ export class Store {
   async transact(writes: Write[]): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length > 100) throw new Error(`a transaction holds at most 100 writes, not ${writes.length}`);
+    // DynamoDB refuses a transaction that touches one item twice; say which, before it does
+    const touched = new Set<string>();
+    for (const w of writes) {
+      const key = keyOf(w);
+      const id = `${key.pk}|${key.sk}`;
+      if (touched.has(id)) throw new Error(`a transaction touches ${id} twice`);
+      touched.add(id);
+    }
     const input: TransactWriteCommandInput = { TransactItems: writes.map((w) => this.toTransactItem(w)) };
     try {
       await this.doc.send(new TransactWriteCommand(input));
@@ -248,16 +256,18 @@ export class Store {
   }
 }
 
+function keyOf(write: Write): Key {
+  return 'put' in write
+    ? write.put
+    : 'delete' in write
+      ? write.delete
+      : 'update' in write
+        ? write.update.key
+        : write.check;
+}
+
 function describe(write: Write): string {
-  const key =
-    'put' in write
-      ? write.put
-      : 'delete' in write
-        ? write.delete
-        : 'update' in write
-          ? write.update.key
-          : write.check;
-  return String(key.pk).replace('#', ' ').toLowerCase();
+  return String(keyOf(write).pk).replace('#', ' ').toLowerCase();
 }
 
 function unmarshallMaybe(item: Record<string, unknown>): Record<string, unknown> {

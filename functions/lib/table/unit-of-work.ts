@@ -4,7 +4,6 @@ import { toMillis } from '../../../domain/shared/time.js';
 import { keys } from './keys.js';
 import {
   ConcurrentModification,
-  exists,
   type Item,
   type Key,
   notExists,
@@ -90,12 +89,42 @@ export class UnitOfWork {
     });
   }
 
-  /** A record the command refers to must exist when it commits: a condition, not a read. */
+  /**
+   * A record the command refers to must exist (and not have been merged into another) when it
+   * commits: a condition, not a read.
+   */
   requireExists(key: Key, path: string, what: string): this {
     return this.add({
       check: key,
-      condition: exists,
-      onConditionFailed: () => new ValidationFailed([{ path, message: `${what} does not exist` }]),
+      condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)' },
+      onConditionFailed: (current) =>
+        new ValidationFailed([
+          {
+            path,
+            message: current?.mergedInto
+              ? `${what} was merged into ${String(current.mergedInto)}; use that one`
+              : `${what} does not exist`,
+          },
+        ]),
+    });
+  }
+
+  /** Replaces a merged record by its tombstone (no index keys: no list shows it), at the version read. */
+  tombstone(entity: string, before: Versioned, key: Key, survivorId: string, at: string): this {
+    return this.add({
+      put: {
+        ...key,
+        entity: `${entity}-merged`,
+        id: before.id,
+        mergedInto: survivorId,
+        mergedAt: at,
+        version: before.version + 1,
+      },
+      condition: versionIs(before.version),
+      onConditionFailed: (current) =>
+        current
+          ? new VersionConflict(entity, before.id, before.version, Number(current.version))
+          : new NotFound(entity, before.id),
     });
   }
 

@@ -4,7 +4,7 @@ import { normalizeText } from '../../../../domain/shared/text.js';
 import { companyItem, keys, partitions } from '../keys.js';
 import { entityOf, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { nameWithTag } from './contacts.js';
+import { mergedAway, nameWithTag } from './contacts.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asCompany = entityOf<Company>(Company);
@@ -21,8 +21,10 @@ export class CompanyRepository {
     return asCompany(item);
   }
 
+  /** The company; a merged one answers Gone, naming its survivor. */
   async get(id: string): Promise<Company | undefined> {
     const item = await this.store.get(keys.company(id));
+    if (item?.mergedInto) throw mergedAway('company', id, String(item.mergedInto));
     return item ? asCompany(item) : undefined;
   }
 
@@ -77,6 +79,13 @@ export class CompanyRepository {
     return uow
       .update('company', before, companyItem(after))
       .syncCopies(this.copyItems(before), this.copies(after));
+  }
+
+  /** The last step of a merge: the survivor with what it gained, the duplicate a tombstone. */
+  merge(uow: UnitOfWork, before: Company, after: Company, duplicate: Company, at: string): UnitOfWork {
+    this.update(uow, before, after);
+    for (const tag of duplicate.tags) uow.add({ delete: keys.tagged('company', tag, duplicate.id) });
+    return uow.tombstone('company', duplicate, keys.company(duplicate.id), after.id, at);
   }
 
   remove(uow: UnitOfWork, company: Company): UnitOfWork {

@@ -1,5 +1,5 @@
 import { Contact } from '../../../../domain/crm/contact.js';
-import { BadRequest, Conflict, NotFound } from '../../../../domain/shared/errors.js';
+import { BadRequest, Conflict, Gone, NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
 import { contactItem, keys, partitions } from '../keys.js';
 import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
@@ -14,6 +14,9 @@ export interface ContactFilter {
   tag?: string | undefined;
 }
 
+export const mergedAway = (entity: string, id: string, survivorId: string) =>
+  new Gone(`${entity} ${id} was merged into ${survivorId}`, { mergedInto: survivorId });
+
 export const nameWithTag = () =>
   new BadRequest('q (a name prefix) cannot be combined with tag: each is an index of its own', {
     errors: [{ path: 'q', message: 'cannot be combined with tag' }],
@@ -26,8 +29,10 @@ export class ContactRepository {
     return asContact(item);
   }
 
+  /** The contact; a merged one answers Gone, naming its survivor. */
   async get(id: string): Promise<Contact | undefined> {
     const item = await this.store.get(keys.contact(id));
+    if (item?.mergedInto) throw mergedAway('contact', id, String(item.mergedInto));
     return item ? asContact(item) : undefined;
   }
 
@@ -90,6 +95,34 @@ export class ContactRepository {
     return uow
       .update('contact', before, contactItem(after))
       .syncCopies(this.copyItems(before), this.copies(after));
+  }
+
+  /**
+   * The last step of a merge: the survivor with what it gained (its email guards taken over from
+   * the duplicate in the same write), and the duplicate replaced by its tombstone.
+   */
+  merge(uow: UnitOfWork, before: Contact, after: Contact, duplicate: Contact, at: string): UnitOfWork {
+    uow.update('contact', before, contactItem(after));
+    const kept = this.copyItems(after);
+    for (const old of this.copyItems(before)) {
+      if (!kept.some((k) => k.pk === old.pk && k.sk === old.sk))
+        uow.add({ delete: { pk: old.pk, sk: old.sk } });
+    }
+    for (const put of kept) {
+      uow.add(
+        put.entity === 'contact-email'
+          ? {
+              put,
+              condition: {
+                expression: 'attribute_not_exists(pk) OR id = :self OR id = :merged',
+                values: { ':self': after.id, ':merged': duplicate.id },
+              },
+            }
+          : { put },
+      );
+    }
+    for (const tag of duplicate.tags) uow.add({ delete: keys.tagged('contact', tag, duplicate.id) });
+    return uow.tombstone('contact', duplicate, keys.contact(duplicate.id), after.id, at);
   }
 
   remove(uow: UnitOfWork, contact: Contact): UnitOfWork {
