@@ -25,6 +25,7 @@ import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
 import { Money } from './shared/money.js';
 import { Instant } from './shared/time.js';
+import { JobError, RecordKind, RowCounts } from './transfer/jobs.js';
 
 // THE event catalog: every detail-type, its source, version and data schema. The TypeScript
 // types, the JSON Schemas in docs/schemas, docs/events.md and the contract tests all come from
@@ -130,6 +131,38 @@ export const EVENTS = {
     1,
     "A duplicate company was merged into its survivor: its contacts, deals and projects are the survivor's; it answers 410 from now on.",
     z.object({ survivorId: z.string(), mergedId: z.string(), moved: Moved }),
+  ),
+  ImportFinished: crm(
+    1,
+    'A CSV import finished: completed (with its row counts; rejected rows are in its report) or failed (the file could not be read; nothing was written).',
+    z.object({
+      importId: z.string(),
+      kind: RecordKind,
+      status: z.enum(['completed', 'failed']),
+      rows: RowCounts,
+      error: JobError.optional(),
+    }),
+  ),
+  ExportRequested: crm(
+    1,
+    'A CSV export was asked for; the export function writes the file.',
+    z.object({
+      exportId: z.string(),
+      kind: RecordKind,
+      segmentId: z.string().nullable(),
+      filter: z.record(z.string(), z.string()),
+    }),
+  ),
+  ExportFinished: crm(
+    1,
+    'A CSV export file is ready to download (GET /exports/{id}).',
+    z.object({
+      exportId: z.string(),
+      kind: RecordKind,
+      status: z.enum(['completed', 'failed']),
+      rows: z.number().int(),
+      truncated: z.boolean(),
+    }),
   ),
   SegmentCreated: crm(1, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
   SegmentUpdated: crm(1, "A segment's name or filter changed.", z.object({ segment: Segment })),

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { API_FUNCTIONS } from '../functions/http/api-functions.js';
 import type { HandoffConfig } from './config.js';
 import { HandoffApi } from './constructs/api.js';
+import { CsvTransfers } from './constructs/csv-transfers.js';
 import { HandoffTable } from './constructs/data.js';
 import { HandoffEventBus } from './constructs/events.js';
 import { HandoffFunction } from './constructs/handoff-function.js';
@@ -63,6 +64,19 @@ export class HandoffStack extends Stack {
       ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
       ['gsi1', 'gsi2', 'gsi4'],
     );
+
+    // CSV imports and exports: the bucket and the two functions; the CRM API issues the links.
+    const transfers = new CsvTransfers(this, 'Transfers', {
+      table: this.table,
+      bus: this.events,
+      corsOrigins: config.corsOrigins,
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.functions.CsvImport = transfers.importer;
+    this.functions.CsvExport = transfers.exporter;
+    this.functions.CrmApi!.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
+    transfers.grantObjects(this.functions.CrmApi!.role, ['s3:PutObject'], 'uploads/*');
+    transfers.grantObjects(this.functions.CrmApi!.role, ['s3:GetObject'], 'downloads/*');
 
     // Reports read totals, pipelines and (stalled deals) a pipeline's deals by stage: read-only.
     this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi3']);
@@ -228,6 +242,7 @@ export class HandoffStack extends Stack {
         ...this.events.deadLetterQueues,
         ...schedules.deadLetterQueues,
         ...integrations.deadLetterQueues,
+        ...transfers.deadLetterQueues,
         { name: 'outbox relay', queue: this.relay.deadLetterQueue },
       ],
       relay: this.relay.function.fn,
@@ -252,6 +267,10 @@ export class HandoffStack extends Stack {
       description: 'subscribe rules here',
     });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'FilesBucket', {
+      value: transfers.bucket.bucketName,
+      description: 'CSV uploads and downloads (7 days)',
+    });
     new CfnOutput(this, 'RebuildReportsFunction', {
       value: rebuild.fn.functionName,
       description: 'aws lambda invoke --function-name <this> --payload \'{"apply":false}\' out.json',

@@ -19,6 +19,7 @@ export const ID_PREFIX = {
   field: 'cf',
   segment: 'seg',
   import: 'imp',
+  export: 'exp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

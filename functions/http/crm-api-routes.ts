@@ -7,6 +7,7 @@ import { followUpRoutes } from './followup-routes.js';
 import { leadRoutingRoutes } from './lead-routing-routes.js';
 import { metaRoutes } from './meta-routes.js';
 import { segmentRoutes } from './segment-routes.js';
+import { transferRoutes } from './transfer-routes.js';
 
 /** Every route the CRM API function serves; the function, the stack and the tests all use this. */
 export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
@@ -16,6 +17,7 @@ export function crmApiRoutes(s: Services, openApi: () => unknown): Routes {
     ...customFieldRoutes(s),
     ...segmentRoutes(s),
     ...duplicateRoutes(s),
+    ...transferRoutes(s),
     ...followUpRoutes(s),
     ...metaRoutes(openApi),
   };

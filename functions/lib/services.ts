@@ -15,7 +15,9 @@ import { ProfileRepository } from './table/repositories/profiles.js';
 import { ProjectRepository } from './table/repositories/projects.js';
 import { SegmentRepository } from './table/repositories/segments.js';
 import { TemplateRepository } from './table/repositories/templates.js';
+import { ExportJobRepository, ImportJobRepository } from './table/repositories/transfer-jobs.js';
 import { Store } from './table/store.js';
+import { FileStore } from './transfer/files.js';
 
 // What a function instance builds once, at cold start, and reuses for every invocation. The
 // SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
@@ -32,6 +34,10 @@ export interface Services {
   leadRouting: LeadRoutingRepository;
   segments: SegmentRepository;
   duplicates: DuplicateRepository;
+  imports: ImportJobRepository;
+  exports: ExportJobRepository;
+  /** The bucket of imports and exports (functions that have FILES_BUCKET only). */
+  files(): FileStore;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -42,7 +48,10 @@ export interface Services {
   settings: { handoffGraceMinutes: number };
 }
 
-export function createServices(options: { client?: DynamoDBClient; tableName?: string } = {}): Services {
+export function createServices(
+  options: { client?: DynamoDBClient; tableName?: string; files?: FileStore } = {},
+): Services {
+  let files: FileStore | undefined;
   const client = options.client ?? new DynamoDBClient({});
   const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
   const store = new Store(client, tableName);
@@ -57,6 +66,12 @@ export function createServices(options: { client?: DynamoDBClient; tableName?: s
     leadRouting: new LeadRoutingRepository(store),
     segments: undefined as unknown as SegmentRepository,
     duplicates: new DuplicateRepository(store),
+    imports: new ImportJobRepository(store),
+    exports: new ExportJobRepository(store),
+    files: () => {
+      files ??= options.files ?? new FileStore();
+      return files;
+    },
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),

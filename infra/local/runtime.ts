@@ -13,6 +13,7 @@ import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
 import { LocalMailbox } from './mail.js';
 import { LocalQueues } from './queues.js';
+import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
@@ -22,7 +23,8 @@ import { LOCAL_REGION, readTemplate } from './template.js';
 // The whole system on this machine, read from the synthesized template (DESIGN decision 11):
 // DynamoDB Local with the template's tables, every function from its cdk.out bundle with the
 // environment the template gives it, the HTTP API's routes behind the JWT check, the event bus
-// with its rules and archive, the table stream's mappings, and the schedules. The functions
+// with its rules and archive, the table stream's mappings, the schedules, and the buckets
+// (with their events). The functions
 // reach DynamoDB and EventBridge through AWS_ENDPOINT_URL_*: they hold no local-only code.
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -87,6 +89,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const mailServer = createServer((req, res) => void mailbox.handle(req, res));
   servers.push(mailServer);
   const sesEndpoint = `http://127.0.0.1:${await listen(mailServer, 0)}`;
+  // S3's events go to the bus, which exists once the functions do: the same late binding
+  const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
+  const s3Server = createServer((req, res) => void s3.handle(req, res));
+  servers.push(s3Server);
+  const s3Endpoint = `http://127.0.0.1:${await listen(s3Server, 0)}`;
 
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
@@ -96,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
     TZ: 'UTC',
   };
   for (const fn of app.functions.values()) {
@@ -156,7 +164,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   writeFileSync(
     join(localDir, 'runtime.json'),
     JSON.stringify(
-      { pid: process.pid, apiUrl, controlUrl, busEndpoint, dynamoEndpoint: db.endpoint },
+      { pid: process.pid, apiUrl, controlUrl, busEndpoint, dynamoEndpoint: db.endpoint, s3Endpoint },
       null,
       2,
     ),

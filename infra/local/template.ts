@@ -85,6 +85,14 @@ export interface LocalSchedule {
   deadLetterQueue?: string;
 }
 
+export interface LocalBucket {
+  logicalId: string;
+  name: string;
+  /** Whether the bucket sends its events to EventBridge (NotificationConfiguration). */
+  eventBridge: boolean;
+  cors: { AllowedOrigins: string[]; AllowedMethods: string[]; AllowedHeaders?: string[] }[];
+}
+
 export interface LocalArchive {
   busName: string;
   pattern: Record<string, unknown>;
@@ -94,6 +102,7 @@ export interface LocalApp {
   stackName: string;
   functions: Map<string, LocalFunction>;
   tables: LocalTable[];
+  buckets: LocalBucket[];
   routes: LocalRoute[];
   cors?: { allowOrigins: string[]; allowHeaders: string[]; exposeHeaders: string[]; allowMethods: string[] };
   buses: string[];
@@ -137,6 +146,9 @@ export function readTemplate(cdkOut: string): LocalApp {
         return r.Properties.Name;
       case 'AWS::Scheduler::Schedule':
         return r.Properties.Name ?? id;
+      case 'AWS::S3::Bucket':
+        // CloudFormation makes a lower-case name from the stack and the id; so does this
+        return r.Properties.BucketName ?? `${stackName}-${id}`.toLowerCase().slice(0, 63);
       default:
         return id;
     }
@@ -154,6 +166,8 @@ export function readTemplate(cdkOut: string): LocalApp {
           return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
         case 'AWS::DynamoDB::GlobalTable':
           return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
+        case 'AWS::S3::Bucket':
+          return `arn:aws:s3:::${name}`;
         default:
           return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
       }
@@ -169,6 +183,7 @@ export function readTemplate(cdkOut: string): LocalApp {
       return arn;
     }
     if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${nameOf(id)}.s3.localhost`;
     return `${id}.${attr}`;
   };
   const pseudo: Record<string, string> = {
@@ -254,6 +269,14 @@ export function readTemplate(cdkOut: string): LocalApp {
     });
   }
 
+  const buckets = entries('AWS::S3::Bucket').map(([id, r]) => ({
+    logicalId: id,
+    name: nameOf(id),
+    eventBridge:
+      r.Properties.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled === true,
+    cors: resolve(r.Properties.CorsConfiguration?.CorsRules ?? []),
+  }));
+
   const tables = entries('AWS::DynamoDB::GlobalTable').map(([id, r]) => ({
     logicalId: id,
     name: id,
@@ -299,10 +322,11 @@ export function readTemplate(cdkOut: string): LocalApp {
   const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
     logicalId: id,
     busName: resolve(r.Properties.EventBusName ?? 'default'),
-    pattern:
+    pattern: resolve(
       typeof r.Properties.EventPattern === 'string'
         ? JSON.parse(r.Properties.EventPattern)
         : r.Properties.EventPattern,
+    ),
     enabled: (r.Properties.State ?? 'ENABLED') === 'ENABLED',
     targets: (r.Properties.Targets ?? []).map((t: Json) => ({
       ...targetOf(resolve(t.Arn)),
@@ -368,6 +392,7 @@ export function readTemplate(cdkOut: string): LocalApp {
     stackName,
     functions,
     tables,
+    buckets,
     routes,
     ...(corsConfig
       ? {

@@ -135,9 +135,17 @@ describe('the functions', () => {
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        's3:GetObject',
+        's3:PutObject',
       ].sort(),
     );
     expect(actions).not.toContain('dynamodb:Scan');
+    // it signs upload links for uploads/ and download links for downloads/, nothing else
+    const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.actions, s.resource.match(/\/(uploads|downloads)\/\*/)?.[0]])).toEqual([
+      [['s3:PutObject'], '/uploads/*'],
+      [['s3:GetObject'], '/downloads/*'],
+    ]);
     const indexStatement = statements.find((s) => s.resource.includes('/index/'))!;
     expect(indexStatement.actions).toEqual(['dynamodb:Query']);
     for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'])
@@ -172,6 +180,51 @@ describe('the functions', () => {
     expect(actions('OverdueSweepRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(actions('DailyDigestRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(ofType('AWS::Lambda::Function').some(([id]) => id.startsWith('DigestMailer'))).toBe(false);
+  });
+
+  it('CSV imports start when a file lands under uploads/; exports on ExportRequested; the bucket is private', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const upload = rules.find((r) => JSON.stringify(r.EventPattern).includes('aws.s3'))!;
+    expect(upload.EventBusName).toBeUndefined();
+    expect(upload.EventPattern).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ prefix: 'uploads/' }] } },
+    });
+    expect(upload.Targets[0].DeadLetterConfig).toBeDefined();
+    const [, bucket] = ofType('AWS::S3::Bucket')[0]!;
+    expect(bucket.Properties.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({
+      BlockPublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(7);
+    // no custom resource (and no function without a bundle) for the notifications
+    expect(ofType('Custom::S3BucketNotifications')).toEqual([]);
+    const actions = (prefix: string) =>
+      [...new Set(statementsOf(prefix).flatMap((s) => s.actions))]
+        .filter((a) => !a.startsWith('logs:'))
+        .sort();
+    expect(actions('TransfersCsvImportRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(actions('TransfersCsvExportRole')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      's3:PutObject',
+    ]);
   });
 
   it('the reports API reads only (DESIGN decision 10); the rebuild reads deals and adds to totals', () => {

@@ -3,6 +3,7 @@ import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from
 import { inject } from 'vitest';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
+import type { FileStore } from '../../functions/lib/transfer/files.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
 
 // A fresh table per test file, made from the same definition the CDK stack deploys, so test
@@ -25,10 +26,10 @@ export interface TestTable {
   services: Services;
 }
 
-export async function testTable(): Promise<TestTable> {
+export async function testTable(options: { files?: FileStore } = {}): Promise<TestTable> {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
   const tableName = `test-${randomUUID()}`;
   await createTable(client, tableName);
-  return { client, tableName, endpoint, services: createServices({ client, tableName }) };
+  return { client, tableName, endpoint, services: createServices({ client, tableName, ...options }) };
 }

@@ -53,6 +53,8 @@ export const keys = {
   }),
   config: (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' }),
   segment: (id: string): Key => ({ pk: `SEGMENT#${id}`, sk: 'SEGMENT' }),
+  importJob: (id: string): Key => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  exportJob: (id: string): Key => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' }),
   /** A record's membership of a match key (likely-duplicate detection): no data but its id. */
   match: (kind: 'contact' | 'company', key: string, id: string): Key => ({
     pk: `MATCH#${kind}#${key}`,

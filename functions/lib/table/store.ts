@@ -14,8 +14,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Conflict } from '../../../domain/shared/errors.js';
 import { INDEXES, type IndexName, KEY_ATTRIBUTES } from './definition.js';
 
-// A thin, typed layer over the document client: Get, BatchGet, Query, TransactWriteItems and a
-// counter's UpdateItem, nothing else (no Scan). Its one piece of logic is turning a cancelled transaction back into
+// A thin, typed layer over the document client: Get, BatchGet, Query, TransactWriteItems and
+// single conditional UpdateItems (counters, job progress), nothing else (no Scan). Its one piece of logic is turning a cancelled transaction back into
 // the domain error of the write whose condition failed.
 
 export type Key = { pk: string; sk: string };
@@ -130,6 +130,32 @@ export class Store {
       }),
     );
     return Number(out.Attributes?.[attribute]);
+  }
+
+  /**
+   * One conditional UpdateItem that answers the item as it is after the update, or undefined when
+   * the condition did not hold (for a job's claim and progress: no read, no transaction).
+   */
+  async updateIf(update: Update, condition: Condition): Promise<Record<string, unknown> | undefined> {
+    const names = { ...update.names, ...condition.names };
+    const values = { ...update.values, ...condition.values };
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: update.key,
+          UpdateExpression: update.expression,
+          ConditionExpression: condition.expression,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
   }
 
   /** Every page of a query; for bounded collections (a project's tasks, a digest's items). */

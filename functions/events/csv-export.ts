@@ -1,0 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { readEvent } from '../lib/events/incoming.js';
+import { logger } from '../lib/logger.js';
+import { createServices } from '../lib/services.js';
+import { runExport } from '../lib/transfer/export-job.js';
+
+// Target of the ExportRequested rule: writes the export's CSV file. A second delivery finds the
+// job done (or its lease held) and does nothing.
+const services = createServices();
+
+export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
+  const { data } = readEvent('ExportRequested', event);
+  return runExport(services, services.files(), data.exportId);
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,26 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { logger } from '../lib/logger.js';
+import { createServices } from '../lib/services.js';
+import { importIdOf } from '../lib/transfer/files.js';
+import { runImport } from '../lib/transfer/import-job.js';
+
+// Target of the rule on S3's "Object Created" events for the files bucket's uploads/: the
+// upload of an import's file starts the import. S3 may tell twice; the job's lease lets one run.
+const services = createServices();
+
+type ObjectCreated = EventBridgeEvent<
+  'Object Created',
+  { bucket: { name: string }; object: { key: string } }
+>;
+
+export const handler = middy(async (event: ObjectCreated) => {
+  const key = event.detail?.object?.key ?? '';
+  const importId = importIdOf(decodeURIComponent(key.replace(/\+/g, ' ')));
+  if (!importId) {
+    logger.warn('an upload that names no import', { key });
+    return { ran: false, reason: `${key} is not an import's upload` };
+  }
+  return runImport(services, services.files(), importId);
+}).use(injectLambdaContext(logger));

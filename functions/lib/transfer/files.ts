@@ -1,0 +1,76 @@
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { requiredEnv } from '../env.js';
+
+// The files of imports and exports, in the deployment's bucket: uploads land under `uploads/`
+// (their arrival starts an import), what Handoff writes goes under `downloads/`. People reach
+// them through short-lived presigned URLs only; the bucket itself is private.
+
+/** How long an upload or download link works. */
+export const LINK_SECONDS = 15 * 60;
+
+export const uploadKey = (importId: string) => `uploads/${importId}.csv`;
+export const rejectedRowsKey = (importId: string) => `downloads/imports/${importId}-rejected.csv`;
+export const exportKey = (exportId: string, kind: string) => `downloads/exports/${exportId}-${kind}.csv`;
+
+/** An upload's key names its import: `uploads/<importId>.csv`. */
+export function importIdOf(key: string): string | undefined {
+  return /^uploads\/(imp_[0-9A-Za-z]{1,40})\.csv$/.exec(key)?.[1];
+}
+
+export class FileStore {
+  constructor(
+    // Presigned PUTs must not carry a checksum of an empty body (the SDK's default since
+    // 3.729 computes one when it can): checksums only when S3 requires them.
+    private readonly s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    readonly bucket = requiredEnv('FILES_BUCKET'),
+  ) {}
+
+  async uploadLink(key: string, now: number): Promise<{ url: string; expiresAt: string }> {
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: 'text/csv' }),
+      { expiresIn: LINK_SECONDS },
+    );
+    return { url, expiresAt: new Date(now + LINK_SECONDS * 1000).toISOString() };
+  }
+
+  async downloadLink(
+    key: string,
+    fileName: string,
+    now: number,
+  ): Promise<{ url: string; expiresAt: string }> {
+    const url = await getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${fileName.replace(/"/g, '')}"`,
+      }),
+      { expiresIn: LINK_SECONDS },
+    );
+    return { url, expiresAt: new Date(now + LINK_SECONDS * 1000).toISOString() };
+  }
+
+  async size(key: string): Promise<number> {
+    const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    return out.ContentLength ?? 0;
+  }
+
+  async read(key: string): Promise<Readable> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return out.Body as Readable;
+  }
+
+  async write(key: string, body: string | Buffer): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'text/csv; charset=utf-8',
+      }),
+    );
+  }
+}

@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { HandoffTable } from './data.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+import type { HandoffEventBus } from './events.js';
+import { HandoffFunction } from './handoff-function.js';
+
+// CSV imports and exports: a private bucket for the files, the import function that S3's
+// "Object Created" event starts when a file lands under uploads/, and the export function that
+// ExportRequested starts. People reach the files only through presigned URLs the API issues.
+
+export interface CsvTransfersProps {
+  table: HandoffTable;
+  bus: HandoffEventBus;
+  corsOrigins: string[];
+  logRetentionDays: number;
+}
+
+export class CsvTransfers extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly importer: HandoffFunction;
+  readonly exporter: HandoffFunction;
+  readonly deadLetterQueues: { name: string; queue: DeadLetterQueue['queue'] }[] = [];
+
+  constructor(scope: Construct, id: string, props: CsvTransfersProps) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Files', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // uploads and downloads are working copies: the records are in the table
+      lifecycleRules: [
+        { expiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.corsOrigins.length
+        ? {
+            cors: [
+              {
+                allowedOrigins: props.corsOrigins,
+                allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                allowedHeaders: ['content-type'],
+                maxAge: 3600,
+              },
+            ],
+          }
+        : {}),
+    });
+    // S3 → EventBridge, set on the bucket itself (CDK's eventBridgeEnabled adds a custom
+    // resource function for it, which the template does not need)
+    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled',
+      true,
+    );
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The files are working copies that expire in 7 days, reached only through presigned URLs that the API issues to authenticated callers and logs.',
+    });
+
+    const environment = { TABLE_NAME: props.table.table.tableName, FILES_BUCKET: this.bucket.bucketName };
+    this.importer = new HandoffFunction(this, 'CsvImport', {
+      entry: 'functions/events/csv-import.ts',
+      description: 'Imports an uploaded CSV file of contacts, companies or deals, row by row',
+      environment,
+      timeout: Duration.minutes(15),
+      memorySize: 1769,
+      logRetentionDays: props.logRetentionDays,
+    });
+    props.table.grant(this.importer.role, [
+      'GetItem',
+      'BatchGetItem',
+      'Query',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+    ]);
+    this.grantObjects(this.importer.role, ['s3:GetObject'], 'uploads/*');
+    this.grantObjects(this.importer.role, ['s3:PutObject'], 'downloads/imports/*');
+
+    const uploadDeadLetters = new DeadLetterQueue(this, 'UploadArrivedDeadLetters', 'the upload rule');
+    this.deadLetterQueues.push({ name: 'UploadArrived rule', queue: uploadDeadLetters.queue });
+    new events.Rule(this, 'UploadArrived', {
+      description: "An import's file landed in the bucket: the import runs",
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [this.bucket.bucketName] },
+          object: { key: events.Match.prefix('uploads/') },
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(this.importer.fn, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: uploadDeadLetters.queue,
+        }),
+      ],
+    });
+
+    this.exporter = new HandoffFunction(this, 'CsvExport', {
+      entry: 'functions/events/csv-export.ts',
+      description: 'Writes the CSV file of an export',
+      environment,
+      timeout: Duration.minutes(5),
+      logRetentionDays: props.logRetentionDays,
+    });
+    props.table.grant(
+      this.exporter.role,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6'],
+    );
+    this.grantObjects(this.exporter.role, ['s3:PutObject'], 'downloads/exports/*');
+    props.bus.addLambdaRule('ExportRequested', {
+      description: 'ExportRequested to the export function',
+      eventPattern: { source: ['handoff.crm'], detailType: ['ExportRequested'] },
+      target: this.exporter.fn,
+    });
+  }
+
+  /** Object actions under one prefix of the bucket, with cdk-nag's wildcard finding explained. */
+  grantObjects(role: iam.IRole, actions: string[], prefix: string): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources: [this.bucket.arnForObjects(prefix)] }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalId()}.Arn>/${prefix}]`,
+      reason: `Imports and exports name their files by job id at run time; the grant covers only ${prefix} of this bucket.`,
+    });
+  }
+
+  private bucketLogicalId(): string {
+    const stack = this.bucket.stack;
+    return stack.resolve(stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket));
+  }
+}

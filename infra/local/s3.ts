@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Logger } from './log.js';
+import type { LocalBucket } from './template.js';
+
+// Amazon S3, locally, as much of it as Handoff uses: path-style PutObject, GetObject and
+// HeadObject (the SDK reaches it through AWS_ENDPOINT_URL_S3; presigned URLs point here too),
+// the expiry and the checksum a presigned URL carries (S3 refuses an expired link, and a body
+// whose CRC32 is not the one signed), the template's CORS rules, and, for buckets that send
+// them, "Object Created" events to the default event bus. Objects live under .local/s3/.
+// Written by hand: the one S3 emulator on npm (s3rver) has not been kept up since 2021, and
+// these four operations are all the runtime needs.
+
+interface Meta {
+  contentType: string;
+  etag: string;
+  size: number;
+  lastModified: string;
+}
+
+export type EmitEvent = (entry: {
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  Resources: string[];
+}) => void;
+
+const xmlError = (res: ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/xml' });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`,
+  );
+};
+
+export class LocalS3 {
+  private readonly buckets: Map<string, LocalBucket>;
+
+  constructor(
+    private readonly dir: string,
+    buckets: LocalBucket[],
+    private readonly emit: EmitEvent,
+    private readonly log: Logger,
+  ) {
+    this.buckets = new Map(buckets.map((b) => [b.name, b]));
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private file(bucket: string, key: string): string {
+    return join(this.dir, bucket, ...key.split('/').map((part) => encodeURIComponent(part)));
+  }
+
+  private cors(req: IncomingMessage, bucket: LocalBucket): Record<string, string> {
+    const origin = req.headers.origin;
+    if (!origin) return {};
+    const rule = bucket.cors.find((r) => r.AllowedOrigins.includes('*') || r.AllowedOrigins.includes(origin));
+    if (!rule) return {};
+    return {
+      'access-control-allow-origin': rule.AllowedOrigins.includes('*') ? '*' : origin,
+      'access-control-allow-methods': rule.AllowedMethods.join(', '),
+      'access-control-allow-headers': (rule.AllowedHeaders ?? ['*']).join(', '),
+      'access-control-expose-headers': 'etag',
+    };
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const [, bucketName = '', ...rest] = url.pathname.split('/');
+    const key = rest.map((p) => decodeURIComponent(p)).join('/');
+    const bucket = this.buckets.get(bucketName);
+    if (!bucket) return xmlError(res, 404, 'NoSuchBucket', `the bucket ${bucketName} does not exist`);
+    const cors = this.cors(req, bucket);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(cors['access-control-allow-origin'] ? 200 : 403, cors);
+      res.end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+
+    // a presigned URL: refused once expired, like S3
+    const signedAt = url.searchParams.get('X-Amz-Date');
+    const expires = url.searchParams.get('X-Amz-Expires');
+    if (signedAt && expires) {
+      const at = Date.parse(
+        signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+      );
+      if (Date.now() > at + Number(expires) * 1000)
+        return xmlError(res, 403, 'AccessDenied', 'Request has expired');
+    }
+    const signedCrc =
+      url.searchParams.get('x-amz-checksum-crc32') ?? (req.headers['x-amz-checksum-crc32'] as string);
+    if (req.method === 'PUT' && signedCrc) {
+      const actual = Buffer.alloc(4);
+      actual.writeUInt32BE(crc32(body) >>> 0);
+      if (actual.toString('base64') !== signedCrc) {
+        return xmlError(
+          res,
+          400,
+          'BadDigest',
+          `The CRC32 you specified did not match the calculated checksum.`,
+        );
+      }
+    }
+
+    const file = this.file(bucket.name, key);
+    if (req.method === 'PUT') {
+      const meta: Meta = {
+        contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
+        etag: `"${createHash('md5').update(body).digest('hex')}"`,
+        size: body.length,
+        lastModified: new Date().toUTCString(),
+      };
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, body);
+      writeFileSync(`${file}.meta.json`, JSON.stringify(meta));
+      res.writeHead(200, { etag: meta.etag, ...cors });
+      res.end();
+      this.log.info(`s3://${bucket.name}/${key}: ${body.length} bytes stored`);
+      if (bucket.eventBridge) {
+        this.emit({
+          Source: 'aws.s3',
+          DetailType: 'Object Created',
+          Resources: [`arn:aws:s3:::${bucket.name}`],
+          Detail: JSON.stringify({
+            version: '0',
+            bucket: { name: bucket.name },
+            object: {
+              key: encodeURIComponent(key).replace(/%2F/g, '/'),
+              size: body.length,
+              etag: meta.etag.slice(1, -1),
+              sequencer: Date.now().toString(16),
+            },
+            'request-id': randomUUID(),
+            requester: '000000000000',
+            'source-ip-address': '127.0.0.1',
+            reason: 'PutObject',
+          }),
+        });
+      }
+      return;
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (!existsSync(file)) return xmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      const meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8')) as Meta;
+      const disposition = url.searchParams.get('response-content-disposition');
+      res.writeHead(200, {
+        'content-type': meta.contentType,
+        'content-length': String(meta.size),
+        etag: meta.etag,
+        'last-modified': meta.lastModified,
+        ...(disposition ? { 'content-disposition': disposition } : {}),
+        ...cors,
+      });
+      res.end(req.method === 'GET' ? readFileSync(file) : undefined);
+      return;
+    }
+    xmlError(res, 405, 'MethodNotAllowed', `the local S3 does not do ${req.method}`);
+  };
+}
