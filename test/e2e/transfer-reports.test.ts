@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,18 +25,24 @@ afterAll(async () => {
   await local?.stop();
 });
 
-function handoff(...args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    [join(ROOT, 'bin/handoff.mjs'), ...args, '--api', local.apiUrl, '--token', manager],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 120_000,
-    },
-  );
-  return { code: run.status, out: run.stdout, err: run.stderr };
+/** Runs the CLI as a user would (asynchronously: the test's own connections stay alive meanwhile). */
+function handoff(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/handoff.mjs'), ...args, '--api', local.apiUrl, '--token', manager],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 describe('CSV on the local runtime', () => {
@@ -50,7 +56,7 @@ describe('CSV on the local runtime', () => {
       );
     }
     writeFileSync(join(dir, 'people.csv'), `${lines.join('\n')}\n`);
-    const run = handoff('import', 'contacts', 'people.csv');
+    const run = await handoff('import', 'contacts', 'people.csv');
     expect(run.code, run.err + run.out).toBe(0);
     expect(run.out).toMatch(
       /^import imp_\w+ completed: 300 rows read, 285 created, 0 updated, 0 skipped, 15 rejected$/m,
@@ -65,12 +71,14 @@ describe('CSV on the local runtime', () => {
       source: 'aws.s3',
       local: { matchedRules: [expect.stringMatching(/UploadArrived/)] },
     });
-    expect((await local.busEvents('ImportFinished'))[0].detail.data.rows.created).toBe(285);
+    // the job's end reaches integrators through the outbox, a moment later
+    const finished = await local.waitForEvent('ImportFinished', () => true);
+    expect(finished.detail.data.rows.created).toBe(285);
   });
 
   it('a file that cannot be read: the CLI says why and exits 1; nothing was written', async () => {
     writeFileSync(join(dir, 'broken.csv'), 'firstName,email\nAda,"ada@example.com\n');
-    const run = handoff('import', 'contacts', 'broken.csv');
+    const run = await handoff('import', 'contacts', 'broken.csv');
     expect(run.code).toBe(1);
     expect(run.out).toMatch(
       /^import imp_\w+ failed, nothing was written: A quote never closes: the quoted value that starts on line 2 has no closing quote \(line 2\)$/m,
@@ -78,7 +86,7 @@ describe('CSV on the local runtime', () => {
   });
 
   it('npx handoff export: a tag of contacts to a file', async () => {
-    const run = handoff('export', 'contacts', '--tag', 'vip', '--out', 'vip.csv');
+    const run = await handoff('export', 'contacts', '--tag', 'vip', '--out', 'vip.csv');
     expect(run.code, run.err).toBe(0);
     const rows = readFileSync(join(dir, 'vip.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toMatch(/^id,firstName,lastName,email,/);
@@ -97,7 +105,7 @@ describe('CSV on the local runtime', () => {
         ),
       ].join('\n'),
     );
-    const run = handoff('import', 'deals', 'deals.csv');
+    const run = await handoff('import', 'deals', 'deals.csv');
     expect(run.code, run.err + run.out).toBe(0);
     expect(run.out).toContain('40 created');
     const pipeline = await local.api('GET', '/reports/pipeline', { token: manager });
