@@ -5,8 +5,10 @@ import { crmRoundTrips } from './crm-round-trips.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
+import { importThroughput } from './import-throughput.js';
 import { localStartup } from './local-startup.js';
 import { relayLatency } from './relay-latency.js';
+import { reportScale } from './report-scale.js';
 import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 import { sweepScale } from './sweep-scale.js';
@@ -21,6 +23,8 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'delivery-round-trips': deliveryRoundTrips,
   'handoff-latency': () => handoffLatency(),
   'sweep-scale': sweepScale,
+  'report-scale': reportScale,
+  'import-throughput': importThroughput,
 };
 
 const asked = process.argv.slice(2);
