@@ -25,7 +25,7 @@ import { LOCAL_REGION, readTemplate } from './template.js';
 // environment the template gives it, the HTTP API's routes behind the JWT check, the event bus
 // with its rules and archive, the table stream's mappings, the schedules, and the buckets
 // (with their events). The functions
-// reach DynamoDB and EventBridge through AWS_ENDPOINT_URL_*: they hold no local-only code.
+// reach DynamoDB, EventBridge, S3 and SES through AWS_ENDPOINT_URL_*: they hold no local-only code.
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
