@@ -24,32 +24,34 @@ export async function handOff(
   const detail = readEvent('DealClosedWon', event);
   const ctx = contextFor(detail, new Date(event.time).toISOString(), 'handoff');
   const claimed = detail.data;
-  const deal = await s.deals.get(claimed.deal.id);
-  if (deal?.status !== 'won' || deal.wins !== claimed.win || !deal.handoff) {
-    log('DealClosedWon ignored: the deal is not won at this win (stale or forged event)', {
-      dealId: claimed.deal.id,
-      eventWin: claimed.win,
-      dealStatus: deal?.status ?? 'missing',
-      dealWins: deal?.wins ?? null,
-    });
-    return 'ignored';
-  }
-  // What the table says, not what the event says.
-  const win: Win = {
-    ...claimed,
-    deal,
-    handoff: deal.handoff,
-    templateId: deal.templateId ?? null,
-    win: deal.wins,
-  };
-  const projectId = projectIdForDeal(deal.id);
 
+  // Decided again on a fresh read when the deal changed meanwhile (the link is written at the
+  // version read).
   return mutate(undefined, async () => {
+    const deal = await s.deals.get(claimed.deal.id);
+    if (deal?.status !== 'won' || deal.wins !== claimed.win || !deal.handoff) {
+      log('DealClosedWon ignored: the deal is not won at this win (stale or forged event)', {
+        dealId: claimed.deal.id,
+        eventWin: claimed.win,
+        dealStatus: deal?.status ?? 'missing',
+        dealWins: deal?.wins ?? null,
+      });
+      return 'ignored';
+    }
+    // What the table says, not what the event says.
+    const win: Win = {
+      ...claimed,
+      deal,
+      handoff: deal.handoff,
+      templateId: deal.templateId ?? null,
+      win: deal.wins,
+    };
+    const projectId = projectIdForDeal(deal.id);
     const existing = await s.projects.get(projectId);
     if (existing) {
       const update = rewin(existing, win, ctx);
       if (!update) return 'exists';
-      const uow = new UnitOfWork().events(update.events).add(s.deals.linkProject(deal.id, projectId));
+      const uow = new UnitOfWork().events(update.events).add(...s.deals.linkProject(deal, projectId));
       s.projects.updateHead(uow, existing, update.project);
       await uow.commit(s.store);
       return 'updated';
@@ -63,9 +65,13 @@ export async function handOff(
           ...(deal.templateId ? { missing: deal.templateId } : {}),
         };
     const { project, tasks, events } = projectFromWin(win, template, planTaskId, ctx);
-    const outcome = await s.projects.create(project, tasks, events, `deal:${deal.id}`, [
-      s.deals.linkProject(deal.id, projectId),
-    ]);
+    const outcome = await s.projects.create(
+      project,
+      tasks,
+      events,
+      `deal:${deal.id}`,
+      s.deals.linkProject(deal, projectId),
+    );
     return outcome === 'created' ? 'created' : 'exists';
   });
 }

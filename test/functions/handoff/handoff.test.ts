@@ -82,6 +82,36 @@ describe('the handoff', () => {
     expect(created).toHaveLength(1);
   });
 
+  it('links the project on the deal as every list shows it: by tag too, at the same version', async () => {
+    const tag = `handoff-${Math.random().toString(36).slice(2, 8)}`;
+    const { api, deal, event } = await winDeal({ tags: [tag] });
+    await handOff(table.services, event, log);
+    const one = await api('GET /deals/{id}', { params: { id: deal.id } });
+    const byTag = await api('GET /deals', { query: { tag } });
+    expect(byTag.body.items).toEqual([one.body]);
+    expect(one.body).toMatchObject({ projectId: projectIdForDeal(deal.id), version: deal.version + 1 });
+  });
+
+  it("keeps a user's change made while the handoff runs, and links the project all the same", async () => {
+    const { api, deal, event } = await winDeal({ tags: ['before'] });
+    const [outcome, patched] = await Promise.all([
+      handOff(table.services, event, log),
+      api('PATCH /deals/{id}', { params: { id: deal.id }, body: { tags: ['after'] } }),
+    ]);
+    expect(outcome).toBe('created');
+    expect(patched.status).toBe(200);
+    const now = (await api('GET /deals/{id}', { params: { id: deal.id } })).body;
+    expect(now).toMatchObject({
+      projectId: projectIdForDeal(deal.id),
+      tags: ['after'],
+      version: deal.version + 2,
+    });
+    expect((await api('GET /deals', { query: { tag: 'after' } })).body.items).toContainEqual(now);
+    expect(
+      (await api('GET /deals', { query: { tag: 'before' } })).body.items.map((d: { id: string }) => d.id),
+    ).not.toContain(deal.id);
+  });
+
   it('is exactly once under 20 concurrent deliveries of the same event, and a replay later', async () => {
     const { deal, event } = await winDeal();
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => handOff(table.services, event, log)));

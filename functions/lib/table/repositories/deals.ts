@@ -5,8 +5,8 @@ import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { addDays } from '../../../../domain/shared/time.js';
 import { dealItem, keys, partitions } from '../keys.js';
-import { entityOf, equalsAll, exists, type Item, type QuerySpec, type Store, type Write } from '../store.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
+import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 import { ReportTotalsRepository } from './report-totals.js';
 
@@ -139,19 +139,16 @@ export class DealRepository {
   }
 
   /**
-   * Links a won deal to its project and takes it out of the handoff gap. A system change: it
-   * bumps the version, so a user's concurrent change re-reads the deal instead of undoing it.
+   * Links a won deal to its project, which takes it out of the handoff gap, and rewrites its tag
+   * copies so a list by tag shows the link and the new version. A system change at the version
+   * read: it bumps the version, so a user's later change re-reads the deal instead of undoing
+   * the link, and a change that came first makes the handoff read the deal again.
    */
-  linkProject(dealId: string, projectId: string): Write {
-    return {
-      update: {
-        key: keys.deal(dealId),
-        expression: 'SET projectId = :project REMOVE duepk, duesk ADD version :one',
-        values: { ':project': projectId, ':one': 1 },
-      },
-      condition: exists,
-      onConditionFailed: () => new NotFound('deal', dealId),
-    };
+  linkProject(deal: Deal, projectId: string): Write[] {
+    const linked: Deal = { ...deal, projectId, version: deal.version + 1 };
+    return new UnitOfWork()
+      .update('deal', deal, dealItem(linked))
+      .syncCopies(this.copies(deal), this.copyWrites(linked)).writes;
   }
 
   /**
