@@ -36,7 +36,7 @@ export function createDeal(
   if (!input.ownerId && !routed)
     issues.push({
       path: 'ownerId',
-      message: 'an open deal must have an owner',
+      message: 'an open deal must have an owner: send ownerId (no lead-routing rule assigned one)',
     });
   if (!input.nextAction) issues.push({ path: 'nextAction', message: 'an open deal must have a next action' });
   const stageId = input.stageId ?? pipeline.stages[0]!.id;

@@ -122,7 +122,12 @@ describe('lead routing', () => {
     const before = await itemCount(table);
     const none = await api('POST /deals', { body: lead({ leadSource: 'trade show' }) });
     expect(none.status).toBe(422);
-    expect(none.body.errors).toEqual([{ path: 'ownerId', message: 'an open deal must have an owner' }]);
+    expect(none.body.errors).toEqual([
+      {
+        path: 'ownerId',
+        message: 'an open deal must have an owner: send ownerId (no lead-routing rule assigned one)',
+      },
+    ]);
     expect(await itemCount(table)).toBe(before);
     const given = await api('POST /deals', { body: lead({ leadSource: 'web', ownerId: users.bob.sub }) });
     expect(given.body.ownerId).toBe(users.bob.sub);

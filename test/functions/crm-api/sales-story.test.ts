@@ -63,7 +63,10 @@ describe('the sales story', () => {
     expect(refused.status).toBe(422);
     expect(refused.headers['content-type']).toBe('application/problem+json');
     expect(refused.body.errors).toEqual([
-      { path: 'ownerId', message: 'an open deal must have an owner' },
+      {
+        path: 'ownerId',
+        message: 'an open deal must have an owner: send ownerId (no lead-routing rule assigned one)',
+      },
       { path: 'nextAction', message: 'an open deal must have a next action' },
     ]);
     // the default pipeline may have been written by the first deal request; nothing else
