@@ -82,6 +82,16 @@ export function reportRoutes(s: Services): Routes {
     if (pipelineId === DEFAULT_PIPELINE_ID) return defaultPipeline(now);
     throw new NotFound('pipeline', pipelineId);
   };
+  // Conversion and sources both read the cohorts of the deals created in a range of months.
+  const cohortsOf = async (query: z.infer<typeof RangeQuery>, now: string) => {
+    const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
+    const months = range(query, now, 12, 'back');
+    const [pipeline, cohorts] = await Promise.all([
+      pipelineOf(id, now),
+      s.deals.totals.cohorts(id, months.from, months.to),
+    ]);
+    return { pipeline, cohorts, months };
+  };
 
   return {
     'GET /reports/pipeline': route({
@@ -122,12 +132,7 @@ export function reportRoutes(s: Services): Routes {
       query: RangeQuery,
       response: { status: 200, schema: ConversionReport },
       handle: async ({ query, ctx }) => {
-        const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
-        const months = range(query, ctx.now, 12, 'back');
-        const [pipeline, cohorts] = await Promise.all([
-          pipelineOf(id, ctx.now),
-          s.deals.totals.cohorts(id, months.from, months.to),
-        ]);
+        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
         return ok(conversionReport(pipeline, cohorts, months));
       },
     }),
@@ -139,12 +144,7 @@ export function reportRoutes(s: Services): Routes {
       query: RangeQuery,
       response: { status: 200, schema: SourcesReport },
       handle: async ({ query, ctx }) => {
-        const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
-        const months = range(query, ctx.now, 12, 'back');
-        const [pipeline, cohorts] = await Promise.all([
-          pipelineOf(id, ctx.now),
-          s.deals.totals.cohorts(id, months.from, months.to),
-        ]);
+        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
         return ok(sourcesReport(pipeline, cohorts, months));
       },
     }),

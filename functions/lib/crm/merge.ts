@@ -88,6 +88,23 @@ async function moveAll(s: Services, mover: Mover, deadline: number): Promise<num
   }
 }
 
+/**
+ * The steps of one merge request, counting what each moved: at the deadline, the counts so far go
+ * with the "in progress" answer.
+ */
+function mergeSteps(s: Services, deadline: number) {
+  const moved: Record<string, number> = {};
+  const step = async (name: string, mover: Mover) => {
+    try {
+      moved[name] = await moveAll(s, mover, deadline);
+    } catch (error) {
+      if (error instanceof MergeUnfinished) throw new MergeUnfinished(moved);
+      throw error;
+    }
+  };
+  return { moved, step };
+}
+
 const linkedTo = (s: Services, index: 'gsi4' | 'gsi5', partition: string, prefix: string) => () =>
   s.store
     .query({ index, partition, sort: { beginsWith: prefix }, limit: 100 })
@@ -120,15 +137,7 @@ export async function mergeContactInto(
   assertMayMerge(ctx, survivorId, duplicateId);
   const { alreadyMerged } = await pair(s, 'contact', survivorId, duplicateId);
   const dup = partitions.contact(duplicateId);
-  const moved: Record<string, number> = {};
-  const step = async (name: string, mover: Mover) => {
-    try {
-      moved[name] = await moveAll(s, mover, deadline);
-    } catch (error) {
-      if (error instanceof MergeUnfinished) throw new MergeUnfinished(moved);
-      throw error;
-    }
-  };
+  const { moved, step } = mergeSteps(s, deadline);
   await step('deals', {
     ...dealsMover(s, linkedTo(s, 'gsi5', dup, 'DEAL#'), { contactId: survivorId }, duplicateId, ctx),
     batch: 5,
@@ -181,15 +190,7 @@ export async function mergeCompanyInto(
   assertMayMerge(ctx, survivorId, duplicateId);
   const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId);
   const dup = partitions.company(duplicateId);
-  const moved: Record<string, number> = {};
-  const step = async (name: string, mover: Mover) => {
-    try {
-      moved[name] = await moveAll(s, mover, deadline);
-    } catch (error) {
-      if (error instanceof MergeUnfinished) throw new MergeUnfinished(moved);
-      throw error;
-    }
-  };
+  const { moved, step } = mergeSteps(s, deadline);
   await step('contacts', {
     find: linkedTo(s, 'gsi4', dup, 'CONTACT#'),
     stillLinked: (item) => item.entity === 'contact' && item.companyId === duplicateId,
