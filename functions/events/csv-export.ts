@@ -12,5 +12,5 @@ const services = createServices();
 
 export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
   const { data } = readEvent('ExportRequested', event);
-  return runExport(services, services.files(), data.exportId);
+  return runExport(services, await services.files(), data.exportId);
 }).use(injectLambdaContext(logger));

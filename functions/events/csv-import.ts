@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../lib/logger.js';
 import { createServices } from '../lib/services.js';
-import { importIdOf } from '../lib/transfer/files.js';
+import { importIdOf } from '../lib/transfer/file-keys.js';
 import { runImport } from '../lib/transfer/import-job.js';
 
 // Target of the rule on S3's "Object Created" events for the files bucket's uploads/: the
@@ -22,5 +22,5 @@ export const handler = middy(async (event: ObjectCreated) => {
     logger.warn('an upload that names no import', { key });
     return { ran: false, reason: `${key} is not an import's upload` };
   }
-  return runImport(services, services.files(), importId);
+  return runImport(services, await services.files(), importId);
 }).use(injectLambdaContext(logger));

@@ -18,7 +18,7 @@ import { listQuery } from '../lib/http/params.js';
 import { created, ok, type Routes, route } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
 import { UnitOfWork } from '../lib/table/unit-of-work.js';
-import { exportKey, rejectedRowsKey, uploadKey } from '../lib/transfer/files.js';
+import { exportKey, rejectedRowsKey, uploadKey } from '../lib/transfer/file-keys.js';
 
 // CSV imports and exports (docs/api.md, "Importing and exporting CSV"). An import is asked for
 // here and answered with a link to upload the file to (S3, presigned); the upload starts it.
@@ -49,7 +49,7 @@ export function transferRoutes(s: Services): Routes {
       handle: async ({ body, ctx }) => {
         const job = requestImport(body, ctx);
         await new UnitOfWork().add(s.imports.create(job)).commit(s.store);
-        const upload = await s.files().uploadLink(uploadKey(job.id), now());
+        const upload = await (await s.files()).uploadLink(uploadKey(job.id), now());
         const { actor: _a, attempt: _n, ...shown } = job;
         return created({
           ...shown,
@@ -78,7 +78,7 @@ export function transferRoutes(s: Services): Routes {
           job.status === 'waiting-for-upload'
             ? {
                 upload: {
-                  ...(await s.files().uploadLink(uploadKey(job.id), now())),
+                  ...(await (await s.files()).uploadLink(uploadKey(job.id), now())),
                   method: 'PUT' as const,
                   headers: { 'content-type': 'text/csv' },
                 },
@@ -87,7 +87,11 @@ export function transferRoutes(s: Services): Routes {
               ? {
                   rejectedRows:
                     job.rows.rejected > 0
-                      ? await s.files().downloadLink(rejectedRowsKey(job.id), `${job.id}-rejected.csv`, now())
+                      ? await (await s.files()).downloadLink(
+                          rejectedRowsKey(job.id),
+                          `${job.id}-rejected.csv`,
+                          now(),
+                        )
                       : null,
                 }
               : {};
@@ -145,7 +149,11 @@ export function transferRoutes(s: Services): Routes {
         assertMaySee(ctx, job);
         const download =
           job.status === 'completed'
-            ? await s.files().downloadLink(exportKey(job.id, job.kind), `${job.kind}-${job.id}.csv`, now())
+            ? await (await s.files()).downloadLink(
+                exportKey(job.id, job.kind),
+                `${job.kind}-${job.id}.csv`,
+                now(),
+              )
             : null;
         return ok({ ...job, download }, job.version);
       },

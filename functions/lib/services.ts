@@ -17,7 +17,7 @@ import { SegmentRepository } from './table/repositories/segments.js';
 import { TemplateRepository } from './table/repositories/templates.js';
 import { ExportJobRepository, ImportJobRepository } from './table/repositories/transfer-jobs.js';
 import { Store } from './table/store.js';
-import { FileStore } from './transfer/files.js';
+import type { FileStore } from './transfer/files.js';
 
 // What a function instance builds once, at cold start, and reuses for every invocation. The
 // SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
@@ -37,7 +37,8 @@ export interface Services {
   imports: ImportJobRepository;
   exports: ExportJobRepository;
   /** The bucket of imports and exports (functions that have FILES_BUCKET only). */
-  files(): FileStore;
+  /** The bucket's files; the S3 client is loaded on first use (see transfer/files.ts). */
+  files(): Promise<FileStore>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -51,7 +52,7 @@ export interface Services {
 export function createServices(
   options: { client?: DynamoDBClient; tableName?: string; files?: FileStore } = {},
 ): Services {
-  let files: FileStore | undefined;
+  let files: Promise<FileStore> | undefined;
   const client = options.client ?? new DynamoDBClient({});
   const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
   const store = new Store(client, tableName);
@@ -69,7 +70,9 @@ export function createServices(
     imports: new ImportJobRepository(store),
     exports: new ExportJobRepository(store),
     files: () => {
-      files ??= options.files ?? new FileStore();
+      files ??= options.files
+        ? Promise.resolve(options.files)
+        : import('./transfer/files.js').then(({ FileStore }) => new FileStore());
       return files;
     },
     activities: new ActivityRepository(store),

@@ -8,7 +8,8 @@ import { logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { type ExportJobState, LeaseLost } from '../table/repositories/transfer-jobs.js';
 import { UnitOfWork } from '../table/unit-of-work.js';
-import { exportKey, type FileStore } from './files.js';
+import { exportKey } from './file-keys.js';
+import type { FileStore } from './files.js';
 
 // Runs one export: the list (a segment, or a filter planned the same way) read page by page with
 // the Query its plan names, each record written as a row with the same columns an import reads,

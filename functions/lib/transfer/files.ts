@@ -2,22 +2,12 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requiredEnv } from '../env.js';
+import { LINK_SECONDS } from './file-keys.js';
 
-// The files of imports and exports, in the deployment's bucket: uploads land under `uploads/`
-// (their arrival starts an import), what Handoff writes goes under `downloads/`. People reach
-// them through short-lived presigned URLs only; the bucket itself is private.
-
-/** How long an upload or download link works. */
-export const LINK_SECONDS = 15 * 60;
-
-export const uploadKey = (importId: string) => `uploads/${importId}.csv`;
-export const rejectedRowsKey = (importId: string) => `downloads/imports/${importId}-rejected.csv`;
-export const exportKey = (exportId: string, kind: string) => `downloads/exports/${exportId}-${kind}.csv`;
-
-/** An upload's key names its import: `uploads/<importId>.csv`. */
-export function importIdOf(key: string): string | undefined {
-  return /^uploads\/(imp_[0-9A-Za-z]{1,40})\.csv$/.exec(key)?.[1];
-}
+// The files of imports and exports, in the deployment's bucket (keys in file-keys.ts). People
+// reach them through short-lived presigned URLs only; the bucket itself is private. Services
+// load this module on first use: the S3 client is a third of the CRM API's bundle, and its
+// cold start should not pay for it on requests that never touch a file.
 
 export class FileStore {
   constructor(

@@ -15,7 +15,8 @@ import type { Services } from '../services.js';
 import { LeaseLost } from '../table/repositories/transfer-jobs.js';
 import { UnitOfWork } from '../table/unit-of-work.js';
 import { CsvFileProblem, readCsv } from './csv-reader.js';
-import { type FileStore, rejectedRowsKey, uploadKey } from './files.js';
+import { rejectedRowsKey, uploadKey } from './file-keys.js';
+import type { FileStore } from './files.js';
 import { RowWriter } from './row-writers.js';
 
 // Runs one import: claim the job, check the whole file (encoding, quotes, header, size) before

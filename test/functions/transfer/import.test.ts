@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importIdOf } from '../../../functions/lib/transfer/files.js';
+import { importIdOf } from '../../../functions/lib/transfer/file-keys.js';
 import { runImport } from '../../../functions/lib/transfer/import-job.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount, reportsApi } from '../../support/crm.js';

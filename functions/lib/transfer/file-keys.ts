@@ -1,0 +1,15 @@
+// Where the files of imports and exports live in the deployment's bucket: uploads land under
+// `uploads/` (their arrival starts an import), what Handoff writes goes under `downloads/`. Kept
+// apart from the S3 client (files.ts), which a function loads only when it touches a file.
+
+/** How long an upload or download link works. */
+export const LINK_SECONDS = 15 * 60;
+
+export const uploadKey = (importId: string) => `uploads/${importId}.csv`;
+export const rejectedRowsKey = (importId: string) => `downloads/imports/${importId}-rejected.csv`;
+export const exportKey = (exportId: string, kind: string) => `downloads/exports/${exportId}-${kind}.csv`;
+
+/** An upload's key names its import: `uploads/<importId>.csv`. */
+export function importIdOf(key: string): string | undefined {
+  return /^uploads\/(imp_[0-9A-Za-z]{1,40})\.csv$/.exec(key)?.[1];
+}
