@@ -1,29 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mintToken } from '../infra/local/jwt.js';
-import type { Logger } from '../infra/local/log.js';
-import { startLocalRuntime } from '../infra/local/runtime.js';
-import { ms, percentile } from './support.js';
+import { ms, percentile, quietLocalRuntime } from './support.js';
 
 // P6: from `POST /deals/{id}/won` answering to `GET /deals/{id}/project` returning the project,
 // on the local runtime: the outbox item, the stream poll, the relay, the bus, the DealClosedWon
 // rule, the handoff function writing the plan. 50 deals, one after another.
 
 export async function handoffLatency(samples = 50): Promise<string> {
-  const localDir = mkdtempSync(join(tmpdir(), 'handoff-p6-'));
-  const quiet: Logger = {
-    invocation: () => undefined,
-    info: () => undefined,
-    functionOutput: () => undefined,
-  };
-  const runtime = await startLocalRuntime({
-    port: 0,
-    inMemory: true,
-    localDir,
-    log: quiet,
-    schedules: false,
-  });
+  const { runtime, localDir, close } = await quietLocalRuntime('handoff-p6-');
   try {
     const token = await mintToken(localDir, { user: 'bench', groups: ['admin'] });
     const call = async (method: string, path: string, body?: unknown) => {
@@ -77,7 +60,6 @@ ${samples} deals won one after another (after 3 warm-up); time from \`POST /deal
 Most of it is the local stream poller's 100 ms interval; the handoff function itself writes the default
 template's plan (project, 6 tasks, events, the deal's link) in one transaction.`;
   } finally {
-    await runtime.stop();
-    rmSync(localDir, { recursive: true, force: true });
+    await close();
   }
 }

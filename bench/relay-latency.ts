@@ -1,29 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mintToken } from '../infra/local/jwt.js';
-import type { Logger } from '../infra/local/log.js';
-import { startLocalRuntime } from '../infra/local/runtime.js';
-import { ms, percentile } from './support.js';
+import { ms, percentile, quietLocalRuntime } from './support.js';
 
 // From a command's commit to its event on the bus, on the local runtime: the command answers
 // once its transaction (state + outbox item) committed; the stream mapping polls the table's
 // stream, the outbox relay publishes, the local bus receives. Measured over 50 commands.
 
 export async function relayLatency(samples = 50): Promise<string> {
-  const localDir = mkdtempSync(join(tmpdir(), 'handoff-latency-'));
-  const quiet: Logger = {
-    invocation: () => undefined,
-    info: () => undefined,
-    functionOutput: () => undefined,
-  };
-  const runtime = await startLocalRuntime({
-    port: 0,
-    inMemory: true,
-    localDir,
-    log: quiet,
-    schedules: false,
-  });
+  const { runtime, localDir, close } = await quietLocalRuntime('handoff-latency-');
   try {
     const token = await mintToken(localDir, { user: 'bench', groups: ['admin'] });
     const post = (name: string) =>
@@ -60,7 +43,6 @@ committed) to \`CompanyCreated\` arriving on the local bus through the stream an
 The local stream poller reads every 100 ms when idle (Lambda polls a stream about four times a second),
 so most of this is the poll interval.`;
   } finally {
-    await runtime.stop();
-    rmSync(localDir, { recursive: true, force: true });
+    await close();
   }
 }

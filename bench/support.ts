@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServices, type Services } from '../functions/lib/services.js';
 import { localClient, type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import type { Logger } from '../infra/local/log.js';
+import { startLocalRuntime } from '../infra/local/runtime.js';
 import { createTable } from '../test/support/table.js';
 
 // Shared by the benchmarks: a DynamoDB Local of their own, a table from the same definition,
@@ -42,6 +46,31 @@ export async function benchTable(): Promise<BenchTable> {
       await db.stop();
     },
   };
+}
+
+/**
+ * The local runtime as a benchmark wants it: in memory, in a directory of its own, printing
+ * nothing and firing no schedules; `close` stops it and removes the directory.
+ */
+export async function quietLocalRuntime(prefix: string) {
+  const localDir = mkdtempSync(join(tmpdir(), prefix));
+  const quiet: Logger = {
+    invocation: () => undefined,
+    info: () => undefined,
+    functionOutput: () => undefined,
+  };
+  const runtime = await startLocalRuntime({
+    port: 0,
+    inMemory: true,
+    localDir,
+    log: quiet,
+    schedules: false,
+  });
+  const close = async () => {
+    await runtime.stop();
+    rmSync(localDir, { recursive: true, force: true });
+  };
+  return { runtime, localDir, close };
 }
 
 export function percentile(samples: number[], p: number): number {

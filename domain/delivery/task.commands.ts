@@ -146,21 +146,21 @@ export function addTask(project: Project, tasks: Task[], input: NewTask, ctx: Co
       }),
     );
   if (created.approval) events.push(approvalRequested(ctx, created));
-  const estimate = Math.round((input.estimateHours ?? 0) * 60);
-  const withEstimate = estimate
-    ? {
-        ...result.project,
-        totals: {
-          ...result.project.totals,
-          estimatedMinutes: result.project.totals.estimatedMinutes + estimate,
-        },
-      }
-    : result.project;
   return {
     changed: result.changed,
     movedOnly: result.movedOnly,
     events: [...events, ...result.events],
-    project: withEstimate,
+    project: withEstimateChange(result.project, input.estimateHours ?? 0),
+  };
+}
+
+/** The project with its estimated total moved by a task's change of estimate (in hours). */
+function withEstimateChange(project: Project, hours: number): Project {
+  const minutes = Math.round(hours * 60);
+  if (!minutes) return project;
+  return {
+    ...project,
+    totals: { ...project.totals, estimatedMinutes: project.totals.estimatedMinutes + minutes },
   };
 }
 
@@ -251,21 +251,11 @@ export function updateTask(
   const self = result.changed.find((t) => t.id === current.id)!;
   const plain = changed.filter((c) => !['status', 'assigneeId'].includes(c));
   if (plain.length) events.unshift(emit(ctx, 'TaskUpdated', { task: self, changed: plain }));
-  const estimateDelta = Math.round(((next.estimateHours ?? 0) - (current.estimateHours ?? 0)) * 60);
-  const projectNext = estimateDelta
-    ? {
-        ...result.project,
-        totals: {
-          ...result.project.totals,
-          estimatedMinutes: result.project.totals.estimatedMinutes + estimateDelta,
-        },
-      }
-    : result.project;
   return {
     changed: result.changed,
     movedOnly: result.movedOnly,
     events: [...events, ...result.events],
-    project: projectNext,
+    project: withEstimateChange(result.project, (next.estimateHours ?? 0) - (current.estimateHours ?? 0)),
   };
 }
 
