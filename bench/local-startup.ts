@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../infra/local/dynamodb-local.js';
 import { ROOT } from '../infra/local/runtime.js';
+import { LOCAL_CDK_OUT } from '../infra/local/synth.js';
 
 // Time from `npm start` to the first answered request, with cdk.out up to date (warm) and with
 // it stale (cold: synthesis and bundling run first).
@@ -37,7 +38,7 @@ async function startAndAnswer(): Promise<number> {
 }
 
 export async function localStartup(): Promise<string> {
-  rmSync(join(ROOT, 'cdk.out', '.handoff-inputs.sha256'), { force: true });
+  rmSync(join(ROOT, LOCAL_CDK_OUT, '.handoff-inputs.sha256'), { force: true });
   const cold = await startAndAnswer();
   const warm: number[] = [];
   for (let i = 0; i < 3; i++) warm.push(await startAndAnswer());

@@ -11,6 +11,10 @@ export interface HandoffConfig {
   alarmEmail?: string;
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
+  /** X-Ray tracing on every function (Powertools Tracer); `-c tracing=false` turns it off. */
+  tracing: boolean;
+  /** Reserved concurrency of the CSV import, so a big import cannot starve the API; undefined: none. */
+  importConcurrency?: number;
   handoffGraceMinutes: number;
   sweepMinutes: number;
   digestHour: number;
@@ -44,6 +48,46 @@ function list(node: Node, key: string): string[] {
     .filter(Boolean);
 }
 
+// The values CloudWatch Logs accepts for a log group's retention (PutRetentionPolicy).
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+function retention(days: number): number {
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days))
+    throw new Error(
+      `context logRetentionDays must be one of the values CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}), not ${days}`,
+    );
+  return days;
+}
+
+// An address SNS can subscribe: one @, a dotted domain, no spaces.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function email(node: Node, key: string): string | undefined {
+  const value = text(node, key);
+  if (value !== undefined && !EMAIL.test(value))
+    throw new Error(`context ${key} must be an email address, not ${value}`);
+  return value;
+}
+
+function flag(node: Node, key: string, fallback: boolean): boolean {
+  const value = text(node, key);
+  if (value === undefined) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`context ${key} must be true or false, not ${value}`);
+}
+
+function concurrency(node: Node): number | undefined {
+  const value = text(node, 'importConcurrency');
+  if (value === 'none') return undefined;
+  const n = number(node, 'importConcurrency', 2);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`context importConcurrency must be a whole number of at least 1, or none, not ${value}`);
+  return n;
+}
+
 function hour(h: number): number {
   if (!Number.isInteger(h) || h > 23) throw new Error(`context digestHour must be an hour 0-23, not ${h}`);
   return h;
@@ -67,7 +111,9 @@ export function readConfig(node: Node): HandoffConfig {
   if (issuer && audience.length === 0)
     throw new Error('context jwtIssuer needs jwtAudience (the client id(s) tokens are issued to)');
   if (!issuer && audience.length > 0) throw new Error('context jwtAudience needs jwtIssuer');
-  const alarmEmail = text(node, 'alarmEmail');
+  const alarmEmail = email(node, 'alarmEmail');
+  const digestFromEmail = email(node, 'digestFromEmail');
+  const importConcurrency = concurrency(node);
   return {
     ...(issuer ? { jwt: { issuer, audience } } : {}),
     corsOrigins: list(node, 'corsOrigins'),
@@ -77,11 +123,13 @@ export function readConfig(node: Node): HandoffConfig {
       rateLimit: number(node, 'throttleRate', 100),
       burstLimit: number(node, 'throttleBurst', 200),
     },
-    logRetentionDays: number(node, 'logRetentionDays', 30),
+    logRetentionDays: retention(number(node, 'logRetentionDays', 30)),
+    tracing: flag(node, 'tracing', true),
+    ...(importConcurrency === undefined ? {} : { importConcurrency }),
     handoffGraceMinutes: number(node, 'handoffGraceMinutes', 15),
     sweepMinutes: Math.max(1, number(node, 'sweepMinutes', 5)),
     digestHour: hour(number(node, 'digestHour', 7)),
-    ...(text(node, 'digestFromEmail') ? { digestFromEmail: text(node, 'digestFromEmail')! } : {}),
+    ...(digestFromEmail ? { digestFromEmail } : {}),
     ...(text(node, 'appUrl') ? { appUrl: text(node, 'appUrl')! } : {}),
     forwardToAccounts: list(node, 'forwardToAccounts').map((a) => {
       if (!/^\d{12}$/.test(a))

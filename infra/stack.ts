@@ -13,6 +13,7 @@ import { HandoffFunction } from './constructs/handoff-function.js';
 import { Integrations } from './constructs/integrations.js';
 import { Observability } from './constructs/observability.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
+import { RedriveDeadLetters } from './constructs/redrive-dead-letters.js';
 import { HandoffSchedules } from './constructs/schedules.js';
 import { EventSchemaRegistry } from './constructs/schema-registry.js';
 
@@ -32,10 +33,11 @@ export class HandoffStack extends Stack {
   constructor(scope: Construct, id: string, props: HandoffStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const defaults = { logRetentionDays: config.logRetentionDays, tracing: config.tracing };
 
     this.table = new HandoffTable(this, 'Data');
     this.events = new HandoffEventBus(this, 'Events', { archiveRetentionDays: config.archiveRetentionDays });
-    new EventSchemaRegistry(this, 'Schemas', `${id}-events`);
+    new EventSchemaRegistry(this, 'EventSchemas', `${id}-events`);
 
     const apiFunctions = API_FUNCTIONS.map((spec) => {
       const fn = new HandoffFunction(this, spec.name, {
@@ -45,7 +47,7 @@ export class HandoffStack extends Stack {
           TABLE_NAME: this.table.table.tableName,
           HANDOFF_GRACE_MINUTES: String(config.handoffGraceMinutes),
         },
-        logRetentionDays: config.logRetentionDays,
+        defaults,
         ...(spec.assets ? { assets: spec.assets } : {}),
       });
       this.functions[spec.name] = fn;
@@ -70,7 +72,8 @@ export class HandoffStack extends Stack {
       table: this.table,
       bus: this.events,
       corsOrigins: config.corsOrigins,
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      ...(config.importConcurrency === undefined ? {} : { importConcurrency: config.importConcurrency }),
     });
     this.functions.CsvImport = transfers.importer;
     this.functions.CsvExport = transfers.exporter;
@@ -87,7 +90,7 @@ export class HandoffStack extends Stack {
       description: 'Recomputes the report totals from the deals; {"apply": true} corrects them',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.minutes(15),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
     });
     this.table.grant(rebuild.role, ['Query', 'PutItem', 'UpdateItem'], ['gsi1', 'gsi3']);
     this.functions.RebuildReports = rebuild;
@@ -103,7 +106,7 @@ export class HandoffStack extends Stack {
     this.relay = new OutboxRelay(this, 'Outbox', {
       table: this.table.table,
       bus: this.events.bus,
-      logRetentionDays: config.logRetentionDays,
+      defaults,
     });
     this.functions.OutboxRelay = this.relay.function;
 
@@ -113,7 +116,8 @@ export class HandoffStack extends Stack {
       description: 'Writes the task moves of a reschedule that did not fit one transaction',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(60),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      asynchronous: { retryAttempts: 2 },
     });
     this.table.grant(cascade.role, ['Query', 'PutItem'], []);
     this.events.addLambdaRule('RescheduleRequested', {
@@ -129,7 +133,9 @@ export class HandoffStack extends Stack {
       description: 'Creates the delivery project of a won deal, exactly once',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(60),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      // a refused DealClosedWon (an unknown version, a failure) ends in its on-failure queue
+      asynchronous: { retryAttempts: 2 },
     });
     this.table.grant(handoff.role, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     this.events.addLambdaRule('DealClosedWon', {
@@ -151,7 +157,9 @@ export class HandoffStack extends Stack {
         POWERTOOLS_METRICS_NAMESPACE: 'Handoff',
       },
       timeout: Duration.seconds(60),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      // the next run (in 5 minutes) does the same work: an old event is not worth running
+      asynchronous: { retryAttempts: 2, maxEventAge: Duration.minutes(30) },
     });
     this.table.grant(gapMonitor.role, ['Query', 'PutItem'], ['due']);
     schedules.add({
@@ -168,7 +176,8 @@ export class HandoffStack extends Stack {
       description: 'Flags late next actions, tasks and stalled deals, once each',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(120),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      asynchronous: { retryAttempts: 2, maxEventAge: Duration.minutes(30) },
     });
     this.table.grant(sweep.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
@@ -188,7 +197,9 @@ export class HandoffStack extends Stack {
         HANDOFF_GRACE_MINUTES: String(config.handoffGraceMinutes),
       },
       timeout: Duration.seconds(120),
-      logRetentionDays: config.logRetentionDays,
+      defaults,
+      // a digest is due at its hour; a failed hour is retried within the same hour
+      asynchronous: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
     });
     this.table.grant(digest.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
@@ -209,7 +220,8 @@ export class HandoffStack extends Stack {
           ...(config.appUrl ? { APP_URL: config.appUrl } : {}),
         },
         timeout: Duration.seconds(30),
-        logRetentionDays: config.logRetentionDays,
+        defaults,
+        asynchronous: { retryAttempts: 2 },
       });
       this.table.grant(mailer.role, ['GetItem', 'PutItem']);
       const domain = config.digestFromEmail.split('@')[1]!;
@@ -230,21 +242,23 @@ export class HandoffStack extends Stack {
       this.functions.DigestMailer = mailer;
     }
 
-    const integrations = new Integrations(this, 'Integrations', {
+    new Integrations(this, 'Integrations', {
       bus: this.events.bus,
       forwardToAccounts: config.forwardToAccounts,
       ...(config.webhook ? { webhook: config.webhook } : {}),
     });
 
+    // Made last but Observability: it reads every dead-letter queue and function made above.
+    const redrive = new RedriveDeadLetters(this, 'Redrive', {
+      defaults,
+      table: this.table,
+      bus: this.events.bus,
+    });
+    this.functions.RedriveDeadLetters = redrive.function;
+
     const observability = new Observability(this, 'Observability', {
-      functions: Object.entries(this.functions).map(([name, f]) => ({ name, fn: f.fn })),
-      deadLetterQueues: [
-        ...this.events.deadLetterQueues,
-        ...schedules.deadLetterQueues,
-        ...integrations.deadLetterQueues,
-        ...transfers.deadLetterQueues,
-        { name: 'outbox relay', queue: this.relay.deadLetterQueue },
-      ],
+      httpApi: this.api.httpApi,
+      table: this.table.table,
       relay: this.relay.function.fn,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
@@ -270,6 +284,15 @@ export class HandoffStack extends Stack {
     new CfnOutput(this, 'FilesBucket', {
       value: transfers.bucket.bucketName,
       description: 'CSV uploads and downloads (7 days)',
+    });
+    new CfnOutput(this, 'RedriveFunction', {
+      value: redrive.function.fn.functionName,
+      description:
+        'aws lambda invoke --function-name <this> --payload \'{"queue":"<queue name>"}\' out.json (docs/operations.md)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: observability.topic.topicArn,
+      description: 'every alarm publishes here: subscribe email, chat or paging to it',
     });
     new CfnOutput(this, 'RebuildReportsFunction', {
       value: rebuild.fn.functionName,

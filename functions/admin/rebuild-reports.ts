@@ -1,8 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import * as z from 'zod';
 import { parse } from '../../domain/shared/validation.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { rebuildReportTotals } from '../lib/reports/rebuild.js';
 import { createServices } from '../lib/services.js';
 
@@ -13,9 +12,9 @@ import { createServices } from '../lib/services.js';
 const services = createServices();
 const Input = z.strictObject({ apply: z.boolean().default(false) });
 
-export const handler = middy(async (event: unknown) => {
+export const handler = instrumented(async (event: unknown) => {
   const { apply } = parse(Input, event ?? {});
   const result = await rebuildReportTotals(services.store, services.deals, { apply });
   logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
   return result;
-}).use(injectLambdaContext(logger));
+});

@@ -1,8 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { readEvent } from '../lib/events/incoming.js';
-import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 import { runExport } from '../lib/transfer/export-job.js';
 
@@ -10,7 +8,7 @@ import { runExport } from '../lib/transfer/export-job.js';
 // job done (or its lease held) and does nothing.
 const services = createServices();
 
-export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const { data } = readEvent('ExportRequested', event);
   return runExport(services, await services.files(), data.exportId);
-}).use(injectLambdaContext(logger));
+});

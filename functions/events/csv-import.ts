@@ -1,7 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 import { importIdOf } from '../lib/transfer/file-keys.js';
 import { runImport } from '../lib/transfer/import-job.js';
@@ -15,7 +14,7 @@ type ObjectCreated = EventBridgeEvent<
   { bucket: { name: string }; object: { key: string } }
 >;
 
-export const handler = middy(async (event: ObjectCreated) => {
+export const handler = instrumented(async (event: ObjectCreated) => {
   const key = event.detail?.object?.key ?? '';
   const importId = importIdOf(decodeURIComponent(key.replace(/\+/g, ' ')));
   if (!importId) {
@@ -23,4 +22,4 @@ export const handler = middy(async (event: ObjectCreated) => {
     return { ran: false, reason: `${key} is not an import's upload` };
   }
   return runImport(services, await services.files(), importId);
-}).use(injectLambdaContext(logger));
+});

@@ -1,11 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { requiredEnv } from '../lib/env.js';
 import { readEvent } from '../lib/events/incoming.js';
 import { sendDigest } from '../lib/followup/digest-mail.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 import { ConcurrentModification, notExists } from '../lib/table/store.js';
 
@@ -16,7 +15,7 @@ const ses = new SESv2Client({});
 const from = requiredEnv('DIGEST_FROM_EMAIL');
 const appUrl = process.env.APP_URL || undefined;
 
-export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const { data } = readEvent('FollowUpDigest', event);
   const key = { pk: `MAIL#${data.userId}`, sk: data.localDate };
   if (await services.store.get(key)) return { mailed: false, reason: 'already mailed' };
@@ -34,4 +33,4 @@ export const handler = middy(async (event: EventBridgeEvent<string, unknown>) =>
   }
   logger.info('digest mailed', { userId: data.userId, localDate: data.localDate });
   return { mailed: true };
-}).use(injectLambdaContext(logger));
+});

@@ -1,18 +1,17 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { handOff } from '../lib/handoff/hand-off.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 
 // Target of the DealClosedWon rule: the won deal's delivery project, exactly once.
 const services = createServices();
 
-export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const outcome = await handOff(services, event, (message, details) => logger.warn(message, details));
   logger.info('handoff', {
     outcome,
     dealId: (event.detail as { data?: { deal?: { id?: string } } }).data?.deal?.id,
   });
   return { outcome };
-}).use(injectLambdaContext(logger));
+});

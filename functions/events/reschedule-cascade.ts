@@ -1,17 +1,16 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { finishReschedule } from '../lib/delivery/reschedule-cascade.js';
 import { contextFor, readEvent } from '../lib/events/incoming.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 
 // Target of the ProjectRescheduleRequested rule: writes the moves a large reschedule left.
 const services = createServices();
 
-export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const detail = readEvent('ProjectRescheduleRequested', event);
   const ctx = contextFor(detail, new Date(event.time).toISOString(), 'reschedule-cascade');
   const moved = await finishReschedule(services.projects, detail.data, ctx);
   logger.info('rescheduled', { projectId: detail.data.projectId, moved });
-}).use(injectLambdaContext(logger));
+});

@@ -3,6 +3,7 @@ import { requiredEnv } from './env.js';
 import { FollowUpReader } from './followup/reader.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
+import { tracer } from './observability.js';
 import { ActivityRepository } from './table/repositories/activities.js';
 import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
@@ -53,7 +54,7 @@ export function createServices(
   options: { client?: DynamoDBClient; tableName?: string; files?: FileStore } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
-  const client = options.client ?? new DynamoDBClient({});
+  const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
   const store = new Store(client, tableName);
   const services: Services = {

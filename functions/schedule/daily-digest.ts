@@ -1,8 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { requiredEnv } from '../lib/env.js';
 import { runDailyDigest } from '../lib/followup/digest.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 
 // Scheduled every hour: the digest of everyone for whom it is now the digest hour.
@@ -12,7 +11,7 @@ const options = {
   graceMinutes: Number(requiredEnv('HANDOFF_GRACE_MINUTES')),
 };
 
-export const handler = middy(async (event: { time?: string }) => {
+export const handler = instrumented(async (event: { time?: string }) => {
   const { digests: _d, ...report } = await runDailyDigest(
     services.store,
     services.followups,
@@ -21,4 +20,4 @@ export const handler = middy(async (event: { time?: string }) => {
   );
   logger.info('digests', { time: event.time, ...report });
   return report;
-}).use(injectLambdaContext(logger));
+});

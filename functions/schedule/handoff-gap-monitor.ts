@@ -1,9 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
 import { requiredEnv } from '../lib/env.js';
 import { watchHandoffGap } from '../lib/handoff/gap-monitor.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 
 // Scheduled: won deals without a project after the grace period. The schedule passes its
@@ -12,11 +11,11 @@ const services = createServices();
 const graceMinutes = Number(requiredEnv('HANDOFF_GRACE_MINUTES'));
 const metrics = new Metrics({ namespace: 'Handoff' });
 
-export const handler = middy(async (event: { time?: string }) => {
+export const handler = instrumented(async (event: { time?: string }) => {
   const time = event.time ?? new Date().toISOString();
   const report = await watchHandoffGap(services, time, graceMinutes);
   metrics.addMetric('HandoffsMissing', MetricUnit.Count, report.waiting);
   metrics.publishStoredMetrics();
   logger.info('handoff gap watched', { time, ...report });
   return report;
-}).use(injectLambdaContext(logger));
+});

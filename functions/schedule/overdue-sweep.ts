@@ -1,14 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { sweepOverdue } from '../lib/followup/sweep.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
 
 // Scheduled every few minutes: flags late next actions, tasks and stalled deals, once each.
 // The schedule's time is "now", so `npm run fire -- overdue-sweep --at <instant>` replays any.
 const services = createServices();
 
-export const handler = middy(async (event: { time?: string }) => {
+export const handler = instrumented(async (event: { time?: string }) => {
   const report = await sweepOverdue(
     services.store,
     services.followups,
@@ -16,4 +15,4 @@ export const handler = middy(async (event: { time?: string }) => {
   );
   logger.info('swept', { time: event.time, ...report });
   return report;
-}).use(injectLambdaContext(logger));
+});

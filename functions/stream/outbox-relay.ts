@@ -1,10 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createRelay } from '../lib/bus/outbox-relay.js';
 import { requiredEnv } from '../lib/env.js';
 import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
 
 // The outbox relay function: the table stream's outbox items, published to the bus.
 const relay = createRelay({
@@ -13,10 +12,8 @@ const relay = createRelay({
   log: (message, details) => logger.warn(message, details),
 });
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(
-  async (event: DynamoDBStreamEvent) => {
-    const response = await relay(event);
-    logger.info('relayed', { records: event.Records.length, failed: response.batchItemFailures.length });
-    return response;
-  },
-).use(injectLambdaContext(logger));
+export const handler = instrumented(async (event: DynamoDBStreamEvent) => {
+  const response = await relay(event);
+  logger.info('relayed', { records: event.Records.length, failed: response.batchItemFailures.length });
+  return response;
+});

@@ -97,8 +97,11 @@ export class HandoffApi extends Construct {
     });
 
     for (const [i, { fn, routes }] of props.functions.entries()) {
+      // One invoke permission per function for the whole API, not one per route: Lambda caps a
+      // function's resource-based policy at 20 KB, which 55 route-scoped statements exceed.
       const integration = new HttpLambdaIntegration(`Integration${i}`, fn, {
         payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+        scopePermissionToRoute: false,
       });
       for (const [routeKey, route] of Object.entries(routes)) {
         const [method, path] = routeKey.split(' ') as [string, string];

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { HandoffEventBus } from './events.js';
-import { HandoffFunction } from './handoff-function.js';
+import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
 
 // CSV imports and exports: a private bucket for the files, the import function that S3's
 // "Object Created" event starts when a file lands under uploads/, and the export function that
@@ -17,14 +17,15 @@ export interface CsvTransfersProps {
   table: HandoffTable;
   bus: HandoffEventBus;
   corsOrigins: string[];
-  logRetentionDays: number;
+  defaults: FunctionDefaults;
+  /** Reserved concurrency of the import (none when undefined). */
+  importConcurrency?: number;
 }
 
 export class CsvTransfers extends Construct {
   readonly bucket: s3.Bucket;
   readonly importer: HandoffFunction;
   readonly exporter: HandoffFunction;
-  readonly deadLetterQueues: { name: string; queue: DeadLetterQueue['queue'] }[] = [];
 
   constructor(scope: Construct, id: string, props: CsvTransfersProps) {
     super(scope, id);
@@ -69,7 +70,11 @@ export class CsvTransfers extends Construct {
       environment,
       timeout: Duration.minutes(15),
       memorySize: 1769,
-      logRetentionDays: props.logRetentionDays,
+      defaults: props.defaults,
+      // a failed import is resumed by the retry (its rows are found, not written twice)
+      asynchronous: { retryAttempts: 2 },
+      // a big import runs 8 writers; bounded, it cannot take the concurrency the API needs
+      ...(props.importConcurrency === undefined ? {} : { reservedConcurrency: props.importConcurrency }),
     });
     props.table.grant(this.importer.role, [
       'GetItem',
@@ -84,7 +89,6 @@ export class CsvTransfers extends Construct {
     this.grantObjects(this.importer.role, ['s3:PutObject'], 'downloads/imports/*');
 
     const uploadDeadLetters = new DeadLetterQueue(this, 'UploadArrivedDeadLetters', 'the upload rule');
-    this.deadLetterQueues.push({ name: 'UploadArrived rule', queue: uploadDeadLetters.queue });
     new events.Rule(this, 'UploadArrived', {
       description: "An import's file landed in the bucket: the import runs",
       eventPattern: {
@@ -109,7 +113,8 @@ export class CsvTransfers extends Construct {
       description: 'Writes the CSV file of an export',
       environment,
       timeout: Duration.minutes(5),
-      logRetentionDays: props.logRetentionDays,
+      defaults: props.defaults,
+      asynchronous: { retryAttempts: 2 },
     });
     props.table.grant(
       this.exporter.role,

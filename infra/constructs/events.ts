@@ -2,12 +2,14 @@ import { Duration, Names } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
 // The deployment's own event bus, its archive (for replay), and the rules that deliver its
-// events to functions. Every rule target retries with a bound and ends in a dead-letter queue.
+// events to functions. A rule target's retry policy and dead-letter queue cover *delivery* (the
+// function missing, throttled at the Invoke API, not permitted); once Lambda has accepted the
+// event, the function's own asynchronous-invocation settings and on-failure destination take
+// over (HandoffFunction's `asynchronous`).
 
 export interface HandoffEventBusProps {
   archiveRetentionDays: number;
@@ -24,7 +26,6 @@ export interface LambdaRuleProps {
 export class HandoffEventBus extends Construct {
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
-  readonly deadLetterQueues: { name: string; queue: sqs.IQueue }[] = [];
 
   constructor(scope: Construct, id: string, props: HandoffEventBusProps) {
     super(scope, id);
@@ -40,7 +41,6 @@ export class HandoffEventBus extends Construct {
 
   addLambdaRule(id: string, props: LambdaRuleProps): events.Rule {
     const dlq = new DeadLetterQueue(this, `${id}DeadLetters`, `the ${id} rule`);
-    this.deadLetterQueues.push({ name: `${id} rule`, queue: dlq.queue });
     return new events.Rule(this, id, {
       eventBus: this.bus,
       description: props.description,

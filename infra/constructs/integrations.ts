@@ -1,7 +1,6 @@
 import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
@@ -18,8 +17,6 @@ export interface IntegrationsProps {
 }
 
 export class Integrations extends Construct {
-  readonly deadLetterQueues: { name: string; queue: sqs.IQueue }[] = [];
-
   constructor(scope: Construct, id: string, props: IntegrationsProps) {
     super(scope, id);
     const everything = { source: events.Match.prefix('handoff.') };
@@ -29,7 +26,6 @@ export class Integrations extends Construct {
         `Forward${account}DeadLetters`,
         `forwarding to account ${account}`,
       );
-      this.deadLetterQueues.push({ name: `forward to ${account}`, queue: dlq.queue });
       const target = events.EventBus.fromEventBusArn(
         this,
         `Bus${account}`,
@@ -44,7 +40,6 @@ export class Integrations extends Construct {
     }
     if (props.webhook) {
       const dlq = new DeadLetterQueue(this, 'WebhookDeadLetters', 'the webhook');
-      this.deadLetterQueues.push({ name: 'webhook', queue: dlq.queue });
       const connection = new events.Connection(this, 'WebhookConnection', {
         description: 'Handoff webhook credentials',
         authorization: events.Authorization.apiKey(

@@ -6,7 +6,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { HandoffFunction } from './handoff-function.js';
+import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
 
 // The transactional outbox's second half (DESIGN decision 2): a function on the table's
 // stream that sees only newly written outbox items and publishes them to the bus. Retries are
@@ -15,7 +15,7 @@ import { HandoffFunction } from './handoff-function.js';
 export interface OutboxRelayProps {
   table: dynamodb.ITableV2;
   bus: events.IEventBus;
-  logRetentionDays: number;
+  defaults: FunctionDefaults;
 }
 
 export class OutboxRelay extends Construct {
@@ -30,7 +30,7 @@ export class OutboxRelay extends Construct {
       environment: { EVENT_BUS_NAME: props.bus.eventBusName },
       timeout: Duration.seconds(60),
       memorySize: 512,
-      logRetentionDays: props.logRetentionDays,
+      defaults: props.defaults,
     });
     props.bus.grantPutEventsTo(this.function.fn);
     props.table.grantStreamRead(this.function.fn);

@@ -2,13 +2,14 @@ import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
 // Schedules on EventBridge Scheduler (AWS calls scheduled rules legacy now). Each invokes its
-// function with the scheduled time as input, so the function uses it as "now"; each retries a
-// bounded number of times and then leaves the invocation in a dead-letter queue.
+// function asynchronously with the scheduled time as input, so the function uses it as "now".
+// The schedule's retry policy and dead-letter queue cover the invocation (throttled, missing,
+// not permitted); an error of the function itself is Lambda's to retry and send to the
+// function's on-failure destination.
 
 export interface ScheduleProps {
   /** Becomes the schedule's name after the stack's: `npm run fire -- <name>` on the local runtime. */
@@ -19,7 +20,6 @@ export interface ScheduleProps {
 }
 
 export class HandoffSchedules extends Construct {
-  readonly deadLetterQueues: { name: string; queue: sqs.IQueue }[] = [];
   private readonly prefix: string;
 
   constructor(scope: Construct, id: string, prefix: string) {
@@ -29,7 +29,6 @@ export class HandoffSchedules extends Construct {
 
   add(props: ScheduleProps): scheduler.Schedule {
     const dlq = new DeadLetterQueue(this, `${props.name}DeadLetters`, `the ${props.name} schedule`);
-    this.deadLetterQueues.push({ name: `${props.name} schedule`, queue: dlq.queue });
     const stack = Stack.of(this);
     const fnId = stack.resolve(stack.getLogicalId(props.target.node.defaultChild as CfnResource));
     Validations.of(stack).acknowledge({

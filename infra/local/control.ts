@@ -1,20 +1,31 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { LocalEventBus } from './event-bus.js';
-import type { LambdaFunctionPool } from './lambdas.js';
-import type { LocalQueues } from './queues.js';
+import type { Fault, LocalFaults } from './faults.js';
+import { InvokeRefused, type LocalLambda } from './lambda-service.js';
 import type { LocalScheduler } from './scheduler.js';
+import type { LocalSqs } from './sqs.js';
 import type { LocalApp } from './template.js';
+import type { LocalXrayDaemon } from './xray.js';
 
 // The local runtime's own small API, on a port of its own (written to .local/runtime.json),
-// for the CLIs and the tests: fire a schedule as of an instant, read what crossed the bus,
-// read the dead-letter queues, invoke a function directly (as `aws lambda invoke` does). It is not part of the deployed system.
+// for the CLIs and the tests: fire a schedule as of an instant, read what crossed the bus, read
+// the dead-letter queues, invoke a function (as `aws lambda invoke` does), turn a fault in an
+// AWS service on or off, read the traces. It is not part of the deployed system.
+
+async function json<T>(req: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString() || '{}') as T;
+}
 
 export function createControlServer(deps: {
   app: LocalApp;
   bus: LocalEventBus;
   scheduler: LocalScheduler;
-  queues: LocalQueues;
-  pools: Map<string, LambdaFunctionPool>;
+  sqs: LocalSqs;
+  lambda: LocalLambda;
+  faults: LocalFaults;
+  xray: LocalXrayDaemon;
   apiUrl: string;
 }): Server {
   return createServer(async (req, res) => {
@@ -24,51 +35,53 @@ export function createControlServer(deps: {
       res.end(JSON.stringify(body));
     };
     try {
-      if (req.method === 'GET' && url.pathname === '/status') {
+      const route = `${req.method} ${url.pathname}`;
+      if (route === 'GET /status') {
         return send(200, {
           apiUrl: deps.apiUrl,
           functions: [...deps.app.functions.values()].map((f) => f.name),
           schedules: deps.scheduler.names(),
           rules: deps.app.rules.map((r) => ({ rule: r.logicalId, pattern: r.pattern })),
+          pendingAsyncEvents: deps.lambda.pending(),
+          faults: deps.faults.list(),
         });
       }
-      if (req.method === 'GET' && url.pathname === '/events') {
+      if (route === 'GET /events') {
         const since = Number(url.searchParams.get('since') ?? 0);
         const type = url.searchParams.get('type');
         const events = deps.bus.events.slice(since).filter((e) => !type || e['detail-type'] === type);
         return send(200, { events, next: deps.bus.events.length });
       }
-      if (req.method === 'GET' && url.pathname === '/dead-letters')
-        return send(200, { messages: deps.queues.messages });
-      if (req.method === 'POST' && url.pathname === '/fire') {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const { schedule, at } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
-          schedule?: string;
-          at?: string;
-        };
+      if (route === 'GET /dead-letters') return send(200, { messages: deps.sqs.deadLetters() });
+      if (route === 'GET /traces') return send(200, { segments: deps.xray.segments });
+      if (route === 'POST /fire') {
+        const { schedule, at } = await json<{ schedule?: string; at?: string }>(req);
         if (!schedule) return send(400, { error: 'name the schedule to fire' });
         const when = at ? new Date(at) : new Date();
         if (Number.isNaN(when.getTime())) return send(400, { error: `${at} is not an instant` });
         return send(200, await deps.scheduler.fire(schedule, when));
       }
-      if (req.method === 'POST' && url.pathname === '/invoke') {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const { function: name, payload } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
-          function?: string;
-          payload?: unknown;
-        };
-        const pool = [...deps.pools.values()].find((p) => p.fn.name === name);
-        if (!pool) {
-          const known = [...deps.pools.values()].map((p) => p.fn.name).sort();
+      if (route === 'POST /invoke') {
+        const { function: name, payload } = await json<{ function?: string; payload?: unknown }>(req);
+        const fn = deps.lambda.resolve(String(name ?? ''));
+        if (!fn) {
+          const known = [...deps.app.functions.values()].map((f) => f.name).sort();
           return send(404, { error: `no function ${name}; the template has ${known.join(', ')}` });
         }
-        return send(200, await pool.invoke(payload ?? {}));
+        return send(200, await deps.lambda.invokeSync(fn.logicalId, payload ?? {}));
+      }
+      if (route === 'POST /faults') {
+        const {
+          function: name,
+          fault,
+          on,
+        } = await json<{ function?: string; fault?: Fault; on?: boolean }>(req);
+        deps.faults.set(String(name), fault as Fault, on !== false);
+        return send(200, { faults: deps.faults.list() });
       }
       send(404, { error: `no ${req.method} ${url.pathname}` });
     } catch (error) {
-      send(400, { error: (error as Error).message });
+      send(error instanceof InvokeRefused ? error.status : 400, { error: (error as Error).message });
     }
   });
 }

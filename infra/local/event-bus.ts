@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { appendLine, DurableRecords, readJsonLines } from './durable.js';
 import { matches, validatePattern } from './event-pattern.js';
-import type { LambdaFunctionPool } from './lambdas.js';
+import { InvokeRefused, type LocalLambda } from './lambda-service.js';
 import type { Logger } from './log.js';
-import type { LocalQueues } from './queues.js';
+import type { LocalSqs } from './sqs.js';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -16,8 +17,18 @@ import {
 
 // EventBridge, locally: an endpoint that speaks PutEvents (the SDK reaches it through
 // AWS_ENDPOINT_URL_EVENTBRIDGE), the template's rules matched with EventBridge's pattern
-// language, targets invoked asynchronously with the rule's retry policy and dead-letter queue,
-// and the archive. Every event put on the bus is kept for `npm run events` and the tests.
+// language, the archive, and delivery to each matched target with EventBridge's semantics
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html,
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html):
+//   - a Lambda target is delivered once Lambda's Invoke API accepts the event (asynchronously);
+//     what the function then does is Lambda's business (its retries, its destination);
+//   - the target's RetryPolicy covers only failed deliveries (the Invoke API refused, an API
+//     destination answered 401, 407, 409, 429 or 5xx, or could not be reached), with
+//     exponential backoff, up to MaximumRetryAttempts or MaximumEventAgeInSeconds;
+//   - then the event goes to the target's dead-letter queue with EventBridge's attributes.
+// An accepted event's deliveries are written to .local/bus/pending/ before PutEvents answers,
+// so a killed runtime delivers them on restart: EventBridge does not lose an acknowledged event.
+// Every event put on the bus is kept (.local/bus/events.jsonl) for `npm run events` and tests.
 
 export interface BusEvent {
   version: '0';
@@ -33,6 +44,17 @@ export interface BusEvent {
   local: { bus: string; matchedRules: string[]; archived: boolean; receivedAt: string };
 }
 
+interface PendingDelivery {
+  eventId: string;
+  ruleId: string;
+  targetIndex: number;
+  event: Omit<BusEvent, 'local'>;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  firstAt: number;
+  nextAt: number;
+}
+
 interface PutEventsEntry {
   EventBusName?: string;
   Source?: string;
@@ -44,26 +66,53 @@ interface PutEventsEntry {
 
 export interface LocalBusOptions {
   app: LocalApp;
-  pools: Map<string, LambdaFunctionPool>;
-  queues: LocalQueues;
+  lambda: LocalLambda;
+  sqs: LocalSqs;
   dir: string;
   log: Logger;
-  /** Scales the retry backoff (1 in real time; tests may shrink it). */
-  retryDelayMs?: number;
+  /** Scales EventBridge's delays (1 = real time; tests shrink it). */
+  timeScale: number;
 }
+
+// EventBridge backs off exponentially with jitter; it does not publish the base: one second,
+// doubling, at most a minute between attempts.
+const FIRST_RETRY_MS = 1000;
+const LONGEST_WAIT_MS = 60_000;
+const RETRIED_HTTP = new Set([401, 407, 409, 429]);
 
 export class LocalEventBus {
   readonly events: BusEvent[] = [];
   private readonly listeners = new Set<(e: BusEvent) => void>();
+  private readonly pending: DurableRecords<PendingDelivery>;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private inFlight = 0;
+  private stopped = false;
 
   constructor(private readonly options: LocalBusOptions) {
     for (const rule of options.app.rules) validatePattern(rule.pattern);
-    mkdirSync(options.dir, { recursive: true });
+    this.pending = new DurableRecords(join(options.dir, 'pending'));
   }
 
   get busy(): boolean {
-    return this.inFlight > 0;
+    return this.inFlight > 0 || this.timers.size > 0;
+  }
+
+  /** Reads the events of earlier runs and delivers what they left undelivered. */
+  start(): void {
+    this.events.push(...readJsonLines<BusEvent>(join(this.options.dir, 'events.jsonl')));
+    for (const { id, record } of this.pending.all()) this.schedule(id, record);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Forgets every event and pending delivery (a runtime started --in-memory keeps no data). */
+  clear(): void {
+    this.pending.clear();
+    rmSync(join(this.options.dir, 'events.jsonl'), { force: true });
   }
 
   subscribe(listener: (e: BusEvent) => void): () => void {
@@ -155,94 +204,132 @@ export class LocalEventBus {
     );
     local.matchedRules = rules.map((r) => r.logicalId);
     local.archived = this.options.app.archives.some((a) => a.busName === bus && matches(a.pattern, wire));
+    // the deliveries are on disk before PutEvents answers: an acknowledged event is not lost
+    const now = Date.now();
+    const deliveries = rules.flatMap((rule) =>
+      rule.targets.map((_, targetIndex) => {
+        const delivery: PendingDelivery = {
+          eventId: event.id,
+          ruleId: rule.logicalId,
+          targetIndex,
+          event: wire,
+          attempts: 0,
+          firstAt: now,
+          nextAt: now,
+        };
+        const id = `${String(now).padStart(15, '0')}-${event.id}-${rule.logicalId}-${targetIndex}`;
+        this.pending.put(id, delivery);
+        return { id, delivery };
+      }),
+    );
     this.events.push(event);
-    appendFileSync(join(this.options.dir, 'events.jsonl'), `${JSON.stringify(event)}\n`);
+    appendLine(join(this.options.dir, 'events.jsonl'), JSON.stringify(event));
     for (const listener of this.listeners) listener(event);
-    for (const rule of rules) for (const target of rule.targets) void this.deliver(rule, target, wire);
+    for (const { id, delivery } of deliveries) this.schedule(id, delivery);
     return event;
   }
 
-  /** An API destination: POST the event, with the target's retries, then its dead-letter queue. */
-  private async post(
-    rule: LocalRule,
-    target: LocalRuleTarget,
-    event: Omit<BusEvent, 'local'>,
-  ): Promise<void> {
+  private schedule(id: string, delivery: PendingDelivery): void {
+    if (this.stopped) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        void this.deliver(id, delivery);
+      },
+      Math.max(0, delivery.nextAt - Date.now()),
+    );
+    this.timers.set(id, timer);
+  }
+
+  /** One delivery attempt; a failed one is retried as the target's policy says, then dead-lettered. */
+  private async deliver(id: string, delivery: PendingDelivery): Promise<void> {
+    const rule = this.options.app.rules.find((r) => r.logicalId === delivery.ruleId);
+    const target = rule?.targets[delivery.targetIndex];
+    if (!rule || !target) {
+      this.pending.delete(id);
+      return;
+    }
     this.inFlight++;
+    let failure: { code: string; message: string; retriable: boolean } | undefined;
     try {
-      for (let attempt = 0; ; attempt++) {
-        let error: string | undefined;
-        try {
-          const res = await fetch(target.endpoint!, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(event),
-          });
-          if (res.status >= 500 || res.status === 429) error = `HTTP ${res.status}`;
-        } catch (e) {
-          error = (e as Error).message;
-        }
-        this.options.log.info(`${event['detail-type']} → ${target.endpoint}: ${error ?? 'delivered'}`);
-        if (!error) return;
-        if (attempt >= target.maxRetries) {
-          if (target.deadLetterQueue)
-            this.options.queues.send(target.deadLetterQueue, `rule ${rule.logicalId}`, error, event);
-          return;
-        }
-        await new Promise((r) =>
-          setTimeout(r, Math.min(60_000, (this.options.retryDelayMs ?? 1000) * 2 ** attempt)),
-        );
-      }
+      failure = await this.attempt(rule, target, delivery.event);
     } finally {
       this.inFlight--;
     }
+    delivery.attempts++;
+    if (!failure) {
+      this.pending.delete(id);
+      return;
+    }
+    const what = `${delivery.event['detail-type']} → ${rule.logicalId}`;
+    const scale = this.options.timeScale;
+    const aged = Date.now() - delivery.firstAt > target.maxEventAgeSeconds * 1000 * scale;
+    const retriesSpent = delivery.attempts > target.maxRetries;
+    if (!failure.retriable || aged || retriesSpent) {
+      this.options.log.info(`${what}: not delivered (${failure.code}: ${failure.message})`);
+      if (target.deadLetterQueue) {
+        this.options.sqs.send(target.deadLetterQueue, JSON.stringify(delivery.event), {
+          RULE_ARN: rule.arn,
+          TARGET_ARN: target.arn,
+          ERROR_CODE: failure.code,
+          ERROR_MESSAGE: failure.message,
+          EXHAUSTED_RETRY_CONDITION: !failure.retriable
+            ? 'NotRetriable'
+            : aged
+              ? 'MaximumEventAgeInSeconds'
+              : 'MaximumRetryAttempts',
+          RETRY_ATTEMPTS: String(delivery.attempts - 1),
+        });
+      }
+      this.pending.delete(id);
+      return;
+    }
+    const wait = Math.min(LONGEST_WAIT_MS, FIRST_RETRY_MS * 2 ** (delivery.attempts - 1));
+    delivery.nextAt = Date.now() + (wait / 2 + Math.random() * (wait / 2)) * scale;
+    this.pending.put(id, delivery);
+    this.schedule(id, delivery);
   }
 
-  /** Asynchronous delivery with the target's retry policy, then its dead-letter queue. */
-  private async deliver(
+  private async attempt(
     rule: LocalRule,
     target: LocalRuleTarget,
     event: Omit<BusEvent, 'local'>,
-  ): Promise<void> {
+  ): Promise<{ code: string; message: string; retriable: boolean } | undefined> {
     if (target.kind === 'remote-bus') {
       this.options.log.info(
         `${event['detail-type']} would go to ${target.endpoint} (another account: not reachable locally)`,
       );
-      return;
+      return undefined;
     }
-    if (target.kind === 'http') return this.post(rule, target, event);
-    this.inFlight++;
-    try {
-      const pool = this.options.pools.get(target.functionId)!;
-      const payload = target.input ?? (target.inputPath ? pick(event, target.inputPath) : event);
-      const deadline = Date.now() + target.maxEventAgeSeconds * 1000;
-      const baseDelay = this.options.retryDelayMs ?? 1000;
-      for (let attempt = 0; ; attempt++) {
-        const outcome = await pool.invoke(payload);
-        this.options.log.invocation({
-          function: pool.fn.name,
-          trigger: 'event',
-          what: `${event['detail-type']} (${rule.logicalId}${attempt ? `, retry ${attempt}` : ''})`,
-          outcome: outcome.ok ? 'ok' : `${outcome.error?.errorType}: ${outcome.error?.errorMessage}`,
-          failed: !outcome.ok,
-          result: outcome,
+    const payload = target.input ?? (target.inputPath ? pick(event, target.inputPath) : event);
+    if (target.kind === 'http') {
+      try {
+        const res = await fetch(target.endpoint!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
         });
-        if (outcome.ok) return;
-        if (attempt >= target.maxRetries || Date.now() > deadline) {
-          if (target.deadLetterQueue) {
-            this.options.queues.send(
-              target.deadLetterQueue,
-              `rule ${rule.logicalId}`,
-              outcome.error?.errorMessage ?? 'failed',
-              event,
-            );
-          }
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(60_000, baseDelay * 2 ** attempt)));
+        this.options.log.info(`${event['detail-type']} → ${target.endpoint}: HTTP ${res.status}`);
+        if (res.status < 300) return undefined;
+        return {
+          code: `HTTP_${res.status}`,
+          message: `the API destination answered ${res.status}`,
+          retriable: res.status >= 500 || RETRIED_HTTP.has(res.status),
+        };
+      } catch (error) {
+        return { code: 'NETWORK_ERROR', message: (error as Error).message, retriable: true };
       }
-    } finally {
-      this.inFlight--;
+    }
+    try {
+      this.options.lambda.invokeAsync(target.functionId, payload, {
+        trigger: 'event',
+        what: `${event['detail-type']} (${rule.logicalId})`,
+      });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof InvokeRefused)) throw error;
+      // a function that does not exist is not retried by EventBridge; a refusal of Lambda's is
+      return { code: error.code, message: error.message, retriable: error.status !== 404 };
     }
   }
 }

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayClaims } from './jwt.js';
-import type { LambdaFunctionPool } from './lambdas.js';
+import type { InvocationResult } from './lambdas.js';
 import type { Logger } from './log.js';
 import type { LocalApp, LocalRoute } from './template.js';
 
 // The HTTP API, locally: the template's routes, its JWT authorizer (checked against the local
-// issuer), and its Lambda proxy integration with payload format 2.0. A request the authorizer
-// refuses never reaches a function, as in API Gateway.
+// issuer), its stage throttling, and its Lambda proxy integration with payload format 2.0.
+// What API Gateway answers itself, before or instead of a function, is answered here as API
+// Gateway does (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html,
+// .../http-api-troubleshooting-lambda.html): {"message": "..."} as application/json, with an
+// apigw-requestid header; a refused token is a 401 with a WWW-Authenticate header saying why.
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -31,16 +34,41 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, regex: new RegExp(`^${source}$`), params, specificity: route.path.split('{').length };
 }
 
-function problem(
+/** An answer of API Gateway's own: `{"message": "..."}`, never a problem document. */
+function gatewayAnswer(
   res: ServerResponse,
   status: number,
-  slug: string,
-  title: string,
-  detail: string,
+  message: string,
+  requestId: string,
   headers: Record<string, string> = {},
 ) {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: `/problems/${slug}`, title, status, detail }));
+  res.writeHead(status, { 'content-type': 'application/json', 'apigw-requestid': requestId, ...headers });
+  res.end(JSON.stringify({ message }));
+}
+
+/**
+ * The stage's throttle: a token bucket of `burstLimit` tokens refilled at `rateLimit` a second,
+ * as API Gateway applies a route's rate and burst.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -58,15 +86,18 @@ const TEXT_TYPES = /^(application\/([\w.+-]+\+)?json|text\/|application\/(x-www-
 
 export interface GatewayOptions {
   app: LocalApp;
-  pools: Map<string, LambdaFunctionPool>;
+  /** The integration's synchronous invocation of a function (Lambda's Invoke API). */
+  invoke: (functionId: string, event: unknown) => Promise<InvocationResult>;
   verify: (token: string) => Promise<Record<string, unknown>>;
   log: Logger;
 }
 
-export function createGateway({ app, pools, verify, log }: GatewayOptions): Server {
+export function createGateway({ app, invoke, verify, log }: GatewayOptions): Server {
   const routes = app.routes.map(compile).sort((a, b) => a.specificity - b.specificity);
+  const bucket = app.throttle ? new TokenBucket(app.throttle.rateLimit, app.throttle.burstLimit) : undefined;
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = req.headers.origin;
     const cors = app.cors;
@@ -96,7 +127,11 @@ export function createGateway({ app, pools, verify, log }: GatewayOptions): Serv
       }
     }
     if (!route || !match) {
-      problem(res, 404, 'route-not-found', 'Not Found', `no route matches ${method} ${url.pathname}`);
+      gatewayAnswer(res, 404, 'Not Found', requestId);
+      return;
+    }
+    if (bucket && !bucket.take()) {
+      gatewayAnswer(res, 429, 'Too Many Requests', requestId);
       return;
     }
 
@@ -105,38 +140,23 @@ export function createGateway({ app, pools, verify, log }: GatewayOptions): Serv
       const header = req.headers.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (!token) {
-        problem(
-          res,
-          401,
-          'unauthorized',
-          'Unauthorized',
-          'send Authorization: Bearer <token> (npm run token prints one)',
-          {
-            'www-authenticate': 'Bearer',
-          },
-        );
+        gatewayAnswer(res, 401, 'Unauthorized', requestId, { 'www-authenticate': 'Bearer' });
         return;
       }
       try {
         claims = gatewayClaims(await verify(token));
       } catch (error) {
-        problem(
-          res,
-          401,
-          'unauthorized',
-          'Unauthorized',
-          `the token was refused: ${(error as Error).message}`,
-          {
-            'www-authenticate': 'Bearer error="invalid_token"',
-          },
-        );
+        const reason = (error as Error).message.replace(/"/g, "'");
+        gatewayAnswer(res, 401, 'Unauthorized', requestId, {
+          'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason}"`,
+        });
         return;
       }
     }
 
     const body = await readBody(req);
     if (body === 'too-large') {
-      problem(res, 413, 'payload-too-large', 'Payload Too Large', 'API Gateway accepts bodies up to 10 MB');
+      gatewayAnswer(res, 413, 'Request Entity Too Large', requestId);
       return;
     }
     const headers: Record<string, string> = {};
@@ -150,7 +170,6 @@ export function createGateway({ app, pools, verify, log }: GatewayOptions): Serv
     );
     const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
     const now = Date.now();
-    const requestId = randomUUID();
     const event = {
       version: '2.0',
       routeKey: route.routeKey,
@@ -183,12 +202,11 @@ export function createGateway({ app, pools, verify, log }: GatewayOptions): Serv
       isBase64Encoded: !isText,
     };
 
-    const pool = pools.get(route.functionId)!;
-    const outcome = await pool.invoke(event);
+    const outcome = await invoke(route.functionId, event);
     let status = 500;
     if (!outcome.ok) {
-      problem(res, 502, 'bad-gateway', 'Bad Gateway', `the function failed: ${outcome.error?.errorMessage}`);
-      status = 502;
+      // a function error or timeout: API Gateway says no more than this
+      gatewayAnswer(res, 500, 'Internal Server Error', requestId);
     } else {
       const result = outcome.result as any;
       const structured = result !== null && typeof result === 'object' && 'statusCode' in result;
@@ -214,7 +232,7 @@ export function createGateway({ app, pools, verify, log }: GatewayOptions): Serv
       );
     }
     log.invocation({
-      function: pool.fn.name,
+      function: app.functions.get(route.functionId)?.name ?? route.functionId,
       trigger: 'http',
       what: `${method} ${url.pathname}${url.search}`,
       outcome: String(status),

@@ -26,6 +26,9 @@ function serialize(error) {
 
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
+  // Lambda sets the X-Ray trace header of each invocation in the environment (ACTIVE tracing)
+  if (message.traceHeader) process.env._X_AMZN_TRACE_ID = message.traceHeader;
+  else delete process.env._X_AMZN_TRACE_ID;
   const deadline = Date.now() + message.timeoutMs;
   const context = {
     callbackWaitsForEmptyEventLoop: true,

@@ -1,12 +1,14 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalFunction } from './template.js';
 
 // Lambda, locally: each function runs in its own execution environments (child processes with
 // the environment the template gives it), kept warm between invocations, each handling one
-// invocation at a time. More environments start when all are busy, up to a cap, as Lambda
-// scales out. An environment that times out is discarded, as Lambda does.
+// invocation at a time. More environments start when all are busy, up to a cap (the function's
+// reserved concurrency, or 8), as Lambda scales out. An environment that times out is
+// discarded, as Lambda does. With ACTIVE tracing each invocation gets its X-Ray trace header.
 
 const WORKER = fileURLToPath(new URL('./lambda-environment.mjs', import.meta.url));
 
@@ -25,11 +27,15 @@ interface Environment {
   busy: boolean;
   pending?: { id: string; resolve: (r: InvocationResult) => void; started: number; timer: NodeJS.Timeout };
   coldStartMs?: number;
+  /** Discarded once its invocation ends (its configuration changed meanwhile). */
+  retire?: boolean;
 }
 
 export interface LambdaPoolOptions {
   /** Values every function gets on top of its template environment (endpoints, credentials). */
   baseEnvironment: Record<string, string>;
+  /** Values that replace the template's for a while (a fault injected in an AWS service). */
+  overrides?: Record<string, string>;
   maxEnvironments?: number;
   /** Receives each line a function prints (its JSON logs). */
   onOutput?: (fn: LocalFunction, line: string) => void;
@@ -38,11 +44,26 @@ export interface LambdaPoolOptions {
 export class LambdaFunctionPool {
   private readonly environments: Environment[] = [];
   private readonly waiting: (() => void)[] = [];
+  private overrides: Record<string, string>;
 
   constructor(
     readonly fn: LocalFunction,
     private readonly options: LambdaPoolOptions,
-  ) {}
+  ) {
+    this.overrides = options.overrides ?? {};
+  }
+
+  /**
+   * Replaces the environment overrides; idle environments are discarded and busy ones retire
+   * after their invocation, as an UpdateFunctionConfiguration does in Lambda.
+   */
+  reconfigure(overrides: Record<string, string>): void {
+    this.overrides = overrides;
+    for (const env of [...this.environments]) {
+      if (env.busy) env.retire = true;
+      else this.discard(env);
+    }
+  }
 
   private spawn(): Environment {
     const child = fork(WORKER, [], {
@@ -50,6 +71,9 @@ export class LambdaFunctionPool {
         PATH: process.env.PATH ?? '',
         ...this.options.baseEnvironment,
         ...this.fn.environment,
+        ...this.overrides,
+        LAMBDA_TASK_ROOT: dirname(this.fn.bundleFile),
+        _HANDLER: this.fn.handler,
         AWS_LAMBDA_FUNCTION_NAME: this.fn.name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.fn.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -132,7 +156,7 @@ export class LambdaFunctionPool {
         idle.busy = true;
         return { env: idle, cold: false };
       }
-      if (this.environments.length < (this.options.maxEnvironments ?? 8)) {
+      if (this.environments.length < (this.fn.reservedConcurrency ?? this.options.maxEnvironments ?? 8)) {
         const env = this.spawn();
         env.busy = true;
         return { env, cold: true };
@@ -171,7 +195,15 @@ export class LambdaFunctionPool {
           });
         }, timeoutMs);
         env.pending = { id, resolve, started: performance.now(), timer };
-        env.child.send({ type: 'invoke', id, event, timeoutMs, requestId: id, arn: this.fn.arn });
+        env.child.send({
+          type: 'invoke',
+          id,
+          event,
+          timeoutMs,
+          requestId: id,
+          arn: this.fn.arn,
+          ...(this.fn.tracing === 'Active' ? { traceHeader: traceHeader() } : {}),
+        });
       });
       return cold ? { ...result, coldStartMs: initMs } : result;
     } catch (error) {
@@ -181,11 +213,18 @@ export class LambdaFunctionPool {
         durationMs: 0,
       };
     } finally {
-      if (this.environments.includes(env)) this.release(env);
+      if (env.retire) this.discard(env);
+      else if (this.environments.includes(env)) this.release(env);
     }
   }
 
   stop(): void {
     for (const env of [...this.environments]) this.discard(env);
   }
+}
+
+/** An X-Ray trace header as Lambda gives a sampled invocation: a new root, a parent segment. */
+function traceHeader(): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
 }

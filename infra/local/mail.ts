@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { writeFileSafely } from './durable.js';
 import type { Logger } from './log.js';
 
 // Amazon SES v2, locally: the SendEmail operation (the SDK reaches it through
@@ -22,9 +22,7 @@ export class LocalMailbox {
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
-  ) {
-    mkdirSync(dir, { recursive: true });
-  }
+  ) {}
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -53,8 +51,8 @@ export class LocalMailbox {
       html: simple.Body?.Html?.Data ?? '',
     };
     const base = `${mail.at.replace(/[:.]/g, '-')}-${mail.to[0]!.replace(/[^\w.@-]/g, '_')}`;
-    writeFileSync(join(this.dir, `${base}.json`), JSON.stringify(mail, null, 2));
-    if (mail.html) writeFileSync(join(this.dir, `${base}.html`), mail.html);
+    writeFileSafely(join(this.dir, `${base}.json`), JSON.stringify(mail, null, 2));
+    if (mail.html) writeFileSafely(join(this.dir, `${base}.html`), mail.html);
     this.log.info(`mail to ${mail.to.join(', ')}: ${mail.subject}`);
     reply(200, { MessageId: mail.id });
   };

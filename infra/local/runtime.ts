@@ -1,31 +1,37 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createControlServer } from './control.js';
+import { writeFileSafely } from './durable.js';
 import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
+import { type FaultService, LocalFaults } from './faults.js';
 import { createGateway } from './http-gateway.js';
 import { tokenVerifier } from './jwt.js';
+import { LocalLambda } from './lambda-service.js';
 import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
 import { LocalMailbox } from './mail.js';
-import { LocalQueues } from './queues.js';
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
+import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
 import { ensureTable } from './tables.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
+import { LocalXrayDaemon } from './xray.js';
 
 // The whole system on this machine, read from the synthesized template (DESIGN decision 11):
-// DynamoDB Local with the template's tables, every function from its cdk.out bundle with the
-// environment the template gives it, the HTTP API's routes behind the JWT check, the event bus
-// with its rules and archive, the table stream's mappings, the schedules, and the buckets
-// (with their events). The functions
-// reach DynamoDB, EventBridge, S3 and SES through AWS_ENDPOINT_URL_*: they hold no local-only code.
+// DynamoDB Local with the template's tables, every function from its bundle with the
+// environment the template gives it, the HTTP API's routes behind the JWT check and the stage's
+// throttle, the event bus with its rules and archive, Lambda's asynchronous queues with each
+// function's retries and on-failure destination, the table stream's mappings, the schedules,
+// the queues, the buckets (with their events), SES and the X-Ray daemon. The functions reach
+// every service through AWS_ENDPOINT_URL_*: they hold no local-only code. What it cannot do as
+// AWS does is listed in docs/operations.md.
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -35,8 +41,12 @@ export interface LocalRuntimeOptions {
   verbose?: boolean;
   localDir?: string;
   log?: Logger;
-  /** Retry backoff base for bus targets and streams (ms); tests shrink it. */
-  retryDelayMs?: number;
+  /**
+   * Scales every delay AWS documents (Lambda's one and two minutes before retrying an
+   * asynchronous event, EventBridge's and Scheduler's backoff, event ages): 1 is AWS's own time;
+   * tests shrink it. Counts and orders never change.
+   */
+  timeScale?: number;
   schedules?: boolean;
 }
 
@@ -48,9 +58,12 @@ export interface LocalRuntime {
   localDir: string;
   bus: LocalEventBus;
   scheduler: LocalScheduler;
-  queues: LocalQueues;
+  sqs: LocalSqs;
+  lambda: LocalLambda;
+  faults: LocalFaults;
+  xray: LocalXrayDaemon;
   synthesized: boolean;
-  /** True while the bus or a stream is still delivering. */
+  /** True while the bus, Lambda's queues, the scheduler's retries or a stream is still working. */
   busy(): boolean;
   stop(): Promise<void>;
 }
@@ -64,6 +77,7 @@ const listen = (server: Server, port: number) =>
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? consoleLogger(options.verbose ?? false);
   const localDir = options.localDir ?? process.env.HANDOFF_LOCAL_DIR ?? join(ROOT, '.local');
+  const timeScale = options.timeScale ?? 1;
   mkdirSync(localDir, { recursive: true });
   const { cdkOut, synthesized } = synthesizeIfChanged(ROOT, log.info);
   const app = readTemplate(cdkOut);
@@ -73,39 +87,58 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const db = await startDynamoDbLocal(options.inMemory ? {} : { path: dataDir });
   const dynamodb = localClient(db.endpoint);
   for (const table of app.tables) await ensureTable(dynamodb, table);
-  if (options.inMemory) rmSync(join(localDir, 'stream-checkpoints.json'), { force: true });
 
-  const queues = new LocalQueues(join(localDir, 'queues'), app.queues);
-  const pools = new Map<string, LambdaFunctionPool>();
   const servers: Server[] = [];
-
-  // Functions need the bus's endpoint in their environment, and the bus needs the functions:
-  // the bus's port is opened first and its handler attached once the bus exists.
+  /** A server whose handler is attached once its service exists (services need each other's endpoints). */
+  const serve = async (
+    handler: () => (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  ) => {
+    const server = createServer((req, res) => void handler()(req, res));
+    servers.push(server);
+    return `http://127.0.0.1:${await listen(server, 0)}`;
+  };
   let bus: LocalEventBus | undefined;
-  const busServer = createServer((req, res) => void bus!.handle(req, res));
-  servers.push(busServer);
-  const busEndpoint = `http://127.0.0.1:${await listen(busServer, 0)}`;
+  let lambda: LocalLambda | undefined;
+  const busEndpoint = await serve(() => bus!.handle);
+  const lambdaEndpoint = await serve(() => lambda!.handle);
   const mailbox = new LocalMailbox(join(localDir, 'mail'), log);
-  const mailServer = createServer((req, res) => void mailbox.handle(req, res));
-  servers.push(mailServer);
-  const sesEndpoint = `http://127.0.0.1:${await listen(mailServer, 0)}`;
+  const sesEndpoint = await serve(() => mailbox.handle);
+  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues);
+  const sqsEndpoint = await serve(() => sqs.handle);
+  sqs.setEndpoint(sqsEndpoint);
   // S3's events go to the bus, which exists once the functions do: the same late binding
   const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
-  const s3Server = createServer((req, res) => void s3.handle(req, res));
-  servers.push(s3Server);
-  const s3Endpoint = `http://127.0.0.1:${await listen(s3Server, 0)}`;
+  const s3Endpoint = await serve(() => s3.handle);
+  const faults = new LocalFaults();
+  const faultEndpoint = await serve(() => faults.handle);
+  const xray = new LocalXrayDaemon(localDir);
+  const xrayAddress = await xray.start();
 
+  const endpoints: Record<FaultService, string> = {
+    dynamodb: db.endpoint,
+    eventbridge: busEndpoint,
+    ses: sesEndpoint,
+    s3: s3Endpoint,
+    sqs: sqsEndpoint,
+    lambda: lambdaEndpoint,
+  };
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: db.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
+    AWS_XRAY_DAEMON_ADDRESS: xrayAddress,
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     TZ: 'UTC',
   };
+  const pools = new Map<string, LambdaFunctionPool>();
   for (const fn of app.functions.values()) {
     pools.set(
       fn.logicalId,
@@ -116,14 +149,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
   }
 
-  bus = new LocalEventBus({
-    app,
-    pools,
-    queues,
-    dir: join(localDir, 'bus'),
+  lambda = new LocalLambda({ app, pools, sqs, dir: join(localDir, 'lambda'), log, timeScale });
+  bus = new LocalEventBus({ app, lambda, sqs, dir: join(localDir, 'bus'), log, timeScale });
+  const scheduler = new LocalScheduler(
+    app.schedules,
+    lambda,
+    sqs,
     log,
-    ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
-  });
+    join(localDir, 'scheduler'),
+    timeScale,
+  );
+  faults.attach({ app, pools, lambda, endpoints, faultEndpoint });
+  if (options.inMemory) {
+    // no data was kept, so nothing an earlier run left undelivered belongs to this one
+    rmSync(join(localDir, 'stream-checkpoints.json'), { force: true });
+    bus.clear();
+    lambda.clear();
+    scheduler.clear();
+  }
 
   const streams = new DynamoDBStreamsClient({
     endpoint: db.endpoint,
@@ -138,33 +181,47 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         dynamodb,
         streams,
         pool: pools.get(mapping.functionId)!,
-        queues,
+        sqs,
         log,
         checkpointFile: join(localDir, 'stream-checkpoints.json'),
-        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        retryDelayMs: 200 * timeScale,
       }),
   );
+
+  // Like provisioned concurrency of one: every function has a warm environment before the first request.
+  await Promise.all([...pools.values()].map((p) => p.warm()));
+  bus.start();
+  lambda.start();
+  scheduler.start(options.schedules !== false);
   for (const p of pollers) await p.start();
 
-  const scheduler = new LocalScheduler(app.schedules, pools, queues, log);
-  if (options.schedules !== false) scheduler.start();
-
-  const gateway = createGateway({ app, pools, verify: await tokenVerifier(localDir), log });
+  const gateway = createGateway({
+    app,
+    invoke: (functionId, event) => lambda!.invokeSync(functionId, event),
+    verify: await tokenVerifier(localDir),
+    log,
+  });
   servers.push(gateway);
   const apiPort = await listen(gateway, options.port ?? Number(process.env.PORT ?? 3000));
   const apiUrl = `http://localhost:${apiPort}`;
 
-  const control = createControlServer({ app, bus, scheduler, queues, pools, apiUrl });
+  const control = createControlServer({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl });
   servers.push(control);
-  const controlPort = await listen(control, 0);
-  const controlUrl = `http://127.0.0.1:${controlPort}`;
+  const controlUrl = `http://127.0.0.1:${await listen(control, 0)}`;
 
-  // Like provisioned concurrency of one: every function has a warm environment before the first request.
-  await Promise.all([...pools.values()].map((p) => p.warm()));
-  writeFileSync(
+  writeFileSafely(
     join(localDir, 'runtime.json'),
     JSON.stringify(
-      { pid: process.pid, apiUrl, controlUrl, busEndpoint, dynamoEndpoint: db.endpoint, s3Endpoint },
+      {
+        pid: process.pid,
+        apiUrl,
+        controlUrl,
+        busEndpoint,
+        dynamoEndpoint: db.endpoint,
+        s3Endpoint,
+        sqsEndpoint,
+        lambdaEndpoint,
+      },
       null,
       2,
     ),
@@ -178,13 +235,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     localDir,
     bus,
     scheduler,
-    queues,
+    sqs,
+    lambda,
+    faults,
+    xray,
     synthesized,
-    busy: () => bus!.busy || pollers.some((p) => p.busy),
+    busy: () => bus!.busy || lambda!.busy || scheduler.busy || pollers.some((p) => p.busy),
     stop: async () => {
       scheduler.stop();
+      bus!.stop();
+      lambda!.stop();
       for (const p of pollers) p.stop();
       for (const pool of pools.values()) pool.stop();
+      xray.stop();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       for (const s of servers) s.closeAllConnections?.();
       dynamodb.destroy();

@@ -1,16 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import { writeFileSafely } from './durable.js';
+import { LOCAL_CREDENTIALS } from './dynamodb-local.js';
 import type { Logger } from './log.js';
-import type { LocalBucket } from './template.js';
+import { LOCAL_REGION, type LocalBucket } from './template.js';
 
 // Amazon S3, locally, as much of it as Handoff uses: path-style PutObject, GetObject and
 // HeadObject (the SDK reaches it through AWS_ENDPOINT_URL_S3; presigned URLs point here too),
-// the expiry and the checksum a presigned URL carries (S3 refuses an expired link, and a body
-// whose CRC32 is not the one signed), the template's CORS rules, and, for buckets that send
-// them, "Object Created" events to the default event bus. Objects live under .local/s3/.
+// a presigned URL's signature (computed again with the SDK's own presigner, from the request as
+// it arrives, with the local credentials: an edited link is a 403 SignatureDoesNotMatch, as in
+// S3), its expiry, and the checksum it carries (a body whose CRC32 is not the one signed), the
+// template's CORS rules, and, for buckets that send them, "Object Created" events to the
+// default event bus. Objects live under .local/s3/. Requests the SDK signs in headers (the
+// functions' own) are not checked: the functions hold the only credentials there are.
 // Written by hand: the one S3 emulator on npm (s3rver) has not been kept up since 2021, and
 // these four operations are all the runtime needs.
 
@@ -45,7 +52,58 @@ export class LocalS3 {
     private readonly log: Logger,
   ) {
     this.buckets = new Map(buckets.map((b) => [b.name, b]));
-    mkdirSync(dir, { recursive: true });
+  }
+
+  private readonly presigner = new S3RequestPresigner({
+    ...new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }).config,
+  });
+
+  /** Why S3 would refuse this presigned request, or undefined when it would take it. */
+  private async presignedRefusal(
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<[number, string, string] | undefined> {
+    const p = url.searchParams;
+    const signature = p.get('X-Amz-Signature');
+    if (!signature) return undefined;
+    const signedAt = p.get('X-Amz-Date') ?? '';
+    const expires = Number(p.get('X-Amz-Expires'));
+    const at = Date.parse(
+      signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+    );
+    if (Number.isNaN(at) || !Number.isInteger(expires) || expires < 1 || expires > 604_800)
+      return [
+        400,
+        'AuthorizationQueryParametersError',
+        'X-Amz-Date and X-Amz-Expires (1 to 604800) are required',
+      ];
+    const [accessKey, , region] = String(p.get('X-Amz-Credential')).split('/');
+    if (accessKey !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION)
+      return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
+    const query: Record<string, string> = {};
+    for (const [k, v] of p)
+      if (!/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Signature)$/.test(k)) query[k] = v;
+    const signedHeaders = String(p.get('X-Amz-SignedHeaders') ?? 'host').split(';');
+    const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? '')]));
+    const expected = await this.presigner.presign(
+      {
+        method: req.method ?? 'GET',
+        protocol: 'http:',
+        hostname: url.hostname,
+        path: url.pathname,
+        query,
+        headers,
+      },
+      { signingDate: new Date(at), expiresIn: expires },
+    );
+    if (expected.query?.['X-Amz-Signature'] !== signature)
+      return [
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      ];
+    if (Date.now() > at + expires * 1000) return [403, 'AccessDenied', 'Request has expired'];
+    return undefined;
   }
 
   private file(bucket: string, key: string): string {
@@ -81,16 +139,9 @@ export class LocalS3 {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
 
-    // a presigned URL: refused once expired, like S3
-    const signedAt = url.searchParams.get('X-Amz-Date');
-    const expires = url.searchParams.get('X-Amz-Expires');
-    if (signedAt && expires) {
-      const at = Date.parse(
-        signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
-      );
-      if (Date.now() > at + Number(expires) * 1000)
-        return xmlError(res, 403, 'AccessDenied', 'Request has expired');
-    }
+    // a presigned URL: refused when edited, forged or expired, like S3
+    const refusal = await this.presignedRefusal(req, url);
+    if (refusal) return xmlError(res, ...refusal);
     const signedCrc =
       url.searchParams.get('x-amz-checksum-crc32') ?? (req.headers['x-amz-checksum-crc32'] as string);
     if (req.method === 'PUT' && signedCrc) {
@@ -114,9 +165,8 @@ export class LocalS3 {
         size: body.length,
         lastModified: new Date().toUTCString(),
       };
-      mkdirSync(dirname(file), { recursive: true });
+      writeFileSafely(`${file}.meta.json`, JSON.stringify(meta));
       writeFileSync(file, body);
-      writeFileSync(`${file}.meta.json`, JSON.stringify(meta));
       res.writeHead(200, { etag: meta.etag, ...cors });
       res.end();
       this.log.info(`s3://${bucket.name}/${key}: ${body.length} bytes stored`);

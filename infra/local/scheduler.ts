@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { LambdaFunctionPool } from './lambdas.js';
+import { join } from 'node:path';
+import { DurableRecords } from './durable.js';
+import { InvokeRefused, type LocalLambda } from './lambda-service.js';
+import type { InvocationResult } from './lambdas.js';
 import type { Logger } from './log.js';
-import type { LocalQueues } from './queues.js';
 import { type NextFire, parseScheduleExpression } from './schedule-expression.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalSchedule } from './template.js';
+import type { LocalSqs } from './sqs.js';
+import type { LocalSchedule } from './template.js';
 
-// EventBridge Scheduler, locally: each schedule of the template fires its function at its
-// rate or cron in its time zone, with the target's input (the scheduled time filled in) and
-// its retry policy and dead-letter queue. `fire` runs one now, as of any instant: that is how
+// EventBridge Scheduler, locally: each schedule of the template fires at its rate or cron in its
+// time zone and invokes its function asynchronously with the target's input (the scheduled time
+// filled in). As in AWS (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets.html,
+// .../configuring-schedule-dlq.html), the schedule's retry policy covers the *invocation* (Lambda
+// refused it); the function's own errors are Lambda's to retry (lambda-service.ts). An
+// invocation that still fails after its retries goes to the schedule's dead-letter queue with
+// Scheduler's attributes. Pending retries are kept in .local/scheduler/pending/.
+// `fire` runs one now, as of any instant, and waits for the function's first attempt: that is how
 // `npm run fire -- <schedule> --at <instant>` replays a sweep for a chosen moment.
 
 export interface FireResult {
@@ -18,26 +26,49 @@ export interface FireResult {
   error?: string;
 }
 
+interface PendingInvocation {
+  scheduleId: string;
+  input: string;
+  executionId: string;
+  attempts: number;
+  firstAt: number;
+  nextAt: number;
+}
+
 export class LocalScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly next = new Map<string, NextFire>();
+  private readonly pending: DurableRecords<PendingInvocation>;
 
   constructor(
     private readonly schedules: LocalSchedule[],
-    private readonly pools: Map<string, LambdaFunctionPool>,
-    private readonly queues: LocalQueues,
+    private readonly lambda: LocalLambda,
+    private readonly sqs: LocalSqs,
     private readonly log: Logger,
+    dir: string,
+    private readonly timeScale: number,
   ) {
+    this.pending = new DurableRecords(join(dir, 'pending'));
     for (const s of schedules) this.next.set(s.logicalId, parseScheduleExpression(s.expression, s.timezone));
   }
 
-  start(): void {
-    for (const s of this.schedules) if (s.enabled) this.arm(s, new Date());
+  get busy(): boolean {
+    return [...this.timers.keys()].some((k) => k.startsWith('retry:'));
+  }
+
+  /** Arms every enabled schedule and resumes the retries an earlier run left. */
+  start(fireOnSchedule = true): void {
+    if (fireOnSchedule) for (const s of this.schedules) if (s.enabled) this.arm(s, new Date());
+    for (const { id, record } of this.pending.all()) this.retryLater(id, record);
   }
 
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+  }
+
+  clear(): void {
+    this.pending.clear();
   }
 
   private arm(s: LocalSchedule, after: Date): void {
@@ -73,42 +104,88 @@ export class LocalScheduler {
     return this.invoke(schedule, at);
   }
 
+  private inputFor(s: LocalSchedule, time: string, executionId: string, attempt: number): string {
+    return (s.input ?? '{}')
+      .replaceAll('<aws.scheduler.scheduled-time>', time)
+      .replaceAll('<aws.scheduler.execution-id>', executionId)
+      .replaceAll('<aws.scheduler.attempt-number>', String(attempt))
+      .replaceAll('<aws.scheduler.schedule-arn>', s.arn);
+  }
+
   private async invoke(s: LocalSchedule, scheduledTime: Date): Promise<FireResult> {
-    const pool = this.pools.get(s.functionId)!;
-    const executionId = randomUUID();
     const time = scheduledTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    for (let attempt = 1; ; attempt++) {
-      const input = (s.input ?? '{}')
-        .replaceAll('<aws.scheduler.scheduled-time>', time)
-        .replaceAll('<aws.scheduler.execution-id>', executionId)
-        .replaceAll('<aws.scheduler.attempt-number>', String(attempt))
-        .replaceAll(
-          '<aws.scheduler.schedule-arn>',
-          `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule/default/${s.name}`,
-        );
-      const outcome = await pool.invoke(JSON.parse(input));
-      this.log.invocation({
-        function: pool.fn.name,
-        trigger: 'schedule',
-        what: `${s.name} as of ${time}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
-        outcome: outcome.ok ? 'ok' : `${outcome.error?.errorType}: ${outcome.error?.errorMessage}`,
-        failed: !outcome.ok,
-        result: outcome,
-      });
-      if (outcome.ok) return { schedule: s.name, scheduledTime: time, ok: true, result: outcome.result };
-      if (attempt > s.maxRetries) {
-        if (s.deadLetterQueue)
-          this.queues.send(s.deadLetterQueue, `schedule ${s.name}`, outcome.error?.errorMessage ?? 'failed', {
-            input,
-          });
-        return {
-          schedule: s.name,
-          scheduledTime: time,
-          ok: false,
-          error: outcome.error?.errorMessage ?? 'failed',
-        };
-      }
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** (attempt - 1))));
+    const executionId = randomUUID();
+    const invocation: PendingInvocation = {
+      scheduleId: s.logicalId,
+      input: this.inputFor(s, time, executionId, 1),
+      executionId,
+      attempts: 0,
+      firstAt: Date.now(),
+      nextAt: Date.now(),
+    };
+    const outcome = this.attempt(
+      `${String(invocation.firstAt).padStart(15, '0')}-${executionId}`,
+      invocation,
+    );
+    if (outcome instanceof InvokeRefused)
+      return { schedule: s.name, scheduledTime: time, ok: false, error: `not invoked: ${outcome.message}` };
+    const first = await outcome.firstAttempt;
+    return first.ok
+      ? { schedule: s.name, scheduledTime: time, ok: true, result: first.result }
+      : { schedule: s.name, scheduledTime: time, ok: false, error: first.error?.errorMessage ?? 'failed' };
+  }
+
+  /** Asks Lambda to run the target; on a refusal, retries later as the schedule's policy says. */
+  private attempt(
+    id: string,
+    p: PendingInvocation,
+  ): { firstAttempt: Promise<InvocationResult> } | InvokeRefused {
+    const s = this.schedules.find((x) => x.logicalId === p.scheduleId);
+    if (!s) {
+      this.pending.delete(id);
+      return new InvokeRefused(404, 'ResourceNotFoundException', 'the schedule is gone');
     }
+    p.attempts++;
+    try {
+      const { firstAttempt } = this.lambda.invokeAsync(s.functionId, JSON.parse(p.input), {
+        trigger: 'schedule',
+        what: `${s.name} as of ${String(JSON.parse(p.input).time ?? '')}`,
+      });
+      this.pending.delete(id);
+      return { firstAttempt };
+    } catch (error) {
+      if (!(error instanceof InvokeRefused)) throw error;
+      const aged = Date.now() - p.firstAt > s.maxEventAgeSeconds * 1000 * this.timeScale;
+      if (p.attempts > s.maxRetries || aged || error.status === 404) {
+        this.log.info(`schedule ${s.name}: not invoked (${error.code}: ${error.message})`);
+        if (s.deadLetterQueue)
+          this.sqs.send(s.deadLetterQueue, p.input, {
+            SCHEDULE_ARN: s.arn,
+            TARGET_ARN: s.targetArn,
+            EXECUTION_ID: p.executionId,
+            ERROR_CODE: error.code,
+            ERROR_MESSAGE: error.message,
+          });
+        this.pending.delete(id);
+      } else {
+        // Scheduler backs off exponentially; it publishes no base: one second, doubling, at most a minute
+        p.nextAt = Date.now() + Math.min(60_000, 1000 * 2 ** (p.attempts - 1)) * this.timeScale;
+        this.pending.put(id, p);
+        this.retryLater(id, p);
+      }
+      return error;
+    }
+  }
+
+  private retryLater(id: string, p: PendingInvocation): void {
+    const key = `retry:${id}`;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.attempt(id, p);
+      },
+      Math.max(0, p.nextAt - Date.now()),
+    );
+    this.timers.set(key, timer);
   }
 }

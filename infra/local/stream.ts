@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type _Record,
@@ -7,18 +7,22 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { toLambdaStreamRecord } from '../../functions/lib/bus/stream-records.js';
+import { writeFileSafely } from './durable.js';
 import { matches } from './event-pattern.js';
 import type { LambdaFunctionPool } from './lambdas.js';
 import type { Logger } from './log.js';
-import type { LocalQueues } from './queues.js';
+import type { LocalSqs } from './sqs.js';
 import { LOCAL_REGION, type LocalStreamMapping } from './template.js';
 
 // A DynamoDB stream event source mapping, locally: polls DynamoDB Local's stream for the
 // table, applies the mapping's filter criteria, invokes the function with batches of up to
-// BatchSize records, and follows Lambda's rules for failures: a batch item failure resumes from
-// the first failed record, a failed invocation is retried (bisected when configured) up to
-// MaximumRetryAttempts, then the batch's description goes to the on-failure destination.
-// Checkpoints survive restarts of the runtime (.local/stream-checkpoints.json).
+// BatchSize records, and follows Lambda's rules for failures
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html): a batch item
+// failure resumes from the first failed record, a failed invocation is retried (bisected when
+// configured) up to MaximumRetryAttempts, then Lambda's record of the batch (shard and sequence
+// numbers, not the records) goes to the on-failure destination. The checkpoint moves only past
+// a batch that was handled, and survives restarts (.local/stream-checkpoints.json).
 
 const IDLE_POLL_MS = 100;
 
@@ -30,7 +34,7 @@ export interface StreamPollerOptions {
   dynamodb: DynamoDBClient;
   streams: DynamoDBStreamsClient;
   pool: LambdaFunctionPool;
-  queues: LocalQueues;
+  sqs: LocalSqs;
   log: Logger;
   checkpointFile: string;
   retryDelayMs?: number;
@@ -107,7 +111,7 @@ export class StreamPoller {
 
   private checkpoint(shardId: string, sequenceNumber: string): void {
     this.checkpoints[this.key(shardId)] = sequenceNumber;
-    writeFileSync(this.o.checkpointFile, JSON.stringify(this.checkpoints));
+    writeFileSafely(this.o.checkpointFile, JSON.stringify(this.checkpoints));
   }
 
   private async pollShard(shardId: string, iterator: string): Promise<boolean> {
@@ -133,26 +137,7 @@ export class StreamPoller {
   }
 
   private toLambdaRecord(r: _Record): LambdaRecord {
-    const d = r.dynamodb!;
-    return {
-      eventID: r.eventID,
-      eventName: r.eventName,
-      eventVersion: r.eventVersion ?? '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: LOCAL_REGION,
-      dynamodb: {
-        ...(d.ApproximateCreationDateTime
-          ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) }
-          : {}),
-        Keys: d.Keys,
-        ...(d.NewImage ? { NewImage: d.NewImage } : {}),
-        ...(d.OldImage ? { OldImage: d.OldImage } : {}),
-        SequenceNumber: d.SequenceNumber!,
-        SizeBytes: d.SizeBytes,
-        StreamViewType: d.StreamViewType,
-      },
-      eventSourceARN: this.streamArn,
-    } as LambdaRecord;
+    return toLambdaStreamRecord(r, this.streamArn, LOCAL_REGION) as unknown as LambdaRecord;
   }
 
   /** Delivers one batch the way Lambda does; returns when it was handled or given up. */
@@ -198,16 +183,31 @@ export class StreamPoller {
       retries++;
       if (m.maxRetries >= 0 && retries > m.maxRetries) {
         if (m.onFailureQueue) {
-          this.o.queues.send(m.onFailureQueue, `stream mapping ${m.logicalId}`, 'retries exhausted', {
-            requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: retries },
-            DDBStreamBatchInfo: {
-              shardId,
-              startSequenceNumber: remaining[0]!.dynamodb.SequenceNumber,
-              endSequenceNumber: remaining.at(-1)!.dynamodb.SequenceNumber,
-              batchSize: remaining.length,
-              streamArn: this.streamArn,
-            },
-          });
+          this.o.sqs.send(
+            m.onFailureQueue,
+            JSON.stringify({
+              requestContext: {
+                requestId: crypto.randomUUID(),
+                functionArn: this.o.pool.fn.arn,
+                condition: 'RetryAttemptsExhausted',
+                approximateInvokeCount: retries,
+              },
+              responseContext: {
+                statusCode: 200,
+                executedVersion: '$LATEST',
+                ...(outcome.ok ? {} : { functionError: 'Unhandled' }),
+              },
+              version: '1.0',
+              timestamp: new Date().toISOString(),
+              DDBStreamBatchInfo: {
+                shardId,
+                startSequenceNumber: remaining[0]!.dynamodb.SequenceNumber,
+                endSequenceNumber: remaining.at(-1)!.dynamodb.SequenceNumber,
+                batchSize: remaining.length,
+                streamArn: this.streamArn,
+              },
+            }),
+          );
         }
         return;
       }

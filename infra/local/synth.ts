@@ -3,15 +3,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-// `npm start` runs what `cdk synth` produces. Synthesis (and its esbuild bundling) is skipped
-// when nothing it reads has changed since the last one: the hash of those files is kept in
-// cdk.out beside the template.
+// `npm start` runs what `cdk synth` produces, synthesized with the local context into a folder
+// of its own (cdk.local.out), so `npm run synth` (cdk.out, the deployment's context) never
+// leaves it a template made for something else. Synthesis (and its esbuild bundling) is
+// skipped when nothing it reads has changed since the last one: the hash of those files and of
+// the context is kept beside the template.
 
 /**
  * Context the local runtime synthesizes with: the digest mailer is deployed, so digests leave
  * mail under .local/mail/ (the local SES). Everything else is the stack's defaults.
  */
 export const LOCAL_CONTEXT: Record<string, string> = { digestFromEmail: 'digest@handoff.local' };
+
+/** Where the local runtime's synthesis goes (not cdk.out, which `npm run synth` owns). */
+export const LOCAL_CDK_OUT = 'cdk.local.out';
 
 const INPUTS = [
   'infra',
@@ -54,7 +59,7 @@ export interface SynthOutcome {
 
 export function synthesizeIfChanged(root: string, log: (m: string) => void = () => undefined): SynthOutcome {
   const started = performance.now();
-  const cdkOut = join(root, 'cdk.out');
+  const cdkOut = join(root, LOCAL_CDK_OUT);
   const marker = join(cdkOut, '.handoff-inputs.sha256');
   const hash = `${inputsHash(root)}:${JSON.stringify(LOCAL_CONTEXT)}`;
   if (

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AsyncInvokeConfig } from './lambda-service.js';
 
 // Reads the synthesized CloudFormation template (cdk.out) into what the local runtime runs:
 // functions with their bundles and resolved environments, tables, routes and the authorizer,
@@ -13,6 +14,8 @@ type Json = any;
 
 export interface LocalFunction {
   logicalId: string;
+  /** The template's Handler (file.export), which Lambda gives the function as _HANDLER. */
+  handler: string;
   /** A readable name: the construct's id (e.g. CrmApi). */
   name: string;
   arn: string;
@@ -21,6 +24,10 @@ export interface LocalFunction {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
+  /** ReservedConcurrentExecutions: at most this many environments at once. */
+  reservedConcurrency?: number;
+  /** X-Ray tracing mode (Active or PassThrough). */
+  tracing: string;
 }
 
 export interface LocalTable {
@@ -40,6 +47,8 @@ export interface LocalRoute {
 export interface LocalRuleTarget {
   /** A function of the stack; or an HTTPS endpoint (API destination); or another account's bus. */
   kind: 'function' | 'http' | 'remote-bus';
+  /** The target's ARN, as the template gives it (named by the dead letters' TARGET_ARN). */
+  arn: string;
   functionId: string;
   endpoint?: string;
   input?: unknown;
@@ -51,6 +60,7 @@ export interface LocalRuleTarget {
 
 export interface LocalRule {
   logicalId: string;
+  arn: string;
   busName: string;
   pattern: Record<string, unknown>;
   enabled: boolean;
@@ -75,6 +85,8 @@ export interface LocalStreamMapping {
 export interface LocalSchedule {
   logicalId: string;
   name: string;
+  arn: string;
+  targetArn: string;
   expression: string;
   timezone: string;
   enabled: boolean;
@@ -112,6 +124,10 @@ export interface LocalApp {
   schedules: LocalSchedule[];
   /** Queue logical id → readable name, for dead letters. */
   queues: Map<string, string>;
+  /** Function logical id → its asynchronous-invocation settings (AWS::Lambda::EventInvokeConfig). */
+  asyncConfigs: Map<string, AsyncInvokeConfig>;
+  /** The HTTP API stage's default route throttling. */
+  throttle?: { rateLimit: number; burstLimit: number };
   /** ARN → logical id, for every resource an ARN can name. */
   byArn: Map<string, string>;
 }
@@ -259,6 +275,7 @@ export function readTemplate(cdkOut: string): LocalApp {
       throw new Error(`function ${id}: no ${fileBase}.mjs in ${dir}`);
     functions.set(id, {
       logicalId: id,
+      handler: String(r.Properties.Handler),
       name: readableName(r, id),
       arn: arnOf(id),
       bundleFile: join(dir, bundle),
@@ -266,6 +283,10 @@ export function readTemplate(cdkOut: string): LocalApp {
       environment: resolve(r.Properties.Environment?.Variables ?? {}),
       timeoutSeconds: r.Properties.Timeout ?? 3,
       memoryMb: r.Properties.MemorySize ?? 128,
+      ...(r.Properties.ReservedConcurrentExecutions !== undefined
+        ? { reservedConcurrency: Number(r.Properties.ReservedConcurrentExecutions) }
+        : {}),
+      tracing: r.Properties.TracingConfig?.Mode ?? 'PassThrough',
     });
   }
 
@@ -321,6 +342,7 @@ export function readTemplate(cdkOut: string): LocalApp {
   for (const [id] of entries('AWS::Events::ApiDestination')) arnOf(id);
   const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
     logicalId: id,
+    arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${resolve(r.Properties.EventBusName ?? 'default')}/${id}`,
     busName: resolve(r.Properties.EventBusName ?? 'default'),
     pattern: resolve(
       typeof r.Properties.EventPattern === 'string'
@@ -330,6 +352,7 @@ export function readTemplate(cdkOut: string): LocalApp {
     enabled: (r.Properties.State ?? 'ENABLED') === 'ENABLED',
     targets: (r.Properties.Targets ?? []).map((t: Json) => ({
       ...targetOf(resolve(t.Arn)),
+      arn: resolve(t.Arn),
       ...(t.Input ? { input: JSON.parse(resolve(t.Input)) } : {}),
       ...(t.InputPath ? { inputPath: t.InputPath } : {}),
       maxRetries: t.RetryPolicy?.MaximumRetryAttempts ?? 185,
@@ -368,6 +391,8 @@ export function readTemplate(cdkOut: string): LocalApp {
     return {
       logicalId: id,
       name: resolve(p.Name ?? id),
+      arn: `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule/${p.GroupName ?? 'default'}/${resolve(p.Name ?? id)}`,
+      targetArn: resolve(p.Target.Arn),
       expression: p.ScheduleExpression,
       timezone: p.ScheduleExpressionTimezone ?? 'UTC',
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',
@@ -388,9 +413,34 @@ export function readTemplate(cdkOut: string): LocalApp {
     }),
   );
 
+  const asyncConfigs = new Map<string, AsyncInvokeConfig>(
+    entries('AWS::Lambda::EventInvokeConfig').map(([, r]) => {
+      const p = r.Properties;
+      const destination = p.DestinationConfig?.OnFailure?.Destination;
+      return [
+        resolve(p.FunctionName),
+        {
+          maxRetries: p.MaximumRetryAttempts ?? 2,
+          maxEventAgeSeconds: p.MaximumEventAgeInSeconds ?? 21_600,
+          ...(destination ? { onFailureQueue: idOfArn(resolve(destination)) } : {}),
+        },
+      ];
+    }),
+  );
+  const stage = entries('AWS::ApiGatewayV2::Stage')[0]?.[1]?.Properties?.DefaultRouteSettings;
+
   return {
     stackName,
     functions,
+    asyncConfigs,
+    ...(stage?.ThrottlingRateLimit !== undefined
+      ? {
+          throttle: {
+            rateLimit: Number(stage.ThrottlingRateLimit),
+            burstLimit: Number(stage.ThrottlingBurstLimit ?? stage.ThrottlingRateLimit),
+          },
+        }
+      : {}),
     tables,
     buckets,
     routes,

@@ -4,6 +4,7 @@ import { EVENTS, type EventData, type EventName } from '../../../domain/events.j
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { detailSchema, type EventDefinition } from '../../../domain/shared/event.js';
 import { newEventId, newId } from '../ids.js';
+import { annotateCorrelation } from '../observability.js';
 
 // Events arriving from the bus, checked against the catalog before a handler acts on them. An
 // event of a version this code does not know, or that breaks its schema, is refused loudly
@@ -41,6 +42,7 @@ export function readEvent<N extends EventName>(
     throw new UnreadableEvent(
       `${name} ${String((event.detail as { id?: unknown }).id)} breaks its schema: ${z.prettifyError(parsed.error)}`,
     );
+  annotateCorrelation(parsed.data.correlationId);
   return parsed.data as IncomingDetail<N>;
 }
 

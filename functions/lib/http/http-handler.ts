@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -11,6 +12,7 @@ import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { newEventId, newId } from '../ids.js';
 import { logger } from '../logger.js';
+import { annotateCorrelation, tracer } from '../observability.js';
 import { type CustomFieldRepository, CustomFieldsChanged } from '../table/repositories/custom-fields.js';
 import type { Page } from '../table/repositories/page.js';
 import type { Write } from '../table/store.js';
@@ -185,6 +187,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     const correlationId =
       headerCorrelation && CorrelationId.safeParse(headerCorrelation).success ? headerCorrelation : requestId;
     logger.appendKeys({ correlation_id: correlationId, route: event.routeKey });
+    annotateCorrelation(correlationId);
 
     if (route.roles === 'public') return toResult(await route.handle({} as never));
 
@@ -255,6 +258,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
   };
 
   return middy<HttpEvent, HttpResult>(core)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemDetails())
     .use(jsonBody());

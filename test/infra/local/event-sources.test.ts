@@ -7,17 +7,20 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local.js';
 import { LocalEventBus } from '../../../infra/local/event-bus.js';
+import { LocalLambda } from '../../../infra/local/lambda-service.js';
 import { LambdaFunctionPool } from '../../../infra/local/lambdas.js';
 import type { Logger } from '../../../infra/local/log.js';
-import { LocalQueues } from '../../../infra/local/queues.js';
+import { LocalSqs } from '../../../infra/local/sqs.js';
 import { StreamPoller } from '../../../infra/local/stream.js';
 import type { LocalApp, LocalFunction, LocalStreamMapping } from '../../../infra/local/template.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // The local runtime's event sources keep Lambda's and EventBridge's delivery rules: a stream
 // mapping's filter, batch size, partial batch failures (resume from the first failed record),
-// bounded retries and the on-failure destination; a rule target's retries and dead-letter queue.
-// A recording test function (fixtures/recording-handler.mjs) stands in for the real ones.
+// bounded retries and the on-failure destination; for a rule's Lambda target, EventBridge's
+// retry policy and dead-letter queue for failed *deliveries* only, and Lambda's own retries and
+// on-failure destination for the function's errors. A recording test function
+// (fixtures/recording-handler.mjs) stands in for the real ones.
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/recording-handler.mjs', import.meta.url));
 const quiet: Logger = { invocation: () => undefined, info: () => undefined, functionOutput: () => undefined };
@@ -40,6 +43,8 @@ function fixtureFunction(
     environment: { FIXTURE_LOG: logFile, FIXTURE_MODE: mode },
     timeoutSeconds: 10,
     memoryMb: 128,
+    handler: 'recording-handler.handler',
+    tracing: 'PassThrough',
   };
   const pool = new LambdaFunctionPool(fn, { baseEnvironment: {} });
   pools.push(pool);
@@ -96,7 +101,7 @@ function mapping(overrides: Partial<LocalStreamMapping>): LocalStreamMapping {
 describe('a DynamoDB stream mapping on the local runtime', () => {
   it('filters, batches, resumes from the first failed record, and sends the hopeless to its destination', async () => {
     const { pool, calls } = fixtureFunction('relay', 'report');
-    const queues = new LocalQueues(join(dir, 'queues'), new Map([['Dlq', 'dead letters']]));
+    const sqs = new LocalSqs(join(dir, 'queues'), new Map([['Dlq', 'dead letters']]));
     const poller = new StreamPoller({
       mapping: mapping({ batchSize: 3 }),
       tableName: table.tableName,
@@ -107,7 +112,7 @@ describe('a DynamoDB stream mapping on the local runtime', () => {
         credentials: LOCAL_CREDENTIALS,
       }),
       pool,
-      queues,
+      sqs,
       log: quiet,
       checkpointFile: join(dir, 'checkpoints.json'),
       retryDelayMs: 10,
@@ -130,7 +135,7 @@ describe('a DynamoDB stream mapping on the local runtime', () => {
     }
     await until(
       () =>
-        queues.messages.length > 0 &&
+        sqs.deadLetters().length > 0 &&
         calls()
           .flat()
           .some((c) => c.key === 'OUTBOX#5'),
@@ -147,11 +152,15 @@ describe('a DynamoDB stream mapping on the local runtime', () => {
     // OUTBOX#4 always fails: 1 delivery + 2 retries, then the destination names its batch
     expect(batches.filter((b) => b.includes('OUTBOX#4'))).toHaveLength(3);
     expect(batches.at(-1)).not.toContain('OUTBOX#3');
-    expect(queues.messages[0]).toMatchObject({
+    expect(sqs.deadLetters()[0]).toMatchObject({
       queue: 'dead letters',
-      message: {
-        requestContext: { condition: 'RetryAttemptsExhausted' },
-        DDBStreamBatchInfo: { batchSize: expect.any(Number) },
+      letter: { kind: 'stream-batch', condition: 'RetryAttemptsExhausted' },
+      body: {
+        requestContext: {
+          condition: 'RetryAttemptsExhausted',
+          functionArn: expect.stringContaining(':function:relay'),
+        },
+        DDBStreamBatchInfo: { batchSize: expect.any(Number), shardId: expect.any(String) },
       },
     });
     // the records after the hopeless one were still delivered
@@ -160,39 +169,68 @@ describe('a DynamoDB stream mapping on the local runtime', () => {
 });
 
 describe('a rule target on the local bus', () => {
-  it('matches the pattern, retries a failing target as its policy says, then dead-letters the event', async () => {
-    const { pool, calls } = fixtureFunction('target', 'throw');
-    const queues = new LocalQueues(join(dir, 'bus-queues'), new Map([['RuleDlq', 'rule dead letters']]));
+  function setUp(name: string) {
+    const { pool, calls } = fixtureFunction(name, 'throw');
+    const sqs = new LocalSqs(
+      join(dir, `${name}-queues`),
+      new Map([
+        ['RuleDlq', 'rule dead letters'],
+        ['OnFailure', 'on-failure destination'],
+      ]),
+    );
     const app = {
       buses: ['bus'],
+      functions: new Map([[name, pool.fn]]),
+      asyncConfigs: new Map([
+        [name, { maxRetries: 2, maxEventAgeSeconds: 3600, onFailureQueue: 'OnFailure' }],
+      ]),
       rules: [
         {
           logicalId: 'OnWon',
+          arn: 'arn:aws:events:us-east-1:000000000000:rule/bus/OnWon',
           busName: 'bus',
           pattern: { source: ['handoff.crm'], 'detail-type': ['DealClosedWon'] },
           enabled: true,
           targets: [
-            { functionId: 'target', maxRetries: 2, maxEventAgeSeconds: 60, deadLetterQueue: 'RuleDlq' },
+            {
+              kind: 'function',
+              arn: pool.fn.arn,
+              functionId: name,
+              maxRetries: 3,
+              maxEventAgeSeconds: 3600,
+              deadLetterQueue: 'RuleDlq',
+            },
           ],
         },
       ],
       archives: [{ busName: 'bus', pattern: { source: [{ prefix: 'handoff.' }] } }],
     } as unknown as LocalApp;
-    const bus = new LocalEventBus({
+    // 1 = AWS's own delays; 0.0005 turns Lambda's one- and two-minute waits into 30 and 60 ms
+    const timeScale = 0.0005;
+    const lambda = new LocalLambda({
       app,
-      pools: new Map([['target', pool]]),
-      queues,
-      dir: join(dir, 'bus'),
+      pools: new Map([[name, pool]]),
+      sqs,
+      dir: join(dir, `${name}-lambda`),
       log: quiet,
-      retryDelayMs: 10,
+      timeScale,
     });
+    const bus = new LocalEventBus({ app, lambda, sqs, dir: join(dir, `${name}-bus`), log: quiet, timeScale });
+    bus.start();
+    lambda.start();
+    return { bus, lambda, sqs, calls };
+  }
+  const won = (key: string) => ({
+    EventBusName: 'bus',
+    Source: 'handoff.crm',
+    DetailType: 'DealClosedWon',
+    Detail: JSON.stringify({ key, fail: 'always' }),
+  });
+
+  it("a function error is Lambda's: 1 run + 2 retries, then the invocation record in the function's on-failure destination, not the rule's DLQ", async () => {
+    const { bus, sqs, calls } = setUp('target');
     const out = bus.putEvents([
-      {
-        EventBusName: 'bus',
-        Source: 'handoff.crm',
-        DetailType: 'DealClosedWon',
-        Detail: JSON.stringify({ key: 'won', fail: 'always' }),
-      },
+      won('won'),
       {
         EventBusName: 'bus',
         Source: 'handoff.crm',
@@ -204,19 +242,52 @@ describe('a rule target on the local bus', () => {
     ]);
     expect(out.FailedEntryCount).toBe(2);
     expect(out.Entries.slice(0, 2).every((e) => 'EventId' in e)).toBe(true);
-    await until(() => queues.messages.length === 1);
+    await until(() => sqs.deadLetters().length === 1);
     expect(
       calls()
         .flat()
         .map((c) => c.key),
     ).toEqual(['won', 'won', 'won']);
-    expect(queues.messages[0]).toMatchObject({
-      queue: 'rule dead letters',
-      message: { 'detail-type': 'DealClosedWon' },
+    const [letter] = sqs.deadLetters();
+    expect(letter).toMatchObject({
+      queueId: 'OnFailure',
+      letter: {
+        kind: 'lambda-async',
+        condition: 'RetriesExhausted',
+        attempts: 3,
+        error: 'Error: failing won',
+      },
+      body: {
+        version: '1.0',
+        requestContext: { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:target:$LATEST' },
+        requestPayload: { 'detail-type': 'DealClosedWon', detail: { key: 'won' } },
+        responseContext: { functionError: 'Unhandled' },
+        responsePayload: { errorType: 'Error', errorMessage: 'failing won' },
+      },
     });
     expect(bus.events.map((e) => [e['detail-type'], e.local.matchedRules, e.local.archived])).toEqual([
       ['DealClosedWon', ['OnWon'], true],
       ['DealCreated', [], true],
     ]);
+  }, 30_000);
+
+  it("a delivery Lambda refuses is EventBridge's: the rule's retry policy (1 + 3 attempts), then its DLQ with EventBridge's attributes; the function never ran", async () => {
+    const { bus, lambda, sqs, calls } = setUp('refusing');
+    lambda.unavailable.add('refusing');
+    bus.putEvents([won('undelivered')]);
+    await until(() => sqs.deadLetters().length === 1, 20_000);
+    expect(calls()).toEqual([]);
+    const [letter] = sqs.deadLetters();
+    expect(letter).toMatchObject({
+      queueId: 'RuleDlq',
+      letter: {
+        kind: 'rule-target',
+        ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/bus/OnWon',
+        targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:refusing',
+        error: expect.stringContaining('ServiceException'),
+      },
+      body: { 'detail-type': 'DealClosedWon', detail: { key: 'undelivered' } },
+      attributes: { EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts', RETRY_ATTEMPTS: '3' },
+    });
   }, 30_000);
 });

@@ -1,0 +1,60 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { HandoffTable } from './data.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
+
+// The function an operator invokes, once a failure's cause is fixed, to send what a dead-letter
+// queue or on-failure destination holds back where it failed (functions/lib/dead-letters/
+// redrive.ts). It may read and delete the stack's queues, invoke the stack's functions, read the
+// table's stream (a relay batch is read again) and put events back on the bus. Made after every
+// queue and function it serves.
+
+export interface RedriveDeadLettersProps {
+  defaults: FunctionDefaults;
+  table: HandoffTable;
+  bus: events.IEventBus;
+}
+
+export class RedriveDeadLetters extends Construct {
+  readonly function: HandoffFunction;
+
+  constructor(scope: Construct, id: string, props: RedriveDeadLettersProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const queues = stack.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
+    const functions = stack.node.findAll().filter((c): c is HandoffFunction => c instanceof HandoffFunction);
+    this.function = new HandoffFunction(this, 'RedriveDeadLetters', {
+      entry: 'functions/admin/redrive-dead-letters.ts',
+      description: 'Sends what a dead-letter queue holds back where it failed: {"queue": "<name>"}',
+      timeout: Duration.minutes(5),
+      defaults: props.defaults,
+    });
+    this.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+        ],
+        resources: queues.map((q) => q.queue.queueArn),
+      }),
+    );
+    this.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: functions.map((f) => f.fn.functionArn),
+      }),
+    );
+    props.bus.grantPutEventsTo(this.function.fn);
+    props.table.table.grantStreamRead(this.function.fn);
+    Validations.of(this.function.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "The dynamodb:ListStreams action has no resource-level permissions; every other stream action is limited to this table's stream.",
+    });
+  }
+}

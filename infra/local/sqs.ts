@@ -1,0 +1,302 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import {
+  classifyDeadLetter,
+  type DeadLetter,
+  describeDeadLetter,
+  type MessageAttributes,
+} from '../../functions/lib/dead-letters/classify.js';
+import { DurableRecords } from './durable.js';
+import { LOCAL_ACCOUNT } from './template.js';
+
+// Amazon SQS, locally, for the template's queues (all of them dead-letter queues and on-failure
+// destinations): the local services send to them as AWS's do, and functions read them through
+// the SDK (AWS_ENDPOINT_URL_SQS; the AWS JSON 1.0 protocol) with SendMessage, ReceiveMessage
+// (visibility timeout, receive count), DeleteMessage, ChangeMessageVisibility, GetQueueUrl and
+// GetQueueAttributes. Messages are files under .local/queues/<queue>/, so they outlive a
+// restart, as SQS's do. Written by hand: the SQS emulators on npm are unmaintained or need Java
+// beside DynamoDB Local's, and these operations are all the stack uses.
+
+export interface QueueMessage {
+  MessageId: string;
+  Body: string;
+  MessageAttributes?: Record<string, { DataType: string; StringValue: string }>;
+  SentTimestamp: number;
+  ReceiveCount: number;
+}
+
+export interface DeadLetterView {
+  queueId: string;
+  queue: string;
+  messageId: string;
+  at: string;
+  letter: DeadLetter;
+  description: string;
+  body: unknown;
+  attributes: Record<string, string>;
+}
+
+const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
+
+/** SQS's digest of message attributes (the SDK checks it): names sorted, each length-prefixed. */
+export function md5OfMessageAttributes(attributes: NonNullable<QueueMessage['MessageAttributes']>): string {
+  const parts: Buffer[] = [];
+  const field = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    parts.push(length, bytes);
+  };
+  for (const name of Object.keys(attributes).sort()) {
+    const { DataType, StringValue } = attributes[name]!;
+    field(name);
+    field(DataType);
+    parts.push(Buffer.from([1])); // string transport type
+    field(StringValue);
+  }
+  return md5(Buffer.concat(parts));
+}
+
+class SqsError extends Error {
+  constructor(
+    readonly code: string,
+    readonly queryCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class LocalSqs {
+  private readonly stores = new Map<string, DurableRecords<QueueMessage>>();
+  /** receipt handle → message, while it is invisible */
+  private readonly inFlight = new Map<string, { queueId: string; messageId: string; visibleAt: number }>();
+  private endpoint = '';
+
+  constructor(
+    private readonly dir: string,
+    /** queue logical id (the local queue name) → readable name */
+    private readonly names: Map<string, string>,
+  ) {}
+
+  /** The URL GetQueueUrl answers with: this endpoint's, so the SDK reaches it either way. */
+  setEndpoint(endpoint: string): void {
+    this.endpoint = endpoint;
+  }
+
+  has(queueId: string): boolean {
+    return this.names.has(queueId);
+  }
+
+  private store(queueId: string): DurableRecords<QueueMessage> {
+    let store = this.stores.get(queueId);
+    if (!store) {
+      store = new DurableRecords(join(this.dir, queueId));
+      this.stores.set(queueId, store);
+    }
+    return store;
+  }
+
+  send(queueId: string, body: string, attributes: Record<string, string> = {}): string {
+    const MessageId = randomUUID();
+    const SentTimestamp = Date.now();
+    const message: QueueMessage = {
+      MessageId,
+      Body: body,
+      SentTimestamp,
+      ReceiveCount: 0,
+      ...(Object.keys(attributes).length
+        ? {
+            MessageAttributes: Object.fromEntries(
+              Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+            ),
+          }
+        : {}),
+    };
+    this.store(queueId).put(`${String(SentTimestamp).padStart(15, '0')}-${MessageId}`, message);
+    return MessageId;
+  }
+
+  private visible(queueId: string): { id: string; record: QueueMessage }[] {
+    const now = Date.now();
+    const hidden = new Set(
+      [...this.inFlight.values()]
+        .filter((f) => f.queueId === queueId && f.visibleAt > now)
+        .map((f) => f.messageId),
+    );
+    return this.store(queueId)
+      .all()
+      .filter((m) => !hidden.has(m.record.MessageId));
+  }
+
+  /** Every message of every queue, described for people (the dead-letters command). */
+  deadLetters(): DeadLetterView[] {
+    return [...this.names.keys()].flatMap((queueId) =>
+      this.store(queueId)
+        .all()
+        .map(({ record }) => {
+          const letter = classifyDeadLetter(record.Body, record.MessageAttributes as MessageAttributes);
+          let body: unknown = record.Body;
+          try {
+            body = JSON.parse(record.Body);
+          } catch {
+            // kept as text
+          }
+          return {
+            queueId,
+            queue: this.names.get(queueId) ?? queueId,
+            messageId: record.MessageId,
+            at: new Date(record.SentTimestamp).toISOString(),
+            letter,
+            description: describeDeadLetter(letter),
+            body,
+            attributes: Object.fromEntries(
+              Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+            ),
+          };
+        }),
+    );
+  }
+
+  private queueOf(url: unknown): string {
+    const name =
+      String(url ?? '')
+        .split('/')
+        .at(-1) ?? '';
+    if (!this.names.has(name))
+      throw new SqsError(
+        'QueueDoesNotExist',
+        'AWS.SimpleQueueService.NonExistentQueue',
+        `the queue ${name} does not exist`,
+      );
+    return name;
+  }
+
+  private receive(input: any) {
+    const queueId = this.queueOf(input.QueueUrl);
+    const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
+    const timeout = Number(input.VisibilityTimeout ?? 30);
+    const messages = this.visible(queueId).slice(0, max);
+    return {
+      Messages: messages.map(({ id, record }) => {
+        record.ReceiveCount++;
+        this.store(queueId).put(id, record);
+        const ReceiptHandle = randomUUID();
+        this.inFlight.set(ReceiptHandle, {
+          queueId,
+          messageId: record.MessageId,
+          visibleAt: Date.now() + timeout * 1000,
+        });
+        return {
+          MessageId: record.MessageId,
+          ReceiptHandle,
+          MD5OfBody: md5(record.Body),
+          Body: record.Body,
+          Attributes: {
+            SentTimestamp: String(record.SentTimestamp),
+            ApproximateReceiveCount: String(record.ReceiveCount),
+          },
+          ...(record.MessageAttributes
+            ? {
+                MessageAttributes: record.MessageAttributes,
+                MD5OfMessageAttributes: md5OfMessageAttributes(record.MessageAttributes),
+              }
+            : {}),
+        };
+      }),
+    };
+  }
+
+  private remove(input: any) {
+    const queueId = this.queueOf(input.QueueUrl);
+    const handle = this.inFlight.get(String(input.ReceiptHandle));
+    if (!handle || handle.queueId !== queueId)
+      throw new SqsError(
+        'ReceiptHandleIsInvalid',
+        'ReceiptHandleIsInvalid',
+        'the receipt handle is not valid',
+      );
+    this.inFlight.delete(String(input.ReceiptHandle));
+    for (const { id, record } of this.store(queueId).all())
+      if (record.MessageId === handle.messageId) this.store(queueId).delete(id);
+    return {};
+  }
+
+  private operation(target: string, input: any): unknown {
+    switch (target) {
+      case 'AmazonSQS.GetQueueUrl':
+        if (!this.names.has(String(input.QueueName)))
+          throw new SqsError(
+            'QueueDoesNotExist',
+            'AWS.SimpleQueueService.NonExistentQueue',
+            `the queue ${input.QueueName} does not exist`,
+          );
+        return { QueueUrl: `${this.endpoint}/${LOCAL_ACCOUNT}/${input.QueueName}` };
+      case 'AmazonSQS.SendMessage': {
+        const queueId = this.queueOf(input.QueueUrl);
+        const attributes = Object.fromEntries(
+          Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(
+            ([k, v]) => [k, String(v.StringValue ?? '')],
+          ),
+        );
+        const MessageId = this.send(queueId, String(input.MessageBody), attributes);
+        return { MessageId, MD5OfMessageBody: md5(String(input.MessageBody)) };
+      }
+      case 'AmazonSQS.ReceiveMessage':
+        return this.receive(input);
+      case 'AmazonSQS.DeleteMessage':
+        return this.remove(input);
+      case 'AmazonSQS.ChangeMessageVisibility': {
+        const handle = this.inFlight.get(String(input.ReceiptHandle));
+        if (!handle)
+          throw new SqsError(
+            'ReceiptHandleIsInvalid',
+            'ReceiptHandleIsInvalid',
+            'the receipt handle is not valid',
+          );
+        handle.visibleAt = Date.now() + Number(input.VisibilityTimeout ?? 0) * 1000;
+        return {};
+      }
+      case 'AmazonSQS.GetQueueAttributes': {
+        const queueId = this.queueOf(input.QueueUrl);
+        const all = this.store(queueId).all().length;
+        const visible = this.visible(queueId).length;
+        return {
+          Attributes: {
+            ApproximateNumberOfMessages: String(visible),
+            ApproximateNumberOfMessagesNotVisible: String(all - visible),
+          },
+        };
+      }
+      default:
+        throw new SqsError(
+          'UnsupportedOperation',
+          'AWS.SimpleQueueService.UnsupportedOperation',
+          `the local SQS does not do ${target}`,
+        );
+    }
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    try {
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const output = this.operation(target, input);
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(output));
+    } catch (error) {
+      const e =
+        error instanceof SqsError
+          ? error
+          : new SqsError('InvalidParameterValue', 'InvalidParameterValue', (error as Error).message);
+      res.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-query-error': `${e.queryCode};Sender`,
+      });
+      res.end(JSON.stringify({ __type: `com.amazonaws.sqs#${e.code}`, message: e.message }));
+    }
+  };
+}
