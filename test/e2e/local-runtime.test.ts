@@ -31,11 +31,14 @@ describe('the gateway', () => {
     expect(doc.body.paths['/deals/{id}/won']).toBeDefined();
   });
 
-  it('refuses a missing, forged or expired token with 401 problem+json, and never invokes the function', async () => {
+  it("refuses a missing, forged or expired token with API Gateway's own 401, and never invokes the function", async () => {
     const before = requestsTo('/companies');
     const missing = await local.api('GET', '/companies');
     expect(missing.status).toBe(401);
-    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    expect(missing.body).toEqual({ message: 'Unauthorized' });
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(missing.headers.get('apigw-requestid')).toBeTruthy();
 
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ 'cognito:groups': ['admin'] })
@@ -50,18 +53,20 @@ describe('the gateway', () => {
     const expired = await local.token({ user: 'alice', groups: ['sales'], ttlSeconds: -60 });
     const refused = await local.api('GET', '/companies', { token: expired });
     expect(refused.status).toBe(401);
-    expect(refused.body.detail).toMatch(/exp/);
+    expect(refused.body).toEqual({ message: 'Unauthorized' });
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer scope="" error="invalid_token" error_description=".*exp/);
     expect(requestsTo('/companies')).toBe(before);
   });
 
-  it('a role not allowed on the route is a 403 problem; an unknown route is a 404 problem', async () => {
+  it("a role not allowed on the route is the function's 403 problem; an unknown route is API Gateway's own 404", async () => {
     const dana = await local.token({ user: 'dana', groups: ['delivery'] });
     const res = await local.api('POST', '/companies', { token: dana, body: { name: 'x' } });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     const nowhere = await local.api('GET', '/nowhere', { token: dana });
     expect(nowhere.status).toBe(404);
-    expect(nowhere.body.type).toBe('/problems/route-not-found');
+    expect(nowhere.headers.get('content-type')).toBe('application/json');
+    expect(nowhere.body).toEqual({ message: 'Not Found' });
   });
 });
 

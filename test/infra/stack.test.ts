@@ -1,23 +1,23 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/http/api-document.js';
 import { INDEXES } from '../../functions/lib/table/definition.js';
 import { buildApp } from '../../infra/app.js';
+import { ofType as ofTypeIn, type Resources, synthesize } from './synthesized.js';
 
-// The real synthesized template (esbuild bundles included), asserted resource by resource.
+// The real synthesized template, asserted resource by resource (deploy-limits.test.ts checks it
+// whole, bundles included; here esbuild is skipped, which changes nothing but asset hashes).
 
 let template: Template;
-let resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; Metadata?: any }>;
+let resources: Resources;
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ofType = (type: string) => ofTypeIn(resources, type);
 
 beforeAll(() => {
-  const { stack } = buildApp(new App());
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
+  ({ template, resources } = synthesize());
 }, 120_000);
 
 describe('the table', () => {
@@ -83,14 +83,11 @@ describe('the HTTP API', () => {
   });
 
   it('with an existing issuer by context, trusts it and makes no user pool; CORS by context', () => {
-    const app = new App({
-      context: {
-        jwtIssuer: 'https://id.example.com',
-        jwtAudience: 'handoff-api',
-        corsOrigins: 'https://app.example.com',
-      },
-    });
-    const t = Template.fromStack(buildApp(app).stack);
+    const t = synthesize({
+      jwtIssuer: 'https://id.example.com',
+      jwtAudience: 'handoff-api',
+      corsOrigins: 'https://app.example.com',
+    }).template;
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
     t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://id.example.com', Audience: ['handoff-api'] },
@@ -111,11 +108,12 @@ describe('the functions', () => {
     }
   });
 
+  /** A function's statements but the X-Ray ones every traced function has (asserted apart). */
   function statementsOf(functionPrefix: string) {
     const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(functionPrefix))!;
-    return (
-      policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
-    ).map((s) => ({
+    return (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => ![s.Action].flat().every((a) => a.startsWith('xray:')))
+      .map((s) => ({
       actions: [s.Action].flat().sort(),
       resource: JSON.stringify(s.Resource),
     }));
@@ -217,6 +215,10 @@ describe('the functions', () => {
       'dynamodb:UpdateItem',
       's3:GetObject',
       's3:PutObject',
+      // its on-failure destination
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
     expect(actions('TransfersCsvExportRole')).toEqual([
       'dynamodb:GetItem',
@@ -224,6 +226,9 @@ describe('the functions', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       's3:PutObject',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
   });
 
@@ -253,11 +258,10 @@ describe('the functions', () => {
   });
 
   it('with digestFromEmail, a mailer may send from that address (or its domain) only, on FollowUpDigest', () => {
-    const t = Template.fromStack(
-      buildApp(
-        new App({ context: { digestFromEmail: 'digest@acme.example', appUrl: 'https://crm.acme.example' } }),
-      ).stack,
-    );
+    const t = synthesize({
+      digestFromEmail: 'digest@acme.example',
+      appUrl: 'https://crm.acme.example',
+    }).template;
     const policies = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('DigestMailerRole'),
     )![1] as any;
@@ -321,14 +325,11 @@ describe('asynchronous delivery', () => {
   });
 
   it('every rule target (integrations by context included) has a dead-letter queue and, but for buses, a retry policy', () => {
-    const app = new App({
-      context: {
-        forwardToAccounts: '111122223333',
-        webhookUrl: 'https://hooks.example.com/handoff',
-        webhookApiKeySecret: 'handoff/webhook',
-      },
-    });
-    const all = Template.fromStack(buildApp(app).stack).toJSON().Resources as typeof resources;
+    const all = synthesize({
+      forwardToAccounts: '111122223333',
+      webhookUrl: 'https://hooks.example.com/handoff',
+      webhookApiKeySecret: 'handoff/webhook',
+    }).resources;
     const rules = Object.entries(all).filter(([, r]) => r.Type === 'AWS::Events::Rule');
     expect(rules.length).toBeGreaterThanOrEqual(4);
     for (const [id, rule] of rules) {
@@ -377,7 +378,7 @@ describe('asynchronous delivery', () => {
 });
 
 describe('observability', () => {
-  it("alarms on every function's errors and throttles, every dead-letter queue, and the relay's iterator age", () => {
+  it("alarms on every function's errors and throttles, every dead-letter queue and on-failure destination, the relay's iterator age", () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const functions = ofType('AWS::Lambda::Function').length;
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions);
@@ -390,19 +391,181 @@ describe('observability', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  it('emails alarms through an encrypted topic when alarmEmail is set', () => {
-    const t = Template.fromStack(buildApp(new App({ context: { alarmEmail: 'ops@example.com' } })).stack);
+  it("alarms on the API's 5xx rate and p99 latency and on the table's throttles and system errors", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const metricsOf = (
+      a: any,
+    ): { MetricStat?: { Metric: { MetricName: string; Namespace: string } }; Expression?: string }[] =>
+      a.Metrics ?? [];
+    const rate = alarms.find((a) => metricsOf(a).some((m) => m.Expression?.includes('errors / requests')))!;
+    expect(
+      metricsOf(rate)
+        .map((m) => m.MetricStat?.Metric.MetricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['5xx', 'Count']);
+    expect(rate.Threshold).toBe(1);
+    const latency = alarms.find((a) => a.MetricName === 'Latency' && a.Namespace === 'AWS/ApiGateway')!;
+    expect(latency).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000, EvaluationPeriods: 2 });
+    const dynamo = (name: string) =>
+      alarms.find((a) =>
+        metricsOf(a).some(
+          (m) => m.MetricStat?.Metric.MetricName === name && m.MetricStat.Metric.Namespace === 'AWS/DynamoDB',
+        ),
+      );
+    expect(dynamo('ThrottledRequests')).toBeDefined();
+    expect(dynamo('SystemErrors')).toBeDefined();
+  });
+
+  it('sends every alarm to a topic CloudWatch can publish to: its own KMS key granting CloudWatch, a topic policy allowing it', () => {
+    const [topicId, topic] = ofType('AWS::SNS::Topic')[0]!;
+    const [keyId, key] = ofType('AWS::KMS::Key')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const keyGrant = key.Properties.KeyPolicy.Statement.find(
+      (st: any) => st.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(keyGrant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    const [, policy] = ofType('AWS::SNS::TopicPolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Topics).includes(topicId),
+    )!;
+    const publish = policy.Properties.PolicyDocument.Statement.find(
+      (st: any) => st.Effect === 'Allow' && st.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(publish).toMatchObject({ Action: 'sns:Publish', Resource: { Ref: topicId } });
+    expect(JSON.stringify(publish.Condition)).toContain('aws:SourceAccount');
+    for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('emails alarms through that topic when alarmEmail is set', () => {
+    const t = synthesize({ alarmEmail: 'ops@example.com' }).template;
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
       expect((alarm as any).Properties.AlarmActions).toHaveLength(1);
     }
   }, 120_000);
+
+  it('traces every function with X-Ray through Powertools by default, and none with -c tracing=false', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED, id).toBe('true');
+    }
+    const off = synthesize({ tracing: 'false' }).resources;
+    for (const [id, fn] of ofTypeIn(off, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig?.Mode ?? 'PassThrough', id).toBe('PassThrough');
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED, id).toBe('false');
+    }
+  }, 120_000);
+});
+
+describe('where asynchronous failures go', () => {
+  /** Every function AWS invokes asynchronously: the targets of rules and schedules. */
+  function asyncTargets(all: Resources): string[] {
+    const arns = [
+      ...ofTypeIn(all, 'AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn)),
+      ...ofTypeIn(all, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties.Target.Arn),
+    ];
+    return [
+      ...new Set(arns.filter((a) => a['Fn::GetAtt']?.[1] === 'Arn').map((a) => a['Fn::GetAtt'][0] as string)),
+    ].filter((id) => all[id]?.Type === 'AWS::Lambda::Function');
+  }
+
+  it('every function invoked asynchronously has retries, a maximum event age and an on-failure queue that an alarm watches', () => {
+    const all = synthesize({ digestFromEmail: 'digest@acme.example' }).resources;
+    const targets = asyncTargets(all);
+    // the handoff, the cascade, the CSV import and export, the mailer, the three schedules
+    expect(targets).toHaveLength(8);
+    const configs = ofTypeIn(all, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const alarmed = JSON.stringify(
+      ofTypeIn(all, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+    );
+    for (const fn of targets) {
+      const config = configs.find((c) => c.FunctionName.Ref === fn);
+      expect(config, fn).toBeDefined();
+      expect(config.Qualifier, fn).toBe('$LATEST');
+      expect(config.MaximumRetryAttempts, fn).toBe(2);
+      expect(config.MaximumEventAgeInSeconds, fn).toBeGreaterThanOrEqual(1800);
+      const queueId = config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+      expect(all[queueId]?.Type, fn).toBe('AWS::SQS::Queue');
+      expect(all[queueId]!.Properties.SqsManagedSseEnabled, fn).toBe(true);
+      expect(alarmed, fn).toContain(queueId);
+      // the function may send to its destination
+      const role = all[fn]!.Properties.Role['Fn::GetAtt'][0];
+      const policy = ofTypeIn(all, 'AWS::IAM::Policy').find(([, p]) =>
+        JSON.stringify(p.Properties.Roles).includes(role),
+      )!;
+      expect(JSON.stringify(policy[1].Properties.PolicyDocument)).toContain(queueId);
+    }
+  }, 120_000);
+
+  it('the CSV import has a bounded reserved concurrency (2 by default, none with -c importConcurrency=none)', () => {
+    const importer = (all: Resources) =>
+      ofTypeIn(all, 'AWS::Lambda::Function').find(([id]) => id.startsWith('TransfersCsvImport'))![1];
+    expect(importer(resources).Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(
+      importer(synthesize({ importConcurrency: 'none' }).resources).Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
+    for (const [id, fn] of ofType('AWS::Lambda::Function'))
+      if (!id.startsWith('TransfersCsvImport'))
+        expect(fn.Properties.ReservedConcurrentExecutions, id).toBeUndefined();
+  }, 120_000);
+
+  it('the redrive function may read and delete the dead letters, invoke the functions, and put events, nothing more', () => {
+    const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('RedriveRedriveDeadLettersRole'),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const actions = [...new Set(statements.flatMap((st) => [st.Action].flat()))].sort();
+    expect(actions).toEqual(
+      [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'events:PutEvents',
+        'lambda:InvokeFunction',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    const sqsStatement = statements.find((st) => [st.Action].flat().includes('sqs:ReceiveMessage'))!;
+    expect((sqsStatement.Resource as unknown[]).length).toBe(ofType('AWS::SQS::Queue').length);
+  });
+});
+
+describe('deployment context', () => {
+  it('refuses at synth, with a clear message, values AWS would refuse at deploy', () => {
+    expect(() => synthesize({ logRetentionDays: '42' })).toThrow(
+      /logRetentionDays must be one of the values CloudWatch Logs accepts \(1, 3, 5, 7, 14, 30, .*\), not 42/,
+    );
+    expect(() => synthesize({ alarmEmail: 'ops at example' })).toThrow(
+      /alarmEmail must be an email address, not ops at example/,
+    );
+    expect(() => synthesize({ digestFromEmail: 'digest' })).toThrow(
+      /digestFromEmail must be an email address/,
+    );
+    expect(() => synthesize({ tracing: 'yes' })).toThrow(/tracing must be true or false, not yes/);
+    expect(() => synthesize({ importConcurrency: '0' })).toThrow(
+      /importConcurrency must be a whole number of at least 1, or none/,
+    );
+  });
 });
 
 describe('cdk-nag AwsSolutions', () => {
   it('has no unacknowledged finding, and every acknowledgement gives its reason in a sentence', () => {
-    const { app } = buildApp(new App());
+    const { app } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
     expect(() => app.synth()).not.toThrow();
     const acknowledged: { id: string; reason: string }[] = [];
     for (const construct of app.node.findAll()) {
