@@ -263,7 +263,7 @@ export class LocalEventBus {
     }
     const what = `${delivery.event['detail-type']} → ${rule.logicalId}`;
     const scale = this.options.timeScale;
-    const aged = Date.now() - delivery.firstAt > target.maxEventAgeSeconds * 1000 * scale;
+    const aged = Date.now() - delivery.firstAt > target.maxEventAgeSeconds * 1000;
     const retriesSpent = delivery.attempts > target.maxRetries;
     if (!failure.retriable || aged || retriesSpent) {
       this.options.log.info(`${what}: not delivered (${failure.code}: ${failure.message})`);

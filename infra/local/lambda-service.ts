@@ -20,7 +20,8 @@ import type { LocalApp, LocalFunction } from './template.js';
 // Throttles are not produced here: a function at its concurrency waits for an environment,
 // which is what Lambda's retries of a throttled asynchronous event amount to.
 // The queues are files (.local/lambda/async/), so a killed runtime resumes them on restart.
-// Delays scale with `timeScale` (1 = AWS's own; tests shrink them).
+// The waits before retries scale with `timeScale` (1 = AWS's own; tests shrink them); an
+// event's age is always real time, since the functions' own run times are.
 
 export interface AsyncInvokeConfig {
   maxRetries: number;
@@ -183,7 +184,7 @@ export class LocalLambda {
     const id = this.jobId(job);
     const config = this.config(job.functionId);
     const fn = this.o.app.functions.get(job.functionId)!;
-    if (Date.now() - job.enqueuedAt > config.maxEventAgeSeconds * 1000 * this.o.timeScale) {
+    if (Date.now() - job.enqueuedAt > config.maxEventAgeSeconds * 1000) {
       this.fail(job, 'EventAgeExceeded', undefined);
       return;
     }

@@ -42,9 +42,9 @@ export interface LocalRuntimeOptions {
   localDir?: string;
   log?: Logger;
   /**
-   * Scales every delay AWS documents (Lambda's one and two minutes before retrying an
-   * asynchronous event, EventBridge's and Scheduler's backoff, event ages): 1 is AWS's own time;
-   * tests shrink it. Counts and orders never change.
+   * Scales the waits AWS documents before a retry (Lambda's one and two minutes before retrying
+   * an asynchronous event, EventBridge's and Scheduler's backoff, a stream's): 1 is AWS's own
+   * time; tests shrink it. Counts, orders and event ages never change.
    */
   timeScale?: number;
   schedules?: boolean;

@@ -155,7 +155,7 @@ export class LocalScheduler {
       return { firstAttempt };
     } catch (error) {
       if (!(error instanceof InvokeRefused)) throw error;
-      const aged = Date.now() - p.firstAt > s.maxEventAgeSeconds * 1000 * this.timeScale;
+      const aged = Date.now() - p.firstAt > s.maxEventAgeSeconds * 1000;
       if (p.attempts > s.maxRetries || aged || error.status === 404) {
         this.log.info(`schedule ${s.name}: not invoked (${error.code}: ${error.message})`);
         if (s.deadLetterQueue)

@@ -54,7 +54,9 @@ describe('the gateway', () => {
     const refused = await local.api('GET', '/companies', { token: expired });
     expect(refused.status).toBe(401);
     expect(refused.body).toEqual({ message: 'Unauthorized' });
-    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer scope="" error="invalid_token" error_description=".*exp/);
+    expect(refused.headers.get('www-authenticate')).toMatch(
+      /^Bearer scope="" error="invalid_token" error_description=".*exp/,
+    );
     expect(requestsTo('/companies')).toBe(before);
   });
 

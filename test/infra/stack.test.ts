@@ -114,9 +114,9 @@ describe('the functions', () => {
     return (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((s) => ![s.Action].flat().every((a) => a.startsWith('xray:')))
       .map((s) => ({
-      actions: [s.Action].flat().sort(),
-      resource: JSON.stringify(s.Resource),
-    }));
+        actions: [s.Action].flat().sort(),
+        resource: JSON.stringify(s.Resource),
+      }));
   }
 
   it('the CRM API may read and write the table and query its indexes (the due index for follow-ups), and nothing else', () => {

@@ -1,20 +1,35 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
+import type { DeadLetterView } from '../../infra/local/sqs.js';
 
-// Starts the local runtime the way `npm start -- --in-memory` does, in its own process, on a
-// free port and with its own .local directory, and offers what an e2e test needs: tokens from
-// the local issuer, fetch against the API, and the control API (bus events, schedules).
+// Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
+// `npm start` does, keeping its data in its own .local directory), in its own process group,
+// on a free port, and offers what an e2e test needs: tokens from the local issuer, fetch
+// against the API, the control API (bus events, schedules, dead letters, faults, invocations),
+// the local CLIs, and a kill of the whole runtime (SIGKILL to its process group, as a crash)
+// followed by a restart on the same data.
+
+export interface StartOptions {
+  /** Extra `npm start` arguments (e.g. --seed, --time-scale 0.001). */
+  args?: string[];
+  /** Keep the data on disk (no --in-memory), so a restart finds it. */
+  keepData?: boolean;
+  /** Reuse this .local directory (a restart). */
+  localDir?: string;
+  port?: number;
+}
 
 export interface RunningLocal {
   apiUrl: string;
   controlUrl: string;
   busEndpoint: string;
   localDir: string;
+  port: number;
   output: () => string;
   token(request: TokenRequest): Promise<string>;
   api(
@@ -25,28 +40,35 @@ export interface RunningLocal {
   busEvents(type?: string): Promise<any[]>;
   waitForEvent(type: string, predicate: (e: any) => boolean, timeoutMs?: number): Promise<any>;
   fire(schedule: string, at?: string): Promise<any>;
-  stop(): Promise<void>;
+  deadLetters(): Promise<DeadLetterView[]>;
+  /** Turns a fault in an AWS service that one function uses on or off (infra/local/faults.ts). */
+  fault(fn: string, fault: string, on?: boolean): Promise<void>;
+  /** Invokes a function as `aws lambda invoke` does. */
+  invoke(fn: string, payload: unknown): Promise<any>;
+  /** Runs one of the local CLIs (`npm run <name>`) against this runtime. */
+  cli(name: string, args?: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** SIGKILL to the runtime and every process it started: nothing is flushed, nothing stopped. */
+  kill(): Promise<void>;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
-export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal> {
-  const localDir = mkdtempSync(join(tmpdir(), 'handoff-local-'));
-  const port = await freePort();
+export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
+  const o: StartOptions = Array.isArray(options) ? { args: options } : options;
+  const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
+  const port = o.port ?? (await freePort());
+  const env = { ...process.env, HANDOFF_LOCAL_DIR: localDir, NO_COLOR: '1' };
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       join(ROOT, 'infra/local/cli/start.ts'),
-      '--in-memory',
+      ...(o.keepData ? [] : ['--in-memory']),
       '--port',
       String(port),
-      ...extraArgs,
+      ...(o.args ?? []),
     ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, HANDOFF_LOCAL_DIR: localDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -61,21 +83,29 @@ export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal
     if (Date.now() > deadline) throw new Error(`the local runtime did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { readFileSync } = await import('node:fs');
   const { controlUrl, busEndpoint } = JSON.parse(readFileSync(join(localDir, 'runtime.json'), 'utf8')) as {
     controlUrl: string;
     busEndpoint: string;
   };
   const apiUrl = `http://localhost:${port}`;
-  const busEvents = async (type?: string) => {
-    const res = await fetch(`${controlUrl}/events${type ? `?type=${type}` : ''}`);
-    return ((await res.json()) as { events: any[] }).events;
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${controlUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`control ${method} ${path}: ${json.error}`);
+    return json;
   };
+  const busEvents = async (type?: string) =>
+    (await control('GET', `/events${type ? `?type=${type}` : ''}`)).events as any[];
+  const exited = new Promise((r) => child.once('exit', r));
   return {
     apiUrl,
     controlUrl,
     busEndpoint,
     localDir,
+    port,
     output: () => output,
     token: (request) => mintToken(localDir, request),
     api: async (method, path, options = {}) => {
@@ -101,20 +131,44 @@ export async function startLocal(extraArgs: string[] = []): Promise<RunningLocal
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    fire: async (schedule, at) => {
-      const res = await fetch(`${controlUrl}/fire`, {
-        method: 'POST',
-        body: JSON.stringify({ schedule, ...(at ? { at } : {}) }),
-      });
-      return res.json();
+    fire: (schedule, at) => control('POST', '/fire', { schedule, ...(at ? { at } : {}) }),
+    deadLetters: async () => (await control('GET', '/dead-letters')).messages,
+    fault: async (fn, fault, on = true) => {
+      await control('POST', '/faults', { function: fn, fault, on });
     },
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
+    invoke: (fn, payload) => control('POST', '/invoke', { function: fn, payload }),
+    cli: (name, args = []) =>
+      new Promise((resolve) => {
+        const run = spawn(
+          process.execPath,
+          ['--import', 'tsx', join(ROOT, `infra/local/cli/${name}.ts`), ...args],
+          {
+            cwd: ROOT,
+            env,
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        run.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        run.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        run.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      }),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-child.pid!, 'SIGKILL');
+        await exited;
+      }
+    },
+    stop: async ({ keepDir = false } = {}) => {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(localDir, { recursive: true, force: true });
+      if (!keepDir && !o.localDir) rmSync(localDir, { recursive: true, force: true });
     },
   };
 }
