@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,12 @@ export interface RunningLocal {
   invoke(fn: string, payload: unknown): Promise<any>;
   /** Runs one of the local CLIs (`npm run <name>`) against this runtime. */
   cli(name: string, args?: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** SIGKILL to the runtime and every process it started: nothing is flushed, nothing stopped. */
+  /**
+   * A crash: SIGKILL to the runtime and every Lambda environment it started (nothing flushed,
+   * nothing stopped), while DynamoDB Local, standing for a managed database that outlives the
+   * crash of its clients, is stopped with SIGTERM (on SIGKILL it loses its last acknowledged
+   * transaction, which DynamoDB does not: docs/operations.md).
+   */
   kill(): Promise<void>;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
@@ -158,9 +163,25 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
         run.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       }),
     kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(-child.pid!, 'SIGKILL');
-        await exited;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const processes = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,comm='], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([, pgid]) => pgid === String(child.pid));
+      const database = processes.filter(([, , comm]) => comm === 'java').map(([pid]) => Number(pid));
+      for (const [pid] of processes)
+        if (!database.includes(Number(pid))) process.kill(Number(pid), 'SIGKILL');
+      await exited;
+      for (const pid of database) process.kill(pid, 'SIGTERM');
+      for (const pid of database) {
+        for (;;) {
+          try {
+            process.kill(pid, 0);
+          } catch {
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
     },
     stop: async ({ keepDir = false } = {}) => {
