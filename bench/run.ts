@@ -12,6 +12,7 @@ import { reportScale } from './report-scale.js';
 import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 import { sweepScale } from './sweep-scale.js';
+import { templateLimits } from './template-limits.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'sweep-scale': sweepScale,
   'report-scale': reportScale,
   'import-throughput': importThroughput,
+  'template-limits': templateLimits,
 };
 
 const asked = process.argv.slice(2);

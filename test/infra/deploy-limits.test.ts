@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { functionPolicies, longest } from '../../infra/template-limits.js';
 import { ofType, type Synthesized, synthesize } from './synthesized.js';
 
 // What a first `cdk deploy` would hit, checked on the real synthesized templates (the stack's
@@ -14,59 +15,12 @@ beforeAll(() => {
   synthesized = synthesize({}, { bundle: true });
 }, 120_000);
 
-// The longest value each intrinsic can take in an account: a policy's size is measured on them.
-const LONGEST: Record<string, string> = {
-  'AWS::Partition': 'aws-us-gov',
-  'AWS::Region': 'ap-southeast-4',
-  'AWS::AccountId': '123456789012',
-  'AWS::URLSuffix': 'amazonaws.com.cn',
-  'AWS::StackName': 'H'.repeat(128),
-};
-
-/** A template value with every intrinsic replaced by the longest string it can resolve to. */
-function longest(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return String(value);
-  const v = value as Record<string, any>;
-  if ('Ref' in v) return LONGEST[v.Ref] ?? 'n'.repeat(64);
-  if ('Fn::GetAtt' in v)
-    return `arn:aws-us-gov:lambda:ap-southeast-4:123456789012:function:${'n'.repeat(64)}`;
-  if ('Fn::Join' in v) return (v['Fn::Join'][1] as unknown[]).map(longest).join(v['Fn::Join'][0]);
-  if ('Fn::Sub' in v)
-    return String(Array.isArray(v['Fn::Sub']) ? v['Fn::Sub'][0] : v['Fn::Sub']).replace(
-      /\$\{([^}]+)\}/g,
-      (_, name: string) => LONGEST[name] ?? 'n'.repeat(64),
-    );
-  return JSON.stringify(v);
-}
-
 describe('the limits a deploy hits', () => {
   it("every function's resource-based policy stays under 15 KB (Lambda refuses a deploy past 20 KB)", () => {
-    const policies = new Map<string, object[]>();
-    for (const [id, p] of ofType(synthesized.resources, 'AWS::Lambda::Permission')) {
-      const fn = JSON.stringify(p.Properties.FunctionName);
-      const statement = {
-        // CloudFormation names each statement <stack>-<logical id>-<suffix>
-        Sid: `${'H'.repeat(128)}-${id}-${'x'.repeat(12)}`,
-        Effect: 'Allow',
-        Principal: { Service: p.Properties.Principal },
-        Action: p.Properties.Action,
-        Resource: longest(p.Properties.FunctionName),
-        ...(p.Properties.SourceArn
-          ? { Condition: { ArnLike: { 'AWS:SourceArn': longest(p.Properties.SourceArn) } } }
-          : {}),
-      };
-      policies.set(fn, [...(policies.get(fn) ?? []), statement]);
-    }
-    expect(policies.size).toBeGreaterThan(0);
-    const sizes = [...policies].map(([fn, statements]) => ({
-      fn,
-      statements: statements.length,
-      bytes: Buffer.byteLength(
-        JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }),
-      ),
-    }));
-    for (const s of sizes) expect(s.bytes, `${s.fn}: ${s.statements} statements`).toBeLessThan(15 * 1024);
+    const sizes = functionPolicies(synthesized.resources);
+    expect(sizes.length).toBeGreaterThan(0);
+    for (const s of sizes)
+      expect(s.bytes, `${s.function}: ${s.statements} statements`).toBeLessThan(15 * 1024);
     // the HTTP API invokes each of its functions through one permission, whatever its routes
     const api = ofType(synthesized.resources, 'AWS::Lambda::Permission').filter(
       ([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com',

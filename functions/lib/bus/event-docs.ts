@@ -107,8 +107,8 @@ versioned event. Each event is written to the table in the same transaction as t
    version) creates the delivery project whose id is derived from the deal (\`deal_X\` → \`prj_X\`),
    exactly once: a duplicate, concurrent, retried or replayed event finds it done. It reads the
    deal first and ignores an event for a deal that is not won at that win (stale or forged). An
-   event of a version it does not read fails, and after its retries lands in the rule's
-   dead-letter queue with the reason.
+   event of a version it does not read fails; Lambda runs it twice more, then its record (the
+   event and the error) lands in the handoff function's on-failure queue (see operations.md).
 3. \`handoff.delivery\` **ProjectCreated** names the deal (\`data.dealId\`) and lists the dated tasks.
    When the plan, scheduled from the kickoff date, ends after the promised due date,
    **HandoffTimelineAtRisk** follows, addressed to the deal's owner and the project's owner, with

@@ -19,9 +19,25 @@ export const ProblemDocument = z
   .catchall(z.unknown())
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
+export const GatewayError = z.object({ message: z.string() }).meta({
+  id: 'GatewayError',
+  description:
+    'An answer of API Gateway\'s own, given before or instead of the function: { "message": "Unauthorized" }',
+});
+
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemDocument } },
+});
+
+/** An answer API Gateway gives itself (docs/api.md, "Answers of API Gateway's own"). */
+const gateway = (
+  description: string,
+  headers?: Record<string, { description: string; schema: { type: 'string' } }>,
+) => ({
+  description,
+  content: { 'application/json': { schema: GatewayError } },
+  ...(headers ? { headers } : {}),
 });
 
 export function openApiDocument(routes: Routes, version: string) {
@@ -68,7 +84,12 @@ export function openApiDocument(routes: Routes, version: string) {
           ? {}
           : {
               '400': problem('malformed request: bad JSON, path, query, cursor or If-Match'),
-              '401': problem('no valid bearer token'),
+              '401': gateway("no valid bearer token: API Gateway's JWT authorizer refused it", {
+                'WWW-Authenticate': {
+                  description: 'Bearer, with error="invalid_token" and why when a token was sent',
+                  schema: { type: 'string' },
+                },
+              }),
               '403': problem('your role may not do this'),
               ...(route.params ? { '404': problem('no such record') } : {}),
               ...(method !== 'GET' ? { '409': problem('conflicts with the current state') } : {}),
@@ -76,12 +97,30 @@ export function openApiDocument(routes: Routes, version: string) {
                 ? { '412': problem('If-Match names a version that is not current') }
                 : {}),
               ...(route.body
-                ? { '413': problem('body over 256 KB'), '415': problem('body is not JSON') }
+                ? {
+                    '413': {
+                      description: 'body over 256 KB (the function) or over 10 MB (API Gateway)',
+                      content: {
+                        'application/problem+json': { schema: ProblemDocument },
+                        'application/json': { schema: GatewayError },
+                      },
+                    },
+                    '415': problem('body is not JSON'),
+                  }
                 : {}),
               ...(route.body || method === 'POST'
                 ? { '422': problem('the body breaks a rule; `errors` names each field') }
                 : {}),
             }),
+        '429': gateway("over the stage's throttle (API Gateway)"),
+        '500': {
+          description:
+            "the function failed: its problem document, or API Gateway's own when it crashed or timed out",
+          content: {
+            'application/problem+json': { schema: ProblemDocument },
+            'application/json': { schema: GatewayError },
+          },
+        },
       },
     };
     const lower = method.toLowerCase() as 'get';
