@@ -16,7 +16,9 @@ export async function templateLimits(): Promise<string> {
   app.synth();
   const rows: string[] = [];
   let policies: ReturnType<typeof functionPolicies> = [];
-  for (const name of readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort()) {
+  for (const name of readdirSync(outdir)
+    .filter((f) => f.endsWith('.template.json'))
+    .sort()) {
     const text = readFileSync(join(outdir, name), 'utf8');
     const resources = JSON.parse(text).Resources as Record<string, { Type: string; Properties: any }>;
     policies = [...policies, ...functionPolicies(resources)];

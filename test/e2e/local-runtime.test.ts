@@ -72,6 +72,40 @@ describe('the gateway', () => {
   });
 });
 
+describe('tracing on the local runtime', () => {
+  it("traces a request with X-Ray as Lambda would: the handler's subsegment carries the correlation id, its DynamoDB calls beneath it", async () => {
+    const alice = await local.token({ user: 'alice', groups: ['sales'] });
+    const created = await local.api('POST', '/companies', {
+      token: alice,
+      body: { name: 'Traced Ltd' },
+      headers: { 'x-correlation-id': 'trace-me-1' },
+    });
+    expect(created.status).toBe(201);
+    type Segment = {
+      id: string;
+      trace_id: string;
+      parent_id?: string;
+      name: string;
+      annotations?: Record<string, unknown>;
+    };
+    const deadline = Date.now() + 10_000;
+    let segments: Segment[] = [];
+    let handler: Segment | undefined;
+    while (!handler && Date.now() < deadline) {
+      segments = ((await (await fetch(`${local.controlUrl}/traces`)).json()) as { segments: Segment[] })
+        .segments;
+      handler = segments.find((s) => s.annotations?.correlationId === 'trace-me-1');
+      if (!handler) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(handler).toMatchObject({ name: '## index.handler', annotations: { Service: 'CrmApi' } });
+    const beneath = segments.filter((s) => s.parent_id === handler!.id).map((s) => s.name);
+    expect(beneath).toContain('DynamoDB');
+    expect(
+      segments.filter((s) => s.parent_id === handler!.id).every((s) => s.trace_id === handler!.trace_id),
+    ).toBe(true);
+  });
+});
+
 describe('a sale on the local runtime', () => {
   it('token → contact → deal → move → won, and DealClosedWon arrives on the bus and is archived', async () => {
     const alice = await local.token({ user: 'alice', groups: ['sales'], email: 'alice@example.com' });
