@@ -19,7 +19,7 @@ import { benchTable, ms, percentile } from './support.js';
 
 // Cold start, as Lambda pays it: a fresh Node process imports a bundle and handles one real
 // event (CrmApi: GET /deals/{id} against DynamoDB Local; OutboxRelay: one outbox record put on
-// a PutEvents endpoint). Each shipped cdk.out bundle is compared, in the same run, with a bare
+// a PutEvents endpoint). Each shipped bundle (as synthesized) is compared, in the same run, with a bare
 // handler doing the same work with the same SDK (bench/fixtures: the floor of what our own
 // code adds), with Node doing nothing, and with the same entry built with the SDK left out
 // of the bundle (as if loaded from the runtime's copy), to decide which to ship.
@@ -162,7 +162,7 @@ export async function coldStart(): Promise<string> {
 A fresh Node ${process.versions.node} process imports the bundle and handles one real event (CrmApi: \`GET /deals/{id}\`
 on DynamoDB Local; OutboxRelay: one outbox record put on a PutEvents endpoint); p50 of ${RUNS} runs, interleaved.
 *Nothing*: a handler that does nothing (Node's own start). *Bare*: the same work with the same SDK and no
-framework (bench/fixtures). *Shipped*: the cdk.out bundle with the template's \`NODE_OPTIONS=--enable-source-maps\`.
+framework (bench/fixtures). *Shipped*: the synthesized bundle with the template's \`NODE_OPTIONS=--enable-source-maps\`.
 
 | function | shipped bundle | nothing | bare SDK handler | shipped | shipped ÷ bare (goal ≤ 1.8) | shipped ÷ nothing | shipped, no source maps | SDK left out of the bundle |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |

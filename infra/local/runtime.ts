@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createControlServer } from './control.js';
 import { writeFileSafely } from './durable.js';
-import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { freePort, LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { createGateway } from './http-gateway.js';
@@ -84,9 +84,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
-  const db = await startDynamoDbLocal(options.inMemory ? {} : { path: dataDir });
-  const dynamodb = localClient(db.endpoint);
-  for (const table of app.tables) await ensureTable(dynamodb, table);
+  // DynamoDB Local (a JVM) starts while the functions' environments do: its port is known first
+  const dbPort = await freePort();
+  const dbEndpoint = `http://127.0.0.1:${dbPort}`;
+  const starting = startDynamoDbLocal({ port: dbPort, ...(options.inMemory ? {} : { path: dataDir }) });
+  starting.catch(() => undefined);
 
   const servers: Server[] = [];
   /** A server whose handler is attached once its service exists (services need each other's endpoints). */
@@ -115,7 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const xrayAddress = await xray.start();
 
   const endpoints: Record<FaultService, string> = {
-    dynamodb: db.endpoint,
+    dynamodb: dbEndpoint,
     eventbridge: busEndpoint,
     ses: sesEndpoint,
     s3: s3Endpoint,
@@ -127,8 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: db.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dbEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
@@ -168,6 +170,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     scheduler.clear();
   }
 
+  const waitedOn = new Set([
+    ...app.routes.map((r) => r.functionId),
+    ...app.streamMappings.map((m) => m.functionId),
+  ]);
+  const warming = Promise.all(
+    [...pools.values()].filter((p) => waitedOn.has(p.fn.logicalId)).map((p) => p.warm()),
+  );
+  const db = await starting;
+  const dynamodb = localClient(db.endpoint);
+  for (const table of app.tables) await ensureTable(dynamodb, table);
+
   const streams = new DynamoDBStreamsClient({
     endpoint: db.endpoint,
     region: LOCAL_REGION,
@@ -188,8 +201,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
   );
 
-  // Like provisioned concurrency of one: every function has a warm environment before the first request.
-  await Promise.all([...pools.values()].map((p) => p.warm()));
+  // The functions people wait on (the API's, and the relay that carries every event) got a warm
+  // environment meanwhile; the others start on their first event, cold, as in AWS.
+  await warming;
   bus.start();
   lambda.start();
   scheduler.start(options.schedules !== false);
