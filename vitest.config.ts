@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // every file's events and answers are checked against the published contracts
+    setupFiles: ['test/support/contract-setup.ts'],
     // Every test file makes its own table in the one DynamoDB Local, so files run in parallel.
     pool: 'forks',
     testTimeout: 30_000,

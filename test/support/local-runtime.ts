@@ -6,6 +6,7 @@ import { freePort } from '../../infra/local/dynamodb-local.js';
 import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
+import { recordBusEvents } from './contracts.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
 // `npm start` does, keeping its data in its own .local directory), in its own process group,
@@ -186,6 +187,8 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     },
     stop: async ({ keepDir = false } = {}) => {
       if (child.exitCode === null && child.signalCode === null) {
+        // what crossed the bus is checked against the published schemas (test/support/contracts.ts)
+        recordBusEvents(await busEvents().catch(() => []));
         child.kill('SIGTERM');
         await exited;
       }

@@ -5,6 +5,7 @@ import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
 import type { FileStore } from '../../functions/lib/transfer/files.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
+import { recordTable } from './contracts.js';
 
 // A fresh table per test file, made from the same definition the CDK stack deploys, so test
 // files never see each other's data and can run in parallel.
@@ -31,5 +32,7 @@ export async function testTable(options: { files?: FileStore } = {}): Promise<Te
   const client = localClient(endpoint);
   const tableName = `test-${randomUUID()}`;
   await createTable(client, tableName);
-  return { client, tableName, endpoint, services: createServices({ client, tableName, ...options }) };
+  const table = { client, tableName, endpoint, services: createServices({ client, tableName, ...options }) };
+  recordTable(table);
+  return table;
 }

@@ -12,7 +12,19 @@ export function schemaFileName(name: string, version: number): string {
 
 export function eventJsonSchema(name: EventName, target: 'draft-2020-12' | 'draft-4' = 'draft-2020-12') {
   const definition = EVENTS[name] as EventDefinition;
-  const detail = z.toJSONSchema(detailSchema(definition), { target, io: 'output', unrepresentable: 'any' });
+  const {
+    $defs,
+    definitions,
+    $schema: _schema,
+    ...detail
+  } = z.toJSONSchema(detailSchema(definition), { target, io: 'output', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  // zod names shared types in $defs (definitions, in draft 4) beside the detail's schema, and
+  // refers to them from the root (#/$defs/Deal): they move to the root of the event's schema,
+  // where those references point, so each file stands on its own.
+  const shared = target === 'draft-4' ? { definitions } : { $defs };
   return {
     $schema:
       target === 'draft-4'
@@ -26,9 +38,27 @@ export function eventJsonSchema(name: EventName, target: 'draft-2020-12' | 'draf
     properties: {
       source: { const: definition.source },
       'detail-type': { const: name },
-      detail: { ...detail, $schema: undefined },
+      detail,
     },
+    ...(($defs ?? definitions) ? shared : {}),
   };
+}
+
+/**
+ * The schema the EventBridge Schema Registry takes (JSON Schema draft 4): the same catalog, with
+ * what draft 4 names differently (`id`, `enum` of one value for `const`).
+ */
+export function registrySchema(name: EventName): unknown {
+  const draft4 = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(draft4);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) =>
+        k === 'const' ? ['enum', [v]] : k === '$id' ? ['id', v] : [k, k === 'enum' ? v : draft4(v)],
+      ),
+    );
+  };
+  return draft4(tolerant(JSON.parse(JSON.stringify(eventJsonSchema(name, 'draft-4')))));
 }
 
 /**

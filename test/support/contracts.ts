@@ -1,0 +1,51 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { eventSchemaViolation } from './event-contract.js';
+import type { TestTable } from './table.js';
+
+// What a test file's run produced that a published contract must describe: the events written
+// to its tables' outboxes and the events seen on a local runtime's bus. They are checked once
+// the file's tests are done (test/support/contract-setup.ts), so a test that makes an event
+// nobody published a schema for fails, whatever it asserted itself.
+
+const tables: TestTable[] = [];
+const busEvents: { source: string; 'detail-type': string; detail: unknown }[] = [];
+
+export function recordTable(table: TestTable): void {
+  tables.push(table);
+}
+
+export function recordBusEvents(events: { source: string; 'detail-type': string; detail: unknown }[]): void {
+  busEvents.push(...events);
+}
+
+/** Every recorded event that breaks its published schema, described. */
+export async function eventContractViolations(): Promise<string[]> {
+  const events = [...busEvents.filter((e) => e.source.startsWith('handoff.'))];
+  for (const table of tables) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      // a test's own table, read whole once its tests are done: the only Scan in this project
+      const out = await table.client.send(
+        new ScanCommand({
+          TableName: table.tableName,
+          FilterExpression: 'begins_with(pk, :outbox)',
+          ExpressionAttributeValues: { ':outbox': { S: 'OUTBOX#' } },
+          ...(start ? { ExclusiveStartKey: start as never } : {}),
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const item = unmarshall(raw) as { source: string; detailType: string; detail: string };
+        events.push({ source: item.source, 'detail-type': item.detailType, detail: JSON.parse(item.detail) });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  const seen = new Set<string>();
+  return events.flatMap((e) => {
+    const violation = eventSchemaViolation(e);
+    if (!violation || seen.has(violation)) return [];
+    seen.add(violation);
+    return [violation];
+  });
+}
