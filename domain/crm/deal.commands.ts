@@ -16,7 +16,7 @@ type Decision = { deal: Deal; events: DomainEvent[] };
 export function assertOpen(deal: Deal, doing: string): void {
   if (deal.status !== 'open') {
     throw new Conflict(`deal ${deal.id} is ${deal.status}; a ${deal.status} deal cannot ${doing}`, {
-      status: deal.status,
+      dealStatus: deal.status,
     });
   }
 }

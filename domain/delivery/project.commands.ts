@@ -184,7 +184,7 @@ export function updateProject(
   if (patch.status !== undefined && patch.status !== current.status) {
     if (!TRANSITIONS[current.status].includes(patch.status)) {
       throw new Conflict(`a ${current.status} project cannot become ${patch.status}`, {
-        status: current.status,
+        projectStatus: current.status,
       });
     }
     if (patch.status === 'active') {

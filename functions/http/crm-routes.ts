@@ -88,6 +88,7 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Read a company',
       roles: READ,
       params: idParams('company'),
+      problems: { 410: 'the company was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Company },
       handle: async ({ params }) => {
         const company = await s.companies.require(params.id);
@@ -101,6 +102,8 @@ export function crmRoutes(s: Services): Routes {
       params: idParams('company'),
       body: CompanyPatch,
       customFields: { entity: 'company', mode: 'patch' },
+      conditional: true,
+      problems: { 410: 'the company was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Company },
       handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const company = await mutate(ifMatch, async () => {
@@ -122,6 +125,8 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Delete a company that no contact or open deal refers to',
       roles: MANAGE,
       params: idParams('company'),
+      conditional: true,
+      problems: { 410: 'the company was merged into another (`mergedInto` names it)' },
       response: { status: 204 },
       handle: async ({ params, ctx, ifMatch }) => {
         await mutate(ifMatch, async () => {
@@ -182,6 +187,7 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Read a contact',
       roles: READ,
       params: idParams('contact'),
+      problems: { 410: 'the contact was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Contact },
       handle: async ({ params }) => {
         const contact = await s.contacts.require(params.id);
@@ -195,6 +201,8 @@ export function crmRoutes(s: Services): Routes {
       params: idParams('contact'),
       body: ContactPatch,
       customFields: { entity: 'contact', mode: 'patch' },
+      conditional: true,
+      problems: { 410: 'the contact was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Contact },
       handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const contact = await mutate(ifMatch, async () => {
@@ -218,6 +226,8 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Delete a contact that is not the primary contact of an open deal',
       roles: MANAGE,
       params: idParams('contact'),
+      conditional: true,
+      problems: { 410: 'the contact was merged into another (`mergedInto` names it)' },
       response: { status: 204 },
       handle: async ({ params, ctx, ifMatch }) => {
         await mutate(ifMatch, async () => {
@@ -239,6 +249,7 @@ export function crmRoutes(s: Services): Routes {
       roles: READ,
       params: idParams('contact'),
       query: listQuery({}),
+      problems: { 410: 'the contact was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: TimelineEntry, list: true },
       handle: async (req) => {
         try {
@@ -293,6 +304,7 @@ export function crmRoutes(s: Services): Routes {
       roles: MANAGE,
       params: z.strictObject({ id: PipelineId }),
       body: PipelinePatch,
+      conditional: true,
       response: { status: 200, schema: Pipeline },
       handle: async ({ params, body, ctx, ifMatch }) => {
         await s.pipelines.ensureDefault(ctx.now);
@@ -385,6 +397,7 @@ export function crmRoutes(s: Services): Routes {
       params: idParams('deal'),
       body: DealPatch,
       customFields: { entity: 'deal', mode: 'patch' },
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const deal = await mutate(ifMatch, async () => {
@@ -411,6 +424,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: MoveDeal,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         await s.pipelines.ensureDefault(ctx.now);
@@ -437,6 +451,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: SetNextAction,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const deal = await mutate(ifMatch, async () => {
@@ -458,6 +473,7 @@ export function crmRoutes(s: Services): Routes {
       params: idParams('deal'),
       body: WinDeal,
       rawBody: true,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const parsed = WinDeal.safeParse(body ?? {});
@@ -511,6 +527,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: LoseDeal,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const deal = await mutate(ifMatch, async () => {
@@ -532,6 +549,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: SnoozeDeal,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const deal = await mutate(ifMatch, async () => {
@@ -550,6 +568,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('deal'),
       body: ReopenDeal,
+      conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const deal = await mutate(ifMatch, async () => {
@@ -572,6 +591,7 @@ export function crmRoutes(s: Services): Routes {
       summary: 'Log a call, email, meeting, task or note on a deal and/or a contact',
       roles: WRITE,
       body: NewActivity,
+      problems: { 404: 'the deal the activity names does not exist' },
       response: { status: 201, schema: Activity },
       handle: async ({ body, ctx }) => {
         const deal = body.dealId ? await s.deals.require(body.dealId) : null;
@@ -616,6 +636,7 @@ export function crmRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('activity'),
       body: ActivityPatch,
+      conditional: true,
       response: { status: 200, schema: Activity },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const activity = await mutate(ifMatch, async () => {

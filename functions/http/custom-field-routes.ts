@@ -44,7 +44,12 @@ export function customFieldRoutes(s: Services): Routes {
       summary: 'Define a custom field (admins)',
       roles: ['admin'],
       body: NewCustomField,
-      response: { status: 201, schema: CustomField },
+      conditional: true,
+      response: {
+        status: 201,
+        schema: CustomField,
+        etag: 'the version of the custom field definitions (GET /custom-fields): send it back as If-Match',
+      },
       handle: async ({ body, ctx, ifMatch }) => {
         const { field, version } = await mutate(ifMatch, async () => {
           const current = await s.customFields.read();
@@ -62,7 +67,12 @@ export function customFieldRoutes(s: Services): Routes {
       roles: ['admin'],
       params: FieldParams,
       body: CustomFieldPatch,
-      response: { status: 200, schema: CustomField },
+      conditional: true,
+      response: {
+        status: 200,
+        schema: CustomField,
+        etag: 'the version of the custom field definitions (GET /custom-fields): send it back as If-Match',
+      },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const { field, version } = await mutate(ifMatch, async () => {
           const current = await s.customFields.read();
@@ -80,6 +90,7 @@ export function customFieldRoutes(s: Services): Routes {
       summary: 'Remove a custom field definition; stored values stay on their records (admins)',
       roles: ['admin'],
       params: FieldParams,
+      conditional: true,
       response: { status: 204 },
       handle: async ({ params, ctx, ifMatch }) => {
         await mutate(ifMatch, async () => {

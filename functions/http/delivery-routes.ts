@@ -139,6 +139,7 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('template'),
       body: TemplatePatch,
+      conditional: true,
       response: { status: 200, schema: Template },
       handle: async ({ params, body, ctx, ifMatch }) => {
         await s.templates.ensureDefault(ctx.now);
@@ -161,6 +162,7 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       body: NewProject,
       customFields: { entity: 'project', mode: 'create' },
+      problems: { 404: 'the template the project names does not exist' },
       response: { status: 201, schema: ProjectWithTasks },
       handle: async ({ body, ctx, preconditions }) => {
         await s.templates.ensureDefault(ctx.now);
@@ -249,6 +251,7 @@ export function deliveryRoutes(s: Services): Routes {
       params: idParams('project'),
       body: ProjectPatch,
       customFields: { entity: 'project', mode: 'patch' },
+      conditional: true,
       response: { status: 200, schema: Project },
       handle: async ({ params, body, ctx, ifMatch, preconditions }) => {
         const project = await mutate(ifMatch, async () => {
@@ -294,16 +297,20 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('project'),
       body: NewTask,
+      conditional: true,
       response: { status: 201, schema: TaskChange },
-      handle: async ({ params, body, ctx }) => {
-        const loaded = await s.projects.load(params.id);
-        const decision = addTask(loaded.project, loaded.tasks, body, ctx);
-        const people: Write[] = [];
-        if (body.assigneeId) people.push(s.profiles.requireKnown('assigneeId', body.assigneeId));
-        if (body.approval?.approverUserId)
-          people.push(s.profiles.requireKnown('approval.approverUserId', body.approval.approverUserId));
-        const task = decision.changed.find((t) => !loaded.tasks.some((x) => x.id === t.id))!;
-        const cascaded = await apply(loaded, decision, ctx, task.id, people);
+      handle: async ({ params, body, ctx, ifMatch }) => {
+        const { task, cascaded } = await mutate(ifMatch, async () => {
+          const loaded = await s.projects.load(params.id);
+          expectVersion(ifMatch, 'project', loaded.project);
+          const decision = addTask(loaded.project, loaded.tasks, body, ctx);
+          const people: Write[] = [];
+          if (body.assigneeId) people.push(s.profiles.requireKnown('assigneeId', body.assigneeId));
+          if (body.approval?.approverUserId)
+            people.push(s.profiles.requireKnown('approval.approverUserId', body.approval.approverUserId));
+          const task = decision.changed.find((t) => !loaded.tasks.some((x) => x.id === t.id))!;
+          return { task, cascaded: await apply(loaded, decision, ctx, task.id, people) };
+        });
         return { ...taskReply(task, cascaded), status: 201 };
       },
     }),
@@ -337,6 +344,7 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('task'),
       body: TaskPatch,
+      conditional: true,
       response: { status: 200, schema: TaskChange },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const { task, cascaded } = await mutate(ifMatch, async () => {
@@ -357,6 +365,7 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('task'),
       body: NewDependency,
+      conditional: true,
       response: { status: 200, schema: TaskChange },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const { task, cascaded } = await mutate(ifMatch, async () => {
@@ -385,6 +394,7 @@ export function deliveryRoutes(s: Services): Routes {
       summary: 'Remove a dependency',
       roles: WRITE,
       params: z.strictObject({ id: TaskId, predecessorId: TaskId }),
+      conditional: true,
       response: { status: 200, schema: TaskChange },
       handle: async ({ params, ctx, ifMatch }) => {
         const { task, cascaded } = await mutate(ifMatch, async () => {
@@ -409,6 +419,7 @@ export function deliveryRoutes(s: Services): Routes {
       roles: READ,
       params: idParams('task'),
       body: DecideApproval,
+      conditional: true,
       response: { status: 200, schema: Task },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const task = await mutate(ifMatch, async () => {
@@ -427,13 +438,17 @@ export function deliveryRoutes(s: Services): Routes {
       roles: WRITE,
       params: idParams('task'),
       body: NewTimeEntry,
+      conditional: true,
       response: { status: 201, schema: TimeEntry },
-      handle: async ({ params, body, ctx }) => {
-        const entry = await mutate(undefined, async () => {
+      handle: async ({ params, body, ctx, ifMatch }) => {
+        const entry = await mutate(ifMatch, async () => {
           const task = await s.projects.requireTask(params.id);
+          // with If-Match, the time is logged on the task as the person saw it
+          expectVersion(ifMatch, 'task', task);
           const project = await s.projects.require(task.projectId);
           const { entry, project: next, events } = logTime(project, task, body, ctx);
           const uow = new UnitOfWork().events(events);
+          if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
           s.projects.updateHead(uow, project, next);
           s.projects.addTimeEntry(uow, entry);
           if (entry.userId !== ctx.actor.userId) uow.add(s.profiles.requireKnown('userId', entry.userId));
@@ -449,13 +464,20 @@ export function deliveryRoutes(s: Services): Routes {
       roles: READ,
       params: idParams('task'),
       body: NewComment,
+      conditional: true,
       response: { status: 201, schema: TaskComment },
-      handle: async ({ params, body, ctx }) => {
-        const task = await s.projects.requireTask(params.id);
-        const { comment, events } = commentOnTask(task, body.body, ctx);
-        const uow = new UnitOfWork().events(events);
-        s.projects.addComment(uow, task.projectId, comment);
-        await uow.commit(s.store);
+      handle: async ({ params, body, ctx, ifMatch }) => {
+        const comment = await mutate(ifMatch, async () => {
+          const task = await s.projects.requireTask(params.id);
+          // with If-Match, the comment is on the task as the commenter saw it
+          expectVersion(ifMatch, 'task', task);
+          const { comment, events } = commentOnTask(task, body.body, ctx);
+          const uow = new UnitOfWork().events(events);
+          if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+          s.projects.addComment(uow, task.projectId, comment);
+          await uow.commit(s.store);
+          return comment;
+        });
         return created(comment);
       },
     }),

@@ -46,8 +46,10 @@ export function duplicateRoutes(s: Services): Routes {
       roles: MANAGE,
       params: idParams('contact'),
       body: MergeContacts,
+      conditional: true,
+      problems: { 410: 'this contact, or the duplicate, was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Contact },
-      handle: ({ params, body, ctx }) =>
+      handle: ({ params, body, ctx, ifMatch }) =>
         merging(async () => {
           const { contact } = await mergeContactInto(
             s,
@@ -55,6 +57,7 @@ export function duplicateRoutes(s: Services): Routes {
             body.duplicateId,
             ctx,
             Date.now() + MERGE_BUDGET_MS,
+            ifMatch,
           );
           return { body: contact, version: contact.version };
         }),
@@ -74,8 +77,10 @@ export function duplicateRoutes(s: Services): Routes {
       roles: MANAGE,
       params: idParams('company'),
       body: MergeCompanies,
+      conditional: true,
+      problems: { 410: 'this company, or the duplicate, was merged into another (`mergedInto` names it)' },
       response: { status: 200, schema: Company },
-      handle: ({ params, body, ctx }) =>
+      handle: ({ params, body, ctx, ifMatch }) =>
         merging(async () => {
           const { company } = await mergeCompanyInto(
             s,
@@ -83,6 +88,7 @@ export function duplicateRoutes(s: Services): Routes {
             body.duplicateId,
             ctx,
             Date.now() + MERGE_BUDGET_MS,
+            ifMatch,
           );
           return { body: company, version: company.version };
         }),

@@ -102,6 +102,7 @@ export function followUpRoutes(s: Services): Routes {
         'Change your name or time zone (IANA, e.g. Europe/Berlin): the digest arrives at its hour in yours',
       roles: READ,
       body: ProfilePatch,
+      conditional: true,
       response: { status: 200, schema: Profile },
       handle: async ({ actor, body, ctx, ifMatch }) => {
         await s.profiles.ensure(actor, ctx.now);

@@ -31,6 +31,7 @@ export function leadRoutingRoutes(s: Services): Routes {
       summary: 'Replace the lead-routing rules (admins); each owner must be a known user',
       roles: ['admin'],
       body: LeadRoutingInput,
+      conditional: true,
       response: { status: 200, schema: LeadRouting },
       handle: async ({ body, ctx, ifMatch }) => {
         const owners = [...new Set(body.rules.flatMap(ownersOf))];

@@ -99,6 +99,7 @@ export function reportRoutes(s: Services): Routes {
       summary: 'Open deals per stage: count, value and weighted value per currency, time in stage',
       roles: MANAGE,
       query: PipelineQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: PipelineReport },
       handle: async ({ query, ctx }) => {
         const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
@@ -112,6 +113,7 @@ export function reportRoutes(s: Services): Routes {
       description: 'Months `from`..`to` (YYYY-MM, inclusive; default: this month and the next two).',
       roles: MANAGE,
       query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: ForecastReport },
       handle: async ({ query, ctx }) => {
         const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
@@ -130,6 +132,7 @@ export function reportRoutes(s: Services): Routes {
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
       roles: MANAGE,
       query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: ConversionReport },
       handle: async ({ query, ctx }) => {
         const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
@@ -142,6 +145,7 @@ export function reportRoutes(s: Services): Routes {
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
       roles: MANAGE,
       query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: SourcesReport },
       handle: async ({ query, ctx }) => {
         const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
@@ -153,6 +157,7 @@ export function reportRoutes(s: Services): Routes {
       summary: "Open deals longer in their stage than the stage's rotAfterDays, longest first",
       roles: MANAGE,
       query: PipelineQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: StalledReport },
       handle: async ({ query, ctx }) => {
         const pipeline = await pipelineOf(query.pipelineId, ctx.now);

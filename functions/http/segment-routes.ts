@@ -85,6 +85,7 @@ export function segmentRoutes(s: Services): Routes {
       roles: WRITE,
       params,
       body: SegmentPatch,
+      conditional: true,
       response: { status: 200, schema: Segment },
       handle: async ({ params, body, ctx, ifMatch }) => {
         const segment = await mutate(ifMatch, async () => {
@@ -103,6 +104,7 @@ export function segmentRoutes(s: Services): Routes {
       summary: 'Delete a segment (its maker, managers, admins)',
       roles: WRITE,
       params,
+      conditional: true,
       response: { status: 204 },
       handle: async ({ params, ctx, ifMatch }) => {
         await mutate(ifMatch, async () => {

@@ -51,10 +51,10 @@ export function transferRoutes(s: Services): Routes {
         await new UnitOfWork().add(s.imports.create(job)).commit(s.store);
         const upload = await (await s.files()).uploadLink(uploadKey(job.id), now());
         const { actor: _a, attempt: _n, ...shown } = job;
-        return created({
-          ...shown,
-          upload: { ...upload, method: 'PUT', headers: { 'content-type': 'text/csv' } },
-        });
+        return created(
+          { ...shown, upload: { ...upload, method: 'PUT', headers: { 'content-type': 'text/csv' } } },
+          job.version,
+        );
       },
     }),
     'GET /imports': route({
@@ -103,6 +103,7 @@ export function transferRoutes(s: Services): Routes {
       summary: 'Export contacts, companies or deals as CSV: a segment, or a list filter',
       roles: READ,
       body: NewExport,
+      problems: { 404: 'the segment the export names does not exist' },
       response: { status: 201, schema: ExportAnswer },
       handle: async ({ body, ctx }) => {
         const entity = ENTITY_OF[body.kind];

@@ -2,6 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
+import { forgedOnPurpose } from '../support/contracts.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // Every asynchronous path, made to fail on the local runtime, ends where it ends in AWS, after
@@ -85,6 +86,9 @@ describe('failures on the local runtime land where they land in AWS', () => {
     const dealId = await wonDeal();
     const real = await local.waitForEvent('DealClosedWon', (e) => e.detail.data.deal.id === dealId);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
+    forgedOnPurpose(
+      (e) => e['detail-type'] === 'DealClosedWon' && (e.detail as { version: number }).version === 99,
+    );
     const bus = new EventBridgeClient({
       endpoint: local.busEndpoint,
       region: 'us-east-1',

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { HttpEvent } from '../../functions/lib/http/http-handler.js';
+import { assertDocumented } from './openapi-contract.js';
 
 // Builds API Gateway HTTP API (payload v2) events as the JWT authorizer passes them on, and
 // invokes a handler with a Lambda-shaped context.
@@ -117,6 +118,10 @@ export function apiClient(handler: Handler) {
     const result = await handler(apiEvent(routeKey, options), lambdaContext());
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
     const text = result.body ?? '';
-    return { status: result.statusCode ?? 200, headers, body: text ? JSON.parse(text) : undefined };
+    const answer = { status: result.statusCode ?? 200, headers, body: text ? JSON.parse(text) : undefined };
+    const [method, path] = routeKey.split(' ') as [string, string];
+    // every answer a test gets must be one the OpenAPI document describes
+    assertDocumented({ method, path, ...answer });
+    return answer;
   };
 }

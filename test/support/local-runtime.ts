@@ -7,6 +7,7 @@ import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
 import { recordBusEvents } from './contracts.js';
+import { assertDocumented } from './openapi-contract.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
 // `npm start` does, keeping its data in its own .local directory), in its own process group,
@@ -125,7 +126,10 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const answer = { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      // every answer a test gets must be one the OpenAPI document describes
+      assertDocumented({ method, path: new URL(`${apiUrl}${path}`).pathname, ...answer });
+      return answer;
     },
     busEvents,
     waitForEvent: async (type, predicate, timeoutMs = 10_000) => {

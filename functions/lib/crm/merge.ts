@@ -13,7 +13,7 @@ import {
 import type { Project } from '../../../domain/delivery/project.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { NotFound } from '../../../domain/shared/errors.js';
-import { mutate } from '../command.js';
+import { expectVersion, mutate } from '../command.js';
 import type { Services } from '../services.js';
 import { activityItem, keys, partitions } from '../table/keys.js';
 import { mergedAway } from '../table/repositories/contacts.js';
@@ -36,11 +36,19 @@ export class MergeUnfinished extends Error {
   }
 }
 
-async function pair(s: Services, kind: 'contact' | 'company', survivorId: string, duplicateId: string) {
+async function pair(
+  s: Services,
+  kind: 'contact' | 'company',
+  survivorId: string,
+  duplicateId: string,
+  ifMatch: number | undefined,
+) {
   const key = kind === 'contact' ? keys.contact : keys.company;
   const [survivor, duplicate] = await s.store.batchGet([key(survivorId), key(duplicateId)]);
   if (!survivor) throw new NotFound(kind, survivorId);
   if (survivor.mergedInto) throw mergedAway(kind, survivorId, String(survivor.mergedInto));
+  // If-Match names the survivor's version: the merge changes it only in its last step
+  expectVersion(ifMatch, kind, { id: survivorId, version: Number(survivor.version) });
   if (!duplicate) throw new NotFound(kind, duplicateId);
   if (duplicate.mergedInto && duplicate.mergedInto !== survivorId)
     throw mergedAway(kind, duplicateId, String(duplicate.mergedInto));
@@ -133,9 +141,10 @@ export async function mergeContactInto(
   duplicateId: string,
   ctx: CommandContext,
   deadline = Number.POSITIVE_INFINITY,
+  ifMatch?: number,
 ): Promise<{ contact: Contact; moved: Record<string, number> }> {
   assertMayMerge(ctx, survivorId, duplicateId);
-  const { alreadyMerged } = await pair(s, 'contact', survivorId, duplicateId);
+  const { alreadyMerged } = await pair(s, 'contact', survivorId, duplicateId, ifMatch);
   const dup = partitions.contact(duplicateId);
   const { moved, step } = mergeSteps(s, deadline);
   await step('deals', {
@@ -162,8 +171,8 @@ export async function mergeContactInto(
   });
 
   if (!alreadyMerged) {
-    await mutate(undefined, async () => {
-      const { survivor, duplicate } = await pair(s, 'contact', survivorId, duplicateId);
+    await mutate(ifMatch, async () => {
+      const { survivor, duplicate } = await pair(s, 'contact', survivorId, duplicateId, ifMatch);
       if (duplicate.mergedInto) return;
       const before = s.contacts.fromItem(survivor);
       const gone = s.contacts.fromItem(duplicate);
@@ -186,9 +195,10 @@ export async function mergeCompanyInto(
   duplicateId: string,
   ctx: CommandContext,
   deadline = Number.POSITIVE_INFINITY,
+  ifMatch?: number,
 ): Promise<{ company: Company; moved: Record<string, number> }> {
   assertMayMerge(ctx, survivorId, duplicateId);
-  const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId);
+  const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
   const dup = partitions.company(duplicateId);
   const { moved, step } = mergeSteps(s, deadline);
   await step('contacts', {
@@ -219,8 +229,8 @@ export async function mergeCompanyInto(
   });
 
   if (!alreadyMerged) {
-    await mutate(undefined, async () => {
-      const { survivor, duplicate } = await pair(s, 'company', survivorId, duplicateId);
+    await mutate(ifMatch, async () => {
+      const { survivor, duplicate } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
       if (duplicate.mergedInto) return;
       const before = s.companies.fromItem(survivor);
       const gone = s.companies.fromItem(duplicate);

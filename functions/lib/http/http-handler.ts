@@ -85,9 +85,18 @@ export function jsonBody(limit = MAX_BODY_BYTES): MiddlewareObj<HttpEvent, HttpR
       if (['GET', 'HEAD', 'DELETE'].includes(event.requestContext.http.method)) return;
       const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
       if (raw.length > limit) throw payloadTooLarge(limit);
-      const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const [mediaType = '', ...parameters] = (event.headers?.['content-type'] ?? '').split(';');
+      const type = mediaType.trim().toLowerCase();
       if (!/^application\/([\w.+-]+\+)?json$/.test(type))
         throw unsupportedMediaType(type || 'no content type');
+      // JSON is UTF-8 (RFC 8259); a body declared in another charset would be read wrongly
+      const charset = parameters
+        .map((p) => p.trim().toLowerCase())
+        .find((p) => p.startsWith('charset='))
+        ?.slice('charset='.length)
+        .replace(/^"|"$/g, '');
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+        throw unsupportedMediaType(`application/json in ${charset}: send it in UTF-8`);
       try {
         event.jsonBody = JSON.parse(raw.toString('utf8'));
       } catch (error) {
@@ -189,6 +198,13 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     logger.appendKeys({ correlation_id: correlationId, route: event.routeKey });
     annotateCorrelation(correlationId);
 
+    // a query parameter no route declares is a mistake worth hearing about (docs/api.md)
+    const given = Object.keys(event.queryStringParameters ?? {});
+    if (!route.query && given.length > 0) {
+      throw new BadRequest(`this route takes no query parameters: ${given.join(', ')}`, {
+        errors: given.map((path) => ({ path, message: 'is not a parameter of this route' })),
+      });
+    }
     if (route.roles === 'public') return toResult(await route.handle({} as never));
 
     const actor = actorFromEvent(event);
@@ -202,6 +218,11 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     const deps = dependencies();
     const { body, preconditions } = await parseBody(route, event.jsonBody, deps.customFields);
     const ifMatch = parseIfMatch(event.headers?.['if-match']);
+    if (ifMatch !== undefined && !route.conditional) {
+      throw new BadRequest(`${event.routeKey} changes no versioned record: send it without If-Match`, {
+        errors: [{ path: 'If-Match', message: 'is not a header of this route' }],
+      });
+    }
 
     const ctx: CommandContext = {
       now: new Date(event.requestContext.timeEpoch).toISOString(),

@@ -4,9 +4,9 @@ import type { Actor, CommandContext, Role } from '../../../domain/shared/context
 import type { Page, PageRequest } from '../table/repositories/page.js';
 import type { Write } from '../table/store.js';
 
-// A route is data: its roles, its zod schemas for path, query and body, and its handler. The
-// HTTP handler validates against the schemas before the handler runs, and scripts/openapi.ts
-// turns the same objects into the OpenAPI document, so the contract cannot drift.
+// A route is data: its roles, its zod schemas for path, query and body, the answers it can give,
+// and its handler. The HTTP handler validates against the schemas before the handler runs, and
+// openapi.ts turns the same objects into the OpenAPI document, so the contract cannot drift.
 
 export interface Reply {
   status: number;
@@ -56,12 +56,31 @@ export interface Route<
   rawBody?: boolean;
   /** The body carries `customFields` of this entity, validated against the current definitions. */
   customFields?: { entity: CustomFieldEntity; mode: 'create' | 'patch' };
+  /**
+   * The route changes a versioned record and honours `If-Match` (a stale one is a 412). Any
+   * other route refuses an `If-Match` header (400): it would be a condition nobody checks.
+   */
+  conditional?: true;
+  /**
+   * Refusals this route gives beside the ones every route of its kind gives (openapi.ts says
+   * which): e.g. 410 for a merged record, 404 for a body that names a record that does not exist.
+   */
+  problems?: Partial<Record<ProblemStatus, string>>;
   /** The success answer, for the OpenAPI document. `list` wraps the schema in a page. */
-  response: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; list?: boolean; description?: string };
+  response: {
+    status: 200 | 201 | 202 | 204;
+    schema?: z.ZodType;
+    list?: boolean;
+    description?: string;
+    /** The answer's ETag, when it is not the answered record's own `version` (see openapi.ts). */
+    etag?: string;
+  };
   handle(request: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply>;
 }
 
 export type Routes = Record<string, Route>;
+
+export type ProblemStatus = 400 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422;
 
 /** Identity function that lets TypeScript infer a route's request types from its schemas. */
 export function route<

@@ -89,6 +89,18 @@ export class UnitOfWork {
     });
   }
 
+  /** A record the command does not change must still be at the version it read when it commits. */
+  requireVersion(entity: string, before: Versioned, key: Key): this {
+    return this.add({
+      check: key,
+      condition: versionIs(before.version),
+      onConditionFailed: (current) =>
+        current
+          ? new VersionConflict(entity, before.id, before.version, Number(current.version))
+          : new NotFound(entity, before.id),
+    });
+  }
+
   /**
    * A record the command refers to must exist (and not have been merged into another) when it
    * commits: a condition, not a read.
