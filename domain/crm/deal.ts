@@ -59,7 +59,9 @@ export const NewDeal = z
   .strictObject({
     title: fields.title,
     value: fields.value,
-    ownerId: fields.ownerId.optional(),
+    ownerId: fields.ownerId
+      .optional()
+      .describe('required unless a lead-routing rule (GET /lead-routing) assigns the owner'),
     nextAction: NextAction.optional(),
     contactId: fields.contactId.optional(),
     companyId: fields.companyId.optional(),
@@ -70,7 +72,15 @@ export const NewDeal = z
     tags: Tags.default([]),
     customFields: CustomFieldsInput.optional(),
   })
-  .meta({ id: 'NewDeal' });
+  .meta({
+    id: 'NewDeal',
+    // An open deal always has a next action: the command refuses a deal without one (422, with
+    // every other fault at once), so the contract says it is required. The owner may be left
+    // out when a lead-routing rule assigns one (the 422 says so when none does).
+    override: ({ jsonSchema }: { jsonSchema: { required?: string[] } }) => {
+      jsonSchema.required = [...new Set([...(jsonSchema.required ?? []), 'nextAction'])];
+    },
+  });
 export type NewDeal = z.infer<typeof NewDeal>;
 
 export const DealPatch = z

@@ -42,8 +42,10 @@ export const SegmentFilter = z
       [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
     },
   )
+  // any other key is read, to be refused with why (a 422 naming the indexed attributes); the
+  // contract says plainly that there is no other key, so a typed client catches the typo first
   .catchall(z.unknown())
-  .meta({ id: 'SegmentFilter' });
+  .meta({ id: 'SegmentFilter', override: { additionalProperties: false } });
 export type SegmentFilter = Partial<{ [K in FilterAttribute]: z.output<(typeof KNOWN)[K]> }>;
 
 /** Which attributes each entity has, and why the others do not apply to it. */

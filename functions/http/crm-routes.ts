@@ -32,6 +32,7 @@ import {
 import { createPipeline, updatePipeline } from '../../domain/crm/pipeline.commands.js';
 import { NewPipeline, Pipeline, PipelineId, PipelinePatch, StageId } from '../../domain/crm/pipeline.js';
 import { TimelineEntry } from '../../domain/crm/timeline.js';
+import { DEFAULT_TEMPLATE_ID } from '../../domain/delivery/template.js';
 import { WinDeal } from '../../domain/handoff/requirements.js';
 import type { Role } from '../../domain/shared/context.js';
 import { BadRequest, HandoffIncomplete, NotFound, ValidationFailed } from '../../domain/shared/errors.js';
@@ -479,13 +480,19 @@ export function crmRoutes(s: Services): Routes {
         const parsed = WinDeal.safeParse(body ?? {});
         const stakeholderId = (body as { handoff?: { mainStakeholderContactId?: unknown } } | null)?.handoff
           ?.mainStakeholderContactId;
+        const templateId = parsed.success ? parsed.data.templateId : undefined;
         const deal = await mutate(ifMatch, async () => {
-          const [dealItem, stakeholder] = await s.store.batchGet([
-            keys.deal(params.id),
-            ...(typeof stakeholderId === 'string' && isId('contact', stakeholderId)
-              ? [keys.contact(stakeholderId)]
-              : []),
-          ]);
+          // the deal and what the facts name, in one round trip
+          const stakeholderKey =
+            typeof stakeholderId === 'string' && isId('contact', stakeholderId)
+              ? keys.contact(stakeholderId)
+              : undefined;
+          const templateKey = templateId ? keys.template(templateId) : undefined;
+          const [dealItem, ...named] = await s.store.batchGet(
+            [keys.deal(params.id), stakeholderKey, templateKey].filter((k) => k !== undefined),
+          );
+          const stakeholder = stakeholderKey ? named.shift() : undefined;
+          const template = templateKey ? named.shift() : undefined;
           if (!dealItem) throw new NotFound('deal', params.id);
           const current = s.deals.fromItem(dealItem);
           expectVersion(ifMatch, 'deal', current);
@@ -503,6 +510,9 @@ export function crmRoutes(s: Services): Routes {
               message: `contact ${stakeholderId} was merged into ${String(stakeholder.mergedInto)}; use that one`,
             });
           }
+          // the default template exists from its first use on: naming it is always right
+          if (templateId && !template && templateId !== DEFAULT_TEMPLATE_ID)
+            issues.push({ path: 'templateId', message: `template ${templateId} does not exist` });
           if (!parsed.success || issues.length > 0) throw new HandoffIncomplete(issues);
           const company = current.companyId ? ((await s.companies.get(current.companyId)) ?? null) : null;
           const mainStakeholder = s.contacts.fromItem(stakeholder!);

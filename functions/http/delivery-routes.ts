@@ -287,7 +287,13 @@ export function deliveryRoutes(s: Services): Routes {
       params: idParams('project'),
       query: listQuery({}),
       response: { status: 200, schema: TimeEntry, list: true },
-      handle: async (req) => req.list(await s.projects.timeEntries(req.params.id, await req.page())),
+      problems: { 404: 'no such project' },
+      handle: async (req) => {
+        const page = await s.projects.timeEntries(req.params.id, await req.page());
+        // an empty page of a project that does not exist is a 404, as for a task's comments
+        if (page.items.length === 0) await s.projects.require(req.params.id);
+        return req.list(page);
+      },
     }),
 
     // ---------------------------------------------------------------- tasks

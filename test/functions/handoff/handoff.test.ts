@@ -1,7 +1,9 @@
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectIdForDeal } from '../../../domain/handoff/project-link.js';
 import { UnreadableEvent } from '../../../functions/lib/events/incoming.js';
 import { handOff } from '../../../functions/lib/handoff/hand-off.js';
+import { keys, templateItem } from '../../../functions/lib/table/keys.js';
 import { ProjectRepository } from '../../../functions/lib/table/repositories/projects.js';
 import { Store } from '../../../functions/lib/table/store.js';
 import { users } from '../../support/api.js';
@@ -211,7 +213,17 @@ describe('the handoff', () => {
   });
 
   it("uses the default template when the deal's template no longer exists, and notes it", async () => {
+    // the template existed when the deal was won (a win naming a missing one is refused), and
+    // was gone by the time the handoff ran: its item is removed directly, no route deletes one
+    await table.services.templates.ensureDefault(new Date().toISOString());
+    const gone = { ...(await table.services.templates.requireDefault()), id: 'tpl_01GONE' };
+    await table.services.store.doc.send(
+      new PutCommand({ TableName: table.tableName, Item: templateItem(gone) }),
+    );
     const { deal, event } = await winDeal({}, {}, { templateId: 'tpl_01GONE' });
+    await table.services.store.doc.send(
+      new DeleteCommand({ TableName: table.tableName, Key: keys.template('tpl_01GONE') }),
+    );
     await handOff(table.services, event, log);
     const project = await table.services.projects.require(projectIdForDeal(deal.id));
     expect(project.template?.id).toBe('tpl_default');

@@ -4,7 +4,7 @@ import { NotFound } from '../../../../domain/shared/errors.js';
 import { activityItem, keys, partitions, TIMELINE_HEAD } from '../keys.js';
 import { entityOf, type Store, toEntity } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
+import { type Page, type PageRequest, pageItems, pageOf } from './page.js';
 
 const asActivity = entityOf<Activity>(Activity);
 
@@ -61,7 +61,7 @@ export class ActivityRepository {
    */
   async timeline(contactId: string, page: PageRequest): Promise<Page<TimelineEntry>> {
     const first = page.startKey === undefined;
-    const { items, lastKey } = await this.store.query({
+    const { items, lastKey } = await pageItems(this.store, {
       index: 'gsi5',
       partition: partitions.contact(contactId),
       sort: { beginsWith: 'TL#' },

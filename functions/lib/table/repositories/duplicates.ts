@@ -9,7 +9,7 @@ import {
 } from '../../../../domain/crm/duplicates.js';
 import { keys, partitions } from '../keys.js';
 import { type Item, type Store, toEntity, type Write } from '../store.js';
-import type { Page, PageRequest } from './page.js';
+import { type Page, type PageRequest, pageItems } from './page.js';
 
 // Likely duplicates, found as records are written, never by a scan. Each contact or company is a
 // member of its match keys (a small item per key). A write that gives a record a new key reads
@@ -132,7 +132,7 @@ export class DuplicateRepository {
 
   /** Likely duplicates, oldest found first, each with both records as they are now. */
   async list(kind: DuplicateKind, page: PageRequest): Promise<Page<DuplicatePair>> {
-    const { items, lastKey } = await this.store.query({
+    const { items, lastKey } = await pageItems(this.store, {
       index: 'gsi1',
       partition: partitions.duplicates(kind),
       limit: page.limit,

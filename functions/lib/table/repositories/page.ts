@@ -1,4 +1,5 @@
-import type { Store } from '../store.js';
+import { INDEXES } from '../definition.js';
+import type { QuerySpec, Store } from '../store.js';
 
 /** One page of a list: the items and, when there is more, where the next page starts. */
 export interface Page<T> {
@@ -11,11 +12,52 @@ export interface PageRequest {
   startKey?: Record<string, unknown> | undefined;
 }
 
+/** A filtered list reads at most this many DynamoDB pages to fill one page of its own. */
+const MAX_READS_PER_PAGE = 10;
+
+/** The key DynamoDB would give as LastEvaluatedKey after this item, for this query. */
+function keyAfter(spec: QuerySpec, item: Record<string, unknown>): Record<string, unknown> {
+  const names = [
+    'pk',
+    'sk',
+    ...(spec.index ? [INDEXES[spec.index].partitionKey, INDEXES[spec.index].sortKey] : []),
+  ];
+  return Object.fromEntries(names.map((n) => [n, item[n]]));
+}
+
+/**
+ * A page of `limit` items, with a next key only when there is a next item: DynamoDB answers a
+ * LastEvaluatedKey whenever it stopped at the limit, even at the end of the data, so one more
+ * item is asked for, and a page is filled again when a filter left it short.
+ */
 export async function pageOf<T>(
   store: Store,
-  spec: Parameters<Store['query']>[0],
+  spec: QuerySpec,
   map: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
-  const { items, lastKey } = await store.query(spec);
+  const { items, lastKey } = await pageItems(store, spec);
   return { items: items.map(map), ...(lastKey ? { lastKey } : {}) };
+}
+
+/** The same page, of the items as stored. */
+export async function pageItems(store: Store, spec: QuerySpec): Promise<Page<Record<string, unknown>>> {
+  if (spec.limit === undefined) return store.query(spec);
+  const wanted = spec.limit;
+  const items: Record<string, unknown>[] = [];
+  let startKey = spec.startKey;
+  let lastKey: Record<string, unknown> | undefined;
+  for (let read = 0; read < MAX_READS_PER_PAGE; read++) {
+    const out = await store.query({
+      ...spec,
+      limit: wanted + 1 - items.length,
+      ...(startKey ? { startKey } : {}),
+    });
+    items.push(...out.items);
+    lastKey = out.lastKey;
+    startKey = lastKey;
+    if (!lastKey || items.length > wanted) break;
+  }
+  if (items.length > wanted)
+    return { items: items.slice(0, wanted), lastKey: keyAfter(spec, items[wanted - 1]!) };
+  return { items, ...(lastKey ? { lastKey } : {}) };
 }
