@@ -1,9 +1,11 @@
-// Writes the generated contracts: docs/openapi.json (from the routes' zod schemas), and
+// Writes the generated contracts: docs/openapi.json (from the routes' zod schemas), the typed
+// client's types from it (clients/typescript/schema.d.ts, by openapi-typescript), and
 // docs/events.md with docs/schemas/*.json (from the event catalog). `npm run docs`.
 // test/functions/generated-docs.test.ts fails when any of them is stale.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { allRoutes, apiVersion, renderOpenApi } from '../functions/http/api-document.js';
 import { eventSchemas, renderEventsMarkdown } from '../functions/lib/bus/event-docs.js';
+import { generateClientTypes } from './client-types.js';
 
 const docs = new URL('../docs/', import.meta.url);
 writeFileSync(new URL('openapi.json', docs), renderOpenApi(allRoutes(), apiVersion));
@@ -14,4 +16,5 @@ for (const file of readdirSync(schemasDir)) rmSync(new URL(file, schemasDir));
 for (const [file, schema] of Object.entries(eventSchemas())) {
   writeFileSync(new URL(file, schemasDir), `${JSON.stringify(schema, null, 2)}\n`);
 }
-console.log('wrote docs/openapi.json, docs/events.md and docs/schemas/');
+writeFileSync(new URL('../clients/typescript/schema.d.ts', import.meta.url), generateClientTypes());
+console.log('wrote docs/openapi.json, clients/typescript/schema.d.ts, docs/events.md and docs/schemas/');

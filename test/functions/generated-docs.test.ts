@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRoutes, apiVersion, renderOpenApi } from '../../functions/http/api-document.js';
 import { eventSchemas, renderEventsMarkdown } from '../../functions/lib/bus/event-docs.js';
+import { generateClientTypes } from '../../scripts/client-types.js';
 
 // The generated contracts are committed so integrators can read them; these fail when they
 // are stale. Fix with `npm run docs`.
@@ -12,6 +13,11 @@ const read = (name: string) => readFileSync(new URL(name, docs), 'utf8');
 describe('generated contracts are up to date (npm run docs)', () => {
   it('docs/openapi.json is what the routes generate', () => {
     expect(read('openapi.json')).toBe(renderOpenApi(allRoutes(), apiVersion));
+  });
+
+  it("the typed client's types are what openapi-typescript generates from it", () => {
+    const committed = readFileSync(new URL('../../clients/typescript/schema.d.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(generateClientTypes());
   });
 
   it('docs/events.md and docs/schemas are what the event catalog generates', () => {
