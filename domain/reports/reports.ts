@@ -87,10 +87,21 @@ export function monthsBetween(from: string, to: string): string[] {
   return months;
 }
 
+/** The months a report may cover: the years ISO 8601 writes with four digits. */
+export const FIRST_MONTH = '0001-01';
+export const LAST_MONTH = '9999-12';
+
+/** Whether a month (as addMonths gives it) is one a report may cover. */
+export function inCalendar(month: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(month) && month >= FIRST_MONTH;
+}
+
 export function addMonths(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const index = y * 12 + (m - 1) + n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  const year = Math.floor(index / 12);
+  const monthOfYear = index - year * 12 + 1;
+  return `${String(year).padStart(4, '0')}-${String(monthOfYear).padStart(2, '0')}`;
 }
 
 // ------------------------------------------------------------------------- pipeline

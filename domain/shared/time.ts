@@ -12,7 +12,12 @@ const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
 
 export const Instant = z.iso
   .datetime({ error: unlessMissing('must be an ISO 8601 UTC instant, e.g. 2026-03-01T09:00:00Z') })
-  .overwrite((s) => new Date(s).toISOString());
+  // zod runs this even when the format check failed: a malformed value is left as it is (the
+  // issue refuses it), never turned into an exception
+  .overwrite((s) => {
+    const at = new Date(s);
+    return Number.isNaN(at.getTime()) ? s : at.toISOString();
+  });
 
 export const CalendarDate = z.iso.date({ error: unlessMissing('must be a calendar date YYYY-MM-DD') });
 

@@ -9,8 +9,11 @@ import {
   addMonths,
   ConversionReport,
   conversionReport,
+  FIRST_MONTH,
   ForecastReport,
   forecastReport,
+  inCalendar,
+  LAST_MONTH,
   PipelineReport,
   pipelineReport,
   SourcesReport,
@@ -20,7 +23,7 @@ import {
 } from '../../domain/reports/reports.js';
 import { monthOf } from '../../domain/reports/totals.js';
 import type { Role } from '../../domain/shared/context.js';
-import { NotFound } from '../../domain/shared/errors.js';
+import { BadRequest, NotFound } from '../../domain/shared/errors.js';
 import { ok, type Routes, route } from '../lib/http/route.js';
 import type { Services } from '../lib/services.js';
 
@@ -65,12 +68,33 @@ function range(
   direction: 'ahead' | 'back',
 ): { from: string; to: string } {
   const anchor = monthOf(now);
-  if (query.from && query.to) return { from: query.from, to: query.to };
-  if (query.from) return { from: query.from, to: addMonths(query.from, months - 1) };
-  if (query.to) return { from: addMonths(query.to, -(months - 1)), to: query.to };
-  return direction === 'ahead'
-    ? { from: anchor, to: addMonths(anchor, months - 1) }
-    : { from: addMonths(anchor, -(months - 1)), to: anchor };
+  const resolved =
+    query.from && query.to
+      ? { from: query.from, to: query.to }
+      : query.from
+        ? { from: query.from, to: addMonths(query.from, months - 1) }
+        : query.to
+          ? { from: addMonths(query.to, -(months - 1)), to: query.to }
+          : direction === 'ahead'
+            ? { from: anchor, to: addMonths(anchor, months - 1) }
+            : { from: addMonths(anchor, -(months - 1)), to: anchor };
+  // a range that one end and the default length push past the calendar: say which end to move
+  if (!inCalendar(resolved.from))
+    throw new BadRequest(`the report would start before ${FIRST_MONTH}: give from as well`, {
+      errors: [
+        {
+          path: 'from',
+          message: `is needed: ${months} months back from ${query.to} start before ${FIRST_MONTH}`,
+        },
+      ],
+    });
+  if (!inCalendar(resolved.to))
+    throw new BadRequest(`the report would end after ${LAST_MONTH}: give to as well`, {
+      errors: [
+        { path: 'to', message: `is needed: ${months} months from ${query.from} end after ${LAST_MONTH}` },
+      ],
+    });
+  return resolved;
 }
 
 export function reportRoutes(s: Services): Routes {
