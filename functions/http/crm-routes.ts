@@ -283,8 +283,9 @@ export function crmRoutes(s: Services): Routes {
       query: listQuery({}),
       response: { status: 200, schema: Pipeline, list: true },
       handle: async (req) => {
+        const page = await req.page(); // a bad cursor is refused before anything is written
         await s.pipelines.ensureDefault(req.ctx.now);
-        return req.list(await s.pipelines.list(await req.page()));
+        return req.list(await s.pipelines.list(page));
       },
     }),
     'GET /pipelines/{id}': route({

@@ -11,7 +11,9 @@ import addFormats from 'ajv-formats';
 
 type Json = Record<string, any>;
 
-const document: Json = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+export const document: Json = JSON.parse(
+  readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'),
+);
 const DOC_ID = 'https://handoff.local/openapi.json';
 
 let ajv: Ajv2020 | undefined;

@@ -44,6 +44,14 @@ export class CursorCodec {
     }
   }
 
+  private async existingKey(): Promise<Buffer | undefined> {
+    if (this.key) return this.key;
+    const existing = await this.store.get(keys.config('cursor-key'));
+    if (!existing) return undefined;
+    this.key = Promise.resolve(Buffer.from(String(existing.secret), 'base64'));
+    return this.key;
+  }
+
   async encode(scope: string, lastKey: Record<string, unknown>): Promise<string> {
     const payload = Buffer.from(JSON.stringify({ s: scope, k: lastKey })).toString('base64url');
     return `${payload}.${this.sign(await this.signingKey(), payload)}`;
@@ -58,7 +66,10 @@ export class CursorCodec {
     );
     const [payload, signature, ...rest] = cursor.split('.');
     if (!payload || !signature || rest.length > 0) throw invalid;
-    const expected = Buffer.from(this.sign(await this.signingKey(), payload));
+    // without a key, no cursor was ever issued: refused without making one (a refusal writes nothing)
+    const key = await this.existingKey();
+    if (!key) throw invalid;
+    const expected = Buffer.from(this.sign(key, payload));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
