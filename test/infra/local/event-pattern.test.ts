@@ -252,3 +252,117 @@ describe('validation', () => {
     ).not.toThrow();
   });
 });
+
+// What EventBridge refuses, rule by rule, as event-ruler's README and its rule compiler state
+// them (github.com/aws/event-ruler: JsonRuleCompiler, WildcardParser, Range).
+describe('patterns EventBridge refuses, refused locally with its reason', () => {
+  const refused = (pattern: unknown, reason: RegExp) =>
+    expect(() => validatePattern(pattern)).toThrow(reason);
+  const accepted = (pattern: unknown) => expect(() => validatePattern(pattern)).not.toThrow();
+
+  it('empty objects and empty arrays, anywhere', () => {
+    refused({}, /empty objects are not allowed/);
+    refused({ detail: {} }, /detail: empty objects are not allowed/);
+    refused({ source: [] }, /source: empty arrays are not allowed/);
+    refused({ source: 'aws.ec2' }, /must be an object or an array/);
+    refused({ source: [['aws.ec2']] }, /a match value must be a string, number, true, false or null/);
+  });
+
+  it('a matcher with no key, two keys, or an unknown one', () => {
+    refused({ a: [{}] }, /match expression name not found/);
+    refused({ a: [{ prefix: 'x', suffix: 'y' }] }, /only one key is allowed in a match expression/);
+    refused({ a: [{ contains: 'x' }] }, /unrecognized match type contains/);
+  });
+
+  it('matcher arguments of the wrong type or shape', () => {
+    refused({ a: [{ prefix: 3 }] }, /prefix match pattern must be a string/);
+    refused({ a: [{ suffix: null }] }, /suffix match pattern must be a string/);
+    refused({ a: [{ prefix: { 'equals-ignore-case': 'x', extra: 1 } }] }, /unsupported prefix pattern/);
+    refused({ a: [{ prefix: { wildcard: 'x' } }] }, /unsupported prefix pattern: wildcard/);
+    refused({ a: [{ 'equals-ignore-case': ['x'] }] }, /equals-ignore-case match pattern must be a string/);
+    refused({ a: [{ exists: 'true' }] }, /exists match pattern must be either true or false/);
+    refused({ a: [{ cidr: '10.0.0.0/33' }] }, /is not a CIDR block/);
+    refused({ a: [{ numeric: '>' }] }, /must be a non-empty array/);
+  });
+
+  it('anything-but: mixed or empty lists, unknown operators, empty prefixes and suffixes', () => {
+    refused({ a: [{ 'anything-but': ['x', 1] }] }, /either all values are numbers or all are strings/);
+    refused({ a: [{ 'anything-but': [] }] }, /either all values are numbers or all are strings/);
+    refused({ a: [{ 'anything-but': [true] }] }, /either all values/);
+    refused({ a: [{ 'anything-but': { numeric: ['>', 1] } }] }, /unsupported anything-but pattern: numeric/);
+    refused({ a: [{ 'anything-but': { prefix: '' } }] }, /an empty anything-but prefix is not allowed/);
+    refused(
+      { a: [{ 'anything-but': { suffix: ['ok', ''] } }] },
+      /an empty anything-but suffix is not allowed/,
+    );
+    refused({ a: [{ 'anything-but': { wildcard: 'a**b' } }] }, /consecutive wildcard characters/);
+    refused({ a: [{ 'anything-but': { prefix: 'x', suffix: 'y' } }] }, /exactly one operator/);
+    accepted({
+      a: [{ 'anything-but': [100, 200] }],
+      b: [{ 'anything-but': { 'equals-ignore-case': ['X', 'Y'] } }],
+    });
+  });
+
+  it('wildcards: no two * in a row; a backslash escapes only * or a backslash', () => {
+    refused({ a: [{ wildcard: 'a**b' }] }, /consecutive wildcard characters at position 1/);
+    refused({ a: [{ wildcard: 'a\\b' }] }, /invalid escape character at position 1/);
+    refused({ a: [{ wildcard: 'a\\' }] }, /invalid escape character/);
+    accepted({ a: [{ wildcard: 'a\\*b\\\\c*d' }] });
+  });
+
+  it('numeric: its grammar, finite numbers, and a range whose bottom is below its top', () => {
+    refused({ a: [{ numeric: ['<', 5, '>', 1] }] }, /nothing may follow < in a numeric match/);
+    refused({ a: [{ numeric: ['>', 5, '<', 1] }] }, /bottom \(5\) must be below its top \(1\)/);
+    refused({ a: [{ numeric: ['>=', 5, '<=', 5] }] }, /bottom \(5\) must be below its top \(5\)/);
+    refused({ a: [{ numeric: ['=', 5, '<', 9] }] }, /nothing may follow =/);
+    refused({ a: [{ numeric: ['>', 1, '>', 2] }] }, /is not one of < <= here/);
+    refused({ a: [{ numeric: ['>', '1'] }] }, /the value of > must be a number/);
+    refused({ a: [{ numeric: ['>', 1, '<', 2, '<', 3] }] }, /too many terms/);
+    accepted({ a: [{ numeric: ['>', 0, '<=', 5] }], b: [{ numeric: ['=', 3.018e2] }] });
+  });
+
+  it('$or: an array of 2+ objects, no operator used as a field name, at most 1,000 combinations', () => {
+    refused({ $or: { a: ['x'] } }, /must be an array of at least two patterns/);
+    refused({ $or: [{ a: ['x'] }, 'b'] }, /only objects are allowed in \$or/);
+    refused({ $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, /numeric is an operator, not a field name/);
+    const ten = (name: string) => ({
+      $or: Array.from({ length: 10 }, (_, i) => ({ [`${name}${i}`]: ['x'] })),
+    });
+    accepted({ a: ten('a'), b: ten('b'), c: ten('c') }); // 10 × 10 × 10 = 1,000
+    refused(
+      { a: ten('a'), b: ten('b'), c: ten('c'), d: { $or: [{ e: ['x'] }, { f: ['y'] }] } },
+      /2000 combinations/,
+    );
+  });
+});
+
+describe('equals-ignore-case folds case per character, as EventBridge does', () => {
+  // Java upper-cases 'ΰ' (U+03B0) to three characters, Υ (U+03A5) + diaeresis + acute, as
+  // JavaScript does; lower-casing whole strings and comparing would miss them
+  const UPSILON = '\u03B0';
+  const UPSILON_UPPER = '\u03A5\u0308\u0301';
+  const IOTA = '\u0390';
+  const IOTA_UPPER = '\u0399\u0308\u0301';
+
+  it('a character whose other case is longer matches that longer form (Greek with dialytika and tonos, Turkish dotted I)', () => {
+    expect(matches({ a: [{ 'equals-ignore-case': UPSILON }] }, { a: UPSILON_UPPER })).toBe(true);
+    expect(matches({ a: [{ 'equals-ignore-case': UPSILON }] }, { a: UPSILON })).toBe(true);
+    expect(
+      matches({ a: [{ prefix: { 'equals-ignore-case': `${IOTA}x` } }] }, { a: `${IOTA_UPPER}Xyz` }),
+    ).toBe(true);
+    // 'İ' (U+0130) lower-cases to i + combining dot above
+    expect(matches({ a: [{ suffix: { 'equals-ignore-case': '\u0130' } }] }, { a: 'xi\u0307' })).toBe(true);
+    expect(
+      matches({ a: [{ 'anything-but': { 'equals-ignore-case': UPSILON } }] }, { a: UPSILON_UPPER }),
+    ).toBe(false);
+  });
+
+  it('only per character of the rule: its own lower or upper form, nothing else', () => {
+    // the rule's 'ß' matches its upper case 'SS' (Java and JavaScript agree), not the other way round
+    expect(matches({ a: [{ 'equals-ignore-case': 'straße' }] }, { a: 'STRASSE' })).toBe(true);
+    expect(matches({ a: [{ 'equals-ignore-case': 'STRASSE' }] }, { a: 'straße' })).toBe(false);
+    // the decomposed upper form in the rule does not match the single precomposed character
+    expect(matches({ a: [{ 'equals-ignore-case': UPSILON_UPPER }] }, { a: UPSILON })).toBe(false);
+    expect(matches({ a: [{ 'equals-ignore-case': 'a.c' }] }, { a: 'ABC' })).toBe(false);
+  });
+});
