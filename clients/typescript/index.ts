@@ -4,7 +4,7 @@ import type { components, paths } from './schema.js';
 // The typed Handoff client: openapi-fetch over the types openapi-typescript generates from
 // docs/openapi.json (clients/typescript/schema.d.ts, `npm run docs`). Nothing here is written
 // by hand but the bearer token and the base URL: every route, body, parameter and answer is the
-// document's. The web console and the e2e tests use it as an integrator would.
+// document's. The e2e tests use it as an integrator would.
 
 export type { components, paths };
 export type Schemas = components['schemas'];
