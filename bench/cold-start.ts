@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build } from 'esbuild';
 import { emit } from '../domain/events.js';
-import { crmRoutes } from '../functions/http/crm-routes.js';
+import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
 import { outboxItem } from '../functions/lib/table/unit-of-work.js';
 import { ROOT } from '../infra/local/runtime.js';
@@ -113,14 +113,14 @@ export async function coldStart(): Promise<string> {
     const cases = [
       {
         fn: 'CrmApi',
-        entry: 'functions/http/crm-api.ts',
+        entry: 'functions/crm/api.ts',
         bare: 'bench/fixtures/bare-get-item.ts',
         event: apiEvent('GET /deals/{id}', { params: { id: dealId } }),
         env: { ...common, TABLE_NAME: t.tableName },
       },
       {
         fn: 'OutboxRelay',
-        entry: 'functions/stream/outbox-relay.ts',
+        entry: 'functions/operations/outbox-relay.ts',
         bare: 'bench/fixtures/bare-put-events.ts',
         event: {
           Records: [

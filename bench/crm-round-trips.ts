@@ -1,4 +1,4 @@
-import { crmRoutes } from '../functions/http/crm-routes.js';
+import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
 import { apiClient, users } from '../test/support/api.js';
 import { benchTable } from './support.js';

@@ -1,5 +1,5 @@
-import { crmRoutes } from '../functions/http/crm-routes.js';
-import { deliveryRoutes } from '../functions/http/delivery-routes.js';
+import { crmRoutes } from '../functions/crm/routes/index.js';
+import { deliveryRoutes } from '../functions/delivery/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
 import { apiClient } from '../test/support/api.js';
 import { benchTable } from './support.js';
@@ -79,7 +79,7 @@ export async function deliveryRoundTrips(): Promise<string> {
       () => api('PATCH /tasks/{id}', { params: { id: p200.tasks[0].id }, body: { startDate: '2030-01-14' } }),
       'the change and a ProjectRescheduleRequested; the cascade writes the rest',
     );
-    const { finishReschedule } = await import('../functions/lib/delivery/reschedule-cascade.js');
+    const { finishReschedule } = await import('../functions/delivery/use-cases/reschedule-project.js');
     const { context } = await import('../test/domain/support.js');
     await measure(
       'the reschedule cascade for those 199',

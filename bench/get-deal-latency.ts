@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { crmRoutes } from '../functions/http/crm-routes.js';
+import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
 import { keys } from '../functions/lib/table/keys.js';
 import { apiEvent, lambdaContext, users } from '../test/support/api.js';

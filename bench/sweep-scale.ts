@@ -3,9 +3,9 @@ import { createDeal } from '../domain/crm/deal.commands.js';
 import { NewDeal } from '../domain/crm/deal.js';
 import { defaultPipeline } from '../domain/crm/pipeline.js';
 import { parse } from '../domain/shared/validation.js';
-import { FollowUpReader } from '../functions/lib/followup/reader.js';
-import { sweepOverdue } from '../functions/lib/followup/sweep.js';
+import { sweepOverdue } from '../functions/followup/use-cases/flag-overdue.js';
 import { dealItem } from '../functions/lib/table/keys.js';
+import { FollowUpReader } from '../functions/lib/table/repositories/followups.js';
 import { context } from '../test/domain/support.js';
 import { benchTable, ms } from './support.js';
 

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { DEFAULTS } from '../functions/lib/config.js';
 
 // Deployment settings, read from CDK context (`-c key=value` or cdk.json). README's
 // configuration table lists the same keys; nothing else configures a deployment.
@@ -126,9 +127,9 @@ export function readConfig(node: Node): HandoffConfig {
     logRetentionDays: retention(number(node, 'logRetentionDays', 30)),
     tracing: flag(node, 'tracing', true),
     ...(importConcurrency === undefined ? {} : { importConcurrency }),
-    handoffGraceMinutes: number(node, 'handoffGraceMinutes', 15),
+    handoffGraceMinutes: number(node, 'handoffGraceMinutes', DEFAULTS.handoffGraceMinutes),
     sweepMinutes: Math.max(1, number(node, 'sweepMinutes', 5)),
-    digestHour: hour(number(node, 'digestHour', 7)),
+    digestHour: hour(number(node, 'digestHour', DEFAULTS.digestHour)),
     ...(digestFromEmail ? { digestFromEmail } : {}),
     ...(text(node, 'appUrl') ? { appUrl: text(node, 'appUrl')! } : {}),
     forwardToAccounts: list(node, 'forwardToAccounts').map((a) => {

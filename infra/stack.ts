@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
-import { API_FUNCTIONS } from '../functions/http/api-functions.js';
+import { API_FUNCTIONS } from '../functions/api/functions.js';
 import type { HandoffConfig } from './config.js';
 import { HandoffApi } from './constructs/api.js';
 import { CsvTransfers } from './constructs/csv-transfers.js';
@@ -60,6 +60,20 @@ export class HandoffStack extends Stack {
       ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'],
     );
 
+    // The workspace reads and writes its settings (custom fields, lead routing) and profiles.
+    this.table.grant(
+      this.functions.WorkspaceApi!.role,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      ['gsi1'],
+    );
+
+    // Transfers record import and export jobs and read the segment an export names.
+    this.table.grant(
+      this.functions.TransferApi!.role,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      ['gsi2'],
+    );
+
     // Delivery reads and writes projects, tasks, templates and time; it never scans.
     this.table.grant(
       this.functions.DeliveryApi!.role,
@@ -67,7 +81,7 @@ export class HandoffStack extends Stack {
       ['gsi1', 'gsi2', 'gsi4'],
     );
 
-    // CSV imports and exports: the bucket and the two functions; the CRM API issues the links.
+    // CSV imports and exports: the bucket and the two functions; the transfer API issues the links.
     const transfers = new CsvTransfers(this, 'Transfers', {
       table: this.table,
       bus: this.events,
@@ -77,16 +91,16 @@ export class HandoffStack extends Stack {
     });
     this.functions.CsvImport = transfers.importer;
     this.functions.CsvExport = transfers.exporter;
-    this.functions.CrmApi!.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
-    transfers.grantObjects(this.functions.CrmApi!.role, ['s3:PutObject'], 'uploads/*');
-    transfers.grantObjects(this.functions.CrmApi!.role, ['s3:GetObject'], 'downloads/*');
+    this.functions.TransferApi!.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
+    transfers.grantObjects(this.functions.TransferApi!.role, ['s3:PutObject'], 'uploads/*');
+    transfers.grantObjects(this.functions.TransferApi!.role, ['s3:GetObject'], 'downloads/*');
 
     // Reports read totals, pipelines and (stalled deals) a pipeline's deals by stage: read-only.
     this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi3']);
 
     // Run by hand: recomputes the report totals from the deals (verify, or apply).
     const rebuild = new HandoffFunction(this, 'RebuildReports', {
-      entry: 'functions/admin/rebuild-reports.ts',
+      entry: 'functions/reports/rebuild-reports.ts',
       description: 'Recomputes the report totals from the deals; {"apply": true} corrects them',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.minutes(15),
@@ -112,7 +126,7 @@ export class HandoffStack extends Stack {
 
     // Reschedules too large for one transaction are finished by this function (safe to repeat).
     const cascade = new HandoffFunction(this, 'RescheduleCascade', {
-      entry: 'functions/events/reschedule-cascade.ts',
+      entry: 'functions/delivery/reschedule-cascade.ts',
       description: 'Writes the task moves of a reschedule that did not fit one transaction',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(60),
@@ -129,7 +143,7 @@ export class HandoffStack extends Stack {
 
     // The handoff: DealClosedWon → the delivery project, exactly once.
     const handoff = new HandoffFunction(this, 'Handoff', {
-      entry: 'functions/events/handoff.ts',
+      entry: 'functions/handoff/create-project-on-win.ts',
       description: 'Creates the delivery project of a won deal, exactly once',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(60),
@@ -149,7 +163,7 @@ export class HandoffStack extends Stack {
     // The gap, watched: won deals with no project after the grace period.
     const schedules = new HandoffSchedules(this, 'Schedules', id.toLowerCase());
     const gapMonitor = new HandoffFunction(this, 'HandoffGapMonitor', {
-      entry: 'functions/schedule/handoff-gap-monitor.ts',
+      entry: 'functions/handoff/gap-monitor.ts',
       description: 'Reports won deals without a delivery project after the grace period',
       environment: {
         TABLE_NAME: this.table.table.tableName,
@@ -172,7 +186,7 @@ export class HandoffStack extends Stack {
 
     // Follow-up enforcement: the overdue sweep, the daily digest, and (by context) its email.
     const sweep = new HandoffFunction(this, 'OverdueSweep', {
-      entry: 'functions/schedule/overdue-sweep.ts',
+      entry: 'functions/followup/overdue-sweep.ts',
       description: 'Flags late next actions, tasks and stalled deals, once each',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(120),
@@ -189,7 +203,7 @@ export class HandoffStack extends Stack {
     this.functions.OverdueSweep = sweep;
 
     const digest = new HandoffFunction(this, 'DailyDigest', {
-      entry: 'functions/schedule/daily-digest.ts',
+      entry: 'functions/followup/daily-digest.ts',
       description: "Each person's follow-up digest, at the digest hour of their time zone",
       environment: {
         TABLE_NAME: this.table.table.tableName,
@@ -212,7 +226,7 @@ export class HandoffStack extends Stack {
 
     if (config.digestFromEmail) {
       const mailer = new HandoffFunction(this, 'DigestMailer', {
-        entry: 'functions/events/digest-mailer.ts',
+        entry: 'functions/followup/digest-mailer.ts',
         description: 'Emails each FollowUpDigest through SES',
         environment: {
           TABLE_NAME: this.table.table.tableName,

@@ -3,9 +3,9 @@
 // docs/events.md with docs/schemas/*.json (from the event catalog). `npm run docs`.
 // test/functions/generated-docs.test.ts fails when any of them is stale.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { allRoutes, apiVersion, renderOpenApi } from '../functions/http/api-document.js';
-import { eventSchemas, renderEventsMarkdown } from '../functions/lib/bus/event-docs.js';
+import { allRoutes, apiVersion, renderOpenApi } from './api-document.js';
 import { generateClientTypes } from './client-types.js';
+import { eventSchemas, renderEventsMarkdown } from './event-docs.js';
 
 const docs = new URL('../docs/', import.meta.url);
 writeFileSync(new URL('openapi.json', docs), renderOpenApi(allRoutes(), apiVersion));

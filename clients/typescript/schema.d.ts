@@ -305,114 +305,6 @@ export interface paths {
         patch: operations["PATCH_activities_id"];
         trace?: never;
     };
-    "/lead-routing": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The lead-routing rules, in order (the first match wins) */
-        get: operations["GET_lead_routing"];
-        /** Replace the lead-routing rules (admins); each owner must be a known user */
-        put: operations["PUT_lead_routing"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/custom-fields": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The custom fields of contacts, companies, deals and projects */
-        get: operations["GET_custom_fields"];
-        put?: never;
-        /** Define a custom field (admins) */
-        post: operations["POST_custom_fields"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/custom-fields/{entity}/{key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a custom field definition; stored values stay on their records (admins) */
-        delete: operations["DELETE_custom_fields_entity_key"];
-        options?: never;
-        head?: never;
-        /** Change a custom field's label, required flag or options (admins) */
-        patch: operations["PATCH_custom_fields_entity_key"];
-        trace?: never;
-    };
-    "/segments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The saved segments, by name */
-        get: operations["GET_segments"];
-        put?: never;
-        /** Save a filter over contacts, companies or deals (indexed attributes only) */
-        post: operations["POST_segments"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/segments/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Read a segment */
-        get: operations["GET_segments_id"];
-        put?: never;
-        post?: never;
-        /** Delete a segment (its maker, managers, admins) */
-        delete: operations["DELETE_segments_id"];
-        options?: never;
-        head?: never;
-        /** Rename a segment or change its filter (its maker, managers, admins) */
-        patch: operations["PATCH_segments_id"];
-        trace?: never;
-    };
-    "/segments/{id}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Run a segment: its contacts, companies or deals as they are now, paged */
-        get: operations["GET_segments_id_members"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/contacts/duplicates": {
         parameters: {
             query?: never;
@@ -487,6 +379,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved segments, by name */
+        get: operations["GET_segments"];
+        put?: never;
+        /** Save a filter over contacts, companies or deals (indexed attributes only) */
+        post: operations["POST_segments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a segment */
+        get: operations["GET_segments_id"];
+        put?: never;
+        post?: never;
+        /** Delete a segment (its maker, managers, admins) */
+        delete: operations["DELETE_segments_id"];
+        options?: never;
+        head?: never;
+        /** Rename a segment or change its filter (its maker, managers, admins) */
+        patch: operations["PATCH_segments_id"];
+        trace?: never;
+    };
+    "/segments/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run a segment: its contacts, companies or deals as they are now, paged */
+        get: operations["GET_segments_id_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first
+         * @description Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`). Snoozed deals are left out until their snooze ends.
+         */
+        get: operations["GET_followups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The custom fields of contacts, companies, deals and projects */
+        get: operations["GET_custom_fields"];
+        put?: never;
+        /** Define a custom field (admins) */
+        post: operations["POST_custom_fields"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/custom-fields/{entity}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom field definition; stored values stay on their records (admins) */
+        delete: operations["DELETE_custom_fields_entity_key"];
+        options?: never;
+        head?: never;
+        /** Change a custom field's label, required flag or options (admins) */
+        patch: operations["PATCH_custom_fields_entity_key"];
+        trace?: never;
+    };
+    "/lead-routing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lead-routing rules, in order (the first match wins) */
+        get: operations["GET_lead_routing"];
+        /** Replace the lead-routing rules (admins); each owner must be a known user */
+        put: operations["PUT_lead_routing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your profile, made from your token the first time you used the API */
+        get: operations["GET_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change your name or time zone (IANA, e.g. Europe/Berlin): the digest arrives at its hour in yours */
+        patch: operations["PATCH_me"];
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: answers 200 when the function runs */
+        get: operations["GET_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API as an OpenAPI 3.1 document */
+        get: operations["GET_openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/imports": {
         parameters: {
             query?: never;
@@ -548,78 +620,6 @@ export interface paths {
         };
         /** An export: its status, and the link to its file once it is written */
         get: operations["GET_exports_id"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/followups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first
-         * @description Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`). Snoozed deals are left out until their snooze ends.
-         */
-        get: operations["GET_followups"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your profile, made from your token the first time you used the API */
-        get: operations["GET_me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change your name or time zone (IANA, e.g. Europe/Berlin): the digest arrives at its hour in yours */
-        patch: operations["PATCH_me"];
-        trace?: never;
-    };
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness: answers 200 when the function runs */
-        get: operations["GET_health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/openapi.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This API as an OpenAPI 3.1 document */
-        get: operations["GET_openapi_json"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1068,6 +1068,50 @@ export interface components {
             dueDate: string;
             notes?: string;
         };
+        MergeContacts: {
+            duplicateId: string;
+        };
+        MergeCompanies: {
+            duplicateId: string;
+        };
+        NewSegment: {
+            name: string;
+            /** @enum {string} */
+            entity: "contact" | "company" | "deal";
+            filter: components["schemas"]["SegmentFilter"];
+        };
+        SegmentFilter: {
+            tag?: string;
+            ownerId?: string;
+            pipelineId?: string;
+            stageId?: string;
+            leadSource?: string;
+            companyId?: string;
+            contactId?: string;
+            /** @enum {string} */
+            status?: "open" | "won" | "lost";
+        };
+        SegmentPatch: {
+            name?: string;
+            filter?: components["schemas"]["SegmentFilter"];
+        };
+        NewCustomField: {
+            /** @enum {string} */
+            entity: "contact" | "company" | "deal" | "project";
+            key: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "number" | "date" | "boolean" | "select" | "multi-select" | "money" | "url" | "email";
+            /** @description Default: false. */
+            required?: boolean;
+            /** @description the choices of a select or multi-select field */
+            options?: string[];
+        };
+        CustomFieldPatch: {
+            label?: string;
+            required?: boolean;
+            options?: string[];
+        };
         LeadRoutingInput: {
             rules: {
                 /** @description keep a rule (and its round-robin turn) by sending its id back */
@@ -1091,50 +1135,6 @@ export interface components {
             /** @constant */
             type: "round-robin";
             ownerIds: string[];
-        };
-        NewCustomField: {
-            /** @enum {string} */
-            entity: "contact" | "company" | "deal" | "project";
-            key: string;
-            label: string;
-            /** @enum {string} */
-            type: "text" | "number" | "date" | "boolean" | "select" | "multi-select" | "money" | "url" | "email";
-            /** @description Default: false. */
-            required?: boolean;
-            /** @description the choices of a select or multi-select field */
-            options?: string[];
-        };
-        CustomFieldPatch: {
-            label?: string;
-            required?: boolean;
-            options?: string[];
-        };
-        NewSegment: {
-            name: string;
-            /** @enum {string} */
-            entity: "contact" | "company" | "deal";
-            filter: components["schemas"]["SegmentFilter"];
-        };
-        SegmentFilter: {
-            tag?: string;
-            ownerId?: string;
-            pipelineId?: string;
-            stageId?: string;
-            leadSource?: string;
-            companyId?: string;
-            contactId?: string;
-            /** @enum {string} */
-            status?: "open" | "won" | "lost";
-        };
-        SegmentPatch: {
-            name?: string;
-            filter?: components["schemas"]["SegmentFilter"];
-        };
-        MergeContacts: {
-            duplicateId: string;
-        };
-        MergeCompanies: {
-            duplicateId: string;
         };
         NewImport: {
             /** @enum {string} */
@@ -1478,18 +1478,76 @@ export interface components {
             /** Format: date-time */
             leftAt?: string;
         };
-        LeadRouting: {
-            rules: components["schemas"]["RoutingRule"][];
-            /** Format: date-time */
-            updatedAt?: string;
-            updatedBy?: string;
-            version: number;
+        DuplicatePair: {
+            /** @description the two records, as they are now */
+            records: {
+                [key: string]: unknown;
+            }[];
+            reasons: string[];
+            foundAt: string;
         };
-        RoutingRule: {
+        Segment: {
             id: string;
             name: string;
-            match: components["schemas"]["RoutingMatch"];
-            assign: components["schemas"]["RoutingAssignment"];
+            /** @enum {string} */
+            entity: "contact" | "company" | "deal";
+            filter: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            createdBy: string;
+            version: number;
+        };
+        FollowUp: {
+            /** @constant */
+            kind: "overdue-next-action";
+            dealId: string;
+            dealTitle: string;
+            ownerId: string;
+            summary: string;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
+            kind: "overdue-task";
+            taskId: string;
+            projectId: string;
+            title: string;
+            ownerId: string | null;
+            dueDate: string;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
+            kind: "stalled-deal";
+            dealId: string;
+            dealTitle: string;
+            ownerId: string;
+            pipelineId: string;
+            stageId: string;
+            /** Format: date-time */
+            enteredAt: string;
+            rotAfterDays: number;
+            daysInStage: number;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
+            kind: "missing-handoff";
+            dealId: string;
+            dealTitle: string;
+            ownerId: string;
+            /** Format: date-time */
+            wonAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
         };
         CustomFieldSet: {
             fields: components["schemas"]["CustomField"][];
@@ -1509,28 +1567,30 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        Segment: {
+        LeadRouting: {
+            rules: components["schemas"]["RoutingRule"][];
+            /** Format: date-time */
+            updatedAt?: string;
+            updatedBy?: string;
+            version: number;
+        };
+        RoutingRule: {
             id: string;
             name: string;
-            /** @enum {string} */
-            entity: "contact" | "company" | "deal";
-            filter: {
-                [key: string]: string;
-            };
+            match: components["schemas"]["RoutingMatch"];
+            assign: components["schemas"]["RoutingAssignment"];
+        };
+        Profile: {
+            id: string;
+            email?: string;
+            name?: string;
+            timeZone: string;
+            roles: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            createdBy: string;
             version: number;
-        };
-        DuplicatePair: {
-            /** @description the two records, as they are now */
-            records: {
-                [key: string]: unknown;
-            }[];
-            reasons: string[];
-            foundAt: string;
         };
         ImportAnswer: {
             id: string;
@@ -1638,66 +1698,6 @@ export interface components {
             version: number;
             /** @description the file, once it is written */
             download: components["schemas"]["Download"] | null;
-        };
-        FollowUp: {
-            /** @constant */
-            kind: "overdue-next-action";
-            dealId: string;
-            dealTitle: string;
-            ownerId: string;
-            summary: string;
-            /** Format: date-time */
-            dueAt: string;
-            minutesLate: number;
-        } | {
-            /** @constant */
-            kind: "overdue-task";
-            taskId: string;
-            projectId: string;
-            title: string;
-            ownerId: string | null;
-            dueDate: string;
-            /** Format: date-time */
-            dueAt: string;
-            minutesLate: number;
-        } | {
-            /** @constant */
-            kind: "stalled-deal";
-            dealId: string;
-            dealTitle: string;
-            ownerId: string;
-            pipelineId: string;
-            stageId: string;
-            /** Format: date-time */
-            enteredAt: string;
-            rotAfterDays: number;
-            daysInStage: number;
-            /** Format: date-time */
-            dueAt: string;
-            minutesLate: number;
-        } | {
-            /** @constant */
-            kind: "missing-handoff";
-            dealId: string;
-            dealTitle: string;
-            ownerId: string;
-            /** Format: date-time */
-            wonAt: string;
-            /** Format: date-time */
-            dueAt: string;
-            minutesLate: number;
-        };
-        Profile: {
-            id: string;
-            email?: string;
-            name?: string;
-            timeZone: string;
-            roles: string[];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            version: number;
         };
         Template: {
             id: string;
@@ -5582,210 +5582,11 @@ export interface operations {
             };
         };
     };
-    GET_lead_routing: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description the record's version; send it back as If-Match */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LeadRouting"];
-                };
-            };
-            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
-            401: {
-                headers: {
-                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    PUT_lead_routing: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
-                "If-Match"?: string;
-                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LeadRoutingInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description the record's version; send it back as If-Match */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LeadRouting"];
-                };
-            };
-            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
-            401: {
-                headers: {
-                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description conflicts with the current state (or lost a race four times) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `If-Match` names a version that is not current (`currentVersion`) */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the body is not `application/json` in UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description the body breaks a rule; `errors` names every field at fault */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    GET_custom_fields: {
+    GET_contacts_duplicates: {
         parameters: {
             query?: {
-                entity?: "contact" | "company" | "deal" | "project";
+                limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -5799,12 +5600,14 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description the record's version; send it back as If-Match */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldSet"];
+                    "application/json": {
+                        items: components["schemas"]["DuplicatePair"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -5858,7 +5661,7 @@ export interface operations {
             };
         };
     };
-    POST_custom_fields: {
+    POST_contacts_id_merge: {
         parameters: {
             query?: never;
             header?: {
@@ -5869,26 +5672,28 @@ export interface operations {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
             };
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewCustomField"];
+                "application/json": components["schemas"]["MergeContacts"];
             };
         };
         responses: {
             /** @description OK */
-            201: {
+            200: {
                 headers: {
-                    /** @description the version of the custom field definitions (GET /custom-fields): send it back as If-Match */
+                    /** @description the record's version; send it back as If-Match */
                     ETag?: string;
                     /** @description `true` when this answers a repeat of an Idempotency-Key */
                     "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomField"];
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -5921,8 +5726,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description this contact, or the duplicate, was merged into another (`mergedInto` names it) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5988,29 +5811,33 @@ export interface operations {
             };
         };
     };
-    DELETE_custom_fields_entity_key: {
+    GET_companies_duplicates: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
-                "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
             };
-            path: {
-                entity: "contact" | "company" | "deal" | "project";
-                key: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
-            204: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DuplicatePair"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
             400: {
@@ -6035,33 +5862,6 @@ export interface operations {
             };
             /** @description your role may not do this */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no such record */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description conflicts with the current state (or lost a race four times) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `If-Match` names a version that is not current (`currentVersion`) */
-            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6090,36 +5890,39 @@ export interface operations {
             };
         };
     };
-    PATCH_custom_fields_entity_key: {
+    POST_companies_id_merge: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
                 "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
             };
             path: {
-                entity: "contact" | "company" | "deal" | "project";
-                key: string;
+                id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CustomFieldPatch"];
+                "application/json": components["schemas"]["MergeCompanies"];
             };
         };
         responses: {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description the version of the custom field definitions (GET /custom-fields): send it back as If-Match */
+                    /** @description the record's version; send it back as If-Match */
                     ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomField"];
+                    "application/json": components["schemas"]["Company"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -6163,6 +5966,15 @@ export interface operations {
             };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description this company, or the duplicate, was merged into another (`mergedInto` names it) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6839,11 +6651,14 @@ export interface operations {
             };
         };
     };
-    GET_contacts_duplicates: {
+    GET_followups: {
         parameters: {
             query?: {
                 limit?: number;
                 cursor?: string;
+                ownerId?: string;
+                team?: "true" | "false";
+                kind?: "overdue-next-action" | "overdue-task" | "stalled-deal" | "missing-handoff";
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -6861,7 +6676,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["DuplicatePair"][];
+                        items: components["schemas"]["FollowUp"][];
                         /** @description pass as `cursor` to read the next page; null on the last page */
                         nextCursor: string | null;
                     };
@@ -6918,39 +6733,29 @@ export interface operations {
             };
         };
     };
-    POST_contacts_id_merge: {
+    GET_custom_fields: {
         parameters: {
-            query?: never;
+            query?: {
+                entity?: "contact" | "company" | "deal" | "project";
+            };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
-                "If-Match"?: string;
-                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
-                "Idempotency-Key"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
             };
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MergeContacts"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {
                 headers: {
                     /** @description the record's version; send it back as If-Match */
                     ETag?: string;
-                    /** @description `true` when this answers a repeat of an Idempotency-Key */
-                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Contact"];
+                    "application/json": components["schemas"]["CustomFieldSet"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -6983,8 +6788,83 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no such record */
-            404: {
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_custom_fields: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCustomField"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the version of the custom field definitions (GET /custom-fields): send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6994,15 +6874,6 @@ export interface operations {
             };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description this contact, or the duplicate, was merged into another (`mergedInto` names it) */
-            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7068,12 +6939,249 @@ export interface operations {
             };
         };
     };
-    GET_companies_duplicates: {
+    DELETE_custom_fields_entity_key: {
         parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
             };
+            path: {
+                entity: "contact" | "company" | "deal" | "project";
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PATCH_custom_fields_entity_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                entity: "contact" | "company" | "deal" | "project";
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version of the custom field definitions (GET /custom-fields): send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_lead_routing: {
+        parameters: {
+            query?: never;
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -7086,14 +7194,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["DuplicatePair"][];
-                        /** @description pass as `cursor` to read the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["LeadRouting"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -7147,25 +7253,21 @@ export interface operations {
             };
         };
     };
-    POST_companies_id_merge: {
+    PUT_lead_routing: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
                 "If-Match"?: string;
-                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
-                "Idempotency-Key"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
             };
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MergeCompanies"];
+                "application/json": components["schemas"]["LeadRoutingInput"];
             };
         };
         responses: {
@@ -7174,12 +7276,10 @@ export interface operations {
                 headers: {
                     /** @description the record's version; send it back as If-Match */
                     ETag?: string;
-                    /** @description `true` when this answers a repeat of an Idempotency-Key */
-                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Company"];
+                    "application/json": components["schemas"]["LeadRouting"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
@@ -7212,26 +7312,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no such record */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description this company, or the duplicate, was merged into another (`mergedInto` names it) */
-            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7274,6 +7356,294 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_me: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PATCH_me: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    timeZone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_openapi_json: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description over the stage's throttle (API Gateway) */
@@ -7770,376 +8140,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    GET_followups: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-                ownerId?: string;
-                team?: "true" | "false";
-                kind?: "overdue-next-action" | "overdue-task" | "stalled-deal" | "missing-handoff";
-            };
-            header?: {
-                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["FollowUp"][];
-                        /** @description pass as `cursor` to read the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
-            401: {
-                headers: {
-                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    GET_me: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description the record's version; send it back as If-Match */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Profile"];
-                };
-            };
-            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
-            401: {
-                headers: {
-                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    PATCH_me: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
-                "If-Match"?: string;
-                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name?: string;
-                    timeZone?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description the record's version; send it back as If-Match */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Profile"];
-                };
-            };
-            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
-            401: {
-                headers: {
-                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description conflicts with the current state (or lost a race four times) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `If-Match` names a version that is not current (`currentVersion`) */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the body is not `application/json` in UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description the body breaks a rule; `errors` names every field at fault */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    GET_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        status: "ok";
-                    };
-                };
-            };
-            /** @description over the stage's throttle (API Gateway) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-        };
-    };
-    GET_openapi_json: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        openapi: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
                 };
             };
             /** @description over the stage's throttle (API Gateway) */

@@ -4,7 +4,7 @@ import type { Template } from '../delivery/template.js';
 import { type DomainEvent, type EventData, emit } from '../events.js';
 import type { CommandContext } from '../shared/context.js';
 import { Conflict } from '../shared/errors.js';
-import { projectIdForDeal } from './project-link.js';
+import { projectIdForDeal } from '../shared/ids.js';
 
 // The handoff: a won deal becomes its delivery project. Everything comes from the win itself
 // (the deal, the customer, the handoff facts), the plan from the deal's template (or the

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ContactId } from '../crm/contact.js';
+import type { FieldIssue } from '../shared/errors.js';
 import { idSchema } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { CalendarDate } from '../shared/time.js';
@@ -39,3 +40,29 @@ export const WinDeal = z.strictObject({
   templateId: idSchema('template').optional(),
 });
 export type WinDeal = z.infer<typeof WinDeal>;
+
+/**
+ * What a win's facts name must exist: the main stakeholder (a merged one names its survivor)
+ * and the template. The default template exists from its first use on: naming it is always right.
+ */
+export function winReferenceIssues(named: {
+  stakeholderId: string | undefined;
+  stakeholder: { mergedInto?: string | undefined } | undefined;
+  templateId: string | undefined;
+  templateExists: boolean;
+  defaultTemplateId: string;
+}): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const path = 'handoff.mainStakeholderContactId';
+  if (named.stakeholderId && !named.stakeholder) {
+    issues.push({ path, message: `contact ${named.stakeholderId} does not exist` });
+  } else if (named.stakeholder?.mergedInto) {
+    issues.push({
+      path,
+      message: `contact ${named.stakeholderId} was merged into ${named.stakeholder.mergedInto}; use that one`,
+    });
+  }
+  if (named.templateId && !named.templateExists && named.templateId !== named.defaultTemplateId)
+    issues.push({ path: 'templateId', message: `template ${named.templateId} does not exist` });
+  return issues;
+}

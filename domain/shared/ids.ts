@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { monotonicFactory, ulid } from 'ulid';
 import * as z from 'zod';
 
-// Ids carry their entity's prefix (`deal_01J…`), so a malformed or misplaced id is refused at
+// Every id in one place: their prefixes and schemas, how they are minted, and the ids derived
+// from others. Ids carry their entity's prefix (`deal_01J…`), so a malformed or misplaced id is refused at
 // the edge with a clear message instead of becoming a read of some other record.
 export const ID_PREFIX = {
   company: 'co',
@@ -43,3 +46,29 @@ export const UserId = z
   .min(1)
   .max(128)
   .regex(/^[\w@.:+-]+$/, { error: 'must be a user id (the token subject)' });
+
+// Minting: ids are minted at the edge (the handler's CommandContext) and handed to the domain,
+// whose commands never call these themselves, so they stay free of randomness.
+const monotonic = monotonicFactory();
+
+export const newId = (kind: IdKind): string => `${ID_PREFIX[kind]}_${ulid()}`;
+
+/** Event ids sort in the order their events were created within one function instance. */
+export const newEventId = (): string => monotonic();
+
+/**
+ * A won deal's project has an id derived from the deal's: one deal, one project, whatever
+ * happens to the events that create it. `GET /deals/{id}/project` needs no lookup.
+ */
+export function projectIdForDeal(dealId: string): string {
+  return `${ID_PREFIX.project}_${dealId.slice(ID_PREFIX.deal.length + 1)}`;
+}
+
+/**
+ * The id of a template task in a project: derived from both, so writing the same plan twice
+ * (a retried handoff, a resumed creation) addresses the same items.
+ */
+export function planTaskId(projectId: string, key: string): string {
+  const digest = createHash('sha256').update(`${projectId}:${key}`).digest('hex').slice(0, 26).toUpperCase();
+  return `${ID_PREFIX.task}_${digest}`;
+}

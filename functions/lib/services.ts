@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { requiredEnv } from './env.js';
-import { FollowUpReader } from './followup/reader.js';
+import { config } from './config.js';
+import type { FileStore } from './files/file-store.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
 import { tracer } from './observability.js';
@@ -10,6 +10,7 @@ import { ContactRepository } from './table/repositories/contacts.js';
 import { CustomFieldRepository } from './table/repositories/custom-fields.js';
 import { DealRepository } from './table/repositories/deals.js';
 import { DuplicateRepository } from './table/repositories/duplicates.js';
+import { FollowUpReader } from './table/repositories/followups.js';
 import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
 import { PipelineRepository } from './table/repositories/pipelines.js';
 import { ProfileRepository } from './table/repositories/profiles.js';
@@ -18,7 +19,6 @@ import { SegmentRepository } from './table/repositories/segments.js';
 import { TemplateRepository } from './table/repositories/templates.js';
 import { ExportJobRepository, ImportJobRepository } from './table/repositories/transfer-jobs.js';
 import { Store } from './table/store.js';
-import type { FileStore } from './transfer/files.js';
 
 // What a function instance builds once, at cold start, and reuses for every invocation. The
 // SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
@@ -55,7 +55,7 @@ export function createServices(
 ): Services {
   let files: Promise<FileStore> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
-  const tableName = options.tableName ?? requiredEnv('TABLE_NAME');
+  const tableName = options.tableName ?? config.tableName();
   const store = new Store(client, tableName);
   const services: Services = {
     client,
@@ -73,7 +73,7 @@ export function createServices(
     files: () => {
       files ??= options.files
         ? Promise.resolve(options.files)
-        : import('./transfer/files.js').then(({ FileStore }) => new FileStore());
+        : import('./files/file-store.js').then(({ FileStore }) => new FileStore());
       return files;
     },
     activities: new ActivityRepository(store),
@@ -83,7 +83,7 @@ export function createServices(
     followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
-    settings: { handoffGraceMinutes: Number(process.env.HANDOFF_GRACE_MINUTES ?? 15) },
+    settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
   };
   services.segments = new SegmentRepository(store, services);
   return services;

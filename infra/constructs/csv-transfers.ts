@@ -65,7 +65,7 @@ export class CsvTransfers extends Construct {
 
     const environment = { TABLE_NAME: props.table.table.tableName, FILES_BUCKET: this.bucket.bucketName };
     this.importer = new HandoffFunction(this, 'CsvImport', {
-      entry: 'functions/events/csv-import.ts',
+      entry: 'functions/transfer/csv-import.ts',
       description: 'Imports an uploaded CSV file of contacts, companies or deals, row by row',
       environment,
       timeout: Duration.minutes(15),
@@ -109,7 +109,7 @@ export class CsvTransfers extends Construct {
     });
 
     this.exporter = new HandoffFunction(this, 'CsvExport', {
-      entry: 'functions/events/csv-export.ts',
+      entry: 'functions/transfer/csv-export.ts',
       description: 'Writes the CSV file of an export',
       environment,
       timeout: Duration.minutes(5),

@@ -37,7 +37,7 @@ export interface AsynchronousInvocation {
 }
 
 export interface HandoffFunctionProps {
-  /** The entry file, relative to the repository root (e.g. functions/http/crm-api.ts). */
+  /** The entry file, relative to the repository root (e.g. functions/crm/api.ts). */
   entry: string;
   description: string;
   environment?: Record<string, string>;

@@ -25,7 +25,7 @@ export class OutboxRelay extends Construct {
   constructor(scope: Construct, id: string, props: OutboxRelayProps) {
     super(scope, id);
     this.function = new HandoffFunction(this, 'OutboxRelay', {
-      entry: 'functions/stream/outbox-relay.ts',
+      entry: 'functions/operations/outbox-relay.ts',
       description: 'Publishes outbox items from the table stream to the event bus',
       environment: { EVENT_BUS_NAME: props.bus.eventBusName },
       timeout: Duration.seconds(60),

@@ -7,7 +7,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
 
 // The function an operator invokes, once a failure's cause is fixed, to send what a dead-letter
-// queue or on-failure destination holds back where it failed (functions/lib/dead-letters/
+// queue or on-failure destination holds back where it failed (functions/operations/use-cases/
 // redrive.ts). It may read and delete the stack's queues, invoke the stack's functions, read the
 // table's stream (a relay batch is read again) and put events back on the bus. Made after every
 // queue and function it serves.
@@ -27,7 +27,7 @@ export class RedriveDeadLetters extends Construct {
     const queues = stack.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
     const functions = stack.node.findAll().filter((c): c is HandoffFunction => c instanceof HandoffFunction);
     this.function = new HandoffFunction(this, 'RedriveDeadLetters', {
-      entry: 'functions/admin/redrive-dead-letters.ts',
+      entry: 'functions/operations/redrive-dead-letters.ts',
       description: 'Sends what a dead-letter queue holds back where it failed: {"queue": "<name>"}',
       timeout: Duration.minutes(5),
       defaults: props.defaults,

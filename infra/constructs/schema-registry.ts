@@ -2,7 +2,7 @@ import { NestedStack } from 'aws-cdk-lib';
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import type { Construct } from 'constructs';
 import { EVENTS, type EventName } from '../../domain/events.js';
-import { registrySchema } from '../../functions/lib/bus/event-docs.js';
+import { registrySchema } from '../../scripts/event-docs.js';
 
 // Publishes the event catalog to an EventBridge Schema Registry, so integrators can browse
 // the schemas and generate code bindings in their tools. The registry takes JSON Schema

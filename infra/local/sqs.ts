@@ -6,7 +6,7 @@ import {
   type DeadLetter,
   describeDeadLetter,
   type MessageAttributes,
-} from '../../functions/lib/dead-letters/classify.js';
+} from '../../functions/operations/use-cases/classify-dead-letter.js';
 import { DurableRecords } from './durable.js';
 import { LOCAL_ACCOUNT } from './template.js';
 

@@ -3,7 +3,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { EVENTS, type EventName, emit } from '../../domain/events.js';
-import { registrySchema, schemaFileName } from '../../functions/lib/bus/event-docs.js';
+import { registrySchema, schemaFileName } from '../../scripts/event-docs.js';
 import { context } from '../domain/support.js';
 import { eventSchemaViolation, integratorsAjv, publishedSchemaFiles } from '../support/event-contract.js';
 

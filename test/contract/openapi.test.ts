@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createConfig, lint } from '@redocly/openapi-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../functions/http/api-document.js';
+import { allRoutes } from '../../scripts/api-document.js';
 import { users } from '../support/api.js';
 import { crmApi, deliveryApi } from '../support/crm.js';
 import { type TestTable, testTable } from '../support/table.js';

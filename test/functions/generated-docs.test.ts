@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allRoutes, apiVersion, renderOpenApi } from '../../functions/http/api-document.js';
-import { eventSchemas, renderEventsMarkdown } from '../../functions/lib/bus/event-docs.js';
+import { allRoutes, apiVersion, renderOpenApi } from '../../scripts/api-document.js';
 import { generateClientTypes } from '../../scripts/client-types.js';
+import { eventSchemas, renderEventsMarkdown } from '../../scripts/event-docs.js';
 
 // The generated contracts are committed so integrators can read them; these fail when they
 // are stale. Fix with `npm run docs`.

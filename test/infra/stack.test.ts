@@ -3,9 +3,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../functions/http/api-document.js';
 import { INDEXES } from '../../functions/lib/table/definition.js';
 import { buildApp } from '../../infra/app.js';
+import { allRoutes } from '../../scripts/api-document.js';
 import { ofType as ofTypeIn, type Resources, synthesize } from './synthesized.js';
 
 // The real synthesized template, asserted resource by resource (deploy-limits.test.ts checks it
@@ -133,22 +133,30 @@ describe('the functions', () => {
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
-        's3:GetObject',
-        's3:PutObject',
       ].sort(),
     );
     expect(actions).not.toContain('dynamodb:Scan');
-    // it signs upload links for uploads/ and download links for downloads/, nothing else
-    const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
-    expect(s3.map((s) => [s.actions, s.resource.match(/\/(uploads|downloads)\/\*/)?.[0]])).toEqual([
-      [['s3:PutObject'], '/uploads/*'],
-      [['s3:GetObject'], '/downloads/*'],
-    ]);
     const indexStatement = statements.find((s) => s.resource.includes('/index/'))!;
     expect(indexStatement.actions).toEqual(['dynamodb:Query']);
     for (const index of ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'])
       expect(indexStatement.resource).toContain(`/index/${index}`);
     expect(indexStatement.resource).not.toContain('/index/*');
+  });
+
+  it('only the transfer API touches the bucket: it signs upload links for uploads/ and download links for downloads/, nothing else', () => {
+    const statements = statementsOf('TransferApiRole');
+    const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.actions, s.resource.match(/\/(uploads|downloads)\/\*/)?.[0]])).toEqual([
+      [['s3:PutObject'], '/uploads/*'],
+      [['s3:GetObject'], '/downloads/*'],
+    ]);
+    for (const fn of ['CrmApiRole', 'WorkspaceApiRole', 'DeliveryApiRole', 'ReportsApiRole'])
+      expect(
+        statementsOf(fn)
+          .flatMap((s) => s.actions)
+          .filter((a) => a.startsWith('s3:')),
+      ).toEqual([]);
+    expect(statements.flatMap((s) => s.actions)).not.toContain('dynamodb:Scan');
   });
 
   it('the delivery API, the handoff, the gap monitor and the cascade have only what they use', () => {

@@ -1,18 +1,26 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DomainEvent, EVENTS, type EventName } from '../../domain/events.js';
 import { detailSchema, type EventDefinition } from '../../domain/shared/event.js';
-import { crmApiRoutes } from '../../functions/http/crm-api-routes.js';
-import { deliveryRoutes } from '../../functions/http/delivery-routes.js';
-
-import { reportRoutes } from '../../functions/http/report-routes.js';
+import { crmRoutes } from '../../functions/crm/routes/index.js';
+import { deliveryRoutes } from '../../functions/delivery/routes/index.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
+import { reportRoutes } from '../../functions/reports/routes/reports.js';
+import { transferRoutes } from '../../functions/transfer/routes/transfers.js';
+import { workspaceRoutes } from '../../functions/workspace/routes/index.js';
 import { apiClient } from './api.js';
 import type { TestTable } from './table.js';
 
-/** The CRM API function as deployed (same routes, same middleware) over a test table. */
+/**
+ * The CRM, workspace and transfer API functions as deployed (same routes, same middleware) over
+ * a test table: the sales side of the API in one client.
+ */
 export function crmApi(table: TestTable) {
   const handler = httpApi(
-    crmApiRoutes(table.services, () => ({ openapi: '3.1.0' })),
+    {
+      ...crmRoutes(table.services),
+      ...workspaceRoutes(table.services, () => ({ openapi: '3.1.0' })),
+      ...transferRoutes(table.services),
+    },
     () => table.services,
   );
   return apiClient(handler);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { EVENTS, type EventName } from '../../domain/events.js';
-import { schemaFileName } from '../../functions/lib/bus/event-docs.js';
+import { schemaFileName } from '../../scripts/event-docs.js';
 
 // The published event schemas (docs/schemas/*.json), compiled the way an integrator would: with
 // Ajv (JSON Schema 2020-12, strict, formats checked). Every event a test run writes to an

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { FileStore } from '../../functions/lib/transfer/files.js';
+import { FileStore } from '../../functions/lib/files/file-store.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local.js';
 import { LocalS3 } from '../../infra/local/s3.js';
 

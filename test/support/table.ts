@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import type { FileStore } from '../../functions/lib/files/file-store.js';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
-import type { FileStore } from '../../functions/lib/transfer/files.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
 import { recordTable } from './contracts.js';
 

@@ -9,8 +9,8 @@ import type {
 import * as z from 'zod';
 import type { Actor, CommandContext } from '../../../domain/shared/context.js';
 import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
+import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
-import { newEventId, newId } from '../ids.js';
 import { logger } from '../logger.js';
 import { annotateCorrelation, tracer } from '../observability.js';
 import { type CustomFieldRepository, CustomFieldsChanged } from '../table/repositories/custom-fields.js';

@@ -21,3 +21,13 @@ export const pageOf = <S extends z.ZodType>(item: S) =>
       .nullable()
       .describe('pass as `cursor` to read the next page; null on the last page'),
   });
+
+/** Binds a cursor to the filters of the list that issued it: another filter starts over. */
+export function listScope(filter: Record<string, unknown>): string {
+  const { limit: _l, cursor: _c, ...rest } = filter;
+  return JSON.stringify(
+    Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .sort(),
+  );
+}

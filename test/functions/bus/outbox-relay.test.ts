@@ -4,13 +4,13 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../../domain/events.js';
+import { outboxItem } from '../../../functions/lib/table/unit-of-work.js';
 import {
   chunk,
   createRelay,
   entrySize,
   MAX_BYTES_PER_CALL,
-} from '../../../functions/lib/bus/outbox-relay.js';
-import { outboxItem } from '../../../functions/lib/table/unit-of-work.js';
+} from '../../../functions/operations/use-cases/relay-outbox.js';
 import { context } from '../../domain/support.js';
 
 // The relay against a fake PutEvents: EventBridge's failures (partial FailedEntryCount,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
-import { customFieldRoutes } from '../../../functions/http/custom-field-routes.js';
-import { duplicateRoutes } from '../../../functions/http/duplicate-routes.js';
-import { leadRoutingRoutes } from '../../../functions/http/lead-routing-routes.js';
-import { reportRoutes } from '../../../functions/http/report-routes.js';
-import { segmentRoutes } from '../../../functions/http/segment-routes.js';
-import { transferRoutes } from '../../../functions/http/transfer-routes.js';
+import { duplicateRoutes } from '../../../functions/crm/routes/duplicates.js';
+import { segmentRoutes } from '../../../functions/crm/routes/segments.js';
+import { reportRoutes } from '../../../functions/reports/routes/reports.js';
+import { transferRoutes } from '../../../functions/transfer/routes/transfers.js';
+import { customFieldRoutes } from '../../../functions/workspace/routes/custom-fields.js';
+import { leadRoutingRoutes } from '../../../functions/workspace/routes/lead-routing.js';
 import type { CallOptions } from '../../support/api.js';
 import { users } from '../../support/api.js';
 import { describeBadInput } from '../../support/bad-input.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crmRoutes } from '../../../functions/http/crm-routes.js';
+import { crmRoutes } from '../../../functions/crm/routes/index.js';
 import { users } from '../../support/api.js';
 import { describeBadInput } from '../../support/bad-input.js';
 import { crmApi, itemCount } from '../../support/crm.js';

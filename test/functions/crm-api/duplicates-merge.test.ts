@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MergeUnfinished, mergeContactInto } from '../../../functions/lib/crm/merge.js';
+import { MergeUnfinished, mergeContactInto } from '../../../functions/crm/use-cases/merge-records.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount } from '../../support/crm.js';

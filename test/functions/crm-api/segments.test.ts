@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebuildReportTotals } from '../../../functions/lib/reports/rebuild.js';
 import { dealItem } from '../../../functions/lib/table/keys.js';
+import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';

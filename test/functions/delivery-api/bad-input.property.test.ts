@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import { deliveryRoutes } from '../../../functions/http/delivery-routes.js';
+import { deliveryRoutes } from '../../../functions/delivery/routes/index.js';
 import { users } from '../../support/api.js';
 import { describeBadInput } from '../../support/bad-input.js';
 import { crmApi, deliveryApi } from '../../support/crm.js';

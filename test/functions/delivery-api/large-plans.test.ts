@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planNewProject } from '../../../domain/delivery/project.commands.js';
 import { NewTemplate, type Template } from '../../../domain/delivery/template.js';
-import { finishReschedule } from '../../../functions/lib/delivery/reschedule-cascade.js';
-import { contextFor } from '../../../functions/lib/events/incoming.js';
+import { planTaskId } from '../../../domain/shared/ids.js';
+import { finishReschedule } from '../../../functions/delivery/use-cases/reschedule-project.js';
+import { contextFor } from '../../../functions/lib/bus/incoming-event.js';
 import { ProjectRepository } from '../../../functions/lib/table/repositories/projects.js';
 import { Store } from '../../../functions/lib/table/store.js';
-import { planTaskId } from '../../../functions/lib/table/task-ids.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf } from '../../support/crm.js';

@@ -4,7 +4,7 @@ import { createDeal } from '../../../domain/crm/deal.commands.js';
 import { NewDeal } from '../../../domain/crm/deal.js';
 import { defaultPipeline } from '../../../domain/crm/pipeline.js';
 import { parse } from '../../../domain/shared/validation.js';
-import { sweepOverdue } from '../../../functions/lib/followup/sweep.js';
+import { sweepOverdue } from '../../../functions/followup/use-cases/flag-overdue.js';
 import { dealItem } from '../../../functions/lib/table/keys.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { watchHandoffGap } from '../../../functions/lib/handoff/gap-monitor.js';
-import { handOff } from '../../../functions/lib/handoff/hand-off.js';
+import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
+import { watchHandoffGap } from '../../../functions/handoff/use-cases/report-handoff-gaps.js';
 import { users } from '../../support/api.js';
 import { eventsOf } from '../../support/crm.js';
 import { asDelivered, dealReadyToWin, handoffFacts } from '../../support/handoff.js';

@@ -1,8 +1,8 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectIdForDeal } from '../../../domain/handoff/project-link.js';
-import { UnreadableEvent } from '../../../functions/lib/events/incoming.js';
-import { handOff } from '../../../functions/lib/handoff/hand-off.js';
+import { projectIdForDeal } from '../../../domain/shared/ids.js';
+import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
+import { UnreadableEvent } from '../../../functions/lib/bus/incoming-event.js';
 import { keys, templateItem } from '../../../functions/lib/table/keys.js';
 import { ProjectRepository } from '../../../functions/lib/table/repositories/projects.js';
 import { Store } from '../../../functions/lib/table/store.js';

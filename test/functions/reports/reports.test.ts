@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebuildReportTotals } from '../../../functions/lib/reports/rebuild.js';
 import { dealItem } from '../../../functions/lib/table/keys.js';
+import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, itemCount, reportsApi } from '../../support/crm.js';
 import { handoffFacts } from '../../support/handoff.js';

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExport } from '../../../functions/lib/transfer/export-job.js';
-import { runImport } from '../../../functions/lib/transfer/import-job.js';
+import { runExport } from '../../../functions/transfer/use-cases/run-export.js';
+import { runImport } from '../../../functions/transfer/use-cases/run-import.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount } from '../../support/crm.js';
 import { type TestFiles, testFiles } from '../../support/files.js';

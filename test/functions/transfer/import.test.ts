@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importIdOf } from '../../../functions/lib/transfer/file-keys.js';
-import { runImport } from '../../../functions/lib/transfer/import-job.js';
+import { importIdOf } from '../../../functions/lib/files/file-keys.js';
+import { runImport } from '../../../functions/transfer/use-cases/run-import.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount, reportsApi } from '../../support/crm.js';
 import { type TestFiles, testFiles } from '../../support/files.js';

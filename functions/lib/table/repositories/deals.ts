@@ -1,3 +1,4 @@
+import { Contact } from '../../../../domain/crm/contact.js';
 import { Deal, type DealStatus } from '../../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../../domain/crm/pipeline.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
@@ -28,6 +29,13 @@ export interface TotalsShard {
   shard?: number | undefined;
 }
 
+/** The contact a win names as main stakeholder: current, or merged into another. */
+export type WinStakeholder =
+  | { contact: Contact; mergedInto?: undefined }
+  | { mergedInto: string; contact?: undefined };
+
+const asContact = entityOf<Contact>(Contact);
+
 export class DealRepository {
   readonly totals: ReportTotalsRepository;
 
@@ -48,6 +56,35 @@ export class DealRepository {
     const deal = await this.get(id);
     if (!deal) throw new NotFound('deal', id);
     return deal;
+  }
+
+  /**
+   * A deal and what a win names, in one round trip (BatchGetItem): the main stakeholder (merged
+   * or not: the caller says which to use instead) and whether the template exists.
+   */
+  async withWinReferences(
+    id: string,
+    named: { stakeholderId?: string | undefined; templateId?: string | undefined },
+  ): Promise<{ deal: Deal; stakeholder?: WinStakeholder; templateExists: boolean }> {
+    const stakeholderKey = named.stakeholderId ? keys.contact(named.stakeholderId) : undefined;
+    const templateKey = named.templateId ? keys.template(named.templateId) : undefined;
+    const [dealItem, ...found] = await this.store.batchGet(
+      [keys.deal(id), stakeholderKey, templateKey].filter((k) => k !== undefined),
+    );
+    if (!dealItem) throw new NotFound('deal', id);
+    const stakeholder = stakeholderKey ? found.shift() : undefined;
+    const template = templateKey ? found.shift() : undefined;
+    return {
+      deal: asDeal(dealItem),
+      ...(stakeholder
+        ? {
+            stakeholder: stakeholder.mergedInto
+              ? { mergedInto: String(stakeholder.mergedInto) }
+              : { contact: asContact(stakeholder) },
+          }
+        : {}),
+      templateExists: template !== undefined,
+    };
   }
 
   /**

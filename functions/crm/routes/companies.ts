@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { Company, CompanyPatch, NewCompany } from '../../../domain/crm/company.js';
+import { Tag } from '../../../domain/shared/text.js';
+import { canManage, canRead, canSell } from '../../lib/http/access.js';
+import { idParams, listQuery, listScope } from '../../lib/http/params.js';
+import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
+import type { Services } from '../../lib/services.js';
+import { createCompany } from '../use-cases/create-company.js';
+import { deleteCompany } from '../use-cases/delete-company.js';
+import { updateCompany } from '../use-cases/update-company.js';
+
+const gone = { 410: 'the company was merged into another (`mergedInto` names it)' } as const;
+
+export function companyRoutes(s: Services): Routes {
+  return {
+    'POST /companies': route({
+      tag: 'Companies',
+      summary: 'Add a company',
+      roles: canSell,
+      body: NewCompany,
+      customFields: { entity: 'company', mode: 'create' },
+      response: { status: 201, schema: Company },
+      handle: async ({ body, ctx, preconditions }) => {
+        const company = await createCompany(s, body, { ctx, preconditions });
+        return created(company, company.version);
+      },
+    }),
+    'GET /companies': route({
+      tag: 'Companies',
+      summary: 'List companies by name, optionally by name prefix or tag',
+      roles: canRead,
+      query: listQuery({ q: z.string().min(1).max(100).optional(), tag: Tag.optional() }),
+      response: { status: 200, schema: Company, list: true },
+      handle: async (req) =>
+        req.list(
+          await s.companies.list(req.query, await req.page(listScope(req.query))),
+          listScope(req.query),
+        ),
+    }),
+    'GET /companies/{id}': route({
+      tag: 'Companies',
+      summary: 'Read a company',
+      roles: canRead,
+      params: idParams('company'),
+      problems: gone,
+      response: { status: 200, schema: Company },
+      handle: async ({ params }) => {
+        const company = await s.companies.require(params.id);
+        return ok(company, company.version);
+      },
+    }),
+    'PATCH /companies/{id}': route({
+      tag: 'Companies',
+      summary: 'Change a company (JSON merge patch; null clears a field)',
+      roles: canSell,
+      params: idParams('company'),
+      body: CompanyPatch,
+      customFields: { entity: 'company', mode: 'patch' },
+      conditional: true,
+      problems: gone,
+      response: { status: 200, schema: Company },
+      handle: async ({ params, body, ...input }) => {
+        const company = await updateCompany(s, params.id, body, input);
+        return ok(company, company.version);
+      },
+    }),
+    'DELETE /companies/{id}': route({
+      tag: 'Companies',
+      summary: 'Delete a company that no contact or open deal refers to',
+      roles: canManage,
+      params: idParams('company'),
+      conditional: true,
+      problems: gone,
+      response: { status: 204 },
+      handle: async ({ params, ...input }) => {
+        await deleteCompany(s, params.id, input);
+        return noContent();
+      },
+    }),
+  };
+}

@@ -1,0 +1,26 @@
+import { followUpRoutes } from '../../followup/routes/followups.js';
+import type { Routes } from '../../lib/http/route.js';
+import type { Services } from '../../lib/services.js';
+import { activityRoutes } from './activities.js';
+import { companyRoutes } from './companies.js';
+import { contactRoutes } from './contacts.js';
+import { dealRoutes } from './deals.js';
+import { duplicateRoutes } from './duplicates.js';
+import { pipelineRoutes } from './pipelines.js';
+import { segmentRoutes } from './segments.js';
+
+// Every route the CRM API function serves: the CRM's records, and the follow-ups (which read
+// the same deals through the due index).
+
+export function crmRoutes(s: Services): Routes {
+  return {
+    ...companyRoutes(s),
+    ...contactRoutes(s),
+    ...pipelineRoutes(s),
+    ...dealRoutes(s),
+    ...activityRoutes(s),
+    ...duplicateRoutes(s),
+    ...segmentRoutes(s),
+    ...followUpRoutes(s),
+  };
+}

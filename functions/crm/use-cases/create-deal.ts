@@ -1,0 +1,28 @@
+import { createDeal as decide } from '../../../domain/crm/deal.commands.js';
+import type { Deal, NewDeal } from '../../../domain/crm/deal.js';
+import type { CommandInput } from '../../lib/command-input.js';
+import type { Services } from '../../lib/services.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { retryOnConflict } from '../../lib/versioned-command.js';
+import { requireDealLinks } from './deal-links.js';
+
+/** Opens a deal in its pipeline's first stage; without an owner, lead routing may give it one. */
+export async function createDeal(s: Services, body: NewDeal, input: CommandInput): Promise<Deal> {
+  const { ctx, preconditions = [] } = input;
+  await s.pipelines.ensureDefault(ctx.now);
+  // A routing turn is taken only for a deal that could otherwise be created: it has its next action.
+  const [pipeline, routed] = await Promise.all([
+    body.pipelineId ? s.pipelines.require(body.pipelineId) : s.pipelines.requireDefault(),
+    body.ownerId || !body.nextAction ? undefined : s.leadRouting.ownerFor(body),
+  ]);
+  return retryOnConflict(undefined, async () => {
+    const { deal, events } = decide(body, pipeline, ctx, routed);
+    const uow = s.deals
+      .create(new UnitOfWork(), deal, events[0]!)
+      .events(events)
+      .add(...preconditions);
+    requireDealLinks(uow, deal);
+    await uow.commit(s.store);
+    return deal;
+  });
+}

@@ -1,0 +1,59 @@
+import { assertOpen, winDeal as decide } from '../../../domain/crm/deal.commands.js';
+import { assertMayChangeDeal, type Deal } from '../../../domain/crm/deal.js';
+import { DEFAULT_TEMPLATE_ID } from '../../../domain/delivery/template.js';
+import { WinDeal, winReferenceIssues } from '../../../domain/handoff/requirements.js';
+import { HandoffIncomplete } from '../../../domain/shared/errors.js';
+import { isId } from '../../../domain/shared/ids.js';
+import { issuesOf } from '../../../domain/shared/validation.js';
+import type { CommandInput } from '../../lib/command-input.js';
+import type { Services } from '../../lib/services.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+
+/**
+ * Closes a deal as won. The body is checked here, not by the route: one 422 names every fact
+ * that is missing or invalid together with every fact that names a record that does not exist.
+ */
+export function winDeal(
+  s: Services,
+  id: string,
+  body: unknown,
+  { ctx, ifMatch }: CommandInput,
+): Promise<Deal> {
+  const parsed = WinDeal.safeParse(body ?? {});
+  const named = (body as { handoff?: { mainStakeholderContactId?: unknown } } | null)?.handoff
+    ?.mainStakeholderContactId;
+  const stakeholderId = typeof named === 'string' && isId('contact', named) ? named : undefined;
+  const templateId = parsed.success ? parsed.data.templateId : undefined;
+  return retryOnConflict(ifMatch, async () => {
+    const found = await s.deals.withWinReferences(id, { stakeholderId, templateId });
+    const current = found.deal;
+    expectVersion(ifMatch, 'deal', current);
+    assertMayChangeDeal(ctx.actor, current);
+    assertOpen(current, 'be won');
+    const issues = [
+      ...(parsed.success ? [] : issuesOf(parsed.error)),
+      ...winReferenceIssues({
+        stakeholderId,
+        stakeholder: found.stakeholder,
+        templateId,
+        templateExists: found.templateExists,
+        defaultTemplateId: DEFAULT_TEMPLATE_ID,
+      }),
+    ];
+    if (!parsed.success || issues.length > 0 || !found.stakeholder?.contact)
+      throw new HandoffIncomplete(issues);
+    const company = current.companyId ? ((await s.companies.get(current.companyId)) ?? null) : null;
+    const { deal, events, completedActivity } = decide(
+      current,
+      parsed.data,
+      { company, mainStakeholder: found.stakeholder.contact },
+      ctx,
+    );
+    const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+    s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
+    if (completedActivity) s.activities.create(uow, completedActivity, false);
+    await uow.commit(s.store);
+    return deal;
+  });
+}

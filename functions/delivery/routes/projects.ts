@@ -1,0 +1,132 @@
+import * as z from 'zod';
+import { burnOf } from '../../../domain/delivery/budget.js';
+import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
+import {
+  NewProject,
+  Project,
+  ProjectPatch,
+  ProjectStatus,
+  Task,
+  TimeEntry,
+} from '../../../domain/delivery/project.js';
+import { idSchema, projectIdForDeal, UserId } from '../../../domain/shared/ids.js';
+import { canDeliver, canRead } from '../../lib/http/access.js';
+import { idParams, listQuery } from '../../lib/http/params.js';
+import { created, ok, type Routes, route } from '../../lib/http/route.js';
+import type { Services } from '../../lib/services.js';
+import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import { planProject } from '../use-cases/plan-project.js';
+import { updateProject } from '../use-cases/update-project.js';
+
+const Burn = z.object({
+  hours: z.number().nullable(),
+  cost: z.number().nullable(),
+  actualHours: z.number(),
+  estimatedHours: z.number(),
+  actualCost: z.object({ amount: z.number(), currency: z.string() }).nullable(),
+});
+const ProjectWithTasks = Project.extend({ tasks: z.array(Task), burn: Burn }).meta({
+  id: 'ProjectWithTasks',
+});
+
+function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {
+  return { ...project, tasks, burn: burnOf(project) };
+}
+
+export function projectRoutes(s: Services): Routes {
+  return {
+    'POST /projects': route({
+      tag: 'Projects',
+      summary:
+        'Plan a project from a template and a kickoff date (every date from the kickoff, never from today)',
+      roles: canDeliver,
+      body: NewProject,
+      customFields: { entity: 'project', mode: 'create' },
+      problems: { 404: 'the template the project names does not exist' },
+      response: { status: 201, schema: ProjectWithTasks },
+      handle: async ({ body, ctx, preconditions }) => {
+        const planned = await planProject(s, body, { ctx, preconditions });
+        return created(withTasks(planned), planned.project.version);
+      },
+    }),
+    'GET /projects': route({
+      tag: 'Projects',
+      summary: 'List projects by status, owner or customer',
+      roles: canRead,
+      query: listQuery({
+        status: ProjectStatus.optional(),
+        ownerId: UserId.optional(),
+        companyId: idSchema('company').optional(),
+      }),
+      response: { status: 200, schema: Project, list: true },
+      handle: async (req) => {
+        const { limit: _l, cursor: _c, ...filter } = req.query;
+        const scope = JSON.stringify(filter);
+        return req.list(await s.projects.list(filter, await req.page(scope)), scope);
+      },
+    }),
+    'GET /projects/{id}': route({
+      tag: 'Projects',
+      summary: 'Read a project with all its tasks and its budget burn (one Query)',
+      roles: canRead,
+      params: idParams('project'),
+      response: { status: 200, schema: ProjectWithTasks },
+      handle: async ({ params }) => {
+        const loaded = await s.projects.load(params.id);
+        return ok(withTasks(loaded), loaded.project.version);
+      },
+    }),
+    'GET /deals/{id}/project': route({
+      tag: 'Projects',
+      summary: 'The delivery project of a won deal',
+      roles: canRead,
+      params: idParams('deal'),
+      response: { status: 200, schema: ProjectWithTasks },
+      handle: async ({ params }) => {
+        const loaded = await s.projects.load(projectIdForDeal(params.id));
+        return ok(withTasks(loaded), loaded.project.version);
+      },
+    }),
+    'PATCH /projects/{id}': route({
+      tag: 'Projects',
+      summary: 'Change status, owner, budget, rate, or tick the kickoff checklist',
+      roles: canDeliver,
+      params: idParams('project'),
+      body: ProjectPatch,
+      customFields: { entity: 'project', mode: 'patch' },
+      conditional: true,
+      response: { status: 200, schema: Project },
+      handle: async ({ params, body, ...input }) => {
+        const project = await updateProject(s, params.id, body, input);
+        return ok(project, project.version);
+      },
+    }),
+    'GET /projects/{id}/schedule': route({
+      tag: 'Projects',
+      summary:
+        'Early and late dates, total slack, the critical path, and the projected finish against the promise',
+      roles: canRead,
+      params: idParams('project'),
+      response: { status: 200, schema: ScheduleReport },
+      handle: async ({ params }) => {
+        const { project, tasks } = await s.projects.load(params.id);
+        return ok(scheduleReport(project.id, project, tasks));
+      },
+    }),
+    'GET /projects/{id}/time-entries': route({
+      tag: 'Projects',
+      summary: "A project's time entries, newest day first",
+      roles: canRead,
+      params: idParams('project'),
+      query: listQuery({}),
+      response: { status: 200, schema: TimeEntry, list: true },
+      problems: { 404: 'no such project' },
+      handle: async (req) => {
+        const page = await s.projects.timeEntries(req.params.id, await req.page());
+        // an empty page of a project that does not exist is a 404, as for a task's comments
+        if (page.items.length === 0) await s.projects.require(req.params.id);
+        return req.list(page);
+      },
+    }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { TaskDecision } from '../../../domain/delivery/task.commands.js';
+import { emit } from '../../../domain/events.js';
+import type { CommandContext } from '../../../domain/shared/context.js';
+import type { Services } from '../../lib/services.js';
+import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { Write } from '../../lib/table/store.js';
+
+/**
+ * Writes a task command's decision with the checks it needs (the people it assigns must be
+ * known users). A reschedule too large for one transaction continues in the cascade function:
+ * answers whether it did.
+ */
+export async function applyTaskDecision(
+  s: Services,
+  loaded: LoadedProject,
+  decision: TaskDecision,
+  ctx: CommandContext,
+  taskId: string,
+  people: Write[] = [],
+): Promise<boolean> {
+  const { cascaded } = await s.projects.apply(loaded, decision, {
+    extra: people,
+    now: ctx.now,
+    cascade: () =>
+      emit(ctx, 'ProjectRescheduleRequested', {
+        projectId: loaded.project.id,
+        cause: decision.events.find((e) => e.detailType === 'TaskRescheduled')?.detail.data.cause ?? {
+          kind: 'task-changed',
+          taskId,
+        },
+      }),
+  });
+  return cascaded;
+}

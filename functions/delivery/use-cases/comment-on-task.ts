@@ -1,0 +1,26 @@
+import type { TaskComment } from '../../../domain/delivery/project.js';
+import { commentOnTask as decide } from '../../../domain/delivery/task.commands.js';
+import type { CommandInput } from '../../lib/command-input.js';
+import type { Services } from '../../lib/services.js';
+import { keys } from '../../lib/table/keys.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+
+/** Comments on a task; with `If-Match`, on the task as the commenter saw it. */
+export function commentOnTask(
+  s: Services,
+  taskId: string,
+  body: string,
+  { ctx, ifMatch }: CommandInput,
+): Promise<TaskComment> {
+  return retryOnConflict(ifMatch, async () => {
+    const task = await s.projects.requireTask(taskId);
+    expectVersion(ifMatch, 'task', task);
+    const { comment, events } = decide(task, body, ctx);
+    const uow = new UnitOfWork().events(events);
+    if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+    s.projects.addComment(uow, task.projectId, comment);
+    await uow.commit(s.store);
+    return comment;
+  });
+}

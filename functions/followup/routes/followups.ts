@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { FollowUp, followUpId } from '../../../domain/followup/followups.js';
+import { UserId } from '../../../domain/shared/ids.js';
+import { canRead } from '../../lib/http/access.js';
+import { listQuery } from '../../lib/http/params.js';
+import { type Routes, route } from '../../lib/http/route.js';
+import { sortedPage } from '../../lib/http/sorted-page.js';
+import type { Services } from '../../lib/services.js';
+import { followUps } from '../use-cases/follow-ups.js';
+
+// Follow-up enforcement, on demand: what is late for a person (or, for managers, the whole
+// team), most late first.
+
+const Kind = z.enum(['overdue-next-action', 'overdue-task', 'stalled-deal', 'missing-handoff']);
+
+export function followUpRoutes(s: Services): Routes {
+  return {
+    'GET /followups': route({
+      tag: 'Follow-ups',
+      summary:
+        'What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first',
+      description:
+        'Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`). Snoozed deals are left out until their snooze ends.',
+      roles: canRead,
+      query: listQuery({
+        ownerId: UserId.optional(),
+        team: z.enum(['true', 'false']).optional(),
+        kind: Kind.optional(),
+      }),
+      response: { status: 200, schema: FollowUp, list: true },
+      handle: async (req) => {
+        const team = req.query.team === 'true';
+        const all = await followUps(s, req.actor, req.ctx.now, { ...req.query, team });
+        const scope = `${team ? '*' : (req.query.ownerId ?? req.actor.userId)}|${req.query.kind ?? ''}`;
+        return sortedPage(req, scope, all, followUpId);
+      },
+    }),
+  };
+}

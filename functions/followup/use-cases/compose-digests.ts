@@ -1,0 +1,96 @@
+import { emit } from '../../../domain/events.js';
+import { composeDigest, type Digest, isDigestHour, localClock } from '../../../domain/followup/digest.js';
+import { type Profile, Profile as ProfileSchema } from '../../../domain/people/profile.js';
+import { type CommandContext, system } from '../../../domain/shared/context.js';
+import { newEventId, newId } from '../../../domain/shared/ids.js';
+import { MS_PER_DAY, toMillis } from '../../../domain/shared/time.js';
+import { partitions } from '../../lib/table/keys.js';
+import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
+import { ConcurrentModification, entityOf, notExists, type Store } from '../../lib/table/store.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+
+// The daily digest, run every hour: the people for whom it is now the digest hour in their
+// own time zone get theirs (FollowUpDigest), once per local day (a conditional write keyed by
+// person and date), and only when there is something in it.
+
+const asProfile = entityOf<Profile>(ProfileSchema);
+
+export interface DigestReport {
+  due: number;
+  sent: number;
+  empty: number;
+  already: number;
+  digests: Digest[];
+}
+
+export async function runDailyDigest(
+  store: Store,
+  reader: FollowUpReader,
+  scheduledTime: string,
+  options: { digestHour: number; graceMinutes: number },
+): Promise<DigestReport> {
+  const now = new Date(scheduledTime).toISOString();
+  const profiles = (await store.queryAll({ index: 'gsi1', partition: partitions.allOf('USER') })).map(
+    asProfile,
+  );
+  const due = profiles.filter((p) => isDigestHour(p, now, options.digestHour));
+  const report: DigestReport = { due: due.length, sent: 0, empty: 0, already: 0, digests: [] };
+  if (due.length === 0) return report;
+  // "Today" ends at most 14 hours ahead of UTC: read everything due by the end of tomorrow.
+  const horizon = new Date(toMillis(now) + 2 * MS_PER_DAY).toISOString();
+  const [dueSoon, stalled, missing] = await Promise.all([
+    reader.dueBy(horizon),
+    reader.stalled(now),
+    reader.missingHandoffs(now, options.graceMinutes),
+  ]);
+  const overdue = await reader.overdue(now);
+  const everything = [...overdue.items, ...stalled.items, ...missing.items];
+  const tasksDue = dueSoon.items.tasks
+    .filter((t) => t.status !== 'done')
+    .map((t) => ({
+      taskId: t.id,
+      projectId: t.projectId,
+      title: t.title,
+      dueDate: t.dueDate,
+      ownerId: t.assigneeId ?? null,
+    }));
+  for (const profile of due) {
+    const digest = composeDigest(profile, everything, tasksDue, now);
+    const localDate = localClock(now, profile.timeZone).date;
+    const ctx: CommandContext = {
+      now,
+      actor: system('daily-digest'),
+      correlationId: `digest:${profile.id}:${localDate}`,
+      newId,
+      newEventId,
+    };
+    // The first run of the person's local day decides, even when there is nothing to send.
+    const uow = new UnitOfWork().add({
+      put: {
+        pk: `DIGEST#${profile.id}`,
+        sk: localDate,
+        entity: 'digest',
+        decidedAt: now,
+        sent: digest !== null,
+        expiresAt: Math.floor(Date.parse(now) / 1000) + 90 * 86_400,
+      },
+      condition: notExists,
+      onConditionFailed: () => new ConcurrentModification('digest'),
+    });
+    if (digest) uow.events([emit(ctx, 'FollowUpDigest', digest)]);
+    try {
+      await uow.commit(store);
+    } catch (error) {
+      if (!(error instanceof ConcurrentModification)) throw error;
+      report.already++;
+      continue;
+    }
+    if (digest) {
+      report.sent++;
+      report.digests.push(digest);
+    } else {
+      report.empty++;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,130 @@
+import type { DomainEvent } from '../../../domain/events.js';
+import { emit } from '../../../domain/events.js';
+import type { FollowUp } from '../../../domain/followup/followups.js';
+import { type CommandContext, system } from '../../../domain/shared/context.js';
+import { newEventId, newId } from '../../../domain/shared/ids.js';
+import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
+import { ConcurrentModification, type Key, notExists, type Store } from '../../lib/table/store.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+
+// The overdue sweep: as of the schedule's instant, every late next action, task and stalled
+// deal is flagged once. The flag is a conditional write keyed by what is late and since when
+// (the due time, the stage entry), so a re-run, an overlap or a replay flags nothing twice,
+// and a rescheduled next action (a new due time) is flagged again when it is late again.
+
+const FLAG_RETENTION_SECONDS = 180 * 86_400;
+const PARALLEL = 16;
+
+export interface SweepReport {
+  read: number;
+  late: number;
+  flagged: { nextActions: number; tasks: number; stalls: number };
+}
+
+function flagKey(f: FollowUp): Key {
+  switch (f.kind) {
+    case 'overdue-next-action':
+      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `OVERDUE#${f.dueAt}` };
+    case 'overdue-task':
+      return { pk: `FLAG#TASK#${f.taskId}`, sk: `OVERDUE#${f.dueDate}` };
+    case 'stalled-deal':
+      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `STALLED#${f.enteredAt}` };
+    case 'missing-handoff':
+      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `HANDOFF#${f.wonAt}` };
+  }
+}
+
+function eventFor(f: FollowUp, ctx: CommandContext): DomainEvent | undefined {
+  switch (f.kind) {
+    case 'overdue-next-action':
+      return emit(ctx, 'NextActionOverdue', {
+        dealId: f.dealId,
+        dealTitle: f.dealTitle,
+        ownerId: f.ownerId,
+        nextAction: { summary: f.summary, dueAt: f.dueAt },
+        minutesLate: f.minutesLate,
+      });
+    case 'overdue-task':
+      return emit(ctx, 'TaskOverdue', {
+        taskId: f.taskId,
+        projectId: f.projectId,
+        title: f.title,
+        assigneeId: f.ownerId,
+        dueDate: f.dueDate,
+        minutesLate: f.minutesLate,
+      });
+    case 'stalled-deal':
+      return emit(ctx, 'DealStalled', {
+        dealId: f.dealId,
+        dealTitle: f.dealTitle,
+        ownerId: f.ownerId,
+        pipelineId: f.pipelineId,
+        stageId: f.stageId,
+        enteredAt: f.enteredAt,
+        rotAfterDays: f.rotAfterDays,
+        daysInStage: f.daysInStage,
+      });
+    default:
+      return undefined;
+  }
+}
+
+/** Writes the flag and its event together; false when it was flagged before. */
+async function flagOnce(store: Store, f: FollowUp, now: string, ctx: CommandContext): Promise<boolean> {
+  const event = eventFor(f, ctx);
+  if (!event) return false;
+  try {
+    await new UnitOfWork()
+      .add({
+        put: {
+          ...flagKey(f),
+          entity: 'flag',
+          kind: f.kind,
+          flaggedAt: now,
+          expiresAt: Math.floor(Date.parse(now) / 1000) + FLAG_RETENTION_SECONDS,
+        },
+        condition: notExists,
+        onConditionFailed: () => new ConcurrentModification('flag'),
+      })
+      .events([event])
+      .commit(store);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentModification) return false;
+    throw error;
+  }
+}
+
+async function inParallel<T>(items: T[], limit: number, run: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
+}
+
+export async function sweepOverdue(
+  store: Store,
+  reader: FollowUpReader,
+  scheduledTime: string,
+): Promise<SweepReport> {
+  const now = new Date(scheduledTime).toISOString();
+  const ctx: CommandContext = {
+    now,
+    actor: system('overdue-sweep'),
+    correlationId: `sweep:${now}`,
+    newId,
+    newEventId,
+  };
+  const [overdue, stalled] = await Promise.all([reader.overdue(now), reader.stalled(now)]);
+  const late = [...overdue.items, ...stalled.items];
+  const flagged = { nextActions: 0, tasks: 0, stalls: 0 };
+  await inParallel(late, PARALLEL, async (f) => {
+    if (!(await flagOnce(store, f, now, ctx))) return;
+    if (f.kind === 'overdue-next-action') flagged.nextActions++;
+    else if (f.kind === 'overdue-task') flagged.tasks++;
+    else flagged.stalls++;
+  });
+  return { read: overdue.read + stalled.read, late: late.length, flagged };
+}

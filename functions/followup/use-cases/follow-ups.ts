@@ -1,0 +1,35 @@
+import { byLateness, type FollowUp } from '../../../domain/followup/followups.js';
+import { type Actor, hasRole } from '../../../domain/shared/context.js';
+import { Forbidden } from '../../../domain/shared/errors.js';
+import type { Instant } from '../../../domain/shared/time.js';
+import type { Services } from '../../lib/services.js';
+
+export interface FollowUpQuery {
+  /** Whose follow-ups (default: the caller's); anyone else's is for managers and admins. */
+  ownerId?: string | undefined;
+  /** Everyone's (managers and admins). */
+  team: boolean;
+  kind?: FollowUp['kind'] | undefined;
+}
+
+/** What is late (overdue next actions and tasks, stalled deals, missing handoffs), most late first. */
+export async function followUps(
+  s: Services,
+  actor: Actor,
+  now: Instant,
+  query: FollowUpQuery,
+): Promise<FollowUp[]> {
+  const ownerId = query.ownerId ?? actor.userId;
+  if ((query.team || ownerId !== actor.userId) && !hasRole(actor, 'admin', 'manager')) {
+    throw new Forbidden("only managers and admins see other people's follow-ups");
+  }
+  const [overdue, stalled, missing] = await Promise.all([
+    s.followups.overdue(now),
+    s.followups.stalled(now),
+    s.followups.missingHandoffs(now, s.settings.handoffGraceMinutes),
+  ]);
+  return [...overdue.items, ...stalled.items, ...missing.items]
+    .filter((f) => query.team || f.ownerId === ownerId)
+    .filter((f) => !query.kind || f.kind === query.kind)
+    .sort(byLateness);
+}

@@ -1,0 +1,76 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { Template } from '../../../domain/delivery/template.js';
+import { projectFromWin, rewin, type Win } from '../../../domain/handoff/project-from-win.js';
+import { planTaskId, projectIdForDeal } from '../../../domain/shared/ids.js';
+import { contextFor, readEvent } from '../../lib/bus/incoming-event.js';
+import type { Services } from '../../lib/services.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { retryOnConflict } from '../../lib/versioned-command.js';
+
+// The handoff (DESIGN decision 3): DealClosedWon → the delivery project, exactly once.
+// The project's id is derived from the deal, its creation is keyed by it, and its first write
+// is conditional, so a duplicate, concurrent, retried or replayed event finds the work done.
+// The event is trusted for nothing but the deal it names: the deal is read, and only a deal
+// that really is won, at that win, is handed off.
+
+export type HandoffOutcome = 'created' | 'exists' | 'updated' | 'ignored';
+
+export async function handOff(
+  s: Services,
+  event: EventBridgeEvent<string, unknown>,
+  log: (message: string, details: Record<string, unknown>) => void,
+): Promise<HandoffOutcome> {
+  const detail = readEvent('DealClosedWon', event);
+  const ctx = contextFor(detail, new Date(event.time).toISOString(), 'handoff');
+  const claimed = detail.data;
+
+  // Decided again on a fresh read when the deal changed meanwhile (the link is written at the
+  // version read).
+  return retryOnConflict(undefined, async () => {
+    const deal = await s.deals.get(claimed.deal.id);
+    if (deal?.status !== 'won' || deal.wins !== claimed.win || !deal.handoff) {
+      log('DealClosedWon ignored: the deal is not won at this win (stale or forged event)', {
+        dealId: claimed.deal.id,
+        eventWin: claimed.win,
+        dealStatus: deal?.status ?? 'missing',
+        dealWins: deal?.wins ?? null,
+      });
+      return 'ignored';
+    }
+    // What the table says, not what the event says.
+    const win: Win = {
+      ...claimed,
+      deal,
+      handoff: deal.handoff,
+      templateId: deal.templateId ?? null,
+      win: deal.wins,
+    };
+    const projectId = projectIdForDeal(deal.id);
+    const existing = await s.projects.get(projectId);
+    if (existing) {
+      const update = rewin(existing, win, ctx);
+      if (!update) return 'exists';
+      const uow = new UnitOfWork().events(update.events).add(...s.deals.linkProject(deal, projectId));
+      s.projects.updateHead(uow, existing, update.project);
+      await uow.commit(s.store);
+      return 'updated';
+    }
+    await s.templates.ensureDefault(ctx.now);
+    const chosen = deal.templateId ? await s.templates.get(deal.templateId) : undefined;
+    const template: { template: Template; missing?: string } = chosen
+      ? { template: chosen }
+      : {
+          template: await s.templates.requireDefault(),
+          ...(deal.templateId ? { missing: deal.templateId } : {}),
+        };
+    const { project, tasks, events } = projectFromWin(win, template, planTaskId, ctx);
+    const outcome = await s.projects.create(
+      project,
+      tasks,
+      events,
+      `deal:${deal.id}`,
+      s.deals.linkProject(deal, projectId),
+    );
+    return outcome === 'created' ? 'created' : 'exists';
+  });
+}

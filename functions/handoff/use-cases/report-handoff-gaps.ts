@@ -1,0 +1,59 @@
+import { emit } from '../../../domain/events.js';
+import { type CommandContext, system } from '../../../domain/shared/context.js';
+import { newEventId, newId } from '../../../domain/shared/ids.js';
+import type { Services } from '../../lib/services.js';
+import { keys } from '../../lib/table/keys.js';
+import { ConcurrentModification, notExists } from '../../lib/table/store.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+
+// The sales-to-delivery gap, watched: won deals still without a project after the grace period
+// are read from the due index's pending-handoff partition (a Query of what waits, not of every
+// deal) and each is reported once per win with HandoffMissing. What is still open is returned
+// for the alarm's metric.
+
+export interface GapReport {
+  waiting: number;
+  reported: number;
+}
+
+export async function watchHandoffGap(
+  s: Services,
+  scheduledTime: string,
+  graceMinutes: number,
+): Promise<GapReport> {
+  const now = new Date(scheduledTime).toISOString();
+  const cutoff = new Date(Date.parse(now) - graceMinutes * 60_000).toISOString();
+  const waiting = await s.deals.waitingForProject(cutoff);
+  let reported = 0;
+  for (const deal of waiting) {
+    const ctx: CommandContext = {
+      now,
+      actor: system('handoff-gap-monitor'),
+      correlationId: `gap:${deal.id}:${deal.wins}`,
+      newId,
+      newEventId,
+    };
+    const event = emit(ctx, 'HandoffMissing', {
+      dealId: deal.id,
+      dealTitle: deal.title,
+      ownerId: deal.ownerId,
+      win: deal.wins,
+      wonAt: deal.closedAt!,
+      minutesWaiting: Math.floor((Date.parse(now) - Date.parse(deal.closedAt!)) / 60_000),
+    });
+    try {
+      await new UnitOfWork()
+        .add({
+          put: { ...keys.handoffMissingFlag(deal.id, deal.wins), entity: 'handoff-missing', reportedAt: now },
+          condition: notExists,
+          onConditionFailed: () => new ConcurrentModification('handoff gap report'),
+        })
+        .events([event])
+        .commit(s.store);
+      reported++;
+    } catch (error) {
+      if (!(error instanceof ConcurrentModification)) throw error;
+    }
+  }
+  return { waiting: waiting.length, reported };
+}

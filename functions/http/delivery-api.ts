@@ -1,8 +1,0 @@
-import { httpApi } from '../lib/http/http-handler.js';
-import { createServices } from '../lib/services.js';
-import { deliveryRoutes } from './delivery-routes.js';
-
-// The delivery API function: its routes over services built once per instance.
-const services = createServices();
-
-export const handler = httpApi(deliveryRoutes(services), () => services);

@@ -1,0 +1,107 @@
+import { Deal } from '../../../../domain/crm/deal.js';
+import type { Pipeline } from '../../../../domain/crm/pipeline.js';
+import { Task } from '../../../../domain/delivery/project.js';
+import {
+  type FollowUp,
+  missingHandoff,
+  overdueNextAction,
+  overdueTask,
+  stalledDeal,
+} from '../../../../domain/followup/followups.js';
+import { MS_PER_DAY, toMillis } from '../../../../domain/shared/time.js';
+import { DUE_SHARDS, partitions } from '../keys.js';
+import { entityOf, type Store } from '../store.js';
+
+// Reads what is late, through indexes only (DESIGN decision 1):
+// - next actions and tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
+//   is due, not what is stored;
+// - stalled deals: per stage with a rotAfterDays, the deals of that stage that entered it
+//   before T - rotAfterDays (gsi3 is sorted by stage entry);
+// - won deals without a project: the due index's pending-handoff partition.
+// `read` counts the items each read returned, for the benchmarks.
+
+const asDeal = entityOf<Deal>(Deal);
+const asTask = entityOf<Task>(Task);
+
+export interface Read<T> {
+  items: T;
+  read: number;
+}
+
+export class FollowUpReader {
+  constructor(private readonly store: Store) {}
+
+  /** Every open next action and task due at or before `until`, as stored. */
+  async dueBy(until: string): Promise<Read<{ deals: Deal[]; tasks: Task[] }>> {
+    const pages = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.store.queryAll({
+          index: 'due',
+          partition: partitions.due(shard),
+          sort: { lessThanOrEqual: `${until}~` },
+        }),
+      ),
+    );
+    const items = pages.flat();
+    return {
+      items: {
+        deals: items.filter((i) => i.entity === 'deal').map(asDeal),
+        tasks: items.filter((i) => i.entity === 'task').map(asTask),
+      },
+      read: items.length,
+    };
+  }
+
+  async overdue(now: string): Promise<Read<FollowUp[]>> {
+    const { items, read } = await this.dueBy(now);
+    return {
+      items: [
+        ...items.deals.flatMap((d) => overdueNextAction(d, now) ?? []),
+        ...items.tasks.flatMap((t) => overdueTask(t, now) ?? []),
+      ],
+      read,
+    };
+  }
+
+  async stalled(now: string): Promise<Read<FollowUp[]>> {
+    const pipelines = (await this.store.queryAll({
+      index: 'gsi1',
+      partition: partitions.allOf('PIPELINE'),
+    })) as unknown as Pipeline[];
+    let read = pipelines.length;
+    const found: FollowUp[] = [];
+    await Promise.all(
+      pipelines.flatMap((p) =>
+        p.stages
+          .filter((s) => s.rotAfterDays !== null)
+          .map(async (stage) => {
+            const enteredBy = new Date(toMillis(now) - stage.rotAfterDays! * MS_PER_DAY).toISOString();
+            const items = await this.store.queryAll({
+              index: 'gsi3',
+              partition: partitions.pipeline(p.id),
+              sort: { between: [`${stage.id}#open#`, `${stage.id}#open#${enteredBy}~`] },
+            });
+            read += items.length;
+            for (const item of items) {
+              const f = stalledDeal(asDeal(item), stage, now);
+              if (f) found.push(f);
+            }
+          }),
+      ),
+    );
+    return { items: found, read };
+  }
+
+  async missingHandoffs(now: string, graceMinutes: number): Promise<Read<FollowUp[]>> {
+    const cutoff = new Date(toMillis(now) - graceMinutes * 60_000).toISOString();
+    const items = await this.store.queryAll({
+      index: 'due',
+      partition: partitions.handoffPending(),
+      sort: { lessThanOrEqual: `${cutoff}~` },
+    });
+    return {
+      items: items.flatMap((i) => missingHandoff(asDeal(i), graceMinutes, now) ?? []),
+      read: items.length,
+    };
+  }
+}

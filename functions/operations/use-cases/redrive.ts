@@ -1,0 +1,248 @@
+import {
+  type _Record,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { toLambdaStreamRecord } from '../../lib/bus/stream-records.js';
+import {
+  classifyDeadLetter,
+  type DeadLetter,
+  describeDeadLetter,
+  type MessageAttributes,
+} from './classify-dead-letter.js';
+
+// Sends what a dead-letter queue holds back where it failed, once its cause is fixed. Each kind
+// of message goes back the way it came (classify.ts says which kind it is):
+//   - a Lambda invocation record → the same function, invoked asynchronously with the same
+//     event (so its retries and on-failure destination apply again);
+//   - a rule's undelivered event → its target function, asynchronously; an event for another
+//     kind of target (an API destination, another account's bus) → back on its bus;
+//   - a schedule's undelivered invocation → its target function, asynchronously, same input;
+//   - a relay batch → its records, read again from the table's stream (kept 24 hours), handed
+//     to the relay.
+// Every consumer recognises what it already did (detail.id, derived ids, leases), so a redrive
+// never writes anything twice. A message is deleted only once its redrive was accepted; what
+// cannot be redriven stays in the queue, with the reason in the answer.
+
+export interface RedriveRequest {
+  /** The queue's name (as the alarm's QueueName dimension gives it) or its URL. */
+  queue: string;
+  /** At most this many messages (default 100). */
+  limit?: number;
+  /** Only say what would be done; messages stay (invisible for 30 s). */
+  dryRun?: boolean;
+}
+
+export interface RedriveOutcome {
+  messageId: string;
+  kind: DeadLetter['kind'];
+  what: string;
+  action: string;
+  done: boolean;
+  reason?: string;
+}
+
+export interface RedriveReport {
+  queue: string;
+  redriven: number;
+  kept: number;
+  messages: RedriveOutcome[];
+}
+
+export interface RedriveClients {
+  sqs: SQSClient;
+  lambda: LambdaClient;
+  streams: DynamoDBStreamsClient;
+  events: EventBridgeClient;
+}
+
+export function defaultRedriveClients(): RedriveClients {
+  return {
+    sqs: new SQSClient({}),
+    lambda: new LambdaClient({}),
+    streams: new DynamoDBStreamsClient({}),
+    events: new EventBridgeClient({}),
+  };
+}
+
+const unqualified = (arn: string) => arn.replace(/:(\$LATEST|\d+)$/, '');
+const isFunctionArn = (arn: string) => /^arn:aws[\w-]*:lambda:[^:]+:\d+:function:/.test(arn);
+
+async function invokeAsync(c: RedriveClients, functionArn: string, payload: unknown): Promise<void> {
+  const out = await c.lambda.send(
+    new InvokeCommand({
+      FunctionName: unqualified(functionArn),
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify(payload)),
+    }),
+  );
+  if (out.StatusCode !== 202)
+    throw new Error(`Lambda answered ${out.StatusCode} to the asynchronous invocation`);
+}
+
+async function streamRecords(
+  c: RedriveClients,
+  l: Extract<DeadLetter, { kind: 'stream-batch' }>,
+): Promise<_Record[]> {
+  const first = await c.streams.send(
+    new GetShardIteratorCommand({
+      StreamArn: l.streamArn,
+      ShardId: l.shardId,
+      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+      SequenceNumber: l.startSequenceNumber,
+    }),
+  );
+  const records: _Record[] = [];
+  let iterator = first.ShardIterator;
+  const end = BigInt(l.endSequenceNumber);
+  // a shard is read in order: stop past the batch's last record, or where the shard ends
+  for (let reads = 0; iterator && reads < 100; reads++) {
+    const out = await c.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    for (const r of out.Records ?? []) {
+      if (BigInt(r.dynamodb?.SequenceNumber ?? '0') > end) return records;
+      records.push(r);
+    }
+    if (!out.Records?.length) break;
+    iterator = out.NextShardIterator;
+  }
+  return records;
+}
+
+async function redriveOne(
+  c: RedriveClients,
+  letter: DeadLetter,
+  dryRun: boolean,
+): Promise<{ action: string }> {
+  switch (letter.kind) {
+    case 'lambda-async': {
+      const action = `invoke ${unqualified(letter.functionArn)} asynchronously with the same event`;
+      if (!dryRun) await invokeAsync(c, letter.functionArn, letter.payload);
+      return { action };
+    }
+    case 'schedule-target': {
+      const action = `invoke ${letter.targetArn} asynchronously with the schedule's input`;
+      if (!dryRun) await invokeAsync(c, letter.targetArn, letter.input);
+      return { action };
+    }
+    case 'rule-target': {
+      if (isFunctionArn(letter.targetArn)) {
+        const action = `invoke ${letter.targetArn} asynchronously with the event`;
+        if (!dryRun) await invokeAsync(c, letter.targetArn, letter.event);
+        return { action };
+      }
+      const event = letter.event as {
+        source?: string;
+        'detail-type'?: string;
+        detail?: unknown;
+        resources?: string[];
+      };
+      if (!event.source || event.source.startsWith('aws.'))
+        throw new Error(
+          `an ${event.source ?? 'unreadable'} event cannot be put back on a bus; its target is not a function`,
+        );
+      const bus = letter.ruleArn.split('/').at(-2) ?? 'default';
+      const action = `put the event back on the bus ${bus} (every rule matching it sees it again; consumers skip a detail.id they handled)`;
+      if (!dryRun) {
+        const out = await c.events.send(
+          new PutEventsCommand({
+            Entries: [
+              {
+                EventBusName: bus,
+                Source: event.source,
+                DetailType: event['detail-type'],
+                Detail: JSON.stringify(event.detail),
+                Resources: event.resources ?? [],
+              },
+            ],
+          }),
+        );
+        if (out.FailedEntryCount) throw new Error(`PutEvents refused it: ${out.Entries?.[0]?.ErrorMessage}`);
+      }
+      return { action };
+    }
+    case 'stream-batch': {
+      const action = `read ${letter.batchSize} record(s) of ${letter.shardId} again from the stream and hand them to ${unqualified(letter.functionArn)}`;
+      if (dryRun) return { action };
+      const records = await streamRecords(c, letter);
+      if (records.length === 0)
+        throw new Error(
+          'the stream no longer holds these records (it keeps them 24 hours): see docs/operations.md',
+        );
+      const region = letter.streamArn.split(':')[3]!;
+      const out = await c.lambda.send(
+        new InvokeCommand({
+          FunctionName: unqualified(letter.functionArn),
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(
+            JSON.stringify({
+              Records: records.map((r) => toLambdaStreamRecord(r, letter.streamArn, region)),
+            }),
+          ),
+        }),
+      );
+      const answer = out.Payload ? JSON.parse(Buffer.from(out.Payload).toString('utf8')) : null;
+      if (out.FunctionError)
+        throw new Error(`the relay failed again: ${answer?.errorMessage ?? out.FunctionError}`);
+      if (answer?.batchItemFailures?.length)
+        throw new Error(`the relay could not publish ${answer.batchItemFailures.length} of them again`);
+      return { action };
+    }
+    default:
+      throw new Error(letter.error);
+  }
+}
+
+export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequest): Promise<RedriveReport> {
+  const limit = request.limit ?? 100;
+  const queueUrl = request.queue.includes('/')
+    ? request.queue
+    : (await c.sqs.send(new GetQueueUrlCommand({ QueueName: request.queue }))).QueueUrl!;
+  const messages: RedriveOutcome[] = [];
+  const seen = new Set<string>();
+  while (messages.length < limit) {
+    const out = await c.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(10, limit - messages.length),
+        VisibilityTimeout: request.dryRun ? 30 : 120,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const received = (out.Messages ?? []).filter((m: Message) => !seen.has(m.MessageId!));
+    if (received.length === 0) break;
+    for (const m of received) {
+      seen.add(m.MessageId!);
+      const letter = classifyDeadLetter(m.Body ?? '', m.MessageAttributes as MessageAttributes);
+      const outcome: RedriveOutcome = {
+        messageId: m.MessageId!,
+        kind: letter.kind,
+        what: describeDeadLetter(letter),
+        action: '',
+        done: false,
+      };
+      try {
+        outcome.action = (await redriveOne(c, letter, request.dryRun === true)).action;
+        if (!request.dryRun) {
+          await c.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+          outcome.done = true;
+        }
+      } catch (error) {
+        outcome.reason = (error as Error).message;
+      }
+      messages.push(outcome);
+    }
+  }
+  const redriven = messages.filter((m) => m.done).length;
+  return { queue: request.queue, redriven, kept: messages.length - redriven, messages };
+}

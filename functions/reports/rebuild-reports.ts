@@ -1,0 +1,20 @@
+import * as z from 'zod';
+import { parse } from '../../domain/shared/validation.js';
+import { logger } from '../lib/logger.js';
+import { instrumented } from '../lib/observability.js';
+import { createServices } from '../lib/services.js';
+import { rebuildReportTotals } from './use-cases/rebuild-report-totals.js';
+
+// Invoked by hand (`aws lambda invoke`, or `npm run invoke -- RebuildReports` locally):
+// recomputes the report totals from the deals and reports where they differ; `{"apply": true}`
+// corrects them and writes again deals stored with an older item layout. See functions/reports/use-cases/rebuild-report-totals.ts for when to apply.
+
+const services = createServices();
+const Input = z.strictObject({ apply: z.boolean().default(false) });
+
+export const handler = instrumented(async (event: unknown) => {
+  const { apply } = parse(Input, event ?? {});
+  const result = await rebuildReportTotals(services.store, services.deals, { apply });
+  logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
+  return result;
+});

@@ -1,0 +1,192 @@
+import * as z from 'zod';
+import {
+  DEFAULT_PIPELINE_ID,
+  defaultPipeline,
+  type Pipeline,
+  PipelineId,
+} from '../../../domain/crm/pipeline.js';
+import {
+  addMonths,
+  ConversionReport,
+  conversionReport,
+  FIRST_MONTH,
+  ForecastReport,
+  forecastReport,
+  inCalendar,
+  LAST_MONTH,
+  PipelineReport,
+  pipelineReport,
+  SourcesReport,
+  StalledReport,
+  sourcesReport,
+  stalledReport,
+} from '../../../domain/reports/reports.js';
+import { monthOf } from '../../../domain/reports/totals.js';
+import type { Role } from '../../../domain/shared/context.js';
+import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
+import { ok, type Routes, route } from '../../lib/http/route.js';
+import type { Services } from '../../lib/services.js';
+
+// The reports (DESIGN.md, "Reports"): each reads the pipeline and the stored totals it needs,
+// in parallel, whatever the number of deals. Managers and admins only. docs/api.md explains
+// every figure.
+
+const MANAGE: readonly Role[] = ['admin', 'manager'];
+/** The widest month range one report reads (36 months × 8 shards stays within one Query page). */
+export const MAX_MONTHS = 36;
+
+const YearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month, YYYY-MM' });
+
+const monthSpan = (from: string, to: string) => {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm) + 1;
+};
+
+const RangeQuery = z
+  .strictObject({
+    pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
+    from: YearMonth.optional(),
+    to: YearMonth.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${q.to})` });
+    else if (q.from && q.to && monthSpan(q.from, q.to) > MAX_MONTHS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_MONTHS} months` });
+  });
+
+const PipelineQuery = z.strictObject({
+  pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
+});
+
+/** A range with one end given keeps its length: forecasts look ahead, cohorts look back. */
+function range(
+  query: { from?: string | undefined; to?: string | undefined },
+  now: string,
+  months: number,
+  direction: 'ahead' | 'back',
+): { from: string; to: string } {
+  const anchor = monthOf(now);
+  const resolved =
+    query.from && query.to
+      ? { from: query.from, to: query.to }
+      : query.from
+        ? { from: query.from, to: addMonths(query.from, months - 1) }
+        : query.to
+          ? { from: addMonths(query.to, -(months - 1)), to: query.to }
+          : direction === 'ahead'
+            ? { from: anchor, to: addMonths(anchor, months - 1) }
+            : { from: addMonths(anchor, -(months - 1)), to: anchor };
+  // a range that one end and the default length push past the calendar: say which end to move
+  if (!inCalendar(resolved.from))
+    throw new BadRequest(`the report would start before ${FIRST_MONTH}: give from as well`, {
+      errors: [
+        {
+          path: 'from',
+          message: `is needed: ${months} months back from ${query.to} start before ${FIRST_MONTH}`,
+        },
+      ],
+    });
+  if (!inCalendar(resolved.to))
+    throw new BadRequest(`the report would end after ${LAST_MONTH}: give to as well`, {
+      errors: [
+        { path: 'to', message: `is needed: ${months} months from ${query.from} end after ${LAST_MONTH}` },
+      ],
+    });
+  return resolved;
+}
+
+export function reportRoutes(s: Services): Routes {
+  /** Read-only: before the first deal, the default pipeline may not be stored yet. */
+  const pipelineOf = async (id: string | undefined, now: string): Promise<Pipeline> => {
+    const pipelineId = id ?? DEFAULT_PIPELINE_ID;
+    const pipeline = await s.pipelines.get(pipelineId);
+    if (pipeline) return pipeline;
+    if (pipelineId === DEFAULT_PIPELINE_ID) return defaultPipeline(now);
+    throw new NotFound('pipeline', pipelineId);
+  };
+  // Conversion and sources both read the cohorts of the deals created in a range of months.
+  const cohortsOf = async (query: z.infer<typeof RangeQuery>, now: string) => {
+    const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
+    const months = range(query, now, 12, 'back');
+    const [pipeline, cohorts] = await Promise.all([
+      pipelineOf(id, now),
+      s.deals.totals.cohorts(id, months.from, months.to),
+    ]);
+    return { pipeline, cohorts, months };
+  };
+
+  return {
+    'GET /reports/pipeline': route({
+      tag: 'Reports',
+      summary: 'Open deals per stage: count, value and weighted value per currency, time in stage',
+      roles: MANAGE,
+      query: PipelineQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      response: { status: 200, schema: PipelineReport },
+      handle: async ({ query, ctx }) => {
+        const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
+        const [pipeline, stages] = await Promise.all([pipelineOf(id, ctx.now), s.deals.totals.stages(id)]);
+        return ok(pipelineReport(pipeline, stages, ctx.now));
+      },
+    }),
+    'GET /reports/forecast': route({
+      tag: 'Reports',
+      summary: 'Open deals by expected close month, weighted by stage probability; won and lost per month',
+      description: 'Months `from`..`to` (YYYY-MM, inclusive; default: this month and the next two).',
+      roles: MANAGE,
+      query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      response: { status: 200, schema: ForecastReport },
+      handle: async ({ query, ctx }) => {
+        const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
+        const months = range(query, ctx.now, 3, 'ahead');
+        const [pipeline, forecast, stages] = await Promise.all([
+          pipelineOf(id, ctx.now),
+          s.deals.totals.forecast(id, months.from, months.to),
+          s.deals.totals.stages(id),
+        ]);
+        return ok(forecastReport(pipeline, new Map([...forecast, ...stages]), months));
+      },
+    }),
+    'GET /reports/conversion': route({
+      tag: 'Reports',
+      summary: 'Of the deals created in a range of months: how far they got, won, lost, why',
+      description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
+      roles: MANAGE,
+      query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      response: { status: 200, schema: ConversionReport },
+      handle: async ({ query, ctx }) => {
+        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
+        return ok(conversionReport(pipeline, cohorts, months));
+      },
+    }),
+    'GET /reports/sources': route({
+      tag: 'Reports',
+      summary: 'Deals created per lead source in a range of months: won, lost, win rate, won value',
+      description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
+      roles: MANAGE,
+      query: RangeQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      response: { status: 200, schema: SourcesReport },
+      handle: async ({ query, ctx }) => {
+        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
+        return ok(sourcesReport(pipeline, cohorts, months));
+      },
+    }),
+    'GET /reports/stalled': route({
+      tag: 'Reports',
+      summary: "Open deals longer in their stage than the stage's rotAfterDays, longest first",
+      roles: MANAGE,
+      query: PipelineQuery,
+      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      response: { status: 200, schema: StalledReport },
+      handle: async ({ query, ctx }) => {
+        const pipeline = await pipelineOf(query.pipelineId, ctx.now);
+        return ok(stalledReport(pipeline, await s.deals.stalledIn(pipeline, ctx.now), ctx.now));
+      },
+    }),
+  };
+}

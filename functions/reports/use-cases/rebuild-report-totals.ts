@@ -1,0 +1,121 @@
+import { Deal } from '../../../domain/crm/deal.js';
+import type { Pipeline } from '../../../domain/crm/pipeline.js';
+import { contribution, type Totals } from '../../../domain/reports/totals.js';
+import { DEAL_LAYOUT, dealItem, partitions } from '../../lib/table/keys.js';
+import type { DealRepository } from '../../lib/table/repositories/deals.js';
+import { addTotals } from '../../lib/table/repositories/report-totals.js';
+import { ConcurrentModification, entityOf, type Store, versionIs } from '../../lib/table/store.js';
+
+// Recomputes every report total from the deals themselves and compares it with what the deal
+// commands kept: for migrations (a deployment that had deals before the totals existed), after
+// an incident, and to prove the two agree. With `apply`, it also writes again every deal stored
+// with an older item layout (an index key or tag copy added since). It reads every deal, page by page (a Query per
+// pipeline on gsi3, never a Scan), so it is a maintenance job, not a request.
+//
+// With `apply`, it adds the difference to shard 0 of each bucket that is off. Run it when no
+// deal is being written: a command committed between the two reads would be counted twice or
+// not at all (verify mode reports such a race as a difference; run it again to confirm).
+
+const asDeal = entityOf<Deal>(Deal);
+
+export interface Difference {
+  pipelineId: string;
+  bucket: string;
+  attribute: string;
+  stored: number;
+  rebuilt: number;
+}
+
+export interface RebuildResult {
+  pipelines: number;
+  dealsRead: number;
+  bucketsCompared: number;
+  differences: number;
+  /** The first 100 differences. */
+  sample: Difference[];
+  applied: boolean;
+  /** Deals written again because they were stored with an older item layout (apply only). */
+  reindexed: number;
+}
+
+export async function rebuildReportTotals(
+  store: Store,
+  deals: DealRepository,
+  options: { apply?: boolean } = {},
+): Promise<RebuildResult> {
+  const pipelines = (await store.queryAll({
+    index: 'gsi1',
+    partition: partitions.allOf('PIPELINE'),
+  })) as unknown as Pipeline[];
+  const rebuilt: Totals = new Map();
+  let dealsRead = 0;
+  const differences: Difference[] = [];
+  let bucketsCompared = 0;
+  let reindexed = 0;
+  for (const pipeline of pipelines) {
+    rebuilt.set(pipeline.id, new Map());
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await store.query({
+        index: 'gsi3',
+        partition: partitions.pipeline(pipeline.id),
+        ...(startKey ? { startKey } : {}),
+      });
+      for (const item of page.items) {
+        if (item.entity !== 'deal') continue;
+        const deal = asDeal(item);
+        contribution(deal, rebuilt);
+        dealsRead++;
+        if (options.apply && item.layout !== DEAL_LAYOUT && (await rewrite(store, deals, deal))) reindexed++;
+      }
+      startKey = page.lastKey;
+    } while (startKey);
+
+    const stored = await deals.totals.all(pipeline.id);
+    const expected = rebuilt.get(pipeline.id) ?? new Map();
+    for (const bucket of new Set([...stored.keys(), ...expected.keys()])) {
+      bucketsCompared++;
+      const has = stored.get(bucket) ?? new Map<string, number>();
+      const wants = expected.get(bucket) ?? new Map<string, number>();
+      const fix = new Map<string, number>();
+      for (const attribute of new Set([...has.keys(), ...wants.keys()])) {
+        const s = has.get(attribute) ?? 0;
+        const r = wants.get(attribute) ?? 0;
+        if (s === r) continue;
+        differences.push({ pipelineId: pipeline.id, bucket, attribute, stored: s, rebuilt: r });
+        fix.set(attribute, r - s);
+      }
+      // an update expression holds a few hundred ADDs at most: 100 at a time
+      const pending = [...fix];
+      while (options.apply && pending.length > 0) {
+        await store.transact([addTotals(pipeline.id, bucket, 0, new Map(pending.splice(0, 100)))]);
+      }
+    }
+  }
+  return {
+    pipelines: pipelines.length,
+    dealsRead,
+    bucketsCompared,
+    differences: differences.length,
+    sample: differences.slice(0, 100),
+    applied: Boolean(options.apply),
+    reindexed,
+  };
+}
+
+/**
+ * Writes a deal stored with an older item layout again (its index keys and tag copies), on
+ * condition that nobody changed it since it was read: a user's change has the new layout anyway.
+ */
+async function rewrite(store: Store, deals: DealRepository, deal: Deal): Promise<boolean> {
+  try {
+    await store.transact([
+      { put: dealItem(deal), condition: versionIs(deal.version) },
+      ...deals.copies(deal).map((put) => ({ put })),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentModification) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import type { CommandContext } from '../../../domain/shared/context.js';
+import { assertMaySee } from '../../../domain/transfer/transfer.commands.js';
+import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
+import type { Services } from '../../lib/services.js';
+
+/** An import as its requester sees it: a fresh upload link while it waits, the rejected rows once done. */
+export async function importStatus(s: Services, id: string, ctx: CommandContext) {
+  const job = await s.imports.require(id);
+  assertMaySee(ctx, job);
+  const now = Date.now();
+  if (job.status === 'waiting-for-upload') {
+    const link = await (await s.files()).uploadLink(uploadKey(job.id), now);
+    return {
+      job,
+      answer: {
+        ...job,
+        upload: { ...link, method: 'PUT' as const, headers: { 'content-type': 'text/csv' } },
+      },
+    };
+  }
+  if (job.status === 'completed') {
+    const rejectedRows =
+      job.rows.rejected > 0
+        ? await (await s.files()).downloadLink(rejectedRowsKey(job.id), `${job.id}-rejected.csv`, now)
+        : null;
+    return { job, answer: { ...job, rejectedRows } };
+  }
+  return { job, answer: job };
+}

@@ -1,0 +1,206 @@
+import { stringify } from 'csv-stringify/sync';
+import { emit } from '../../../domain/events.js';
+import type { FieldIssue } from '../../../domain/shared/errors.js';
+import { newEventId } from '../../../domain/shared/ids.js';
+import { checkHeader, describeHeaderProblem, layoutOf, readRow } from '../../../domain/transfer/columns.js';
+import {
+  type ImportJobState,
+  MAX_FILE_BYTES,
+  MAX_ROWS,
+  NO_ROWS,
+  type RowCounts,
+} from '../../../domain/transfer/jobs.js';
+import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
+import type { FileStore } from '../../lib/files/file-store.js';
+import { logger } from '../../lib/logger.js';
+import type { Services } from '../../lib/services.js';
+import { LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { CsvFileProblem, readCsv } from './csv-reader.js';
+import { RowWriter } from './row-writers.js';
+
+// Runs one import: claim the job, check the whole file (encoding, quotes, header, size) before
+// writing anything, then write it row by row with a few writers in parallel, reporting progress
+// as it goes, and finish with the rejected rows as a CSV (row, field, reason) beside the upload.
+// A file that cannot be read fails the job and writes nothing; a row that cannot be written is
+// rejected and the others land.
+
+export interface ImportOptions {
+  /** Rows written at the same time; each writer has its own report-totals shard. */
+  writers?: number;
+  /** How often progress is written (rows). */
+  progressEvery?: number;
+}
+
+export type ImportOutcome =
+  | { ran: false; reason: string }
+  | { ran: true; status: 'completed' | 'failed'; rows: RowCounts };
+
+const iso = () => new Date().toISOString();
+
+interface Rejection {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export async function runImport(
+  s: Services,
+  files: FileStore,
+  importId: string,
+  options: ImportOptions = {},
+): Promise<ImportOutcome> {
+  const job = await s.imports.claim(importId, iso());
+  if (!job) return { ran: false, reason: 'the import is finished, or another attempt is running it' };
+  const log = logger.createChild({ persistentKeys: { importId, attempt: job.attempt } });
+  const rows: RowCounts = { ...NO_ROWS };
+  try {
+    const size = await files.size(uploadKey(importId));
+    if (size > MAX_FILE_BYTES) {
+      throw new CsvFileProblem(
+        'The file is too large',
+        `the file has ${size} bytes; an import reads at most ${MAX_FILE_BYTES} (about ${MAX_ROWS} rows)`,
+      );
+    }
+    const layout = layoutOf(job.kind, (await s.customFields.read()).fields);
+
+    // pass 1: is the whole file readable?
+    let header: string[] | undefined;
+    let total = 0;
+    for await (const record of readCsv(await files.read(uploadKey(importId)))) {
+      if (record.row === 1) {
+        header = record.cells.map((c) => c.trim());
+        const problem = checkHeader(layout, header);
+        if (problem)
+          throw new CsvFileProblem('The header is wrong', describeHeaderProblem(layout, problem), 1);
+        continue;
+      }
+      if (++total > MAX_ROWS) {
+        throw new CsvFileProblem(
+          'Too many rows',
+          `one import takes at most ${MAX_ROWS} rows; split the file (row ${record.row} is the first one too many)`,
+        );
+      }
+    }
+    if (!header) throw new CsvFileProblem('The file is empty', 'the file has no header row');
+    rows.total = total;
+    await s.imports.progress(job, 'importing', rows, iso());
+    log.info('file checked', { rows: total });
+
+    // pass 2: write row by row
+    const writer = new RowWriter(s, job);
+    const rejected: Rejection[] = [];
+    const reject = (row: number, issues: FieldIssue[]) => {
+      rows.rejected++;
+      for (const i of issues) rejected.push({ row, field: layout.columnOf(i.path), reason: i.message });
+    };
+    const lanes = Array.from({ length: options.writers ?? 8 }, (_, lane) => lane);
+    const free = [...lanes];
+    const running = new Set<Promise<void>>();
+    let failure: unknown;
+    const every = options.progressEvery ?? 500;
+    let reported = 0;
+    for await (const record of readCsv(await files.read(uploadKey(importId)))) {
+      if (record.row === 1) continue;
+      if (failure) throw failure;
+      rows.read++;
+      if (record.cells.length > header.length) {
+        reject(record.row, [
+          { path: '', message: `has ${record.cells.length} cells; the header has ${header.length} columns` },
+        ]);
+        continue;
+      }
+      const cells = Object.fromEntries(header.map((name, i) => [name, record.cells[i] ?? '']));
+      const { input, issues } = readRow(layout, cells);
+      if (issues.length) {
+        reject(record.row, issues);
+        continue;
+      }
+      while (free.length === 0) await Promise.race(running);
+      const lane = free.pop()!;
+      const task = writer
+        .write(job.kind, record.row, input, lane)
+        .then((outcome) => {
+          if (typeof outcome === 'object') reject(record.row, outcome.rejected);
+          else rows[outcome]++;
+        })
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => {
+          free.push(lane);
+          running.delete(task);
+        });
+      running.add(task);
+      if (rows.read - reported >= every) {
+        reported = rows.read;
+        await s.imports.progress(job, 'importing', rows, iso());
+      }
+    }
+    await Promise.all(running);
+    if (failure) throw failure;
+
+    if (rejected.length > 0) {
+      rejected.sort((a, b) => a.row - b.row);
+      await files.write(
+        rejectedRowsKey(importId),
+        stringify(rejected, { header: true, columns: ['row', 'field', 'reason'] }),
+      );
+    }
+    await finish(s, job, 'completed', rows);
+    log.info('import completed', { ...rows });
+    return { ran: true, status: 'completed', rows };
+  } catch (error) {
+    if (error instanceof LeaseLost) return { ran: false, reason: error.message };
+    if (error instanceof CsvFileProblem) {
+      await finish(
+        s,
+        job,
+        'failed',
+        { ...NO_ROWS, total: rows.total },
+        {
+          title: error.title,
+          detail: error.detail,
+          ...(error.line ? { line: error.line } : {}),
+        },
+      );
+      log.info('import failed: the file cannot be read', { detail: error.detail });
+      return { ran: true, status: 'failed', rows: { ...NO_ROWS, total: rows.total } };
+    }
+    // an accident (a throttled table, a timeout): give the job back so a retry can run it again
+    await s.store
+      .updateIf(
+        {
+          key: { pk: `IMPORT#${importId}`, sk: 'IMPORT' },
+          expression: 'SET leaseUntil = :past',
+          values: { ':past': iso() },
+        },
+        { expression: 'attempt = :attempt', values: { ':attempt': job.attempt } },
+      )
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+async function finish(
+  s: Services,
+  job: ImportJobState,
+  status: 'completed' | 'failed',
+  rows: RowCounts,
+  error?: { title: string; detail: string; line?: number },
+): Promise<void> {
+  const now = iso();
+  const ctx = { now, actor: job.actor, correlationId: job.id, newId: () => '', newEventId };
+  await new UnitOfWork()
+    .add(s.imports.finish(job, { status, rows, ...(error ? { error } : {}) }, now))
+    .events([
+      emit(ctx, 'ImportFinished', {
+        importId: job.id,
+        kind: job.kind,
+        status,
+        rows,
+        ...(error ? { error } : {}),
+      }),
+    ])
+    .commit(s.store);
+}

@@ -1,0 +1,18 @@
+import type { Routes } from '../../lib/http/route.js';
+import type { Services } from '../../lib/services.js';
+import { customFieldRoutes } from './custom-fields.js';
+import { leadRoutingRoutes } from './lead-routing.js';
+import { meRoutes } from './me.js';
+import { metaRoutes } from './meta.js';
+
+// Every route the workspace API function serves: the settings that shape the workspace (custom
+// fields, lead routing), the caller's profile, and the two open routes (health, the document).
+
+export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
+  return {
+    ...customFieldRoutes(s),
+    ...leadRoutingRoutes(s),
+    ...meRoutes(s),
+    ...metaRoutes(openApi),
+  };
+}
