@@ -1,10 +1,12 @@
 // Writes the generated contracts: docs/openapi.json (from the routes' zod schemas), the typed
 // client's types from it (clients/typescript/schema.d.ts, by openapi-typescript), and
-// docs/events.md with docs/schemas/*.json (from the event catalog). `npm run docs`.
+// docs/events.md with docs/schemas/*.json (from the event catalog), and docs/data-model.md's
+// access-pattern table (from the key catalog). `npm run docs`.
 // test/functions/generated-docs.test.ts fails when any of them is stale.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { allRoutes, apiVersion, renderOpenApi } from './api-document.js';
 import { generateClientTypes } from './client-types.js';
+import { withAccessPatternTable } from './data-model-doc.js';
 import { eventSchemas, renderEventsMarkdown } from './event-docs.js';
 
 const docs = new URL('../docs/', import.meta.url);
@@ -17,4 +19,8 @@ for (const [file, schema] of Object.entries(eventSchemas())) {
   writeFileSync(new URL(file, schemasDir), `${JSON.stringify(schema, null, 2)}\n`);
 }
 writeFileSync(new URL('../clients/typescript/schema.d.ts', import.meta.url), generateClientTypes());
-console.log('wrote docs/openapi.json, clients/typescript/schema.d.ts, docs/events.md and docs/schemas/');
+const dataModel = new URL('data-model.md', docs);
+writeFileSync(dataModel, withAccessPatternTable(readFileSync(dataModel, 'utf8')));
+console.log(
+  "wrote docs/openapi.json, clients/typescript/schema.d.ts, docs/events.md, docs/schemas/ and docs/data-model.md's access-pattern table",
+);

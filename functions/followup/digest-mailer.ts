@@ -5,6 +5,7 @@ import { config } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
+import { keys } from '../lib/table/keys.js';
 import { ConcurrentModification, notExists } from '../lib/table/store.js';
 import { sendDigest } from './use-cases/send-digest-mail.js';
 
@@ -17,7 +18,7 @@ const appUrl = config.appUrl();
 
 export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const { data } = readEvent('FollowUpDigest', event);
-  const key = { pk: `MAIL#${data.userId}`, sk: data.localDate };
+  const key = keys.mail(data.userId, data.localDate);
   if (await services.store.get(key)) return { mailed: false, reason: 'already mailed' };
   if (!(await sendDigest(ses, from, data, appUrl))) return { mailed: false, reason: 'no email address' };
   try {

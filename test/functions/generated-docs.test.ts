@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRoutes, apiVersion, renderOpenApi } from '../../scripts/api-document.js';
 import { generateClientTypes } from '../../scripts/client-types.js';
+import { withAccessPatternTable } from '../../scripts/data-model-doc.js';
 import { eventSchemas, renderEventsMarkdown } from '../../scripts/event-docs.js';
 
 // The generated contracts are committed so integrators can read them; these fail when they
@@ -27,6 +28,11 @@ describe('generated contracts are up to date (npm run docs)', () => {
     for (const [file, schema] of Object.entries(schemas)) {
       expect(JSON.parse(read(`schemas/${file}`)), file).toEqual(schema);
     }
+  });
+
+  it("docs/data-model.md's access-pattern table is what the key catalog declares", () => {
+    const committed = read('data-model.md');
+    expect(committed).toBe(withAccessPatternTable(committed));
   });
 
   it('the OpenAPI document covers every route with its roles, and every write with its problems', () => {

@@ -14,6 +14,7 @@ import type { Project } from '../../../domain/delivery/project.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { NotFound } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
+import { accessPatterns, type KeyCondition } from '../../lib/table/access-patterns.js';
 import { activityItem, keys, partitions } from '../../lib/table/keys.js';
 import { mergedAway } from '../../lib/table/repositories/contacts.js';
 import { type Item, toEntity } from '../../lib/table/store.js';
@@ -113,10 +114,9 @@ function mergeSteps(s: Services, deadline: number) {
   return { moved, step };
 }
 
-const linkedTo = (s: Services, index: 'gsi4' | 'gsi5', partition: string, prefix: string) => () =>
-  s.store
-    .query({ index, partition, sort: { beginsWith: prefix }, limit: 100 })
-    .then((r) => r.items as Item[]);
+/** The next records (up to 100) an access pattern still finds linked to the duplicate. */
+const linkedTo = (s: Services, condition: KeyCondition) => () =>
+  s.store.query({ ...condition, limit: 100 }).then((r) => r.items as Item[]);
 
 const dealsMover = (
   s: Services,
@@ -145,16 +145,21 @@ export async function mergeContactInto(
 ): Promise<{ contact: Contact; moved: Record<string, number> }> {
   assertMayMerge(ctx, survivorId, duplicateId);
   const { alreadyMerged } = await pair(s, 'contact', survivorId, duplicateId, ifMatch);
-  const dup = partitions.contact(duplicateId);
   const { moved, step } = mergeSteps(s, deadline);
   await step('deals', {
-    ...dealsMover(s, linkedTo(s, 'gsi5', dup, 'DEAL#'), { contactId: survivorId }, duplicateId, ctx),
+    ...dealsMover(
+      s,
+      linkedTo(s, accessPatterns.contactDeals.query(duplicateId)),
+      { contactId: survivorId },
+      duplicateId,
+      ctx,
+    ),
     batch: 5,
   });
   await step('activities', {
-    find: linkedTo(s, 'gsi5', dup, 'TL#'),
+    find: linkedTo(s, accessPatterns.contactTimeline.query(duplicateId)),
     // the duplicate heads its own timeline: it is not moved, it is retired below
-    stillLinked: (item) => item.gsi5pk === dup && item.entity !== 'contact',
+    stillLinked: (item) => item.gsi5pk === partitions.contact(duplicateId) && item.entity !== 'contact',
     move: (uow, item) => {
       if (item.entity === 'activity') {
         const current = toEntity<Activity>(item);
@@ -164,7 +169,7 @@ export async function mergeContactInto(
         // a deal's history entry on the contact's timeline
         uow.add({
           put: { ...item, gsi5pk: partitions.contact(survivorId) },
-          condition: { expression: 'gsi5pk = :from', values: { ':from': dup } },
+          condition: { expression: 'gsi5pk = :from', values: { ':from': partitions.contact(duplicateId) } },
         });
       }
     },
@@ -199,10 +204,9 @@ export async function mergeCompanyInto(
 ): Promise<{ company: Company; moved: Record<string, number> }> {
   assertMayMerge(ctx, survivorId, duplicateId);
   const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
-  const dup = partitions.company(duplicateId);
   const { moved, step } = mergeSteps(s, deadline);
   await step('contacts', {
-    find: linkedTo(s, 'gsi4', dup, 'CONTACT#'),
+    find: linkedTo(s, accessPatterns.companyContacts.query(duplicateId)),
     stillLinked: (item) => item.entity === 'contact' && item.companyId === duplicateId,
     // each may become a likely duplicate of a contact at its new company
     move: async (uow, item) => {
@@ -214,11 +218,17 @@ export async function mergeCompanyInto(
     batch: 5,
   });
   await step('deals', {
-    ...dealsMover(s, linkedTo(s, 'gsi4', dup, 'DEAL#'), { companyId: survivorId }, duplicateId, ctx),
+    ...dealsMover(
+      s,
+      linkedTo(s, accessPatterns.companyDeals.query(duplicateId)),
+      { companyId: survivorId },
+      duplicateId,
+      ctx,
+    ),
     batch: 5,
   });
   await step('projects', {
-    find: linkedTo(s, 'gsi4', dup, 'PROJECT#'),
+    find: linkedTo(s, accessPatterns.companyProjects.query(duplicateId)),
     stillLinked: (item) =>
       item.entity === 'project' && (item.customer as Project['customer'])?.companyId === duplicateId,
     move: (uow, item) => {

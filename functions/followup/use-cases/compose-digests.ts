@@ -4,7 +4,8 @@ import { type Profile, Profile as ProfileSchema } from '../../../domain/people/p
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { MS_PER_DAY, toMillis } from '../../../domain/shared/time.js';
-import { partitions } from '../../lib/table/keys.js';
+import { accessPatterns } from '../../lib/table/access-patterns.js';
+import { keys } from '../../lib/table/keys.js';
 import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
 import { ConcurrentModification, entityOf, notExists, type Store } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -30,9 +31,7 @@ export async function runDailyDigest(
   options: { digestHour: number; graceMinutes: number },
 ): Promise<DigestReport> {
   const now = new Date(scheduledTime).toISOString();
-  const profiles = (await store.queryAll({ index: 'gsi1', partition: partitions.allOf('USER') })).map(
-    asProfile,
-  );
+  const profiles = (await store.queryAll(accessPatterns.allProfiles.query())).map(asProfile);
   const due = profiles.filter((p) => isDigestHour(p, now, options.digestHour));
   const report: DigestReport = { due: due.length, sent: 0, empty: 0, already: 0, digests: [] };
   if (due.length === 0) return report;
@@ -67,8 +66,7 @@ export async function runDailyDigest(
     // The first run of the person's local day decides, even when there is nothing to send.
     const uow = new UnitOfWork().add({
       put: {
-        pk: `DIGEST#${profile.id}`,
-        sk: localDate,
+        ...keys.digest(profile.id, localDate),
         entity: 'digest',
         decidedAt: now,
         sent: digest !== null,

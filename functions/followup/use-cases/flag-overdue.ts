@@ -3,6 +3,7 @@ import { emit } from '../../../domain/events.js';
 import type { FollowUp } from '../../../domain/followup/followups.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
+import { keys } from '../../lib/table/keys.js';
 import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
 import { ConcurrentModification, type Key, notExists, type Store } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -21,18 +22,7 @@ export interface SweepReport {
   flagged: { nextActions: number; tasks: number; stalls: number };
 }
 
-function flagKey(f: FollowUp): Key {
-  switch (f.kind) {
-    case 'overdue-next-action':
-      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `OVERDUE#${f.dueAt}` };
-    case 'overdue-task':
-      return { pk: `FLAG#TASK#${f.taskId}`, sk: `OVERDUE#${f.dueDate}` };
-    case 'stalled-deal':
-      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `STALLED#${f.enteredAt}` };
-    case 'missing-handoff':
-      return { pk: `FLAG#DEAL#${f.dealId}`, sk: `HANDOFF#${f.wonAt}` };
-  }
-}
+const flagKey = (f: FollowUp): Key => keys.flag(f);
 
 function eventFor(f: FollowUp, ctx: CommandContext): DomainEvent | undefined {
   switch (f.kind) {

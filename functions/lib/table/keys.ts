@@ -9,16 +9,21 @@ import { taskDueAt } from '../../../domain/followup/followups.js';
 import { normalizeText } from '../../../domain/shared/text.js';
 import type { Item, Key } from './store.js';
 
-// Every entity's keys, in one place. docs/data-model.md is the same table in prose: when a
-// key changes here, it changes there.
+// Every item's keys and index keys, in one place; the Queries over them are declared in
+// access-patterns.ts. docs/data-model.md describes both (its access-pattern table is generated).
+// Just over 300 lines: the item builders sit beside the keys they write, so a key and the index
+// entries made from it change together.
 
 export const keys = {
   company: (id: string): Key => ({ pk: `COMPANY#${id}`, sk: 'COMPANY' }),
   contact: (id: string): Key => ({ pk: `CONTACT#${id}`, sk: 'CONTACT' }),
   /** The uniqueness guard of an email address; it holds a copy of the contact that owns it. */
   contactEmail: (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'CONTACT' }),
+  /** The address an email guard's key holds. */
+  emailOfGuard: (key: Key): string => key.pk.slice('EMAIL#'.length),
+  /** A copy of a tagged record, in its tag's partition. */
   tagged: (kind: 'contact' | 'company' | 'deal', tag: string, id: string): Key => ({
-    pk: `TAG#${kind}#${tag}`,
+    pk: partitions.tagged(kind, tag),
     sk: id,
   }),
   pipeline: (id: string): Key => ({ pk: `PIPELINE#${id}`, sk: 'PIPELINE' }),
@@ -57,7 +62,7 @@ export const keys = {
   exportJob: (id: string): Key => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' }),
   /** A record's membership of a match key (likely-duplicate detection): no data but its id. */
   match: (kind: 'contact' | 'company', key: string, id: string): Key => ({
-    pk: `MATCH#${kind}#${key}`,
+    pk: partitions.match(kind, key),
     sk: id,
   }),
   /** One side of a likely-duplicate pair, in the record's own partition. */
@@ -72,6 +77,29 @@ export const keys = {
     pk: `REPORT#${pipelineId}`,
     sk: `${bucket}#${shard}`,
   }),
+  /** A follow-up flagged once: the next action or task late at its due time, the stall, the missing handoff. */
+  flag: (
+    flag:
+      | { kind: 'overdue-next-action'; dealId: string; dueAt: string }
+      | { kind: 'overdue-task'; taskId: string; dueDate: string }
+      | { kind: 'stalled-deal'; dealId: string; enteredAt: string }
+      | { kind: 'missing-handoff'; dealId: string; wonAt: string },
+  ): Key => {
+    switch (flag.kind) {
+      case 'overdue-next-action':
+        return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `OVERDUE#${flag.dueAt}` };
+      case 'overdue-task':
+        return { pk: `FLAG#TASK#${flag.taskId}`, sk: `OVERDUE#${flag.dueDate}` };
+      case 'stalled-deal':
+        return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `STALLED#${flag.enteredAt}` };
+      case 'missing-handoff':
+        return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `HANDOFF#${flag.wonAt}` };
+    }
+  },
+  /** The decision to send a person their digest for one local day (made once). */
+  digest: (userId: string, localDate: string): Key => ({ pk: `DIGEST#${userId}`, sk: localDate }),
+  /** The digest mail sent to a person for one local day (sent once). */
+  mail: (userId: string, localDate: string): Key => ({ pk: `MAIL#${userId}`, sk: localDate }),
 };
 
 /** The partition values of the index entries, also used by the queries that read them. */
@@ -92,9 +120,20 @@ export const partitions = {
   contact: (id: string) => `CONTACT#${id}`,
   reportTotals: (pipelineId: string) => `REPORT#${pipelineId}`,
   duplicates: (kind: 'contact' | 'company') => `DUPLICATES#${kind}`,
+  tagged: (kind: 'contact' | 'company' | 'deal', tag: string) => `TAG#${kind}#${tag}`,
+  match: (kind: 'contact' | 'company', key: string) => `MATCH#${kind}#${key}`,
+};
+
+/** The sort keys of the owner index (gsi2) that are built outside an item builder here. */
+export const ownerSortKeys = {
+  importJob: (createdAt: string, id: string) => `IMPORT#${createdAt}#${id}`,
+  exportJob: (createdAt: string, id: string) => `EXPORT#${createdAt}#${id}`,
 };
 
 export const TIMELINE_HEAD = 'TL#~';
+
+/** An entry's place on a contact's timeline (gsi5): by its instant, then its id. */
+export const timelineSortKey = (at: string, id: string) => `TL#${at}#${id}`;
 
 /**
  * Next actions and tasks spread over this many due-index partitions, by id: a bulk import or a
@@ -195,7 +234,9 @@ export function activityItem(a: Activity): Item {
     gsi2pk: partitions.owner(a.ownerId),
     gsi2sk: `ACTIVITY#${a.createdAt}#${a.id}`,
     ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: `ACTIVITY#${at}` } : {}),
-    ...(a.contactId ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: `TL#${at}` } : {}),
+    ...(a.contactId
+      ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: timelineSortKey(timelineInstant(a), a.id) }
+      : {}),
     ...a,
   };
 }
@@ -244,5 +285,22 @@ export function taskItem(t: Task): Item {
       ? { duepk: partitions.due(dueShard(t.id)), duesk: `${taskDueAt(t.dueDate)}#TASK#${t.id}` }
       : {}),
     ...t,
+  };
+}
+
+/** A deal's stage change or close, kept on the primary contact's timeline. */
+export function dealHistoryItem(
+  deal: Pick<Deal, 'id' | 'contactId'>,
+  at: string,
+  eventId: string,
+  record: Record<string, unknown>,
+): Item {
+  return {
+    ...keys.dealHistory(deal.id, at, eventId),
+    entity: 'deal-history',
+    ...(deal.contactId
+      ? { gsi5pk: partitions.contact(deal.contactId), gsi5sk: timelineSortKey(at, eventId) }
+      : {}),
+    ...record,
   };
 }

@@ -1,8 +1,9 @@
 import { Deal } from '../../../domain/crm/deal.js';
-import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
-import { DEAL_LAYOUT, dealItem, partitions } from '../../lib/table/keys.js';
+import { accessPatterns } from '../../lib/table/access-patterns.js';
+import { DEAL_LAYOUT, dealItem } from '../../lib/table/keys.js';
 import type { DealRepository } from '../../lib/table/repositories/deals.js';
+import { PipelineRepository } from '../../lib/table/repositories/pipelines.js';
 import { addTotals } from '../../lib/table/repositories/report-totals.js';
 import { ConcurrentModification, entityOf, type Store, versionIs } from '../../lib/table/store.js';
 
@@ -43,10 +44,7 @@ export async function rebuildReportTotals(
   deals: DealRepository,
   options: { apply?: boolean } = {},
 ): Promise<RebuildResult> {
-  const pipelines = (await store.queryAll({
-    index: 'gsi1',
-    partition: partitions.allOf('PIPELINE'),
-  })) as unknown as Pipeline[];
+  const pipelines = await new PipelineRepository(store).all();
   const rebuilt: Totals = new Map();
   let dealsRead = 0;
   const differences: Difference[] = [];
@@ -57,8 +55,7 @@ export async function rebuildReportTotals(
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await store.query({
-        index: 'gsi3',
-        partition: partitions.pipeline(pipeline.id),
+        ...accessPatterns.pipelineDeals.query(pipeline.id),
         ...(startKey ? { startKey } : {}),
       });
       for (const item of page.items) {

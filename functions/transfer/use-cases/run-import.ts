@@ -14,6 +14,7 @@ import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
+import { keys } from '../../lib/table/keys.js';
 import { LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { CsvFileProblem, readCsv } from './csv-reader.js';
@@ -171,7 +172,7 @@ export async function runImport(
     await s.store
       .updateIf(
         {
-          key: { pk: `IMPORT#${importId}`, sk: 'IMPORT' },
+          key: keys.importJob(importId),
           expression: 'SET leaseUntil = :past',
           values: { ':past': iso() },
         },

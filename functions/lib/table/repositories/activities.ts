@@ -1,7 +1,8 @@
 import { Activity } from '../../../../domain/crm/activity.js';
 import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
-import { activityItem, keys, partitions, TIMELINE_HEAD } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { activityItem, keys, TIMELINE_HEAD } from '../keys.js';
 import { entityOf, type Store, toEntity } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageItems, pageOf } from './page.js';
@@ -27,22 +28,10 @@ export class ActivityRepository {
     page: PageRequest,
   ): Promise<Page<Activity>> {
     const spec = filter.dealId
-      ? {
-          index: 'gsi3' as const,
-          partition: partitions.deal(filter.dealId),
-          sort: { beginsWith: 'ACTIVITY#' },
-        }
+      ? accessPatterns.dealActivities.query(filter.dealId)
       : filter.contactId
-        ? {
-            index: 'gsi5' as const,
-            partition: partitions.contact(filter.contactId),
-            sort: { beginsWith: 'TL#' },
-          }
-        : {
-            index: 'gsi2' as const,
-            partition: partitions.owner(filter.ownerId ?? ''),
-            sort: { beginsWith: 'ACTIVITY#' },
-          };
+        ? accessPatterns.contactTimeline.query(filter.contactId)
+        : accessPatterns.ownerActivities.query(filter.ownerId ?? '');
     const typeFilter = filter.contactId
       ? {
           filter: {
@@ -62,9 +51,7 @@ export class ActivityRepository {
   async timeline(contactId: string, page: PageRequest): Promise<Page<TimelineEntry>> {
     const first = page.startKey === undefined;
     const { items, lastKey } = await pageItems(this.store, {
-      index: 'gsi5',
-      partition: partitions.contact(contactId),
-      sort: { beginsWith: 'TL#' },
+      ...accessPatterns.contactTimeline.query(contactId),
       limit: first ? page.limit + 1 : page.limit,
       ...(page.startKey ? { startKey: page.startKey } : {}),
       newestFirst: true,

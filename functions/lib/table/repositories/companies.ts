@@ -1,7 +1,8 @@
 import { Company } from '../../../../domain/crm/company.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
-import { companyItem, keys, partitions } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { companyItem, keys } from '../keys.js';
 import { entityOf, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { mergedAway, nameWithTag } from './contacts.js';
@@ -43,30 +44,16 @@ export class CompanyRepository {
   plan(filter: CompanyFilter): QuerySpec {
     if (filter.tag) {
       if (filter.q) throw nameWithTag();
-      return { partition: keys.tagged('company', filter.tag, '').pk };
+      return accessPatterns.taggedRecords.query('company', filter.tag);
     }
-    return {
-      index: 'gsi1',
-      partition: partitions.allOf('COMPANY'),
-      ...(filter.q ? { sort: { beginsWith: normalizeText(filter.q) } } : {}),
-    };
+    return accessPatterns.companiesByName.query(filter.q ? normalizeText(filter.q) : undefined);
   }
 
   /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */
   async linked(id: string): Promise<{ contacts: number; openDeals: number }> {
     const [contacts, deals] = await Promise.all([
-      this.store.query({
-        index: 'gsi4',
-        partition: partitions.company(id),
-        sort: { beginsWith: 'CONTACT#' },
-        limit: 1,
-      }),
-      this.store.query({
-        index: 'gsi4',
-        partition: partitions.company(id),
-        sort: { beginsWith: 'DEAL#open#' },
-        limit: 1,
-      }),
+      this.store.query({ ...accessPatterns.companyContacts.query(id), limit: 1 }),
+      this.store.query({ ...accessPatterns.companyDeals.query(id, 'open'), limit: 1 }),
     ]);
     return { contacts: contacts.items.length, openDeals: deals.items.length };
   }

@@ -1,7 +1,8 @@
 import { Contact } from '../../../../domain/crm/contact.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
-import { contactItem, keys, partitions } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { contactItem, keys } from '../keys.js';
 import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
@@ -61,29 +62,19 @@ export class ContactRepository {
     if (filter.tag) {
       if (prefix) throw nameWithTag();
       const narrow = equalsAll(filter.companyId ? { companyId: filter.companyId } : {});
-      return { partition: keys.tagged('contact', filter.tag, '').pk, ...(narrow ? { filter: narrow } : {}) };
-    }
-    if (filter.companyId) {
       return {
-        index: 'gsi4',
-        partition: partitions.company(filter.companyId),
-        sort: { beginsWith: `CONTACT#${prefix}` },
+        ...accessPatterns.taggedRecords.query('contact', filter.tag),
+        ...(narrow ? { filter: narrow } : {}),
       };
     }
-    return {
-      index: 'gsi1',
-      partition: partitions.allOf('CONTACT'),
-      ...(prefix ? { sort: { beginsWith: prefix } } : {}),
-    };
+    if (filter.companyId) {
+      return accessPatterns.companyContacts.query(filter.companyId, prefix);
+    }
+    return accessPatterns.contactsByName.query(prefix || undefined);
   }
 
   async openDeals(id: string): Promise<number> {
-    const { items } = await this.store.query({
-      index: 'gsi5',
-      partition: partitions.contact(id),
-      sort: { beginsWith: 'DEAL#open#' },
-      limit: 1,
-    });
+    const { items } = await this.store.query({ ...accessPatterns.contactDeals.query(id, 'open'), limit: 1 });
     return items.length;
   }
 
@@ -144,7 +135,7 @@ export class ContactRepository {
             put,
             condition: { expression: 'attribute_not_exists(pk) OR id = :self', values: { ':self': c.id } },
             onConditionFailed: (existing) => {
-              const email = put.pk.slice('EMAIL#'.length);
+              const email = keys.emailOfGuard(put);
               const owner = existing ? asContact(existing) : undefined;
               return new Conflict(
                 `email ${email} already belongs to contact ${owner?.id} (${[owner?.firstName, owner?.lastName].filter(Boolean).join(' ')})`,

@@ -5,7 +5,8 @@ import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { addDays } from '../../../../domain/shared/time.js';
-import { dealItem, keys, partitions } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { dealHistoryItem, dealItem, keys } from '../keys.js';
 import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
@@ -111,27 +112,25 @@ export class DealRepository {
     const narrow = (...names: (keyof DealFilter)[]) => {
       for (const name of names) if (f[name] !== undefined) rest[name] = f[name]!;
     };
-    const byStatus = { sort: { beginsWith: statusPrefix(f.status) } };
     let spec: QuerySpec;
     if (f.tag) {
-      spec = { partition: keys.tagged('deal', f.tag, '').pk };
+      spec = accessPatterns.taggedRecords.query('deal', f.tag);
       narrow('pipelineId', 'stageId', 'ownerId', 'companyId', 'contactId', 'leadSource', 'status');
     } else if (f.pipelineId) {
-      const prefix = f.stageId ? `${f.stageId}#${f.status ? `${f.status}#` : ''}` : '';
-      spec = { index: 'gsi3', partition: partitions.pipeline(f.pipelineId), sort: { beginsWith: prefix } };
+      spec = accessPatterns.pipelineDeals.query(f.pipelineId, f.stageId, f.status);
       narrow('ownerId', 'companyId', 'contactId', 'leadSource');
       if (!f.stageId) narrow('status');
     } else if (f.ownerId) {
-      spec = { index: 'gsi2', partition: partitions.owner(f.ownerId), ...byStatus };
+      spec = accessPatterns.ownerDeals.query(f.ownerId, f.status);
       narrow('stageId', 'companyId', 'contactId', 'leadSource');
     } else if (f.companyId) {
-      spec = { index: 'gsi4', partition: partitions.company(f.companyId), ...byStatus };
+      spec = accessPatterns.companyDeals.query(f.companyId, f.status);
       narrow('stageId', 'contactId', 'leadSource');
     } else if (f.contactId) {
-      spec = { index: 'gsi5', partition: partitions.contact(f.contactId), ...byStatus };
+      spec = accessPatterns.contactDeals.query(f.contactId, f.status);
       narrow('stageId', 'leadSource');
     } else if (f.leadSource) {
-      spec = { index: 'gsi6', partition: partitions.leadSource(f.leadSource), ...byStatus };
+      spec = accessPatterns.leadSourceDeals.query(f.leadSource, f.status);
       narrow('stageId');
     } else {
       if (f.stageId) {
@@ -143,11 +142,7 @@ export class DealRepository {
           },
         ]);
       }
-      spec = {
-        index: 'gsi1',
-        partition: partitions.allOf('DEAL'),
-        sort: { beginsWith: f.status ? `${f.status}#` : '' },
-      };
+      spec = accessPatterns.allDeals.query(f.status);
     }
     const filter = equalsAll(rest);
     return filter ? { ...spec, filter } : spec;
@@ -200,11 +195,9 @@ export class DealRepository {
         .filter((s) => s.rotAfterDays !== null)
         .map(async (stage) => {
           const enteredBy = addDays(now, -stage.rotAfterDays!);
-          const items = await this.store.queryAll({
-            index: 'gsi3',
-            partition: partitions.pipeline(pipeline.id),
-            sort: { between: [`${stage.id}#open#`, `${stage.id}#open#${enteredBy}~`] },
-          });
+          const items = await this.store.queryAll(
+            accessPatterns.stalledDeals.query(pipeline.id, stage.id, enteredBy),
+          );
           found.set(stage.id, items.map(asDeal));
         }),
     );
@@ -213,11 +206,7 @@ export class DealRepository {
 
   /** Won deals waiting for a project since before `cutoff`, oldest first: the sparse due index. */
   async waitingForProject(cutoff: string): Promise<Deal[]> {
-    const items = await this.store.queryAll({
-      index: 'due',
-      partition: partitions.handoffPending(),
-      sort: { lessThanOrEqual: `${cutoff}~` },
-    });
+    const items = await this.store.queryAll(accessPatterns.waitingForProject.query(cutoff));
     return items.map(asDeal);
   }
 
@@ -246,19 +235,6 @@ export class DealRepository {
       by: event.detail.actor.userId,
       ...entry,
     };
-    return uow.add({
-      put: {
-        ...keys.dealHistory(deal.id, at, event.detail.id),
-        entity: 'deal-history',
-        ...(deal.contactId
-          ? { gsi5pk: partitions.contact(deal.contactId), gsi5sk: `TL#${at}#${event.detail.id}` }
-          : {}),
-        ...record,
-      },
-    });
+    return uow.add({ put: dealHistoryItem(deal, at, event.detail.id, record) });
   }
-}
-
-function statusPrefix(status: DealStatus | undefined): string {
-  return status ? `DEAL#${status}#` : 'DEAL#';
 }

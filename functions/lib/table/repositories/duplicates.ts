@@ -7,6 +7,7 @@ import {
   type DuplicatePair,
   reasonOf,
 } from '../../../../domain/crm/duplicates.js';
+import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
 import { type Item, type Store, toEntity, type Write } from '../store.js';
 import { type Page, type PageRequest, pageItems } from './page.js';
@@ -79,7 +80,7 @@ export class DuplicateRepository {
       before ? this.pairsOf(kind, id) : Promise.resolve([]),
       ...added.map((key) =>
         this.store
-          .query({ partition: keys.match(kind, key, '').pk, limit: MAX_NEW_PAIRS + skip.size })
+          .query({ ...accessPatterns.matchKeyMembers.query(kind, key), limit: MAX_NEW_PAIRS + skip.size })
           .then(({ items }) => ({
             key,
             ids: items.map((i) => String(i.sk)).filter((other) => !skip.has(other)),
@@ -123,18 +124,14 @@ export class DuplicateRepository {
   }
 
   private async pairsOf(kind: DuplicateKind, id: string): Promise<PairSide[]> {
-    const items = await this.store.queryAll({
-      partition: keys.duplicatePair(kind, id, '').pk,
-      sort: { beginsWith: 'DUPLICATE#' },
-    });
+    const items = await this.store.queryAll(accessPatterns.recordPairs.query(kind, id));
     return items as unknown as PairSide[];
   }
 
   /** Likely duplicates, oldest found first, each with both records as they are now. */
   async list(kind: DuplicateKind, page: PageRequest): Promise<Page<DuplicatePair>> {
     const { items, lastKey } = await pageItems(this.store, {
-      index: 'gsi1',
-      partition: partitions.duplicates(kind),
+      ...accessPatterns.likelyDuplicates.query(kind),
       limit: page.limit,
       ...(page.startKey ? { startKey: page.startKey } : {}),
     });

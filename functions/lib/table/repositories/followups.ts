@@ -1,5 +1,4 @@
 import { Deal } from '../../../../domain/crm/deal.js';
-import type { Pipeline } from '../../../../domain/crm/pipeline.js';
 import { Task } from '../../../../domain/delivery/project.js';
 import {
   type FollowUp,
@@ -9,8 +8,10 @@ import {
   stalledDeal,
 } from '../../../../domain/followup/followups.js';
 import { MS_PER_DAY, toMillis } from '../../../../domain/shared/time.js';
-import { DUE_SHARDS, partitions } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { DUE_SHARDS } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
+import { PipelineRepository } from './pipelines.js';
 
 // Reads what is late, through indexes only (DESIGN decision 1):
 // - next actions and tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
@@ -29,17 +30,17 @@ export interface Read<T> {
 }
 
 export class FollowUpReader {
-  constructor(private readonly store: Store) {}
+  private readonly pipelines: PipelineRepository;
+
+  constructor(private readonly store: Store) {
+    this.pipelines = new PipelineRepository(store);
+  }
 
   /** Every open next action and task due at or before `until`, as stored. */
   async dueBy(until: string): Promise<Read<{ deals: Deal[]; tasks: Task[] }>> {
     const pages = await Promise.all(
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        this.store.queryAll({
-          index: 'due',
-          partition: partitions.due(shard),
-          sort: { lessThanOrEqual: `${until}~` },
-        }),
+        this.store.queryAll(accessPatterns.dueBy.query(shard, until)),
       ),
     );
     const items = pages.flat();
@@ -64,10 +65,7 @@ export class FollowUpReader {
   }
 
   async stalled(now: string): Promise<Read<FollowUp[]>> {
-    const pipelines = (await this.store.queryAll({
-      index: 'gsi1',
-      partition: partitions.allOf('PIPELINE'),
-    })) as unknown as Pipeline[];
+    const pipelines = await this.pipelines.all();
     let read = pipelines.length;
     const found: FollowUp[] = [];
     await Promise.all(
@@ -76,11 +74,9 @@ export class FollowUpReader {
           .filter((s) => s.rotAfterDays !== null)
           .map(async (stage) => {
             const enteredBy = new Date(toMillis(now) - stage.rotAfterDays! * MS_PER_DAY).toISOString();
-            const items = await this.store.queryAll({
-              index: 'gsi3',
-              partition: partitions.pipeline(p.id),
-              sort: { between: [`${stage.id}#open#`, `${stage.id}#open#${enteredBy}~`] },
-            });
+            const items = await this.store.queryAll(
+              accessPatterns.stalledDeals.query(p.id, stage.id, enteredBy),
+            );
             read += items.length;
             for (const item of items) {
               const f = stalledDeal(asDeal(item), stage, now);
@@ -94,11 +90,7 @@ export class FollowUpReader {
 
   async missingHandoffs(now: string, graceMinutes: number): Promise<Read<FollowUp[]>> {
     const cutoff = new Date(toMillis(now) - graceMinutes * 60_000).toISOString();
-    const items = await this.store.queryAll({
-      index: 'due',
-      partition: partitions.handoffPending(),
-      sort: { lessThanOrEqual: `${cutoff}~` },
-    });
+    const items = await this.store.queryAll(accessPatterns.waitingForProject.query(cutoff));
     return {
       items: items.flatMap((i) => missingHandoff(asDeal(i), graceMinutes, now) ?? []),
       read: items.length,

@@ -5,6 +5,7 @@ import {
 } from '../../../../domain/people/profile.js';
 import type { Actor } from '../../../../domain/shared/context.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
+import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
 import { ConcurrentModification, entityOf, exists, notExists, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -54,7 +55,7 @@ export class ProfileRepository {
   }
 
   list(page: PageRequest): Promise<Page<Profile>> {
-    return pageOf(this.store, { index: 'gsi1', partition: partitions.allOf('USER'), ...page }, asProfile);
+    return pageOf(this.store, { ...accessPatterns.allProfiles.query(), ...page }, asProfile);
   }
 
   update(uow: UnitOfWork, before: Profile, after: Profile): UnitOfWork {

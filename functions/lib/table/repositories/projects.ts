@@ -2,7 +2,8 @@ import { Project, Task, TaskComment, TimeEntry } from '../../../../domain/delive
 import type { TaskDecision } from '../../../../domain/delivery/task.commands.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
-import { keys, partitions, projectItem, taskItem } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { keys, projectItem, taskItem } from '../keys.js';
 import { entityOf, notExists, type Store, type Write } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
@@ -50,10 +51,7 @@ export class ProjectRepository {
 
   /** The project and every task: one Query over its partition (paged by DynamoDB past 1 MB). */
   async load(id: string): Promise<LoadedProject> {
-    const items = await this.store.queryAll({
-      partition: keys.project(id).pk,
-      sort: { between: ['PROJECT', 'TASK#~'] },
-    });
+    const items = await this.store.queryAll(accessPatterns.projectWithTasks.query(id));
     const head = items.find((i) => i.sk === 'PROJECT');
     if (!head || (head.creation as Creation | undefined)?.state === 'pending')
       throw new NotFound('project', id);
@@ -62,11 +60,7 @@ export class ProjectRepository {
 
   /** Where a task lives: its id's locator entry in gsi1 (it carries the whole task). */
   async findTask(taskId: string): Promise<Task | undefined> {
-    const { items } = await this.store.query({
-      index: 'gsi1',
-      partition: partitions.taskLocator(taskId),
-      limit: 1,
-    });
+    const { items } = await this.store.query({ ...accessPatterns.taskLocator.query(taskId), limit: 1 });
     return items[0] ? asTask(items[0]) : undefined;
   }
 
@@ -86,20 +80,11 @@ export class ProjectRepository {
   }
 
   list(f: ProjectFilter, page: PageRequest): Promise<Page<Project>> {
-    const status = f.status ? `${f.status}#` : '';
     const spec = f.ownerId
-      ? {
-          index: 'gsi2' as const,
-          partition: partitions.owner(f.ownerId),
-          sort: { beginsWith: `PROJECT#${status}` },
-        }
+      ? accessPatterns.ownerProjects.query(f.ownerId, f.status)
       : f.companyId
-        ? {
-            index: 'gsi4' as const,
-            partition: partitions.company(f.companyId),
-            sort: { beginsWith: `PROJECT#${status}` },
-          }
-        : { index: 'gsi1' as const, partition: partitions.allOf('PROJECT'), sort: { beginsWith: status } };
+        ? accessPatterns.companyProjects.query(f.companyId, f.status)
+        : accessPatterns.allProjects.query(f.status);
     const filter =
       f.ownerId && f.companyId
         ? { filter: { expression: 'customer.companyId = :company', values: { ':company': f.companyId } } }
@@ -108,22 +93,13 @@ export class ProjectRepository {
   }
 
   tasksOf(assigneeId: string, status: 'open' | 'done' | undefined, page: PageRequest): Promise<Page<Task>> {
-    return pageOf(
-      this.store,
-      {
-        index: 'gsi2',
-        partition: partitions.assignee(assigneeId),
-        sort: { beginsWith: `TASK#${status ? `${status}#` : ''}` },
-        ...page,
-      },
-      asTask,
-    );
+    return pageOf(this.store, { ...accessPatterns.assigneeTasks.query(assigneeId, status), ...page }, asTask);
   }
 
   timeEntries(projectId: string, page: PageRequest): Promise<Page<TimeEntry>> {
     return pageOf(
       this.store,
-      { partition: keys.project(projectId).pk, sort: { beginsWith: 'TIME#' }, ...page, newestFirst: true },
+      { ...accessPatterns.projectTimeEntries.query(projectId), ...page, newestFirst: true },
       asTimeEntry,
     );
   }
@@ -131,7 +107,7 @@ export class ProjectRepository {
   comments(projectId: string, taskId: string, page: PageRequest): Promise<Page<TaskComment>> {
     return pageOf(
       this.store,
-      { partition: keys.project(projectId).pk, sort: { beginsWith: `NOTE#${taskId}#` }, ...page },
+      { ...accessPatterns.taskComments.query(projectId, taskId), ...page },
       asComment,
     );
   }

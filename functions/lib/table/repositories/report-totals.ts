@@ -7,7 +7,8 @@ import {
   totalsDelta,
 } from '../../../../domain/reports/totals.js';
 import { getOrInsert } from '../../../../domain/shared/collections.js';
-import { keys, partitions } from '../keys.js';
+import { accessPatterns, type KeyCondition } from '../access-patterns.js';
+import { keys } from '../keys.js';
 import type { Store, Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
@@ -84,29 +85,26 @@ export class ReportTotalsRepository {
 
   /** The STAGES bucket of a pipeline: one Query of its shards. */
   stages(pipelineId: string): Promise<BucketTotals> {
-    return this.read(pipelineId, { beginsWith: `${STAGES_BUCKET}#` });
+    return this.read(accessPatterns.reportStages.query(pipelineId, STAGES_BUCKET));
   }
 
   /** The forecast buckets of the months from..to (YYYY-MM): one Query. */
   forecast(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
-    return this.read(pipelineId, { between: [`${forecastBucket(from)}#`, `${forecastBucket(to)}#~`] });
+    return this.read(accessPatterns.reportMonths.query(pipelineId, forecastBucket(from), forecastBucket(to)));
   }
 
   /** The cohort buckets of the creation months from..to: one Query. */
   cohorts(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
-    return this.read(pipelineId, { between: [`${cohortBucket(from)}#`, `${cohortBucket(to)}#~`] });
+    return this.read(accessPatterns.reportMonths.query(pipelineId, cohortBucket(from), cohortBucket(to)));
   }
 
   /** Every bucket of a pipeline (the rebuild compares them with what the deals add up to). */
   all(pipelineId: string): Promise<BucketTotals> {
-    return this.read(pipelineId, { beginsWith: '' });
+    return this.read(accessPatterns.everyReportTotal.query(pipelineId));
   }
 
-  private async read(
-    pipelineId: string,
-    sort: { beginsWith: string } | { between: [string, string] },
-  ): Promise<BucketTotals> {
-    const items = await this.store.queryAll({ partition: partitions.reportTotals(pipelineId), sort });
+  private async read(condition: KeyCondition): Promise<BucketTotals> {
+    const items = await this.store.queryAll(condition);
     this.itemsRead += items.length;
     return sumItems(items);
   }

@@ -1,5 +1,6 @@
 import { Segment } from '../../../../domain/crm/segment.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
+import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
 import { entityOf, type Item, type QuerySpec, type Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -47,7 +48,7 @@ export class SegmentRepository {
   }
 
   list(page: PageRequest): Promise<Page<Segment>> {
-    return pageOf(this.store, { index: 'gsi1', partition: partitions.allOf('SEGMENT'), ...page }, asSegment);
+    return pageOf(this.store, { ...accessPatterns.allSegments.query(), ...page }, asSegment);
   }
 
   /** The Query a segment's filter runs as (refused with the reason when no index answers it). */

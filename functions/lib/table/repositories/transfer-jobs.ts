@@ -7,7 +7,8 @@ import {
   NO_ROWS,
   type RowCounts,
 } from '../../../../domain/transfer/jobs.js';
-import { keys, partitions } from '../keys.js';
+import { accessPatterns } from '../access-patterns.js';
+import { keys, ownerSortKeys, partitions } from '../keys.js';
 import { entityOf, type Item, notExists, type Store, type Write } from '../store.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
@@ -42,7 +43,7 @@ function importItem(job: ImportJobState): Item {
     ...keys.importJob(job.id),
     entity: 'import',
     gsi2pk: partitions.owner(job.createdBy),
-    gsi2sk: `IMPORT#${job.createdAt}#${job.id}`,
+    gsi2sk: ownerSortKeys.importJob(job.createdAt, job.id),
     ...job,
   };
 }
@@ -71,9 +72,7 @@ export class ImportJobRepository {
     return pageOf(
       this.store,
       {
-        index: 'gsi2',
-        partition: partitions.owner(userId),
-        sort: { beginsWith: 'IMPORT#' },
+        ...accessPatterns.ownerImports.query(userId),
         newestFirst: true,
         ...page,
       },
@@ -169,7 +168,7 @@ function exportItem(job: ExportJobState): Item {
     ...keys.exportJob(job.id),
     entity: 'export',
     gsi2pk: partitions.owner(job.createdBy),
-    gsi2sk: `EXPORT#${job.createdAt}#${job.id}`,
+    gsi2sk: ownerSortKeys.exportJob(job.createdAt, job.id),
     ...job,
   };
 }
