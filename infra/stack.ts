@@ -9,7 +9,7 @@ import { HandoffApi } from './constructs/api.js';
 import { CsvTransfers } from './constructs/csv-transfers.js';
 import { HandoffTable } from './constructs/data.js';
 import { HandoffEventBus } from './constructs/events.js';
-import { HandoffFunction } from './constructs/handoff-function.js';
+import { BundledFunction } from './constructs/bundled-function.js';
 import { Integrations } from './constructs/integrations.js';
 import { Observability } from './constructs/observability.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
@@ -28,7 +28,7 @@ export class HandoffStack extends Stack {
   readonly events: HandoffEventBus;
   readonly api: HandoffApi;
   readonly relay: OutboxRelay;
-  readonly functions: Record<string, HandoffFunction> = {};
+  readonly functions: Record<string, BundledFunction> = {};
 
   constructor(scope: Construct, id: string, props: HandoffStackProps) {
     super(scope, id, props);
@@ -40,7 +40,7 @@ export class HandoffStack extends Stack {
     new EventSchemaRegistry(this, 'EventSchemas', `${id}-events`);
 
     const apiFunctions = API_FUNCTIONS.map((spec) => {
-      const fn = new HandoffFunction(this, spec.name, {
+      const fn = new BundledFunction(this, spec.name, {
         entry: spec.entry,
         description: spec.description,
         environment: {
@@ -99,7 +99,7 @@ export class HandoffStack extends Stack {
     this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi3']);
 
     // Run by hand: recomputes the report totals from the deals (verify, or apply).
-    const rebuild = new HandoffFunction(this, 'RebuildReports', {
+    const rebuild = new BundledFunction(this, 'RebuildReports', {
       entry: 'functions/reports/rebuild-reports.ts',
       description: 'Recomputes the report totals from the deals; {"apply": true} corrects them',
       environment: { TABLE_NAME: this.table.table.tableName },
@@ -125,7 +125,7 @@ export class HandoffStack extends Stack {
     this.functions.OutboxRelay = this.relay.function;
 
     // Reschedules too large for one transaction are finished by this function (safe to repeat).
-    const cascade = new HandoffFunction(this, 'RescheduleCascade', {
+    const cascade = new BundledFunction(this, 'RescheduleCascade', {
       entry: 'functions/delivery/reschedule-cascade.ts',
       description: 'Writes the task moves of a reschedule that did not fit one transaction',
       environment: { TABLE_NAME: this.table.table.tableName },
@@ -142,7 +142,7 @@ export class HandoffStack extends Stack {
     this.functions.RescheduleCascade = cascade;
 
     // The handoff: DealClosedWon → the delivery project, exactly once.
-    const handoff = new HandoffFunction(this, 'Handoff', {
+    const handoff = new BundledFunction(this, 'CreateProjectOnWin', {
       entry: 'functions/handoff/create-project-on-win.ts',
       description: 'Creates the delivery project of a won deal, exactly once',
       environment: { TABLE_NAME: this.table.table.tableName },
@@ -158,11 +158,11 @@ export class HandoffStack extends Stack {
       eventPattern: { source: ['handoff.crm'], detailType: ['DealClosedWon'] },
       target: handoff.fn,
     });
-    this.functions.Handoff = handoff;
+    this.functions.CreateProjectOnWin = handoff;
 
     // The gap, watched: won deals with no project after the grace period.
     const schedules = new HandoffSchedules(this, 'Schedules', id.toLowerCase());
-    const gapMonitor = new HandoffFunction(this, 'HandoffGapMonitor', {
+    const gapMonitor = new BundledFunction(this, 'HandoffGapMonitor', {
       entry: 'functions/handoff/gap-monitor.ts',
       description: 'Reports won deals without a delivery project after the grace period',
       environment: {
@@ -185,7 +185,7 @@ export class HandoffStack extends Stack {
     this.functions.HandoffGapMonitor = gapMonitor;
 
     // Follow-up enforcement: the overdue sweep, the daily digest, and (by context) its email.
-    const sweep = new HandoffFunction(this, 'OverdueSweep', {
+    const sweep = new BundledFunction(this, 'OverdueSweep', {
       entry: 'functions/followup/overdue-sweep.ts',
       description: 'Flags late next actions, tasks and stalled deals, once each',
       environment: { TABLE_NAME: this.table.table.tableName },
@@ -202,7 +202,7 @@ export class HandoffStack extends Stack {
     });
     this.functions.OverdueSweep = sweep;
 
-    const digest = new HandoffFunction(this, 'DailyDigest', {
+    const digest = new BundledFunction(this, 'DailyDigest', {
       entry: 'functions/followup/daily-digest.ts',
       description: "Each person's follow-up digest, at the digest hour of their time zone",
       environment: {
@@ -225,7 +225,7 @@ export class HandoffStack extends Stack {
     this.functions.DailyDigest = digest;
 
     if (config.digestFromEmail) {
-      const mailer = new HandoffFunction(this, 'DigestMailer', {
+      const mailer = new BundledFunction(this, 'DigestMailer', {
         entry: 'functions/followup/digest-mailer.ts',
         description: 'Emails each FollowUpDigest through SES',
         environment: {

@@ -3,7 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { pageOf } from '../functions/lib/http/params.js';
 import type { ProblemStatus, Route, Routes } from '../functions/lib/http/route.js';
 
-// The OpenAPI 3.1 document, generated from the routes' zod schemas (DESIGN decision 9).
+// The OpenAPI 3.1 document, generated from the routes' zod schemas (docs/architecture.md, decision 9).
 // scripts/generate-docs.ts writes it to docs/openapi.json; a test fails when that file is stale;
 // `GET /openapi.json` serves the file. Every answer a route can give is in it: its success with
 // the headers it really sends, the refusals of its kind (below) and its own (`problems`), and

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { CommandContext } from './context.js';
 import { Instant } from './time.js';
 
-// The one envelope every event on the bus shares (DESIGN decision 8): `source` is the bounded
+// The one envelope every event on the bus shares (docs/architecture.md, decision 8): `source` is the bounded
 // context, `detail-type` the event name, and `detail` carries id, version, time, correlation,
 // actor and the typed `data`.
 

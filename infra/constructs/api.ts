@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ROLES } from '../../domain/shared/context.js';
 import type { Routes } from '../../functions/lib/http/route.js';
 
-// The HTTP API (DESIGN decision 9): API Gateway HTTP API, payload v2, a JWT authorizer on
+// The HTTP API (docs/architecture.md, decision 9): API Gateway HTTP API, payload v2, a JWT authorizer on
 // every route but the open ones, from a Cognito user pool the stack makes (groups = roles) or an
 // existing issuer. Routes come from the functions' own route tables, so the gateway and the
 // code always agree on what exists.

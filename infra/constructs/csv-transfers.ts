@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { HandoffEventBus } from './events.js';
-import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
+import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
 // CSV imports and exports: a private bucket for the files, the import function that S3's
 // "Object Created" event starts when a file lands under uploads/, and the export function that
@@ -24,8 +24,8 @@ export interface CsvTransfersProps {
 
 export class CsvTransfers extends Construct {
   readonly bucket: s3.Bucket;
-  readonly importer: HandoffFunction;
-  readonly exporter: HandoffFunction;
+  readonly importer: BundledFunction;
+  readonly exporter: BundledFunction;
 
   constructor(scope: Construct, id: string, props: CsvTransfersProps) {
     super(scope, id);
@@ -64,7 +64,7 @@ export class CsvTransfers extends Construct {
     });
 
     const environment = { TABLE_NAME: props.table.table.tableName, FILES_BUCKET: this.bucket.bucketName };
-    this.importer = new HandoffFunction(this, 'CsvImport', {
+    this.importer = new BundledFunction(this, 'CsvImport', {
       entry: 'functions/transfer/csv-import.ts',
       description: 'Imports an uploaded CSV file of contacts, companies or deals, row by row',
       environment,
@@ -108,7 +108,7 @@ export class CsvTransfers extends Construct {
       ],
     });
 
-    this.exporter = new HandoffFunction(this, 'CsvExport', {
+    this.exporter = new BundledFunction(this, 'CsvExport', {
       entry: 'functions/transfer/csv-export.ts',
       description: 'Writes the CSV file of an export',
       environment,

@@ -10,7 +10,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../../functions/lib/table/definition.js';
 
-// The single table (DESIGN decision 1), built from the same definition module the tests and
+// The single table (docs/architecture.md, decision 1), built from the same definition module the tests and
 // the local runtime use. Grants are explicit per function: the actions and indexes it uses,
 // never "read/write data" (which would include Scan).
 

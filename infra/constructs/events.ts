@@ -9,7 +9,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 // events to functions. A rule target's retry policy and dead-letter queue cover *delivery* (the
 // function missing, throttled at the Invoke API, not permitted); once Lambda has accepted the
 // event, the function's own asynchronous-invocation settings and on-failure destination take
-// over (HandoffFunction's `asynchronous`).
+// over (BundledFunction's `asynchronous`).
 
 export interface HandoffEventBusProps {
   archiveRetentionDays: number;

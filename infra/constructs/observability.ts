@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { HandoffFunction } from './handoff-function.js';
+import { BundledFunction } from './bundled-function.js';
 
 // Alarms on what must not go unnoticed, all sent to one SNS topic that CloudWatch can publish
 // to: every function's errors and throttles, every dead-letter queue and on-failure destination
@@ -42,7 +42,7 @@ export class Observability extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
 
-  /** Made last in the stack: it watches every HandoffFunction and DeadLetterQueue made before it. */
+  /** Made last in the stack: it watches every BundledFunction and DeadLetterQueue made before it. */
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -89,7 +89,7 @@ export class Observability extends Construct {
     const fiveMinutes = Duration.minutes(5);
     const functions = stack.node
       .findAll()
-      .filter((c): c is HandoffFunction => c instanceof HandoffFunction)
+      .filter((c): c is BundledFunction => c instanceof BundledFunction)
       .map((f) => ({ name: f.node.id, fn: f.fn }));
     for (const { name, fn } of functions) {
       this.alarm(

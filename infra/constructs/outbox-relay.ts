@@ -6,9 +6,9 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
+import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
-// The transactional outbox's second half (DESIGN decision 2): a function on the table's
+// The transactional outbox's second half (docs/architecture.md, decision 2): a function on the table's
 // stream that sees only newly written outbox items and publishes them to the bus. Retries are
 // bounded; a batch that keeps failing is split, and what still fails ends in a queue.
 
@@ -19,12 +19,12 @@ export interface OutboxRelayProps {
 }
 
 export class OutboxRelay extends Construct {
-  readonly function: HandoffFunction;
+  readonly function: BundledFunction;
   readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: OutboxRelayProps) {
     super(scope, id);
-    this.function = new HandoffFunction(this, 'OutboxRelay', {
+    this.function = new BundledFunction(this, 'OutboxRelay', {
       entry: 'functions/operations/outbox-relay.ts',
       description: 'Publishes outbox items from the table stream to the event bus',
       environment: { EVENT_BUS_NAME: props.bus.eventBusName },

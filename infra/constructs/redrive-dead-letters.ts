@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { type FunctionDefaults, HandoffFunction } from './handoff-function.js';
+import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
 // The function an operator invokes, once a failure's cause is fixed, to send what a dead-letter
 // queue or on-failure destination holds back where it failed (functions/operations/use-cases/
@@ -19,14 +19,14 @@ export interface RedriveDeadLettersProps {
 }
 
 export class RedriveDeadLetters extends Construct {
-  readonly function: HandoffFunction;
+  readonly function: BundledFunction;
 
   constructor(scope: Construct, id: string, props: RedriveDeadLettersProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const queues = stack.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
-    const functions = stack.node.findAll().filter((c): c is HandoffFunction => c instanceof HandoffFunction);
-    this.function = new HandoffFunction(this, 'RedriveDeadLetters', {
+    const functions = stack.node.findAll().filter((c): c is BundledFunction => c instanceof BundledFunction);
+    this.function = new BundledFunction(this, 'RedriveDeadLetters', {
       entry: 'functions/operations/redrive-dead-letters.ts',
       description: 'Sends what a dead-letter queue holds back where it failed: {"queue": "<name>"}',
       timeout: Duration.minutes(5),

@@ -24,7 +24,7 @@ import { ensureTable } from './tables.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
 import { LocalXrayDaemon } from './xray.js';
 
-// The whole system on this machine, read from the synthesized template (DESIGN decision 11):
+// The whole system on this machine, read from the synthesized template (docs/architecture.md, decision 11):
 // DynamoDB Local with the template's tables, every function from its bundle with the
 // environment the template gives it, the HTTP API's routes behind the JWT check and the stage's
 // throttle, the event bus with its rules and archive, Lambda's asynchronous queues with each

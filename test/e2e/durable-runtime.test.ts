@@ -73,7 +73,7 @@ describe('the local runtime, killed and restarted', () => {
     const projectsBefore = first
       .output()
       .split('\n')
-      .filter((l) => /Handoff\s+event\s+DealClosedWon.*→\s+ok/.test(l)).length;
+      .filter((l) => /CreateProjectOnWin\s+event\s+DealClosedWon.*→\s+ok/.test(l)).length;
     expect(projectsBefore).toBeLessThan(40);
 
     const second = await start({ keepData: true, localDir: first.localDir });

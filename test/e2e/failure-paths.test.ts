@@ -42,7 +42,7 @@ function deadLetter(match: (l: DeadLetterView) => boolean, timeoutMs?: number): 
 }
 
 const handoffFailures = (l: DeadLetterView) =>
-  l.letter.kind === 'lambda-async' && l.letter.functionArn.includes('HandoffFunction');
+  l.letter.kind === 'lambda-async' && l.letter.functionArn.includes('BundledFunction');
 
 async function wonDeal(): Promise<string> {
   const deal = await local.api('POST', '/deals', {
@@ -118,13 +118,13 @@ describe('failures on the local runtime land where they land in AWS', () => {
     const runs = local
       .output()
       .split('\n')
-      .filter((l) => /Handoff\s+event\s+DealClosedWon/.test(l) && l.includes('UnreadableEvent'));
+      .filter((l) => /CreateProjectOnWin\s+event\s+DealClosedWon/.test(l) && l.includes('UnreadableEvent'));
     expect(runs).toHaveLength(3);
     expect((await local.deadLetters()).filter((l) => l.letter.kind === 'rule-target')).toEqual([]);
     // the record says what to do: the dead-letters command lists it with the redrive command
     const listed = await local.cli('dead-letters');
     expect(listed.stdout).toContain(`${letter.queueId}  (`);
-    expect(listed.stdout).toContain('function HandoffFunction');
+    expect(listed.stdout).toContain('function BundledFunction');
     expect(listed.stdout).toContain('failed 3 time(s) (RetriesExhausted): UnreadableEvent');
     expect(listed.stdout).toContain(`redrive: npm run redrive -- ${letter.queueId}`);
     // redriven as it is, it fails again and comes back: a poisoned event stays visible
@@ -135,7 +135,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
       local
         .output()
         .split('\n')
-        .filter((l) => /Handoff\s+event\s+Invoke \(Event\)/.test(l)).length === 3
+        .filter((l) => /CreateProjectOnWin\s+event\s+Invoke \(Event\)/.test(l)).length === 3
         ? true
         : undefined,
     );
@@ -144,7 +144,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
 
   it("fault in the handoff's DynamoDB: 3 runs, the won deal's event in the on-failure queue; healed, the redrive (twice) makes exactly one project", async () => {
     const before = (await local.deadLetters()).filter(handoffFailures).map((l) => l.messageId);
-    await local.fault('Handoff', 'dynamodb');
+    await local.fault('CreateProjectOnWin', 'dynamodb');
     const dealId = await wonDeal();
     const letter = await deadLetter((l) => handoffFailures(l) && !before.includes(l.messageId));
     expect(letter.letter).toMatchObject({ condition: 'RetriesExhausted', attempts: 3 });
@@ -152,21 +152,21 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(await projectsOf(dealId)).toBe(0);
     expect((await local.api('GET', `/deals/${dealId}/project`, { token: alice })).status).toBe(404);
 
-    await local.fault('Handoff', 'dynamodb', false);
+    await local.fault('CreateProjectOnWin', 'dynamodb', false);
     // as an operator does: `npm run redrive -- <queue>` (the RedriveDeadLetters function)
     const run = await local.cli('redrive', [letter.queueId]);
-    expect(run.stdout).toMatch(/^redriven {2}function HandoffFunction\w+ failed 3 time\(s\)/m);
+    expect(run.stdout).toMatch(/^redriven {2}function BundledFunction\w+ failed 3 time\(s\)/m);
     expect(run.stdout).toMatch(/\n\d+ redriven, 0 kept\n$/);
     expect(run.code).toBe(0);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
     // the same record redriven again (an operator's second try): nothing is written twice
-    await local.invoke('Handoff', letter.body && (letter.body as { requestPayload: unknown }).requestPayload);
+    await local.invoke('CreateProjectOnWin', letter.body && (letter.body as { requestPayload: unknown }).requestPayload);
     expect(await projectsOf(dealId)).toBe(1);
     expect((await local.api('GET', `/deals/${dealId}/project`, { token: alice })).status).toBe(200);
   }, 60_000);
 
   it('Lambda refuses to invoke the handoff (a fault): EventBridge retries the delivery as the rule says, then its DLQ; the redrive delivers it', async () => {
-    await local.fault('Handoff', 'invoke');
+    await local.fault('CreateProjectOnWin', 'invoke');
     const dealId = await wonDeal();
     const letter = await deadLetter(
       (l) => l.letter.kind === 'rule-target' && JSON.stringify(l.body).includes(dealId),
@@ -174,7 +174,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(letter.letter).toMatchObject({
       kind: 'rule-target',
       ruleArn: expect.stringContaining('rule/'),
-      targetArn: expect.stringContaining(':function:HandoffFunction'),
+      targetArn: expect.stringContaining(':function:BundledFunction'),
       error: expect.stringContaining('ServiceException'),
     });
     expect(letter.attributes).toMatchObject({
@@ -182,9 +182,9 @@ describe('failures on the local runtime land where they land in AWS', () => {
       RETRY_ATTEMPTS: '8',
     });
     expect(await projectsOf(dealId)).toBe(0);
-    await local.fault('Handoff', 'invoke', false);
+    await local.fault('CreateProjectOnWin', 'invoke', false);
     const report = await redrive(letter.queueId);
-    expect(report.messages[0]!.action).toMatch(/^invoke .*HandoffFunction\w* asynchronously with the event$/);
+    expect(report.messages[0]!.action).toMatch(/^invoke .*BundledFunction\w* asynchronously with the event$/);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
   }, 60_000);
 

@@ -108,7 +108,7 @@ describe('the handoff on the local runtime', () => {
       local
         .output()
         .split('\n')
-        .filter((l) => l.includes('Handoff') && l.includes('DealClosedWon')).length;
+        .filter((l) => l.includes('CreateProjectOnWin') && l.includes('DealClosedWon')).length;
     const until = Date.now() + 120_000;
     while (handled() < 2100 + 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(handled()).toBeGreaterThanOrEqual(2100);
@@ -122,7 +122,7 @@ describe('the handoff on the local runtime', () => {
     const failed = local
       .output()
       .split('\n')
-      .filter((l) => l.includes('Handoff') && l.includes('DealClosedWon') && !/→\s+ok\s/.test(l));
+      .filter((l) => l.includes('CreateProjectOnWin') && l.includes('DealClosedWon') && !/→\s+ok\s/.test(l));
     expect(failed).toEqual([]);
     bus.destroy();
   }, 240_000);

@@ -174,7 +174,7 @@ describe('the functions', () => {
         'dynamodb:UpdateItem',
       ].sort(),
     );
-    expect(actions('HandoffRole')).toEqual([
+    expect(actions('CreateProjectOnWinRole')).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
@@ -240,7 +240,7 @@ describe('the functions', () => {
     ]);
   });
 
-  it('the reports API reads only (DESIGN decision 10); the rebuild reads deals and adds to totals', () => {
+  it('the reports API reads only (docs/architecture.md, decision 10); the rebuild reads deals and adds to totals', () => {
     const actions = (prefix: string) =>
       [...new Set(statementsOf(prefix).flatMap((s) => s.actions))]
         .filter((a) => a.startsWith('dynamodb:'))

@@ -7,7 +7,7 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';
 
-// The handoff (DESIGN decision 3): DealClosedWon → the delivery project, exactly once.
+// The handoff (docs/architecture.md, decision 3): DealClosedWon → the delivery project, exactly once.
 // The project's id is derived from the deal, its creation is keyed by it, and its first write
 // is conditional, so a duplicate, concurrent, retried or replayed event finds the work done.
 // The event is trusted for nothing but the deal it names: the deal is read, and only a deal

@@ -13,7 +13,7 @@ import {
 } from './store.js';
 
 // One command, one transaction: the state change, its index copies and its events (as outbox
-// items, DESIGN decision 2) are written together or not at all.
+// items, docs/architecture.md, decision 2) are written together or not at all.
 
 /** How long an outbox item stays after the stream has carried it (the relay reads it at once). */
 const OUTBOX_RETENTION_SECONDS = 24 * 3600;

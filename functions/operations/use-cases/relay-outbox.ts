@@ -6,7 +6,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
-// The outbox relay (DESIGN decision 2): turns the stream's newly inserted outbox items into
+// The outbox relay (docs/architecture.md, decision 2): turns the stream's newly inserted outbox items into
 // PutEvents calls of at most 10 entries and 256 KB, checks every entry of every answer, retries
 // only the entries that failed (with backoff and jitter), and reports back to Lambda only the
 // records that still failed, so nothing is lost and nothing delivered twice by this function.

@@ -27,7 +27,7 @@ import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 
-// The reports (DESIGN.md, "Reports"): each reads the pipeline and the stored totals it needs,
+// The reports (docs/api.md, "Reports"): each reads the pipeline and the stored totals it needs,
 // in parallel, whatever the number of deals. Managers and admins only. docs/api.md explains
 // every figure.
 

@@ -13,7 +13,7 @@ import { DUE_SHARDS } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
 import { PipelineRepository } from './pipelines.js';
 
-// Reads what is late, through indexes only (DESIGN decision 1):
+// Reads what is late, through indexes only (docs/architecture.md, decision 1):
 // - next actions and tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
 //   is due, not what is stored;
 // - stalled deals: per stage with a rotAfterDays, the deals of that stage that entered it

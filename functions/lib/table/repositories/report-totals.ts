@@ -12,7 +12,7 @@ import { keys } from '../keys.js';
 import type { Store, Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
-// The report totals, kept on write (DESIGN decision 1). A deal command adds its delta to one
+// The report totals, kept on write (docs/architecture.md, decision 1). A deal command adds its delta to one
 // shard of each bucket it changes, as UpdateItem ADDs inside its own transaction: no extra round
 // trip, and no read. Concurrent commands pick different shards, so they do not conflict on a
 // hot total (docs/data-model.md says why there are 8). A report sums the shards it reads.

@@ -36,7 +36,7 @@ export interface AsynchronousInvocation {
   maxEventAge?: Duration;
 }
 
-export interface HandoffFunctionProps {
+export interface BundledFunctionProps {
   /** The entry file, relative to the repository root (e.g. functions/crm/api.ts). */
   entry: string;
   description: string;
@@ -52,14 +52,14 @@ export interface HandoffFunctionProps {
   reservedConcurrency?: number;
 }
 
-export class HandoffFunction extends Construct {
+export class BundledFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   /** Where Lambda sends the record of an asynchronous invocation that failed all its attempts. */
   readonly onFailure?: DeadLetterQueue;
 
-  constructor(scope: Construct, id: string, props: HandoffFunctionProps) {
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.defaults.logRetentionDays as logs.RetentionDays,
