@@ -11,6 +11,10 @@ import { assertMayChangeDeal, type Deal, type DealPatch, type NewDeal, type SetN
 import type { RoutingRule } from './lead-routing.js';
 import { type Pipeline, stageOf } from './pipeline.js';
 
+// Deal commands: each takes the deal as read, the input and the context, and decides the deal's
+// next state and the events it emits; nothing here reads or writes. Over 300 lines: the
+// lifecycle (create, move, next action, win, lose, reopen, snooze) shares its guards and history.
+
 type Decision = { deal: Deal; events: DomainEvent[] };
 
 export function assertOpen(deal: Deal, doing: string): void {
@@ -110,9 +114,7 @@ export function moveDeal(current: Deal, stageId: string, ctx: CommandContext): D
   if (stageId === current.stageId) {
     throw new Conflict(`deal ${current.id} is already in stage ${stageId}`, { stageId });
   }
-  const history = current.stageHistory.map((visit, i, all) =>
-    i === all.length - 1 ? { ...visit, leftAt: ctx.now } : visit,
-  );
+  const history = closeStageVisit(current, ctx.now);
   const deal: Deal = {
     ...current,
     stageId,
@@ -223,9 +225,7 @@ export function winDeal(
     ...(templateId ? { templateId } : {}),
     closedAt: ctx.now,
     wins,
-    stageHistory: current.stageHistory.map((v, i, all) =>
-      i === all.length - 1 ? { ...v, leftAt: ctx.now } : v,
-    ),
+    stageHistory: closeStageVisit(current, ctx.now),
     updatedAt: ctx.now,
     version: current.version + 1,
   };
@@ -248,9 +248,7 @@ export function loseDeal(current: Deal, reason: string, ctx: CommandContext): De
     status: 'lost',
     lostReason: reason,
     closedAt: ctx.now,
-    stageHistory: current.stageHistory.map((v, i, all) =>
-      i === all.length - 1 ? { ...v, leftAt: ctx.now } : v,
-    ),
+    stageHistory: closeStageVisit(current, ctx.now),
     updatedAt: ctx.now,
     version: current.version + 1,
   };
@@ -322,4 +320,9 @@ export function snoozeDeal(
       }),
     ],
   };
+}
+
+/** The stage history with its current visit closed at `now` (a move, a win, a loss). */
+function closeStageVisit(deal: Deal, now: string): Deal['stageHistory'] {
+  return deal.stageHistory.map((visit, i, all) => (i === all.length - 1 ? { ...visit, leftAt: now } : visit));
 }

@@ -19,6 +19,7 @@ import {
 
 // Changing tasks. Every change that can move dates reschedules the whole project and reports
 // each task whose dates moved (TaskRescheduled, with the cause); nothing else moves.
+// Over 300 lines: every task command shares the one reschedule step, so they are kept together.
 
 type Cause = EventData<'TaskRescheduled'>['cause'];
 

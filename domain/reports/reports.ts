@@ -8,6 +8,7 @@ import { cohortBucket, forecastBucket, NO_SOURCE, STAGES_BUCKET } from './totals
 // The five reports, computed from stored totals (see totals.ts) and the pipeline as it is now.
 // Amounts stay per currency: nothing converts one currency into another. Weighted values use
 // each stage's current probability, rounded to the minor unit per stage and currency.
+// Over 300 lines: the five reports share the money and month helpers at the top; each is a section.
 
 /** Totals of one pipeline, summed over shards: bucket → attribute → number. */
 export type BucketTotals = Map<string, Map<string, number>>;

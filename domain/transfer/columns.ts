@@ -11,6 +11,7 @@ import type { RecordKind } from './jobs.js';
 // and ignored. Lists are separated by `;`; custom fields are `custom.<key>` columns.
 // Written by hand because it is the mapping itself (which column is which field, how a cell
 // reads): a CSV library parses the file, this says what the cells mean.
+// Over 300 lines: one layout per kind of record, side by side so their conventions stay alike.
 
 export const LIST_SEPARATOR = ';';
 export const CUSTOM_PREFIX = 'custom.';

@@ -4,10 +4,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BundledFunction, type FunctionDefaults } from './bundled-function.js';
 import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { HandoffEventBus } from './events.js';
-import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
 // CSV imports and exports: a private bucket for the files, the import function that S3's
 // "Object Created" event starts when a file lands under uploads/, and the export function that

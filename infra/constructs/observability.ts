@@ -9,8 +9,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DeadLetterQueue } from './dead-letter-queue.js';
 import { BundledFunction } from './bundled-function.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
 
 // Alarms on what must not go unnoticed, all sent to one SNS topic that CloudWatch can publish
 // to: every function's errors and throttles, every dead-letter queue and on-failure destination

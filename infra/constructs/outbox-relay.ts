@@ -5,8 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BundledFunction, type FunctionDefaults } from './bundled-function.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
 // The transactional outbox's second half (docs/architecture.md, decision 2): a function on the table's
 // stream that sees only newly written outbox items and publishes them to the bus. Retries are

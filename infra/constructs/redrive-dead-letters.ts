@@ -2,9 +2,9 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { BundledFunction, type FunctionDefaults } from './bundled-function.js';
 import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { type FunctionDefaults, BundledFunction } from './bundled-function.js';
 
 // The function an operator invokes, once a failure's cause is fixed, to send what a dead-letter
 // queue or on-failure destination holds back where it failed (functions/operations/use-cases/

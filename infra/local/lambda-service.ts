@@ -22,6 +22,7 @@ import type { LocalApp, LocalFunction } from './template.js';
 // The queues are files (.local/lambda/async/), so a killed runtime resumes them on restart.
 // The waits before retries scale with `timeScale` (1 = AWS's own; tests shrink them); an
 // event's age is always real time, since the functions' own run times are.
+// Over 300 lines: the Invoke API and the asynchronous queues share each function's state.
 
 export interface AsyncInvokeConfig {
   maxRetries: number;

@@ -17,6 +17,7 @@ import { LOCAL_ACCOUNT } from './template.js';
 // GetQueueAttributes. Messages are files under .local/queues/<queue>/, so they outlive a
 // restart, as SQS's do. Written by hand: the SQS emulators on npm are unmaintained or need Java
 // beside DynamoDB Local's, and these operations are all the stack uses.
+// Just over 300 lines: the SQS API the functions and the local services use, nothing more.
 
 export interface QueueMessage {
   MessageId: string;

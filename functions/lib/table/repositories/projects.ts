@@ -12,6 +12,7 @@ import { type Page, type PageRequest, pageOf } from './page.js';
 // Creating a plan bigger than one transaction writes it in idempotent chunks under a creation
 // marker: the project stays invisible until the last chunk completes it together with its
 // events, and writing the same plan again finishes what a crash left, never duplicates it.
+// Over 300 lines: the chunked, resumable plan creation belongs with the project's other writes.
 
 export const MAX_TRANSACTION_ITEMS = 100;
 
