@@ -160,7 +160,10 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(run.code).toBe(0);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
     // the same record redriven again (an operator's second try): nothing is written twice
-    await local.invoke('CreateProjectOnWin', letter.body && (letter.body as { requestPayload: unknown }).requestPayload);
+    await local.invoke(
+      'CreateProjectOnWin',
+      letter.body && (letter.body as { requestPayload: unknown }).requestPayload,
+    );
     expect(await projectsOf(dealId)).toBe(1);
     expect((await local.api('GET', `/deals/${dealId}/project`, { token: alice })).status).toBe(200);
   }, 60_000);
