@@ -37,8 +37,7 @@ export interface Services {
   duplicates: DuplicateRepository;
   imports: ImportJobRepository;
   exports: ExportJobRepository;
-  /** The bucket of imports and exports (functions that have FILES_BUCKET only). */
-  /** The bucket's files; the S3 client is loaded on first use (see transfer/files.ts). */
+  /** The bucket's files: only the transfer functions have them (transfer/services.ts), loaded on first use. */
   files(): Promise<FileStore>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
@@ -51,29 +50,40 @@ export interface Services {
 }
 
 export function createServices(
-  options: { client?: DynamoDBClient; tableName?: string; files?: FileStore } = {},
+  options: {
+    client?: DynamoDBClient;
+    tableName?: string;
+    files?: FileStore | (() => Promise<FileStore>);
+  } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? config.tableName();
   const store = new Store(client, tableName);
-  const services: Services = {
+  const companies = new CompanyRepository(store);
+  const contacts = new ContactRepository(store);
+  const deals = new DealRepository(store);
+  return {
     client,
     store,
-    companies: new CompanyRepository(store),
-    contacts: new ContactRepository(store),
+    companies,
+    contacts,
     pipelines: new PipelineRepository(store),
-    deals: new DealRepository(store),
+    deals,
     customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
-    segments: undefined as unknown as SegmentRepository,
+    segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),
     exports: new ExportJobRepository(store),
     files: () => {
-      files ??= options.files
-        ? Promise.resolve(options.files)
-        : import('./files/file-store.js').then(({ FileStore }) => new FileStore());
+      const given = options.files;
+      files ??=
+        given === undefined
+          ? Promise.reject(new Error('this function has no file store (only the transfer functions do)'))
+          : typeof given === 'function'
+            ? given()
+            : Promise.resolve(given);
       return files;
     },
     activities: new ActivityRepository(store),
@@ -85,6 +95,4 @@ export function createServices(
     idempotency: new IdempotentExecutor(client, tableName),
     settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
   };
-  services.segments = new SegmentRepository(store, services);
-  return services;
 }

@@ -14,30 +14,34 @@ export interface Versioned {
   version: number;
 }
 
-export interface VersionedCommand<T extends { version: number }, R> {
+export interface VersionedCommand<L, R> {
   /** The version the caller named with `If-Match`, if any. */
   ifMatch: number | undefined;
   /** The record's kind, as a 412 names it. */
   entity: string;
   /** The record's id, for a record without one of its own (a workspace-wide setting). */
   id?: string;
-  /** Reads the record as it is now (again on every attempt). */
-  load(): Promise<T>;
+  /** Reads what the command decides on (again on every attempt). */
+  load(): Promise<L>;
+  /**
+   * The versioned record `If-Match` names, when `load` reads more than that record (a task with
+   * its project's plan): by default, what `load` read.
+   */
+  target?(loaded: L): { id?: string; version: number };
   /** Decides through the domain and commits; a lost race throws ConcurrentModification. */
-  run(current: T): Promise<R>;
+  run(loaded: L): Promise<R>;
 }
 
 /** Load, check the named version, decide and commit; decided again on fresh state after a lost race. */
-export function versionedCommand<T extends { version: number; id?: string }, R>(
-  command: VersionedCommand<T, R>,
-): Promise<R> {
+export function versionedCommand<L, R>(command: VersionedCommand<L, R>): Promise<R> {
   return retryOnConflict(command.ifMatch, async () => {
-    const current = await command.load();
+    const loaded = await command.load();
+    const target = command.target ? command.target(loaded) : (loaded as { id?: string; version: number });
     expectVersion(command.ifMatch, command.entity, {
-      id: command.id ?? current.id ?? command.entity,
-      version: current.version,
+      id: command.id ?? target.id ?? command.entity,
+      version: target.version,
     });
-    return command.run(current);
+    return command.run(loaded);
   });
 }
 

@@ -2,12 +2,12 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { importIdOf } from '../lib/files/file-keys.js';
 import { logger } from '../lib/logger.js';
 import { instrumented } from '../lib/observability.js';
-import { createServices } from '../lib/services.js';
+import { transferServices } from './services.js';
 import { runImport } from './use-cases/run-import.js';
 
 // Target of the rule on S3's "Object Created" events for the files bucket's uploads/: the
 // upload of an import's file starts the import. S3 may tell twice; the job's lease lets one run.
-const services = createServices();
+const services = transferServices();
 
 type ObjectCreated = EventBridgeEvent<
   'Object Created',

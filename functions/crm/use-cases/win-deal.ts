@@ -8,7 +8,7 @@ import { issuesOf } from '../../../domain/shared/validation.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 
 /**
  * Closes a deal as won. The body is checked here, not by the route: one 422 names every fact
@@ -25,35 +25,39 @@ export function winDeal(
     ?.mainStakeholderContactId;
   const stakeholderId = typeof named === 'string' && isId('contact', named) ? named : undefined;
   const templateId = parsed.success ? parsed.data.templateId : undefined;
-  return retryOnConflict(ifMatch, async () => {
-    const found = await s.deals.withWinReferences(id, { stakeholderId, templateId });
-    const current = found.deal;
-    expectVersion(ifMatch, 'deal', current);
-    assertMayChangeDeal(ctx.actor, current);
-    assertOpen(current, 'be won');
-    const issues = [
-      ...(parsed.success ? [] : issuesOf(parsed.error)),
-      ...winReferenceIssues({
-        stakeholderId,
-        stakeholder: found.stakeholder,
-        templateId,
-        templateExists: found.templateExists,
-        defaultTemplateId: DEFAULT_TEMPLATE_ID,
-      }),
-    ];
-    if (!parsed.success || issues.length > 0 || !found.stakeholder?.contact)
-      throw new HandoffIncomplete(issues);
-    const company = current.companyId ? ((await s.companies.get(current.companyId)) ?? null) : null;
-    const { deal, events, completedActivity } = decide(
-      current,
-      parsed.data,
-      { company, mainStakeholder: found.stakeholder.contact },
-      ctx,
-    );
-    const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
-    s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
-    if (completedActivity) s.activities.create(uow, completedActivity, false);
-    await uow.commit(s.store);
-    return deal;
+  return versionedCommand({
+    ifMatch,
+    entity: 'deal',
+    load: () => s.deals.withWinReferences(id, { stakeholderId, templateId }),
+    target: (found) => found.deal,
+    run: async (found) => {
+      const current = found.deal;
+      assertMayChangeDeal(ctx.actor, current);
+      assertOpen(current, 'be won');
+      const issues = [
+        ...(parsed.success ? [] : issuesOf(parsed.error)),
+        ...winReferenceIssues({
+          stakeholderId,
+          stakeholder: found.stakeholder,
+          templateId,
+          templateExists: found.templateExists,
+          defaultTemplateId: DEFAULT_TEMPLATE_ID,
+        }),
+      ];
+      if (!parsed.success || issues.length > 0 || !found.stakeholder?.contact)
+        throw new HandoffIncomplete(issues);
+      const company = current.companyId ? ((await s.companies.get(current.companyId)) ?? null) : null;
+      const { deal, events, completedActivity } = decide(
+        current,
+        parsed.data,
+        { company, mainStakeholder: found.stakeholder.contact },
+        ctx,
+      );
+      const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+      s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
+      if (completedActivity) s.activities.create(uow, completedActivity, false);
+      await uow.commit(s.store);
+      return deal;
+    },
   });
 }

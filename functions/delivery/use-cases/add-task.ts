@@ -3,7 +3,7 @@ import { addTask as decide } from '../../../domain/delivery/task.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import type { Write } from '../../lib/table/store.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 import { applyTaskDecision } from './apply-task-decision.js';
 
 /** Adds a task, milestone or approval step; `If-Match` names the project's version. */
@@ -13,15 +13,19 @@ export function addTask(
   body: NewTask,
   { ctx, ifMatch }: CommandInput,
 ): Promise<{ task: Task; cascaded: boolean }> {
-  return retryOnConflict(ifMatch, async () => {
-    const loaded = await s.projects.load(projectId);
-    expectVersion(ifMatch, 'project', loaded.project);
-    const decision = decide(loaded.project, loaded.tasks, body, ctx);
-    const people: Write[] = [];
-    if (body.assigneeId) people.push(s.profiles.requireKnown('assigneeId', body.assigneeId));
-    if (body.approval?.approverUserId)
-      people.push(s.profiles.requireKnown('approval.approverUserId', body.approval.approverUserId));
-    const task = decision.changed.find((t) => !loaded.tasks.some((x) => x.id === t.id))!;
-    return { task, cascaded: await applyTaskDecision(s, loaded, decision, ctx, task.id, people) };
+  return versionedCommand({
+    ifMatch,
+    entity: 'project',
+    load: () => s.projects.load(projectId),
+    target: (loaded) => loaded.project,
+    run: async (loaded) => {
+      const decision = decide(loaded.project, loaded.tasks, body, ctx);
+      const people: Write[] = [];
+      if (body.assigneeId) people.push(s.profiles.requireKnown('assigneeId', body.assigneeId));
+      if (body.approval?.approverUserId)
+        people.push(s.profiles.requireKnown('approval.approverUserId', body.approval.approverUserId));
+      const task = decision.changed.find((t) => !loaded.tasks.some((x) => x.id === t.id))!;
+      return { task, cascaded: await applyTaskDecision(s, loaded, decision, ctx, task.id, people) };
+    },
   });
 }

@@ -4,7 +4,7 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Comments on a task; with `If-Match`, on the task as the commenter saw it. */
 export function commentOnTask(
@@ -13,14 +13,17 @@ export function commentOnTask(
   body: string,
   { ctx, ifMatch }: CommandInput,
 ): Promise<TaskComment> {
-  return retryOnConflict(ifMatch, async () => {
-    const task = await s.projects.requireTask(taskId);
-    expectVersion(ifMatch, 'task', task);
-    const { comment, events } = decide(task, body, ctx);
-    const uow = new UnitOfWork().events(events);
-    if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
-    s.projects.addComment(uow, task.projectId, comment);
-    await uow.commit(s.store);
-    return comment;
+  return versionedCommand({
+    ifMatch,
+    entity: 'task',
+    load: () => s.projects.requireTask(taskId),
+    run: async (task) => {
+      const { comment, events } = decide(task, body, ctx);
+      const uow = new UnitOfWork().events(events);
+      if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+      s.projects.addComment(uow, task.projectId, comment);
+      await uow.commit(s.store);
+      return comment;
+    },
   });
 }

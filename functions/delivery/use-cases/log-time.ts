@@ -4,7 +4,7 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Logs time on a task (at most 24 hours per person per day, a condition on the day's counter). */
 export function logTime(
@@ -13,18 +13,21 @@ export function logTime(
   body: NewTimeEntry,
   { ctx, ifMatch }: CommandInput,
 ): Promise<TimeEntry> {
-  return retryOnConflict(ifMatch, async () => {
-    const task = await s.projects.requireTask(taskId);
-    // with If-Match, the time is logged on the task as the person saw it
-    expectVersion(ifMatch, 'task', task);
-    const project = await s.projects.require(task.projectId);
-    const { entry, project: next, events } = decide(project, task, body, ctx);
-    const uow = new UnitOfWork().events(events);
-    if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
-    s.projects.updateHead(uow, project, next);
-    s.projects.addTimeEntry(uow, entry);
-    if (entry.userId !== ctx.actor.userId) uow.add(s.profiles.requireKnown('userId', entry.userId));
-    await uow.commit(s.store);
-    return entry;
+  // with If-Match, the time is logged on the task as the person saw it
+  return versionedCommand({
+    ifMatch,
+    entity: 'task',
+    load: () => s.projects.requireTask(taskId),
+    run: async (task) => {
+      const project = await s.projects.require(task.projectId);
+      const { entry, project: next, events } = decide(project, task, body, ctx);
+      const uow = new UnitOfWork().events(events);
+      if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+      s.projects.updateHead(uow, project, next);
+      s.projects.addTimeEntry(uow, entry);
+      if (entry.userId !== ctx.actor.userId) uow.add(s.profiles.requireKnown('userId', entry.userId));
+      await uow.commit(s.store);
+      return entry;
+    },
   });
 }

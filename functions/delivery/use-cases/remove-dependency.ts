@@ -2,7 +2,7 @@ import type { Task } from '../../../domain/delivery/project.js';
 import { removeDependency as decide } from '../../../domain/delivery/task.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 import { applyTaskDecision } from './apply-task-decision.js';
 
 /** Removes a dependency; the task is rescheduled without it. */
@@ -12,11 +12,15 @@ export function removeDependency(
   predecessorId: string,
   { ctx, ifMatch }: CommandInput,
 ): Promise<{ task: Task; cascaded: boolean }> {
-  return retryOnConflict(ifMatch, async () => {
-    const loaded = await s.projects.loadForTask(id);
-    expectVersion(ifMatch, 'task', loaded.task);
-    const decision = decide(loaded.project, loaded.tasks, loaded.task, predecessorId, ctx);
-    const cascaded = await applyTaskDecision(s, loaded, decision, ctx, id);
-    return { task: decision.changed.find((t) => t.id === id)!, cascaded };
+  return versionedCommand({
+    ifMatch,
+    entity: 'task',
+    load: () => s.projects.loadForTask(id),
+    target: (loaded) => loaded.task,
+    run: async (loaded) => {
+      const decision = decide(loaded.project, loaded.tasks, loaded.task, predecessorId, ctx);
+      const cascaded = await applyTaskDecision(s, loaded, decision, ctx, id);
+      return { task: decision.changed.find((t) => t.id === id)!, cascaded };
+    },
   });
 }

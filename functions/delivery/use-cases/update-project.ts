@@ -3,7 +3,7 @@ import type { Project, ProjectPatch } from '../../../domain/delivery/project.js'
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Changes status, owner, budget, rate or the kickoff checklist; a new owner must be a known user. */
 export function updateProject(
@@ -12,15 +12,19 @@ export function updateProject(
   patch: ProjectPatch,
   { ctx, ifMatch, preconditions = [] }: CommandInput,
 ): Promise<Project> {
-  return retryOnConflict(ifMatch, async () => {
-    const loaded = await s.projects.load(id);
-    expectVersion(ifMatch, 'project', loaded.project);
-    const { project, events } = decide(loaded.project, loaded.tasks, patch, ctx);
-    if (project === loaded.project) return project;
-    const uow = new UnitOfWork().events(events).add(...preconditions);
-    s.projects.updateHead(uow, loaded.project, project);
-    if (patch.ownerId) uow.add(s.profiles.requireKnown('ownerId', patch.ownerId));
-    await uow.commit(s.store);
-    return project;
+  return versionedCommand({
+    ifMatch,
+    entity: 'project',
+    load: () => s.projects.load(id),
+    target: (loaded) => loaded.project,
+    run: async (loaded) => {
+      const { project, events } = decide(loaded.project, loaded.tasks, patch, ctx);
+      if (project === loaded.project) return project;
+      const uow = new UnitOfWork().events(events).add(...preconditions);
+      s.projects.updateHead(uow, loaded.project, project);
+      if (patch.ownerId) uow.add(s.profiles.requireKnown('ownerId', patch.ownerId));
+      await uow.commit(s.store);
+      return project;
+    },
   });
 }

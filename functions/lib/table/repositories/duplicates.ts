@@ -39,6 +39,16 @@ interface PairSide {
   foundAt: string;
 }
 
+/** One side of a pair, as stored. */
+function asPairSide(item: Record<string, unknown>): PairSide {
+  return {
+    id: String(item.id),
+    otherId: String(item.otherId),
+    shared: (item.shared as string[] | undefined) ?? [],
+    foundAt: String(item.foundAt),
+  };
+}
+
 function pairItems(kind: DuplicateKind, a: string, b: string, shared: string[], foundAt: string): Item[] {
   const [first, second] = a < b ? [a, b] : [b, a];
   const side = (id: string, otherId: string): Item => ({
@@ -125,7 +135,7 @@ export class DuplicateRepository {
 
   private async pairsOf(kind: DuplicateKind, id: string): Promise<PairSide[]> {
     const items = await this.store.queryAll(accessPatterns.recordPairs.query(kind, id));
-    return items as unknown as PairSide[];
+    return items.map(asPairSide);
   }
 
   /** Likely duplicates, oldest found first, each with both records as they are now. */
@@ -135,7 +145,7 @@ export class DuplicateRepository {
       limit: page.limit,
       ...(page.startKey ? { startKey: page.startKey } : {}),
     });
-    const sides = items as unknown as PairSide[];
+    const sides = items.map(asPairSide);
     const recordKey = (id: string) => (kind === 'contact' ? keys.contact(id) : keys.company(id));
     const records = await this.store.batchGet(sides.flatMap((p) => [recordKey(p.id), recordKey(p.otherId)]));
     const pairs: DuplicatePair[] = [];

@@ -1,0 +1,10 @@
+import { createServices, type Services } from '../lib/services.js';
+
+// The transfer functions' services: the others', plus the bucket of imports and exports. Only
+// these functions bundle the S3 client (it is a tenth of a bundle: docs/benchmarks.md, "Cold
+// start per function"), and each loads it on first use.
+export function transferServices(): Services {
+  return createServices({
+    files: () => import('../lib/files/file-store.js').then(({ FileStore }) => new FileStore()),
+  });
+}
