@@ -40,11 +40,24 @@ export async function startDynamoDbLocal(
   options: { port?: number; path?: string } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
+  // A port found free can be taken for an instant by another process looking for one (every
+  // test file's set-up does, in parallel): the JVM then fails to bind, and is started again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(port, options.path);
+    } catch (error) {
+      if (attempt >= 5 || !(error as Error).message.includes('Failed to bind')) throw error;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
+async function startOn(port: number, path: string | undefined): Promise<RunningDynamoDb> {
   const child = spawn({
     port,
     sharedDb: true,
     stdio: 'pipe',
-    ...(options.path ? { path: options.path } : {}),
+    ...(path ? { path } : {}),
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -64,7 +77,10 @@ export async function startDynamoDbLocal(
       await Promise.race([client.send(new ListTablesCommand({})), exited]);
       break;
     } catch (error) {
-      if (Date.now() > deadline || (error as Error).message.startsWith('DynamoDB Local exited')) throw error;
+      if (Date.now() > deadline || (error as Error).message.startsWith('DynamoDB Local exited')) {
+        client.destroy();
+        throw error;
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -42,7 +42,7 @@ function deadLetter(match: (l: DeadLetterView) => boolean, timeoutMs?: number): 
 }
 
 const handoffFailures = (l: DeadLetterView) =>
-  l.letter.kind === 'lambda-async' && l.letter.functionArn.includes('BundledFunction');
+  l.letter.kind === 'lambda-async' && l.letter.functionArn.includes('CreateProjectOnWinFunction');
 
 async function wonDeal(): Promise<string> {
   const deal = await local.api('POST', '/deals', {
@@ -124,7 +124,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
     // the record says what to do: the dead-letters command lists it with the redrive command
     const listed = await local.cli('dead-letters');
     expect(listed.stdout).toContain(`${letter.queueId}  (`);
-    expect(listed.stdout).toContain('function BundledFunction');
+    expect(listed.stdout).toContain('function CreateProjectOnWinFunction');
     expect(listed.stdout).toContain('failed 3 time(s) (RetriesExhausted): UnreadableEvent');
     expect(listed.stdout).toContain(`redrive: npm run redrive -- ${letter.queueId}`);
     // redriven as it is, it fails again and comes back: a poisoned event stays visible
@@ -155,7 +155,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
     await local.fault('CreateProjectOnWin', 'dynamodb', false);
     // as an operator does: `npm run redrive -- <queue>` (the RedriveDeadLetters function)
     const run = await local.cli('redrive', [letter.queueId]);
-    expect(run.stdout).toMatch(/^redriven {2}function BundledFunction\w+ failed 3 time\(s\)/m);
+    expect(run.stdout).toMatch(/^redriven {2}function CreateProjectOnWinFunction\w+ failed 3 time\(s\)/m);
     expect(run.stdout).toMatch(/\n\d+ redriven, 0 kept\n$/);
     expect(run.code).toBe(0);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
@@ -177,7 +177,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(letter.letter).toMatchObject({
       kind: 'rule-target',
       ruleArn: expect.stringContaining('rule/'),
-      targetArn: expect.stringContaining(':function:BundledFunction'),
+      targetArn: expect.stringContaining(':function:CreateProjectOnWinFunction'),
       error: expect.stringContaining('ServiceException'),
     });
     expect(letter.attributes).toMatchObject({
@@ -187,7 +187,7 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(await projectsOf(dealId)).toBe(0);
     await local.fault('CreateProjectOnWin', 'invoke', false);
     const report = await redrive(letter.queueId);
-    expect(report.messages[0]!.action).toMatch(/^invoke .*BundledFunction\w* asynchronously with the event$/);
+    expect(report.messages[0]!.action).toMatch(/^invoke .*CreateProjectOnWinFunction\w* asynchronously with the event$/);
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
   }, 60_000);
 

@@ -2,24 +2,9 @@ import { snoozeDeal as decide } from '../../../domain/crm/deal.commands.js';
 import type { Deal, SnoozeDeal } from '../../../domain/crm/deal.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { versionedCommand } from '../../lib/versioned-command.js';
+import { changeDeal } from './change-deal.js';
 
 /** Silences a deal's overdue and stall flags until a future instant. */
-export function snoozeDeal(
-  s: Services,
-  id: string,
-  body: SnoozeDeal,
-  { ctx, ifMatch }: CommandInput,
-): Promise<Deal> {
-  return versionedCommand({
-    ifMatch,
-    entity: 'deal',
-    load: () => s.deals.require(id),
-    run: async (current) => {
-      const { deal, events } = decide(current, body, ctx);
-      await s.deals.update(new UnitOfWork(), current, deal).events(events).commit(s.store);
-      return deal;
-    },
-  });
+export function snoozeDeal(s: Services, id: string, body: SnoozeDeal, input: CommandInput): Promise<Deal> {
+  return changeDeal(s, id, input, { decide: (current) => decide(current, body, input.ctx) });
 }

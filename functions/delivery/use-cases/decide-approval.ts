@@ -2,25 +2,17 @@ import type { DecideApproval, Task } from '../../../domain/delivery/project.js';
 import { decideApproval as decide } from '../../../domain/delivery/task.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { versionedCommand } from '../../lib/versioned-command.js';
-import { applyTaskDecision } from './apply-task-decision.js';
+import { changeTask } from './change-task.js';
 
 /** Decides an approval (its approver, by user or role, or an admin: the domain checks). */
-export function decideApproval(
+export async function decideApproval(
   s: Services,
   id: string,
   body: DecideApproval,
-  { ctx, ifMatch }: CommandInput,
+  input: CommandInput,
 ): Promise<Task> {
-  return versionedCommand({
-    ifMatch,
-    entity: 'task',
-    load: () => s.projects.loadForTask(id),
-    target: (loaded) => loaded.task,
-    run: async (loaded) => {
-      const decision = decide(loaded.project, loaded.task, body, ctx);
-      await applyTaskDecision(s, loaded, decision, ctx, id);
-      return decision.changed[0]!;
-    },
-  });
+  const { task } = await changeTask(s, id, input, (loaded) => ({
+    decision: decide(loaded.project, loaded.task, body, input.ctx),
+  }));
+  return task;
 }

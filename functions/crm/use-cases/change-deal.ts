@@ -1,0 +1,51 @@
+import type { Activity } from '../../../domain/crm/activity.js';
+import type { Deal } from '../../../domain/crm/deal.js';
+import type { DealHistoryEntry } from '../../../domain/crm/timeline.js';
+import type { DomainEvent } from '../../../domain/events.js';
+import type { CommandInput } from '../../lib/command-input.js';
+import type { Services } from '../../lib/services.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
+
+/** What a deal command decided: the deal's next state, its events, what else it writes. */
+export interface DealDecision {
+  deal: Deal;
+  events: DomainEvent[];
+  /** A next action completed on the way, logged as a done activity. */
+  completedActivity?: Activity | undefined;
+}
+
+export interface DealChange {
+  /** The domain's decision on the deal as read. */
+  decide(current: Deal): DealDecision;
+  /** The stage-history entry the change leaves on the primary contact's timeline, if any. */
+  history?(current: Deal, next: Deal): Omit<DealHistoryEntry, 'dealId' | 'dealTitle' | 'at' | 'by'>;
+  /** The stage the deal ends in must still be a stage of its pipeline when the change commits. */
+  checkStage?: boolean;
+}
+
+/**
+ * The shape every command on one open deal shares: load it, decide, write the deal, its events,
+ * its history entry and a completed next action in one transaction, conditional on the version.
+ */
+export function changeDeal(
+  s: Services,
+  id: string,
+  { ifMatch }: CommandInput,
+  change: DealChange,
+): Promise<Deal> {
+  return versionedCommand({
+    ifMatch,
+    entity: 'deal',
+    load: () => s.deals.require(id),
+    run: async (current) => {
+      const { deal, events, completedActivity } = change.decide(current);
+      const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+      if (change.checkStage) s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
+      if (change.history) s.deals.recordHistory(uow, deal, events[0]!, change.history(current, deal));
+      if (completedActivity) s.activities.create(uow, completedActivity, false);
+      await uow.commit(s.store);
+      return deal;
+    },
+  });
+}
