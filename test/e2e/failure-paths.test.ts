@@ -187,7 +187,9 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(await projectsOf(dealId)).toBe(0);
     await local.fault('CreateProjectOnWin', 'invoke', false);
     const report = await redrive(letter.queueId);
-    expect(report.messages[0]!.action).toMatch(/^invoke .*CreateProjectOnWinFunction\w* asynchronously with the event$/);
+    expect(report.messages[0]!.action).toMatch(
+      /^invoke .*CreateProjectOnWinFunction\w* asynchronously with the event$/,
+    );
     await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
   }, 60_000);
 
