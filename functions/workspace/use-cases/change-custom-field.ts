@@ -6,29 +6,18 @@ import type {
 } from '../../../domain/custom-fields/custom-fields.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { versionedCommand } from '../../lib/versioned-command.js';
+import { changeCustomFields } from './change-custom-fields.js';
 
 /** Changes a field's label, required flag or options; an empty change writes nothing. */
-export function changeCustomField(
+export async function changeCustomField(
   s: Services,
   field: { entity: CustomFieldEntity; key: string },
   patch: CustomFieldPatch,
-  { ctx, ifMatch }: CommandInput,
+  input: CommandInput,
 ): Promise<{ field: CustomField; version: number }> {
-  return versionedCommand({
-    ifMatch,
-    entity: 'custom fields',
-    id: 'custom-fields',
-    load: () => s.customFields.read(),
-    run: async (current) => {
-      const decided = decide(current, field.entity, field.key, patch, ctx);
-      if (decided.set !== current)
-        await s.customFields
-          .save(new UnitOfWork(), current, decided.set)
-          .events(decided.events)
-          .commit(s.store);
-      return { field: decided.field, version: decided.set.version };
-    },
+  const { answer, version } = await changeCustomFields(s, input, (current) => {
+    const decided = decide(current, field.entity, field.key, patch, input.ctx);
+    return { set: decided.set, events: decided.events, answer: decided.field };
   });
+  return { field: answer, version };
 }

@@ -2,23 +2,16 @@ import { removeCustomField as decide } from '../../../domain/custom-fields/custo
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { versionedCommand } from '../../lib/versioned-command.js';
+import { changeCustomFields } from './change-custom-fields.js';
 
 /** Removes a field's definition; stored values stay on their records. */
-export function removeCustomField(
+export async function removeCustomField(
   s: Services,
   field: { entity: CustomFieldEntity; key: string },
-  { ctx, ifMatch }: CommandInput,
+  input: CommandInput,
 ): Promise<void> {
-  return versionedCommand({
-    ifMatch,
-    entity: 'custom fields',
-    id: 'custom-fields',
-    load: () => s.customFields.read(),
-    run: async (current) => {
-      const { set, events } = decide(current, field.entity, field.key, ctx);
-      await s.customFields.save(new UnitOfWork(), current, set).events(events).commit(s.store);
-    },
-  });
+  await changeCustomFields(s, input, (current) => ({
+    ...decide(current, field.entity, field.key, input.ctx),
+    answer: undefined,
+  }));
 }
