@@ -5,9 +5,9 @@ import { config } from '../config.js';
 import { LINK_SECONDS } from './file-keys.js';
 
 // The files of imports and exports, in the deployment's bucket (keys in file-keys.ts). People
-// reach them through short-lived presigned URLs only; the bucket itself is private. Services
-// load this module on first use: the S3 client is a third of the CRM API's bundle, and its
-// cold start should not pay for it on requests that never touch a file.
+// reach them through short-lived presigned URLs only; the bucket itself is private. Only the
+// transfer functions bundle this module (functions/transfer/services.ts), and they load it on
+// first use: a request that never touches a file does not pay for the S3 client.
 
 export class FileStore {
   constructor(
