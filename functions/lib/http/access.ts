@@ -11,3 +11,5 @@ export const canSell: readonly Role[] = ['admin', 'manager', 'sales'];
 export const canDeliver: readonly Role[] = ['admin', 'manager', 'delivery'];
 /** Deleting and merging records, pipelines, custom fields, lead routing, reports. */
 export const canManage: readonly Role[] = ['admin', 'manager'];
+/** Changing the workspace's settings: custom field definitions, lead-routing rules. */
+export const canAdminister: readonly Role[] = ['admin'];

@@ -22,8 +22,8 @@ import {
   stalledReport,
 } from '../../../domain/reports/reports.js';
 import { monthOf } from '../../../domain/reports/totals.js';
-import type { Role } from '../../../domain/shared/context.js';
 import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
+import { canManage } from '../../lib/http/access.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 
@@ -31,7 +31,6 @@ import type { Services } from '../../lib/services.js';
 // in parallel, whatever the number of deals. Managers and admins only. docs/api.md explains
 // every figure.
 
-const MANAGE: readonly Role[] = ['admin', 'manager'];
 /** The widest month range one report reads (36 months × 8 shards stays within one Query page). */
 export const MAX_MONTHS = 36;
 
@@ -121,7 +120,7 @@ export function reportRoutes(s: Services): Routes {
     'GET /reports/pipeline': route({
       tag: 'Reports',
       summary: 'Open deals per stage: count, value and weighted value per currency, time in stage',
-      roles: MANAGE,
+      roles: canManage,
       query: PipelineQuery,
       problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: PipelineReport },
@@ -135,7 +134,7 @@ export function reportRoutes(s: Services): Routes {
       tag: 'Reports',
       summary: 'Open deals by expected close month, weighted by stage probability; won and lost per month',
       description: 'Months `from`..`to` (YYYY-MM, inclusive; default: this month and the next two).',
-      roles: MANAGE,
+      roles: canManage,
       query: RangeQuery,
       problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: ForecastReport },
@@ -154,7 +153,7 @@ export function reportRoutes(s: Services): Routes {
       tag: 'Reports',
       summary: 'Of the deals created in a range of months: how far they got, won, lost, why',
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
-      roles: MANAGE,
+      roles: canManage,
       query: RangeQuery,
       problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: ConversionReport },
@@ -167,7 +166,7 @@ export function reportRoutes(s: Services): Routes {
       tag: 'Reports',
       summary: 'Deals created per lead source in a range of months: won, lost, win rate, won value',
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
-      roles: MANAGE,
+      roles: canManage,
       query: RangeQuery,
       problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: SourcesReport },
@@ -179,7 +178,7 @@ export function reportRoutes(s: Services): Routes {
     'GET /reports/stalled': route({
       tag: 'Reports',
       summary: "Open deals longer in their stage than the stage's rotAfterDays, longest first",
-      roles: MANAGE,
+      roles: canManage,
       query: PipelineQuery,
       problems: { 404: 'the pipeline named by pipelineId does not exist' },
       response: { status: 200, schema: StalledReport },

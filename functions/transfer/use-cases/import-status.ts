@@ -2,6 +2,7 @@ import type { CommandContext } from '../../../domain/shared/context.js';
 import { assertMaySee } from '../../../domain/transfer/transfer.commands.js';
 import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
 import type { Services } from '../../lib/services.js';
+import { uploadInstructions } from './request-import.js';
 
 /** An import as its requester sees it: a fresh upload link while it waits, the rejected rows once done. */
 export async function importStatus(s: Services, id: string, ctx: CommandContext) {
@@ -14,7 +15,7 @@ export async function importStatus(s: Services, id: string, ctx: CommandContext)
       job,
       answer: {
         ...job,
-        upload: { ...link, method: 'PUT' as const, headers: { 'content-type': 'text/csv' } },
+        upload: uploadInstructions(link),
       },
     };
   }

@@ -15,7 +15,12 @@ export async function requestImport(s: Services, body: NewImport, { ctx }: Comma
     job,
     answer: {
       ...shown,
-      upload: { ...upload, method: 'PUT' as const, headers: { 'content-type': 'text/csv' } },
+      upload: uploadInstructions(upload),
     },
   };
+}
+
+/** How to upload an import's file: a PUT of CSV to the presigned link, before it expires. */
+export function uploadInstructions(link: { url: string; expiresAt: string }) {
+  return { ...link, method: 'PUT' as const, headers: { 'content-type': 'text/csv' } };
 }

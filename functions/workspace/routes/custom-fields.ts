@@ -7,7 +7,7 @@ import {
   FieldKey,
   NewCustomField,
 } from '../../../domain/custom-fields/custom-fields.js';
-import { canRead } from '../../lib/http/access.js';
+import { canAdminister, canRead } from '../../lib/http/access.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { changeCustomField } from '../use-cases/change-custom-field.js';
@@ -37,7 +37,7 @@ export function customFieldRoutes(s: Services): Routes {
     'POST /custom-fields': route({
       tag: 'Custom fields',
       summary: 'Define a custom field (admins)',
-      roles: ['admin'],
+      roles: canAdminister,
       body: NewCustomField,
       conditional: true,
       response: {
@@ -53,7 +53,7 @@ export function customFieldRoutes(s: Services): Routes {
     'PATCH /custom-fields/{entity}/{key}': route({
       tag: 'Custom fields',
       summary: "Change a custom field's label, required flag or options (admins)",
-      roles: ['admin'],
+      roles: canAdminister,
       params: FieldParams,
       body: CustomFieldPatch,
       conditional: true,
@@ -70,7 +70,7 @@ export function customFieldRoutes(s: Services): Routes {
     'DELETE /custom-fields/{entity}/{key}': route({
       tag: 'Custom fields',
       summary: 'Remove a custom field definition; stored values stay on their records (admins)',
-      roles: ['admin'],
+      roles: canAdminister,
       params: FieldParams,
       conditional: true,
       response: { status: 204 },

@@ -1,5 +1,5 @@
 import { LeadRouting, LeadRoutingInput } from '../../../domain/crm/lead-routing.js';
-import { canRead } from '../../lib/http/access.js';
+import { canAdminister, canRead } from '../../lib/http/access.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { setLeadRouting } from '../use-cases/set-lead-routing.js';
@@ -22,7 +22,7 @@ export function leadRoutingRoutes(s: Services): Routes {
     'PUT /lead-routing': route({
       tag: 'Lead routing',
       summary: 'Replace the lead-routing rules (admins); each owner must be a known user',
-      roles: ['admin'],
+      roles: canAdminister,
       body: LeadRoutingInput,
       conditional: true,
       response: { status: 200, schema: LeadRouting },

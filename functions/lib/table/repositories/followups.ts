@@ -7,10 +7,11 @@ import {
   overdueTask,
   stalledDeal,
 } from '../../../../domain/followup/followups.js';
-import { MS_PER_DAY, toMillis } from '../../../../domain/shared/time.js';
+import { toMillis } from '../../../../domain/shared/time.js';
 import { accessPatterns } from '../access-patterns.js';
 import { DUE_SHARDS } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
+import { DealRepository } from './deals.js';
 import { PipelineRepository } from './pipelines.js';
 
 // Reads what is late, through indexes only (docs/architecture.md, decision 1):
@@ -31,9 +32,11 @@ export interface Read<T> {
 
 export class FollowUpReader {
   private readonly pipelines: PipelineRepository;
+  private readonly deals: DealRepository;
 
   constructor(private readonly store: Store) {
     this.pipelines = new PipelineRepository(store);
+    this.deals = new DealRepository(store);
   }
 
   /** Every open next action and task due at or before `until`, as stored. */
@@ -69,31 +72,26 @@ export class FollowUpReader {
     let read = pipelines.length;
     const found: FollowUp[] = [];
     await Promise.all(
-      pipelines.flatMap((p) =>
-        p.stages
-          .filter((s) => s.rotAfterDays !== null)
-          .map(async (stage) => {
-            const enteredBy = new Date(toMillis(now) - stage.rotAfterDays! * MS_PER_DAY).toISOString();
-            const items = await this.store.queryAll(
-              accessPatterns.stalledDeals.query(p.id, stage.id, enteredBy),
-            );
-            read += items.length;
-            for (const item of items) {
-              const f = stalledDeal(asDeal(item), stage, now);
-              if (f) found.push(f);
-            }
-          }),
-      ),
+      pipelines.map(async (p) => {
+        for (const [stageId, deals] of await this.deals.stalledIn(p, now)) {
+          const stage = p.stages.find((st) => st.id === stageId)!;
+          read += deals.length;
+          for (const deal of deals) {
+            const f = stalledDeal(deal, stage, now);
+            if (f) found.push(f);
+          }
+        }
+      }),
     );
     return { items: found, read };
   }
 
   async missingHandoffs(now: string, graceMinutes: number): Promise<Read<FollowUp[]>> {
     const cutoff = new Date(toMillis(now) - graceMinutes * 60_000).toISOString();
-    const items = await this.store.queryAll(accessPatterns.waitingForProject.query(cutoff));
+    const deals = await this.deals.waitingForProject(cutoff);
     return {
-      items: items.flatMap((i) => missingHandoff(asDeal(i), graceMinutes, now) ?? []),
-      read: items.length,
+      items: deals.flatMap((d) => missingHandoff(d, graceMinutes, now) ?? []),
+      read: deals.length,
     };
   }
 }
