@@ -42,6 +42,19 @@ export const FollowUp = z
       minutesLate: z.number().int(),
     }),
     z.object({
+      kind: z.literal('needs-reassignment'),
+      /** The open deal or task whose owner or assignee was deactivated. */
+      record: z.enum(['deal', 'task']),
+      recordId: z.string(),
+      projectId: z.string().optional(),
+      title: z.string(),
+      /** The deactivated person. */
+      ownerId: z.string(),
+      deactivatedAt: Instant,
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
       kind: z.literal('missing-handoff'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -140,11 +153,40 @@ export function missingHandoff(deal: Deal, graceMinutes: number, now: string): F
   };
 }
 
+/** An open deal or task left with a person who has been deactivated: a manager reassigns it. */
+export function needsReassignment(
+  record: { kind: 'deal'; deal: Deal } | { kind: 'task'; task: Task },
+  person: { id: string; deactivatedAt: string },
+  now: string,
+): FollowUp | undefined {
+  const common = {
+    kind: 'needs-reassignment' as const,
+    ownerId: person.id,
+    deactivatedAt: person.deactivatedAt,
+    dueAt: person.deactivatedAt,
+    minutesLate: minutesBetween(person.deactivatedAt, now),
+  };
+  if (record.kind === 'deal') {
+    if (record.deal.status !== 'open') return undefined;
+    return { ...common, record: 'deal', recordId: record.deal.id, title: record.deal.title };
+  }
+  if (record.task.status === 'done') return undefined;
+  return {
+    ...common,
+    record: 'task',
+    recordId: record.task.id,
+    projectId: record.task.projectId,
+    title: record.task.title,
+  };
+}
+
 /** Most late first; ties by what it is, so the order is stable across pages. */
 export function byLateness(a: FollowUp, b: FollowUp): number {
   return a.dueAt.localeCompare(b.dueAt) || followUpId(a).localeCompare(followUpId(b));
 }
 
 export function followUpId(f: FollowUp): string {
-  return f.kind === 'overdue-task' ? `${f.kind}:${f.taskId}` : `${f.kind}:${f.dealId}`;
+  if (f.kind === 'overdue-task') return `${f.kind}:${f.taskId}`;
+  if (f.kind === 'needs-reassignment') return `${f.kind}:${f.recordId}`;
+  return `${f.kind}:${f.dealId}`;
 }

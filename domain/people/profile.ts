@@ -18,6 +18,9 @@ export const Profile = z
     name: z.string().optional(),
     timeZone: z.string(),
     roles: z.array(z.string()),
+    /** Only active people can own deals, be assigned tasks or be a routing target. */
+    active: z.boolean().default(true),
+    deactivatedAt: Instant.optional(),
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
@@ -29,12 +32,16 @@ export const ProfilePatch = z
   .strictObject({ name: text(200).optional(), timeZone: TimeZone.optional() })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 
+/** An admin's change to someone's standing: deactivate a person who left, or bring them back. */
+export const UserPatch = z.strictObject({ active: z.boolean() });
+
 export function profileFromToken(actor: Actor, now: string): Profile {
   return {
     id: actor.userId,
     ...(actor.email ? { email: actor.email } : {}),
     timeZone: 'UTC',
     roles: actor.roles,
+    active: true,
     createdAt: now,
     updatedAt: now,
     version: 1,

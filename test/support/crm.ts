@@ -7,8 +7,19 @@ import { httpApi } from '../../functions/lib/http/http-handler.js';
 import { reportRoutes } from '../../functions/reports/routes/reports.js';
 import { transferRoutes } from '../../functions/transfer/routes/transfers.js';
 import { workspaceRoutes } from '../../functions/workspace/routes/index.js';
-import { apiClient } from './api.js';
+import { apiClient, type User } from './api.js';
 import type { TestTable } from './table.js';
+
+/**
+ * People are known users (owners, assignees) from their first successful request, as in
+ * production: each of them asks for their profile once.
+ */
+export async function signIn(
+  api: (route: string, options: { as: User }) => Promise<unknown>,
+  ...people: User[]
+): Promise<void> {
+  for (const as of people) await api('GET /me', { as });
+}
 
 /**
  * The CRM, workspace and transfer API functions as deployed (same routes, same middleware) over

@@ -19,10 +19,15 @@ export function updateDeal(s: Services, id: string, patch: DealPatch, input: Com
         .update(new UnitOfWork(), current, deal)
         .events(events)
         .add(...preconditions);
-      requireDealLinks(uow, {
-        contactId: patch.contactId ?? undefined,
-        companyId: patch.companyId ?? undefined,
-      });
+      requireDealLinks(
+        uow,
+        {
+          contactId: patch.contactId ?? undefined,
+          companyId: patch.companyId ?? undefined,
+          ownerId: deal.ownerId === current.ownerId ? undefined : deal.ownerId,
+        },
+        { profiles: s.profiles, actor: ctx.actor },
+      );
       await uow.commit(s.store);
       return deal;
     },

@@ -21,9 +21,11 @@ export function addTask(
     run: async (loaded) => {
       const decision = decide(loaded.project, loaded.tasks, body, ctx);
       const people: Write[] = [];
-      if (body.assigneeId) people.push(s.profiles.requireKnown('assigneeId', body.assigneeId));
-      if (body.approval?.approverUserId)
-        people.push(s.profiles.requireKnown('approval.approverUserId', body.approval.approverUserId));
+      if (body.assigneeId) people.push(...s.profiles.requireActive('assigneeId', body.assigneeId, ctx.actor));
+      const approver = body.approval?.approverUserId;
+      // one check per person: a transaction may name an item once
+      if (approver && approver !== body.assigneeId)
+        people.push(...s.profiles.requireActive('approval.approverUserId', approver, ctx.actor));
       const task = decision.changed.find((t) => !loaded.tasks.some((x) => x.id === t.id))!;
       return { task, cascaded: await applyTaskDecision(s, loaded, decision, ctx, task.id, people) };
     },

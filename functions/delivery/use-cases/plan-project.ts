@@ -31,7 +31,7 @@ export async function planProject(s: Services, body: NewProject, { ctx, precondi
     ctx,
   );
   const links: Write[] = [...preconditions];
-  if (body.ownerId) links.push(s.profiles.requireKnown('ownerId', body.ownerId));
+  if (body.ownerId) links.push(...s.profiles.requireActive('ownerId', body.ownerId, ctx.actor));
   const uow = new UnitOfWork();
   const { companyId, mainStakeholderContactId } = body.customer;
   if (companyId) uow.requireExists(keys.company(companyId), 'customer.companyId', `company ${companyId}`);

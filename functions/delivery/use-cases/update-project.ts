@@ -22,7 +22,7 @@ export function updateProject(
       if (project === loaded.project) return project;
       const uow = new UnitOfWork().events(events).add(...preconditions);
       s.projects.updateHead(uow, loaded.project, project);
-      if (patch.ownerId) uow.add(s.profiles.requireKnown('ownerId', patch.ownerId));
+      if (patch.ownerId) uow.add(...s.profiles.requireActive('ownerId', patch.ownerId, ctx.actor));
       await uow.commit(s.store);
       return project;
     },

@@ -13,6 +13,6 @@ export function updateTask(
 ): Promise<{ task: Task; cascaded: boolean }> {
   return changeTask(s, id, input, (loaded) => ({
     decision: decide(loaded.project, loaded.tasks, loaded.task, patch, input.ctx),
-    people: patch.assigneeId ? [s.profiles.requireKnown('assigneeId', patch.assigneeId)] : [],
+    people: patch.assigneeId ? s.profiles.requireActive('assigneeId', patch.assigneeId, input.ctx.actor) : [],
   }));
 }

@@ -11,7 +11,13 @@ import { followUps } from '../use-cases/follow-ups.js';
 // Follow-up enforcement, on demand: what is late for a person (or, for managers, the whole
 // team), most late first.
 
-const Kind = z.enum(['overdue-next-action', 'overdue-task', 'stalled-deal', 'missing-handoff']);
+const Kind = z.enum([
+  'overdue-next-action',
+  'overdue-task',
+  'stalled-deal',
+  'missing-handoff',
+  'needs-reassignment',
+]);
 
 export function followUpRoutes(s: Services): Routes {
   return {
@@ -20,7 +26,7 @@ export function followUpRoutes(s: Services): Routes {
       summary:
         'What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first',
       description:
-        'Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`). Snoozed deals are left out until their snooze ends.',
+        "Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.",
       roles: canRead,
       query: listQuery({
         ownerId: UserId.optional(),

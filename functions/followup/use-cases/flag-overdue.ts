@@ -22,9 +22,11 @@ export interface SweepReport {
   flagged: { nextActions: number; tasks: number; stalls: number };
 }
 
-const flagKey = (f: FollowUp): Key => keys.flag(f);
+/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm). */
+type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' }>;
+const flagKey = (f: Flaggable): Key => keys.flag(f);
 
-function eventFor(f: FollowUp, ctx: CommandContext): DomainEvent | undefined {
+function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {
   switch (f.kind) {
     case 'overdue-next-action':
       return emit(ctx, 'NextActionOverdue', {
@@ -60,7 +62,7 @@ function eventFor(f: FollowUp, ctx: CommandContext): DomainEvent | undefined {
 }
 
 /** Writes the flag and its event together; false when it was flagged before. */
-async function flagOnce(store: Store, f: FollowUp, now: string, ctx: CommandContext): Promise<boolean> {
+async function flagOnce(store: Store, f: Flaggable, now: string, ctx: CommandContext): Promise<boolean> {
   const event = eventFor(f, ctx);
   if (!event) return false;
   try {
@@ -108,7 +110,9 @@ export async function sweepOverdue(
     newEventId,
   };
   const [overdue, stalled] = await Promise.all([reader.overdue(now), reader.stalled(now)]);
-  const late = [...overdue.items, ...stalled.items];
+  const late = [...overdue.items, ...stalled.items].filter(
+    (f): f is Flaggable => f.kind !== 'needs-reassignment',
+  );
   const flagged = { nextActions: 0, tasks: 0, stalls: 0 };
   await inParallel(late, PARALLEL, async (f) => {
     if (!(await flagOnce(store, f, now, ctx))) return;

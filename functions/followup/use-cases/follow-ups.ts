@@ -12,7 +12,10 @@ export interface FollowUpQuery {
   kind?: FollowUp['kind'] | undefined;
 }
 
-/** What is late (overdue next actions and tasks, stalled deals, missing handoffs), most late first. */
+/**
+ * What is late (overdue next actions and tasks, stalled deals, missing handoffs; for managers, a
+ * deactivated person's open deals and tasks to reassign), most late first.
+ */
 export async function followUps(
   s: Services,
   actor: Actor,
@@ -23,12 +26,15 @@ export async function followUps(
   if ((query.team || ownerId !== actor.userId) && !hasRole(actor, 'admin', 'manager')) {
     throw new Forbidden("only managers and admins see other people's follow-ups");
   }
-  const [overdue, stalled, missing] = await Promise.all([
+  const manager = hasRole(actor, 'admin', 'manager');
+  const [overdue, stalled, missing, orphaned] = await Promise.all([
     s.followups.overdue(now),
     s.followups.stalled(now),
     s.followups.missingHandoffs(now, s.settings.handoffGraceMinutes),
+    // a deactivated person's open work is for the managers who reassign it
+    manager ? s.followups.needsReassignment(now) : { items: [] },
   ]);
-  return [...overdue.items, ...stalled.items, ...missing.items]
+  return [...overdue.items, ...stalled.items, ...missing.items, ...orphaned.items]
     .filter((f) => query.team || f.ownerId === ownerId)
     .filter((f) => !query.kind || f.kind === query.kind)
     .sort(byLateness);

@@ -11,6 +11,7 @@ import { DomainError, type FieldIssue, ValidationFailed } from '../../../domain/
 import { ID_PREFIX, type IdKind, newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf } from '../../../domain/shared/validation.js';
 import type { ImportJobState, RecordKind } from '../../../domain/transfer/jobs.js';
+import { requireDealLinks } from '../../crm/use-cases/deal-links.js';
 import type { Services } from '../../lib/services.js';
 import { keys } from '../../lib/table/keys.js';
 import { CustomFieldsChanged } from '../../lib/table/repositories/custom-fields.js';
@@ -319,10 +320,7 @@ export class RowWriter {
           .create(new UnitOfWork(), deal, events[0]!, { shard: lane })
           .events(events)
           .add(unchanged);
-        if (deal.contactId)
-          uow.requireExists(keys.contact(deal.contactId), 'contactId', `contact ${deal.contactId}`);
-        if (deal.companyId)
-          uow.requireExists(keys.company(deal.companyId), 'companyId', `company ${deal.companyId}`);
+        requireDealLinks(uow, deal, { profiles: this.s.profiles, actor: ctx.actor });
         await uow.commit(this.s.store);
       });
       return 'created';
@@ -345,11 +343,13 @@ export class RowWriter {
       const fresh = (await this.s.deals.get(current.id)) ?? current;
       const { deal, events } = updateDeal(fresh, patch, this.context());
       if (events.length === 0) return 'skipped' as const;
-      await this.s.deals
+      const uow = this.s.deals
         .update(new UnitOfWork(), fresh, deal, { shard: lane })
         .events(events)
-        .add(unchanged)
-        .commit(this.s.store);
+        .add(unchanged);
+      if (deal.ownerId !== fresh.ownerId)
+        uow.add(...this.s.profiles.requireActive('ownerId', deal.ownerId, this.job.actor));
+      await uow.commit(this.s.store);
       return 'updated' as const;
     });
   }

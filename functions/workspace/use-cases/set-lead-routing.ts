@@ -9,7 +9,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 /** A rule list names at most this many distinct owners (each is checked in the transaction). */
 const MAX_OWNERS = 90;
 
-/** Replaces the lead-routing rules; every owner they name must be a known user at commit. */
+/** Replaces the lead-routing rules; every owner they name must be a known, active user at commit. */
 export function setLeadRouting(
   s: Services,
   body: LeadRoutingInput,
@@ -34,7 +34,7 @@ export function setLeadRouting(
         for (const owner of ownersOf(rule)) {
           if (checked.has(owner)) continue;
           checked.add(owner);
-          uow.add(s.profiles.requireKnown(`rules.${i}.assign`, owner));
+          uow.add(...s.profiles.requireActive(`rules.${i}.assign`, owner, ctx.actor));
         }
       }
       await uow.commit(s.store);

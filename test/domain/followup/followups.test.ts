@@ -118,6 +118,7 @@ describe('composing a digest', () => {
     id,
     email: `${id}@example.com`,
     timeZone: 'Europe/Berlin',
+    active: true,
     roles,
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',

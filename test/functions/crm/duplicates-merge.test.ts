@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MergeUnfinished, mergeContactInto } from '../../../functions/crm/use-cases/merge-records.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';
-import { crmApi, deliveryApi, eventsOf, itemCount } from '../../support/crm.js';
+import { crmApi, deliveryApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // Likely duplicates (found as records are written, listed from an index) and merging them, on
@@ -15,6 +15,7 @@ let api: ReturnType<typeof crmApi>;
 beforeAll(async () => {
   table = await testTable();
   api = crmApi(table);
+  await signIn(api, users.alice, users.bob);
 });
 
 const nextAction = { summary: 'Call', dueAt: '2031-03-01T09:00:00Z' };

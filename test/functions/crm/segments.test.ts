@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dealItem } from '../../../functions/lib/table/keys.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
-import { crmApi, eventsOf, itemCount } from '../../support/crm.js';
+import { crmApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // Segments on DynamoDB Local: saved filters over indexed attributes, run as Queries (never a
@@ -34,6 +34,7 @@ const names = (items: { id: string }[]) =>
 beforeAll(async () => {
   table = await testTable();
   api = crmApi(table);
+  await signIn(api, users.alice, users.bob);
   ids.acme = (await api('POST /companies', { body: { name: 'Acme', tags: ['key account'] } })).body.id;
   ids.globex = (await api('POST /companies', { body: { name: 'Globex' } })).body.id;
   for (const [name, companyId, tags] of [

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dealItem } from '../../../functions/lib/table/keys.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
-import { crmApi, itemCount, reportsApi } from '../../support/crm.js';
+import { crmApi, itemCount, reportsApi, signIn } from '../../support/crm.js';
 import { handoffFacts } from '../../support/handoff.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
@@ -20,6 +20,7 @@ beforeAll(async () => {
   table = await testTable();
   api = crmApi(table);
   reports = reportsApi(table);
+  await signIn(api, users.alice);
   stakeholder = (await api('POST /contacts', { body: { firstName: 'Grace' } })).body.id;
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../../functions/transfer/use-cases/run-export.js';
 import { runImport } from '../../../functions/transfer/use-cases/run-import.js';
 import { users } from '../../support/api.js';
-import { crmApi, eventsOf, itemCount } from '../../support/crm.js';
+import { crmApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
 import { type TestFiles, testFiles } from '../../support/files.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
   s3 = await testFiles();
   table = await testTable({ files: s3.files });
   api = crmApi(table);
+  await signIn(api, users.alice, users.bob);
   await api('POST /custom-fields', {
     body: { entity: 'contact', key: 'budget', label: 'Budget', type: 'money' },
   });

@@ -282,9 +282,10 @@ describe('importing companies and deals', () => {
       'Bad amount,1.234,EUR,,Lead,web,,,Call,2031-01-11T09:00:00Z,',
       'Bad stage,5,EUR,u-manager,Closing,web,,,Call,2031-01-11T09:00:00Z,',
       'No next action,5,EUR,u-manager,Lead,,nobody@nowhere.example,,,,',
+      'Typo owner,5,EUR,ghost-user,Lead,,,,Call,2031-01-11T09:00:00Z,',
     ].join('\n');
     const { job, rejected } = await importCsv('deals', file);
-    expect(job.rows).toMatchObject({ total: 6, created: 3, rejected: 3 });
+    expect(job.rows).toMatchObject({ total: 7, created: 3, rejected: 4 });
     expect(rejected).toEqual([
       {
         row: '5',
@@ -298,6 +299,11 @@ describe('importing companies and deals', () => {
       },
       { row: '7', field: 'contactEmail', reason: 'no contact has the email nobody@nowhere.example' },
       { row: '7', field: 'nextAction', reason: 'an open deal must have a next action' },
+      {
+        row: '8',
+        field: 'ownerId',
+        reason: 'ghost-user is not a known user (people appear in GET /users once they have signed in)',
+      },
     ]);
     const deals = (await api('GET /deals', { query: { leadSource: 'web' } })).body.items;
     expect(deals.map((d: { ownerId: string }) => d.ownerId).sort()).toEqual([users.alice.sub, users.bob.sub]);

@@ -5,6 +5,7 @@ import { reportRoutes } from '../../../functions/reports/routes/reports.js';
 import { transferRoutes } from '../../../functions/transfer/routes/transfers.js';
 import { customFieldRoutes } from '../../../functions/workspace/routes/custom-fields.js';
 import { leadRoutingRoutes } from '../../../functions/workspace/routes/lead-routing.js';
+import { userRoutes } from '../../../functions/workspace/routes/users.js';
 import type { CallOptions } from '../../support/api.js';
 import { users } from '../../support/api.js';
 import { describeBadInput } from '../../support/bad-input.js';
@@ -12,7 +13,7 @@ import { crmApi, reportsApi } from '../../support/crm.js';
 import { type TestFiles, testFiles } from '../../support/files.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
-// The bad-input property over the workspace routes (lead routing, custom fields, segments,
+// The bad-input property over the workspace routes (the team, lead routing, custom fields, segments,
 // duplicates and merges, imports and exports) and the reports: no generated input is a 5xx, and
 // every refusal is a problem document that wrote nothing.
 
@@ -65,6 +66,7 @@ beforeAll(async () => {
     'POST /companies/{id}/merge': { duplicateId: ids.otherCompany },
     'POST /imports': { kind: 'deals', onDuplicate: 'update' },
     'POST /exports': { kind: 'deals', filter: { status: 'open' } },
+    'PATCH /users/{id}': { active: true },
   });
 });
 
@@ -78,10 +80,12 @@ const workspace = {
   ...segmentRoutes(undefined as never),
   ...duplicateRoutes(undefined as never),
   ...transferRoutes(undefined as never),
+  ...userRoutes(undefined as never),
 };
 
 function params(routeKey: string): Record<string, string> {
   if (routeKey.includes('{entity}')) return { entity: 'deal', key: 'size' };
+  if (routeKey.includes('/users/')) return { id: 'u-bob' };
   if (!routeKey.includes('{id}')) return {};
   if (routeKey.includes('/segments/')) return { id: ids.segment! };
   if (routeKey.includes('/imports/')) return { id: ids.import! };
@@ -96,7 +100,7 @@ describeBadInput({
   routeKeys: Object.keys(workspace),
   valid: () => VALID,
   params,
-  queryKeys: ['entity', 'limit', 'cursor'],
+  queryKeys: ['entity', 'limit', 'cursor', 'active'],
   idPattern: /^(seg|imp|exp|ct|co)_[0-9A-Z]{1,30}$/,
 });
 

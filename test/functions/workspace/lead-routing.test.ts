@@ -51,7 +51,7 @@ describe('lead routing', () => {
     expect(unknown.body.errors).toEqual([
       {
         path: 'rules.0.assign',
-        message: 'u-ghost is not a known user (people appear once they have signed in)',
+        message: 'u-ghost is not a known user (people appear in GET /users once they have signed in)',
       },
     ]);
     const malformed = await api('PUT /lead-routing', {

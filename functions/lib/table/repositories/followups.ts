@@ -3,6 +3,7 @@ import { Task } from '../../../../domain/delivery/project.js';
 import {
   type FollowUp,
   missingHandoff,
+  needsReassignment,
   overdueNextAction,
   overdueTask,
   stalledDeal,
@@ -13,13 +14,16 @@ import { DUE_SHARDS } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
 import { DealRepository } from './deals.js';
 import { PipelineRepository } from './pipelines.js';
+import { ProfileRepository } from './profiles.js';
 
 // Reads what is late, through indexes only (docs/architecture.md, decision 1):
 // - next actions and tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
 //   is due, not what is stored;
 // - stalled deals: per stage with a rotAfterDays, the deals of that stage that entered it
 //   before T - rotAfterDays (gsi3 is sorted by stage entry);
-// - won deals without a project: the due index's pending-handoff partition.
+// - won deals without a project: the due index's pending-handoff partition;
+// - a deactivated person's open deals and tasks: the profiles (one Query), then per such
+//   person their open deals (owner index) and open tasks (assignee index).
 // `read` counts the items each read returned, for the benchmarks.
 
 const asDeal = entityOf<Deal>(Deal);
@@ -33,10 +37,12 @@ export interface Read<T> {
 export class FollowUpReader {
   private readonly pipelines: PipelineRepository;
   private readonly deals: DealRepository;
+  private readonly profiles: ProfileRepository;
 
   constructor(private readonly store: Store) {
     this.pipelines = new PipelineRepository(store);
     this.deals = new DealRepository(store);
+    this.profiles = new ProfileRepository(store);
   }
 
   /** Every open next action and task due at or before `until`, as stored. */
@@ -93,5 +99,25 @@ export class FollowUpReader {
       items: deals.flatMap((d) => missingHandoff(d, graceMinutes, now) ?? []),
       read: deals.length,
     };
+  }
+
+  async needsReassignment(now: string): Promise<Read<FollowUp[]>> {
+    const gone = await this.profiles.deactivated();
+    let read = gone.length;
+    const found = await Promise.all(
+      gone.map(async (person) => {
+        const left = { id: person.id, deactivatedAt: person.deactivatedAt ?? person.updatedAt };
+        const [deals, tasks] = await Promise.all([
+          this.store.queryAll(accessPatterns.ownerDeals.query(person.id, 'open')),
+          this.store.queryAll(accessPatterns.assigneeTasks.query(person.id, 'open')),
+        ]);
+        read += deals.length + tasks.length;
+        return [
+          ...deals.map(asDeal).flatMap((deal) => needsReassignment({ kind: 'deal', deal }, left, now) ?? []),
+          ...tasks.map(asTask).flatMap((task) => needsReassignment({ kind: 'task', task }, left, now) ?? []),
+        ];
+      }),
+    );
+    return { items: found.flat(), read };
   }
 }

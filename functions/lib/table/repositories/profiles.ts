@@ -7,8 +7,16 @@ import type { Actor } from '../../../../domain/shared/context.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
-import { ConcurrentModification, entityOf, exists, notExists, type Store, type Write } from '../store.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import {
+  ConcurrentModification,
+  type Condition,
+  entityOf,
+  exists,
+  notExists,
+  type Store,
+  type Write,
+} from '../store.js';
+import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asProfile = entityOf<Profile>(ProfileSchema);
@@ -29,18 +37,35 @@ export class ProfileRepository {
    */
   async ensure(actor: Actor, now: string): Promise<void> {
     if (this.known.has(actor.userId)) return;
+    let stored: Record<string, unknown> | undefined;
     try {
       await this.store.transact([
         {
           put: profileItem(profileFromToken(actor, now)),
           condition: notExists,
-          onConditionFailed: () => new ConcurrentModification('profile'),
+          onConditionFailed: (current) => {
+            stored = current;
+            return new ConcurrentModification('profile');
+          },
         },
       ]);
     } catch (error) {
       if (!(error instanceof ConcurrentModification)) throw error;
+      // roles come from the token's groups: a change in the identity provider shows here
+      if (stored && !sameRoles(asProfile(stored).roles, actor.roles))
+        await this.syncRoles(asProfile(stored), actor, now);
     }
     this.known.add(actor.userId);
+  }
+
+  private async syncRoles(current: Profile, actor: Actor, now: string): Promise<void> {
+    const after: Profile = { ...current, roles: actor.roles, updatedAt: now, version: current.version + 1 };
+    try {
+      await this.update(new UnitOfWork(), current, after).commit(this.store);
+    } catch (error) {
+      // someone else changed the profile at the same moment: the next fresh instance syncs
+      if (!(error instanceof ConcurrentModification)) throw error;
+    }
   }
 
   async get(userId: string): Promise<Profile | undefined> {
@@ -54,15 +79,52 @@ export class ProfileRepository {
     return p;
   }
 
-  list(page: PageRequest): Promise<Page<Profile>> {
-    return pageOf(this.store, { ...accessPatterns.allProfiles.query(), ...page }, asProfile);
+  /** The team, by id; `active` keeps only the active (or only the deactivated) people. */
+  list(page: PageRequest, active?: boolean): Promise<Page<Profile>> {
+    return pageOf(
+      this.store,
+      { ...accessPatterns.allProfiles.query(), ...page, ...(active === undefined ? {} : activeIs(active)) },
+      asProfile,
+    );
+  }
+
+  /** Everyone deactivated: the people whose open deals and tasks wait for reassignment. */
+  async deactivated(): Promise<Profile[]> {
+    const items = await this.store.queryAll({ ...accessPatterns.allProfiles.query(), ...activeIs(false) });
+    return items.map(asProfile);
   }
 
   update(uow: UnitOfWork, before: Profile, after: Profile): UnitOfWork {
     return uow.update('profile', before, profileItem(after));
   }
 
-  /** The named user must have a profile when the command commits: a condition, not a read. */
+  /**
+   * The named user must be known and active when the command commits: a condition, not a read.
+   * The caller needs no check (their token proves them; their profile may not exist yet).
+   */
+  requireActive(path: string, userId: string, actor?: Actor): Write[] {
+    if (actor && userId === actor.userId) return [];
+    return [
+      {
+        check: keys.user(userId),
+        condition: {
+          expression: 'attribute_exists(pk) AND (attribute_not_exists(active) OR active = :active)',
+          values: { ':active': true },
+        },
+        onConditionFailed: (current) =>
+          new ValidationFailed([
+            {
+              path,
+              message: current
+                ? `${userId} is deactivated; choose an active user (GET /users?active=true)`
+                : `${userId} is not a known user (people appear in GET /users once they have signed in)`,
+            },
+          ]),
+      },
+    ];
+  }
+
+  /** The named user must have a profile (active or not) when the command commits: a condition, not a read. */
   requireKnown(path: string, userId: string): Write {
     return {
       check: keys.user(userId),
@@ -74,3 +136,15 @@ export class ProfileRepository {
     };
   }
 }
+
+/** Profiles written before deactivation existed have no `active`: they are active. */
+function activeIs(active: boolean): { filter: Condition } {
+  return {
+    filter: active
+      ? { expression: 'attribute_not_exists(active) OR active = :active', values: { ':active': true } }
+      : { expression: 'active = :active', values: { ':active': false } },
+  };
+}
+
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
