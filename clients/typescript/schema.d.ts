@@ -2058,6 +2058,8 @@ export interface components {
         };
         PipelineReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             asOf: string;
             stages: {
@@ -2087,6 +2089,8 @@ export interface components {
         }[];
         ForecastReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             /** @description YYYY-MM */
             from: string;
@@ -2106,6 +2110,12 @@ export interface components {
                     deals: number;
                 };
             }[];
+            /** @description open deals expected to close in a month before `from`: with the default range (from this month), the deals whose expected close has passed */
+            overdue: {
+                openDeals: number;
+                value: components["schemas"]["MoneyTotals"];
+                weightedValue: components["schemas"]["MoneyTotals"];
+            };
             /** @description open deals without an expected close date */
             undated: {
                 openDeals: number;
@@ -2124,6 +2134,8 @@ export interface components {
         };
         ConversionReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             /** @description first month of deal creation counted */
             from: string;
@@ -2164,6 +2176,8 @@ export interface components {
         };
         SourcesReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             /** @description first month of deal creation counted */
             from: string;
@@ -11066,6 +11080,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -11106,7 +11122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11150,6 +11166,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
                 from?: string;
                 to?: string;
             };
@@ -11192,7 +11210,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11236,6 +11254,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
                 from?: string;
                 to?: string;
             };
@@ -11278,7 +11298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11322,6 +11342,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
                 from?: string;
                 to?: string;
             };
@@ -11364,7 +11386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;

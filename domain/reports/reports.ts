@@ -110,6 +110,10 @@ export function addMonths(month: string, n: number): string {
 export const PipelineReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     asOf: z.string(),
     stages: z.array(
@@ -181,6 +185,10 @@ const OpenTotals = z.object({ openDeals: z.number().int(), value: MoneyTotals, w
 export const ForecastReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     from: Month,
     to: Month,
@@ -191,11 +199,22 @@ export const ForecastReport = z
         lost: z.object({ deals: z.number().int() }),
       }),
     ),
+    overdue: OpenTotals.describe(
+      'open deals expected to close in a month before `from`: with the default range (from this month), the deals whose expected close has passed',
+    ),
     undated: OpenTotals.describe('open deals without an expected close date'),
     total: OpenTotals.extend({ won: z.object({ deals: z.number().int(), value: MoneyTotals }) }),
   })
   .meta({ id: 'ForecastReport' });
 export type ForecastReport = z.infer<typeof ForecastReport>;
+
+/** Several buckets' attributes added up, as if one bucket. */
+function mergeBuckets(buckets: Iterable<Map<string, number>>): Map<string, number> {
+  const merged = new Map<string, number>();
+  for (const bucket of buckets)
+    for (const [attribute, n] of bucket) merged.set(attribute, (merged.get(attribute) ?? 0) + n);
+  return merged;
+}
 
 function openByStage(stages: readonly Stage[], bucket: Map<string, number> | undefined, prefix: string) {
   const value = new Amounts();
@@ -210,10 +229,15 @@ function openByStage(stages: readonly Stage[], bucket: Map<string, number> | und
   return { openDeals, value, weightedValue };
 }
 
+/**
+ * `totals` holds the STAGES bucket and the forecast buckets of the range; `before`, the forecast
+ * buckets of the months before it (their open deals are the overdue ones).
+ */
 export function forecastReport(
   pipeline: Pipeline,
   totals: BucketTotals,
   range: { from: string; to: string },
+  before: BucketTotals = new Map(),
 ): ForecastReport {
   const sum = { openDeals: 0, value: new Amounts(), weightedValue: new Amounts() };
   const won = { deals: 0, value: new Amounts() };
@@ -236,12 +260,18 @@ export function forecastReport(
     };
   });
   const undated = openByStage(pipeline.stages, totals.get(STAGES_BUCKET), 'undated');
+  const overdue = openByStage(pipeline.stages, mergeBuckets(before.values()), 'open');
   return {
     pipelineId: pipeline.id,
     pipelineName: pipeline.name,
     from: range.from,
     to: range.to,
     months,
+    overdue: {
+      openDeals: overdue.openDeals,
+      value: overdue.value.toJSON(),
+      weightedValue: overdue.weightedValue.toJSON(),
+    },
     undated: {
       openDeals: undated.openDeals,
       value: undated.value.toJSON(),
@@ -271,6 +301,10 @@ function cohortSum(totals: BucketTotals, range: { from: string; to: string }): M
 export const ConversionReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     from: Month.describe('first month of deal creation counted'),
     to: Month.describe('last month of deal creation counted'),
@@ -349,6 +383,10 @@ export function conversionReport(
 export const SourcesReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     from: Month.describe('first month of deal creation counted'),
     to: Month.describe('last month of deal creation counted'),

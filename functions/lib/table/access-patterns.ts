@@ -229,7 +229,8 @@ export const accessPatterns = {
   ownerDeals: declare({
     entity: 'deal',
     pattern: "a person's deals (by status)",
-    usedBy: '`GET /deals?ownerId=&status=`, segments',
+    usedBy:
+      "`GET /deals?ownerId=&status=`, segments, one person's reports, `/followups` (a deactivated owner)",
     index: 'gsi2',
     keyCondition: '`gsi2pk = OWNER#<user> AND begins_with(gsi2sk, DEAL#<status>#)`',
     roundTrips: '1 Query',
@@ -350,7 +351,7 @@ export const accessPatterns = {
   allProfiles: declare({
     entity: 'profile',
     pattern: 'every person who used Handoff (their profiles)',
-    usedBy: 'daily digest',
+    usedBy: '`GET /users`, daily digest, `/followups` (who is deactivated)',
     index: 'gsi1',
     keyCondition: '`gsi1pk = USER`',
     roundTrips: '1 Query',
@@ -433,7 +434,7 @@ export const accessPatterns = {
   assigneeTasks: declare({
     entity: 'task',
     pattern: "a person's tasks by due date (open or done)",
-    usedBy: '`GET /tasks?assigneeId=&status=`',
+    usedBy: '`GET /tasks?assigneeId=&status=`, `/followups` (a deactivated assignee)',
     index: 'gsi2',
     keyCondition: '`gsi2pk = ASSIGNEE#<user> AND begins_with(gsi2sk, TASK#<open|done>#)`',
     roundTrips: '1 Query',
@@ -481,7 +482,8 @@ export const accessPatterns = {
   reportMonths: declare({
     entity: 'report totals',
     pattern: "a pipeline's monthly buckets of one kind (forecast or cohort) over a range of months",
-    usedBy: '`GET /reports/forecast`, `/conversion`, `/sources`',
+    usedBy:
+      '`GET /reports/forecast` (the range, and the months before it: overdue), `/conversion`, `/sources`',
     index: 'table',
     keyCondition: '`pk = REPORT#<id> AND sk BETWEEN <KIND>#<from># AND <KIND>#<to>#~` + the pipeline',
     roundTrips: '2–3 requests, in parallel',

@@ -22,14 +22,18 @@ import {
   stalledReport,
 } from '../../../domain/reports/reports.js';
 import { monthOf } from '../../../domain/reports/totals.js';
+import type { Actor } from '../../../domain/shared/context.js';
 import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
-import { canManage } from '../../lib/http/access.js';
+import { UserId } from '../../../domain/shared/ids.js';
+import { canManage, canSell } from '../../lib/http/access.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
+import { type ReportTotals, reportScope, reportTotals } from '../use-cases/report-scope.js';
 
 // The reports (docs/api.md, "Reports"): each reads the pipeline and the stored totals it needs,
-// in parallel, whatever the number of deals. Managers and admins only. docs/api.md explains
-// every figure.
+// in parallel, whatever the number of deals. Managers and admins read everyone's (or one
+// person's, `ownerId`); a sales rep reads their own pipeline, forecast, conversion and sources;
+// stalled deals are for managers (a rep's are in their follow-ups). docs/api.md explains every figure.
 
 /** The widest month range one report reads (36 months × 8 shards stays within one Query page). */
 export const MAX_MONTHS = 36;
@@ -42,9 +46,14 @@ const monthSpan = (from: string, to: string) => {
   return (ty - fy) * 12 + (tm - fm) + 1;
 };
 
+const OwnerScope = UserId.optional().describe(
+  "only this person's deals (managers and admins; a sales rep always reads their own)",
+);
+
 const RangeQuery = z
   .strictObject({
     pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
+    ownerId: OwnerScope,
     from: YearMonth.optional(),
     to: YearMonth.optional(),
   })
@@ -58,6 +67,8 @@ const RangeQuery = z
 const PipelineQuery = z.strictObject({
   pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
 });
+
+const ScopedPipelineQuery = PipelineQuery.extend({ ownerId: OwnerScope });
 
 /** A range with one end given keeps its length: forecasts look ahead, cohorts look back. */
 function range(
@@ -96,6 +107,11 @@ function range(
   return resolved;
 }
 
+const SCOPED_PROBLEMS = {
+  403: "a sales rep named someone else's ownerId (they read their own reports)",
+  404: 'the pipeline named by pipelineId does not exist',
+};
+
 export function reportRoutes(s: Services): Routes {
   /** Read-only: before the first deal, the default pipeline may not be stored yet. */
   const pipelineOf = async (id: string | undefined, now: string): Promise<Pipeline> => {
@@ -106,73 +122,81 @@ export function reportRoutes(s: Services): Routes {
     throw new NotFound('pipeline', pipelineId);
   };
   // Conversion and sources both read the cohorts of the deals created in a range of months.
-  const cohortsOf = async (query: z.infer<typeof RangeQuery>, now: string) => {
+  const cohortsOf = async (query: z.infer<typeof RangeQuery>, actor: Actor, now: string) => {
     const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
     const months = range(query, now, 12, 'back');
+    const totals = reportTotals(s, id, reportScope(actor, query.ownerId));
     const [pipeline, cohorts] = await Promise.all([
       pipelineOf(id, now),
-      s.deals.totals.cohorts(id, months.from, months.to),
+      totals.cohorts(months.from, months.to),
     ]);
-    return { pipeline, cohorts, months };
+    return { pipeline, cohorts, months, scope: scoped(totals) };
   };
+  const scoped = (totals: ReportTotals) => (totals.ownerId ? { ownerId: totals.ownerId } : {});
 
   return {
     'GET /reports/pipeline': route({
       tag: 'Reports',
       summary: 'Open deals per stage: count, value and weighted value per currency, time in stage',
-      roles: canManage,
-      query: PipelineQuery,
-      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      roles: canSell,
+      query: ScopedPipelineQuery,
+      problems: SCOPED_PROBLEMS,
       response: { status: 200, schema: PipelineReport },
-      handle: async ({ query, ctx }) => {
+      handle: async ({ query, ctx, actor }) => {
         const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
-        const [pipeline, stages] = await Promise.all([pipelineOf(id, ctx.now), s.deals.totals.stages(id)]);
-        return ok(pipelineReport(pipeline, stages, ctx.now));
+        const totals = reportTotals(s, id, reportScope(actor, query.ownerId));
+        const [pipeline, stages] = await Promise.all([pipelineOf(id, ctx.now), totals.stages()]);
+        return ok({ ...pipelineReport(pipeline, stages, ctx.now), ...scoped(totals) });
       },
     }),
     'GET /reports/forecast': route({
       tag: 'Reports',
       summary: 'Open deals by expected close month, weighted by stage probability; won and lost per month',
       description: 'Months `from`..`to` (YYYY-MM, inclusive; default: this month and the next two).',
-      roles: canManage,
+      roles: canSell,
       query: RangeQuery,
-      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      problems: SCOPED_PROBLEMS,
       response: { status: 200, schema: ForecastReport },
-      handle: async ({ query, ctx }) => {
+      handle: async ({ query, ctx, actor }) => {
         const id = query.pipelineId ?? DEFAULT_PIPELINE_ID;
         const months = range(query, ctx.now, 3, 'ahead');
-        const [pipeline, forecast, stages] = await Promise.all([
+        const totals = reportTotals(s, id, reportScope(actor, query.ownerId));
+        const [pipeline, forecast, stages, before] = await Promise.all([
           pipelineOf(id, ctx.now),
-          s.deals.totals.forecast(id, months.from, months.to),
-          s.deals.totals.stages(id),
+          totals.forecast(months.from, months.to),
+          totals.stages(),
+          totals.forecastBefore(months.from),
         ]);
-        return ok(forecastReport(pipeline, new Map([...forecast, ...stages]), months));
+        return ok({
+          ...forecastReport(pipeline, new Map([...forecast, ...stages]), months, before),
+          ...scoped(totals),
+        });
       },
     }),
     'GET /reports/conversion': route({
       tag: 'Reports',
       summary: 'Of the deals created in a range of months: how far they got, won, lost, why',
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
-      roles: canManage,
+      roles: canSell,
       query: RangeQuery,
-      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      problems: SCOPED_PROBLEMS,
       response: { status: 200, schema: ConversionReport },
-      handle: async ({ query, ctx }) => {
-        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
-        return ok(conversionReport(pipeline, cohorts, months));
+      handle: async ({ query, ctx, actor }) => {
+        const { pipeline, cohorts, months, scope } = await cohortsOf(query, actor, ctx.now);
+        return ok({ ...conversionReport(pipeline, cohorts, months), ...scope });
       },
     }),
     'GET /reports/sources': route({
       tag: 'Reports',
       summary: 'Deals created per lead source in a range of months: won, lost, win rate, won value',
       description: 'Creation months `from`..`to` (YYYY-MM, inclusive; default: the last 12 months).',
-      roles: canManage,
+      roles: canSell,
       query: RangeQuery,
-      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      problems: SCOPED_PROBLEMS,
       response: { status: 200, schema: SourcesReport },
-      handle: async ({ query, ctx }) => {
-        const { pipeline, cohorts, months } = await cohortsOf(query, ctx.now);
-        return ok(sourcesReport(pipeline, cohorts, months));
+      handle: async ({ query, ctx, actor }) => {
+        const { pipeline, cohorts, months, scope } = await cohortsOf(query, actor, ctx.now);
+        return ok({ ...sourcesReport(pipeline, cohorts, months), ...scope });
       },
     }),
     'GET /reports/stalled': route({

@@ -167,6 +167,54 @@ describe('report figures', () => {
     });
   });
 
+  it('forecast: open deals whose expected close has passed stay in it, as overdue', async () => {
+    const res = await reports('GET /reports/forecast', {
+      as: users.manager,
+      query: { pipelineId: pipeline.id, from: '2026-04', to: '2026-06' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.overdue).toEqual({
+      openDeals: 2,
+      value: [{ currency: 'EUR', amount: 3_000 }],
+      weightedValue: [{ currency: 'EUR', amount: 900 }],
+    });
+    expect(res.body.total.openDeals).toBe(0);
+    // every open deal is somewhere: overdue + the range + undated = the pipeline's open deals
+    const open = (
+      await reports('GET /reports/pipeline', { as: users.manager, query: { pipelineId: pipeline.id } })
+    ).body.total.openDeals;
+    expect(res.body.overdue.openDeals + res.body.total.openDeals + res.body.undated.openDeals).toBe(open);
+  });
+
+  it("a sales rep reads their own figures; a manager anyone's, or one person's", async () => {
+    const query = { pipelineId: pipeline.id, from: '2026-02', to: '2026-03' };
+    const team = await reports('GET /reports/forecast', { as: users.manager, query });
+    // every deal of this pipeline is alice's: her own forecast is the team's, scoped
+    const hers = await reports('GET /reports/forecast', { as: users.alice, query });
+    expect(hers.status).toBe(200);
+    expect(hers.body).toEqual({ ...team.body, ownerId: users.alice.sub });
+    const viewed = await reports('GET /reports/forecast', {
+      as: users.manager,
+      query: { ...query, ownerId: users.alice.sub },
+    });
+    expect(viewed.body).toEqual(hers.body);
+    for (const route of ['GET /reports/pipeline', 'GET /reports/conversion', 'GET /reports/sources']) {
+      const q = route === 'GET /reports/pipeline' ? { pipelineId: pipeline.id } : query;
+      const all = await reports(route, { as: users.manager, query: q, at: '2026-03-01T00:00:00.000Z' });
+      const own = await reports(route, { as: users.alice, query: q, at: '2026-03-01T00:00:00.000Z' });
+      expect(own.body, route).toEqual({ ...all.body, ownerId: users.alice.sub });
+      // bob owns none of them: his own report counts nothing
+      const bobs = await reports(route, { as: users.bob, query: q, at: '2026-03-01T00:00:00.000Z' });
+      expect(bobs.status, route).toBe(200);
+      expect(JSON.stringify(bobs.body), route).not.toMatch(/"(openDeals|created|won)":[1-9]/);
+    }
+    const snooping = await reports('GET /reports/pipeline', {
+      as: users.bob,
+      query: { pipelineId: pipeline.id, ownerId: users.alice.sub },
+    });
+    expect(snooping.status).toBe(403);
+  });
+
   it('re-weighting a stage re-weights the forecast at once', async () => {
     const current = (await api('GET /pipelines/{id}', { params: { id: pipeline.id } })).body;
     const stages = current.stages.map(
@@ -259,11 +307,10 @@ describe('report figures', () => {
 });
 
 describe('who may read reports, and bad questions', () => {
-  it('managers and admins only', async () => {
-    for (const as of [users.alice, users.dana]) {
-      const res = await reports('GET /reports/pipeline', { as });
-      expect(res.status).toBe(403);
-    }
+  it('managers and admins; sales their own; delivery none; stalled deals for managers only', async () => {
+    expect((await reports('GET /reports/pipeline', { as: users.dana })).status).toBe(403);
+    expect((await reports('GET /reports/stalled', { as: users.alice })).status).toBe(403);
+    expect((await reports('GET /reports/pipeline', { as: users.alice })).status).toBe(200);
     expect((await reports('GET /reports/pipeline', { as: users.manager })).status).toBe(200);
   });
 

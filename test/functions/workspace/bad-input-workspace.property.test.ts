@@ -111,6 +111,6 @@ describeBadInput({
   routeKeys: Object.keys(reportRoutes(undefined as never)),
   valid: () => ({}),
   params: () => ({}),
-  queryKeys: ['pipelineId', 'from', 'to'],
+  queryKeys: ['pipelineId', 'ownerId', 'from', 'to'],
   idPattern: /^pl_[0-9A-Za-z]{1,20}$/,
 });

@@ -148,6 +148,11 @@ export class DealRepository {
     return filter ? { ...spec, filter } : spec;
   }
 
+  /** Every deal a person owns, open or closed, in every pipeline (their own reports add them up). */
+  async ownedBy(ownerId: string): Promise<Deal[]> {
+    return (await this.store.queryAll(accessPatterns.ownerDeals.query(ownerId))).map((i) => this.fromItem(i));
+  }
+
   /** Writes the deal, its history entry and its report totals (same transaction). */
   create(uow: UnitOfWork, deal: Deal, event: DomainEvent, options: TotalsShard = {}): UnitOfWork {
     uow.create('deal', dealItem(deal)).syncCopies([], this.copyWrites(deal));

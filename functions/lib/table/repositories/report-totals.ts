@@ -1,5 +1,5 @@
 import type { Deal } from '../../../../domain/crm/deal.js';
-import type { BucketTotals } from '../../../../domain/reports/reports.js';
+import { addMonths, type BucketTotals, FIRST_MONTH } from '../../../../domain/reports/reports.js';
 import {
   cohortBucket,
   forecastBucket,
@@ -96,6 +96,12 @@ export class ReportTotalsRepository {
   /** The cohort buckets of the creation months from..to: one Query. */
   cohorts(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
     return this.read(accessPatterns.reportMonths.query(pipelineId, cohortBucket(from), cohortBucket(to)));
+  }
+
+  /** The forecast buckets of every month before `from`: the open deals in them are overdue. */
+  forecastBefore(pipelineId: string, from: string): Promise<BucketTotals> {
+    if (from <= FIRST_MONTH) return Promise.resolve(new Map());
+    return this.forecast(pipelineId, FIRST_MONTH, addMonths(from, -1));
   }
 
   /** Every bucket of a pipeline (the rebuild compares them with what the deals add up to). */
