@@ -67,10 +67,21 @@ const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 export const EVENTS = {
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
   CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
-  CompanyDeleted: crm(1, 'A company was deleted.', z.object({ companyId: z.string() })),
+  CompanyDeleted: crm(
+    1,
+    'A company was deleted; `detached` counts the contacts and deals whose link to it an admin cleared first (each also a ContactUpdated or DealUpdated).',
+    z.object({
+      companyId: z.string(),
+      detached: z.object({ contacts: z.number().int(), deals: z.number().int() }).optional(),
+    }),
+  ),
   ContactCreated: crm(1, 'A contact was added.', z.object({ contact: Contact })),
   ContactUpdated: crm(1, 'A contact changed.', z.object({ contact: Contact, changed: Changed })),
-  ContactDeleted: crm(1, 'A contact was deleted.', z.object({ contactId: z.string() })),
+  ContactDeleted: crm(
+    1,
+    'A contact was deleted; `detached` counts the deals whose link to it an admin cleared first (each also a DealUpdated).',
+    z.object({ contactId: z.string(), detached: z.object({ deals: z.number().int() }).optional() }),
+  ),
   PipelineCreated: crm(1, 'A pipeline was created.', z.object({ pipeline: Pipeline })),
   PipelineUpdated: crm(1, 'A pipeline or its stages changed.', z.object({ pipeline: Pipeline })),
   DealCreated: crm(1, 'A deal was opened, with its owner and next action.', z.object({ deal: Deal })),

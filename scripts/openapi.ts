@@ -30,6 +30,12 @@ export const ProblemDocument = z
     email: z.string().optional().describe('409: that email'),
     contacts: z.number().int().optional().describe('409: the contacts a company to delete still has'),
     openDeals: z.number().int().optional().describe('409: the open deals a record to delete still has'),
+    closedDeals: z
+      .number()
+      .int()
+      .optional()
+      .describe('409: the won and lost deals a record to delete still has'),
+    projects: z.number().int().optional().describe('409: the projects delivered to a company to delete'),
     dealStatus: z.string().optional().describe('409: the status of a deal that is not open'),
     projectStatus: z.string().optional().describe('409: the status a project cannot leave that way'),
     waitingFor: z.array(z.string()).optional().describe('409: the predecessors a task waits for'),

@@ -33,7 +33,7 @@ export interface paths {
         get: operations["GET_companies_id"];
         put?: never;
         post?: never;
-        /** Delete a company that no contact or open deal refers to */
+        /** Delete a company no contact, deal or project refers to; admins may clear contact and deal links first (detach=true) */
         delete: operations["DELETE_companies_id"];
         options?: never;
         head?: never;
@@ -70,7 +70,7 @@ export interface paths {
         get: operations["GET_contacts_id"];
         put?: never;
         post?: never;
-        /** Delete a contact that is not the primary contact of an open deal */
+        /** Delete a contact no deal refers to; admins may clear those links first (detach=true) */
         delete: operations["DELETE_contacts_id"];
         options?: never;
         head?: never;
@@ -1369,6 +1369,10 @@ export interface components {
             contacts?: number;
             /** @description 409: the open deals a record to delete still has */
             openDeals?: number;
+            /** @description 409: the won and lost deals a record to delete still has */
+            closedDeals?: number;
+            /** @description 409: the projects delivered to a company to delete */
+            projects?: number;
             /** @description 409: the status of a deal that is not open */
             dealStatus?: string;
             /** @description 409: the status a project cannot leave that way */
@@ -2533,7 +2537,10 @@ export interface operations {
     };
     DELETE_companies_id: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description admins: clear the links of the deals (and contacts) that refer to it, then delete it */
+                detach?: "true" | "false";
+            };
             header?: {
                 /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
                 "If-Match"?: string;
@@ -2593,7 +2600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description conflicts with the current state (or lost a race four times) */
+            /** @description records still refer to it: the detail counts them */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3096,7 +3103,10 @@ export interface operations {
     };
     DELETE_contacts_id: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description admins: clear the links of the deals (and contacts) that refer to it, then delete it */
+                detach?: "true" | "false";
+            };
             header?: {
                 /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
                 "If-Match"?: string;
@@ -3156,7 +3166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description conflicts with the current state (or lost a race four times) */
+            /** @description records still refer to it: the detail counts them */
             409: {
                 headers: {
                     [name: string]: unknown;

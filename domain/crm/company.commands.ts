@@ -1,6 +1,6 @@
 import { type DomainEvent, emit } from '../events.js';
-import type { CommandContext } from '../shared/context.js';
-import { Conflict } from '../shared/errors.js';
+import { type CommandContext, hasRole } from '../shared/context.js';
+import { Conflict, Forbidden } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
 import type { Company, CompanyPatch, NewCompany } from './company.js';
 
@@ -30,16 +30,45 @@ export function updateCompany(
   return { company, events: [emit(ctx, 'CompanyUpdated', { company, changed })] };
 }
 
+/** What refers to a company: its contacts, its deals and the projects delivered to it. */
+export interface CompanyLinks {
+  contacts: number;
+  openDeals: number;
+  closedDeals: number;
+  projects: number;
+}
+
+/**
+ * A company anything refers to is not deleted: the 409 says exactly what, and how many. An admin
+ * may detach its contacts and deals (`detach`); projects keep their customer, so a company with
+ * projects is never deleted.
+ */
 export function deleteCompany(
   current: Company,
-  linked: { contacts: number; openDeals: number },
+  linked: CompanyLinks,
+  options: { detach: boolean },
   ctx: CommandContext,
 ): DomainEvent[] {
-  if (linked.contacts > 0 || linked.openDeals > 0) {
+  if (options.detach && !hasRole(ctx.actor, 'admin'))
+    throw new Forbidden('only admins delete a company with detach=true');
+  const what = `${linked.contacts} contact(s), ${linked.openDeals} open and ${linked.closedDeals} closed deal(s) and ${linked.projects} project(s)`;
+  if (linked.projects > 0) {
     throw new Conflict(
-      `company ${current.id} still has ${linked.contacts} contact(s) and ${linked.openDeals} open deal(s); move or delete them first`,
-      linked,
+      `company ${current.id} is the customer of ${linked.projects} project(s), which keep it; it still has ${what}`,
+      { ...linked },
     );
   }
-  return [emit(ctx, 'CompanyDeleted', { companyId: current.id })];
+  const detached = { contacts: linked.contacts, deals: linked.openDeals + linked.closedDeals };
+  if (detached.contacts + detached.deals > 0 && !options.detach) {
+    throw new Conflict(
+      `company ${current.id} still has ${what}; move or delete them first, or (admins) delete with ?detach=true to clear those links`,
+      { ...linked },
+    );
+  }
+  return [
+    emit(ctx, 'CompanyDeleted', {
+      companyId: current.id,
+      ...(detached.contacts + detached.deals > 0 ? { detached } : {}),
+    }),
+  ];
 }

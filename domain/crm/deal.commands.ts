@@ -326,3 +326,14 @@ export function snoozeDeal(
 function closeStageVisit(deal: Deal, now: string): Deal['stageHistory'] {
   return deal.stageHistory.map((visit, i, all) => (i === all.length - 1 ? { ...visit, leftAt: now } : visit));
 }
+
+/**
+ * A deal's link to a contact or company being deleted (an admin's detach=true), cleared whatever
+ * the deal's status: the change is a DealUpdated like any other, so the history keeps it.
+ */
+export function detachDeal(current: Deal, link: 'contactId' | 'companyId', ctx: CommandContext): Decision {
+  if (current[link] === undefined) return { deal: current, events: [] };
+  const { [link]: _, ...rest } = current;
+  const deal: Deal = { ...rest, updatedAt: ctx.now, version: current.version + 1 };
+  return { deal, events: [emit(ctx, 'DealUpdated', { deal, changed: [link] })] };
+}

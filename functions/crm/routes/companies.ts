@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { Company, CompanyPatch, NewCompany } from '../../../domain/crm/company.js';
 import { Tag } from '../../../domain/shared/text.js';
 import { canManage, canRead, canSell } from '../../lib/http/access.js';
-import { idParams, listQuery, listScope } from '../../lib/http/params.js';
+import { DetachQuery, idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { createCompany } from '../use-cases/create-company.js';
@@ -66,14 +66,16 @@ export function companyRoutes(s: Services): Routes {
     }),
     'DELETE /companies/{id}': route({
       tag: 'Companies',
-      summary: 'Delete a company that no contact or open deal refers to',
+      summary:
+        'Delete a company no contact, deal or project refers to; admins may clear contact and deal links first (detach=true)',
       roles: canManage,
       params: idParams('company'),
+      query: DetachQuery,
       conditional: true,
-      problems: gone,
+      problems: { ...gone, 409: 'records still refer to it: the detail counts them' },
       response: { status: 204 },
-      handle: async ({ params, ...input }) => {
-        await deleteCompany(s, params.id, input);
+      handle: async ({ params, query, ...input }) => {
+        await deleteCompany(s, params.id, input, { detach: query.detach === 'true' });
         return noContent();
       },
     }),

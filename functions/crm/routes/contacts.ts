@@ -5,7 +5,7 @@ import { NotFound } from '../../../domain/shared/errors.js';
 import { idSchema } from '../../../domain/shared/ids.js';
 import { Tag } from '../../../domain/shared/text.js';
 import { canManage, canRead, canSell } from '../../lib/http/access.js';
-import { idParams, listQuery, listScope } from '../../lib/http/params.js';
+import { DetachQuery, idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { createContact } from '../use-cases/create-contact.js';
@@ -77,14 +77,15 @@ export function contactRoutes(s: Services): Routes {
     }),
     'DELETE /contacts/{id}': route({
       tag: 'Contacts',
-      summary: 'Delete a contact that is not the primary contact of an open deal',
+      summary: 'Delete a contact no deal refers to; admins may clear those links first (detach=true)',
       roles: canManage,
       params: idParams('contact'),
+      query: DetachQuery,
       conditional: true,
-      problems: gone,
+      problems: { ...gone, 409: 'records still refer to it: the detail counts them' },
       response: { status: 204 },
-      handle: async ({ params, ...input }) => {
-        await deleteContact(s, params.id, input);
+      handle: async ({ params, query, ...input }) => {
+        await deleteContact(s, params.id, input, { detach: query.detach === 'true' });
         return noContent();
       },
     }),

@@ -6,6 +6,7 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
+import { requireDealLinks } from './deal-links.js';
 
 /** What a deal command decided: the deal's next state, its events, what else it writes. */
 export interface DealDecision {
@@ -22,26 +23,24 @@ export interface DealChange {
   history?(current: Deal, next: Deal): Omit<DealHistoryEntry, 'dealId' | 'dealTitle' | 'at' | 'by'>;
   /** The stage the deal ends in must still be a stage of its pipeline when the change commits. */
   checkStage?: boolean;
+  /** Its contact and company must still exist, and its owner be active, when the change commits. */
+  checkLinks?: boolean;
 }
 
 /**
  * The shape every command on one open deal shares: load it, decide, write the deal, its events,
  * its history entry and a completed next action in one transaction, conditional on the version.
  */
-export function changeDeal(
-  s: Services,
-  id: string,
-  { ifMatch }: CommandInput,
-  change: DealChange,
-): Promise<Deal> {
+export function changeDeal(s: Services, id: string, input: CommandInput, change: DealChange): Promise<Deal> {
   return versionedCommand({
-    ifMatch,
+    ifMatch: input.ifMatch,
     entity: 'deal',
     load: () => s.deals.require(id),
     run: async (current) => {
       const { deal, events, completedActivity } = change.decide(current);
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
       if (change.checkStage) s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
+      if (change.checkLinks) requireDealLinks(uow, deal, { profiles: s.profiles, actor: input.ctx.actor });
       if (change.history) s.deals.recordHistory(uow, deal, events[0]!, change.history(current, deal));
       if (completedActivity) s.activities.create(uow, completedActivity, false);
       await uow.commit(s.store);

@@ -3,16 +3,26 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
+import { detachDeals } from './detach-links.js';
 
-/** Deletes a contact that is not the primary contact of an open deal. */
-export function deleteContact(s: Services, id: string, input: CommandInput): Promise<void> {
+/**
+ * Deletes a contact no deal refers to (the 409 counts the open and closed ones that do); with
+ * `detach`, an admin's choice, those deals lose the link first.
+ */
+export function deleteContact(
+  s: Services,
+  id: string,
+  input: CommandInput,
+  options: { detach: boolean } = { detach: false },
+): Promise<void> {
   const { ctx, ifMatch } = input;
   return versionedCommand({
     ifMatch,
     entity: 'contact',
     load: () => s.contacts.require(id),
     run: async (current) => {
-      const events = decide(current, { openDeals: await s.contacts.openDeals(current.id) }, ctx);
+      const events = decide(current, await s.contacts.links(current.id), options, ctx);
+      if (options.detach) await detachDeals(s, await s.contacts.dealIds(current.id), 'contactId', ctx);
       await s.contacts
         .remove(new UnitOfWork(), current)
         .events(events)

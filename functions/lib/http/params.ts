@@ -11,6 +11,14 @@ export function listQuery<S extends z.ZodRawShape>(shape: S) {
   return z.strictObject({ limit: Limit, cursor: Cursor.optional(), ...shape });
 }
 
+/** `DELETE` of a contact or company: `detach=true` (admins) clears the links to it first. */
+export const DetachQuery = z.strictObject({
+  detach: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('admins: clear the links of the deals (and contacts) that refer to it, then delete it'),
+});
+
 export const idParams = (kind: IdKind) => z.strictObject({ id: idSchema(kind) });
 
 export const pageOf = <S extends z.ZodType>(item: S) =>

@@ -71,7 +71,7 @@ export const accessPatterns = {
   companyContacts: declare({
     entity: 'contact',
     pattern: "a company's contacts, by name (prefix)",
-    usedBy: '`GET /contacts?companyId=`, `DELETE /companies/{id}` (limit 1), merges',
+    usedBy: '`GET /contacts?companyId=`, `DELETE /companies/{id}` (COUNT; detach), merges',
     index: 'gsi4',
     keyCondition: '`gsi4pk = COMPANY#<id> AND begins_with(gsi4sk, CONTACT#<name prefix>)`',
     roundTrips: '1 Query',
@@ -84,7 +84,7 @@ export const accessPatterns = {
   companyDeals: declare({
     entity: 'deal',
     pattern: "a company's deals (by status)",
-    usedBy: '`GET /deals?companyId=&status=`, `DELETE /companies/{id}` (open, limit 1), merges',
+    usedBy: '`GET /deals?companyId=&status=`, `DELETE /companies/{id}` (COUNT, all and open; detach), merges',
     index: 'gsi4',
     keyCondition: '`gsi4pk = COMPANY#<id> AND begins_with(gsi4sk, DEAL#<status>#)`',
     roundTrips: '1 Query',
@@ -97,7 +97,7 @@ export const accessPatterns = {
   companyProjects: declare({
     entity: 'project',
     pattern: "a customer's projects (by status)",
-    usedBy: '`GET /projects?companyId=`, company merges',
+    usedBy: '`GET /projects?companyId=`, `DELETE /companies/{id}` (COUNT), company merges',
     index: 'gsi4',
     keyCondition: '`gsi4pk = COMPANY#<id> AND begins_with(gsi4sk, PROJECT#<status>#)`',
     roundTrips: '1 Query',
@@ -154,7 +154,7 @@ export const accessPatterns = {
   contactDeals: declare({
     entity: 'deal',
     pattern: "a contact's deals (by status)",
-    usedBy: '`GET /deals?contactId=`, `DELETE /contacts/{id}` (open, limit 1), contact merges',
+    usedBy: '`GET /deals?contactId=`, `DELETE /contacts/{id}` (COUNT, all and open; detach), contact merges',
     index: 'gsi5',
     keyCondition: '`gsi5pk = CONTACT#<id> AND begins_with(gsi5sk, DEAL#<status>#)`',
     roundTrips: '1 Query',

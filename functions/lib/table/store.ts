@@ -159,6 +159,23 @@ export class Store {
     }
   }
 
+  /** How many items a query matches (Select COUNT, every page): the items are never sent. */
+  async count(spec: QuerySpec): Promise<number> {
+    let total = 0;
+    let startKey = spec.startKey;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...this.queryInput({ ...spec, ...(startKey ? { startKey } : {}) }),
+          Select: 'COUNT',
+        }),
+      );
+      total += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+
   /** Every page of a query; for bounded collections (a project's tasks, a digest's items). */
   async queryAll(spec: QuerySpec): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];

@@ -92,7 +92,7 @@ describeBadInput({
   valid: () => VALID,
   params: (routeKey): Record<string, string> =>
     routeKey.includes('{id}') ? { id: ids[idFor(routeKey)]! } : {},
-  queryKeys: ['q', 'tag', 'email', 'status', 'ownerId', 'pipelineId'],
+  queryKeys: ['q', 'tag', 'email', 'status', 'ownerId', 'pipelineId', 'detach'],
   idPattern: /^(co|ct|pl|deal|act)_[0-9A-Z]{1,30}$/,
 });
 

@@ -1,3 +1,4 @@
+import type { CompanyLinks } from '../../../../domain/crm/company.commands.js';
 import { Company } from '../../../../domain/crm/company.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
@@ -50,12 +51,24 @@ export class CompanyRepository {
   }
 
   /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */
-  async linked(id: string): Promise<{ contacts: number; openDeals: number }> {
-    const [contacts, deals] = await Promise.all([
-      this.store.query({ ...accessPatterns.companyContacts.query(id), limit: 1 }),
-      this.store.query({ ...accessPatterns.companyDeals.query(id, 'open'), limit: 1 }),
+  /** What refers to this company, counted exactly (four COUNT Queries, in parallel). */
+  async links(id: string): Promise<CompanyLinks> {
+    const [contacts, deals, open, projects] = await Promise.all([
+      this.store.count(accessPatterns.companyContacts.query(id)),
+      this.store.count(accessPatterns.companyDeals.query(id)),
+      this.store.count(accessPatterns.companyDeals.query(id, 'open')),
+      this.store.count(accessPatterns.companyProjects.query(id)),
     ]);
-    return { contacts: contacts.items.length, openDeals: deals.items.length };
+    return { contacts, openDeals: open, closedDeals: deals - open, projects };
+  }
+
+  /** The ids of the company's contacts and of its deals, open or closed (to detach them). */
+  async linkedIds(id: string): Promise<{ contacts: string[]; deals: string[] }> {
+    const [contacts, deals] = await Promise.all([
+      this.store.queryAll(accessPatterns.companyContacts.query(id)),
+      this.store.queryAll(accessPatterns.companyDeals.query(id)),
+    ]);
+    return { contacts: contacts.map((i) => String(i.id)), deals: deals.map((i) => String(i.id)) };
   }
 
   create(uow: UnitOfWork, company: Company): UnitOfWork {

@@ -1,3 +1,4 @@
+import type { ContactLinks } from '../../../../domain/crm/contact.commands.js';
 import { Contact } from '../../../../domain/crm/contact.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../../../domain/shared/errors.js';
 import { normalizeText } from '../../../../domain/shared/text.js';
@@ -73,9 +74,18 @@ export class ContactRepository {
     return accessPatterns.contactsByName.query(prefix || undefined);
   }
 
-  async openDeals(id: string): Promise<number> {
-    const { items } = await this.store.query({ ...accessPatterns.contactDeals.query(id, 'open'), limit: 1 });
-    return items.length;
+  /** The deals this contact is the primary contact of, counted by status (two COUNT Queries). */
+  async links(id: string): Promise<ContactLinks> {
+    const [all, open] = await Promise.all([
+      this.store.count(accessPatterns.contactDeals.query(id)),
+      this.store.count(accessPatterns.contactDeals.query(id, 'open')),
+    ]);
+    return { openDeals: open, closedDeals: all - open };
+  }
+
+  /** The ids of every deal this contact is the primary contact of, open or closed. */
+  async dealIds(id: string): Promise<string[]> {
+    return (await this.store.queryAll(accessPatterns.contactDeals.query(id))).map((i) => String(i.id));
   }
 
   create(uow: UnitOfWork, contact: Contact): UnitOfWork {
