@@ -1,9 +1,46 @@
 import * as z from 'zod';
 
 // Text normalisation used for search keys: case- and accent-insensitive, single spaces, so that
-// "  Zoë   O'Neil" and "zoe o'neil" land on the same index key.
+// "  Zoë   O'Neil" and "zoe o'neil" land on the same index key. Letters Unicode does not
+// decompose are folded as a person types them on a keyboard without them (ß → ss, ø → o, æ → ae).
+const FOLDED: Record<string, string> = {
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  Æ: 'ae',
+  œ: 'oe',
+  Œ: 'oe',
+  ø: 'o',
+  Ø: 'o',
+  ł: 'l',
+  Ł: 'l',
+  đ: 'd',
+  Đ: 'd',
+  ð: 'd',
+  Ð: 'd',
+  þ: 'th',
+  Þ: 'th',
+  ı: 'i',
+};
+const UNFOLDED = new RegExp(`[${Object.keys(FOLDED).join('')}]`, 'gu');
+
 export function normalizeText(value: string): string {
-  return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(UNFOLDED, (c) => FOLDED[c]!)
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The words a name is found by (`?q=` matches the start of any of them): normalised, split at
+ * anything not a letter or digit ("O'Neil-Smith" → o, neil, smith), each once, sorted.
+ */
+export function nameWords(...texts: (string | undefined)[]): string[] {
+  const words = texts.flatMap((t) => (t ? normalizeText(t).split(/[^\p{L}\p{N}]+/u) : []));
+  return [...new Set(words.filter(Boolean))].sort();
 }
 
 export const Tag = z

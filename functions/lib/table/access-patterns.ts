@@ -46,8 +46,8 @@ export const accessPatterns = {
   }),
   companiesByName: declare({
     entity: 'company',
-    pattern: 'companies by name (prefix)',
-    usedBy: '`GET /companies?q=`',
+    pattern: 'companies by full name (prefix), and all companies by name',
+    usedBy: '`GET /companies` and `?q=` of several words',
     index: 'gsi1',
     keyCondition: '`gsi1pk = COMPANY AND begins_with(gsi1sk, <normalised q>)`',
     roundTrips: '1 Query',
@@ -55,6 +55,18 @@ export const accessPatterns = {
       index: 'gsi1',
       partition: partitions.allOf('COMPANY'),
       ...(namePrefix ? { sort: { beginsWith: namePrefix } } : {}),
+    }),
+  }),
+  nameWordRecords: declare({
+    entity: 'contact, company',
+    pattern: 'contacts or companies by the start of any word of their name (accent- and case-folded)',
+    usedBy: '`GET /contacts?q=`, `GET /companies?q=` (one word)',
+    index: 'table',
+    keyCondition: '`pk = WORDS#<kind> AND begins_with(sk, <folded q>)`',
+    roundTrips: '1 Query (a record matching on two words is read twice and kept once)',
+    query: (kind: 'contact' | 'company', wordPrefix: string) => ({
+      partition: partitions.nameWords(kind),
+      sort: { beginsWith: wordPrefix },
     }),
   }),
   taggedRecords: declare({
@@ -127,8 +139,8 @@ export const accessPatterns = {
   }),
   contactsByName: declare({
     entity: 'contact',
-    pattern: 'contacts by name (prefix of first or last name)',
-    usedBy: '`GET /contacts?q=`',
+    pattern: 'contacts by full name (prefix of "first last"), and all contacts by name',
+    usedBy: '`GET /contacts` and `?q=` of several words',
     index: 'gsi1',
     keyCondition: '`gsi1pk = CONTACT AND begins_with(gsi1sk, <normalised q>)`',
     roundTrips: '1 Query',

@@ -26,6 +26,11 @@ export const keys = {
     pk: partitions.tagged(kind, tag),
     sk: id,
   }),
+  /** A copy of a contact or company under one word of its name (name-word search). */
+  nameWord: (kind: 'contact' | 'company', word: string, id: string): Key => ({
+    pk: partitions.nameWords(kind),
+    sk: `${word}#${id}`,
+  }),
   pipeline: (id: string): Key => ({ pk: `PIPELINE#${id}`, sk: 'PIPELINE' }),
   deal: (id: string): Key => ({ pk: `DEAL#${id}`, sk: 'DEAL' }),
   dealHistory: (dealId: string, at: string, eventId: string): Key => ({
@@ -121,6 +126,8 @@ export const partitions = {
   reportTotals: (pipelineId: string) => `REPORT#${pipelineId}`,
   duplicates: (kind: 'contact' | 'company') => `DUPLICATES#${kind}`,
   tagged: (kind: 'contact' | 'company' | 'deal', tag: string) => `TAG#${kind}#${tag}`,
+  /** Every word of every contact's (or company's) name, each a copy of its record. */
+  nameWords: (kind: 'contact' | 'company') => `WORDS#${kind}`,
   match: (kind: 'contact' | 'company', key: string) => `MATCH#${kind}#${key}`,
 };
 
@@ -303,4 +310,17 @@ export function dealHistoryItem(
       : {}),
     ...record,
   };
+}
+
+/**
+ * The name-word copies of a contact or company: one per word, each carrying the record and all
+ * its words (a search keeps one copy per record: the first word the query matches).
+ */
+export function nameWordItems(kind: 'contact' | 'company', record: { id: string }, words: string[]): Item[] {
+  return words.map((word) => ({
+    ...keys.nameWord(kind, word, record.id),
+    entity: `${kind}-word`,
+    ...record,
+    words,
+  }));
 }

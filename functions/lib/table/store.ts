@@ -366,6 +366,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'stageIds',
   'creation',
   'layout',
+  // a name-word copy's words (keys.ts, nameWordItems)
+  'words',
 ]);
 
 /** An equality FilterExpression over the given attributes (none: no filter). */

@@ -1,12 +1,13 @@
 import type { CompanyLinks } from '../../../../domain/crm/company.commands.js';
 import { Company } from '../../../../domain/crm/company.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
-import { normalizeText } from '../../../../domain/shared/text.js';
+import { nameWords, normalizeText } from '../../../../domain/shared/text.js';
 import { accessPatterns } from '../access-patterns.js';
-import { companyItem, keys } from '../keys.js';
+import { companyItem, keys, nameWordItems } from '../keys.js';
 import { entityOf, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { mergedAway, nameWithTag } from './contacts.js';
+import { nameWordSearch } from './name-search.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asCompany = entityOf<Company>(Company);
@@ -36,8 +37,10 @@ export class CompanyRepository {
     return company;
   }
 
-  /** `?q=` matches the start of the normalised name; `?tag=` reads the tag's copies. */
+  /** `?q=` matches the start of any word of the name (several words: of the name); `?tag=` reads the tag's copies. */
   list(filter: CompanyFilter, page: PageRequest): Promise<Page<Company>> {
+    const words = filter.q && !filter.tag ? nameWordSearch('company', filter.q) : undefined;
+    if (words) return pageOf(this.store, { ...words.spec, ...page }, asCompany, words.keep);
     return pageOf(this.store, { ...this.plan(filter), ...page }, asCompany);
   }
 
@@ -50,7 +53,6 @@ export class CompanyRepository {
     return accessPatterns.companiesByName.query(filter.q ? normalizeText(filter.q) : undefined);
   }
 
-  /** Whether anything still refers to the company (contacts, open deals): one query each, 1 item. */
   /** What refers to this company, counted exactly (four COUNT Queries, in parallel). */
   async links(id: string): Promise<CompanyLinks> {
     const [contacts, deals, open, projects] = await Promise.all([
@@ -85,6 +87,8 @@ export class CompanyRepository {
   merge(uow: UnitOfWork, before: Company, after: Company, duplicate: Company, at: string): UnitOfWork {
     this.update(uow, before, after);
     for (const tag of duplicate.tags) uow.add({ delete: keys.tagged('company', tag, duplicate.id) });
+    for (const word of nameWords(duplicate.name))
+      uow.add({ delete: keys.nameWord('company', word, duplicate.id) });
     return uow.tombstone('company', duplicate, keys.company(duplicate.id), after.id, at);
   }
 
@@ -93,7 +97,10 @@ export class CompanyRepository {
   }
 
   private copyItems(c: Company): Item[] {
-    return c.tags.map((tag) => ({ ...keys.tagged('company', tag, c.id), entity: 'company-tag', ...c }));
+    return [
+      ...c.tags.map((tag) => ({ ...keys.tagged('company', tag, c.id), entity: 'company-tag', ...c })),
+      ...nameWordItems('company', c, nameWords(c.name)),
+    ];
   }
 
   private copies(c: Company): Write[] {

@@ -1,14 +1,17 @@
 import type { ContactLinks } from '../../../../domain/crm/contact.commands.js';
 import { Contact } from '../../../../domain/crm/contact.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../../../domain/shared/errors.js';
-import { normalizeText } from '../../../../domain/shared/text.js';
+import { nameWords, normalizeText } from '../../../../domain/shared/text.js';
 import { accessPatterns } from '../access-patterns.js';
-import { contactItem, keys } from '../keys.js';
+import { contactItem, keys, nameWordItems } from '../keys.js';
 import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { nameWordSearch } from './name-search.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asContact = entityOf<Contact>(Contact);
+
+const contactWords = (c: Contact) => nameWords(c.firstName, c.lastName);
 
 export interface ContactFilter {
   q?: string | undefined;
@@ -51,6 +54,9 @@ export class ContactRepository {
   }
 
   list(filter: ContactFilter, page: PageRequest): Promise<Page<Contact>> {
+    const words =
+      filter.q && !filter.tag && !filter.companyId ? nameWordSearch('contact', filter.q) : undefined;
+    if (words) return pageOf(this.store, { ...words.spec, ...page }, asContact, words.keep);
     return pageOf(this.store, { ...this.plan(filter), ...page }, asContact);
   }
 
@@ -123,6 +129,8 @@ export class ContactRepository {
       );
     }
     for (const tag of duplicate.tags) uow.add({ delete: keys.tagged('contact', tag, duplicate.id) });
+    for (const word of contactWords(duplicate))
+      uow.add({ delete: keys.nameWord('contact', word, duplicate.id) });
     return uow.tombstone('contact', duplicate, keys.contact(duplicate.id), after.id, at);
   }
 
@@ -134,6 +142,7 @@ export class ContactRepository {
     return [
       ...c.emails.map((email) => ({ ...keys.contactEmail(email), entity: 'contact-email', ...c })),
       ...c.tags.map((tag) => ({ ...keys.tagged('contact', tag, c.id), entity: 'contact-tag', ...c })),
+      ...nameWordItems('contact', c, contactWords(c)),
     ];
   }
 

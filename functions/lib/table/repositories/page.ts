@@ -34,14 +34,25 @@ export async function pageOf<T>(
   store: Store,
   spec: QuerySpec,
   map: (item: Record<string, unknown>) => T,
+  keep?: (item: Record<string, unknown>) => boolean,
 ): Promise<Page<T>> {
-  const { items, lastKey } = await pageItems(store, spec);
+  const { items, lastKey } = await pageItems(store, spec, keep);
   return { items: items.map(map), ...(lastKey ? { lastKey } : {}) };
 }
 
-/** The same page, of the items as stored. */
-export async function pageItems(store: Store, spec: QuerySpec): Promise<Page<Record<string, unknown>>> {
-  if (spec.limit === undefined) return store.query(spec);
+/**
+ * The same page, of the items as stored. `keep` drops items no key or filter expression can
+ * (it must depend on the item alone, so a page that starts after a dropped item agrees).
+ */
+export async function pageItems(
+  store: Store,
+  spec: QuerySpec,
+  keep: (item: Record<string, unknown>) => boolean = () => true,
+): Promise<Page<Record<string, unknown>>> {
+  if (spec.limit === undefined) {
+    const out = await store.query(spec);
+    return { ...out, items: out.items.filter(keep) };
+  }
   const wanted = spec.limit;
   const items: Record<string, unknown>[] = [];
   let startKey = spec.startKey;
@@ -52,7 +63,7 @@ export async function pageItems(store: Store, spec: QuerySpec): Promise<Page<Rec
       limit: wanted + 1 - items.length,
       ...(startKey ? { startKey } : {}),
     });
-    items.push(...out.items);
+    items.push(...out.items.filter(keep));
     lastKey = out.lastKey;
     startKey = lastKey;
     if (!lastKey || items.length > wanted) break;

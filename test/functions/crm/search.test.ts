@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nameWords } from '../../../domain/shared/text.js';
+import { crmApi } from '../../support/crm.js';
+import { type TestTable, testTable } from '../../support/table.js';
+
+// Search as people type, on DynamoDB Local: any word of a name by its start, whatever the
+// accents and case ("dur" → Durand, "muller" → Müller, "strasse" → Straße), one Query of the
+// name-word copies; each record once, across pages.
+
+let table: TestTable;
+let api: ReturnType<typeof crmApi>;
+
+const names = (res: { body: { items: { firstName?: string; lastName?: string; name?: string }[] } }) =>
+  res.body.items.map((i) => i.name ?? [i.firstName, i.lastName].filter(Boolean).join(' '));
+
+beforeAll(async () => {
+  table = await testTable();
+  api = crmApi(table);
+  for (const [firstName, lastName] of [
+    ['Marie', 'Durand'],
+    ['Anna', 'Andersen'],
+    ['Jean-Luc', "O'Neil"],
+    ['Zoë', 'Dupont'],
+    ['Søren', 'Kierkegaard'],
+  ]) {
+    expect((await api('POST /contacts', { body: { firstName, lastName } })).status).toBe(201);
+  }
+  for (const name of ['Zürich Müller AG', 'Große Straße GmbH', 'Acme', 'Durable Goods Inc']) {
+    expect((await api('POST /companies', { body: { name } })).status).toBe(201);
+  }
+});
+
+describe('contacts', () => {
+  it('by the start of any part of the name, first or last', async () => {
+    expect(names(await api('GET /contacts', { query: { q: 'dur' } }))).toEqual(['Marie Durand']);
+    expect(names(await api('GET /contacts', { query: { q: 'DU' } }))).toEqual(['Zoë Dupont', 'Marie Durand']);
+    expect(names(await api('GET /contacts', { query: { q: 'luc' } }))).toEqual(["Jean-Luc O'Neil"]);
+    expect(names(await api('GET /contacts', { query: { q: 'neil' } }))).toEqual(["Jean-Luc O'Neil"]);
+    expect(names(await api('GET /contacts', { query: { q: 'zoe' } }))).toEqual(['Zoë Dupont']);
+    expect(names(await api('GET /contacts', { query: { q: 'soren' } }))).toEqual(['Søren Kierkegaard']);
+    expect(names(await api('GET /contacts', { query: { q: 'xyz' } }))).toEqual([]);
+  });
+
+  it('a full name in order, with several words', async () => {
+    expect(names(await api('GET /contacts', { query: { q: 'marie dur' } }))).toEqual(['Marie Durand']);
+    expect(names(await api('GET /contacts', { query: { q: 'durand marie' } }))).toEqual([]);
+  });
+
+  it('a record matching on two of its words is listed once, across pages too', async () => {
+    const all: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await api('GET /contacts', {
+        query: { q: 'an', limit: '1', ...(cursor ? { cursor } : {}) },
+      });
+      expect(res.status).toBe(200);
+      all.push(...names(res));
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(all).toEqual(['Anna Andersen']);
+  });
+
+  it('a renamed contact is found by its new name only; a deleted one not at all', async () => {
+    const c = (await api('POST /contacts', { body: { firstName: 'Temp', lastName: 'Oldname' } })).body;
+    await api('PATCH /contacts/{id}', { params: { id: c.id }, body: { lastName: 'Newname' } });
+    expect(names(await api('GET /contacts', { query: { q: 'oldname' } }))).toEqual([]);
+    expect(names(await api('GET /contacts', { query: { q: 'newn' } }))).toEqual(['Temp Newname']);
+    await api('DELETE /contacts/{id}', { params: { id: c.id } });
+    expect(names(await api('GET /contacts', { query: { q: 'temp' } }))).toEqual([]);
+  });
+});
+
+describe('companies', () => {
+  it('by the start of any word, ü, ß and the rest folded as typed', async () => {
+    expect(names(await api('GET /companies', { query: { q: 'muller' } }))).toEqual(['Zürich Müller AG']);
+    expect(names(await api('GET /companies', { query: { q: 'zurich' } }))).toEqual(['Zürich Müller AG']);
+    expect(names(await api('GET /companies', { query: { q: 'strasse' } }))).toEqual(['Große Straße GmbH']);
+    expect(names(await api('GET /companies', { query: { q: 'STRAßE' } }))).toEqual(['Große Straße GmbH']);
+    expect(names(await api('GET /companies', { query: { q: 'dur' } }))).toEqual(['Durable Goods Inc']);
+    expect(names(await api('GET /companies', { query: { q: 'große str' } }))).toEqual(['Große Straße GmbH']);
+  });
+});
+
+describe('name words', () => {
+  it('property: every word of a name finds it by any prefix of its folded form', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        (parts) => {
+          const words = nameWords(...parts);
+          for (const word of words) {
+            expect(nameWords(word)).toEqual([word]);
+            expect(word).toBe(word.toLowerCase());
+          }
+          expect([...words].sort()).toEqual(words);
+        },
+      ),
+    );
+  });
+});
