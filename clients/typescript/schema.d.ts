@@ -41,6 +41,23 @@ export interface paths {
         patch: operations["PATCH_companies_id"];
         trace?: never;
     };
+    "/companies/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A company's history, newest first: its deals' changes and every activity on its deals and contacts */
+        get: operations["GET_companies_id_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts": {
         parameters: {
             query?: never;
@@ -129,6 +146,23 @@ export interface paths {
         head?: never;
         /** Rename, re-weight, reorder or add stages (stages are never removed) */
         patch: operations["PATCH_pipelines_id"];
+        trace?: never;
+    };
+    "/deals/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deal's history, newest first: created, moved, next actions set (and completed, as done tasks), won, lost, reopened, and its notes and activities */
+        get: operations["GET_deals_id_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/deals": {
@@ -1390,6 +1424,52 @@ export interface components {
         GatewayError: {
             message: string;
         };
+        TimelineEntry: {
+            /** @constant */
+            kind: "activity";
+            at: string;
+            activity: components["schemas"]["Activity"];
+        } | {
+            dealId: string;
+            dealTitle: string;
+            /** @enum {string} */
+            change: "created" | "moved" | "next-action-set" | "won" | "lost" | "reopened";
+            at: string;
+            by: string;
+            fromStageId?: string;
+            toStageId?: string;
+            reason?: string;
+            nextAction?: {
+                summary: string;
+                dueAt: string;
+            };
+            /** @constant */
+            kind: "deal-change";
+        };
+        Activity: {
+            id: string;
+            /** @enum {string} */
+            type: "call" | "email" | "meeting" | "task" | "note";
+            subject: string;
+            body?: string;
+            dealId?: string;
+            contactId?: string;
+            companyId?: string;
+            ownerId: string;
+            /** Format: date-time */
+            dueAt?: string;
+            /** Format: date-time */
+            occurredAt?: string;
+            done: boolean;
+            /** Format: date-time */
+            doneAt?: string;
+            outcome?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
         Contact: {
             id: string;
             firstName: string;
@@ -1406,47 +1486,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             createdBy: string;
-            version: number;
-        };
-        TimelineEntry: {
-            /** @constant */
-            kind: "activity";
-            at: string;
-            activity: components["schemas"]["Activity"];
-        } | {
-            dealId: string;
-            dealTitle: string;
-            /** @enum {string} */
-            change: "created" | "moved" | "won" | "lost" | "reopened";
-            at: string;
-            by: string;
-            fromStageId?: string;
-            toStageId?: string;
-            reason?: string;
-            /** @constant */
-            kind: "deal-change";
-        };
-        Activity: {
-            id: string;
-            /** @enum {string} */
-            type: "call" | "email" | "meeting" | "task" | "note";
-            subject: string;
-            body?: string;
-            dealId?: string;
-            contactId?: string;
-            ownerId: string;
-            /** Format: date-time */
-            dueAt?: string;
-            /** Format: date-time */
-            occurredAt?: string;
-            done: boolean;
-            /** Format: date-time */
-            doneAt?: string;
-            outcome?: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
             version: number;
         };
         Pipeline: {
@@ -2805,6 +2844,105 @@ export interface operations {
             };
         };
     };
+    GET_companies_id_timeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TimelineEntry"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the company was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     GET_contacts: {
         parameters: {
             query?: {
@@ -3873,6 +4011,96 @@ export interface operations {
             };
             /** @description the body breaks a rule; `errors` names every field at fault */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deals_id_timeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TimelineEntry"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ import { type CommandContext, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
 import type { Activity, ActivityPatch, NewActivity } from './activity.js';
+import type { Contact } from './contact.js';
 import { assertMayChangeDeal, type Deal } from './deal.js';
 
 type Decision = { activity: Activity; events: DomainEvent[] };
@@ -14,13 +15,26 @@ function assertMayLog(ctx: CommandContext, deal: Deal | null): void {
   if (deal) assertMayChangeDeal(ctx.actor, deal);
 }
 
-/** A note is done when written; anything else is done when said so. */
-export function logActivity(input: NewActivity, deal: Deal | null, ctx: CommandContext): Decision {
+/**
+ * A note is done when written; anything else is done when said so. An activity on a deal is on
+ * the deal's timeline, its contact's (the deal's primary contact unless another is named) and its
+ * company's (the deal's, else the contact's): `contact` is the named contact, when there is one.
+ */
+export function logActivity(
+  input: NewActivity,
+  deal: Deal | null,
+  ctx: CommandContext,
+  contact: Pick<Contact, 'companyId'> | null = null,
+): Decision {
   assertMayLog(ctx, deal);
   const done = input.type === 'note' ? true : (input.done ?? false);
+  const contactId = input.contactId ?? deal?.contactId;
+  const companyId = deal?.companyId ?? contact?.companyId;
   const activity: Activity = {
     id: ctx.newId('activity'),
     ...input,
+    ...(contactId ? { contactId } : {}),
+    ...(companyId ? { companyId } : {}),
     ownerId: ctx.actor.userId,
     done,
     ...(done ? { doneAt: ctx.now } : {}),

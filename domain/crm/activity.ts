@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
 import { DealId } from './deal.js';
 
@@ -49,6 +50,8 @@ export const Activity = z
     body: z.string().optional(),
     dealId: DealId.optional(),
     contactId: ContactId.optional(),
+    /** The company whose timeline it is on: the deal's, else the contact's (set when logged). */
+    companyId: CompanyId.optional(),
     ownerId: z.string(),
     dueAt: Instant.optional(),
     occurredAt: Instant.optional(),

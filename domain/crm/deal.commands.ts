@@ -189,6 +189,7 @@ function completedNextAction(
     subject: action.summary,
     dealId: deal.id,
     ...(deal.contactId ? { contactId: deal.contactId } : {}),
+    ...(deal.companyId ? { companyId: deal.companyId } : {}),
     ownerId: deal.ownerId,
     dueAt: action.dueAt,
     occurredAt: ctx.now,

@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { Activity } from './activity.js';
 
-// A contact's timeline: what happened with them, newest first. Activities (notes, calls,
-// emails, meetings, tasks) and the changes of the deals they are the primary contact of.
+// A timeline: what happened, newest first. Activities (notes, calls, emails, meetings, tasks)
+// and deal changes (created, moved, next action set, won, lost, reopened). A deal's has its own;
+// a contact's, those of the deals it is the primary contact of; a company's, those of its deals.
 
-export const DealChange = z.enum(['created', 'moved', 'won', 'lost', 'reopened']);
+export const DealChange = z.enum(['created', 'moved', 'next-action-set', 'won', 'lost', 'reopened']);
 
 export const DealHistoryEntry = z.object({
   dealId: z.string(),
@@ -15,6 +16,8 @@ export const DealHistoryEntry = z.object({
   fromStageId: z.string().optional(),
   toStageId: z.string().optional(),
   reason: z.string().optional(),
+  /** The next action set (`next-action-set`). */
+  nextAction: z.object({ summary: z.string(), dueAt: z.string() }).optional(),
 });
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 

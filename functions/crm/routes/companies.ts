@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Company, CompanyPatch, NewCompany } from '../../../domain/crm/company.js';
+import { TimelineEntry } from '../../../domain/crm/timeline.js';
 import { Tag } from '../../../domain/shared/text.js';
 import { canManage, canRead, canSell } from '../../lib/http/access.js';
 import { DetachQuery, idParams, listQuery, listScope } from '../../lib/http/params.js';
@@ -63,6 +64,22 @@ export function companyRoutes(s: Services): Routes {
         const company = await updateCompany(s, params.id, body, input);
         return ok(company, company.version);
       },
+    }),
+    'GET /companies/{id}/timeline': route({
+      tag: 'Companies',
+      summary:
+        "A company's history, newest first: its deals' changes and every activity on its deals and contacts",
+      roles: canRead,
+      params: idParams('company'),
+      query: listQuery({}),
+      problems: gone,
+      response: { status: 200, schema: TimelineEntry, list: true },
+      handle: async (req) =>
+        req.list(
+          await s.activities.recordTimeline('company', req.params.id, await req.page(), () =>
+            s.companies.require(req.params.id),
+          ),
+        ),
     }),
     'DELETE /companies/{id}': route({
       tag: 'Companies',

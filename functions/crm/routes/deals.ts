@@ -12,6 +12,7 @@ import {
   SnoozeDeal,
 } from '../../../domain/crm/deal.js';
 import { PipelineId, StageId } from '../../../domain/crm/pipeline.js';
+import { TimelineEntry } from '../../../domain/crm/timeline.js';
 import { WinDeal } from '../../../domain/handoff/requirements.js';
 import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { idSchema, UserId } from '../../../domain/shared/ids.js';
@@ -35,6 +36,21 @@ const params = idParams('deal');
 
 export function dealRoutes(s: Services): Routes {
   return {
+    'GET /deals/{id}/timeline': route({
+      tag: 'Deals',
+      summary:
+        "A deal's history, newest first: created, moved, next actions set (and completed, as done tasks), won, lost, reopened, and its notes and activities",
+      roles: canRead,
+      params,
+      query: listQuery({}),
+      response: { status: 200, schema: TimelineEntry, list: true },
+      handle: async (req) =>
+        req.list(
+          await s.activities.recordTimeline('deal', req.params.id, await req.page(), () =>
+            s.deals.require(req.params.id),
+          ),
+        ),
+    }),
     'POST /deals': route({
       tag: 'Deals',
       summary: 'Open a deal; it needs an owner (or a lead-routing rule that gives it one) and a next action',

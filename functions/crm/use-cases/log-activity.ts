@@ -4,10 +4,18 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
-/** Logs a call, email, meeting, task or note; a deal it names must exist (404). */
+/**
+ * Logs a call, email, meeting, task or note; a deal it names must exist (404). The deal and the
+ * named contact are read (in parallel) for the timelines it lands on: the deal's, the contact's
+ * and the company's, all written with the activity itself.
+ */
 export async function logActivity(s: Services, body: NewActivity, { ctx }: CommandInput): Promise<Activity> {
-  const deal = body.dealId ? await s.deals.require(body.dealId) : null;
-  const { activity, events } = decide(body, deal, ctx);
+  const [deal, contact] = await Promise.all([
+    body.dealId ? s.deals.require(body.dealId) : null,
+    // a contact that does not exist is refused by the write's condition, naming contactId
+    body.contactId ? s.contacts.get(body.contactId).catch(() => undefined) : undefined,
+  ]);
+  const { activity, events } = decide(body, deal, ctx, contact ?? null);
   await s.activities.create(new UnitOfWork(), activity).events(events).commit(s.store);
   return activity;
 }

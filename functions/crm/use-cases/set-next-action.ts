@@ -11,5 +11,11 @@ export function setNextAction(
   body: SetNextAction,
   input: CommandInput,
 ): Promise<Deal> {
-  return changeDeal(s, id, input, { decide: (current) => decide(current, body, input.ctx) });
+  return changeDeal(s, id, input, {
+    decide: (current) => decide(current, body, input.ctx),
+    history: (_, deal) => ({
+      change: 'next-action-set',
+      ...(deal.nextAction ? { nextAction: deal.nextAction } : {}),
+    }),
+  });
 }

@@ -297,17 +297,31 @@ export const accessPatterns = {
     keyCondition: '`pk = ACTIVITY#<id>, sk = ACTIVITY`',
     roundTrips: '1 GetItem',
   }),
-  dealActivities: declare({
-    entity: 'activity',
-    pattern: "a deal's activities, newest first",
-    usedBy: '`GET /activities?dealId=`',
+  dealTimeline: declare({
+    entity: 'activity, deal history',
+    pattern: "a deal's timeline (its activities and changes), newest first",
+    usedBy:
+      '`GET /deals/{id}/timeline` (with a GetItem of the deal, in parallel: a real 404), `GET /activities?dealId=` (activities only)',
     index: 'gsi3',
-    keyCondition: '`gsi3pk = DEAL#<id> AND begins_with(gsi3sk, ACTIVITY#)`',
+    keyCondition: '`gsi3pk = DEAL#<id> AND begins_with(gsi3sk, TL#)`, descending',
     roundTrips: '1 Query',
     query: (dealId: string) => ({
       index: 'gsi3',
       partition: partitions.deal(dealId),
-      sort: { beginsWith: 'ACTIVITY#' },
+      sort: { beginsWith: 'TL#' },
+    }),
+  }),
+  companyTimeline: declare({
+    entity: 'activity, deal history',
+    pattern: "a company's timeline (the activities and changes of its deals and contacts), newest first",
+    usedBy: '`GET /companies/{id}/timeline` (with a GetItem of the company, in parallel: a real 404)',
+    index: 'gsi4',
+    keyCondition: '`gsi4pk = COMPANY#<id> AND begins_with(gsi4sk, TL#)`, descending',
+    roundTrips: '1 Query',
+    query: (companyId: string) => ({
+      index: 'gsi4',
+      partition: partitions.company(companyId),
+      sort: { beginsWith: 'TL#' },
     }),
   }),
   ownerActivities: declare({

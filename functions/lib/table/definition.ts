@@ -14,9 +14,9 @@ export const INDEXES = {
   gsi1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   /** by owner: a user's deals, activities, projects and tasks. */
   gsi2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  /** by parent: a pipeline's deals by stage, a deal's activities. */
+  /** by parent: a pipeline's deals by stage; a deal's timeline (activities and changes). */
   gsi3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-  /** by company: a company's contacts, deals and projects. */
+  /** by company: a company's contacts, deals, projects and timeline. */
   gsi4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   /** by contact: a contact's timeline and deals. */
   gsi5: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },

@@ -139,7 +139,7 @@ export const ownerSortKeys = {
 
 export const TIMELINE_HEAD = 'TL#~';
 
-/** An entry's place on a contact's timeline (gsi5): by its instant, then its id. */
+/** An entry's place on a deal's (gsi3), company's (gsi4) or contact's (gsi5) timeline: by its instant, then its id. */
 export const timelineSortKey = (at: string, id: string) => `TL#${at}#${id}`;
 
 /**
@@ -234,16 +234,16 @@ export function dealItem(d: Deal): Item {
 }
 
 export function activityItem(a: Activity): Item {
-  const at = `${timelineInstant(a)}#${a.id}`;
+  const place = timelineSortKey(timelineInstant(a), a.id);
   return {
     ...keys.activity(a.id),
     entity: 'activity',
     gsi2pk: partitions.owner(a.ownerId),
     gsi2sk: `ACTIVITY#${a.createdAt}#${a.id}`,
-    ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: `ACTIVITY#${at}` } : {}),
-    ...(a.contactId
-      ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: timelineSortKey(timelineInstant(a), a.id) }
-      : {}),
+    // on the timelines of its deal (gsi3), its company (gsi4) and its contact (gsi5)
+    ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: place } : {}),
+    ...(a.companyId ? { gsi4pk: partitions.company(a.companyId), gsi4sk: place } : {}),
+    ...(a.contactId ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: place } : {}),
     ...a,
   };
 }
@@ -295,19 +295,21 @@ export function taskItem(t: Task): Item {
   };
 }
 
-/** A deal's stage change or close, kept on the primary contact's timeline. */
+/** A deal's change, kept on the timelines of the deal (gsi3), its company (gsi4) and its primary contact (gsi5). */
 export function dealHistoryItem(
-  deal: Pick<Deal, 'id' | 'contactId'>,
+  deal: Pick<Deal, 'id' | 'contactId' | 'companyId'>,
   at: string,
   eventId: string,
   record: Record<string, unknown>,
 ): Item {
+  const place = timelineSortKey(at, eventId);
   return {
     ...keys.dealHistory(deal.id, at, eventId),
     entity: 'deal-history',
-    ...(deal.contactId
-      ? { gsi5pk: partitions.contact(deal.contactId), gsi5sk: timelineSortKey(at, eventId) }
-      : {}),
+    gsi3pk: partitions.deal(deal.id),
+    gsi3sk: place,
+    ...(deal.companyId ? { gsi4pk: partitions.company(deal.companyId), gsi4sk: place } : {}),
+    ...(deal.contactId ? { gsi5pk: partitions.contact(deal.contactId), gsi5sk: place } : {}),
     ...record,
   };
 }

@@ -1,4 +1,4 @@
-import { Activity } from '../../../../domain/crm/activity.js';
+import { Activity, timelineInstant } from '../../../../domain/crm/activity.js';
 import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
@@ -8,6 +8,14 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageItems, pageOf } from './page.js';
 
 const asActivity = entityOf<Activity>(Activity);
+
+function timelineEntry(item: Record<string, unknown>): TimelineEntry {
+  if (item.entity === 'activity') {
+    const activity = asActivity(item);
+    return { kind: 'activity', at: timelineInstant(activity), activity };
+  }
+  return { kind: 'deal-change', ...toEntity<DealHistoryEntry>(item) };
+}
 
 export class ActivityRepository {
   constructor(private readonly store: Store) {}
@@ -28,19 +36,21 @@ export class ActivityRepository {
     page: PageRequest,
   ): Promise<Page<Activity>> {
     const spec = filter.dealId
-      ? accessPatterns.dealActivities.query(filter.dealId)
+      ? accessPatterns.dealTimeline.query(filter.dealId)
       : filter.contactId
         ? accessPatterns.contactTimeline.query(filter.contactId)
         : accessPatterns.ownerActivities.query(filter.ownerId ?? '');
-    const typeFilter = filter.contactId
-      ? {
-          filter: {
-            expression: '#type = :activity',
-            names: { '#type': 'entity' },
-            values: { ':activity': 'activity' },
-          },
-        }
-      : {};
+    // a timeline holds deal changes (and a contact's, its head) beside the activities
+    const typeFilter =
+      filter.contactId || filter.dealId
+        ? {
+            filter: {
+              expression: '#type = :activity',
+              names: { '#type': 'entity' },
+              values: { ':activity': 'activity' },
+            },
+          }
+        : {};
     return pageOf(this.store, { ...spec, ...typeFilter, ...page, newestFirst: true }, asActivity);
   }
 
@@ -57,19 +67,32 @@ export class ActivityRepository {
       newestFirst: true,
     });
     if (first && items[0]?.gsi5sk !== TIMELINE_HEAD) throw new NotFound('contact', contactId);
-    const entries = items
-      .filter((item) => item.gsi5sk !== TIMELINE_HEAD)
-      .map((item): TimelineEntry => {
-        if (item.entity === 'activity') {
-          return {
-            kind: 'activity',
-            at: String(item.gsi5sk).split('#')[1]!,
-            activity: asActivity(item),
-          };
-        }
-        return { kind: 'deal-change', ...toEntity<DealHistoryEntry>(item) };
-      });
+    const entries = items.filter((item) => item.gsi5sk !== TIMELINE_HEAD).map(timelineEntry);
     return { items: entries, ...(lastKey ? { lastKey } : {}) };
+  }
+
+  /**
+   * A deal's or company's timeline, newest first: one Query of its index, and a GetItem of the
+   * record in parallel, so one that does not exist is a 404 (a merged company, a 410).
+   */
+  async recordTimeline(
+    kind: 'deal' | 'company',
+    id: string,
+    page: PageRequest,
+    exists: () => Promise<unknown>,
+  ): Promise<Page<TimelineEntry>> {
+    const spec =
+      kind === 'deal' ? accessPatterns.dealTimeline.query(id) : accessPatterns.companyTimeline.query(id);
+    const [, { items, lastKey }] = await Promise.all([
+      exists(),
+      pageItems(this.store, {
+        ...spec,
+        limit: page.limit,
+        ...(page.startKey ? { startKey: page.startKey } : {}),
+        newestFirst: true,
+      }),
+    ]);
+    return { items: items.map(timelineEntry), ...(lastKey ? { lastKey } : {}) };
   }
 
   /** `checkContact`: the linked contact must exist (a transaction condition, no extra read). */
