@@ -224,6 +224,24 @@ export const EVENTS = {
     z.object({ activity: Activity }),
   ),
   ActivityUpdated: crm(1, 'An activity changed.', z.object({ activity: Activity, changed: Changed })),
+  ActivityDeleted: crm(
+    1,
+    'An activity was deleted (by its author, its assignee or a manager); it left every timeline.',
+    z.object({ activityId: z.string(), activity: Activity }),
+  ),
+  ActivityOverdue: crm(
+    1,
+    "A CRM task passed its due time while open: sent once per task and due time, for its assignee's follow-ups.",
+    z.object({
+      activityId: z.string(),
+      subject: z.string(),
+      assigneeId: z.string(),
+      dealId: z.string().optional(),
+      contactId: z.string().optional(),
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+  ),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
 
   TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
@@ -457,7 +475,7 @@ export const EVENTS = {
   ),
   FollowUpDigest: followup(
     1,
-    "One owner's daily digest: their late next actions, tasks due today, stalled deals; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
+    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
     z.object({
       userId: z.string(),
       email: z.string().nullable(),
@@ -493,10 +511,22 @@ export const EVENTS = {
           daysInStage: z.number().int(),
         }),
       ),
+      overdueActivities: z
+        .array(
+          z.object({
+            activityId: z.string(),
+            subject: z.string(),
+            dealId: z.string().optional(),
+            dueAt: Instant,
+            minutesLate: z.number().int(),
+          }),
+        )
+        .describe('CRM tasks assigned to them, open past their due time'),
       team: z
         .object({
           overdueNextActions: z.number().int(),
           overdueTasks: z.number().int(),
+          overdueActivities: z.number().int(),
           stalledDeals: z.number().int(),
           missingHandoffs: z.array(
             z.object({ dealId: z.string(), dealTitle: z.string(), ownerId: z.string(), wonAt: Instant }),

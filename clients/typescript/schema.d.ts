@@ -310,10 +310,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a deal's, a contact's or an owner's activities (default: yours) */
+        /**
+         * List a deal's, a contact's or an author's activities (default: yours), or a person's CRM tasks (assigneeId, done, dueBefore)
+         * @description `assigneeId` lists the CRM tasks assigned to someone by due time; `done=false` only the open ones, `dueBefore` only those due before that instant. It combines with neither dealId, contactId nor ownerId.
+         */
         get: operations["GET_activities"];
         put?: never;
-        /** Log a call, email, meeting, task or note on a deal and/or a contact */
+        /** Log a call, email, meeting, task or note on a deal and/or a contact; a task has a due time and an assignee (default: you) */
         post: operations["POST_activities"];
         delete?: never;
         options?: never;
@@ -332,10 +335,11 @@ export interface paths {
         get: operations["GET_activities_id"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an activity: its author, a task’s assignee or a manager; it leaves every timeline */
+        delete: operations["DELETE_activities_id"];
         options?: never;
         head?: never;
-        /** Change an activity or mark it done */
+        /** Change an activity, mark it done or undone, or reassign a task (to an active user) */
         patch: operations["PATCH_activities_id"];
         trace?: never;
     };
@@ -475,7 +479,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first
+         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project; most late first
          * @description Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
          */
         get: operations["GET_followups"];
@@ -1456,6 +1460,7 @@ export interface components {
             contactId?: string;
             companyId?: string;
             ownerId: string;
+            assigneeId?: string;
             /** Format: date-time */
             dueAt?: string;
             /** Format: date-time */
@@ -1608,6 +1613,17 @@ export interface components {
             minutesLate: number;
         } | {
             /** @constant */
+            kind: "overdue-activity";
+            activityId: string;
+            subject: string;
+            dealId?: string;
+            contactId?: string;
+            ownerId: string;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
             kind: "stalled-deal";
             dealId: string;
             dealTitle: string;
@@ -1625,7 +1641,7 @@ export interface components {
             /** @constant */
             kind: "needs-reassignment";
             /** @enum {string} */
-            record: "deal" | "task";
+            record: "deal" | "task" | "activity";
             recordId: string;
             projectId?: string;
             title: string;
@@ -5449,6 +5465,9 @@ export interface operations {
                 dealId?: string;
                 contactId?: string;
                 ownerId?: string;
+                assigneeId?: string;
+                done?: "true" | "false";
+                dueBefore?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -5550,6 +5569,7 @@ export interface operations {
                     occurredAt?: string;
                     done?: boolean;
                     outcome?: string;
+                    assigneeId?: string;
                 };
             };
         };
@@ -5749,6 +5769,107 @@ export interface operations {
             };
         };
     };
+    DELETE_activities_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     PATCH_activities_id: {
         parameters: {
             query?: never;
@@ -5772,6 +5893,7 @@ export interface operations {
                     occurredAt?: string | null;
                     done?: boolean;
                     outcome?: string | null;
+                    assigneeId?: string;
                 };
             };
         };
@@ -6969,7 +7091,7 @@ export interface operations {
                 cursor?: string;
                 ownerId?: string;
                 team?: "true" | "false";
-                kind?: "overdue-next-action" | "overdue-task" | "stalled-deal" | "missing-handoff" | "needs-reassignment";
+                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "needs-reassignment";
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */

@@ -1,6 +1,6 @@
 import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
-import { Forbidden } from '../shared/errors.js';
+import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
 import type { Activity, ActivityPatch, NewActivity } from './activity.js';
 import type { Contact } from './contact.js';
@@ -36,6 +36,7 @@ export function logActivity(
     ...(contactId ? { contactId } : {}),
     ...(companyId ? { companyId } : {}),
     ownerId: ctx.actor.userId,
+    ...(input.type === 'task' ? { assigneeId: input.assigneeId ?? ctx.actor.userId } : {}),
     done,
     ...(done ? { doneAt: ctx.now } : {}),
     createdAt: ctx.now,
@@ -47,15 +48,25 @@ export function logActivity(
   return { activity, events };
 }
 
+/** Its author and a task's assignee change it; anyone else needs to be allowed to change its deal. */
+function assertMayChange(current: Activity, deal: Deal | null, ctx: CommandContext, what: string): void {
+  const mine = current.ownerId === ctx.actor.userId || current.assigneeId === ctx.actor.userId;
+  if (!mine) assertMayLog(ctx, deal);
+  else if (!hasRole(ctx.actor, 'admin', 'manager', 'sales'))
+    throw new Forbidden(`your role may not ${what} activities`);
+}
+
 export function updateActivity(
   current: Activity,
   patch: ActivityPatch,
   deal: Deal | null,
   ctx: CommandContext,
 ): Decision {
-  if (current.ownerId !== ctx.actor.userId) assertMayLog(ctx, deal);
-  else if (!hasRole(ctx.actor, 'admin', 'manager', 'sales'))
-    throw new Forbidden('your role may not change activities');
+  assertMayChange(current, deal, ctx, 'change');
+  if (patch.assigneeId !== undefined && current.type !== 'task')
+    throw new ValidationFailed([{ path: 'assigneeId', message: 'only a task is assigned (type: task)' }]);
+  if (current.type === 'task' && patch.dueAt === null)
+    throw new ValidationFailed([{ path: 'dueAt', message: 'a task keeps a due time; change it instead' }]);
   const { next, changed } = applyPatch(current, patch);
   if (changed.length === 0) return { activity: current, events: [] };
   const completing = !current.done && next.done;
@@ -74,4 +85,17 @@ export function updateActivity(
         : emit(ctx, 'ActivityUpdated', { activity, changed }),
     ],
   };
+}
+
+/**
+ * Deletes an activity: its author, a task's assignee, or a manager (sales may delete on the
+ * deals they own). A deleted activity leaves every timeline it was on.
+ */
+export function deleteActivity(current: Activity, deal: Deal | null, ctx: CommandContext): DomainEvent[] {
+  const mine = current.ownerId === ctx.actor.userId || current.assigneeId === ctx.actor.userId;
+  if (!mine && !hasRole(ctx.actor, 'admin', 'manager')) {
+    if (!deal) throw new Forbidden('only its author, its assignee or a manager deletes an activity');
+    assertMayLog(ctx, deal);
+  }
+  return [emit(ctx, 'ActivityDeleted', { activityId: current.id, activity: current })];
 }

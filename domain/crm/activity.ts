@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idSchema } from '../shared/ids.js';
+import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
 import { CompanyId } from './company.js';
@@ -23,10 +23,20 @@ export const NewActivity = z
     occurredAt: Instant.optional(),
     done: z.boolean().optional(),
     outcome: text(2_000).optional(),
+    /** Who is to do it (tasks only; default: whoever logs it). */
+    assigneeId: UserId.optional(),
   })
   .refine((a) => a.dealId !== undefined || a.contactId !== undefined, {
     error: 'link the activity to a deal, a contact, or both',
     path: ['dealId'],
+  })
+  .refine((a) => a.assigneeId === undefined || a.type === 'task', {
+    error: 'only a task is assigned (type: task)',
+    path: ['assigneeId'],
+  })
+  .refine((a) => a.type !== 'task' || a.done === true || a.dueAt !== undefined, {
+    error: 'an open task needs a due time (dueAt), so it can be followed up',
+    path: ['dueAt'],
   });
 export type NewActivity = z.infer<typeof NewActivity>;
 
@@ -38,6 +48,7 @@ export const ActivityPatch = z
     occurredAt: Instant.nullable().optional(),
     done: z.boolean().optional(),
     outcome: text(2_000).nullable().optional(),
+    assigneeId: UserId.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ActivityPatch = z.infer<typeof ActivityPatch>;
@@ -52,7 +63,10 @@ export const Activity = z
     contactId: ContactId.optional(),
     /** The company whose timeline it is on: the deal's, else the contact's (set when logged). */
     companyId: CompanyId.optional(),
+    /** Who logged it. */
     ownerId: z.string(),
+    /** A task's assignee: who the sweep, the follow-ups and the digest remind. */
+    assigneeId: z.string().optional(),
     dueAt: Instant.optional(),
     occurredAt: Instant.optional(),
     done: z.boolean(),
@@ -68,4 +82,9 @@ export type Activity = z.infer<typeof Activity>;
 /** Where the activity sits on a contact's timeline: when it happened, else when due, else logged. */
 export function timelineInstant(a: Pick<Activity, 'occurredAt' | 'dueAt' | 'createdAt'>): string {
   return a.occurredAt ?? a.dueAt ?? a.createdAt;
+}
+
+/** An open task is followed up at its due time; everything else is never late. */
+export function isOpenTask(a: Pick<Activity, 'type' | 'done' | 'dueAt'>): boolean {
+  return a.type === 'task' && !a.done && a.dueAt !== undefined;
 }

@@ -71,6 +71,19 @@ export function composeDigest(
         ]
       : [],
   );
+  const overdueActivities = mine.flatMap((f) =>
+    f.kind === 'overdue-activity'
+      ? [
+          {
+            activityId: f.activityId,
+            subject: f.subject,
+            ...(f.dealId ? { dealId: f.dealId } : {}),
+            dueAt: f.dueAt,
+            minutesLate: f.minutesLate,
+          },
+        ]
+      : [],
+  );
   const stalledDeals = mine.flatMap((f) =>
     f.kind === 'stalled-deal'
       ? [{ dealId: f.dealId, dealTitle: f.dealTitle, stageId: f.stageId, daysInStage: f.daysInStage }]
@@ -84,6 +97,7 @@ export function composeDigest(
     ? {
         overdueNextActions: everything.filter((f) => f.kind === 'overdue-next-action').length,
         overdueTasks: everything.filter((f) => f.kind === 'overdue-task').length,
+        overdueActivities: everything.filter((f) => f.kind === 'overdue-activity').length,
         stalledDeals: everything.filter((f) => f.kind === 'stalled-deal').length,
         missingHandoffs: everything.flatMap((f) =>
           f.kind === 'missing-handoff'
@@ -94,10 +108,16 @@ export function composeDigest(
     : null;
   const teamHasWork =
     team !== null &&
-    team.overdueNextActions + team.overdueTasks + team.stalledDeals + team.missingHandoffs.length > 0;
+    team.overdueNextActions +
+      team.overdueTasks +
+      team.overdueActivities +
+      team.stalledDeals +
+      team.missingHandoffs.length >
+      0;
   if (
     !overdueNextActions.length &&
     !overdueTasks.length &&
+    !overdueActivities.length &&
     !stalledDeals.length &&
     !tasksDueToday.length &&
     !teamHasWork
@@ -113,6 +133,7 @@ export function composeDigest(
     tasksDueToday,
     overdueTasks,
     stalledDeals,
+    overdueActivities,
     team: teamHasWork ? team : null,
   };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type Activity, isOpenTask } from '../crm/activity.js';
 import type { Deal } from '../crm/deal.js';
 import type { Stage } from '../crm/pipeline.js';
 import type { Task } from '../delivery/project.js';
@@ -29,6 +30,18 @@ export const FollowUp = z
       minutesLate: z.number().int(),
     }),
     z.object({
+      kind: z.literal('overdue-activity'),
+      /** A CRM task (an activity of type task) open past its due time. */
+      activityId: z.string(),
+      subject: z.string(),
+      dealId: z.string().optional(),
+      contactId: z.string().optional(),
+      /** Its assignee. */
+      ownerId: z.string(),
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
       kind: z.literal('stalled-deal'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -43,8 +56,8 @@ export const FollowUp = z
     }),
     z.object({
       kind: z.literal('needs-reassignment'),
-      /** The open deal or task whose owner or assignee was deactivated. */
-      record: z.enum(['deal', 'task']),
+      /** The open deal, project task or CRM task whose owner or assignee was deactivated. */
+      record: z.enum(['deal', 'task', 'activity']),
       recordId: z.string(),
       projectId: z.string().optional(),
       title: z.string(),
@@ -115,6 +128,20 @@ export function overdueTask(task: Task, now: string): FollowUp | undefined {
   };
 }
 
+export function overdueActivity(activity: Activity, now: string): FollowUp | undefined {
+  if (!isOpenTask(activity) || activity.dueAt! > now) return undefined;
+  return {
+    kind: 'overdue-activity',
+    activityId: activity.id,
+    subject: activity.subject,
+    ...(activity.dealId ? { dealId: activity.dealId } : {}),
+    ...(activity.contactId ? { contactId: activity.contactId } : {}),
+    ownerId: activity.assigneeId ?? activity.ownerId,
+    dueAt: activity.dueAt!,
+    minutesLate: minutesBetween(activity.dueAt!, now),
+  };
+}
+
 export function stalledDeal(
   deal: Deal,
   stage: Pick<Stage, 'rotAfterDays'>,
@@ -155,7 +182,10 @@ export function missingHandoff(deal: Deal, graceMinutes: number, now: string): F
 
 /** An open deal or task left with a person who has been deactivated: a manager reassigns it. */
 export function needsReassignment(
-  record: { kind: 'deal'; deal: Deal } | { kind: 'task'; task: Task },
+  record:
+    | { kind: 'deal'; deal: Deal }
+    | { kind: 'task'; task: Task }
+    | { kind: 'activity'; activity: Activity },
   person: { id: string; deactivatedAt: string },
   now: string,
 ): FollowUp | undefined {
@@ -169,6 +199,10 @@ export function needsReassignment(
   if (record.kind === 'deal') {
     if (record.deal.status !== 'open') return undefined;
     return { ...common, record: 'deal', recordId: record.deal.id, title: record.deal.title };
+  }
+  if (record.kind === 'activity') {
+    if (record.activity.done) return undefined;
+    return { ...common, record: 'activity', recordId: record.activity.id, title: record.activity.subject };
   }
   if (record.task.status === 'done') return undefined;
   return {
@@ -188,5 +222,6 @@ export function byLateness(a: FollowUp, b: FollowUp): number {
 export function followUpId(f: FollowUp): string {
   if (f.kind === 'overdue-task') return `${f.kind}:${f.taskId}`;
   if (f.kind === 'needs-reassignment') return `${f.kind}:${f.recordId}`;
+  if (f.kind === 'overdue-activity') return `${f.kind}:${f.activityId}`;
   return `${f.kind}:${f.dealId}`;
 }

@@ -16,6 +16,8 @@ export async function logActivity(s: Services, body: NewActivity, { ctx }: Comma
     body.contactId ? s.contacts.get(body.contactId).catch(() => undefined) : undefined,
   ]);
   const { activity, events } = decide(body, deal, ctx, contact ?? null);
-  await s.activities.create(new UnitOfWork(), activity).events(events).commit(s.store);
+  const uow = s.activities.create(new UnitOfWork(), activity).events(events);
+  if (activity.assigneeId) uow.add(...s.profiles.requireActive('assigneeId', activity.assigneeId, ctx.actor));
+  await uow.commit(s.store);
   return activity;
 }

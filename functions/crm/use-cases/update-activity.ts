@@ -5,7 +5,10 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
-/** Changes an activity or marks it done; someone else's needs its deal, whose owner may change it. */
+/**
+ * Changes an activity, marks it done or undone, reassigns a task; its author and a task's
+ * assignee may, anyone else needs its deal (whose owner may change it).
+ */
 export function updateActivity(
   s: Services,
   id: string,
@@ -17,10 +20,13 @@ export function updateActivity(
     entity: 'activity',
     load: () => s.activities.require(id),
     run: async (current) => {
-      const deal =
-        current.dealId && current.ownerId !== ctx.actor.userId ? await s.deals.get(current.dealId) : null;
+      const mine = current.ownerId === ctx.actor.userId || current.assigneeId === ctx.actor.userId;
+      const deal = current.dealId && !mine ? await s.deals.get(current.dealId) : null;
       const { activity, events } = decide(current, patch, deal ?? null, ctx);
-      await s.activities.update(new UnitOfWork(), current, activity).events(events).commit(s.store);
+      const uow = s.activities.update(new UnitOfWork(), current, activity).events(events);
+      if (activity.assigneeId && activity.assigneeId !== current.assigneeId)
+        uow.add(...s.profiles.requireActive('assigneeId', activity.assigneeId, ctx.actor));
+      await uow.commit(s.store);
       return activity;
     },
   });

@@ -14,6 +14,7 @@ import { followUps } from '../use-cases/follow-ups.js';
 const Kind = z.enum([
   'overdue-next-action',
   'overdue-task',
+  'overdue-activity',
   'stalled-deal',
   'missing-handoff',
   'needs-reassignment',
@@ -24,7 +25,7 @@ export function followUpRoutes(s: Services): Routes {
     'GET /followups': route({
       tag: 'Follow-ups',
       summary:
-        'What is late: overdue next actions and tasks, stalled deals, won deals without a project; most late first',
+        'What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project; most late first',
       description:
         "Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.",
       roles: canRead,

@@ -36,6 +36,16 @@ function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {
         nextAction: { summary: f.summary, dueAt: f.dueAt },
         minutesLate: f.minutesLate,
       });
+    case 'overdue-activity':
+      return emit(ctx, 'ActivityOverdue', {
+        activityId: f.activityId,
+        subject: f.subject,
+        assigneeId: f.ownerId,
+        ...(f.dealId ? { dealId: f.dealId } : {}),
+        ...(f.contactId ? { contactId: f.contactId } : {}),
+        dueAt: f.dueAt,
+        minutesLate: f.minutesLate,
+      });
     case 'overdue-task':
       return emit(ctx, 'TaskOverdue', {
         taskId: f.taskId,
@@ -117,7 +127,7 @@ export async function sweepOverdue(
   await inParallel(late, PARALLEL, async (f) => {
     if (!(await flagOnce(store, f, now, ctx))) return;
     if (f.kind === 'overdue-next-action') flagged.nextActions++;
-    else if (f.kind === 'overdue-task') flagged.tasks++;
+    else if (f.kind === 'overdue-task' || f.kind === 'overdue-activity') flagged.tasks++;
     else flagged.stalls++;
   });
   return { read: overdue.read + stalled.read, late: late.length, flagged };

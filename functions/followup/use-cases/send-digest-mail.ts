@@ -42,6 +42,13 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       })),
     },
     {
+      title: 'CRM tasks that are late',
+      lines: d.overdueActivities.map((a) => ({
+        text: `${a.subject} (due ${a.dueAt}, ${late(a.minutesLate)})`,
+        href: link(a.dealId ? `/deals/${a.dealId}` : `/activities/${a.activityId}`),
+      })),
+    },
+    {
       title: 'Deals stalled in their stage',
       lines: d.stalledDeals.map((s) => ({
         text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageId}`,
@@ -54,7 +61,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       title: 'Your team',
       lines: [
         {
-          text: `${d.team.overdueNextActions} late next action(s), ${d.team.overdueTasks} late task(s), ${d.team.stalledDeals} stalled deal(s)`,
+          text: `${d.team.overdueNextActions} late next action(s), ${d.team.overdueTasks} late task(s), ${d.team.overdueActivities} late CRM task(s), ${d.team.stalledDeals} stalled deal(s)`,
         },
         ...d.team.missingHandoffs.map((m) => ({
           text: `Won, no project yet: ${m.dealTitle} (owner ${m.ownerId}, won ${m.wonAt})`,
@@ -65,9 +72,17 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
   }
   const shown = sections.filter((s) => s.lines.length > 0);
   const count =
-    d.overdueNextActions.length + d.tasksDueToday.length + d.overdueTasks.length + d.stalledDeals.length;
+    d.overdueNextActions.length +
+    d.tasksDueToday.length +
+    d.overdueTasks.length +
+    d.overdueActivities.length +
+    d.stalledDeals.length;
   const teamCount = d.team
-    ? d.team.overdueNextActions + d.team.overdueTasks + d.team.stalledDeals + d.team.missingHandoffs.length
+    ? d.team.overdueNextActions +
+      d.team.overdueTasks +
+      d.team.overdueActivities +
+      d.team.stalledDeals +
+      d.team.missingHandoffs.length
     : 0;
   const subject =
     count > 0

@@ -337,11 +337,28 @@ export const accessPatterns = {
       sort: { beginsWith: 'ACTIVITY#' },
     }),
   }),
+  assigneeActivities: declare({
+    entity: 'activity',
+    pattern: "a person's CRM tasks, open or done, by due time (optionally due before an instant)",
+    usedBy: '`GET /activities?assigneeId=&done=&dueBefore=`, `/followups` (a deactivated assignee)',
+    index: 'gsi6',
+    keyCondition:
+      '`gsi6pk = ASSIGNEE#<user> AND begins_with(gsi6sk, ACTIVITY#[<open|done>#])`, or `BETWEEN ACTIVITY#<open|done># AND ACTIVITY#<open|done>#<dueBefore>`',
+    roundTrips: '1 Query (without done, dueBefore is a filter)',
+    query: (assigneeId: string, state?: 'open' | 'done', dueBefore?: string) => ({
+      index: 'gsi6',
+      partition: partitions.assignee(assigneeId),
+      sort:
+        state && dueBefore
+          ? { between: [`ACTIVITY#${state}#`, `ACTIVITY#${state}#${dueBefore}`] }
+          : { beginsWith: `ACTIVITY#${state ? `${state}#` : ''}` },
+    }),
+  }),
 
   // ------------------------------------------------------------------ follow-ups
   dueBy: declare({
-    entity: 'deal, task',
-    pattern: 'next actions and tasks due at or before T (one due-index shard)',
+    entity: 'deal, task, activity',
+    pattern: 'next actions, tasks and CRM tasks due at or before T (one due-index shard)',
     usedBy: 'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest',
     index: 'due',
     keyCondition: `\`duepk = DUE#<shard> AND duesk <= <T>~\`, for each of the ${DUE_SHARDS} shards`,

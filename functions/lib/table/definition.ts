@@ -20,7 +20,7 @@ export const INDEXES = {
   gsi4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   /** by contact: a contact's timeline and deals. */
   gsi5: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
-  /** sparse, by lead source: deals that have one. */
+  /** sparse: deals by lead source; CRM tasks by assignee. */
   gsi6: { partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
   /** sparse, by due time: only what can become overdue carries these keys. */
   due: { partitionKey: 'duepk', sortKey: 'duesk' },

@@ -1,4 +1,4 @@
-import { type Activity, timelineInstant } from '../../../domain/crm/activity.js';
+import { type Activity, isOpenTask, timelineInstant } from '../../../domain/crm/activity.js';
 import type { Company } from '../../../domain/crm/company.js';
 import { type Contact, searchName } from '../../../domain/crm/contact.js';
 import type { Deal } from '../../../domain/crm/deal.js';
@@ -82,11 +82,12 @@ export const keys = {
     pk: `REPORT#${pipelineId}`,
     sk: `${bucket}#${shard}`,
   }),
-  /** A follow-up flagged once: the next action or task late at its due time, the stall, the missing handoff. */
+  /** A follow-up flagged once: the next action, task or CRM task late at its due time, the stall, the missing handoff. */
   flag: (
     flag:
       | { kind: 'overdue-next-action'; dealId: string; dueAt: string }
       | { kind: 'overdue-task'; taskId: string; dueDate: string }
+      | { kind: 'overdue-activity'; activityId: string; dueAt: string }
       | { kind: 'stalled-deal'; dealId: string; enteredAt: string }
       | { kind: 'missing-handoff'; dealId: string; wonAt: string },
   ): Key => {
@@ -95,6 +96,8 @@ export const keys = {
         return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `OVERDUE#${flag.dueAt}` };
       case 'overdue-task':
         return { pk: `FLAG#TASK#${flag.taskId}`, sk: `OVERDUE#${flag.dueDate}` };
+      case 'overdue-activity':
+        return { pk: `FLAG#ACTIVITY#${flag.activityId}`, sk: `OVERDUE#${flag.dueAt}` };
       case 'stalled-deal':
         return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `STALLED#${flag.enteredAt}` };
       case 'missing-handoff':
@@ -244,6 +247,14 @@ export function activityItem(a: Activity): Item {
     ...(a.dealId ? { gsi3pk: partitions.deal(a.dealId), gsi3sk: place } : {}),
     ...(a.companyId ? { gsi4pk: partitions.company(a.companyId), gsi4sk: place } : {}),
     ...(a.contactId ? { gsi5pk: partitions.contact(a.contactId), gsi5sk: place } : {}),
+    // a task is listed by its assignee (gsi6), and waits in the due index while open
+    ...(a.type === 'task' && a.assigneeId
+      ? {
+          gsi6pk: partitions.assignee(a.assigneeId),
+          gsi6sk: `ACTIVITY#${a.done ? 'done' : 'open'}#${a.dueAt ?? a.createdAt}#${a.id}`,
+        }
+      : {}),
+    ...(isOpenTask(a) ? { duepk: partitions.due(dueShard(a.id)), duesk: `${a.dueAt}#ACTIVITY#${a.id}` } : {}),
     ...a,
   };
 }

@@ -107,4 +107,40 @@ export class ActivityRepository {
   update(uow: UnitOfWork, before: Activity, after: Activity): UnitOfWork {
     return uow.update('activity', before, activityItem(after));
   }
+
+  /** Deleting the item takes it off every timeline and out of the due index at once. */
+  remove(uow: UnitOfWork, activity: Activity): UnitOfWork {
+    return uow.remove('activity', activity, keys.activity(activity.id));
+  }
+
+  /**
+   * A person's CRM tasks by due time: open ones (`done: false`), done ones, or both (done first,
+   * then open, each by due time); `dueBefore` keeps those due before that instant (a key
+   * condition for one state, a filter for both). One Query.
+   */
+  assigned(
+    assigneeId: string,
+    filter: { done?: boolean | undefined; dueBefore?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<Activity>> {
+    if (filter.done !== undefined) {
+      const state = filter.done ? 'done' : 'open';
+      return pageOf(
+        this.store,
+        { ...accessPatterns.assigneeActivities.query(assigneeId, state, filter.dueBefore), ...page },
+        asActivity,
+      );
+    }
+    return pageOf(
+      this.store,
+      {
+        ...accessPatterns.assigneeActivities.query(assigneeId),
+        ...(filter.dueBefore
+          ? { filter: { expression: 'dueAt < :before', values: { ':before': filter.dueBefore } } }
+          : {}),
+        ...page,
+      },
+      asActivity,
+    );
+  }
 }

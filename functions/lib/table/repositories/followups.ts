@@ -1,9 +1,11 @@
+import { Activity } from '../../../../domain/crm/activity.js';
 import { Deal } from '../../../../domain/crm/deal.js';
 import { Task } from '../../../../domain/delivery/project.js';
 import {
   type FollowUp,
   missingHandoff,
   needsReassignment,
+  overdueActivity,
   overdueNextAction,
   overdueTask,
   stalledDeal,
@@ -17,17 +19,18 @@ import { PipelineRepository } from './pipelines.js';
 import { ProfileRepository } from './profiles.js';
 
 // Reads what is late, through indexes only (docs/architecture.md, decision 1):
-// - next actions and tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
+// - next actions, tasks and CRM tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
 //   is due, not what is stored;
 // - stalled deals: per stage with a rotAfterDays, the deals of that stage that entered it
 //   before T - rotAfterDays (gsi3 is sorted by stage entry);
 // - won deals without a project: the due index's pending-handoff partition;
 // - a deactivated person's open deals and tasks: the profiles (one Query), then per such
-//   person their open deals (owner index) and open tasks (assignee index).
+//   person their open deals (owner index), open tasks and CRM tasks (assignee indexes).
 // `read` counts the items each read returned, for the benchmarks.
 
 const asDeal = entityOf<Deal>(Deal);
 const asTask = entityOf<Task>(Task);
+const asActivity = entityOf<Activity>(Activity);
 
 export interface Read<T> {
   items: T;
@@ -46,7 +49,7 @@ export class FollowUpReader {
   }
 
   /** Every open next action and task due at or before `until`, as stored. */
-  async dueBy(until: string): Promise<Read<{ deals: Deal[]; tasks: Task[] }>> {
+  async dueBy(until: string): Promise<Read<{ deals: Deal[]; tasks: Task[]; activities: Activity[] }>> {
     const pages = await Promise.all(
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
         this.store.queryAll(accessPatterns.dueBy.query(shard, until)),
@@ -57,6 +60,7 @@ export class FollowUpReader {
       items: {
         deals: items.filter((i) => i.entity === 'deal').map(asDeal),
         tasks: items.filter((i) => i.entity === 'task').map(asTask),
+        activities: items.filter((i) => i.entity === 'activity').map(asActivity),
       },
       read: items.length,
     };
@@ -68,6 +72,7 @@ export class FollowUpReader {
       items: [
         ...items.deals.flatMap((d) => overdueNextAction(d, now) ?? []),
         ...items.tasks.flatMap((t) => overdueTask(t, now) ?? []),
+        ...items.activities.flatMap((a) => overdueActivity(a, now) ?? []),
       ],
       read,
     };
@@ -107,14 +112,18 @@ export class FollowUpReader {
     const found = await Promise.all(
       gone.map(async (person) => {
         const left = { id: person.id, deactivatedAt: person.deactivatedAt ?? person.updatedAt };
-        const [deals, tasks] = await Promise.all([
+        const [deals, tasks, activities] = await Promise.all([
           this.store.queryAll(accessPatterns.ownerDeals.query(person.id, 'open')),
           this.store.queryAll(accessPatterns.assigneeTasks.query(person.id, 'open')),
+          this.store.queryAll(accessPatterns.assigneeActivities.query(person.id, 'open')),
         ]);
-        read += deals.length + tasks.length;
+        read += deals.length + tasks.length + activities.length;
         return [
           ...deals.map(asDeal).flatMap((deal) => needsReassignment({ kind: 'deal', deal }, left, now) ?? []),
           ...tasks.map(asTask).flatMap((task) => needsReassignment({ kind: 'task', task }, left, now) ?? []),
+          ...activities
+            .map(asActivity)
+            .flatMap((activity) => needsReassignment({ kind: 'activity', activity }, left, now) ?? []),
         ];
       }),
     );
