@@ -1736,6 +1736,8 @@ export interface components {
             upload?: components["schemas"]["Upload"];
             /** @description the rejected rows (row, field, reason), once it completed */
             rejectedRows?: components["schemas"]["Download"] | null;
+            /** @description the skipped rows (row, reason), once it completed: duplicates left alone, and later rows of the file repeating an earlier row */
+            skippedRows?: components["schemas"]["Download"] | null;
         };
         RowCounts: {
             /** @description data rows in the file, once it was checked */
@@ -1743,7 +1745,7 @@ export interface components {
             read: number;
             created: number;
             updated: number;
-            /** @description duplicates left alone (onDuplicate: skip), or updates that changed nothing */
+            /** @description duplicates left alone (onDuplicate: skip), updates that changed nothing, and rows repeating an earlier row of the file (the same email or domain): each listed with its reason in skippedRows */
             skipped: number;
             rejected: number;
         };

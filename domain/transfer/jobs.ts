@@ -59,7 +59,9 @@ export const RowCounts = z
     skipped: z
       .number()
       .int()
-      .describe('duplicates left alone (onDuplicate: skip), or updates that changed nothing'),
+      .describe(
+        'duplicates left alone (onDuplicate: skip), updates that changed nothing, and rows repeating an earlier row of the file (the same email or domain): each listed with its reason in skippedRows',
+      ),
     rejected: z.number().int(),
   })
   .meta({ id: 'RowCounts' });

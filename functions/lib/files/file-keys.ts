@@ -7,6 +7,7 @@ export const LINK_SECONDS = 15 * 60;
 
 export const uploadKey = (importId: string) => `uploads/${importId}.csv`;
 export const rejectedRowsKey = (importId: string) => `downloads/imports/${importId}-rejected.csv`;
+export const skippedRowsKey = (importId: string) => `downloads/imports/${importId}-skipped.csv`;
 export const exportKey = (exportId: string, kind: string) => `downloads/exports/${exportId}-${kind}.csv`;
 
 /** An upload's key names its import: `uploads/<importId>.csv`. */

@@ -27,6 +27,11 @@ const ImportAnswer = ImportJob.extend({
   rejectedRows: Download.nullable()
     .optional()
     .describe('the rejected rows (row, field, reason), once it completed'),
+  skippedRows: Download.nullable()
+    .optional()
+    .describe(
+      'the skipped rows (row, reason), once it completed: duplicates left alone, and later rows of the file repeating an earlier row',
+    ),
 }).meta({ id: 'ImportAnswer' });
 const ExportAnswer = ExportJob.extend({
   download: Download.nullable().describe('the file, once it is written'),

@@ -1,10 +1,10 @@
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { assertMaySee } from '../../../domain/transfer/transfer.commands.js';
-import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
+import { rejectedRowsKey, skippedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
 import type { Services } from '../../lib/services.js';
 import { uploadInstructions } from './request-import.js';
 
-/** An import as its requester sees it: a fresh upload link while it waits, the rejected rows once done. */
+/** An import as its requester sees it: a fresh upload link while it waits, the rejected and skipped rows once done. */
 export async function importStatus(s: Services, id: string, ctx: CommandContext) {
   const job = await s.imports.require(id);
   assertMaySee(ctx, job);
@@ -20,11 +20,14 @@ export async function importStatus(s: Services, id: string, ctx: CommandContext)
     };
   }
   if (job.status === 'completed') {
-    const rejectedRows =
+    const files = await s.files();
+    const [rejectedRows, skippedRows] = await Promise.all([
       job.rows.rejected > 0
-        ? await (await s.files()).downloadLink(rejectedRowsKey(job.id), `${job.id}-rejected.csv`, now)
-        : null;
-    return { job, answer: { ...job, rejectedRows } };
+        ? files.downloadLink(rejectedRowsKey(job.id), `${job.id}-rejected.csv`, now)
+        : null,
+      job.rows.skipped > 0 ? files.downloadLink(skippedRowsKey(job.id), `${job.id}-skipped.csv`, now) : null,
+    ]);
+    return { job, answer: { ...job, rejectedRows, skippedRows } };
   }
   return { job, answer: job };
 }

@@ -26,7 +26,15 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 // skipped or updated, as the import asked. What a row cannot be is a rejection with its reasons.
 // Over 300 lines: one writer per kind of record, sharing the retry-safe row identity above them.
 
-export type RowOutcome = 'created' | 'updated' | 'skipped' | { rejected: FieldIssue[] };
+export type RowOutcome = 'created' | 'updated' | { skipped: string } | { rejected: FieldIssue[] };
+
+/** Why a row that matched an existing record was left alone. */
+const skipped = (kind: string, id: string, onDuplicate: 'skip' | 'update') => ({
+  skipped:
+    onDuplicate === 'skip'
+      ? `matches ${kind} ${id}, and the import skips duplicates (onDuplicate: skip)`
+      : `matches ${kind} ${id}, which already has these values`,
+});
 
 type Input = Record<string, unknown>;
 
@@ -157,7 +165,7 @@ export class RowWriter {
   }
 
   private async updateContact(current: Contact, body: NewContact, unchanged: UnitOfWork['writes'][number]) {
-    if (this.job.onDuplicate === 'skip') return 'skipped' as const;
+    if (this.job.onDuplicate === 'skip') return skipped('contact', current.id, 'skip');
     const patch = ContactPatch.parse({
       ...body,
       emails: [...new Set([...current.emails, ...body.emails])],
@@ -168,7 +176,7 @@ export class RowWriter {
       const fresh = (await this.s.contacts.get(current.id)) ?? current;
       const ctx = this.context();
       const { contact, events } = updateContact(fresh, patch, ctx);
-      if (events.length === 0) return 'skipped' as const;
+      if (events.length === 0) return skipped('contact', fresh.id, 'update');
       const uow = this.s.contacts.update(new UnitOfWork(), fresh, contact).events(events).add(unchanged);
       if (patch.companyId)
         uow.requireExists(keys.company(patch.companyId), 'companyId', `company ${patch.companyId}`);
@@ -234,13 +242,13 @@ export class RowWriter {
   }
 
   private async updateCompany(current: Company, body: NewCompany, unchanged: UnitOfWork['writes'][number]) {
-    if (this.job.onDuplicate === 'skip') return 'skipped' as const;
+    if (this.job.onDuplicate === 'skip') return skipped('company', current.id, 'skip');
     const patch = CompanyPatch.parse({ ...body, tags: [...new Set([...current.tags, ...body.tags])] });
     return retryOnConflict(undefined, async () => {
       const fresh = (await this.s.companies.get(current.id)) ?? current;
       const ctx = this.context();
       const { company, events } = updateCompany(fresh, patch, ctx);
-      if (events.length === 0) return 'skipped' as const;
+      if (events.length === 0) return skipped('company', fresh.id, 'update');
       const uow = this.s.companies.update(new UnitOfWork(), fresh, company).events(events).add(unchanged);
       uow.add(...(await this.s.duplicates.track('company', fresh, company, ctx.now)));
       await uow.commit(this.s.store);
@@ -336,13 +344,13 @@ export class RowWriter {
     unchanged: UnitOfWork['writes'][number],
     lane: number,
   ) {
-    if (this.job.onDuplicate === 'skip') return 'skipped' as const;
+    if (this.job.onDuplicate === 'skip') return skipped('deal', current.id, 'skip');
     const { nextAction: _n, pipelineId: _p, stageId: _s, ...rest } = body;
     const patch = DealPatch.parse({ ...rest, tags: [...new Set([...current.tags, ...body.tags])] });
     return retryOnConflict(undefined, async () => {
       const fresh = (await this.s.deals.get(current.id)) ?? current;
       const { deal, events } = updateDeal(fresh, patch, this.context());
-      if (events.length === 0) return 'skipped' as const;
+      if (events.length === 0) return skipped('deal', fresh.id, 'update');
       const uow = this.s.deals
         .update(new UnitOfWork(), fresh, deal, { shard: lane })
         .events(events)

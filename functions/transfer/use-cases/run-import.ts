@@ -10,7 +10,7 @@ import {
   NO_ROWS,
   type RowCounts,
 } from '../../../domain/transfer/jobs.js';
-import { rejectedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
+import { rejectedRowsKey, skippedRowsKey, uploadKey } from '../../lib/files/file-keys.js';
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
@@ -22,7 +22,9 @@ import { RowWriter } from './row-writers.js';
 
 // Runs one import: claim the job, check the whole file (encoding, quotes, header, size) before
 // writing anything, then write it row by row with a few writers in parallel, reporting progress
-// as it goes, and finish with the rejected rows as a CSV (row, field, reason) beside the upload.
+// as it goes, and finish with the rejected rows as a CSV (row, field, reason) beside the upload,
+// and the skipped ones (row, reason): duplicates left alone, and later rows of the file that
+// repeat an earlier row's email (contacts) or domain (companies): the first row wins.
 // A file that cannot be read fails the job and writes nothing; a row that cannot be written is
 // rejected and the others land.
 
@@ -43,6 +45,20 @@ interface Rejection {
   row: number;
   field: string;
   reason: string;
+}
+
+interface Skip {
+  row: number;
+  reason: string;
+}
+
+/** What makes two rows of one file the same record: a contact's emails, a company's domain. */
+function duplicateKeys(kind: string, input: Record<string, unknown>): [what: string, key: string][] {
+  if (kind === 'contacts')
+    return ((input.emails as string[] | undefined) ?? []).map((e) => ['email', `email:${e.toLowerCase()}`]);
+  if (kind === 'companies' && typeof input.domain === 'string')
+    return [['domain', `domain:${input.domain.toLowerCase()}`]];
+  return [];
 }
 
 export async function runImport(
@@ -95,6 +111,13 @@ export async function runImport(
       rows.rejected++;
       for (const i of issues) rejected.push({ row, field: layout.columnOf(i.path), reason: i.message });
     };
+    const skippedRows: Skip[] = [];
+    const skip = (row: number, reason: string) => {
+      rows.skipped++;
+      skippedRows.push({ row, reason });
+    };
+    // in one file, the first row with an email (a domain) wins; a later one is not written
+    const firstRowOf = new Map<string, number>();
     const lanes = Array.from({ length: options.writers ?? 8 }, (_, lane) => lane);
     const free = [...lanes];
     const running = new Set<Promise<void>>();
@@ -117,13 +140,24 @@ export async function runImport(
         reject(record.row, issues);
         continue;
       }
+      const twin = duplicateKeys(job.kind, input).find(([, key]) => firstRowOf.has(key));
+      if (twin) {
+        const [what, key] = twin;
+        skip(
+          record.row,
+          `has the same ${what} as row ${firstRowOf.get(key)} (${key.slice(key.indexOf(':') + 1)}): in one file the first row wins`,
+        );
+        continue;
+      }
+      for (const [, key] of duplicateKeys(job.kind, input)) firstRowOf.set(key, record.row);
       while (free.length === 0) await Promise.race(running);
       const lane = free.pop()!;
       const task = writer
         .write(job.kind, record.row, input, lane)
         .then((outcome) => {
-          if (typeof outcome === 'object') reject(record.row, outcome.rejected);
-          else rows[outcome]++;
+          if (typeof outcome === 'string') rows[outcome]++;
+          else if ('skipped' in outcome) skip(record.row, outcome.skipped);
+          else reject(record.row, outcome.rejected);
         })
         .catch((error: unknown) => {
           failure ??= error;
@@ -146,6 +180,13 @@ export async function runImport(
       await files.write(
         rejectedRowsKey(importId),
         stringify(rejected, { header: true, columns: ['row', 'field', 'reason'] }),
+      );
+    }
+    if (skippedRows.length > 0) {
+      skippedRows.sort((a, b) => a.row - b.row);
+      await files.write(
+        skippedRowsKey(importId),
+        stringify(skippedRows, { header: true, columns: ['row', 'reason'] }),
       );
     }
     await finish(s, job, 'completed', rows);

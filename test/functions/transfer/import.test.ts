@@ -30,6 +30,7 @@ afterAll(async () => {
 interface Imported {
   job: any;
   rejected: Record<string, string>[];
+  skipped: Record<string, string>[];
 }
 
 /** What `npx handoff import` does: ask, upload, (the upload event starts the job), read the job. */
@@ -66,7 +67,13 @@ async function importCsv(
     expect(res.headers.get('content-disposition')).toContain('rejected.csv');
     rejected = parse(await res.text(), { columns: true });
   }
-  return { job, rejected };
+  let skipped: Record<string, string>[] = [];
+  if (job.skippedRows) {
+    const res = await fetch(job.skippedRows.url);
+    expect(res.headers.get('content-disposition')).toContain('skipped.csv');
+    skipped = parse(await res.text(), { columns: true });
+  }
+  return { job, rejected, skipped };
 }
 
 describe('importing contacts', () => {
@@ -119,10 +126,46 @@ describe('importing contacts', () => {
     const file = 'firstName,email,title\nPerson1,person1@example.com,CTO\nNew,new.person@example.com,\n';
     const skipped = await importCsv('contacts', file);
     expect(skipped.job.rows).toMatchObject({ created: 1, skipped: 1, updated: 0 });
+    const person = (await api('GET /contacts', { query: { email: 'person1@example.com' } })).body.items[0];
+    expect(skipped.skipped).toEqual([
+      {
+        row: '2',
+        reason: `matches contact ${person.id}, and the import skips duplicates (onDuplicate: skip)`,
+      },
+    ]);
     const updated = await importCsv('contacts', file, { onDuplicate: 'update' });
     expect(updated.job.rows).toMatchObject({ created: 0, updated: 1, skipped: 1 });
-    const person = (await api('GET /contacts', { query: { email: 'person1@example.com' } })).body.items[0];
-    expect(person).toMatchObject({ title: 'CTO', tags: ['lead', 'imported'] });
+    const newOne = (await api('GET /contacts', { query: { email: 'new.person@example.com' } })).body.items[0];
+    expect(updated.skipped).toEqual([
+      { row: '3', reason: `matches contact ${newOne.id}, which already has these values` },
+    ]);
+    expect((await api('GET /contacts/{id}', { params: { id: person.id } })).body).toMatchObject({
+      title: 'CTO',
+      tags: ['lead', 'imported'],
+    });
+  });
+
+  it('rows repeating an earlier row of the file are reported, and the first one wins, in either mode', async () => {
+    for (const onDuplicate of ['skip', 'update'] as const) {
+      const file = [
+        'firstName,email,title',
+        `First,twin.${onDuplicate}@example.com,CEO`,
+        `Other,solo.${onDuplicate}@example.com,`,
+        `Second,TWIN.${onDuplicate}@example.com,Intern`,
+      ].join('\n');
+      const { job, skipped } = await importCsv('contacts', file, { onDuplicate });
+      expect(job.rows).toMatchObject({ created: 2, skipped: 1, updated: 0, rejected: 0 });
+      expect(skipped).toEqual([
+        {
+          row: '4',
+          reason: `has the same email as row 2 (twin.${onDuplicate}@example.com): in one file the first row wins`,
+        },
+      ]);
+      const twin = (await api('GET /contacts', { query: { email: `twin.${onDuplicate}@example.com` } })).body
+        .items;
+      expect(twin).toHaveLength(1);
+      expect(twin[0]).toMatchObject({ firstName: 'First', title: 'CEO' });
+    }
   });
 
   it('run again (a retry after a crash), an import finds what it wrote instead of writing it twice', async () => {
@@ -253,10 +296,13 @@ describe('importing companies and deals', () => {
   it('companies: address columns, dedupe by domain', async () => {
     const file =
       'name,domain,city,country,tags\nGlobex,globex.example,Springfield,US,key account\nGlobex Two,globex.example,,,\nInitech,initech.example,Austin,usa,\n';
-    const { job, rejected } = await importCsv('companies', file, { onDuplicate: 'update' });
-    expect(job.rows).toMatchObject({ created: 1, updated: 1, rejected: 1 });
+    const { job, rejected, skipped } = await importCsv('companies', file, { onDuplicate: 'update' });
+    expect(job.rows).toMatchObject({ created: 1, updated: 0, skipped: 1, rejected: 1 });
     expect(rejected).toEqual([
       { row: '4', field: 'country', reason: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE' },
+    ]);
+    expect(skipped).toEqual([
+      { row: '3', reason: 'has the same domain as row 2 (globex.example): in one file the first row wins' },
     ]);
   });
 
