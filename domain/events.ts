@@ -207,6 +207,11 @@ export const EVENTS = {
       value: Money,
     }),
   ),
+  DealDeleted: crm(
+    1,
+    'A mistaken deal was deleted by an admin: its report totals were reversed in the same write; its activities stay (no longer on a deal); a delivery project made from it stays, marked.',
+    z.object({ deal: Deal, projectId: z.string().nullable() }),
+  ),
   DealReopened: crm(
     1,
     'A won or lost deal was reopened, with a next action; a reopened deal won again updates its project.',

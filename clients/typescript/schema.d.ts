@@ -194,7 +194,11 @@ export interface paths {
         get: operations["GET_deals_id"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a deal entered by mistake (admins): its report totals reversed, its activities kept, a project made from it kept and marked
+         * @description For a deal that should never have existed; a deal that was really lost is closed as lost (it counts in the win rate). Emits `DealDeleted`.
+         */
+        delete: operations["DELETE_deals_id"];
         options?: never;
         head?: never;
         /** Change deal fields; reassigning the owner is for managers */
@@ -1917,6 +1921,8 @@ export interface components {
             };
             /** Format: date-time */
             budgetExceededAt?: string;
+            /** Format: date-time */
+            dealDeletedAt?: string;
             customFields?: components["schemas"]["CustomFields"];
             schedule: {
                 projectedFinish: string | null;
@@ -2049,6 +2055,8 @@ export interface components {
             };
             /** Format: date-time */
             budgetExceededAt?: string;
+            /** Format: date-time */
+            dealDeletedAt?: string;
             customFields?: components["schemas"]["CustomFields"];
             schedule: {
                 projectedFinish: string | null;
@@ -4411,6 +4419,107 @@ export interface operations {
             };
             /** @description no such record */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_deals_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

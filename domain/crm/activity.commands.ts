@@ -99,3 +99,11 @@ export function deleteActivity(current: Activity, deal: Deal | null, ctx: Comman
   }
   return [emit(ctx, 'ActivityDeleted', { activityId: current.id, activity: current })];
 }
+
+/** An activity whose deal an admin deleted: it stays on its contact's and company's timelines. */
+export function detachActivityFromDeal(current: Activity, ctx: CommandContext): Decision {
+  if (current.dealId === undefined) return { activity: current, events: [] };
+  const { dealId: _, ...rest } = current;
+  const activity: Activity = { ...rest, updatedAt: ctx.now, version: current.version + 1 };
+  return { activity, events: [emit(ctx, 'ActivityUpdated', { activity, changed: ['dealId'] })] };
+}

@@ -1,3 +1,4 @@
+import type { Project } from '../delivery/project.js';
 import { type DomainEvent, emit } from '../events.js';
 import type { HandoffFacts } from '../handoff/requirements.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
@@ -337,4 +338,30 @@ export function detachDeal(current: Deal, link: 'contactId' | 'companyId', ctx: 
   const { [link]: _, ...rest } = current;
   const deal: Deal = { ...rest, updatedAt: ctx.now, version: current.version + 1 };
   return { deal, events: [emit(ctx, 'DealUpdated', { deal, changed: [link] })] };
+}
+
+/**
+ * An admin deletes a deal entered by mistake (rather than losing it, which would count against
+ * the win rate). Its totals are reversed by the write; a project made from it is kept, marked.
+ */
+export function deleteDeal(current: Deal, ctx: CommandContext): DomainEvent[] {
+  if (!hasRole(ctx.actor, 'admin')) throw new Forbidden('only admins delete deals; close it as lost instead');
+  return [emit(ctx, 'DealDeleted', { deal: current, projectId: current.projectId ?? null })];
+}
+
+/** The project made from a deleted deal: kept, with a note saying what happened. */
+export function markDealDeleted(project: Project, deal: Deal, ctx: CommandContext): Project {
+  return {
+    ...project,
+    dealDeletedAt: ctx.now,
+    notes: [
+      ...project.notes,
+      {
+        at: ctx.now,
+        text: `deal ${deal.id} ("${deal.title}") was deleted by ${ctx.actor.userId}; the project stays`,
+      },
+    ],
+    updatedAt: ctx.now,
+    version: project.version + 1,
+  };
 }

@@ -93,6 +93,8 @@ export const Project = z
       billableMinutes: z.number().int(),
     }),
     budgetExceededAt: Instant.optional(),
+    /** The deal it was made from was deleted (an admin's correction): the project stays. */
+    dealDeletedAt: Instant.optional(),
     customFields: CustomFields.optional(),
     schedule: ScheduleSummary,
     /** What the system did on the project's behalf (a template that was missing, a moved kickoff). */

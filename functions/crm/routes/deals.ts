@@ -18,12 +18,13 @@ import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { idSchema, UserId } from '../../../domain/shared/ids.js';
 import { Tag } from '../../../domain/shared/text.js';
 import { overdueDeals } from '../../followup/use-cases/overdue-deals.js';
-import { canRead, canSell } from '../../lib/http/access.js';
+import { canAdminister, canRead, canSell } from '../../lib/http/access.js';
 import { idParams, listQuery, listScope } from '../../lib/http/params.js';
-import { created, ok, type Routes, route } from '../../lib/http/route.js';
+import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import { sortedPage } from '../../lib/http/sorted-page.js';
 import type { Services } from '../../lib/services.js';
 import { createDeal } from '../use-cases/create-deal.js';
+import { deleteDeal } from '../use-cases/delete-deal.js';
 import { loseDeal } from '../use-cases/lose-deal.js';
 import { moveDeal } from '../use-cases/move-deal.js';
 import { reopenDeal } from '../use-cases/reopen-deal.js';
@@ -171,6 +172,21 @@ export function dealRoutes(s: Services): Routes {
       handle: async ({ params, body, ...input }) => {
         const deal = await loseDeal(s, params.id, body.reason, input);
         return ok(deal, deal.version);
+      },
+    }),
+    'DELETE /deals/{id}': route({
+      tag: 'Deals',
+      summary:
+        'Delete a deal entered by mistake (admins): its report totals reversed, its activities kept, a project made from it kept and marked',
+      description:
+        'For a deal that should never have existed; a deal that was really lost is closed as lost (it counts in the win rate). Emits `DealDeleted`.',
+      roles: canAdminister,
+      params,
+      conditional: true,
+      response: { status: 204 },
+      handle: async ({ params, ...input }) => {
+        await deleteDeal(s, params.id, input);
+        return noContent();
       },
     }),
     'POST /deals/{id}/snooze': route({

@@ -211,6 +211,15 @@ export const accessPatterns = {
     keyCondition: 'BatchGet `DEAL#<id>`, `CONTACT#<stakeholder>`, `TEMPLATE#<id>`; Get `COMPANY#<id>`',
     roundTrips: '2 reads + 1 transaction',
   }),
+  dealPartition: declare({
+    entity: 'deal history, flags',
+    pattern: "everything in a deal's partition (to clear it when an admin deletes the deal)",
+    usedBy: '`DELETE /deals/{id}`',
+    index: 'table',
+    keyCondition: '`pk = DEAL#<id>`',
+    roundTrips: '1 Query, then 1 TransactWriteItems of deletes per 100 items',
+    query: (dealId: string) => ({ partition: partitions.deal(dealId) }),
+  }),
   pipelineDeals: declare({
     entity: 'deal',
     pattern: "a pipeline's deals by stage and status (within a stage, by when they entered it)",

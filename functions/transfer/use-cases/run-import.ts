@@ -1,4 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
+import { Domain } from '../../../domain/crm/company.js';
+import { Email } from '../../../domain/crm/contact.js';
 import { emit } from '../../../domain/events.js';
 import type { FieldIssue } from '../../../domain/shared/errors.js';
 import { newEventId } from '../../../domain/shared/ids.js';
@@ -52,12 +54,21 @@ interface Skip {
   reason: string;
 }
 
-/** What makes two rows of one file the same record: a contact's emails, a company's domain. */
+/**
+ * What makes two rows of one file the same record: a contact's emails, a company's domain, as
+ * stored (only valid ones: a row with an invalid one is rejected for it, not taken for a twin).
+ */
 function duplicateKeys(kind: string, input: Record<string, unknown>): [what: string, key: string][] {
-  if (kind === 'contacts')
-    return ((input.emails as string[] | undefined) ?? []).map((e) => ['email', `email:${e.toLowerCase()}`]);
-  if (kind === 'companies' && typeof input.domain === 'string')
-    return [['domain', `domain:${input.domain.toLowerCase()}`]];
+  if (kind === 'contacts') {
+    return ((input.emails as unknown[] | undefined) ?? []).flatMap((e) => {
+      const email = Email.safeParse(e);
+      return email.success ? [['email', `email:${email.data}`] as [string, string]] : [];
+    });
+  }
+  if (kind === 'companies') {
+    const domain = Domain.safeParse(input.domain);
+    return domain.success && domain.data ? [['domain', `domain:${domain.data}`]] : [];
+  }
   return [];
 }
 

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectIdForDeal } from '../../../domain/shared/ids.js';
+import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
 import { users } from '../../support/api.js';
-import { crmApi, deliveryApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
-import { handoffFacts } from '../../support/handoff.js';
+import { crmApi, deliveryApi, eventsOf, itemCount, reportsApi, signIn } from '../../support/crm.js';
+import { asDelivered, dealReadyToWin, handoffFacts } from '../../support/handoff.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // Links never dangle, on DynamoDB Local: a contact or company any deal refers to (open or
@@ -159,5 +161,67 @@ describe('reopening a deal', () => {
       { path: 'ownerId', message: 'u-bob is deactivated; choose an active user (GET /users?active=true)' },
     ]);
     expect(await itemCount(table)).toBe(before);
+  });
+});
+
+describe('deleting a deal (admins)', () => {
+  it('reverses its totals, keeps its activities and the project made from it (marked), in one write', async () => {
+    const {
+      api: crm,
+      deal,
+      contact,
+      company,
+    } = await dealReadyToWin(table, { expectedCloseDate: '2031-05-20' });
+    const note = await crm('POST /activities', {
+      as: users.alice,
+      body: { type: 'note', subject: 'Kept after the deal goes', dealId: deal.id },
+    });
+    expect(note.status).toBe(201);
+    const reports = reportsApi(table);
+    const won = await crm('POST /deals/{id}/won', {
+      as: users.alice,
+      params: { id: deal.id },
+      body: { handoff: handoffFacts(contact.id) },
+    });
+    expect(won.status).toBe(200);
+    const event = (await eventsOf(table, 'DealClosedWon')).find((e) => e.detail.data.deal.id === deal.id)!;
+    expect(await handOff(table.services, asDelivered(event), () => undefined)).toBe('created');
+    const month = won.body.closedAt.slice(0, 7);
+    const wonIn = async () =>
+      (await reports('GET /reports/forecast', { as: users.manager, query: { from: month, to: month } })).body
+        .months[0].won as { deals: number; value: { currency: string; amount: number }[] };
+    const wonBefore = await wonIn();
+    expect(wonBefore.deals).toBeGreaterThanOrEqual(1);
+
+    // only admins; everyone else closes it as lost
+    expect((await api('DELETE /deals/{id}', { as: users.manager, params: { id: deal.id } })).status).toBe(
+      403,
+    );
+    const res = await api('DELETE /deals/{id}', { params: { id: deal.id } });
+    expect(res.status).toBe(204);
+    expect((await api('GET /deals/{id}', { params: { id: deal.id } })).status).toBe(404);
+
+    // the totals are as if it had never been: the win left the month it closed in
+    const wonAfter = await wonIn();
+    expect(wonAfter.deals).toBe(wonBefore.deals - 1);
+    const kept = await crm('GET /activities/{id}', { params: { id: note.body.id } });
+    expect(kept.status).toBe(200);
+    expect(kept.body.dealId).toBeUndefined();
+    expect(kept.body.companyId).toBe(company.id);
+    const project = await deliveryApi(table)('GET /projects/{id}', {
+      params: { id: projectIdForDeal(deal.id) },
+      as: users.dana,
+    });
+    expect(project.status).toBe(200);
+    expect(project.body.dealDeletedAt).toBeDefined();
+    expect(project.body.notes.at(-1).text).toContain(`deal ${deal.id}`);
+    const [deleted] = (await eventsOf(table, 'DealDeleted')).filter((e) => e.detail.data.deal.id === deal.id);
+    expect(deleted!.detail.data.projectId).toBe(projectIdForDeal(deal.id));
+    // its changes left the company's timeline; its activities (the note among them) stayed
+    const timeline = await api('GET /companies/{id}/timeline', { params: { id: company.id } });
+    expect(timeline.body.items.filter((e: { kind: string }) => e.kind === 'deal-change')).toEqual([]);
+    expect(timeline.body.items.map((e: { activity?: { id: string } }) => e.activity?.id)).toContain(
+      note.body.id,
+    );
   });
 });

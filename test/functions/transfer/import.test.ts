@@ -166,6 +166,9 @@ describe('importing contacts', () => {
       expect(twin).toHaveLength(1);
       expect(twin[0]).toMatchObject({ firstName: 'First', title: 'CEO' });
     }
+    // the same invalid email twice: two rejections, not a twin
+    const bad = await importCsv('contacts', 'firstName,email\nA,not-an-email\nB,not-an-email\n');
+    expect(bad.job.rows).toMatchObject({ created: 0, skipped: 0, rejected: 2 });
   });
 
   it('run again (a retry after a crash), an import finds what it wrote instead of writing it twice', async () => {

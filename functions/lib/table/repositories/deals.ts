@@ -7,7 +7,15 @@ import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js'
 import { addDays } from '../../../../domain/shared/time.js';
 import { accessPatterns } from '../access-patterns.js';
 import { dealHistoryItem, dealItem, keys } from '../keys.js';
-import { entityOf, equalsAll, type Item, type QuerySpec, type Store, type Write } from '../store.js';
+import {
+  entityOf,
+  equalsAll,
+  type Item,
+  type Key,
+  type QuerySpec,
+  type Store,
+  type Write,
+} from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 import { ReportTotalsRepository } from './report-totals.js';
@@ -164,6 +172,18 @@ export class DealRepository {
   update(uow: UnitOfWork, before: Deal, after: Deal, options: TotalsShard = {}): UnitOfWork {
     uow.update('deal', before, dealItem(after)).syncCopies(this.copies(before), this.copyWrites(after));
     return this.totals.record(uow, before, after, options.shard);
+  }
+
+  /** Deletes the deal and its tag copies, and takes its contribution out of the report totals. */
+  remove(uow: UnitOfWork, deal: Deal): UnitOfWork {
+    uow.remove('deal', deal, keys.deal(deal.id)).syncCopies(this.copies(deal), []);
+    return this.totals.record(uow, deal, null);
+  }
+
+  /** What is left in a deleted deal's partition: its history entries and flags (keys only). */
+  async leftovers(dealId: string): Promise<Key[]> {
+    const items = await this.store.queryAll(accessPatterns.dealPartition.query(dealId));
+    return items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
   }
 
   /** A copy of the deal per tag, so a tag lists its deals in one Query (kept in each write). */
