@@ -172,7 +172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List deals by tag, pipeline and stage, owner, company, contact, lead source or status */
+        /**
+         * List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status
+         * @description `q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it.
+         */
         get: operations["GET_deals"];
         put?: never;
         /** Open a deal; it needs an owner (or a lead-routing rule that gives it one) and a next action */
@@ -4160,6 +4163,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                q?: string;
                 pipelineId?: string;
                 stageId?: string;
                 ownerId?: string;

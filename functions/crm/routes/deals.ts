@@ -66,9 +66,13 @@ export function dealRoutes(s: Services): Routes {
     }),
     'GET /deals': route({
       tag: 'Deals',
-      summary: 'List deals by tag, pipeline and stage, owner, company, contact, lead source or status',
+      summary:
+        'List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status',
+      description:
+        '`q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it.',
       roles: canRead,
       query: listQuery({
+        q: z.string().max(200).optional(),
         pipelineId: PipelineId.optional(),
         stageId: StageId.optional(),
         ownerId: UserId.optional(),

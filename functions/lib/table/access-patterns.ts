@@ -58,13 +58,15 @@ export const accessPatterns = {
     }),
   }),
   nameWordRecords: declare({
-    entity: 'contact, company',
-    pattern: 'contacts or companies by the start of any word of their name (accent- and case-folded)',
-    usedBy: '`GET /contacts?q=`, `GET /companies?q=` (one word)',
+    entity: 'contact, company, deal',
+    pattern:
+      'contacts, companies or deals by the start of any word of their name or title (accent- and case-folded)',
+    usedBy:
+      '`GET /contacts?q=`, `GET /companies?q=` (one word), `GET /deals?q=` (any words; other filters narrow it)',
     index: 'table',
     keyCondition: '`pk = WORDS#<kind> AND begins_with(sk, <folded q>)`',
     roundTrips: '1 Query (a record matching on two words is read twice and kept once)',
-    query: (kind: 'contact' | 'company', wordPrefix: string) => ({
+    query: (kind: 'contact' | 'company' | 'deal', wordPrefix: string) => ({
       partition: partitions.nameWords(kind),
       sort: { beginsWith: wordPrefix },
     }),

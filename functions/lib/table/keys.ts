@@ -26,8 +26,8 @@ export const keys = {
     pk: partitions.tagged(kind, tag),
     sk: id,
   }),
-  /** A copy of a contact or company under one word of its name (name-word search). */
-  nameWord: (kind: 'contact' | 'company', word: string, id: string): Key => ({
+  /** A copy of a contact, company or deal under one word of its name or title (word search). */
+  nameWord: (kind: NameKind, word: string, id: string): Key => ({
     pk: partitions.nameWords(kind),
     sk: `${word}#${id}`,
   }),
@@ -129,8 +129,8 @@ export const partitions = {
   reportTotals: (pipelineId: string) => `REPORT#${pipelineId}`,
   duplicates: (kind: 'contact' | 'company') => `DUPLICATES#${kind}`,
   tagged: (kind: 'contact' | 'company' | 'deal', tag: string) => `TAG#${kind}#${tag}`,
-  /** Every word of every contact's (or company's) name, each a copy of its record. */
-  nameWords: (kind: 'contact' | 'company') => `WORDS#${kind}`,
+  /** Every word of every contact's or company's name (a deal's title), each a copy of its record. */
+  nameWords: (kind: NameKind) => `WORDS#${kind}`,
   match: (kind: 'contact' | 'company', key: string) => `MATCH#${kind}#${key}`,
 };
 
@@ -197,9 +197,13 @@ export function pipelineItem(p: Pipeline): Item {
 
 /**
  * The layout of a deal item and its copies; a deal stored with an older one lacks an index key or
- * a copy, and `RebuildReports` with `apply` rewrites it (2: the lead-source index and tag copies).
+ * a copy, and `RebuildReports` with `apply` rewrites it (2: the lead-source index and tag copies;
+ * 3: the title-word copies).
  */
-export const DEAL_LAYOUT = 2;
+export const DEAL_LAYOUT = 3;
+
+/** The records found by the words of their name (title). */
+export type NameKind = 'contact' | 'company' | 'deal';
 
 export function dealItem(d: Deal): Item {
   const created = `${d.createdAt}#${d.id}`;
@@ -329,7 +333,7 @@ export function dealHistoryItem(
  * The name-word copies of a contact or company: one per word, each carrying the record and all
  * its words (a search keeps one copy per record: the first word the query matches).
  */
-export function nameWordItems(kind: 'contact' | 'company', record: { id: string }, words: string[]): Item[] {
+export function nameWordItems(kind: NameKind, record: { id: string }, words: string[]): Item[] {
   return words.map((word) => ({
     ...keys.nameWord(kind, word, record.id),
     entity: `${kind}-word`,

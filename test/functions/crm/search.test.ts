@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nameWords } from '../../../domain/shared/text.js';
-import { crmApi } from '../../support/crm.js';
+import { users } from '../../support/api.js';
+import { crmApi, signIn } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // Search as people type, on DynamoDB Local: any word of a name by its start, whatever the
@@ -97,5 +98,38 @@ describe('name words', () => {
         },
       ),
     );
+  });
+});
+
+describe('deals', () => {
+  it('by the start of any word of the title, all words given, narrowed by the other filters', async () => {
+    await signIn(api, users.alice, users.bob);
+    const deal = async (title: string, ownerId: string) =>
+      expect(
+        (
+          await api('POST /deals', {
+            body: {
+              title,
+              value: { amount: 100, currency: 'EUR' },
+              ownerId,
+              nextAction: { summary: 'Call', dueAt: '2031-01-01T09:00:00Z' },
+            },
+          })
+        ).status,
+      ).toBe(201);
+    await deal('Zürich Rollout 2031', users.alice.sub);
+    await deal('Rollout phase two', users.bob.sub);
+    await deal('Support renewal', users.alice.sub);
+    const titles = async (query: Record<string, string>) =>
+      (await api('GET /deals', { query })).body.items.map((d: { title: string }) => d.title);
+    // the same word: by id, so in the order they were made
+    expect(await titles({ q: 'roll' })).toEqual(['Zürich Rollout 2031', 'Rollout phase two']);
+    expect(await titles({ q: 'zurich' })).toEqual(['Zürich Rollout 2031']);
+    expect(await titles({ q: 'roll zur' })).toEqual(['Zürich Rollout 2031']);
+    expect(await titles({ q: 'roll', ownerId: users.bob.sub })).toEqual(['Rollout phase two']);
+    expect(await titles({ q: 'ren' })).toEqual(['Support renewal']);
+    const blank = await api('GET /deals', { query: { q: '--' } });
+    expect(blank.status).toBe(400);
+    expect(blank.body.errors).toEqual([{ path: 'q', message: 'has no letters or digits to search for' }]);
   });
 });

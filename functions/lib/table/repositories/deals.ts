@@ -4,9 +4,10 @@ import type { Pipeline } from '../../../../domain/crm/pipeline.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
+import { nameWords } from '../../../../domain/shared/text.js';
 import { addDays } from '../../../../domain/shared/time.js';
 import { accessPatterns } from '../access-patterns.js';
-import { dealHistoryItem, dealItem, keys } from '../keys.js';
+import { dealHistoryItem, dealItem, keys, nameWordItems } from '../keys.js';
 import {
   entityOf,
   equalsAll,
@@ -17,6 +18,7 @@ import {
   type Write,
 } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
+import { nameWordSearch } from './name-search.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
 import { ReportTotalsRepository } from './report-totals.js';
 
@@ -31,7 +33,12 @@ export interface DealFilter {
   status?: DealStatus | undefined;
   companyId?: string | undefined;
   contactId?: string | undefined;
+  /** Words the title starts with (any order): the first finds the deals, the others narrow. */
+  q?: string | undefined;
 }
+
+/** A planned Query, with what a page keeps of what it reads (a title search's one copy per deal). */
+export type DealQuery = QuerySpec & { keep?: (item: Record<string, unknown>) => boolean };
 
 /** Which shard of the report totals a write adds to; random unless a writer owns one (imports). */
 export interface TotalsShard {
@@ -104,9 +111,10 @@ export class DealRepository {
     return this.page(this.plan(filter), page);
   }
 
-  /** One page of a planned Query, newest first. */
-  page(plan: QuerySpec, page: PageRequest): Promise<Page<Deal>> {
-    return pageOf(this.store, { ...plan, ...page, newestFirst: true }, asDeal);
+  /** One page of a planned Query: newest first, or by title word for a search. */
+  page(plan: DealQuery, page: PageRequest): Promise<Page<Deal>> {
+    const { keep, ...spec } = plan;
+    return pageOf(this.store, { newestFirst: true, ...spec, ...page }, asDeal, keep);
   }
 
   /**
@@ -115,12 +123,35 @@ export class DealRepository {
    * status); the others narrow it as a FilterExpression. A stage without its pipeline has no
    * index of its own (stages are indexed within their pipeline): refused, as a scan would be.
    */
-  plan(f: DealFilter): QuerySpec {
+  plan(f: DealFilter): DealQuery {
     const rest: Record<string, string> = {};
     const narrow = (...names: (keyof DealFilter)[]) => {
       for (const name of names) if (f[name] !== undefined) rest[name] = f[name]!;
     };
     let spec: QuerySpec;
+    const words = f.q ? nameWords(f.q) : [];
+    if (f.q && words.length === 0) {
+      throw new ValidationFailed([{ path: 'q', message: 'has no letters or digits to search for' }]);
+    }
+    if (words.length > 0) {
+      const search = nameWordSearch('deal', words[0]!)!;
+      narrow('tag', 'pipelineId', 'stageId', 'ownerId', 'companyId', 'contactId', 'leadSource', 'status');
+      const { tag, ...plain } = rest;
+      const others = words.slice(1);
+      const filter = equalsAll(plain);
+      return {
+        ...search.spec,
+        newestFirst: false,
+        ...(filter ? { filter } : {}),
+        // every other word starts a word of the title too; a tag is one of its tags
+        keep: (item) => {
+          if (!search.keep!(item)) return false;
+          const titleWords = (item.words as string[] | undefined) ?? [];
+          if (!others.every((w) => titleWords.some((t) => t.startsWith(w)))) return false;
+          return tag === undefined || ((item.tags as string[] | undefined) ?? []).includes(tag);
+        },
+      };
+    }
     if (f.tag) {
       spec = accessPatterns.taggedRecords.query('deal', f.tag);
       narrow('pipelineId', 'stageId', 'ownerId', 'companyId', 'contactId', 'leadSource', 'status');
@@ -186,9 +217,15 @@ export class DealRepository {
     return items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
   }
 
-  /** A copy of the deal per tag, so a tag lists its deals in one Query (kept in each write). */
+  /**
+   * A copy of the deal per tag, so a tag lists its deals in one Query, and per word of its title,
+   * for `?q=` (kept in each write).
+   */
   copies(deal: Deal): Item[] {
-    return deal.tags.map((tag) => ({ ...keys.tagged('deal', tag, deal.id), entity: 'deal-tag', ...deal }));
+    return [
+      ...deal.tags.map((tag) => ({ ...keys.tagged('deal', tag, deal.id), entity: 'deal-tag', ...deal })),
+      ...nameWordItems('deal', deal, nameWords(deal.title)),
+    ];
   }
 
   private copyWrites(deal: Deal): Write[] {
