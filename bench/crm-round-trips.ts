@@ -1,5 +1,7 @@
 import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
+import { reportRoutes } from '../functions/reports/routes/reports.js';
+import { workspaceRoutes } from '../functions/workspace/routes/index.js';
 import { apiClient, users } from '../test/support/api.js';
 import { benchTable } from './support.js';
 
@@ -12,7 +14,16 @@ import { benchTable } from './support.js';
 export async function crmRoundTrips(): Promise<string> {
   const t = await benchTable();
   try {
-    const api = apiClient(httpApi(crmRoutes(t.services), () => t.services));
+    const api = apiClient(
+      httpApi(
+        {
+          ...crmRoutes(t.services),
+          ...workspaceRoutes(t.services, () => ({})),
+          ...reportRoutes(t.services),
+        },
+        () => t.services,
+      ),
+    );
     const rows: [string, string, string][] = [];
     const measure = async (label: string, call: () => Promise<{ status: number }>, note = '') => {
       t.calls.length = 0;
@@ -26,6 +37,8 @@ export async function crmRoundTrips(): Promise<string> {
     // warm, as an instance is after its first requests
     await api('GET /pipelines');
     await api('GET /pipelines', { as: users.alice });
+    await api('GET /pipelines', { as: users.bob });
+    await api('GET /pipelines', { as: users.manager });
     await t.services.customFields.current();
     const company = (
       await measure(
@@ -122,8 +135,10 @@ export async function crmRoundTrips(): Promise<string> {
         }),
       'deal + stakeholder in one BatchGet, then the company: the event carries the customer',
     );
-    await measure('POST /activities', () =>
-      api('POST /activities', { body: { type: 'note', subject: 'n', contactId: contact.id } }),
+    await measure(
+      'POST /activities',
+      () => api('POST /activities', { body: { type: 'note', subject: 'n', contactId: contact.id } }),
+      "reads the contact, whose company's timeline it lands on too",
     );
     await measure(
       'GET /contacts/{id}/timeline',
@@ -132,6 +147,76 @@ export async function crmRoundTrips(): Promise<string> {
     );
     await measure('GET /activities?dealId=', () => api('GET /activities', { query: { dealId: deal.id } }));
     await measure('GET /pipelines', () => api('GET /pipelines'));
+    await measure('GET /users', () => api('GET /users'), 'the profiles made on sign-in');
+    await measure(
+      'PATCH /users/{id}',
+      () => api('PATCH /users/{id}', { params: { id: users.bob.sub }, body: { active: false } }),
+      'deactivate',
+    );
+    await api('PATCH /users/{id}', { params: { id: users.bob.sub }, body: { active: true } });
+    const task = (
+      await measure(
+        'POST /activities (a task for someone else)',
+        () =>
+          api('POST /activities', {
+            as: users.alice,
+            body: {
+              type: 'task',
+              subject: 't',
+              dealId: deal.id,
+              dueAt: '2031-01-05T09:00:00Z',
+              assigneeId: users.bob.sub,
+            },
+          }),
+        'reads the deal; the assignee is a condition in the transaction',
+      )
+    ).body;
+    await measure('GET /activities?assigneeId=&done=false', () =>
+      api('GET /activities', { query: { assigneeId: users.bob.sub, done: 'false' } }),
+    );
+    await measure('DELETE /activities/{id}', () =>
+      api('DELETE /activities/{id}', { params: { id: task.id } }),
+    );
+    await measure(
+      'GET /deals/{id}/timeline',
+      () => api('GET /deals/{id}/timeline', { params: { id: deal.id } }),
+      'the deal (GetItem) and its timeline (Query), in parallel: one round trip of wall time',
+    );
+    await measure(
+      'GET /companies/{id}/timeline',
+      () => api('GET /companies/{id}/timeline', { params: { id: company.id } }),
+      'the same, for a company',
+    );
+    await measure('GET /contacts?q= (one word)', () => api('GET /contacts', { query: { q: 'gra' } }));
+    await measure('GET /deals?q=', () => api('GET /deals', { query: { q: 'roll' } }));
+    await measure(
+      'GET /reports/forecast (a rep: own deals)',
+      () => api('GET /reports/forecast', { as: users.alice }),
+      "the rep's deals (one Query of the owner index) and the pipeline, in parallel",
+    );
+    await measure(
+      'GET /reports/forecast (a manager: everyone)',
+      () => api('GET /reports/forecast', { as: users.manager }),
+      'the pipeline, the range, the stages and the months before it (overdue), in parallel',
+    );
+    const spare = (await api('POST /contacts', { body: { firstName: 'Spare' } })).body;
+    await measure(
+      'DELETE /contacts/{id}',
+      () => api('DELETE /contacts/{id}', { params: { id: spare.id } }),
+      'two COUNT Queries of its deals (all, open), then the delete',
+    );
+    const linked = (await api('POST /companies', { body: { name: 'Linked' } })).body;
+    await api('POST /contacts', { body: { firstName: 'Ada', companyId: linked.id } });
+    await measure(
+      'DELETE /companies/{id}?detach=true (1 contact)',
+      () => api('DELETE /companies/{id}', { params: { id: linked.id }, query: { detach: 'true' } }),
+      'four COUNT Queries, the links read, one change per detached record, then the delete',
+    );
+    await measure(
+      'DELETE /deals/{id}',
+      () => api('DELETE /deals/{id}', { params: { id: deal.id } }),
+      'one transaction (deal, copies, totals, project mark); then its history and activities',
+    );
     await measure(
       'POST /companies with Idempotency-Key',
       () => api('POST /companies', { body: { name: 'Once' }, headers: { 'Idempotency-Key': 'bench-1' } }),
