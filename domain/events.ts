@@ -179,6 +179,11 @@ export const EVENTS = {
   SegmentCreated: crm(1, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
   SegmentUpdated: crm(1, "A segment's name or filter changed.", z.object({ segment: Segment })),
   SegmentDeleted: crm(1, 'A segment was deleted.', z.object({ segmentId: z.string() })),
+  DealReasonsChanged: crm(
+    1,
+    'Admins changed the lists of reasons a deal is won or lost for.',
+    z.object({ lost: z.array(z.string()), won: z.array(z.string()) }),
+  ),
   LeadRoutingChanged: crm(
     1,
     'The lead-routing rules changed (the whole ordered list; the first match wins).',

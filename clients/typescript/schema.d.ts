@@ -268,7 +268,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a deal as lost, with the reason */
+        /** Close a deal as lost, with the reason (one of the workspace's lost reasons, or "other" with a detail) */
         post: operations["POST_deals_id_lost"];
         delete?: never;
         options?: never;
@@ -545,6 +545,24 @@ export interface paths {
         get: operations["GET_lead_routing"];
         /** Replace the lead-routing rules (admins); each owner must be a known user */
         put: operations["PUT_lead_routing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deal-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reasons a deal is won or lost for (empty lists: any reason is taken) */
+        get: operations["GET_deal_reasons"];
+        /** Replace the won and lost reasons (admins); "other" with a detail is always allowed */
+        put: operations["PUT_deal_reasons"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1222,6 +1240,10 @@ export interface components {
             type: "round-robin";
             ownerIds: string[];
         };
+        DealReasonsInput: {
+            lost: string[];
+            won: string[];
+        };
         NewImport: {
             /** @enum {string} */
             kind: "contacts" | "companies" | "deals";
@@ -1547,6 +1569,9 @@ export interface components {
             };
             templateId?: string;
             lostReason?: string;
+            lostReasonDetail?: string;
+            wonReason?: string;
+            wonReasonDetail?: string;
             /** Format: date-time */
             closedAt?: string;
             /** @description Default: 0. */
@@ -1700,6 +1725,14 @@ export interface components {
             name: string;
             match: components["schemas"]["RoutingMatch"];
             assign: components["schemas"]["RoutingAssignment"];
+        };
+        DealReasons: {
+            lost: string[];
+            won: string[];
+            /** Format: date-time */
+            updatedAt?: string;
+            updatedBy?: string;
+            version: number;
         };
         Profile: {
             id: string;
@@ -5017,6 +5050,10 @@ export interface operations {
                         kickoffDate: string;
                     };
                     templateId?: string;
+                    /** @description why it was won: one of the won reasons, when admins defined them, or "other" */
+                    reason?: string;
+                    /** @description what "other" means here */
+                    reasonDetail?: string;
                 };
             };
         };
@@ -5159,7 +5196,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description one of the lost reasons, when admins defined them (GET /deal-reasons), or "other" */
                     reason: string;
+                    /** @description what "other" means here */
+                    reasonDetail?: string;
                 };
             };
         };
@@ -7828,6 +7868,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadRouting"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deal_reasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealReasons"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PUT_deal_reasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DealReasonsInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealReasons"];
                 };
             };
             /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */

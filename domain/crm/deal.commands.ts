@@ -213,18 +213,21 @@ export function winDeal(
   input: { handoff: HandoffFacts; templateId?: string | undefined },
   customer: { company: Company | null; mainStakeholder: Contact },
   ctx: CommandContext,
+  why: { reason?: string | undefined; detail?: string | undefined } = {},
 ): Decision & { completedActivity?: Activity } {
   assertMayChangeDeal(ctx.actor, current);
   assertOpen(current, 'be won');
   const { templateId, handoff } = input;
   const wins = (current.wins ?? 0) + 1;
-  const { nextAction: _done, ...rest } = current;
+  const { nextAction: _done, wonReason: _w, wonReasonDetail: _d, ...rest } = current;
   const deal: Deal = {
     ...rest,
     nextAction: null,
     status: 'won',
     handoff,
     ...(templateId ? { templateId } : {}),
+    ...(why.reason ? { wonReason: why.reason } : {}),
+    ...(why.detail ? { wonReasonDetail: why.detail } : {}),
     closedAt: ctx.now,
     wins,
     stageHistory: closeStageVisit(current, ctx.now),
@@ -241,14 +244,21 @@ export function winDeal(
   return { deal, events, ...(completedActivity ? { completedActivity } : {}) };
 }
 
-export function loseDeal(current: Deal, reason: string, ctx: CommandContext): Decision {
+/** `why`: the reason as the workspace's list spells it (deal-reasons.ts, chooseReason), and a detail for "other". */
+export function loseDeal(
+  current: Deal,
+  why: { reason: string; detail?: string | undefined },
+  ctx: CommandContext,
+): Decision {
   assertMayChangeDeal(ctx.actor, current);
   assertOpen(current, 'be lost');
+  const { reason, detail } = why;
   const deal: Deal = {
     ...current,
     nextAction: null,
     status: 'lost',
     lostReason: reason,
+    ...(detail ? { lostReasonDetail: detail } : {}),
     closedAt: ctx.now,
     stageHistory: closeStageVisit(current, ctx.now),
     updatedAt: ctx.now,
@@ -277,7 +287,7 @@ export function reopenDeal(
   assertMayChangeDeal(ctx.actor, current);
   if (current.status === 'open') throw new Conflict(`deal ${current.id} is open already`);
   const stageId = input.stageId ?? current.stageId;
-  const { lostReason: _r, closedAt: _c, ...rest } = current;
+  const { lostReason: _r, lostReasonDetail: _d, closedAt: _c, ...rest } = current;
   const deal: Deal = {
     ...rest,
     status: 'open',

@@ -112,7 +112,12 @@ export const SetNextAction = z.strictObject({
 });
 export type SetNextAction = z.infer<typeof SetNextAction>;
 
-export const LoseDeal = z.strictObject({ reason: text(500) });
+export const LoseDeal = z.strictObject({
+  reason: text(500).describe(
+    'one of the lost reasons, when admins defined them (GET /deal-reasons), or "other"',
+  ),
+  reasonDetail: text(500).optional().describe('what "other" means here'),
+});
 
 /** Body of `POST /deals/{id}/snooze`. */
 export const SnoozeDeal = z.strictObject({ until: Instant, reason: text(500) });
@@ -143,6 +148,9 @@ export const Deal = z
     handoff: HandoffFacts.optional(),
     templateId: idSchema('template').optional(),
     lostReason: z.string().optional(),
+    lostReasonDetail: z.string().optional(),
+    wonReason: z.string().optional(),
+    wonReasonDetail: z.string().optional(),
     closedAt: Instant.optional(),
     /** How many times the deal was won (a reopened deal can be won again). */
     wins: z.number().int().default(0),

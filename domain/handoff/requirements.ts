@@ -38,6 +38,10 @@ export type HandoffFacts = z.infer<typeof HandoffFacts>;
 export const WinDeal = z.strictObject({
   handoff: z.preprocess((v) => (v === undefined || v === null ? {} : v), HandoffFacts),
   templateId: idSchema('template').optional(),
+  reason: text(500)
+    .optional()
+    .describe('why it was won: one of the won reasons, when admins defined them, or "other"'),
+  reasonDetail: text(500).optional().describe('what "other" means here'),
 });
 export type WinDeal = z.infer<typeof WinDeal>;
 

@@ -8,6 +8,7 @@ import { ActivityRepository } from './table/repositories/activities.js';
 import { CompanyRepository } from './table/repositories/companies.js';
 import { ContactRepository } from './table/repositories/contacts.js';
 import { CustomFieldRepository } from './table/repositories/custom-fields.js';
+import { DealReasonsRepository } from './table/repositories/deal-reasons.js';
 import { DealRepository } from './table/repositories/deals.js';
 import { DuplicateRepository } from './table/repositories/duplicates.js';
 import { FollowUpReader } from './table/repositories/followups.js';
@@ -33,6 +34,7 @@ export interface Services {
   deals: DealRepository;
   customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
+  dealReasons: DealReasonsRepository;
   segments: SegmentRepository;
   duplicates: DuplicateRepository;
   imports: ImportJobRepository;
@@ -72,6 +74,7 @@ export function createServices(
     deals,
     customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
+    dealReasons: new DealReasonsRepository(store),
     segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),

@@ -167,14 +167,15 @@ export function dealRoutes(s: Services): Routes {
     }),
     'POST /deals/{id}/lost': route({
       tag: 'Deals',
-      summary: 'Close a deal as lost, with the reason',
+      summary:
+        'Close a deal as lost, with the reason (one of the workspace\'s lost reasons, or "other" with a detail)',
       roles: canSell,
       params,
       body: LoseDeal,
       conditional: true,
       response: { status: 200, schema: Deal },
       handle: async ({ params, body, ...input }) => {
-        const deal = await loseDeal(s, params.id, body.reason, input);
+        const deal = await loseDeal(s, params.id, body, input);
         return ok(deal, deal.version);
       },
     }),

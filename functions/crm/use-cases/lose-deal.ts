@@ -1,13 +1,28 @@
+import type { z } from 'zod';
 import { loseDeal as decide } from '../../../domain/crm/deal.commands.js';
-import type { Deal } from '../../../domain/crm/deal.js';
+import type { Deal, LoseDeal } from '../../../domain/crm/deal.js';
+import { chooseReason } from '../../../domain/crm/deal-reasons.js';
+import { ValidationFailed } from '../../../domain/shared/errors.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { changeDeal } from './change-deal.js';
 
-/** Closes a deal as lost, with the reason, in its stage history. */
-export function loseDeal(s: Services, id: string, reason: string, input: CommandInput): Promise<Deal> {
+/** Closes a deal as lost, with the reason (from the workspace's list, when it has one), in its stage history. */
+export async function loseDeal(
+  s: Services,
+  id: string,
+  body: z.output<typeof LoseDeal>,
+  input: CommandInput,
+): Promise<Deal> {
+  const reasons = await s.dealReasons.get();
+  const chosen = chooseReason(reasons.lost, { reason: body.reason, detail: body.reasonDetail }, 'reason');
+  if (chosen.issues.length > 0 || !chosen.reason) throw new ValidationFailed(chosen.issues);
+  const why = { reason: chosen.reason, detail: chosen.detail };
   return changeDeal(s, id, input, {
-    decide: (current) => decide(current, reason, input.ctx),
-    history: () => ({ change: 'lost', reason }),
+    decide: (current) => decide(current, why, input.ctx),
+    history: () => ({
+      change: 'lost',
+      reason: chosen.detail ? `${chosen.reason}: ${chosen.detail}` : chosen.reason!,
+    }),
   });
 }

@@ -1,5 +1,6 @@
 import { assertOpen, winDeal as decide } from '../../../domain/crm/deal.commands.js';
 import { assertMayChangeDeal, type Deal } from '../../../domain/crm/deal.js';
+import { chooseReason } from '../../../domain/crm/deal-reasons.js';
 import { DEFAULT_TEMPLATE_ID } from '../../../domain/delivery/template.js';
 import { WinDeal, winReferenceIssues } from '../../../domain/handoff/requirements.js';
 import { HandoffIncomplete } from '../../../domain/shared/errors.js';
@@ -34,8 +35,16 @@ export function winDeal(
       const current = found.deal;
       assertMayChangeDeal(ctx.actor, current);
       assertOpen(current, 'be won');
+      const why = parsed.success
+        ? chooseReason(
+            (await s.dealReasons.get()).won,
+            { reason: parsed.data.reason, detail: parsed.data.reasonDetail },
+            'reason',
+          )
+        : { issues: [] };
       const issues = [
         ...(parsed.success ? [] : issuesOf(parsed.error)),
+        ...why.issues,
         ...winReferenceIssues({
           stakeholderId,
           stakeholder: found.stakeholder,
@@ -52,6 +61,7 @@ export function winDeal(
         parsed.data,
         { company, mainStakeholder: found.stakeholder.contact },
         ctx,
+        { reason: why.reason, detail: why.detail },
       );
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
       s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });

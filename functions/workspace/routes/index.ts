@@ -1,18 +1,20 @@
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { customFieldRoutes } from './custom-fields.js';
+import { dealReasonRoutes } from './deal-reasons.js';
 import { leadRoutingRoutes } from './lead-routing.js';
 import { meRoutes } from './me.js';
 import { metaRoutes } from './meta.js';
 import { userRoutes } from './users.js';
 
 // Every route the workspace API function serves: the settings that shape the workspace (custom
-// fields, lead routing), the caller's profile, the team directory, and the two open routes (health, the document).
+// fields, lead routing, won and lost reasons), the caller's profile, the team directory, and the two open routes (health, the document).
 
 export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
   return {
     ...customFieldRoutes(s),
     ...leadRoutingRoutes(s),
+    ...dealReasonRoutes(s),
     ...meRoutes(s),
     ...userRoutes(s),
     ...metaRoutes(openApi),

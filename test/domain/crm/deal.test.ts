@@ -73,7 +73,7 @@ describe('moveDeal', () => {
     const deal = open();
     expect(() => moveDeal(deal, 'st_lead', context())).toThrow(Conflict);
     expect(() => moveDeal(deal, 'st_proposal', context(bob))).toThrow(Forbidden);
-    const lost = loseDeal(deal, 'no budget', context()).deal;
+    const lost = loseDeal(deal, { reason: 'no budget' }, context()).deal;
     expect(() => moveDeal(lost, 'st_proposal', context())).toThrow(/lost deal cannot move/);
   });
 });
@@ -163,7 +163,7 @@ describe('winDeal and loseDeal', () => {
     expect(() =>
       winDeal(won, { handoff }, { company: null, mainStakeholder: stakeholder }, context()),
     ).toThrow(Conflict);
-    expect(() => loseDeal(won, 'x', context())).toThrow(Conflict);
+    expect(() => loseDeal(won, { reason: 'x' }, context())).toThrow(Conflict);
   });
 });
 

@@ -41,7 +41,7 @@ describe('reports (pure)', () => {
     moved(deal('B', 2_000_00, 'EUR'), 'st_proposal'),
     moved(deal('C', 3_000_00, 'USD'), 'st_proposal'),
     moved(deal('D', 4_000_00, 'EUR', { expectedCloseDate: '2030-02-15' }), 'st_negotiation'),
-    loseDeal(deal('E', 9_000_00, 'EUR'), 'price', context(alice, NOW)).deal,
+    loseDeal(deal('E', 9_000_00, 'EUR'), { reason: 'price' }, context(alice, NOW)).deal,
   ];
 
   it('the pipeline report counts open deals and sums their value per stage and currency, weighted by the stage', () => {

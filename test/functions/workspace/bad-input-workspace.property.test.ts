@@ -4,6 +4,7 @@ import { segmentRoutes } from '../../../functions/crm/routes/segments.js';
 import { reportRoutes } from '../../../functions/reports/routes/reports.js';
 import { transferRoutes } from '../../../functions/transfer/routes/transfers.js';
 import { customFieldRoutes } from '../../../functions/workspace/routes/custom-fields.js';
+import { dealReasonRoutes } from '../../../functions/workspace/routes/deal-reasons.js';
 import { leadRoutingRoutes } from '../../../functions/workspace/routes/lead-routing.js';
 import { userRoutes } from '../../../functions/workspace/routes/users.js';
 import type { CallOptions } from '../../support/api.js';
@@ -67,6 +68,7 @@ beforeAll(async () => {
     'POST /imports': { kind: 'deals', onDuplicate: 'update' },
     'POST /exports': { kind: 'deals', filter: { status: 'open' } },
     'PATCH /users/{id}': { active: true },
+    'PUT /deal-reasons': { lost: ['Budget'], won: ['Price'] },
   });
 });
 
@@ -81,6 +83,7 @@ const workspace = {
   ...duplicateRoutes(undefined as never),
   ...transferRoutes(undefined as never),
   ...userRoutes(undefined as never),
+  ...dealReasonRoutes(undefined as never),
 };
 
 function params(routeKey: string): Record<string, string> {
