@@ -61,7 +61,8 @@ export class HandoffStack extends Stack {
       ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'],
     );
 
-    // The workspace reads and writes its settings (custom fields, lead routing) and profiles.
+    // The workspace reads and writes its settings (custom fields, lead routing, deal reasons) and
+    // profiles (the team is gsi1).
     this.table.grant(
       this.functions.WorkspaceApi!.role,
       ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
@@ -96,8 +97,9 @@ export class HandoffStack extends Stack {
     transfers.grantObjects(this.functions.TransferApi!.role, ['s3:PutObject'], 'uploads/*');
     transfers.grantObjects(this.functions.TransferApi!.role, ['s3:GetObject'], 'downloads/*');
 
-    // Reports read totals, pipelines and (stalled deals) a pipeline's deals by stage: read-only.
-    this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi3']);
+    // Reports read totals, pipelines, (stalled deals) a pipeline's deals by stage and (a rep's
+    // own reports) the deals one person owns: read-only.
+    this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi2', 'gsi3']);
 
     // Run by hand: recomputes the report totals from the deals (verify, or apply).
     const rebuild = new BundledFunction(this, 'RebuildReports', {

@@ -247,6 +247,8 @@ describe('the functions', () => {
         .sort();
     expect(actions('ReportsApiRole')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(JSON.stringify(statementsOf('ReportsApiRole'))).toContain('/index/gsi3');
+    // a sales rep's own reports add up the deals they own (the owner index)
+    expect(JSON.stringify(statementsOf('ReportsApiRole'))).toContain('/index/gsi2');
     expect(actions('RebuildReportsRole')).toEqual([
       'dynamodb:PutItem',
       'dynamodb:Query',
