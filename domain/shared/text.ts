@@ -35,12 +35,20 @@ export function normalizeText(value: string): string {
 }
 
 /**
+ * A record is findable by this many words of its name: each is a copy written in the record's
+ * transactions, which DynamoDB caps at 100 items (a rename deletes the old copies and writes the
+ * new, beside up to 20 tags each way).
+ */
+export const MAX_NAME_WORDS = 12;
+
+/**
  * The words a name is found by (`?q=` matches the start of any of them): normalised, split at
- * anything not a letter or digit ("O'Neil-Smith" → o, neil, smith), each once, sorted.
+ * anything not a letter or digit ("O'Neil-Smith" → o, neil, smith), each once, the first
+ * MAX_NAME_WORDS of them, sorted.
  */
 export function nameWords(...texts: (string | undefined)[]): string[] {
   const words = texts.flatMap((t) => (t ? normalizeText(t).split(/[^\p{L}\p{N}]+/u) : []));
-  return [...new Set(words.filter(Boolean))].sort();
+  return [...new Set(words.filter(Boolean))].slice(0, MAX_NAME_WORDS).sort();
 }
 
 export const Tag = z

@@ -1,5 +1,6 @@
 import { logActivity as decide } from '../../../domain/crm/activity.commands.js';
 import type { Activity, NewActivity } from '../../../domain/crm/activity.js';
+import { Gone } from '../../../domain/shared/errors.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -12,8 +13,13 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 export async function logActivity(s: Services, body: NewActivity, { ctx }: CommandInput): Promise<Activity> {
   const [deal, contact] = await Promise.all([
     body.dealId ? s.deals.require(body.dealId) : null,
-    // a contact that does not exist is refused by the write's condition, naming contactId
-    body.contactId ? s.contacts.get(body.contactId).catch(() => undefined) : undefined,
+    // a missing or merged contact is refused by the write's condition, naming contactId
+    body.contactId
+      ? s.contacts.get(body.contactId).catch((error: unknown) => {
+          if (error instanceof Gone) return undefined;
+          throw error;
+        })
+      : undefined,
   ]);
   const { activity, events } = decide(body, deal, ctx, contact ?? null);
   const uow = s.activities.create(new UnitOfWork(), activity).events(events);

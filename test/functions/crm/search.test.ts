@@ -133,3 +133,38 @@ describe('deals', () => {
     expect(blank.body.errors).toEqual([{ path: 'q', message: 'has no letters or digits to search for' }]);
   });
 });
+
+describe('a name or title of many words', () => {
+  it('is written within one transaction (DynamoDB takes at most 100 items): its first twelve words are searchable', async () => {
+    // 66 different words in 200 characters: a..z, then two-letter ones
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const title = [...letters]
+      .concat(Array.from({ length: 40 }, (_, i) => `${letters[Math.floor(i / 26)]}${letters[i % 26]}`))
+      .join(' ');
+    const res = await api('POST /deals', {
+      body: {
+        title,
+        value: { amount: 1, currency: 'EUR' },
+        ownerId: users.admin.sub,
+        tags: Array.from({ length: 20 }, (_, i) => `tag${i}`),
+        nextAction: { summary: 'Call', dueAt: '2031-01-01T09:00:00Z' },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(
+      (await api('GET /deals', { query: { q: 'k' } })).body.items.map((d: { id: string }) => d.id),
+    ).toEqual([res.body.id]);
+    // past the first twelve words, a title is not searched
+    expect((await api('GET /deals', { query: { q: 'bn' } })).body.items).toEqual([]);
+    const renamed = await api('PATCH /deals/{id}', {
+      params: { id: res.body.id },
+      body: {
+        title: Array.from(
+          { length: 66 },
+          (_, i) => `${letters[Math.floor(i / 26) + 5]}${letters[i % 26]}`,
+        ).join(' '),
+      },
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+  });
+});
