@@ -6,7 +6,7 @@ import { Deal, NextAction } from './crm/deal.js';
 import { Moved } from './crm/duplicates.js';
 import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
-import { Segment } from './crm/segment.js';
+import { SavedSegmentFilter, Segment } from './crm/segment.js';
 import { CustomField } from './custom-fields/custom-fields.js';
 import {
   Dependency,
@@ -156,13 +156,13 @@ export const EVENTS = {
     }),
   ),
   ExportRequested: crm(
-    1,
+    2,
     'A CSV export was asked for; the export function writes the file.',
     z.object({
       exportId: z.string(),
       kind: RecordKind,
       segmentId: z.string().nullable(),
-      filter: z.record(z.string(), z.string()),
+      filter: SavedSegmentFilter,
     }),
   ),
   ExportFinished: crm(
@@ -176,8 +176,8 @@ export const EVENTS = {
       truncated: z.boolean(),
     }),
   ),
-  SegmentCreated: crm(1, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
-  SegmentUpdated: crm(1, "A segment's name or filter changed.", z.object({ segment: Segment })),
+  SegmentCreated: crm(2, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
+  SegmentUpdated: crm(2, "A segment's name or filter changed.", z.object({ segment: Segment })),
   SegmentDeleted: crm(1, 'A segment was deleted.', z.object({ segmentId: z.string() })),
   DealReasonsChanged: crm(
     1,

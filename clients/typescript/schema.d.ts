@@ -173,8 +173,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status
-         * @description `q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it.
+         * List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status; sorted, or bounded by expected close and value
+         * @description `q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it. `sort` orders by expected close, value (in one `currency`), last activity or stage age; `expectedCloseFrom`/`expectedCloseTo` and `valueMin`/`valueMax` (minor units, with `currency`) bound the list, inclusive. Without `status`, a sorted or bounded list merges open, won and lost deals in one order.
          */
         get: operations["GET_deals"];
         put?: never;
@@ -1186,6 +1186,20 @@ export interface components {
         };
         SegmentFilter: {
             tag?: string;
+            /** @description any of these tags (one Query per tag, merged) */
+            tagsAny?: string[];
+            /** Format: date */
+            expectedCloseFrom?: string;
+            /** Format: date */
+            expectedCloseTo?: string;
+            valueMin?: number;
+            valueMax?: number;
+            /** @description the currency of valueMin/valueMax and of sort=value */
+            currency?: string;
+            /** @description conditions on custom fields, all of them */
+            customFields?: {
+                [key: string]: components["schemas"]["FieldCondition"];
+            };
             ownerId?: string;
             pipelineId?: string;
             stageId?: string;
@@ -1194,6 +1208,12 @@ export interface components {
             contactId?: string;
             /** @enum {string} */
             status?: "open" | "won" | "lost";
+        };
+        FieldCondition: string | number | boolean | {
+            anyOf: string[];
+        } | {
+            min?: number | string;
+            max?: number | string;
         };
         SegmentPatch: {
             name?: string;
@@ -1574,6 +1594,8 @@ export interface components {
             wonReasonDetail?: string;
             /** Format: date-time */
             closedAt?: string;
+            /** Format: date-time */
+            lastActivityAt?: string;
             /** @description Default: 0. */
             wins: number;
             projectId?: string;
@@ -1612,15 +1634,38 @@ export interface components {
             name: string;
             /** @enum {string} */
             entity: "contact" | "company" | "deal";
-            filter: {
-                [key: string]: string;
-            };
+            filter: components["schemas"]["SavedSegmentFilter"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
             createdBy: string;
             version: number;
+        };
+        SavedSegmentFilter: {
+            tag?: string;
+            /** @description any of these tags (one Query per tag, merged) */
+            tagsAny?: string[];
+            /** Format: date */
+            expectedCloseFrom?: string;
+            /** Format: date */
+            expectedCloseTo?: string;
+            valueMin?: number;
+            valueMax?: number;
+            /** @description the currency of valueMin/valueMax and of sort=value */
+            currency?: string;
+            /** @description conditions on custom fields, all of them */
+            customFields?: {
+                [key: string]: components["schemas"]["FieldCondition"];
+            };
+            ownerId?: string;
+            pipelineId?: string;
+            stageId?: string;
+            leadSource?: string;
+            companyId?: string;
+            contactId?: string;
+            /** @enum {string} */
+            status?: "open" | "won" | "lost";
         };
         FollowUp: {
             /** @constant */
@@ -1839,9 +1884,7 @@ export interface components {
             /** @enum {string} */
             kind: "contacts" | "companies" | "deals";
             segmentId?: string;
-            filter: {
-                [key: string]: string;
-            };
+            filter: components["schemas"]["SavedSegmentFilter"];
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed";
             rows: number;
@@ -4206,6 +4249,13 @@ export interface operations {
                 tag?: string;
                 leadSource?: string;
                 overdue?: "true" | "false";
+                sort?: "expectedCloseDate" | "-expectedCloseDate" | "value" | "-value" | "lastActivityAt" | "-lastActivityAt" | "stageAge" | "-stageAge";
+                expectedCloseFrom?: string;
+                expectedCloseTo?: string;
+                valueMin?: number;
+                valueMax?: number;
+                /** @description the currency of valueMin/valueMax and of sort=value */
+                currency?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */

@@ -375,3 +375,12 @@ export function markDealDeleted(project: Project, deal: Deal, ctx: CommandContex
     version: project.version + 1,
   };
 }
+
+/**
+ * An activity was logged on the deal: its last activity moves there (lists sort by it). The
+ * stored deal changes, so its version does; nothing a person edits changes, so no deal event
+ * (the ActivityLogged event names the deal).
+ */
+export function touchDeal(current: Deal, at: string): Deal {
+  return { ...current, lastActivityAt: at, version: current.version + 1 };
+}

@@ -152,6 +152,8 @@ export const Deal = z
     wonReason: z.string().optional(),
     wonReasonDetail: z.string().optional(),
     closedAt: Instant.optional(),
+    /** When an activity (call, email, meeting, note, task) was last logged on the deal. */
+    lastActivityAt: Instant.optional(),
     /** How many times the deal was won (a reopened deal can be won again). */
     wins: z.number().int().default(0),
     projectId: idSchema('project').optional(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SegmentFilter, SegmentId } from '../crm/segment.js';
+import { SavedSegmentFilter, SegmentFilter, SegmentId } from '../crm/segment.js';
 import type { Actor } from '../shared/context.js';
 import { idSchema } from '../shared/ids.js';
 import { text } from '../shared/text.js';
@@ -118,7 +118,7 @@ export const ExportJob = z
     id: ExportId,
     kind: RecordKind,
     segmentId: SegmentId.optional(),
-    filter: z.record(z.string(), z.string()),
+    filter: SavedSegmentFilter,
     status: z.enum(['queued', 'running', 'completed', 'failed']),
     rows: z.number().int(),
     truncated: z

@@ -1,3 +1,4 @@
+import type { SegmentFilter } from '../crm/segment.js';
 import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';
@@ -32,7 +33,7 @@ export function requestImport(input: NewImport, ctx: CommandContext): ImportJobS
 
 export function requestExport(
   input: NewExport,
-  filter: Record<string, string>,
+  filter: SegmentFilter,
   ctx: CommandContext,
 ): { job: ExportJob & { actor: CommandContext['actor']; attempt: number }; events: DomainEvent[] } {
   const job = {

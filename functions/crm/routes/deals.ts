@@ -11,6 +11,7 @@ import {
   SetNextAction,
   SnoozeDeal,
 } from '../../../domain/crm/deal.js';
+import { DealRanges, DealSort } from '../../../domain/crm/deal-list.js';
 import { PipelineId, StageId } from '../../../domain/crm/pipeline.js';
 import { TimelineEntry } from '../../../domain/crm/timeline.js';
 import { WinDeal } from '../../../domain/handoff/requirements.js';
@@ -67,9 +68,11 @@ export function dealRoutes(s: Services): Routes {
     'GET /deals': route({
       tag: 'Deals',
       summary:
-        'List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status',
+        'List deals by title words, tag, pipeline and stage, owner, company, contact, lead source or status; sorted, or bounded by expected close and value',
       description:
-        '`q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it.',
+        '`q` finds deals whose title has words starting with each of its words (accent- and case-folded, any order), ordered by the matching word; the other filters narrow it. ' +
+        '`sort` orders by expected close, value (in one `currency`), last activity or stage age; `expectedCloseFrom`/`expectedCloseTo` and `valueMin`/`valueMax` (minor units, with `currency`) bound the list, inclusive. ' +
+        'Without `status`, a sorted or bounded list merges open, won and lost deals in one order.',
       roles: canRead,
       query: listQuery({
         q: z.string().max(200).optional(),
@@ -82,6 +85,8 @@ export function dealRoutes(s: Services): Routes {
         tag: Tag.optional(),
         leadSource: LeadSource.optional(),
         overdue: z.enum(['true', 'false']).optional(),
+        sort: DealSort.optional(),
+        ...DealRanges.shape,
       }),
       response: { status: 200, schema: Deal, list: true },
       handle: async (req) => {

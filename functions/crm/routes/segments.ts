@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { NewSegment, Segment, SegmentId, SegmentPatch } from '../../../domain/crm/segment.js';
+import { fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { canRead, canSell } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
@@ -57,7 +58,8 @@ export function segmentRoutes(s: Services): Routes {
         const segment = await s.segments.require(req.params.id);
         // the cursor is bound to the filter it was issued for: an edited segment starts over
         const scope = JSON.stringify(segment.filter);
-        return req.list(await s.segments.members(segment, await req.page(scope)), scope);
+        const fields = fieldsOf(await s.customFields.read(), segment.entity);
+        return req.list(await s.segments.members(segment, fields, await req.page(scope)), scope);
       },
     }),
     'PATCH /segments/{id}': route({

@@ -8,7 +8,7 @@ import { assertPlannable } from './segment-plan.js';
 /** Saves a filter over contacts, companies or deals that an index can answer. */
 export async function createSegment(s: Services, body: NewSegment, { ctx }: CommandInput): Promise<Segment> {
   const { segment, events } = decide(body, ctx);
-  assertPlannable(s, segment);
+  await assertPlannable(s, segment);
   await s.segments.create(new UnitOfWork(), segment).events(events).commit(s.store);
   return segment;
 }

@@ -1,14 +1,33 @@
-import type { Segment } from '../../../domain/crm/segment.js';
+import { fieldConditionIssues, type Segment } from '../../../domain/crm/segment.js';
+import { fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
+import type { ListPlan } from '../../lib/table/repositories/page.js';
 
 /**
  * A segment's filter must run as a Query: the repository's planner decides when the segment is
- * saved, so a filter no index answers is refused then (its reasons named `filter.*`), never a scan later.
+ * saved, so a filter no index answers is refused then (its reasons named `filter.*`), never a
+ * scan later. Conditions on custom fields are checked against the entity's definitions.
  */
-export function assertPlannable(s: Services, segment: Segment): void {
+export async function assertPlannable(
+  s: Services,
+  segment: Pick<Segment, 'entity' | 'filter'>,
+): Promise<void> {
+  await planSegment(s, segment);
+}
+
+/** The plan of a segment's filter (or an export's), with the entity's custom fields. */
+export async function planSegment(
+  s: Services,
+  segment: Pick<Segment, 'entity' | 'filter'>,
+): Promise<ListPlan> {
+  const fields = fieldsOf(await s.customFields.read(), segment.entity);
+  const issues = segment.filter.customFields
+    ? fieldConditionIssues(fields, segment.entity, segment.filter.customFields)
+    : [];
+  if (issues.length > 0) throw new ValidationFailed(issues);
   try {
-    s.segments.plan(segment);
+    return s.segments.plan(segment, fields);
   } catch (error) {
     if (error instanceof ValidationFailed)
       throw new ValidationFailed(error.issues.map((i) => ({ ...i, path: `filter.${i.path}` })));

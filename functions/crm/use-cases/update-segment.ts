@@ -19,7 +19,7 @@ export function updateSegment(
     load: () => s.segments.require(id),
     run: async (current) => {
       const { segment, events } = decide(current, patch, ctx);
-      assertPlannable(s, segment);
+      await assertPlannable(s, segment);
       await s.segments.update(new UnitOfWork(), current, segment).events(events).commit(s.store);
       return segment;
     },

@@ -1,5 +1,5 @@
 import type { IndexName } from './definition.js';
-import { DUE_SHARDS, keys, partitions } from './keys.js';
+import { type DealOrderKey, DUE_SHARDS, keys, partitions } from './keys.js';
 import type { QuerySpec } from './store.js';
 
 // Every way Handoff reads the table, declared once: the entity, the pattern, who uses it, the
@@ -287,6 +287,21 @@ export const accessPatterns = {
       index: 'gsi1',
       partition: partitions.allOf('DEAL'),
       sort: { beginsWith: statusPrefix(status) },
+    }),
+  }),
+  orderedDeals: declare({
+    entity: 'deal',
+    pattern:
+      'deals of a status ordered (and bounded) by expected close, value in one currency, last activity or stage entry (their ordered copies)',
+    usedBy:
+      '`GET /deals?sort=`, `?expectedCloseFrom=&expectedCloseTo=`, `?valueMin=&valueMax=&currency=`, segments with ranges',
+    index: 'table',
+    keyCondition:
+      '`pk = DEALS#<close|value#<currency>|activity|stage>#<status> AND sk BETWEEN <from># AND <to>#~`; without a status, the three statuses merged',
+    roundTrips: '1 Query per status (in parallel); other filters narrow it',
+    query: (order: DealOrderKey, status: string, range?: [string, string]) => ({
+      partition: partitions.dealOrder(order, status),
+      ...(range ? { sort: { between: [`${range[0]}#`, `${range[1]}#~`] as [string, string] } } : {}),
     }),
   }),
   routeNewDeal: described({

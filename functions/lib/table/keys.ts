@@ -132,7 +132,17 @@ export const partitions = {
   /** Every word of every contact's or company's name (a deal's title), each a copy of its record. */
   nameWords: (kind: NameKind) => `WORDS#${kind}`,
   match: (kind: 'contact' | 'company', key: string) => `MATCH#${kind}#${key}`,
+  /** Every deal of a status, as copies ordered by one attribute (a sort key of its own). */
+  dealOrder: (order: DealOrderKey, status: string) => `DEALS#${order}#${status}`,
 };
+
+/** The orders deals are copied under: `value` is per currency (amounts in two currencies do not compare). */
+export type DealOrderKey = 'close' | `value#${string}` | 'activity' | 'stage';
+
+/** Where an amount sorts: zero-padded to the digits of the largest safe integer. */
+export const sortableAmount = (amount: number) => String(amount).padStart(16, '0');
+/** Undated deals sort after every date ('~' follows the digits). */
+export const UNDATED = '~';
 
 /** The sort keys of the owner index (gsi2) that are built outside an item builder here. */
 export const ownerSortKeys = {
@@ -198,9 +208,9 @@ export function pipelineItem(p: Pipeline): Item {
 /**
  * The layout of a deal item and its copies; a deal stored with an older one lacks an index key or
  * a copy, and `RebuildReports` with `apply` rewrites it (2: the lead-source index and tag copies;
- * 3: the title-word copies).
+ * 3: the title-word copies; 4: the ordered copies).
  */
-export const DEAL_LAYOUT = 3;
+export const DEAL_LAYOUT = 4;
 
 /** The records found by the words of their name (title). */
 export type NameKind = 'contact' | 'company' | 'deal';
@@ -333,6 +343,26 @@ export function dealHistoryItem(
  * The name-word copies of a contact or company: one per word, each carrying the record and all
  * its words (a search keeps one copy per record: the first word the query matches).
  */
+/**
+ * A copy of the deal under each order a list sorts or bounds by: expected close (undated last),
+ * value in its currency, last activity (never touched first), and, while open, stage entry.
+ * Each sort key ends with the id, so equal values keep a stable order.
+ */
+export function dealOrderItems(d: Deal): Item[] {
+  const copy = (order: DealOrderKey, at: string): Item => ({
+    pk: partitions.dealOrder(order, d.status),
+    sk: `${at}#${d.id}`,
+    entity: 'deal-order',
+    ...d,
+  });
+  return [
+    copy('close', d.expectedCloseDate ?? UNDATED),
+    copy(`value#${d.value.currency}`, sortableAmount(d.value.amount)),
+    copy('activity', d.lastActivityAt ?? ''),
+    ...(d.status === 'open' ? [copy('stage', d.stageEnteredAt)] : []),
+  ];
+}
+
 export function nameWordItems(kind: NameKind, record: { id: string }, words: string[]): Item[] {
   return words.map((word) => ({
     ...keys.nameWord(kind, word, record.id),

@@ -1,7 +1,8 @@
-import { inapplicable } from '../../../domain/crm/segment.js';
+import { inapplicable, type SegmentFilter } from '../../../domain/crm/segment.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
 import { ENTITY_OF, type NewExport } from '../../../domain/transfer/jobs.js';
 import { requestExport as decide } from '../../../domain/transfer/transfer.commands.js';
+import { planSegment } from '../../crm/use-cases/segment-plan.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -12,7 +13,7 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
  */
 export async function requestExport(s: Services, body: NewExport, { ctx }: CommandInput) {
   const entity = ENTITY_OF[body.kind];
-  let filter: Record<string, string> = {};
+  let filter: SegmentFilter = {};
   if (body.segmentId) {
     const segment = await s.segments.require(body.segmentId);
     if (segment.entity !== entity) {
@@ -24,17 +25,10 @@ export async function requestExport(s: Services, body: NewExport, { ctx }: Comma
   } else if (body.filter) {
     const issues = inapplicable(entity, body.filter);
     if (issues.length) throw new ValidationFailed(issues);
-    filter = Object.fromEntries(Object.entries(body.filter).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >;
-    try {
-      s.segments.plan({ entity, filter });
-    } catch (error) {
-      if (error instanceof ValidationFailed)
-        throw new ValidationFailed(error.issues.map((i) => ({ ...i, path: `filter.${i.path}` })));
-      throw error;
-    }
+    filter = Object.fromEntries(
+      Object.entries(body.filter).filter(([, v]) => v !== undefined),
+    ) as SegmentFilter;
+    await planSegment(s, { entity, filter });
   }
   const { job, events } = decide(body, filter, ctx);
   await new UnitOfWork().add(s.exports.create(job)).events(events).commit(s.store);

@@ -4,10 +4,12 @@ import { emit } from '../../../domain/events.js';
 import { newEventId } from '../../../domain/shared/ids.js';
 import { exportHeader, layoutOf, writeRow } from '../../../domain/transfer/columns.js';
 import { ENTITY_OF, MAX_ROWS } from '../../../domain/transfer/jobs.js';
+import { planSegment } from '../../crm/use-cases/segment-plan.js';
 import { exportKey } from '../../lib/files/file-keys.js';
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
+import { planPage } from '../../lib/table/repositories/page.js';
 import { type ExportJobState, LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
@@ -26,7 +28,7 @@ export async function runExport(
   if (!job) return { ran: false };
   try {
     const segment = job.segmentId ? await s.segments.require(job.segmentId) : undefined;
-    const plan = s.segments.plan(segment ?? { entity: ENTITY_OF[job.kind], filter: job.filter });
+    const plan = await planSegment(s, segment ?? { entity: ENTITY_OF[job.kind], filter: job.filter });
     const layout = layoutOf(job.kind, (await s.customFields.read()).fields);
     const toRecord =
       job.kind === 'contacts'
@@ -38,7 +40,7 @@ export async function runExport(
     let startKey: Record<string, unknown> | undefined;
     let truncated = false;
     do {
-      const page = await s.store.query({ ...plan, limit: 1000, ...(startKey ? { startKey } : {}) });
+      const page = await planPage(s.store, plan, { limit: 1000, startKey }, (item) => item);
       for (const item of page.items) {
         if (rows.length > MAX_ROWS) {
           truncated = true;

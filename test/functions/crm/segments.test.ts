@@ -142,13 +142,16 @@ describe('segments', () => {
       return res.body.errors;
     };
     expect(await refused({ entity: 'contact', filter: { ownerId: users.alice.sub } })).toEqual([
-      { path: 'filter.ownerId', message: 'contacts have no ownerId; they are filtered by tag and companyId' },
+      {
+        path: 'filter.ownerId',
+        message: 'contacts have no ownerId; they are filtered by tag, tagsAny, companyId and customFields',
+      },
     ]);
     expect(await refused({ entity: 'deal', filter: { title: 'Big' } })).toEqual([
       {
         path: 'filter.title',
         message:
-          'is not indexed: a segment filters by tag, ownerId, pipelineId, stageId, leadSource, companyId, contactId, status; anything else would need a scan of every record',
+          'is not indexed: a segment filters by tag, tagsAny, expectedCloseFrom, expectedCloseTo, valueMin, valueMax, currency, customFields, ownerId, pipelineId, stageId, leadSource, companyId, contactId, status; anything else would need a scan of every record',
       },
     ]);
     expect(await refused({ entity: 'deal', filter: { stageId: 'st_lead' } })).toEqual([
@@ -159,7 +162,10 @@ describe('segments', () => {
       },
     ]);
     expect(await refused({ entity: 'company', filter: { status: 'open' } })).toEqual([
-      { path: 'filter.status', message: 'companies have no status; they are filtered by tag' },
+      {
+        path: 'filter.status',
+        message: 'companies have no status; they are filtered by tag, tagsAny and customFields',
+      },
     ]);
     expect(await itemCount(table)).toBe(before);
     // the same rule for the deal list itself
@@ -209,5 +215,132 @@ describe('segments', () => {
     expect(names((await members(legacyTag.id)).body.items)).toEqual(['deal_legacy2']);
     const web = await api('GET /deals', { query: { leadSource: 'web', status: 'open' } });
     expect(names(web.body.items)).toEqual(['deal_legacy2', 'small']);
+  });
+});
+
+describe('ranges, any of several tags, custom fields', () => {
+  beforeAll(async () => {
+    for (const field of [
+      { entity: 'deal', key: 'seats', label: 'Seats', type: 'number' },
+      {
+        entity: 'deal',
+        key: 'modules',
+        label: 'Modules',
+        type: 'multi-select',
+        options: ['crm', 'pm', 'bi'],
+      },
+      { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] },
+      { entity: 'contact', key: 'renewal', label: 'Renewal', type: 'date' },
+    ]) {
+      const res = await api('POST /custom-fields', { body: field, as: users.admin });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    await deal('r-small', {
+      value: { amount: 5_000, currency: 'EUR' },
+      expectedCloseDate: '2027-01-10',
+      tags: ['q1'],
+      customFields: { seats: 5, modules: ['crm'] },
+    });
+    await deal('r-mid', {
+      value: { amount: 50_000, currency: 'EUR' },
+      expectedCloseDate: '2027-02-10',
+      tags: ['q2'],
+      customFields: { seats: 50, modules: ['crm', 'pm'] },
+    });
+    await deal('r-usd', {
+      value: { amount: 50_000, currency: 'USD' },
+      expectedCloseDate: '2027-02-11',
+      tags: ['q1', 'q2'],
+      customFields: { seats: 500, modules: ['bi'] },
+    });
+    for (const [name, tier, renewal, tags] of [
+      ['gus', 'gold', '2027-03-01', ['north']],
+      ['hal', 'silver', '2027-06-01', ['south']],
+      ['ivy', 'gold', '2027-09-01', ['north', 'south']],
+    ] as const) {
+      const res = await api('POST /contacts', {
+        body: { firstName: name, tags, customFields: { tier, renewal } },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids[name] = res.body.id;
+    }
+  });
+
+  const run = async (entity: string, filter: Record<string, unknown>) => {
+    const { id } = await segment({ name: `s-${JSON.stringify(filter)}`, entity, filter });
+    const all: { id: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await members(id, { limit: '1', ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      all.push(...res.body.items);
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor);
+    return names(all);
+  };
+
+  it('value and close-date ranges, in one currency', async () => {
+    expect(await run('deal', { valueMin: 10_000, currency: 'EUR', tagsAny: ['q1', 'q2'] })).toEqual([
+      'r-mid',
+    ]);
+    expect(await run('deal', { expectedCloseFrom: '2027-02-01', expectedCloseTo: '2027-02-28' })).toEqual([
+      'r-mid',
+      'r-usd',
+    ]);
+  });
+
+  it('any of several tags: each record once, across pages', async () => {
+    expect(await run('deal', { tagsAny: ['q1', 'q2'] })).toEqual(['r-mid', 'r-small', 'r-usd']);
+    expect(await run('contact', { tagsAny: ['north', 'south'] })).toEqual(['gus', 'hal', 'ivy']);
+  });
+
+  it('custom fields: a number range, a multi-select option, a select any-of, a date range', async () => {
+    expect(
+      await run('deal', { tagsAny: ['q1', 'q2'], customFields: { seats: { min: 10, max: 100 } } }),
+    ).toEqual(['r-mid']);
+    expect(await run('deal', { customFields: { modules: 'crm' } })).toEqual(['r-mid', 'r-small']);
+    expect(await run('deal', { customFields: { modules: { anyOf: ['pm', 'bi'] } } })).toEqual([
+      'r-mid',
+      'r-usd',
+    ]);
+    expect(await run('contact', { customFields: { tier: 'gold', renewal: { max: '2027-06-30' } } })).toEqual([
+      'gus',
+    ]);
+    expect(await run('contact', { tagsAny: ['south'], customFields: { tier: { anyOf: ['gold'] } } })).toEqual(
+      ['ivy'],
+    );
+  });
+
+  it('bad filters are refused naming the field, and nothing is saved', async () => {
+    const before = await itemCount(table);
+    const refused = async (entity: string, filter: Record<string, unknown>) => {
+      const res = await api('POST /segments', { body: { name: 'bad', entity, filter } });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      return (res.body.errors as { path: string }[]).map((e) => e.path);
+    };
+    expect(await refused('deal', { valueMin: 10 })).toEqual(['filter.currency']);
+    expect(await refused('deal', { valueMin: 10, valueMax: 5, currency: 'EUR' })).toEqual([
+      'filter.valueMax',
+    ]);
+    expect(await refused('deal', { expectedCloseFrom: '2027-03-01', expectedCloseTo: '2027-01-01' })).toEqual(
+      ['filter.expectedCloseTo'],
+    );
+    expect(await refused('contact', { valueMin: 10, currency: 'EUR' })).toEqual([
+      'filter.valueMin',
+      'filter.currency',
+    ]);
+    expect(await refused('deal', { tag: 'q1', tagsAny: ['q2'] })).toEqual(['filter.tagsAny']);
+    expect(await refused('deal', { customFields: { nope: 1 } })).toEqual(['filter.customFields.nope']);
+    expect(await refused('deal', { customFields: { seats: { min: 10, max: 1 } } })).toEqual([
+      'filter.customFields.seats',
+    ]);
+    expect(await refused('deal', { customFields: { seats: 'many' } })).toEqual(['filter.customFields.seats']);
+    expect(await refused('deal', { customFields: { modules: 'erp' } })).toEqual([
+      'filter.customFields.modules',
+    ]);
+    expect(await refused('contact', { customFields: { tier: { min: '2027-01-01' } } })).toEqual([
+      'filter.customFields.tier',
+    ]);
+    expect(await itemCount(table)).toBe(before);
   });
 });

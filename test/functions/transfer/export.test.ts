@@ -68,6 +68,16 @@ async function exported(body: Record<string, unknown>, as = users.dana) {
 }
 
 describe('exports', () => {
+  it('a filter with a value range and any of several tags: one Query per tag, each deal once', async () => {
+    const { rows } = await exported({
+      kind: 'deals',
+      filter: { tagsAny: ['vip', 'enterprise'], currency: 'JPY', valueMin: 1_000_000 },
+    });
+    expect(rows.map((r) => r.title)).toEqual(['Engine']);
+    const none = await exported({ kind: 'deals', filter: { currency: 'JPY', valueMin: 2_000_000 } });
+    expect(none.rows).toEqual([]);
+  });
+
   it("a segment's contacts, with lists joined by ; and custom fields as custom.<key>", async () => {
     const vip = (
       await api('POST /segments', { body: { name: 'VIP', entity: 'contact', filter: { tag: 'vip' } } })

@@ -1,5 +1,12 @@
 import { Contact } from '../../../../domain/crm/contact.js';
-import { Deal, type DealStatus } from '../../../../domain/crm/deal.js';
+import { DEAL_STATUSES, Deal, type DealStatus } from '../../../../domain/crm/deal.js';
+import {
+  type DealOrder,
+  type DealRanges,
+  dealListIssues,
+  parseSort,
+  withinRanges,
+} from '../../../../domain/crm/deal-list.js';
 import type { Pipeline } from '../../../../domain/crm/pipeline.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
@@ -7,8 +14,17 @@ import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js'
 import { nameWords } from '../../../../domain/shared/text.js';
 import { addDays } from '../../../../domain/shared/time.js';
 import { accessPatterns } from '../access-patterns.js';
-import { dealHistoryItem, dealItem, keys, nameWordItems } from '../keys.js';
 import {
+  type DealOrderKey,
+  dealHistoryItem,
+  dealItem,
+  dealOrderItems,
+  keys,
+  nameWordItems,
+  sortableAmount,
+} from '../keys.js';
+import {
+  type Condition,
   entityOf,
   equalsAll,
   type Item,
@@ -18,8 +34,9 @@ import {
   type Write,
 } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
+import { allOf } from './field-conditions.js';
 import { nameWordSearch } from './name-search.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
+import { type ListPlan, type Page, type PageRequest, planPage } from './page.js';
 import { ReportTotalsRepository } from './report-totals.js';
 
 const asDeal = entityOf<Deal>(Deal);
@@ -33,12 +50,58 @@ export interface DealFilter {
   status?: DealStatus | undefined;
   companyId?: string | undefined;
   contactId?: string | undefined;
+  /** Any of these tags (a segment's): one Query per tag, merged. */
+  tagsAny?: string[] | undefined;
   /** Words the title starts with (any order): the first finds the deals, the others narrow. */
   q?: string | undefined;
+  /** An order (`value`, `-expectedCloseDate`…); see domain/crm/deal-list.ts. */
+  sort?: string | undefined;
+  expectedCloseFrom?: string | undefined;
+  expectedCloseTo?: string | undefined;
+  valueMin?: number | undefined;
+  valueMax?: number | undefined;
+  currency?: string | undefined;
 }
 
-/** A planned Query, with what a page keeps of what it reads (a title search's one copy per deal). */
-export type DealQuery = QuerySpec & { keep?: (item: Record<string, unknown>) => boolean };
+/** A planned Query (or union of Queries), with what a page keeps of what it reads. */
+export type DealQuery = ListPlan;
+
+const EQUALITY_FILTERS = [
+  'pipelineId',
+  'stageId',
+  'ownerId',
+  'companyId',
+  'contactId',
+  'leadSource',
+] as const;
+
+/** The ranges no key condition answers, as a FilterExpression. */
+function rangeFilter(f: DealRanges, keyed: { close: boolean; value: boolean }): Condition | undefined {
+  const parts: Condition[] = [];
+  if (!keyed.close && (f.expectedCloseFrom || f.expectedCloseTo)) {
+    parts.push({
+      expression: '#r_close BETWEEN :r_from AND :r_to',
+      names: { '#r_close': 'expectedCloseDate' },
+      values: { ':r_from': f.expectedCloseFrom ?? '0000-01-01', ':r_to': f.expectedCloseTo ?? '9999-12-31' },
+    });
+  }
+  if (!keyed.value && f.currency) {
+    const bounded = f.valueMin !== undefined || f.valueMax !== undefined;
+    parts.push({
+      expression: `#r_value.#r_currency = :r_currency${bounded ? ' AND #r_value.#r_amount BETWEEN :r_min AND :r_max' : ''}`,
+      names: {
+        '#r_value': 'value',
+        '#r_currency': 'currency',
+        ...(bounded ? { '#r_amount': 'amount' } : {}),
+      },
+      values: {
+        ':r_currency': f.currency,
+        ...(bounded ? { ':r_min': f.valueMin ?? 0, ':r_max': f.valueMax ?? Number.MAX_SAFE_INTEGER } : {}),
+      },
+    });
+  }
+  return allOf(...parts);
+}
 
 /** Which shard of the report totals a write adds to; random unless a writer owns one (imports). */
 export interface TotalsShard {
@@ -113,8 +176,7 @@ export class DealRepository {
 
   /** One page of a planned Query: newest first, or by title word for a search. */
   page(plan: DealQuery, page: PageRequest): Promise<Page<Deal>> {
-    const { keep, ...spec } = plan;
-    return pageOf(this.store, { newestFirst: true, ...spec, ...page }, asDeal, keep);
+    return planPage(this.store, plan, page, asDeal);
   }
 
   /**
@@ -124,8 +186,76 @@ export class DealRepository {
    * index of its own (stages are indexed within their pipeline): refused, as a scan would be.
    */
   plan(f: DealFilter): DealQuery {
+    const faults = dealListIssues(f);
+    if (f.q && f.sort) {
+      faults.push({
+        path: 'sort',
+        message: 'a title search is ordered by the matching word; drop q to sort',
+      });
+    }
+    if (faults.length > 0) throw new ValidationFailed(faults);
+    const ranged =
+      f.expectedCloseFrom !== undefined ||
+      f.expectedCloseTo !== undefined ||
+      f.valueMin !== undefined ||
+      f.valueMax !== undefined ||
+      f.currency !== undefined;
+    if (f.sort || (ranged && !f.q)) return this.orderedPlan(f);
+    const plan = this.indexedPlan(f);
+    if (!ranged) return plan;
+    const keep = plan.keep;
+    return { ...plan, keep: (item) => (keep ? keep(item) : true) && withinRanges(item as Deal, f) };
+  }
+
+  /**
+   * A sorted or bounded list: the deals' copies under that order (one partition per status,
+   * merged when no status is named). A range on the order is the key condition; the other range,
+   * the currency and the equality filters narrow it; a tag is one of the copy's tags.
+   */
+  private orderedPlan(f: DealFilter): DealQuery {
+    const closeBounded = f.expectedCloseFrom !== undefined || f.expectedCloseTo !== undefined;
+    const sort = f.sort
+      ? parseSort(f.sort)
+      : { order: (closeBounded ? 'expectedCloseDate' : 'value') as DealOrder, descending: false };
+    const key: DealOrderKey =
+      sort.order === 'expectedCloseDate'
+        ? 'close'
+        : sort.order === 'value'
+          ? `value#${f.currency}`
+          : sort.order === 'lastActivityAt'
+            ? 'activity'
+            : 'stage';
+    let range: [string, string] | undefined;
+    if (key === 'close' && closeBounded)
+      range = [f.expectedCloseFrom ?? '0000-01-01', f.expectedCloseTo ?? '9999-12-31'];
+    if (sort.order === 'value' && (f.valueMin !== undefined || f.valueMax !== undefined)) {
+      range = [sortableAmount(f.valueMin ?? 0), sortableAmount(f.valueMax ?? Number.MAX_SAFE_INTEGER)];
+    }
+    const equal: Record<string, string> = {};
+    for (const name of EQUALITY_FILTERS) if (f[name] !== undefined) equal[name] = f[name]!;
+    const filter = allOf(
+      equalsAll(equal),
+      rangeFilter(f, { close: key === 'close', value: sort.order === 'value' }),
+    );
+    // stage age grows as stage entry gets older: the oldest entry is the greatest age
+    const newestFirst = sort.order === 'stageAge' ? !sort.descending : sort.descending;
+    const statuses = f.status ? [f.status] : sort.order === 'stageAge' ? ['open'] : [...DEAL_STATUSES];
+    const specs: QuerySpec[] = statuses.map((status) => ({
+      ...accessPatterns.orderedDeals.query(key, status, range),
+      newestFirst,
+      ...(filter ? { filter } : {}),
+    }));
+    const tags = f.tag ? [f.tag] : f.tagsAny;
+    const keep = tags
+      ? (item: Record<string, unknown>) => tags.some((t) => (item.tags as string[]).includes(t))
+      : undefined;
+    return specs.length === 1 ? { ...specs[0]!, keep } : { ...specs[0]!, union: specs, keep };
+  }
+
+  /** The Query an equality filter (or a title search) runs as. */
+  private indexedPlan(f: DealFilter): DealQuery {
     const rest: Record<string, string> = {};
-    const narrow = (...names: (keyof DealFilter)[]) => {
+    const narrow = (...names: ((typeof EQUALITY_FILTERS)[number] | 'tag' | 'status')[]) => {
       for (const name of names) if (f[name] !== undefined) rest[name] = f[name]!;
     };
     let spec: QuerySpec;
@@ -151,6 +281,16 @@ export class DealRepository {
           return tag === undefined || ((item.tags as string[] | undefined) ?? []).includes(tag);
         },
       };
+    }
+    if (f.tagsAny) {
+      narrow('pipelineId', 'stageId', 'ownerId', 'companyId', 'contactId', 'leadSource', 'status');
+      const filter = equalsAll(rest);
+      const union = f.tagsAny.map((tag) => ({
+        ...accessPatterns.taggedRecords.query('deal', tag),
+        newestFirst: true,
+        ...(filter ? { filter } : {}),
+      }));
+      return { ...union[0]!, union };
     }
     if (f.tag) {
       spec = accessPatterns.taggedRecords.query('deal', f.tag);
@@ -184,7 +324,7 @@ export class DealRepository {
       spec = accessPatterns.allDeals.query(f.status);
     }
     const filter = equalsAll(rest);
-    return filter ? { ...spec, filter } : spec;
+    return { newestFirst: true, ...spec, ...(filter ? { filter } : {}) };
   }
 
   /** Every deal a person owns, open or closed, in every pipeline (their own reports add them up). */
@@ -225,6 +365,7 @@ export class DealRepository {
     return [
       ...deal.tags.map((tag) => ({ ...keys.tagged('deal', tag, deal.id), entity: 'deal-tag', ...deal })),
       ...nameWordItems('deal', deal, nameWords(deal.title)),
+      ...dealOrderItems(deal),
     ];
   }
 

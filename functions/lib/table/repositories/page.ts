@@ -72,3 +72,87 @@ export async function pageItems(
     return { items: items.slice(0, wanted), lastKey: keyAfter(spec, items[wanted - 1]!) };
   return { items, ...(lastKey ? { lastKey } : {}) };
 }
+
+/**
+ * What a list reads: one Query, or the union of several whose sort keys interleave (the same
+ * order copied per status, one partition per tag). `keep` drops what no key or filter can.
+ */
+export type ListPlan = QuerySpec & {
+  keep?: ((item: Record<string, unknown>) => boolean) | undefined;
+  /** Read these Queries instead, merged by sort key in their direction, each record once. */
+  union?: QuerySpec[] | undefined;
+};
+
+/** One page of a plan, one Query or a merged union. */
+export async function planPage<T>(
+  store: Store,
+  plan: ListPlan,
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const { keep, union, ...spec } = plan;
+  if (!union) return pageOf(store, { ...spec, ...page }, map, keep);
+  const { items, lastKey } = await unionItems(store, union, page, keep);
+  return { items: items.map(map), ...(lastKey ? { lastKey } : {}) };
+}
+
+/** Where each Query of a union resumes: its next key, from the start (null), or done. */
+type Resume = Record<string, unknown> | null | 'end';
+
+const sortAttribute = (spec: QuerySpec) => (spec.index ? INDEXES[spec.index].sortKey : 'sk');
+
+/**
+ * A k-way merge with one cursor per Query. Each Query reads at most a page; an item is taken
+ * only if no Query that has more could still hold an item before it (its read frontier), so a
+ * page never skips anything. Items with the same sort key from two Queries are one record
+ * (a deal with two of the tags asked for).
+ */
+async function unionItems(
+  store: Store,
+  specs: QuerySpec[],
+  page: PageRequest,
+  keep?: (item: Record<string, unknown>) => boolean,
+): Promise<Page<Record<string, unknown>>> {
+  const descending = specs[0]?.newestFirst === true;
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0) * (descending ? -1 : 1);
+  const starts = (page.startKey?.parts as Resume[] | undefined) ?? specs.map(() => null);
+  const reads = await Promise.all(
+    specs.map((spec, i) => {
+      const start = starts[i];
+      if (start === 'end') return undefined;
+      return pageItems(store, { ...spec, limit: page.limit, ...(start ? { startKey: start } : {}) }, keep);
+    }),
+  );
+  let cut: string | undefined;
+  reads.forEach((read, i) => {
+    if (!read?.lastKey) return;
+    const frontier = String(read.lastKey[sortAttribute(specs[i]!)]);
+    if (cut === undefined || compare(frontier, cut) < 0) cut = frontier;
+  });
+  const merged = reads
+    .flatMap((read, part) =>
+      (read?.items ?? []).map((item) => ({ item, part, key: String(item[sortAttribute(specs[part]!)]) })),
+    )
+    .filter((e) => cut === undefined || compare(e.key, cut) <= 0)
+    .sort((a, b) => compare(a.key, b.key) || a.part - b.part);
+  const taken: Record<string, unknown>[] = [];
+  const consumed = specs.map(() => 0);
+  const lastConsumed: (Record<string, unknown> | undefined)[] = specs.map(() => undefined);
+  let lastKeyTaken: string | undefined;
+  for (const entry of merged) {
+    const duplicate = entry.key === lastKeyTaken;
+    if (!duplicate && taken.length === page.limit) break;
+    if (!duplicate) taken.push(entry.item);
+    lastKeyTaken = entry.key;
+    consumed[entry.part]!++;
+    lastConsumed[entry.part] = entry.item;
+  }
+  const parts: Resume[] = specs.map((spec, i) => {
+    const read = reads[i];
+    if (!read) return 'end';
+    if (consumed[i] === read.items.length) return read.lastKey ?? 'end';
+    const last = lastConsumed[i];
+    return last ? keyAfter(spec, last) : (starts[i] ?? null);
+  });
+  return { items: taken, ...(parts.some((p) => p !== 'end') ? { lastKey: { parts } } : {}) };
+}

@@ -1,4 +1,5 @@
 import { Segment } from '../../../../domain/crm/segment.js';
+import type { CustomField } from '../../../../domain/custom-fields/custom-fields.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
@@ -7,7 +8,8 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import type { CompanyRepository } from './companies.js';
 import type { ContactRepository } from './contacts.js';
 import type { DealRepository } from './deals.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
+import { allOf, fieldConditions } from './field-conditions.js';
+import { type ListPlan, type Page, type PageRequest, pageOf, planPage } from './page.js';
 
 // Saved segments, and the Query each one runs as: the entity's own repository plans it on its
 // indexes (the same plan as its list route), so a segment is exactly "that list, saved".
@@ -51,16 +53,33 @@ export class SegmentRepository {
     return pageOf(this.store, { ...accessPatterns.allSegments.query(), ...page }, asSegment);
   }
 
-  /** The Query a segment's filter runs as (refused with the reason when no index answers it). */
-  plan(segment: Pick<Segment, 'entity' | 'filter'>): QuerySpec {
+  /**
+   * The Query a segment's filter runs as (refused with the reason when no index answers it):
+   * several tags are one Query per tag, merged; conditions on custom fields narrow it (`fields`:
+   * the entity's definitions, which say how a value compares).
+   */
+  plan(segment: Pick<Segment, 'entity' | 'filter'>, fields: CustomField[] = []): ListPlan {
     const { contacts, companies, deals } = this.entities;
-    if (segment.entity === 'contact') return contacts.plan(segment.filter);
-    if (segment.entity === 'company') return companies.plan(segment.filter);
-    return { ...deals.plan(segment.filter), newestFirst: true };
+    const { customFields, tagsAny, ...filter } = segment.filter;
+    let plan: ListPlan;
+    if (segment.entity === 'deal') {
+      plan = deals.plan({ ...filter, tagsAny });
+    } else {
+      const entityPlan = (f: typeof filter) =>
+        segment.entity === 'contact' ? contacts.plan(f) : companies.plan(f);
+      if (tagsAny) {
+        const union = tagsAny.map((tag) => entityPlan({ ...filter, tag }));
+        plan = { ...union[0]!, union };
+      } else plan = entityPlan(filter);
+    }
+    const narrow = fieldConditions(customFields, fields);
+    if (!narrow) return plan;
+    const narrowed = (spec: QuerySpec): QuerySpec => ({ ...spec, filter: allOf(spec.filter, narrow) });
+    return { ...narrowed(plan), ...(plan.union ? { union: plan.union.map(narrowed) } : {}) };
   }
 
   /** One page of the segment's members: the records as they are now. */
-  members(segment: Segment, page: PageRequest): Promise<Page<unknown>> {
+  members(segment: Segment, fields: CustomField[], page: PageRequest): Promise<Page<unknown>> {
     const { contacts, companies, deals } = this.entities;
     const map: (item: Record<string, unknown>) => unknown =
       segment.entity === 'contact'
@@ -68,7 +87,7 @@ export class SegmentRepository {
         : segment.entity === 'company'
           ? (i) => companies.fromItem(i)
           : (i) => deals.fromItem(i);
-    return pageOf(this.store, { ...this.plan(segment), ...page }, map);
+    return planPage(this.store, this.plan(segment, fields), page, map);
   }
 
   create(uow: UnitOfWork, segment: Segment): UnitOfWork {
