@@ -168,7 +168,7 @@ export async function crmRoundTrips(): Promise<string> {
               assigneeId: users.bob.sub,
             },
           }),
-        'reads the deal; the assignee is a condition in the transaction',
+        "reads the deal; the assignee is a condition in the transaction; the deal's last activity and its copies are in it too",
       )
     ).body;
     await measure('GET /activities?assigneeId=&done=false', () =>
@@ -189,6 +189,34 @@ export async function crmRoundTrips(): Promise<string> {
     );
     await measure('GET /contacts?q= (one word)', () => api('GET /contacts', { query: { q: 'gra' } }));
     await measure('GET /deals?q=', () => api('GET /deals', { query: { q: 'roll' } }));
+    await measure(
+      'GET /deals?sort=expectedCloseDate&status=open',
+      () => api('GET /deals', { query: { sort: 'expectedCloseDate', status: 'open' } }),
+      "the open deals' copies ordered by expected close",
+    );
+    await measure(
+      'GET /deals?sort=-value&currency=EUR',
+      () => api('GET /deals', { query: { sort: '-value', currency: 'EUR' } }),
+      'no status: open, won and lost in parallel, merged',
+    );
+    await measure(
+      'GET /deals?expectedCloseFrom=&expectedCloseTo=&status=open',
+      () =>
+        api('GET /deals', {
+          query: { expectedCloseFrom: '2031-01-01', expectedCloseTo: '2031-12-31', status: 'open' },
+        }),
+      'the range is the key condition',
+    );
+    const anyTag = (
+      await api('POST /segments', {
+        body: { name: 'Any', entity: 'company', filter: { tagsAny: ['key', 'other'] } },
+      })
+    ).body;
+    await measure(
+      'GET /segments/{id}/members (tagsAny: 2 tags)',
+      () => api('GET /segments/{id}/members', { params: { id: anyTag.id } }),
+      'the segment (custom field definitions are cached per instance), then one Query per tag in parallel, merged',
+    );
     await measure(
       'GET /reports/forecast (a rep: own deals)',
       () => api('GET /reports/forecast', { as: users.alice }),

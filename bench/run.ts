@@ -2,6 +2,7 @@
 // one's section of docs/benchmarks.md. Benchmarks are not tests: they measure, they do not judge.
 import { coldStart } from './cold-start.js';
 import { crmRoundTrips } from './crm-round-trips.js';
+import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
@@ -16,6 +17,7 @@ import { templateLimits } from './template-limits.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
+  'deal-order-cost': dealOrderCost,
   'get-deal-latency': () => getDealLatency(),
   'cold-start': coldStart,
   'local-startup': localStartup,

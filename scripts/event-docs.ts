@@ -125,7 +125,11 @@ versioned event. Each event is written to the table in the same transaction as t
 - \`detail.id\` is a ULID, unique per event: the relay keeps it, so a duplicate delivery
   (EventBridge delivers at least once) is recognisable by its id.
 - \`detail.version\` is the version of \`data\`'s schema. A breaking change to an event is a new
-  version; consumers match on \`detail.version\` in their rule to pin one.
+  version; consumers match on \`detail.version\` in their rule to pin one. Versions so far:
+  \`SegmentCreated\`, \`SegmentUpdated\` and \`ExportRequested\` are version 2 since a filter's
+  values may be numbers, lists and objects (ranges, \`tagsAny\`, \`customFields\`), where version 1
+  held strings only; version 1 is no longer sent. Adding an optional field is not breaking
+  (\`Deal.lastActivityAt\` was added to version 1 of the deal events).
 - \`source\` is the bounded context: \`handoff.crm\`, \`handoff.delivery\`, \`handoff.followup\`.
 
 ## The handoff, in events

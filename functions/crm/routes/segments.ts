@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { NewSegment, Segment, SegmentId, SegmentPatch } from '../../../domain/crm/segment.js';
-import { fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { canRead, canSell } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { createSegment } from '../use-cases/create-segment.js';
 import { deleteSegment } from '../use-cases/delete-segment.js';
+import { fieldsFor } from '../use-cases/segment-plan.js';
 import { updateSegment } from '../use-cases/update-segment.js';
 
 // Segments (docs/api.md, "Segments"): saved filters that anyone may run as a list. A filter is
@@ -58,7 +58,7 @@ export function segmentRoutes(s: Services): Routes {
         const segment = await s.segments.require(req.params.id);
         // the cursor is bound to the filter it was issued for: an edited segment starts over
         const scope = JSON.stringify(segment.filter);
-        const fields = fieldsOf(await s.customFields.read(), segment.entity);
+        const fields = await fieldsFor(s, segment);
         return req.list(await s.segments.members(segment, fields, await req.page(scope)), scope);
       },
     }),

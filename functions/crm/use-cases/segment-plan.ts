@@ -1,5 +1,5 @@
 import { fieldConditionIssues, type Segment } from '../../../domain/crm/segment.js';
-import { fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
+import { type CustomField, fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
 import type { ListPlan } from '../../lib/table/repositories/page.js';
@@ -16,12 +16,28 @@ export async function assertPlannable(
   await planSegment(s, segment);
 }
 
+/**
+ * The entity's custom field definitions a filter names: the instance's cached set, read again
+ * when it lacks one (a field defined since; a field's key and type never change).
+ */
+export async function fieldsFor(
+  s: Services,
+  segment: Pick<Segment, 'entity' | 'filter'>,
+): Promise<CustomField[]> {
+  const named = Object.keys(segment.filter.customFields ?? {});
+  let fields = fieldsOf(await s.customFields.current(), segment.entity);
+  if (named.some((key) => !fields.some((f) => f.key === key))) {
+    fields = fieldsOf(await s.customFields.read(), segment.entity);
+  }
+  return fields;
+}
+
 /** The plan of a segment's filter (or an export's), with the entity's custom fields. */
 export async function planSegment(
   s: Services,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<ListPlan> {
-  const fields = fieldsOf(await s.customFields.read(), segment.entity);
+  const fields = await fieldsFor(s, segment);
   const issues = segment.filter.customFields
     ? fieldConditionIssues(fields, segment.entity, segment.filter.customFields)
     : [];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../support/api.js';
 import { crmApi, itemCount, signIn } from '../../support/crm.js';
@@ -189,6 +190,72 @@ describe('bad input: a 4xx naming the field, nothing read or written', () => {
     expect(res.status).toBeLessThan(500);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(JSON.stringify(res.body.errors)).toContain(field);
+    expect(await itemCount(table)).toBe(before);
+  });
+});
+
+describe('property: any mix of sort, status and ranges', () => {
+  const date = fc
+    .date({ min: new Date('2026-12-01'), max: new Date('2027-04-30'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
+  const query = fc.record(
+    {
+      sort: fc.constantFrom(
+        'expectedCloseDate',
+        '-expectedCloseDate',
+        'value',
+        '-value',
+        'lastActivityAt',
+        '-stageAge',
+        'stageAge',
+        'nope',
+      ),
+      status: fc.constantFrom('open', 'won', 'lost'),
+      currency: fc.constantFrom('EUR', 'USD', 'XXX1'),
+      valueMin: fc.oneof(
+        fc.integer({ min: 0, max: 1_000_000 }).map(String),
+        fc.constantFrom('-5', '1.5', 'lots'),
+      ),
+      valueMax: fc.integer({ min: 0, max: 1_000_000 }).map(String),
+      expectedCloseFrom: date,
+      expectedCloseTo: date,
+      limit: fc.constantFrom('1', '2', '50'),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('is a 200 whose deals lie in the ranges, in the order asked, or a 4xx problem; never a 5xx', async () => {
+    const before = await itemCount(table);
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        const res = await api('GET /deals', { query: q });
+        expect(res.status, JSON.stringify({ q, body: res.body })).not.toBeGreaterThanOrEqual(500);
+        if (res.status !== 200) {
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          return;
+        }
+        const items = res.body.items as {
+          status: string;
+          value: { amount: number; currency: string };
+          expectedCloseDate?: string;
+        }[];
+        for (const d of items) {
+          if (q.status) expect(d.status).toBe(q.status);
+          if (q.currency) expect(d.value.currency).toBe(q.currency);
+          if (q.valueMin) expect(d.value.amount).toBeGreaterThanOrEqual(Number(q.valueMin));
+          if (q.valueMax) expect(d.value.amount).toBeLessThanOrEqual(Number(q.valueMax));
+          if (q.expectedCloseFrom) expect(d.expectedCloseDate! >= q.expectedCloseFrom).toBe(true);
+          if (q.expectedCloseTo) expect(d.expectedCloseDate! <= q.expectedCloseTo).toBe(true);
+        }
+        const by = q.sort?.replace('-', '');
+        if (by === 'value' || by === 'expectedCloseDate') {
+          const keys = items.map((d) => (by === 'value' ? d.value.amount : (d.expectedCloseDate ?? '~')));
+          const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          expect(keys).toEqual(q.sort!.startsWith('-') ? sorted.reverse() : sorted);
+        }
+      }),
+      { numRuns: 60 },
+    );
     expect(await itemCount(table)).toBe(before);
   });
 });
