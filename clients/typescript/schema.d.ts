@@ -2163,10 +2163,18 @@ export interface components {
             promisedDueDate: string | null;
             shortfallDays: number;
             atRisk: boolean;
+            /** @description the first of criticalPaths: the chain that ends the project last */
             criticalPath: {
                 id: string;
                 title: string;
             }[];
+            /** @description every chain of zero-slack tasks whose constraints bind, start to finish (at most 20) */
+            criticalPaths: {
+                id: string;
+                title: string;
+            }[][];
+            /** @description every task with zero total slack */
+            criticalTaskIds: string[];
             tasks: {
                 id: string;
                 title: string;

@@ -148,7 +148,13 @@ export const ScheduleReport = z
     promisedDueDate: CalendarDate.nullable(),
     shortfallDays: z.number().int(),
     atRisk: z.boolean(),
-    criticalPath: z.array(z.object({ id: z.string(), title: z.string() })),
+    criticalPath: z
+      .array(z.object({ id: z.string(), title: z.string() }))
+      .describe('the first of criticalPaths: the chain that ends the project last'),
+    criticalPaths: z
+      .array(z.array(z.object({ id: z.string(), title: z.string() })))
+      .describe('every chain of zero-slack tasks whose constraints bind, start to finish (at most 20)'),
+    criticalTaskIds: z.array(z.string()).describe('every task with zero total slack'),
     tasks: z.array(ScheduledTask),
   })
   .meta({ id: 'ScheduleReport' });
@@ -164,6 +170,10 @@ export function scheduleReport(projectId: string, frame: ProjectFrame, tasks: Ta
     kickoffDate: days.origin,
     ...summary,
     criticalPath: schedule.criticalPath.map((id) => ({ id, title: byId.get(id)!.title })),
+    criticalPaths: schedule.criticalPaths.map((chain) =>
+      chain.map((id) => ({ id, title: byId.get(id)!.title })),
+    ),
+    criticalTaskIds: tasks.filter((t) => schedule.timings.get(t.id)!.critical).map((t) => t.id),
     tasks: tasks
       .map((t) => {
         const m = schedule.timings.get(t.id)!;

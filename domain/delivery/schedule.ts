@@ -7,8 +7,9 @@ import { topologicalOrder } from './graph.js';
 // finish-to-start, start-to-start, finish-to-finish and start-to-finish, each with a lag in
 // business days (negative allowed). The forward pass gives the earliest dates every constraint
 // allows; the backward pass, the latest dates that do not delay the project; total slack is
-// their difference, and the critical path is the chain of zero-slack tasks whose constraints
+// their difference, and the critical paths are the chains of zero-slack tasks whose constraints
 // bind, from the project's finish back to its start. Both passes are linear in tasks + edges.
+// A milestone happens on its start day: it occupies that day for the finish and its slack.
 
 export const DEPENDENCY_TYPES = ['FS', 'SS', 'FF', 'SF'] as const;
 export const DependencyType = z.enum(DEPENDENCY_TYPES);
@@ -41,10 +42,23 @@ export interface TaskTiming {
 
 export interface Schedule {
   timings: Map<string, TaskTiming>;
-  /** Exclusive: the first business day after the last task ends. */
+  /** Exclusive: the first business day after the last task ends (or after the day of the last milestone). */
   finish: number;
+  /** The first critical chain (the longest-running one, ending the project). */
   criticalPath: string[];
+  /** Every critical chain, from a task held only by its own start to one that ends the project (at most MAX_CRITICAL_PATHS). */
+  criticalPaths: string[][];
 }
+
+/** Enumerating chains is exponential in the worst case: a report lists this many at most. */
+export const MAX_CRITICAL_PATHS = 20;
+
+/**
+ * The day a task ends on, exclusive. A milestone (0 days) happens on its start day, so it
+ * occupies that day for the project's finish: go-live after the last task makes the project end
+ * on go-live's date, not the day before.
+ */
+const occupiedUntil = (start: number, durationDays: number) => start + Math.max(1, durationDays);
 
 /** The earliest start a dependency allows its successor. */
 export function dependencyBound(
@@ -102,9 +116,10 @@ export function computeSchedule(tasks: PlanTask[]): Schedule {
     ef.set(id, start + t.durationDays);
   }
   let finish = 0;
-  for (const v of ef.values()) finish = Math.max(finish, v);
+  for (const t of tasks) finish = Math.max(finish, occupiedUntil(es.get(t.id)!, t.durationDays));
 
-  const lf = new Map<string, number>(tasks.map((t) => [t.id, finish]));
+  // the latest a task may end (exclusive; a milestone's is its latest day) without moving the finish
+  const lf = new Map<string, number>(tasks.map((t) => [t.id, finish - (t.durationDays === 0 ? 1 : 0)]));
   for (let i = ordering.order.length - 1; i >= 0; i--) {
     const s = byId.get(ordering.order[i]!)!;
     const ls = lf.get(s.id)! - s.durationDays;
@@ -136,42 +151,53 @@ export function computeSchedule(tasks: PlanTask[]): Schedule {
       critical: totalSlack === 0,
     });
   }
-  return { timings, finish, criticalPath: criticalChain(tasks, byId, timings, finish) };
+  const criticalPaths = criticalChains(tasks, byId, timings, finish);
+  return { timings, finish, criticalPath: criticalPaths[0] ?? [], criticalPaths };
 }
 
 /**
- * From a zero-slack task that ends the project, back through the dependencies that bind
- * (whose bound is exactly the successor's start) to a task held only by its own start.
+ * Every chain of zero-slack tasks whose constraints bind (the predecessor's bound is exactly the
+ * successor's start), from a task held only by its own start to one that ends the project:
+ * walked back from each task that ends it, the one that ends it last first.
  */
-function criticalChain(
+function criticalChains(
   tasks: PlanTask[],
   byId: Map<string, PlanTask>,
   timings: Map<string, TaskTiming>,
   finish: number,
-): string[] {
-  const last = tasks
-    .filter((t) => timings.get(t.id)!.critical && timings.get(t.id)!.earlyFinish === finish)
+): string[][] {
+  const ends = tasks
+    .filter((t) => {
+      const m = timings.get(t.id)!;
+      return m.critical && occupiedUntil(m.earlyStart, t.durationDays) === finish;
+    })
     // the one that ends it last: a closing milestone (0 days) starts when its predecessor ends
     .sort(
       (a, b) =>
-        timings.get(b.id)!.earlyStart - timings.get(a.id)!.earlyStart || b.durationDays - a.durationDays,
-    )[0];
-  if (!last) return [];
-  const chain = [last.id];
-  let current = last;
-  for (;;) {
-    const t = timings.get(current.id)!;
-    const driver = current.dependencies.find((d) => {
-      const p = timings.get(d.predecessorId)!;
-      return (
-        p.critical &&
-        dependencyBound(d, { start: p.earlyStart, finish: p.earlyFinish }, current.durationDays) ===
-          t.earlyStart
-      );
-    });
-    if (!driver) break;
-    current = byId.get(driver.predecessorId)!;
-    chain.push(current.id);
-  }
-  return chain.reverse();
+        timings.get(b.id)!.earlyStart - timings.get(a.id)!.earlyStart ||
+        b.durationDays - a.durationDays ||
+        a.id.localeCompare(b.id),
+    );
+  const drivers = (t: PlanTask) => {
+    const m = timings.get(t.id)!;
+    return t.dependencies
+      .filter((d) => {
+        const p = timings.get(d.predecessorId)!;
+        return (
+          p.critical &&
+          dependencyBound(d, { start: p.earlyStart, finish: p.earlyFinish }, t.durationDays) === m.earlyStart
+        );
+      })
+      .map((d) => byId.get(d.predecessorId)!);
+  };
+  const chains: string[][] = [];
+  const walk = (t: PlanTask, after: string[]) => {
+    if (chains.length >= MAX_CRITICAL_PATHS) return;
+    const path = [t.id, ...after];
+    const before = drivers(t);
+    if (before.length === 0) chains.push(path);
+    for (const p of before) walk(p, path);
+  };
+  for (const end of ends) walk(end, []);
+  return chains;
 }

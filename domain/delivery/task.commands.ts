@@ -90,6 +90,23 @@ function rescheduleAfter(
   };
 }
 
+/**
+ * A task is done only after its finish-to-start predecessors are: by hand, by an approval, or
+ * any other way of finishing it (409 naming what it waits for).
+ */
+function assertPredecessorsDone(task: Task, tasks: Task[]): void {
+  const waiting = task.dependencies
+    .filter((d) => d.type === 'FS')
+    .map((d) => tasks.find((t) => t.id === d.predecessorId)!)
+    .filter((p) => p && p.status !== 'done');
+  if (waiting.length) {
+    throw new Conflict(
+      `task ${task.id} cannot be done before ${waiting.map((w) => `${w.id} (${w.title})`).join(', ')}`,
+      { waitingFor: waiting.map((w) => w.id) },
+    );
+  }
+}
+
 function requireTask(tasks: Task[], id: string, path = 'predecessorId'): Task {
   const t = tasks.find((x) => x.id === id);
   if (!t) throw new ValidationFailed([{ path, message: `task ${id} is not in this project` }]);
@@ -196,16 +213,7 @@ export function updateTask(
       );
     }
     if (next.status === 'done') {
-      const waiting = current.dependencies
-        .filter((d) => d.type === 'FS')
-        .map((d) => tasks.find((t) => t.id === d.predecessorId)!)
-        .filter((p) => p && p.status !== 'done');
-      if (waiting.length) {
-        throw new Conflict(
-          `task ${current.id} cannot be done before ${waiting.map((w) => `${w.id} (${w.title})`).join(', ')}`,
-          { waitingFor: waiting.map((w) => w.id) },
-        );
-      }
+      assertPredecessorsDone(current, tasks);
       next.doneAt = ctx.now;
       if (current.kind === 'milestone') {
         events.push(
@@ -342,6 +350,7 @@ export function removeDependency(
 /** Only the named approver (the user, or a holder of the role) or an admin decides. */
 export function decideApproval(
   project: Project,
+  tasks: Task[],
   task: Task,
   input: DecideApproval,
   ctx: CommandContext,
@@ -361,6 +370,7 @@ export function decideApproval(
   }
   const status =
     input.decision === 'approved' ? 'done' : input.decision === 'rejected' ? 'blocked' : 'in_progress';
+  if (status === 'done') assertPredecessorsDone(task, tasks);
   const updated: Task = {
     ...task,
     approval: {

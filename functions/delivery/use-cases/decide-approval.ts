@@ -12,7 +12,7 @@ export async function decideApproval(
   input: CommandInput,
 ): Promise<Task> {
   const { task } = await changeTask(s, id, input, (loaded) => ({
-    decision: decide(loaded.project, loaded.task, body, input.ctx),
+    decision: decide(loaded.project, loaded.tasks, loaded.task, body, input.ctx),
   }));
   return task;
 }

@@ -158,7 +158,9 @@ describe('scheduler properties over random DAGs', () => {
           length += t.dependencies.find((d) => d.predecessorId === path[i - 1])!.lagDays + t.durationDays;
         }
         expect(s.timings.get(path[0]!)!.earlyStart).toBe(0);
-        expect(length).toBe(s.finish);
+        // a milestone ending the path happens on its day, which the finish includes
+        const last = plain.find((t) => t.id === path.at(-1))!;
+        expect(length + (last.durationDays === 0 ? 1 : 0)).toBe(s.finish);
       }),
     );
   });
@@ -222,5 +224,64 @@ describe('business days', () => {
         },
       ),
     );
+  });
+});
+
+describe('milestones and every critical path (hand-computed)', () => {
+  it('a milestone after the last task is the finish: the project ends on its day, with no slack', () => {
+    // Build(10) → Go-live(0). Days 0..9 build; go-live on day 10.
+    const s = computeSchedule([task('Build', 10), task('GoLive', 0, [fs('Build')])]);
+    expect(s.timings.get('GoLive')).toMatchObject({
+      earlyStart: 10,
+      lateStart: 10,
+      totalSlack: 0,
+      critical: true,
+    });
+    expect(s.finish).toBe(11);
+    expect(s.timings.get('Build')!.totalSlack).toBe(0);
+    expect(s.criticalPaths).toEqual([['Build', 'GoLive']]);
+  });
+
+  it('a milestone on the same day a parallel task ends is critical too (slack 0, not 1)', () => {
+    // T1(10) → M; T2(11) alone. T2's last day is day 10, M's day is day 10.
+    const s = computeSchedule([task('T1', 10), task('M', 0, [fs('T1')]), task('T2', 11)]);
+    expect(s.finish).toBe(11);
+    expect(s.timings.get('M')!.totalSlack).toBe(0);
+    expect(s.timings.get('T1')!.totalSlack).toBe(0);
+    expect(s.criticalPaths).toEqual([['T1', 'M'], ['T2']]);
+  });
+
+  it('a milestone between tasks: slack 0 on the chain, and the slack of a branch that can wait', () => {
+    // A(5) → Sign-off(0) → B(5);  A → C(2) → B
+    const s = computeSchedule([
+      task('A', 5),
+      task('SignOff', 0, [fs('A')]),
+      task('C', 2, [fs('A')]),
+      task('B', 5, [fs('SignOff'), fs('C', -2)]),
+    ]);
+    expect(s.finish).toBe(10);
+    expect(s.timings.get('SignOff')).toMatchObject({ earlyStart: 5, totalSlack: 0 });
+    expect(s.timings.get('C')).toMatchObject({ earlyStart: 5, earlyFinish: 7, totalSlack: 0 });
+    expect(s.criticalPaths).toEqual([
+      ['A', 'SignOff', 'B'],
+      ['A', 'C', 'B'],
+    ]);
+  });
+
+  it('two independent chains of the same length are both reported', () => {
+    const s = computeSchedule([
+      task('A1', 3),
+      task('A2', 4, [fs('A1')]),
+      task('B1', 5),
+      task('B2', 2, [fs('B1')]),
+      task('X', 2),
+    ]);
+    expect(s.finish).toBe(7);
+    // the chain whose last task starts last comes first
+    expect(s.criticalPaths).toEqual([
+      ['B1', 'B2'],
+      ['A1', 'A2'],
+    ]);
+    expect(s.timings.get('X')!.totalSlack).toBe(5);
   });
 });

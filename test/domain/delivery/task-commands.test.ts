@@ -135,12 +135,27 @@ describe('task commands (pure)', () => {
     }
   });
 
-  it('an approval is decided by its approver role or an admin, once', () => {
-    const { project, byKey } = planned();
+  it('an approval is decided by its approver role or an admin, once, after what it depends on', () => {
+    const { project, tasks, byKey } = planned();
     const step = byKey('plan-approval');
-    expect(() => decideApproval(project, step, { decision: 'approved' }, context(dana))).toThrow(Forbidden);
+    expect(() => decideApproval(project, tasks, step, { decision: 'approved' }, context(dana))).toThrow(
+      Forbidden,
+    );
+    // discovery (its finish-to-start predecessor) is still to do: approving is as refused as ticking it done
+    expect(() => decideApproval(project, tasks, step, { decision: 'approved' }, context(manager))).toThrow(
+      /cannot be done before .*Discovery/,
+    );
+    // changes can be requested meanwhile; that does not finish it
+    expect(
+      decideApproval(project, tasks, step, { decision: 'changes_requested' }, context(manager)).changed[0]!
+        .status,
+    ).toBe('in_progress');
+    const ready = tasks.map((t) =>
+      t.key === 'kickoff' || t.key === 'discovery' ? { ...t, status: 'done' as const } : t,
+    );
     const decided = decideApproval(
       project,
+      ready,
       step,
       { decision: 'approved', comment: 'fine' },
       context(manager),
@@ -151,9 +166,9 @@ describe('task commands (pure)', () => {
       approval: { status: 'approved', decidedBy: manager.userId },
     });
     expect(decided.events.map((e) => e.detailType)).toEqual(['ApprovalDecided', 'TaskStatusChanged']);
-    expect(() => decideApproval(project, approved, { decision: 'approved' }, context(manager))).toThrow(
-      Conflict,
-    );
+    expect(() =>
+      decideApproval(project, ready, approved, { decision: 'approved' }, context(manager)),
+    ).toThrow(Conflict);
   });
 
   it('logged time adds to the project burn; not in the future, and not by sales', () => {

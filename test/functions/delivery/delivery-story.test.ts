@@ -134,7 +134,8 @@ describe('a project from a template', () => {
     expect(res.body).toMatchObject({
       status: 'planned',
       template: { id: t.body.id, version: 1 },
-      schedule: { projectedFinish: '2030-02-14', atRisk: false },
+      // go-live, a milestone after build, is the last day of the project
+      schedule: { projectedFinish: '2030-02-15', atRisk: false },
     });
     expect(res.body.totals.estimatedMinutes).toBe(64 * 60);
     const created = await eventsOf(table, 'ProjectCreated');
@@ -162,8 +163,18 @@ describe('a project from a template', () => {
       totalSlackDays: 4,
       critical: false,
     });
+    expect(res.body.criticalPaths.map((chain: { id: string }[]) => chain.map((t) => t.id))).toEqual([
+      [id('kickoff'), id('design'), id('sign-off'), id('build'), id('golive')],
+    ]);
+    expect(res.body.criticalTaskIds.sort()).toEqual(
+      [id('kickoff'), id('design'), id('sign-off'), id('build'), id('golive')].sort(),
+    );
+    expect(res.body.tasks.find((t: { id: string }) => t.id === id('golive'))).toMatchObject({
+      totalSlackDays: 0,
+      critical: true,
+    });
     expect(res.body).toMatchObject({
-      projectedFinish: '2030-02-14',
+      projectedFinish: '2030-02-15',
       promisedDueDate: '2030-02-28',
       shortfallDays: 0,
     });
@@ -274,6 +285,22 @@ describe('a project from a template', () => {
       status: 'in_progress',
       approval: { status: 'changes_requested', comment: 'add rollback', decidedBy: pm.sub },
     });
+    // design (its finish-to-start predecessor) is not done: an approval does not skip it
+    const early = await api('POST /tasks/{id}/approval', {
+      params: { id: id('sign-off') },
+      as: pm,
+      body: { decision: 'approved' },
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.waitingFor).toEqual([id('design')]);
+    for (const key of ['kickoff', 'design']) {
+      const done = await api('PATCH /tasks/{id}', {
+        params: { id: id(key) },
+        as: lead,
+        body: { status: 'done' },
+      });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+    }
     const approved = await api('POST /tasks/{id}/approval', {
       params: { id: id('sign-off') },
       as: pm,
