@@ -66,7 +66,7 @@ describe('the handoff on the local runtime', () => {
     expect(project).toMatchObject({
       dealId: deal.id,
       kickoffDate: '2030-02-04',
-      schedule: { atRisk: true, shortfallDays: 13 },
+      schedule: { atRisk: true, shortfallDays: 14 },
     });
     expect(project.tasks.find((t: { key: string }) => t.key === 'kickoff').startDate).toBe('2030-02-04');
     expect(project.tasks.find((t: { key: string }) => t.key === 'handover').startDate).toBe('2030-03-12');
@@ -76,7 +76,7 @@ describe('the handoff on the local runtime', () => {
     expect(risk.detail.data).toMatchObject({
       dealOwnerId: 'alice',
       projectOwnerId: 'alice',
-      shortfallDays: 13,
+      shortfallDays: 14,
     });
   });
 

@@ -206,7 +206,8 @@ describe('delivery on the local runtime', () => {
       id('build'),
       id('golive'),
     ]);
-    expect(schedule.body).toMatchObject({ projectedFinish: '2030-02-14', atRisk: false });
+    // go-live, a milestone after build, is the project's last day
+    expect(schedule.body).toMatchObject({ projectedFinish: '2030-02-15', atRisk: false });
 
     const slip = await local.api('PATCH', `/tasks/${id('design')}`, {
       token: lead,
@@ -226,6 +227,17 @@ describe('delivery on the local runtime', () => {
     expect(cycle.status).toBe(422);
     expect(cycle.body.errors[0].message).toMatch(/cycle/);
 
+    // an approval waits for what it depends on, like any other way of finishing a task
+    const early = await local.api('POST', `/tasks/${id('approve')}/approval`, {
+      token: pm,
+      body: { decision: 'approved' },
+    });
+    expect(early.status).toBe(409);
+    const designed = await local.api('PATCH', `/tasks/${id('design')}`, {
+      token: lead,
+      body: { status: 'done' },
+    });
+    expect(designed.status).toBe(200);
     const approved = await local.api('POST', `/tasks/${id('approve')}/approval`, {
       token: pm,
       body: { decision: 'approved' },

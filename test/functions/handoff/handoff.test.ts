@@ -133,8 +133,8 @@ describe('the handoff', () => {
     expect(project.schedule).toMatchObject({
       atRisk: true,
       promisedDueDate: '2030-02-20',
-      projectedFinish: '2030-03-11',
-      shortfallDays: 13,
+      projectedFinish: '2030-03-12',
+      shortfallDays: 14,
     });
     const risk = (await eventsOf(table, 'HandoffTimelineAtRisk')).find(
       (e) => e.detail.data.dealId === deal.id,
@@ -142,7 +142,7 @@ describe('the handoff', () => {
     expect(risk.detail.data).toMatchObject({
       dealOwnerId: users.alice.sub,
       projectOwnerId: users.alice.sub,
-      shortfallDays: 13,
+      shortfallDays: 14,
     });
   });
 
