@@ -64,6 +64,20 @@ const followup = <S extends z.ZodType>(
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
+/** What moved a project's schedule (version 2 added the kickoff or promise, and a new win). */
+const RescheduleCause = z.object({
+  kind: z.enum([
+    'task-changed',
+    'task-added',
+    'dependency-added',
+    'dependency-removed',
+    'plan-created',
+    'project-dates',
+    'deal-won-again',
+  ]),
+  taskId: z.string().optional(),
+});
+
 export const EVENTS = {
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
   CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
@@ -203,13 +217,15 @@ export const EVENTS = {
   ),
   DealClosedLost: crm(
     1,
-    'A deal was lost, with the reason.',
+    'A deal was lost, with the reason. A deal that had been won names its delivery project and what becomes of it (the handoff function puts it on hold or cancels it).',
     z.object({
       dealId: z.string(),
       ownerId: z.string(),
       reason: z.string(),
       stageId: z.string(),
       value: Money,
+      projectId: z.string().optional(),
+      projectAction: z.enum(['on_hold', 'cancelled']).optional(),
     }),
   ),
   DealDeleted: crm(
@@ -299,20 +315,11 @@ export const EVENTS = {
     }),
   ),
   ProjectRescheduleRequested: delivery(
-    1,
+    2,
     'A change moved more tasks than one transaction holds; the reschedule cascade writes the rest (safe to repeat).',
     z.object({
       projectId: z.string(),
-      cause: z.object({
-        kind: z.enum([
-          'task-changed',
-          'task-added',
-          'dependency-added',
-          'dependency-removed',
-          'plan-created',
-        ]),
-        taskId: z.string().optional(),
-      }),
+      cause: RescheduleCause,
     }),
   ),
   HandoffTimelineAtRisk: delivery(
@@ -327,6 +334,34 @@ export const EVENTS = {
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
       shortfallDays: z.number().int().min(1),
+    }),
+  ),
+  ProjectAtRisk: delivery(
+    1,
+    "A live project's projected finish moved past its promised due date (a task, a dependency, the kickoff, the promise, a new win, or a resume moved it). Sent on the transition, not on every change; addressed to the deal's owner (at its last win) and the project's owner.",
+    z.object({
+      projectId: z.string(),
+      dealId: z.string().nullable(),
+      dealOwnerId: z.string().nullable(),
+      projectOwnerId: z.string(),
+      kickoffDate: z.string(),
+      promisedDueDate: z.string(),
+      projectedFinish: z.string(),
+      shortfallDays: z.number().int().min(1),
+      cause: z.string(),
+    }),
+  ),
+  ProjectBackOnTrack: delivery(
+    1,
+    'An at-risk project finishes by its promised due date again. Sent on the transition.',
+    z.object({
+      projectId: z.string(),
+      dealId: z.string().nullable(),
+      dealOwnerId: z.string().nullable(),
+      projectOwnerId: z.string(),
+      promisedDueDate: z.string(),
+      projectedFinish: z.string(),
+      cause: z.string(),
     }),
   ),
   TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
@@ -351,23 +386,14 @@ export const EVENTS = {
     z.object({ taskId: z.string(), projectId: z.string(), from: TaskStatus, to: TaskStatus }),
   ),
   TaskRescheduled: delivery(
-    1,
+    2,
     "A task's dates moved because the schedule changed; `cause` says what changed.",
     z.object({
       taskId: z.string(),
       projectId: z.string(),
       from: Dates,
       to: Dates,
-      cause: z.object({
-        kind: z.enum([
-          'task-changed',
-          'task-added',
-          'dependency-added',
-          'dependency-removed',
-          'plan-created',
-        ]),
-        taskId: z.string().optional(),
-      }),
+      cause: RescheduleCause,
     }),
   ),
   TaskDependencyAdded: delivery(
@@ -485,7 +511,7 @@ export const EVENTS = {
   ),
   FollowUpDigest: followup(
     1,
-    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
+    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
     z.object({
       userId: z.string(),
       email: z.string().nullable(),
@@ -532,6 +558,21 @@ export const EVENTS = {
           }),
         )
         .describe('CRM tasks assigned to them, open past their due time'),
+      projectsAtRisk: z
+        .array(
+          z.object({
+            projectId: z.string(),
+            projectName: z.string(),
+            role: z.enum(['project-owner', 'deal-owner']),
+            promisedDueDate: z.string(),
+            projectedFinish: z.string(),
+            shortfallDays: z.number().int(),
+          }),
+        )
+        .default([])
+        .describe(
+          'projects they own, or deliver a deal they own, whose projected finish is past the promise',
+        ),
       team: z
         .object({
           overdueNextActions: z.number().int(),

@@ -147,7 +147,7 @@ export class HandoffStack extends Stack {
     // The handoff: DealClosedWon → the delivery project, exactly once.
     const handoff = new BundledFunction(this, 'CreateProjectOnWin', {
       entry: 'functions/handoff/create-project-on-win.ts',
-      description: 'Creates the delivery project of a won deal, exactly once',
+      description: 'Creates the delivery project of a won deal, exactly once; stops it when the deal is lost',
       environment: { TABLE_NAME: this.table.table.tableName },
       timeout: Duration.seconds(60),
       defaults,
@@ -159,6 +159,17 @@ export class HandoffStack extends Stack {
       description:
         'DealClosedWon (any version: an unknown one is refused to the dead-letter queue) to the handoff',
       eventPattern: { source: ['handoff.crm'], detailType: ['DealClosedWon'] },
+      target: handoff.fn,
+    });
+    // A won deal reopened and lost: its project stops. Only losses that name a project match.
+    this.events.addLambdaRule('DealLostWithProject', {
+      description:
+        'DealClosedLost of a deal that has a delivery project → the project on hold (or cancelled)',
+      eventPattern: {
+        source: ['handoff.crm'],
+        detailType: ['DealClosedLost'],
+        detail: { data: { projectId: [{ exists: true }] } },
+      },
       target: handoff.fn,
     });
     this.functions.CreateProjectOnWin = handoff;
@@ -196,7 +207,8 @@ export class HandoffStack extends Stack {
       defaults,
       asynchronous: { retryAttempts: 2, maxEventAge: Duration.minutes(30) },
     });
-    this.table.grant(sweep.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
+    // BatchGetItem: the heads of the projects of due tasks (a project on hold is not followed up)
+    this.table.grant(sweep.role, ['Query', 'BatchGetItem', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
       name: 'overdue-sweep',
       description: 'Late next actions, tasks and stalled deals',
@@ -218,7 +230,7 @@ export class HandoffStack extends Stack {
       // a digest is due at its hour; a failed hour is retried within the same hour
       asynchronous: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
     });
-    this.table.grant(digest.role, ['Query', 'PutItem'], ['due', 'gsi1', 'gsi3']);
+    this.table.grant(digest.role, ['Query', 'BatchGetItem', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
       name: 'daily-digest',
       description: 'Every hour: the digests of those whose digest hour it is',

@@ -1586,6 +1586,8 @@ export interface components {
                 mainStakeholderContactId: string;
                 /** Format: date */
                 kickoffDate: string;
+                /** @description a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise */
+                replan?: boolean;
             };
             templateId?: string;
             lostReason?: string;
@@ -1725,6 +1727,23 @@ export interface components {
             ownerId: string;
             /** Format: date-time */
             deactivatedAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
+            kind: "project-at-risk";
+            projectId: string;
+            projectName: string;
+            dealId: string | null;
+            ownerId: string;
+            /** @enum {string} */
+            role: "project-owner" | "deal-owner";
+            /** Format: date */
+            promisedDueDate: string;
+            /** Format: date */
+            projectedFinish: string;
+            shortfallDays: number;
             /** Format: date-time */
             dueAt: string;
             minutesLate: number;
@@ -1972,6 +1991,7 @@ export interface components {
                 mainStakeholderContactId?: string;
             };
             dealId?: string;
+            dealOwnerId?: string;
             handoffs: components["schemas"]["HandoffSnapshot"][];
             /** Format: date */
             kickoffDate: string;
@@ -2009,6 +2029,10 @@ export interface components {
                 shortfallDays: number;
                 atRisk: boolean;
             };
+            /** Format: date-time */
+            atRiskSince?: string;
+            /** @enum {string} */
+            heldFrom?: "planned" | "active" | "on_hold" | "done" | "cancelled";
             notes: {
                 /** Format: date-time */
                 at: string;
@@ -2106,6 +2130,7 @@ export interface components {
                 mainStakeholderContactId?: string;
             };
             dealId?: string;
+            dealOwnerId?: string;
             handoffs: components["schemas"]["HandoffSnapshot"][];
             /** Format: date */
             kickoffDate: string;
@@ -2143,6 +2168,10 @@ export interface components {
                 shortfallDays: number;
                 atRisk: boolean;
             };
+            /** Format: date-time */
+            atRiskSince?: string;
+            /** @enum {string} */
+            heldFrom?: "planned" | "active" | "on_hold" | "done" | "cancelled";
             notes: {
                 /** Format: date-time */
                 at: string;
@@ -5106,6 +5135,8 @@ export interface operations {
                         mainStakeholderContactId: string;
                         /** Format: date */
                         kickoffDate: string;
+                        /** @description a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise */
+                        replan?: boolean;
                     };
                     templateId?: string;
                     /** @description why it was won: one of the won reasons, when admins defined them, or "other" */
@@ -5258,6 +5289,11 @@ export interface operations {
                     reason: string;
                     /** @description what "other" means here */
                     reasonDetail?: string;
+                    /**
+                     * @description a deal that was won before and has a delivery project: put the project on hold (the default; it resumes when the deal is won again) or cancel it (managers and admins)
+                     * @enum {string}
+                     */
+                    project?: "on_hold" | "cancelled";
                 };
             };
         };
@@ -7304,7 +7340,7 @@ export interface operations {
                 cursor?: string;
                 ownerId?: string;
                 team?: "true" | "false";
-                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "needs-reassignment";
+                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "project-at-risk" | "needs-reassignment";
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -10100,6 +10136,13 @@ export interface operations {
                     /** @enum {string} */
                     status?: "planned" | "active" | "on_hold" | "done" | "cancelled";
                     ownerId?: string;
+                    /**
+                     * Format: date
+                     * @description moves the whole plan: every task is scheduled from it again
+                     */
+                    kickoffDate?: string;
+                    /** @description the date promised to the customer; null: none */
+                    promisedDueDate?: string | null;
                     budget?: components["schemas"]["Budget"] | null;
                     hourlyRate?: components["schemas"]["Money"] | null;
                     checklist?: {

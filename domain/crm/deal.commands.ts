@@ -247,11 +247,14 @@ export function winDeal(
 /** `why`: the reason as the workspace's list spells it (deal-reasons.ts, chooseReason), and a detail for "other". */
 export function loseDeal(
   current: Deal,
-  why: { reason: string; detail?: string | undefined },
+  why: { reason: string; detail?: string | undefined; project?: 'on_hold' | 'cancelled' | undefined },
   ctx: CommandContext,
 ): Decision {
   assertMayChangeDeal(ctx.actor, current);
   assertOpen(current, 'be lost');
+  if (why.project === 'cancelled' && !hasRole(ctx.actor, 'admin', 'manager')) {
+    throw new Forbidden('cancelling the delivery project of a lost deal is for managers and admins');
+  }
   const { reason, detail } = why;
   const deal: Deal = {
     ...current,
@@ -264,12 +267,14 @@ export function loseDeal(
     updatedAt: ctx.now,
     version: current.version + 1,
   };
+  // a deal won before and reopened has a delivery project: the handoff function holds (or cancels) it
   const event = emit(ctx, 'DealClosedLost', {
     dealId: deal.id,
     ownerId: deal.ownerId,
     reason,
     stageId: deal.stageId,
     value: deal.value,
+    ...(deal.projectId ? { projectId: deal.projectId, projectAction: why.project ?? 'on_hold' } : {}),
   });
   return { deal, events: [event] };
 }

@@ -117,6 +117,12 @@ export const LoseDeal = z.strictObject({
     'one of the lost reasons, when admins defined them (GET /deal-reasons), or "other"',
   ),
   reasonDetail: text(500).optional().describe('what "other" means here'),
+  project: z
+    .enum(['on_hold', 'cancelled'])
+    .optional()
+    .describe(
+      'a deal that was won before and has a delivery project: put the project on hold (the default; it resumes when the deal is won again) or cancel it (managers and admins)',
+    ),
 });
 
 /** Body of `POST /deals/{id}/snooze`. */

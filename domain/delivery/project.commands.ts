@@ -13,6 +13,8 @@ import {
   type ProjectStatus,
   type Task,
 } from './project.js';
+import { watchPromise } from './promise.js';
+import { rescheduleProject } from './task.commands.js';
 import type { Template } from './template.js';
 
 // Creating and changing projects. Creating one instantiates its template from the kickoff
@@ -26,6 +28,7 @@ export interface ProjectPlanInput {
   ownerId: string;
   customer: Project['customer'];
   dealId?: string | undefined;
+  dealOwnerId?: string | undefined;
   handoff?: HandoffSnapshot | undefined;
   budget?: Project['budget'];
   hourlyRate?: Project['hourlyRate'];
@@ -60,13 +63,14 @@ export function planNewProject(
       `the kickoff date ${input.kickoffDate} is not a working day; the plan starts on ${planned.days.origin}`,
     );
   }
-  const project: Project = {
+  const unwatched: Project = {
     id: input.projectId,
     name: input.name,
     status: 'planned',
     ownerId: input.ownerId,
     customer: input.customer,
     ...(input.dealId ? { dealId: input.dealId } : {}),
+    ...(input.dealOwnerId ? { dealOwnerId: input.dealOwnerId } : {}),
     handoffs: input.handoff ? [input.handoff] : [],
     kickoffDate: input.kickoffDate,
     ...(input.promisedDueDate ? { promisedDueDate: input.promisedDueDate } : {}),
@@ -90,6 +94,9 @@ export function planNewProject(
     createdBy: ctx.actor.userId,
     version: 1,
   };
+  // planned at risk is a transition too: the owners hear of it from the start
+  const watched = watchPromise(null, unwatched, ctx, 'the plan was made');
+  const project = watched.project;
   const events: DomainEvent[] = [
     emit(ctx, 'ProjectCreated', {
       project,
@@ -104,6 +111,7 @@ export function planNewProject(
       })),
     }),
     ...planned.tasks.filter((t) => t.approval).map((t) => approvalRequested(ctx, t)),
+    ...watched.events,
   ];
   return { project, tasks: planned.tasks, events };
 }
@@ -121,17 +129,22 @@ export function approvalRequested(ctx: CommandContext, t: Task): DomainEvent {
 const TRANSITIONS: Record<ProjectStatus, ProjectStatus[]> = {
   planned: ['active', 'on_hold', 'cancelled'],
   active: ['on_hold', 'done', 'cancelled'],
-  on_hold: ['active', 'cancelled'],
+  on_hold: ['planned', 'active', 'cancelled'],
   done: [],
   cancelled: [],
 };
 
+/**
+ * Changes a project's own fields. A new kickoff or promise schedules the plan again: `moves`
+ * are the tasks to write (as a task change writes them). The promise is watched either way (a
+ * hold or a resume changes whether it is watched at all).
+ */
 export function updateProject(
   current: Project,
   tasks: Task[],
   patch: ProjectPatch,
   ctx: CommandContext,
-): { project: Project; events: DomainEvent[] } {
+): { project: Project; events: DomainEvent[]; moves?: { changed: Task[]; movedOnly: string[] } } {
   assertMayChangeDelivery(ctx.actor);
   const issues: FieldIssue[] = [];
   const changed: string[] = [];
@@ -150,6 +163,21 @@ export function updateProject(
     if (patch[field] === null) delete project[field];
     else project = { ...project, [field]: patch[field] };
     changed.push(field);
+  }
+  if (patch.kickoffDate !== undefined && patch.kickoffDate !== current.kickoffDate) {
+    project.kickoffDate = patch.kickoffDate;
+    changed.push('kickoffDate');
+  }
+  if (patch.promisedDueDate !== undefined && patch.promisedDueDate !== (current.promisedDueDate ?? null)) {
+    if (patch.promisedDueDate === null) delete project.promisedDueDate;
+    else project.promisedDueDate = patch.promisedDueDate;
+    changed.push('promisedDueDate');
+  }
+  if (project.promisedDueDate && project.promisedDueDate < project.kickoffDate) {
+    issues.push({
+      path: patch.promisedDueDate ? 'promisedDueDate' : 'kickoffDate',
+      message: `the promised due date ${project.promisedDueDate} is before the kickoff ${project.kickoffDate}`,
+    });
   }
   if (patch.customFields) {
     const merged = mergeCustomFields(current.customFields, patch.customFields);
@@ -197,19 +225,32 @@ export function updateProject(
       if (open.length) throw new Conflict(`${open.length} task(s) are not done`, { openTasks: open });
     }
     project.status = patch.status;
+    if (patch.status === 'on_hold') project.heldFrom = current.status;
+    else delete project.heldFrom;
     events.push(
       emit(ctx, 'ProjectStatusChanged', { projectId: current.id, from: current.status, to: patch.status }),
     );
   }
   if (changed.length === 0 && events.length === 0) return { project: current, events: [] };
   project = { ...project, updatedAt: ctx.now, version: current.version + 1 };
+  let moves: { changed: Task[]; movedOnly: string[] } | undefined;
+  if (changed.includes('kickoffDate') || changed.includes('promisedDueDate')) {
+    const decision = rescheduleProject(project, tasks, { kind: 'project-dates' }, ctx, current);
+    project = decision.project;
+    events.push(...decision.events);
+    moves = { changed: decision.changed, movedOnly: decision.movedOnly };
+  } else {
+    const watched = watchPromise(current, project, ctx, `the project became ${project.status}`);
+    project = watched.project;
+    events.push(...watched.events);
+  }
   if (changed.length) events.unshift(emit(ctx, 'ProjectUpdated', { project, changed }));
   const exceeded = budgetExceeded(current, project, ctx);
   if (exceeded) {
     project.budgetExceededAt = ctx.now;
     events.push(exceeded);
   }
-  return { project, events };
+  return { project, events, ...(moves ? { moves } : {}) };
 }
 
 /** ProjectBudgetExceeded, once: when burn first passes 100% (by time logged or a lower budget). */
@@ -230,4 +271,40 @@ export function budgetExceeded(
     budget,
     burn: { hours: burn.hours, cost: burn.cost },
   });
+}
+
+/**
+ * The deal a live project delivers was lost (after being won and reopened): the project is put
+ * on hold, to resume when the deal is won again, or cancelled when a manager chose so. Its tasks
+ * leave the follow-ups while it is not live. A project that is not live is left as it is.
+ */
+export function stopForLostDeal(
+  current: Project,
+  action: 'on_hold' | 'cancelled',
+  dealId: string,
+  ctx: CommandContext,
+): { project: Project; events: DomainEvent[] } | null {
+  if (current.status !== 'planned' && current.status !== 'active') return null;
+  const stopped: Project = {
+    ...current,
+    status: action,
+    ...(action === 'on_hold' ? { heldFrom: current.status } : {}),
+    notes: [
+      ...current.notes,
+      {
+        at: ctx.now,
+        text: `deal ${dealId} was lost: the project is ${action === 'on_hold' ? 'on hold until it is won again' : 'cancelled'}`,
+      },
+    ],
+    updatedAt: ctx.now,
+    version: current.version + 1,
+  };
+  const watched = watchPromise(current, stopped, ctx, `deal ${dealId} was lost`);
+  return {
+    project: watched.project,
+    events: [
+      emit(ctx, 'ProjectStatusChanged', { projectId: current.id, from: current.status, to: action }),
+      ...watched.events,
+    ],
+  };
 }

@@ -79,6 +79,8 @@ export const Project = z
     ownerId: z.string(),
     customer: z.object({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() }),
     dealId: DealId.optional(),
+    /** The deal's owner at its last win: told, with the project's owner, when the promise is at risk. */
+    dealOwnerId: z.string().optional(),
     handoffs: z.array(HandoffSnapshot),
     kickoffDate: CalendarDate,
     promisedDueDate: CalendarDate.optional(),
@@ -97,6 +99,10 @@ export const Project = z
     dealDeletedAt: Instant.optional(),
     customFields: CustomFields.optional(),
     schedule: ScheduleSummary,
+    /** Since when the live project has been at risk (absent when it is not). */
+    atRiskSince: Instant.optional(),
+    /** The status a project on hold returns to when resumed. */
+    heldFrom: ProjectStatus.optional(),
     /** What the system did on the project's behalf (a template that was missing, a moved kickoff). */
     notes: z.array(z.object({ at: Instant, text: z.string() })),
     createdAt: Instant,
@@ -208,6 +214,12 @@ export const ProjectPatch = z
     name: text(200).optional(),
     status: ProjectStatus.optional(),
     ownerId: UserId.optional(),
+    kickoffDate: CalendarDate.optional().describe(
+      'moves the whole plan: every task is scheduled from it again',
+    ),
+    promisedDueDate: CalendarDate.nullable()
+      .optional()
+      .describe('the date promised to the customer; null: none'),
     budget: Budget.nullable().optional(),
     hourlyRate: Money.nullable().optional(),
     /** Tick or untick kickoff checklist items by key. */

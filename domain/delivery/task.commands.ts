@@ -16,6 +16,7 @@ import {
   type TaskPatch,
   type TimeEntry,
 } from './project.js';
+import { watchPromise } from './promise.js';
 
 // Changing tasks. Every change that can move dates reschedules the whole project and reports
 // each task whose dates moved (TaskRescheduled, with the cause); nothing else moves.
@@ -47,6 +48,7 @@ function rescheduleAfter(
   touched: Map<string, Task>,
   cause: Cause,
   ctx: CommandContext,
+  watchFrom?: Project,
 ): { changed: Task[]; movedOnly: string[]; events: DomainEvent[]; project: Project } {
   let planned: ReturnType<typeof reschedule>;
   try {
@@ -82,12 +84,50 @@ function rescheduleAfter(
     );
   }
   const scheduleChanged = JSON.stringify(planned.summary) !== JSON.stringify(project.schedule);
+  const after = scheduleChanged ? { ...project, schedule: planned.summary } : project;
+  const watched = watchPromise(watchFrom ?? project, after, ctx, describeCause(cause));
   return {
     changed: [...changed.values()],
     movedOnly: [...changed.keys()].filter((id) => !touched.has(id)),
-    events,
-    project: scheduleChanged ? { ...project, schedule: planned.summary } : project,
+    events: [...events, ...watched.events],
+    project: watched.project,
   };
+}
+
+/** What moved the schedule, in words (for ProjectAtRisk and ProjectBackOnTrack). */
+export function describeCause(cause: Cause): string {
+  const task = cause.taskId ? ` ${cause.taskId}` : '';
+  switch (cause.kind) {
+    case 'task-changed':
+      return `task${task} changed`;
+    case 'task-added':
+      return `task${task} added`;
+    case 'dependency-added':
+      return `a dependency of task${task} added`;
+    case 'dependency-removed':
+      return `a dependency of task${task} removed`;
+    case 'plan-created':
+      return 'the plan was made';
+    case 'project-dates':
+      return "the project's kickoff or promised due date changed";
+    case 'deal-won-again':
+      return 'the deal was won again with a new handoff';
+  }
+}
+
+/**
+ * The whole plan scheduled again after a change to the project itself (its kickoff or promise,
+ * a new win): every task whose dates move is written, with TaskRescheduled and the cause.
+ * `watchFrom` is the project as it was before the change, for the promise's transition.
+ */
+export function rescheduleProject(
+  project: Project,
+  tasks: Task[],
+  cause: Cause,
+  ctx: CommandContext,
+  watchFrom: Project,
+): TaskDecision {
+  return rescheduleAfter(project, tasks, new Map(), cause, ctx, watchFrom);
 }
 
 /**

@@ -89,6 +89,20 @@ export function composeDigest(
       ? [{ dealId: f.dealId, dealTitle: f.dealTitle, stageId: f.stageId, daysInStage: f.daysInStage }]
       : [],
   );
+  const projectsAtRisk = mine.flatMap((f) =>
+    f.kind === 'project-at-risk'
+      ? [
+          {
+            projectId: f.projectId,
+            projectName: f.projectName,
+            role: f.role,
+            promisedDueDate: f.promisedDueDate,
+            projectedFinish: f.projectedFinish,
+            shortfallDays: f.shortfallDays,
+          },
+        ]
+      : [],
+  );
   const tasksDueToday = tasksDue
     .filter((t) => t.ownerId === profile.id && t.dueDate === date)
     .map(({ ownerId: _o, ...t }) => t);
@@ -119,6 +133,7 @@ export function composeDigest(
     !overdueTasks.length &&
     !overdueActivities.length &&
     !stalledDeals.length &&
+    !projectsAtRisk.length &&
     !tasksDueToday.length &&
     !teamHasWork
   )
@@ -134,6 +149,7 @@ export function composeDigest(
     overdueTasks,
     stalledDeals,
     overdueActivities,
+    projectsAtRisk,
     team: teamHasWork ? team : null,
   };
 }

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { type Activity, isOpenTask } from '../crm/activity.js';
 import type { Deal } from '../crm/deal.js';
 import type { Stage } from '../crm/pipeline.js';
-import type { Task } from '../delivery/project.js';
-import { Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
+import type { Project, Task } from '../delivery/project.js';
+import { CalendarDate, Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
 
 // What is late, and how late: the follow-ups a sweep flags, a digest lists and GET /followups
 // shows. Pure: every function takes "now".
@@ -64,6 +64,21 @@ export const FollowUp = z
       /** The deactivated person. */
       ownerId: z.string(),
       deactivatedAt: Instant,
+      dueAt: Instant,
+      minutesLate: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('project-at-risk'),
+      projectId: z.string(),
+      projectName: z.string(),
+      dealId: z.string().nullable(),
+      /** The project's owner, or the owner of the deal it delivers: each has their own entry. */
+      ownerId: z.string(),
+      role: z.enum(['project-owner', 'deal-owner']),
+      promisedDueDate: CalendarDate,
+      projectedFinish: CalendarDate,
+      shortfallDays: z.number().int(),
+      /** Since when it has been at risk. */
       dueAt: Instant,
       minutesLate: z.number().int(),
     }),
@@ -214,6 +229,32 @@ export function needsReassignment(
   };
 }
 
+/**
+ * A live project whose projected finish is past its promise: one entry for its owner and one
+ * for the owner of the deal it delivers (one, when they are the same person).
+ */
+export function projectAtRisk(project: Project, now: string): FollowUp[] {
+  const { schedule } = project;
+  if (!project.atRiskSince || !schedule.atRisk || !schedule.promisedDueDate || !schedule.projectedFinish)
+    return [];
+  if (project.status !== 'planned' && project.status !== 'active') return [];
+  const common = {
+    kind: 'project-at-risk' as const,
+    projectId: project.id,
+    projectName: project.name,
+    dealId: project.dealId ?? null,
+    promisedDueDate: schedule.promisedDueDate,
+    projectedFinish: schedule.projectedFinish,
+    shortfallDays: schedule.shortfallDays,
+    dueAt: project.atRiskSince,
+    minutesLate: minutesBetween(project.atRiskSince, now),
+  };
+  const entries: FollowUp[] = [{ ...common, ownerId: project.ownerId, role: 'project-owner' }];
+  if (project.dealOwnerId && project.dealOwnerId !== project.ownerId)
+    entries.push({ ...common, ownerId: project.dealOwnerId, role: 'deal-owner' });
+  return entries;
+}
+
 /** Most late first; ties by what it is, so the order is stable across pages. */
 export function byLateness(a: FollowUp, b: FollowUp): number {
   return a.dueAt.localeCompare(b.dueAt) || followUpId(a).localeCompare(followUpId(b));
@@ -223,5 +264,6 @@ export function followUpId(f: FollowUp): string {
   if (f.kind === 'overdue-task') return `${f.kind}:${f.taskId}`;
   if (f.kind === 'needs-reassignment') return `${f.kind}:${f.recordId}`;
   if (f.kind === 'overdue-activity') return `${f.kind}:${f.activityId}`;
+  if (f.kind === 'project-at-risk') return `${f.kind}:${f.projectId}:${f.role}`;
   return `${f.kind}:${f.dealId}`;
 }

@@ -1,5 +1,6 @@
 import { planNewProject } from '../delivery/project.commands.js';
 import type { HandoffSnapshot, Project, Task } from '../delivery/project.js';
+import { rescheduleProject, type TaskDecision } from '../delivery/task.commands.js';
 import type { Template } from '../delivery/template.js';
 import { type DomainEvent, type EventData, emit } from '../events.js';
 import type { CommandContext } from '../shared/context.js';
@@ -51,6 +52,7 @@ export function projectFromWin(
         mainStakeholderContactId: win.customer.mainStakeholder.id,
       },
       dealId: win.deal.id,
+      dealOwnerId: win.deal.ownerId,
       handoff: snapshotOf(win, ctx.now),
       template: template.template,
       notes,
@@ -77,14 +79,19 @@ export function projectFromWin(
 }
 
 /**
- * A reopened deal won again: the project keeps its plan and gains the new handoff snapshot
- * (the old ones stay as they were given). A win it already has is nothing to do.
+ * A reopened deal won again: the project gains the new handoff snapshot (the old ones stay as
+ * they were given), takes the new promise and the deal owner, and, unless the win says
+ * `replan: false`, the new kickoff, from which the plan is scheduled again (tasks, progress and
+ * edits kept; dates moved). A project put on hold when the deal was lost resumes; a cancelled
+ * one is planned again. The promise is watched across all of it. A win it already has is
+ * nothing to do.
  */
 export function rewin(
   project: Project,
+  tasks: Task[],
   win: Win,
   ctx: CommandContext,
-): { project: Project; events: DomainEvent[] } | null {
+): (TaskDecision & { events: DomainEvent[] }) | null {
   if (project.handoffs.some((h) => h.win >= win.win)) return null;
   if (project.dealId !== win.deal.id)
     throw new Conflict(`project ${project.id} delivers deal ${project.dealId}, not ${win.deal.id}`);
@@ -101,28 +108,43 @@ export function rewin(
         ] as const
       ).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(handoff[k]))
     : [];
+  const replan = win.handoff.replan !== false;
+  const notes = [
+    `deal won again (win ${win.win}); handoff snapshot v${handoff.version}${changed.length ? ` changes ${changed.join(', ')}` : ' is unchanged'}`,
+  ];
+  if (!replan && handoff.kickoffDate !== project.kickoffDate)
+    notes.push(
+      `the plan keeps its kickoff ${project.kickoffDate} (the win asked for ${handoff.kickoffDate}, replan: false)`,
+    );
+  const events: DomainEvent[] = [
+    emit(ctx, 'ProjectHandoffUpdated', {
+      projectId: project.id,
+      dealId: win.deal.id,
+      handoff,
+      previousVersion: previous?.version ?? 0,
+    }),
+  ];
+  let status = project.status;
+  if (project.status === 'on_hold' || project.status === 'cancelled') {
+    status = project.status === 'on_hold' ? (project.heldFrom ?? 'planned') : 'planned';
+    notes.push(`the deal is won again: the ${project.status.replace('_', ' ')} project is ${status} again`);
+    events.push(
+      emit(ctx, 'ProjectStatusChanged', { projectId: project.id, from: project.status, to: status }),
+    );
+  }
+  const { heldFrom: _held, ...rest } = project;
   const next: Project = {
-    ...project,
+    ...rest,
+    status,
     handoffs: [...project.handoffs, handoff],
-    notes: [
-      ...project.notes,
-      {
-        at: ctx.now,
-        text: `deal won again (win ${win.win}); handoff snapshot v${handoff.version}${changed.length ? ` changes ${changed.join(', ')}` : ' is unchanged'}`,
-      },
-    ],
+    dealOwnerId: win.deal.ownerId,
+    customer: { ...project.customer, mainStakeholderContactId: handoff.mainStakeholderContactId },
+    ...(replan ? { kickoffDate: handoff.kickoffDate } : {}),
+    promisedDueDate: handoff.promisedTimeline.dueDate,
+    notes: [...project.notes, ...notes.map((text) => ({ at: ctx.now, text }))],
     updatedAt: ctx.now,
     version: project.version + 1,
   };
-  return {
-    project: next,
-    events: [
-      emit(ctx, 'ProjectHandoffUpdated', {
-        projectId: project.id,
-        dealId: win.deal.id,
-        handoff,
-        previousVersion: previous?.version ?? 0,
-      }),
-    ],
-  };
+  const decision = rescheduleProject(next, tasks, { kind: 'deal-won-again' }, ctx, project);
+  return { ...decision, events: [...events, ...decision.events] };
 }

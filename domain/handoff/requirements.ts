@@ -22,6 +22,12 @@ export const HandoffFacts = z
     keyConstraints: z.array(text(500)).min(1, { error: 'list at least one key constraint' }).max(50),
     mainStakeholderContactId: ContactId,
     kickoffDate: CalendarDate,
+    replan: z
+      .boolean()
+      .optional()
+      .describe(
+        'a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise',
+      ),
   })
   .superRefine((facts, ctx) => {
     if (facts.promisedTimeline.dueDate < facts.kickoffDate) {

@@ -17,7 +17,7 @@ export async function loseDeal(
   const reasons = await s.dealReasons.get();
   const chosen = chooseReason(reasons.lost, { reason: body.reason, detail: body.reasonDetail }, 'reason');
   if (chosen.issues.length > 0 || !chosen.reason) throw new ValidationFailed(chosen.issues);
-  const why = { reason: chosen.reason, detail: chosen.detail };
+  const why = { reason: chosen.reason, detail: chosen.detail, project: body.project };
   return changeDeal(s, id, input, {
     decide: (current) => decide(current, why, input.ctx),
     history: () => ({

@@ -1,4 +1,6 @@
 import { reschedule } from '../../../domain/delivery/plan.js';
+import { watchPromise } from '../../../domain/delivery/promise.js';
+import { describeCause } from '../../../domain/delivery/task.commands.js';
 import { type DomainEvent, type EventData, emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import type { ProjectRepository } from '../../lib/table/repositories/projects.js';
@@ -39,15 +41,18 @@ export async function finishReschedule(
       return { ...task, updatedAt: ctx.now, version: task.version + 1 };
     });
     const summaryChanged = JSON.stringify(planned.summary) !== JSON.stringify(loaded.project.schedule);
-    const project = summaryChanged
-      ? {
-          ...loaded.project,
-          schedule: planned.summary,
-          updatedAt: ctx.now,
-          version: loaded.project.version + 1,
-        }
-      : undefined;
-    if (moved.length || project) await projects.writeMoves(loaded, moved, events, project);
+    // the moves this function writes can carry the finish past the promise (or back): watched here too
+    const watched = watchPromise(
+      loaded.project,
+      { ...loaded.project, schedule: planned.summary },
+      ctx,
+      describeCause(request.cause),
+    );
+    const project =
+      summaryChanged || watched.events.length
+        ? { ...watched.project, updatedAt: ctx.now, version: loaded.project.version + 1 }
+        : undefined;
+    if (moved.length || project) await projects.writeMoves(loaded, moved, events, project, watched.events);
     return moved.length;
   });
 }

@@ -1,11 +1,15 @@
 import { updateProject as decide } from '../../../domain/delivery/project.commands.js';
 import type { Project, ProjectPatch } from '../../../domain/delivery/project.js';
+import { emit } from '../../../domain/events.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
-/** Changes status, owner, budget, rate or the kickoff checklist; a new owner must be a known user. */
+/**
+ * Changes status, owner, kickoff, promise, budget, rate or the kickoff checklist; a new owner
+ * must be a known user; a new kickoff or promise schedules the plan again.
+ */
 export function updateProject(
   s: Services,
   id: string,
@@ -18,8 +22,26 @@ export function updateProject(
     load: () => s.projects.load(id),
     target: (loaded) => loaded.project,
     run: async (loaded) => {
-      const { project, events } = decide(loaded.project, loaded.tasks, patch, ctx);
+      const { project, events, moves } = decide(loaded.project, loaded.tasks, patch, ctx);
       if (project === loaded.project) return project;
+      if (moves) {
+        // a new kickoff or promise moved the plan: written as a task change is (cascading past one transaction)
+        const people = patch.ownerId ? s.profiles.requireActive('ownerId', patch.ownerId, ctx.actor) : [];
+        await s.projects.apply(
+          loaded,
+          { ...moves, project, events },
+          {
+            extra: [...preconditions, ...people],
+            now: ctx.now,
+            cascade: () =>
+              emit(ctx, 'ProjectRescheduleRequested', {
+                projectId: project.id,
+                cause: { kind: 'project-dates' },
+              }),
+          },
+        );
+        return project;
+      }
       const uow = new UnitOfWork().events(events).add(...preconditions);
       s.projects.updateHead(uow, loaded.project, project);
       if (patch.ownerId) uow.add(...s.profiles.requireActive('ownerId', patch.ownerId, ctx.actor));

@@ -17,6 +17,7 @@ const Kind = z.enum([
   'overdue-activity',
   'stalled-deal',
   'missing-handoff',
+  'project-at-risk',
   'needs-reassignment',
 ]);
 

@@ -37,13 +37,14 @@ export async function runDailyDigest(
   if (due.length === 0) return report;
   // "Today" ends at most 14 hours ahead of UTC: read everything due by the end of tomorrow.
   const horizon = new Date(toMillis(now) + 2 * MS_PER_DAY).toISOString();
-  const [dueSoon, stalled, missing] = await Promise.all([
+  const [dueSoon, stalled, missing, atRisk] = await Promise.all([
     reader.dueBy(horizon),
     reader.stalled(now),
     reader.missingHandoffs(now, options.graceMinutes),
+    reader.projectsAtRisk(now),
   ]);
   const overdue = await reader.overdue(now);
-  const everything = [...overdue.items, ...stalled.items, ...missing.items];
+  const everything = [...overdue.items, ...stalled.items, ...missing.items, ...atRisk.items];
   const tasksDue = dueSoon.items.tasks
     .filter((t) => t.status !== 'done')
     .map((t) => ({

@@ -22,8 +22,8 @@ export interface SweepReport {
   flagged: { nextActions: number; tasks: number; stalls: number };
 }
 
-/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm). */
-type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' }>;
+/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm) and projects at risk (their event is sent on the transition). */
+type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' | 'project-at-risk' }>;
 const flagKey = (f: Flaggable): Key => keys.flag(f);
 
 function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {

@@ -13,7 +13,8 @@ export interface FollowUpQuery {
 }
 
 /**
- * What is late (overdue next actions and tasks, stalled deals, missing handoffs; for managers, a
+ * What is late (overdue next actions and tasks, stalled deals, missing handoffs, projects whose
+ * promise is at risk; for managers, a
  * deactivated person's open deals and tasks to reassign), most late first.
  */
 export async function followUps(
@@ -27,14 +28,15 @@ export async function followUps(
     throw new Forbidden("only managers and admins see other people's follow-ups");
   }
   const manager = hasRole(actor, 'admin', 'manager');
-  const [overdue, stalled, missing, orphaned] = await Promise.all([
+  const [overdue, stalled, missing, atRisk, orphaned] = await Promise.all([
     s.followups.overdue(now),
     s.followups.stalled(now),
     s.followups.missingHandoffs(now, s.settings.handoffGraceMinutes),
+    s.followups.projectsAtRisk(now),
     // a deactivated person's open work is for the managers who reassign it
     manager ? s.followups.needsReassignment(now) : { items: [] },
   ]);
-  return [...overdue.items, ...stalled.items, ...missing.items, ...orphaned.items]
+  return [...overdue.items, ...stalled.items, ...missing.items, ...atRisk.items, ...orphaned.items]
     .filter((f) => query.team || f.ownerId === ownerId)
     .filter((f) => !query.kind || f.kind === query.kind)
     .sort(byLateness);

@@ -49,6 +49,13 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       })),
     },
     {
+      title: 'Projects that will miss their promise',
+      lines: (d.projectsAtRisk ?? []).map((p) => ({
+        text: `${p.projectName}: finishes ${p.projectedFinish}, promised ${p.promisedDueDate} (${p.shortfallDays} business day(s) late)`,
+        href: link(`/projects/${p.projectId}`),
+      })),
+    },
+    {
       title: 'Deals stalled in their stage',
       lines: d.stalledDeals.map((s) => ({
         text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageId}`,
@@ -76,6 +83,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     d.tasksDueToday.length +
     d.overdueTasks.length +
     d.overdueActivities.length +
+    (d.projectsAtRisk ?? []).length +
     d.stalledDeals.length;
   const teamCount = d.team
     ? d.team.overdueNextActions +

@@ -1,10 +1,10 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Template } from '../../../domain/delivery/template.js';
+import { emit } from '../../../domain/events.js';
 import { projectFromWin, rewin, type Win } from '../../../domain/handoff/project-from-win.js';
 import { planTaskId, projectIdForDeal } from '../../../domain/shared/ids.js';
 import { contextFor, readEvent } from '../../lib/bus/incoming-event.js';
 import type { Services } from '../../lib/services.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';
 
 // The handoff (docs/architecture.md, decision 3): DealClosedWon → the delivery project, exactly once.
@@ -48,11 +48,15 @@ export async function handOff(
     const projectId = projectIdForDeal(deal.id);
     const existing = await s.projects.get(projectId);
     if (existing) {
-      const update = rewin(existing, win, ctx);
+      const loaded = await s.projects.load(projectId);
+      const update = rewin(loaded.project, loaded.tasks, win, ctx);
       if (!update) return 'exists';
-      const uow = new UnitOfWork().events(update.events).add(...s.deals.linkProject(deal, projectId));
-      s.projects.updateHead(uow, existing, update.project);
-      await uow.commit(s.store);
+      await s.projects.apply(loaded, update, {
+        extra: s.deals.linkProject(deal, projectId),
+        now: ctx.now,
+        cascade: () =>
+          emit(ctx, 'ProjectRescheduleRequested', { projectId, cause: { kind: 'deal-won-again' } }),
+      });
       return 'updated';
     }
     await s.templates.ensureDefault(ctx.now);

@@ -408,6 +408,15 @@ export const accessPatterns = {
       sort: { lessThanOrEqual: `${cutoff}~` },
     }),
   }),
+  projectsAtRisk: declare({
+    entity: 'project',
+    pattern: 'live projects whose projected finish is past their promise, at risk longest first',
+    usedBy: '`GET /followups`, digest',
+    index: 'due',
+    keyCondition: '`duepk = PROJECTS#AT-RISK`',
+    roundTrips: '1 Query',
+    query: () => ({ index: 'due', partition: partitions.projectsAtRisk() }),
+  }),
   flagOnce: described({
     entity: 'flag',
     pattern: 'flag a follow-up once per due time',

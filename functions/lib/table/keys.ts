@@ -4,6 +4,7 @@ import { type Contact, searchName } from '../../../domain/crm/contact.js';
 import type { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import type { Project, Task } from '../../../domain/delivery/project.js';
+import { promiseState } from '../../../domain/delivery/promise.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { taskDueAt } from '../../../domain/followup/followups.js';
 import { normalizeText } from '../../../domain/shared/text.js';
@@ -132,6 +133,8 @@ export const partitions = {
   /** Every word of every contact's or company's name (a deal's title), each a copy of its record. */
   nameWords: (kind: NameKind) => `WORDS#${kind}`,
   match: (kind: 'contact' | 'company', key: string) => `MATCH#${kind}#${key}`,
+  /** The due index's partition of live projects whose promise is at risk, by since when. */
+  projectsAtRisk: () => 'PROJECTS#AT-RISK',
   /** Every deal of a status, as copies ordered by one attribute (a sort key of its own). */
   dealOrder: (order: DealOrderKey, status: string) => `DEALS#${order}#${status}`,
 };
@@ -294,6 +297,10 @@ export function projectItem(p: Project): Item {
     gsi2sk: `PROJECT#${p.status}#${created}`,
     ...(p.customer.companyId
       ? { gsi4pk: partitions.company(p.customer.companyId), gsi4sk: `PROJECT#${p.status}#${created}` }
+      : {}),
+    // a live project at risk sits in the due index: follow-ups and the digest read only those
+    ...(promiseState(p) === 'at-risk' && p.atRiskSince
+      ? { duepk: partitions.projectsAtRisk(), duesk: `${p.atRiskSince}#${p.id}` }
       : {}),
     ...p,
   };

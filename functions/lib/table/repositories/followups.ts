@@ -1,6 +1,6 @@
 import { Activity } from '../../../../domain/crm/activity.js';
 import { Deal } from '../../../../domain/crm/deal.js';
-import { Task } from '../../../../domain/delivery/project.js';
+import { Project, Task } from '../../../../domain/delivery/project.js';
 import {
   type FollowUp,
   missingHandoff,
@@ -8,11 +8,12 @@ import {
   overdueActivity,
   overdueNextAction,
   overdueTask,
+  projectAtRisk,
   stalledDeal,
 } from '../../../../domain/followup/followups.js';
 import { toMillis } from '../../../../domain/shared/time.js';
 import { accessPatterns } from '../access-patterns.js';
-import { DUE_SHARDS } from '../keys.js';
+import { DUE_SHARDS, keys } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
 import { DealRepository } from './deals.js';
 import { PipelineRepository } from './pipelines.js';
@@ -20,10 +21,12 @@ import { ProfileRepository } from './profiles.js';
 
 // Reads what is late, through indexes only (docs/architecture.md, decision 1):
 // - next actions, tasks and CRM tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
-//   is due, not what is stored;
+//   is due, not what is stored; the due tasks' project heads (BatchGetItem) drop tasks of projects
+//   on hold, cancelled or done;
 // - stalled deals: per stage with a rotAfterDays, the deals of that stage that entered it
 //   before T - rotAfterDays (gsi3 is sorted by stage entry);
 // - won deals without a project: the due index's pending-handoff partition;
+// - live projects at risk: the due index's at-risk partition;
 // - a deactivated person's open deals and tasks: the profiles (one Query), then per such
 //   person their open deals (owner index), open tasks and CRM tasks (assignee indexes).
 // `read` counts the items each read returned, for the benchmarks.
@@ -31,6 +34,7 @@ import { ProfileRepository } from './profiles.js';
 const asDeal = entityOf<Deal>(Deal);
 const asTask = entityOf<Task>(Task);
 const asActivity = entityOf<Activity>(Activity);
+const asProject = entityOf<Project>(Project);
 
 export interface Read<T> {
   items: T;
@@ -56,14 +60,29 @@ export class FollowUpReader {
       ),
     );
     const items = pages.flat();
+    const tasks = items.filter((i) => i.entity === 'task').map(asTask);
+    const live = await this.liveProjects([...new Set(tasks.map((t) => t.projectId))]);
     return {
       items: {
         deals: items.filter((i) => i.entity === 'deal').map(asDeal),
-        tasks: items.filter((i) => i.entity === 'task').map(asTask),
+        // a project on hold, cancelled or done is not followed up: its tasks wait with it
+        tasks: tasks.filter((t) => live.has(t.projectId)),
         activities: items.filter((i) => i.entity === 'activity').map(asActivity),
       },
-      read: items.length,
+      read: items.length + live.size,
     };
+  }
+
+  /** Of these projects, the planned and active ones (their heads, 100 to a BatchGetItem). */
+  private async liveProjects(ids: string[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const heads = await this.store.batchGet(ids.slice(i, i + 100).map((id) => keys.project(id)));
+      for (const head of heads) {
+        if (head && (head.status === 'planned' || head.status === 'active')) live.add(String(head.id));
+      }
+    }
+    return live;
   }
 
   async overdue(now: string): Promise<Read<FollowUp[]>> {
@@ -104,6 +123,12 @@ export class FollowUpReader {
       items: deals.flatMap((d) => missingHandoff(d, graceMinutes, now) ?? []),
       read: deals.length,
     };
+  }
+
+  /** Live projects at risk (the due index's at-risk partition): for their owners and deal owners. */
+  async projectsAtRisk(now: string): Promise<Read<FollowUp[]>> {
+    const projects = (await this.store.queryAll(accessPatterns.projectsAtRisk.query())).map(asProject);
+    return { items: projects.flatMap((p) => projectAtRisk(p, now)), read: projects.length };
   }
 
   async needsReassignment(now: string): Promise<Read<FollowUp[]>> {

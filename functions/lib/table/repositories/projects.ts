@@ -299,13 +299,15 @@ export class ProjectRepository {
     moved: Task[],
     events: Map<string, DomainEvent>,
     project?: Project,
+    projectEvents: DomainEvent[] = [],
   ): Promise<void> {
     const before = new Map(loaded.tasks.map((t) => [t.id, t]));
     const perTask = 2;
-    const size = Math.floor((MAX_TRANSACTION_ITEMS - 1) / perTask);
-    for (let i = 0; i < moved.length; i += size) {
+    const size = Math.floor((MAX_TRANSACTION_ITEMS - 1 - projectEvents.length) / perTask);
+    for (let i = 0; i === 0 || i < moved.length; i += size) {
       const uow = new UnitOfWork();
-      if (i === 0 && project) uow.update('project', loaded.project, projectItem(project));
+      if (i === 0 && project)
+        uow.update('project', loaded.project, projectItem(project)).events(projectEvents);
       for (const t of moved.slice(i, i + size)) {
         uow.update('task', before.get(t.id)!, taskItem(t));
         const event = events.get(t.id);
