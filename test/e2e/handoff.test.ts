@@ -80,6 +80,28 @@ describe('the handoff on the local runtime', () => {
     });
   });
 
+  it('reopened and lost → the DealClosedLost rule matches (it names a project) → the project is on hold', async () => {
+    const deal = await winDeal();
+    const project = await projectOf(deal.id);
+    const reopened = await local.api('POST', `/deals/${deal.id}/reopen`, {
+      token: alice,
+      body: { nextAction: { summary: 'Talk again', dueAt: '2030-01-20T09:00:00Z' } },
+    });
+    expect(reopened.status).toBe(200);
+    const lost = await local.api('POST', `/deals/${deal.id}/lost`, {
+      token: alice,
+      body: { reason: 'budget' },
+    });
+    expect(lost.status).toBe(200);
+    const changed = await local.waitForEvent(
+      'ProjectStatusChanged',
+      (e) => e.detail.data.projectId === project.id && e.detail.data.to === 'on_hold',
+    );
+    expect(changed.detail.data.from).toBe('planned');
+    const after = await local.api('GET', `/projects/${project.id}`, { token: alice });
+    expect(after.body).toMatchObject({ status: 'on_hold', heldFrom: 'planned' });
+  });
+
   it('R1: 100 won deals, each DealClosedWon delivered 20 more times concurrently → exactly 100 complete projects', async () => {
     const deals: string[] = [];
     for (let i = 0; i < 100; i++) deals.push((await winDeal()).id);
