@@ -159,7 +159,7 @@ describe('the functions', () => {
     expect(statements.flatMap((s) => s.actions)).not.toContain('dynamodb:Scan');
   });
 
-  it('the delivery API, the handoff, the gap monitor and the cascade have only what they use', () => {
+  it('the delivery API, the handoff, the gap monitor, the cascade, the sweep and the digest have only what they use', () => {
     const actions = (prefix: string) =>
       [...new Set(statementsOf(prefix).flatMap((s) => s.actions))]
         .filter((a) => a.startsWith('dynamodb:'))
@@ -183,8 +183,17 @@ describe('the functions', () => {
     expect(actions('HandoffGapMonitorRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(JSON.stringify(statementsOf('HandoffGapMonitorRole'))).toContain('/index/due');
     expect(actions('RescheduleCascadeRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-    expect(actions('OverdueSweepRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-    expect(actions('DailyDigestRole')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    // BatchGetItem: the heads of due tasks' projects (a project on hold is not followed up)
+    expect(actions('OverdueSweepRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    expect(actions('DailyDigestRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     expect(ofType('AWS::Lambda::Function').some(([id]) => id.startsWith('DigestMailer'))).toBe(false);
   });
 
