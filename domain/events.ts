@@ -475,12 +475,13 @@ export const EVENTS = {
   ),
   TaskOverdue: followup(
     1,
-    'An open task is past its due date. Sent once per due date.',
+    "An open task is past its due date. Sent once per due date. An unassigned task names the project's owner, who follows it up.",
     z.object({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       assigneeId: z.string().nullable(),
+      projectOwnerId: z.string().nullable().optional(),
       dueDate: z.string(),
       minutesLate: z.number().int(),
     }),

@@ -1686,6 +1686,7 @@ export interface components {
             projectId: string;
             title: string;
             ownerId: string | null;
+            assigneeId: string | null;
             dueDate: string;
             /** Format: date-time */
             dueAt: string;

@@ -24,7 +24,9 @@ export const FollowUp = z
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
+      /** Who follows it up: its assignee, else the project's owner (an unassigned task reaches someone). */
       ownerId: z.string().nullable(),
+      assigneeId: z.string().nullable(),
       dueDate: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
@@ -128,7 +130,8 @@ export function overdueNextAction(deal: Deal, now: string): FollowUp | undefined
   };
 }
 
-export function overdueTask(task: Task, now: string): FollowUp | undefined {
+/** A late open task, for its assignee or, unassigned, for its project's owner. */
+export function overdueTask(task: Task, now: string, projectOwnerId?: string): FollowUp | undefined {
   const dueAt = taskDueAt(task.dueDate);
   if (task.status === 'done' || dueAt > now) return undefined;
   return {
@@ -136,7 +139,8 @@ export function overdueTask(task: Task, now: string): FollowUp | undefined {
     taskId: task.id,
     projectId: task.projectId,
     title: task.title,
-    ownerId: task.assigneeId ?? null,
+    ownerId: task.assigneeId ?? projectOwnerId ?? null,
+    assigneeId: task.assigneeId ?? null,
     dueDate: task.dueDate,
     dueAt,
     minutesLate: minutesBetween(dueAt, now),

@@ -52,7 +52,8 @@ export async function runDailyDigest(
       projectId: t.projectId,
       title: t.title,
       dueDate: t.dueDate,
-      ownerId: t.assigneeId ?? null,
+      // an unassigned task is its project's owner's to follow up
+      ownerId: t.assigneeId ?? dueSoon.items.projectOwners.get(t.projectId) ?? null,
     }));
   for (const profile of due) {
     const digest = composeDigest(profile, everything, tasksDue, now);

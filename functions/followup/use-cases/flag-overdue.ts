@@ -51,7 +51,8 @@ function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {
         taskId: f.taskId,
         projectId: f.projectId,
         title: f.title,
-        assigneeId: f.ownerId,
+        assigneeId: f.assigneeId,
+        ...(f.assigneeId ? {} : { projectOwnerId: f.ownerId }),
         dueDate: f.dueDate,
         minutesLate: f.minutesLate,
       });

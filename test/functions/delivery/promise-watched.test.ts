@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runDailyDigest } from '../../../functions/followup/use-cases/compose-digests.js';
+import { sweepOverdue } from '../../../functions/followup/use-cases/flag-overdue.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
@@ -166,5 +168,24 @@ describe('the promise after the plan is made', () => {
       },
     ]);
     expect(await itemCount(table)).toBe(before);
+  });
+
+  it("an unassigned late task reaches the project's owner: follow-ups, the sweep's event, the digest", async () => {
+    // build (unassigned) was due Fri 2030-03-22; on Wed 03-27 it is late
+    const at = '2030-03-27T07:00:00.000Z';
+    const mine = await crm('GET /followups', { as: lead, at, query: { kind: 'overdue-task' } });
+    expect(mine.body.items).toMatchObject([{ taskId: ids.build, ownerId: lead.sub, assigneeId: null }]);
+    await sweepOverdue(table.services.store, table.services.followups, at);
+    const [flagged] = (await eventsOf(table, 'TaskOverdue')).filter(
+      (e) => e.detail.data.taskId === ids.build,
+    );
+    expect(flagged!.detail.data).toMatchObject({ assigneeId: null, projectOwnerId: lead.sub });
+    const report = await runDailyDigest(table.services.store, table.services.followups, at, {
+      digestHour: 7,
+      graceMinutes: 15,
+    });
+    const digest = report.digests.find((d) => d.userId === lead.sub)!;
+    expect(digest.overdueTasks.map((t) => t.taskId)).toContain(ids.build);
+    expect(digest.projectsAtRisk).toMatchObject([{ projectId, role: 'project-owner' }]);
   });
 });

@@ -53,7 +53,11 @@ export class FollowUpReader {
   }
 
   /** Every open next action and task due at or before `until`, as stored. */
-  async dueBy(until: string): Promise<Read<{ deals: Deal[]; tasks: Task[]; activities: Activity[] }>> {
+  async dueBy(
+    until: string,
+  ): Promise<
+    Read<{ deals: Deal[]; tasks: Task[]; activities: Activity[]; projectOwners: Map<string, string> }>
+  > {
     const pages = await Promise.all(
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
         this.store.queryAll(accessPatterns.dueBy.query(shard, until)),
@@ -68,18 +72,20 @@ export class FollowUpReader {
         // a project on hold, cancelled or done is not followed up: its tasks wait with it
         tasks: tasks.filter((t) => live.has(t.projectId)),
         activities: items.filter((i) => i.entity === 'activity').map(asActivity),
+        projectOwners: live,
       },
       read: items.length + live.size,
     };
   }
 
-  /** Of these projects, the planned and active ones (their heads, 100 to a BatchGetItem). */
-  private async liveProjects(ids: string[]): Promise<Set<string>> {
-    const live = new Set<string>();
+  /** Of these projects, the planned and active ones, with their owners (heads, 100 to a BatchGetItem). */
+  private async liveProjects(ids: string[]): Promise<Map<string, string>> {
+    const live = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 100) {
       const heads = await this.store.batchGet(ids.slice(i, i + 100).map((id) => keys.project(id)));
       for (const head of heads) {
-        if (head && (head.status === 'planned' || head.status === 'active')) live.add(String(head.id));
+        if (head && (head.status === 'planned' || head.status === 'active'))
+          live.set(String(head.id), String(head.ownerId));
       }
     }
     return live;
@@ -90,7 +96,7 @@ export class FollowUpReader {
     return {
       items: [
         ...items.deals.flatMap((d) => overdueNextAction(d, now) ?? []),
-        ...items.tasks.flatMap((t) => overdueTask(t, now) ?? []),
+        ...items.tasks.flatMap((t) => overdueTask(t, now, items.projectOwners.get(t.projectId)) ?? []),
         ...items.activities.flatMap((a) => overdueActivity(a, now) ?? []),
       ],
       read,
