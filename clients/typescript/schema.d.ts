@@ -1322,6 +1322,7 @@ export interface components {
                     approverRole?: "admin" | "manager" | "sales" | "delivery";
                     approverUserId?: string;
                 };
+                section?: string;
             }[];
             /** @description Default: []. */
             dependencies?: {
@@ -1384,6 +1385,7 @@ export interface components {
                 approverRole?: "admin" | "manager" | "sales" | "delivery";
                 approverUserId?: string;
             };
+            section?: string;
         };
         NewDependency: {
             predecessorId: string;
@@ -1962,6 +1964,7 @@ export interface components {
                     approverRole?: "admin" | "manager" | "sales" | "delivery";
                     approverUserId?: string;
                 };
+                section?: string;
             }[];
             dependencies: {
                 predecessor: string;
@@ -2082,6 +2085,8 @@ export interface components {
             status: "todo" | "in_progress" | "blocked" | "done";
             assigneeId?: string;
             parentId?: string;
+            position?: number;
+            section?: string;
             durationDays: number;
             /** Format: date */
             earliestStart?: string;
@@ -9688,6 +9693,7 @@ export interface operations {
                             approverRole?: "admin" | "manager" | "sales" | "delivery";
                             approverUserId?: string;
                         };
+                        section?: string;
                     }[];
                     dependencies?: {
                         predecessor: string;
@@ -10576,6 +10582,8 @@ export interface operations {
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
                         parentId?: string;
+                        position?: number;
+                        section?: string;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -10904,6 +10912,10 @@ export interface operations {
                         text: string;
                         done: boolean;
                     }[];
+                    /** @description its place in the plan: any number, so a task moves between two others (e.g. 2.5) alone */
+                    position?: number;
+                    /** @description the heading it is listed under; null: none */
+                    section?: string | null;
                 };
             };
         };
@@ -10928,6 +10940,8 @@ export interface operations {
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
                         parentId?: string;
+                        position?: number;
+                        section?: string;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11104,6 +11118,8 @@ export interface operations {
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
                         parentId?: string;
+                        position?: number;
+                        section?: string;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11273,6 +11289,8 @@ export interface operations {
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
                         parentId?: string;
+                        position?: number;
+                        section?: string;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;

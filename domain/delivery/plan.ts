@@ -67,6 +67,8 @@ export function tasksFromTemplate(
       ...(t.description ? { description: t.description } : {}),
       kind: t.milestone || t.durationDays === 0 ? 'milestone' : 'task',
       status: 'todo',
+      position: i + 1,
+      ...(t.section ? { section: t.section } : {}),
       durationDays: t.durationDays,
       ...(earliestStart ? { earliestStart } : {}),
       startDate: options.kickoffDate,

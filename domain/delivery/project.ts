@@ -143,6 +143,10 @@ export const Task = z
     status: TaskStatus,
     assigneeId: z.string().optional(),
     parentId: TaskId.optional(),
+    /** Its place in the plan: tasks are listed by it (the template's order; added tasks last). */
+    position: z.number().optional(),
+    /** The heading it is listed under. */
+    section: z.string().optional(),
     durationDays: z.number().int(),
     /** Start no earlier than this date (an anchor, or a start someone set). */
     earliestStart: CalendarDate.optional(),
@@ -159,6 +163,16 @@ export const Task = z
   })
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
+
+/** A project's tasks as people read the plan: by position (the template's order), then start, then title. */
+export function inPlanOrder(tasks: Task[]): Task[] {
+  return [...tasks].sort(
+    (a, b) =>
+      (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) ||
+      a.startDate.localeCompare(b.startDate) ||
+      a.title.localeCompare(b.title),
+  );
+}
 
 export const TimeEntry = z
   .object({
@@ -241,6 +255,7 @@ export const NewTask = z
     estimateHours: z.number().min(0).max(100_000).optional(),
     checklist: z.array(text(200)).max(100).default([]),
     approval: ApprovalStep.optional(),
+    section: text(100).optional(),
   })
   .refine((t) => !t.milestone || t.durationDays === 0, {
     error: 'a milestone lasts 0 days',
@@ -264,6 +279,13 @@ export const TaskPatch = z
       .array(z.strictObject({ text: text(200), done: z.boolean() }))
       .max(100)
       .optional(),
+    position: z
+      .number()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .describe('its place in the plan: any number, so a task moves between two others (e.g. 2.5) alone'),
+    section: text(100).nullable().optional().describe('the heading it is listed under; null: none'),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TaskPatch = z.infer<typeof TaskPatch>;

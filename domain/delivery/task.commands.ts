@@ -173,6 +173,9 @@ export function addTask(project: Project, tasks: Task[], input: NewTask, ctx: Co
     status: 'todo',
     ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
     ...(input.parentId ? { parentId: input.parentId } : {}),
+    // added tasks go last in the plan
+    position: Math.floor(Math.max(0, ...tasks.map((t) => t.position ?? 0))) + 1,
+    ...(input.section ? { section: input.section } : {}),
     durationDays: input.durationDays,
     ...(input.startDate ? { earliestStart: input.startDate } : {}),
     startDate: project.kickoffDate,

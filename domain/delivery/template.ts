@@ -41,6 +41,8 @@ export const TemplateTask = z.strictObject({
   estimateHours: z.number().min(0).max(100_000).optional(),
   milestone: z.boolean().default(false),
   approval: ApprovalStep.optional(),
+  /** A heading the task is listed under (tasks keep the template's order). */
+  section: text(100).optional(),
 });
 
 export const TemplateDependency = z.strictObject({

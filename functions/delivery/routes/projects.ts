@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { burnOf } from '../../../domain/delivery/budget.js';
 import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
 import {
+  inPlanOrder,
   NewProject,
   Project,
   ProjectPatch,
@@ -30,7 +31,7 @@ const ProjectWithTasks = Project.extend({ tasks: z.array(Task), burn: Burn }).me
 });
 
 function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {
-  return { ...project, tasks, burn: burnOf(project) };
+  return { ...project, tasks: inPlanOrder(tasks), burn: burnOf(project) };
 }
 
 export function projectRoutes(s: Services): Routes {

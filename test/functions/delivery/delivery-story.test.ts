@@ -25,8 +25,14 @@ const template = {
   checklist: [{ key: 'contract', title: 'Contract signed' }],
   tasks: [
     { key: 'kickoff', title: 'Kickoff', durationDays: 0, milestone: true },
-    { key: 'design', title: 'Design', durationDays: 3, estimateHours: 24 },
-    { key: 'sign-off', title: 'Design sign-off', durationDays: 1, approval: { approverRole: 'manager' } },
+    { key: 'design', title: 'Design', durationDays: 3, estimateHours: 24, section: 'Design' },
+    {
+      key: 'sign-off',
+      title: 'Design sign-off',
+      durationDays: 1,
+      approval: { approverRole: 'manager' },
+      section: 'Design',
+    },
     { key: 'build', title: 'Build', durationDays: 5, estimateHours: 40 },
     {
       key: 'docs',
@@ -138,6 +144,15 @@ describe('a project from a template', () => {
       schedule: { projectedFinish: '2030-02-15', atRisk: false },
     });
     expect(res.body.totals.estimatedMinutes).toBe(64 * 60);
+    // listed in plan order (the template's), under their sections
+    expect(res.body.tasks.map((x: { key: string; section?: string }) => [x.key, x.section ?? null])).toEqual([
+      ['kickoff', null],
+      ['design', 'Design'],
+      ['sign-off', 'Design'],
+      ['build', null],
+      ['docs', null],
+      ['golive', null],
+    ]);
     const created = await eventsOf(table, 'ProjectCreated');
     expect(created.at(-1)!.detail.data.tasks).toHaveLength(6);
     expect((await eventsOf(table, 'ApprovalRequested')).at(-1)!.detail.data).toMatchObject({
@@ -457,6 +472,19 @@ describe('a project from a template', () => {
     expect(sub.body.parentId).toBe(qa.body.id);
     const mine = await api('GET /tasks', { as: users.dana });
     expect(mine.body.items.map((t: { title: string }) => t.title)).toEqual(['QA plan', 'QA']);
+    // added tasks come last in the plan; a task moves between two others by its position alone
+    const titles = async () =>
+      (await api('GET /projects/{id}', { params: { id: projectId } })).body.tasks.map(
+        (t: { title: string }) => t.title,
+      );
+    expect((await titles()).slice(-2)).toEqual(['QA', 'QA plan']);
+    const moved = await api('PATCH /tasks/{id}', {
+      params: { id: qa.body.id },
+      as: lead,
+      body: { position: 1.5, section: 'Design' },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect((await titles()).slice(0, 3)).toEqual(['Kickoff', 'QA', 'Design']);
     expect((await eventsOf(table, 'TaskAssigned')).at(-1)!.detail.data).toMatchObject({ to: users.dana.sub });
     const projects = await api('GET /projects', { query: { status: 'active' } });
     expect(projects.body.items.map((p: { id: string }) => p.id)).toContain(projectId);
