@@ -452,6 +452,25 @@ export const EVENTS = {
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
     }),
   ),
+  TimeEntryCorrected: delivery(
+    1,
+    "Logged time was corrected by its author or a manager; `totals` are the project's after it.",
+    z.object({
+      before: TimeEntry,
+      entry: TimeEntry,
+      changed: Changed,
+      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+    }),
+  ),
+  TimeEntryDeleted: delivery(
+    1,
+    "Logged time was deleted by its author or a manager; `totals` are the project's after it.",
+    z.object({
+      entry: TimeEntry,
+      deletedBy: z.string(),
+      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+    }),
+  ),
   ProjectBudgetExceeded: delivery(
     1,
     "The logged time (or its cost) passed the project's budget. Sent once per project.",

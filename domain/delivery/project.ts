@@ -185,6 +185,10 @@ export const TimeEntry = z
     billable: z.boolean(),
     note: z.string().optional(),
     createdAt: Instant,
+    /** Set when it was corrected: by whom and when. */
+    correctedBy: z.string().optional(),
+    updatedAt: Instant.optional(),
+    version: z.number().int().default(1),
   })
   .meta({ id: 'TimeEntry' });
 export type TimeEntry = z.infer<typeof TimeEntry>;
@@ -313,6 +317,22 @@ export const NewTimeEntry = z
   })
   .meta({ id: 'NewTimeEntry' });
 export type NewTimeEntry = z.infer<typeof NewTimeEntry>;
+
+/** Body of `PATCH /time-entries/{id}`: what a correction may change. */
+export const TimeEntryPatch = z
+  .strictObject({
+    date: CalendarDate.optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(1, { error: 'log at least one minute (delete the entry to remove it)' })
+      .max(1_440, { error: 'a day has 1,440 minutes' })
+      .optional(),
+    billable: z.boolean().optional(),
+    note: text(1_000).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
+export type TimeEntryPatch = z.infer<typeof TimeEntryPatch>;
 
 export const NewComment = z.strictObject({ body: text(10_000) });
 

@@ -475,6 +475,7 @@ export function logTime(
     billable: input.billable,
     ...(input.note ? { note: input.note } : {}),
     createdAt: ctx.now,
+    version: 1,
   };
   const totals = {
     ...project.totals,

@@ -121,7 +121,10 @@ export function taskRoutes(s: Services): Routes {
       body: NewTimeEntry,
       conditional: true,
       response: { status: 201, schema: TimeEntry },
-      handle: async ({ params, body, ...input }) => created(await logTime(s, params.id, body, input)),
+      handle: async ({ params, body, ...input }) => {
+        const entry = await logTime(s, params.id, body, input);
+        return created(entry, entry.version);
+      },
     }),
     'POST /tasks/{id}/comments': route({
       tag: 'Tasks',

@@ -531,6 +531,15 @@ export const accessPatterns = {
     roundTrips: '1 Query',
     query: (projectId: string) => ({ partition: keys.project(projectId).pk, sort: { beginsWith: 'TIME#' } }),
   }),
+  timeEntryById: declare({
+    entity: 'time entry',
+    pattern: 'a time entry by its id alone (its locator carries the whole entry)',
+    usedBy: '`PATCH /time-entries/{id}`, `DELETE /time-entries/{id}`',
+    index: 'gsi1',
+    keyCondition: '`gsi1pk = TIME-ENTRY#<id>`',
+    roundTrips: '1 Query',
+    query: (id: string) => ({ index: 'gsi1', partition: partitions.timeEntryLocator(id) }),
+  }),
   taskComments: declare({
     entity: 'comment',
     pattern: "a task's comments, oldest first",

@@ -3,7 +3,7 @@ import type { Company } from '../../../domain/crm/company.js';
 import { type Contact, searchName } from '../../../domain/crm/contact.js';
 import type { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
-import type { Project, Task } from '../../../domain/delivery/project.js';
+import type { Project, Task, TimeEntry } from '../../../domain/delivery/project.js';
 import { promiseState } from '../../../domain/delivery/promise.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { taskDueAt } from '../../../domain/followup/followups.js';
@@ -121,6 +121,7 @@ export const partitions = {
   /** The due index's write shards for next actions and tasks (see docs/data-model.md). */
   due: (shard: number) => `DUE#${shard}`,
   taskLocator: (taskId: string) => `TASK#${taskId}`,
+  timeEntryLocator: (id: string) => `TIME-ENTRY#${id}`,
   owner: (userId: string) => `OWNER#${userId}`,
   leadSource: (source: string) => `SOURCE#${source}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
@@ -303,6 +304,17 @@ export function projectItem(p: Project): Item {
       ? { duepk: partitions.projectsAtRisk(), duesk: `${p.atRiskSince}#${p.id}` }
       : {}),
     ...p,
+  };
+}
+
+/** A time entry, in its project's partition by day; gsi1 locates it by its id alone (to correct it). */
+export function timeEntryItem(e: TimeEntry): Item {
+  return {
+    ...keys.timeEntry(e.projectId, e.date, e.id),
+    entity: 'time-entry',
+    gsi1pk: partitions.timeEntryLocator(e.id),
+    gsi1sk: 'TIME-ENTRY',
+    ...e,
   };
 }
 

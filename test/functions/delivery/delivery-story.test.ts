@@ -415,6 +415,92 @@ describe('a project from a template', () => {
     expect(before).toBeLessThan(after);
   });
 
+  it('a typo in logged time is corrected or deleted by its author or a manager; totals and the day limit follow', async () => {
+    const totals = async () => (await api('GET /projects/{id}', { params: { id: projectId } })).body.totals;
+    const start = await totals();
+    const typo = await api('POST /tasks/{id}/time-entries', {
+      params: { id: id('build') },
+      as: lead,
+      body: { date: '2026-01-12', minutes: 1_200 },
+    });
+    expect(typo.status).toBe(201);
+    expect((await totals()).actualMinutes).toBe(start.actualMinutes + 1_200);
+    const bySomeoneElse = await api('PATCH /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: { sub: 'u-other-lead', groups: ['delivery'] },
+      body: { minutes: 120 },
+    });
+    expect(bySomeoneElse.status).toBe(403);
+    const fixed = await api('PATCH /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: lead,
+      body: { minutes: 120, billable: false },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    expect(fixed.body).toMatchObject({ minutes: 120, billable: false, version: 2, correctedBy: lead.sub });
+    expect(await totals()).toMatchObject({
+      actualMinutes: start.actualMinutes + 120,
+      billableMinutes: start.billableMinutes,
+    });
+    const corrected = (await eventsOf(table, 'TimeEntryCorrected')).at(-1)!.detail.data;
+    expect(corrected).toMatchObject({
+      before: { minutes: 1_200 },
+      entry: { minutes: 120 },
+      changed: ['minutes', 'billable'],
+    });
+    // the day now holds 120 minutes: 1,320 more fit, 1,321 do not
+    const before = await itemCount(table);
+    const tooMuch = await api('PATCH /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: lead,
+      body: { minutes: 1_441 },
+    });
+    expect(tooMuch.status).toBe(422);
+    await api('POST /tasks/{id}/time-entries', {
+      params: { id: id('build') },
+      as: lead,
+      body: { date: '2026-01-13', minutes: 1_000 },
+    });
+    const moved = await api('PATCH /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: lead,
+      body: { date: '2026-01-13', minutes: 500 },
+    });
+    expect(moved.status).toBe(422);
+    expect(moved.body.errors[0].message).toBe(
+      'u-lead already logged 1000 minutes on 2026-01-13; a day has 1,440',
+    );
+    // only the second entry, its day's counter and its TimeLogged event: the refusals wrote nothing
+    expect(await itemCount(table)).toBe(before + 3);
+    const stale = await api('DELETE /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: pm,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(stale.status).toBe(412);
+    const removed = await api('DELETE /time-entries/{id}', { params: { id: typo.body.id }, as: pm });
+    expect(removed.status).toBe(204);
+    expect((await totals()).actualMinutes).toBe(start.actualMinutes + 1_000);
+    expect((await eventsOf(table, 'TimeEntryDeleted')).at(-1)!.detail.data).toMatchObject({
+      entry: { id: typo.body.id },
+      deletedBy: pm.sub,
+    });
+    const gone = await api('PATCH /time-entries/{id}', {
+      params: { id: typo.body.id },
+      as: lead,
+      body: { minutes: 5 },
+    });
+    expect(gone.status).toBe(404);
+    // the freed day takes a full day again
+    const full = await api('POST /tasks/{id}/time-entries', {
+      params: { id: id('build') },
+      as: lead,
+      body: { date: '2026-01-12', minutes: 1_440 },
+    });
+    expect(full.status).toBe(201);
+  });
+
   it('the kickoff checklist gates activation; roles gate writes', async () => {
     const early = await api('PATCH /projects/{id}', {
       params: { id: projectId },

@@ -3,7 +3,7 @@ import type { TaskDecision } from '../../../../domain/delivery/task.commands.js'
 import type { DomainEvent } from '../../../../domain/events.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
-import { keys, projectItem, taskItem } from '../keys.js';
+import { keys, projectItem, taskItem, timeEntryItem } from '../keys.js';
 import { entityOf, notExists, type Store, type Write } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
@@ -258,27 +258,58 @@ export class ProjectRepository {
 
   /** A time entry, and the person's minutes that day: at most 24 hours, checked by the write. */
   addTimeEntry(uow: UnitOfWork, entry: TimeEntry): UnitOfWork {
-    uow.add({
-      put: { ...keys.timeEntry(entry.projectId, entry.date, entry.id), entity: 'time-entry', ...entry },
-      condition: notExists,
-    });
+    uow.add({ put: timeEntryItem(entry), condition: notExists });
+    return this.addToDay(uow, entry.userId, entry.date, entry.minutes);
+  }
+
+  /** A time entry by its id (entries logged before the locator existed are not found). */
+  async findTimeEntry(id: string): Promise<TimeEntry> {
+    const { items } = await this.store.query({ ...accessPatterns.timeEntryById.query(id), limit: 1 });
+    if (!items[0]) throw new NotFound('time entry', id);
+    return asTimeEntry(items[0]);
+  }
+
+  /** A corrected entry at the version read, and both days' counters (the new day within 24 hours). */
+  changeTimeEntry(uow: UnitOfWork, before: TimeEntry, after: TimeEntry): UnitOfWork {
+    if (before.date === after.date) {
+      uow.update('time entry', before, timeEntryItem(after));
+      const more = after.minutes - before.minutes;
+      return more === 0 ? uow : this.addToDay(uow, after.userId, after.date, more);
+    }
+    uow.remove('time entry', before, keys.timeEntry(before.projectId, before.date, before.id));
+    uow.add({ put: timeEntryItem(after), condition: notExists });
+    this.addToDay(uow, before.userId, before.date, -before.minutes);
+    return this.addToDay(uow, after.userId, after.date, after.minutes);
+  }
+
+  removeTimeEntry(uow: UnitOfWork, entry: TimeEntry): UnitOfWork {
+    uow.remove('time entry', entry, keys.timeEntry(entry.projectId, entry.date, entry.id));
+    return this.addToDay(uow, entry.userId, entry.date, -entry.minutes);
+  }
+
+  /** Adds minutes to a person's day; more minutes only while the day stays within 1,440. */
+  private addToDay(uow: UnitOfWork, userId: string, date: string, minutes: number): UnitOfWork {
     return uow.add({
       update: {
-        key: keys.timesheetDay(entry.userId, entry.date),
+        key: keys.timesheetDay(userId, date),
         expression: 'ADD minutes :minutes SET entity = :entity',
-        values: { ':minutes': entry.minutes, ':entity': 'timesheet-day' },
+        values: { ':minutes': minutes, ':entity': 'timesheet-day' },
       },
-      condition: {
-        expression: 'attribute_not_exists(minutes) OR minutes <= :room',
-        values: { ':room': 1_440 - entry.minutes },
-      },
-      onConditionFailed: (current) =>
-        new ValidationFailed([
-          {
-            path: 'minutes',
-            message: `${entry.userId} already logged ${Number(current?.minutes ?? 0)} minutes on ${entry.date}; a day has 1,440`,
-          },
-        ]),
+      ...(minutes > 0
+        ? {
+            condition: {
+              expression: 'attribute_not_exists(minutes) OR minutes <= :room',
+              values: { ':room': 1_440 - minutes },
+            },
+            onConditionFailed: (current: Record<string, unknown> | undefined) =>
+              new ValidationFailed([
+                {
+                  path: 'minutes',
+                  message: `${userId} already logged ${Number(current?.minutes ?? 0)} minutes on ${date}; a day has 1,440`,
+                },
+              ]),
+          }
+        : {}),
     });
   }
 

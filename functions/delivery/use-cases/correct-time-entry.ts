@@ -1,0 +1,56 @@
+import type { TimeEntry, TimeEntryPatch } from '../../../domain/delivery/project.js';
+import {
+  correctTimeEntry as decide,
+  deleteTimeEntry as decideDelete,
+} from '../../../domain/delivery/time-entry.commands.js';
+import type { CommandInput } from '../../lib/command-input.js';
+import type { Services } from '../../lib/services.js';
+import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { versionedCommand } from '../../lib/versioned-command.js';
+
+/** Corrects logged time: the entry, both days' counters and the project's totals in one write. */
+export function correctTimeEntry(
+  s: Services,
+  id: string,
+  patch: TimeEntryPatch,
+  { ctx, ifMatch }: CommandInput,
+): Promise<TimeEntry> {
+  return versionedCommand({
+    ifMatch,
+    entity: 'time entry',
+    load: async () => {
+      const entry = await s.projects.findTimeEntry(id);
+      return { entry, project: await s.projects.require(entry.projectId) };
+    },
+    target: (loaded) => loaded.entry,
+    run: async ({ entry, project }) => {
+      const decision = decide(project, entry, patch, ctx);
+      if (!decision) return entry;
+      const uow = new UnitOfWork().events(decision.events);
+      s.projects.updateHead(uow, project, decision.project);
+      s.projects.changeTimeEntry(uow, entry, decision.entry);
+      await uow.commit(s.store);
+      return decision.entry;
+    },
+  });
+}
+
+/** Deletes logged time: the entry, the day's counter and the project's totals in one write. */
+export function deleteTimeEntry(s: Services, id: string, { ctx, ifMatch }: CommandInput): Promise<void> {
+  return versionedCommand({
+    ifMatch,
+    entity: 'time entry',
+    load: async () => {
+      const entry = await s.projects.findTimeEntry(id);
+      return { entry, project: await s.projects.require(entry.projectId) };
+    },
+    target: (loaded) => loaded.entry,
+    run: async ({ entry, project }) => {
+      const decision = decideDelete(project, entry, ctx);
+      const uow = new UnitOfWork().events(decision.events);
+      s.projects.updateHead(uow, project, decision.project);
+      s.projects.removeTimeEntry(uow, entry);
+      await uow.commit(s.store);
+    },
+  });
+}
