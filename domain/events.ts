@@ -8,6 +8,7 @@ import { RoutingRule } from './crm/lead-routing.js';
 import { Pipeline } from './crm/pipeline.js';
 import { SavedSegmentFilter, Segment } from './crm/segment.js';
 import { CustomField } from './custom-fields/custom-fields.js';
+import { CompanyCalendar } from './delivery/calendar.js';
 import {
   Dependency,
   HandoffSnapshot,
@@ -451,6 +452,11 @@ export const EVENTS = {
       entry: TimeEntry,
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
     }),
+  ),
+  CompanyCalendarChanged: delivery(
+    1,
+    'An admin set the company calendar: the working days and holidays that new projects are planned on (unless their template has its own).',
+    z.object({ calendar: CompanyCalendar }),
   ),
   TimeEntryCorrected: delivery(
     1,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CalendarDate } from '../shared/time.js';
+import { CalendarDate, Instant } from '../shared/time.js';
 
 // Working days. A project is scheduled in business-day indices (day 0 = the kickoff's working
 // day) and only turned into dates at the edges, so every duration, offset and lag counts
@@ -13,11 +13,47 @@ export const WorkingCalendar = z
       .min(1, { error: 'work at least one day a week' })
       .refine((d) => new Set(d).size === d.length, { error: 'lists a weekday twice' }),
     holidays: z.array(CalendarDate).max(1000).default([]),
+    /** Holidays every year, as MM-DD (01-01, 12-25). */
+    annualHolidays: z
+      .array(
+        z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD, e.g. 12-25' }),
+      )
+      .max(50)
+      .optional(),
   })
   .meta({ id: 'WorkingCalendar' });
 export type WorkingCalendar = z.infer<typeof WorkingCalendar>;
 
+/** No holidays at all: what a template's own calendar means when it lists none. */
 export const STANDARD_CALENDAR: WorkingCalendar = { workingDays: [1, 2, 3, 4, 5], holidays: [] };
+
+/**
+ * The deployment's calendar until an admin sets one (PUT /calendar): Monday to Friday, with New
+ * Year's Day and Christmas Day off every year, the two holidays nearly every business shares.
+ */
+export const DEFAULT_COMPANY_CALENDAR: WorkingCalendar = {
+  workingDays: [1, 2, 3, 4, 5],
+  holidays: [],
+  annualHolidays: ['01-01', '12-25'],
+};
+
+/**
+ * The company calendar as stored: the deployment's working days and holidays (admin-managed),
+ * used to plan every project whose template sets no calendar of its own.
+ */
+export const CompanyCalendar = WorkingCalendar.extend({
+  updatedAt: Instant.optional(),
+  updatedBy: z.string().optional(),
+  version: z.number().int(),
+}).meta({ id: 'CompanyCalendar' });
+export type CompanyCalendar = z.infer<typeof CompanyCalendar>;
+
+export const NO_COMPANY_CALENDAR: CompanyCalendar = { ...DEFAULT_COMPANY_CALENDAR, version: 0 };
+
+/** The calendar a plan uses from it (without its bookkeeping). */
+export function workingCalendarOf(c: CompanyCalendar): WorkingCalendar {
+  return { workingDays: c.workingDays, holidays: c.holidays, annualHolidays: c.annualHolidays };
+}
 
 const MS_PER_DAY = 86_400_000;
 
@@ -42,12 +78,14 @@ function weekday(day: number): number {
 export class BusinessDays {
   private readonly working: Set<number>;
   private readonly holidays: Set<number>;
+  private readonly annual: Set<string>;
   private readonly dates: number[] = [];
   readonly origin: string;
 
   constructor(origin: string, calendar: WorkingCalendar = STANDARD_CALENDAR) {
     this.working = new Set(calendar.workingDays);
     this.holidays = new Set(calendar.holidays.map(toDayNumber));
+    this.annual = new Set(calendar.annualHolidays ?? []);
     let day = toDayNumber(origin);
     for (let guard = 0; !this.isWorking(day); guard++, day++) {
       if (guard > 3660) throw new Error('the calendar has no working day in ten years');
@@ -61,7 +99,11 @@ export class BusinessDays {
   }
 
   private isWorking(day: number): boolean {
-    return this.working.has(weekday(day)) && !this.holidays.has(day);
+    return (
+      this.working.has(weekday(day)) &&
+      !this.holidays.has(day) &&
+      (this.annual.size === 0 || !this.annual.has(fromDayNumber(day).slice(5)))
+    );
   }
 
   /** The date of business-day index i (i ≥ 0). */

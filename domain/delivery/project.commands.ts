@@ -3,7 +3,7 @@ import type { CommandContext } from '../shared/context.js';
 import { mergeCustomFields } from '../shared/custom-values.js';
 import { Conflict, type FieldIssue, ValidationFailed } from '../shared/errors.js';
 import { burnOf, isOverBudget } from './budget.js';
-import { STANDARD_CALENDAR } from './calendar.js';
+import { STANDARD_CALENDAR, type WorkingCalendar } from './calendar.js';
 import { reschedule, tasksFromTemplate } from './plan.js';
 import {
   assertMayChangeDelivery,
@@ -34,6 +34,8 @@ export interface ProjectPlanInput {
   hourlyRate?: Project['hourlyRate'];
   customFields?: Project['customFields'];
   template: Template;
+  /** The company calendar, for a template without its own. */
+  companyCalendar?: WorkingCalendar | undefined;
   notes?: string[];
   taskId(key: string): string;
 }
@@ -46,7 +48,8 @@ export function planNewProject(
     throw new ValidationFailed([
       { path: 'kickoffDate', message: 'a project starts on a kickoff date; there is none' },
     ]);
-  const calendar = input.template.calendar ?? STANDARD_CALENDAR;
+  // a template's own calendar wins (a customer's site may keep other holidays); else the company's
+  const calendar = input.template.calendar ?? input.companyCalendar ?? STANDARD_CALENDAR;
   const frame = { kickoffDate: input.kickoffDate, promisedDueDate: input.promisedDueDate, calendar };
   const planned = reschedule(
     frame,

@@ -1,3 +1,4 @@
+import type { WorkingCalendar } from '../delivery/calendar.js';
 import { planNewProject } from '../delivery/project.commands.js';
 import type { HandoffSnapshot, Project, Task } from '../delivery/project.js';
 import { rescheduleProject, type TaskDecision } from '../delivery/task.commands.js';
@@ -33,6 +34,7 @@ export function projectFromWin(
   template: { template: Template; missing?: string | undefined },
   taskId: (projectId: string, key: string) => string,
   ctx: CommandContext,
+  companyCalendar?: WorkingCalendar,
 ): { project: Project; tasks: Task[]; events: DomainEvent[] } {
   const projectId = projectIdForDeal(win.deal.id);
   const notes = [
@@ -55,6 +57,7 @@ export function projectFromWin(
       dealOwnerId: win.deal.ownerId,
       handoff: snapshotOf(win, ctx.now),
       template: template.template,
+      companyCalendar,
       notes,
       taskId: (key) => taskId(projectId, key),
     },

@@ -6,6 +6,7 @@ import { IdempotentExecutor } from './http/idempotency.js';
 import { tracer } from './observability.js';
 import { ActivityRepository } from './table/repositories/activities.js';
 import { CompanyRepository } from './table/repositories/companies.js';
+import { CompanyCalendarRepository } from './table/repositories/company-calendar.js';
 import { ContactRepository } from './table/repositories/contacts.js';
 import { CustomFieldRepository } from './table/repositories/custom-fields.js';
 import { DealReasonsRepository } from './table/repositories/deal-reasons.js';
@@ -35,6 +36,8 @@ export interface Services {
   customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
   dealReasons: DealReasonsRepository;
+  /** The company calendar new projects are planned on. */
+  calendar: CompanyCalendarRepository;
   segments: SegmentRepository;
   duplicates: DuplicateRepository;
   imports: ImportJobRepository;
@@ -75,6 +78,7 @@ export function createServices(
     customFields: new CustomFieldRepository(store),
     leadRouting: new LeadRoutingRepository(store),
     dealReasons: new DealReasonsRepository(store),
+    calendar: new CompanyCalendarRepository(store),
     segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),

@@ -1,3 +1,4 @@
+import { workingCalendarOf } from '../../../domain/delivery/calendar.js';
 import { planNewProject } from '../../../domain/delivery/project.commands.js';
 import type { NewProject } from '../../../domain/delivery/project.js';
 import { planTaskId } from '../../../domain/shared/ids.js';
@@ -10,9 +11,10 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 /** Plans a project from a template and a kickoff date; the customer and owner it names must exist. */
 export async function planProject(s: Services, body: NewProject, { ctx, preconditions = [] }: CommandInput) {
   await s.templates.ensureDefault(ctx.now);
-  const template = body.templateId
-    ? await s.templates.require(body.templateId)
-    : await s.templates.requireDefault();
+  const [template, companyCalendar] = await Promise.all([
+    body.templateId ? s.templates.require(body.templateId) : s.templates.requireDefault(),
+    s.calendar.get(),
+  ]);
   const projectId = ctx.newId('project');
   const { project, tasks, events } = planNewProject(
     {
@@ -26,6 +28,7 @@ export async function planProject(s: Services, body: NewProject, { ctx, precondi
       hourlyRate: body.hourlyRate,
       customFields: body.customFields,
       template,
+      companyCalendar: workingCalendarOf(companyCalendar),
       taskId: (key) => planTaskId(projectId, key),
     },
     ctx,

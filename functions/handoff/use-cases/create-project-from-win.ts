@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { workingCalendarOf } from '../../../domain/delivery/calendar.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { emit } from '../../../domain/events.js';
 import { projectFromWin, rewin, type Win } from '../../../domain/handoff/project-from-win.js';
@@ -67,7 +68,8 @@ export async function handOff(
           template: await s.templates.requireDefault(),
           ...(deal.templateId ? { missing: deal.templateId } : {}),
         };
-    const { project, tasks, events } = projectFromWin(win, template, planTaskId, ctx);
+    const calendar = workingCalendarOf(await s.calendar.get());
+    const { project, tasks, events } = projectFromWin(win, template, planTaskId, ctx, calendar);
     const outcome = await s.projects.create(
       project,
       tasks,

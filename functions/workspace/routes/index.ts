@@ -1,5 +1,6 @@
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
+import { calendarRoutes } from './calendar.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { dealReasonRoutes } from './deal-reasons.js';
 import { leadRoutingRoutes } from './lead-routing.js';
@@ -8,13 +9,14 @@ import { metaRoutes } from './meta.js';
 import { userRoutes } from './users.js';
 
 // Every route the workspace API function serves: the settings that shape the workspace (custom
-// fields, lead routing, won and lost reasons), the caller's profile, the team directory, and the two open routes (health, the document).
+// fields, lead routing, won and lost reasons, the company calendar), the caller's profile, the team directory, and the two open routes (health, the document).
 
 export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
   return {
     ...customFieldRoutes(s),
     ...leadRoutingRoutes(s),
     ...dealReasonRoutes(s),
+    ...calendarRoutes(s),
     ...meRoutes(s),
     ...userRoutes(s),
     ...metaRoutes(openApi),
