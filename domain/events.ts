@@ -302,8 +302,13 @@ export const EVENTS = {
   ),
   ProjectStatusChanged: delivery(
     1,
-    'A project moved between planned, active, on hold, done and cancelled.',
-    z.object({ projectId: z.string(), from: ProjectStatus, to: ProjectStatus }),
+    'A project moved between planned, active, on hold, done and cancelled (with why, when given).',
+    z.object({
+      projectId: z.string(),
+      from: ProjectStatus,
+      to: ProjectStatus,
+      reason: z.string().optional(),
+    }),
   ),
   ProjectHandoffUpdated: delivery(
     1,
@@ -385,6 +390,11 @@ export const EVENTS = {
     1,
     'A task moved between todo, in progress, blocked and done.',
     z.object({ taskId: z.string(), projectId: z.string(), from: TaskStatus, to: TaskStatus }),
+  ),
+  TaskCancelled: delivery(
+    1,
+    'A task was cancelled with a reason: it stays in the plan, takes no time, and is followed up by no one.',
+    z.object({ taskId: z.string(), projectId: z.string(), reason: z.string(), cancelledBy: z.string() }),
   ),
   TaskRescheduled: delivery(
     2,

@@ -959,6 +959,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a task, with a reason: it stays in the plan, takes no time and is followed up by no one */
+        post: operations["POST_tasks_id_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{id}/approval": {
         parameters: {
             query?: never;
@@ -2150,6 +2167,12 @@ export interface components {
             }[];
             /** Format: date-time */
             doneAt?: string;
+            cancelled?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+            };
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -10412,6 +10435,8 @@ export interface operations {
                     customFields?: {
                         [key: string]: components["schemas"]["CustomFieldValue"] | null;
                     };
+                    /** @description why the status changes: required to cancel a project, kept in its notes and the event */
+                    reason?: string;
                 };
             };
         };
@@ -10853,6 +10878,12 @@ export interface operations {
                         }[];
                         /** Format: date-time */
                         doneAt?: string;
+                        cancelled?: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -11211,6 +11242,12 @@ export interface operations {
                         }[];
                         /** Format: date-time */
                         doneAt?: string;
+                        cancelled?: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -11389,6 +11426,12 @@ export interface operations {
                         }[];
                         /** Format: date-time */
                         doneAt?: string;
+                        cancelled?: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -11560,6 +11603,12 @@ export interface operations {
                         }[];
                         /** Format: date-time */
                         doneAt?: string;
+                        cancelled?: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -11620,6 +11669,192 @@ export interface operations {
             };
             /** @description `If-Match` names a version that is not current (`currentVersion`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_tasks_id_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        projectId: string;
+                        key?: string;
+                        title: string;
+                        description?: string;
+                        /** @enum {string} */
+                        kind: "task" | "milestone";
+                        /** @enum {string} */
+                        status: "todo" | "in_progress" | "blocked" | "done";
+                        assigneeId?: string;
+                        parentId?: string;
+                        position?: number;
+                        section?: string;
+                        durationDays: number;
+                        /** Format: date */
+                        earliestStart?: string;
+                        /** Format: date */
+                        startDate: string;
+                        /** Format: date */
+                        dueDate: string;
+                        estimateHours?: number;
+                        dependencies: components["schemas"]["Dependency"][];
+                        approval?: components["schemas"]["Approval"];
+                        checklist: {
+                            text: string;
+                            done: boolean;
+                        }[];
+                        /** Format: date-time */
+                        doneAt?: string;
+                        cancelled?: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        version: number;
+                        /** @enum {string} */
+                        rescheduling: "done" | "in-progress";
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

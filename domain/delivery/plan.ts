@@ -99,7 +99,8 @@ export function reschedule(frame: ProjectFrame, tasks: Task[]): Rescheduled {
   const days = new BusinessDays(frame.kickoffDate, frame.calendar);
   const plan: PlanTask[] = tasks.map((t) => ({
     id: t.id,
-    durationDays: t.durationDays,
+    // a cancelled task keeps its place and its links, and takes no time
+    durationDays: t.cancelled ? 0 : t.durationDays,
     ...(t.earliestStart ? { earliestStart: Math.max(0, days.index(t.earliestStart, 'forward')) } : {}),
     dependencies: t.dependencies,
   }));

@@ -8,6 +8,7 @@ import { reschedule, tasksFromTemplate } from './plan.js';
 import {
   assertMayChangeDelivery,
   type HandoffSnapshot,
+  isClosed,
   type Project,
   type ProjectPatch,
   type ProjectStatus,
@@ -224,14 +225,28 @@ export function updateProject(
         throw new Conflict(`tick the kickoff checklist first: ${open.join(', ')}`, { unticked: open });
     }
     if (patch.status === 'done') {
-      const open = tasks.filter((t) => t.status !== 'done').map((t) => t.id);
+      const open = tasks.filter((t) => !isClosed(t)).map((t) => t.id);
       if (open.length) throw new Conflict(`${open.length} task(s) are not done`, { openTasks: open });
+    }
+    if (patch.status === 'cancelled' && !patch.reason) {
+      throw new ValidationFailed([{ path: 'reason', message: 'say why the project is cancelled' }]);
     }
     project.status = patch.status;
     if (patch.status === 'on_hold') project.heldFrom = current.status;
     else delete project.heldFrom;
+    if (patch.reason) {
+      project.notes = [
+        ...project.notes,
+        { at: ctx.now, text: `${current.status} → ${patch.status} by ${ctx.actor.userId}: ${patch.reason}` },
+      ];
+    }
     events.push(
-      emit(ctx, 'ProjectStatusChanged', { projectId: current.id, from: current.status, to: patch.status }),
+      emit(ctx, 'ProjectStatusChanged', {
+        projectId: current.id,
+        from: current.status,
+        to: patch.status,
+        ...(patch.reason ? { reason: patch.reason } : {}),
+      }),
     );
   }
   if (changed.length === 0 && events.length === 0) return { project: current, events: [] };

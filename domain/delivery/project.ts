@@ -157,12 +157,19 @@ export const Task = z
     approval: Approval.optional(),
     checklist: z.array(TaskChecklistItem),
     doneAt: Instant.optional(),
+    /** Cancelled (not deleted): it takes no time in the plan, waits for nobody, and is followed up by no one. */
+    cancelled: z.object({ at: Instant, by: z.string(), reason: z.string() }).optional(),
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
   })
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
+
+/** Done or cancelled: nothing is left to do on it. */
+export function isClosed(t: Pick<Task, 'status' | 'cancelled'>): boolean {
+  return t.status === 'done' || t.cancelled !== undefined;
+}
 
 /** A project's tasks as people read the plan: by position (the template's order), then start, then title. */
 export function inPlanOrder(tasks: Task[]): Task[] {
@@ -243,6 +250,9 @@ export const ProjectPatch = z
     /** Tick or untick kickoff checklist items by key. */
     checklist: z.record(z.string(), z.boolean()).optional(),
     customFields: CustomFieldsPatch.optional(),
+    reason: text(500)
+      .optional()
+      .describe('why the status changes: required to cancel a project, kept in its notes and the event'),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
@@ -335,6 +345,9 @@ export const TimeEntryPatch = z
 export type TimeEntryPatch = z.infer<typeof TimeEntryPatch>;
 
 export const NewComment = z.strictObject({ body: text(10_000) });
+
+/** Body of `POST /tasks/{id}/cancel`. */
+export const CancelTask = z.strictObject({ reason: text(500) });
 
 /** Delivery and managers plan and do the work; sales read it; admins do everything. */
 export function assertMayChangeDelivery(actor: Actor): void {

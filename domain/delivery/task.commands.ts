@@ -7,6 +7,7 @@ import { approvalRequested, budgetExceeded } from './project.commands.js';
 import {
   assertMayChangeDelivery,
   type DecideApproval,
+  isClosed,
   type NewDependency,
   type NewTask,
   type NewTimeEntry,
@@ -138,7 +139,7 @@ function assertPredecessorsDone(task: Task, tasks: Task[]): void {
   const waiting = task.dependencies
     .filter((d) => d.type === 'FS')
     .map((d) => tasks.find((t) => t.id === d.predecessorId)!)
-    .filter((p) => p && p.status !== 'done');
+    .filter((p) => p && !isClosed(p));
   if (waiting.length) {
     throw new Conflict(
       `task ${task.id} cannot be done before ${waiting.map((w) => `${w.id} (${w.title})`).join(', ')}`,
@@ -233,6 +234,7 @@ export function updateTask(
   ctx: CommandContext,
 ): TaskDecision {
   assertMayChangeDelivery(ctx.actor);
+  if (current.cancelled) throw new Conflict(`task ${current.id} was cancelled (${current.cancelled.reason})`);
   const { startDate, ...rest } = patch;
   const { next, changed } = applyPatch(current, rest);
   if (startDate !== undefined && startDate !== (current.earliestStart ?? null)) {
@@ -512,4 +514,46 @@ export function commentOnTask(
     createdAt: ctx.now,
   };
   return { comment, events: [emit(ctx, 'TaskCommented', { comment, projectId: task.projectId })] };
+}
+
+/**
+ * Cancels a task with a reason: it stays in the plan (and in its history) but takes no time, its
+ * successors no longer wait for it, and it leaves the follow-ups. A done task is not cancelled.
+ */
+export function cancelTask(
+  project: Project,
+  tasks: Task[],
+  task: Task,
+  reason: string,
+  ctx: CommandContext,
+): TaskDecision {
+  assertMayChangeDelivery(ctx.actor);
+  if (task.status === 'done') throw new Conflict(`task ${task.id} is done; a done task is not cancelled`);
+  if (task.cancelled) throw new Conflict(`task ${task.id} was cancelled already (${task.cancelled.reason})`);
+  const cancelled: Task = {
+    ...task,
+    cancelled: { at: ctx.now, by: ctx.actor.userId, reason },
+    updatedAt: ctx.now,
+    version: task.version + 1,
+  };
+  const all = tasks.map((t) => (t.id === task.id ? cancelled : t));
+  const decision = rescheduleAfter(
+    project,
+    all,
+    new Map([[task.id, cancelled]]),
+    { kind: 'task-changed', taskId: task.id },
+    ctx,
+  );
+  return {
+    ...decision,
+    events: [
+      emit(ctx, 'TaskCancelled', {
+        taskId: task.id,
+        projectId: project.id,
+        reason,
+        cancelledBy: ctx.actor.userId,
+      }),
+      ...decision.events,
+    ],
+  };
 }

@@ -133,7 +133,7 @@ export function overdueNextAction(deal: Deal, now: string): FollowUp | undefined
 /** A late open task, for its assignee or, unassigned, for its project's owner. */
 export function overdueTask(task: Task, now: string, projectOwnerId?: string): FollowUp | undefined {
   const dueAt = taskDueAt(task.dueDate);
-  if (task.status === 'done' || dueAt > now) return undefined;
+  if (task.status === 'done' || task.cancelled || dueAt > now) return undefined;
   return {
     kind: 'overdue-task',
     taskId: task.id,

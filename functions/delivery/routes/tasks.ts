@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  CancelTask,
   DecideApproval,
   NewComment,
   NewDependency,
@@ -18,6 +19,7 @@ import { created, ok, type Reply, type Routes, route } from '../../lib/http/rout
 import type { Services } from '../../lib/services.js';
 import { addDependency } from '../use-cases/add-dependency.js';
 import { addTask } from '../use-cases/add-task.js';
+import { cancelTask } from '../use-cases/cancel-task.js';
 import { commentOnTask } from '../use-cases/comment-on-task.js';
 import { decideApproval } from '../use-cases/decide-approval.js';
 import { logTime } from '../use-cases/log-time.js';
@@ -99,6 +101,18 @@ export function taskRoutes(s: Services): Routes {
       response: { status: 200, schema: TaskChange },
       handle: async ({ params, ...input }) =>
         taskChange(await removeDependency(s, params.id, params.predecessorId, input)),
+    }),
+    'POST /tasks/{id}/cancel': route({
+      tag: 'Tasks',
+      summary:
+        'Cancel a task, with a reason: it stays in the plan, takes no time and is followed up by no one',
+      roles: canDeliver,
+      params: idParams('task'),
+      body: CancelTask,
+      conditional: true,
+      response: { status: 200, schema: TaskChange },
+      handle: async ({ params, body, ...input }) =>
+        taskChange(await cancelTask(s, params.id, body.reason, input)),
     }),
     'POST /tasks/{id}/approval': route({
       tag: 'Tasks',

@@ -3,7 +3,7 @@ import type { Company } from '../../../domain/crm/company.js';
 import { type Contact, searchName } from '../../../domain/crm/contact.js';
 import type { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
-import type { Project, Task, TimeEntry } from '../../../domain/delivery/project.js';
+import { isClosed, type Project, type Task, type TimeEntry } from '../../../domain/delivery/project.js';
 import { promiseState } from '../../../domain/delivery/promise.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { taskDueAt } from '../../../domain/followup/followups.js';
@@ -328,11 +328,11 @@ export function taskItem(t: Task): Item {
     ...(t.assigneeId
       ? {
           gsi2pk: partitions.assignee(t.assigneeId),
-          gsi2sk: `TASK#${t.status === 'done' ? 'done' : 'open'}#${t.dueDate}#${t.id}`,
+          gsi2sk: `TASK#${isClosed(t) ? 'done' : 'open'}#${t.dueDate}#${t.id}`,
         }
       : {}),
     // An open task is in the due index until it is done.
-    ...(t.status !== 'done'
+    ...(!isClosed(t)
       ? { duepk: partitions.due(dueShard(t.id)), duesk: `${taskDueAt(t.dueDate)}#TASK#${t.id}` }
       : {}),
     ...t,

@@ -188,4 +188,67 @@ describe('the promise after the plan is made', () => {
     expect(digest.overdueTasks.map((t) => t.taskId)).toContain(ids.build);
     expect(digest.projectsAtRisk).toMatchObject([{ projectId, role: 'project-owner' }]);
   });
+
+  it('a cancelled task stays in the plan but takes no time: go-live moves up, the promise is kept again', async () => {
+    const cancel = await api('POST /tasks/{id}/cancel', {
+      params: { id: ids.test! },
+      as: lead,
+      body: { reason: 'the customer tests it themselves' },
+    });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(cancel.body.cancelled).toMatchObject({ by: lead.sub, reason: 'the customer tests it themselves' });
+    const project = await api('GET /projects/{id}', { params: { id: projectId }, as: lead });
+    const byKey = Object.fromEntries(project.body.tasks.map((t: { key: string }) => [t.key, t]));
+    // build ends Fri 03-22; test takes no time; go-live Mon 03-25, before the promise (03-29)
+    expect(byKey.golive.startDate).toBe('2030-03-25');
+    expect(project.body.schedule).toMatchObject({ atRisk: false, projectedFinish: '2030-03-25' });
+    expect((await backs()).at(-1)!.detail.data.cause).toBe(`task ${ids.test} changed`);
+    expect((await eventsOf(table, 'TaskCancelled')).at(-1)!.detail.data).toMatchObject({
+      taskId: ids.test,
+      cancelledBy: lead.sub,
+    });
+    const late = await crm('GET /followups', {
+      as: lead,
+      at: '2030-04-20T07:00:00Z',
+      query: { kind: 'overdue-task' },
+    });
+    expect(late.body.items.map((f: { taskId: string }) => f.taskId)).not.toContain(ids.test);
+    const before = await itemCount(table);
+    const again = await api('POST /tasks/{id}/cancel', {
+      params: { id: ids.test! },
+      as: lead,
+      body: { reason: 'x' },
+    });
+    expect(again.status).toBe(409);
+    const edit = await api('PATCH /tasks/{id}', {
+      params: { id: ids.test! },
+      as: lead,
+      body: { status: 'done' },
+    });
+    expect(edit.status).toBe(409);
+    expect(await itemCount(table)).toBe(before);
+  });
+
+  it('a project is cancelled only with a reason, kept in its notes and the event', async () => {
+    const before = await itemCount(table);
+    const bare = await api('PATCH /projects/{id}', {
+      params: { id: projectId },
+      as: lead,
+      body: { status: 'cancelled' },
+    });
+    expect(bare.status).toBe(422);
+    expect(bare.body.errors).toEqual([{ path: 'reason', message: 'say why the project is cancelled' }]);
+    expect(await itemCount(table)).toBe(before);
+    const cancelled = await api('PATCH /projects/{id}', {
+      params: { id: projectId },
+      as: lead,
+      body: { status: 'cancelled', reason: 'budget withdrawn' },
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.notes.at(-1).text).toBe('planned → cancelled by u-lead: budget withdrawn');
+    expect((await eventsOf(table, 'ProjectStatusChanged')).at(-1)!.detail.data).toMatchObject({
+      to: 'cancelled',
+      reason: 'budget withdrawn',
+    });
+  });
 });
