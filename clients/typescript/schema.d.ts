@@ -2112,7 +2112,7 @@ export interface components {
             updatedAt: string;
             createdBy: string;
             version: number;
-            tasks: components["schemas"]["Task"][];
+            tasks: components["schemas"]["PlannedTask"][];
             burn: {
                 hours: number | null;
                 cost: number | null;
@@ -2122,6 +2122,12 @@ export interface components {
                     amount: number;
                     currency: string;
                 } | null;
+            };
+            /** @description the leaf tasks weighted by working days; cancelled tasks count for nothing */
+            progress: {
+                percentComplete: number;
+                openTasks: number;
+                closedTasks: number;
             };
         };
         HandoffSnapshot: {
@@ -2137,7 +2143,7 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
         };
-        Task: {
+        PlannedTask: {
             id: string;
             projectId: string;
             key?: string;
@@ -2151,6 +2157,7 @@ export interface components {
             parentId?: string;
             position?: number;
             section?: string;
+            percentComplete?: number;
             durationDays: number;
             /** Format: date */
             earliestStart?: string;
@@ -2178,6 +2185,14 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+            /** @description its own percent complete, or its children's weighted by their working days */
+            progress: {
+                percentComplete: number;
+                span?: {
+                    startDate: string;
+                    dueDate: string;
+                };
+            };
         };
         Dependency: {
             predecessorId: string;
@@ -2312,6 +2327,49 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
             /** @description Default: 1. */
+            version: number;
+        };
+        Task: {
+            id: string;
+            projectId: string;
+            key?: string;
+            title: string;
+            description?: string;
+            /** @enum {string} */
+            kind: "task" | "milestone";
+            /** @enum {string} */
+            status: "todo" | "in_progress" | "blocked" | "done";
+            assigneeId?: string;
+            parentId?: string;
+            position?: number;
+            section?: string;
+            percentComplete?: number;
+            durationDays: number;
+            /** Format: date */
+            earliestStart?: string;
+            /** Format: date */
+            startDate: string;
+            /** Format: date */
+            dueDate: string;
+            estimateHours?: number;
+            dependencies: components["schemas"]["Dependency"][];
+            approval?: components["schemas"]["Approval"];
+            checklist: {
+                text: string;
+                done: boolean;
+            }[];
+            /** Format: date-time */
+            doneAt?: string;
+            cancelled?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
             version: number;
         };
         TaskComment: {
@@ -10862,6 +10920,7 @@ export interface operations {
                         parentId?: string;
                         position?: number;
                         section?: string;
+                        percentComplete?: number;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11200,6 +11259,8 @@ export interface operations {
                     position?: number;
                     /** @description the heading it is listed under; null: none */
                     section?: string | null;
+                    /** @description how far along it is (done is 100) */
+                    percentComplete?: number;
                 };
             };
         };
@@ -11226,6 +11287,7 @@ export interface operations {
                         parentId?: string;
                         position?: number;
                         section?: string;
+                        percentComplete?: number;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11410,6 +11472,7 @@ export interface operations {
                         parentId?: string;
                         position?: number;
                         section?: string;
+                        percentComplete?: number;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11587,6 +11650,7 @@ export interface operations {
                         parentId?: string;
                         position?: number;
                         section?: string;
+                        percentComplete?: number;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;
@@ -11745,6 +11809,7 @@ export interface operations {
                         parentId?: string;
                         position?: number;
                         section?: string;
+                        percentComplete?: number;
                         durationDays: number;
                         /** Format: date */
                         earliestStart?: string;

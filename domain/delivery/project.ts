@@ -147,6 +147,8 @@ export const Task = z
     position: z.number().optional(),
     /** The heading it is listed under. */
     section: z.string().optional(),
+    /** How far along it is, as its people say (done is 100); a parent's rolls up from its children. */
+    percentComplete: z.number().int().min(0).max(100).optional(),
     durationDays: z.number().int(),
     /** Start no earlier than this date (an anchor, or a start someone set). */
     earliestStart: CalendarDate.optional(),
@@ -300,6 +302,13 @@ export const TaskPatch = z
       .optional()
       .describe('its place in the plan: any number, so a task moves between two others (e.g. 2.5) alone'),
     section: text(100).nullable().optional().describe('the heading it is listed under; null: none'),
+    percentComplete: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('how far along it is (done is 100)'),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TaskPatch = z.infer<typeof TaskPatch>;

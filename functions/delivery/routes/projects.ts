@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { burnOf } from '../../../domain/delivery/budget.js';
 import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
+import { hasWorkLeft, progressOf } from '../../../domain/delivery/progress.js';
 import {
   inPlanOrder,
   NewProject,
@@ -26,12 +27,36 @@ const Burn = z.object({
   estimatedHours: z.number(),
   actualCost: z.object({ amount: z.number(), currency: z.string() }).nullable(),
 });
-const ProjectWithTasks = Project.extend({ tasks: z.array(Task), burn: Burn }).meta({
-  id: 'ProjectWithTasks',
-});
+/** A task as the plan shows it: with its rolled-up progress (and, for a parent, its children's span). */
+const PlannedTask = Task.extend({
+  progress: z
+    .object({
+      percentComplete: z.number().int(),
+      span: z.object({ startDate: z.string(), dueDate: z.string() }).optional(),
+    })
+    .describe("its own percent complete, or its children's weighted by their working days"),
+}).meta({ id: 'PlannedTask' });
+
+const ProjectWithTasks = Project.extend({
+  tasks: z.array(PlannedTask),
+  burn: Burn,
+  progress: z
+    .object({ percentComplete: z.number().int(), openTasks: z.number().int(), closedTasks: z.number().int() })
+    .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
+}).meta({ id: 'ProjectWithTasks' });
 
 function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {
-  return { ...project, tasks: inPlanOrder(tasks), burn: burnOf(project) };
+  const progress = progressOf(tasks);
+  return {
+    ...project,
+    tasks: inPlanOrder(tasks).map((t) => ({ ...t, progress: progress.tasks.get(t.id)! })),
+    burn: burnOf(project),
+    progress: {
+      percentComplete: progress.percentComplete,
+      openTasks: tasks.filter(hasWorkLeft).length,
+      closedTasks: tasks.filter((t) => !hasWorkLeft(t)).length,
+    },
+  };
 }
 
 export function projectRoutes(s: Services): Routes {

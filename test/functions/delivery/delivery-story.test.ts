@@ -571,6 +571,16 @@ describe('a project from a template', () => {
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     expect((await titles()).slice(0, 3)).toEqual(['Kickoff', 'QA', 'Design']);
+    // the parent spans its subtask and rolls up its progress
+    await api('PATCH /tasks/{id}', { params: { id: sub.body.id }, as: lead, body: { percentComplete: 50 } });
+    const plan = await api('GET /projects/{id}', { params: { id: projectId } });
+    const qaTask = plan.body.tasks.find((t: { id: string }) => t.id === qa.body.id);
+    const subTask = plan.body.tasks.find((t: { id: string }) => t.id === sub.body.id);
+    expect(qaTask.progress).toEqual({
+      percentComplete: 50,
+      span: { startDate: subTask.startDate, dueDate: subTask.dueDate },
+    });
+    expect(plan.body.progress.percentComplete).toBeGreaterThan(0);
     expect((await eventsOf(table, 'TaskAssigned')).at(-1)!.detail.data).toMatchObject({ to: users.dana.sub });
     const projects = await api('GET /projects', { query: { status: 'active' } });
     expect(projects.body.items.map((p: { id: string }) => p.id)).toContain(projectId);
