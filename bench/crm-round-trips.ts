@@ -147,6 +147,20 @@ export async function crmRoundTrips(): Promise<string> {
     );
     await measure('GET /activities?dealId=', () => api('GET /activities', { query: { dealId: deal.id } }));
     await measure('GET /pipelines', () => api('GET /pipelines'));
+    await measure(
+      'GET /followups',
+      () => api('GET /followups'),
+      'the due index (4 shards), stalled deals per rotting stage, the handoff gap, projects at risk, in parallel',
+    );
+    await measure('GET /calendar', () => api('GET /calendar'), 'one config item');
+    await measure(
+      'PUT /calendar',
+      () =>
+        api('PUT /calendar', {
+          body: { workingDays: [1, 2, 3, 4, 5], holidays: [], annualHolidays: ['01-01', '12-25'] },
+        }),
+      'read at its version, one transaction with the event',
+    );
     await measure('GET /users', () => api('GET /users'), 'the profiles made on sign-in');
     await measure(
       'PATCH /users/{id}',

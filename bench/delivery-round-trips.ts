@@ -102,6 +102,43 @@ export async function deliveryRoundTrips(): Promise<string> {
         }),
       'locate, project, one transaction: entry, day counter, project totals, event',
     );
+    const entry = (
+      await api('POST /tasks/{id}/time-entries', {
+        params: { id: p30.tasks[2].id },
+        body: { date: '2026-01-06', minutes: 1_200 },
+      })
+    ).body;
+    await measure(
+      'PATCH /time-entries/{id}',
+      () => api('PATCH /time-entries/{id}', { params: { id: entry.id }, body: { minutes: 120 } }),
+      'the entry by its locator (gsi1), the project; one transaction: entry, day counter, totals, event',
+    );
+    await measure(
+      'DELETE /time-entries/{id}',
+      () => api('DELETE /time-entries/{id}', { params: { id: entry.id } }),
+      'the same reads; the entry deleted, the counter and totals reduced',
+    );
+    await measure(
+      'POST /tasks/{id}/cancel (moving 28 tasks up)',
+      () =>
+        api('POST /tasks/{id}/cancel', { params: { id: p30.tasks[1].id }, body: { reason: 'not needed' } }),
+      'locate, load, one transaction: the task, the moved tasks and their events, the project',
+    );
+    await measure(
+      'PATCH /projects/{id} {kickoffDate} (30 tasks move)',
+      () => api('PATCH /projects/{id}', { params: { id: p30.id }, body: { kickoffDate: '2030-02-04' } }),
+      'one Query of the project; one transaction: the project, every moved task and its event',
+    );
+    await measure(
+      'PATCH /projects/{id} {promisedDueDate} (now at risk)',
+      () => api('PATCH /projects/{id}', { params: { id: p30.id }, body: { promisedDueDate: '2030-02-08' } }),
+      'the same; ProjectAtRisk in that transaction (no task moves)',
+    );
+    await measure(
+      'PATCH /projects/{id} {status: on_hold}',
+      () => api('PATCH /projects/{id}', { params: { id: p30.id }, body: { status: 'on_hold' } }),
+      'the project leaves the at-risk partition in the same write',
+    );
     return `## Round trips per delivery route\n\n| route | DynamoDB round trips | why |\n| --- | --- | --- |\n${rows.join('\n')}`;
   } finally {
     await t.close();
