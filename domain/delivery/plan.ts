@@ -94,17 +94,79 @@ export interface Rescheduled {
   days: BusinessDays;
 }
 
-/** Schedules every task; `moved` lists the tasks whose dates the schedule changed. */
+/**
+ * Schedules every task; `moved` lists the tasks whose dates the schedule changed. A parent task
+ * (one with subtasks) is a summary: it spans its subtasks and takes no time of its own. Its
+ * dependencies and start constraint apply to every subtask under it, and a task that depends on
+ * it waits for all of them; its dates are the earliest start and latest finish beneath it.
+ */
 export function reschedule(frame: ProjectFrame, tasks: Task[]): Rescheduled {
   const days = new BusinessDays(frame.kickoffDate, frame.calendar);
-  const plan: PlanTask[] = tasks.map((t) => ({
-    id: t.id,
-    // a cancelled task keeps its place and its links, and takes no time
-    durationDays: t.cancelled ? 0 : t.durationDays,
-    ...(t.earliestStart ? { earliestStart: Math.max(0, days.index(t.earliestStart, 'forward')) } : {}),
-    dependencies: t.dependencies,
-  }));
-  const schedule = computeSchedule(plan);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const children = new Map<string, Task[]>();
+  for (const t of tasks) {
+    if (t.parentId && byId.has(t.parentId))
+      children.set(t.parentId, [...(children.get(t.parentId) ?? []), t]);
+  }
+  const leavesMemo = new Map<string, string[]>();
+  const leavesOf = (id: string): string[] => {
+    const known = leavesMemo.get(id);
+    if (known) return known;
+    const kids = children.get(id);
+    const leaves = kids ? kids.flatMap((k) => leavesOf(k.id)) : [id];
+    leavesMemo.set(id, leaves);
+    return leaves;
+  };
+  const ancestors = (t: Task): Task[] => {
+    const up: Task[] = [];
+    for (
+      let p = t.parentId ? byId.get(t.parentId) : undefined;
+      p;
+      p = p.parentId ? byId.get(p.parentId) : undefined
+    )
+      up.push(p);
+    return up;
+  };
+  // a dependency on a summary is a dependency on every subtask under it
+  const expand = (deps: Task['dependencies']) =>
+    deps.flatMap((d) =>
+      children.has(d.predecessorId)
+        ? leavesOf(d.predecessorId).map((l) => ({ ...d, predecessorId: l }))
+        : [d],
+    );
+  const plan: PlanTask[] = tasks
+    .filter((t) => !children.has(t.id))
+    .map((t) => {
+      const starts = [t, ...ancestors(t)]
+        .filter((x) => x.earliestStart)
+        .map((x) => Math.max(0, days.index(x.earliestStart!, 'forward')));
+      return {
+        id: t.id,
+        // a cancelled task keeps its place and its links, and takes no time
+        durationDays: t.cancelled ? 0 : t.durationDays,
+        ...(starts.length ? { earliestStart: Math.max(...starts) } : {}),
+        dependencies: expand([...t.dependencies, ...ancestors(t).flatMap((a) => a.dependencies)]),
+      };
+    });
+  const leafSchedule = computeSchedule(plan);
+  const timings = new Map(leafSchedule.timings);
+  for (const id of children.keys()) {
+    const under = leavesOf(id).map((l) => leafSchedule.timings.get(l)!);
+    const earlyStart = Math.min(...under.map((m) => m.earlyStart));
+    const earlyFinish = Math.max(...under.map((m) => m.earlyFinish));
+    const lateStart = Math.min(...under.map((m) => m.lateStart));
+    const lateFinish = Math.max(...under.map((m) => m.lateFinish));
+    const totalSlack = Math.min(...under.map((m) => m.totalSlack));
+    timings.set(id, {
+      earlyStart,
+      earlyFinish,
+      lateStart,
+      lateFinish,
+      totalSlack,
+      critical: totalSlack === 0,
+    });
+  }
+  const schedule: Schedule = { ...leafSchedule, timings };
   const moved: Rescheduled['moved'] = [];
   const dated = tasks.map((t) => {
     const timing = schedule.timings.get(t.id)!;

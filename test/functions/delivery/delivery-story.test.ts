@@ -557,7 +557,9 @@ describe('a project from a template', () => {
     });
     expect(sub.body.parentId).toBe(qa.body.id);
     const mine = await api('GET /tasks', { as: users.dana });
-    expect(mine.body.items.map((t: { title: string }) => t.title)).toEqual(['QA plan', 'QA']);
+    // the subtask falls within its parent (which spans it): both due the same day, in id order
+    expect(mine.body.items.map((t: { title: string }) => t.title)).toEqual(['QA', 'QA plan']);
+    expect(mine.body.items.map((t: { dueDate: string }) => t.dueDate)).toEqual(['2030-03-04', '2030-03-04']);
     // added tasks come last in the plan; a task moves between two others by its position alone
     const titles = async () =>
       (await api('GET /projects/{id}', { params: { id: projectId } })).body.tasks.map(

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { reschedule } from '../../../domain/delivery/plan.js';
+import type { Task } from '../../../domain/delivery/project.js';
+import { ValidationFailed } from '../../../domain/shared/errors.js';
+
+// Subtasks, hand-computed on a Mon-Fri calendar from Mon 2030-03-04: a parent is a summary that
+// spans its subtasks; its start constraint and dependencies hold for every subtask under it, and
+// a task depending on it waits for all of them.
+
+const task = (id: string, durationDays: number, extra: Partial<Task> = {}): Task => ({
+  id,
+  projectId: 'prj_1',
+  title: id,
+  kind: durationDays === 0 ? 'milestone' : 'task',
+  status: 'todo',
+  durationDays,
+  startDate: '2030-03-04',
+  dueDate: '2030-03-04',
+  dependencies: [],
+  checklist: [],
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+  version: 1,
+  ...extra,
+});
+const fs = (predecessorId: string) => ({ predecessorId, type: 'FS' as const, lagDays: 0 });
+const frame = { kickoffDate: '2030-03-04' };
+const dates = (tasks: Task[]) => Object.fromEntries(tasks.map((t) => [t.id, `${t.startDate}..${t.dueDate}`]));
+
+describe('subtasks', () => {
+  it('a parent spans its subtasks, which start no earlier than it may', () => {
+    // QA may start Mon 03-11; its own 9 days do not count: plan (2) then run (3)
+    const { tasks, summary } = reschedule(frame, [
+      task('qa', 9, { earliestStart: '2030-03-11' }),
+      task('plan', 2, { parentId: 'qa' }),
+      task('run', 3, { parentId: 'qa', dependencies: [fs('plan')] }),
+    ]);
+    expect(dates(tasks)).toEqual({
+      qa: '2030-03-11..2030-03-15',
+      plan: '2030-03-11..2030-03-12',
+      run: '2030-03-13..2030-03-15',
+    });
+    expect(summary.projectedFinish).toBe('2030-03-15');
+  });
+
+  it("a dependency on a parent waits for all its subtasks; the parent's own dependencies hold for each", () => {
+    const { tasks } = reschedule(frame, [
+      task('design', 3),
+      task('build', 1, { dependencies: [fs('design')] }),
+      task('api', 4, { parentId: 'build' }),
+      task('ui', 2, { parentId: 'build' }),
+      task('release', 0, { dependencies: [fs('build')] }),
+    ]);
+    // design 03-04..06; api 03-07..12 and ui 03-07..08 (both after design); release after api: Wed 03-13
+    expect(dates(tasks)).toMatchObject({
+      build: '2030-03-07..2030-03-12',
+      api: '2030-03-07..2030-03-12',
+      ui: '2030-03-07..2030-03-08',
+      release: '2030-03-13..2030-03-13',
+    });
+  });
+
+  it('a subtask depending on its own parent is a cycle, refused', () => {
+    expect(() =>
+      reschedule(frame, [task('p', 1), task('c', 1, { parentId: 'p', dependencies: [fs('p')] })]),
+    ).toThrow(ValidationFailed);
+  });
+});
