@@ -152,10 +152,12 @@ export function reschedule(frame: ProjectFrame, tasks: Task[]): Rescheduled {
   const timings = new Map(leafSchedule.timings);
   for (const id of children.keys()) {
     const under = leavesOf(id).map((l) => leafSchedule.timings.get(l)!);
+    // a milestone beneath happens on its day: the parent spans that day too
+    const until = (start: number, finish: number) => Math.max(finish, start + 1);
     const earlyStart = Math.min(...under.map((m) => m.earlyStart));
-    const earlyFinish = Math.max(...under.map((m) => m.earlyFinish));
+    const earlyFinish = Math.max(...under.map((m) => until(m.earlyStart, m.earlyFinish)));
     const lateStart = Math.min(...under.map((m) => m.lateStart));
-    const lateFinish = Math.max(...under.map((m) => m.lateFinish));
+    const lateFinish = Math.max(...under.map((m) => until(m.lateStart, m.lateFinish)));
     const totalSlack = Math.min(...under.map((m) => m.totalSlack));
     timings.set(id, {
       earlyStart,

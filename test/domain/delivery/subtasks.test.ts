@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reschedule } from '../../../domain/delivery/plan.js';
 import type { Task } from '../../../domain/delivery/project.js';
@@ -64,5 +65,66 @@ describe('subtasks', () => {
     expect(() =>
       reschedule(frame, [task('p', 1), task('c', 1, { parentId: 'p', dependencies: [fs('p')] })]),
     ).toThrow(ValidationFailed);
+  });
+
+  it('property: over random plans with subtasks, every parent spans its subtasks and every link holds', () => {
+    const plans = fc
+      .array(
+        fc.record({
+          duration: fc.integer({ min: 0, max: 6 }),
+          parentBack: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+          predsBack: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 3 }),
+        }),
+        { minLength: 1, maxLength: 25 },
+      )
+      .map((rows) =>
+        rows.map((r, i) =>
+          task(`t${i}`, r.duration, {
+            ...(r.parentBack !== undefined && i - r.parentBack >= 0
+              ? { parentId: `t${i - r.parentBack}` }
+              : {}),
+            dependencies: r.predsBack.filter((b) => i - b >= 0).map((b) => fs(`t${i - b}`)),
+          }),
+        ),
+      );
+    fc.assert(
+      fc.property(plans, (plan) => {
+        let out: ReturnType<typeof reschedule>;
+        try {
+          out = reschedule(frame, plan);
+        } catch (error) {
+          // only a link from a subtask to one of its own ancestors (or through one) closes a cycle
+          expect(error).toBeInstanceOf(ValidationFailed);
+          return;
+        }
+        const byId = new Map(out.tasks.map((t) => [t.id, t]));
+        const kids = (id: string) => out.tasks.filter((t) => t.parentId === id);
+        const leaves = (id: string): string[] =>
+          kids(id).length ? kids(id).flatMap((k) => leaves(k.id)) : [id];
+        for (const t of out.tasks) {
+          const under = leaves(t.id).map((l) => byId.get(l)!);
+          if (kids(t.id).length) {
+            expect(t.startDate).toBe(under.map((u) => u.startDate).sort()[0]);
+            expect(t.dueDate).toBe(
+              under
+                .map((u) => u.dueDate)
+                .sort()
+                .at(-1),
+            );
+          }
+          // a finish-to-start link holds for every subtask under both ends
+          for (const d of t.dependencies) {
+            for (const pred of leaves(d.predecessorId).map((l) => byId.get(l)!)) {
+              for (const succ of under) {
+                const predEnds = pred.durationDays === 0 ? pred.startDate : pred.dueDate;
+                if (pred.durationDays === 0) expect(succ.startDate >= predEnds).toBe(true);
+                else expect(succ.startDate > predEnds).toBe(true);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
