@@ -45,6 +45,16 @@ const ProjectWithTasks = Project.extend({
     .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
 }).meta({ id: 'ProjectWithTasks' });
 
+/** A board's columns, in the order work moves through them. */
+const BOARD_COLUMNS = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
+
+const Board = z
+  .object({
+    projectId: z.string(),
+    columns: z.array(z.object({ status: z.enum(BOARD_COLUMNS), tasks: z.array(PlannedTask) })),
+  })
+  .meta({ id: 'Board' });
+
 function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {
   const progress = progressOf(tasks);
   return {
@@ -125,6 +135,26 @@ export function projectRoutes(s: Services): Routes {
       handle: async ({ params, body, ...input }) => {
         const project = await updateProject(s, params.id, body, input);
         return ok(project, project.version);
+      },
+    }),
+    'GET /projects/{id}/board': route({
+      tag: 'Projects',
+      summary:
+        'The tasks as a board: a column per status in working order (to do, in progress, blocked, done, cancelled), each in plan order',
+      roles: canRead,
+      params: idParams('project'),
+      response: { status: 200, schema: Board },
+      handle: async ({ params }) => {
+        const loaded = await s.projects.load(params.id);
+        const { tasks } = withTasks(loaded);
+        const columnOf = (t: (typeof tasks)[number]) => (t.cancelled ? 'cancelled' : t.status);
+        return ok({
+          projectId: loaded.project.id,
+          columns: BOARD_COLUMNS.map((status) => ({
+            status,
+            tasks: tasks.filter((t) => columnOf(t) === status),
+          })),
+        });
       },
     }),
     'GET /projects/{id}/schedule': route({

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { STANDARD_CALENDAR } from '../../../domain/delivery/calendar.js';
 import { reschedule } from '../../../domain/delivery/plan.js';
 import type { Task } from '../../../domain/delivery/project.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
@@ -25,7 +26,7 @@ const task = (id: string, durationDays: number, extra: Partial<Task> = {}): Task
   ...extra,
 });
 const fs = (predecessorId: string) => ({ predecessorId, type: 'FS' as const, lagDays: 0 });
-const frame = { kickoffDate: '2030-03-04' };
+const frame = { kickoffDate: '2030-03-04', calendar: STANDARD_CALENDAR };
 const dates = (tasks: Task[]) => Object.fromEntries(tasks.map((t) => [t.id, `${t.startDate}..${t.dueDate}`]));
 
 describe('subtasks', () => {

@@ -251,4 +251,21 @@ describe('the promise after the plan is made', () => {
       reason: 'budget withdrawn',
     });
   });
+
+  it('the board: a column per status in working order, each in plan order, cancelled apart', async () => {
+    const board = await api('GET /projects/{id}/board', { params: { id: projectId }, as: lead });
+    expect(board.status).toBe(200);
+    expect(
+      board.body.columns.map((c: { status: string; tasks: { id: string }[] }) => [
+        c.status,
+        c.tasks.map((t) => t.id),
+      ]),
+    ).toEqual([
+      ['todo', [ids.build, ids.golive]],
+      ['in_progress', []],
+      ['blocked', []],
+      ['done', []],
+      ['cancelled', [ids.test]],
+    ]);
+  });
 });
