@@ -61,6 +61,11 @@ export async function deliveryRoundTrips(): Promise<string> {
       () => api('GET /projects/{id}', { params: { id: p200.id } }),
       'one Query (one page: 200 tasks are under 1 MB)',
     );
+    await measure(
+      'GET /projects/{id}/board (30 tasks)',
+      () => api('GET /projects/{id}/board', { params: { id: p30.id } }),
+      'the same Query, grouped by status',
+    );
     await measure('GET /projects/{id}/schedule (200 tasks)', () =>
       api('GET /projects/{id}/schedule', { params: { id: p200.id } }),
     );
