@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Attachment } from './attachments/attachment.js';
 import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
 import { Contact } from './crm/contact.js';
@@ -169,6 +170,16 @@ export const EVENTS = {
       rows: RowCounts,
       error: JobError.optional(),
     }),
+  ),
+  AttachmentAdded: crm(
+    1,
+    'A file was attached to a deal, contact, company, project or task (its upload confirmed). The file stays in the bucket; a link to it comes from GET /attachments/{id}.',
+    z.object({ attachment: Attachment }),
+  ),
+  AttachmentDeleted: crm(
+    1,
+    'An attachment and its file were deleted by its uploader, a manager or an admin.',
+    z.object({ attachment: Attachment, deletedBy: z.string() }),
   ),
   ExportRequested: crm(
     2,

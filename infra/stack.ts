@@ -80,7 +80,8 @@ export class HandoffStack extends Stack {
     this.table.grant(
       this.functions.DeliveryApi!.role,
       ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi1', 'gsi2', 'gsi4'],
+      // gsi3: a project's and task's attachments (and its deal's)
+      ['gsi1', 'gsi2', 'gsi3', 'gsi4'],
     );
 
     // CSV imports and exports: the bucket and the two functions; the transfer API issues the links.
@@ -96,6 +97,12 @@ export class HandoffStack extends Stack {
     this.functions.TransferApi!.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
     transfers.grantObjects(this.functions.TransferApi!.role, ['s3:PutObject'], 'uploads/*');
     transfers.grantObjects(this.functions.TransferApi!.role, ['s3:GetObject'], 'downloads/*');
+    // attachments: the CRM API (deals, contacts, companies, any attachment by id) and the delivery
+    // API (projects, tasks) sign links for attachments/ and delete what they delete
+    for (const api of [this.functions.CrmApi!, this.functions.DeliveryApi!]) {
+      api.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
+      transfers.grantObjects(api.role, ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], 'attachments/*');
+    }
 
     // Reports read totals, pipelines, (stalled deals) a pipeline's deals by stage and (a rep's
     // own reports) the deals one person owns: read-only.

@@ -23,6 +23,7 @@ export const ID_PREFIX = {
   segment: 'seg',
   import: 'imp',
   export: 'exp',
+  attachment: 'att',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

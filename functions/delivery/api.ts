@@ -3,6 +3,9 @@ import { createServices } from '../lib/services.js';
 import { deliveryRoutes } from './routes/index.js';
 
 // The delivery API function: its routes over services built once per instance.
-const services = createServices();
+// the bucket's client is loaded only by a request that touches a file (an attachment)
+const services = createServices({
+  files: () => import('../lib/files/file-store.js').then(({ FileStore }) => new FileStore()),
+});
 
 export const handler = httpApi(deliveryRoutes(services), () => services);

@@ -5,6 +5,7 @@ import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
 import { tracer } from './observability.js';
 import { ActivityRepository } from './table/repositories/activities.js';
+import { AttachmentRepository } from './table/repositories/attachments.js';
 import { CompanyRepository } from './table/repositories/companies.js';
 import { CompanyCalendarRepository } from './table/repositories/company-calendar.js';
 import { ContactRepository } from './table/repositories/contacts.js';
@@ -36,13 +37,14 @@ export interface Services {
   customFields: CustomFieldRepository;
   leadRouting: LeadRoutingRepository;
   dealReasons: DealReasonsRepository;
+  attachments: AttachmentRepository;
   /** The company calendar new projects are planned on. */
   calendar: CompanyCalendarRepository;
   segments: SegmentRepository;
   duplicates: DuplicateRepository;
   imports: ImportJobRepository;
   exports: ExportJobRepository;
-  /** The bucket's files: only the transfer functions have them (transfer/services.ts), loaded on first use. */
+  /** The bucket's files: the functions that handle files (transfers, attachments) load them on first use. */
   files(): Promise<FileStore>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
@@ -79,6 +81,7 @@ export function createServices(
     leadRouting: new LeadRoutingRepository(store),
     dealReasons: new DealReasonsRepository(store),
     calendar: new CompanyCalendarRepository(store),
+    attachments: new AttachmentRepository(store),
     segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),
@@ -87,7 +90,7 @@ export function createServices(
       const given = options.files;
       files ??=
         given === undefined
-          ? Promise.reject(new Error('this function has no file store (only the transfer functions do)'))
+          ? Promise.reject(new Error('this function has no file store'))
           : typeof given === 'function'
             ? given()
             : Promise.resolve(given);

@@ -9,9 +9,10 @@ import type { HandoffTable } from './data.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { HandoffEventBus } from './events.js';
 
-// CSV imports and exports: a private bucket for the files, the import function that S3's
-// "Object Created" event starts when a file lands under uploads/, and the export function that
-// ExportRequested starts. People reach the files only through presigned URLs the API issues.
+// CSV imports and exports, and attachments: a private bucket for the files, the import function
+// that S3's "Object Created" event starts when a file lands under uploads/, and the export
+// function that ExportRequested starts. People reach the files only through presigned URLs the
+// API issues.
 
 export interface CsvTransfersProps {
   table: HandoffTable;
@@ -33,9 +34,23 @@ export class CsvTransfers extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      // uploads and downloads are working copies: the records are in the table
+      // uploads and downloads are working copies (the records are in the table): 7 days; an
+      // attachment is kept while its record is (deleting it deletes the file), moved to the
+      // infrequent-access class after 30 days, as attachments are mostly read around their upload
       lifecycleRules: [
-        { expiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          prefix: 'uploads/',
+          expiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { prefix: 'downloads/', expiration: Duration.days(7) },
+        {
+          prefix: 'attachments/',
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+          ],
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.corsOrigins.length
@@ -60,7 +75,7 @@ export class CsvTransfers extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'The files are working copies that expire in 7 days, reached only through presigned URLs that the API issues to authenticated callers and logs.',
+        'Imports and exports are working copies that expire in 7 days, attachments are kept with their records; all are reached only through presigned URLs that the API issues to authenticated callers and logs.',
     });
 
     const environment = { TABLE_NAME: props.table.table.tableName, FILES_BUCKET: this.bucket.bucketName };

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -10,8 +10,8 @@ import { LOCAL_CREDENTIALS } from './dynamodb-local.js';
 import type { Logger } from './log.js';
 import { LOCAL_REGION, type LocalBucket } from './template.js';
 
-// Amazon S3, locally, as much of it as Handoff uses: path-style PutObject, GetObject and
-// HeadObject (the SDK reaches it through AWS_ENDPOINT_URL_S3; presigned URLs point here too),
+// Amazon S3, locally, as much of it as Handoff uses: path-style PutObject, GetObject,
+// HeadObject and DeleteObject (the SDK reaches it through AWS_ENDPOINT_URL_S3; presigned URLs point here too),
 // a presigned URL's signature (computed again with the SDK's own presigner, from the request as
 // it arrives, with the local credentials: an edited link is a 403 SignatureDoesNotMatch, as in
 // S3), its expiry, and the checksum it carries (a body whose CRC32 is not the one signed), the
@@ -19,7 +19,7 @@ import { LOCAL_REGION, type LocalBucket } from './template.js';
 // default event bus. Objects live under .local/s3/. Requests the SDK signs in headers (the
 // functions' own) are not checked: the functions hold the only credentials there are.
 // Written by hand: the one S3 emulator on npm (s3rver) has not been kept up since 2021, and
-// these four operations are all the runtime needs.
+// these operations are all the runtime needs.
 
 interface Meta {
   contentType: string;
@@ -94,7 +94,8 @@ export class LocalS3 {
         query,
         headers,
       },
-      { signingDate: new Date(at), expiresIn: expires },
+      // every header the link signed is signed again (content-length is unsignable by default)
+      { signingDate: new Date(at), expiresIn: expires, signableHeaders: new Set(signedHeaders) },
     );
     if (expected.query?.['X-Amz-Signature'] !== signature)
       return [
@@ -206,6 +207,15 @@ export class LocalS3 {
         ...cors,
       });
       res.end(req.method === 'GET' ? readFileSync(file) : undefined);
+      return;
+    }
+    if (req.method === 'DELETE') {
+      // S3 answers 204 whether or not the key existed
+      rmSync(file, { force: true });
+      rmSync(`${file}.meta.json`, { force: true });
+      res.writeHead(204, cors);
+      res.end();
+      this.log.info(`s3://${bucket.name}/${key}: deleted`);
       return;
     }
     xmlError(res, 405, 'MethodNotAllowed', `the local S3 does not do ${req.method}`);

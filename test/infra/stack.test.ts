@@ -120,7 +120,8 @@ describe('the functions', () => {
   }
 
   it('the CRM API may read and write the table and query its indexes (the due index for follow-ups), and nothing else', () => {
-    const statements = statementsOf('CrmApiRole');
+    // (and attachments' files: the bucket test below)
+    const statements = statementsOf('CrmApiRole').filter((s) => !s.actions.some((a) => a.startsWith('s3:')));
     const actions = statements.flatMap((s) => s.actions).sort();
     expect([...new Set(actions)]).toEqual(
       [
@@ -143,14 +144,20 @@ describe('the functions', () => {
     expect(indexStatement.resource).not.toContain('/index/*');
   });
 
-  it('only the transfer API touches the bucket: it signs upload links for uploads/ and download links for downloads/, nothing else', () => {
+  it('the bucket by prefix: the transfer API signs uploads/ and downloads/, the CRM and delivery APIs attachments/ only', () => {
     const statements = statementsOf('TransferApiRole');
     const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
     expect(s3.map((s) => [s.actions, s.resource.match(/\/(uploads|downloads)\/\*/)?.[0]])).toEqual([
       [['s3:PutObject'], '/uploads/*'],
       [['s3:GetObject'], '/downloads/*'],
     ]);
-    for (const fn of ['CrmApiRole', 'WorkspaceApiRole', 'DeliveryApiRole', 'ReportsApiRole'])
+    for (const fn of ['CrmApiRole', 'DeliveryApiRole']) {
+      const objects = statementsOf(fn).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+      expect(objects.map((s) => [[...s.actions].sort(), s.resource.match(/\/[a-z]+\/\*/)?.[0]])).toEqual([
+        [['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], '/attachments/*'],
+      ]);
+    }
+    for (const fn of ['WorkspaceApiRole', 'ReportsApiRole'])
       expect(
         statementsOf(fn)
           .flatMap((s) => s.actions)
@@ -215,7 +222,19 @@ describe('the functions', () => {
       BlockPublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(7);
+    // working copies expire in 7 days; attachments are kept (moved to infrequent access after 30)
+    const lifecycle = bucket.Properties.LifecycleConfiguration.Rules as {
+      Prefix?: string;
+      ExpirationInDays?: number;
+      Transitions?: { StorageClass: string; TransitionInDays: number }[];
+    }[];
+    expect(lifecycle.map((r) => [r.Prefix, r.ExpirationInDays ?? null])).toEqual([
+      ['uploads/', 7],
+      ['downloads/', 7],
+      ['attachments/', null],
+    ]);
+    expect(lifecycle[2]!.Transitions).toEqual([{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]);
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
     // no custom resource (and no function without a bundle) for the notifications
     expect(ofType('Custom::S3BucketNotifications')).toEqual([]);
     const actions = (prefix: string) =>

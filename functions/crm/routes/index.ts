@@ -1,3 +1,4 @@
+import { crmAttachmentRoutes } from '../../attachments/routes.js';
 import { followUpRoutes } from '../../followup/routes/followups.js';
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
@@ -9,8 +10,8 @@ import { duplicateRoutes } from './duplicates.js';
 import { pipelineRoutes } from './pipelines.js';
 import { segmentRoutes } from './segments.js';
 
-// Every route the CRM API function serves: the CRM's records, and the follow-ups (which read
-// the same deals through the due index).
+// Every route the CRM API function serves: the CRM's records, the follow-ups (which read the
+// same deals through the due index), and attachments (theirs, and any attachment by id).
 
 export function crmRoutes(s: Services): Routes {
   return {
@@ -22,5 +23,6 @@ export function crmRoutes(s: Services): Routes {
     ...duplicateRoutes(s),
     ...segmentRoutes(s),
     ...followUpRoutes(s),
+    ...crmAttachmentRoutes(s),
   };
 }

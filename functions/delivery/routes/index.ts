@@ -1,3 +1,4 @@
+import { deliveryAttachmentRoutes } from '../../attachments/routes.js';
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { projectRoutes } from './projects.js';
@@ -10,5 +11,11 @@ import { timeEntryRoutes } from './time-entries.js';
 // write, sales read, admins do everything (the domain checks the finer rules).
 
 export function deliveryRoutes(s: Services): Routes {
-  return { ...templateRoutes(s), ...projectRoutes(s), ...taskRoutes(s), ...timeEntryRoutes(s) };
+  return {
+    ...templateRoutes(s),
+    ...projectRoutes(s),
+    ...taskRoutes(s),
+    ...timeEntryRoutes(s),
+    ...deliveryAttachmentRoutes(s),
+  };
 }

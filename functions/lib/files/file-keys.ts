@@ -14,3 +14,7 @@ export const exportKey = (exportId: string, kind: string) => `downloads/exports/
 export function importIdOf(key: string): string | undefined {
   return /^uploads\/(imp_[0-9A-Za-z]{1,40})\.csv$/.exec(key)?.[1];
 }
+
+/** An attachment's file: under its record, so a bucket listing reads like the CRM. */
+export const attachmentKey = (kind: string, parentId: string, attachmentId: string) =>
+  `attachments/${kind}/${parentId}/${attachmentId}`;

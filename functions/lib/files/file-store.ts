@@ -1,13 +1,19 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../config.js';
 import { LINK_SECONDS } from './file-keys.js';
 
-// The files of imports and exports, in the deployment's bucket (keys in file-keys.ts). People
-// reach them through short-lived presigned URLs only; the bucket itself is private. Only the
-// transfer functions bundle this module (functions/transfer/services.ts), and they load it on
-// first use: a request that never touches a file does not pay for the S3 client.
+// The files of imports, exports and attachments, in the deployment's bucket (keys in
+// file-keys.ts). People reach them through short-lived presigned URLs only; the bucket itself is
+// private. Functions load this module on first use: a request that never touches a file does
+// not pay for the S3 client.
 
 export class FileStore {
   constructor(
@@ -24,6 +30,50 @@ export class FileStore {
       { expiresIn: LINK_SECONDS },
     );
     return { url, expiresAt: new Date(now + LINK_SECONDS * 1000).toISOString() };
+  }
+
+  /**
+   * A link that takes exactly this file: its type and length are signed headers, so S3 refuses a
+   * PUT with another type or another size (403 SignatureDoesNotMatch), whatever the API said.
+   */
+  async signedUploadLink(
+    key: string,
+    file: { contentType: string; size: number },
+    now: number,
+  ): Promise<{ url: string; expiresAt: string; headers: Record<string, string> }> {
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: file.contentType,
+        ContentLength: file.size,
+      }),
+      { expiresIn: LINK_SECONDS, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+    return {
+      url,
+      expiresAt: new Date(now + LINK_SECONDS * 1000).toISOString(),
+      headers: { 'content-type': file.contentType, 'content-length': String(file.size) },
+    };
+  }
+
+  /** The stored object's size, or undefined when there is none. */
+  async storedSize(key: string): Promise<number | undefined> {
+    try {
+      return await this.size(key);
+    } catch (error) {
+      if (
+        (error as { name?: string }).name === 'NotFound' ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      )
+        return undefined;
+      throw error;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async downloadLink(

@@ -531,6 +531,23 @@ export const accessPatterns = {
     roundTrips: '1 Query',
     query: (projectId: string) => ({ partition: keys.project(projectId).pk, sort: { beginsWith: 'TIME#' } }),
   }),
+  attachmentById: described({
+    entity: 'attachment',
+    pattern: 'an attachment',
+    usedBy: '`GET /attachments/{id}`, `POST /attachments/{id}/complete`, `DELETE /attachments/{id}`',
+    index: 'table',
+    keyCondition: '`pk = ATTACHMENT#<id>, sk = ATTACHMENT`',
+    roundTrips: '1 GetItem (+ a presigned link, no I/O)',
+  }),
+  recordAttachments: declare({
+    entity: 'attachment',
+    pattern: "a deal's, contact's, company's, project's or task's stored attachments, newest first",
+    usedBy: "`GET /{deals|contacts|companies|projects|tasks}/{id}/attachments` (a project adds its deal's)",
+    index: 'gsi3',
+    keyCondition: '`gsi3pk = ATTACHED#<kind>#<id>`, descending',
+    roundTrips: '1 Query (2 in parallel for a project made from a deal)',
+    query: (kind: string, id: string) => ({ index: 'gsi3', partition: partitions.attachments(kind, id) }),
+  }),
   timeEntryById: declare({
     entity: 'time entry',
     pattern: 'a time entry by its id alone (its locator carries the whole entry)',

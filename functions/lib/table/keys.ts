@@ -1,3 +1,4 @@
+import type { Attachment } from '../../../domain/attachments/attachment.js';
 import { type Activity, isOpenTask, timelineInstant } from '../../../domain/crm/activity.js';
 import type { Company } from '../../../domain/crm/company.js';
 import { type Contact, searchName } from '../../../domain/crm/contact.js';
@@ -46,6 +47,7 @@ export const keys = {
     sk: `HANDOFF-MISSING#${win}`,
   }),
   user: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  attachment: (id: string): Key => ({ pk: `ATTACHMENT#${id}`, sk: 'ATTACHMENT' }),
   template: (id: string): Key => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' }),
   project: (id: string): Key => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
   task: (projectId: string, taskId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `TASK#${taskId}` }),
@@ -122,6 +124,8 @@ export const partitions = {
   due: (shard: number) => `DUE#${shard}`,
   taskLocator: (taskId: string) => `TASK#${taskId}`,
   timeEntryLocator: (id: string) => `TIME-ENTRY#${id}`,
+  /** A record's attachments (once stored), by when they were added. */
+  attachments: (kind: string, id: string) => `ATTACHED#${kind}#${id}`,
   owner: (userId: string) => `OWNER#${userId}`,
   leadSource: (source: string) => `SOURCE#${source}`,
   pipeline: (id: string) => `PIPELINE#${id}`,
@@ -304,6 +308,18 @@ export function projectItem(p: Project): Item {
       ? { duepk: partitions.projectsAtRisk(), duesk: `${p.atRiskSince}#${p.id}` }
       : {}),
     ...p,
+  };
+}
+
+/** An attachment; once stored, listed under its record (gsi3), newest first. */
+export function attachmentItem(a: Attachment): Item {
+  return {
+    ...keys.attachment(a.id),
+    entity: 'attachment',
+    ...(a.status === 'stored'
+      ? { gsi3pk: partitions.attachments(a.parent.kind, a.parent.id), gsi3sk: `${a.createdAt}#${a.id}` }
+      : {}),
+    ...a,
   };
 }
 
