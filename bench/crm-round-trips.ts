@@ -3,6 +3,7 @@ import { httpApi } from '../functions/lib/http/http-handler.js';
 import { reportRoutes } from '../functions/reports/routes/reports.js';
 import { workspaceRoutes } from '../functions/workspace/routes/index.js';
 import { apiClient, users } from '../test/support/api.js';
+import { testFiles } from '../test/support/files.js';
 import { benchTable } from './support.js';
 
 // Round trips per CRM route, counted by an SDK middleware on the DynamoDB client: every read
@@ -12,7 +13,8 @@ import { benchTable } from './support.js';
 // after their first request) are in place before counting starts.
 
 export async function crmRoundTrips(): Promise<string> {
-  const t = await benchTable();
+  const s3 = await testFiles();
+  const t = await benchTable({ files: s3.files });
   try {
     const api = apiClient(
       httpApi(
@@ -241,6 +243,38 @@ export async function crmRoundTrips(): Promise<string> {
       () => api('GET /reports/forecast', { as: users.manager }),
       'the pipeline, the range, the stages and the months before it (overdue), in parallel',
     );
+    const pdf = Buffer.from('%PDF-1.7 a signed statement of work');
+    const asked = (
+      await measure(
+        'POST /deals/{id}/attachments',
+        () =>
+          api('POST /deals/{id}/attachments', {
+            params: { id: deal.id },
+            body: { name: 'SOW.pdf', contentType: 'application/pdf', size: pdf.length },
+          }),
+        'the deal exists (GetItem); the pending record; the upload link is signed without I/O',
+      )
+    ).body;
+    await fetch(asked.upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/pdf' },
+      body: pdf,
+    });
+    await measure(
+      'POST /attachments/{id}/complete',
+      () => api('POST /attachments/{id}/complete', { params: { id: asked.attachment.id } }),
+      'the record, a HEAD of the file (S3, not counted), one transaction with AttachmentAdded',
+    );
+    await measure(
+      'GET /deals/{id}/attachments',
+      () => api('GET /deals/{id}/attachments', { params: { id: deal.id } }),
+      'the deal (a real 404) and its stored attachments (gsi3)',
+    );
+    await measure(
+      'GET /attachments/{id}',
+      () => api('GET /attachments/{id}', { params: { id: asked.attachment.id } }),
+      'the record; the download link is signed without I/O',
+    );
     const spare = (await api('POST /contacts', { body: { firstName: 'Spare' } })).body;
     await measure(
       'DELETE /contacts/{id}',
@@ -273,5 +307,6 @@ export async function crmRoundTrips(): Promise<string> {
     return `## Round trips per CRM route\n\n| route | DynamoDB round trips | why |\n| --- | --- | --- |\n${table}`;
   } finally {
     await t.close();
+    await s3.close();
   }
 }

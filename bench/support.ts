@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FileStore } from '../functions/lib/files/file-store.js';
 import { createServices, type Services } from '../functions/lib/services.js';
 import { localClient, type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import type { Logger } from '../infra/local/log.js';
@@ -22,7 +23,7 @@ export interface BenchTable {
   close(): Promise<void>;
 }
 
-export async function benchTable(): Promise<BenchTable> {
+export async function benchTable(options: { files?: FileStore } = {}): Promise<BenchTable> {
   const db = await startDynamoDbLocal();
   const client = localClient(db.endpoint);
   const calls: string[] = [];
@@ -39,7 +40,7 @@ export async function benchTable(): Promise<BenchTable> {
     db,
     client,
     tableName,
-    services: createServices({ client, tableName }),
+    services: createServices({ client, tableName, ...(options.files ? { files: options.files } : {}) }),
     calls,
     close: async () => {
       client.destroy();
