@@ -96,8 +96,10 @@ export function deleteAttachment(s: Services, id: string, { ctx, ifMatch }: Comm
  * the signed SOW follows the deal into delivery.
  */
 export async function attachmentsOf(s: Services, kind: AttachableKind, id: string): Promise<Attachment[]> {
-  await requireRecord(s, kind, id);
-  if (kind !== 'project') return s.attachments.all(kind, id);
+  if (kind !== 'project') {
+    await requireRecord(s, kind, id);
+    return s.attachments.all(kind, id);
+  }
   const project = await s.projects.require(id);
   const [own, fromDeal] = await Promise.all([
     s.attachments.all('project', id),
