@@ -182,12 +182,12 @@ describe('late tasks', () => {
   });
 });
 
-describe('thousands due at the same instant', () => {
-  it('are all flagged, across pages and shards, each exactly once', async () => {
+describe('a thousand due at the same instant', () => {
+  it('are all flagged, across the four shards, each exactly once', async () => {
     const pipeline = defaultPipeline('2029-01-01T00:00:00.000Z');
     const dueAt = '2030-07-01T12:00:00.000Z';
     const ctx = context({ userId: 'u-bulk', roles: ['admin'] }, '2030-06-01T00:00:00.000Z');
-    const items = Array.from({ length: 2500 }, (_, i) =>
+    const items = Array.from({ length: 1000 }, (_, i) =>
       dealItem(
         createDeal(
           parse(NewDeal, {
@@ -211,14 +211,14 @@ describe('thousands due at the same instant', () => {
       );
     }
     const first = await sweep('2030-07-01T12:00:01Z');
-    expect(first.flagged.nextActions).toBeGreaterThanOrEqual(2500);
+    expect(first.flagged.nextActions).toBeGreaterThanOrEqual(1000);
     const bulk = async () =>
       (await eventsOf(table, 'NextActionOverdue')).filter((e) => e.detail.data.ownerId === 'u-bulk');
     const flagged = await bulk();
-    expect(flagged).toHaveLength(2500);
-    expect(new Set(flagged.map((e) => e.detail.data.dealId)).size).toBe(2500);
+    expect(flagged).toHaveLength(1000);
+    expect(new Set(flagged.map((e) => e.detail.data.dealId)).size).toBe(1000);
     const again = await sweep('2030-07-01T12:05:00Z');
     expect(again.flagged.nextActions).toBe(0);
-    expect(await bulk()).toHaveLength(2500);
-  }, 300_000); // 2,500 transactions: generous, so a busy machine does not fail it
+    expect(await bulk()).toHaveLength(1000);
+  }, 300_000); // 1,000 transactions: generous, so a busy machine does not fail it
 });
