@@ -8,6 +8,12 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
+/** The entry, located by its id, and its project's head (whose totals it changes). */
+async function entryWithProject(s: Services, id: string) {
+  const entry = await s.projects.findTimeEntry(id);
+  return { entry, project: await s.projects.require(entry.projectId) };
+}
+
 /** Corrects logged time: the entry, both days' counters and the project's totals in one write. */
 export function correctTimeEntry(
   s: Services,
@@ -18,10 +24,7 @@ export function correctTimeEntry(
   return versionedCommand({
     ifMatch,
     entity: 'time entry',
-    load: async () => {
-      const entry = await s.projects.findTimeEntry(id);
-      return { entry, project: await s.projects.require(entry.projectId) };
-    },
+    load: () => entryWithProject(s, id),
     target: (loaded) => loaded.entry,
     run: async ({ entry, project }) => {
       const decision = decide(project, entry, patch, ctx);
@@ -40,10 +43,7 @@ export function deleteTimeEntry(s: Services, id: string, { ctx, ifMatch }: Comma
   return versionedCommand({
     ifMatch,
     entity: 'time entry',
-    load: async () => {
-      const entry = await s.projects.findTimeEntry(id);
-      return { entry, project: await s.projects.require(entry.projectId) };
-    },
+    load: () => entryWithProject(s, id),
     target: (loaded) => loaded.entry,
     run: async ({ entry, project }) => {
       const decision = decideDelete(project, entry, ctx);

@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { progressOf } from '../../../domain/delivery/progress.js';
 import type { Task } from '../../../domain/delivery/project.js';
+import { planTask } from '../support.js';
 
 // Progress rolled up by hand-computed plans: a parent from its children weighted by working
 // days, the project from its leaves, cancelled tasks counting for nothing.
 
-const task = (id: string, durationDays: number, extra: Partial<Task> = {}): Task => ({
-  id: `task_${id}`,
-  projectId: 'prj_1',
-  title: id,
-  kind: durationDays === 0 ? 'milestone' : 'task',
-  status: 'todo',
-  durationDays,
-  startDate: '2030-03-04',
-  dueDate: '2030-03-04',
-  dependencies: [],
-  checklist: [],
-  createdAt: '2030-01-01T00:00:00.000Z',
-  updatedAt: '2030-01-01T00:00:00.000Z',
-  version: 1,
-  ...extra,
-});
+const task = (id: string, durationDays: number, extra: Partial<Task> = {}): Task =>
+  planTask(`task_${id}`, durationDays, { title: id, ...extra });
 
 describe('progress', () => {
   it('a parent rolls up its children by working days and spans their dates; the project counts leaves', () => {

@@ -4,27 +4,13 @@ import { STANDARD_CALENDAR } from '../../../domain/delivery/calendar.js';
 import { reschedule } from '../../../domain/delivery/plan.js';
 import type { Task } from '../../../domain/delivery/project.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
+import { planTask } from '../support.js';
 
 // Subtasks, hand-computed on a Mon-Fri calendar from Mon 2030-03-04: a parent is a summary that
 // spans its subtasks; its start constraint and dependencies hold for every subtask under it, and
 // a task depending on it waits for all of them.
 
-const task = (id: string, durationDays: number, extra: Partial<Task> = {}): Task => ({
-  id,
-  projectId: 'prj_1',
-  title: id,
-  kind: durationDays === 0 ? 'milestone' : 'task',
-  status: 'todo',
-  durationDays,
-  startDate: '2030-03-04',
-  dueDate: '2030-03-04',
-  dependencies: [],
-  checklist: [],
-  createdAt: '2030-01-01T00:00:00.000Z',
-  updatedAt: '2030-01-01T00:00:00.000Z',
-  version: 1,
-  ...extra,
-});
+const task = planTask;
 const fs = (predecessorId: string) => ({ predecessorId, type: 'FS' as const, lagDays: 0 });
 const frame = { kickoffDate: '2030-03-04', calendar: STANDARD_CALENDAR };
 const dates = (tasks: Task[]) => Object.fromEntries(tasks.map((t) => [t.id, `${t.startDate}..${t.dueDate}`]));
