@@ -1,4 +1,4 @@
-import { isClosed, type Task } from './project.js';
+import type { Task } from './project.js';
 
 // How far along the work is, rolled up the way a delivery lead reads a plan: a task's own
 // percent complete (100 when done), a parent's from its children (weighted by their working
@@ -67,6 +67,3 @@ export function progressOf(tasks: Task[]): { tasks: Map<string, TaskProgress>; p
   const percent = total === 0 ? 0 : leaves.reduce((n, t) => n + own(t) * weight(t), 0) / total;
   return { tasks: out, percentComplete: Math.round(percent) };
 }
-
-/** Whether a task still has work left (for counts beside the percentage). */
-export const hasWorkLeft = (t: Task) => !isClosed(t);

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { burnOf } from '../../../domain/delivery/budget.js';
 import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
-import { hasWorkLeft, progressOf } from '../../../domain/delivery/progress.js';
+import { progressOf } from '../../../domain/delivery/progress.js';
 import {
   inPlanOrder,
+  isClosed,
   NewProject,
   Project,
   ProjectPatch,
@@ -63,8 +64,8 @@ function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>)
     burn: burnOf(project),
     progress: {
       percentComplete: progress.percentComplete,
-      openTasks: tasks.filter(hasWorkLeft).length,
-      closedTasks: tasks.filter((t) => !hasWorkLeft(t)).length,
+      openTasks: tasks.filter((t) => !isClosed(t)).length,
+      closedTasks: tasks.filter(isClosed).length,
     },
   };
 }

@@ -4,7 +4,6 @@ import { accessPatterns } from '../access-patterns.js';
 import { attachmentItem, keys } from '../keys.js';
 import { entityOf, type Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
 
 const asAttachment = entityOf<Attachment>(Attachment);
 
@@ -15,15 +14,6 @@ export class AttachmentRepository {
     const item = await this.store.get(keys.attachment(id));
     if (!item) throw new NotFound('attachment', id);
     return asAttachment(item);
-  }
-
-  /** A record's stored attachments, newest first. */
-  list(kind: string, id: string, page: PageRequest): Promise<Page<Attachment>> {
-    return pageOf(
-      this.store,
-      { ...accessPatterns.recordAttachments.query(kind, id), newestFirst: true, ...page },
-      asAttachment,
-    );
   }
 
   /** Every stored attachment of a record (a project shows its deal's with its own). */
