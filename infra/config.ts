@@ -20,7 +20,12 @@ export interface HandoffConfig {
   sweepMinutes: number;
   digestHour: number;
   digestFromEmail?: string;
+  /** Links in digests; default: the console the stack deploys. */
   appUrl?: string;
+  /** The prefix of the Cognito managed-login domain (<prefix>.auth.<region>.amazoncognito.com); default <stack>-<account>. */
+  authDomainPrefix?: string;
+  /** With jwtIssuer: the client id the console signs in as (default: the first jwtAudience). */
+  consoleClientId?: string;
   forwardToAccounts: string[];
   webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
 }
@@ -106,6 +111,18 @@ function webhook(node: Node): Pick<HandoffConfig, 'webhook'> {
   return { webhook: { url, apiKeySecretName, detailTypes: list(node, 'webhookEvents') } };
 }
 
+// Cognito's rule for a domain prefix: lower-case letters, digits and hyphens, not starting or
+// ending with a hyphen, 1-63 characters, and none of the reserved words aws, amazon, cognito.
+function domainPrefix(node: Node): Pick<HandoffConfig, 'authDomainPrefix'> {
+  const value = text(node, 'authDomainPrefix');
+  if (value === undefined) return {};
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value) || /aws|amazon|cognito/.test(value))
+    throw new Error(
+      `context authDomainPrefix must be 1-63 lower-case letters, digits or hyphens without aws, amazon or cognito, not ${value}`,
+    );
+  return { authDomainPrefix: value };
+}
+
 export function readConfig(node: Node): HandoffConfig {
   const issuer = text(node, 'jwtIssuer');
   const audience = list(node, 'jwtAudience');
@@ -132,6 +149,8 @@ export function readConfig(node: Node): HandoffConfig {
     digestHour: hour(number(node, 'digestHour', DEFAULTS.digestHour)),
     ...(digestFromEmail ? { digestFromEmail } : {}),
     ...(text(node, 'appUrl') ? { appUrl: text(node, 'appUrl')! } : {}),
+    ...domainPrefix(node),
+    ...(text(node, 'consoleClientId') ? { consoleClientId: text(node, 'consoleClientId')! } : {}),
     forwardToAccounts: list(node, 'forwardToAccounts').map((a) => {
       if (!/^\d{12}$/.test(a))
         throw new Error(`context forwardToAccounts holds ${a}, which is not a 12-digit account id`);

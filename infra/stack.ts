@@ -16,6 +16,7 @@ import { OutboxRelay } from './constructs/outbox-relay.js';
 import { RedriveDeadLetters } from './constructs/redrive-dead-letters.js';
 import { HandoffSchedules } from './constructs/schedules.js';
 import { EventSchemaRegistry } from './constructs/schema-registry.js';
+import { WebConsole } from './constructs/web-console.js';
 
 // One deployment = one company. The stack composes the constructs; each says what it makes.
 // Over 300 lines: the functions' wiring (environment, grants, rules) reads best in one place.
@@ -29,12 +30,30 @@ export class HandoffStack extends Stack {
   readonly events: HandoffEventBus;
   readonly api: HandoffApi;
   readonly relay: OutboxRelay;
+  readonly console: WebConsole;
   readonly functions: Record<string, BundledFunction> = {};
 
   constructor(scope: Construct, id: string, props: HandoffStackProps) {
     super(scope, id, props);
     const { config } = props;
     const defaults = { logRetentionDays: config.logRetentionDays, tracing: config.tracing };
+
+    // The console first: the API's CORS, the sign-in callbacks and the digest's links name its URL.
+    // Its content security policy names the API, the sign-in domain and the files bucket by
+    // pattern, not by reference, which would make a cycle (the API's CORS names the distribution).
+    const authDomainPrefix = config.authDomainPrefix ?? `${id.toLowerCase()}-${this.account}`;
+    const signInOrigin = config.jwt
+      ? new URL(config.jwt.issuer).origin
+      : `https://${authDomainPrefix}.auth.${this.region}.amazoncognito.com`;
+    this.console = new WebConsole(this, 'Console', {
+      connectSources: [
+        `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+        signInOrigin,
+        `https://*.s3.${this.region}.${this.urlSuffix}`,
+      ],
+    });
+    const appUrl = config.appUrl ?? this.console.url;
+    const corsOrigins = [this.console.url, ...config.corsOrigins];
 
     this.table = new HandoffTable(this, 'Data');
     this.events = new HandoffEventBus(this, 'Events', { archiveRetentionDays: config.archiveRetentionDays });
@@ -88,7 +107,7 @@ export class HandoffStack extends Stack {
     const transfers = new CsvTransfers(this, 'Transfers', {
       table: this.table,
       bus: this.events,
-      corsOrigins: config.corsOrigins,
+      corsOrigins,
       defaults,
       ...(config.importConcurrency === undefined ? {} : { importConcurrency: config.importConcurrency }),
     });
@@ -125,6 +144,22 @@ export class HandoffStack extends Stack {
       corsOrigins: config.corsOrigins,
       throttle: config.throttle,
       logRetentionDays: config.logRetentionDays,
+      console: { url: this.console.url, authDomainPrefix },
+    });
+    const domain = this.api.userPoolDomain;
+    this.console.deploy({
+      apiUrl: this.api.url,
+      region: this.region,
+      signIn:
+        domain && this.api.userPoolClient
+          ? {
+              authority: this.api.issuer,
+              clientId: this.api.userPoolClient.userPoolClientId,
+              authorizationEndpoint: `${domain.baseUrl()}/oauth2/authorize`,
+              tokenEndpoint: `${domain.baseUrl()}/oauth2/token`,
+              logoutEndpoint: `${domain.baseUrl()}/logout`,
+            }
+          : { authority: this.api.issuer, clientId: config.consoleClientId ?? this.api.audience[0]! },
     });
 
     this.relay = new OutboxRelay(this, 'Outbox', {
@@ -253,7 +288,7 @@ export class HandoffStack extends Stack {
         environment: {
           TABLE_NAME: this.table.table.tableName,
           DIGEST_FROM_EMAIL: config.digestFromEmail,
-          ...(config.appUrl ? { APP_URL: config.appUrl } : {}),
+          APP_URL: appUrl,
         },
         timeout: Duration.seconds(30),
         defaults,
@@ -311,6 +346,7 @@ export class HandoffStack extends Stack {
       'a won deal has had no delivery project for longer than the grace period: see GET /followups',
     );
 
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'the web console' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'the HTTP API' });
     new CfnOutput(this, 'EventBusName', {
       value: this.events.bus.eventBusName,

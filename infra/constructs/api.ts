@@ -21,12 +21,15 @@ export interface HandoffApiProps {
   corsOrigins: string[];
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
+  /** The web console: its origin may call the API, and signs in through the pool's managed login. */
+  console: { url: string; authDomainPrefix: string };
 }
 
 export class HandoffApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly userPool?: cognito.UserPool;
   readonly userPoolClient?: cognito.UserPoolClient;
+  readonly userPoolDomain?: cognito.UserPoolDomain;
   readonly issuer: string;
   readonly audience: string[];
 
@@ -36,9 +39,10 @@ export class HandoffApi extends Construct {
       this.issuer = props.jwt.issuer;
       this.audience = props.jwt.audience;
     } else {
-      const pool = this.makeUserPool();
+      const pool = this.makeUserPool(props.console);
       this.userPool = pool.userPool;
       this.userPoolClient = pool.client;
+      this.userPoolDomain = pool.domain;
       this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPool.userPoolId}`;
       this.audience = [pool.client.userPoolClientId];
     }
@@ -50,23 +54,13 @@ export class HandoffApi extends Construct {
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Handoff: CRM and delivery',
       createDefaultStage: false,
-      ...(props.corsOrigins.length > 0
-        ? {
-            corsPreflight: {
-              allowOrigins: props.corsOrigins,
-              allowMethods: [apigw.CorsHttpMethod.ANY],
-              allowHeaders: [
-                'authorization',
-                'content-type',
-                'if-match',
-                'idempotency-key',
-                'x-correlation-id',
-              ],
-              exposeHeaders: ['etag', 'idempotent-replayed'],
-              maxAge: Duration.hours(1),
-            },
-          }
-        : {}),
+      corsPreflight: {
+        allowOrigins: [props.console.url, ...props.corsOrigins],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
+        exposeHeaders: ['etag', 'idempotent-replayed', 'location', 'retry-after'],
+        maxAge: Duration.hours(1),
+      },
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -126,7 +120,7 @@ export class HandoffApi extends Construct {
     return this.httpApi.apiEndpoint;
   }
 
-  private makeUserPool() {
+  private makeUserPool(console: HandoffApiProps['console']) {
     const userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -162,14 +156,26 @@ export class HandoffApi extends Construct {
         description: `Handoff role ${role}`,
       });
     }
+    // The console signs in with the authorization code flow and PKCE on the pool's managed login
+    // (a public client: no secret in a browser); the SRP flow stays for scripts and the CLI.
+    const domain = userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: console.authDomainPrefix },
+    });
     const client = userPool.addClient('Client', {
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${console.url}/callback`],
+        logoutUrls: [`${console.url}/signed-out`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
-    return { userPool, client };
+    return { userPool, client, domain };
   }
 }

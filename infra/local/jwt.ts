@@ -35,6 +35,8 @@ export interface TokenRequest {
   email?: string;
   name?: string;
   ttlSeconds?: number;
+  /** The OIDC nonce of a sign-in, echoed in the id token. */
+  nonce?: string;
 }
 
 export async function mintToken(localDir: string, request: TokenRequest): Promise<string> {
@@ -44,6 +46,7 @@ export async function mintToken(localDir: string, request: TokenRequest): Promis
     'cognito:groups': request.groups,
     email: request.email ?? `${request.user}@example.com`,
     ...(request.name ? { name: request.name } : {}),
+    ...(request.nonce ? { nonce: request.nonce } : {}),
     token_use: 'id',
   })
     .setProtectedHeader({ alg: ALG, kid: privateJwk.kid! })

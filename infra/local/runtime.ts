@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { consoleHandler } from './console.js';
 import { createControlServer } from './control.js';
 import { writeFileSafely } from './durable.js';
 import { freePort, LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { createGateway } from './http-gateway.js';
-import { tokenVerifier } from './jwt.js';
+import { LocalIssuer } from './issuer.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenVerifier } from './jwt.js';
 import { LocalLambda } from './lambda-service.js';
 import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
@@ -37,6 +39,8 @@ export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface LocalRuntimeOptions {
   port?: number;
+  /** The console's port; default: the API's + 1 (a free one when the API's is 0). */
+  consolePort?: number;
   inMemory?: boolean;
   verbose?: boolean;
   localDir?: string;
@@ -52,6 +56,9 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   apiUrl: string;
+  /** The web console (served from the asset the stack deploys); its sign-in is the local issuer's. */
+  consoleUrl: string;
+  issuerUrl: string;
   controlUrl: string;
   busEndpoint: string;
   dynamoEndpoint: string;
@@ -80,7 +87,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const timeScale = options.timeScale ?? 1;
   mkdirSync(localDir, { recursive: true });
   const { cdkOut, synthesized } = synthesizeIfChanged(ROOT, log.info);
-  const app = readTemplate(cdkOut);
+
+  const servers: Server[] = [];
+  /** A server whose handler is attached once its service exists (services need each other's endpoints). */
+  const serveOn = async (
+    port: number,
+    handler: () => ((req: IncomingMessage, res: ServerResponse) => void | Promise<void>) | undefined,
+  ) => {
+    const server = createServer((req, res) => {
+      const h = handler();
+      if (h) void h(req, res);
+      else res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
+    });
+    servers.push(server);
+    return listen(server, port);
+  };
+  const serve = async (handler: () => (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) =>
+    `http://127.0.0.1:${await serveOn(0, handler)}`;
+  // The API, the console and the sign-in listen first: the template's addresses are read as theirs.
+  let gatewayHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let siteHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let issuer: LocalIssuer | undefined;
+  const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
+  const apiPort = await serveOn(requestedPort, () => gatewayHandler);
+  const apiUrl = `http://localhost:${apiPort}`;
+  const consolePort = await serveOn(
+    options.consolePort ?? (requestedPort ? requestedPort + 1 : 0),
+    () => siteHandler,
+  );
+  const consoleUrl = `http://localhost:${consolePort}`;
+  const issuerUrl = `http://localhost:${await serveOn(0, () => issuer?.handle)}`;
+  let s3: LocalS3 | undefined;
+  const s3Endpoint = await serve(() => s3!.handle);
+  const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
@@ -90,15 +129,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const starting = startDynamoDbLocal({ port: dbPort, ...(options.inMemory ? {} : { path: dataDir }) });
   starting.catch(() => undefined);
 
-  const servers: Server[] = [];
-  /** A server whose handler is attached once its service exists (services need each other's endpoints). */
-  const serve = async (
-    handler: () => (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
-  ) => {
-    const server = createServer((req, res) => void handler()(req, res));
-    servers.push(server);
-    return `http://127.0.0.1:${await listen(server, 0)}`;
-  };
   let bus: LocalEventBus | undefined;
   let lambda: LocalLambda | undefined;
   const busEndpoint = await serve(() => bus!.handle);
@@ -109,8 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sqsEndpoint = await serve(() => sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
   // S3's events go to the bus, which exists once the functions do: the same late binding
-  const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
-  const s3Endpoint = await serve(() => s3.handle);
+  s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
   const faults = new LocalFaults();
   const faultEndpoint = await serve(() => faults.handle);
   const xray = new LocalXrayDaemon(localDir);
@@ -215,9 +244,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     verify: await tokenVerifier(localDir),
     log,
   });
-  servers.push(gateway);
-  const apiPort = await listen(gateway, options.port ?? Number(process.env.PORT ?? 3000));
-  const apiUrl = `http://localhost:${apiPort}`;
+  gatewayHandler = (req, res) => gateway.emit('request', req, res);
+  if (app.signIn) issuer = new LocalIssuer({ localDir, signIn: app.signIn, log });
+  const site = app.console;
+  if (site) {
+    // what the deployment writes into config.json, with the local addresses
+    const config = {
+      apiUrl,
+      region: LOCAL_REGION,
+      signIn: {
+        authority: LOCAL_ISSUER,
+        clientId: LOCAL_AUDIENCE,
+        authorizationEndpoint: `${issuerUrl}/oauth2/authorize`,
+        tokenEndpoint: `${issuerUrl}/oauth2/token`,
+        logoutEndpoint: `${issuerUrl}/logout`,
+      },
+    };
+    siteHandler = consoleHandler(site, () => config);
+  } else {
+    siteHandler = (_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('this template has no console');
+  }
 
   const control = createControlServer({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl });
   servers.push(control);
@@ -229,6 +276,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       {
         pid: process.pid,
         apiUrl,
+        consoleUrl,
         controlUrl,
         busEndpoint,
         dynamoEndpoint: db.endpoint,
@@ -243,6 +291,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   return {
     apiUrl,
+    consoleUrl,
+    issuerUrl,
     controlUrl,
     busEndpoint,
     dynamoEndpoint: db.endpoint,

@@ -21,6 +21,8 @@ export const LOCAL_CDK_OUT = 'cdk.local.out';
 const INPUTS = [
   'infra',
   'functions',
+  'web',
+  'clients',
   'domain',
   'docs/openapi.json',
   'package.json',
@@ -28,7 +30,7 @@ const INPUTS = [
   'cdk.json',
   'tsconfig.json',
 ];
-const IGNORED = [/^infra\/local\//];
+const IGNORED = [/^infra\/local\//, /^web\/dist\//];
 
 function files(root: string, path: string): string[] {
   const full = join(root, path);

@@ -111,8 +111,34 @@ export interface LocalArchive {
   pattern: Record<string, unknown>;
 }
 
+/** The web console as the stack deploys it: the built app, its viewer-request function, its headers. */
+export interface LocalConsole {
+  /** The folder of the asset the bucket deployment uploads (the Vite build). */
+  assetDir: string;
+  /** The CloudFront Function's code (viewer request). */
+  viewerRequestCode?: string;
+  /** The response headers policy's security headers, as CloudFront adds them. */
+  headers: Record<string, string>;
+}
+
+/**
+ * Where the local runtime's services listen. The template names AWS's addresses (the API's
+ * execute-api host, the distribution's, the Cognito domain, S3's): a value built from one of
+ * them is read with the local address instead, so CORS, links and the content security policy
+ * name what runs here.
+ */
+export interface LocalAddresses {
+  api: string;
+  console: string;
+  issuer: string;
+  s3: string;
+}
+
 export interface LocalApp {
   stackName: string;
+  console?: LocalConsole;
+  /** The user pool client's OAuth settings: where sign-in may return and sign-out may land. */
+  signIn?: { callbackUrls: string[]; logoutUrls: string[] };
   functions: Map<string, LocalFunction>;
   tables: LocalTable[];
   buckets: LocalBucket[];
@@ -150,7 +176,22 @@ function readableName(resource: Json, logicalId: string): string {
   return fnIndex > 0 ? parts[fnIndex - 1]! : (parts.at(-2) ?? logicalId);
 }
 
-export function readTemplate(cdkOut: string): LocalApp {
+const CONSOLE_HOST = 'console.handoff.localhost';
+
+function localizer(region: string, addresses?: LocalAddresses) {
+  if (!addresses) return (text: string) => text;
+  const r = region.replace(/[-.]/g, '\\$&');
+  const rules: [RegExp, string][] = [
+    [new RegExp(`https://${CONSOLE_HOST.replace(/\./g, '\\.')}`, 'g'), addresses.console],
+    [new RegExp(`https://[\\w*.-]*\\.execute-api\\.${r}\\.amazonaws\\.com`, 'g'), addresses.api],
+    [new RegExp(`https://[\\w-]+\\.auth\\.${r}\\.amazoncognito\\.com`, 'g'), addresses.issuer],
+    [new RegExp(`https://[\\w*.-]*\\.s3\\.${r}\\.amazonaws\\.com`, 'g'), addresses.s3],
+  ];
+  return (text: string) => rules.reduce((t, [pattern, local]) => t.replace(pattern, local), text);
+}
+
+export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalApp {
+  const localize = localizer(LOCAL_REGION, addresses);
   const { stackName, file } = stackTemplatePath(cdkOut);
   const template = JSON.parse(readFileSync(file, 'utf8'));
   const resources: Record<string, Json> = template.Resources;
@@ -200,6 +241,7 @@ export function readTemplate(cdkOut: string): LocalApp {
       return arn;
     }
     if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (resources[id]?.Type === 'AWS::CloudFront::Distribution' && attr === 'DomainName') return CONSOLE_HOST;
     if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${nameOf(id)}.s3.localhost`;
     return `${id}.${attr}`;
   };
@@ -227,11 +269,11 @@ export function readTemplate(cdkOut: string): LocalApp {
     }
     if ('Fn::Join' in value) {
       const [sep, parts] = value['Fn::Join'];
-      return resolve(parts).join(sep);
+      return localize(resolve(parts).join(sep));
     }
     if ('Fn::Sub' in value) {
       const [text, vars] = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'] : [value['Fn::Sub'], {}];
-      return String(text).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      return localize(String(text)).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
         if (vars[name] !== undefined) return resolve(vars[name]);
         if (pseudo[name] !== undefined) return pseudo[name]!;
         const [id, attr] = name.split('.');
@@ -265,6 +307,9 @@ export function readTemplate(cdkOut: string): LocalApp {
 
   const functions = new Map<string, LocalFunction>();
   for (const [id, r] of entries('AWS::Lambda::Function')) {
+    // CDK's own providers in other runtimes (the bucket deployment's Python) act at deploy time
+    // only; the local runtime does their work itself (the console is served from its asset).
+    if (r.Properties.Runtime && !String(r.Properties.Runtime).startsWith('nodejs')) continue;
     const assetPath = r.Metadata?.['aws:asset:path'];
     if (!assetPath) throw new Error(`function ${id} has no bundled asset in ${cdkOut}`);
     const dir = join(cdkOut, assetPath);
@@ -324,7 +369,7 @@ export function readTemplate(cdkOut: string): LocalApp {
     };
   });
   const api = entries('AWS::ApiGatewayV2::Api')[0]?.[1];
-  const corsConfig = api?.Properties.CorsConfiguration;
+  const corsConfig = resolve(api?.Properties.CorsConfiguration ?? null);
 
   const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint'> => {
     const id = byArn.get(arn);
@@ -430,8 +475,19 @@ export function readTemplate(cdkOut: string): LocalApp {
   );
   const stage = entries('AWS::ApiGatewayV2::Stage')[0]?.[1]?.Properties?.DefaultRouteSettings;
 
+  const webConsole = readConsole(cdkOut, resources, resolve);
+  const client = entries('AWS::Cognito::UserPoolClient')[0]?.[1];
   return {
     stackName,
+    ...(webConsole ? { console: webConsole } : {}),
+    ...(client?.Properties.CallbackURLs
+      ? {
+          signIn: {
+            callbackUrls: resolve(client.Properties.CallbackURLs),
+            logoutUrls: resolve(client.Properties.LogoutURLs ?? []),
+          },
+        }
+      : {}),
     functions,
     asyncConfigs,
     ...(stage?.ThrottlingRateLimit !== undefined
@@ -462,5 +518,46 @@ export function readTemplate(cdkOut: string): LocalApp {
     schedules,
     queues,
     byArn,
+  };
+}
+
+const HEADER_NAMES: Record<string, (v: Json) => [string, string] | undefined> = {
+  ContentSecurityPolicy: (v) => ['content-security-policy', v.ContentSecurityPolicy],
+  ContentTypeOptions: () => ['x-content-type-options', 'nosniff'],
+  FrameOptions: (v) => ['x-frame-options', v.FrameOption],
+  ReferrerPolicy: (v) => ['referrer-policy', v.ReferrerPolicy],
+  StrictTransportSecurity: (v) => [
+    'strict-transport-security',
+    `max-age=${v.AccessControlMaxAgeSec}${v.IncludeSubdomains ? '; includeSubDomains' : ''}${v.Preload ? '; preload' : ''}`,
+  ],
+  XSSProtection: (v) =>
+    v.Protection ? ['x-xss-protection', v.ModeBlock ? '1; mode=block' : '1'] : undefined,
+};
+
+/** The console's bucket deployment, distribution function and headers, if the stack has a console. */
+function readConsole(
+  cdkOut: string,
+  resources: Record<string, Json>,
+  resolve: (v: Json) => Json,
+): LocalConsole | undefined {
+  const deployments = Object.values(resources).filter((r) => r.Type === 'Custom::CDKBucketDeployment');
+  const keys: string[] = deployments.flatMap((r) => resolve(r.Properties.SourceObjectKeys ?? []));
+  const assetDir = keys
+    .map((key) => join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`))
+    .find((dir) => existsSync(join(dir, 'index.html')));
+  if (!assetDir) return undefined;
+  const fn = Object.values(resources).find((r) => r.Type === 'AWS::CloudFront::Function');
+  const policy = Object.values(resources).find((r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy');
+  const security = resolve(policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig ?? {});
+  const headers = Object.fromEntries(
+    Object.entries(security).flatMap(([name, value]) => {
+      const header = HEADER_NAMES[name]?.(value as Json);
+      return header ? [header] : [];
+    }),
+  );
+  return {
+    assetDir,
+    ...(fn ? { viewerRequestCode: String(fn.Properties.FunctionCode) } : {}),
+    headers,
   };
 }

@@ -28,6 +28,8 @@ export interface StartOptions {
 
 export interface RunningLocal {
   apiUrl: string;
+  /** The web console, served as the stack's CloudFront serves it; its sign-in is the local issuer's. */
+  consoleUrl: string;
   controlUrl: string;
   busEndpoint: string;
   localDir: string;
@@ -73,6 +75,8 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       ...(o.keepData ? [] : ['--in-memory']),
       '--port',
       String(port),
+      '--console-port',
+      '0',
       ...(o.args ?? []),
     ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -90,10 +94,9 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     if (Date.now() > deadline) throw new Error(`the local runtime did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { controlUrl, busEndpoint } = JSON.parse(readFileSync(join(localDir, 'runtime.json'), 'utf8')) as {
-    controlUrl: string;
-    busEndpoint: string;
-  };
+  const { controlUrl, busEndpoint, consoleUrl } = JSON.parse(
+    readFileSync(join(localDir, 'runtime.json'), 'utf8'),
+  ) as { controlUrl: string; busEndpoint: string; consoleUrl: string };
   const apiUrl = `http://localhost:${port}`;
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${controlUrl}${path}`, {
@@ -109,6 +112,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   const exited = new Promise((r) => child.once('exit', r));
   return {
     apiUrl,
+    consoleUrl,
     controlUrl,
     busEndpoint,
     localDir,

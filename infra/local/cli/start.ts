@@ -9,6 +9,7 @@ const USAGE = `npm start [-- options]
   --seed            load a small demo company (pipeline, contacts, deals, a few overdue)
   --verbose         print every function's JSON logs
   --port N          the API's port (default: PORT or 3000)
+  --console-port N  the web console's port (default: the API's + 1; 0: any free port)
   --time-scale F    multiply the delays AWS documents (Lambda's 1 and 2 minutes before retrying
                     a failed asynchronous event, EventBridge's backoff) by F; default 1`;
 
@@ -18,6 +19,7 @@ const { values } = cliArgs(
     seed: { type: 'boolean' },
     verbose: { type: 'boolean' },
     port: { type: 'string' },
+    'console-port': { type: 'string' },
     'time-scale': { type: 'string' },
   },
   USAGE,
@@ -38,6 +40,7 @@ const runtime = await startLocalRuntime({
   verbose: values.verbose === true,
   timeScale,
   ...(values.port ? { port: Number(values.port) } : {}),
+  ...(values['console-port'] !== undefined ? { consolePort: Number(values['console-port']) } : {}),
 });
 
 let stopping = false;
@@ -69,7 +72,9 @@ if (values.seed) {
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
-Handoff is running on ${runtime.apiUrl}  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
+Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
+  console: ${runtime.consoleUrl}   (sign in as alice, bob or mia: any name, any groups)
+  API:     ${runtime.apiUrl}
   data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales
   events:  npm run events        schedules: npm run fire -- <schedule> [--at <instant>]

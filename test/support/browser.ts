@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ROOT } from '../../infra/local/runtime.js';
+
+// A real browser for the console's tests: Debian's chromium driven by playwright-core
+// (Playwright's own browser download cannot run here). .ci/run installs chromium where it is
+// missing; CHROMIUM names another binary.
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM to a Chromium binary)`,
+    );
+  // root in a container has no user namespace for Chromium's sandbox
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
+}
+
+/**
+ * Opens the console at `path` in a new browser context and signs in through the local issuer's
+ * page (OAuth code flow with PKCE), as a person does: type a name, tick the groups, sign in.
+ */
+export async function signedIn(
+  browser: Browser,
+  consoleUrl: string,
+  user: string,
+  groups: string[],
+  path = '/pipeline',
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${consoleUrl}${path}`);
+  await page.getByLabel('User').fill(user);
+  for (const role of ['sales', 'manager', 'delivery', 'admin']) {
+    await page.getByLabel(role, { exact: true }).setChecked(groups.includes(role));
+  }
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${consoleUrl}${path}`);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  if (errors.length) throw new Error(`the console failed to start: ${errors.join('; ')}`);
+  return { context, page };
+}
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Screenshots of the main screens: kept under docs/console when UPDATE_SCREENSHOTS=1, else in a temporary folder. */
+export function screenshotDir(fallback: string): string {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : fallback;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,290 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import { type RunningLocal, startLocal } from '../support/local-runtime.js';
+
+// The console in a real browser against the local runtime (the stack's template, DynamoDB
+// Local, the bus, the handoff function), used as people use it: sign in on the issuer's page,
+// click, type, drag. Each screen is checked with axe-core as it is reached.
+
+let local: RunningLocal;
+let browser: Browser;
+let shots: string;
+/** The page a test is on: photographed when the test fails, to see what the person would have seen. */
+let current: Page | undefined;
+/** The delivery project the rep's win made. */
+let projectUrl: string;
+
+beforeAll(async () => {
+  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-console-')));
+}, 180_000);
+
+/** Photographs the page when the test fails (where: printed with the failure). */
+function watch(page: Page): Page {
+  current = page;
+  onTestFailed(async ({ task }) => {
+    const file = join(shots, `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+    await current?.screenshot({ path: file, fullPage: true });
+    console.error(`the page when "${task.name}" failed: ${file}`);
+  });
+  return page;
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+});
+
+const apiAs = async (user: string, groups: string[]) => {
+  const token = await local.token({ user, groups });
+  return (method: string, path: string, body?: unknown) =>
+    local.api(method, path, { token, ...(body === undefined ? {} : { body }) });
+};
+
+/** A screen from the main navigation. */
+const open = (page: Page, screen: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
+
+async function expectAccessible(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+describe('a sales rep, in the console', () => {
+  let page: Page;
+  let contactId: string;
+  let dealId: string;
+  const title = 'Navy compiler rollout';
+  const card = () => page.locator(`[data-deal-id="${dealId}"]`);
+  const stageOfDeal = async () =>
+    (await (await apiAs('rita', ['sales']))('GET', `/deals/${dealId}`)).body.stageId;
+
+  it('signs in and sees the pipeline board with the late next actions flagged', async () => {
+    ({ page } = await signedIn(browser, local.consoleUrl, 'rita', ['sales']));
+    watch(page);
+    await page.locator('[data-ready="true"]').waitFor();
+    expect(await page.locator('.deal-card').count()).toBe(5);
+    // the seed has two deals whose next action is late
+    expect(await page.locator('.badge.late').count()).toBe(2);
+    await expectAccessible(page);
+    await page.screenshot({ path: join(shots, 'board.png') });
+  }, 90_000);
+
+  it('adds a contact; the same email again is refused with a link to the contact that has it', async () => {
+    watch(page);
+    await open(page, 'Contacts');
+    await page.getByRole('button', { name: 'New contact' }).click();
+    await page.getByLabel('First name').fill('Grace');
+    await page.getByLabel('Last name').fill('Hopper');
+    await page.getByLabel('Email').fill('grace@navy.example');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
+    contactId = page.url().split('/').pop()!;
+    expect(contactId).toMatch(/^ct_/);
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: '← Contacts' }).click();
+    await page.getByRole('button', { name: 'New contact' }).click();
+    await page.getByLabel('First name').fill('G.');
+    await page.getByLabel('Email').fill('grace@navy.example');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const existing = page.getByRole('link', { name: 'Open the contact with this email' });
+    await existing.waitFor();
+    expect(await existing.getAttribute('href')).toBe(`/contacts/${contactId}`);
+  }, 60_000);
+
+  it('creates a deal on the board; what the API refuses is said on each field', async () => {
+    watch(page);
+    await open(page, 'Pipeline');
+    await page.getByRole('button', { name: 'New deal' }).click();
+    await page.getByRole('button', { name: 'Create deal' }).click();
+    for (const path of ['title', 'value.amount', 'nextAction.summary', 'nextAction.dueAt'])
+      await page.locator(`[data-field-error="${path}"]`).waitFor();
+    await expectAccessible(page);
+
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Value').fill('120000');
+    await page.getByLabel('What').fill('Send the proposal');
+    await page.getByLabel('Due').fill('2030-01-10T09:00');
+    await page.getByRole('button', { name: 'Create deal' }).click();
+    await page.getByRole('heading', { name: title }).waitFor();
+    dealId = page.url().split('/').pop()!;
+    const deal = (await (await apiAs('rita', ['sales']))('GET', `/deals/${dealId}`)).body;
+    expect(deal).toMatchObject({ title, ownerId: 'rita', value: { amount: 12_000_000, currency: 'EUR' } });
+    expect(deal.nextAction.summary).toBe('Send the proposal');
+  }, 60_000);
+
+  it('drags the card to the next stage, and moves it one more with the keyboard alone', async () => {
+    watch(page);
+    await open(page, 'Pipeline');
+    await card().waitFor();
+    const grip = card().getByRole('button', { name: `Move ${title}` });
+    const from = (await grip.boundingBox())!;
+    const to = (await page.locator('[data-stage-id="st_qualified"]').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + 120, { steps: 15 });
+    await page.mouse.up();
+    await expect.poll(stageOfDeal, { timeout: 15_000 }).toBe('st_qualified');
+    await page.locator(`[data-stage-id="st_qualified"] [data-deal-id="${dealId}"]`).waitFor();
+
+    // what a screen reader says at each step is dnd-kit's live region, worded by the board
+    const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
+    await grip.focus();
+    await page.keyboard.press('Space');
+    await said(`${title} is over Qualified`);
+    await page.keyboard.press('ArrowRight');
+    await said(`${title} is over Proposal`);
+    await page.keyboard.press('Space');
+    await said(`${title} dropped on Proposal`);
+    await expect.poll(stageOfDeal, { timeout: 15_000 }).toBe('st_proposal');
+    await page.locator(`[data-stage-id="st_proposal"] [data-deal-id="${dealId}"]`).waitFor();
+  }, 60_000);
+
+  it('a card someone else moved meanwhile: the 412 is said and the board shows the deal as it is now', async () => {
+    watch(page);
+    const rita = await apiAs('rita', ['sales']);
+    const deal = (await rita('GET', `/deals/${dealId}`)).body;
+    const moved = await local.api('POST', `/deals/${dealId}/move`, {
+      token: await local.token({ user: 'rita', groups: ['sales'] }),
+      body: { stageId: 'st_negotiation' },
+      headers: { 'if-match': `"${deal.version}"` },
+    });
+    expect(moved.status).toBe(200);
+    // this page still shows the card in Proposal, at the version it read
+    const grip = card().getByRole('button', { name: `Move ${title}` });
+    const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
+    await grip.focus();
+    await page.keyboard.press('Space');
+    await said(`${title} is over Proposal`);
+    await page.keyboard.press('ArrowLeft');
+    await said(`${title} is over Qualified`);
+    await page.keyboard.press('Space');
+    await page.getByRole('alert').filter({ hasText: 'reloaded' }).waitFor();
+    await page.locator(`[data-stage-id="st_negotiation"] [data-deal-id="${dealId}"]`).waitFor();
+    expect(await stageOfDeal()).toBe('st_negotiation');
+  }, 60_000);
+
+  it('tries to win without the handoff facts and sees each one named; wins; the project appears', async () => {
+    watch(page);
+    await card().getByRole('link', { name: title }).click();
+    await page.getByRole('heading', { name: title }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Win…' }).click();
+    await page.getByRole('button', { name: 'Mark as won' }).click();
+    for (const path of [
+      'handoff.scopeSummary',
+      'handoff.promisedTimeline.dueDate',
+      'handoff.keyConstraints',
+      'handoff.mainStakeholderContactId',
+      'handoff.kickoffDate',
+    ])
+      await page.locator(`[data-field-error="${path}"]`).waitFor();
+    await expectAccessible(page);
+    expect((await (await apiAs('rita', ['sales']))('GET', `/deals/${dealId}`)).body.status).toBe('open');
+
+    await page.getByLabel('Scope summary').fill('Compiler rollout to three fleets');
+    await page.getByLabel('Promised by').fill('2031-06-30');
+    await page.getByLabel('Key constraints').fill('No downtime during exercises\nOn-premises only');
+    await page.getByLabel('Main stakeholder').selectOption(contactId);
+    await page.getByLabel('Kickoff date').fill('2031-03-03');
+    await page.getByRole('button', { name: 'Mark as won' }).click();
+    const projectLink = page.locator('.handoff-done a');
+    await projectLink.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shots, 'deal.png') });
+    await projectLink.click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  }, 90_000);
+
+  it('opens the project timeline: the plan, the critical path and the promise, read-only for sales', async () => {
+    watch(page);
+    await page.getByRole('img', { name: /^Timeline from 2031-03-03/ }).waitFor();
+    await page.locator('.plan tbody tr').first().waitFor();
+    projectUrl = page.url();
+    await page.locator('.plan .badge.critical').first().waitFor();
+    expect(await page.locator('.gantt-promise').count()).toBe(1);
+    await page.getByRole('link', { name: 'Discovery and detailed scope' }).click();
+    expect(await page.getByLabel('Duration (business days)').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+});
+
+describe('a manager, in the console', () => {
+  it('reads the reports (charts with their numbers) and the team follow-ups, most late first', async () => {
+    const page = watch((await signedIn(browser, local.consoleUrl, 'mia', ['manager'], '/reports')).page);
+    const mia = await apiAs('mia', ['manager']);
+    const report = (await mia('GET', '/reports/pipeline?pipelineId=pl_default')).body;
+    const totalRow = page.locator('section[aria-labelledby="r-pipeline"] tr', { hasText: 'Total' });
+    await totalRow.waitFor();
+    expect(await totalRow.locator('td').first().textContent()).toBe(String(report.total.openDeals));
+    await page.locator('section[aria-labelledby="r-pipeline"] svg.recharts-surface').first().waitFor();
+    await expectAccessible(page);
+    await page.screenshot({ path: join(shots, 'reports.png'), fullPage: true });
+
+    await open(page, 'Follow-ups');
+    await page.getByRole('button', { name: "The team's" }).click();
+    const team = (await mia('GET', '/followups?team=true&limit=100')).body.items as {
+      minutesLate: number;
+      summary?: string;
+    }[];
+    expect(team.length).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(team.length);
+    // bob's and alice's late next actions, the latest first
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('Call Hank about the pilot scope') && r.includes('Bob'))).toBe(true);
+    const mostLate = team.reduce((a, b) => (b.minutesLate > a.minutesLate ? b : a));
+    expect(rows[0]).toContain(mostLate.summary);
+    await expectAccessible(page);
+    await page.screenshot({ path: join(shots, 'followups.png') });
+  }, 90_000);
+});
+
+describe('a delivery lead, in the console', () => {
+  it('slips a task of the new project: its dependents move on the timeline, and the page says which', async () => {
+    const path = new URL(projectUrl).pathname;
+    const page = watch((await signedIn(browser, local.consoleUrl, 'dora', ['delivery'], path)).page);
+    await page.getByRole('img', { name: /^Timeline from 2031-03-03/ }).waitFor();
+    await expectAccessible(page);
+    await page.screenshot({ path: join(shots, 'project.png'), fullPage: true });
+    const startOf = (task: string) =>
+      page.locator('.plan tbody tr', { hasText: task }).locator('[data-col="start"]').textContent();
+    const approvalBefore = await startOf('Plan approved by the customer');
+
+    await page.getByRole('link', { name: 'Discovery and detailed scope' }).click();
+    const duration = page.getByLabel('Duration (business days)');
+    const days = Number(await duration.inputValue());
+    await duration.fill(String(days + 3));
+    await page.getByRole('button', { name: 'Reschedule' }).click();
+    const moved = page.locator('div.moved');
+    await moved.waitFor();
+    expect(await moved.textContent()).toContain('Plan approved by the customer');
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => startOf('Plan approved by the customer'), { timeout: 15_000 })
+      .not.toBe(approvalBefore);
+    // the discovery task and everything after it on the chain
+    expect(await page.locator('tr.moved').count()).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it('sees the pipeline and the deals but cannot change the CRM (and the API refuses it too)', async () => {
+    const page = watch((await signedIn(browser, local.consoleUrl, 'dora', ['delivery'])).page);
+    await page.locator('.deal-card').first().waitFor();
+    expect(await page.getByRole('button', { name: 'New deal' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Move / }).count()).toBe(0);
+    await page.locator('.deal-card a').first().click();
+    await page.getByRole('heading', { name: 'Facts' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Win…' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Set the next action' }).count()).toBe(0);
+    const dora = await apiAs('dora', ['delivery']);
+    const refused = await dora('POST', '/deals', {
+      title: 'Side deal',
+      value: { amount: 1, currency: 'EUR' },
+      nextAction: { summary: 'x', dueAt: '2030-01-01T00:00:00Z' },
+    });
+    expect(refused.status).toBe(403);
+  }, 60_000);
+});

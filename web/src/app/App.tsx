@@ -1,0 +1,86 @@
+import { lazy, Suspense } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Companies, CompanyPage } from '../contacts/Companies.js';
+import { ContactPage } from '../contacts/ContactPage.js';
+import { Contacts } from '../contacts/Contacts.js';
+import { DealPage } from '../deals/DealPage.js';
+import { FollowUps } from '../followups/FollowUps.js';
+import { Board } from '../pipeline/Board.js';
+import { ProjectPage } from '../projects/ProjectPage.js';
+import { Projects } from '../projects/Projects.js';
+import { TaskRedirect } from '../projects/TaskRedirect.js';
+import { useAbilities, useSession } from './session-context.js';
+
+// The console's screens by address. Digest mails link to /deals/<id>, /tasks/<id> and
+// /projects/<id> (APP_URL is this console), so those addresses are kept.
+
+const Reports = lazy(() => import('../reports/Reports.js'));
+const Admin = lazy(() => import('../admin/Admin.js'));
+
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [location] = useLocation();
+  const current = location === href || location.startsWith(`${href}/`);
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+export function App() {
+  const { user, signOut, roles } = useSession();
+  const { admin } = useAbilities();
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">Handoff</span>
+        <nav aria-label="Main">
+          <NavLink href="/pipeline">Pipeline</NavLink>
+          <NavLink href="/followups">Follow-ups</NavLink>
+          <NavLink href="/contacts">Contacts</NavLink>
+          <NavLink href="/companies">Companies</NavLink>
+          <NavLink href="/projects">Projects</NavLink>
+          <NavLink href="/reports">Reports</NavLink>
+          {admin && <NavLink href="/admin">Admin</NavLink>}
+        </nav>
+        <span className="who">
+          {String(user.profile.name ?? user.profile.email ?? user.profile.sub)}{' '}
+          <span className="muted">({roles.join(', ') || 'no role'})</span>
+        </span>
+        <button type="button" className="quiet" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          <Switch>
+            <Route path="/">
+              <Redirect to="/pipeline" replace />
+            </Route>
+            <Route path="/pipeline" component={Board} />
+            <Route path="/deals/:id">{(p) => <DealPage id={p.id} />}</Route>
+            <Route path="/followups" component={FollowUps} />
+            <Route path="/contacts" component={Contacts} />
+            <Route path="/contacts/:id">{(p) => <ContactPage id={p.id} />}</Route>
+            <Route path="/companies" component={Companies} />
+            <Route path="/companies/:id">{(p) => <CompanyPage id={p.id} />}</Route>
+            <Route path="/projects" component={Projects} />
+            <Route path="/projects/:id">{(p) => <ProjectPage id={p.id} />}</Route>
+            <Route path="/tasks/:id">{(p) => <TaskRedirect id={p.id} />}</Route>
+            <Route path="/reports" component={Reports} />
+            <Route path="/admin" component={Admin} />
+            <Route>
+              <h1>Not found</h1>
+              <p>
+                There is no page here. <Link href="/pipeline">Go to the pipeline</Link>.
+              </p>
+            </Route>
+          </Switch>
+        </Suspense>
+      </main>
+    </>
+  );
+}

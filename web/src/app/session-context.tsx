@@ -1,0 +1,31 @@
+import type { User } from 'oidc-client-ts';
+import { createContext, useContext } from 'react';
+import type { HandoffClient } from '../api/client.js';
+
+export interface ConsoleSession {
+  client: HandoffClient;
+  user: User;
+  userId: string;
+  roles: string[];
+  signOut: () => void;
+}
+
+export const SessionContext = createContext<ConsoleSession | undefined>(undefined);
+
+export function useSession(): ConsoleSession {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside the signed-in console');
+  return session;
+}
+
+/** What the person may do, by role: the API decides; the console only hides what it would refuse. */
+export function useAbilities() {
+  const { roles } = useSession();
+  const has = (...r: string[]) => r.some((x) => roles.includes(x));
+  return {
+    editCrm: has('sales', 'manager', 'admin'),
+    manage: has('manager', 'admin'),
+    admin: has('admin'),
+    editDelivery: has('delivery', 'manager', 'admin'),
+  };
+}

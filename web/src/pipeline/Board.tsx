@@ -1,0 +1,217 @@
+import {
+  type Announcements,
+  closestCenter,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
+import { useCompanies, usePeople, usePipelines } from '../api/queries.js';
+import { useAbilities, useSession } from '../app/session-context.js';
+import { totals } from '../ui/format.js';
+import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { columnByColumn } from './board-keyboard.js';
+import { DealCard } from './DealCard.js';
+import { NewDealDialog } from './NewDealDialog.js';
+
+type Deal = Schemas['Deal'];
+
+function StageColumn({
+  stage,
+  deals,
+  children,
+}: {
+  stage: Schemas['Stage'];
+  deals: Deal[];
+  children: React.ReactNode;
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
+  const byCurrency = new Map<string, number>();
+  for (const d of deals)
+    byCurrency.set(d.value.currency, (byCurrency.get(d.value.currency) ?? 0) + d.value.amount);
+  return (
+    <section
+      ref={setNodeRef}
+      className={`stage-column${isOver ? ' over' : ''}`}
+      aria-labelledby={`stage-${stage.id}`}
+      data-stage-id={stage.id}
+    >
+      <header>
+        <h2 id={`stage-${stage.id}`}>{stage.name}</h2>
+        <p className="muted">
+          {deals.length} · {totals([...byCurrency].map(([currency, amount]) => ({ currency, amount })))} ·{' '}
+          {stage.probability}%
+        </p>
+      </header>
+      <div className="stage-cards">{children}</div>
+    </section>
+  );
+}
+
+export function Board() {
+  const { client } = useSession();
+  const { editCrm } = useAbilities();
+  const pipelines = usePipelines();
+  const companies = useCompanies();
+  const { team, nameOf } = usePeople();
+  const queryClient = useQueryClient();
+  const [pipelineId, setPipelineId] = useState<string>('');
+  const [ownerId, setOwnerId] = useState<string>('');
+  const [creating, setCreating] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const pipeline =
+    pipelines.data?.find((p) => p.id === pipelineId) ?? pipelines.data?.find((p) => p.isDefault);
+  const dealsKey = ['deals', 'board', pipeline?.id, ownerId];
+  const deals = useQuery({
+    queryKey: dealsKey,
+    enabled: pipeline !== undefined,
+    queryFn: () =>
+      allPages<Deal>((cursor) =>
+        answer(
+          client.GET('/deals', {
+            params: {
+              query: {
+                pipelineId: pipeline!.id,
+                status: 'open',
+                limit: 100,
+                ...(ownerId ? { ownerId } : {}),
+                ...(cursor ? { cursor } : {}),
+              },
+            },
+          }),
+        ),
+      ),
+  });
+  const companyNames = useMemo(
+    () => new Map((companies.data ?? []).map((c) => [c.id, c.name])),
+    [companies.data],
+  );
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: columnByColumn }),
+  );
+  const stageName = (id: string | number | undefined) =>
+    pipeline?.stages.find((s) => s.id === id)?.name ?? 'no stage';
+  const titleOf = (id: string | number) => deals.data?.find((d) => d.id === id)?.title ?? 'the deal';
+
+  const move = useMutation({
+    mutationFn: ({ deal, stageId }: { deal: Deal; stageId: string }) =>
+      answer(
+        client.POST('/deals/{id}/move', {
+          params: { path: { id: deal.id }, header: ifMatch(deal.version) },
+          body: { stageId },
+        }),
+      ),
+    onMutate: ({ deal, stageId }) => {
+      // the card moves at once; a refusal puts the board back as the server has it
+      queryClient.setQueryData<Deal[]>(dealsKey, (old) =>
+        old?.map((d) => (d.id === deal.id ? { ...d, stageId } : d)),
+      );
+    },
+    onSuccess: (saved) => {
+      queryClient.setQueryData<Deal[]>(dealsKey, (old) => old?.map((d) => (d.id === saved.id ? saved : d)));
+      queryClient.setQueryData(['deal', saved.id], saved);
+    },
+    onError: () => void queryClient.invalidateQueries({ queryKey: ['deals'] }),
+  });
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const deal = (active.data.current as { deal: Deal } | undefined)?.deal;
+    if (!deal || !over || over.id === deal.stageId) return;
+    move.reset();
+    move.mutate({ deal, stageId: String(over.id) });
+    setAnnouncement(`${deal.title} moved to ${stageName(over.id)}.`);
+  };
+  const announcements: Announcements = {
+    onDragStart: ({ active }) =>
+      `Picked up ${titleOf(active.id)}. Left and right arrows move it between stages.`,
+    onDragOver: ({ active, over }) => `${titleOf(active.id)} is over ${stageName(over?.id)}.`,
+    onDragEnd: ({ active, over }) =>
+      over ? `${titleOf(active.id)} dropped on ${stageName(over.id)}.` : `${titleOf(active.id)} dropped.`,
+    onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled.`,
+  };
+
+  const now = Date.now();
+  return (
+    <div className="board-page">
+      <div className="toolbar">
+        <h1>Pipeline</h1>
+        <label>
+          Pipeline{' '}
+          <select value={pipeline?.id ?? ''} onChange={(e) => setPipelineId(e.target.value)}>
+            {(pipelines.data ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Owner{' '}
+          <select value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+            <option value="">Everyone</option>
+            {team.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name ?? p.id}
+              </option>
+            ))}
+          </select>
+        </label>
+        {editCrm && pipeline && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New deal
+          </button>
+        )}
+      </div>
+      <ProblemAlert error={move.error}>
+        <p>The board was reloaded as it is now; move the card again if it still should.</p>
+      </ProblemAlert>
+      <ProblemAlert error={deals.error ?? pipelines.error} />
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+      {pipeline && (
+        <DndContext
+          sensors={sensors}
+          collisionDetection={closestCenter}
+          onDragEnd={onDragEnd}
+          accessibility={{ announcements }}
+        >
+          <div className="board" aria-busy={deals.isLoading} data-ready={deals.isSuccess}>
+            {pipeline.stages.map((stage) => {
+              const inStage = (deals.data ?? [])
+                .filter((d) => d.stageId === stage.id)
+                .sort((a, b) => (a.nextAction?.dueAt ?? '').localeCompare(b.nextAction?.dueAt ?? ''));
+              return (
+                <StageColumn key={stage.id} stage={stage} deals={inStage}>
+                  {inStage.map((deal) => (
+                    <DealCard
+                      key={deal.id}
+                      deal={deal}
+                      stage={stage}
+                      now={now}
+                      movable={editCrm}
+                      ownerName={nameOf(deal.ownerId)}
+                      {...(deal.companyId && companyNames.get(deal.companyId)
+                        ? { companyName: companyNames.get(deal.companyId)! }
+                        : {})}
+                    />
+                  ))}
+                </StageColumn>
+              );
+            })}
+          </div>
+        </DndContext>
+      )}
+      {pipeline && creating && (
+        <NewDealDialog pipeline={pipeline} open={creating} onClose={() => setCreating(false)} />
+      )}
+    </div>
+  );
+}

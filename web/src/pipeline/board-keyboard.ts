@@ -1,0 +1,26 @@
+import type { KeyboardCoordinateGetter } from '@dnd-kit/core';
+
+// dnd-kit's keyboard sensor moves a picked-up card by a few pixels per arrow key; on a board the
+// useful step is a whole column. This getter moves the card to the middle of the next stage's
+// column to the right or left (Space picks up and drops, Escape cancels: dnd-kit's own keys).
+
+export const columnByColumn: KeyboardCoordinateGetter = (event, { context }) => {
+  const { collisionRect, droppableRects } = context;
+  if (!collisionRect) return undefined;
+  if (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft') return undefined;
+  event.preventDefault();
+  const center = collisionRect.left + collisionRect.width / 2;
+  const columns = [...droppableRects.values()].sort((a, b) => a.left - b.left);
+  const target =
+    event.code === 'ArrowRight'
+      ? columns.find((r) => r.left > center)
+      : [...columns].reverse().find((r) => r.left + r.width < center);
+  if (!target) return undefined;
+  return {
+    x: target.left + (target.width - collisionRect.width) / 2,
+    y: Math.max(
+      target.top + 48,
+      Math.min(collisionRect.top, target.top + target.height - collisionRect.height),
+    ),
+  };
+};

@@ -1,0 +1,285 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { usePeople } from '../api/queries.js';
+import { useAbilities, useSession } from '../app/session-context.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Field } from '../ui/Field.js';
+import { dateTime } from '../ui/format.js';
+import { ProblemAlert } from '../ui/ProblemAlert.js';
+
+type Task = Schemas['PlannedTask'];
+type TaskPatch = {
+  status?: Task['status'];
+  assigneeId?: string | null;
+  startDate?: string | null;
+  durationDays?: number;
+};
+
+interface TaskDrawerProps {
+  task: Task;
+  tasks: Task[];
+  projectId: string;
+  /** Called before a change that can move other tasks, so the page can say what moved. */
+  onChanging: () => void;
+  onClose: () => void;
+}
+
+export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: TaskDrawerProps) {
+  const { client, userId, roles } = useSession();
+  const { editDelivery } = useAbilities();
+  const { team, nameOf } = usePeople();
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState('');
+  const reload = () => {
+    void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+    void queryClient.invalidateQueries({ queryKey: ['schedule', projectId] });
+    void queryClient.invalidateQueries({ queryKey: ['task-extras', task.id] });
+  };
+  const patch = useMutation({
+    mutationFn: (body: TaskPatch) =>
+      answer(
+        client.PATCH('/tasks/{id}', {
+          params: { path: { id: task.id }, header: ifMatch(task.version) },
+          body,
+        }),
+      ),
+    onMutate: onChanging,
+    onSettled: reload,
+  });
+  const dependency = useMutation({
+    mutationFn: (body: Schemas['NewDependency']) =>
+      answer(client.POST('/tasks/{id}/dependencies', { params: { path: { id: task.id } }, body })),
+    onMutate: onChanging,
+    onSettled: reload,
+  });
+  const comments = useQuery({
+    queryKey: ['task-extras', task.id, 'comments'],
+    queryFn: () => answer(client.GET('/tasks/{id}/comments', { params: { path: { id: task.id } } })),
+  });
+  const comment = useMutation({
+    mutationFn: (body: string) =>
+      answer(client.POST('/tasks/{id}/comments', { params: { path: { id: task.id } }, body: { body } })),
+    onSuccess: reload,
+  });
+  const time = useMutation({
+    mutationFn: (body: Schemas['NewTimeEntry']) =>
+      answer(client.POST('/tasks/{id}/time-entries', { params: { path: { id: task.id } }, body })),
+    onSuccess: () => {
+      setMessage('Time logged.');
+      reload();
+    },
+  });
+  const approval = useMutation({
+    mutationFn: (decision: 'approved' | 'rejected' | 'changes_requested') =>
+      answer(
+        client.POST('/tasks/{id}/approval', {
+          params: { path: { id: task.id }, header: ifMatch(task.version) },
+          body: { decision },
+        }),
+      ),
+    onMutate: onChanging,
+    onSettled: reload,
+  });
+  const error = patch.error ?? dependency.error ?? comment.error ?? time.error ?? approval.error;
+  const problem = error instanceof ApiProblem ? error : null;
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const canApprove =
+    task.approval?.status === 'pending' &&
+    (task.approval.approverUserId === userId ||
+      (task.approval.approverRole && roles.includes(task.approval.approverRole)));
+
+  const slip = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const startDate = String(form.get('startDate') ?? '');
+    const durationDays = Number(form.get('durationDays'));
+    patch.mutate({
+      ...(startDate !== task.startDate ? { startDate: startDate || null } : {}),
+      ...(durationDays !== task.durationDays ? { durationDays } : {}),
+    });
+  };
+  const addDependency = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    dependency.mutate({
+      predecessorId: String(form.get('predecessorId')),
+      type: String(form.get('type')) as 'FS',
+      lagDays: Number(form.get('lagDays') || 0),
+    });
+  };
+  const addComment = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    comment.mutate(String(new FormData(event.currentTarget).get('body') ?? '').trim());
+    event.currentTarget.reset();
+  };
+  const logTime = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    time.mutate({
+      date: String(form.get('date') ?? ''),
+      minutes: Math.round(Number(form.get('hours') || 0) * 60),
+      billable: form.get('billable') === 'on',
+    });
+  };
+
+  return (
+    <Dialog title={task.title} open onClose={onClose}>
+      <div className="drawer">
+        <ProblemAlert error={error} />
+        <p className="visually-hidden" role="status">
+          {message}
+        </p>
+        <div className="row">
+          <Field label="Status" path="status" problem={problem}>
+            {(p) => (
+              <select
+                {...p}
+                value={task.status}
+                disabled={!editDelivery}
+                onChange={(e) => patch.mutate({ status: e.target.value as Task['status'] })}
+              >
+                {(['todo', 'in_progress', 'blocked', 'done'] as const).map((s) => (
+                  <option key={s} value={s}>
+                    {s.replace('_', ' ')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Assignee" path="assigneeId" problem={problem}>
+            {(p) => (
+              <select
+                {...p}
+                value={task.assigneeId ?? ''}
+                disabled={!editDelivery}
+                onChange={(e) => patch.mutate({ assigneeId: e.target.value || null })}
+              >
+                <option value="">nobody</option>
+                {team.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name ?? t.id}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <form onSubmit={slip} noValidate className="row" key={`${task.version}`}>
+          <Field label="Start" path="startDate" problem={problem}>
+            {(p) => <input {...p} type="date" defaultValue={task.startDate} disabled={!editDelivery} />}
+          </Field>
+          <Field label="Duration (business days)" path="durationDays" problem={problem}>
+            {(p) => (
+              <input {...p} type="number" min="0" defaultValue={task.durationDays} disabled={!editDelivery} />
+            )}
+          </Field>
+          {editDelivery && (
+            <button type="submit" disabled={patch.isPending}>
+              Reschedule
+            </button>
+          )}
+        </form>
+        <p className="muted">
+          Due {task.dueDate} · {task.progress.percentComplete}% done
+        </p>
+        <section aria-labelledby="deps">
+          <h3 id="deps">Depends on</h3>
+          <ul>
+            {task.dependencies.map((d) => (
+              <li key={d.predecessorId}>
+                {byId.get(d.predecessorId)?.title ?? d.predecessorId} ({d.type}
+                {d.lagDays ? `, ${d.lagDays} day lag` : ''})
+              </li>
+            ))}
+            {task.dependencies.length === 0 && <li className="muted">nothing</li>}
+          </ul>
+          {editDelivery && (
+            <form onSubmit={addDependency} noValidate className="row">
+              <Field label="Predecessor" path="predecessorId" problem={problem}>
+                {(p) => (
+                  <select {...p}>
+                    {tasks
+                      .filter((t) => t.id !== task.id)
+                      .map((t) => (
+                        <option key={t.id} value={t.id}>
+                          {t.title}
+                        </option>
+                      ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Type" path="type" problem={problem}>
+                {(p) => (
+                  <select {...p}>
+                    <option value="FS">finish to start</option>
+                    <option value="SS">start to start</option>
+                    <option value="FF">finish to finish</option>
+                    <option value="SF">start to finish</option>
+                  </select>
+                )}
+              </Field>
+              <Field label="Lag (days)" path="lagDays" problem={problem}>
+                {(p) => <input {...p} type="number" defaultValue={0} />}
+              </Field>
+              <button type="submit">Add</button>
+            </form>
+          )}
+        </section>
+        {task.approval && (
+          <section aria-labelledby="approval">
+            <h3 id="approval">Approval</h3>
+            <p>
+              {task.approval.status.replace('_', ' ')}
+              {task.approval.decidedBy ? ` by ${nameOf(task.approval.decidedBy)}` : ''}
+            </p>
+            {canApprove && (
+              <div className="actions">
+                <button type="button" onClick={() => approval.mutate('approved')}>
+                  Approve
+                </button>
+                <button type="button" onClick={() => approval.mutate('changes_requested')}>
+                  Request changes
+                </button>
+                <button type="button" className="danger" onClick={() => approval.mutate('rejected')}>
+                  Reject
+                </button>
+              </div>
+            )}
+          </section>
+        )}
+        {editDelivery && (
+          <form onSubmit={logTime} noValidate className="row">
+            <Field label="Day" path="date" problem={problem}>
+              {(p) => <input {...p} type="date" defaultValue={new Date().toISOString().slice(0, 10)} />}
+            </Field>
+            <Field label="Hours" path="minutes" problem={problem}>
+              {(p) => <input {...p} name="hours" type="number" min="0" step="0.25" />}
+            </Field>
+            <label className="inline">
+              <input type="checkbox" name="billable" defaultChecked /> billable
+            </label>
+            <button type="submit">Log time</button>
+          </form>
+        )}
+        <section aria-labelledby="comments">
+          <h3 id="comments">Comments</h3>
+          <ul className="comments">
+            {(comments.data?.items ?? []).map((c) => (
+              <li key={c.id}>
+                <strong>{nameOf(c.authorId)}</strong> <span className="muted">{dateTime(c.createdAt)}</span>
+                <p>{c.body}</p>
+              </li>
+            ))}
+          </ul>
+          <form onSubmit={addComment} noValidate>
+            <Field label="Comment" path="body" problem={problem}>
+              {(p) => <textarea {...p} rows={2} />}
+            </Field>
+            <button type="submit">Comment</button>
+          </form>
+        </section>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { answer, type Schemas } from '../api/client.js';
+import { usePeople } from '../api/queries.js';
+import { useSession } from '../app/session-context.js';
+import { dateTime } from './format.js';
+import { ProblemAlert } from './ProblemAlert.js';
+
+type Entry = Schemas['TimelineEntry'];
+
+function describe(entry: Entry, nameOf: (id: string) => string): string {
+  if (entry.kind === 'activity') return `${entry.activity.type}: ${entry.activity.subject}`;
+  switch (entry.change) {
+    case 'created':
+      return `${nameOf(entry.by)} created ${entry.dealTitle}`;
+    case 'moved':
+      return `${nameOf(entry.by)} moved ${entry.dealTitle}`;
+    case 'next-action-set':
+      return `${nameOf(entry.by)} set the next action: ${entry.nextAction?.summary ?? ''}`;
+    case 'won':
+      return `${nameOf(entry.by)} won ${entry.dealTitle}`;
+    case 'lost':
+      return `${nameOf(entry.by)} lost ${entry.dealTitle}${entry.reason ? ` (${entry.reason})` : ''}`;
+    case 'reopened':
+      return `${nameOf(entry.by)} reopened ${entry.dealTitle}`;
+  }
+}
+
+/** The interaction history of a deal, contact or company, newest first. */
+export function Timeline({ entity, id }: { entity: 'deals' | 'contacts' | 'companies'; id: string }) {
+  const { client } = useSession();
+  const { nameOf } = usePeople();
+  const timeline = useQuery({
+    queryKey: ['timeline', id],
+    queryFn: () => {
+      const params = { params: { path: { id }, query: { limit: 50 } } };
+      if (entity === 'deals') return answer(client.GET('/deals/{id}/timeline', params));
+      if (entity === 'contacts') return answer(client.GET('/contacts/{id}/timeline', params));
+      return answer(client.GET('/companies/{id}/timeline', params));
+    },
+  });
+  return (
+    <section aria-labelledby={`timeline-${id}`}>
+      <h3 id={`timeline-${id}`}>Timeline</h3>
+      <ProblemAlert error={timeline.error} />
+      <ol className="timeline">
+        {(timeline.data?.items ?? []).map((entry) => (
+          <li key={`${entry.at}-${entry.kind === 'activity' ? entry.activity.id : entry.change}`}>
+            <time dateTime={entry.at}>{dateTime(entry.at)}</time> {describe(entry, nameOf)}
+          </li>
+        ))}
+      </ol>
+      {timeline.data?.items.length === 0 && <p className="muted">Nothing yet.</p>}
+    </section>
+  );
+}
