@@ -288,3 +288,75 @@ describe('a delivery lead, in the console', () => {
     expect(refused.status).toBe(403);
   }, 60_000);
 });
+
+describe("the console's distribution and sign-in, locally as in the template", () => {
+  it('serves app routes as index.html with the policy headers, a missing file as 403, and config.json with the local API', async () => {
+    const route = await fetch(`${local.consoleUrl}/deals/deal_01NOTHING`);
+    expect(route.status).toBe(200);
+    expect(route.headers.get('content-type')).toContain('text/html');
+    expect(await route.text()).toContain('<div id="root">');
+    const csp = route.headers.get('content-security-policy')!;
+    expect(csp).toContain(`connect-src 'self' ${local.apiUrl}`);
+    expect(route.headers.get('x-frame-options')).toBe('DENY');
+    expect((await fetch(`${local.consoleUrl}/assets/missing.js`)).status).toBe(403);
+    const config = (await (await fetch(`${local.consoleUrl}/config.json`)).json()) as any;
+    expect(config.apiUrl).toBe(local.apiUrl);
+    const preflight = await fetch(`${local.apiUrl}/deals`, {
+      method: 'OPTIONS',
+      headers: { origin: local.consoleUrl, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(local.consoleUrl);
+    const stranger = await fetch(`${local.apiUrl}/deals`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a return address that is not a callback URL, and a code without its PKCE verifier', async () => {
+    const config = (await (await fetch(`${local.consoleUrl}/config.json`)).json()) as any;
+    const authorize = new URL(config.signIn.authorizationEndpoint);
+    const params = {
+      client_id: config.signIn.clientId,
+      response_type: 'code',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      state: 's',
+    };
+    authorize.search = new URLSearchParams({
+      ...params,
+      redirect_uri: 'https://evil.example/callback',
+    }).toString();
+    expect((await fetch(authorize, { redirect: 'manual' })).status).toBe(400);
+
+    const signIn = await fetch(config.signIn.authorizationEndpoint, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({
+        ...params,
+        redirect_uri: `${local.consoleUrl}/callback`,
+        user: 'eve',
+        groups: 'admin',
+      }),
+    });
+    expect(signIn.status).toBe(302);
+    const code = new URL(signIn.headers.get('location')!).searchParams.get('code')!;
+    const exchange = (verifier: string) =>
+      fetch(config.signIn.tokenEndpoint, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: config.signIn.clientId,
+          code,
+          code_verifier: verifier,
+          redirect_uri: `${local.consoleUrl}/callback`,
+        }),
+      });
+    const wrong = await exchange('not-the-verifier-of-that-challenge-not-the-verifier');
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as any).error).toBe('invalid_grant');
+    // a code is good once: the refused attempt spent it
+    expect((await exchange('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).status).toBe(400);
+  });
+});
