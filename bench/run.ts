@@ -1,6 +1,7 @@
 // `npm run bench [-- <name> ...]`: runs the named benchmarks (all by default) and writes each
 // one's section of docs/benchmarks.md. Benchmarks are not tests: they measure, they do not judge.
 import { coldStart } from './cold-start.js';
+import { consoleLoad } from './console-load.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'report-scale': reportScale,
   'import-throughput': importThroughput,
   'template-limits': templateLimits,
+  'console-load': consoleLoad,
 };
 
 const asked = process.argv.slice(2);

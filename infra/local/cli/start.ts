@@ -73,7 +73,7 @@ if (values.seed) {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
 Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
-  console: ${runtime.consoleUrl}   (sign in as alice, bob or mia: any name, any groups)
+  console: ${runtime.consoleUrl}   (sign in with any name and groups; the seed has alice, bob, mia)
   API:     ${runtime.apiUrl}
   data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales
