@@ -1,56 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
-import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { answer, ifMatch, type Schemas } from '../api/client.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Attachments } from '../ui/Attachments.js';
-import { Field } from '../ui/Field.js';
+import { MergeForm } from '../ui/MergeForm.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Timeline } from '../ui/Timeline.js';
 import { ContactForm, fullName } from './Contacts.js';
-
-function MergeForm({ contact }: { contact: Schemas['Contact'] }) {
-  const { client } = useSession();
-  const queryClient = useQueryClient();
-  const merge = useMutation({
-    mutationFn: (duplicateId: string) =>
-      answer(
-        client.POST('/contacts/{id}/merge', {
-          params: { path: { id: contact.id }, header: ifMatch(contact.version) },
-          body: { duplicateId },
-        }),
-      ),
-    onSuccess: (merged) => {
-      queryClient.setQueryData(['contact', contact.id], merged);
-      void queryClient.invalidateQueries({ queryKey: ['timeline', contact.id] });
-    },
-  });
-  const problem = merge.error instanceof ApiProblem ? merge.error : null;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    merge.mutate(String(new FormData(event.currentTarget).get('duplicateId') ?? '').trim());
-  };
-  return (
-    <form onSubmit={submit} noValidate className="card">
-      <h3>Merge a duplicate into this contact</h3>
-      <ProblemAlert error={merge.error} />
-      {merge.isSuccess && (
-        <p role="status">Merged: the duplicate's emails, notes and history are here now.</p>
-      )}
-      <Field
-        label="Duplicate's id"
-        path="duplicateId"
-        problem={problem}
-        hint="ct_… (from its page's address)"
-      >
-        {(p) => <input {...p} type="text" />}
-      </Field>
-      <button type="submit" disabled={merge.isPending}>
-        Merge
-      </button>
-    </form>
-  );
-}
 
 export function ContactPage({ id }: { id: string }) {
   const { client } = useSession();
@@ -113,7 +70,7 @@ export function ContactPage({ id }: { id: string }) {
           submitLabel="Save"
         />
       )}
-      {editCrm && <MergeForm contact={c} />}
+      {editCrm && <MergeForm kind="contacts" id={c.id} version={c.version} />}
       <Attachments parent={{ kind: 'contact', id }} editable={editCrm} />
       <Timeline entity="contacts" id={id} />
     </div>
