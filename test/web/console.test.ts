@@ -117,10 +117,31 @@ describe('a sales rep, in the console', () => {
     expect(deal.nextAction.summary).toBe('Send the proposal');
   }, 60_000);
 
+  it("adds a CRM task to the deal and ticks it off; logs a call; both are in the deal's history", async () => {
+    watch(page);
+    await page.getByLabel('Kind').selectOption('task');
+    await page.getByLabel('Subject').fill('Check the security questionnaire');
+    await page.getByLabel('Due', { exact: true }).last().fill('2030-01-09T12:00');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    const task = page.locator('li', { hasText: 'Check the security questionnaire' });
+    await task.getByRole('button', { name: 'Done' }).click();
+    await task.getByRole('button', { name: 'Done' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Kind').selectOption('call');
+    await page.getByLabel('Subject').fill('Intro call with Grace');
+    await page.getByRole('button', { name: 'Log it' }).click();
+    await page.locator('.timeline li', { hasText: 'call: Intro call with Grace' }).waitFor();
+    const rita = await apiAs('rita', ['sales']);
+    const activities = (await rita('GET', `/activities?dealId=${dealId}`)).body.items;
+    expect(activities.map((a: any) => [a.type, a.subject, a.done]).sort()).toEqual([
+      ['call', 'Intro call with Grace', true],
+      ['task', 'Check the security questionnaire', true],
+    ]);
+  }, 60_000);
+
   it('drags the card to the next stage, and moves it one more with the keyboard alone', async () => {
     watch(page);
     await open(page, 'Pipeline');
-    await card().waitFor();
+    await page.locator('[data-ready="true"]').waitFor();
     const grip = card().getByRole('button', { name: `Move ${title}` });
     const from = (await grip.boundingBox())!;
     const to = (await page.locator('[data-stage-id="st_qualified"]').boundingBox())!;
@@ -240,6 +261,31 @@ describe('a manager, in the console', () => {
     await expectAccessible(page);
     await page.screenshot({ path: join(shots, 'followups.png') });
   }, 90_000);
+});
+
+describe('an admin, in the console', () => {
+  it('adds a company holiday to the calendar every plan uses, and edits a company', async () => {
+    const page = watch((await signedIn(browser, local.consoleUrl, 'ada', ['admin'], '/admin')).page);
+    await page.getByRole('heading', { name: 'Company calendar' }).waitFor();
+    const holidays = page.getByLabel('Holidays (YYYY-MM-DD, one per line)');
+    await holidays.fill('2031-12-24');
+    await page.getByRole('button', { name: 'Save calendar' }).click();
+    const ada = await apiAs('ada', ['admin']);
+    await expect
+      .poll(async () => (await ada('GET', '/calendar')).body.holidays, { timeout: 15_000 })
+      .toEqual(['2031-12-24']);
+    await expectAccessible(page);
+
+    await open(page, 'Companies');
+    await page.getByRole('link', { name: 'Initech' }).click();
+    await page.getByLabel('Domain').fill('initech.example');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const id = page.url().split('/').pop()!;
+    await expect
+      .poll(async () => (await ada('GET', `/companies/${id}`)).body.domain, { timeout: 15_000 })
+      .toBe('initech.example');
+    await expectAccessible(page);
+  }, 60_000);
 });
 
 describe('a delivery lead, in the console', () => {

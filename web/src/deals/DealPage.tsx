@@ -9,6 +9,7 @@ import { Field } from '../ui/Field.js';
 import { dateTime, isoFromLocal, money } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Timeline } from '../ui/Timeline.js';
+import { DealTasks } from './DealTasks.js';
 import { LoseDialog } from './LoseDialog.js';
 import { WinDialog } from './WinDialog.js';
 
@@ -91,60 +92,6 @@ function NextActionForm({ deal }: { deal: Deal }) {
       </Field>
       <button type="submit" disabled={setNext.isPending}>
         Save next action
-      </button>
-    </form>
-  );
-}
-
-function LogActivity({ deal }: { deal: Deal }) {
-  const { client } = useSession();
-  const queryClient = useQueryClient();
-  const log = useMutation({
-    mutationFn: (body: { type: 'call' | 'email' | 'meeting' | 'note'; subject: string; body?: string }) =>
-      answer(
-        client.POST('/activities', {
-          body: { ...body, dealId: deal.id, done: true, occurredAt: new Date().toISOString() },
-        }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['timeline', deal.id] });
-      void queryClient.invalidateQueries({ queryKey: ['deal', deal.id] });
-    },
-  });
-  const problem = log.error instanceof ApiProblem ? log.error : null;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
-    log.mutate({
-      type: text('type') as 'call',
-      subject: text('subject'),
-      ...(text('body') ? { body: text('body') } : {}),
-    });
-    event.currentTarget.reset();
-  };
-  return (
-    <form onSubmit={submit} noValidate className="card" aria-labelledby="log-activity">
-      <h3 id="log-activity">Log an activity</h3>
-      <ProblemAlert error={log.error} />
-      <Field label="Kind" path="type" problem={problem}>
-        {(p) => (
-          <select {...p}>
-            <option value="call">call</option>
-            <option value="email">email</option>
-            <option value="meeting">meeting</option>
-            <option value="note">note</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Subject" path="subject" problem={problem}>
-        {(p) => <input {...p} type="text" />}
-      </Field>
-      <Field label="Notes" path="body" problem={problem}>
-        {(p) => <textarea {...p} rows={2} />}
-      </Field>
-      <button type="submit" disabled={log.isPending}>
-        Log it
       </button>
     </form>
   );
@@ -280,7 +227,7 @@ export function DealPage({ id }: { id: string }) {
         <section aria-labelledby="work">
           <h2 id="work">Work</h2>
           {editCrm && d.status === 'open' && <NextActionForm deal={d} />}
-          {editCrm && <LogActivity deal={d} />}
+          <DealTasks dealId={d.id} editable={editCrm} />
           <Timeline entity="deals" id={d.id} />
         </section>
       </div>

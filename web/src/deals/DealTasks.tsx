@@ -1,0 +1,138 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { paths } from '../../../clients/typescript/index.js';
+import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { usePeople } from '../api/queries.js';
+import { useSession } from '../app/session-context.js';
+import { Field } from '../ui/Field.js';
+import { dateTime, isoFromLocal } from '../ui/format.js';
+import { ProblemAlert } from '../ui/ProblemAlert.js';
+
+type Activity = Schemas['Activity'];
+type NewActivity = paths['/activities']['post']['requestBody']['content']['application/json'];
+
+/** The deal's CRM tasks (to do, with a due time and an assignee) and its logged calls, emails, meetings and notes. */
+export function DealTasks({ dealId, editable }: { dealId: string; editable: boolean }) {
+  const { client, userId } = useSession();
+  const { team, nameOf } = usePeople();
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<Activity['type']>('call');
+  const activities = useQuery({
+    queryKey: ['activities', dealId],
+    queryFn: () => answer(client.GET('/activities', { params: { query: { dealId, limit: 100 } } })),
+  });
+  const changed = () => {
+    void queryClient.invalidateQueries({ queryKey: ['activities', dealId] });
+    void queryClient.invalidateQueries({ queryKey: ['timeline', dealId] });
+    // an activity moves the deal's last activity (and its version): lists holding it read it again
+    void queryClient.invalidateQueries({ queryKey: ['deal', dealId] });
+    void queryClient.invalidateQueries({ queryKey: ['deals'] });
+  };
+  const add = useMutation({
+    mutationFn: (body: NewActivity) => answer(client.POST('/activities', { body: { ...body, dealId } })),
+    onSuccess: changed,
+  });
+  const finish = useMutation({
+    mutationFn: (a: Activity) =>
+      answer(
+        client.PATCH('/activities/{id}', {
+          params: { path: { id: a.id }, header: ifMatch(a.version) },
+          body: { done: true },
+        }),
+      ),
+    onSuccess: changed,
+  });
+  const problem = add.error instanceof ApiProblem ? add.error : null;
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const isTask = kind === 'task';
+    add.mutate({
+      type: kind,
+      subject: text('subject'),
+      ...(text('body') ? { body: text('body') } : {}),
+      ...(isTask
+        ? { done: false, dueAt: isoFromLocal(text('dueAt')), assigneeId: text('assigneeId') || userId }
+        : { done: true, occurredAt: new Date().toISOString() }),
+    });
+    event.currentTarget.reset();
+  };
+  const items = activities.data?.items ?? [];
+  const open = items.filter((a) => a.type === 'task' && !a.done);
+  return (
+    <section aria-labelledby={`tasks-${dealId}`}>
+      <h3 id={`tasks-${dealId}`}>Tasks and activities</h3>
+      <ProblemAlert error={activities.error ?? finish.error} />
+      <ul className="plain-list">
+        {open.map((a) => (
+          <li key={a.id}>
+            <strong>{a.subject}</strong>{' '}
+            <span className="muted">
+              {a.dueAt ? `due ${dateTime(a.dueAt)}` : ''} · {nameOf(a.assigneeId ?? a.ownerId)}
+            </span>{' '}
+            {editable && (
+              <button type="button" className="quiet" onClick={() => finish.mutate(a)}>
+                Done
+              </button>
+            )}
+          </li>
+        ))}
+        {items
+          .filter((a) => !open.includes(a))
+          .map((a) => (
+            <li key={a.id} className="muted">
+              {a.type}: {a.subject}
+              {a.occurredAt ? ` · ${dateTime(a.occurredAt)}` : ''}
+            </li>
+          ))}
+      </ul>
+      {editable && (
+        <form onSubmit={submit} noValidate className="card">
+          <h4>Log an activity or add a task</h4>
+          <ProblemAlert error={add.error} />
+          <Field label="Kind" path="type" problem={problem}>
+            {(p) => (
+              <select {...p} value={kind} onChange={(e) => setKind(e.target.value as Activity['type'])}>
+                <option value="call">call</option>
+                <option value="email">email</option>
+                <option value="meeting">meeting</option>
+                <option value="note">note</option>
+                <option value="task">task (to do)</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Subject" path="subject" problem={problem}>
+            {(p) => <input {...p} type="text" />}
+          </Field>
+          <Field label="Notes" path="body" problem={problem}>
+            {(p) => <textarea {...p} rows={2} />}
+          </Field>
+          {kind === 'task' && (
+            <div className="row">
+              <Field label="Due" path="dueAt" problem={problem}>
+                {(p) => <input {...p} type="datetime-local" />}
+              </Field>
+              <Field label="Assignee" path="assigneeId" problem={problem}>
+                {(p) => (
+                  <select {...p} defaultValue={userId}>
+                    {team
+                      .filter((t) => t.active)
+                      .map((t) => (
+                        <option key={t.id} value={t.id}>
+                          {t.name ?? t.id}
+                        </option>
+                      ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+          )}
+          <button type="submit" disabled={add.isPending}>
+            {kind === 'task' ? 'Add task' : 'Log it'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
