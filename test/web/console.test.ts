@@ -276,6 +276,33 @@ describe('an admin, in the console', () => {
       .toEqual(['2031-12-24']);
     await expectAccessible(page);
 
+    // lead routing is edited as the JSON the API takes; a wrong field is named by its path
+    const rules = page.getByLabel('The rules, first match wins (JSON, as PUT /lead-routing takes them)');
+    await rules.fill(
+      JSON.stringify({
+        rules: [{ name: 'Web leads', match: { leadSources: ['website'] }, assign: { type: 'fixed' } }],
+      }),
+    );
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByRole('alert').filter({ hasText: 'rules.0.assign' }).waitFor();
+    await rules.fill(
+      JSON.stringify({
+        rules: [
+          {
+            name: 'Web leads',
+            match: { leadSources: ['website'] },
+            assign: { type: 'fixed', ownerId: 'bob' },
+          },
+        ],
+      }),
+    );
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await expect
+      .poll(async () => (await ada('GET', '/lead-routing')).body.rules.map((r: any) => r.name), {
+        timeout: 15_000,
+      })
+      .toEqual(['Web leads']);
+
     await open(page, 'Companies');
     await page.getByRole('link', { name: 'Initech' }).click();
     await page.getByLabel('Domain').fill('initech.example');

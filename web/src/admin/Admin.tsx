@@ -5,6 +5,7 @@ import { usePipelines } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { JsonEditor } from './JsonEditor.js';
 
 // The workspace's settings for admins: pipelines and their stages, the company calendar, custom
 // fields, lead routing and the kickoff templates. Each saves through its own route, If-Match
@@ -232,44 +233,107 @@ function CustomFields() {
 
 function Templates() {
   const { client } = useSession();
+  const queryClient = useQueryClient();
   const templates = useQuery({
     queryKey: ['templates'],
     queryFn: () => answer(client.GET('/templates', { params: { query: { limit: 100 } } })),
   });
+  const create = useMutation({
+    mutationFn: (body: unknown) =>
+      answer(client.POST('/templates', { body: body as Schemas['NewTemplate'] })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['templates'] }),
+  });
+  const example = templates.data?.items.find((t) => t.isDefault) ?? templates.data?.items[0];
   return (
     <div className="card">
       <ProblemAlert error={templates.error} />
       <ul>
         {(templates.data?.items ?? []).map((t) => (
           <li key={t.id}>
-            {t.name} <span className="muted">(version {t.version})</span>
+            <details>
+              <summary>
+                {t.name}{' '}
+                <span className="muted">
+                  ({t.tasks.length} tasks, version {t.version})
+                </span>
+              </summary>
+              <ol>
+                {t.tasks.map((task) => (
+                  <li key={task.key}>
+                    {task.title} <span className="muted">({task.durationDays} business days)</span>
+                  </li>
+                ))}
+              </ol>
+            </details>
           </li>
         ))}
       </ul>
-      <p className="muted">Templates are written as JSON through POST /templates (docs/api.md).</p>
+      {templates.data && (
+        <details>
+          <summary>New template</summary>
+          <JsonEditor
+            label="The template (JSON, as POST /templates takes it)"
+            initial={
+              example
+                ? {
+                    name: `${example.name} (copy)`,
+                    checklist: example.checklist,
+                    tasks: example.tasks,
+                    dependencies: example.dependencies,
+                  }
+                : { name: 'Kickoff', tasks: [{ key: 'kickoff', title: 'Kickoff meeting', durationDays: 0 }] }
+            }
+            submitLabel="Create template"
+            pending={create.isPending}
+            error={create.error}
+            onSubmit={create.mutate}
+          />
+          {create.isSuccess && <p role="status">Created {create.data.name}.</p>}
+        </details>
+      )}
     </div>
   );
 }
 
 function LeadRouting() {
   const { client } = useSession();
+  const queryClient = useQueryClient();
   const routing = useQuery({
     queryKey: ['lead-routing'],
     queryFn: () => answer(client.GET('/lead-routing')),
   });
+  const save = useMutation({
+    mutationFn: (body: unknown) =>
+      answer(
+        client.PUT('/lead-routing', {
+          params: { header: ifMatch(routing.data!.version) },
+          body: body as Schemas['LeadRoutingInput'],
+        }),
+      ),
+    onSuccess: (saved) => queryClient.setQueryData(['lead-routing'], saved),
+  });
+  if (!routing.data) return <ProblemAlert error={routing.error} />;
   return (
     <div className="card">
-      <ProblemAlert error={routing.error} />
       <ol>
-        {(routing.data?.rules ?? []).map((r) => (
+        {routing.data.rules.map((r) => (
           <li key={r.id}>
             {r.name}: when {JSON.stringify(r.match)} → {JSON.stringify(r.assign)}
           </li>
         ))}
       </ol>
-      {routing.data?.rules.length === 0 && (
-        <p className="muted">No rules: new deals stay with their creator.</p>
+      {routing.data.rules.length === 0 && (
+        <p className="muted">No rules: a new deal needs its owner named.</p>
       )}
+      <JsonEditor
+        key={routing.data.version}
+        label="The rules, first match wins (JSON, as PUT /lead-routing takes them)"
+        initial={{ rules: routing.data.rules }}
+        submitLabel="Save rules"
+        pending={save.isPending}
+        error={save.error}
+        onSubmit={save.mutate}
+      />
     </div>
   );
 }

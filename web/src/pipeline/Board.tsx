@@ -183,7 +183,11 @@ export function Board() {
           onDragEnd={onDragEnd}
           accessibility={{ announcements }}
         >
-          <div className="board" aria-busy={deals.isFetching} data-ready={deals.isSuccess && !deals.isFetching}>
+          <div
+            className="board"
+            aria-busy={deals.isFetching}
+            data-ready={deals.isSuccess && !deals.isFetching}
+          >
             {pipeline.stages.map((stage) => {
               const inStage = (deals.data ?? [])
                 .filter((d) => d.stageId === stage.id)
