@@ -49,6 +49,14 @@ const apiAs = async (user: string, groups: string[]) => {
 const open = (page: Page, screen: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
 
+/** The working day after a YYYY-MM-DD (Monday to Friday; the test's dates have no holidays). */
+function nextBusinessDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  do d.setUTCDate(d.getUTCDate() + 1);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+  return d.toISOString().slice(0, 10);
+}
+
 async function expectAccessible(page: Page) {
   expect(await seriousViolations(page)).toEqual([]);
 }
@@ -341,6 +349,22 @@ describe('a delivery lead, in the console', () => {
       .not.toBe(approvalBefore);
     // the discovery task and everything after it on the chain
     expect(await page.locator('tr.moved').count()).toBeGreaterThanOrEqual(4);
+
+    // a task of their own, after the build: it starts the business day after the build is due
+    await page.getByText('Add a task').click();
+    await page.getByLabel('Task', { exact: true }).fill('Security review');
+    await page.getByLabel('Business days').fill('3');
+    await page.getByLabel('After').selectOption({ label: 'Build and configure' });
+    await page.getByRole('button', { name: 'Add task' }).click();
+    const review = page.locator('.plan tbody tr', { hasText: 'Security review' });
+    await review.waitFor();
+    const buildDue = await page
+      .locator('.plan tbody tr', { hasText: 'Build and configure' })
+      .locator('[data-col="due"]')
+      .textContent();
+    await expect
+      .poll(() => review.locator('[data-col="start"]').textContent(), { timeout: 15_000 })
+      .toBe(nextBusinessDay(buildDue!));
   }, 60_000);
 
   it('sees the pipeline and the deals but cannot change the CRM (and the API refuses it too)', async () => {
@@ -359,6 +383,12 @@ describe('a delivery lead, in the console', () => {
       nextAction: { summary: 'x', dueAt: '2030-01-01T00:00:00Z' },
     });
     expect(refused.status).toBe(403);
+
+    // signing out ends the session at the issuer too: the next visit asks who you are
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    await page.goto(`${local.consoleUrl}/pipeline`);
+    await page.getByLabel('User').waitFor();
   }, 60_000);
 });
 

@@ -212,12 +212,18 @@ export function DealPage({ id }: { id: string }) {
               </ul>
             </section>
           )}
+          {/* a win or a loss is sent with the version read: it waits for the deal read afresh */}
           {editCrm && d.status === 'open' && (
             <div className="actions">
-              <button type="button" onClick={() => setDialog('win')}>
+              <button type="button" onClick={() => setDialog('win')} disabled={deal.isFetching}>
                 Win…
               </button>
-              <button type="button" className="danger" onClick={() => setDialog('lose')}>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => setDialog('lose')}
+                disabled={deal.isFetching}
+              >
                 Lost…
               </button>
             </div>

@@ -3,10 +3,11 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { answer, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
-import { useSession } from '../app/session-context.js';
+import { useAbilities, useSession } from '../app/session-context.js';
 import { date } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Gantt } from './Gantt.js';
+import { NewTaskForm } from './NewTaskForm.js';
 import { TaskDrawer } from './TaskDrawer.js';
 
 type Task = Schemas['PlannedTask'];
@@ -24,6 +25,7 @@ function planOrder(tasks: Task[]): Task[] {
 
 export function ProjectPage({ id }: { id: string }) {
   const { client } = useSession();
+  const { editDelivery } = useAbilities();
   const { nameOf } = usePeople();
   const search = new URLSearchParams(useSearch());
   const [, navigate] = useLocation();
@@ -161,6 +163,7 @@ export function ProjectPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
       {task && (
         <TaskDrawer
           task={task}

@@ -81,7 +81,15 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
     onMutate: onChanging,
     onSettled: reload,
   });
-  const error = patch.error ?? dependency.error ?? comment.error ?? time.error ?? approval.error;
+  const cancel = useMutation({
+    mutationFn: (reason: string) =>
+      answer(client.POST('/tasks/{id}/cancel', { params: { path: { id: task.id } }, body: { reason } })),
+    onMutate: onChanging,
+    onSettled: reload,
+    onSuccess: onClose,
+  });
+  const error =
+    patch.error ?? dependency.error ?? comment.error ?? time.error ?? approval.error ?? cancel.error;
   const problem = error instanceof ApiProblem ? error : null;
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const canApprove =
@@ -261,6 +269,26 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
             </label>
             <button type="submit">Log time</button>
           </form>
+        )}
+        {editDelivery && (
+          <details>
+            <summary>Cancel this task…</summary>
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                cancel.mutate(String(new FormData(event.currentTarget).get('reason') ?? '').trim());
+              }}
+              noValidate
+              className="row"
+            >
+              <Field label="Why" path="reason" problem={problem}>
+                {(p) => <input {...p} type="text" />}
+              </Field>
+              <button type="submit" className="danger" disabled={cancel.isPending}>
+                Cancel task
+              </button>
+            </form>
+          </details>
         )}
         <section aria-labelledby="comments">
           <h3 id="comments">Comments</h3>
