@@ -4,6 +4,7 @@ import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePipelines } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { JsonEditor } from './JsonEditor.js';
 
@@ -168,7 +169,7 @@ function CustomFields() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     const options = text('options')
       .split(',')
       .map((o) => o.trim())

@@ -5,6 +5,7 @@ import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Attachments } from '../ui/Attachments.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { MergeForm } from '../ui/MergeForm.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Timeline } from '../ui/Timeline.js';
@@ -27,7 +28,7 @@ export function Companies() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     create.mutate({ name: text('name'), ...(text('domain') ? { domain: text('domain') } : {}) });
     event.currentTarget.reset();
   };
@@ -82,7 +83,7 @@ function CompanyEdit({ company }: { company: Schemas['Company'] }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     save.mutate({ name: text('name'), domain: text('domain') || null, phone: text('phone') || null });
   };
   return (

@@ -5,6 +5,7 @@ import { ApiProblem, answer, type Schemas } from '../api/client.js';
 import { useCompanies } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 export const fullName = (c: Pick<Schemas['Contact'], 'firstName' | 'lastName'>) =>
@@ -30,7 +31,7 @@ export function ContactForm({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     onSubmit({
       firstName: text('firstName'),
       ...(text('lastName') ? { lastName: text('lastName') } : {}),

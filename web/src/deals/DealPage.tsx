@@ -6,6 +6,7 @@ import { usePeople, usePipelines } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Attachments } from '../ui/Attachments.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { dateTime, isoFromLocal, money } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Timeline } from '../ui/Timeline.js';
@@ -59,7 +60,7 @@ function NextActionForm({ deal }: { deal: Deal }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     const complete = form.get('completeCurrent') === 'on';
     setNext.mutate({
       summary: text('summary'),

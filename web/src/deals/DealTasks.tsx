@@ -5,6 +5,7 @@ import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { dateTime, isoFromLocal } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
@@ -46,7 +47,7 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     const isTask = kind === 'task';
     add.mutate({
       type: kind,

@@ -4,6 +4,7 @@ import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 export function LoseDialog({
@@ -41,7 +42,7 @@ export function LoseDialog({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     lose.mutate({
       reason: text('reason'),
       ...(text('reasonDetail') ? { reasonDetail: text('reasonDetail') } : {}),

@@ -4,6 +4,7 @@ import { ApiProblem, allPages, answer, ifMatch, type Schemas } from '../api/clie
 import { useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 // A deal is won only with the five handoff facts. The dialog sends what was typed, empty fields
@@ -58,7 +59,7 @@ export function WinDialog({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     const handoff: Record<string, unknown> = {
       scopeSummary: text('handoff.scopeSummary'),
       keyConstraints: text('handoff.keyConstraints')

@@ -6,6 +6,7 @@ import { useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { isoFromLocal, minorFromMajor } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
@@ -40,7 +41,7 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     const amount = text('value.amount');
     const currency = text('value.currency').toUpperCase();
     create.mutate({

@@ -4,6 +4,7 @@ import { ApiProblem, answer, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
+import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 /** Adds a task to the plan, after another if one is chosen (the task, then its dependency: two calls). */
@@ -34,7 +35,7 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(form);
     add.mutate({
       task: {
         title: text('title'),
