@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useSession } from '../app/session-context.js';
 import { allPages, answer, type Schemas } from './client.js';
 
@@ -17,6 +18,14 @@ export function usePipelines() {
       ),
     staleTime: 60_000,
   });
+}
+
+/** The pipeline a screen shows: the one chosen, else the default. */
+export function useChosenPipeline() {
+  const pipelines = usePipelines();
+  const [chosenId, choose] = useState('');
+  const pipeline = pipelines.data?.find((p) => p.id === chosenId) ?? pipelines.data?.find((p) => p.isDefault);
+  return { pipelines, pipeline, choose };
 }
 
 export function useTeam() {

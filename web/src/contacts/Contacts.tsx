@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
-import { useCompanies } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
+import { CompanyOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 export const fullName = (c: Pick<Schemas['Contact'], 'firstName' | 'lastName'>) =>
@@ -25,7 +25,6 @@ export function ContactForm({
   pending: boolean;
   submitLabel: string;
 }) {
-  const companies = useCompanies();
   const problem = error instanceof ApiProblem ? error : null;
   const existing = problem?.status === 409 ? problem.problem.existingContactId : undefined;
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -67,11 +66,7 @@ export function ContactForm({
         {(p) => (
           <select {...p} defaultValue={contact?.companyId ?? ''}>
             <option value="">none</option>
-            {(companies.data ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <CompanyOptions />
           </select>
         )}
       </Field>

@@ -7,6 +7,7 @@ import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { dateTime, isoFromLocal } from '../ui/format.js';
+import { PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 type Activity = Schemas['Activity'];
@@ -15,7 +16,7 @@ type NewActivity = paths['/activities']['post']['requestBody']['content']['appli
 /** The deal's CRM tasks (to do, with a due time and an assignee) and its logged calls, emails, meetings and notes. */
 export function DealTasks({ dealId, editable }: { dealId: string; editable: boolean }) {
   const { client, userId } = useSession();
-  const { team, nameOf } = usePeople();
+  const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Activity['type']>('call');
   const activities = useQuery({
@@ -117,13 +118,7 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
               <Field label="Assignee" path="assigneeId" problem={problem}>
                 {(p) => (
                   <select {...p} defaultValue={userId}>
-                    {team
-                      .filter((t) => t.active)
-                      .map((t) => (
-                        <option key={t.id} value={t.id}>
-                          {t.name ?? t.id}
-                        </option>
-                      ))}
+                    <PeopleOptions activeOnly />
                   </select>
                 )}
               </Field>

@@ -12,9 +12,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
-import { useCompanies, usePeople, usePipelines } from '../api/queries.js';
+import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { totals } from '../ui/format.js';
+import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { columnByColumn } from './board-keyboard.js';
 import { DealCard } from './DealCard.js';
@@ -57,16 +58,13 @@ function StageColumn({
 export function Board() {
   const { client } = useSession();
   const { editCrm } = useAbilities();
-  const pipelines = usePipelines();
+  const { pipelines, pipeline, choose: setPipelineId } = useChosenPipeline();
   const companies = useCompanies();
-  const { team, nameOf } = usePeople();
+  const { nameOf } = usePeople();
   const queryClient = useQueryClient();
-  const [pipelineId, setPipelineId] = useState<string>('');
   const [ownerId, setOwnerId] = useState<string>('');
   const [creating, setCreating] = useState(false);
   const [announcement, setAnnouncement] = useState('');
-  const pipeline =
-    pipelines.data?.find((p) => p.id === pipelineId) ?? pipelines.data?.find((p) => p.isDefault);
   const dealsKey = ['deals', 'board', pipeline?.id, ownerId];
   const deals = useQuery({
     queryKey: dealsKey,
@@ -142,25 +140,16 @@ export function Board() {
     <div className="board-page">
       <div className="toolbar">
         <h1>Pipeline</h1>
-        <label>
-          Pipeline{' '}
-          <select value={pipeline?.id ?? ''} onChange={(e) => setPipelineId(e.target.value)}>
-            {(pipelines.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PipelineSelect
+          pipelines={pipelines.data ?? []}
+          value={pipeline?.id ?? ''}
+          onChange={setPipelineId}
+        />
         <label>
           Owner{' '}
           <select value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
             <option value="">Everyone</option>
-            {team.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name ?? p.id}
-              </option>
-            ))}
+            <PeopleOptions />
           </select>
         </label>
         {editCrm && pipeline && (

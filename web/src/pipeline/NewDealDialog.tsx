@@ -2,12 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useLocation } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
-import { useCompanies, usePeople } from '../api/queries.js';
+import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { isoFromLocal, minorFromMajor } from '../ui/format.js';
+import { CompanyOptions, PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 interface NewDealDialogProps {
@@ -23,7 +24,6 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
   const { manage } = useAbilities();
   const { team, nameOf } = usePeople();
   const [ownerId, setOwnerId] = useState(userId);
-  const companies = useCompanies();
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -76,13 +76,7 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
           {(p) => (
             <select {...p} value={ownerId} onChange={(e) => setOwnerId(e.target.value)} disabled={!manage}>
               {!team.some((t) => t.id === userId) && <option value={userId}>{nameOf(userId)}</option>}
-              {team
-                .filter((t) => t.active && (manage || t.id === userId))
-                .map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name ?? t.id}
-                  </option>
-                ))}
+              <PeopleOptions activeOnly {...(manage ? {} : { only: userId })} />
             </select>
           )}
         </Field>
@@ -101,11 +95,7 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
           {(p) => (
             <select {...p} defaultValue="">
               <option value="">none</option>
-              {(companies.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
+              <CompanyOptions />
             </select>
           )}
         </Field>

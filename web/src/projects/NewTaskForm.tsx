@@ -1,16 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
-import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
+import { PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 /** Adds a task to the plan, after another if one is chosen (the task, then its dependency: two calls). */
 export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Schemas['PlannedTask'][] }) {
   const { client } = useSession();
-  const { team } = usePeople();
   const queryClient = useQueryClient();
   const add = useMutation({
     mutationFn: async ({ task, after }: { task: Schemas['NewTask']; after: string }) => {
@@ -79,13 +78,7 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
             {(p) => (
               <select {...p}>
                 <option value="">nobody yet</option>
-                {team
-                  .filter((t) => t.active)
-                  .map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name ?? t.id}
-                    </option>
-                  ))}
+                <PeopleOptions activeOnly />
               </select>
             )}
           </Field>

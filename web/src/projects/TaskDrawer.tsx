@@ -6,6 +6,7 @@ import { useAbilities, useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { dateTime } from '../ui/format.js';
+import { PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 type Task = Schemas['PlannedTask'];
@@ -28,7 +29,7 @@ interface TaskDrawerProps {
 export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: TaskDrawerProps) {
   const { client, userId, roles } = useSession();
   const { editDelivery } = useAbilities();
-  const { team, nameOf } = usePeople();
+  const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState('');
   const reload = () => {
@@ -164,11 +165,7 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
                 onChange={(e) => patch.mutate({ assigneeId: e.target.value || null })}
               >
                 <option value="">nobody</option>
-                {team.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name ?? t.id}
-                  </option>
-                ))}
+                <PeopleOptions />
               </select>
             )}
           </Field>

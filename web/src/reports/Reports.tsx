@@ -3,9 +3,10 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'wouter';
 import { answer } from '../api/client.js';
-import { usePeople, usePipelines } from '../api/queries.js';
+import { useChosenPipeline } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { totals } from '../ui/format.js';
+import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 // Reports: each chart over the numbers it draws (a table, for reading and for screen readers).
@@ -29,12 +30,8 @@ function Chart({ title, children }: { title: string; children: React.ReactElemen
 export default function Reports() {
   const { client, userId } = useSession();
   const { manage } = useAbilities();
-  const { team } = usePeople();
-  const pipelines = usePipelines();
-  const [pipelineId, setPipelineId] = useState('');
+  const { pipelines, pipeline, choose: setPipelineId } = useChosenPipeline();
   const [ownerId, setOwnerId] = useState(manage ? '' : userId);
-  const pipeline =
-    pipelines.data?.find((p) => p.id === pipelineId) ?? pipelines.data?.find((p) => p.isDefault);
   const query = { pipelineId: pipeline?.id ?? '', ...(ownerId ? { ownerId } : {}) };
   const enabled = pipeline !== undefined;
   const key = (name: string) => ['report', name, query];
@@ -70,26 +67,17 @@ export default function Reports() {
     <div className="reports">
       <div className="toolbar">
         <h1>Reports</h1>
-        <label>
-          Pipeline{' '}
-          <select value={pipeline?.id ?? ''} onChange={(e) => setPipelineId(e.target.value)}>
-            {(pipelines.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PipelineSelect
+          pipelines={pipelines.data ?? []}
+          value={pipeline?.id ?? ''}
+          onChange={setPipelineId}
+        />
         {manage && (
           <label>
             Whose{' '}
             <select value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
               <option value="">the team</option>
-              {team.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name ?? p.id}
-                </option>
-              ))}
+              <PeopleOptions />
             </select>
           </label>
         )}

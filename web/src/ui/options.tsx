@@ -1,0 +1,56 @@
+import type { Schemas } from '../api/client.js';
+import { useCompanies, usePeople } from '../api/queries.js';
+
+// The choices several forms offer, written once: people of the team, companies, pipelines.
+
+/** An <option> per person (only the active ones when `activeOnly`: a deactivated person can be shown, not chosen). */
+export function PeopleOptions({ activeOnly = false, only }: { activeOnly?: boolean; only?: string }) {
+  const { team } = usePeople();
+  return (
+    <>
+      {team
+        .filter((t) => (!activeOnly || t.active) && (only === undefined || t.id === only))
+        .map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name ?? t.id}
+          </option>
+        ))}
+    </>
+  );
+}
+
+export function CompanyOptions() {
+  const companies = useCompanies();
+  return (
+    <>
+      {(companies.data ?? []).map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
+export function PipelineSelect({
+  pipelines,
+  value,
+  onChange,
+}: {
+  pipelines: Schemas['Pipeline'][];
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  return (
+    <label>
+      Pipeline{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {pipelines.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
