@@ -24,6 +24,19 @@ export class ApiProblem extends Error {
   }
 }
 
+/**
+ * No answer came: the network is down, the API is stopped, or the browser refused the call.
+ * Usually nothing was saved; but a request can reach the API and only its answer be lost, so
+ * the console reads the record again before offering to retry, and every create carries an
+ * Idempotency-Key so a retried create is made once.
+ */
+export class ApiUnreachable extends Error {
+  constructor(cause: unknown) {
+    super('Handoff could not be reached', { cause });
+    this.name = 'ApiUnreachable';
+  }
+}
+
 interface Answer<T> {
   data?: T;
   error?: unknown;
@@ -32,7 +45,14 @@ interface Answer<T> {
 
 /** The answer's body, or an ApiProblem. */
 export async function answer<T>(call: Promise<Answer<T>>): Promise<T> {
-  const { data, error, response } = await call;
+  let answered: Answer<T>;
+  try {
+    answered = await call;
+  } catch (error) {
+    // fetch rejects only when no HTTP answer arrived (a TypeError in every browser)
+    throw new ApiUnreachable(error);
+  }
+  const { data, error, response } = answered;
   if (response.ok) return data as T;
   throw new ApiProblem(response.status, (error ?? {}) as Problem);
 }

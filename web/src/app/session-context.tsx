@@ -20,12 +20,17 @@ export function useSession(): ConsoleSession {
 
 /** What the person may do, by role: the API decides; the console only hides what it would refuse. */
 export function useAbilities() {
-  const { roles } = useSession();
+  const { roles, userId } = useSession();
   const has = (...r: string[]) => r.some((x) => roles.includes(x));
+  const manage = has('manager', 'admin');
   return {
     editCrm: has('sales', 'manager', 'admin'),
-    manage: has('manager', 'admin'),
+    manage,
     admin: has('admin'),
     editDelivery: has('delivery', 'manager', 'admin'),
+    /** The reports are for sales and managers (a rep reads their own). */
+    readReports: has('sales', 'manager', 'admin'),
+    /** A rep changes the deals they own; managers and admins any (domain/crm/deal.ts, assertMayChangeDeal). */
+    changeDeal: (deal: { ownerId: string }) => manage || (has('sales') && deal.ownerId === userId),
   };
 }

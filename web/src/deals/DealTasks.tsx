@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import type { paths } from '../../../clients/typescript/index.js';
 import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
@@ -7,8 +7,10 @@ import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { dateTime, isoFromLocal } from '../ui/format.js';
-import { PeopleOptions } from '../ui/options.js';
+import { PastDueQuestion } from '../ui/PastDueQuestion.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { usePastDueCheck } from '../ui/past-due.js';
+import { PersonPicker } from '../ui/pickers.js';
 
 type Activity = Schemas['Activity'];
 type NewActivity = paths['/activities']['post']['requestBody']['content']['application/json'];
@@ -19,6 +21,9 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Activity['type']>('call');
+  const [assigneeId, setAssigneeId] = useState(userId);
+  const form = useRef<HTMLFormElement>(null);
+  const pastDue = usePastDueCheck();
   const activities = useQuery({
     queryKey: ['activities', dealId],
     queryFn: () => answer(client.GET('/activities', { params: { query: { dealId, limit: 100 } } })),
@@ -32,7 +37,11 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
   };
   const add = useMutation({
     mutationFn: (body: NewActivity) => answer(client.POST('/activities', { body: { ...body, dealId } })),
-    onSuccess: changed,
+    onSuccess: () => {
+      changed();
+      // only once saved: a refusal or no answer leaves what was typed
+      form.current?.reset();
+    },
   });
   const finish = useMutation({
     mutationFn: (a: Activity) =>
@@ -45,27 +54,36 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
     onSuccess: changed,
   });
   const problem = add.error instanceof ApiProblem ? add.error : null;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = formText(form);
+  const submit = (event?: FormEvent<HTMLFormElement>) => {
+    event?.preventDefault();
+    if (!form.current) return;
+    const text = formText(new FormData(form.current));
     const isTask = kind === 'task';
+    const dueAt = isoFromLocal(text('dueAt'));
+    if (isTask && !pastDue.allows(dueAt)) return;
     add.mutate({
       type: kind,
       subject: text('subject'),
       ...(text('body') ? { body: text('body') } : {}),
       ...(isTask
-        ? { done: false, dueAt: isoFromLocal(text('dueAt')), assigneeId: text('assigneeId') || userId }
+        ? { done: false, dueAt, assigneeId: assigneeId || userId }
         : { done: true, occurredAt: new Date().toISOString() }),
     });
-    event.currentTarget.reset();
   };
   const items = activities.data?.items ?? [];
   const open = items.filter((a) => a.type === 'task' && !a.done);
   return (
     <section aria-labelledby={`tasks-${dealId}`}>
       <h3 id={`tasks-${dealId}`}>Tasks and activities</h3>
-      <ProblemAlert error={activities.error ?? finish.error} />
+      <ProblemAlert
+        error={activities.error}
+        loading="the activities"
+        onRetry={() => void activities.refetch()}
+      />
+      <ProblemAlert
+        error={finish.error}
+        onRetry={() => finish.variables && finish.mutate(finish.variables)}
+      />
       <ul className="plain-list">
         {open.map((a) => (
           <li key={a.id}>
@@ -90,9 +108,9 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
           ))}
       </ul>
       {editable && (
-        <form onSubmit={submit} noValidate className="card">
+        <form ref={form} onSubmit={submit} noValidate className="card">
           <h4>Log an activity or add a task</h4>
-          <ProblemAlert error={add.error} />
+          <ProblemAlert error={add.error} onRetry={() => submit()} />
           <Field label="Kind" path="type" problem={problem}>
             {(p) => (
               <select {...p} value={kind} onChange={(e) => setKind(e.target.value as Activity['type'])}>
@@ -112,15 +130,17 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
           </Field>
           {kind === 'task' && (
             <div className="row">
-              <Field label="Due" path="dueAt" problem={problem}>
-                {(p) => <input {...p} type="datetime-local" />}
+              <Field
+                label="Due"
+                path="dueAt"
+                kind="datetime"
+                problem={problem}
+                warning={<PastDueQuestion check={pastDue} onConfirm={() => submit()} />}
+              >
+                {(p) => <input {...p} type="datetime-local" onChange={pastDue.dismiss} />}
               </Field>
-              <Field label="Assignee" path="assigneeId" problem={problem}>
-                {(p) => (
-                  <select {...p} defaultValue={userId}>
-                    <PeopleOptions activeOnly />
-                  </select>
-                )}
+              <Field label="Assignee" path="assigneeId" kind="choice" problem={problem}>
+                {(p) => <PersonPicker field={p} value={assigneeId} onChange={setAssigneeId} />}
               </Field>
             </div>
           )}

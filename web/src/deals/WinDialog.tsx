@@ -1,11 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
-import { ApiProblem, allPages, answer, ifMatch, type Schemas } from '../api/client.js';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { ContactPicker, PersonPicker } from '../ui/pickers.js';
 
 // A deal is won only with the five handoff facts. The dialog sends what was typed, empty fields
 // included, and shows each fact the API names in its 422 on that fact's field.
@@ -21,23 +22,8 @@ export function WinDialog({
 }) {
   const { client } = useSession();
   const queryClient = useQueryClient();
-  const contacts = useQuery({
-    queryKey: ['contacts', 'for-deal', deal.companyId ?? 'all'],
-    queryFn: () =>
-      allPages<Schemas['Contact']>((cursor) =>
-        answer(
-          client.GET('/contacts', {
-            params: {
-              query: {
-                limit: 100,
-                ...(deal.companyId ? { companyId: deal.companyId } : {}),
-                ...(cursor ? { cursor } : {}),
-              },
-            },
-          }),
-        ),
-      ),
-  });
+  const [stakeholder, setStakeholder] = useState(deal.contactId ?? '');
+  const [deliveryOwner, setDeliveryOwner] = useState('');
   const win = useMutation({
     mutationFn: (handoff: Record<string, unknown>) =>
       answer(
@@ -69,8 +55,8 @@ export function WinDialog({
     };
     if (text('handoff.promisedTimeline.dueDate'))
       handoff.promisedTimeline = { dueDate: text('handoff.promisedTimeline.dueDate') };
-    if (text('handoff.mainStakeholderContactId'))
-      handoff.mainStakeholderContactId = text('handoff.mainStakeholderContactId');
+    if (stakeholder) handoff.mainStakeholderContactId = stakeholder;
+    if (deliveryOwner) handoff.deliveryOwnerId = deliveryOwner;
     if (text('handoff.kickoffDate')) handoff.kickoffDate = text('handoff.kickoffDate');
     win.mutate(handoff);
   };
@@ -83,25 +69,44 @@ export function WinDialog({
         <Field label="Scope summary" path="handoff.scopeSummary" problem={problem}>
           {(p) => <textarea {...p} rows={3} />}
         </Field>
-        <Field label="Promised by" path="handoff.promisedTimeline.dueDate" problem={problem}>
+        <Field label="Promised by" path="handoff.promisedTimeline.dueDate" kind="date" problem={problem}>
           {(p) => <input {...p} type="date" />}
         </Field>
         <Field label="Key constraints" path="handoff.keyConstraints" problem={problem} hint="One per line">
           {(p) => <textarea {...p} rows={3} />}
         </Field>
-        <Field label="Main stakeholder" path="handoff.mainStakeholderContactId" problem={problem}>
+        <Field
+          label="Main stakeholder"
+          path="handoff.mainStakeholderContactId"
+          kind="choice"
+          problem={problem}
+        >
           {(p) => (
-            <select {...p} defaultValue={deal.contactId ?? ''}>
-              <option value="">choose a contact</option>
-              {(contacts.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {[c.firstName, c.lastName].filter(Boolean).join(' ')}
-                </option>
-              ))}
-            </select>
+            <ContactPicker
+              field={p}
+              value={stakeholder}
+              onChange={setStakeholder}
+              {...(deal.companyId ? { companyId: deal.companyId } : {})}
+            />
           )}
         </Field>
-        <Field label="Kickoff date" path="handoff.kickoffDate" problem={problem}>
+        <Field
+          label="Delivery owner"
+          path="handoff.deliveryOwnerId"
+          kind="choice"
+          problem={problem}
+          hint="Who runs the project; empty: the kickoff template's default owner"
+        >
+          {(p) => (
+            <PersonPicker
+              field={p}
+              value={deliveryOwner}
+              onChange={setDeliveryOwner}
+              noneLabel="the template's default"
+            />
+          )}
+        </Field>
+        <Field label="Kickoff date" path="handoff.kickoffDate" kind="date" problem={problem}>
           {(p) => <input {...p} type="date" />}
         </Field>
         <div className="actions">

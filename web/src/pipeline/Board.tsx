@@ -1,10 +1,10 @@
 import {
   type Announcements,
-  closestCenter,
   DndContext,
   type DragEndEvent,
   KeyboardSensor,
   PointerSensor,
+  TouchSensor,
   useDroppable,
   useSensor,
   useSensors,
@@ -14,10 +14,12 @@ import { useMemo, useState } from 'react';
 import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { describeFailure } from '../ui/failure.js';
 import { totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { columnByColumn } from './board-keyboard.js';
+import { columnUnder } from './column-under.js';
 import { DealCard } from './DealCard.js';
 import { NewDealDialog } from './NewDealDialog.js';
 
@@ -55,9 +57,15 @@ function StageColumn({
   );
 }
 
+/** A move as it was asked: the deal as the board had it, and where it was dropped. */
+interface Move {
+  deal: Deal;
+  stageId: string;
+}
+
 export function Board() {
   const { client } = useSession();
-  const { editCrm } = useAbilities();
+  const { editCrm, changeDeal } = useAbilities();
   const { pipelines, pipeline, choose: setPipelineId } = useChosenPipeline();
   const companies = useCompanies();
   const { nameOf } = usePeople();
@@ -92,6 +100,7 @@ export function Board() {
   );
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: columnByColumn }),
   );
   const stageName = (id: string | number | undefined) =>
@@ -99,24 +108,32 @@ export function Board() {
   const titleOf = (id: string | number) => deals.data?.find((d) => d.id === id)?.title ?? 'the deal';
 
   const move = useMutation({
-    mutationFn: ({ deal, stageId }: { deal: Deal; stageId: string }) =>
+    mutationFn: ({ deal, stageId }: Move) =>
       answer(
         client.POST('/deals/{id}/move', {
           params: { path: { id: deal.id }, header: ifMatch(deal.version) },
           body: { stageId },
         }),
       ),
-    onMutate: ({ deal, stageId }) => {
-      // the card moves at once; a refusal puts the board back as the server has it
+    // the card moves at once; if the move is refused or unanswered it goes back where it was
+    onMutate: async ({ deal, stageId }) => {
+      await queryClient.cancelQueries({ queryKey: dealsKey });
+      const before = queryClient.getQueryData<Deal[]>(dealsKey);
       queryClient.setQueryData<Deal[]>(dealsKey, (old) =>
         old?.map((d) => (d.id === deal.id ? { ...d, stageId } : d)),
       );
+      return { before };
     },
     onSuccess: (saved) => {
       queryClient.setQueryData<Deal[]>(dealsKey, (old) => old?.map((d) => (d.id === saved.id ? saved : d)));
       queryClient.setQueryData(['deal', saved.id], saved);
     },
-    onError: () => void queryClient.invalidateQueries({ queryKey: ['deals'] }),
+    onError: (error, { deal }, context) => {
+      if (context?.before) queryClient.setQueryData(dealsKey, context.before);
+      setAnnouncement(
+        `${deal.title} was not moved; it is still in ${stageName(deal.stageId)}. ${describeFailure(error, 'moved').title}`,
+      );
+    },
   });
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
@@ -129,11 +146,15 @@ export function Board() {
   const announcements: Announcements = {
     onDragStart: ({ active }) =>
       `Picked up ${titleOf(active.id)}. Left and right arrows move it between stages.`,
-    onDragOver: ({ active, over }) => `${titleOf(active.id)} is over ${stageName(over?.id)}.`,
+    onDragOver: ({ active, over }) =>
+      over
+        ? `${titleOf(active.id)} will land in ${stageName(over.id)}.`
+        : `${titleOf(active.id)} is over no stage.`,
     onDragEnd: ({ active, over }) =>
       over ? `${titleOf(active.id)} dropped on ${stageName(over.id)}.` : `${titleOf(active.id)} dropped.`,
     onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled.`,
   };
+  const failed = move.isError ? move.variables : undefined;
 
   const now = Date.now();
   return (
@@ -158,17 +179,28 @@ export function Board() {
           </button>
         )}
       </div>
-      <ProblemAlert error={move.error}>
-        <p>The board was reloaded as it is now; move the card again if it still should.</p>
-      </ProblemAlert>
-      <ProblemAlert error={deals.error ?? pipelines.error} />
+      {failed && (
+        <ProblemAlert error={move.error} verb="moved" onRetry={() => move.mutate(failed)}>
+          <p>
+            “{failed.deal.title}” is still in {stageName(failed.deal.stageId)}, not in{' '}
+            {stageName(failed.stageId)}.
+            {describeFailure(move.error, 'moved').stale &&
+              ' The board now shows the deal as it is; move it again if it still should.'}
+          </p>
+        </ProblemAlert>
+      )}
+      <ProblemAlert
+        error={deals.error ?? pipelines.error}
+        loading="the pipeline"
+        onRetry={() => void deals.refetch()}
+      />
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
       {pipeline && (
         <DndContext
           sensors={sensors}
-          collisionDetection={closestCenter}
+          collisionDetection={columnUnder}
           onDragEnd={onDragEnd}
           accessibility={{ announcements }}
         >
@@ -189,7 +221,7 @@ export function Board() {
                       deal={deal}
                       stage={stage}
                       now={now}
-                      movable={editCrm}
+                      movable={changeDeal(deal)}
                       ownerName={nameOf(deal.ownerId)}
                       {...(deal.companyId && companyNames.get(deal.companyId)
                         ? { companyName: companyNames.get(deal.companyId)! }

@@ -1,15 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
-import { usePeople } from '../api/queries.js';
+import { customFieldsFromForm, useCustomFields } from '../api/custom-fields.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { isoFromLocal, minorFromMajor } from '../ui/format.js';
-import { CompanyOptions, PeopleOptions } from '../ui/options.js';
+import { PastDueQuestion } from '../ui/PastDueQuestion.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { usePastDueCheck } from '../ui/past-due.js';
+import { CompanyPicker, ContactPicker, PersonPicker } from '../ui/pickers.js';
 
 interface NewDealDialogProps {
   pipeline: Schemas['Pipeline'];
@@ -18,12 +21,19 @@ interface NewDealDialogProps {
 }
 
 // The form leaves checking to the API: what it refuses comes back as a 422 naming each field,
-// and each message is shown on its field (the same rules for the console and every integrator).
+// and each message is shown, in plain words, on its field (the same rules for the console and
+// every integrator). Nothing typed is cleared by a refusal; the create carries one
+// Idempotency-Key for the dialog, so a retry after a lost answer makes one deal.
 export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
   const { client, userId } = useSession();
   const { manage } = useAbilities();
-  const { team, nameOf } = usePeople();
+  const custom = useCustomFields('deal');
   const [ownerId, setOwnerId] = useState(userId);
+  const [companyId, setCompanyId] = useState('');
+  const [contactId, setContactId] = useState('');
+  const [customValues, setCustomValues] = useState<Record<string, string>>({});
+  const form = useRef<HTMLFormElement>(null);
+  const pastDue = usePastDueCheck();
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -38,49 +48,59 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
   });
   const problem = create.error instanceof ApiProblem ? create.error : null;
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = formText(form);
+  const submit = (event?: FormEvent<HTMLFormElement>) => {
+    event?.preventDefault();
+    if (!form.current) return;
+    const text = formText(new FormData(form.current));
     const amount = text('value.amount');
     const currency = text('value.currency').toUpperCase();
+    const dueAt = isoFromLocal(text('nextAction.dueAt'));
+    if (!pastDue.allows(dueAt)) return;
+    const customFields = customFieldsFromForm(custom.fields, customValues);
     create.mutate({
       title: text('title'),
-      value: { amount: amount === '' ? Number.NaN : minorFromMajor(Number(amount), currency), currency },
+      value: {
+        amount: amount === '' ? Number.NaN : minorFromMajor(Number(amount.replace(',', '.')), currency),
+        currency,
+      },
       ownerId,
       pipelineId: pipeline.id,
       stageId: text('stageId'),
-      nextAction: { summary: text('nextAction.summary'), dueAt: isoFromLocal(text('nextAction.dueAt')) },
-      ...(text('companyId') ? { companyId: text('companyId') } : {}),
+      nextAction: { summary: text('nextAction.summary'), dueAt },
+      ...(companyId ? { companyId } : {}),
+      ...(contactId ? { contactId } : {}),
+      ...(text('expectedCloseDate') ? { expectedCloseDate: text('expectedCloseDate') } : {}),
       ...(text('leadSource') ? { leadSource: text('leadSource') } : {}),
+      // a required field left empty is sent empty: the API names it
+      ...(customFields || custom.fields.some((f) => f.required) ? { customFields: customFields ?? {} } : {}),
     } as Schemas['NewDeal']);
   };
 
   return (
     <Dialog title="New deal" open={open} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <ProblemAlert error={create.error} />
-        <Field label="Title" path="title" problem={problem}>
+      <form ref={form} onSubmit={submit} noValidate>
+        <ProblemAlert error={create.error} verb="created" onRetry={() => submit()} />
+        <Field label="Title" path="title" problem={problem} required>
           {(p) => <input {...p} type="text" />}
         </Field>
         <div className="row">
-          <Field label="Value" path="value.amount" problem={problem}>
+          <Field label="Value" path="value.amount" kind="money" problem={problem} required>
             {(p) => <input {...p} type="number" min="0" step="any" inputMode="decimal" />}
           </Field>
-          <Field label="Currency" path="value.currency" problem={problem}>
+          <Field label="Currency" path="value.currency" kind="currency" problem={problem}>
             {(p) => <input {...p} type="text" defaultValue="EUR" maxLength={3} size={4} />}
+          </Field>
+          <Field label="Expected close" path="expectedCloseDate" kind="date" problem={problem}>
+            {(p) => <input {...p} type="date" />}
           </Field>
         </div>
         {/* reps create their own deals (the API refuses others); managers assign to anyone active */}
-        <Field label="Owner" path="ownerId" problem={problem}>
-          {(p) => (
-            <select {...p} value={ownerId} onChange={(e) => setOwnerId(e.target.value)} disabled={!manage}>
-              {!team.some((t) => t.id === userId) && <option value={userId}>{nameOf(userId)}</option>}
-              <PeopleOptions activeOnly {...(manage ? {} : { only: userId })} />
-            </select>
-          )}
-        </Field>
-        <Field label="Stage" path="stageId" problem={problem}>
+        {manage && (
+          <Field label="Owner" path="ownerId" kind="choice" problem={problem}>
+            {(p) => <PersonPicker field={p} value={ownerId} onChange={setOwnerId} />}
+          </Field>
+        )}
+        <Field label="Stage" path="stageId" kind="choice" problem={problem}>
           {(p) => (
             <select {...p} defaultValue={pipeline.stages[0]?.id}>
               {pipeline.stages.map((s) => (
@@ -91,26 +111,49 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
             </select>
           )}
         </Field>
-        <Field label="Company" path="companyId" problem={problem}>
-          {(p) => (
-            <select {...p} defaultValue="">
-              <option value="">none</option>
-              <CompanyOptions />
-            </select>
-          )}
-        </Field>
+        <div className="row">
+          <Field label="Company" path="companyId" kind="choice" problem={problem}>
+            {(p) => (
+              <CompanyPicker field={p} value={companyId} onChange={setCompanyId} noneLabel="no company" />
+            )}
+          </Field>
+          <Field label="Contact" path="contactId" kind="choice" problem={problem}>
+            {(p) => (
+              <ContactPicker
+                field={p}
+                value={contactId}
+                onChange={setContactId}
+                noneLabel="no contact"
+                {...(companyId ? { companyId } : {})}
+              />
+            )}
+          </Field>
+        </div>
         <Field label="Lead source" path="leadSource" problem={problem}>
           {(p) => <input {...p} type="text" />}
         </Field>
         <fieldset>
           <legend>Next action (every open deal has one)</legend>
-          <Field label="What" path="nextAction.summary" problem={problem}>
+          <Field label="What" path="nextAction.summary" problem={problem} required>
             {(p) => <input {...p} type="text" />}
           </Field>
-          <Field label="Due" path="nextAction.dueAt" problem={problem}>
-            {(p) => <input {...p} type="datetime-local" />}
+          <Field
+            label="Due"
+            path="nextAction.dueAt"
+            kind="datetime"
+            problem={problem}
+            required
+            warning={<PastDueQuestion check={pastDue} onConfirm={() => submit()} />}
+          >
+            {(p) => <input {...p} type="datetime-local" onChange={pastDue.dismiss} />}
           </Field>
         </fieldset>
+        <CustomFieldInputs
+          fields={custom.fields}
+          values={customValues}
+          set={(name, value) => setCustomValues((v) => ({ ...v, [name]: value }))}
+          problem={problem}
+        />
         <div className="actions">
           <button type="submit" disabled={create.isPending}>
             Create deal

@@ -1,19 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
 import { answer, type Schemas } from '../api/client.js';
-import { usePeople } from '../api/queries.js';
+import { usePeople, usePipelines } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { dateTime } from './format.js';
 import { ProblemAlert } from './ProblemAlert.js';
 
 type Entry = Schemas['TimelineEntry'];
 
-function describe(entry: Entry, nameOf: (id: string) => string): string {
+function describe(
+  entry: Entry,
+  nameOf: (id: string) => string,
+  stageName: (id: string | undefined) => string,
+): string {
   if (entry.kind === 'activity') return `${entry.activity.type}: ${entry.activity.subject}`;
   switch (entry.change) {
     case 'created':
       return `${nameOf(entry.by)} created ${entry.dealTitle}`;
     case 'moved':
-      return `${nameOf(entry.by)} moved ${entry.dealTitle}`;
+      return `${nameOf(entry.by)} moved ${entry.dealTitle} from ${stageName(entry.fromStageId)} to ${stageName(entry.toStageId)}`;
     case 'next-action-set':
       return `${nameOf(entry.by)} set the next action: ${entry.nextAction?.summary ?? ''}`;
     case 'won':
@@ -29,6 +33,10 @@ function describe(entry: Entry, nameOf: (id: string) => string): string {
 export function Timeline({ entity, id }: { entity: 'deals' | 'contacts' | 'companies'; id: string }) {
   const { client } = useSession();
   const { nameOf } = usePeople();
+  const pipelines = usePipelines();
+  const stages = new Map((pipelines.data ?? []).flatMap((p) => p.stages.map((s) => [s.id, s.name] as const)));
+  const stageName = (stageId: string | undefined) =>
+    stageId ? (stages.get(stageId) ?? 'a removed stage') : 'no stage';
   const timeline = useQuery({
     queryKey: ['timeline', id],
     queryFn: () => {
@@ -41,11 +49,11 @@ export function Timeline({ entity, id }: { entity: 'deals' | 'contacts' | 'compa
   return (
     <section aria-labelledby={`timeline-${id}`}>
       <h3 id={`timeline-${id}`}>Timeline</h3>
-      <ProblemAlert error={timeline.error} />
+      <ProblemAlert error={timeline.error} loading="the timeline" onRetry={() => void timeline.refetch()} />
       <ol className="timeline">
         {(timeline.data?.items ?? []).map((entry) => (
           <li key={`${entry.at}-${entry.kind === 'activity' ? entry.activity.id : entry.change}`}>
-            <time dateTime={entry.at}>{dateTime(entry.at)}</time> {describe(entry, nameOf)}
+            <time dateTime={entry.at}>{dateTime(entry.at)}</time> {describe(entry, nameOf, stageName)}
           </li>
         ))}
       </ol>

@@ -53,3 +53,6 @@ export function localFromIso(iso: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The API's amount (1250050) as the number a person reads and types (12500.5). */
+export const majorFromMinor = (minor: number, currency: string) => minor / 10 ** minorDigits(currency);
