@@ -27,9 +27,21 @@ function NavLink({ href, children }: { href: string; children: string }) {
   );
 }
 
+/** A screen the person's roles do not open (a link from elsewhere, a typed address). */
+function NotYours({ what }: { what: string }) {
+  return (
+    <>
+      <h1>Not for your role</h1>
+      <p>
+        {what} <Link href="/pipeline">Go to the pipeline</Link>.
+      </p>
+    </>
+  );
+}
+
 export function App() {
   const { user, signOut, roles } = useSession();
-  const { admin } = useAbilities();
+  const { admin, readReports } = useAbilities();
   return (
     <>
       <a href="#main" className="skip-link">
@@ -43,7 +55,7 @@ export function App() {
           <NavLink href="/contacts">Contacts</NavLink>
           <NavLink href="/companies">Companies</NavLink>
           <NavLink href="/projects">Projects</NavLink>
-          <NavLink href="/reports">Reports</NavLink>
+          {readReports && <NavLink href="/reports">Reports</NavLink>}
           {admin && <NavLink href="/admin">Admin</NavLink>}
         </nav>
         <span className="who">
@@ -70,8 +82,8 @@ export function App() {
             <Route path="/projects" component={Projects} />
             <Route path="/projects/:id">{(p) => <ProjectPage id={p.id} />}</Route>
             <Route path="/tasks/:id">{(p) => <TaskRedirect id={p.id} />}</Route>
-            <Route path="/reports" component={Reports} />
-            <Route path="/admin" component={Admin} />
+            <Route path="/reports">{readReports ? <Reports /> : <NotYours what="The reports are for sales and managers." />}</Route>
+            <Route path="/admin">{admin ? <Admin /> : <NotYours what="Admin is for admins." />}</Route>
             <Route>
               <h1>Not found</h1>
               <p>

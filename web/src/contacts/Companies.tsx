@@ -1,37 +1,85 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { ApiProblem, answer, type Schemas } from '../api/client.js';
+import { customFieldsFromForm, useCustomFields } from '../api/custom-fields.js';
+import { fullName } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Attachments } from '../ui/Attachments.js';
+import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
+import { CustomFieldValues } from '../ui/CustomFieldValues.js';
+import { Fact } from '../ui/Fact.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { MergeForm } from '../ui/MergeForm.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { Timeline } from '../ui/Timeline.js';
+import { CompanyEditForm } from './CompanyEditForm.js';
+
+function NewCompanyForm() {
+  const { client } = useSession();
+  const queryClient = useQueryClient();
+  const custom = useCustomFields('company');
+  const [customValues, setCustomValues] = useState<Record<string, string>>({});
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const form = useRef<HTMLFormElement>(null);
+  const create = useMutation({
+    mutationFn: (body: Schemas['NewCompany']) =>
+      answer(client.POST('/companies', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['companies'] });
+      // only once it is saved: a refusal or no answer leaves what was typed
+      form.current?.reset();
+      setCustomValues({});
+      setIdempotencyKey(crypto.randomUUID());
+    },
+  });
+  const problem = create.error instanceof ApiProblem ? create.error : null;
+  const submit = (event?: FormEvent<HTMLFormElement>) => {
+    event?.preventDefault();
+    if (!form.current) return;
+    const text = formText(new FormData(form.current));
+    const customFields = customFieldsFromForm(custom.fields, customValues);
+    create.mutate({
+      name: text('name'),
+      ...(text('domain') ? { domain: text('domain') } : {}),
+      ...(customFields || custom.fields.some((f) => f.required) ? { customFields: customFields ?? {} } : {}),
+    } as Schemas['NewCompany']);
+  };
+  return (
+    <form ref={form} onSubmit={submit} noValidate className="card" aria-label="New company">
+      <ProblemAlert error={create.error} verb="created" onRetry={() => submit()} />
+      {create.isSuccess && <p role="status">Added {create.data.name}.</p>}
+      <div className="row">
+        <Field label="Company name" path="name" problem={problem} required>
+          {(p) => <input {...p} type="text" />}
+        </Field>
+        <Field label="Domain" path="domain" problem={problem}>
+          {(p) => <input {...p} type="text" />}
+        </Field>
+      </div>
+      <CustomFieldInputs
+        fields={custom.fields}
+        values={customValues}
+        set={(name, value) => setCustomValues((v) => ({ ...v, [name]: value }))}
+        problem={problem}
+      />
+      <button type="submit" disabled={create.isPending}>
+        Add company
+      </button>
+    </form>
+  );
+}
 
 export function Companies() {
   const { client } = useSession();
   const { editCrm } = useAbilities();
-  const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const companies = useQuery({
     queryKey: ['companies', 'list', q],
     queryFn: () =>
       answer(client.GET('/companies', { params: { query: { limit: 50, ...(q ? { q } : {}) } } })),
   });
-  const create = useMutation({
-    mutationFn: (body: Schemas['NewCompany']) => answer(client.POST('/companies', { body })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['companies'] }),
-  });
-  const problem = create.error instanceof ApiProblem ? create.error : null;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = formText(form);
-    create.mutate({ name: text('name'), ...(text('domain') ? { domain: text('domain') } : {}) });
-    event.currentTarget.reset();
-  };
   return (
     <div>
       <div className="toolbar">
@@ -40,21 +88,8 @@ export function Companies() {
           Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </label>
       </div>
-      {editCrm && (
-        <form onSubmit={submit} noValidate className="card row">
-          <ProblemAlert error={create.error} />
-          <Field label="Company name" path="name" problem={problem}>
-            {(p) => <input {...p} type="text" />}
-          </Field>
-          <Field label="Domain" path="domain" problem={problem}>
-            {(p) => <input {...p} type="text" />}
-          </Field>
-          <button type="submit" disabled={create.isPending}>
-            Add company
-          </button>
-        </form>
-      )}
-      <ProblemAlert error={companies.error} />
+      {editCrm && <NewCompanyForm />}
+      <ProblemAlert error={companies.error} loading="the companies" onRetry={() => void companies.refetch()} />
       <ul className="plain-list">
         {(companies.data?.items ?? []).map((c) => (
           <li key={c.id}>
@@ -66,48 +101,10 @@ export function Companies() {
   );
 }
 
-function CompanyEdit({ company }: { company: Schemas['Company'] }) {
-  const { client } = useSession();
-  const queryClient = useQueryClient();
-  const save = useMutation({
-    mutationFn: (body: { name: string; domain: string | null; phone: string | null }) =>
-      answer(
-        client.PATCH('/companies/{id}', {
-          params: { path: { id: company.id }, header: ifMatch(company.version) },
-          body,
-        }),
-      ),
-    onSuccess: (saved) => queryClient.setQueryData(['company', company.id], saved),
-  });
-  const problem = save.error instanceof ApiProblem ? save.error : null;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = formText(form);
-    save.mutate({ name: text('name'), domain: text('domain') || null, phone: text('phone') || null });
-  };
-  return (
-    <form onSubmit={submit} noValidate className="card row" key={company.version}>
-      <ProblemAlert error={save.error} />
-      <Field label="Name" path="name" problem={problem}>
-        {(p) => <input {...p} type="text" defaultValue={company.name} />}
-      </Field>
-      <Field label="Domain" path="domain" problem={problem}>
-        {(p) => <input {...p} type="text" defaultValue={company.domain} />}
-      </Field>
-      <Field label="Phone" path="phone" problem={problem}>
-        {(p) => <input {...p} type="tel" defaultValue={company.phone} />}
-      </Field>
-      <button type="submit" disabled={save.isPending}>
-        Save
-      </button>
-    </form>
-  );
-}
-
 export function CompanyPage({ id }: { id: string }) {
   const { client } = useSession();
-  const { editCrm } = useAbilities();
+  const { editCrm, manage } = useAbilities();
+  const [editing, setEditing] = useState(false);
   const company = useQuery({
     queryKey: ['company', id],
     queryFn: () => answer(client.GET('/companies/{id}', { params: { path: { id } } })),
@@ -116,26 +113,51 @@ export function CompanyPage({ id }: { id: string }) {
     queryKey: ['contacts', 'of-company', id],
     queryFn: () => answer(client.GET('/contacts', { params: { query: { companyId: id, limit: 100 } } })),
   });
-  if (company.isError) return <ProblemAlert error={company.error} />;
+  if (company.isError)
+    return <ProblemAlert error={company.error} loading="the company" onRetry={() => void company.refetch()} />;
   if (!company.data) return <p aria-busy="true">Loading…</p>;
+  const c = company.data;
   return (
     <div>
       <p>
         <Link href="/companies">← Companies</Link>
       </p>
-      <h1>{company.data.name}</h1>
-      <p className="muted">{company.data.domain}</p>
-      {editCrm && <CompanyEdit company={company.data} />}
+      <h1>{c.name}</h1>
+      {editing ? (
+        <CompanyEditForm company={c} onDone={() => setEditing(false)} />
+      ) : (
+        <dl className="facts">
+          <Fact term="Domain">{c.domain ?? '–'}</Fact>
+          <Fact term="Phone">{c.phone ?? '–'}</Fact>
+          <Fact term="Address">
+            {c.address
+              ? [c.address.street, [c.address.postalCode, c.address.city].filter(Boolean).join(' '), c.address.country]
+                  .filter(Boolean)
+                  .join(', ')
+              : '–'}
+          </Fact>
+          <Fact term="Tags">{c.tags.length ? c.tags.join(', ') : '–'}</Fact>
+          {c.notes && <Fact term="Notes">{c.notes}</Fact>}
+          <CustomFieldValues entity="company" values={c.customFields} />
+        </dl>
+      )}
+      {editCrm && !editing && (
+        <p>
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit the company
+          </button>
+        </p>
+      )}
       <h2>Contacts</h2>
+      <ProblemAlert error={contacts.error} loading="its contacts" onRetry={() => void contacts.refetch()} />
       <ul className="plain-list">
-        {(contacts.data?.items ?? []).map((c) => (
-          <li key={c.id}>
-            <Link href={`/contacts/${c.id}`}>{[c.firstName, c.lastName].filter(Boolean).join(' ')}</Link>{' '}
-            <span className="muted">{c.title}</span>
+        {(contacts.data?.items ?? []).map((ct) => (
+          <li key={ct.id}>
+            <Link href={`/contacts/${ct.id}`}>{fullName(ct)}</Link> <span className="muted">{ct.title}</span>
           </li>
         ))}
       </ul>
-      {editCrm && <MergeForm kind="companies" id={id} version={company.data.version} />}
+      {manage && <MergeForm kind="companies" id={id} version={c.version} />}
       <Attachments parent={{ kind: 'company', id }} editable={editCrm} />
       <Timeline entity="companies" id={id} />
     </div>

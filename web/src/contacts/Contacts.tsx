@@ -1,47 +1,53 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
+import { customFieldsFromForm, useCustomFields } from '../api/custom-fields.js';
+import { fullName } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
-import { CompanyOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { CompanyPicker } from '../ui/pickers.js';
+import { linesOf } from './ContactEditForm.js';
 
-export const fullName = (c: Pick<Schemas['Contact'], 'firstName' | 'lastName'>) =>
-  [c.firstName, c.lastName].filter(Boolean).join(' ');
-
-/** The form of a contact, new or edited; a duplicate email's 409 links to the contact that has it. */
-export function ContactForm({
-  contact,
-  onSubmit,
-  error,
-  pending,
-  submitLabel,
-}: {
-  contact?: Schemas['Contact'];
-  onSubmit: (body: Schemas['NewContact']) => void;
-  error: unknown;
-  pending: boolean;
-  submitLabel: string;
-}) {
-  const problem = error instanceof ApiProblem ? error : null;
+/** A new contact; a duplicate email's 409 links to the contact that has it. Nothing typed is lost on a refusal. */
+export function NewContactForm({ onCreated }: { onCreated: (contact: Schemas['Contact']) => void }) {
+  const { client } = useSession();
+  const queryClient = useQueryClient();
+  const custom = useCustomFields('contact');
+  const [companyId, setCompanyId] = useState('');
+  const [customValues, setCustomValues] = useState<Record<string, string>>({});
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const form = useRef<HTMLFormElement>(null);
+  const create = useMutation({
+    mutationFn: (body: Schemas['NewContact']) =>
+      answer(client.POST('/contacts', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } })),
+    onSuccess: (contact) => {
+      void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      onCreated(contact);
+    },
+  });
+  const problem = create.error instanceof ApiProblem ? create.error : null;
   const existing = problem?.status === 409 ? problem.problem.existingContactId : undefined;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = formText(form);
-    onSubmit({
+  const submit = (event?: FormEvent<HTMLFormElement>) => {
+    event?.preventDefault();
+    if (!form.current) return;
+    const text = formText(new FormData(form.current));
+    const customFields = customFieldsFromForm(custom.fields, customValues);
+    create.mutate({
       firstName: text('firstName'),
       ...(text('lastName') ? { lastName: text('lastName') } : {}),
-      emails: text('emails') ? [text('emails')] : [],
+      emails: linesOf(text('emails')),
       ...(text('title') ? { title: text('title') } : {}),
-      ...(text('companyId') ? { companyId: text('companyId') } : {}),
-    });
+      ...(companyId ? { companyId } : {}),
+      ...(customFields || custom.fields.some((f) => f.required) ? { customFields: customFields ?? {} } : {}),
+    } as Schemas['NewContact']);
   };
   return (
-    <form onSubmit={submit} noValidate className="card">
-      <ProblemAlert error={error}>
+    <form ref={form} onSubmit={submit} noValidate className="card" aria-label="New contact">
+      <ProblemAlert error={create.error} verb="created" onRetry={() => submit()}>
         {existing && (
           <p>
             <Link href={`/contacts/${existing}`}>Open the contact with this email</Link>
@@ -49,29 +55,30 @@ export function ContactForm({
         )}
       </ProblemAlert>
       <div className="row">
-        <Field label="First name" path="firstName" problem={problem}>
-          {(p) => <input {...p} type="text" defaultValue={contact?.firstName} />}
+        <Field label="First name" path="firstName" problem={problem} required>
+          {(p) => <input {...p} type="text" />}
         </Field>
         <Field label="Last name" path="lastName" problem={problem}>
-          {(p) => <input {...p} type="text" defaultValue={contact?.lastName} />}
+          {(p) => <input {...p} type="text" />}
         </Field>
       </div>
-      <Field label="Email" path="emails" problem={problem}>
-        {(p) => <input {...p} type="email" defaultValue={contact?.emails[0]} />}
+      <Field label="Email" path="emails" kind="email" problem={problem}>
+        {(p) => <input {...p} type="email" />}
       </Field>
       <Field label="Job title" path="title" problem={problem}>
-        {(p) => <input {...p} type="text" defaultValue={contact?.title} />}
+        {(p) => <input {...p} type="text" />}
       </Field>
-      <Field label="Company" path="companyId" problem={problem}>
-        {(p) => (
-          <select {...p} defaultValue={contact?.companyId ?? ''}>
-            <option value="">none</option>
-            <CompanyOptions />
-          </select>
-        )}
+      <Field label="Company" path="companyId" kind="choice" problem={problem}>
+        {(p) => <CompanyPicker field={p} value={companyId} onChange={setCompanyId} noneLabel="no company" />}
       </Field>
-      <button type="submit" disabled={pending}>
-        {submitLabel}
+      <CustomFieldInputs
+        fields={custom.fields}
+        values={customValues}
+        set={(name, value) => setCustomValues((v) => ({ ...v, [name]: value }))}
+        problem={problem}
+      />
+      <button type="submit" disabled={create.isPending}>
+        Add contact
       </button>
     </form>
   );
@@ -80,20 +87,12 @@ export function ContactForm({
 export function Contacts() {
   const { client } = useSession();
   const { editCrm } = useAbilities();
-  const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [q, setQ] = useState('');
   const [adding, setAdding] = useState(false);
   const contacts = useQuery({
     queryKey: ['contacts', 'list', q],
     queryFn: () => answer(client.GET('/contacts', { params: { query: { limit: 50, ...(q ? { q } : {}) } } })),
-  });
-  const create = useMutation({
-    mutationFn: (body: Schemas['NewContact']) => answer(client.POST('/contacts', { body })),
-    onSuccess: (contact) => {
-      void queryClient.invalidateQueries({ queryKey: ['contacts'] });
-      navigate(`/contacts/${contact.id}`);
-    },
   });
   return (
     <div>
@@ -108,15 +107,8 @@ export function Contacts() {
           </button>
         )}
       </div>
-      {adding && (
-        <ContactForm
-          onSubmit={create.mutate}
-          error={create.error}
-          pending={create.isPending}
-          submitLabel="Add contact"
-        />
-      )}
-      <ProblemAlert error={contacts.error} />
+      {adding && <NewContactForm onCreated={(contact) => navigate(`/contacts/${contact.id}`)} />}
+      <ProblemAlert error={contacts.error} loading="the contacts" onRetry={() => void contacts.refetch()} />
       <table>
         <thead>
           <tr>

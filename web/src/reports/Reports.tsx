@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import { answer } from '../api/client.js';
 import { useChosenPipeline } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
-import { totals } from '../ui/format.js';
+import { majorFromMinor, money, totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
@@ -16,6 +16,16 @@ type Totals = { currency: string; amount: number }[];
 /** A chart plots one currency: the first of the pipeline's (the tables list every one). */
 const amountIn = (values: Totals, currency: string | undefined) =>
   values.find((v) => v.currency === currency)?.amount ?? 0;
+
+/** An axis tick in the currency, short (€120K): the API's amounts are in minor units (cents). */
+const axisMoney = (currency: string | undefined) => {
+  if (!currency) return (v: number) => String(v);
+  const format = new Intl.NumberFormat(undefined, { style: 'currency', currency, notation: 'compact' });
+  return (minor: number) => format.format(majorFromMinor(minor, currency));
+};
+/** A tooltip's amount in full (€120,000.00). */
+const tooltipMoney = (currency: string | undefined) => (minor: unknown) =>
+  currency ? money({ amount: Number(minor), currency }) : String(minor);
 
 function Chart({ title, children }: { title: string; children: React.ReactElement }) {
   return (
@@ -58,7 +68,7 @@ export default function Reports() {
   const stalled = useQuery({
     queryKey: key('stalled'),
     queryFn: () =>
-      answer(client.GET('/reports/stalled', { params: { query: { pipelineId: query.pipelineId } } })),
+      answer(client.GET('/reports/stalled', { params: { query } })),
     enabled,
   });
   const currency = pipelineReport.data?.total.value[0]?.currency;
@@ -84,6 +94,10 @@ export default function Reports() {
       </div>
       <ProblemAlert
         error={pipelineReport.error ?? forecast.error ?? conversion.error ?? sources.error ?? stalled.error}
+        loading="the reports"
+        onRetry={() => {
+          for (const q of [pipelineReport, forecast, conversion, sources, stalled]) if (q.isError) void q.refetch();
+        }}
       />
 
       <section aria-labelledby="r-pipeline">
@@ -100,8 +114,8 @@ export default function Reports() {
               >
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="name" />
-                <YAxis />
-                <Tooltip />
+                <YAxis width={88} tickFormatter={axisMoney(currency)} />
+                <Tooltip formatter={tooltipMoney(currency)} />
                 <Legend />
                 <Bar dataKey="value" name="value" fill="#3b6fd8" />
                 <Bar dataKey="weighted" name="weighted" fill="#1e8a5a" />
@@ -144,7 +158,7 @@ export default function Reports() {
         <h2 id="r-forecast">Weighted forecast by month</h2>
         {forecast.data && (
           <>
-            <Chart title="Weighted forecast by month">
+            <Chart title={`Weighted forecast by month${currency ? ` (${currency})` : ''}`}>
               <BarChart
                 data={forecast.data.months.map((m) => ({
                   month: m.month,
@@ -154,8 +168,8 @@ export default function Reports() {
               >
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="month" />
-                <YAxis />
-                <Tooltip />
+                <YAxis width={88} tickFormatter={axisMoney(currency)} />
+                <Tooltip formatter={tooltipMoney(currency)} />
                 <Legend />
                 <Bar dataKey="weighted" name="weighted open" fill="#3b6fd8" />
                 <Bar dataKey="won" name="won" fill="#1e8a5a" />
@@ -238,6 +252,11 @@ export default function Reports() {
                 ))}
               </tbody>
             </table>
+            <p className="hint">
+              A deal reached a stage if it was ever in it or in a later one (a deal that skipped a stage reached
+              it too). “To next stage” is the share of the deals that reached a stage that also reached the next,
+              so it is never over 100%.
+            </p>
           </>
         )}
       </section>
