@@ -9,8 +9,9 @@ import type { LocalXrayDaemon } from './xray.js';
 
 // The local runtime's own small API, on a port of its own (written to .local/runtime.json),
 // for the CLIs and the tests: fire a schedule as of an instant, read what crossed the bus, read
-// the dead-letter queues, invoke a function (as `aws lambda invoke` does), turn a fault in an
-// AWS service on or off, read the traces. It is not part of the deployed system.
+// the dead-letter queues, invoke a function (as `aws lambda invoke` does), stop and restart the
+// API's server, turn a fault in an AWS service on or off, read the traces. It is not part of the
+// deployed system.
 
 async function json<T>(req: IncomingMessage): Promise<T> {
   const chunks: Buffer[] = [];
@@ -27,6 +28,8 @@ export function createControlServer(deps: {
   faults: LocalFaults;
   xray: LocalXrayDaemon;
   apiUrl: string;
+  /** Stops the API's server (connections refused, as when the API is down) and starts it again. */
+  apiSwitch: { stop(): Promise<void>; start(): Promise<void> };
 }): Server {
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -69,6 +72,11 @@ export function createControlServer(deps: {
           return send(404, { error: `no function ${name}; the template has ${known.join(', ')}` });
         }
         return send(200, await deps.lambda.invokeSync(fn.logicalId, payload ?? {}));
+      }
+      if (route === 'POST /api-server') {
+        const { up } = await json<{ up?: boolean }>(req);
+        await (up === false ? deps.apiSwitch.stop() : deps.apiSwitch.start());
+        return send(200, { up: up !== false });
       }
       if (route === 'POST /faults') {
         const {

@@ -110,6 +110,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let issuer: LocalIssuer | undefined;
   const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
   const apiPort = await serveOn(requestedPort, () => gatewayHandler);
+  const apiServer = servers.at(-1)!;
+  /** The API's server stopped and started again on its port (the control API; a test of "the API is down"). */
+  const apiSwitch = {
+    stop: () =>
+      new Promise<void>((done) => {
+        apiServer.close(() => done());
+        apiServer.closeAllConnections();
+      }),
+    start: () => listen(apiServer, apiPort).then(() => undefined),
+  };
   const apiUrl = `http://localhost:${apiPort}`;
   const consolePort = await serveOn(
     options.consolePort ?? (requestedPort ? requestedPort + 1 : 0),
@@ -266,7 +276,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       res.writeHead(404, { 'content-type': 'text/plain' }).end('this template has no console');
   }
 
-  const control = createControlServer({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl });
+  const control = createControlServer({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl, apiSwitch });
   servers.push(control);
   const controlUrl = `http://127.0.0.1:${await listen(control, 0)}`;
 

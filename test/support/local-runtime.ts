@@ -47,6 +47,9 @@ export interface RunningLocal {
   deadLetters(): Promise<DeadLetterView[]>;
   /** Turns a fault in an AWS service that one function uses on or off (infra/local/faults.ts). */
   fault(fn: string, fault: string, on?: boolean): Promise<void>;
+  /** Stops the API's server (its port refuses connections, as an API that is down) until restartApi. */
+  stopApi(): Promise<void>;
+  restartApi(): Promise<void>;
   /** Invokes a function as `aws lambda invoke` does. */
   invoke(fn: string, payload: unknown): Promise<any>;
   /** Runs one of the local CLIs (`npm run <name>`) against this runtime. */
@@ -151,6 +154,12 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       await control('POST', '/faults', { function: fn, fault, on });
     },
     invoke: (fn, payload) => control('POST', '/invoke', { function: fn, payload }),
+    stopApi: async () => {
+      await control('POST', '/api-server', { up: false });
+    },
+    restartApi: async () => {
+      await control('POST', '/api-server', { up: true });
+    },
     cli: (name, args = []) =>
       new Promise((resolve) => {
         const run = spawn(

@@ -58,7 +58,8 @@ beforeAll(async () => {
     },
   });
   expect(added.status).toBe(200);
-  const dueIn = (days: number, hour: number) => new Date(Date.now() + days * 86_400_000 + hour * 3_600_000).toISOString();
+  const dueIn = (days: number, hour: number) =>
+    new Date(Date.now() + days * 86_400_000 + hour * 3_600_000).toISOString();
   // the movers: due soonest of alice's deals, so each sits near the top of its column
   for (const [i, stageId] of STAGES.entries()) {
     const made = await alice('POST', '/deals', {
@@ -98,7 +99,9 @@ const said = (text: string | RegExp) => page.getByRole('status').filter({ hasTex
 describe('the board with 2,000 open deals and an empty stage', () => {
   it('shows every open deal, the empty stage as an empty column, and passes axe', async () => {
     expect(await page.locator('.deal-card').count()).toBeGreaterThanOrEqual(OPEN_DEALS);
-    const empty = page.locator('section.stage-column', { has: page.getByRole('heading', { name: 'Contract sent' }) });
+    const empty = page.locator('section.stage-column', {
+      has: page.getByRole('heading', { name: 'Contract sent' }),
+    });
     expect(await empty.locator('.deal-card').count()).toBe(0);
     expect(await empty.locator('header p').textContent()).toMatch(/^0 · –/);
     expect(await seriousViolations(page)).toEqual([]);
@@ -106,13 +109,17 @@ describe('the board with 2,000 open deals and an empty stage', () => {
 
   it('a keyboard move of a Lead card lands in Qualified, and says so before the drop', async () => {
     const mover = movers.st_lead!;
-    await card(mover.id).getByRole('button', { name: `Move ${mover.title}` }).focus();
+    await card(mover.id)
+      .getByRole('button', { name: `Move ${mover.title}` })
+      .focus();
     await page.keyboard.press('Space');
     await said(`${mover.title} will land in Lead`);
     await page.keyboard.press('ArrowRight');
     await said(`${mover.title} will land in Qualified`);
     await page.keyboard.press('Space');
-    await expect.poll(async () => (await stageOf(mover.id)).stageId, { timeout: 15_000 }).toBe('st_qualified');
+    await expect
+      .poll(async () => (await stageOf(mover.id)).stageId, { timeout: 15_000 })
+      .toBe('st_qualified');
     const history = (await stageOf(mover.id)).stageHistory.map((v: any) => v.stageId);
     expect(history).toEqual(['st_lead', 'st_qualified']);
     await page.locator(`[data-stage-id="st_qualified"] [data-deal-id="${mover.id}"]`).waitFor();
@@ -128,8 +135,13 @@ describe('the board with 2,000 open deals and an empty stage', () => {
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
     await page.mouse.up();
-    await expect.poll(async () => (await stageOf(mover.id)).stageId, { timeout: 15_000 }).toBe('st_negotiation');
-    expect((await stageOf(mover.id)).stageHistory.map((v: any) => v.stageId)).toEqual(['st_proposal', 'st_negotiation']);
+    await expect
+      .poll(async () => (await stageOf(mover.id)).stageId, { timeout: 15_000 })
+      .toBe('st_negotiation');
+    expect((await stageOf(mover.id)).stageHistory.map((v: any) => v.stageId)).toEqual([
+      'st_proposal',
+      'st_negotiation',
+    ]);
   }, 60_000);
 
   it('a drag onto the empty stage lands there', async () => {
@@ -137,15 +149,21 @@ describe('the board with 2,000 open deals and an empty stage', () => {
     const grip = card(mover.id).getByRole('button', { name: `Move ${mover.title}` });
     await grip.scrollIntoViewIfNeeded();
     const from = (await grip.boundingBox())!;
-    const column = page.locator('section.stage-column', { has: page.getByRole('heading', { name: 'Contract sent' }) });
+    const column = page.locator('section.stage-column', {
+      has: page.getByRole('heading', { name: 'Contract sent' }),
+    });
     const to = (await column.boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 15 });
     await page.mouse.up();
-    const contractSent = (await (await local.api('GET', '/pipelines/pl_default', {
-      token: await local.token({ user: 'alice', groups: ['sales'] }),
-    })).body.stages.find((s: any) => s.name === 'Contract sent')).id;
+    const contractSent = (
+      await (
+        await local.api('GET', '/pipelines/pl_default', {
+          token: await local.token({ user: 'alice', groups: ['sales'] }),
+        })
+      ).body.stages.find((s: any) => s.name === 'Contract sent')
+    ).id;
     await expect.poll(async () => (await stageOf(mover.id)).stageId, { timeout: 15_000 }).toBe(contractSent);
   }, 60_000);
 
@@ -153,7 +171,9 @@ describe('the board with 2,000 open deals and an empty stage', () => {
     const mover = movers.st_qualified!;
     await local.stopApi();
     try {
-      await card(mover.id).getByRole('button', { name: `Move ${mover.title}` }).focus();
+      await card(mover.id)
+        .getByRole('button', { name: `Move ${mover.title}` })
+        .focus();
       await page.keyboard.press('Space');
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Space');

@@ -82,7 +82,9 @@ export function App() {
             <Route path="/projects" component={Projects} />
             <Route path="/projects/:id">{(p) => <ProjectPage id={p.id} />}</Route>
             <Route path="/tasks/:id">{(p) => <TaskRedirect id={p.id} />}</Route>
-            <Route path="/reports">{readReports ? <Reports /> : <NotYours what="The reports are for sales and managers." />}</Route>
+            <Route path="/reports">
+              {readReports ? <Reports /> : <NotYours what="The reports are for sales and managers." />}
+            </Route>
             <Route path="/admin">{admin ? <Admin /> : <NotYours what="Admin is for admins." />}</Route>
             <Route>
               <h1>Not found</h1>

@@ -89,7 +89,11 @@ export function Companies() {
         </label>
       </div>
       {editCrm && <NewCompanyForm />}
-      <ProblemAlert error={companies.error} loading="the companies" onRetry={() => void companies.refetch()} />
+      <ProblemAlert
+        error={companies.error}
+        loading="the companies"
+        onRetry={() => void companies.refetch()}
+      />
       <ul className="plain-list">
         {(companies.data?.items ?? []).map((c) => (
           <li key={c.id}>
@@ -114,7 +118,9 @@ export function CompanyPage({ id }: { id: string }) {
     queryFn: () => answer(client.GET('/contacts', { params: { query: { companyId: id, limit: 100 } } })),
   });
   if (company.isError)
-    return <ProblemAlert error={company.error} loading="the company" onRetry={() => void company.refetch()} />;
+    return (
+      <ProblemAlert error={company.error} loading="the company" onRetry={() => void company.refetch()} />
+    );
   if (!company.data) return <p aria-busy="true">Loading…</p>;
   const c = company.data;
   return (
@@ -131,7 +137,11 @@ export function CompanyPage({ id }: { id: string }) {
           <Fact term="Phone">{c.phone ?? '–'}</Fact>
           <Fact term="Address">
             {c.address
-              ? [c.address.street, [c.address.postalCode, c.address.city].filter(Boolean).join(' '), c.address.country]
+              ? [
+                  c.address.street,
+                  [c.address.postalCode, c.address.city].filter(Boolean).join(' '),
+                  c.address.country,
+                ]
                   .filter(Boolean)
                   .join(', ')
               : '–'}

@@ -76,7 +76,10 @@ function CompanyFields({
     },
     send: (body, version) =>
       answer(
-        client.PATCH('/companies/{id}', { params: { path: { id: company.id }, header: ifMatch(version) }, body }),
+        client.PATCH('/companies/{id}', {
+          params: { path: { id: company.id }, header: ifMatch(version) },
+          body,
+        }),
       ),
     onSaved: (saved) => {
       queryClient.setQueryData(['company', company.id], saved);

@@ -79,7 +79,12 @@ function ContactFields({
       return patch as ContactPatch;
     },
     send: (body, version) =>
-      answer(client.PATCH('/contacts/{id}', { params: { path: { id: contact.id }, header: ifMatch(version) }, body })),
+      answer(
+        client.PATCH('/contacts/{id}', {
+          params: { path: { id: contact.id }, header: ifMatch(version) },
+          body,
+        }),
+      ),
     onSaved: (saved) => {
       queryClient.setQueryData(['contact', contact.id], saved);
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });

@@ -22,7 +22,9 @@ export function ContactPage({ id }: { id: string }) {
     queryFn: () => answer(client.GET('/contacts/{id}', { params: { path: { id } } })),
   });
   if (contact.isError)
-    return <ProblemAlert error={contact.error} loading="the contact" onRetry={() => void contact.refetch()} />;
+    return (
+      <ProblemAlert error={contact.error} loading="the contact" onRetry={() => void contact.refetch()} />
+    );
   if (!contact.data) return <p aria-busy="true">Loading…</p>;
   const c = contact.data;
   return (

@@ -46,7 +46,15 @@ export function DealEditForm({ deal, onDone }: { deal: Deal; onDone: () => void 
   return <DealFields deal={deal} onDone={onDone} fields={custom.fields} />;
 }
 
-function DealFields({ deal, onDone, fields }: { deal: Deal; onDone: () => void; fields: CustomFieldDefinition[] }) {
+function DealFields({
+  deal,
+  onDone,
+  fields,
+}: {
+  deal: Deal;
+  onDone: () => void;
+  fields: CustomFieldDefinition[];
+}) {
   const { client } = useSession();
   const { manage } = useAbilities();
   const { nameOf } = usePeople();
@@ -85,7 +93,9 @@ function DealFields({ deal, onDone, fields }: { deal: Deal; onDone: () => void; 
       return patch as DealPatch;
     },
     send: (body, version) =>
-      answer(client.PATCH('/deals/{id}', { params: { path: { id: deal.id }, header: ifMatch(version) }, body })),
+      answer(
+        client.PATCH('/deals/{id}', { params: { path: { id: deal.id }, header: ifMatch(version) }, body }),
+      ),
     onSaved: (saved) => {
       queryClient.setQueryData(['deal', deal.id], saved);
       void queryClient.invalidateQueries({ queryKey: ['deals'] });
@@ -126,7 +136,11 @@ function DealFields({ deal, onDone, fields }: { deal: Deal; onDone: () => void; 
       {manage && (
         <Field label="Owner" path="ownerId" kind="choice" problem={problem}>
           {(p) => (
-            <PersonPicker field={p} value={draft.values.ownerId ?? ''} onChange={(id) => draft.set('ownerId', id)} />
+            <PersonPicker
+              field={p}
+              value={draft.values.ownerId ?? ''}
+              onChange={(id) => draft.set('ownerId', id)}
+            />
           )}
         </Field>
       )}

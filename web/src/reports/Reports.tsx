@@ -67,8 +67,7 @@ export default function Reports() {
   });
   const stalled = useQuery({
     queryKey: key('stalled'),
-    queryFn: () =>
-      answer(client.GET('/reports/stalled', { params: { query } })),
+    queryFn: () => answer(client.GET('/reports/stalled', { params: { query } })),
     enabled,
   });
   const currency = pipelineReport.data?.total.value[0]?.currency;
@@ -96,7 +95,8 @@ export default function Reports() {
         error={pipelineReport.error ?? forecast.error ?? conversion.error ?? sources.error ?? stalled.error}
         loading="the reports"
         onRetry={() => {
-          for (const q of [pipelineReport, forecast, conversion, sources, stalled]) if (q.isError) void q.refetch();
+          for (const q of [pipelineReport, forecast, conversion, sources, stalled])
+            if (q.isError) void q.refetch();
         }}
       />
 
@@ -253,9 +253,9 @@ export default function Reports() {
               </tbody>
             </table>
             <p className="hint">
-              A deal reached a stage if it was ever in it or in a later one (a deal that skipped a stage reached
-              it too). “To next stage” is the share of the deals that reached a stage that also reached the next,
-              so it is never over 100%.
+              A deal reached a stage if it was ever in it or in a later one (a deal that skipped a stage
+              reached it too). “To next stage” is the share of the deals that reached a stage that also
+              reached the next, so it is never over 100%.
             </p>
           </>
         )}

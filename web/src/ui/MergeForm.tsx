@@ -7,13 +7,24 @@ import { ProblemAlert } from './ProblemAlert.js';
 import { CompanyPicker, ContactPicker } from './pickers.js';
 
 /** Merges a duplicate, found by its name, into the record on screen: its emails, notes, links and history move here. */
-export function MergeForm({ kind, id, version }: { kind: 'contacts' | 'companies'; id: string; version: number }) {
+export function MergeForm({
+  kind,
+  id,
+  version,
+}: {
+  kind: 'contacts' | 'companies';
+  id: string;
+  version: number;
+}) {
   const { client } = useSession();
   const queryClient = useQueryClient();
   const [duplicateId, setDuplicateId] = useState('');
   const merge = useMutation({
     mutationFn: async (duplicate: string): Promise<void> => {
-      const request = { params: { path: { id }, header: ifMatch(version) }, body: { duplicateId: duplicate } };
+      const request = {
+        params: { path: { id }, header: ifMatch(version) },
+        body: { duplicateId: duplicate },
+      };
       if (kind === 'contacts') await answer(client.POST('/contacts/{id}/merge', request));
       else await answer(client.POST('/companies/{id}/merge', request));
     },

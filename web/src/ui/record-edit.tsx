@@ -23,7 +23,13 @@ interface RecordEditOptions<R extends Versioned, P> {
   onSaved: (saved: R) => void;
 }
 
-export function useRecordEdit<R extends Versioned, P>({ record, toForm, patchOf, send, onSaved }: RecordEditOptions<R, P>) {
+export function useRecordEdit<R extends Versioned, P>({
+  record,
+  toForm,
+  patchOf,
+  send,
+  onSaved,
+}: RecordEditOptions<R, P>) {
   const draft = useEditDraft(record, toForm);
   const save = useMutation({
     mutationFn: ({ patch, version }: { patch: P; version: number }) => send(patch, version),
