@@ -8,7 +8,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // keyboard, whatever the columns' lengths (the deal's stageHistory is read back through the
 // API); a move the API cannot answer (its server stopped) goes back and says so.
 
-const OPEN_DEALS = 2_000;
+const OPEN_DEALS = Number(process.env.BOARD_DEALS ?? 2_000);
 const STAGES = ['st_lead', 'st_qualified', 'st_proposal', 'st_negotiation'];
 
 let local: RunningLocal;
@@ -65,17 +65,19 @@ beforeAll(async () => {
     const made = await alice('POST', '/deals', {
       title: `Mover ${stageId.slice(3)}`,
       value: { amount: 1_000_00, currency: 'EUR' },
+      ownerId: 'alice',
       pipelineId: 'pl_default',
       stageId,
       nextAction: { summary: 'Call back', dueAt: dueIn(0, 1 + i) },
     });
-    expect(made.status).toBe(201);
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
     movers[stageId] = { id: made.body.id, title: made.body.title };
   }
   const statuses = await inParallel(OPEN_DEALS - STAGES.length, 8, async (i) => {
     const made = await alice('POST', '/deals', {
       title: `Deal ${String(i).padStart(4, '0')}`,
       value: { amount: (i % 97) * 1_000_00 + 500_00, currency: 'EUR' },
+      ownerId: 'alice',
       pipelineId: 'pl_default',
       stageId: STAGES[i % STAGES.length],
       nextAction: { summary: 'Follow up', dueAt: dueIn(2 + (i % 30), 0) },

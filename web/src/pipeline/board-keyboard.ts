@@ -2,7 +2,10 @@ import type { KeyboardCoordinateGetter } from '@dnd-kit/core';
 
 // dnd-kit's keyboard sensor moves a picked-up card by a few pixels per arrow key; on a board the
 // useful step is a whole column. This getter moves the card to the middle of the next stage's
-// column to the right or left (Space picks up and drops, Escape cancels: dnd-kit's own keys).
+// column to the right or left, at the height it already has (Space picks up and drops, Escape
+// cancels: dnd-kit's own keys). The stage is chosen by the card's horizontal position alone
+// (column-under.ts); moving it up to a column's top made the sensor scroll the page, and a drop
+// during that smooth scroll was measured against a board still moving.
 
 export const columnByColumn: KeyboardCoordinateGetter = (event, { context }) => {
   const { collisionRect, droppableRects } = context;
@@ -16,11 +19,5 @@ export const columnByColumn: KeyboardCoordinateGetter = (event, { context }) => 
       ? columns.find((r) => r.left > center)
       : [...columns].reverse().find((r) => r.left + r.width < center);
   if (!target) return undefined;
-  return {
-    x: target.left + (target.width - collisionRect.width) / 2,
-    y: Math.max(
-      target.top + 48,
-      Math.min(collisionRect.top, target.top + target.height - collisionRect.height),
-    ),
-  };
+  return { x: target.left + (target.width - collisionRect.width) / 2, y: collisionRect.top };
 };
