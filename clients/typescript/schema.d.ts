@@ -486,8 +486,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project; most late first
-         * @description Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
+         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk; most late first
+         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
          */
         get: operations["GET_followups"];
         put?: never;
@@ -882,7 +882,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List projects by status, owner or customer */
+        /** List projects by status, delivery owner (`ownerId`) or customer */
         get: operations["GET_projects"];
         put?: never;
         /** Plan a project from a template and a kickoff date (every date from the kickoff, never from today) */
@@ -907,7 +907,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change status, owner, budget, rate, or tick the kickoff checklist */
+        /**
+         * Change status, delivery owner, kickoff, promise, budget, rate, or tick the kickoff checklist
+         * @description Delivery people, managers and admins (a sales rep is a 403). `ownerId` hands the project to another delivery owner: an active user, else a 422 naming `ownerId`; `ProjectUpdated` names who had it (`previousOwnerId`), and its alerts (at risk, late unassigned tasks) go to the new owner from then on.
+         */
         patch: operations["PATCH_projects_id"];
         trace?: never;
     };
