@@ -64,6 +64,8 @@ const followup = <S extends z.ZodType>(
 });
 
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
+/** A person as a digest names them: the id, and their name when their profile has one. */
+const DigestPerson = z.object({ id: z.string(), name: z.string().nullable() });
 const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
 /** What moved a project's schedule (version 2 added the kickoff or promise, and a new win). */
@@ -308,8 +310,15 @@ export const EVENTS = {
   ),
   ProjectUpdated: delivery(
     1,
-    'A project changed: name, owner, budget, rate or its kickoff checklist.',
-    z.object({ project: Project, changed: Changed }),
+    'A project changed: name, delivery owner, budget, rate or its kickoff checklist. A new delivery owner (`changed` holds `ownerId`, by PATCH /projects/{id} or a deal won again naming one) is `project.ownerId`, and `previousOwnerId` says who had it.',
+    z.object({
+      project: Project,
+      changed: Changed,
+      previousOwnerId: z
+        .string()
+        .optional()
+        .describe('the delivery owner before, when this change handed the project to someone else'),
+    }),
   ),
   ProjectStatusChanged: delivery(
     1,
@@ -341,7 +350,7 @@ export const EVENTS = {
   ),
   HandoffTimelineAtRisk: delivery(
     1,
-    "The won deal's project, scheduled from its kickoff date, ends after the promised due date. Addressed to the deal's owner and the project's owner.",
+    "The won deal's project, scheduled from its kickoff date, ends after the promised due date. Addressed to the deal's owner (`dealOwnerId`, who made the promise) and the project's delivery owner (`projectOwnerId`, who runs it).",
     z.object({
       projectId: z.string(),
       dealId: z.string(),
@@ -355,7 +364,7 @@ export const EVENTS = {
   ),
   ProjectAtRisk: delivery(
     1,
-    "A live project's projected finish moved past its promised due date (a task, a dependency, the kickoff, the promise, a new win, or a resume moved it). Sent on the transition, not on every change; addressed to the deal's owner (at its last win) and the project's owner.",
+    "A live project's projected finish moved past its promised due date (a task, a dependency, the kickoff, the promise, a new win, or a resume moved it). Sent on the transition, not on every change; addressed to the project's delivery owner (`projectOwnerId`, who runs it) and the deal's owner at its last win (`dealOwnerId`, who made the promise).",
     z.object({
       projectId: z.string(),
       dealId: z.string().nullable(),
@@ -370,7 +379,7 @@ export const EVENTS = {
   ),
   ProjectBackOnTrack: delivery(
     1,
-    'An at-risk project finishes by its promised due date again. Sent on the transition.',
+    'An at-risk project finishes by its promised due date again. Sent on the transition; addressed like ProjectAtRisk (`projectOwnerId` is the delivery owner).',
     z.object({
       projectId: z.string(),
       dealId: z.string().nullable(),
@@ -521,7 +530,7 @@ export const EVENTS = {
   ),
   TaskOverdue: followup(
     1,
-    "An open task is past its due date. Sent once per due date. An unassigned task names the project's owner, who follows it up.",
+    "An open task is past its due date. Sent once per due date. An unassigned task names the project's delivery owner (`projectOwnerId`), who follows it up.",
     z.object({
       taskId: z.string(),
       projectId: z.string(),
@@ -610,7 +619,17 @@ export const EVENTS = {
           z.object({
             projectId: z.string(),
             projectName: z.string(),
-            role: z.enum(['project-owner', 'deal-owner']),
+            role: z
+              .enum(['project-owner', 'deal-owner'])
+              .describe(
+                'why it is theirs: project-owner, they deliver it (its delivery owner); deal-owner, they sold the deal and made the promise',
+              ),
+            deliveryOwner: DigestPerson.optional().describe("the project's delivery owner, who runs it"),
+            dealOwner: DigestPerson.nullable()
+              .optional()
+              .describe(
+                'the owner of the deal it delivers (at its last win), who made the promise; null: none',
+              ),
             promisedDueDate: z.string(),
             projectedFinish: z.string(),
             shortfallDays: z.number().int(),
@@ -618,7 +637,7 @@ export const EVENTS = {
         )
         .default([])
         .describe(
-          'projects they own, or deliver a deal they own, whose projected finish is past the promise',
+          'projects they deliver, or that deliver a deal they own, whose projected finish is past the promise',
         ),
       team: z
         .object({

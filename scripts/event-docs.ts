@@ -144,11 +144,16 @@ versioned event. Each event is written to the table in the same transaction as t
    event of a version it does not read fails; Lambda runs it twice more, then its record (the
    event and the error) lands in the handoff function's on-failure queue (see operations.md).
 3. \`handoff.delivery\` **ProjectCreated** names the deal (\`data.dealId\`) and lists the dated tasks.
-   When the plan, scheduled from the kickoff date, ends after the promised due date,
-   **HandoffTimelineAtRisk** follows, addressed to the deal's owner and the project's owner, with
-   the shortfall in business days.
+   Its \`project.ownerId\` is the delivery owner: the person the win named
+   (\`handoff.deliveryOwnerId\`), else the template's \`defaultOwnerId\`, else the deal's owner (a
+   fallback its \`notes\` say); \`project.dealOwnerId\` is the deal's owner. When the plan,
+   scheduled from the kickoff date, ends after the promised due date, **HandoffTimelineAtRisk**
+   follows, addressed to the deal's owner and the project's delivery owner, with the shortfall in
+   business days.
 4. A reopened deal won again gives **ProjectHandoffUpdated**: the same project, a new handoff
-   snapshot (the earlier ones are kept as they were given).
+   snapshot (the earlier ones are kept as they were given). When that win names another delivery
+   owner, **ProjectUpdated** (\`changed: ["ownerId"]\`, \`previousOwnerId\`) follows; otherwise the
+   project keeps its delivery owner.
 5. \`handoff.followup\` **HandoffMissing** is sent (once per win) by the gap monitor for a won
    deal that still has no project after the grace period (\`-c handoffGraceMinutes=…\`, default 15);
    the \`HandoffMissing\` alarm fires with it.

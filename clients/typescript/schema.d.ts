@@ -486,8 +486,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project; most late first
-         * @description Yours by default. Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
+         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk; most late first
+         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
          */
         get: operations["GET_followups"];
         put?: never;
@@ -882,7 +882,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List projects by status, owner or customer */
+        /** List projects by status, delivery owner (`ownerId`) or customer */
         get: operations["GET_projects"];
         put?: never;
         /** Plan a project from a template and a kickoff date (every date from the kickoff, never from today) */
@@ -907,7 +907,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change status, owner, budget, rate, or tick the kickoff checklist */
+        /**
+         * Change status, delivery owner, kickoff, promise, budget, rate, or tick the kickoff checklist
+         * @description Delivery people, managers and admins (a sales rep is a 403). `ownerId` hands the project to another delivery owner: an active user, else a 422 naming `ownerId`; `ProjectUpdated` names who had it (`previousOwnerId`), and its alerts (at risk, late unassigned tasks) go to the new owner from then on.
+         */
         patch: operations["PATCH_projects_id"];
         trace?: never;
     };
@@ -1543,6 +1546,8 @@ export interface components {
                 /** @description Default: 0. */
                 lagDays?: number;
             }[];
+            /** @description the delivery owner of a project made from a win with this template, when the win names none (an active user; 422 naming defaultOwnerId otherwise). Read when the project is made: someone deactivated since is passed over, and the deal's owner is used (noted) */
+            defaultOwnerId?: string;
         };
         NewProject: {
             name: string;
@@ -1551,6 +1556,7 @@ export interface components {
             /** Format: date */
             promisedDueDate?: string;
             templateId?: string;
+            /** @description the delivery owner, an active user (default: you) */
             ownerId?: string;
             /** @description Default: {}. */
             customer?: {
@@ -1790,6 +1796,8 @@ export interface components {
                 mainStakeholderContactId: string;
                 /** Format: date */
                 kickoffDate: string;
+                /** @description who delivers the project: its delivery owner (the project's ownerId), an active user. Without it, the kickoff template's defaultOwnerId, else the deal's owner (noted on the project as a fallback). A deal won again changes its project's delivery owner only when its win names one */
+                deliveryOwnerId?: string;
                 /** @description a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise */
                 replan?: boolean;
             };
@@ -1889,6 +1897,7 @@ export interface components {
             taskId: string;
             projectId: string;
             title: string;
+            /** @description who follows it up: its assignee, else the project's delivery owner (an unassigned task reaches someone) */
             ownerId: string | null;
             assigneeId: string | null;
             dueDate: string;
@@ -1941,9 +1950,17 @@ export interface components {
             projectId: string;
             projectName: string;
             dealId: string | null;
+            /** @description whose entry this is: the project's delivery owner, or the owner of the deal it delivers (each has their own entry; one when they are the same person) */
             ownerId: string;
-            /** @enum {string} */
+            /**
+             * @description project-owner: you deliver it (its delivery owner: bring the plan back to the promise); deal-owner: you sold it, and the promise you made is at risk
+             * @enum {string}
+             */
             role: "project-owner" | "deal-owner";
+            /** @description the project's delivery owner (its ownerId), who runs it */
+            deliveryOwnerId: string;
+            /** @description the owner of the deal it delivers, at its last win: who made the promise (null: no deal) */
+            dealOwnerId: string | null;
             /** Format: date */
             promisedDueDate: string;
             /** Format: date */
@@ -2244,6 +2261,8 @@ export interface components {
                 /** @description Default: 0. */
                 lagDays: number;
             }[];
+            /** @description the delivery owner of a project made from a win with this template, when the win names none */
+            defaultOwnerId?: string;
             isDefault: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -2256,12 +2275,14 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "planned" | "active" | "on_hold" | "done" | "cancelled";
+            /** @description the delivery owner: who runs the project and hears what is late in it (the promise at risk, its unassigned tasks). From a win: the person the win named (handoff.deliveryOwnerId), else its template's defaultOwnerId, else the deal's owner (noted). Changed with PATCH /projects/{id} */
             ownerId: string;
             customer: {
                 companyId?: string;
                 mainStakeholderContactId?: string;
             };
             dealId?: string;
+            /** @description the owner of the deal it delivers, at the deal's last win: the one who made the promise, told with the delivery owner when it is at risk */
             dealOwnerId?: string;
             handoffs: components["schemas"]["HandoffSnapshot"][];
             /** Format: date */
@@ -2343,6 +2364,8 @@ export interface components {
             mainStakeholderContactId: string;
             /** Format: date */
             kickoffDate: string;
+            /** @description the delivery owner this win named, when it named one */
+            deliveryOwnerId?: string;
             /** Format: date-time */
             receivedAt: string;
         };
@@ -2418,12 +2441,14 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "planned" | "active" | "on_hold" | "done" | "cancelled";
+            /** @description the delivery owner: who runs the project and hears what is late in it (the promise at risk, its unassigned tasks). From a win: the person the win named (handoff.deliveryOwnerId), else its template's defaultOwnerId, else the deal's owner (noted). Changed with PATCH /projects/{id} */
             ownerId: string;
             customer: {
                 companyId?: string;
                 mainStakeholderContactId?: string;
             };
             dealId?: string;
+            /** @description the owner of the deal it delivers, at the deal's last win: the one who made the promise, told with the delivery owner when it is at risk */
             dealOwnerId?: string;
             handoffs: components["schemas"]["HandoffSnapshot"][];
             /** Format: date */
@@ -5486,6 +5511,8 @@ export interface operations {
                         mainStakeholderContactId: string;
                         /** Format: date */
                         kickoffDate: string;
+                        /** @description who delivers the project: its delivery owner (the project's ownerId), an active user. Without it, the kickoff template's defaultOwnerId, else the deal's owner (noted on the project as a fallback). A deal won again changes its project's delivery owner only when its win names one */
+                        deliveryOwnerId?: string;
                         /** @description a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise */
                         replan?: boolean;
                     };
@@ -11209,6 +11236,8 @@ export interface operations {
                         /** @description Default: 0. */
                         lagDays?: number;
                     }[];
+                    /** @description the delivery owner of projects made from wins with this template that name none (an active user); null: none, the deal owner then */
+                    defaultOwnerId?: string | null;
                 };
             };
         };
@@ -11645,6 +11674,7 @@ export interface operations {
                     name?: string;
                     /** @enum {string} */
                     status?: "planned" | "active" | "on_hold" | "done" | "cancelled";
+                    /** @description hands the project to another delivery owner, an active user (422 naming ownerId otherwise); a deal won again keeps the change unless its win names one */
                     ownerId?: string;
                     /**
                      * Format: date

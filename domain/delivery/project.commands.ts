@@ -262,7 +262,14 @@ export function updateProject(
     project = watched.project;
     events.push(...watched.events);
   }
-  if (changed.length) events.unshift(emit(ctx, 'ProjectUpdated', { project, changed }));
+  if (changed.length)
+    events.unshift(
+      emit(ctx, 'ProjectUpdated', {
+        project,
+        changed,
+        ...(changed.includes('ownerId') ? { previousOwnerId: current.ownerId } : {}),
+      }),
+    );
   const exceeded = budgetExceeded(current, project, ctx);
   if (exceeded) {
     project.budgetExceededAt = ctx.now;

@@ -41,6 +41,7 @@ export const HandoffSnapshot = z
     keyConstraints: z.array(z.string()),
     mainStakeholderContactId: z.string(),
     kickoffDate: CalendarDate,
+    deliveryOwnerId: z.string().optional().describe('the delivery owner this win named, when it named one'),
     receivedAt: Instant,
   })
   .meta({ id: 'HandoffSnapshot' });
@@ -76,11 +77,19 @@ export const Project = z
     id: ProjectId,
     name: z.string(),
     status: ProjectStatus,
-    ownerId: z.string(),
+    ownerId: z
+      .string()
+      .describe(
+        "the delivery owner: who runs the project and hears what is late in it (the promise at risk, its unassigned tasks). From a win: the person the win named (handoff.deliveryOwnerId), else its template's defaultOwnerId, else the deal's owner (noted). Changed with PATCH /projects/{id}",
+      ),
     customer: z.object({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() }),
     dealId: DealId.optional(),
-    /** The deal's owner at its last win: told, with the project's owner, when the promise is at risk. */
-    dealOwnerId: z.string().optional(),
+    dealOwnerId: z
+      .string()
+      .optional()
+      .describe(
+        "the owner of the deal it delivers, at the deal's last win: the one who made the promise, told with the delivery owner when it is at risk",
+      ),
     handoffs: z.array(HandoffSnapshot),
     kickoffDate: CalendarDate,
     promisedDueDate: CalendarDate.optional(),
@@ -221,7 +230,7 @@ export const NewProject = z
     kickoffDate: CalendarDate,
     promisedDueDate: CalendarDate.optional(),
     templateId: TemplateId.optional(),
-    ownerId: UserId.optional(),
+    ownerId: UserId.optional().describe('the delivery owner, an active user (default: you)'),
     customer: z
       .strictObject({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() })
       .default({}),
@@ -240,7 +249,9 @@ export const ProjectPatch = z
   .strictObject({
     name: text(200).optional(),
     status: ProjectStatus.optional(),
-    ownerId: UserId.optional(),
+    ownerId: UserId.optional().describe(
+      'hands the project to another delivery owner, an active user (422 naming ownerId otherwise); a deal won again keeps the change unless its win names one',
+    ),
     kickoffDate: CalendarDate.optional().describe(
       'moves the whole plan: every task is scheduled from it again',
     ),

@@ -61,6 +61,9 @@ const fields = {
   checklist: z.array(ChecklistItem).max(100),
   tasks: z.array(TemplateTask).min(1).max(2_000),
   dependencies: z.array(TemplateDependency).max(10_000),
+  defaultOwnerId: UserId.describe(
+    "the delivery owner of a project made from a win with this template, when the win names none (an active user; 422 naming defaultOwnerId otherwise). Read when the project is made: someone deactivated since is passed over, and the deal's owner is used (noted)",
+  ),
 };
 
 export const NewTemplate = z
@@ -71,6 +74,7 @@ export const NewTemplate = z
     checklist: fields.checklist.default([]),
     tasks: fields.tasks,
     dependencies: fields.dependencies.default([]),
+    defaultOwnerId: fields.defaultOwnerId.optional(),
   })
   .meta({ id: 'NewTemplate' });
 export type NewTemplate = z.infer<typeof NewTemplate>;
@@ -83,6 +87,12 @@ export const TemplatePatch = z
     checklist: fields.checklist.optional(),
     tasks: fields.tasks.optional(),
     dependencies: fields.dependencies.optional(),
+    defaultOwnerId: fields.defaultOwnerId
+      .nullable()
+      .optional()
+      .describe(
+        'the delivery owner of projects made from wins with this template that name none (an active user); null: none, the deal owner then',
+      ),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TemplatePatch = z.infer<typeof TemplatePatch>;
@@ -96,6 +106,12 @@ export const Template = z
     checklist: z.array(ChecklistItem),
     tasks: z.array(TemplateTask),
     dependencies: z.array(TemplateDependency),
+    defaultOwnerId: z
+      .string()
+      .optional()
+      .describe(
+        'the delivery owner of a project made from a win with this template, when the win names none',
+      ),
     isDefault: z.boolean(),
     createdAt: Instant,
     updatedAt: Instant,

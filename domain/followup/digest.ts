@@ -37,12 +37,18 @@ export function isDigestHour(
   return hour === digestHour || hour === digestHour + 1;
 }
 
+/**
+ * `nameOf` gives the people a digest names by their names (a project at risk names its delivery
+ * owner and its deal's owner, so each reader knows who is who); unknown, they are named by id.
+ */
 export function composeDigest(
   profile: Profile,
   everything: FollowUp[],
   tasksDue: { taskId: string; projectId: string; title: string; dueDate: string; ownerId: string | null }[],
   now: string,
+  nameOf: (userId: string) => string | null = () => null,
 ): Digest | null {
+  const person = (id: string) => ({ id, name: nameOf(id) });
   const { date } = localClock(now, profile.timeZone);
   const mine = everything.filter((f) => f.ownerId === profile.id).sort(byLateness);
   const overdueNextActions = mine.flatMap((f) =>
@@ -96,6 +102,8 @@ export function composeDigest(
             projectId: f.projectId,
             projectName: f.projectName,
             role: f.role,
+            deliveryOwner: person(f.deliveryOwnerId),
+            dealOwner: f.dealOwnerId ? person(f.dealOwnerId) : null,
             promisedDueDate: f.promisedDueDate,
             projectedFinish: f.projectedFinish,
             shortfallDays: f.shortfallDays,

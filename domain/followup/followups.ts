@@ -24,8 +24,12 @@ export const FollowUp = z
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
-      /** Who follows it up: its assignee, else the project's owner (an unassigned task reaches someone). */
-      ownerId: z.string().nullable(),
+      ownerId: z
+        .string()
+        .nullable()
+        .describe(
+          "who follows it up: its assignee, else the project's delivery owner (an unassigned task reaches someone)",
+        ),
       assigneeId: z.string().nullable(),
       dueDate: z.string(),
       dueAt: Instant,
@@ -74,9 +78,21 @@ export const FollowUp = z
       projectId: z.string(),
       projectName: z.string(),
       dealId: z.string().nullable(),
-      /** The project's owner, or the owner of the deal it delivers: each has their own entry. */
-      ownerId: z.string(),
-      role: z.enum(['project-owner', 'deal-owner']),
+      ownerId: z
+        .string()
+        .describe(
+          "whose entry this is: the project's delivery owner, or the owner of the deal it delivers (each has their own entry; one when they are the same person)",
+        ),
+      role: z
+        .enum(['project-owner', 'deal-owner'])
+        .describe(
+          'project-owner: you deliver it (its delivery owner: bring the plan back to the promise); deal-owner: you sold it, and the promise you made is at risk',
+        ),
+      deliveryOwnerId: z.string().describe("the project's delivery owner (its ownerId), who runs it"),
+      dealOwnerId: z
+        .string()
+        .nullable()
+        .describe('the owner of the deal it delivers, at its last win: who made the promise (null: no deal)'),
       promisedDueDate: CalendarDate,
       projectedFinish: CalendarDate,
       shortfallDays: z.number().int(),
@@ -130,7 +146,7 @@ export function overdueNextAction(deal: Deal, now: string): FollowUp | undefined
   };
 }
 
-/** A late open task, for its assignee or, unassigned, for its project's owner. */
+/** A late open task, for its assignee or, unassigned, for its project's delivery owner. */
 export function overdueTask(task: Task, now: string, projectOwnerId?: string): FollowUp | undefined {
   const dueAt = taskDueAt(task.dueDate);
   if (task.status === 'done' || task.cancelled || dueAt > now) return undefined;
@@ -234,8 +250,9 @@ export function needsReassignment(
 }
 
 /**
- * A live project whose projected finish is past its promise: one entry for its owner and one
- * for the owner of the deal it delivers (one, when they are the same person).
+ * A live project whose projected finish is past its promise: one entry for its delivery owner
+ * (who can bring the plan back) and one for the owner of the deal it delivers (whose promise to
+ * the customer it was; one entry, when they are the same person). Each names both.
  */
 export function projectAtRisk(project: Project, now: string): FollowUp[] {
   const { schedule } = project;
@@ -247,6 +264,8 @@ export function projectAtRisk(project: Project, now: string): FollowUp[] {
     projectId: project.id,
     projectName: project.name,
     dealId: project.dealId ?? null,
+    deliveryOwnerId: project.ownerId,
+    dealOwnerId: project.dealOwnerId ?? null,
     promisedDueDate: schedule.promisedDueDate,
     projectedFinish: schedule.projectedFinish,
     shortfallDays: schedule.shortfallDays,

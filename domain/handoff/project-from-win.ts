@@ -7,10 +7,12 @@ import { type DomainEvent, type EventData, emit } from '../events.js';
 import type { CommandContext } from '../shared/context.js';
 import { Conflict } from '../shared/errors.js';
 import { projectIdForDeal } from '../shared/ids.js';
+import { chooseDeliveryOwner, deliveryOwnerOnRewin, type Standing } from './delivery-owner.js';
 
 // The handoff: a won deal becomes its delivery project. Everything comes from the win itself
 // (the deal, the customer, the handoff facts), the plan from the deal's template (or the
-// default when it is gone, which the project notes), and every date from the kickoff date.
+// default when it is gone, which the project notes), every date from the kickoff date, and the
+// owner is its delivery owner (delivery-owner.ts), not the rep who sold it.
 // The timeline check compares the plan's projected finish with the promised due date.
 
 export type Win = EventData<'DealClosedWon'>;
@@ -25,16 +27,24 @@ export function snapshotOf(win: Win, receivedAt: string): HandoffSnapshot {
     keyConstraints: win.handoff.keyConstraints,
     mainStakeholderContactId: win.handoff.mainStakeholderContactId,
     kickoffDate: win.handoff.kickoffDate,
+    ...(win.handoff.deliveryOwnerId ? { deliveryOwnerId: win.handoff.deliveryOwnerId } : {}),
     receivedAt,
   };
 }
 
+/**
+ * The project of a first win. `standing` says whether each person the win or the template
+ * names as delivery owner is still active (read by the caller: the domain does no I/O).
+ */
 export function projectFromWin(
   win: Win,
   template: { template: Template; missing?: string | undefined },
-  taskId: (projectId: string, key: string) => string,
+  plan: {
+    taskId: (projectId: string, key: string) => string;
+    standing: (userId: string) => Standing;
+    companyCalendar?: WorkingCalendar | undefined;
+  },
   ctx: CommandContext,
-  companyCalendar?: WorkingCalendar,
 ): { project: Project; tasks: Task[]; events: DomainEvent[] } {
   const projectId = projectIdForDeal(win.deal.id);
   const notes = [
@@ -42,13 +52,19 @@ export function projectFromWin(
   ];
   if (template.missing)
     notes.push(`template ${template.missing} no longer exists; the default template was used`);
+  const owner = chooseDeliveryOwner(
+    { winner: win.handoff.deliveryOwnerId, template: template.template, dealOwnerId: win.deal.ownerId },
+    plan.standing,
+  );
+  notes.push(...owner.notes);
+  const { taskId, companyCalendar } = plan;
   const planned = planNewProject(
     {
       projectId,
       name: win.deal.title,
       kickoffDate: win.handoff.kickoffDate,
       promisedDueDate: win.handoff.promisedTimeline.dueDate,
-      ownerId: win.deal.ownerId,
+      ownerId: owner.ownerId,
       customer: {
         ...(win.customer.company ? { companyId: win.customer.company.id } : {}),
         mainStakeholderContactId: win.customer.mainStakeholder.id,
@@ -88,12 +104,16 @@ export function projectFromWin(
  * edits kept; dates moved). A project put on hold when the deal was lost resumes; a cancelled
  * one is planned again. The promise is watched across all of it. A win it already has is
  * nothing to do.
+ *
+ * The delivery owner stays unless this win names an active one (deliveryOwnerOnRewin;
+ * `standing`, read by the caller).
  */
 export function rewin(
   project: Project,
   tasks: Task[],
   win: Win,
   ctx: CommandContext,
+  standing: (userId: string) => Standing,
 ): (TaskDecision & { events: DomainEvent[] }) | null {
   if (project.handoffs.some((h) => h.win >= win.win)) return null;
   if (project.dealId !== win.deal.id)
@@ -108,6 +128,7 @@ export function rewin(
           'keyConstraints',
           'mainStakeholderContactId',
           'kickoffDate',
+          'deliveryOwnerId',
         ] as const
       ).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(handoff[k]))
     : [];
@@ -127,6 +148,12 @@ export function rewin(
       previousVersion: previous?.version ?? 0,
     }),
   ];
+  const { ownerId, notes: ownerNotes } = deliveryOwnerOnRewin(
+    project.ownerId,
+    { winner: win.handoff.deliveryOwnerId, win: win.win },
+    standing,
+  );
+  notes.push(...ownerNotes);
   let status = project.status;
   if (project.status === 'on_hold' || project.status === 'cancelled') {
     status = project.status === 'on_hold' ? (project.heldFrom ?? 'planned') : 'planned';
@@ -139,6 +166,7 @@ export function rewin(
   const next: Project = {
     ...rest,
     status,
+    ownerId,
     handoffs: [...project.handoffs, handoff],
     dealOwnerId: win.deal.ownerId,
     customer: { ...project.customer, mainStakeholderContactId: handoff.mainStakeholderContactId },
@@ -149,5 +177,14 @@ export function rewin(
     version: project.version + 1,
   };
   const decision = rescheduleProject(next, tasks, { kind: 'deal-won-again' }, ctx, project);
+  // a new delivery owner is a project change like any other: integrators hear it the same way
+  if (ownerId !== project.ownerId)
+    events.push(
+      emit(ctx, 'ProjectUpdated', {
+        project: decision.project,
+        changed: ['ownerId'],
+        previousOwnerId: project.ownerId,
+      }),
+    );
   return { ...decision, events: [...events, ...decision.events] };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ContactId } from '../crm/contact.js';
 import type { FieldIssue } from '../shared/errors.js';
-import { idSchema } from '../shared/ids.js';
+import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { CalendarDate } from '../shared/time.js';
 
@@ -22,6 +22,9 @@ export const HandoffFacts = z
     keyConstraints: z.array(text(500)).min(1, { error: 'list at least one key constraint' }).max(50),
     mainStakeholderContactId: ContactId,
     kickoffDate: CalendarDate,
+    deliveryOwnerId: UserId.optional().describe(
+      "who delivers the project: its delivery owner (the project's ownerId), an active user. Without it, the kickoff template's defaultOwnerId, else the deal's owner (noted on the project as a fallback). A deal won again changes its project's delivery owner only when its win names one",
+    ),
     replan: z
       .boolean()
       .optional()

@@ -80,6 +80,24 @@ describe('the handoff on the local runtime', () => {
     });
   });
 
+  it('a win naming a delivery owner → the project is theirs, and its promise at risk is in their follow-ups', async () => {
+    const dana = await local.token({ user: 'dana', groups: ['delivery'] });
+    expect((await local.api('GET', '/me', { token: dana })).status).toBe(200);
+    const deal = await winDeal({ deliveryOwnerId: 'dana', promisedTimeline: { dueDate: '2030-02-20' } });
+    const project = await projectOf(deal.id);
+    expect(project).toMatchObject({ ownerId: 'dana', dealOwnerId: 'alice', schedule: { atRisk: true } });
+    const risk = await local.waitForEvent('HandoffTimelineAtRisk', (e) => e.detail.data.dealId === deal.id);
+    expect(risk.detail.data).toMatchObject({ dealOwnerId: 'alice', projectOwnerId: 'dana' });
+    const hers = await local.api('GET', '/followups?kind=project-at-risk', { token: dana });
+    expect(hers.body.items).toContainEqual(
+      expect.objectContaining({ projectId: project.id, role: 'project-owner', dealOwnerId: 'alice' }),
+    );
+    const reps = await local.api('GET', '/followups?kind=project-at-risk', { token: alice });
+    expect(reps.body.items).toContainEqual(
+      expect.objectContaining({ projectId: project.id, role: 'deal-owner', deliveryOwnerId: 'dana' }),
+    );
+  });
+
   it('reopened and lost → the DealClosedLost rule matches (it names a project) → the project is on hold', async () => {
     const deal = await winDeal();
     const project = await projectOf(deal.id);

@@ -14,6 +14,8 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 /**
  * Closes a deal as won. The body is checked here, not by the route: one 422 names every fact
  * that is missing or invalid together with every fact that names a record that does not exist.
+ * A delivery owner it names must be an active user, a condition of the win's own transaction
+ * (a 422 naming `handoff.deliveryOwnerId`, the deal not won).
  */
 export function winDeal(
   s: Services,
@@ -64,6 +66,17 @@ export function winDeal(
         { reason: why.reason, detail: why.detail },
       );
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
+      // the delivery owner named must be active when the win commits: a condition, not a read
+      const deliveryOwnerId = parsed.data.handoff.deliveryOwnerId;
+      if (deliveryOwnerId)
+        uow.add(
+          ...s.profiles.requireActive(
+            'handoff.deliveryOwnerId',
+            deliveryOwnerId,
+            ctx.actor,
+            HandoffIncomplete,
+          ),
+        );
       s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
       if (completedActivity) s.activities.create(uow, completedActivity, false);
       await uow.commit(s.store);

@@ -88,7 +88,7 @@ export function projectRoutes(s: Services): Routes {
     }),
     'GET /projects': route({
       tag: 'Projects',
-      summary: 'List projects by status, owner or customer',
+      summary: 'List projects by status, delivery owner (`ownerId`) or customer',
       roles: canRead,
       query: listQuery({
         status: ProjectStatus.optional(),
@@ -126,7 +126,9 @@ export function projectRoutes(s: Services): Routes {
     }),
     'PATCH /projects/{id}': route({
       tag: 'Projects',
-      summary: 'Change status, owner, budget, rate, or tick the kickoff checklist',
+      summary: 'Change status, delivery owner, kickoff, promise, budget, rate, or tick the kickoff checklist',
+      description:
+        'Delivery people, managers and admins (a sales rep is a 403). `ownerId` hands the project to another delivery owner: an active user, else a 422 naming `ownerId`; `ProjectUpdated` names who had it (`previousOwnerId`), and its alerts (at risk, late unassigned tasks) go to the new owner from then on.',
       roles: canDeliver,
       params: idParams('project'),
       body: ProjectPatch,

@@ -4,13 +4,19 @@ import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
-/** Creates a kickoff template (the domain refuses cycles and anchors to missing tasks). */
+/**
+ * Creates a kickoff template (the domain refuses cycles and anchors to missing tasks); its
+ * default delivery owner must be active when it commits.
+ */
 export async function createTemplate(
   s: Services,
   body: NewTemplate,
   { ctx }: CommandInput,
 ): Promise<Template> {
   const { template, events } = decide(body, ctx);
-  await s.templates.create(new UnitOfWork(), template).events(events).commit(s.store);
+  const uow = s.templates.create(new UnitOfWork(), template).events(events);
+  if (body.defaultOwnerId)
+    uow.add(...s.profiles.requireActive('defaultOwnerId', body.defaultOwnerId, ctx.actor));
+  await uow.commit(s.store);
   return template;
 }

@@ -5,7 +5,10 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
-/** Changes a template: a new version (projects keep the version they were made from). */
+/**
+ * Changes a template: a new version (projects keep the version they were made from); a new
+ * default delivery owner must be active when it commits.
+ */
 export async function updateTemplate(
   s: Services,
   id: string,
@@ -19,7 +22,10 @@ export async function updateTemplate(
     load: () => s.templates.require(id),
     run: async (current) => {
       const { template, events } = decide(current, patch, ctx);
-      await s.templates.update(new UnitOfWork(), current, template).events(events).commit(s.store);
+      const uow = s.templates.update(new UnitOfWork(), current, template).events(events);
+      if (patch.defaultOwnerId)
+        uow.add(...s.profiles.requireActive('defaultOwnerId', patch.defaultOwnerId, ctx.actor));
+      await uow.commit(s.store);
       return template;
     },
   });

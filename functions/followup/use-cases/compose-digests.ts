@@ -52,11 +52,13 @@ export async function runDailyDigest(
       projectId: t.projectId,
       title: t.title,
       dueDate: t.dueDate,
-      // an unassigned task is its project's owner's to follow up
+      // an unassigned task is its project's delivery owner's to follow up
       ownerId: t.assigneeId ?? dueSoon.items.projectOwners.get(t.projectId) ?? null,
     }));
+  const names = new Map(profiles.map((p) => [p.id, p.name ?? null]));
+  const nameOf = (userId: string) => names.get(userId) ?? null;
   for (const profile of due) {
-    const digest = composeDigest(profile, everything, tasksDue, now);
+    const digest = composeDigest(profile, everything, tasksDue, now, nameOf);
     const localDate = localClock(now, profile.timeZone).date;
     const ctx: CommandContext = {
       now,

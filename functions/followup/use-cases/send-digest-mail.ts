@@ -12,6 +12,21 @@ const late = (minutes: number) =>
       ? `${Math.floor(minutes / 60)} hours late`
       : `${minutes} min late`;
 
+const called = (p: { id: string; name: string | null }) => p.name ?? p.id;
+
+/** Who is who on a project at risk, from the reader's side: who runs it, who made the promise. */
+function roles(p: Digest['projectsAtRisk'][number]): string {
+  const delivery = p.deliveryOwner;
+  const deal = p.dealOwner;
+  if (p.role === 'project-owner')
+    return deal && deal.id !== delivery?.id
+      ? `you deliver it; ${called(deal)} sold it and made the promise`
+      : 'you deliver it';
+  return delivery
+    ? `you sold it and made the promise; ${called(delivery)} delivers it`
+    : 'you sold it and made the promise';
+}
+
 interface Line {
   text: string;
   href?: string | undefined;
@@ -51,7 +66,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     {
       title: 'Projects that will miss their promise',
       lines: (d.projectsAtRisk ?? []).map((p) => ({
-        text: `${p.projectName}: finishes ${p.projectedFinish}, promised ${p.promisedDueDate} (${p.shortfallDays} business day(s) late)`,
+        text: `${p.projectName}: finishes ${p.projectedFinish}, promised ${p.promisedDueDate} (${p.shortfallDays} business day(s) late); ${roles(p)}`,
         href: link(`/projects/${p.projectId}`),
       })),
     },

@@ -2,6 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { workingCalendarOf } from '../../../domain/delivery/calendar.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { emit } from '../../../domain/events.js';
+import type { Standing } from '../../../domain/handoff/delivery-owner.js';
 import { projectFromWin, rewin, type Win } from '../../../domain/handoff/project-from-win.js';
 import { planTaskId, projectIdForDeal } from '../../../domain/shared/ids.js';
 import { contextFor, readEvent } from '../../lib/bus/incoming-event.js';
@@ -50,7 +51,8 @@ export async function handOff(
     const existing = await s.projects.get(projectId);
     if (existing) {
       const loaded = await s.projects.load(projectId);
-      const update = rewin(loaded.project, loaded.tasks, win, ctx);
+      const standing = await standingOf(s, [deal.handoff.deliveryOwnerId]);
+      const update = rewin(loaded.project, loaded.tasks, win, ctx, standing);
       if (!update) return 'exists';
       await s.projects.apply(loaded, update, {
         extra: s.deals.linkProject(deal, projectId),
@@ -68,8 +70,16 @@ export async function handOff(
           template: await s.templates.requireDefault(),
           ...(deal.templateId ? { missing: deal.templateId } : {}),
         };
-    const calendar = workingCalendarOf(await s.calendar.get());
-    const { project, tasks, events } = projectFromWin(win, template, planTaskId, ctx, calendar);
+    const [calendar, standing] = await Promise.all([
+      s.calendar.get(),
+      standingOf(s, [deal.handoff.deliveryOwnerId, template.template.defaultOwnerId]),
+    ]);
+    const { project, tasks, events } = projectFromWin(
+      win,
+      template,
+      { taskId: planTaskId, standing, companyCalendar: workingCalendarOf(calendar) },
+      ctx,
+    );
     const outcome = await s.projects.create(
       project,
       tasks,
@@ -79,4 +89,20 @@ export async function handOff(
     );
     return outcome === 'created' ? 'created' : 'exists';
   });
+}
+
+/**
+ * Whether each person named as delivery owner may own the project now: their profiles, read
+ * (one GetItem each, at most two). A read, not a condition: someone deactivated since the win is
+ * passed over (noted), never a reason for the handoff to fail.
+ */
+async function standingOf(s: Services, named: (string | undefined)[]): Promise<(userId: string) => Standing> {
+  const ids = [...new Set(named.filter((id): id is string => id !== undefined))];
+  const profiles = await Promise.all(ids.map((id) => s.profiles.get(id)));
+  const found = new Map(ids.map((id, i) => [id, profiles[i]]));
+  return (userId) => {
+    const p = found.get(userId);
+    if (!p) return 'unknown';
+    return p.active === false ? 'deactivated' : 'active';
+  };
 }

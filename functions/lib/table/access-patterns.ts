@@ -435,6 +435,15 @@ export const accessPatterns = {
     roundTrips: '1 Query',
     query: () => ({ index: 'gsi1', partition: partitions.allOf('USER') }),
   }),
+  profileById: described({
+    entity: 'profile',
+    pattern: "a person's profile (whether they are active)",
+    usedBy:
+      '`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active)',
+    index: 'table',
+    keyCondition: '`pk = USER#<userId>, sk = USER`',
+    roundTrips: '1 GetItem (the handoff: at most 2, in parallel)',
+  }),
   digestOnce: described({
     entity: 'digest, mail',
     pattern: 'decide and send one digest per person and local day',
@@ -489,7 +498,7 @@ export const accessPatterns = {
   }),
   ownerProjects: declare({
     entity: 'project',
-    pattern: "a person's projects (by status)",
+    pattern: "the projects a person delivers (their delivery owner's, by status)",
     usedBy: '`GET /projects?ownerId=`',
     index: 'gsi2',
     keyCondition: '`gsi2pk = OWNER#<user> AND begins_with(gsi2sk, PROJECT#<status>#)`',

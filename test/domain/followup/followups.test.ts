@@ -3,12 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { createDeal, moveDeal, snoozeDeal } from '../../../domain/crm/deal.commands.js';
 import { NewDeal } from '../../../domain/crm/deal.js';
 import { defaultPipeline } from '../../../domain/crm/pipeline.js';
+import { planNewProject } from '../../../domain/delivery/project.commands.js';
+import { defaultTemplate } from '../../../domain/delivery/template.js';
 import { composeDigest, isDigestHour, localClock } from '../../../domain/followup/digest.js';
-import { overdueNextAction, stalledDeal, stallsAt } from '../../../domain/followup/followups.js';
+import {
+  overdueNextAction,
+  projectAtRisk,
+  stalledDeal,
+  stallsAt,
+} from '../../../domain/followup/followups.js';
 import type { Profile } from '../../../domain/people/profile.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
 import { parse } from '../../../domain/shared/validation.js';
-import { alice, context } from '../support.js';
+import { alice, context, dana } from '../support.js';
 
 const pipeline = defaultPipeline('2029-01-01T00:00:00.000Z');
 const open = (dueAt = '2030-01-02T09:00:00.000Z') =>
@@ -165,5 +172,62 @@ describe('composing a digest', () => {
       overdueNextActions: 2,
       missingHandoffs: [{ dealId: 'deal_w', ownerId: 'u-bob' }],
     });
+  });
+});
+
+describe('a project at risk', () => {
+  // the default template from Mon 2030-01-07 hands over in February, after the promised 2030-02-01
+  const atRisk = (dealOwnerId?: string) =>
+    planNewProject(
+      {
+        projectId: 'prj_1',
+        name: 'Rollout',
+        kickoffDate: '2030-01-07',
+        promisedDueDate: '2030-02-01',
+        ownerId: 'u-dana',
+        customer: {},
+        dealId: 'deal_1',
+        dealOwnerId,
+        template: defaultTemplate('2029-12-01T00:00:00.000Z'),
+        taskId: (key) => `task_${key}`,
+      },
+      context(dana, '2030-01-02T09:00:00.000Z'),
+    ).project;
+  const now = '2030-01-03T06:00:00.000Z';
+
+  it('is one entry for the delivery owner and one for the deal owner, each naming both', () => {
+    const entries = projectAtRisk(atRisk('u-alice'), now);
+    const both = { projectId: 'prj_1', deliveryOwnerId: 'u-dana', dealOwnerId: 'u-alice' };
+    expect(entries).toMatchObject([
+      { ...both, ownerId: 'u-dana', role: 'project-owner' },
+      { ...both, ownerId: 'u-alice', role: 'deal-owner' },
+    ]);
+    // the same person: one entry
+    expect(projectAtRisk(atRisk('u-dana'), now)).toMatchObject([
+      { ownerId: 'u-dana', role: 'project-owner' },
+    ]);
+  });
+
+  it('reaches each digest with who is who, by name where the profile has one', () => {
+    const profile = (id: string): Profile => ({
+      id,
+      timeZone: 'Europe/Berlin',
+      active: true,
+      roles: ['delivery'],
+      createdAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:00:00.000Z',
+      version: 1,
+    });
+    const entries = projectAtRisk(atRisk('u-alice'), now);
+    const names: Record<string, string> = { 'u-dana': 'Dana' };
+    const nameOf = (id: string) => names[id] ?? null;
+    const delivery = composeDigest(profile('u-dana'), entries, [], now, nameOf)!;
+    const rep = composeDigest(profile('u-alice'), entries, [], now, nameOf)!;
+    const people = {
+      deliveryOwner: { id: 'u-dana', name: 'Dana' },
+      dealOwner: { id: 'u-alice', name: null },
+    };
+    expect(delivery.projectsAtRisk).toMatchObject([{ role: 'project-owner', ...people }]);
+    expect(rep.projectsAtRisk).toMatchObject([{ role: 'deal-owner', ...people }]);
   });
 });

@@ -4,7 +4,7 @@ import {
   profileFromToken,
 } from '../../../../domain/people/profile.js';
 import type { Actor } from '../../../../domain/shared/context.js';
-import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
+import { type FieldIssue, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
 import { keys, partitions } from '../keys.js';
 import {
@@ -101,8 +101,14 @@ export class ProfileRepository {
   /**
    * The named user must be known and active when the command commits: a condition, not a read.
    * The caller needs no check (their token proves them; their profile may not exist yet).
+   * `refusal` is the 422's kind (a win refuses it as a handoff incomplete, like its other facts).
    */
-  requireActive(path: string, userId: string, actor?: Actor): Write[] {
+  requireActive(
+    path: string,
+    userId: string,
+    actor?: Actor,
+    refusal: new (issues: FieldIssue[]) => ValidationFailed = ValidationFailed,
+  ): Write[] {
     if (actor && userId === actor.userId) return [];
     return [
       {
@@ -112,7 +118,7 @@ export class ProfileRepository {
           values: { ':active': true },
         },
         onConditionFailed: (current) =>
-          new ValidationFailed([
+          new refusal([
             {
               path,
               message: current
