@@ -5,12 +5,16 @@ import { ApiProblem, allPages, answer, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
-import { isoFromLocal, lateness } from '../ui/format.js';
+import { date, isoFromLocal, lateness } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 type FollowUp = Schemas['FollowUp'];
 
-function what(f: FollowUp): { text: string; href: string } {
+function what(
+  f: FollowUp,
+  nameOf: (id: string | null | undefined) => string,
+  viewer: string,
+): { text: string; href: string } {
   switch (f.kind) {
     case 'overdue-next-action':
       return { text: `${f.dealTitle}: ${f.summary}`, href: `/deals/${f.dealId}` };
@@ -22,11 +26,16 @@ function what(f: FollowUp): { text: string; href: string } {
       return { text: `${f.title} (due ${f.dueDate})`, href: `/projects/${f.projectId}?task=${f.taskId}` };
     case 'overdue-activity':
       return { text: f.subject, href: f.dealId ? `/deals/${f.dealId}` : `/contacts/${f.contactId ?? ''}` };
-    case 'project-at-risk':
-      return {
-        text: `${f.projectName}: finishes ${f.projectedFinish}, promised ${f.promisedDueDate}`,
-        href: `/projects/${f.projectId}`,
-      };
+    case 'project-at-risk': {
+      // each of the two people is told what is theirs to do: the one delivering, the one who promised
+      const dates = `finishes ${date(f.projectedFinish)}, promised ${date(f.promisedDueDate)}`;
+      const mine = f.ownerId === viewer;
+      const who =
+        f.role === 'deal-owner'
+          ? `${mine ? 'the promise you made' : `${nameOf(f.ownerId)}'s promise`} is at risk; ${f.deliveryOwnerId ? `${nameOf(f.deliveryOwnerId)} delivers it` : 'nobody delivers it yet'}`
+          : `${mine ? 'you deliver it' : `${nameOf(f.ownerId)} delivers it`}${f.dealOwnerId ? `; ${nameOf(f.dealOwnerId)} made the promise` : ''}`;
+      return { text: `${f.projectName}: ${dates} (${who})`, href: `/projects/${f.projectId}` };
+    }
     case 'needs-reassignment':
       return {
         text: `${f.title}: its owner left`,
@@ -82,7 +91,7 @@ function SnoozeForm({ dealId, onDone }: { dealId: string; onDone: () => void }) 
 }
 
 export function FollowUps() {
-  const { client } = useSession();
+  const { client, userId } = useSession();
   const { manage, editCrm } = useAbilities();
   const { nameOf } = usePeople();
   const [team, setTeam] = useState(false);
@@ -134,7 +143,7 @@ export function FollowUps() {
         </thead>
         <tbody>
           {items.map((f) => {
-            const { text, href } = what(f);
+            const { text, href } = what(f, nameOf, userId);
             const key = `${f.kind}:${href}:${'role' in f ? f.role : ''}`;
             const dealId =
               'dealId' in f && (f.kind === 'overdue-next-action' || f.kind === 'stalled-deal')
