@@ -164,16 +164,16 @@ describe('a sales rep, in the console', () => {
     const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
     await grip.focus();
     await page.keyboard.press('Space');
-    await said(`${title} is over Qualified`);
+    await said(`${title} will land in Qualified`);
     await page.keyboard.press('ArrowRight');
-    await said(`${title} is over Proposal`);
+    await said(`${title} will land in Proposal`);
     await page.keyboard.press('Space');
     await said(`${title} dropped on Proposal`);
     await expect.poll(stageOfDeal, { timeout: 15_000 }).toBe('st_proposal');
     await page.locator(`[data-stage-id="st_proposal"] [data-deal-id="${dealId}"]`).waitFor();
   }, 60_000);
 
-  it('a card someone else moved meanwhile: the 412 is said and the board shows the deal as it is now', async () => {
+  it('a card someone else moved meanwhile: not moved, the 412 is said, and the board shows the deal as it is now', async () => {
     watch(page);
     const rita = await apiAs('rita', ['sales']);
     const deal = (await rita('GET', `/deals/${dealId}`)).body;
@@ -188,11 +188,15 @@ describe('a sales rep, in the console', () => {
     const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
     await grip.focus();
     await page.keyboard.press('Space');
-    await said(`${title} is over Proposal`);
+    await said(`${title} will land in Proposal`);
     await page.keyboard.press('ArrowLeft');
-    await said(`${title} is over Qualified`);
+    await said(`${title} will land in Qualified`);
     await page.keyboard.press('Space');
-    await page.getByRole('alert').filter({ hasText: 'reloaded' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Not moved: someone changed this meanwhile' })
+      .filter({ hasText: 'The board now shows the deal as it is' })
+      .waitFor();
     await page.locator(`[data-stage-id="st_negotiation"] [data-deal-id="${dealId}"]`).waitFor();
     expect(await stageOfDeal()).toBe('st_negotiation');
   }, 60_000);
@@ -218,7 +222,9 @@ describe('a sales rep, in the console', () => {
     await page.getByLabel('Scope summary').fill('Compiler rollout to three fleets');
     await page.getByLabel('Promised by').fill('2031-06-30');
     await page.getByLabel('Key constraints').fill('No downtime during exercises\nOn-premises only');
-    await page.getByLabel('Main stakeholder').selectOption(contactId);
+    // the stakeholder is found by typing part of the name (a combobox searching the API)
+    await page.getByLabel('Main stakeholder').fill('Grac');
+    await page.getByRole('option', { name: /Grace Hopper/ }).click();
     await page.getByLabel('Kickoff date').fill('2031-03-03');
     await page.getByRole('button', { name: 'Mark as won' }).click();
     const projectLink = page.locator('.handoff-done a');
@@ -313,12 +319,13 @@ describe('an admin, in the console', () => {
 
     await open(page, 'Companies');
     await page.getByRole('link', { name: 'Initech' }).click();
-    await page.getByLabel('Domain').fill('initech.example');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit the company' }).click();
+    await page.getByLabel('Domain').fill('initech-corp.example');
+    await page.getByRole('button', { name: 'Save changes' }).click();
     const id = page.url().split('/').pop()!;
     await expect
       .poll(async () => (await ada('GET', `/companies/${id}`)).body.domain, { timeout: 15_000 })
-      .toBe('initech.example');
+      .toBe('initech-corp.example');
     await expectAccessible(page);
   }, 60_000);
 });

@@ -35,9 +35,8 @@ export function Field({ label, path, problem, kind, warning, hint, required, chi
     .join(' ');
   return (
     <div className="field">
-      <label id={`${id}-label`} htmlFor={id}>
+      <label id={`${id}-label`} htmlFor={id} className={required ? 'required' : undefined}>
         {label}
-        {required && <span aria-hidden="true"> *</span>}
       </label>
       {children({
         id,

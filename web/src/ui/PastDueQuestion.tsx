@@ -16,8 +16,7 @@ export function PastDueQuestion({
         type="button"
         onClick={() => {
           check.confirm();
-          // the confirmation is state: submit once it is in
-          setTimeout(onConfirm, 0);
+          onConfirm();
         }}
       >
         Yes, save with this date

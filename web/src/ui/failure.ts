@@ -27,7 +27,7 @@ export function describeFailure(error: unknown, verb = 'saved'): Failure {
     };
   if (error instanceof ApiProblem) {
     const reason = error.problem.detail ?? error.problem.message;
-    const with_ = (title: string, detail = reason, retryable = false) => ({
+    const with_ = (title: string, detail: string | null | undefined = reason, retryable = false) => ({
       title: `${not}: ${title}`,
       ...(detail ? { detail: sentenceOf(detail) } : {}),
       retryable,
