@@ -1778,6 +1778,8 @@ export interface components {
             /** Format: date-time */
             stageEnteredAt: string;
             stageHistory: components["schemas"]["StageVisit"][];
+            /** @description the stages the conversion report counts this deal as having reached: each stage it was in and every stage before one of them, in the pipeline's order when it got there (absent on deals stored before it existed: they count the stages they were in) */
+            stagesReached?: string[];
             /** @enum {string} */
             status: "open" | "won" | "lost";
             nextAction: components["schemas"]["NextAction"] | null;
@@ -2688,11 +2690,11 @@ export interface components {
             stages: {
                 stageId: string;
                 name: string;
-                /** @description deals of the cohort that were in this stage at some point */
+                /** @description deals of the cohort that reached this stage: were in it or in a later stage at some point (a deal that skipped it reached it); never fewer than the next stage's */
                 reached: number;
                 /** @description reached ÷ created */
                 reachedRate: number | null;
-                /** @description the next stage's reached ÷ this stage's reached; null for the last stage */
+                /** @description the next stage's reached ÷ this stage's reached (0 to 1: every deal that reached the next stage reached this one); null for the last stage or when none reached this one */
                 toNextStage: number | null;
                 wonFromHere: number;
                 lostFromHere: number;
