@@ -2734,6 +2734,8 @@ export interface components {
         };
         StalledReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             asOf: string;
             stages: {
@@ -14754,6 +14756,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -14794,7 +14798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;

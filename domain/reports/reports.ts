@@ -461,6 +461,10 @@ export function sourcesReport(
 export const StalledReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     asOf: z.string(),
     stages: z.array(

@@ -312,11 +312,58 @@ describe('report figures', () => {
 });
 
 describe('who may read reports, and bad questions', () => {
-  it('managers and admins; sales their own; delivery none; stalled deals for managers only', async () => {
-    expect((await reports('GET /reports/pipeline', { as: users.dana })).status).toBe(403);
-    expect((await reports('GET /reports/stalled', { as: users.alice })).status).toBe(403);
-    expect((await reports('GET /reports/pipeline', { as: users.alice })).status).toBe(200);
-    expect((await reports('GET /reports/pipeline', { as: users.manager })).status).toBe(200);
+  it('managers and admins; sales their own; delivery none', async () => {
+    for (const route of ['GET /reports/pipeline', 'GET /reports/stalled']) {
+      expect((await reports(route, { as: users.dana })).status, route).toBe(403);
+      expect((await reports(route, { as: users.alice })).status, route).toBe(200);
+      expect((await reports(route, { as: users.manager })).status, route).toBe(200);
+    }
+  });
+
+  it("stalled: a sales rep reads their own stalled deals, a manager anyone's; naming someone else is a 403", async () => {
+    await signIn(api, users.bob);
+    const pipeline = await newPipeline('Stalled by owner');
+    const at = '2026-07-01T10:00:00.000Z';
+    const hers = await openDeal({ pipelineId: pipeline.id, value: { amount: 100, currency: 'EUR' } }, at);
+    const his = await api('POST /deals', {
+      as: users.manager,
+      at,
+      body: {
+        title: 'Bob deal',
+        ownerId: users.bob.sub,
+        nextAction,
+        pipelineId: pipeline.id,
+        value: { amount: 200, currency: 'EUR' },
+      },
+    });
+    expect(his.status).toBe(201);
+    const read = (as: (typeof users)[keyof typeof users], query: Record<string, string> = {}) =>
+      reports('GET /reports/stalled', {
+        as,
+        query: { pipelineId: pipeline.id, ...query },
+        at: '2026-07-20T10:00:00.000Z',
+      });
+    const dealsIn = (body: { stages: { items: { dealId: string }[] }[] }) =>
+      body.stages.flatMap((stage) => stage.items.map((i) => i.dealId)).sort();
+
+    const alices = await read(users.alice);
+    expect(alices.status).toBe(200);
+    expect(alices.body).toMatchObject({ ownerId: users.alice.sub, total: { deals: 1 } });
+    expect(dealsIn(alices.body)).toEqual([hers.id]);
+    expect((await read(users.alice, { ownerId: users.alice.sub })).body).toEqual(alices.body);
+    expect(dealsIn((await read(users.bob)).body)).toEqual([his.body.id]);
+
+    const snooping = await read(users.alice, { ownerId: users.bob.sub });
+    expect(snooping.status).toBe(403);
+    expect(snooping.body.detail).toBe("only managers and admins read someone else's reports");
+
+    const team = await read(users.manager);
+    expect(team.body.ownerId).toBeUndefined();
+    expect(dealsIn(team.body)).toEqual([hers.id, his.body.id].sort());
+    expect(team.body.total).toEqual({ deals: 2, value: [{ currency: 'EUR', amount: 300 }] });
+    const bobs = await read(users.manager, { ownerId: users.bob.sub });
+    expect(bobs.body).toMatchObject({ ownerId: users.bob.sub, total: { deals: 1 } });
+    expect(dealsIn(bobs.body)).toEqual([his.body.id]);
   });
 
   it('an unknown pipeline is a 404; inverted or too wide ranges and bad months are 400s', async () => {
