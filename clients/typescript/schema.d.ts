@@ -615,11 +615,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a custom field definition; stored values stay on their records (admins) */
+        /**
+         * Retire a custom field: its definition goes, values stored on records stay (admins)
+         * @description Values already stored stay on their records, in their reads and events as before (an export has columns for defined fields only); no write may set, change or remove the key until a field with that key is defined again (a 422 names it).
+         */
         delete: operations["DELETE_custom_fields_entity_key"];
         options?: never;
         head?: never;
-        /** Change a custom field's label, required flag or options (admins) */
+        /**
+         * Change a custom field's label, required flag, options or position among its entity's fields (admins)
+         * @description `position` moves the field to that place (0 first) among its entity's fields; GET /custom-fields lists them in that order. A position past the last field is a 422.
+         */
         patch: operations["PATCH_custom_fields_entity_key"];
         trace?: never;
     };
@@ -1436,6 +1442,8 @@ export interface components {
             label?: string;
             required?: boolean;
             options?: string[];
+            /** @description the field's place among its entity's fields, from 0 (first) to their count − 1: GET /custom-fields lists them in this order; the others keep theirs */
+            position?: number;
         };
         LeadRoutingInput: {
             rules: {
