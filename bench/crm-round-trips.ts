@@ -110,7 +110,7 @@ export async function crmRoundTrips(): Promise<string> {
           body: { stageId: 'st_qualified' },
           as: users.alice,
         }),
-      'the stage is checked against the pipeline inside the transaction',
+      'the deal, then its pipeline (its stage order says which stages a move forward reaches); the stage is checked against the pipeline inside the transaction',
     );
     await measure('PUT /deals/{id}/next-action', () =>
       api('PUT /deals/{id}/next-action', {

@@ -144,8 +144,18 @@ export const EVENTS = {
   CustomFieldDefined: crm(1, 'An admin defined a custom field.', z.object({ field: CustomField })),
   CustomFieldChanged: crm(
     1,
-    "A custom field's label, required flag or options changed.",
-    z.object({ field: CustomField, changed: Changed }),
+    "A custom field's label, required flag, options or place among its entity's fields changed.",
+    z.object({
+      field: CustomField,
+      changed: Changed,
+      position: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+          "the field's place among its entity's fields after the change, from 0 (absent in events sent before fields could be reordered)",
+        ),
+    }),
   ),
   CustomFieldRemoved: crm(
     1,

@@ -615,11 +615,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a custom field definition; stored values stay on their records (admins) */
+        /**
+         * Retire a custom field: its definition goes, values stored on records stay (admins)
+         * @description Values already stored stay on their records, in their reads and events as before (an export has columns for defined fields only); no write may set, change or remove the key until a field with that key is defined again (a 422 names it).
+         */
         delete: operations["DELETE_custom_fields_entity_key"];
         options?: never;
         head?: never;
-        /** Change a custom field's label, required flag or options (admins) */
+        /**
+         * Change a custom field's label, required flag, options or position among its entity's fields (admins)
+         * @description `position` moves the field to that place (0 first) among its entity's fields; GET /custom-fields lists them in that order. A position past the last field is a 422.
+         */
         patch: operations["PATCH_custom_fields_entity_key"];
         trace?: never;
     };
@@ -1439,6 +1445,8 @@ export interface components {
             label?: string;
             required?: boolean;
             options?: string[];
+            /** @description the field's place among its entity's fields, from 0 (first) to their count − 1: GET /custom-fields lists them in this order; the others keep theirs */
+            position?: number;
         };
         LeadRoutingInput: {
             rules: {
@@ -1784,6 +1792,8 @@ export interface components {
             /** Format: date-time */
             stageEnteredAt: string;
             stageHistory: components["schemas"]["StageVisit"][];
+            /** @description the stages the conversion report counts this deal as having reached: each stage it was in and every stage before one of them, in the pipeline's order when it got there (absent on deals stored before it existed: they count the stages they were in) */
+            stagesReached?: string[];
             /** @enum {string} */
             status: "open" | "won" | "lost";
             nextAction: components["schemas"]["NextAction"] | null;
@@ -2713,11 +2723,11 @@ export interface components {
             stages: {
                 stageId: string;
                 name: string;
-                /** @description deals of the cohort that were in this stage at some point */
+                /** @description deals of the cohort that reached this stage: were in it or in a later stage at some point (a deal that skipped it reached it); never fewer than the next stage's */
                 reached: number;
                 /** @description reached ÷ created */
                 reachedRate: number | null;
-                /** @description the next stage's reached ÷ this stage's reached; null for the last stage */
+                /** @description the next stage's reached ÷ this stage's reached (0 to 1: every deal that reached the next stage reached this one); null for the last stage or when none reached this one */
                 toNextStage: number | null;
                 wonFromHere: number;
                 lostFromHere: number;
@@ -2757,6 +2767,8 @@ export interface components {
         };
         StalledReport: {
             pipelineId: string;
+            /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             pipelineName: string;
             asOf: string;
             stages: {
@@ -14782,6 +14794,8 @@ export interface operations {
             query?: {
                 /** @description the default pipeline when absent */
                 pipelineId?: string;
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -14822,7 +14836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;

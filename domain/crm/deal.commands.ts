@@ -11,6 +11,7 @@ import type { Contact } from './contact.js';
 import { assertMayChangeDeal, type Deal, type DealPatch, type NewDeal, type SetNextAction } from './deal.js';
 import type { RoutingRule } from './lead-routing.js';
 import { type Pipeline, stageOf } from './pipeline.js';
+import { reachStage, stagesCounted } from './stages-reached.js';
 
 // Deal commands: each takes the deal as read, the input and the context, and decides the deal's
 // next state and the events it emits; nothing here reads or writes. Over 300 lines: the
@@ -68,6 +69,7 @@ export function createDeal(
     stageId,
     stageEnteredAt: ctx.now,
     stageHistory: [{ stageId, enteredAt: ctx.now }],
+    stagesReached: reachStage(pipeline, [], stageId),
     status: 'open',
     wins: 0,
     createdAt: ctx.now,
@@ -105,22 +107,31 @@ export function updateDeal(current: Deal, patch: DealPatch, ctx: CommandContext)
   return { deal, events };
 }
 
+/** The stage must be one of the pipeline's (the write checks it again, atomically). */
+function assertStageOf(pipeline: Pipeline, stageId: string): void {
+  if (!stageOf(pipeline, stageId))
+    throw new ValidationFailed([{ path: 'stageId', message: `is not a stage of pipeline ${pipeline.id}` }]);
+}
+
 /**
- * Moves an open deal to another stage. That the stage belongs to the deal's pipeline is an
- * invariant the write checks atomically (the pipeline item's stage ids), not a read here.
+ * Moves an open deal to another stage of its pipeline (`pipeline`, as read with the deal). The
+ * stages it passes over on the way forward count as reached (stages-reached.ts). That the stage
+ * still belongs to the pipeline when the move commits is checked by the write, atomically.
  */
-export function moveDeal(current: Deal, stageId: string, ctx: CommandContext): Decision {
+export function moveDeal(current: Deal, pipeline: Pipeline, stageId: string, ctx: CommandContext): Decision {
   assertMayChangeDeal(ctx.actor, current);
   assertOpen(current, 'move between stages');
   if (stageId === current.stageId) {
     throw new Conflict(`deal ${current.id} is already in stage ${stageId}`, { stageId });
   }
+  assertStageOf(pipeline, stageId);
   const history = closeStageVisit(current, ctx.now);
   const deal: Deal = {
     ...current,
     stageId,
     stageEnteredAt: ctx.now,
     stageHistory: [...history, { stageId, enteredAt: ctx.now }],
+    stagesReached: reachStage(pipeline, stagesCounted(current), stageId),
     updatedAt: ctx.now,
     version: current.version + 1,
   };
@@ -286,12 +297,14 @@ export function loseDeal(
  */
 export function reopenDeal(
   current: Deal,
+  pipeline: Pipeline,
   input: { nextAction: { summary: string; dueAt: string }; stageId?: string | undefined },
   ctx: CommandContext,
 ): Decision {
   assertMayChangeDeal(ctx.actor, current);
   if (current.status === 'open') throw new Conflict(`deal ${current.id} is open already`);
   const stageId = input.stageId ?? current.stageId;
+  assertStageOf(pipeline, stageId);
   const { lostReason: _r, lostReasonDetail: _d, closedAt: _c, ...rest } = current;
   const deal: Deal = {
     ...rest,
@@ -300,6 +313,7 @@ export function reopenDeal(
     stageId,
     stageEnteredAt: ctx.now,
     stageHistory: [...current.stageHistory, { stageId, enteredAt: ctx.now }],
+    stagesReached: reachStage(pipeline, stagesCounted(current), stageId),
     updatedAt: ctx.now,
     version: current.version + 1,
   };

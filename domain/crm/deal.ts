@@ -147,6 +147,12 @@ export const Deal = z
     stageId: StageId,
     stageEnteredAt: Instant,
     stageHistory: z.array(StageVisit),
+    stagesReached: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "the stages the conversion report counts this deal as having reached: each stage it was in and every stage before one of them, in the pipeline's order when it got there (absent on deals stored before it existed: they count the stages they were in)",
+      ),
     status: DealStatus,
     nextAction: NextAction.nullable(),
     tags: z.array(z.string()),

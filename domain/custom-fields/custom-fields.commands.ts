@@ -1,6 +1,6 @@
 import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { Conflict, type FieldIssue, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import {
   type CustomField,
   type CustomFieldEntity,
@@ -54,7 +54,22 @@ function find(set: CustomFieldSet, entity: CustomFieldEntity, key: string): Cust
   return field;
 }
 
-/** Label, required and options change; a field's type and key do not (stored values depend on them). */
+/**
+ * The set with `field` at `position` among its entity's fields; every other field keeps its place
+ * relative to the others, and the other entities' fields stay where they are.
+ */
+function placed(set: CustomFieldSet, field: CustomField, position: number): CustomField[] {
+  const same = (f: CustomField) => f.entity === field.entity;
+  const order = fieldsOf(set, field.entity).filter((f) => f.key !== field.key);
+  order.splice(position, 0, field);
+  let next = 0;
+  return set.fields.map((f) => (same(f) ? order[next++]! : f));
+}
+
+/**
+ * Label, required, options and position change; a field's type and key do not (stored values
+ * depend on them). A position is the field's place among its entity's fields, from 0.
+ */
 export function changeCustomField(
   set: CustomFieldSet,
   entity: CustomFieldEntity,
@@ -64,18 +79,30 @@ export function changeCustomField(
 ): Decision {
   assertAdmin(ctx);
   const current = find(set, entity, key);
-  if (patch.options && current.type !== 'select' && current.type !== 'multi-select') {
-    throw new ValidationFailed([{ path: 'options', message: `a ${current.type} field has no options` }]);
-  }
-  const field: CustomField = { ...current, ...patch, updatedAt: ctx.now };
-  const changed = (['label', 'required', 'options'] as const).filter(
+  const siblings = fieldsOf(set, entity);
+  const issues: FieldIssue[] = [];
+  if (patch.options && current.type !== 'select' && current.type !== 'multi-select')
+    issues.push({ path: 'options', message: `a ${current.type} field has no options` });
+  if (patch.position !== undefined && patch.position >= siblings.length)
+    issues.push({
+      path: 'position',
+      message: `must be from 0 to ${siblings.length - 1}: the ${entity} has ${siblings.length} custom field${siblings.length === 1 ? '' : 's'}`,
+    });
+  if (issues.length) throw new ValidationFailed(issues);
+  const { position, ...attributes } = patch;
+  const field: CustomField = { ...current, ...attributes, updatedAt: ctx.now };
+  const changed: string[] = (['label', 'required', 'options'] as const).filter(
     (k) => JSON.stringify(field[k]) !== JSON.stringify(current[k]),
   );
+  const from = siblings.indexOf(current);
+  const to = position ?? from;
+  if (to !== from) changed.push('position');
   if (changed.length === 0) return { set, field: current, events: [] };
+  const fields = placed(set, field, to);
   return {
-    set: { fields: set.fields.map((f) => (f === current ? field : f)), version: set.version + 1 },
+    set: { fields, version: set.version + 1 },
     field,
-    events: [emit(ctx, 'CustomFieldChanged', { field, changed })],
+    events: [emit(ctx, 'CustomFieldChanged', { field, changed, position: to })],
   };
 }
 

@@ -62,12 +62,23 @@ export const NewCustomField = z
   .meta({ id: 'NewCustomField' });
 export type NewCustomField = z.infer<typeof NewCustomField>;
 
-/** Label, required and options change; a field's entity, key and type never do (values depend on them). */
+/**
+ * Label, required, options and the field's place among its entity's fields change; a field's
+ * entity, key and type never do (values depend on them).
+ */
 export const CustomFieldPatch = z
   .strictObject({
     label: text(100).optional(),
     required: z.boolean().optional(),
     options: Options.optional(),
+    position: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "the field's place among its entity's fields, from 0 (first) to their count − 1: GET /custom-fields lists them in this order; the others keep theirs",
+      ),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' })
   .meta({ id: 'CustomFieldPatch' });

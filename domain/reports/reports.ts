@@ -319,10 +319,15 @@ export const ConversionReport = z
       z.object({
         stageId: z.string(),
         name: z.string(),
-        reached: z.number().int().describe('deals of the cohort that were in this stage at some point'),
+        reached: z
+          .number()
+          .int()
+          .describe(
+            "deals of the cohort that reached this stage: were in it or in a later stage at some point (a deal that skipped it reached it); never fewer than the next stage's",
+          ),
         reachedRate: Ratio.describe('reached ÷ created'),
         toNextStage: Ratio.describe(
-          "the next stage's reached ÷ this stage's reached; null for the last stage",
+          "the next stage's reached ÷ this stage's reached (0 to 1: every deal that reached the next stage reached this one); null for the last stage or when none reached this one",
         ),
         wonFromHere: z.number().int(),
         lostFromHere: z.number().int(),
@@ -338,6 +343,19 @@ export const ConversionReport = z
   .meta({ id: 'ConversionReport' });
 export type ConversionReport = z.infer<typeof ConversionReport>;
 
+/**
+ * How many deals reached each stage, in the pipeline's order. Each deal counts the stages it
+ * remembers (crm/stages-reached.ts): with the order they were counted in, a stage is never
+ * counted fewer times than a later one. After an admin reorders the stages (or inserts one),
+ * deals counted before keep their stages until a recount; a stage then shows at least what any
+ * later stage shows, so the stage-to-stage ratio stays between 0 and 1 (docs/data-model.md).
+ */
+function reachedPerStage(pipeline: Pipeline, cohort: Map<string, number>): number[] {
+  const reached = pipeline.stages.map((s) => count(cohort, `reached|${s.id}`));
+  for (let i = reached.length - 2; i >= 0; i--) reached[i] = Math.max(reached[i]!, reached[i + 1]!);
+  return reached;
+}
+
 export function conversionReport(
   pipeline: Pipeline,
   totals: BucketTotals,
@@ -347,7 +365,7 @@ export function conversionReport(
   const created = count(c, 'created');
   const won = count(c, 'won');
   const lost = count(c, 'lost');
-  const reached = pipeline.stages.map((s) => count(c, `reached|${s.id}`));
+  const reached = reachedPerStage(pipeline, c);
   return {
     pipelineId: pipeline.id,
     pipelineName: pipeline.name,
@@ -443,6 +461,10 @@ export function sourcesReport(
 export const StalledReport = z
   .object({
     pipelineId: z.string(),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's deals: a sales rep's own report, or a manager's view of one rep"),
     pipelineName: z.string(),
     asOf: z.string(),
     stages: z.array(

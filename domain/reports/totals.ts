@@ -1,4 +1,5 @@
 import type { Deal } from '../crm/deal.js';
+import { stagesCounted } from '../crm/stages-reached.js';
 import { getOrInsert } from '../shared/collections.js';
 import { normalizeText } from '../shared/text.js';
 import { toMillis } from '../shared/time.js';
@@ -15,7 +16,8 @@ import { toMillis } from '../shared/time.js';
 // - `FORECAST#<YYYY-MM>`: open deals expected to close that month, per stage (the report weighs
 //   them by the stage's probability as it is when read, so re-weighting a stage re-weights the
 //   forecast), and the deals won or lost that month;
-// - `COHORT#<YYYY-MM>`: the deals created that month: how many reached each stage, moved
+// - `COHORT#<YYYY-MM>`: the deals created that month: how many reached each stage (were in it
+//   or a later one: the stages the deal remembers, crm/stages-reached.ts), moved
 //   between stages, were won or lost and from which stage, lost reasons, days to win, and the
 //   same per lead source.
 // Attribute names are `kind|stage|currency`-like strings; the report modules read them back.
@@ -56,8 +58,7 @@ export function contribution(deal: Deal, into: Totals = new Map(), sign: 1 | -1 
 
   put(cohort, 'created', 1);
   put(cohort, `src|${source}|created`, 1);
-  for (const stageId of new Set(deal.stageHistory.map((v) => v.stageId)))
-    put(cohort, `reached|${stageId}`, 1);
+  for (const stageId of new Set(stagesCounted(deal))) put(cohort, `reached|${stageId}`, 1);
   deal.stageHistory.forEach((visit, i, all) => {
     const next = all[i + 1];
     if (next && next.stageId !== visit.stageId) put(cohort, `moved|${visit.stageId}|${next.stageId}`, 1);

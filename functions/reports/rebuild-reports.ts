@@ -7,14 +7,16 @@ import { rebuildReportTotals } from './use-cases/rebuild-report-totals.js';
 
 // Invoked by hand (`aws lambda invoke`, or `npm run invoke -- RebuildReports` locally):
 // recomputes the report totals from the deals and reports where they differ; `{"apply": true}`
-// corrects them and writes again deals stored with an older item layout. See functions/reports/use-cases/rebuild-report-totals.ts for when to apply.
+// corrects them and writes again deals stored with an older item layout; `{"recount": true}`
+// counts every deal's reached stages again under its pipeline's order now (after stages were
+// reordered or inserted). See functions/reports/use-cases/rebuild-report-totals.ts for when to apply.
 
 const services = createServices();
-const Input = z.strictObject({ apply: z.boolean().default(false) });
+const Input = z.strictObject({ apply: z.boolean().default(false), recount: z.boolean().default(false) });
 
 export const handler = instrumented(async (event: unknown) => {
-  const { apply } = parse(Input, event ?? {});
-  const result = await rebuildReportTotals(services.store, services.deals, { apply });
+  const { apply, recount } = parse(Input, event ?? {});
+  const result = await rebuildReportTotals(services.store, services.deals, { apply, recount });
   logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
   return result;
 });

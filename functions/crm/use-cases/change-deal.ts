@@ -17,8 +17,8 @@ export interface DealDecision {
 }
 
 export interface DealChange {
-  /** The domain's decision on the deal as read. */
-  decide(current: Deal): DealDecision;
+  /** The domain's decision on the deal as read (after reading what else it needs, if anything). */
+  decide(current: Deal): DealDecision | Promise<DealDecision>;
   /** The stage-history entry the change leaves on the primary contact's timeline, if any. */
   history?(current: Deal, next: Deal): Omit<DealHistoryEntry, 'dealId' | 'dealTitle' | 'at' | 'by'>;
   /** The stage the deal ends in must still be a stage of its pipeline when the change commits. */
@@ -37,7 +37,7 @@ export function changeDeal(s: Services, id: string, input: CommandInput, change:
     entity: 'deal',
     load: () => s.deals.require(id),
     run: async (current) => {
-      const { deal, events, completedActivity } = change.decide(current);
+      const { deal, events, completedActivity } = await change.decide(current);
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
       if (change.checkStage) s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
       if (change.checkLinks) requireDealLinks(uow, deal, { profiles: s.profiles, actor: input.ctx.actor });

@@ -8,9 +8,17 @@ import { changeDeal } from './change-deal.js';
  * Reopens a won or lost deal with a next action, in a stage its pipeline still has, when its
  * contact and company still exist and its owner is active (else a 422 names the link).
  */
-export function reopenDeal(s: Services, id: string, body: ReopenDeal, input: CommandInput): Promise<Deal> {
+export async function reopenDeal(
+  s: Services,
+  id: string,
+  body: ReopenDeal,
+  input: CommandInput,
+): Promise<Deal> {
+  await s.pipelines.ensureDefault(input.ctx.now);
   return changeDeal(s, id, input, {
-    decide: (current) => decide(current, body, input.ctx),
+    // the pipeline's order says which stages the deal reaches again (stages-reached.ts)
+    decide: async (current) =>
+      decide(current, await s.pipelines.require(current.pipelineId), body, input.ctx),
     checkStage: true,
     // a closed deal's contact or company may have been deleted since, its owner deactivated
     checkLinks: true,

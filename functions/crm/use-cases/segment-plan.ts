@@ -1,6 +1,6 @@
 import { fieldConditionIssues, type Segment } from '../../../domain/crm/segment.js';
 import { type CustomField, fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
-import { ValidationFailed } from '../../../domain/shared/errors.js';
+import { type FieldIssue, ValidationFailed } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
 import type { ListPlan } from '../../lib/table/repositories/page.js';
 
@@ -17,19 +17,28 @@ export async function assertPlannable(
 }
 
 /**
- * The entity's custom field definitions a filter names: the instance's cached set, read again
- * when it lacks one (a field defined since; a field's key and type never change).
+ * The entity's custom field definitions, checked against the conditions the filter puts on them:
+ * the instance's kept set, read again when it finds issues (a field defined since, in another
+ * instance; a field's key and type never change) before any is reported.
  */
+async function checkedFields(
+  s: Services,
+  segment: Pick<Segment, 'entity' | 'filter'>,
+): Promise<{ fields: CustomField[]; issues: FieldIssue[] }> {
+  const conditions = segment.filter.customFields;
+  const { result } = await s.customFields.checkFresh((set) => {
+    const fields = fieldsOf(set, segment.entity);
+    return { fields, issues: conditions ? fieldConditionIssues(fields, segment.entity, conditions) : [] };
+  });
+  return result;
+}
+
+/** The entity's custom field definitions a filter is run with (the members of a saved segment). */
 export async function fieldsFor(
   s: Services,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<CustomField[]> {
-  const named = Object.keys(segment.filter.customFields ?? {});
-  let fields = fieldsOf(await s.customFields.current(), segment.entity);
-  if (named.some((key) => !fields.some((f) => f.key === key))) {
-    fields = fieldsOf(await s.customFields.read(), segment.entity);
-  }
-  return fields;
+  return (await checkedFields(s, segment)).fields;
 }
 
 /** The plan of a segment's filter (or an export's), with the entity's custom fields. */
@@ -37,10 +46,7 @@ export async function planSegment(
   s: Services,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<ListPlan> {
-  const fields = await fieldsFor(s, segment);
-  const issues = segment.filter.customFields
-    ? fieldConditionIssues(fields, segment.entity, segment.filter.customFields)
-    : [];
+  const { fields, issues } = await checkedFields(s, segment);
   if (issues.length > 0) throw new ValidationFailed(issues);
   try {
     return s.segments.plan(segment, fields);

@@ -25,15 +25,14 @@ import { monthOf } from '../../../domain/reports/totals.js';
 import type { Actor } from '../../../domain/shared/context.js';
 import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
 import { UserId } from '../../../domain/shared/ids.js';
-import { canManage, canSell } from '../../lib/http/access.js';
+import { canSell } from '../../lib/http/access.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { type ReportTotals, reportScope, reportTotals } from '../use-cases/report-scope.js';
 
 // The reports (docs/api.md, "Reports"): each reads the pipeline and the stored totals it needs,
 // in parallel, whatever the number of deals. Managers and admins read everyone's (or one
-// person's, `ownerId`); a sales rep reads their own pipeline, forecast, conversion and sources;
-// stalled deals are for managers (a rep's are in their follow-ups). docs/api.md explains every figure.
+// person's, `ownerId`); a sales rep reads their own, every report. docs/api.md explains every figure.
 
 /** The widest month range one report reads (36 months × 8 shards stays within one Query page). */
 export const MAX_MONTHS = 36;
@@ -202,13 +201,20 @@ export function reportRoutes(s: Services): Routes {
     'GET /reports/stalled': route({
       tag: 'Reports',
       summary: "Open deals longer in their stage than the stage's rotAfterDays, longest first",
-      roles: canManage,
-      query: PipelineQuery,
-      problems: { 404: 'the pipeline named by pipelineId does not exist' },
+      roles: canSell,
+      query: ScopedPipelineQuery,
+      problems: SCOPED_PROBLEMS,
       response: { status: 200, schema: StalledReport },
-      handle: async ({ query, ctx }) => {
+      handle: async ({ query, ctx, actor }) => {
+        const ownerId = reportScope(actor, query.ownerId);
         const pipeline = await pipelineOf(query.pipelineId, ctx.now);
-        return ok(stalledReport(pipeline, await s.deals.stalledIn(pipeline, ctx.now), ctx.now));
+        // one Query per rotting stage reads the pipeline's stalled deals; one person's are kept
+        const stalled = await s.deals.stalledIn(pipeline, ctx.now);
+        const deals =
+          ownerId === undefined
+            ? stalled
+            : new Map([...stalled].map(([stage, all]) => [stage, all.filter((d) => d.ownerId === ownerId)]));
+        return ok({ ...stalledReport(pipeline, deals, ctx.now), ...(ownerId ? { ownerId } : {}) });
       },
     }),
   };

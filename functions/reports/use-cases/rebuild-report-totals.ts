@@ -1,4 +1,6 @@
 import { Deal } from '../../../domain/crm/deal.js';
+import type { Pipeline } from '../../../domain/crm/pipeline.js';
+import { recountStagesReached, sameStages } from '../../../domain/crm/stages-reached.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
 import { accessPatterns } from '../../lib/table/access-patterns.js';
 import { DEAL_LAYOUT, dealItem } from '../../lib/table/keys.js';
@@ -16,6 +18,12 @@ import { ConcurrentModification, entityOf, type Store, versionIs } from '../../l
 // With `apply`, it adds the difference to shard 0 of each bucket that is off. Run it when no
 // deal is being written: a command committed between the two reads would be counted twice or
 // not at all (verify mode reports such a race as a difference; run it again to confirm).
+//
+// The stages a deal counts as reached (domain/crm/stages-reached.ts) are taken as the deal
+// stored them, as its commands counted them. A deal stored before it remembered them is counted
+// from its stage history under the pipeline's order now (so the old count, the stages it was in,
+// shows as a difference), and with `apply` it is written again with them. With `recount`, every
+// deal is counted that way: after an admin reordered stages or inserted one.
 
 const asDeal = entityOf<Deal>(Deal);
 
@@ -37,12 +45,23 @@ export interface RebuildResult {
   applied: boolean;
   /** Deals written again because they were stored with an older item layout (apply only). */
   reindexed: number;
+  /**
+   * Deals whose reached stages were counted from their stage history and differ from what they
+   * stored (stored before deals remembered them, or changed by `recount`); written with `apply`.
+   */
+  recounted: number;
+}
+
+/** The deal as the rebuild counts it: its reached stages recounted when absent, or when asked. */
+function counted(deal: Deal, pipeline: Pipeline, recount: boolean): Deal {
+  if (deal.stagesReached && !recount) return deal;
+  return { ...deal, stagesReached: recountStagesReached(pipeline, deal) };
 }
 
 export async function rebuildReportTotals(
   store: Store,
   deals: DealRepository,
-  options: { apply?: boolean } = {},
+  options: { apply?: boolean; recount?: boolean } = {},
 ): Promise<RebuildResult> {
   const pipelines = await new PipelineRepository(store).all();
   const rebuilt: Totals = new Map();
@@ -50,6 +69,7 @@ export async function rebuildReportTotals(
   const differences: Difference[] = [];
   let bucketsCompared = 0;
   let reindexed = 0;
+  let recounted = 0;
   for (const pipeline of pipelines) {
     rebuilt.set(pipeline.id, new Map());
     let startKey: Record<string, unknown> | undefined;
@@ -60,10 +80,14 @@ export async function rebuildReportTotals(
       });
       for (const item of page.items) {
         if (item.entity !== 'deal') continue;
-        const deal = asDeal(item);
+        const stored = asDeal(item);
+        const deal = counted(stored, pipeline, Boolean(options.recount));
         contribution(deal, rebuilt);
         dealsRead++;
-        if (options.apply && item.layout !== DEAL_LAYOUT && (await rewrite(store, deals, deal))) reindexed++;
+        const recount = !sameStages(stored.stagesReached, deal.stagesReached);
+        if (recount) recounted++;
+        if (!options.apply || (item.layout === DEAL_LAYOUT && !recount)) continue;
+        if ((await rewrite(store, deals, deal)) && item.layout !== DEAL_LAYOUT) reindexed++;
       }
       startKey = page.lastKey;
     } while (startKey);
@@ -97,12 +121,14 @@ export async function rebuildReportTotals(
     sample: differences.slice(0, 100),
     applied: Boolean(options.apply),
     reindexed,
+    recounted,
   };
 }
 
 /**
- * Writes a deal stored with an older item layout again (its index keys and tag copies), on
- * condition that nobody changed it since it was read: a user's change has the new layout anyway.
+ * Writes a deal again (its index keys and copies in the current layout, its reached stages as
+ * recounted), on condition that nobody changed it since it was read: a user's change has the new
+ * layout anyway.
  */
 async function rewrite(store: Store, deals: DealRepository, deal: Deal): Promise<boolean> {
   try {

@@ -52,7 +52,10 @@ export function customFieldRoutes(s: Services): Routes {
     }),
     'PATCH /custom-fields/{entity}/{key}': route({
       tag: 'Custom fields',
-      summary: "Change a custom field's label, required flag or options (admins)",
+      summary:
+        "Change a custom field's label, required flag, options or position among its entity's fields (admins)",
+      description:
+        "`position` moves the field to that place (0 first) among its entity's fields; GET /custom-fields lists them in that order. A position past the last field is a 422.",
       roles: canAdminister,
       params: FieldParams,
       body: CustomFieldPatch,
@@ -69,7 +72,9 @@ export function customFieldRoutes(s: Services): Routes {
     }),
     'DELETE /custom-fields/{entity}/{key}': route({
       tag: 'Custom fields',
-      summary: 'Remove a custom field definition; stored values stay on their records (admins)',
+      summary: 'Retire a custom field: its definition goes, values stored on records stay (admins)',
+      description:
+        'Values already stored stay on their records, in their reads and events as before (an export has columns for defined fields only); no write may set, change or remove the key until a field with that key is defined again (a 422 names it).',
       roles: canAdminister,
       params: FieldParams,
       conditional: true,

@@ -57,7 +57,7 @@ describe('moveDeal', () => {
   it('closes the previous visit and reports the time spent in it', () => {
     const deal = open();
     const later = context(alice, '2030-01-03T09:00:00.000Z');
-    const { deal: moved, events } = moveDeal(deal, 'st_proposal', later);
+    const { deal: moved, events } = moveDeal(deal, pipeline, 'st_proposal', later);
     expect(moved.stageHistory).toEqual([
       { stageId: 'st_lead', enteredAt: '2030-01-01T09:00:00.000Z', leftAt: '2030-01-03T09:00:00.000Z' },
       { stageId: 'st_proposal', enteredAt: '2030-01-03T09:00:00.000Z' },
@@ -71,10 +71,21 @@ describe('moveDeal', () => {
 
   it('refuses moving to the current stage, moving a closed deal, and other owners', () => {
     const deal = open();
-    expect(() => moveDeal(deal, 'st_lead', context())).toThrow(Conflict);
-    expect(() => moveDeal(deal, 'st_proposal', context(bob))).toThrow(Forbidden);
+    expect(() => moveDeal(deal, pipeline, 'st_lead', context())).toThrow(Conflict);
+    expect(() => moveDeal(deal, pipeline, 'st_proposal', context(bob))).toThrow(Forbidden);
     const lost = loseDeal(deal, { reason: 'no budget' }, context()).deal;
-    expect(() => moveDeal(lost, 'st_proposal', context())).toThrow(/lost deal cannot move/);
+    expect(() => moveDeal(lost, pipeline, 'st_proposal', context())).toThrow(/lost deal cannot move/);
+    expect(() => moveDeal(deal, pipeline, 'st_nope', context())).toThrow(ValidationFailed);
+  });
+
+  it('a deal that skips stages on the way forward counts them as reached; going back forgets nothing', () => {
+    const deal = open();
+    expect(deal.stagesReached).toEqual(['st_lead']);
+    const skipped = moveDeal(deal, pipeline, 'st_negotiation', context()).deal;
+    expect(skipped.stagesReached).toEqual(['st_lead', 'st_qualified', 'st_proposal', 'st_negotiation']);
+    expect(moveDeal(skipped, pipeline, 'st_lead', context()).deal.stagesReached).toEqual(
+      skipped.stagesReached,
+    );
   });
 });
 

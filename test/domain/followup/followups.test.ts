@@ -68,7 +68,7 @@ describe('late next actions and stalls', () => {
       daysInStage: 19,
       rotAfterDays: 14,
     });
-    const moved = moveDeal(deal, 'st_qualified', context(alice, '2030-01-16T09:00:00.000Z')).deal;
+    const moved = moveDeal(deal, pipeline, 'st_qualified', context(alice, '2030-01-16T09:00:00.000Z')).deal;
     expect(stalledDeal(moved, pipeline.stages[1]!, '2030-01-20T09:00:00.000Z')).toBeUndefined();
     expect(stalledDeal(moved, { rotAfterDays: null }, '2031-01-01T00:00:00.000Z')).toBeUndefined();
   });

@@ -27,7 +27,7 @@ function deal(title: string, amount: number, currency: string, extra: Record<str
   ).deal;
 }
 
-const moved = (d: Deal, stageId: string) => moveDeal(d, stageId, context(alice, NOW)).deal;
+const moved = (d: Deal, stageId: string) => moveDeal(d, pipeline, stageId, context(alice, NOW)).deal;
 
 function totalsOf(deals: Deal[]) {
   const totals: Totals = new Map();

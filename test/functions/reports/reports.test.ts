@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dealItem } from '../../../functions/lib/table/keys.js';
+import { UnitOfWork } from '../../../functions/lib/table/unit-of-work.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, itemCount, reportsApi, signIn } from '../../support/crm.js';
@@ -254,8 +255,12 @@ describe('report figures', () => {
       lostReasons: [{ reason: 'budget cut', deals: 2 }],
       transitions: [{ from: pipeline.stages[lead]!.id, to: pipeline.stages[demo]!.id, moves: 1 }],
     });
-    expect(res.body.stages.map((s: { reached: number }) => s.reached)).toEqual([5, 1, 1]);
-    expect(res.body.stages[lead]).toMatchObject({ reachedRate: 0.8333, toNextStage: 0.2, lostFromHere: 2 });
+    // the deal opened in Contract reached Lead and Demo too: no stage is reached by fewer deals
+    // than the next (with the stages deals were in, Demo 1 → Contract 1 looked like 100 %, and
+    // two such deals would have made it 200 %)
+    expect(res.body.stages.map((s: { reached: number }) => s.reached)).toEqual([6, 2, 1]);
+    expect(res.body.stages[lead]).toMatchObject({ reachedRate: 1, toNextStage: 0.3333, lostFromHere: 2 });
+    expect(res.body.stages[demo]).toMatchObject({ reachedRate: 0.3333, toNextStage: 0.5 });
     expect(res.body.stages[contract]).toMatchObject({ toNextStage: null, wonFromHere: 1 });
     // a month with no deals created
     const empty = await reports('GET /reports/conversion', {
@@ -307,11 +312,58 @@ describe('report figures', () => {
 });
 
 describe('who may read reports, and bad questions', () => {
-  it('managers and admins; sales their own; delivery none; stalled deals for managers only', async () => {
-    expect((await reports('GET /reports/pipeline', { as: users.dana })).status).toBe(403);
-    expect((await reports('GET /reports/stalled', { as: users.alice })).status).toBe(403);
-    expect((await reports('GET /reports/pipeline', { as: users.alice })).status).toBe(200);
-    expect((await reports('GET /reports/pipeline', { as: users.manager })).status).toBe(200);
+  it('managers and admins; sales their own; delivery none', async () => {
+    for (const route of ['GET /reports/pipeline', 'GET /reports/stalled']) {
+      expect((await reports(route, { as: users.dana })).status, route).toBe(403);
+      expect((await reports(route, { as: users.alice })).status, route).toBe(200);
+      expect((await reports(route, { as: users.manager })).status, route).toBe(200);
+    }
+  });
+
+  it("stalled: a sales rep reads their own stalled deals, a manager anyone's; naming someone else is a 403", async () => {
+    await signIn(api, users.bob);
+    const pipeline = await newPipeline('Stalled by owner');
+    const at = '2026-07-01T10:00:00.000Z';
+    const hers = await openDeal({ pipelineId: pipeline.id, value: { amount: 100, currency: 'EUR' } }, at);
+    const his = await api('POST /deals', {
+      as: users.manager,
+      at,
+      body: {
+        title: 'Bob deal',
+        ownerId: users.bob.sub,
+        nextAction,
+        pipelineId: pipeline.id,
+        value: { amount: 200, currency: 'EUR' },
+      },
+    });
+    expect(his.status).toBe(201);
+    const read = (as: (typeof users)[keyof typeof users], query: Record<string, string> = {}) =>
+      reports('GET /reports/stalled', {
+        as,
+        query: { pipelineId: pipeline.id, ...query },
+        at: '2026-07-20T10:00:00.000Z',
+      });
+    const dealsIn = (body: { stages: { items: { dealId: string }[] }[] }) =>
+      body.stages.flatMap((stage) => stage.items.map((i) => i.dealId)).sort();
+
+    const alices = await read(users.alice);
+    expect(alices.status).toBe(200);
+    expect(alices.body).toMatchObject({ ownerId: users.alice.sub, total: { deals: 1 } });
+    expect(dealsIn(alices.body)).toEqual([hers.id]);
+    expect((await read(users.alice, { ownerId: users.alice.sub })).body).toEqual(alices.body);
+    expect(dealsIn((await read(users.bob)).body)).toEqual([his.body.id]);
+
+    const snooping = await read(users.alice, { ownerId: users.bob.sub });
+    expect(snooping.status).toBe(403);
+    expect(snooping.body.detail).toBe("only managers and admins read someone else's reports");
+
+    const team = await read(users.manager);
+    expect(team.body.ownerId).toBeUndefined();
+    expect(dealsIn(team.body)).toEqual([hers.id, his.body.id].sort());
+    expect(team.body.total).toEqual({ deals: 2, value: [{ currency: 'EUR', amount: 300 }] });
+    const bobs = await read(users.manager, { ownerId: users.bob.sub });
+    expect(bobs.body).toMatchObject({ ownerId: users.bob.sub, total: { deals: 1 } });
+    expect(dealsIn(bobs.body)).toEqual([his.body.id]);
   });
 
   it('an unknown pipeline is a 404; inverted or too wide ranges and bad months are 400s', async () => {
@@ -391,6 +443,125 @@ describe('totals kept on write', () => {
       query: { pipelineId: pipeline.id },
     });
     expect(res.body.total.value).toEqual([{ currency: 'GBP', amount: 84 }]);
+  });
+});
+
+describe('reached: in the stage or a later one', () => {
+  const day = (d: number) => `2026-06-${String(d).padStart(2, '0')}T10:00:00.000Z`;
+  const reached = async (pipelineId: string) => {
+    const res = await reports('GET /reports/conversion', {
+      as: users.manager,
+      query: { pipelineId, from: '2026-06', to: '2026-06' },
+    });
+    expect(res.status).toBe(200);
+    return res.body.stages.map((s: { reached: number; toNextStage: number | null }) => [
+      s.reached,
+      s.toNextStage,
+    ]);
+  };
+  const move = async (id: string, stageId: string, at: string) =>
+    expect((await api('POST /deals/{id}/move', { params: { id }, body: { stageId }, at })).status).toBe(200);
+  const differencesOf = (result: { sample: { pipelineId: string }[] }, pipelineId: string) =>
+    result.sample.filter((d) => d.pipelineId === pipelineId);
+
+  it('old data: deals stored before they remembered their stages are recounted by the rebuild, and stay consistent meanwhile', async () => {
+    const pipeline = await newPipeline('Skipped');
+    const [lead, demo, contract] = pipeline.stages.map((s) => s.id) as [string, string, string];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await openDeal({ pipelineId: pipeline.id, value: { amount: 1, currency: 'EUR' } }, day(1))).id,
+      );
+    await move(ids[0]!, contract, day(2));
+    await move(ids[1]!, contract, day(2));
+    await move(ids[2]!, demo, day(2));
+    expect(await reached(pipeline.id)).toEqual([
+      [3, 1],
+      [3, 0.6667],
+      [2, null],
+    ]);
+    // as a version before this one stored them: no stagesReached, and totals counting the stages
+    // each deal was in (Demo reached by 1, Contract by 2: "200 %")
+    for (const id of ids) {
+      const stored = (await table.services.deals.get(id))!;
+      const { stagesReached: _, ...legacy } = stored;
+      const uow = table.services.deals.totals.record(new UnitOfWork(), stored, legacy);
+      uow.add({ put: dealItem(legacy) });
+      await uow.commit(table.services.store);
+    }
+    expect((await table.services.deals.get(ids[0]!))!.stagesReached).toBeUndefined();
+    // a command on such a deal removes what it had added and adds what it counts now
+    await move(ids[2]!, contract, day(3));
+    const verify = await rebuildReportTotals(table.services.store, table.services.deals);
+    expect(differencesOf(verify, pipeline.id)).toEqual([
+      {
+        pipelineId: pipeline.id,
+        bucket: 'COHORT#2026-06',
+        attribute: `reached|${demo}`,
+        stored: 1,
+        rebuilt: 3,
+      },
+    ]);
+    expect(verify.recounted).toBe(2);
+    const applied = await rebuildReportTotals(table.services.store, table.services.deals, { apply: true });
+    expect(applied.recounted).toBe(2);
+    expect((await table.services.deals.get(ids[0]!))!.stagesReached).toEqual([lead, demo, contract]);
+    const again = await rebuildReportTotals(table.services.store, table.services.deals);
+    expect(again.sample).toEqual([]);
+    expect(again.recounted).toBe(0);
+    expect(await reached(pipeline.id)).toEqual([
+      [3, 1],
+      [3, 1],
+      [3, null],
+    ]);
+  });
+
+  it('stages reordered: counted as they were until a recount counts every deal under the new order', async () => {
+    const pipeline = await newPipeline('Reordered');
+    const [lead, demo, contract] = pipeline.stages as [{ id: string }, { id: string }, { id: string }];
+    const a = await openDeal({ pipelineId: pipeline.id, value: { amount: 1, currency: 'EUR' } }, day(1));
+    await move(a.id, demo.id, day(2));
+    await openDeal({ pipelineId: pipeline.id, value: { amount: 1, currency: 'EUR' } }, day(1));
+    const current = (await api('GET /pipelines/{id}', { params: { id: pipeline.id } })).body;
+    const byId = new Map(current.stages.map((s: { id: string }) => [s.id, s]));
+    const reorder = await api('PATCH /pipelines/{id}', {
+      as: users.manager,
+      params: { id: pipeline.id },
+      body: { stages: [lead, contract, demo].map((s) => byId.get(s.id)) },
+    });
+    expect(reorder.status).toBe(200);
+    const c = await openDeal({ pipelineId: pipeline.id, value: { amount: 1, currency: 'EUR' } }, day(3));
+    await move(c.id, contract.id, day(4));
+    // deal a was counted under the old order (Lead, Demo); under the new one it reached Contract too
+    expect(await reached(pipeline.id)).toEqual([
+      [3, 0.3333],
+      [1, 1],
+      [1, null],
+    ]);
+    expect(
+      differencesOf(await rebuildReportTotals(table.services.store, table.services.deals), pipeline.id),
+    ).toEqual([]);
+    const recount = await rebuildReportTotals(table.services.store, table.services.deals, { recount: true });
+    expect(differencesOf(recount, pipeline.id)).toEqual([
+      {
+        pipelineId: pipeline.id,
+        bucket: 'COHORT#2026-06',
+        attribute: `reached|${contract.id}`,
+        stored: 1,
+        rebuilt: 2,
+      },
+    ]);
+    await rebuildReportTotals(table.services.store, table.services.deals, { apply: true, recount: true });
+    expect(await reached(pipeline.id)).toEqual([
+      [3, 0.6667],
+      [2, 0.5],
+      [1, null],
+    ]);
+    expect((await api('GET /deals/{id}', { params: { id: a.id } })).body.stagesReached).toEqual([
+      lead.id,
+      contract.id,
+      demo.id,
+    ]);
   });
 });
 
@@ -513,6 +684,17 @@ describe('rebuild == incremental', () => {
           }
           const result = await rebuildReportTotals(table.services.store, table.services.deals);
           expect(result.sample).toEqual([]);
+          // however the deals moved, no stage is reached by more deals than the one before it
+          const conversion = await reports('GET /reports/conversion', {
+            as: users.manager,
+            query: { pipelineId: pipeline.id, from: '2026-01', to: '2026-12' },
+          });
+          expect(conversion.status).toBe(200);
+          const stages = conversion.body.stages as { reached: number; toNextStage: number | null }[];
+          stages.forEach((stage, i) => {
+            if (i + 1 < stages.length) expect(stage.reached).toBeGreaterThanOrEqual(stages[i + 1]!.reached);
+            if (stage.toNextStage !== null) expect(stage.toNextStage).toBeLessThanOrEqual(1);
+          });
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 15) },

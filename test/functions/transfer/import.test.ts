@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importIdOf } from '../../../functions/lib/files/file-keys.js';
+import { createServices, type Services } from '../../../functions/lib/services.js';
 import { runImport } from '../../../functions/transfer/use-cases/run-import.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount, reportsApi } from '../../support/crm.js';
@@ -37,7 +38,7 @@ interface Imported {
 async function importCsv(
   kind: 'contacts' | 'companies' | 'deals',
   file: string | Buffer,
-  options: { onDuplicate?: 'skip' | 'update'; as?: typeof users.alice } = {},
+  options: { onDuplicate?: 'skip' | 'update'; as?: typeof users.alice; runner?: Services } = {},
 ): Promise<Imported> {
   const asked = await api('POST /imports', {
     as: options.as ?? users.manager,
@@ -57,7 +58,7 @@ async function importCsv(
   expect(put.status).toBe(200);
   const event = s3.events.at(-1)!;
   expect(importIdOf(event.key)).toBe(asked.body.id);
-  await runImport(table.services, s3.files, asked.body.id, { progressEvery: 100 });
+  await runImport(options.runner ?? table.services, s3.files, asked.body.id, { progressEvery: 100 });
   const job = (
     await api('GET /imports/{id}', { params: { id: asked.body.id }, as: options.as ?? users.manager })
   ).body;
@@ -120,6 +121,30 @@ describe('importing contacts', () => {
       status: 'completed',
       rows: { created: 140 },
     });
+  });
+
+  it('a warm import function takes the values of a field defined since it last read the definitions', async () => {
+    // an import function instance of its own: its first import reads and keeps the definitions
+    const runner = createServices({ client: table.client, tableName: table.tableName, files: s3.files });
+    const first = await importCsv('contacts', 'firstName,email\r\nWarm,warm-import@example.com\r\n', {
+      runner,
+    });
+    expect(first.job).toMatchObject({ status: 'completed', rows: { created: 1 } });
+    // an admin defines a field through the workspace API (another instance)
+    const defined = await api('POST /custom-fields', {
+      body: { entity: 'contact', key: 'region', label: 'Region', type: 'text' },
+    });
+    expect(defined.status).toBe(201);
+    const { job, rejected } = await importCsv(
+      'contacts',
+      'firstName,email,custom.region\r\nNew,region-import@example.com,EMEA\r\n',
+      { runner },
+    );
+    expect(rejected).toEqual([]);
+    expect(job).toMatchObject({ status: 'completed', rows: { created: 1, rejected: 0 } });
+    const found = (await api('GET /contacts', { query: { email: 'region-import@example.com' } })).body
+      .items[0];
+    expect(found.customFields).toEqual({ region: 'EMEA' });
   });
 
   it('a row matching an existing email is skipped, or updated when the import says so', async () => {

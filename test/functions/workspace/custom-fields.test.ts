@@ -284,3 +284,190 @@ describe('definitions changed by another instance', () => {
     expect(fine.status).toBe(201);
   });
 });
+
+describe('a field defined in another instance is accepted at once', () => {
+  /** A function instance of its own (its own kept definitions), as a warm Lambda is. */
+  const instance = () =>
+    crmApi({ ...table, services: createServices({ client: table.client, tableName: table.tableName }) });
+
+  it('a warm CRM instance takes values of a field defined since, and refuses a retired one', async () => {
+    const crm = instance();
+    const workspace = instance();
+    // the CRM instance serves a request: it reads and keeps the definitions as they are now
+    const first = await crm('POST /contacts', {
+      body: { firstName: 'Warm', customFields: { tier: 'gold' } },
+    });
+    expect(first.status).toBe(201);
+    const deal = {
+      title: 'Warm deal',
+      value: { amount: 1, currency: 'EUR' },
+      ownerId: users.admin.sub,
+      nextAction: { summary: 'Call', dueAt: '2031-01-01T09:00:00Z' },
+    };
+    expect((await crm('POST /deals', { body: deal })).status).toBe(201);
+
+    // an admin defines fields through the workspace API (another instance)
+    for (const field of [
+      { entity: 'contact', key: 'nickname', label: 'Nickname', type: 'text' },
+      { entity: 'deal', key: 'campaign', label: 'Campaign', type: 'select', options: ['spring', 'fall'] },
+    ])
+      expect((await workspace('POST /custom-fields', { body: field })).status).toBe(201);
+
+    // at once, the CRM instance takes them
+    const contact = await crm('POST /contacts', {
+      body: { firstName: 'Ada', customFields: { tier: 'gold', nickname: 'Countess' } },
+    });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    expect(contact.body.customFields).toEqual({ tier: 'gold', nickname: 'Countess' });
+    const stored = await table.services.contacts.get(contact.body.id);
+    expect(stored?.customFields).toEqual({ tier: 'gold', nickname: 'Countess' });
+    const made = await crm('POST /deals', { body: { ...deal, customFields: { campaign: 'spring' } } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await crm('GET /deals/{id}', { params: { id: made.body.id } })).body.customFields).toEqual({
+      campaign: 'spring',
+    });
+    // a wrong value of the new field is still named, with the definitions read again
+    const wrong = await crm('POST /deals', { body: { ...deal, customFields: { campaign: 'winter' } } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors).toEqual([
+      { path: 'customFields.campaign', message: 'must be one of: spring, fall' },
+    ]);
+
+    // retired by the admin: named right after, it is refused and nothing is written
+    expect(
+      (
+        await workspace('DELETE /custom-fields/{entity}/{key}', {
+          params: { entity: 'contact', key: 'nickname' },
+        })
+      ).status,
+    ).toBe(204);
+    const before = await itemCount(table);
+    const retired = await crm('POST /contacts', {
+      body: { firstName: 'Late', customFields: { tier: 'gold', nickname: 'Too late' } },
+    });
+    expect(retired.status).toBe(422);
+    expect(retired.body.errors).toEqual([{ path: 'customFields', message: 'unknown field(s): nickname' }]);
+    expect(await itemCount(table)).toBe(before);
+    // the value stored before the field was retired stays on its record; no write may touch the key
+    expect((await crm('GET /contacts/{id}', { params: { id: contact.body.id } })).body.customFields).toEqual({
+      tier: 'gold',
+      nickname: 'Countess',
+    });
+    const remove = await crm('PATCH /contacts/{id}', {
+      params: { id: contact.body.id },
+      body: { customFields: { nickname: null } },
+    });
+    expect(remove.status).toBe(422);
+    expect(remove.body.errors).toEqual([{ path: 'customFields', message: 'unknown field(s): nickname' }]);
+  });
+
+  it('a warm instance saves a segment on a field defined since', async () => {
+    const crm = instance();
+    const workspace = instance();
+    expect(
+      (
+        await crm('POST /segments', {
+          body: { name: 'Gold', entity: 'contact', filter: { customFields: { tier: { anyOf: ['gold'] } } } },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await workspace('POST /custom-fields', {
+          body: { entity: 'contact', key: 'score', label: 'Score', type: 'number' },
+        })
+      ).status,
+    ).toBe(201);
+    const scored = await crm('POST /segments', {
+      body: { name: 'Scored', entity: 'contact', filter: { customFields: { score: { min: 10 } } } },
+    });
+    expect(scored.status, JSON.stringify(scored.body)).toBe(201);
+    const unknown = await crm('POST /segments', {
+      body: { name: 'Nope', entity: 'contact', filter: { customFields: { shoe_size: { min: 10 } } } },
+    });
+    expect(unknown.status).toBe(422);
+  });
+});
+
+describe('the order of the fields', () => {
+  const dealKeys = async () =>
+    (await api('GET /custom-fields', { query: { entity: 'deal' } })).body.fields.map(
+      (f: { key: string }) => f.key,
+    );
+
+  it('an admin moves a field to a position among its entity’s fields; the list follows, the others keep theirs', async () => {
+    const before = await api('GET /custom-fields');
+    const keys = await dealKeys();
+    const last = keys.at(-1)!;
+    const moved = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: last },
+      body: { position: 0 },
+      headers: { 'If-Match': before.headers.etag! },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ entity: 'deal', key: last });
+    expect(Number(moved.headers.etag!.replaceAll('"', ''))).toBe(before.body.version + 1);
+    expect(await dealKeys()).toEqual([last, ...keys.slice(0, -1)]);
+    const after = await api('GET /custom-fields');
+    const others = (body: { fields: { entity: string; key: string }[] }) =>
+      body.fields.filter((f) => f.entity !== 'deal').map((f) => `${f.entity}.${f.key}`);
+    expect(others(after.body)).toEqual(others(before.body));
+    const [event] = (await eventsOf(table, 'CustomFieldChanged')).slice(-1);
+    expect(event!.detail.data).toMatchObject({ field: { key: last }, changed: ['position'], position: 0 });
+
+    // to the end, with a label change in the same request
+    const back = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: last },
+      body: { position: keys.length - 1, label: 'Moved back' },
+    });
+    expect(back.status).toBe(200);
+    expect(await dealKeys()).toEqual(keys);
+    expect((await eventsOf(table, 'CustomFieldChanged')).at(-1)!.detail.data).toMatchObject({
+      changed: ['label', 'position'],
+      position: keys.length - 1,
+    });
+    // where it is already: nothing changes
+    const same = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: last },
+      body: { position: keys.length - 1 },
+    });
+    expect(same.status).toBe(200);
+    expect(same.headers.etag).toBe(back.headers.etag);
+  });
+
+  it('a position past the last field is a 422 naming it; a stale If-Match is a 412; sales may not reorder', async () => {
+    const keys = await dealKeys();
+    const version = (await api('GET /custom-fields')).body.version;
+    const past = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: keys[0] },
+      body: { position: keys.length },
+    });
+    expect(past.status).toBe(422);
+    expect(past.body.errors).toEqual([
+      {
+        path: 'position',
+        message: `must be from 0 to ${keys.length - 1}: the deal has ${keys.length} custom fields`,
+      },
+    ]);
+    const negative = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: keys[0] },
+      body: { position: -1 },
+    });
+    expect(negative.status).toBe(422);
+    expect(negative.body.errors[0].path).toBe('position');
+    const stale = await api('PATCH /custom-fields/{entity}/{key}', {
+      params: { entity: 'deal', key: keys[0] },
+      body: { position: 1 },
+      headers: { 'If-Match': `"${version - 1}"` },
+    });
+    expect(stale.status).toBe(412);
+    const sales = await api('PATCH /custom-fields/{entity}/{key}', {
+      as: users.alice,
+      params: { entity: 'deal', key: keys[0] },
+      body: { position: 1 },
+    });
+    expect(sales.status).toBe(403);
+    expect((await api('GET /custom-fields')).body.version).toBe(version);
+    expect(await dealKeys()).toEqual(keys);
+  });
+});

@@ -15,6 +15,10 @@ import { type UnitOfWork, VersionConflict } from '../unit-of-work.js';
 // the definitions it last read, and the write's transaction checks (a ConditionCheck, no extra
 // round trip) that they are still the current version. If an admin changed them meanwhile, the
 // transaction fails, the cache is dropped, and the HTTP edge validates the request again.
+// What the kept definitions refuse is never refused on their word alone: a field defined (or
+// made optional) in another function instance since is not in them. So when they find issues,
+// the definitions are read again (a consistent read) and the request is checked against those
+// before any 422: one more read for a refused request, none for an accepted one.
 
 const asSet = entityOf<CustomFieldSet>(CustomFieldSet);
 
@@ -55,8 +59,28 @@ export class CustomFieldRepository {
     return item ? asSet(item) : NO_CUSTOM_FIELDS;
   }
 
+  /** Reads the definitions again (a consistent read) and keeps them for the next requests. */
+  refresh(): Promise<CustomFieldSet> {
+    this.cached = undefined;
+    return this.current();
+  }
+
   forget(): void {
     this.cached = undefined;
+  }
+
+  /**
+   * Runs `check` against the kept definitions and, when it finds issues, against the definitions
+   * read again; the answer is the last check's, with the set it was made against.
+   */
+  async checkFresh<R extends { issues: FieldIssue[] }>(
+    check: (set: CustomFieldSet) => R,
+  ): Promise<{ result: R; set: CustomFieldSet }> {
+    const kept = await this.current();
+    const result = check(kept);
+    if (result.issues.length === 0) return { result, set: kept };
+    const fresh = await this.refresh();
+    return fresh.version === kept.version ? { result, set: kept } : { result: check(fresh), set: fresh };
   }
 
   async check(
@@ -64,11 +88,10 @@ export class CustomFieldRepository {
     input: unknown,
     mode: 'create' | 'patch',
   ): Promise<CustomFieldCheck> {
-    const set = await this.current();
-    return {
-      ...validateCustomFields(fieldsOf(set, entity), input, mode),
-      unchanged: this.unchanged(set.version),
-    };
+    const { result, set } = await this.checkFresh((defined) =>
+      validateCustomFields(fieldsOf(defined, entity), input, mode),
+    );
+    return { ...result, unchanged: this.unchanged(set.version) };
   }
 
   unchanged(version: number): Write {
