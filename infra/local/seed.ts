@@ -38,6 +38,17 @@ export async function seedDemoCompany(
     });
     if (!res.ok) throw new Error(`seeding ${person.id}'s profile answered ${res.status}`);
   }
+  // the set-up's own account is a person in every record's history: give it a name, not its id
+  {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${apiUrl}/me`, { headers });
+    const res = await fetch(`${apiUrl}/me`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ name: 'Demo set-up' }),
+    });
+    if (!res.ok) throw new Error(`seeding the set-up account's profile answered ${res.status}`);
+  }
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,

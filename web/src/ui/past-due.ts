@@ -12,7 +12,12 @@ export function usePastDueCheck() {
   return {
     /** True when `iso` may be sent now; otherwise the question is shown and false returned. */
     allows(iso: string): boolean {
-      if (!iso || Number.isNaN(Date.parse(iso)) || Date.parse(iso) >= Date.now() || confirmed.current === iso) {
+      if (
+        !iso ||
+        Number.isNaN(Date.parse(iso)) ||
+        Date.parse(iso) >= Date.now() ||
+        confirmed.current === iso
+      ) {
         setAsking(null);
         return true;
       }
