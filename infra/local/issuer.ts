@@ -143,7 +143,7 @@ input[type=text]{font:inherit;padding:.4rem;width:100%}button{font:inherit;paddi
 <label for="user">User</label><input type="text" id="user" name="user" list="people" required pattern="[\\w@.:+\\-]+" autocomplete="username">
 <datalist id="people">${people}</datalist>
 <fieldset aria-describedby="groups-hint"><legend>Groups</legend>${roles}
-<p id="groups-hint">Tick the roles to sign in with (none is ticked for you). With none, you are signed in with no role: the console shows your name and nothing else, as for a Cognito user in no group.</p></fieldset>
+<p id="groups-hint">Tick the roles to sign in with (none is ticked for you). With none, you are signed in with no role, as a Cognito user in no group is: the console shows your name, and the API refuses every request (403).</p></fieldset>
 <button type="submit">Sign in</button></form></main></body></html>`);
   }
 

@@ -10,10 +10,11 @@ import { assertDocumented } from './openapi-contract.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
 // `npm start` does, keeping its data in its own .local directory), in its own process group,
-// on free ports (`--port 0`: many run at once) or on the layout of a given --port, and offers what an e2e test needs: tokens from the local issuer, fetch
-// against the API, the control API (bus events, schedules, dead letters, faults, invocations),
-// the local CLIs, and a kill of the whole runtime (SIGKILL to its process group, as a crash)
-// followed by a restart on the same data.
+// on any free ports (`--port 0`: many run at once) or on the layout of a given --port, and
+// offers what an e2e test needs: tokens from the local issuer, fetch against the API, the
+// control API (bus events, schedules, dead letters, faults, invocations), the local CLIs, and a
+// kill of the whole runtime (SIGKILL to its process group, as a crash) followed by a restart on
+// the same data.
 
 export interface StartOptions {
   /** Extra `npm start` arguments (e.g. --seed, --time-scale 0.001). */

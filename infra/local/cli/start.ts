@@ -1,4 +1,5 @@
 // `npm start [-- --in-memory] [--seed] [--verbose] [--port N]`: the whole system on this machine.
+import { join, relative } from 'node:path';
 import { mintToken } from '../jwt.js';
 import { DEFAULT_PORT, PORT_COUNT, PORT_LAYOUT, PortOutOfRange, PortTaken } from '../ports.js';
 import { startLocalRuntime } from '../runtime.js';
@@ -105,13 +106,14 @@ if (values.seed) {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const at = (url: string) => `:${new URL(url.replace(/^udp:/, 'http:')).port}`;
 const a = runtime.addresses;
+const runtimeFile = relative(process.cwd(), join(runtime.localDir, 'runtime.json'));
 console.log(`
 Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
   console: ${a.console}   (sign in with a name and the groups you tick; the seed has alice, bob, mia)
   sign-in: ${a.issuer}   (the console's sign-in page: the local issuer)
   API:     ${a.api}
   AWS:     S3 ${at(a.s3)}  DynamoDB ${at(a.dynamodb)}  EventBridge ${at(a.eventbridge)}  Lambda ${at(a.lambda)}  SES ${at(a.ses)}  SQS ${at(a.sqs)}  X-Ray ${at(a.xray)}/udp
-  control: ${a.control}   (all on 127.0.0.1 only; every address is in ${runtime.localDir}/runtime.json)
+  control: ${a.control}   (all on 127.0.0.1 only; every address is in ${runtimeFile.startsWith('..') ? join(runtime.localDir, 'runtime.json') : runtimeFile})
   data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales
   events:  npm run events        schedules: npm run fire -- <schedule> [--at <instant>]
