@@ -17,8 +17,6 @@ import { freePort, LOOPBACK } from './ports.js';
 // server bound to 127.0.0.1. It is compiled once (javac) into node_modules/.cache; without javac,
 // Java runs it from its source (a runtime with the jdk.compiler module, as Debian's has).
 
-export { freePort } from './ports.js';
-
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function localClient(endpoint: string): DynamoDBClient {

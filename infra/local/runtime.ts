@@ -107,6 +107,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const handlers = new Map<LocalService, Handler>();
   const xray = new LocalXrayDaemon(localDir);
   const bound = {} as Record<LocalService, number>;
+  const release = async () => {
+    xray.stop();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  };
   try {
     const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter(
       (s) => s !== 'dynamodb' && s !== 'xray',
@@ -130,12 +134,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.xray, 'xray', plan.flags.xray) : error;
     });
   } catch (error) {
-    xray.stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await release();
     throw error;
   }
-  // The API, the console and the sign-in are named localhost (the template's addresses are read
-  // as theirs, and a browser's cookies and storage are per host); the services the SDK reaches, 127.0.0.1.
+  // What a browser opens is named localhost (the template's addresses are read as these); what
+  // the SDK reaches, 127.0.0.1. Both are the loopback interface, where everything listens.
   const local = (service: LocalService) => `http://localhost:${bound[service]}`;
   const loopback = (service: LocalService) => `http://${LOOPBACK}:${bound[service]}`;
   const apiUrl = local('api');
@@ -170,8 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     synthesis = synthesizeIfChanged(ROOT, log.info);
   } catch (error) {
-    xray.stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await release();
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
