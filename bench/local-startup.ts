@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../infra/local/dynamodb-local.js';
+import { freePortLayout } from '../infra/local/ports.js';
 import { ROOT } from '../infra/local/runtime.js';
 import { LOCAL_CDK_OUT } from '../infra/local/synth.js';
 
@@ -10,7 +10,7 @@ import { LOCAL_CDK_OUT } from '../infra/local/synth.js';
 // it stale (cold: synthesis and bundling run first).
 
 async function startAndAnswer(): Promise<number> {
-  const port = await freePort();
+  const port = await freePortLayout();
   const localDir = mkdtempSync(join(tmpdir(), 'handoff-start-'));
   const started = performance.now();
   const child = spawn('npm', ['start', '--', '--in-memory', '--port', String(port)], {

