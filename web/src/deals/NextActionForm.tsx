@@ -40,6 +40,8 @@ export function NextActionForm({ deal }: { deal: Deal }) {
   });
   const problem = setNext.error instanceof ApiProblem ? setNext.error : null;
   const stale = problem?.status === 412;
+  // the deal is read again after a 412: mine can be set over it once it is here
+  const reread = stale && deal.version !== setNext.variables?.version;
   const submit = (event?: FormEvent<HTMLFormElement>) => {
     event?.preventDefault();
     if (!form.current) return;
@@ -63,14 +65,17 @@ export function NextActionForm({ deal }: { deal: Deal }) {
     <form ref={form} onSubmit={submit} noValidate className="card" aria-labelledby="next-action-form">
       <h3 id="next-action-form">Set the next action</h3>
       <ProblemAlert error={setNext.error} onRetry={() => submit()}>
-        {stale && (
-          <p>
-            The deal now reads: next action “{deal.nextAction?.summary ?? 'none'}”.{' '}
-            <button type="button" onClick={() => submit()}>
-              Set mine anyway
-            </button>
-          </p>
-        )}
+        {stale &&
+          (reread ? (
+            <p>
+              The deal now reads: next action “{deal.nextAction?.summary ?? 'none'}”.{' '}
+              <button type="button" onClick={() => submit()}>
+                Set mine anyway
+              </button>
+            </p>
+          ) : (
+            <p aria-busy="true">Reading the deal again…</p>
+          ))}
       </ProblemAlert>
       {deal.nextAction && (
         <>

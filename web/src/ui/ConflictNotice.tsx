@@ -10,6 +10,8 @@ interface ConflictNoticeProps {
   onSaveMine: () => void;
   onTakeTheirs: () => void;
   pending?: boolean;
+  /** The record is still being read again: nothing to show or save over yet. */
+  reading?: boolean;
 }
 
 /** After a 412: what someone else changed meanwhile, and the two ways on. */
@@ -27,7 +29,9 @@ export function ConflictNotice({
       <p>
         <strong>Changed meanwhile by someone else:</strong>
       </p>
-      {theirs.length > 0 ? (
+      {reading ? (
+        <p aria-busy="true">Reading what changed…</p>
+      ) : theirs.length > 0 ? (
         <ul>
           {theirs.map((c) => (
             <li key={c.name}>
@@ -39,10 +43,10 @@ export function ConflictNotice({
         <p>Nothing you can edit here (another part of the record changed).</p>
       )}
       <p className="actions">
-        <button type="button" onClick={onSaveMine} disabled={pending}>
+        <button type="button" onClick={onSaveMine} disabled={pending || reading}>
           Save mine over it
         </button>
-        <button type="button" className="quiet" onClick={onTakeTheirs}>
+        <button type="button" className="quiet" onClick={onTakeTheirs} disabled={reading}>
           Keep theirs
         </button>
       </p>

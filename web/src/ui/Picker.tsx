@@ -84,6 +84,12 @@ export function Picker({
     selectedItem: selected,
     itemToString: (o) => (o?.id ? o.label : ''),
     itemToKey: (o) => o?.id ?? '',
+    // Escape closes the list; with the list closed it keeps the choice (downshift would clear it,
+    // and a form saving on change would send "nobody")
+    stateReducer: (state, { type, changes }) =>
+      type === useCombobox.stateChangeTypes.InputKeyDownEscape && !state.isOpen
+        ? { ...changes, selectedItem: state.selectedItem, inputValue: state.inputValue }
+        : changes,
     onIsOpenChange: ({ isOpen }) => setOpen(Boolean(isOpen)),
     onInputValueChange: ({ inputValue }) => setText(inputValue ?? ''),
     onSelectedItemChange: ({ selectedItem }) => {

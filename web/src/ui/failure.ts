@@ -37,12 +37,13 @@ export function describeFailure(error: unknown, verb = 'saved'): Failure {
       case error.status === 412 || error.status === 428:
         return {
           title: `${not}: someone changed this meanwhile.`,
-          detail: 'What they changed is shown here; save yours again over it, or keep theirs.',
+          detail: 'It changed after you opened it, and has been read again as it is now.',
           retryable: false,
           stale: true,
         };
       case error.status === 422 || error.status === 400:
-        return with_('check what is marked.', (error.problem.errors?.length ?? 0) > 0 ? undefined : reason);
+        // each field's problem is said at the field (in words a person acts on), not here again
+        return with_('check what is marked.', (error.problem.errors?.length ?? 0) > 0 ? null : reason);
       case error.status === 401:
         return with_('your session ended.', 'Sign in again (reload the page); what you typed is still here.');
       case error.status === 403:

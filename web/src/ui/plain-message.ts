@@ -33,7 +33,6 @@ export function plainFieldMessage(message: string, kind: FieldKind = 'text'): st
   if (/ISO 4217/.test(m)) return MISSING.currency;
   if (/minor units|expected int/i.test(m))
     return kind === 'money' ? 'Use at most the currency’s decimals (cents).' : 'Enter a whole number.';
-  if (/expected number/i.test(m)) return kind === 'money' ? MISSING.money : MISSING.number;
   const longest = /Too big: expected string to have <=\s*(\d+) characters/i.exec(m);
   if (longest) return `Keep it to ${Number(longest[1]).toLocaleString()} characters or fewer.`;
   const most = /Too big: expected array to have <=\s*(\d+) items/i.exec(m);
@@ -42,10 +41,12 @@ export function plainFieldMessage(message: string, kind: FieldKind = 'text'): st
   if (atLeast) return `Must be ${atLeast[1]} or more.`;
   const atMost = /Too big: expected number to be <=?\s*(-?[\d.]+)/i.exec(m);
   if (atMost) return `Must be ${atMost[1]} or less.`;
+  if (/expected number/i.test(m)) return kind === 'money' ? MISSING.money : MISSING.number;
   if (/must be a user id/i.test(m)) return 'Choose a person from the team.';
   if (/Invalid (string|input): must match pattern \/\^(ct|co|deal|pl|st|task|prj|tpl)_/i.test(m))
     return 'Choose one from the list.';
   if (/Invalid email/i.test(m)) return 'Enter an email address like name@example.com.';
-  if (/Invalid (option|enum)/i.test(m)) return MISSING.choice;
+  if (/Invalid (option|enum)/i.test(m) || (kind === 'choice' && /^must be one of/i.test(m)))
+    return MISSING.choice;
   return sentence(m);
 }

@@ -45,6 +45,8 @@ export function useRecordEdit<R extends Versioned, P>({
   return {
     draft,
     save,
+    /** After a 412: the record has been read again (what changed can be shown and saved over). */
+    reread: record.version !== draft.base.version,
     problem: save.error instanceof ApiProblem ? save.error : null,
     /** Props for a controlled text input of the draft. */
     input: (name: string) => ({
@@ -97,6 +99,7 @@ export function RecordEditForm<R extends Versioned, P>({
           labelOf={labelOf}
           {...(show ? { show } : {})}
           pending={edit.save.isPending}
+          reading={!edit.reread}
           onSaveMine={edit.saveMineOver}
           onTakeTheirs={edit.takeTheirs}
         />
