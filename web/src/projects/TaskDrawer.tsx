@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
@@ -32,6 +32,10 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const commentForm = useRef<HTMLFormElement>(null);
+  // the assignee chosen here, sent with "Assign": a picker clears its choice on Escape, which
+  // must not unassign the task on the way to closing the drawer
+  const [assignee, setAssignee] = useState(task.assigneeId ?? '');
+  useEffect(() => setAssignee(task.assigneeId ?? ''), [task.assigneeId]);
   const reload = () => {
     void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
     void queryClient.invalidateQueries({ queryKey: ['schedule', projectId] });
@@ -128,18 +132,33 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
               </select>
             )}
           </Field>
+        </div>
+        <form
+          className="row"
+          aria-label="Assign the task"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            patch.mutate({ assigneeId: assignee || null });
+          }}
+        >
           <Field label="Assignee" path="assigneeId" kind="choice" problem={problem}>
             {(p) => (
               <PersonPicker
                 field={p}
-                value={task.assigneeId ?? ''}
-                onChange={(id) => patch.mutate({ assigneeId: id || null })}
+                value={assignee}
+                onChange={setAssignee}
                 noneLabel="nobody"
-                disabled={!editDelivery || patch.isPending}
+                disabled={!editDelivery}
               />
             )}
           </Field>
-        </div>
+          {editDelivery && assignee !== (task.assigneeId ?? '') && (
+            <button type="submit" disabled={patch.isPending}>
+              {assignee ? 'Assign' : 'Unassign'}
+            </button>
+          )}
+        </form>
         <RescheduleForm task={task} projectId={projectId} onChanging={onChanging} />
         <p className="muted">
           Due {task.dueDate} · {task.progress.percentComplete}% done
