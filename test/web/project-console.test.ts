@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The project page in a real browser against the local runtime, as a delivery lead uses it:
@@ -14,6 +14,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 let local: RunningLocal;
 let browser: Browser;
+/** Where a failed test's page is photographed. */
 let shots: string;
 let page: Page;
 let projectId: string;
@@ -52,7 +53,7 @@ const taskNow = async (title: string) => (await (await dora())('GET', `/tasks/${
 
 beforeAll(async () => {
   [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
-  shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-project-console-')));
+  shots = mkdtempSync(join(tmpdir(), 'handoff-project-console-'));
   const alice = await apiAs('alice', ['sales']);
   const company = (await alice('POST', '/companies', { name: 'Umbrella Logistics' })).body;
   const contact = (
@@ -180,7 +181,6 @@ describe('a delivery lead, on the project page', () => {
       new RegExp(`^On track: the plan finishes .+, ${margin} business days before the promised .+\\.$`),
     );
     await expectAccessible();
-    await page.screenshot({ path: join(shots, 'project-page.png'), fullPage: true });
   }, 60_000);
 
   it('the timeline opens on the late work, keeps the names in view while it scrolls, and zooms', async () => {

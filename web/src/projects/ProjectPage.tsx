@@ -172,11 +172,9 @@ export function ProjectPage({ id }: { id: string }) {
           <p>{reschedule.variables?.task.title} is back where it was.</p>
         </ProblemAlert>
       )}
-      {held && (
-        <p role="status" className="held">
-          {held}
-        </p>
-      )}
+      <p role="status" className="held">
+        {held}
+      </p>
       <Gantt
         tasks={tasks}
         criticalTaskIds={schedule.data?.criticalTaskIds ?? []}
