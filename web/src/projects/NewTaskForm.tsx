@@ -1,16 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
-import { PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { PersonPicker } from '../ui/pickers.js';
 
 /** Adds a task to the plan, after another if one is chosen (the task, then its dependency: two calls). */
 export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Schemas['PlannedTask'][] }) {
   const { client } = useSession();
   const queryClient = useQueryClient();
+  const form = useRef<HTMLFormElement>(null);
+  const [assigneeId, setAssigneeId] = useState('');
   const add = useMutation({
     mutationFn: async ({ task, after }: { task: Schemas['NewTask']; after: string }) => {
       const created = await answer(
@@ -24,6 +26,11 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
           }),
         );
       return created;
+    },
+    onSuccess: () => {
+      // only once saved: a refusal or no answer leaves what was typed
+      form.current?.reset();
+      setAssigneeId('');
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
@@ -39,19 +46,18 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
       task: {
         title: text('title'),
         durationDays: Number(text('durationDays') || 0),
-        ...(text('assigneeId') ? { assigneeId: text('assigneeId') } : {}),
+        ...(assigneeId ? { assigneeId } : {}),
         ...(text('startDate') ? { startDate: text('startDate') } : {}),
         ...(form.get('milestone') === 'on' ? { milestone: true } : {}),
       },
       after: text('after'),
     });
-    event.currentTarget.reset();
   };
   return (
     <details className="card">
       <summary>Add a task</summary>
-      <form onSubmit={submit} noValidate>
-        <ProblemAlert error={add.error} />
+      <form ref={form} onSubmit={submit} noValidate>
+        <ProblemAlert error={add.error} verb="added" />
         <div className="row">
           <Field label="Task" path="title" problem={problem}>
             {(p) => <input {...p} type="text" />}
@@ -74,12 +80,9 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
           <Field label="Not before" path="startDate" problem={problem}>
             {(p) => <input {...p} type="date" />}
           </Field>
-          <Field label="Assignee" path="assigneeId" problem={problem}>
+          <Field label="Assignee" path="assigneeId" kind="choice" problem={problem}>
             {(p) => (
-              <select {...p}>
-                <option value="">nobody yet</option>
-                <PeopleOptions activeOnly />
-              </select>
+              <PersonPicker field={p} value={assigneeId} onChange={setAssigneeId} noneLabel="nobody yet" />
             )}
           </Field>
           <label className="inline">

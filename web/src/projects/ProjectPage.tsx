@@ -1,14 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { answer, type Schemas } from '../api/client.js';
+import { answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { date } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
-import { Gantt } from './Gantt.js';
+import { businessDays, localToday } from './business-days.js';
+import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
+import { ProjectAttachments } from './ProjectAttachments.js';
+import { ProjectFacts } from './ProjectFacts.js';
+import { PromiseStatus } from './PromiseStatus.js';
 import { TaskDrawer } from './TaskDrawer.js';
+import './project.css';
 
 type Task = Schemas['PlannedTask'];
 
@@ -27,6 +32,7 @@ export function ProjectPage({ id }: { id: string }) {
   const { client } = useSession();
   const { editDelivery } = useAbilities();
   const { nameOf } = usePeople();
+  const queryClient = useQueryClient();
   const search = new URLSearchParams(useSearch());
   const [, navigate] = useLocation();
   const openTask = search.get('task');
@@ -59,53 +65,89 @@ export function ProjectPage({ id }: { id: string }) {
   const remember = () => {
     before.current = new Map((project.data?.tasks ?? []).map((t) => [t.id, `${t.startDate}/${t.dueDate}`]));
   };
+  const reload = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['project', id] }),
+      queryClient.invalidateQueries({ queryKey: ['schedule', id] }),
+    ]);
+  // a bar dragged on the timeline: the same task change the drawer's reschedule form makes
+  const [held, setHeld] = useState('');
+  const reschedule = useMutation({
+    mutationFn: ({ task, change }: { task: Task; change: Reschedule }) =>
+      answer(
+        client.PATCH('/tasks/{id}', {
+          params: { path: { id: task.id }, header: ifMatch(task.version) },
+          body: change,
+        }),
+      ),
+    onMutate: () => {
+      setHeld('');
+      remember();
+    },
+    onSuccess: (saved, { change }) => {
+      // a start its dependencies do not allow is kept as a wish: the task stays where they let it
+      if (change.startDate && saved.startDate !== change.startDate)
+        setHeld(
+          `${saved.title} starts ${date(saved.startDate)}, not ${date(change.startDate)}: what it depends on finishes later.`,
+        );
+    },
+    // settled once the page has read the plan again, so the bar is drawn from the answer
+    onSettled: reload,
+  });
 
-  if (project.isError) return <ProblemAlert error={project.error} />;
+  if (project.isError)
+    return (
+      <ProblemAlert error={project.error} loading="the project" onRetry={() => void project.refetch()} />
+    );
   if (!project.data) return <p aria-busy="true">Loading the project…</p>;
   const p = project.data;
+  const calendar = businessDays(p.calendar);
   const tasks = planOrder(p.tasks.filter((t) => !t.cancelled));
   const critical = new Set(schedule.data?.criticalTaskIds ?? []);
   const movedIds = new Set(moved.map((m) => m.id));
   const task = openTask ? p.tasks.find((t) => t.id === openTask) : undefined;
+  const handoff = p.handoffs.at(-1);
+  const open = (taskId: string) => navigate(`/projects/${id}?task=${taskId}`);
   return (
     <div className="project-page">
       <p>
         <Link href="/projects">← Projects</Link>
       </p>
-      <h1>{p.name}</h1>
-      <p>
-        <span className={`status status-${p.status}`}>{p.status}</span> · owner {nameOf(p.ownerId)} · kickoff{' '}
-        {date(p.kickoffDate)}
-        {p.dealId && (
-          <>
-            {' '}
-            · <Link href={`/deals/${p.dealId}`}>the deal</Link>
-          </>
-        )}
-      </p>
-      {p.schedule.atRisk ? (
-        <div role="alert" className="problem at-risk">
-          <strong>At risk:</strong> the plan finishes {p.schedule.projectedFinish}, {p.schedule.shortfallDays}{' '}
-          business day(s) after the promised {p.schedule.promisedDueDate}.
-        </div>
-      ) : (
-        p.schedule.promisedDueDate && (
-          <p className="on-track">
-            On track: finishes {p.schedule.projectedFinish}, promised {p.schedule.promisedDueDate}.
-          </p>
-        )
-      )}
-      {p.handoffs.at(-1) && (
-        <details>
-          <summary>What sales promised</summary>
-          <p>{p.handoffs.at(-1)!.scopeSummary}</p>
-          <ul>
-            {p.handoffs.at(-1)!.keyConstraints.map((c) => (
-              <li key={c}>{c}</li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <header className="project-header">
+        <h1>{p.name}</h1>
+        <PromiseStatus project={p} calendar={calendar} />
+      </header>
+      <div className="columns">
+        <section aria-labelledby="project-facts">
+          <h2 id="project-facts">Facts</h2>
+          <ProjectFacts project={p} onChanging={remember} />
+        </section>
+        <section aria-labelledby="project-promise">
+          <h2 id="project-promise">What sales promised</h2>
+          {handoff ? (
+            <>
+              <p>{handoff.scopeSummary}</p>
+              <p>
+                Kickoff {date(handoff.kickoffDate)}, done by {date(handoff.promisedTimeline.dueDate)}.
+              </p>
+              <h3>Constraints</h3>
+              <ul>
+                {handoff.keyConstraints.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+              {p.handoffs.length > 1 && (
+                <p className="muted">
+                  Handoff {handoff.version} of {p.handoffs.length}, received{' '}
+                  {date(handoff.receivedAt.slice(0, 10))}.
+                </p>
+              )}
+            </>
+          ) : (
+            <p className="muted">This project was not made from a won deal.</p>
+          )}
+        </section>
+      </div>
       {moved.length > 0 && (
         <div role="status" className="moved">
           <strong>
@@ -121,16 +163,37 @@ export function ProjectPage({ id }: { id: string }) {
         </div>
       )}
       <h2>Timeline</h2>
+      {reschedule.isError && (
+        <ProblemAlert
+          error={reschedule.error}
+          verb="moved"
+          onRetry={() => reschedule.variables && reschedule.mutate(reschedule.variables)}
+        >
+          <p>{reschedule.variables?.task.title} is back where it was.</p>
+        </ProblemAlert>
+      )}
+      <p role="status" className="held">
+        {held}
+      </p>
       <Gantt
         tasks={tasks}
         criticalTaskIds={schedule.data?.criticalTaskIds ?? []}
         promisedDueDate={p.schedule.promisedDueDate}
         kickoffDate={p.kickoffDate}
         moved={movedIds}
+        days={calendar}
+        today={localToday()}
+        onOpen={open}
+        onReschedule={
+          editDelivery
+            ? (t, change) => reschedule.mutateAsync({ task: t, change }).catch(() => undefined)
+            : undefined
+        }
       />
       <p className="legend">
         <span className="swatch critical" /> critical path <span className="swatch" /> other tasks{' '}
-        <span className="swatch moved" /> just moved
+        <span className="swatch moved" /> just moved <span className="swatch today" /> today{' '}
+        <span className="swatch promise" /> promised
       </p>
       <h2>Plan</h2>
       <table className="plan">
@@ -164,8 +227,10 @@ export function ProjectPage({ id }: { id: string }) {
         </tbody>
       </table>
       {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
+      <ProjectAttachments projectId={id} dealId={p.dealId} />
       {task && (
         <TaskDrawer
+          key={task.id}
           task={task}
           tasks={p.tasks}
           projectId={id}

@@ -1,20 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { dateTime } from '../ui/format.js';
-import { PeopleOptions } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { PersonPicker } from '../ui/pickers.js';
+import { RescheduleForm } from './RescheduleForm.js';
+import { TaskTime } from './TaskTime.js';
 
 type Task = Schemas['PlannedTask'];
 type TaskPatch = {
   status?: Task['status'];
   assigneeId?: string | null;
-  startDate?: string | null;
-  durationDays?: number;
 };
 
 interface TaskDrawerProps {
@@ -31,7 +31,11 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
   const { editDelivery } = useAbilities();
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState('');
+  const commentForm = useRef<HTMLFormElement>(null);
+  // the assignee chosen here, sent with "Assign": a picker clears its choice on Escape, which
+  // must not unassign the task on the way to closing the drawer
+  const [assignee, setAssignee] = useState(task.assigneeId ?? '');
+  useEffect(() => setAssignee(task.assigneeId ?? ''), [task.assigneeId]);
   const reload = () => {
     void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
     void queryClient.invalidateQueries({ queryKey: ['schedule', projectId] });
@@ -61,13 +65,9 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
   const comment = useMutation({
     mutationFn: (body: string) =>
       answer(client.POST('/tasks/{id}/comments', { params: { path: { id: task.id } }, body: { body } })),
-    onSuccess: reload,
-  });
-  const time = useMutation({
-    mutationFn: (body: Schemas['NewTimeEntry']) =>
-      answer(client.POST('/tasks/{id}/time-entries', { params: { path: { id: task.id } }, body })),
     onSuccess: () => {
-      setMessage('Time logged.');
+      // only once saved: a refusal or no answer leaves what was typed
+      commentForm.current?.reset();
       reload();
     },
   });
@@ -89,8 +89,7 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
     onSettled: reload,
     onSuccess: onClose,
   });
-  const error =
-    patch.error ?? dependency.error ?? comment.error ?? time.error ?? approval.error ?? cancel.error;
+  const error = patch.error ?? approval.error;
   const problem = error instanceof ApiProblem ? error : null;
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const canApprove =
@@ -98,16 +97,6 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
     (task.approval.approverUserId === userId ||
       (task.approval.approverRole && roles.includes(task.approval.approverRole)));
 
-  const slip = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const startDate = String(form.get('startDate') ?? '');
-    const durationDays = Number(form.get('durationDays'));
-    patch.mutate({
-      ...(startDate !== task.startDate ? { startDate: startDate || null } : {}),
-      ...(durationDays !== task.durationDays ? { durationDays } : {}),
-    });
-  };
   const addDependency = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -120,25 +109,12 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
   const addComment = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     comment.mutate(String(new FormData(event.currentTarget).get('body') ?? '').trim());
-    event.currentTarget.reset();
-  };
-  const logTime = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    time.mutate({
-      date: String(form.get('date') ?? ''),
-      minutes: Math.round(Number(form.get('hours') || 0) * 60),
-      billable: form.get('billable') === 'on',
-    });
   };
 
   return (
     <Dialog title={task.title} open onClose={onClose}>
       <div className="drawer">
         <ProblemAlert error={error} />
-        <p className="visually-hidden" role="status">
-          {message}
-        </p>
         <div className="row">
           <Field label="Status" path="status" problem={problem}>
             {(p) => (
@@ -156,35 +132,34 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
               </select>
             )}
           </Field>
-          <Field label="Assignee" path="assigneeId" problem={problem}>
-            {(p) => (
-              <select
-                {...p}
-                value={task.assigneeId ?? ''}
-                disabled={!editDelivery}
-                onChange={(e) => patch.mutate({ assigneeId: e.target.value || null })}
-              >
-                <option value="">nobody</option>
-                <PeopleOptions />
-              </select>
-            )}
-          </Field>
         </div>
-        <form onSubmit={slip} noValidate className="row" key={`${task.version}`}>
-          <Field label="Start" path="startDate" problem={problem}>
-            {(p) => <input {...p} type="date" defaultValue={task.startDate} disabled={!editDelivery} />}
-          </Field>
-          <Field label="Duration (business days)" path="durationDays" problem={problem}>
+        <form
+          className="row"
+          aria-label="Assign the task"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            patch.mutate({ assigneeId: assignee || null });
+          }}
+        >
+          <Field label="Assignee" path="assigneeId" kind="choice" problem={problem}>
             {(p) => (
-              <input {...p} type="number" min="0" defaultValue={task.durationDays} disabled={!editDelivery} />
+              <PersonPicker
+                field={p}
+                value={assignee}
+                onChange={setAssignee}
+                noneLabel="nobody"
+                disabled={!editDelivery}
+              />
             )}
           </Field>
-          {editDelivery && (
+          {editDelivery && assignee !== (task.assigneeId ?? '') && (
             <button type="submit" disabled={patch.isPending}>
-              Reschedule
+              {assignee ? 'Assign' : 'Unassign'}
             </button>
           )}
         </form>
+        <RescheduleForm task={task} projectId={projectId} onChanging={onChanging} />
         <p className="muted">
           Due {task.dueDate} · {task.progress.percentComplete}% done
         </p>
@@ -193,7 +168,7 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
           <ul>
             {task.dependencies.map((d) => (
               <li key={d.predecessorId}>
-                {byId.get(d.predecessorId)?.title ?? d.predecessorId} ({d.type}
+                {byId.get(d.predecessorId)?.title ?? 'a task no longer in the plan'} ({d.type}
                 {d.lagDays ? `, ${d.lagDays} day lag` : ''})
               </li>
             ))}
@@ -201,7 +176,12 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
           </ul>
           {editDelivery && (
             <form onSubmit={addDependency} noValidate className="row">
-              <Field label="Predecessor" path="predecessorId" problem={problem}>
+              <ProblemAlert error={dependency.error} />
+              <Field
+                label="Predecessor"
+                path="predecessorId"
+                problem={dependency.error instanceof ApiProblem ? dependency.error : null}
+              >
                 {(p) => (
                   <select {...p}>
                     {tasks
@@ -214,7 +194,11 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
                   </select>
                 )}
               </Field>
-              <Field label="Type" path="type" problem={problem}>
+              <Field
+                label="Type"
+                path="type"
+                problem={dependency.error instanceof ApiProblem ? dependency.error : null}
+              >
                 {(p) => (
                   <select {...p}>
                     <option value="FS">finish to start</option>
@@ -224,10 +208,17 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
                   </select>
                 )}
               </Field>
-              <Field label="Lag (days)" path="lagDays" problem={problem}>
+              <Field
+                label="Lag (days)"
+                path="lagDays"
+                kind="number"
+                problem={dependency.error instanceof ApiProblem ? dependency.error : null}
+              >
                 {(p) => <input {...p} type="number" defaultValue={0} />}
               </Field>
-              <button type="submit">Add</button>
+              <button type="submit" disabled={dependency.isPending}>
+                Add
+              </button>
             </form>
           )}
         </section>
@@ -253,20 +244,7 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
             )}
           </section>
         )}
-        {editDelivery && (
-          <form onSubmit={logTime} noValidate className="row">
-            <Field label="Day" path="date" problem={problem}>
-              {(p) => <input {...p} type="date" defaultValue={new Date().toISOString().slice(0, 10)} />}
-            </Field>
-            <Field label="Hours" path="minutes" problem={problem}>
-              {(p) => <input {...p} name="hours" type="number" min="0" step="0.25" />}
-            </Field>
-            <label className="inline">
-              <input type="checkbox" name="billable" defaultChecked /> billable
-            </label>
-            <button type="submit">Log time</button>
-          </form>
-        )}
+        <TaskTime task={task} projectId={projectId} />
         {editDelivery && (
           <details>
             <summary>Cancel this task…</summary>
@@ -278,7 +256,12 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
               noValidate
               className="row"
             >
-              <Field label="Why" path="reason" problem={problem}>
+              <ProblemAlert error={cancel.error} verb="cancelled" />
+              <Field
+                label="Why"
+                path="reason"
+                problem={cancel.error instanceof ApiProblem ? cancel.error : null}
+              >
                 {(p) => <input {...p} type="text" />}
               </Field>
               <button type="submit" className="danger" disabled={cancel.isPending}>
@@ -297,11 +280,18 @@ export function TaskDrawer({ task, tasks, projectId, onChanging, onClose }: Task
               </li>
             ))}
           </ul>
-          <form onSubmit={addComment} noValidate>
-            <Field label="Comment" path="body" problem={problem}>
+          <form ref={commentForm} onSubmit={addComment} noValidate>
+            <ProblemAlert error={comment.error} />
+            <Field
+              label="Comment"
+              path="body"
+              problem={comment.error instanceof ApiProblem ? comment.error : null}
+            >
               {(p) => <textarea {...p} rows={2} />}
             </Field>
-            <button type="submit">Comment</button>
+            <button type="submit" disabled={comment.isPending}>
+              Comment
+            </button>
           </form>
         </section>
       </div>

@@ -1,0 +1,271 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { FormEvent } from 'react';
+import type { paths } from '../../../clients/typescript/index.js';
+import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import {
+  type CustomFieldDefinition,
+  customFieldsFromForm,
+  customFieldsToForm,
+  useCustomFields,
+} from '../api/custom-fields.js';
+import { usePeople } from '../api/queries.js';
+import { useSession } from '../app/session-context.js';
+import { ConflictNotice } from '../ui/ConflictNotice.js';
+import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
+import { type FormValues, useEditDraft } from '../ui/edit-draft.js';
+import { Field } from '../ui/Field.js';
+import { describeFailure } from '../ui/failure.js';
+import { date, majorFromMinor, minorFromMajor } from '../ui/format.js';
+import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { PersonPicker } from '../ui/pickers.js';
+
+type Project = Schemas['Project'];
+type ProjectPatch = paths['/projects/{id}']['patch']['requestBody']['content']['application/json'];
+
+const LABELS: Record<string, string> = {
+  name: 'Name',
+  ownerId: 'Delivery owner',
+  kickoffDate: 'Kickoff',
+  promisedDueDate: 'Promised by',
+  'budget.hours': 'Budget (hours)',
+  'budget.amount.amount': 'Budget (amount)',
+  'budget.amount.currency': 'Budget currency',
+  'hourlyRate.amount': 'Hourly rate',
+  'hourlyRate.currency': 'Rate currency',
+};
+
+const amountOf = (money: { amount: number; currency: string } | undefined) =>
+  money ? String(majorFromMinor(money.amount, money.currency)) : '';
+/** An amount as typed ("1,500.5" → 150050 cents); NaN when it is not a number (the API names the field). */
+const minorOf = (typed: string, currency: string) =>
+  minorFromMajor(Number(typed.trim().replace(',', '.')), currency);
+
+/** Edits a project's own facts: only what the person changed is sent, If-Match the version they started from. */
+export function ProjectEditForm({
+  project,
+  onChanging,
+  onDone,
+}: {
+  project: Project;
+  /** Called before a save that can move the plan (a new kickoff or promise), so the page can say what moved. */
+  onChanging: () => void;
+  onDone: () => void;
+}) {
+  const custom = useCustomFields('project');
+  // the draft starts from the definitions: wait for them (a failed read leaves the built-in fields)
+  if (custom.isPending) return <p aria-busy="true">Loading the form…</p>;
+  return <ProjectFields project={project} onChanging={onChanging} onDone={onDone} fields={custom.fields} />;
+}
+
+function ProjectFields({
+  project,
+  onChanging,
+  onDone,
+  fields,
+}: {
+  project: Project;
+  onChanging: () => void;
+  onDone: () => void;
+  fields: CustomFieldDefinition[];
+}) {
+  const { client } = useSession();
+  const { nameOf } = usePeople();
+  const queryClient = useQueryClient();
+  const toForm = (p: Project): FormValues => {
+    const currency = p.budget?.amount?.currency ?? p.hourlyRate?.currency ?? 'EUR';
+    return {
+      name: p.name,
+      ownerId: p.ownerId,
+      kickoffDate: p.kickoffDate,
+      promisedDueDate: p.promisedDueDate ?? '',
+      'budget.hours': p.budget?.hours === undefined ? '' : String(p.budget.hours),
+      'budget.amount.amount': amountOf(p.budget?.amount),
+      'budget.amount.currency': p.budget?.amount?.currency ?? currency,
+      'hourlyRate.amount': amountOf(p.hourlyRate),
+      'hourlyRate.currency': p.hourlyRate?.currency ?? currency,
+      ...customFieldsToForm(fields, p.customFields),
+    };
+  };
+  const draft = useEditDraft(project, toForm);
+  const save = useMutation({
+    mutationFn: ({ body, version }: { body: ProjectPatch; version: number }) =>
+      answer(
+        client.PATCH('/projects/{id}', {
+          params: { path: { id: project.id }, header: ifMatch(version) },
+          body,
+        }),
+      ),
+    onMutate: ({ body }) => {
+      if (body.kickoffDate || body.promisedDueDate !== undefined) onChanging();
+    },
+    onSuccess: (saved) => {
+      draft.saved(saved);
+      onDone();
+    },
+    // the answer is the project without its tasks: the page reads it again, with them
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['project', project.id] }),
+        queryClient.invalidateQueries({ queryKey: ['schedule', project.id] }),
+        queryClient.invalidateQueries({ queryKey: ['projects'] }),
+      ]),
+  });
+  const problem = save.error instanceof ApiProblem ? save.error : null;
+  const stale = save.isError && describeFailure(save.error).stale;
+
+  const patchOf = (): ProjectPatch => {
+    const v = draft.values;
+    const mine = new Set(draft.mine);
+    const patch: Record<string, unknown> = {};
+    if (mine.has('name')) patch.name = v.name!.trim();
+    if (mine.has('ownerId')) patch.ownerId = v.ownerId;
+    if (mine.has('kickoffDate')) patch.kickoffDate = v.kickoffDate;
+    if (mine.has('promisedDueDate')) patch.promisedDueDate = v.promisedDueDate || null;
+    if ([...mine].some((k) => k.startsWith('budget.'))) {
+      const hours = v['budget.hours']!.trim();
+      const amount = v['budget.amount.amount']!.trim();
+      const currency = v['budget.amount.currency']!.trim().toUpperCase();
+      patch.budget =
+        hours === '' && amount === ''
+          ? null
+          : {
+              ...(hours === '' ? {} : { hours: Number(hours.replace(',', '.')) }),
+              ...(amount === '' ? {} : { amount: { amount: minorOf(amount, currency), currency } }),
+            };
+    }
+    if (mine.has('hourlyRate.amount') || mine.has('hourlyRate.currency')) {
+      const amount = v['hourlyRate.amount']!.trim();
+      const currency = v['hourlyRate.currency']!.trim().toUpperCase();
+      patch.hourlyRate = amount === '' ? null : { amount: minorOf(amount, currency), currency };
+    }
+    const customFields = customFieldsFromForm(fields, v, toForm(draft.base));
+    if (customFields) patch.customFields = customFields;
+    return patch as ProjectPatch;
+  };
+  const send = (version: number) => {
+    if (draft.mine.length === 0) {
+      onDone();
+      return;
+    }
+    save.mutate({ body: patchOf(), version });
+  };
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    send(draft.base.version);
+  };
+  const input = (name: string) => ({
+    value: draft.values[name] ?? '',
+    onChange: (e: { target: { value: string } }) => draft.set(name, e.target.value),
+  });
+  const show = (name: string, value: string) => {
+    if (name === 'ownerId') return nameOf(value);
+    if (name === 'kickoffDate' || name === 'promisedDueDate') return date(value);
+    return value;
+  };
+  const labelOf = (name: string) =>
+    LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
+
+  return (
+    <form onSubmit={submit} noValidate className="card project-edit" aria-label="Edit the project">
+      <ProblemAlert error={save.error} onRetry={() => send(draft.base.version)} />
+      {stale && (
+        <ConflictNotice
+          theirs={draft.theirs}
+          labelOf={labelOf}
+          show={show}
+          pending={save.isPending}
+          onSaveMine={() => {
+            draft.keepMine();
+            send(project.version);
+          }}
+          onTakeTheirs={() => {
+            draft.takeTheirs();
+            save.reset();
+          }}
+        />
+      )}
+      <Field label="Name" path="name" problem={problem} required>
+        {(p) => <input {...p} type="text" {...input('name')} />}
+      </Field>
+      <Field label="Delivery owner" path="ownerId" kind="choice" problem={problem} required>
+        {(p) => (
+          <PersonPicker
+            field={p}
+            value={draft.values.ownerId ?? ''}
+            onChange={(id) => draft.set('ownerId', id)}
+          />
+        )}
+      </Field>
+      <div className="row">
+        <Field
+          label="Kickoff"
+          path="kickoffDate"
+          kind="date"
+          problem={problem}
+          required
+          hint="A new kickoff schedules every task again"
+        >
+          {(p) => <input {...p} type="date" {...input('kickoffDate')} />}
+        </Field>
+        <Field label="Promised by" path="promisedDueDate" kind="date" problem={problem}>
+          {(p) => <input {...p} type="date" {...input('promisedDueDate')} />}
+        </Field>
+      </div>
+      <div className="row">
+        <Field label="Budget (hours)" path="budget.hours" kind="number" problem={problem}>
+          {(p) => (
+            <input {...p} type="number" min="0" step="any" inputMode="decimal" {...input('budget.hours')} />
+          )}
+        </Field>
+        <Field label="Budget (amount)" path="budget.amount.amount" kind="money" problem={problem}>
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              min="0"
+              step="any"
+              inputMode="decimal"
+              {...input('budget.amount.amount')}
+            />
+          )}
+        </Field>
+        <Field label="Budget currency" path="budget.amount.currency" kind="currency" problem={problem}>
+          {(p) => <input {...p} type="text" maxLength={3} size={4} {...input('budget.amount.currency')} />}
+        </Field>
+      </div>
+      <div className="row">
+        <Field label="Hourly rate" path="hourlyRate.amount" kind="money" problem={problem}>
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              min="0"
+              step="any"
+              inputMode="decimal"
+              {...input('hourlyRate.amount')}
+            />
+          )}
+        </Field>
+        <Field label="Rate currency" path="hourlyRate.currency" kind="currency" problem={problem}>
+          {(p) => <input {...p} type="text" maxLength={3} size={4} {...input('hourlyRate.currency')} />}
+        </Field>
+      </div>
+      <CustomFieldInputs fields={fields} values={draft.values} set={draft.set} problem={problem} />
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          Save changes
+        </button>
+        <button
+          type="button"
+          className="quiet"
+          onClick={() => {
+            draft.discard();
+            onDone();
+          }}
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
