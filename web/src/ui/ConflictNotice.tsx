@@ -22,6 +22,7 @@ export function ConflictNotice({
   onSaveMine,
   onTakeTheirs,
   pending,
+  reading = false,
 }: ConflictNoticeProps) {
   const display = (name: string, value: string) => (value === '' ? 'empty' : (show?.(name, value) ?? value));
   return (
