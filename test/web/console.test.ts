@@ -224,7 +224,7 @@ describe('a sales rep, in the console', () => {
     await page.getByLabel('Key constraints').fill('No downtime during exercises\nOn-premises only');
     // the stakeholder is found by typing part of the name (a combobox searching the API)
     await page.getByRole('combobox', { name: 'Main stakeholder' }).fill('Grac');
-    await page.getByRole('option', { name: /Grace Hopper/ }).click();
+    await page.getByRole('option', { name: /Grace Hopper grace@navy.example/ }).click();
     await page.getByLabel('Kickoff date').fill('2031-03-03');
     await page.getByRole('button', { name: 'Mark as won' }).click();
     const projectLink = page.locator('.handoff-done a');

@@ -35,9 +35,17 @@ export function Field({ label, path, problem, kind, warning, hint, required, chi
     .join(' ');
   return (
     <div className="field">
-      <label id={`${id}-label`} htmlFor={id} className={required ? 'required' : undefined}>
-        {label}
-      </label>
+      {/* the mark sits beside the label, not in it: the field's accessible name stays its label */}
+      <span className="field-head">
+        <label id={`${id}-label`} htmlFor={id}>
+          {label}
+        </label>
+        {required && (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        )}
+      </span>
       {children({
         id,
         name: path,
