@@ -299,3 +299,69 @@ describe('screens by role', () => {
     await delivery.getByRole('heading', { name: 'Not for your role' }).waitFor();
   }, 60_000);
 });
+
+describe('alerts reach the person who can act', () => {
+  it('a slip past the promise is on the delivery owner’s follow-ups, and on the rep’s as the promise they made', async () => {
+    const alice = await apiAs('alice', ['sales']);
+    const dora = await apiAs('dora', ['delivery']);
+    expect((await dora('PATCH', '/me', { name: 'Dora' })).status).toBe(200);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const deal = (
+      await alice('POST', '/deals', {
+        title: 'Wayne fleet telemetry',
+        value: { amount: 2_000_000, currency: 'EUR' },
+        ownerId: 'alice',
+        nextAction: { summary: 'Send the contract', dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+      })
+    ).body;
+    const grace = (await alice('GET', '/contacts?q=grace&limit=1')).body.items[0];
+    const won = await alice('POST', `/deals/${deal.id}/won`, {
+      handoff: {
+        scopeSummary: 'Telemetry for the fleet',
+        promisedTimeline: { dueDate: day(150) },
+        keyConstraints: ['EU data only'],
+        mainStakeholderContactId: grace.id,
+        kickoffDate: day(7),
+        deliveryOwnerId: 'dora',
+      },
+    });
+    expect(won.status).toBe(200);
+    let project: any;
+    await expect
+      .poll(
+        async () => {
+          const found = await alice('GET', `/deals/${deal.id}/project`);
+          project = found.body;
+          return found.status;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(200);
+    expect(project.ownerId).toBe('dora');
+    // the delivery lead slips a task by a quarter of a year: the plan now ends after the promise
+    const task = project.tasks.find((t: any) => t.kind !== 'milestone' && t.durationDays > 0);
+    const slipped = await dora(
+      'PATCH',
+      `/tasks/${task.id}`,
+      { durationDays: task.durationDays + 120 },
+      {
+        'if-match': `"${task.version}"`,
+      },
+    );
+    expect(slipped.status).toBe(200);
+
+    const { page } = await signedIn(browser, local.consoleUrl, 'dora', ['delivery'], '/followups');
+    watch(page);
+    const mine = page.locator('tbody tr', { hasText: 'Wayne fleet telemetry' });
+    await mine.waitFor({ timeout: 30_000 });
+    expect(await mine.textContent()).toContain('Promise at risk');
+    expect(await mine.textContent()).toContain('you deliver it; Alice made the promise');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const rep = (await signedIn(browser, local.consoleUrl, 'alice', ['sales'], '/followups')).page;
+    watch(rep);
+    const theirs = rep.locator('tbody tr', { hasText: 'Wayne fleet telemetry' });
+    await theirs.waitFor({ timeout: 30_000 });
+    expect(await theirs.textContent()).toContain('the promise you made is at risk; Dora delivers it');
+  }, 120_000);
+});
