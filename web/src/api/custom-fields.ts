@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../app/session-context.js';
-import { majorFromMinor, minorFromMajor } from '../ui/format.js';
+import { majorFromMinor, minorFromTyped } from '../ui/format.js';
 import { answer, type Schemas } from './client.js';
 
 // Custom fields in forms: the definitions (one read, shared), and a record's values to and from
@@ -74,7 +74,7 @@ export function customFieldsFromForm(
       case 'money': {
         const currency = (form[`${key}.currency`] ?? 'EUR').trim().toUpperCase();
         out[f.key] = {
-          amount: minorFromMajor(Number((form[`${key}.amount`] ?? '').replace(',', '.')), currency),
+          amount: minorFromTyped(form[`${key}.amount`] ?? '', currency),
           currency,
         };
         break;

@@ -13,7 +13,7 @@ import { useAbilities, useSession } from '../app/session-context.js';
 import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import type { FormValues } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
-import { majorFromMinor, minorFromMajor } from '../ui/format.js';
+import { majorFromMinor, minorFromTyped } from '../ui/format.js';
 import { CompanyPicker, ContactPicker, PersonPicker } from '../ui/pickers.js';
 import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
 
@@ -80,7 +80,7 @@ function DealFields({
         const currency = v['value.currency']!.trim().toUpperCase();
         const amount = v['value.amount']!.trim();
         patch.value = {
-          amount: amount === '' ? Number.NaN : minorFromMajor(Number(amount.replace(',', '.')), currency),
+          amount: minorFromTyped(amount, currency),
           currency,
         };
       }

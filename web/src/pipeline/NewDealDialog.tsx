@@ -8,7 +8,7 @@ import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
-import { isoFromLocal, minorFromMajor } from '../ui/format.js';
+import { isoFromLocal, minorFromTyped } from '../ui/format.js';
 import { PastDueQuestion } from '../ui/PastDueQuestion.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { usePastDueCheck } from '../ui/past-due.js';
@@ -60,7 +60,7 @@ export function NewDealDialog({ pipeline, open, onClose }: NewDealDialogProps) {
     create.mutate({
       title: text('title'),
       value: {
-        amount: amount === '' ? Number.NaN : minorFromMajor(Number(amount.replace(',', '.')), currency),
+        amount: minorFromTyped(amount, currency),
         currency,
       },
       ownerId,

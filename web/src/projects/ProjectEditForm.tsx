@@ -15,7 +15,7 @@ import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import { type FormValues, useEditDraft } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
 import { describeFailure } from '../ui/failure.js';
-import { date, majorFromMinor, minorFromMajor } from '../ui/format.js';
+import { date, majorFromMinor, minorFromTyped } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { PersonPicker } from '../ui/pickers.js';
 
@@ -36,9 +36,6 @@ const LABELS: Record<string, string> = {
 
 const amountOf = (money: { amount: number; currency: string } | undefined) =>
   money ? String(majorFromMinor(money.amount, money.currency)) : '';
-/** An amount as typed ("1,500.5" → 150050 cents); NaN when it is not a number (the API names the field). */
-const minorOf = (typed: string, currency: string) =>
-  minorFromMajor(Number(typed.trim().replace(',', '.')), currency);
 
 /** Edits a project's own facts: only what the person changed is sent, If-Match the version they started from. */
 export function ProjectEditForm({
@@ -130,13 +127,13 @@ function ProjectFields({
           ? null
           : {
               ...(hours === '' ? {} : { hours: Number(hours.replace(',', '.')) }),
-              ...(amount === '' ? {} : { amount: { amount: minorOf(amount, currency), currency } }),
+              ...(amount === '' ? {} : { amount: { amount: minorFromTyped(amount, currency), currency } }),
             };
     }
     if (mine.has('hourlyRate.amount') || mine.has('hourlyRate.currency')) {
       const amount = v['hourlyRate.amount']!.trim();
       const currency = v['hourlyRate.currency']!.trim().toUpperCase();
-      patch.hourlyRate = amount === '' ? null : { amount: minorOf(amount, currency), currency };
+      patch.hourlyRate = amount === '' ? null : { amount: minorFromTyped(amount, currency), currency };
     }
     const customFields = customFieldsFromForm(fields, v, toForm(draft.base));
     if (customFields) patch.customFields = customFields;

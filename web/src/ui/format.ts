@@ -18,9 +18,22 @@ export const minorDigits = (currency: string) => {
   }
 };
 
-/** What a person types (12,500.50 EUR) as the API's amount (1250050). */
-export const minorFromMajor = (major: number, currency: string) =>
-  Math.round(major * 10 ** minorDigits(currency));
+/**
+ * What a person typed ("12500.50", "12500,5") as the API's amount in minor units (1250050),
+ * exactly: the digits are moved, not multiplied (12.34 × 100 is 1233.9999… in floating point).
+ * More decimals than the currency has (12.345 EUR) is not rounded away: the amount sent keeps
+ * its fraction and the API refuses it at the field ("Use at most the currency's decimals").
+ * Empty or not a number: NaN (null in JSON), which the API names as a missing amount.
+ */
+export function minorFromTyped(typed: string, currency: string): number {
+  const text = typed.trim().replace(',', '.');
+  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!text || !match || (match[2] === '' && !match[3])) return Number.NaN;
+  const digits = minorDigits(currency);
+  const [, sign, whole = '', fraction = ''] = match;
+  if (fraction.length > digits) return Number(text) * 10 ** digits;
+  return Number(`${sign}${whole || '0'}${fraction.padEnd(digits, '0')}`);
+}
 
 export function money(value: { amount: number; currency: string }): string {
   return moneyFormat(value.currency).format(value.amount / 10 ** minorDigits(value.currency));
