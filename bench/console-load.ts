@@ -9,13 +9,13 @@ import { ROOT, startLocalRuntime } from '../infra/local/runtime.js';
 
 // The console's cost to a person: the JavaScript a first visit downloads before the board can
 // render (gzip, as CloudFront compresses it), and the time from typing the board's address to a
-// usable board (200 deals on their cards, handles ready to drag) on the local runtime, measured in
+// usable board (2,000 open deals on their cards, handles ready to drag) on the local runtime, measured in
 // Debian's chromium. Each visit includes the sign-in round trip (tokens live in the page's memory:
 // the issuer's session answers at once), as every first load does.
 
 const BUDGET_JS_KB = 150;
 const BUDGET_BOARD_MS = 2000;
-const DEALS = 200;
+const DEALS = 2_000;
 
 function buildSizes() {
   const out = mkdtempSync(join(tmpdir(), 'handoff-web-'));
@@ -43,7 +43,7 @@ function buildSizes() {
   return { js: js / 1024, css: css / 1024, lazy };
 }
 
-async function boardTimes(): Promise<number[]> {
+async function boardTimes(): Promise<{ times: number[]; nodes: number }> {
   const localDir = mkdtempSync(join(tmpdir(), 'handoff-bench-console-'));
   const runtime = await startLocalRuntime({
     inMemory: true,
@@ -88,9 +88,11 @@ async function boardTimes(): Promise<number[]> {
     // the first sign-in: the issuer's page; later visits pass through its session
     await page.goto(`${runtime.consoleUrl}/pipeline`);
     await page.getByLabel('User').fill('rita');
+    await page.getByLabel('sales', { exact: true }).check();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-ready="true"]').waitFor();
     const times: number[] = [];
+    let nodes = 0;
     for (let run = 0; run < 5; run++) {
       const visit = await context.newPage();
       const started = performance.now();
@@ -103,9 +105,10 @@ async function boardTimes(): Promise<number[]> {
       times.push(performance.now() - started);
       if ((await visit.locator('.deal-card').count()) !== DEALS)
         throw new Error('not every deal is on the board');
+      nodes = await visit.locator('*').count();
       await visit.close();
     }
-    return times;
+    return { times, nodes };
   } finally {
     await browser.close();
     await runtime.stop();
@@ -115,16 +118,18 @@ async function boardTimes(): Promise<number[]> {
 
 export async function consoleLoad(): Promise<string> {
   const sizes = buildSizes();
-  const times = (await boardTimes()).sort((a, b) => a - b);
+  const board = await boardTimes();
+  const times = board.times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
   const within = (ok: boolean) => (ok ? 'within' : '**over**');
-  return `## The console: first load and the board with ${DEALS} deals
+  return `## The console: first load and the board with ${DEALS.toLocaleString('en')} open deals
 
 | | measured | budget |
 | --- | --- | --- |
 | JavaScript before the board renders (index.html's script and preloads, gzip) | ${sizes.js.toFixed(1)} KiB | ${BUDGET_JS_KB} KiB: ${within(sizes.js <= BUDGET_JS_KB)} |
 | CSS (gzip) | ${sizes.css.toFixed(1)} KiB | |
-| from typing /pipeline to ${DEALS} cards on the board, median of 5 | ${Math.round(median)} ms | ${BUDGET_BOARD_MS} ms: ${within(median <= BUDGET_BOARD_MS)} |
+| from typing /pipeline to ${DEALS.toLocaleString('en')} cards on the board, median of 5 | ${Math.round(median)} ms | ${BUDGET_BOARD_MS} ms: ${within(median <= BUDGET_BOARD_MS)} |
+| the board's DOM (elements) | ${board.nodes.toLocaleString('en')} | |
 
-Runs: ${times.map((t) => `${Math.round(t)} ms`).join(', ')}. Each visit is a new tab: it loads the app, is sent to the local issuer and back (its session answers at once; tokens live only in the page), reads config.json, the pipelines, the team, the companies and the open deals (two pages of 100), and renders every card. Loaded later, when opened: ${sizes.lazy.map((l) => `${l.name} ${l.kb.toFixed(1)} KiB`).join(', ')} (gzip). What the first load carries: React and React DOM, TanStack Query, dnd-kit, oidc-client-ts, openapi-fetch and the console's screens (charts are in the reports' chunk).`;
+Runs: ${times.map((t) => `${Math.round(t)} ms`).join(', ')}. Each visit is a new tab: it loads the app, is sent to the local issuer and back (its session answers at once; tokens live only in the page), reads config.json, the pipelines, the team, the companies and the open deals (${Math.ceil(DEALS / 100)} pages of 100, one after another), and renders every card (no virtualization yet: issue 26). Loaded later, when opened: ${sizes.lazy.map((l) => `${l.name} ${l.kb.toFixed(1)} KiB`).join(', ')} (gzip). What the first load carries: React and React DOM, TanStack Query, dnd-kit, oidc-client-ts, openapi-fetch and the console's screens (charts are in the reports' chunk).`;
 }
