@@ -14,12 +14,13 @@ let local: RunningLocal;
 let browser: Browser;
 let page: Page;
 let shots: string;
+let token: string;
 let ada: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 beforeAll(async () => {
   [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-admin-')));
-  const token = await local.token({ user: 'ada', groups: ['admin'] });
+  token = await local.token({ user: 'ada', groups: ['admin'] });
   ada = (method, path, body) => local.api(method, path, { token, ...(body === undefined ? {} : { body }) });
   // a field to retire, defined before the screen is opened
   expect(
@@ -74,18 +75,23 @@ describe('an admin, on the Admin screen', () => {
     await save.click();
     const ownerError = routing.locator('[data-field-error="rules.0.assign.ownerId"]');
     await expect.poll(() => ownerError.textContent(), { timeout: 15_000 }).toBe('Choose one.');
-    await expect.poll(() => rule(1).getByLabel('Owner').getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => rule(1).getByRole('combobox', { name: 'Owner' }).getAttribute('aria-invalid'))
+      .toBe('true');
     expect((await ada('GET', '/lead-routing')).body.rules).toEqual([]);
     expect(await rule(1).getByLabel('Name', { exact: true }).inputValue()).toBe('Web leads');
     await expectAccessible();
 
-    await pick(rule(1).getByLabel('Owner'), 'Bob');
+    await pick(rule(1).getByRole('combobox', { name: 'Owner' }), 'Bob');
     await routing.getByRole('button', { name: 'Add a rule' }).click();
     await rule(2).getByLabel('Name', { exact: true }).fill('Referrals');
     await rule(2).getByLabel('Lead source 1').fill('referral');
     await rule(2).getByLabel('People in turn (round-robin)').check();
-    await pick(rule(2).getByLabel('Add a person'), 'Alice');
-    await pick(rule(2).getByLabel('Add a person'), 'Mia');
+    // a person chosen in the empty picker joins the list (and a new empty picker follows)
+    await pick(rule(2).getByRole('combobox', { name: 'Add a person' }), 'Alice');
+    await expect.poll(() => rule(2).getByRole('combobox', { name: 'Person 1' }).inputValue()).toBe('Alice');
+    await pick(rule(2).getByRole('combobox', { name: 'Add a person' }), 'Mia');
+    await expect.poll(() => rule(2).getByRole('combobox', { name: 'Person 2' }).inputValue()).toBe('Mia');
     await save.click();
     await poll(async () =>
       (await ada('GET', '/lead-routing')).body.rules.map((r: any) => [r.name, r.match, r.assign]),
@@ -113,6 +119,35 @@ describe('an admin, on the Admin screen', () => {
     ).toEqual([
       [ids[1], 'Referrals'],
       [ids[0], 'Website leads'],
+    ]);
+
+    // another admin renames a rule meanwhile: the save is refused, what they changed is shown
+    // beside the draft, and the draft is saved over it on request
+    const theirs = (await ada('GET', '/lead-routing')).body;
+    const renamed = theirs.rules.map(({ id, name, match, assign }: any) => ({
+      id,
+      name: name === 'Referrals' ? 'Partner referrals' : name,
+      match,
+      assign,
+    }));
+    expect(
+      (
+        await local.api('PUT', '/lead-routing', {
+          token,
+          headers: { 'If-Match': `"${theirs.version}"` },
+          body: { rules: renamed },
+        })
+      ).status,
+    ).toBe(200);
+    await rule(2).getByLabel('Name', { exact: true }).fill('Website and form leads');
+    await save.click();
+    const conflict = routing.getByRole('region', { name: 'Changed meanwhile' });
+    await conflict.getByText('Rule 1 name: Referrals → Partner referrals').waitFor();
+    expect(await rule(2).getByLabel('Name', { exact: true }).inputValue()).toBe('Website and form leads');
+    await conflict.getByRole('button', { name: 'Save mine over it' }).click();
+    await poll(async () => (await ada('GET', '/lead-routing')).body.rules.map((r: any) => r.name)).toEqual([
+      'Referrals',
+      'Website and form leads',
     ]);
     await expectAccessible();
   }, 90_000);
@@ -171,14 +206,14 @@ describe('an admin, on the Admin screen', () => {
   it('defines a required deal field (a refusal said at its input first), renames it, and retires another', async () => {
     watch();
     const form = page.getByRole('form', { name: 'New custom field' });
-    await form.getByLabel('On').selectOption('deal');
-    await form.getByLabel('Label').fill('Tier');
-    await form.getByLabel('Type').selectOption('select');
+    await form.getByLabel('On', { exact: true }).selectOption('deal');
+    await form.getByLabel('Label', { exact: true }).fill('Tier');
+    await form.getByLabel('Type', { exact: true }).selectOption('select');
     await form.getByLabel('Required on new records').check();
     // a list field without its choices: refused, said beside the choices, and what was typed stays
     await form.getByRole('button', { name: 'Add field' }).click();
     await form.locator('[data-field-error="options"]').waitFor();
-    expect(await form.getByLabel('Key').inputValue()).toBe('tier');
+    expect(await form.getByLabel('Key', { exact: true }).inputValue()).toBe('tier');
     await form.getByLabel('Choice 1').fill('Gold');
     await form.getByLabel('Choice 2').fill('Silver');
     await form.getByRole('button', { name: 'Add field' }).click();
@@ -192,7 +227,7 @@ describe('an admin, on the Admin screen', () => {
 
     await page.getByRole('button', { name: 'Edit Tier' }).click();
     const editor = page.getByRole('form', { name: 'Edit Tier' });
-    await editor.getByLabel('Label').fill('Customer tier');
+    await editor.getByLabel('Label', { exact: true }).fill('Customer tier');
     await editor.getByRole('button', { name: 'Save field' }).click();
     await poll(async () => (await dealFields()).find((f: any) => f.key === 'tier')?.label).toBe(
       'Customer tier',
