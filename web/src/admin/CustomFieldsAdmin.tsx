@@ -9,8 +9,7 @@ import { type FormValues, useEditDraft } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
 import { describeFailure } from '../ui/failure.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
-import { saveCustomFieldOrder } from './custom-field-order.js';
-import { moveItem } from './document-draft.js';
+import { moveCustomField } from './custom-field-order.js';
 import { TextList } from './ListFields.js';
 import { errorsShownNowhere, UnplacedErrors, within } from './PathErrors.js';
 
@@ -93,18 +92,25 @@ function EntityFields({ entity, title, fields, version }: EntityFieldsProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [retiring, setRetiring] = useState<CustomFieldDefinition | null>(null);
   const reorder = useMutation({
-    mutationFn: (keys: string[]) => saveCustomFieldOrder!(client, { entity, keys, version }),
+    mutationFn: ({ key, position }: { key: string; position: number }) =>
+      moveCustomField!(client, { entity, key, position, version }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['custom-fields'] }),
   });
-  const move = (i: number, by: -1 | 1) => {
-    const keys = fields.map((f) => f.key);
-    moveItem(keys, i, by);
-    reorder.mutate(keys);
-  };
+  const move = (i: number, by: -1 | 1) => reorder.mutate({ key: fields[i]!.key, position: i + by });
+  // a move is made on the order as shown: when the fields changed meanwhile (412), the list is
+  // read again and the person moves on what is there now
+  const movedMeanwhile = reorder.isError && describeFailure(reorder.error).stale;
   return (
     <section aria-labelledby={`cf-${entity}`}>
       <h3 id={`cf-${entity}`}>{title}</h3>
-      <ProblemAlert error={reorder.error} verb="moved" />
+      {movedMeanwhile ? (
+        <div role="alert" className="problem">
+          <strong>Not moved: the fields changed meanwhile.</strong>
+          <p>They are listed as they are now; move it again if you still want to.</p>
+        </div>
+      ) : (
+        <ProblemAlert error={reorder.error} verb="moved" onRetry={() => reorder.mutate(reorder.variables!)} />
+      )}
       {fields.length === 0 && <p className="muted">No custom fields.</p>}
       <ol className="plain-list custom-field-list">
         {fields.map((f, i) => (
@@ -119,7 +125,7 @@ function EntityFields({ entity, title, fields, version }: EntityFieldsProps) {
                 </span>
               </span>
               <span className="actions">
-                {saveCustomFieldOrder && (
+                {moveCustomField && (
                   <>
                     <button
                       type="button"

@@ -1,22 +1,25 @@
 import type { HandoffClient } from '../api/client.js';
 import type { CustomFieldEntity } from '../api/custom-fields.js';
 
-// Where the Move up / Move down buttons of the custom fields save their order. The API in this
-// branch has no way to order custom fields (GET /custom-fields lists them in the order they were
-// defined); a change to the API adds one. Until it is wired here, this is null and the console
-// shows no Move buttons. Wiring it is one line, for instance (if the route is an order route):
+// Where the Move up / Move down buttons of the custom fields save a field's place. The API in
+// this branch has no way to order custom fields (GET /custom-fields lists them in the order they
+// were defined); a change to the API adds `position` to PATCH /custom-fields/{entity}/{key}.
+// Until it is wired here this is null, and the console shows no Move buttons. Once the typed
+// client has `position` (npm run docs), wiring it is this one line (with `answer` and `ifMatch`
+// imported from '../api/client.js'):
 //
-//   export const saveCustomFieldOrder: SaveCustomFieldOrder | null = (client, { entity, keys, version }) =>
-//     answer(client.PUT('/custom-fields/{entity}/order', { params: { path: { entity }, header: ifMatch(version) }, body: { keys } }));
+//   export const moveCustomField: MoveCustomField | null = (client, { entity, key, position, version }) =>
+//     answer(client.PATCH('/custom-fields/{entity}/{key}', { params: { path: { entity, key }, header: ifMatch(version) }, body: { position } }));
 
-export interface CustomFieldOrder {
+export interface CustomFieldMove {
   entity: CustomFieldEntity;
-  /** Every field key of the entity, in the new order. */
-  keys: string[];
+  key: string;
+  /** The field's new place among its entity's fields, 0 first. */
+  position: number;
   /** The definitions' version the order was read at (If-Match). */
   version: number;
 }
 
-export type SaveCustomFieldOrder = (client: HandoffClient, order: CustomFieldOrder) => Promise<unknown>;
+export type MoveCustomField = (client: HandoffClient, move: CustomFieldMove) => Promise<unknown>;
 
-export const saveCustomFieldOrder = null as SaveCustomFieldOrder | null;
+export const moveCustomField = null as MoveCustomField | null;
