@@ -130,7 +130,7 @@ function EntityFields({ entity, title, fields, version }: EntityFieldsProps) {
                     <button
                       type="button"
                       className="quiet"
-                      aria-label={`Move ${f.label} up`}
+                      aria-label={`Move up: ${f.label}`}
                       disabled={i === 0 || reorder.isPending}
                       onClick={() => move(i, -1)}
                     >
@@ -139,7 +139,7 @@ function EntityFields({ entity, title, fields, version }: EntityFieldsProps) {
                     <button
                       type="button"
                       className="quiet"
-                      aria-label={`Move ${f.label} down`}
+                      aria-label={`Move down: ${f.label}`}
                       disabled={i === fields.length - 1 || reorder.isPending}
                       onClick={() => move(i, 1)}
                     >
