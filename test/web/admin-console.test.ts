@@ -203,6 +203,31 @@ describe('an admin, on the Admin screen', () => {
     }).toEqual(['Website launch, small', 2, 2]);
   }, 60_000);
 
+  it("edits the pipeline's stages: a refusal keeps what was typed; a stage named in the empty row is added", async () => {
+    watch();
+    const form = page.getByRole('form', { name: 'Stages of Sales' });
+    await form.getByLabel('Stage 5 name').fill('Contract');
+    await form.getByLabel('Stage 5 probability').fill('150');
+    await form.getByLabel('Stage 2 stalled after days').fill('10');
+    await form.getByRole('button', { name: 'Save stages' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByLabel('Stage 5 probability').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Stage 5 name').inputValue()).toBe('Contract');
+    await form.getByLabel('Stage 5 probability').fill('90');
+    await form.getByRole('button', { name: 'Save stages' }).click();
+    const sales = async () =>
+      (await ada('GET', '/pipelines')).body.items.find((p: any) => p.name === 'Sales');
+    await poll(async () =>
+      (await sales()).stages.map((s: any) => [s.name, s.probability, s.rotAfterDays]),
+    ).toEqual([
+      ['Lead', 10, 14],
+      ['Qualified', 25, 10],
+      ['Proposal', 50, 21],
+      ['Negotiation', 75, 14],
+      ['Contract', 90, null],
+    ]);
+  }, 60_000);
+
   it('defines a required deal field (a refusal said at its input first), renames it, and retires another', async () => {
     watch();
     const form = page.getByRole('form', { name: 'New custom field' });
