@@ -152,7 +152,7 @@ describe('an admin, on the Admin screen', () => {
     await expectAccessible();
   }, 90_000);
 
-  it('creates a kickoff template with two tasks and a dependency, then renames it', async () => {
+  it('creates a kickoff template with two tasks, a dependency and a default delivery owner; renames it and clears the owner', async () => {
     watch();
     await page.getByRole('button', { name: 'New template' }).click();
     const form = page.getByRole('form', { name: 'New template' });
@@ -168,6 +168,7 @@ describe('an admin, on the Admin screen', () => {
     await task(2).getByRole('button', { name: 'Add a predecessor' }).click();
     expect(await task(2).getByLabel('Predecessor 1', { exact: true }).inputValue()).toBe('design');
     await task(2).getByLabel('Predecessor 1 lag (business days)').fill('2');
+    await pick(form.getByRole('combobox', { name: 'Default delivery owner' }), 'Mia');
     await expectAccessible();
     await form.getByRole('button', { name: 'Create template' }).click();
 
@@ -179,12 +180,14 @@ describe('an admin, on the Admin screen', () => {
       const t = await made();
       return (
         t && {
+          owner: t.defaultOwnerId,
           checklist: t.checklist,
           tasks: t.tasks.map((x: any) => [x.key, x.title, x.durationDays]),
           dependencies: t.dependencies,
         }
       );
     }).toEqual({
+      owner: 'mia',
       checklist: [{ key: 'contract-signed', title: 'Contract signed' }],
       tasks: [
         ['design', 'Design', 5],
@@ -196,11 +199,12 @@ describe('an admin, on the Admin screen', () => {
     await page.getByRole('button', { name: 'Edit Website launch' }).click();
     const editor = page.getByRole('form', { name: 'Edit Website launch' });
     await editor.getByLabel('Name', { exact: true }).fill('Website launch, small');
+    await pick(editor.getByRole('combobox', { name: 'Default delivery owner' }), 'Nobody');
     await editor.getByRole('button', { name: 'Save template' }).click();
     await poll(async () => {
       const t = await made();
-      return [t.name, t.version, t.tasks.length];
-    }).toEqual(['Website launch, small', 2, 2]);
+      return [t.name, t.version, t.tasks.length, t.defaultOwnerId];
+    }).toEqual(['Website launch, small', 2, 2, undefined]);
   }, 60_000);
 
   it("edits the pipeline's stages: a refusal keeps what was typed; a stage named in the empty row is added", async () => {
@@ -228,7 +232,7 @@ describe('an admin, on the Admin screen', () => {
     ]);
   }, 60_000);
 
-  it('defines a required deal field (a refusal said at its input first), renames it, and retires another', async () => {
+  it('defines a required deal field (a refusal said at its input first), renames it, moves it up, and retires another', async () => {
     watch();
     const form = page.getByRole('form', { name: 'New custom field' });
     await form.getByLabel('On', { exact: true }).selectOption('deal');
@@ -258,6 +262,10 @@ describe('an admin, on the Admin screen', () => {
       'Customer tier',
     );
 
+    // the fields in the order people see them: moved up, saved as its position
+    await page.getByRole('button', { name: 'Move up: Customer tier' }).click();
+    await poll(async () => (await dealFields()).map((f: any) => f.key)).toEqual(['tier', 'legacy_code']);
+    await page.getByRole('button', { name: 'Move down: Customer tier' }).waitFor();
     await page.getByRole('button', { name: 'Retire Legacy code' }).click();
     const dialog = page.getByRole('dialog', { name: 'Retire a deal field' });
     expect(await dialog.textContent()).toContain('Values already stored stay on their deals');

@@ -93,6 +93,8 @@ function CalendarForm({ calendar }: { calendar: Calendar }) {
               : value.replaceAll('\n', ', ')
           }
           pending={save.isPending}
+          // after a 412 the record is read again before its changes are shown or saved over
+          reading={calendar.version === draft.base.version}
           onSaveMine={() => {
             draft.keepMine();
             send(calendar.version);

@@ -256,6 +256,8 @@ function CustomFieldEditor({
                 : value
           }
           pending={save.isPending}
+          // after a 412 the record is read again before its changes are shown or saved over
+          reading={version === draft.base.version}
           onSaveMine={() => {
             draft.keepMine();
             send(version);

@@ -118,6 +118,8 @@ function LeadRoutingForm({ routing }: { routing: Schemas['LeadRouting'] }) {
           labelOf={routingPathLabel}
           show={showValue}
           pending={save.isPending}
+          // after a 412 the record is read again before its changes are shown or saved over
+          reading={routing.version === draft.base.version}
           onSaveMine={() => {
             draft.keepMine();
             send(routing.version);

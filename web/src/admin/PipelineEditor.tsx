@@ -91,6 +91,8 @@ export function PipelineEditor({ pipeline }: { pipeline: Schemas['Pipeline'] }) 
           theirs={draft.theirs.filter((c) => !c.name.endsWith('.id'))}
           labelOf={stageLabel}
           pending={save.isPending}
+          // after a 412 the record is read again before its changes are shown or saved over
+          reading={pipeline.version === draft.base.version}
           onSaveMine={() => {
             draft.keepMine();
             send(pipeline.version);

@@ -44,7 +44,7 @@ export function Templates() {
         onRetry={() => void templates.refetch()}
       />
     );
-  const items = templates.data.items as TemplateRecord[];
+  const items = templates.data.items;
   return (
     <div className="card">
       <ul className="plain-list templates">
@@ -163,7 +163,7 @@ function TemplateForm({
   );
 }
 
-/** The body a create sends: the draft, without an owner not chosen (the API may not know the field yet). */
+/** The draft as the API takes it: loose where the JSON view let the person type anything (the API checks it). */
 const newTemplateBody = (d: TemplateDraft) => d as unknown as Schemas['NewTemplate'];
 
 function NewTemplateForm({ onDone }: { onDone: () => void }) {
@@ -222,7 +222,7 @@ function TemplateEditor({ template, onDone }: { template: TemplateRecord; onDone
         }),
       ),
     onSuccess: (saved) => {
-      draft.saved(saved as TemplateRecord);
+      draft.saved(saved);
       void queryClient.invalidateQueries({ queryKey: ['templates'] });
       onDone();
     },
@@ -258,6 +258,8 @@ function TemplateEditor({ template, onDone }: { template: TemplateRecord; onDone
             name === 'defaultOwnerId' || name.endsWith('approverUserId') ? nameOf(value) : value
           }
           pending={save.isPending}
+          // after a 412 the record is read again before its changes are shown or saved over
+          reading={template.version === draft.base.version}
           onSaveMine={() => {
             draft.keepMine();
             send(template.version);

@@ -38,16 +38,11 @@ export interface TemplateDraft {
   checklist: { key: string; title: string }[];
   tasks: TaskDraft[];
   dependencies: DependencyDraft[];
-  /**
-   * The template's default delivery owner. Not yet in the typed client (a change to the API
-   * adds it: NewTemplate.defaultOwnerId, TemplatePatch.defaultOwnerId nullable, Template
-   * .defaultOwnerId); until the client is regenerated it is cast here, and sent only when set.
-   */
+  /** Who delivers a project made from it when the win names nobody (else the deal's owner). */
   defaultOwnerId?: string;
 }
 
-/** A template as read, with the field the typed client may not have yet (see TemplateDraft). */
-export type TemplateRecord = Schemas['Template'] & { defaultOwnerId?: string };
+export type TemplateRecord = Schemas['Template'];
 
 /** The fields a PATCH may change, in the form's order. */
 export const PATCHABLE = [
