@@ -1,5 +1,6 @@
+import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
@@ -99,6 +100,16 @@ const card = (id: string) => page.locator(`[data-deal-id="${id}"]`);
 const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).first().waitFor();
 
 describe('the board with 2,000 open deals and an empty stage', () => {
+  // what the person would have seen, when a test fails (printed with the failure)
+  beforeEach(() => {
+    onTestFailed(async ({ task }) => {
+      const file = `${tmpdir()}/board-failed-${task.name.replace(/\W+/g, '-').slice(0, 50)}.png`;
+      await page.screenshot({ path: file });
+      console.error(`the board when "${task.name}" failed: ${file}`);
+      console.error(await page.getByRole('status').allTextContents());
+    });
+  });
+
   it('shows every open deal, the empty stage as an empty column, and passes axe', async () => {
     expect(await page.locator('.deal-card').count()).toBeGreaterThanOrEqual(OPEN_DEALS);
     const empty = page.locator('section.stage-column', {

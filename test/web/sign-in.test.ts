@@ -59,8 +59,9 @@ describe('the local sign-in page', () => {
     expect(await page.locator('.who').textContent()).toContain('(no role)');
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Could not load the pipeline: you may not do this.');
     expect(await refusal.textContent()).toContain(
-      `Forbiddenyour token carries none of the roles ${ROLES.join(', ')}; ask an admin to add you to a group`,
+      `Your token carries none of the roles ${ROLES.join(', ')}; ask an admin to add you to a group.`,
     );
   });
 

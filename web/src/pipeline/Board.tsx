@@ -10,11 +10,11 @@ import {
   useSensors,
 } from '@dnd-kit/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
-import { describeFailure } from '../ui/failure.js';
+import { describeFailure, describeLoadFailure } from '../ui/failure.js';
 import { totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
@@ -73,6 +73,12 @@ export function Board() {
   const [ownerId, setOwnerId] = useState<string>('');
   const [creating, setCreating] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  // "overdue" and "stalled" as of a minute ago: the cards re-render once a minute, not on every render
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
   const dealsKey = ['deals', 'board', pipeline?.id, ownerId];
   const deals = useQuery({
     queryKey: dealsKey,
@@ -156,7 +162,6 @@ export function Board() {
   };
   const failed = move.isError ? move.variables : undefined;
 
-  const now = Date.now();
   return (
     <div className="board-page">
       <div className="toolbar">
@@ -189,11 +194,23 @@ export function Board() {
           </p>
         </ProblemAlert>
       )}
-      <ProblemAlert
-        error={deals.error ?? pipelines.error}
-        loading="the pipeline"
-        onRetry={() => void deals.refetch()}
-      />
+      {/* a board that is on screen and could not be refreshed stays, with a line saying so (no
+          banner pushing it down mid-drag); a board that could not be read at all gets the alert */}
+      {deals.isRefetchError ? (
+        <p className="stale-note" role="status">
+          {describeLoadFailure(deals.error, 'the latest board').title} Showing it as read at{' '}
+          {new Date(deals.dataUpdatedAt).toLocaleTimeString(undefined, { timeStyle: 'short' })}.{' '}
+          <button type="button" className="quiet" onClick={() => void deals.refetch()}>
+            Refresh
+          </button>
+        </p>
+      ) : (
+        <ProblemAlert
+          error={deals.error ?? pipelines.error}
+          loading="the pipeline"
+          onRetry={() => void deals.refetch()}
+        />
+      )}
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
