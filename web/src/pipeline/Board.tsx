@@ -2,6 +2,7 @@ import {
   type Announcements,
   DndContext,
   type DragEndEvent,
+  type DragStartEvent,
   KeyboardSensor,
   PointerSensor,
   TouchSensor,
@@ -10,7 +11,7 @@ import {
   useSensors,
 } from '@dnd-kit/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
@@ -19,7 +20,7 @@ import { totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { columnByColumn } from './board-keyboard.js';
-import { columnUnder } from './column-under.js';
+import { columnUnder, stageAtDrop } from './column-under.js';
 import { DealCard } from './DealCard.js';
 import { NewDealDialog } from './NewDealDialog.js';
 
@@ -142,12 +143,32 @@ export function Board() {
     },
   });
 
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    const deal = (active.data.current as { deal: Deal } | undefined)?.deal;
-    if (!deal || !over || over.id === deal.stageId) return;
+  // whether the drag under way was started from the keyboard (column-under.ts says why it matters)
+  const byKeyboard = useRef(false);
+  const collisionDetection = useMemo(() => columnUnder(() => byKeyboard.current), []);
+  const onDragStart = ({ activatorEvent }: DragStartEvent) => {
+    byKeyboard.current = activatorEvent instanceof KeyboardEvent;
+  };
+  /** The stage a drag ends on, from where the pointer or the card is at the drop (column-under.ts). */
+  const droppedOn = ({
+    active,
+    activatorEvent,
+    delta,
+  }: Pick<DragEndEvent, 'active' | 'activatorEvent' | 'delta'>) =>
+    stageAtDrop(
+      { byKeyboard: byKeyboard.current, activatorEvent, delta, card: active.rect.current.translated },
+      document.querySelectorAll<HTMLElement>('[data-stage-id]'),
+    );
+  /** Where the last drag ended: the announcement (said after onDragEnd) names the same stage. */
+  const lastDrop = useRef<string | null>(null);
+  const onDragEnd = (event: DragEndEvent) => {
+    const deal = (event.active.data.current as { deal: Deal } | undefined)?.deal;
+    const stageId = droppedOn(event);
+    lastDrop.current = stageId;
+    if (!deal || !stageId || stageId === deal.stageId) return;
     move.reset();
-    move.mutate({ deal, stageId: String(over.id) });
-    setAnnouncement(`${deal.title} moved to ${stageName(over.id)}.`);
+    move.mutate({ deal, stageId });
+    setAnnouncement(`${deal.title} moved to ${stageName(stageId)}.`);
   };
   const announcements: Announcements = {
     onDragStart: ({ active }) =>
@@ -156,8 +177,12 @@ export function Board() {
       over
         ? `${titleOf(active.id)} will land in ${stageName(over.id)}.`
         : `${titleOf(active.id)} is over no stage.`,
-    onDragEnd: ({ active, over }) =>
-      over ? `${titleOf(active.id)} dropped on ${stageName(over.id)}.` : `${titleOf(active.id)} dropped.`,
+    onDragEnd: (event) => {
+      const stageId = lastDrop.current;
+      return stageId
+        ? `${titleOf(event.active.id)} dropped on ${stageName(stageId)}.`
+        : `${titleOf(event.active.id)} dropped.`;
+    },
     onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled.`,
   };
   const failed = move.isError ? move.variables : undefined;
@@ -217,7 +242,8 @@ export function Board() {
       {pipeline && (
         <DndContext
           sensors={sensors}
-          collisionDetection={columnUnder}
+          collisionDetection={collisionDetection}
+          onDragStart={onDragStart}
           onDragEnd={onDragEnd}
           accessibility={{ announcements }}
         >
