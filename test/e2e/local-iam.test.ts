@@ -173,13 +173,12 @@ describe('the stack as synthesized', () => {
 });
 
 describe('a template with one grant taken out', () => {
-  it('CrmApi without dynamodb:Query: GET /deals answers 500 and the function logs AccessDeniedException; its other grants still work', async () => {
+  it('CrmApi without dynamodb:Query: GET /deals answers 500 and the function logs AccessDeniedException; the other functions are untouched', async () => {
     const template = changedTemplate(withoutGrant('CrmApi', 'dynamodb:Query'));
     const local = await startLocal({ cdkOut: template.cdkOut, args: ['--verbose'] });
     try {
       const alice = await local.token({ user: 'alice', groups: ['sales'] });
-      const created = await local.api('POST', '/companies', { token: alice, body: { name: 'Globex' } });
-      expect(created.status).toBe(201);
+      expect((await local.api('GET', '/users', { token: alice })).status).toBe(200);
       const listed = await local.api('GET', '/deals', { token: alice });
       expect(listed.status).toBe(500);
       expect(listed.body.type).toBe('/problems/internal');
