@@ -16,7 +16,7 @@ export const PORT_LAYOUT = {
   console: { offset: 1, name: 'the web console' },
   issuer: { offset: 2, name: 'the sign-in page (the local issuer)' },
   s3: { offset: 3, name: 'S3' },
-  dynamodb: { offset: 4, name: 'DynamoDB (IAM, in front of DynamoDB Local)' },
+  dynamodb: { offset: 4, name: 'DynamoDB' },
   eventbridge: { offset: 5, name: 'EventBridge' },
   lambda: { offset: 6, name: 'the Lambda service' },
   ses: { offset: 7, name: 'SES' },
