@@ -213,13 +213,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
-  // DynamoDB Local (a JVM) starts while the functions' environments do. A port the system chose
-  // can be taken by another process for an instant (the tests start many runtimes): retried on
-  // it; a port of the layout taken since it was checked is said as such.
-  // DynamoDB Local itself listens on a port of the system's choosing, behind the endpoint of the
-  // layout (dynamodb-iam.ts), which asks IAM before passing each request on
+  // DynamoDB Local (a JVM) starts while the functions' environments do, on a port of the
+  // system's choosing behind DynamoDB's endpoint of the layout (dynamodb-iam.ts: IAM first). A
+  // port the system chose can be taken by another process for an instant (the tests start many
+  // runtimes): retried on it.
+  const databasePort = await freePort();
   const starting = startDynamoDbLocal({
-    port: await freePort(),
+    port: databasePort,
     bindAttempts: 5,
     ...(options.inMemory ? {} : { path: dataDir }),
   });
@@ -248,7 +248,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ENDPOINT_URL_DYNAMODB: dbEndpoint,
+    // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts)
+    AWS_ENDPOINT_URL_DYNAMODB: iam.enforced ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
