@@ -11,7 +11,7 @@ import { ROOT } from '../../infra/local/runtime.js';
 import { LOCAL_CDK_OUT } from '../../infra/local/synth.js';
 import { type LocalApp, readTemplate } from '../../infra/local/template.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
-import { changedTemplate, withoutGrant } from '../support/template.js';
+import { changedTemplate, withoutGrant, withoutScheduleGrant } from '../support/template.js';
 
 // IAM on the local runtime (infra/local/iam.ts): each function calls AWS with its own
 // credentials, and what its role's policies in the synthesized template do not allow is refused
@@ -190,6 +190,29 @@ describe('a template with one grant taken out', () => {
         `User: arn:aws:sts::000000000000:assumed-role/${roleName('CrmApi')}/${fn('CrmApi').logicalId} is not authorized to perform: dynamodb:Query on resource: ${TABLE_ARN}`,
       );
       expect(logged).toContain('because no identity-based policy allows the dynamodb:Query action');
+    } finally {
+      await local.stop();
+      template.remove();
+    }
+  });
+
+  it("the overdue sweep's schedule role without lambda:InvokeFunction: Scheduler cannot invoke it, retries, then dead-letters it with AccessDeniedException", async () => {
+    const template = changedTemplate(withoutScheduleGrant('handoff-overdue-sweep', 'lambda:InvokeFunction'));
+    const local = await startLocal({ cdkOut: template.cdkOut, args: ['--time-scale', '0.001'] });
+    try {
+      const fired = await local.fire('overdue-sweep', '2030-03-04T07:00:00Z');
+      expect(fired).toMatchObject({ ok: false, error: expect.stringContaining('not invoked') });
+      expect(fired.error).toMatch(
+        /assumed-role\/Handoff-SchedulerRoleForTarget\w+\/\w+ is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:OverdueSweepFunction\w+/,
+      );
+      const until = Date.now() + 20_000;
+      let letter: any;
+      while (!letter && Date.now() < until) {
+        letter = (await local.deadLetters()).find((l) => l.letter.kind === 'schedule-target');
+        if (!letter) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(letter?.attributes).toMatchObject({ ERROR_CODE: 'AccessDeniedException' });
+      expect(local.output()).not.toMatch(/OverdueSweep\s+schedule/);
     } finally {
       await local.stop();
       template.remove();

@@ -45,19 +45,37 @@ export function rolePolicies(resources: Record<string, Json>, functionName: stri
 
 /** Takes an action out of every statement of a function's role (a statement left with none goes). */
 export function withoutGrant(functionName: string, action: string) {
+  return (resources: Record<string, Json>) => removeAction(rolePolicies(resources, functionName), action);
+}
+
+/** Takes an action out of the role a schedule (named as in the template, e.g. handoff-overdue-sweep) runs with. */
+export function withoutScheduleGrant(scheduleName: string, action: string) {
   return (resources: Record<string, Json>) => {
-    const policies = rolePolicies(resources, functionName);
-    let removed = 0;
-    for (const policy of policies) {
-      const document = policy.Properties.PolicyDocument;
-      document.Statement = document.Statement.flatMap((statement: Json) => {
-        const actions = [statement.Action].flat();
-        if (!actions.includes(action)) return [statement];
-        removed++;
-        const rest = actions.filter((a: string) => a !== action);
-        return rest.length ? [{ ...statement, Action: rest }] : [];
-      });
-    }
-    if (removed === 0) throw new Error(`${functionName}'s role has no ${action} to remove`);
+    const schedule = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Scheduler::Schedule' && r.Properties.Name === scheduleName,
+    );
+    if (!schedule) throw new Error(`no schedule ${scheduleName} in the template`);
+    const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
+    removeAction(
+      Object.values(resources).filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: Json) => role.Ref === roleId),
+      ),
+      action,
+    );
   };
+}
+
+function removeAction(policies: Json[], action: string): void {
+  let removed = 0;
+  for (const policy of policies) {
+    const document = policy.Properties.PolicyDocument;
+    document.Statement = document.Statement.flatMap((statement: Json) => {
+      const actions = [statement.Action].flat();
+      if (!actions.includes(action)) return [statement];
+      removed++;
+      const rest = actions.filter((a: string) => a !== action);
+      return rest.length ? [{ ...statement, Action: rest }] : [];
+    });
+  }
+  if (removed === 0) throw new Error(`the role has no ${action} to remove`);
 }
