@@ -9,8 +9,10 @@ import { LOCAL_ACCOUNT, type LocalApp, type LocalFunction, type LocalRole } from
 // asks, evaluating the role's policies from the synthesized template (and the bucket's policy,
 // for S3) as IAM would: actions and resources with their wildcards, Allow and Deny, conditions.
 // The evaluation is @cloud-copilot/iam-simulate's (a maintained IAM simulator: identity and
-// resource policies, every condition operator, explanations); this module only says who is
-// calling, what the request amounts to in IAM's terms and what AWS answers on a refusal.
+// resource policies, every condition operator, actions checked against AWS's catalog; licensed
+// AGPL-3.0, a devDependency of this runtime only, never bundled into a function); this module
+// only says who is calling, what a request amounts to in IAM's terms and what AWS answers on a
+// refusal.
 // Decisions are kept per request shape: the template does not change while the runtime runs.
 //
 // Who is who: a function's access key is `LOCAL<its logical id>`; anything else signed is the
