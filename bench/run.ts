@@ -7,6 +7,7 @@ import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
+import { iamCost } from './iam-cost.js';
 import { importThroughput } from './import-throughput.js';
 import { localStartup } from './local-startup.js';
 import { relayLatency } from './relay-latency.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'import-throughput': importThroughput,
   'template-limits': templateLimits,
   'console-load': consoleLoad,
+  'iam-cost': iamCost,
 };
 
 const asked = process.argv.slice(2);

@@ -121,6 +121,11 @@ export class HandoffStack extends Stack {
     for (const api of [this.functions.CrmApi!, this.functions.DeliveryApi!]) {
       api.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
       transfers.grantObjects(api.role, ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], 'attachments/*');
+      // completing an upload asks whether the file is there: S3 answers a missing object with a
+      // 404 only to a caller that may list the bucket, and with a 403 to the others
+      api.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [transfers.bucket.bucketArn] }),
+      );
     }
 
     // Reports read totals, pipelines, (stalled deals) a pipeline's deals by stage and (a rep's

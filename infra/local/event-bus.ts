@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { appendLine, DurableRecords, readJsonLines } from './durable.js';
 import { matches, validatePattern } from './event-pattern.js';
+import type { LocalIam } from './iam.js';
 import { InvokeRefused, type LocalLambda } from './lambda-service.js';
 import type { Logger } from './log.js';
 import type { LocalSqs } from './sqs.js';
@@ -73,6 +74,8 @@ export interface LocalBusOptions {
   log: Logger;
   /** Scales EventBridge's delays (1 = real time; tests shrink it). */
   timeScale: number;
+  /** Asked before each PutEvents a signed caller makes (infra/local/iam.ts); none: all allowed. */
+  iam?: LocalIam;
 }
 
 // EventBridge backs off exponentially with jitter; it does not publish the base: one second,
@@ -141,6 +144,28 @@ export class LocalEventBus {
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
         Entries?: PutEventsEntry[];
       };
+      const iam = this.options.iam;
+      if (iam) {
+        // IAM decides for the whole call: each entry's bus, source and detail-type
+        const caller = iam.callerOf(req.headers);
+        if (caller.kind === 'anonymous')
+          return reply(400, {
+            __type: 'MissingAuthenticationTokenException',
+            message: 'Request is missing Authentication Token',
+          });
+        const denied = await iam.authorize(
+          caller,
+          (input.Entries ?? []).map((entry) => ({
+            action: 'events:PutEvents',
+            resource: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${this.busName(entry.EventBusName)}`,
+            context: {
+              ...(entry.Source ? { 'events:source': entry.Source } : {}),
+              ...(entry.DetailType ? { 'events:detail-type': entry.DetailType } : {}),
+            },
+          })),
+        );
+        if (denied) return reply(400, { __type: 'AccessDeniedException', message: denied.message });
+      }
       reply(200, this.putEvents(input.Entries ?? []));
     }
   };

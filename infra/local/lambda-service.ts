@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { DurableRecords } from './durable.js';
+import type { LocalIam } from './iam.js';
 import type { InvocationResult, LambdaFunctionPool } from './lambdas.js';
 import type { InvocationLog, Logger } from './log.js';
-import type { LocalSqs } from './sqs.js';
+import { type LocalSqs, queueArn } from './sqs.js';
 import type { LocalApp, LocalFunction } from './template.js';
 
 // AWS Lambda's service side, locally: the Invoke API (AWS_ENDPOINT_URL_LAMBDA) and each
@@ -62,6 +63,8 @@ export interface LocalLambdaOptions {
   dir: string;
   log: Logger;
   timeScale: number;
+  /** Asked before each Invoke a signed caller makes, and before a destination is sent to. */
+  iam?: LocalIam;
 }
 
 export class LocalLambda {
@@ -186,7 +189,7 @@ export class LocalLambda {
     const config = this.config(job.functionId);
     const fn = this.o.app.functions.get(job.functionId)!;
     if (Date.now() - job.enqueuedAt > config.maxEventAgeSeconds * 1000) {
-      this.fail(job, 'EventAgeExceeded', undefined);
+      await this.fail(job, 'EventAgeExceeded', undefined);
       return;
     }
     const pool = this.o.pools.get(job.functionId);
@@ -214,7 +217,7 @@ export class LocalLambda {
       return;
     }
     if (job.attempts > config.maxRetries) {
-      this.fail(job, 'RetriesExhausted', outcome);
+      await this.fail(job, 'RetriesExhausted', outcome);
       return;
     }
     // Lambda waits one minute before the first retry and two before the second
@@ -223,14 +226,25 @@ export class LocalLambda {
     this.schedule(job);
   }
 
-  private fail(
+  private async fail(
     job: AsyncJob,
     condition: 'RetriesExhausted' | 'EventAgeExceeded',
     outcome: InvocationResult | undefined,
-  ): void {
+  ): Promise<void> {
     const config = this.config(job.functionId);
     const fn = this.o.app.functions.get(job.functionId)!;
-    if (config.onFailureQueue) {
+    // Lambda sends the record with the function's own role (sqs:SendMessage on the queue)
+    const denied =
+      config.onFailureQueue && this.o.iam
+        ? await this.o.iam.authorize(this.o.iam.roleCaller(fn.roleId, fn.logicalId), [
+            { action: 'sqs:SendMessage', resource: queueArn(config.onFailureQueue) },
+          ])
+        : undefined;
+    if (denied) {
+      this.o.log.info(
+        `${fn.name}: ${job.what} failed ${job.attempts} time(s) (${condition}) and its record could not be sent to ${config.onFailureQueue}: ${denied.message}`,
+      );
+    } else if (config.onFailureQueue) {
       const record = {
         version: '1.0',
         timestamp: new Date().toISOString(),
@@ -283,7 +297,28 @@ export class LocalLambda {
       );
       return;
     }
+    const iam = this.o.iam;
+    const caller = iam?.callerOf(req.headers);
+    if (caller?.kind === 'anonymous') {
+      reply(
+        403,
+        { message: 'Missing Authentication Token' },
+        { 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
+      );
+      return;
+    }
     const fn = this.resolve(match[1]!);
+    const qualifier = /:(\$LATEST|\d+)$/.exec(decodeURIComponent(match[1]!))?.[0] ?? '';
+    const denied =
+      iam && caller && fn
+        ? await iam.authorize(caller, [
+            { action: 'lambda:InvokeFunction', resource: `${fn.arn}${qualifier}` },
+          ])
+        : undefined;
+    if (denied) {
+      reply(403, { Type: 'User', message: denied.message }, { 'x-amzn-errortype': 'AccessDeniedException' });
+      return;
+    }
     if (!fn) {
       reply(
         404,

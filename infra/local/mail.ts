@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { writeFileSafely } from './durable.js';
+import type { LocalIam } from './iam.js';
 import type { Logger } from './log.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template.js';
 
 // Amazon SES v2, locally: the SendEmail operation (the SDK reaches it through
 // AWS_ENDPOINT_URL_SESV2). Each message is kept as JSON under .local/mail/, with its HTML body
@@ -22,7 +24,29 @@ export class LocalMailbox {
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
+    /** Asked before each SendEmail a signed caller makes (infra/local/iam.ts); none: all allowed. */
+    private readonly iam?: LocalIam,
   ) {}
+
+  /**
+   * Why IAM refuses this SendEmail, or undefined. SES authorizes the identity the mail is sent
+   * from: the address's own, or its domain's (whichever is verified; locally, either will do).
+   */
+  private async refusal(req: IncomingMessage, from: string): Promise<string | undefined> {
+    if (!this.iam) return undefined;
+    const caller = this.iam.callerOf(req.headers);
+    if (caller.kind === 'anonymous') return 'Missing Authentication Token';
+    const identity = (name: string) => `arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:identity/${name}`;
+    const address = from.replace(/^.*<([^>]+)>.*$/, '$1');
+    const denied = await this.iam.authorize(caller, [
+      { action: 'ses:SendEmail', resource: identity(address) },
+    ]);
+    if (!denied) return undefined;
+    const domain = address.split('@').at(-1)!;
+    return (await this.iam.authorize(caller, [{ action: 'ses:SendEmail', resource: identity(domain) }]))
+      ? denied.message
+      : undefined;
+  }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -36,6 +60,12 @@ export class LocalMailbox {
       return;
     }
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const denied = await this.refusal(req, String(input.FromEmailAddress ?? ''));
+    if (denied) {
+      res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+      res.end(JSON.stringify({ message: denied }));
+      return;
+    }
     const simple = input.Content?.Simple;
     if (!input.FromEmailAddress || !input.Destination?.ToAddresses?.length || !simple) {
       reply(400, { message: 'FromEmailAddress, Destination.ToAddresses and Content.Simple are required' });

@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 
 // Where the local runtime listens. Every service is on the loopback interface only (nothing on
@@ -16,7 +16,7 @@ export const PORT_LAYOUT = {
   console: { offset: 1, name: 'the web console' },
   issuer: { offset: 2, name: 'the sign-in page (the local issuer)' },
   s3: { offset: 3, name: 'S3' },
-  dynamodb: { offset: 4, name: 'DynamoDB Local' },
+  dynamodb: { offset: 4, name: 'DynamoDB' },
   eventbridge: { offset: 5, name: 'EventBridge' },
   lambda: { offset: 6, name: 'the Lambda service' },
   ses: { offset: 7, name: 'SES' },
@@ -88,16 +88,6 @@ export function listenOnLoopback(
     );
     server.listen(port, LOOPBACK, () => resolve((server.address() as AddressInfo).port));
   });
-}
-
-/**
- * Whether a TCP port of the loopback interface is free now, for a server that cannot be handed a
- * socket (DynamoDB Local is a JVM that binds its own): a PortTaken if it is not.
- */
-export async function checkFree(port: number, service: LocalService, plan: PortPlan): Promise<void> {
-  const probe = createHttpServer();
-  await listenOnLoopback(probe, port, service, plan);
-  await new Promise((r) => probe.close(r));
 }
 
 /** A free TCP port of the loopback interface, chosen by the system. */

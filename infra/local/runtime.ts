@@ -6,10 +6,12 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { consoleHandler } from './console.js';
 import { controlHandler } from './control.js';
 import { writeFileSafely } from './durable.js';
+import { dynamoDbProxy } from './dynamodb-iam.js';
 import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { createGateway } from './http-gateway.js';
+import { LocalIam } from './iam.js';
 import { LocalIssuer } from './issuer.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenVerifier } from './jwt.js';
 import { LocalLambda } from './lambda-service.js';
@@ -17,7 +19,6 @@ import { LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
 import { LocalMailbox } from './mail.js';
 import {
-  checkFree,
   DEFAULT_PORT,
   freePort,
   LOOPBACK,
@@ -29,6 +30,7 @@ import {
 } from './ports.js';
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
+import { checkServiceRoles } from './service-roles.js';
 import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
@@ -67,6 +69,16 @@ export interface LocalRuntimeOptions {
    */
   timeScale?: number;
   schedules?: boolean;
+  /**
+   * Evaluates each function's requests against its role's policies (infra/local/iam.ts); false:
+   * every function has the administrator's credentials (to measure what enforcement costs).
+   */
+  iam?: boolean;
+  /**
+   * The synthesized template to run (a cdk.out folder) instead of synthesizing the stack: a test
+   * runs a template it changed. Default: HANDOFF_CDK_OUT, or the stack synthesized as it is.
+   */
+  cdkOut?: string;
 }
 
 export interface LocalRuntime {
@@ -113,9 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   let apiServer: Server | undefined;
   try {
-    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter(
-      (s) => s !== 'dynamodb' && s !== 'xray',
-    );
+    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter((s) => s !== 'xray');
     for (const service of tcpServices) {
       const server = createServer((req, res) => {
         const handler = handlers.get(service);
@@ -125,12 +135,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       servers.push(server);
       if (service === 'api') apiServer = server;
       bound[service] = await listenOnLoopback(server, plan.ports[service], service, plan);
-    }
-    // DynamoDB Local (a JVM) binds its own port: it is checked free now, and taken when it starts
-    if (plan.ports.dynamodb === 0) bound.dynamodb = await freePort();
-    else {
-      await checkFree(plan.ports.dynamodb, 'dynamodb', plan);
-      bound.dynamodb = plan.ports.dynamodb;
     }
     bound.xray = await xray.start(plan.ports.xray).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.xray, 'xray', plan.flags.xray) : error;
@@ -185,39 +189,50 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   mkdirSync(localDir, { recursive: true });
   let synthesis: ReturnType<typeof synthesizeIfChanged>;
+  const givenCdkOut = options.cdkOut ?? process.env.HANDOFF_CDK_OUT;
   try {
-    synthesis = synthesizeIfChanged(ROOT, log.info);
+    synthesis = givenCdkOut
+      ? { cdkOut: resolve(givenCdkOut), synthesized: false, ms: 0 }
+      : synthesizeIfChanged(ROOT, log.info);
   } catch (error) {
     await release();
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
   const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
+  // IAM: each function's own credentials, its role's policies evaluated on every request
+  const iam = new LocalIam(app, options.iam ?? true);
+  try {
+    if (iam.enforced) await checkServiceRoles(app, iam);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  for (const key of iam.enforced ? iam.unevaluatedConditionKeys() : [])
+    log.info(`IAM: the condition key ${key} is given no value locally (docs/operations.md)`);
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
-  // DynamoDB Local (a JVM) starts while the functions' environments do. A port the system chose
-  // can be taken by another process for an instant (the tests start many runtimes): retried on
-  // it; a port of the layout taken since it was checked is said as such.
+  // DynamoDB Local (a JVM) starts while the functions' environments do, on a port of the
+  // system's choosing behind DynamoDB's endpoint of the layout (dynamodb-iam.ts: IAM first). A
+  // port the system chose can be taken by another process for an instant (the tests start many
+  // runtimes): retried on it.
+  const databasePort = await freePort();
   const starting = startDynamoDbLocal({
-    port: bound.dynamodb,
-    bindAttempts: plan.ports.dynamodb === 0 ? 5 : 1,
+    port: databasePort,
+    bindAttempts: 5,
     ...(options.inMemory ? {} : { path: dataDir }),
-  }).catch((error: Error) => {
-    if (plan.ports.dynamodb !== 0 && error.message.includes('Failed to bind'))
-      throw new PortTaken(plan.ports.dynamodb, 'dynamodb', plan.flags.dynamodb);
-    throw error;
   });
   starting.catch(() => undefined);
 
-  const mailbox = new LocalMailbox(join(localDir, 'mail'), log);
+  const mailbox = new LocalMailbox(join(localDir, 'mail'), log, iam);
   handlers.set('ses', mailbox.handle);
-  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues);
+  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam);
   handlers.set('sqs', sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
   let bus: LocalEventBus | undefined;
   // S3's events go to the bus, which exists once the functions do: the same late binding
-  const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log);
+  const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log, iam);
   handlers.set('s3', s3.handle);
   const faults = new LocalFaults();
   handlers.set('faults', faults.handle);
@@ -233,9 +248,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dbEndpoint,
+    // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts)
+    AWS_ENDPOINT_URL_DYNAMODB: iam.enforced ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
@@ -248,18 +262,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   const pools = new Map<string, LambdaFunctionPool>();
   for (const fn of app.functions.values()) {
+    const credentials = iam.credentials(fn);
     pools.set(
       fn.logicalId,
       new LambdaFunctionPool(fn, {
-        baseEnvironment,
+        baseEnvironment: {
+          ...baseEnvironment,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        },
         onOutput: (f, line) => log.functionOutput(f.name, line),
       }),
     );
   }
 
-  const lambda = new LocalLambda({ app, pools, sqs, dir: join(localDir, 'lambda'), log, timeScale });
+  const lambda = new LocalLambda({ app, pools, sqs, dir: join(localDir, 'lambda'), log, timeScale, iam });
   handlers.set('lambda', lambda.handle);
-  bus = new LocalEventBus({ app, lambda, sqs, dir: join(localDir, 'bus'), log, timeScale });
+  bus = new LocalEventBus({ app, lambda, sqs, dir: join(localDir, 'bus'), log, timeScale, iam });
   handlers.set('eventbridge', bus.handle);
   const scheduler = new LocalScheduler(
     app.schedules,
@@ -268,6 +287,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log,
     join(localDir, 'scheduler'),
     timeScale,
+    iam,
   );
   faults.attach({ app, pools, lambda, endpoints, faultEndpoint });
   if (options.inMemory) {
@@ -286,6 +306,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [...pools.values()].filter((p) => waitedOn.has(p.fn.logicalId)).map((p) => p.warm()),
   );
   const db = await starting;
+  handlers.set(
+    'dynamodb',
+    dynamoDbProxy(iam, () => db.endpoint),
+  );
   const dynamodb = localClient(db.endpoint);
   for (const table of app.tables) await ensureTable(dynamodb, table);
 
@@ -363,7 +387,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         issuerUrl,
         controlUrl,
         busEndpoint,
-        dynamoEndpoint: db.endpoint,
+        dynamoEndpoint: dbEndpoint,
         s3Endpoint,
         sqsEndpoint,
         lambdaEndpoint,
@@ -382,7 +406,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     issuerUrl,
     controlUrl,
     busEndpoint,
-    dynamoEndpoint: db.endpoint,
+    dynamoEndpoint: dbEndpoint,
     addresses,
     localDir,
     bus,

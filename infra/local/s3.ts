@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { writeFileSafely } from './durable.js';
 import { LOCAL_CREDENTIALS } from './dynamodb-local.js';
+import { type AccessRequest, accessKeyOf, type Caller, type LocalIam } from './iam.js';
 import type { Logger } from './log.js';
 import { LOCAL_REGION, type LocalBucket } from './template.js';
 
@@ -16,8 +17,12 @@ import { LOCAL_REGION, type LocalBucket } from './template.js';
 // it arrives, with the local credentials: an edited link is a 403 SignatureDoesNotMatch, as in
 // S3), its expiry, and the checksum it carries (a body whose CRC32 is not the one signed), the
 // template's CORS rules, and, for buckets that send them, "Object Created" events to the
-// default event bus. Objects live under .local/s3/. Requests the SDK signs in headers (the
-// functions' own) are not checked: the functions hold the only credentials there are.
+// default event bus. Objects live under .local/s3/. Every request is authorized as S3 does
+// (infra/local/iam.ts): a presigned URL as the one who signed it, a request signed in headers as
+// its signer (the signature itself is not checked), an unsigned one as anonymous; each against
+// the signer's policies and the bucket's policy. A private bucket refuses the anonymous (403
+// AccessDenied), and a missing object is a 404 only to a caller allowed s3:ListBucket (403 to
+// the others, who may not learn what the bucket holds).
 // Written by hand: the one S3 emulator on npm (s3rver) has not been kept up since 2021, and
 // these operations are all the runtime needs.
 
@@ -35,10 +40,13 @@ export type EmitEvent = (entry: {
   Resources: string[];
 }) => void;
 
-const xmlError = (res: ServerResponse, status: number, code: string, message: string) => {
+/** S3's error document (none for a HEAD, which has no body: its status says it). */
+const xmlError = (res: ServerResponse, status: number, code: string, message: string, head = false) => {
   res.writeHead(status, { 'content-type': 'application/xml' });
   res.end(
-    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`,
+    head
+      ? undefined
+      : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`,
   );
 };
 
@@ -50,13 +58,37 @@ export class LocalS3 {
     buckets: LocalBucket[],
     private readonly emit: EmitEvent,
     private readonly log: Logger,
+    /** Who may do what (none: every signed request is allowed, the unsigned too, as before). */
+    private readonly iam?: LocalIam,
   ) {
     this.buckets = new Map(buckets.map((b) => [b.name, b]));
   }
 
-  private readonly presigner = new S3RequestPresigner({
-    ...new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }).config,
-  });
+  private readonly presigners = new Map<string, S3RequestPresigner>();
+
+  /** The presigner of the one who holds this access key, to sign the request again; none: unknown key. */
+  private presigner(accessKeyId: string): S3RequestPresigner | undefined {
+    const secretAccessKey = this.iam
+      ? this.iam.secretOf(accessKeyId)
+      : accessKeyId === LOCAL_CREDENTIALS.accessKeyId
+        ? LOCAL_CREDENTIALS.secretAccessKey
+        : undefined;
+    if (!secretAccessKey) return undefined;
+    let presigner = this.presigners.get(accessKeyId);
+    if (!presigner) {
+      presigner = new S3RequestPresigner({
+        ...new S3Client({ region: LOCAL_REGION, credentials: { accessKeyId, secretAccessKey } }).config,
+      });
+      this.presigners.set(accessKeyId, presigner);
+    }
+    return presigner;
+  }
+
+  /** Why IAM refuses the caller this request, as S3 answers it; undefined when it is allowed. */
+  private async denied(caller: Caller, bucket: LocalBucket, request: AccessRequest) {
+    if (!this.iam) return undefined;
+    return this.iam.authorize(caller, [{ ...request, resourcePolicy: bucket.policy }]);
+  }
 
   /** Why S3 would refuse this presigned request, or undefined when it would take it. */
   private async presignedRefusal(
@@ -77,15 +109,16 @@ export class LocalS3 {
         'AuthorizationQueryParametersError',
         'X-Amz-Date and X-Amz-Expires (1 to 604800) are required',
       ];
-    const [accessKey, , region] = String(p.get('X-Amz-Credential')).split('/');
-    if (accessKey !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION)
+    const [accessKey = '', , region] = String(p.get('X-Amz-Credential')).split('/');
+    const presigner = this.presigner(accessKey);
+    if (!presigner || region !== LOCAL_REGION)
       return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
     const query: Record<string, string> = {};
     for (const [k, v] of p)
       if (!/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Signature)$/.test(k)) query[k] = v;
     const signedHeaders = String(p.get('X-Amz-SignedHeaders') ?? 'host').split(';');
     const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? '')]));
-    const expected = await this.presigner.presign(
+    const expected = await presigner.presign(
       {
         method: req.method ?? 'GET',
         protocol: 'http:',
@@ -158,6 +191,24 @@ export class LocalS3 {
       }
     }
 
+    // IAM: the signer's policies and the bucket's, for this object
+    const caller: Caller = this.iam?.callerOfKey(accessKeyOf(req.headers, url.searchParams)) ?? {
+      kind: 'admin',
+    };
+    const objectArn = `arn:aws:s3:::${bucket.name}/${key}`;
+    const action =
+      req.method === 'PUT'
+        ? 's3:PutObject'
+        : req.method === 'DELETE'
+          ? 's3:DeleteObject'
+          : req.method === 'GET' || req.method === 'HEAD'
+            ? 's3:GetObject'
+            : undefined;
+    if (action) {
+      const denied = await this.denied(caller, bucket, { action, resource: objectArn });
+      if (denied) return xmlError(res, 403, 'AccessDenied', denied.message, req.method === 'HEAD');
+    }
+
     const file = this.file(bucket.name, key);
     if (req.method === 'PUT') {
       const meta: Meta = {
@@ -195,7 +246,16 @@ export class LocalS3 {
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      if (!existsSync(file)) return xmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      if (!existsSync(file)) {
+        // S3 says an object is missing only to whom may list the bucket
+        const unlisted = await this.denied(caller, bucket, {
+          action: 's3:ListBucket',
+          resource: `arn:aws:s3:::${bucket.name}`,
+          context: { 's3:prefix': key },
+        });
+        if (unlisted) return xmlError(res, 403, 'AccessDenied', unlisted.message, req.method === 'HEAD');
+        return xmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.', req.method === 'HEAD');
+      }
       const meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8')) as Meta;
       const disposition = url.searchParams.get('response-content-disposition');
       res.writeHead(200, {

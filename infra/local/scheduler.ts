@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DurableRecords } from './durable.js';
+import type { LocalIam } from './iam.js';
 import { InvokeRefused, type LocalLambda } from './lambda-service.js';
 import type { InvocationResult } from './lambdas.js';
 import type { Logger } from './log.js';
 import { type NextFire, parseScheduleExpression } from './schedule-expression.js';
+import { scheduleAccess } from './service-roles.js';
 import type { LocalSqs } from './sqs.js';
 import type { LocalSchedule } from './template.js';
 
@@ -47,6 +49,8 @@ export class LocalScheduler {
     private readonly log: Logger,
     dir: string,
     private readonly timeScale: number,
+    /** Decides what each schedule's role may do (decisions prepared at start: service-roles.ts). */
+    private readonly iam?: LocalIam,
   ) {
     this.pending = new DurableRecords(join(dir, 'pending'));
     for (const s of schedules) this.next.set(s.logicalId, parseScheduleExpression(s.expression, s.timezone));
@@ -146,7 +150,11 @@ export class LocalScheduler {
       return new InvokeRefused(404, 'ResourceNotFoundException', 'the schedule is gone');
     }
     p.attempts++;
+    const [invoke, deadLetter] = this.iam ? scheduleAccess(this.iam, s) : [];
     try {
+      // Scheduler invokes the target with the schedule's role
+      const denied = invoke && this.iam!.decided(...invoke);
+      if (denied) throw new InvokeRefused(403, 'AccessDeniedException', denied.message);
       const { firstAttempt } = this.lambda.invokeAsync(s.functionId, JSON.parse(p.input), {
         trigger: 'schedule',
         what: `${s.name} as of ${String(JSON.parse(p.input).time ?? '')}`,
@@ -158,7 +166,10 @@ export class LocalScheduler {
       const aged = Date.now() - p.firstAt > s.maxEventAgeSeconds * 1000;
       if (p.attempts > s.maxRetries || aged || error.status === 404) {
         this.log.info(`schedule ${s.name}: not invoked (${error.code}: ${error.message})`);
-        if (s.deadLetterQueue)
+        const undeliverable = deadLetter && this.iam!.decided(...deadLetter);
+        if (undeliverable)
+          this.log.info(`schedule ${s.name}: its dead letter could not be sent: ${undeliverable.message}`);
+        else if (s.deadLetterQueue)
           this.sqs.send(s.deadLetterQueue, p.input, {
             SCHEDULE_ARN: s.arn,
             TARGET_ARN: s.targetArn,

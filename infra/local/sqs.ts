@@ -8,7 +8,8 @@ import {
   type MessageAttributes,
 } from '../../functions/operations/use-cases/classify-dead-letter.js';
 import { DurableRecords } from './durable.js';
-import { LOCAL_ACCOUNT } from './template.js';
+import type { LocalIam } from './iam.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template.js';
 
 // Amazon SQS, locally, for the template's queues (all of them dead-letter queues and on-failure
 // destinations): the local services send to them as AWS's do, and functions read them through
@@ -69,6 +70,9 @@ class SqsError extends Error {
   }
 }
 
+/** A queue's ARN, as the template's policies name it (a local queue is named by its logical id). */
+export const queueArn = (queueId: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${queueId}`;
+
 export class LocalSqs {
   private readonly stores = new Map<string, DurableRecords<QueueMessage>>();
   /** receipt handle → message, while it is invisible */
@@ -79,6 +83,8 @@ export class LocalSqs {
     private readonly dir: string,
     /** queue logical id (the local queue name) → readable name */
     private readonly names: Map<string, string>,
+    /** Asked before each request a signed caller makes (infra/local/iam.ts); none: all allowed. */
+    private readonly iam?: LocalIam,
   ) {}
 
   /** The URL GetQueueUrl answers with: this endpoint's, so the SDK reaches it either way. */
@@ -279,12 +285,39 @@ export class LocalSqs {
     }
   }
 
+  /** Why IAM refuses this request (SQS words the action in lower case), or undefined. */
+  private async refusal(req: IncomingMessage, target: string, input: any): Promise<string | undefined> {
+    if (!this.iam) return undefined;
+    const caller = this.iam.callerOf(req.headers);
+    if (caller.kind === 'anonymous') return 'Access to the resource is denied: the request is not signed';
+    const queue = String(
+      input.QueueName ??
+        String(input.QueueUrl ?? '')
+          .split('/')
+          .at(-1),
+    );
+    const action = `sqs:${target.replace(/^AmazonSQS\./, '')}`;
+    const denied = await this.iam.authorize(caller, [{ action, resource: queueArn(queue) }]);
+    return denied?.message.replaceAll(action, action.toLowerCase());
+  }
+
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const denied = await this.refusal(req, target, input);
+      if (denied) {
+        res.writeHead(403, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-query-error': 'AccessDenied;Sender',
+        });
+        res.end(
+          JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message: denied }),
+        );
+        return;
+      }
       const output = this.operation(target, input);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(output));

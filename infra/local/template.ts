@@ -29,6 +29,19 @@ export interface LocalFunction {
   reservedConcurrency?: number;
   /** X-Ray tracing mode (Active or PassThrough). */
   tracing: string;
+  /** Its execution role (a key of LocalApp.roles): what every AWS request it makes may do. */
+  roleId?: string;
+}
+
+/** An IAM role of the stack with every policy attached to it, intrinsics resolved. */
+export interface LocalRole {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Its inline policies, the AWS::IAM::Policy resources naming it, and the stack's managed policies it has. */
+  policies: { name: string; document: Json }[];
+  /** Managed policies from outside the template (AWS's own): their statements are not known here. */
+  externalPolicies: string[];
 }
 
 export interface LocalTable {
@@ -96,6 +109,8 @@ export interface LocalSchedule {
   maxRetries: number;
   maxEventAgeSeconds: number;
   deadLetterQueue?: string;
+  /** The role Scheduler assumes to invoke the target and to send to the dead-letter queue. */
+  roleId?: string;
 }
 
 export interface LocalBucket {
@@ -104,6 +119,8 @@ export interface LocalBucket {
   /** Whether the bucket sends its events to EventBridge (NotificationConfiguration). */
   eventBridge: boolean;
   cors: { AllowedOrigins: string[]; AllowedMethods: string[]; AllowedHeaders?: string[] }[];
+  /** Its bucket policy (AWS::S3::BucketPolicy), resolved. */
+  policy?: Json;
 }
 
 export interface LocalArchive {
@@ -157,6 +174,8 @@ export interface LocalApp {
   throttle?: { rateLimit: number; burstLimit: number };
   /** ARN → logical id, for every resource an ARN can name. */
   byArn: Map<string, string>;
+  /** Role logical id → the role and its policies (what infra/local/iam evaluates). */
+  roles: Map<string, LocalRole>;
 }
 
 export function stackTemplatePath(cdkOut: string): { stackName: string; file: string } {
@@ -207,6 +226,9 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
       case 'AWS::S3::Bucket':
         // CloudFormation makes a lower-case name from the stack and the id; so does this
         return r.Properties.BucketName ?? `${stackName}-${id}`.toLowerCase().slice(0, 63);
+      case 'AWS::IAM::Role':
+        // CloudFormation names a role from the stack and the id (and a random suffix, left out)
+        return r.Properties.RoleName ?? `${stackName}-${id}`.slice(0, 64);
       default:
         return id;
     }
@@ -226,6 +248,10 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
           return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
         case 'AWS::S3::Bucket':
           return `arn:aws:s3:::${name}`;
+        case 'AWS::IAM::Role':
+          return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+        case 'AWS::IAM::ManagedPolicy':
+          return `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${r.Properties.ManagedPolicyName ?? `${stackName}-${id}`}`;
         default:
           return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
       }
@@ -301,6 +327,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     ...entries('AWS::Lambda::Function'),
     ...entries('AWS::SQS::Queue'),
     ...entries('AWS::Events::EventBus'),
+    ...entries('AWS::IAM::Role'),
+    ...entries('AWS::IAM::ManagedPolicy'),
   ])
     arnOf(id);
   for (const [id] of entries('AWS::DynamoDB::GlobalTable')) getAtt(id, 'StreamArn');
@@ -333,15 +361,23 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
         ? { reservedConcurrency: Number(r.Properties.ReservedConcurrentExecutions) }
         : {}),
       tracing: r.Properties.TracingConfig?.Mode ?? 'PassThrough',
+      ...(r.Properties.Role ? { roleId: idOfArn(resolve(r.Properties.Role)) } : {}),
     });
   }
 
+  const bucketPolicies = new Map(
+    entries('AWS::S3::BucketPolicy').map(([, r]) => [
+      r.Properties.Bucket?.Ref as string,
+      resolve(r.Properties.PolicyDocument),
+    ]),
+  );
   const buckets = entries('AWS::S3::Bucket').map(([id, r]) => ({
     logicalId: id,
     name: nameOf(id),
     eventBridge:
       r.Properties.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled === true,
     cors: resolve(r.Properties.CorsConfiguration?.CorsRules ?? []),
+    ...(bucketPolicies.has(id) ? { policy: bucketPolicies.get(id) } : {}),
   }));
 
   const tables = entries('AWS::DynamoDB::GlobalTable').map(([id, r]) => ({
@@ -449,6 +485,7 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
       ...(p.Target.DeadLetterConfig?.Arn
         ? { deadLetterQueue: idOfArn(resolve(p.Target.DeadLetterConfig.Arn)) }
         : {}),
+      ...(p.Target.RoleArn ? { roleId: idOfArn(resolve(p.Target.RoleArn)) } : {}),
     };
   });
 
@@ -474,6 +511,31 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     }),
   );
   const stage = entries('AWS::ApiGatewayV2::Stage')[0]?.[1]?.Properties?.DefaultRouteSettings;
+
+  // Each role with every policy that applies to it: its inline ones, each AWS::IAM::Policy naming
+  // it, and each managed policy of the stack it lists (AWS's own are named, their text unknown).
+  const roles = new Map<string, LocalRole>(
+    entries('AWS::IAM::Role').map(([id, r]) => {
+      const policies: LocalRole['policies'] = (r.Properties.Policies ?? []).map((p: Json) => ({
+        name: resolve(p.PolicyName),
+        document: resolve(p.PolicyDocument),
+      }));
+      for (const [policyId, policy] of entries('AWS::IAM::Policy'))
+        if ((policy.Properties.Roles ?? []).some((role: Json) => role?.Ref === id))
+          policies.push({ name: policyId, document: resolve(policy.Properties.PolicyDocument) });
+      const externalPolicies: string[] = [];
+      for (const arn of resolve(r.Properties.ManagedPolicyArns ?? []) as string[]) {
+        const managed = byArn.get(arn);
+        if (managed && resources[managed]?.Type === 'AWS::IAM::ManagedPolicy')
+          policies.push({ name: managed, document: resolve(resources[managed].Properties.PolicyDocument) });
+        else externalPolicies.push(arn);
+      }
+      for (const [policyId, policy] of entries('AWS::IAM::ManagedPolicy'))
+        if ((policy.Properties.Roles ?? []).some((role: Json) => role?.Ref === id))
+          policies.push({ name: policyId, document: resolve(policy.Properties.PolicyDocument) });
+      return [id, { logicalId: id, name: nameOf(id), arn: arnOf(id), policies, externalPolicies }];
+    }),
+  );
 
   const webConsole = readConsole(cdkOut, resources, resolve);
   const client = entries('AWS::Cognito::UserPoolClient')[0]?.[1];
@@ -518,6 +580,7 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     schedules,
     queues,
     byArn,
+    roles,
   };
 }
 

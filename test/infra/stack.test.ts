@@ -165,6 +165,8 @@ describe('the functions', () => {
       const objects = statementsOf(fn).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
       expect(objects.map((s) => [[...s.actions].sort(), s.resource.match(/\/[a-z]+\/\*/)?.[0]])).toEqual([
         [['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], '/attachments/*'],
+        // the bucket itself, to learn that an upload has not arrived (a 404, not a 403)
+        [['s3:ListBucket'], undefined],
       ]);
     }
     for (const fn of ['WorkspaceApiRole', 'ReportsApiRole'])

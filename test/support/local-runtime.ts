@@ -25,6 +25,8 @@ export interface StartOptions {
   localDir?: string;
   /** `--port`: every service at its offset from it (infra/local/ports.ts); default 0, any free ports. */
   port?: number;
+  /** Run this synthesized template (a cdk.out folder: test/support/template.ts) instead of the stack's. */
+  cdkOut?: string;
 }
 
 export interface RunningLocal {
@@ -73,7 +75,12 @@ export interface RunningLocal {
 export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
   const o: StartOptions = Array.isArray(options) ? { args: options } : options;
   const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
-  const env = { ...process.env, HANDOFF_LOCAL_DIR: localDir, NO_COLOR: '1' };
+  const env = {
+    ...process.env,
+    HANDOFF_LOCAL_DIR: localDir,
+    NO_COLOR: '1',
+    ...(o.cdkOut ? { HANDOFF_CDK_OUT: o.cdkOut } : {}),
+  };
   const child: ChildProcess = spawn(
     process.execPath,
     [

@@ -57,10 +57,9 @@ describe('npm start on a --port of its own', () => {
   it('listens on the loopback interface only: the runtime, its Lambda environments and DynamoDB Local', () => {
     const sockets = listeningSockets(processGroup(local!.pid));
     const { dynamoEndpoint } = addresses();
-    // the JVM is among them, on its port of the layout
-    expect(sockets).toContainEqual(
-      expect.objectContaining({ command: 'java', protocol: 'tcp', port: base + PORT_LAYOUT.dynamodb.offset }),
-    );
+    // the JVM is among them, on a port of its own behind DynamoDB's endpoint of the layout (the
+    // IAM check: infra/local/dynamodb-iam.ts)
+    expect(sockets).toContainEqual(expect.objectContaining({ command: 'java', protocol: 'tcp' }));
     expect(new URL(String(dynamoEndpoint)).port).toBe(String(base + PORT_LAYOUT.dynamodb.offset));
     // every service of the layout is one of them
     const ports = new Set(sockets.map((s) => s.port));
@@ -98,7 +97,7 @@ describe('npm start on a --port of its own', () => {
 describe('npm start when a port of its layout is taken', () => {
   it.each([
     ['the sign-in page (the local issuer)', PORT_LAYOUT.issuer.offset],
-    ['DynamoDB Local', PORT_LAYOUT.dynamodb.offset],
+    ['DynamoDB', PORT_LAYOUT.dynamodb.offset],
   ])(
     'stops at once with an error that names the port, %s and --port',
     async (name, offset) => {

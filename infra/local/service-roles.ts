@@ -1,0 +1,86 @@
+import type { AccessRequest, Caller, LocalIam } from './iam.js';
+import { queueArn } from './sqs.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalApp } from './template.js';
+
+// What AWS's own services do with the stack's roles, checked as they check it:
+//   - at deploy time, Lambda refuses an on-failure destination its function's role may not send
+//     to ("The provided execution role does not have permissions to call SendMessage on SQS",
+//     InvalidParameterValueException), and an event source mapping whose role may not read the
+//     stream ("Cannot access stream ... Please ensure the role can perform the GetRecords,
+//     GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM"): so the
+//     local runtime refuses to start with such a template, naming the grant;
+//   - at run time, Scheduler invokes each target, and sends to its dead-letter queue, with the
+//     schedule's role: those decisions are made here ahead (Scheduler's local work is not
+//     asynchronous), and a refusal is Scheduler's to retry and dead-letter (scheduler.ts).
+
+/** A grant AWS checks when the stack is deployed is missing: the deployment would fail. */
+export class DeployRefused extends Error {
+  constructor(resource: string, reason: string) {
+    super(`the stack would not deploy: ${resource}: ${reason}`);
+    this.name = 'DeployRefused';
+  }
+}
+
+// ListStreams is also named by the message, but it is granted on '*' only (it names no stream), and
+// the stack's grant (CDK's grantStreamRead) names the stream: what polling needs is these three
+const STREAM_READ = ['DescribeStream', 'GetRecords', 'GetShardIterator'];
+
+export async function checkServiceRoles(app: LocalApp, iam: LocalIam): Promise<void> {
+  for (const fn of app.functions.values()) {
+    const destination = app.asyncConfigs.get(fn.logicalId)?.onFailureQueue;
+    if (!destination) continue;
+    const denied = await iam.authorize(iam.roleCaller(fn.roleId, fn.logicalId), [
+      { action: 'sqs:SendMessage', resource: queueArn(destination) },
+    ]);
+    if (denied)
+      throw new DeployRefused(
+        `${fn.name}'s on-failure destination (AWS::Lambda::EventInvokeConfig)`,
+        `The provided execution role does not have permissions to call SendMessage on SQS (${denied.message})`,
+      );
+  }
+  for (const mapping of app.streamMappings) {
+    const fn = app.functions.get(mapping.functionId)!;
+    const caller = iam.roleCaller(fn.roleId, fn.logicalId);
+    const table = app.tables.find((t) => t.logicalId === mapping.tableId)!;
+    const stream = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${table.name}/stream/local`;
+    const denied = await iam.authorize(
+      caller,
+      STREAM_READ.map((action) => ({ action: `dynamodb:${action}`, resource: stream })),
+    );
+    if (denied)
+      throw new DeployRefused(
+        `${fn.name}'s event source mapping ${mapping.logicalId}`,
+        `Cannot access stream ${stream}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM (${denied.message})`,
+      );
+    if (mapping.onFailureQueue) {
+      const refused = await iam.authorize(caller, [
+        { action: 'sqs:SendMessage', resource: queueArn(mapping.onFailureQueue) },
+      ]);
+      if (refused)
+        throw new DeployRefused(
+          `${fn.name}'s event source mapping ${mapping.logicalId}`,
+          `The provided execution role does not have permissions to call SendMessage on SQS (${refused.message})`,
+        );
+    }
+  }
+  await iam.prepare(app.schedules.flatMap((s) => scheduleAccess(iam, s)));
+}
+
+/** What a schedule's role is asked when the schedule fires: invoke the target, dead-letter the failures. */
+export function scheduleAccess(
+  iam: LocalIam,
+  schedule: LocalApp['schedules'][number],
+): [Caller, AccessRequest][] {
+  const caller = iam.roleCaller(schedule.roleId, schedule.logicalId);
+  return [
+    [caller, { action: 'lambda:InvokeFunction', resource: schedule.targetArn }],
+    ...(schedule.deadLetterQueue
+      ? [
+          [caller, { action: 'sqs:SendMessage', resource: queueArn(schedule.deadLetterQueue) }] as [
+            Caller,
+            AccessRequest,
+          ],
+        ]
+      : []),
+  ];
+}
