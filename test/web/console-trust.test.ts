@@ -171,6 +171,7 @@ describe('a sales rep whose typing is never lost', () => {
       .toContain('Title: Initech reporting suite → Initech reporting suite (phase 1)');
     // nothing typed was lost
     expect(await page.getByLabel('Value', { exact: true }).inputValue()).toBe('41000');
+    await page.screenshot({ path: join(shots, 'deal-edit.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save mine over it' }).click();
     // saved: the form closes and the facts show the new contact by name
     await page.locator('dl.facts', { hasText: 'Peter Gibbons' }).waitFor();
