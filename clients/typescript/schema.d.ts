@@ -8092,6 +8092,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the contact was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -8185,6 +8194,15 @@ export interface operations {
             };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the contact was merged into another (`mergedInto` names it) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8310,6 +8328,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the company was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -8403,6 +8430,15 @@ export interface operations {
             };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the company was merged into another (`mergedInto` names it) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10337,6 +10373,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter: this route takes none (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -10378,6 +10423,15 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description a query parameter: this route takes none (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description over the stage's throttle (API Gateway) */
