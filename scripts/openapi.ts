@@ -173,9 +173,10 @@ function headerParameters(route: Route, method: string) {
       ? {
           'If-Match': z
             .string()
+            .regex(/^(\*|"(0|[1-9]\d{0,14})")$/)
             .optional()
             .describe(
-              'the ETag you read: the change is made only if the record is still at that version (else 412)',
+              'the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400',
             ),
         }
       : {}),

@@ -3111,7 +3111,7 @@ export interface operations {
                 detach?: "true" | "false";
             };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3221,7 +3221,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3776,7 +3776,7 @@ export interface operations {
                 detach?: "true" | "false";
             };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3886,7 +3886,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -4427,7 +4427,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -4963,7 +4963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5064,7 +5064,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5214,7 +5214,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5357,7 +5357,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5501,7 +5501,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5660,7 +5660,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5811,7 +5811,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5956,7 +5956,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -6412,7 +6412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -6513,7 +6513,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -6737,7 +6737,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -6966,7 +6966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -7399,7 +7399,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -7500,7 +7500,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -8499,7 +8499,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -8702,7 +8702,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -8879,7 +8879,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -9009,7 +9009,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9111,7 +9111,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9323,7 +9323,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9523,7 +9523,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9723,7 +9723,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9923,7 +9923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -10217,7 +10217,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -11238,7 +11238,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -11724,7 +11724,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -12226,7 +12226,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -12577,7 +12577,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -12778,7 +12778,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -12963,7 +12963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -13113,7 +13113,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13300,7 +13300,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13445,7 +13445,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13676,7 +13676,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13817,7 +13817,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -13918,7 +13918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
