@@ -207,8 +207,8 @@ async function redriveOne(
 
 /**
  * Makes the messages visible again at once (ChangeMessageVisibilityBatch, a visibility timeout
- * of 0), ten at a time. One that could not be is noted on its outcome: it shows again once its
- * visibility timeout ends.
+ * of 0), ten at a time. One that could not be is noted on its outcome, and the answer still
+ * comes (it says what was redriven): such a message shows again once its timeout ends.
  */
 async function release(
   c: RedriveClients,
@@ -216,22 +216,27 @@ async function release(
   outcomes: RedriveOutcome[],
   receipts: Map<string, string>,
 ): Promise<void> {
+  const note = (outcome: RedriveOutcome, why: string) => {
+    const hidden = `hidden until its visibility timeout ends (${why})`;
+    outcome.reason = outcome.reason ? `${outcome.reason}; ${hidden}` : hidden;
+  };
   for (let i = 0; i < outcomes.length; i += 10) {
     const batch = outcomes.slice(i, i + 10);
-    const out = await c.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: batch.map((m, n) => ({
-          Id: String(n),
-          ReceiptHandle: receipts.get(m.messageId),
-          VisibilityTimeout: 0,
-        })),
-      }),
-    );
-    for (const failed of out.Failed ?? []) {
-      const outcome = batch[Number(failed.Id)]!;
-      const note = `hidden until its visibility timeout ends: ${failed.Code} ${failed.Message ?? ''}`.trim();
-      outcome.reason = outcome.reason ? `${outcome.reason}; ${note}` : note;
+    try {
+      const out = await c.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((m, n) => ({
+            Id: String(n),
+            ReceiptHandle: receipts.get(m.messageId),
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+      for (const failed of out.Failed ?? [])
+        note(batch[Number(failed.Id)]!, `${failed.Code}: ${failed.Message}`);
+    } catch (error) {
+      for (const outcome of batch) note(outcome, (error as Error).message);
     }
   }
 }
