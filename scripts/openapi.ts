@@ -119,7 +119,10 @@ function responsesOf(route: Route, method: string) {
       : {}),
     ...(Object.keys(successHeaders).length ? { headers: successHeaders } : {}),
   };
-  const own = isPublic ? {} : refusals(route, method);
+  // a public route checks no token, role or body, but refuses a query parameter as every route does
+  const own = isPublic
+    ? { 400: 'a query parameter: this route takes none (`errors` names it)' }
+    : refusals(route, method);
   return {
     [String(route.response.status)]: success,
     ...Object.fromEntries(Object.entries(own).map(([status, description]) => [status, problem(description)])),
@@ -170,9 +173,10 @@ function headerParameters(route: Route, method: string) {
       ? {
           'If-Match': z
             .string()
+            .regex(/^(\*|"(0|[1-9]\d{0,14})")$/)
             .optional()
             .describe(
-              'the ETag you read: the change is made only if the record is still at that version (else 412)',
+              'the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400',
             ),
         }
       : {}),
@@ -252,7 +256,13 @@ export function openApiDocument(routes: Routes, version: string) {
       version,
       description:
         'CRM and project management joined by an enforced sales-to-delivery handoff. Every route but /health and /openapi.json needs a bearer JWT; roles come from the token\'s groups. Refusals are RFC 9457 problem documents; API Gateway\'s own answers (401, 404 of an unknown route, 413 past 10 MB, 429, a crashed function\'s 500) are `{"message": "…"}`.',
-      license: { name: 'UNLICENSED' },
+      // The repository grants no licence (package.json is private, no LICENSE file): all rights
+      // reserved, npm's UNLICENSED. OpenAPI 3.1 wants an SPDX expression (or a URL) beside the
+      // name, and SPDX spells a licence of one's own LicenseRef-<name>.
+      license: {
+        name: 'Proprietary: all rights reserved (UNLICENSED)',
+        identifier: 'LicenseRef-Proprietary',
+      },
     },
     servers: [
       { url: 'http://localhost:3000', description: 'the local runtime (`npm start`)' },

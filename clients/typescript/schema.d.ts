@@ -3111,7 +3111,7 @@ export interface operations {
                 detach?: "true" | "false";
             };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3221,7 +3221,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3776,7 +3776,7 @@ export interface operations {
                 detach?: "true" | "false";
             };
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -3886,7 +3886,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -4427,7 +4427,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -4963,7 +4963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5064,7 +5064,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5214,7 +5214,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5357,7 +5357,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -5501,7 +5501,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5660,7 +5660,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5811,7 +5811,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -5956,7 +5956,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -6412,7 +6412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -6513,7 +6513,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -6737,7 +6737,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -6966,7 +6966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -7399,7 +7399,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -7500,7 +7500,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -8092,6 +8092,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the contact was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -8185,6 +8194,15 @@ export interface operations {
             };
             /** @description conflicts with the current state (or lost a race four times) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the contact was merged into another (`mergedInto` names it) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8310,6 +8328,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the company was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -8410,6 +8437,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the company was merged into another (`mergedInto` names it) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
             413: {
                 headers: {
@@ -8463,7 +8499,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -8666,7 +8702,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -8843,7 +8879,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -8973,7 +9009,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9075,7 +9111,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9287,7 +9323,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9487,7 +9523,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9687,7 +9723,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -9887,7 +9923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -10181,7 +10217,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -10337,6 +10373,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description a query parameter: this route takes none (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description over the stage's throttle (API Gateway) */
             429: {
                 headers: {
@@ -10378,6 +10423,15 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description a query parameter: this route takes none (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description over the stage's throttle (API Gateway) */
@@ -11184,7 +11238,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -11670,7 +11724,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -12172,7 +12226,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -12523,7 +12577,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -12724,7 +12778,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -12909,7 +12963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -13059,7 +13113,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13246,7 +13300,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13391,7 +13445,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13622,7 +13676,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
                 "Idempotency-Key"?: string;
@@ -13763,7 +13817,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;
@@ -13864,7 +13918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag you read: the change is made only if the record is still at that version (else 412) */
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
                 "If-Match"?: string;
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
                 "X-Correlation-Id"?: string;

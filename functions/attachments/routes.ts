@@ -32,8 +32,14 @@ const PATHS: Record<AttachableKind, { path: string; tag: string; id: Parameters<
   task: { path: 'tasks', tag: 'Tasks', id: 'task' },
 };
 
+/** Kinds whose records are merged: a merged one answers 410 here as on its other routes. */
+const MERGEABLE: readonly AttachableKind[] = ['contact', 'company'];
+
 function recordRoutes(s: Services, kind: AttachableKind): Routes {
   const { path, tag, id } = PATHS[kind];
+  const problems = MERGEABLE.includes(kind)
+    ? { problems: { 410: `the ${kind} was merged into another (\`mergedInto\` names it)` } }
+    : {};
   return {
     [`POST /${path}/{id}/attachments`]: route({
       tag,
@@ -41,6 +47,7 @@ function recordRoutes(s: Services, kind: AttachableKind): Routes {
       roles: canRead,
       params: idParams(id),
       body: NewAttachment,
+      ...problems,
       response: { status: 201, schema: Requested },
       handle: async ({ params, body, ...input }) =>
         created(await attachFile(s, { kind, id: params.id }, body, input)),
@@ -54,6 +61,7 @@ function recordRoutes(s: Services, kind: AttachableKind): Routes {
       roles: canRead,
       params: idParams(id),
       query: listQuery({}),
+      ...problems,
       response: { status: 200, schema: Attachment, list: true },
       handle: async (req) =>
         sortedPage(

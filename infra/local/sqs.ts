@@ -14,11 +14,11 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './template.js';
 // Amazon SQS, locally, for the template's queues (all of them dead-letter queues and on-failure
 // destinations): the local services send to them as AWS's do, and functions read them through
 // the SDK (AWS_ENDPOINT_URL_SQS; the AWS JSON 1.0 protocol) with SendMessage, ReceiveMessage
-// (visibility timeout, receive count), DeleteMessage, ChangeMessageVisibility, GetQueueUrl and
-// GetQueueAttributes. Messages are files under .local/queues/<queue>/, so they outlive a
+// (visibility timeout, receive count), DeleteMessage, ChangeMessageVisibility(Batch), GetQueueUrl
+// and GetQueueAttributes. Messages are files under .local/queues/<queue>/, so they outlive a
 // restart, as SQS's do. Written by hand: the SQS emulators on npm are unmaintained or need Java
 // beside DynamoDB Local's, and these operations are all the stack uses.
-// Just over 300 lines: the SQS API the functions and the local services use, nothing more.
+// Under 400 lines: the SQS API the functions and the local services use, nothing more.
 
 export interface QueueMessage {
   MessageId: string;
@@ -38,6 +38,9 @@ export interface DeadLetterView {
   body: unknown;
   attributes: Record<string, string>;
 }
+
+/** SQS's longest visibility timeout, and the longest a message may stay in flight: 12 hours. */
+const MAX_VISIBILITY = 43_200;
 
 const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
 
@@ -76,7 +79,10 @@ export const queueArn = (queueId: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCA
 export class LocalSqs {
   private readonly stores = new Map<string, DurableRecords<QueueMessage>>();
   /** receipt handle → message, while it is invisible */
-  private readonly inFlight = new Map<string, { queueId: string; messageId: string; visibleAt: number }>();
+  private readonly inFlight = new Map<
+    string,
+    { queueId: string; messageId: string; receivedAt: number; visibleAt: number }
+  >();
   private endpoint = '';
 
   constructor(
@@ -193,6 +199,7 @@ export class LocalSqs {
         this.inFlight.set(ReceiptHandle, {
           queueId,
           messageId: record.MessageId,
+          receivedAt: Date.now(),
           visibleAt: Date.now() + timeout * 1000,
         });
         return {
@@ -230,6 +237,91 @@ export class LocalSqs {
     return {};
   }
 
+  /**
+   * SQS's ChangeMessageVisibility: the message is hidden for `VisibilityTimeout` seconds (0–43,200)
+   * from now, not from when it was received; 0 makes it visible at once. The handle must be one
+   * this queue gave and the message still in flight, and the total may not pass 12 hours since it
+   * was received.
+   */
+  private changeVisibility(queueId: string, input: { ReceiptHandle?: unknown; VisibilityTimeout?: unknown }) {
+    const timeout = input.VisibilityTimeout;
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_VISIBILITY)
+      throw new SqsError(
+        'InvalidParameterValue',
+        'InvalidParameterValue',
+        `VisibilityTimeout must be an integer from 0 to ${MAX_VISIBILITY}, not ${String(timeout)}`,
+      );
+    const handle = this.inFlight.get(String(input.ReceiptHandle));
+    if (!handle || handle.queueId !== queueId)
+      throw new SqsError(
+        'ReceiptHandleIsInvalid',
+        'ReceiptHandleIsInvalid',
+        'the receipt handle is not valid',
+      );
+    const now = Date.now();
+    if (handle.visibleAt <= now)
+      throw new SqsError(
+        'MessageNotInflight',
+        'AWS.SimpleQueueService.MessageNotInflight',
+        'the message is not in flight: its visibility timeout has ended',
+      );
+    if (now + timeout * 1000 > handle.receivedAt + MAX_VISIBILITY * 1000)
+      throw new SqsError(
+        'InvalidParameterValue',
+        'InvalidParameterValue',
+        'the visibility timeout may not go past 12 hours from when the message was received',
+      );
+    handle.visibleAt = now + timeout * 1000;
+  }
+
+  /** Up to 10 changes, each answered on its own (Successful or Failed, by the entry's Id). */
+  private changeVisibilityBatch(input: any) {
+    const queueId = this.queueOf(input.QueueUrl);
+    const entries = (Array.isArray(input.Entries) ? input.Entries : []) as {
+      Id?: unknown;
+      ReceiptHandle?: unknown;
+      VisibilityTimeout?: unknown;
+    }[];
+    if (entries.length === 0)
+      throw new SqsError(
+        'EmptyBatchRequest',
+        'AWS.SimpleQueueService.EmptyBatchRequest',
+        'the batch request does not contain any entries',
+      );
+    if (entries.length > 10)
+      throw new SqsError(
+        'TooManyEntriesInBatchRequest',
+        'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+        `a batch may hold 10 entries, not ${entries.length}`,
+      );
+    const ids = entries.map((e) => String(e.Id ?? ''));
+    const badId = ids.find((id) => !/^[\w-]{1,80}$/.test(id));
+    if (badId !== undefined)
+      throw new SqsError(
+        'InvalidBatchEntryId',
+        'AWS.SimpleQueueService.InvalidBatchEntryId',
+        `the batch entry id ${badId} is not valid: 1 to 80 letters, digits, hyphens or underscores`,
+      );
+    if (new Set(ids).size !== ids.length)
+      throw new SqsError(
+        'BatchEntryIdsNotDistinct',
+        'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+        'two or more batch entries have the same id',
+      );
+    const Successful: { Id: string }[] = [];
+    const Failed: { Id: string; SenderFault: boolean; Code: string; Message: string }[] = [];
+    entries.forEach((entry, i) => {
+      try {
+        this.changeVisibility(queueId, entry);
+        Successful.push({ Id: ids[i]! });
+      } catch (error) {
+        if (!(error instanceof SqsError)) throw error;
+        Failed.push({ Id: ids[i]!, SenderFault: true, Code: error.code, Message: error.message });
+      }
+    });
+    return { Successful, Failed };
+  }
+
   private operation(target: string, input: any): unknown {
     switch (target) {
       case 'AmazonSQS.GetQueueUrl':
@@ -254,17 +346,11 @@ export class LocalSqs {
         return this.receive(input);
       case 'AmazonSQS.DeleteMessage':
         return this.remove(input);
-      case 'AmazonSQS.ChangeMessageVisibility': {
-        const handle = this.inFlight.get(String(input.ReceiptHandle));
-        if (!handle)
-          throw new SqsError(
-            'ReceiptHandleIsInvalid',
-            'ReceiptHandleIsInvalid',
-            'the receipt handle is not valid',
-          );
-        handle.visibleAt = Date.now() + Number(input.VisibilityTimeout ?? 0) * 1000;
+      case 'AmazonSQS.ChangeMessageVisibility':
+        this.changeVisibility(this.queueOf(input.QueueUrl), input);
         return {};
-      }
+      case 'AmazonSQS.ChangeMessageVisibilityBatch':
+        return this.changeVisibilityBatch(input);
       case 'AmazonSQS.GetQueueAttributes': {
         const queueId = this.queueOf(input.QueueUrl);
         const all = this.store(queueId).all().length;

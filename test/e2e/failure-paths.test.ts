@@ -6,10 +6,10 @@ import { forgedOnPurpose } from '../support/contracts.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // Every asynchronous path, made to fail on the local runtime, ends where it ends in AWS, after
-// the retries AWS makes, and comes back with the redrive command without writing anything
-// twice. Failures are made two ways, each named in its test: a poisoned input (an event no
-// function can read), or a fault injected in an AWS service behind one function (its DynamoDB,
-// S3 or SES answers 500; or Lambda refuses to invoke it). The functions are the deployed code.
+// the retries AWS makes, and comes back with the redrive command (a dry run first leaves every
+// message for it) without writing anything twice. Failures are made two ways, each named in its
+// test: a poisoned input (an event no function can read), or a fault injected in an AWS service
+// behind one function (its DynamoDB, S3 or SES answers 500; or Lambda refuses to invoke it). The functions are the deployed code.
 // AWS's delays (Lambda's one and two minutes before each retry) run 1000 times faster here.
 
 let local: RunningLocal;
@@ -82,6 +82,29 @@ async function projectsOf(dealId: string): Promise<number> {
 }
 
 describe('failures on the local runtime land where they land in AWS', () => {
+  it("the operator's sequence (docs/operations.md): a dry run lists the dead letter and leaves it; the real run right after redrives it and the queue is empty", async () => {
+    await local.fault('CreateProjectOnWin', 'dynamodb');
+    const dealId = await wonDeal();
+    const letter = await deadLetter(handoffFailures);
+    await local.fault('CreateProjectOnWin', 'dynamodb', false);
+    const queued = async () => (await local.deadLetters()).filter((l) => l.queueId === letter.queueId);
+    expect((await queued()).map((l) => l.messageId)).toEqual([letter.messageId]);
+
+    const dry = await local.cli('redrive', [letter.queueId, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^would {2}function CreateProjectOnWinFunction\w+ failed 3 time\(s\)/m);
+    expect(dry.stdout).toMatch(/\ndry run: 1 would be redriven, 0 would be kept\n$/);
+    expect(await projectsOf(dealId)).toBe(0);
+
+    // at once, well within the 30 s the dry run's read hid the message for before
+    const run = await local.cli('redrive', [letter.queueId]);
+    expect(run.stdout).toMatch(/^redriven {2}function CreateProjectOnWinFunction\w+ failed 3 time\(s\)/m);
+    expect(run.stdout).toMatch(/\n1 redriven, 0 kept\n$/);
+    expect(run.code).toBe(0);
+    await until('the project', async () => ((await projectsOf(dealId)) === 1 ? true : undefined));
+    expect(await queued()).toEqual([]);
+  }, 60_000);
+
   it("poisoned input (a DealClosedWon of a version nobody reads): the handoff runs 3 times, then the record is in the handoff's on-failure queue, not the rule's", async () => {
     const dealId = await wonDeal();
     const real = await local.waitForEvent('DealClosedWon', (e) => e.detail.data.deal.id === dealId);
@@ -128,14 +151,16 @@ describe('failures on the local runtime land where they land in AWS', () => {
     expect(listed.stdout).toContain('failed 3 time(s) (RetriesExhausted): UnreadableEvent');
     expect(listed.stdout).toContain(`redrive: npm run redrive -- ${letter.queueId}`);
     // redriven as it is, it fails again and comes back: a poisoned event stays visible
-    const report = await redrive(letter.queueId);
-    expect(report).toMatchObject({ redriven: 1, kept: 0 });
-    await until('the record back in the queue', async () =>
-      (await local.deadLetters()).filter(handoffFailures).length === 1 &&
+    const redriveRuns = () =>
       local
         .output()
         .split('\n')
-        .filter((l) => /CreateProjectOnWin\s+event\s+Invoke \(Event\)/.test(l)).length === 3
+        .filter((l) => /CreateProjectOnWin\s+event\s+Invoke \(Event\)/.test(l)).length;
+    const before = redriveRuns();
+    const report = await redrive(letter.queueId);
+    expect(report).toMatchObject({ redriven: 1, kept: 0 });
+    await until('the record back in the queue', async () =>
+      (await local.deadLetters()).filter(handoffFailures).length === 1 && redriveRuns() === before + 3
         ? true
         : undefined,
     );

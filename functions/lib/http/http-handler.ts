@@ -127,10 +127,26 @@ export function problemDetails(): MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
+/**
+ * The version `If-Match` names: `*` (any), or one ETag exactly as this API issues it, `"3"`.
+ * Anything else is a 400 naming the header, on every route, before anything is read: a bare `3`
+ * is not an entity-tag, and a weak `W/"3"` never matches under the strong comparison RFC 9110
+ * requires for If-Match, so taking either as version 3 would make a condition the caller did
+ * not write (and a delete go through).
+ */
 function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new BadRequest(`If-Match must be an ETag this API issued, such as "3", not ${header}`);
+  if (header === undefined) return undefined;
+  const value = header.trim();
+  if (value === '*') return undefined;
+  const match = /^"(0|[1-9]\d{0,14})"$/.exec(value);
+  if (!match) {
+    const message = value.startsWith('W/')
+      ? 'a weak ETag never matches (If-Match compares strongly): send the ETag as issued, such as "3"'
+      : 'must be an ETag as this API issues it, such as "3" (quotes included), or *';
+    throw new BadRequest(`If-Match: ${message}; got ${header}`, {
+      errors: [{ path: 'If-Match', message }],
+    });
+  }
   return Number(match[1]);
 }
 

@@ -7,6 +7,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueUrlCommand,
   type Message,
@@ -32,14 +33,16 @@ import {
 //     to the relay.
 // Every consumer recognises what it already did (detail.id, derived ids, leases), so a redrive
 // never writes anything twice. A message is deleted only once its redrive was accepted; what
-// cannot be redriven stays in the queue, with the reason in the answer.
+// cannot be redriven stays in the queue, with the reason in the answer. Reading a message hides
+// it (its visibility timeout), so every message not deleted, all of them in a dry run, is made
+// visible again before the answer: the real run right after a dry run finds them all.
 
 export interface RedriveRequest {
   /** The queue's name (as the alarm's QueueName dimension gives it) or its URL. */
   queue: string;
   /** At most this many messages (default 100). */
   limit?: number;
-  /** Only say what would be done; messages stay (invisible for 30 s). */
+  /** Only say what would be done; every message stays, visible. */
   dryRun?: boolean;
 }
 
@@ -202,6 +205,42 @@ async function redriveOne(
   }
 }
 
+/**
+ * Makes the messages visible again at once (ChangeMessageVisibilityBatch, a visibility timeout
+ * of 0), ten at a time. One that could not be is noted on its outcome, and the answer still
+ * comes (it says what was redriven): such a message shows again once its timeout ends.
+ */
+async function release(
+  c: RedriveClients,
+  queueUrl: string,
+  outcomes: RedriveOutcome[],
+  receipts: Map<string, string>,
+): Promise<void> {
+  const note = (outcome: RedriveOutcome, why: string) => {
+    const hidden = `hidden until its visibility timeout ends (${why})`;
+    outcome.reason = outcome.reason ? `${outcome.reason}; ${hidden}` : hidden;
+  };
+  for (let i = 0; i < outcomes.length; i += 10) {
+    const batch = outcomes.slice(i, i + 10);
+    try {
+      const out = await c.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((m, n) => ({
+            Id: String(n),
+            ReceiptHandle: receipts.get(m.messageId),
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+      for (const failed of out.Failed ?? [])
+        note(batch[Number(failed.Id)]!, `${failed.Code}: ${failed.Message}`);
+    } catch (error) {
+      for (const outcome of batch) note(outcome, (error as Error).message);
+    }
+  }
+}
+
 export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequest): Promise<RedriveReport> {
   const limit = request.limit ?? 100;
   const queueUrl = request.queue.includes('/')
@@ -209,6 +248,7 @@ export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequ
     : (await c.sqs.send(new GetQueueUrlCommand({ QueueName: request.queue }))).QueueUrl!;
   const messages: RedriveOutcome[] = [];
   const seen = new Set<string>();
+  const receipts = new Map<string, string>();
   while (messages.length < limit) {
     const out = await c.sqs.send(
       new ReceiveMessageCommand({
@@ -223,6 +263,7 @@ export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequ
     if (received.length === 0) break;
     for (const m of received) {
       seen.add(m.MessageId!);
+      receipts.set(m.MessageId!, m.ReceiptHandle!);
       const letter = classifyDeadLetter(m.Body ?? '', m.MessageAttributes as MessageAttributes);
       const outcome: RedriveOutcome = {
         messageId: m.MessageId!,
@@ -243,6 +284,12 @@ export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequ
       messages.push(outcome);
     }
   }
+  await release(
+    c,
+    queueUrl,
+    messages.filter((m) => !m.done),
+    receipts,
+  );
   const redriven = messages.filter((m) => m.done).length;
   return { queue: request.queue, redriven, kept: messages.length - redriven, messages };
 }

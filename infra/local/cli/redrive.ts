@@ -27,10 +27,15 @@ if (!res.ok || !body.ok) {
   console.error(JSON.stringify(body.error ?? body, null, 2));
   process.exit(1);
 }
-for (const m of body.result.messages as { what: string; action: string; done: boolean; reason?: string }[]) {
+const messages = body.result.messages as { what: string; action: string; done: boolean; reason?: string }[];
+for (const m of messages) {
   console.log(
     `${m.done ? 'redriven' : values['dry-run'] ? 'would' : 'kept    '}  ${m.what}\n          → ${m.action || m.reason}`,
   );
 }
-console.log(`\n${body.result.redriven} redriven, ${body.result.kept} kept`);
+if (values['dry-run']) {
+  // nothing was sent or deleted: every message read is visible in the queue again
+  const would = messages.filter((m) => m.action).length;
+  console.log(`\ndry run: ${would} would be redriven, ${messages.length - would} would be kept`);
+} else console.log(`\n${body.result.redriven} redriven, ${body.result.kept} kept`);
 process.exit(body.result.kept > 0 && !values['dry-run'] ? 1 : 0);

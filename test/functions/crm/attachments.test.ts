@@ -195,4 +195,35 @@ describe('attachments', () => {
     expect(missing.status).toBe(404);
     expect(await itemCount(table)).toBe(before);
   });
+
+  it.each([
+    ['contacts', 'contact'],
+    ['companies', 'company'],
+  ] as const)(
+    'of a merged %s: listing and attaching answer 410 naming the survivor, writing nothing',
+    async (path, kind) => {
+      const body =
+        kind === 'contact' ? { firstName: 'Ada', lastName: 'Byron' } : { name: 'Analytical Engines' };
+      const survivor = (await api(`POST /${path}`, { body })).body;
+      const duplicate = (await api(`POST /${path}`, { body })).body;
+      const merged = await api(`POST /${path}/{id}/merge`, {
+        params: { id: survivor.id },
+        body: { duplicateId: duplicate.id },
+        as: users.manager,
+      });
+      expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+      const before = await itemCount(table);
+      const listed = await api(`GET /${path}/{id}/attachments`, { params: { id: duplicate.id } });
+      expect(listed.status).toBe(410);
+      expect(listed.body).toMatchObject({ type: '/problems/gone', mergedInto: survivor.id });
+      const attached = await api(`POST /${path}/{id}/attachments`, {
+        params: { id: duplicate.id },
+        as: users.alice,
+        body: { name: 'notes.pdf', contentType: 'application/pdf', size: 10 },
+      });
+      expect(attached.status).toBe(410);
+      expect(attached.body).toMatchObject({ type: '/problems/gone', mergedInto: survivor.id });
+      expect(await itemCount(table)).toBe(before);
+    },
+  );
 });

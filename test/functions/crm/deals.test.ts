@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../support/api.js';
-import { crmApi, eventsOf } from '../../support/crm.js';
+import { crmApi, eventsOf, itemCount } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 let table: TestTable;
@@ -72,6 +72,39 @@ describe('pipelines', () => {
       query: { pipelineId: pipeline.id, stageId: pipeline.stages[2].id },
     });
     expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([deal.id]);
+  });
+
+  it('a deal naming a pipeline that does not exist is a 422 naming pipelineId, as for its company or stage; nothing is written', async () => {
+    await openDeal(); // the default pipeline and the caller's profile exist
+    const before = await itemCount(table);
+    const res = await api('POST /deals', {
+      as: users.alice,
+      body: {
+        title: 'Deal',
+        value,
+        ownerId: users.alice.sub,
+        nextAction,
+        pipelineId: 'pl_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ type: '/problems/validation-failed' });
+    expect(res.body.errors).toEqual([
+      { path: 'pipelineId', message: 'pipeline pl_01ZZZZZZZZZZZZZZZZZZZZZZZZ does not exist' },
+    ]);
+    expect(await itemCount(table)).toBe(before);
+    const company = await api('POST /deals', {
+      as: users.alice,
+      body: {
+        title: 'Deal',
+        value,
+        ownerId: users.alice.sub,
+        nextAction,
+        companyId: 'co_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+      },
+    });
+    expect(company.status).toBe(422);
+    expect(company.body.errors.map((e: { path: string }) => e.path)).toEqual(['companyId']);
   });
 
   it('stages can be renamed, re-weighted and added, never removed; sales cannot edit pipelines', async () => {
