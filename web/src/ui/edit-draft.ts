@@ -42,9 +42,14 @@ export function useEditDraft<R extends Versioned>(record: R, toForm: (record: R)
       setValues(toForm(record));
     }
   }, [record.version, untouched]);
+  // a field the person has not touched shows the record as it is now, not as it was when they began
+  const mineSet = new Set(mine);
+  const shown = Object.fromEntries(
+    Object.keys(values).map((k) => [k, mineSet.has(k) ? values[k]! : (latest[k] ?? values[k]!)]),
+  );
   return {
     base,
-    values,
+    values: shown,
     set: (name: string, value: string) => setValues((v) => ({ ...v, [name]: value })),
     /** Names of the fields the person changed. */
     mine,
