@@ -13,6 +13,7 @@ import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { MergeForm } from '../ui/MergeForm.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { Timeline } from '../ui/Timeline.js';
 import { CompanyEditForm } from './CompanyEditForm.js';
 
@@ -117,7 +118,8 @@ export function CompanyPage({ id }: { id: string }) {
     queryKey: ['contacts', 'of-company', id],
     queryFn: () => answer(client.GET('/contacts', { params: { query: { companyId: id, limit: 100 } } })),
   });
-  if (company.isError)
+  // a record on screen stays when reading it again fails (RefreshFailed says so)
+  if (company.isError && !company.data)
     return (
       <ProblemAlert error={company.error} loading="the company" onRetry={() => void company.refetch()} />
     );
@@ -129,6 +131,7 @@ export function CompanyPage({ id }: { id: string }) {
         <Link href="/companies">← Companies</Link>
       </p>
       <h1>{c.name}</h1>
+      <RefreshFailed query={company} what="the company" />
       {editing ? (
         <CompanyEditForm company={c} onDone={() => setEditing(false)} />
       ) : (

@@ -9,6 +9,7 @@ import { CustomFieldValues } from '../ui/CustomFieldValues.js';
 import { Fact } from '../ui/Fact.js';
 import { MergeForm } from '../ui/MergeForm.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { CompanyLink } from '../ui/record-links.js';
 import { Timeline } from '../ui/Timeline.js';
 import { ContactEditForm } from './ContactEditForm.js';
@@ -21,7 +22,8 @@ export function ContactPage({ id }: { id: string }) {
     queryKey: ['contact', id],
     queryFn: () => answer(client.GET('/contacts/{id}', { params: { path: { id } } })),
   });
-  if (contact.isError)
+  // a record on screen stays when reading it again fails (RefreshFailed says so)
+  if (contact.isError && !contact.data)
     return (
       <ProblemAlert error={contact.error} loading="the contact" onRetry={() => void contact.refetch()} />
     );
@@ -33,6 +35,7 @@ export function ContactPage({ id }: { id: string }) {
         <Link href="/contacts">← Contacts</Link>
       </p>
       <h1>{fullName(c)}</h1>
+      <RefreshFailed query={contact} what="the contact" />
       {editing ? (
         <ContactEditForm contact={c} onDone={() => setEditing(false)} />
       ) : (

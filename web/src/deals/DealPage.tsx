@@ -9,6 +9,7 @@ import { CustomFieldValues } from '../ui/CustomFieldValues.js';
 import { Fact } from '../ui/Fact.js';
 import { date, dateTime, money } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { CompanyLink, ContactLink } from '../ui/record-links.js';
 import { Timeline } from '../ui/Timeline.js';
 import { DealEditForm } from './DealEditForm.js';
@@ -68,7 +69,8 @@ export function DealPage({ id }: { id: string }) {
       void queryClient.invalidateQueries({ queryKey: ['deals'] });
     },
   });
-  if (deal.isError)
+  // a record on screen stays when reading it again fails (RefreshFailed says so)
+  if (deal.isError && !deal.data)
     return <ProblemAlert error={deal.error} loading="the deal" onRetry={() => void deal.refetch()} />;
   if (!deal.data) return <p aria-busy="true">Loading the deal…</p>;
   const d = deal.data;
@@ -83,6 +85,7 @@ export function DealPage({ id }: { id: string }) {
         <Link href="/pipeline">← Pipeline</Link>
       </p>
       <h1>{d.title}</h1>
+      <RefreshFailed query={deal} what="the deal" />
       <p className={`status status-${d.status}`}>{d.status}</p>
       {move.isError && (
         <ProblemAlert error={move.error} verb="moved" onRetry={() => move.mutate(move.variables!)}>

@@ -15,10 +15,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
 import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
-import { describeFailure, describeLoadFailure } from '../ui/failure.js';
+import { describeFailure } from '../ui/failure.js';
 import { totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { columnByColumn } from './board-keyboard.js';
 import { columnUnder, stageAtDrop } from './column-under.js';
 import { DealCard } from './DealCard.js';
@@ -221,15 +222,8 @@ export function Board() {
       )}
       {/* a board that is on screen and could not be refreshed stays, with a line saying so (no
           banner pushing it down mid-drag); a board that could not be read at all gets the alert */}
-      {deals.isRefetchError ? (
-        <p className="stale-note" role="status">
-          {describeLoadFailure(deals.error, 'the latest board').title} Showing it as read at{' '}
-          {new Date(deals.dataUpdatedAt).toLocaleTimeString(undefined, { timeStyle: 'short' })}.{' '}
-          <button type="button" className="quiet" onClick={() => void deals.refetch()}>
-            Refresh
-          </button>
-        </p>
-      ) : (
+      <RefreshFailed query={deals} what="the latest board" />
+      {!deals.isRefetchError && (
         <ProblemAlert
           error={deals.error ?? pipelines.error}
           loading="the pipeline"

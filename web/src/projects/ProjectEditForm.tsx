@@ -1,7 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { paths } from '../../../clients/typescript/index.js';
-import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { answer, ifMatch, type Schemas } from '../api/client.js';
 import {
   type CustomFieldDefinition,
   customFieldsFromForm,
@@ -10,14 +9,12 @@ import {
 } from '../api/custom-fields.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
-import { ConflictNotice } from '../ui/ConflictNotice.js';
 import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
-import { type FormValues, useEditDraft } from '../ui/edit-draft.js';
+import type { FormValues } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
-import { describeFailure } from '../ui/failure.js';
 import { date, majorFromMinor, minorFromTyped } from '../ui/format.js';
-import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { PersonPicker } from '../ui/pickers.js';
+import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
 
 type Project = Schemas['Project'];
 type ProjectPatch = paths['/projects/{id}']['patch']['requestBody']['content']['application/json'];
@@ -83,77 +80,55 @@ function ProjectFields({
       ...customFieldsToForm(fields, p.customFields),
     };
   };
-  const draft = useEditDraft(project, toForm);
-  const save = useMutation({
-    mutationFn: ({ body, version }: { body: ProjectPatch; version: number }) =>
-      answer(
+  const edit = useRecordEdit<Project, ProjectPatch>({
+    record: project,
+    toForm,
+    patchOf: (v, mine, base) => {
+      const patch: Record<string, unknown> = {};
+      if (mine.has('name')) patch.name = v.name!.trim();
+      if (mine.has('ownerId')) patch.ownerId = v.ownerId;
+      if (mine.has('kickoffDate')) patch.kickoffDate = v.kickoffDate;
+      if (mine.has('promisedDueDate')) patch.promisedDueDate = v.promisedDueDate || null;
+      if ([...mine].some((k) => k.startsWith('budget.'))) {
+        const hours = v['budget.hours']!.trim();
+        const amount = v['budget.amount.amount']!.trim();
+        const currency = v['budget.amount.currency']!.trim().toUpperCase();
+        patch.budget =
+          hours === '' && amount === ''
+            ? null
+            : {
+                ...(hours === '' ? {} : { hours: Number(hours.replace(',', '.')) }),
+                ...(amount === '' ? {} : { amount: { amount: minorFromTyped(amount, currency), currency } }),
+              };
+      }
+      if (mine.has('hourlyRate.amount') || mine.has('hourlyRate.currency')) {
+        const amount = v['hourlyRate.amount']!.trim();
+        const currency = v['hourlyRate.currency']!.trim().toUpperCase();
+        patch.hourlyRate = amount === '' ? null : { amount: minorFromTyped(amount, currency), currency };
+      }
+      const customFields = customFieldsFromForm(fields, v, base);
+      if (customFields) patch.customFields = customFields;
+      return patch as ProjectPatch;
+    },
+    send: (body, version) => {
+      // a new kickoff or promise can move the plan: the page remembers the dates before it
+      if (body.kickoffDate || body.promisedDueDate !== undefined) onChanging();
+      return answer(
         client.PATCH('/projects/{id}', {
           params: { path: { id: project.id }, header: ifMatch(version) },
           body,
         }),
-      ),
-    onMutate: ({ body }) => {
-      if (body.kickoffDate || body.promisedDueDate !== undefined) onChanging();
+      );
     },
-    onSuccess: (saved) => {
-      draft.saved(saved);
+    onSaved: () => {
+      // the answer is the project without its tasks: the page reads it again, with them
+      void queryClient.invalidateQueries({ queryKey: ['project', project.id] });
+      void queryClient.invalidateQueries({ queryKey: ['schedule', project.id] });
+      void queryClient.invalidateQueries({ queryKey: ['projects'] });
       onDone();
     },
-    // the answer is the project without its tasks: the page reads it again, with them
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['project', project.id] }),
-        queryClient.invalidateQueries({ queryKey: ['schedule', project.id] }),
-        queryClient.invalidateQueries({ queryKey: ['projects'] }),
-      ]),
   });
-  const problem = save.error instanceof ApiProblem ? save.error : null;
-  const stale = save.isError && describeFailure(save.error).stale;
-
-  const patchOf = (): ProjectPatch => {
-    const v = draft.values;
-    const mine = new Set(draft.mine);
-    const patch: Record<string, unknown> = {};
-    if (mine.has('name')) patch.name = v.name!.trim();
-    if (mine.has('ownerId')) patch.ownerId = v.ownerId;
-    if (mine.has('kickoffDate')) patch.kickoffDate = v.kickoffDate;
-    if (mine.has('promisedDueDate')) patch.promisedDueDate = v.promisedDueDate || null;
-    if ([...mine].some((k) => k.startsWith('budget.'))) {
-      const hours = v['budget.hours']!.trim();
-      const amount = v['budget.amount.amount']!.trim();
-      const currency = v['budget.amount.currency']!.trim().toUpperCase();
-      patch.budget =
-        hours === '' && amount === ''
-          ? null
-          : {
-              ...(hours === '' ? {} : { hours: Number(hours.replace(',', '.')) }),
-              ...(amount === '' ? {} : { amount: { amount: minorFromTyped(amount, currency), currency } }),
-            };
-    }
-    if (mine.has('hourlyRate.amount') || mine.has('hourlyRate.currency')) {
-      const amount = v['hourlyRate.amount']!.trim();
-      const currency = v['hourlyRate.currency']!.trim().toUpperCase();
-      patch.hourlyRate = amount === '' ? null : { amount: minorFromTyped(amount, currency), currency };
-    }
-    const customFields = customFieldsFromForm(fields, v, toForm(draft.base));
-    if (customFields) patch.customFields = customFields;
-    return patch as ProjectPatch;
-  };
-  const send = (version: number) => {
-    if (draft.mine.length === 0) {
-      onDone();
-      return;
-    }
-    save.mutate({ body: patchOf(), version });
-  };
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    send(draft.base.version);
-  };
-  const input = (name: string) => ({
-    value: draft.values[name] ?? '',
-    onChange: (e: { target: { value: string } }) => draft.set(name, e.target.value),
-  });
+  const { draft, problem, input } = edit;
   const show = (name: string, value: string) => {
     if (name === 'ownerId') return nameOf(value);
     if (name === 'kickoffDate' || name === 'promisedDueDate') return date(value);
@@ -163,24 +138,7 @@ function ProjectFields({
     LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
 
   return (
-    <form onSubmit={submit} noValidate className="card project-edit" aria-label="Edit the project">
-      <ProblemAlert error={save.error} onRetry={() => send(draft.base.version)} />
-      {stale && (
-        <ConflictNotice
-          theirs={draft.theirs}
-          labelOf={labelOf}
-          show={show}
-          pending={save.isPending}
-          onSaveMine={() => {
-            draft.keepMine();
-            send(project.version);
-          }}
-          onTakeTheirs={() => {
-            draft.takeTheirs();
-            save.reset();
-          }}
-        />
-      )}
+    <RecordEditForm edit={edit} label="Edit the project" labelOf={labelOf} show={show} onCancel={onDone}>
       <Field label="Name" path="name" problem={problem} required>
         {(p) => <input {...p} type="text" {...input('name')} />}
       </Field>
@@ -248,21 +206,6 @@ function ProjectFields({
         </Field>
       </div>
       <CustomFieldInputs fields={fields} values={draft.values} set={draft.set} problem={problem} />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          Save changes
-        </button>
-        <button
-          type="button"
-          className="quiet"
-          onClick={() => {
-            draft.discard();
-            onDone();
-          }}
-        >
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordEditForm>
   );
 }

@@ -6,6 +6,7 @@ import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { date } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { businessDays, localToday } from './business-days.js';
 import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
@@ -95,7 +96,8 @@ export function ProjectPage({ id }: { id: string }) {
     onSettled: reload,
   });
 
-  if (project.isError)
+  // a record on screen stays when reading it again fails (RefreshFailed says so)
+  if (project.isError && !project.data)
     return (
       <ProblemAlert error={project.error} loading="the project" onRetry={() => void project.refetch()} />
     );
@@ -115,6 +117,7 @@ export function ProjectPage({ id }: { id: string }) {
       </p>
       <header className="project-header">
         <h1>{p.name}</h1>
+        <RefreshFailed query={project} what="the project" />
         <PromiseStatus project={p} calendar={calendar} />
       </header>
       <div className="columns">

@@ -4,12 +4,11 @@ import type { paths } from '../../../clients/typescript/index.js';
 import { ApiProblem, allPages, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
-import { ConflictNotice } from '../ui/ConflictNotice.js';
-import { type FormValues, useEditDraft } from '../ui/edit-draft.js';
+import type { FormValues } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
-import { describeFailure } from '../ui/failure.js';
 import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
 import { duration, hoursOf, minutesOf, shortDay } from './time-format.js';
 
 // The time logged on a task: the list (the project's entries, this task's kept), a form to log
@@ -211,69 +210,35 @@ function CorrectEntry({
     billable: String(e.billable),
     note: e.note ?? '',
   });
-  const draft = useEditDraft(entry, toForm);
-  const save = useMutation({
-    mutationFn: ({ body, version }: { body: TimeEntryPatch; version: number }) =>
+  const edit = useRecordEdit<TimeEntry, TimeEntryPatch>({
+    record: entry,
+    toForm,
+    patchOf: (v, mine) => ({
+      ...(mine.has('date') ? { date: v.date! } : {}),
+      ...(mine.has('hours') ? { minutes: minutesOf(v.hours!) } : {}),
+      ...(mine.has('billable') ? { billable: v.billable === 'true' } : {}),
+      ...(mine.has('note') ? { note: v.note!.trim() || null } : {}),
+    }),
+    send: (body, version) =>
       answer(
         client.PATCH('/time-entries/{id}', {
           params: { path: { id: entry.id }, header: ifMatch(version) },
           body,
         }),
       ),
-    onSuccess: (saved) => {
-      draft.saved(saved);
-      onSaved(saved);
-    },
+    onSaved,
+    onUnchanged: onDone,
   });
-  const problem = save.error instanceof ApiProblem ? save.error : null;
-  const stale = save.isError && describeFailure(save.error).stale;
-  const send = (version: number) => {
-    const mine = new Set(draft.mine);
-    if (mine.size === 0) {
-      onDone();
-      return;
-    }
-    const v = draft.values;
-    save.mutate({
-      version,
-      body: {
-        ...(mine.has('date') ? { date: v.date! } : {}),
-        ...(mine.has('hours') ? { minutes: minutesOf(v.hours!) } : {}),
-        ...(mine.has('billable') ? { billable: v.billable === 'true' } : {}),
-        ...(mine.has('note') ? { note: v.note!.trim() || null } : {}),
-      },
-    });
-  };
-  const input = (name: string) => ({
-    value: draft.values[name] ?? '',
-    onChange: (e: { target: { value: string } }) => draft.set(name, e.target.value),
-  });
+  const { draft, problem, input } = edit;
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        send(draft.base.version);
-      }}
-      noValidate
-      aria-label={`Correct ${duration(entry.minutes)} on ${shortDay(entry.date)}`}
+    <RecordEditForm
+      edit={edit}
+      label={`Correct ${duration(entry.minutes)} on ${shortDay(entry.date)}`}
+      labelOf={(name) => LABELS[name] ?? name}
+      onCancel={onDone}
+      submitLabel="Save correction"
       className="card"
     >
-      <ProblemAlert error={save.error} onRetry={() => send(draft.base.version)} />
-      {stale && (
-        <ConflictNotice
-          theirs={draft.theirs}
-          labelOf={(name) => LABELS[name] ?? name}
-          pending={save.isPending}
-          onSaveMine={() => {
-            draft.keepMine();
-            send(entry.version);
-          }}
-          onTakeTheirs={() => {
-            draft.takeTheirs();
-            save.reset();
-          }}
-        />
-      )}
       <div className="row">
         <Field label="Day" path="date" kind="date" problem={problem}>
           {(p) => <input {...p} type="date" max={apiToday()} {...input('date')} />}
@@ -293,21 +258,6 @@ function CorrectEntry({
           billable
         </label>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          Save correction
-        </button>
-        <button
-          type="button"
-          className="quiet"
-          onClick={() => {
-            draft.discard();
-            onDone();
-          }}
-        >
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordEditForm>
   );
 }

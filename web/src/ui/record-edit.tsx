@@ -21,6 +21,8 @@ interface RecordEditOptions<R extends Versioned, P> {
   patchOf: (values: FormValues, mine: Set<string>, base: FormValues) => P;
   send: (patch: P, version: number) => Promise<R>;
   onSaved: (saved: R) => void;
+  /** Saving with nothing changed: nothing is sent (default: as if saved). */
+  onUnchanged?: () => void;
 }
 
 export function useRecordEdit<R extends Versioned, P>({
@@ -29,6 +31,7 @@ export function useRecordEdit<R extends Versioned, P>({
   patchOf,
   send,
   onSaved,
+  onUnchanged = () => onSaved(record),
 }: RecordEditOptions<R, P>) {
   const draft = useEditDraft(record, toForm);
   const save = useMutation({
@@ -39,7 +42,7 @@ export function useRecordEdit<R extends Versioned, P>({
     },
   });
   const sendAt = (version: number) => {
-    if (draft.mine.length === 0) return onSaved(record);
+    if (draft.mine.length === 0) return onUnchanged();
     save.mutate({ patch: patchOf(draft.values, new Set(draft.mine), toForm(draft.base)), version });
   };
   return {
@@ -77,6 +80,9 @@ interface RecordEditFormProps<R extends Versioned, P> {
   labelOf: (name: string) => string;
   show?: (name: string, value: string) => string;
   onCancel: () => void;
+  /** The save button's words (default "Save changes"). */
+  submitLabel?: string;
+  className?: string;
   children: ReactNode;
 }
 
@@ -87,11 +93,13 @@ export function RecordEditForm<R extends Versioned, P>({
   labelOf,
   show,
   onCancel,
+  submitLabel = 'Save changes',
+  className = 'card record-edit',
   children,
 }: RecordEditFormProps<R, P>) {
   const stale = edit.save.isError && describeFailure(edit.save.error).stale;
   return (
-    <form onSubmit={edit.submit} noValidate className="card record-edit" aria-label={label}>
+    <form onSubmit={edit.submit} noValidate className={className} aria-label={label}>
       <ProblemAlert error={edit.save.error} onRetry={edit.retry} />
       {stale && (
         <ConflictNotice
@@ -107,7 +115,7 @@ export function RecordEditForm<R extends Versioned, P>({
       {children}
       <div className="actions">
         <button type="submit" disabled={edit.save.isPending}>
-          Save changes
+          {submitLabel}
         </button>
         <button
           type="button"
