@@ -382,7 +382,9 @@ export class LocalSqs {
           .split('/')
           .at(-1),
     );
-    const action = `sqs:${target.replace(/^AmazonSQS\./, '')}`;
+    // SQS authorizes a batch with its single action's permission: there is no
+    // sqs:SendMessageBatch, sqs:DeleteMessageBatch or sqs:ChangeMessageVisibilityBatch in IAM
+    const action = `sqs:${target.replace(/^AmazonSQS\./, '').replace(/Batch$/, '')}`;
     const denied = await this.iam.authorize(caller, [{ action, resource: queueArn(queue) }]);
     return denied?.message.replaceAll(action, action.toLowerCase());
   }
