@@ -208,6 +208,40 @@ describe('a sales rep whose typing is never lost', () => {
     expect(await page.getByRole('combobox', { name: 'Stage' }).count()).toBe(0);
   }, 30_000);
 
+  it('a new deal with a huge title, a negative value or a fraction of a cent: each said at its field, all kept, nothing written', async () => {
+    watch(page);
+    await page.goto(`${local.consoleUrl}/pipeline`);
+    await page.locator('[data-ready="true"]').waitFor();
+    const before = (await (await apiAs('alice', ['sales']))('GET', '/deals?limit=100')).body.items.length;
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New deal' });
+    const huge = 'Ünïcödé <script>alert(1)</script> 🚀 '.repeat(3_000).slice(0, 100_000);
+    await dialog.getByLabel('Title').fill(huge);
+    await dialog.getByLabel('Value', { exact: true }).fill('-5');
+    await dialog.getByLabel('What').fill('Call');
+    await dialog.getByLabel('Due').fill('2031-01-15T09:30');
+    await dialog.getByRole('button', { name: 'Create deal' }).click();
+    await dialog
+      .locator('[data-field-error="title"]', { hasText: 'Keep it to 200 characters or fewer.' })
+      .waitFor();
+    await dialog.locator('[data-field-error="value.amount"]', { hasText: 'Must be 0 or more.' }).waitFor();
+    expect((await dialog.getByLabel('Title').inputValue()).length).toBe(100_000);
+    await dialog.getByLabel('Title').fill('Cent fractions');
+    await dialog.getByLabel('Value', { exact: true }).fill('12.345');
+    await dialog.getByRole('button', { name: 'Create deal' }).click();
+    await dialog
+      .locator('[data-field-error="value.amount"]', {
+        hasText: 'Use at most the currency’s decimals (cents).',
+      })
+      .waitFor();
+    expect(await dialog.getByLabel('Value', { exact: true }).inputValue()).toBe('12.345');
+    expect((await (await apiAs('alice', ['sales']))('GET', '/deals?limit=100')).body.items.length).toBe(
+      before,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  }, 60_000);
+
   it('with the API down, a new contact is not created, says so, keeps the form, and is created once when retried', async () => {
     watch(page);
     await page.goto(`${local.consoleUrl}/contacts`);
