@@ -94,7 +94,7 @@ export function BulkActions({
   return (
     <section className="bulk card" aria-labelledby="bulk-title">
       <div className="bulk-head">
-        <h2 id="bulk-title">
+        <h2 id="bulk-title" className="bulk-title">
           {n} {plural} chosen
         </h2>
         {n > 0 ? (

@@ -177,7 +177,7 @@ export function DealsList() {
       </div>
       <div className="list-layout">
         <nav aria-label="Views" className="views">
-          <h2>Views</h2>
+          <h2 className="views-title">Views</h2>
           <ul className="plain-list">
             <li>
               <Link href="/deals" aria-current={viewId ? undefined : 'page'}>

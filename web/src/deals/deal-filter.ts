@@ -154,14 +154,35 @@ export function sameFilter(a: DealFilter, b: DealFilter): boolean {
 }
 
 /**
+ * What the API says about a filter (written for integrators: "is before expectedCloseFrom"),
+ * said as what to do at the input, in the words of the form.
+ */
+export function plainFilterMessage(path: string, message: string): string {
+  if (/is before expectedCloseFrom/.test(message)) return 'Must be on or after the “Closing from” date.';
+  if (/is below valueMin/.test(message)) return 'Must be at least the “Value at least” amount.';
+  if (path === 'currency' && /is needed/.test(message))
+    return 'Enter the currency of the amounts (like EUR): amounts in different currencies do not compare.';
+  if (path === 'stageId' && /within their pipeline/.test(message)) return 'Choose its pipeline too.';
+  if (path === 'sort' && /stageAge orders open deals/.test(message))
+    return 'Time in stage orders open deals only: choose the status “open”, or another order.';
+  if (path === 'sort' && /title search/.test(message))
+    return 'A title search comes in the order of the matching word: clear the search to sort.';
+  if (/is not a deal custom field|unknown field/.test(message))
+    return 'This field is no longer defined (an admin removed it): clear it, or reload the page.';
+  if (/has no letters or digits/.test(message)) return 'Type a word of the title.';
+  return message;
+}
+
+/**
  * A refusal of the filter, its errors at the filter's inputs: a segment's `filter.<attribute>`
- * and GET /deals's `<attribute>` alike; several tags (`tagsAny`) are the tags input's.
+ * and GET /deals's `<attribute>` alike (several tags, `tagsAny`, are the tags input's), each
+ * said in plain words.
  */
 export function atTheFilter(error: unknown): ApiProblem | null {
   if (!(error instanceof ApiProblem)) return null;
   const errors = (error.problem.errors ?? []).map((e) => {
     const path = e.path.replace(/^filter\./, '').replace(/^(tag|tagsAny)$/, 'tags');
-    return { ...e, path };
+    return { path, message: plainFilterMessage(path, e.message) };
   });
   return new ApiProblem(error.status, { ...error.problem, errors });
 }

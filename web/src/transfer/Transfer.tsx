@@ -1,5 +1,5 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { type ChangeEvent, type FormEvent, useId, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { answer, type Schemas } from '../api/client.js';
 import { useCustomFields } from '../api/custom-fields.js';
 import { useCursorPages } from '../api/paging.js';
@@ -89,6 +89,11 @@ function ImportCsv() {
     refetchInterval: (q) => (done(q.state.data) ? false : 1_000),
   });
   const job = followed.data ?? start.data;
+  const queryClient = useQueryClient();
+  const finished = done(job);
+  useEffect(() => {
+    if (finished) void queryClient.invalidateQueries({ queryKey: ['imports'] });
+  }, [finished, queryClient]);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const chosen = event.target.files?.[0] ?? null;
@@ -252,7 +257,7 @@ function ImportCsv() {
                 ? 'The file is uploaded with these columns (renamed, or left out); nothing else in it changes.'
                 : 'Every column is one the import takes, as it is.'}
             </p>
-            <button type="submit" disabled={!startable || running}>
+            <button type="submit" disabled={!startable || running || start.isSuccess}>
               Start the import
             </button>
           </>

@@ -93,7 +93,7 @@ export function Shortcuts() {
             ))}
           </tbody>
         </table>
-        <p className="muted">Shortcuts wait while you type in a field.</p>
+        <p>Shortcuts wait while you type in a field.</p>
       </Dialog>
     </>
   );

@@ -7,21 +7,19 @@ export function useSelection() {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const anchor = useRef<string | null>(null);
   const toggle = (id: string, on: boolean, range: boolean, order: readonly string[]) => {
+    // the range is decided now: the state updater runs later, after the anchor has moved
+    const from = range && anchor.current ? order.indexOf(anchor.current) : -1;
+    const to = order.indexOf(id);
+    const ids = from >= 0 && to >= 0 ? order.slice(Math.min(from, to), Math.max(from, to) + 1) : [id];
+    anchor.current = id;
     setChosen((was) => {
       const next = new Set(was);
-      const from = anchor.current ? order.indexOf(anchor.current) : -1;
-      const to = order.indexOf(id);
-      if (range && from >= 0 && to >= 0) {
-        const [a, b] = from < to ? [from, to] : [to, from];
-        for (const each of order.slice(a, b + 1)) {
-          if (on) next.add(each);
-          else next.delete(each);
-        }
-      } else if (on) next.add(id);
-      else next.delete(id);
+      for (const each of ids) {
+        if (on) next.add(each);
+        else next.delete(each);
+      }
       return next;
     });
-    anchor.current = id;
   };
   return {
     chosen,
