@@ -1,6 +1,5 @@
 import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { DealPage } from '../deals/DealPage.js';
 import { Board } from '../pipeline/Board.js';
 import { Shortcuts } from '../ui/Shortcuts.js';
 import { useAbilities, useSession } from './session-context.js';
@@ -8,10 +7,11 @@ import { useAbilities, useSession } from './session-context.js';
 // The console's screens by address. Digest mails link to /deals/<id>, /tasks/<id> and
 // /projects/<id> (APP_URL is this console), so those addresses are kept.
 
-// The board and a deal are the first screens; the others load when first opened (a chunk each),
-// which keeps the first load within its budget (docs/benchmarks.md, "The console").
+// The board is the first screen; the others, a deal's page included, load when first opened (a
+// chunk each), which keeps the first load within its budget (docs/benchmarks.md, "The console").
 const Reports = lazy(() => import('../reports/Reports.js'));
 const Admin = lazy(() => import('../admin/Admin.js'));
+const DealPage = lazy(() => import('../deals/DealPage.js').then((m) => ({ default: m.DealPage })));
 const DealsList = lazy(() => import('../deals/DealsList.js').then((m) => ({ default: m.DealsList })));
 const Transfer = lazy(() => import('../transfer/Transfer.js').then((m) => ({ default: m.Transfer })));
 const FollowUps = lazy(() => import('../followups/FollowUps.js').then((m) => ({ default: m.FollowUps })));

@@ -46,12 +46,15 @@ export function BulkActions({
   deals,
   onClear,
   onFinished,
+  onClose,
 }: {
   /** The chosen deals, as the person saw them (their versions are sent as If-Match). */
   deals: Deal[];
   onClear: () => void;
   /** The deals that were not changed (they stay chosen). */
   onFinished: (failedIds: string[]) => void;
+  /** The results were read and closed (nothing is chosen any more). */
+  onClose?: () => void;
 }) {
   const { client } = useSession();
   const pipelines = usePipelines();
@@ -102,7 +105,15 @@ export function BulkActions({
             Choose none
           </button>
         ) : (
-          <button type="button" className="quiet" onClick={() => setResult(null)} disabled={running !== null}>
+          <button
+            type="button"
+            className="quiet"
+            onClick={() => {
+              setResult(null);
+              onClose?.();
+            }}
+            disabled={running !== null}
+          >
             Close
           </button>
         )}

@@ -11,12 +11,11 @@ import {
   useSensors,
 } from '@dnd-kit/core';
 import { useIsFetching, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { answer, ifMatch, type Schemas } from '../api/client.js';
 import { useChosenPipeline, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
-import { BulkActions } from '../deals/BulkActions.js';
 import { describeFailure } from '../ui/failure.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
@@ -41,6 +40,9 @@ import {
 // shows only the cards in view (StageColumn.tsx); the column's count and value come from the
 // pipeline report, whose totals are kept on every write (one read, whatever the number of
 // deals), not from adding up the cards read so far.
+
+// bulk actions are for managers, once they choose a card: loaded then
+const BulkActions = lazy(() => import('../deals/BulkActions.js').then((m) => ({ default: m.BulkActions })));
 
 type Deal = Schemas['Deal'];
 type PipelineReport = Schemas['PipelineReport'];
@@ -222,6 +224,12 @@ export function Board() {
     choose.current(deal.id, on, range, order);
   }, []);
   const chosenDeals = [...selection.chosen].map(findDeal).filter((d): d is Deal => d !== undefined);
+  // the bulk panel stays once opened, with its results, until it is closed
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const anyChosen = selection.chosen.size > 0;
+  useEffect(() => {
+    if (anyChosen) setBulkOpen(true);
+  }, [anyChosen]);
 
   return (
     <div className="board-page">
@@ -259,12 +267,15 @@ export function Board() {
         </ProblemAlert>
       )}
       <ProblemAlert error={pipelines.error} loading="the pipeline" onRetry={() => void pipelines.refetch()} />
-      {manage && (
-        <BulkActions
-          deals={chosenDeals}
-          onClear={selection.clear}
-          onFinished={(failedIds) => selection.keepOnly(failedIds)}
-        />
+      {manage && bulkOpen && (
+        <Suspense fallback={null}>
+          <BulkActions
+            deals={chosenDeals}
+            onClear={selection.clear}
+            onFinished={(failedIds) => selection.keepOnly(failedIds)}
+            onClose={() => setBulkOpen(false)}
+          />
+        </Suspense>
       )}
       <p className="visually-hidden" aria-live="polite">
         {announcement}
