@@ -1,6 +1,5 @@
 import type { paths } from '../../../clients/typescript/index.js';
 import { ApiProblem, type Schemas } from '../api/client.js';
-import type { CustomFieldDefinition } from '../api/custom-fields.js';
 import { majorFromMinor, minorFromTyped } from '../ui/format.js';
 
 // The deals list's filter, both ways: the form's strings (what a person types: amounts in
@@ -9,6 +8,7 @@ import { majorFromMinor, minorFromTyped } from '../ui/format.js';
 // those the list can only run as a saved view (GET /segments/{id}/members).
 
 export type DealFilter = Schemas['SegmentFilter'];
+type CustomFieldDefinition = Schemas['CustomField'];
 export type FieldCondition = Schemas['FieldCondition'];
 
 /** The form: every input's text, custom fields as `customFields.<key>` (`.min`/`.max` for ranges). */

@@ -1,4 +1,6 @@
-import type { CustomFieldDefinition } from '../api/custom-fields.js';
+import type { Schemas } from '../api/client.js';
+
+type CustomFieldDefinition = Schemas['CustomField'];
 
 // The columns an import takes, per kind of record (docs/api.md, "Importing and exporting CSV"):
 // the header a file must have. The API does not serve this layout (yet); it is written here as
