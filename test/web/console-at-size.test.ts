@@ -297,6 +297,34 @@ describe('bulk actions', () => {
   }, 90_000);
 });
 
+describe('bulk actions on the board', () => {
+  it('a manager chooses a range of cards in a column and moves them in one go', async () => {
+    watch();
+    await open('Pipeline');
+    await page.locator('[data-ready="true"]').waitFor();
+    const lead = page.locator('[data-stage-id="st_lead"]');
+    const ids = await lead
+      .locator('[data-deal-id]')
+      .evaluateAll((cards) =>
+        cards.slice(0, 3).map((c) => (c as unknown as { dataset: { dealId: string } }).dataset.dealId),
+      );
+    const titles = await Promise.all(ids.map(async (id) => (await mia('GET', `/deals/${id}`)).body.title));
+    await lead.getByRole('checkbox', { name: `Choose ${titles[0]}` }).click();
+    await lead.getByRole('checkbox', { name: `Choose ${titles[2]}` }).click({ modifiers: ['Shift'] });
+    await page.getByRole('heading', { name: '3 deals chosen' }).waitFor();
+    await page
+      .getByRole('form', { name: 'Move' })
+      .getByLabel('Move to stage')
+      .selectOption({ label: 'Proposal' });
+    await page.getByRole('button', { name: 'Move 3 deals' }).click();
+    await page.getByRole('status').filter({ hasText: '3 moved, 0 not' }).waitFor({ timeout: 30_000 });
+    for (const id of ids) expect((await mia('GET', `/deals/${id}`)).body.stageId).toBe('st_proposal');
+    for (const id of ids)
+      await page.locator(`[data-stage-id="st_proposal"] [data-deal-id="${id}"]`).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+});
+
 describe('imports and exports on screen', () => {
   it('shows how the columns map before anything is written, refuses a file without a required column, and reports the rejected and duplicate rows', async () => {
     watch();
@@ -389,7 +417,18 @@ describe('keyboard shortcuts', () => {
     await page.getByRole('heading', { name: rows[1] }).waitFor();
 
     await page.keyboard.press('n');
-    await page.getByRole('dialog', { name: 'New deal' }).waitFor();
+    const dialog2 = page.getByRole('dialog', { name: 'New deal' });
+    await dialog2.waitFor();
     expect(new URL(page.url()).pathname).toBe('/pipeline');
+    await page.keyboard.press('Escape');
+    await dialog2.waitFor({ state: 'hidden' });
+    // the board has no search of its own: `/` is the contacts' search
+    await page.keyboard.press('/');
+    const contactsSearch = page.getByRole('searchbox', { name: 'Search' });
+    await contactsSearch.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/contacts');
+    await expect
+      .poll(() => contactsSearch.evaluate((el) => el === (globalThis as any).document.activeElement))
+      .toBe(true);
   }, 60_000);
 });

@@ -257,7 +257,10 @@ export function DealsList() {
               onClick={() =>
                 exporting.start.mutate({
                   kind: 'deals',
-                  ...(mode === 'view' && viewId ? { segmentId: viewId } : { filter: applied }),
+                  // the view as saved is exported by its segment; a filter changed since, as it is now
+                  ...(openView && sameFilter(openView.filter, applied)
+                    ? { segmentId: openView.id }
+                    : { filter: applied }),
                 })
               }
               disabled={exporting.start.isPending}
