@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { useSession } from '../app/session-context.js';
 import { allPages, answer, type Schemas } from './client.js';
 
-// The reference data most screens show: pipelines and their stages, the team (names for ids),
-// companies (names on cards). Each is one query, cached and shared by every screen.
+// The reference data most screens show: pipelines and their stages, the team (names for ids).
+// Each is one query, cached and shared by every screen. Companies are never all read: a name is
+// read by id (api/records.ts), a choice searched (ui/pickers.tsx).
 
 export function usePipelines() {
   const { client } = useSession();
@@ -48,18 +49,4 @@ export function usePeople() {
     team: team.data ?? [],
     nameOf: (id: string | null | undefined) => (id ? (byId.get(id)?.name ?? id) : 'nobody'),
   };
-}
-
-export function useCompanies() {
-  const { client } = useSession();
-  return useQuery({
-    queryKey: ['companies', 'all'],
-    queryFn: () =>
-      allPages<Schemas['Company']>((cursor) =>
-        answer(
-          client.GET('/companies', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }),
-        ),
-      ),
-    staleTime: 30_000,
-  });
 }

@@ -1,16 +1,19 @@
 import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { DealPage } from '../deals/DealPage.js';
 import { Board } from '../pipeline/Board.js';
+import { Shortcuts } from '../ui/Shortcuts.js';
 import { useAbilities, useSession } from './session-context.js';
 
 // The console's screens by address. Digest mails link to /deals/<id>, /tasks/<id> and
 // /projects/<id> (APP_URL is this console), so those addresses are kept.
 
-// The board and a deal are the first screens; the others load when first opened (a chunk each),
-// which keeps the first load within its budget (docs/benchmarks.md, "The console").
+// The board is the first screen; the others, a deal's page included, load when first opened (a
+// chunk each), which keeps the first load within its budget (docs/benchmarks.md, "The console").
 const Reports = lazy(() => import('../reports/Reports.js'));
 const Admin = lazy(() => import('../admin/Admin.js'));
+const DealPage = lazy(() => import('../deals/DealPage.js').then((m) => ({ default: m.DealPage })));
+const DealsList = lazy(() => import('../deals/DealsList.js').then((m) => ({ default: m.DealsList })));
+const Transfer = lazy(() => import('../transfer/Transfer.js').then((m) => ({ default: m.Transfer })));
 const FollowUps = lazy(() => import('../followups/FollowUps.js').then((m) => ({ default: m.FollowUps })));
 const Contacts = lazy(() => import('../contacts/Contacts.js').then((m) => ({ default: m.Contacts })));
 const ContactPage = lazy(() =>
@@ -60,10 +63,12 @@ export function App() {
         <span className="brand">Handoff</span>
         <nav aria-label="Main">
           <NavLink href="/pipeline">Pipeline</NavLink>
+          <NavLink href="/deals">Deals</NavLink>
           <NavLink href="/followups">Follow-ups</NavLink>
           <NavLink href="/contacts">Contacts</NavLink>
           <NavLink href="/companies">Companies</NavLink>
           <NavLink href="/projects">Projects</NavLink>
+          <NavLink href="/transfer">Import and export</NavLink>
           {readReports && <NavLink href="/reports">Reports</NavLink>}
           {admin && <NavLink href="/admin">Admin</NavLink>}
         </nav>
@@ -71,6 +76,7 @@ export function App() {
           {String(user.profile.name ?? user.profile.email ?? user.profile.sub)}{' '}
           <span className="muted">({roles.join(', ') || 'no role'})</span>
         </span>
+        <Shortcuts />
         <button type="button" className="quiet" onClick={signOut}>
           Sign out
         </button>
@@ -82,6 +88,7 @@ export function App() {
               <Redirect to="/pipeline" replace />
             </Route>
             <Route path="/pipeline" component={Board} />
+            <Route path="/deals" component={DealsList} />
             <Route path="/deals/:id">{(p) => <DealPage id={p.id} />}</Route>
             <Route path="/followups" component={FollowUps} />
             <Route path="/contacts" component={Contacts} />
@@ -90,6 +97,7 @@ export function App() {
             <Route path="/companies/:id">{(p) => <CompanyPage id={p.id} />}</Route>
             <Route path="/projects" component={Projects} />
             <Route path="/projects/:id">{(p) => <ProjectPage id={p.id} />}</Route>
+            <Route path="/transfer" component={Transfer} />
             <Route path="/tasks/:id">{(p) => <TaskRedirect id={p.id} />}</Route>
             <Route path="/reports">
               {readReports ? <Reports /> : <NotYours what="The reports are for sales and managers." />}

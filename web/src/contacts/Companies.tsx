@@ -3,15 +3,18 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
 import { customFieldsFromForm, useCustomFields } from '../api/custom-fields.js';
+import { useCursorPages } from '../api/paging.js';
 import { fullName } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { Attachments } from '../ui/Attachments.js';
 import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import { CustomFieldValues } from '../ui/CustomFieldValues.js';
+import { useDebounced } from '../ui/debounce.js';
 import { Fact } from '../ui/Fact.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { MergeForm } from '../ui/MergeForm.js';
+import { Pager } from '../ui/Pager.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { Timeline } from '../ui/Timeline.js';
@@ -75,33 +78,60 @@ function NewCompanyForm() {
 export function Companies() {
   const { client } = useSession();
   const { editCrm } = useAbilities();
-  const [q, setQ] = useState('');
-  const companies = useQuery({
-    queryKey: ['companies', 'list', q],
-    queryFn: () =>
-      answer(client.GET('/companies', { params: { query: { limit: 50, ...(q ? { q } : {}) } } })),
+  const [typed, setTyped] = useState('');
+  const q = useDebounced(typed.trim(), 250);
+  const [size, setSize] = useState(25);
+  const companies = useCursorPages({
+    key: ['companies', 'list', q],
+    limit: size,
+    fetchPage: (cursor, limit) =>
+      answer(
+        client.GET('/companies', {
+          params: { query: { limit, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
   });
   return (
     <div>
       <div className="toolbar">
         <h1>Companies</h1>
         <label>
-          Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          Search{' '}
+          <input
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            data-shortcut-search
+          />
         </label>
       </div>
       {editCrm && <NewCompanyForm />}
       <ProblemAlert
-        error={companies.error}
+        error={companies.query.error}
         loading="the companies"
-        onRetry={() => void companies.refetch()}
+        onRetry={() => void companies.query.refetch()}
       />
-      <ul className="plain-list">
-        {(companies.data?.items ?? []).map((c) => (
-          <li key={c.id}>
-            <Link href={`/companies/${c.id}`}>{c.name}</Link> <span className="muted">{c.domain}</span>
+      <ul className="plain-list" aria-busy={companies.query.isFetching}>
+        {companies.items.map((c) => (
+          <li key={c.id} data-nav-item>
+            <Link href={`/companies/${c.id}`} data-nav-target>
+              {c.name}
+            </Link>{' '}
+            <span className="muted">{c.domain}</span>
           </li>
         ))}
       </ul>
+      <Pager
+        what="companies"
+        page={companies.page}
+        hasPrevious={companies.hasPrevious}
+        hasNext={companies.hasNext}
+        onPrevious={companies.previous}
+        onNext={companies.next}
+        loading={companies.query.isFetching}
+        size={size}
+        onSize={setSize}
+      />
     </div>
   );
 }
@@ -114,9 +144,15 @@ export function CompanyPage({ id }: { id: string }) {
     queryKey: ['company', id],
     queryFn: () => answer(client.GET('/companies/{id}', { params: { path: { id } } })),
   });
-  const contacts = useQuery({
-    queryKey: ['contacts', 'of-company', id],
-    queryFn: () => answer(client.GET('/contacts', { params: { query: { companyId: id, limit: 100 } } })),
+  const contacts = useCursorPages({
+    key: ['contacts', 'of-company', id],
+    limit: 25,
+    fetchPage: (cursor, limit) =>
+      answer(
+        client.GET('/contacts', {
+          params: { query: { companyId: id, limit, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
   });
   // a record on screen stays when reading it again fails (RefreshFailed says so)
   if (company.isError && !company.data)
@@ -162,14 +198,27 @@ export function CompanyPage({ id }: { id: string }) {
         </p>
       )}
       <h2>Contacts</h2>
-      <ProblemAlert error={contacts.error} loading="its contacts" onRetry={() => void contacts.refetch()} />
+      <ProblemAlert
+        error={contacts.query.error}
+        loading="its contacts"
+        onRetry={() => void contacts.query.refetch()}
+      />
       <ul className="plain-list">
-        {(contacts.data?.items ?? []).map((ct) => (
+        {contacts.items.map((ct) => (
           <li key={ct.id}>
             <Link href={`/contacts/${ct.id}`}>{fullName(ct)}</Link> <span className="muted">{ct.title}</span>
           </li>
         ))}
       </ul>
+      <Pager
+        what="its contacts"
+        page={contacts.page}
+        hasPrevious={contacts.hasPrevious}
+        hasNext={contacts.hasNext}
+        onPrevious={contacts.previous}
+        onNext={contacts.next}
+        loading={contacts.query.isFetching}
+      />
       {manage && <MergeForm kind="companies" id={id} version={c.version} />}
       <Attachments parent={{ kind: 'company', id }} editable={editCrm} />
       <Timeline entity="companies" id={id} />

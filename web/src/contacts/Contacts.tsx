@@ -1,13 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
-import { Link, useLocation } from 'wouter';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'wouter';
 import { ApiProblem, answer, type Schemas } from '../api/client.js';
 import { customFieldsFromForm, useCustomFields } from '../api/custom-fields.js';
+import { useCursorPages } from '../api/paging.js';
 import { fullName } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
+import { useDebounced } from '../ui/debounce.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
+import { Pager } from '../ui/Pager.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { CompanyPicker } from '../ui/pickers.js';
 import { linesOf } from './ContactEditForm.js';
@@ -88,18 +91,42 @@ export function Contacts() {
   const { client } = useSession();
   const { editCrm } = useAbilities();
   const [, navigate] = useLocation();
-  const [q, setQ] = useState('');
+  const [params, setParams] = useSearchParams();
+  const [typed, setTyped] = useState('');
+  const q = useDebounced(typed.trim(), 250);
+  const [size, setSize] = useState(25);
   const [adding, setAdding] = useState(false);
-  const contacts = useQuery({
-    queryKey: ['contacts', 'list', q],
-    queryFn: () => answer(client.GET('/contacts', { params: { query: { limit: 50, ...(q ? { q } : {}) } } })),
+  // the `/` shortcut from a page without a search of its own lands here, in the search box
+  const search = useRef<HTMLInputElement>(null);
+  const focusAsked = params.get('focus') === 'search';
+  useEffect(() => {
+    if (!focusAsked) return;
+    search.current?.focus();
+    setParams({}, { replace: true });
+  }, [focusAsked, setParams]);
+  const contacts = useCursorPages({
+    key: ['contacts', 'list', q],
+    limit: size,
+    fetchPage: (cursor, limit) =>
+      answer(
+        client.GET('/contacts', {
+          params: { query: { limit, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
   });
   return (
     <div>
       <div className="toolbar">
         <h1>Contacts</h1>
         <label>
-          Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          Search{' '}
+          <input
+            ref={search}
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            data-shortcut-search
+          />
         </label>
         {editCrm && (
           <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
@@ -108,8 +135,12 @@ export function Contacts() {
         )}
       </div>
       {adding && <NewContactForm onCreated={(contact) => navigate(`/contacts/${contact.id}`)} />}
-      <ProblemAlert error={contacts.error} loading="the contacts" onRetry={() => void contacts.refetch()} />
-      <table>
+      <ProblemAlert
+        error={contacts.query.error}
+        loading="the contacts"
+        onRetry={() => void contacts.query.refetch()}
+      />
+      <table aria-label="Contacts" aria-busy={contacts.query.isFetching}>
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -118,10 +149,12 @@ export function Contacts() {
           </tr>
         </thead>
         <tbody>
-          {(contacts.data?.items ?? []).map((c) => (
-            <tr key={c.id}>
+          {contacts.items.map((c) => (
+            <tr key={c.id} data-nav-item>
               <td>
-                <Link href={`/contacts/${c.id}`}>{fullName(c)}</Link>
+                <Link href={`/contacts/${c.id}`} data-nav-target>
+                  {fullName(c)}
+                </Link>
               </td>
               <td>{c.emails.join(', ')}</td>
               <td>{c.title}</td>
@@ -129,6 +162,17 @@ export function Contacts() {
           ))}
         </tbody>
       </table>
+      <Pager
+        what="contacts"
+        page={contacts.page}
+        hasPrevious={contacts.hasPrevious}
+        hasNext={contacts.hasNext}
+        onPrevious={contacts.previous}
+        onNext={contacts.next}
+        loading={contacts.query.isFetching}
+        size={size}
+        onSize={setSize}
+      />
     </div>
   );
 }

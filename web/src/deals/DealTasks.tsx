@@ -1,12 +1,14 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import type { paths } from '../../../clients/typescript/index.js';
 import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
+import { useCursorPages } from '../api/paging.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { Field } from '../ui/Field.js';
 import { formText } from '../ui/form-text.js';
 import { dateTime, isoFromLocal } from '../ui/format.js';
+import { Pager } from '../ui/Pager.js';
 import { PastDueQuestion } from '../ui/PastDueQuestion.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { usePastDueCheck } from '../ui/past-due.js';
@@ -24,9 +26,13 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
   const [assigneeId, setAssigneeId] = useState(userId);
   const form = useRef<HTMLFormElement>(null);
   const pastDue = usePastDueCheck();
-  const activities = useQuery({
-    queryKey: ['activities', dealId],
-    queryFn: () => answer(client.GET('/activities', { params: { query: { dealId, limit: 100 } } })),
+  const activities = useCursorPages({
+    key: ['activities', dealId],
+    limit: 25,
+    fetchPage: (cursor, limit) =>
+      answer(
+        client.GET('/activities', { params: { query: { dealId, limit, ...(cursor ? { cursor } : {}) } } }),
+      ),
   });
   const changed = () => {
     void queryClient.invalidateQueries({ queryKey: ['activities', dealId] });
@@ -70,15 +76,15 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
         : { done: true, occurredAt: new Date().toISOString() }),
     });
   };
-  const items = activities.data?.items ?? [];
+  const items = activities.items;
   const open = items.filter((a) => a.type === 'task' && !a.done);
   return (
     <section aria-labelledby={`tasks-${dealId}`}>
       <h3 id={`tasks-${dealId}`}>Tasks and activities</h3>
       <ProblemAlert
-        error={activities.error}
+        error={activities.query.error}
         loading="the activities"
-        onRetry={() => void activities.refetch()}
+        onRetry={() => void activities.query.refetch()}
       />
       <ProblemAlert
         error={finish.error}
@@ -107,6 +113,15 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
             </li>
           ))}
       </ul>
+      <Pager
+        what="the activities"
+        page={activities.page}
+        hasPrevious={activities.hasPrevious}
+        hasNext={activities.hasNext}
+        onPrevious={activities.previous}
+        onNext={activities.next}
+        loading={activities.query.isFetching}
+      />
       {editable && (
         <form ref={form} onSubmit={submit} noValidate className="card">
           <h4>Log an activity or add a task</h4>

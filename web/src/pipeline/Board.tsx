@@ -2,62 +2,50 @@ import {
   type Announcements,
   DndContext,
   type DragEndEvent,
+  DragOverlay,
   type DragStartEvent,
   KeyboardSensor,
   PointerSensor,
   TouchSensor,
-  useDroppable,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { allPages, answer, ifMatch, type Schemas } from '../api/client.js';
-import { useChosenPipeline, useCompanies, usePeople } from '../api/queries.js';
+import { useIsFetching, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'wouter';
+import { answer, ifMatch, type Schemas } from '../api/client.js';
+import { useChosenPipeline, usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
 import { describeFailure } from '../ui/failure.js';
-import { totals } from '../ui/format.js';
 import { PeopleOptions, PipelineSelect } from '../ui/options.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
-import { RefreshFailed } from '../ui/RefreshFailed.js';
+import { useSelection } from '../ui/selection.js';
 import { columnByColumn } from './board-keyboard.js';
 import { columnUnder, stageAtDrop } from './column-under.js';
-import { DealCard } from './DealCard.js';
+import { DealCard, DealCardCopy } from './DealCard.js';
 import { NewDealDialog } from './NewDealDialog.js';
+import { StageColumn } from './StageColumn.js';
+import {
+  boardKey,
+  COLUMN_ORDER,
+  type ColumnPages,
+  columnKey,
+  reportAfterMove,
+  withDeal,
+  withDealFirst,
+  withoutDeal,
+} from './stage-deals.js';
+
+// The pipeline board at a company's size: each column reads its own stage a page at a time and
+// shows only the cards in view (StageColumn.tsx); the column's count and value come from the
+// pipeline report, whose totals are kept on every write (one read, whatever the number of
+// deals), not from adding up the cards read so far.
+
+// bulk actions are for managers, once they choose a card: loaded then
+const BulkActions = lazy(() => import('../deals/BulkActions.js').then((m) => ({ default: m.BulkActions })));
 
 type Deal = Schemas['Deal'];
-
-function StageColumn({
-  stage,
-  deals,
-  children,
-}: {
-  stage: Schemas['Stage'];
-  deals: Deal[];
-  children: React.ReactNode;
-}) {
-  const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
-  const byCurrency = new Map<string, number>();
-  for (const d of deals)
-    byCurrency.set(d.value.currency, (byCurrency.get(d.value.currency) ?? 0) + d.value.amount);
-  return (
-    <section
-      ref={setNodeRef}
-      className={`stage-column${isOver ? ' over' : ''}`}
-      aria-labelledby={`stage-${stage.id}`}
-      data-stage-id={stage.id}
-    >
-      <header>
-        <h2 id={`stage-${stage.id}`}>{stage.name}</h2>
-        <p className="muted">
-          {deals.length} · {totals([...byCurrency].map(([currency, amount]) => ({ currency, amount })))} ·{' '}
-          {stage.probability}%
-        </p>
-      </header>
-      <div className="stage-cards">{children}</div>
-    </section>
-  );
-}
+type PipelineReport = Schemas['PipelineReport'];
 
 /** A move as it was asked: the deal as the board had it, and where it was dropped. */
 interface Move {
@@ -66,46 +54,67 @@ interface Move {
 }
 
 export function Board() {
-  const { client } = useSession();
-  const { editCrm, changeDeal } = useAbilities();
+  const { client, userId } = useSession();
+  const { editCrm, changeDeal, manage, readReports } = useAbilities();
   const { pipelines, pipeline, choose: setPipelineId } = useChosenPipeline();
-  const companies = useCompanies();
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const [ownerId, setOwnerId] = useState<string>('');
   const [creating, setCreating] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  const [activeDeal, setActiveDeal] = useState<Deal | null>(null);
+  // the `n` shortcut (and any link to /pipeline?new=deal) opens the new deal dialog
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('new') === 'deal';
+  useEffect(() => {
+    if (!asked) return;
+    if (editCrm) setCreating(true);
+    setParams({}, { replace: true });
+  }, [asked, editCrm, setParams]);
   // "overdue" and "stalled" as of a minute ago: the cards re-render once a minute, not on every render
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 60_000);
     return () => clearInterval(timer);
   }, []);
-  const dealsKey = ['deals', 'board', pipeline?.id, ownerId];
-  const deals = useQuery({
-    queryKey: dealsKey,
-    enabled: pipeline !== undefined,
+
+  // everyone's figures are the stored totals (managers); a rep reads only their own
+  const figuresReadable = manage || (readReports && ownerId === userId);
+  const reportKey = ['report', 'pipeline', pipeline?.id, ownerId];
+  const report = useQuery({
+    queryKey: reportKey,
+    enabled: pipeline !== undefined && figuresReadable,
     queryFn: () =>
-      allPages<Deal>((cursor) =>
-        answer(
-          client.GET('/deals', {
-            params: {
-              query: {
-                pipelineId: pipeline!.id,
-                status: 'open',
-                limit: 100,
-                ...(ownerId ? { ownerId } : {}),
-                ...(cursor ? { cursor } : {}),
-              },
-            },
-          }),
-        ),
+      answer(
+        client.GET('/reports/pipeline', {
+          params: { query: { pipelineId: pipeline!.id, ...(ownerId ? { ownerId } : {}) } },
+        }),
       ),
   });
-  const companyNames = useMemo(
-    () => new Map((companies.data ?? []).map((c) => [c.id, c.name])),
-    [companies.data],
-  );
+  const figuresOf = (stageId: string) =>
+    figuresReadable ? report.data?.stages.find((s) => s.stageId === stageId) : undefined;
+
+  // the cards each column holds, for the names in announcements and the order of a shift-click
+  const loaded = useRef(new Map<string, Deal[]>());
+  const onLoaded = useCallback((stageId: string, deals: Deal[]) => {
+    loaded.current.set(stageId, deals);
+  }, []);
+  const findDeal = (id: string | number) => {
+    for (const deals of loaded.current.values()) {
+      const found = deals.find((d) => d.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  const fetching = useIsFetching({ queryKey: boardKey(pipeline?.id ?? '') });
+  const ready =
+    pipeline !== undefined &&
+    fetching === 0 &&
+    pipeline.stages.every(
+      (s) => queryClient.getQueryState(columnKey(pipeline.id, s.id, ownerId))?.status === 'success',
+    );
+
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
@@ -113,7 +122,7 @@ export function Board() {
   );
   const stageName = (id: string | number | undefined) =>
     pipeline?.stages.find((s) => s.id === id)?.name ?? 'no stage';
-  const titleOf = (id: string | number) => deals.data?.find((d) => d.id === id)?.title ?? 'the deal';
+  const titleOf = (id: string | number) => findDeal(id)?.title ?? 'the deal';
 
   const move = useMutation({
     mutationFn: ({ deal, stageId }: Move) =>
@@ -123,32 +132,49 @@ export function Board() {
           body: { stageId },
         }),
       ),
-    // the card moves at once; if the move is refused or unanswered it goes back where it was
+    // the card moves at once (to the top of its new column, where the API lists a deal that has
+    // just entered a stage); if the move is refused or unanswered it goes back where it was
     onMutate: async ({ deal, stageId }) => {
-      await queryClient.cancelQueries({ queryKey: dealsKey });
-      const before = queryClient.getQueryData<Deal[]>(dealsKey);
-      queryClient.setQueryData<Deal[]>(dealsKey, (old) =>
-        old?.map((d) => (d.id === deal.id ? { ...d, stageId } : d)),
-      );
-      return { before };
+      const from = columnKey(deal.pipelineId, deal.stageId, ownerId);
+      const to = columnKey(deal.pipelineId, stageId, ownerId);
+      const figures = reportKey;
+      await Promise.all([from, to, figures].map((queryKey) => queryClient.cancelQueries({ queryKey })));
+      const before = {
+        from: queryClient.getQueryData<ColumnPages>(from),
+        to: queryClient.getQueryData<ColumnPages>(to),
+        figures: queryClient.getQueryData<PipelineReport>(figures),
+      };
+      const moved = { ...deal, stageId, stageEnteredAt: new Date().toISOString() };
+      queryClient.setQueryData<ColumnPages>(from, (d) => withoutDeal(d, deal.id));
+      queryClient.setQueryData<ColumnPages>(to, (d) => withDealFirst(d, moved));
+      queryClient.setQueryData<PipelineReport>(figures, (r) => reportAfterMove(r, deal, stageId));
+      return { before, from, to, figures };
     },
-    onSuccess: (saved) => {
-      queryClient.setQueryData<Deal[]>(dealsKey, (old) => old?.map((d) => (d.id === saved.id ? saved : d)));
+    onSuccess: (saved, _move, context) => {
+      if (context) queryClient.setQueryData<ColumnPages>(context.to, (d) => withDeal(d, saved));
       queryClient.setQueryData(['deal', saved.id], saved);
     },
     onError: (error, { deal }, context) => {
-      if (context?.before) queryClient.setQueryData(dealsKey, context.before);
+      if (context) {
+        queryClient.setQueryData(context.from, context.before.from);
+        queryClient.setQueryData(context.to, context.before.to);
+        queryClient.setQueryData(context.figures, context.before.figures);
+      }
       setAnnouncement(
         `${deal.title} was not moved; it is still in ${stageName(deal.stageId)}. ${describeFailure(error, 'moved').title}`,
       );
+    },
+    onSettled: (_saved, _error, _move, context) => {
+      if (context) void queryClient.invalidateQueries({ queryKey: context.figures });
     },
   });
 
   // whether the drag under way was started from the keyboard (column-under.ts says why it matters)
   const byKeyboard = useRef(false);
   const collisionDetection = useMemo(() => columnUnder(() => byKeyboard.current), []);
-  const onDragStart = ({ activatorEvent }: DragStartEvent) => {
+  const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     byKeyboard.current = activatorEvent instanceof KeyboardEvent;
+    setActiveDeal((active.data.current as { deal: Deal } | undefined)?.deal ?? null);
   };
   /** The stage a drag ends on, from where the pointer or the card is at the drop (column-under.ts). */
   const droppedOn = ({
@@ -163,6 +189,7 @@ export function Board() {
   /** Where the last drag ended: the announcement (said after onDragEnd) names the same stage. */
   const lastDrop = useRef<string | null>(null);
   const onDragEnd = (event: DragEndEvent) => {
+    setActiveDeal(null);
     const deal = (event.active.data.current as { deal: Deal } | undefined)?.deal;
     const stageId = droppedOn(event);
     lastDrop.current = stageId;
@@ -188,6 +215,22 @@ export function Board() {
   };
   const failed = move.isError ? move.variables : undefined;
 
+  // managers choose cards for a bulk action; a shift-click chooses the range within a column
+  const selection = useSelection();
+  const choose = useRef(selection.toggle);
+  choose.current = selection.toggle;
+  const onChoose = useCallback((deal: Deal, on: boolean, range: boolean) => {
+    const order = (loaded.current.get(deal.stageId) ?? []).map((d) => d.id);
+    choose.current(deal.id, on, range, order);
+  }, []);
+  const chosenDeals = [...selection.chosen].map(findDeal).filter((d): d is Deal => d !== undefined);
+  // the bulk panel stays once opened, with its results, until it is closed
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const anyChosen = selection.chosen.size > 0;
+  useEffect(() => {
+    if (anyChosen) setBulkOpen(true);
+  }, [anyChosen]);
+
   return (
     <div className="board-page">
       <div className="toolbar">
@@ -209,6 +252,9 @@ export function Board() {
             New deal
           </button>
         )}
+        <span className="muted board-order">
+          Cards sorted by: {COLUMN_ORDER}. <Link href="/deals">All deals as a list</Link>
+        </span>
       </div>
       {failed && (
         <ProblemAlert error={move.error} verb="moved" onRetry={() => move.mutate(failed)}>
@@ -220,15 +266,16 @@ export function Board() {
           </p>
         </ProblemAlert>
       )}
-      {/* a board that is on screen and could not be refreshed stays, with a line saying so (no
-          banner pushing it down mid-drag); a board that could not be read at all gets the alert */}
-      <RefreshFailed query={deals} what="the latest board" />
-      {!deals.isRefetchError && (
-        <ProblemAlert
-          error={deals.error ?? pipelines.error}
-          loading="the pipeline"
-          onRetry={() => void deals.refetch()}
-        />
+      <ProblemAlert error={pipelines.error} loading="the pipeline" onRetry={() => void pipelines.refetch()} />
+      {manage && bulkOpen && (
+        <Suspense fallback={null}>
+          <BulkActions
+            deals={chosenDeals}
+            onClear={selection.clear}
+            onFinished={(failedIds) => selection.keepOnly(failedIds)}
+            onClose={() => setBulkOpen(false)}
+          />
+        </Suspense>
       )}
       <p className="visually-hidden" aria-live="polite">
         {announcement}
@@ -239,36 +286,35 @@ export function Board() {
           collisionDetection={collisionDetection}
           onDragStart={onDragStart}
           onDragEnd={onDragEnd}
+          onDragCancel={() => setActiveDeal(null)}
           accessibility={{ announcements }}
         >
-          <div
-            className="board"
-            aria-busy={deals.isFetching}
-            data-ready={deals.isSuccess && !deals.isFetching}
-          >
-            {pipeline.stages.map((stage) => {
-              const inStage = (deals.data ?? [])
-                .filter((d) => d.stageId === stage.id)
-                .sort((a, b) => (a.nextAction?.dueAt ?? '').localeCompare(b.nextAction?.dueAt ?? ''));
-              return (
-                <StageColumn key={stage.id} stage={stage} deals={inStage}>
-                  {inStage.map((deal) => (
-                    <DealCard
-                      key={deal.id}
-                      deal={deal}
-                      stage={stage}
-                      now={now}
-                      movable={changeDeal(deal)}
-                      ownerName={nameOf(deal.ownerId)}
-                      {...(deal.companyId && companyNames.get(deal.companyId)
-                        ? { companyName: companyNames.get(deal.companyId)! }
-                        : {})}
-                    />
-                  ))}
-                </StageColumn>
-              );
-            })}
+          <div className="board" aria-busy={fetching > 0} data-ready={ready}>
+            {pipeline.stages.map((stage) => (
+              <StageColumn
+                key={`${stage.id}:${ownerId}`}
+                pipelineId={pipeline.id}
+                stage={stage}
+                ownerId={ownerId}
+                figures={figuresOf(stage.id)}
+                activeId={activeDeal?.id ?? null}
+                onLoaded={onLoaded}
+                card={(deal) => (
+                  <DealCard
+                    deal={deal}
+                    stage={stage}
+                    now={now}
+                    movable={changeDeal(deal)}
+                    ownerName={nameOf(deal.ownerId)}
+                    {...(manage ? { chosen: selection.has(deal.id), onChoose } : {})}
+                  />
+                )}
+              />
+            ))}
           </div>
+          <DragOverlay dropAnimation={null}>
+            {activeDeal ? <DealCardCopy deal={activeDeal} /> : null}
+          </DragOverlay>
         </DndContext>
       )}
       {pipeline && creating && (

@@ -1,10 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { answer } from '../api/client.js';
+import { useCursorPages } from '../api/paging.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { date } from '../ui/format.js';
+import { Pager } from '../ui/Pager.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 const STATUSES = ['planned', 'active', 'on_hold', 'done', 'cancelled'] as const;
@@ -13,10 +14,16 @@ export function Projects() {
   const { client } = useSession();
   const { nameOf } = usePeople();
   const [status, setStatus] = useState<(typeof STATUSES)[number] | ''>('');
-  const projects = useQuery({
-    queryKey: ['projects', status],
-    queryFn: () =>
-      answer(client.GET('/projects', { params: { query: { limit: 100, ...(status ? { status } : {}) } } })),
+  const [size, setSize] = useState(25);
+  const projects = useCursorPages({
+    key: ['projects', status],
+    limit: size,
+    fetchPage: (cursor, limit) =>
+      answer(
+        client.GET('/projects', {
+          params: { query: { limit, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
   });
   return (
     <div>
@@ -32,7 +39,11 @@ export function Projects() {
           </select>
         </label>
       </div>
-      <ProblemAlert error={projects.error} />
+      <ProblemAlert
+        error={projects.query.error}
+        loading="the projects"
+        onRetry={() => void projects.query.refetch()}
+      />
       <table>
         <thead>
           <tr>
@@ -45,10 +56,12 @@ export function Projects() {
           </tr>
         </thead>
         <tbody>
-          {(projects.data?.items ?? []).map((p) => (
-            <tr key={p.id}>
+          {projects.items.map((p) => (
+            <tr key={p.id} data-nav-item>
               <td>
-                <Link href={`/projects/${p.id}`}>{p.name}</Link>
+                <Link href={`/projects/${p.id}`} data-nav-target>
+                  {p.name}
+                </Link>
                 {p.schedule.atRisk && <span className="badge late">At risk</span>}
               </td>
               <td>{p.status}</td>
@@ -60,6 +73,17 @@ export function Projects() {
           ))}
         </tbody>
       </table>
+      <Pager
+        what="projects"
+        page={projects.page}
+        hasPrevious={projects.hasPrevious}
+        hasNext={projects.hasNext}
+        onPrevious={projects.previous}
+        onNext={projects.next}
+        loading={projects.query.isFetching}
+        size={size}
+        onSize={setSize}
+      />
     </div>
   );
 }

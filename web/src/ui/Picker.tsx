@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCombobox } from 'downshift';
 import { useEffect, useState } from 'react';
+import { useDebounced } from './debounce.js';
 
 // A searchable choice (people, contacts, companies): the person types part of a name and picks
 // from what the API finds; a list of every record is never loaded. downshift's useCombobox gives
@@ -37,15 +38,6 @@ interface PickerProps {
   noneLabel?: string;
   disabled?: boolean;
   placeholder?: string;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
 }
 
 export function Picker({

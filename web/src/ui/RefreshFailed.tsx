@@ -6,7 +6,13 @@ import { describeLoadFailure } from './failure.js';
  * it), with a line saying it may be out of date. Only a record never read replaces the page
  * with the failure.
  */
-export function RefreshFailed({ query, what }: { query: UseQueryResult<unknown>; what: string }) {
+export function RefreshFailed({
+  query,
+  what,
+}: {
+  query: Pick<UseQueryResult<unknown>, 'isRefetchError' | 'error' | 'dataUpdatedAt' | 'refetch'>;
+  what: string;
+}) {
   if (!query.isRefetchError) return null;
   return (
     <p className="stale-note" role="status">

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { answer, type Schemas } from '../api/client.js';
+import type { ApiPage } from '../api/paging.js';
 import { usePeople, usePipelines } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
 import { dateTime } from './format.js';
@@ -37,27 +38,45 @@ export function Timeline({ entity, id }: { entity: 'deals' | 'contacts' | 'compa
   const stages = new Map((pipelines.data ?? []).flatMap((p) => p.stages.map((s) => [s.id, s.name] as const)));
   const stageName = (stageId: string | undefined) =>
     stageId ? (stages.get(stageId) ?? 'a removed stage') : 'no stage';
-  const timeline = useQuery({
+  // newest first, a page at a time: "Older" reads the next page with the API's cursor
+  const timeline = useInfiniteQuery({
     queryKey: ['timeline', id],
-    queryFn: () => {
-      const params = { params: { path: { id }, query: { limit: 50 } } };
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: ApiPage<Entry>) => last.nextCursor ?? undefined,
+    queryFn: ({ pageParam }): Promise<ApiPage<Entry>> => {
+      const params = {
+        params: { path: { id }, query: { limit: 25, ...(pageParam ? { cursor: pageParam } : {}) } },
+      };
       if (entity === 'deals') return answer(client.GET('/deals/{id}/timeline', params));
       if (entity === 'contacts') return answer(client.GET('/contacts/{id}/timeline', params));
       return answer(client.GET('/companies/{id}/timeline', params));
     },
   });
+  const entries = (timeline.data?.pages ?? []).flatMap((p) => p.items);
   return (
     <section aria-labelledby={`timeline-${id}`}>
       <h3 id={`timeline-${id}`}>Timeline</h3>
       <ProblemAlert error={timeline.error} loading="the timeline" onRetry={() => void timeline.refetch()} />
       <ol className="timeline">
-        {(timeline.data?.items ?? []).map((entry) => (
+        {entries.map((entry) => (
           <li key={`${entry.at}-${entry.kind === 'activity' ? entry.activity.id : entry.change}`}>
             <time dateTime={entry.at}>{dateTime(entry.at)}</time> {describe(entry, nameOf, stageName)}
           </li>
         ))}
       </ol>
-      {timeline.data?.items.length === 0 && <p className="muted">Nothing yet.</p>}
+      {timeline.isSuccess && entries.length === 0 && <p className="muted">Nothing yet.</p>}
+      {timeline.hasNextPage && (
+        <p>
+          <button
+            type="button"
+            className="link"
+            onClick={() => void timeline.fetchNextPage()}
+            disabled={timeline.isFetchingNextPage}
+          >
+            {timeline.isFetchingNextPage ? 'Reading older entries…' : 'Older entries'}
+          </button>
+        </p>
+      )}
     </section>
   );
 }

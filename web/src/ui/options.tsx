@@ -1,7 +1,8 @@
 import type { Schemas } from '../api/client.js';
-import { useCompanies, usePeople } from '../api/queries.js';
+import { usePeople } from '../api/queries.js';
 
-// The choices several forms offer, written once: people of the team, companies, pipelines.
+// The choices several forms offer, written once: people of the team, pipelines. (Companies and
+// contacts are searched with a picker, ui/pickers.tsx: a list of every one is never loaded.)
 
 /** An <option> per person (only the active ones when `activeOnly`: a deactivated person can be shown, not chosen). */
 export function PeopleOptions({ activeOnly = false, only }: { activeOnly?: boolean; only?: string }) {
@@ -15,19 +16,6 @@ export function PeopleOptions({ activeOnly = false, only }: { activeOnly?: boole
             {t.name ?? t.id}
           </option>
         ))}
-    </>
-  );
-}
-
-export function CompanyOptions() {
-  const companies = useCompanies();
-  return (
-    <>
-      {(companies.data ?? []).map((c) => (
-        <option key={c.id} value={c.id}>
-          {c.name}
-        </option>
-      ))}
     </>
   );
 }
