@@ -1,5 +1,6 @@
 import { detachActivityFromDeal as detachActivity } from '../../../domain/crm/activity.commands.js';
-import { deleteDeal as decide, markDealDeleted } from '../../../domain/crm/deal.commands.js';
+import { deleteDeal as decide } from '../../../domain/crm/deal.commands.js';
+import { markDealDeleted } from '../../../domain/delivery/project.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';

@@ -1,4 +1,4 @@
-import type { TaskDecision } from '../../../domain/delivery/task.commands.js';
+import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import { emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import type { Services } from '../../lib/services.js';

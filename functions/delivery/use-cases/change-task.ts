@@ -1,5 +1,5 @@
 import type { Task } from '../../../domain/delivery/project.js';
-import type { TaskDecision } from '../../../domain/delivery/task.commands.js';
+import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import type { LoadedProject } from '../../lib/table/repositories/projects.js';

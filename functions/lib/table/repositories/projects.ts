@@ -1,5 +1,5 @@
 import { Project, Task, TaskComment, TimeEntry } from '../../../../domain/delivery/project.js';
-import type { TaskDecision } from '../../../../domain/delivery/task.commands.js';
+import type { TaskDecision } from '../../../../domain/delivery/reschedule.js';
 import type { DomainEvent } from '../../../../domain/events.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { accessPatterns } from '../access-patterns.js';
