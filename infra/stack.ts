@@ -186,7 +186,7 @@ export class HandoffStack extends Stack {
     this.table.grant(cascade.role, ['Query', 'PutItem'], []);
     this.events.addLambdaRule('RescheduleRequested', {
       description: 'ProjectRescheduleRequested → the reschedule cascade',
-      eventPattern: { source: ['handoff.delivery'], detailType: ['ProjectRescheduleRequested'] },
+      events: ['ProjectRescheduleRequested'],
       target: cascade.fn,
     });
     this.functions.RescheduleCascade = cascade;
@@ -205,18 +205,15 @@ export class HandoffStack extends Stack {
     this.events.addLambdaRule('DealClosedWon', {
       description:
         'DealClosedWon (any version: an unknown one is refused to the dead-letter queue) to the handoff',
-      eventPattern: { source: ['handoff.crm'], detailType: ['DealClosedWon'] },
+      events: ['DealClosedWon'],
       target: handoff.fn,
     });
     // A won deal reopened and lost: its project stops. Only losses that name a project match.
     this.events.addLambdaRule('DealLostWithProject', {
       description:
         'DealClosedLost of a deal that has a delivery project → the project on hold (or cancelled)',
-      eventPattern: {
-        source: ['handoff.crm'],
-        detailType: ['DealClosedLost'],
-        detail: { data: { projectId: [{ exists: true }] } },
-      },
+      events: ['DealClosedLost'],
+      detail: { data: { projectId: [{ exists: true }] } },
       target: handoff.fn,
     });
     this.functions.CreateProjectOnWin = handoff;
@@ -312,7 +309,7 @@ export class HandoffStack extends Stack {
       );
       this.events.addLambdaRule('FollowUpDigest', {
         description: 'FollowUpDigest to the digest mailer',
-        eventPattern: { source: ['handoff.followup'], detailType: ['FollowUpDigest'] },
+        events: ['FollowUpDigest'],
         target: mailer.fn,
       });
       this.functions.DigestMailer = mailer;

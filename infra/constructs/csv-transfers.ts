@@ -139,7 +139,7 @@ export class CsvTransfers extends Construct {
     this.grantObjects(this.exporter.role, ['s3:PutObject'], 'downloads/exports/*');
     props.bus.addLambdaRule('ExportRequested', {
       description: 'ExportRequested to the export function',
-      eventPattern: { source: ['handoff.crm'], detailType: ['ExportRequested'] },
+      events: ['ExportRequested'],
       target: this.exporter.fn,
     });
   }

@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS, type EventName } from '../../domain/events.js';
 import { INDEXES } from '../../functions/lib/table/definition.js';
 import { buildApp } from '../../infra/app.js';
 import { allRoutes } from '../../scripts/api-document.js';
@@ -353,6 +354,18 @@ describe('the functions', () => {
 });
 
 describe('asynchronous delivery', () => {
+  it("each rule on the bus names catalog events with the catalog's sources (domain/events.ts)", () => {
+    const onBus = ofType('AWS::Events::Rule')
+      .map(([id, r]) => [id, r.Properties.EventPattern] as const)
+      .filter(([, p]) => p['detail-type'] && String(p.source?.[0] ?? '').startsWith('handoff.'));
+    expect(onBus.length).toBeGreaterThanOrEqual(4);
+    for (const [id, pattern] of onBus) {
+      const names = pattern['detail-type'] as EventName[];
+      for (const name of names) expect(Object.keys(EVENTS), id).toContain(name);
+      expect(pattern.source, id).toEqual([...new Set(names.map((n) => EVENTS[n].source))]);
+    }
+  });
+
   it('the relay sees only outbox inserts, reports partial failures, bisects, retries a bounded number of times, then a queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 100,
