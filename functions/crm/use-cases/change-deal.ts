@@ -39,8 +39,8 @@ export function changeDeal(s: Services, id: string, input: CommandInput, change:
     run: async (current) => {
       const { deal, events, completedActivity } = await change.decide(current);
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
-      if (change.checkStage) s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
-      if (change.checkLinks) requireDealLinks(uow, deal, { profiles: s.profiles, actor: input.ctx.actor });
+      if (change.checkStage) s.pipelines.requireStage(uow, deal.pipelineId, deal.stageId);
+      if (change.checkLinks) requireDealLinks(uow, deal, s, input.ctx.actor);
       if (change.history) s.deals.recordHistory(uow, deal, events[0]!, change.history(current, deal));
       if (completedActivity) s.activities.create(uow, completedActivity, false);
       await uow.commit(s.store);

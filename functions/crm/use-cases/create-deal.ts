@@ -21,7 +21,7 @@ export async function createDeal(s: Services, body: NewDeal, input: CommandInput
       .create(new UnitOfWork(), deal, events[0]!)
       .events(events)
       .add(...preconditions);
-    requireDealLinks(uow, deal, { profiles: s.profiles, actor: ctx.actor });
+    requireDealLinks(uow, deal, s, ctx.actor);
     await uow.commit(s.store);
     return deal;
   });

@@ -27,10 +27,7 @@ export async function deleteDeal(s: Services, id: string, input: CommandInput): 
       return current;
     },
   });
-  const leftovers = await s.deals.leftovers(deal.id);
-  for (let i = 0; i < leftovers.length; i += 100) {
-    await s.store.transact(leftovers.slice(i, i + 100).map((key) => ({ delete: key })));
-  }
+  await s.deals.clearLeftovers(deal.id);
   // its activities stay with their contact and company; a page at a time, each its own change
   let startKey: Record<string, unknown> | undefined;
   do {

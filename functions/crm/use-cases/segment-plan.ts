@@ -2,7 +2,7 @@ import { fieldConditionIssues, type Segment } from '../../../domain/crm/segment.
 import { type CustomField, fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { type FieldIssue, ValidationFailed } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
-import type { ListPlan } from '../../lib/table/repositories/page.js';
+import type { ListPlan } from '../../lib/table/page.js';
 
 /**
  * A segment's filter must run as a Query: the repository's planner decides when the segment is

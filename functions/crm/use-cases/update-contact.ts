@@ -2,7 +2,6 @@ import { updateContact as decide } from '../../../domain/crm/contact.commands.js
 import type { Contact, ContactPatch } from '../../../domain/crm/contact.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
@@ -24,8 +23,7 @@ export function updateContact(
         .update(new UnitOfWork(), current, contact)
         .events(events)
         .add(...preconditions, ...(await s.duplicates.track('contact', current, contact, ctx.now)));
-      if (patch.companyId)
-        uow.requireExists(keys.company(patch.companyId), 'companyId', `company ${patch.companyId}`);
+      if (patch.companyId) s.companies.requireExists(uow, patch.companyId, 'companyId');
       await uow.commit(s.store);
       return contact;
     },

@@ -26,7 +26,8 @@ export function updateDeal(s: Services, id: string, patch: DealPatch, input: Com
           companyId: patch.companyId ?? undefined,
           ownerId: deal.ownerId === current.ownerId ? undefined : deal.ownerId,
         },
-        { profiles: s.profiles, actor: ctx.actor },
+        s,
+        ctx.actor,
       );
       await uow.commit(s.store);
       return deal;

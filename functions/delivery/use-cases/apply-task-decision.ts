@@ -2,7 +2,7 @@ import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import { emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import type { Services } from '../../lib/services.js';
-import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { LoadedProject } from '../../lib/table/entities/project.js';
 import type { Write } from '../../lib/table/store.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Task } from '../../../domain/delivery/project.js';
 import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { LoadedProject } from '../../lib/table/entities/project.js';
 import type { Write } from '../../lib/table/store.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 import { applyTaskDecision } from './apply-task-decision.js';

@@ -4,7 +4,6 @@ import type { NewProject } from '../../../domain/delivery/project.js';
 import { planTaskId } from '../../../domain/shared/ids.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import type { Write } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
@@ -37,13 +36,9 @@ export async function planProject(s: Services, body: NewProject, { ctx, precondi
   if (body.ownerId) links.push(...s.profiles.requireActive('ownerId', body.ownerId, ctx.actor));
   const uow = new UnitOfWork();
   const { companyId, mainStakeholderContactId } = body.customer;
-  if (companyId) uow.requireExists(keys.company(companyId), 'customer.companyId', `company ${companyId}`);
+  if (companyId) s.companies.requireExists(uow, companyId, 'customer.companyId');
   if (mainStakeholderContactId)
-    uow.requireExists(
-      keys.contact(mainStakeholderContactId),
-      'customer.mainStakeholderContactId',
-      `contact ${mainStakeholderContactId}`,
-    );
+    s.contacts.requireExists(uow, mainStakeholderContactId, 'customer.mainStakeholderContactId');
   await s.projects.create(project, tasks, events, projectId, [...links, ...uow.writes]);
   return { project, tasks };
 }

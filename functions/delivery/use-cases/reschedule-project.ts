@@ -3,7 +3,7 @@ import { watchPromise } from '../../../domain/delivery/promise.js';
 import { describeCause } from '../../../domain/delivery/reschedule.js';
 import { type DomainEvent, type EventData, emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
-import type { ProjectRepository } from '../../lib/table/repositories/projects.js';
+import type { ProjectRepository } from '../../lib/table/entities/project.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';
 
 /**

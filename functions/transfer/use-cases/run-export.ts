@@ -9,8 +9,8 @@ import { exportKey } from '../../lib/files/file-keys.js';
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
-import { planPage } from '../../lib/table/repositories/page.js';
-import { type ExportJobState, LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
+import { type ExportJobState, LeaseLost } from '../../lib/table/entities/transfer-jobs.js';
+import { planPage } from '../../lib/table/page.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 // Runs one export: the list (a segment, or a filter planned the same way) read page by page with

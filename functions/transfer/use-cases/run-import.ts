@@ -16,8 +16,7 @@ import { rejectedRowsKey, skippedRowsKey, uploadKey } from '../../lib/files/file
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
-import { LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
+import { LeaseLost } from '../../lib/table/entities/transfer-jobs.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { CsvFileProblem, readCsv } from './csv-reader.js';
 import { RowWriter } from './row-writers.js';
@@ -221,16 +220,7 @@ export async function runImport(
       return { ran: true, status: 'failed', rows: { ...NO_ROWS, total: rows.total } };
     }
     // an accident (a throttled table, a timeout): give the job back so a retry can run it again
-    await s.store
-      .updateIf(
-        {
-          key: keys.importJob(importId),
-          expression: 'SET leaseUntil = :past',
-          values: { ':past': iso() },
-        },
-        { expression: 'attempt = :attempt', values: { ':attempt': job.attempt } },
-      )
-      .catch(() => undefined);
+    await s.imports.giveBack(job, iso()).catch(() => undefined);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dealItem } from '../../../functions/lib/table/keys.js';
+import { dealItem, dealPatterns } from '../../../functions/lib/table/entities/deal.js';
 import { UnitOfWork } from '../../../functions/lib/table/unit-of-work.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
@@ -429,7 +429,9 @@ describe('totals kept on write', () => {
     );
     const stored = (await api('GET /deals/{id}', { params: { id: made.id } })).body;
     // a deal written before totals existed: the item alone, no totals
-    await table.services.store.transact([{ put: dealItem({ ...stored, id: 'deal_legacy1' }) }]);
+    await table.services.store.transact([
+      { pattern: dealPatterns.dealWritten, put: dealItem({ ...stored, id: 'deal_legacy1' }) },
+    ]);
     const verify = await rebuildReportTotals(table.services.store, table.services.deals);
     expect(verify.differences).toBeGreaterThan(0);
     expect(verify.sample[0]).toMatchObject({ pipelineId: pipeline.id });
@@ -486,7 +488,7 @@ describe('reached: in the stage or a later one', () => {
       const stored = (await table.services.deals.get(id))!;
       const { stagesReached: _, ...legacy } = stored;
       const uow = table.services.deals.totals.record(new UnitOfWork(), stored, legacy);
-      uow.add({ put: dealItem(legacy) });
+      uow.add({ pattern: dealPatterns.dealWritten, put: dealItem(legacy) });
       await uow.commit(table.services.store);
     }
     expect((await table.services.deals.get(ids[0]!))!.stagesReached).toBeUndefined();
