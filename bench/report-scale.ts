@@ -136,7 +136,7 @@ export async function reportScale(): Promise<string> {
       await seed(t, seeded, n);
       seeded = n;
       const started = performance.now();
-      const check = await rebuildReportTotals(t.services.store, t.services.deals);
+      const check = await rebuildReportTotals(t.services);
       rebuilds.push(
         `${n.toLocaleString('en')} deals: ${check.differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );

@@ -16,7 +16,7 @@ const Input = z.strictObject({ apply: z.boolean().default(false), recount: z.boo
 
 export const handler = instrumented(async (event: unknown) => {
   const { apply, recount } = parse(Input, event ?? {});
-  const result = await rebuildReportTotals(services.store, services.deals, { apply, recount });
+  const result = await rebuildReportTotals(services, { apply, recount });
   logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
   return result;
 });

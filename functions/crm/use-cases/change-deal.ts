@@ -31,7 +31,12 @@ export interface DealChange {
  * The shape every command on one open deal shares: load it, decide, write the deal, its events,
  * its history entry and a completed next action in one transaction, conditional on the version.
  */
-export function changeDeal(s: Services, id: string, input: CommandInput, change: DealChange): Promise<Deal> {
+export function changeDeal(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
+  id: string,
+  input: CommandInput,
+  change: DealChange,
+): Promise<Deal> {
   return versionedCommand({
     ifMatch: input.ifMatch,
     entity: 'deal',

@@ -5,7 +5,11 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Adds a contact (its email unique, its company existing) and tracks it for likely duplicates. */
-export async function createContact(s: Services, body: NewContact, input: CommandInput): Promise<Contact> {
+export async function createContact(
+  s: Pick<Services, 'companies' | 'contacts' | 'duplicates' | 'store'>,
+  body: NewContact,
+  input: CommandInput,
+): Promise<Contact> {
   const { ctx, preconditions = [] } = input;
   const { contact, events } = decide(body, ctx);
   const uow = s.contacts

@@ -7,7 +7,11 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 import { requireDealLinks } from './deal-links.js';
 
 /** Opens a deal in its pipeline's first stage; without an owner, lead routing may give it one. */
-export async function createDeal(s: Services, body: NewDeal, input: CommandInput): Promise<Deal> {
+export async function createDeal(
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'leadRouting' | 'pipelines' | 'profiles' | 'store'>,
+  body: NewDeal,
+  input: CommandInput,
+): Promise<Deal> {
   const { ctx, preconditions = [] } = input;
   await s.pipelines.ensureDefault(ctx.now);
   // A routing turn is taken only for a deal that could otherwise be created: it has its next action.

@@ -10,7 +10,7 @@ import { detachContacts, detachDeals } from './detach-links.js';
  * projects); with `detach`, an admin's choice, its contacts and deals lose the link first.
  */
 export function deleteCompany(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
   id: string,
   input: CommandInput,
   options: { detach: boolean } = { detach: false },

@@ -10,7 +10,7 @@ import { detachDeals } from './detach-links.js';
  * `detach`, an admin's choice, those deals lose the link first.
  */
 export function deleteContact(
-  s: Services,
+  s: Pick<Services, 'contacts' | 'deals' | 'duplicates' | 'store'>,
   id: string,
   input: CommandInput,
   options: { detach: boolean } = { detach: false },

@@ -12,7 +12,11 @@ import { retryOnConflict, versionedCommand } from '../../lib/versioned-command.j
  * leave the timelines, and its activities stay, no longer on a deal (each a recorded change).
  * A deletion interrupted after the transaction leaves only those to clear: the deal is gone.
  */
-export async function deleteDeal(s: Services, id: string, input: CommandInput): Promise<void> {
+export async function deleteDeal(
+  s: Pick<Services, 'activities' | 'deals' | 'projects' | 'store'>,
+  id: string,
+  input: CommandInput,
+): Promise<void> {
   const { ctx, ifMatch } = input;
   const deal = await versionedCommand({
     ifMatch,

@@ -43,7 +43,7 @@ export class MergeUnfinished extends Error {
 }
 
 async function pair(
-  s: Services,
+  s: Pick<Services, 'store'>,
   kind: 'contact' | 'company',
   survivorId: string,
   duplicateId: string,
@@ -81,7 +81,7 @@ interface Mover {
  * (consistently) and decided again if it raced another change. Stops when a pass finds nothing
  * left to move, or at the deadline.
  */
-async function moveAll(s: Services, mover: Mover, deadline: number): Promise<number> {
+async function moveAll(s: Pick<Services, 'store'>, mover: Mover, deadline: number): Promise<number> {
   let moved = 0;
   for (;;) {
     const found = await mover.find();
@@ -110,7 +110,7 @@ async function moveAll(s: Services, mover: Mover, deadline: number): Promise<num
  * The steps of one merge request, counting what each moved: at the deadline, the counts so far go
  * with the "in progress" answer.
  */
-function mergeSteps(s: Services, deadline: number) {
+function mergeSteps(s: Pick<Services, 'store'>, deadline: number) {
   const moved: Record<string, number> = {};
   const step = async (name: string, mover: Mover) => {
     try {
@@ -124,11 +124,11 @@ function mergeSteps(s: Services, deadline: number) {
 }
 
 /** The next records (up to 100) an access pattern still finds linked to the duplicate. */
-const linkedTo = (s: Services, condition: KeyCondition) => () =>
+const linkedTo = (s: Pick<Services, 'store'>, condition: KeyCondition) => () =>
   s.store.query({ ...condition, limit: 100 }).then((r) => r.items as Item[]);
 
 const dealsMover = (
-  s: Services,
+  s: Pick<Services, 'deals'>,
   find: () => Promise<Item[]>,
   link: { contactId: string } | { companyId: string },
   from: string,
@@ -145,7 +145,7 @@ const dealsMover = (
 });
 
 export async function mergeContactInto(
-  s: Services,
+  s: Pick<Services, 'activities' | 'contacts' | 'deals' | 'duplicates' | 'store'>,
   survivorId: string,
   duplicateId: string,
   ctx: CommandContext,
@@ -201,7 +201,7 @@ export async function mergeContactInto(
 }
 
 export async function mergeCompanyInto(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
   survivorId: string,
   duplicateId: string,
   ctx: CommandContext,

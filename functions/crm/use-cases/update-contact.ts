@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Applies a merge patch to a contact; a company it names must exist when the change commits. */
 export function updateContact(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'duplicates' | 'store'>,
   id: string,
   patch: ContactPatch,
   input: CommandInput,

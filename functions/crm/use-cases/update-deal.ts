@@ -7,7 +7,12 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 import { requireDealLinks } from './deal-links.js';
 
 /** Changes a deal's fields; the domain keeps reassigning the owner for managers. */
-export function updateDeal(s: Services, id: string, patch: DealPatch, input: CommandInput): Promise<Deal> {
+export function updateDeal(
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'profiles' | 'store'>,
+  id: string,
+  patch: DealPatch,
+  input: CommandInput,
+): Promise<Deal> {
   const { ctx, ifMatch, preconditions = [] } = input;
   return versionedCommand({
     ifMatch,

@@ -11,7 +11,7 @@ import type { Write } from '../../lib/table/store.js';
  * answers whether it did.
  */
 export async function applyTaskDecision(
-  s: Services,
+  s: Pick<Services, 'projects'>,
   loaded: LoadedProject,
   decision: TaskDecision,
   ctx: CommandContext,

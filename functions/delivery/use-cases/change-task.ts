@@ -15,7 +15,7 @@ type LoadedTask = LoadedProject & { task: Task };
  * the users the change assigns, who must be known when it commits.
  */
 export function changeTask(
-  s: Services,
+  s: Pick<Services, 'projects'>,
   id: string,
   { ctx, ifMatch }: CommandInput,
   decide: (

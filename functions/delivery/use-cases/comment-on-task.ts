@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Comments on a task; with `If-Match`, on the task as the commenter saw it. */
 export function commentOnTask(
-  s: Services,
+  s: Pick<Services, 'projects' | 'store'>,
   taskId: string,
   body: string,
   { ctx, ifMatch }: CommandInput,

@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Logs time on a task (at most 24 hours per person per day, a condition on the day's counter). */
 export function logTime(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'projects' | 'store'>,
   taskId: string,
   body: NewTimeEntry,
   { ctx, ifMatch }: CommandInput,

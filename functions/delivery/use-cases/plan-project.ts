@@ -8,7 +8,11 @@ import type { Write } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Plans a project from a template and a kickoff date; the customer and owner it names must exist. */
-export async function planProject(s: Services, body: NewProject, { ctx, preconditions = [] }: CommandInput) {
+export async function planProject(
+  s: Pick<Services, 'calendar' | 'companies' | 'contacts' | 'profiles' | 'projects' | 'templates'>,
+  body: NewProject,
+  { ctx, preconditions = [] }: CommandInput,
+) {
   await s.templates.ensureDefault(ctx.now);
   const [template, companyCalendar] = await Promise.all([
     body.templateId ? s.templates.require(body.templateId) : s.templates.requireDefault(),

@@ -14,7 +14,7 @@ export interface GapReport {
 }
 
 export async function watchHandoffGap(
-  s: Services,
+  s: Pick<Services, 'deals'>,
   scheduledTime: string,
   graceMinutes: number,
 ): Promise<GapReport> {

@@ -2,11 +2,10 @@ import { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { recountStagesReached, sameStages } from '../../../domain/crm/stages-reached.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
-import { DEAL_LAYOUT, type DealRepository } from '../../lib/table/entities/deal.js';
-import { PipelineRepository } from '../../lib/table/entities/pipeline.js';
+import type { Services } from '../../lib/services.js';
+import { DEAL_LAYOUT } from '../../lib/table/entities/deal.js';
 import { addTotals } from '../../lib/table/entities/report-totals.js';
 import { entityOf } from '../../lib/table/item.js';
-import type { Store } from '../../lib/table/store.js';
 
 // Recomputes every report total from the deals themselves and compares it with what the deal
 // commands kept: for migrations (a deployment that had deals before the totals existed), after
@@ -58,11 +57,10 @@ function counted(deal: Deal, pipeline: Pipeline, recount: boolean): Deal {
 }
 
 export async function rebuildReportTotals(
-  store: Store,
-  deals: DealRepository,
+  { store, deals, pipelines: pipelineRepository }: Pick<Services, 'store' | 'deals' | 'pipelines'>,
   options: { apply?: boolean; recount?: boolean } = {},
 ): Promise<RebuildResult> {
-  const pipelines = await new PipelineRepository(store).all();
+  const pipelines = await pipelineRepository.all();
   const rebuilt: Totals = new Map();
   let dealsRead = 0;
   const differences: Difference[] = [];

@@ -42,7 +42,18 @@ export class RowWriter {
   private readonly domains = new Map<string, Promise<string | undefined>>();
 
   constructor(
-    private readonly s: Services,
+    private readonly s: Pick<
+      Services,
+      | 'companies'
+      | 'contacts'
+      | 'customFields'
+      | 'deals'
+      | 'duplicates'
+      | 'leadRouting'
+      | 'pipelines'
+      | 'profiles'
+      | 'store'
+    >,
     private readonly job: ImportJobState,
   ) {}
 

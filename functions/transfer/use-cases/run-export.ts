@@ -20,7 +20,7 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 const iso = () => new Date().toISOString();
 
 export async function runExport(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'customFields' | 'deals' | 'exports' | 'segments' | 'store'>,
   files: FileStore,
   exportId: string,
 ): Promise<{ ran: false } | { ran: true; rows: number; truncated: boolean }> {
@@ -61,7 +61,7 @@ export async function runExport(
 }
 
 async function finish(
-  s: Services,
+  s: Pick<Services, 'exports' | 'store'>,
   job: ExportJobState,
   outcome: { status: 'completed' | 'failed'; rows: number; truncated: boolean },
 ): Promise<void> {

@@ -72,7 +72,19 @@ function duplicateKeys(kind: string, input: Record<string, unknown>): [what: str
 }
 
 export async function runImport(
-  s: Services,
+  s: Pick<
+    Services,
+    | 'companies'
+    | 'contacts'
+    | 'customFields'
+    | 'deals'
+    | 'duplicates'
+    | 'imports'
+    | 'leadRouting'
+    | 'pipelines'
+    | 'profiles'
+    | 'store'
+  >,
   files: FileStore,
   importId: string,
   options: ImportOptions = {},
@@ -226,7 +238,7 @@ export async function runImport(
 }
 
 async function finish(
-  s: Services,
+  s: Pick<Services, 'imports' | 'store'>,
   job: ImportJobState,
   status: 'completed' | 'failed',
   rows: RowCounts,

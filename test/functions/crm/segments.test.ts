@@ -210,7 +210,7 @@ describe('segments', () => {
     await table.services.store.transact([{ pattern: dealPatterns.dealWritten, put: oldLayout }]);
     const legacyTag = await segment({ name: 'Legacy', entity: 'deal', filter: { tag: 'legacy' } });
     expect((await members(legacyTag.id)).body.items).toEqual([]);
-    const result = await rebuildReportTotals(table.services.store, table.services.deals, { apply: true });
+    const result = await rebuildReportTotals(table.services, { apply: true });
     expect(result.reindexed).toBe(1);
     expect(names((await members(legacyTag.id)).body.items)).toEqual(['deal_legacy2']);
     const web = await api('GET /deals', { query: { leadSource: 'web', status: 'open' } });
