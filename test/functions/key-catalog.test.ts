@@ -57,6 +57,17 @@ describe('the key catalog', () => {
 describe('the access patterns', () => {
   const all = Object.entries(catalog);
 
+  it('of every entity module are in the catalog (what the grants and the document are made from)', async () => {
+    const dir = join(root, 'lib/table/entities');
+    const declared = Object.values(ENTITY_PATTERNS);
+    for (const file of readdirSync(dir)) {
+      const module = (await import(join(dir, file))) as Record<string, unknown>;
+      const sets = Object.entries(module).filter(([name]) => name.endsWith('Patterns'));
+      expect(sets.length, file).toBe(1);
+      expect(declared, file).toContain(sets[0]![1]);
+    }
+  });
+
   it('have one name each across the entities', () => {
     const declared = Object.values(ENTITY_PATTERNS).flatMap((patterns) => Object.keys(patterns));
     expect(declared.length).toBe(new Set(declared).size);

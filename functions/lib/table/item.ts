@@ -101,7 +101,7 @@ const STORAGE_ATTRIBUTES = new Set([
   'stageIds',
   'creation',
   'layout',
-  // a name-word copy's words (keys.ts, nameWordItems)
+  // a name-word copy's words (copies.ts, nameWordItems)
   'words',
 ]);
 
