@@ -782,15 +782,6 @@ export class DealRepository {
     return items.map((i) => String(i.id));
   }
 
-  /** The next deals (up to 100) still naming the contact (or company) a merge retires. */
-  async linkedPage(link: { contactId: string } | { companyId: string }): Promise<Item[]> {
-    const spec =
-      'contactId' in link
-        ? dealPatterns.contactDeals.query(link.contactId)
-        : dealPatterns.companyDeals.query(link.companyId);
-    return (await this.store.query({ ...spec, limit: 100 })).items as Item[];
-  }
-
   /** A deal's change on a merged contact's timeline, moved to the survivor's (if still there). */
   moveHistoryToContact(uow: UnitOfWork, item: Item, fromContactId: string, toContactId: string): UnitOfWork {
     return uow.add({
