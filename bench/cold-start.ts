@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { emit } from '../domain/events.js';
 import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
-import { outboxItem } from '../functions/lib/table/unit-of-work.js';
+import { outboxItem } from '../functions/lib/table/entities/outbox.js';
 import { ROOT } from '../infra/local/runtime.js';
 import { synthesizeIfChanged } from '../infra/local/synth.js';
 import { readTemplate } from '../infra/local/template.js';

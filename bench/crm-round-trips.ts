@@ -135,7 +135,7 @@ export async function crmRoundTrips(): Promise<string> {
             },
           },
         }),
-      'deal + stakeholder in one BatchGet, then the company: the event carries the customer',
+      'the dealToWin pattern: deal, stakeholder (and template) in one BatchGet, then the won reasons and the company (the event carries the customer), then one transaction',
     );
     await measure(
       'POST /activities',

@@ -5,7 +5,7 @@ import { defaultPipeline } from '../domain/crm/pipeline.js';
 import { parse } from '../domain/shared/validation.js';
 import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
-import { dealItem } from '../functions/lib/table/keys.js';
+import { dealItem } from '../functions/lib/table/entities/deal.js';
 import { context } from '../test/domain/support.js';
 import { apiClient, users } from '../test/support/api.js';
 import { benchTable, ms, percentile } from './support.js';

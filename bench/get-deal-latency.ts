@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { crmRoutes } from '../functions/crm/routes/index.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
-import { keys } from '../functions/lib/table/keys.js';
+import { dealKey } from '../functions/lib/table/entities/deal.js';
 import { apiEvent, lambdaContext, users } from '../test/support/api.js';
 import { benchTable, ms, percentile } from './support.js';
 
@@ -30,7 +30,7 @@ export async function getDealLatency(samples = 2000): Promise<string> {
     const event = apiEvent('GET /deals/{id}', { params: { id }, as: users.alice });
     const raw = () =>
       t.services.store.doc.send(
-        new GetCommand({ TableName: t.tableName, Key: keys.deal(id), ConsistentRead: true }),
+        new GetCommand({ TableName: t.tableName, Key: dealKey(id), ConsistentRead: true }),
       );
     for (let i = 0; i < 300; i++) {
       await handler(event, context);

@@ -6,8 +6,8 @@ import { defaultPipeline } from '../domain/crm/pipeline.js';
 import { contribution, type Totals } from '../domain/reports/totals.js';
 import { parse } from '../domain/shared/validation.js';
 import { httpApi } from '../functions/lib/http/http-handler.js';
-import { dealItem } from '../functions/lib/table/keys.js';
-import { addTotals, REPORT_SHARDS } from '../functions/lib/table/repositories/report-totals.js';
+import { dealItem } from '../functions/lib/table/entities/deal.js';
+import { addTotals, REPORT_SHARDS } from '../functions/lib/table/entities/report-totals.js';
 import { reportRoutes } from '../functions/reports/routes/reports.js';
 import { rebuildReportTotals } from '../functions/reports/use-cases/rebuild-report-totals.js';
 import { context } from '../test/domain/support.js';
@@ -136,7 +136,7 @@ export async function reportScale(): Promise<string> {
       await seed(t, seeded, n);
       seeded = n;
       const started = performance.now();
-      const check = await rebuildReportTotals(t.services.store, t.services.deals);
+      const check = await rebuildReportTotals(t.services);
       rebuilds.push(
         `${n.toLocaleString('en')} deals: ${check.differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );

@@ -4,8 +4,8 @@ import { NewDeal } from '../domain/crm/deal.js';
 import { defaultPipeline } from '../domain/crm/pipeline.js';
 import { parse } from '../domain/shared/validation.js';
 import { sweepOverdue } from '../functions/followup/use-cases/flag-overdue.js';
-import { dealItem } from '../functions/lib/table/keys.js';
-import { FollowUpReader } from '../functions/lib/table/repositories/followups.js';
+import { dealItem } from '../functions/lib/table/entities/deal.js';
+import { FollowUpReader } from '../functions/lib/table/entities/follow-ups.js';
 import { context } from '../test/domain/support.js';
 import { benchTable, ms } from './support.js';
 

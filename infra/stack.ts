@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { API_FUNCTIONS } from '../functions/api/functions.js';
+import { TABLE_FUNCTIONS, type TableFunction } from '../functions/lib/table/pattern.js';
 import type { HandoffConfig } from './config.js';
 import { HandoffApi } from './constructs/api.js';
 import { BundledFunction } from './constructs/bundled-function.js';
@@ -20,6 +21,8 @@ import { WebConsole } from './constructs/web-console.js';
 
 // One deployment = one company. The stack composes the constructs; each says what it makes.
 // Over 300 lines: the functions' wiring (environment, grants, rules) reads best in one place.
+// Table grants are not written here: each function's is generated from its declared access
+// patterns (functions/lib/table/entities/, HandoffTable.grantPatterns).
 
 export interface HandoffStackProps extends StackProps {
   config: HandoffConfig;
@@ -73,36 +76,6 @@ export class HandoffStack extends Stack {
       this.functions[spec.name] = fn;
       return { fn: fn.fn, routes: spec.routes() };
     });
-    // The CRM API reads and writes CRM items and their indexes; it never scans.
-    this.table.grant(
-      this.functions.CrmApi!.role,
-      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'due'],
-    );
-
-    // The workspace reads and writes its settings (custom fields, lead routing, deal reasons) and
-    // profiles (the team is gsi1).
-    this.table.grant(
-      this.functions.WorkspaceApi!.role,
-      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi1'],
-    );
-
-    // Transfers record import and export jobs and read the segment an export names.
-    this.table.grant(
-      this.functions.TransferApi!.role,
-      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      ['gsi2'],
-    );
-
-    // Delivery reads and writes projects, tasks, templates and time; it never scans.
-    this.table.grant(
-      this.functions.DeliveryApi!.role,
-      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
-      // gsi3: a project's and task's attachments (and its deal's)
-      ['gsi1', 'gsi2', 'gsi3', 'gsi4'],
-    );
-
     // CSV imports and exports: the bucket and the two functions; the transfer API issues the links.
     const transfers = new CsvTransfers(this, 'Transfers', {
       table: this.table,
@@ -128,10 +101,6 @@ export class HandoffStack extends Stack {
       );
     }
 
-    // Reports read totals, pipelines, (stalled deals) a pipeline's deals by stage and (a rep's
-    // own reports) the deals one person owns: read-only.
-    this.table.grant(this.functions.ReportsApi!.role, ['GetItem', 'Query'], ['gsi2', 'gsi3']);
-
     // Run by hand: recomputes the report totals from the deals (verify, or apply).
     const rebuild = new BundledFunction(this, 'RebuildReports', {
       entry: 'functions/reports/rebuild-reports.ts',
@@ -140,7 +109,6 @@ export class HandoffStack extends Stack {
       timeout: Duration.minutes(15),
       defaults,
     });
-    this.table.grant(rebuild.role, ['Query', 'PutItem', 'UpdateItem'], ['gsi1', 'gsi3']);
     this.functions.RebuildReports = rebuild;
 
     this.api = new HandoffApi(this, 'Api', {
@@ -183,10 +151,9 @@ export class HandoffStack extends Stack {
       defaults,
       asynchronous: { retryAttempts: 2 },
     });
-    this.table.grant(cascade.role, ['Query', 'PutItem'], []);
     this.events.addLambdaRule('RescheduleRequested', {
       description: 'ProjectRescheduleRequested → the reschedule cascade',
-      eventPattern: { source: ['handoff.delivery'], detailType: ['ProjectRescheduleRequested'] },
+      events: ['ProjectRescheduleRequested'],
       target: cascade.fn,
     });
     this.functions.RescheduleCascade = cascade;
@@ -201,22 +168,18 @@ export class HandoffStack extends Stack {
       // a refused DealClosedWon (an unknown version, a failure) ends in its on-failure queue
       asynchronous: { retryAttempts: 2 },
     });
-    this.table.grant(handoff.role, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     this.events.addLambdaRule('DealClosedWon', {
       description:
         'DealClosedWon (any version: an unknown one is refused to the dead-letter queue) to the handoff',
-      eventPattern: { source: ['handoff.crm'], detailType: ['DealClosedWon'] },
+      events: ['DealClosedWon'],
       target: handoff.fn,
     });
     // A won deal reopened and lost: its project stops. Only losses that name a project match.
     this.events.addLambdaRule('DealLostWithProject', {
       description:
         'DealClosedLost of a deal that has a delivery project → the project on hold (or cancelled)',
-      eventPattern: {
-        source: ['handoff.crm'],
-        detailType: ['DealClosedLost'],
-        detail: { data: { projectId: [{ exists: true }] } },
-      },
+      events: ['DealClosedLost'],
+      detail: { data: { projectId: [{ exists: true }] } },
       target: handoff.fn,
     });
     this.functions.CreateProjectOnWin = handoff;
@@ -236,7 +199,6 @@ export class HandoffStack extends Stack {
       // the next run (in 5 minutes) does the same work: an old event is not worth running
       asynchronous: { retryAttempts: 2, maxEventAge: Duration.minutes(30) },
     });
-    this.table.grant(gapMonitor.role, ['Query', 'PutItem'], ['due']);
     schedules.add({
       name: 'handoff-gap-monitor',
       description: 'Won deals without a project after the grace period',
@@ -254,8 +216,6 @@ export class HandoffStack extends Stack {
       defaults,
       asynchronous: { retryAttempts: 2, maxEventAge: Duration.minutes(30) },
     });
-    // BatchGetItem: the heads of the projects of due tasks (a project on hold is not followed up)
-    this.table.grant(sweep.role, ['Query', 'BatchGetItem', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
       name: 'overdue-sweep',
       description: 'Late next actions, tasks and stalled deals',
@@ -277,7 +237,6 @@ export class HandoffStack extends Stack {
       // a digest is due at its hour; a failed hour is retried within the same hour
       asynchronous: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
     });
-    this.table.grant(digest.role, ['Query', 'BatchGetItem', 'PutItem'], ['due', 'gsi1', 'gsi3']);
     schedules.add({
       name: 'daily-digest',
       description: 'Every hour: the digests of those whose digest hour it is',
@@ -299,7 +258,6 @@ export class HandoffStack extends Stack {
         defaults,
         asynchronous: { retryAttempts: 2 },
       });
-      this.table.grant(mailer.role, ['GetItem', 'PutItem']);
       const domain = config.digestFromEmail.split('@')[1]!;
       mailer.role.addToPolicy(
         new iam.PolicyStatement({
@@ -312,10 +270,17 @@ export class HandoffStack extends Stack {
       );
       this.events.addLambdaRule('FollowUpDigest', {
         description: 'FollowUpDigest to the digest mailer',
-        eventPattern: { source: ['handoff.followup'], detailType: ['FollowUpDigest'] },
+        events: ['FollowUpDigest'],
         target: mailer.fn,
       });
       this.functions.DigestMailer = mailer;
+    }
+
+    // Each function's table grant, generated from the access patterns declared for it
+    // (functions/lib/table/entities/): what it reads and writes, and nothing else.
+    for (const [name, fn] of Object.entries(this.functions)) {
+      if (!(TABLE_FUNCTIONS as readonly string[]).includes(name)) continue;
+      this.table.grantPatterns(fn.role, name as TableFunction);
     }
 
     new Integrations(this, 'Integrations', {

@@ -1,7 +1,7 @@
 // Writes the generated contracts: docs/openapi.json (from the routes' zod schemas), the typed
 // client's types from it (clients/typescript/schema.d.ts, by openapi-typescript), and
 // docs/events.md with docs/schemas/*.json (from the event catalog), and docs/data-model.md's
-// access-pattern table (from the key catalog). `npm run docs`.
+// access-pattern table (from the entities' declared access patterns). `npm run docs`.
 // test/functions/generated-docs.test.ts fails when any of them is stale.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { allRoutes, apiVersion, renderOpenApi } from './api-document.js';

@@ -1,4 +1,3 @@
-import type { Project } from '../delivery/project.js';
 import { type DomainEvent, emit } from '../events.js';
 import type { HandoffFacts } from '../handoff/requirements.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
@@ -376,23 +375,6 @@ export function detachDeal(current: Deal, link: 'contactId' | 'companyId', ctx: 
 export function deleteDeal(current: Deal, ctx: CommandContext): DomainEvent[] {
   if (!hasRole(ctx.actor, 'admin')) throw new Forbidden('only admins delete deals; close it as lost instead');
   return [emit(ctx, 'DealDeleted', { deal: current, projectId: current.projectId ?? null })];
-}
-
-/** The project made from a deleted deal: kept, with a note saying what happened. */
-export function markDealDeleted(project: Project, deal: Deal, ctx: CommandContext): Project {
-  return {
-    ...project,
-    dealDeletedAt: ctx.now,
-    notes: [
-      ...project.notes,
-      {
-        at: ctx.now,
-        text: `deal ${deal.id} ("${deal.title}") was deleted by ${ctx.actor.userId}; the project stays`,
-      },
-    ],
-    updatedAt: ctx.now,
-    version: project.version + 1,
-  };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type Task,
 } from './project.js';
 import { watchPromise } from './promise.js';
-import { rescheduleProject } from './task.commands.js';
+import { rescheduleProject } from './reschedule.js';
 import type { Template } from './template.js';
 
 // Creating and changing projects. Creating one instantiates its template from the kickoff
@@ -331,5 +331,26 @@ export function stopForLostDeal(
       emit(ctx, 'ProjectStatusChanged', { projectId: current.id, from: current.status, to: action }),
       ...watched.events,
     ],
+  };
+}
+
+/** The project made from a deleted deal: kept, with a note saying what happened. */
+export function markDealDeleted(
+  project: Project,
+  deal: { id: string; title: string },
+  ctx: CommandContext,
+): Project {
+  return {
+    ...project,
+    dealDeletedAt: ctx.now,
+    notes: [
+      ...project.notes,
+      {
+        at: ctx.now,
+        text: `deal ${deal.id} ("${deal.title}") was deleted by ${ctx.actor.userId}; the project stays`,
+      },
+    ],
+    updatedAt: ctx.now,
+    version: project.version + 1,
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../delivery/calendar.js';
 import { planNewProject } from '../delivery/project.commands.js';
 import type { HandoffSnapshot, Project, Task } from '../delivery/project.js';
-import { rescheduleProject, type TaskDecision } from '../delivery/task.commands.js';
+import { rescheduleProject, type TaskDecision } from '../delivery/reschedule.js';
 import type { Template } from '../delivery/template.js';
 import { type DomainEvent, type EventData, emit } from '../events.js';
 import type { CommandContext } from '../shared/context.js';

@@ -6,7 +6,7 @@ import { createServices } from '../lib/services.js';
 import { finishReschedule } from './use-cases/reschedule-project.js';
 
 // Target of the ProjectRescheduleRequested rule: writes the moves a large reschedule left.
-const services = createServices();
+const services = createServices({ runningAs: 'RescheduleCascade' });
 
 export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const detail = readEvent('ProjectRescheduleRequested', event);

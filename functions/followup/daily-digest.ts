@@ -5,7 +5,7 @@ import { createServices } from '../lib/services.js';
 import { runDailyDigest } from './use-cases/compose-digests.js';
 
 // Scheduled every hour: the digest of everyone for whom it is now the digest hour.
-const services = createServices();
+const services = createServices({ runningAs: 'DailyDigest' });
 const options = {
   digestHour: config.digestHour(),
   graceMinutes: config.handoffGraceMinutes(),
@@ -13,8 +13,7 @@ const options = {
 
 export const handler = instrumented(async (event: { time?: string }) => {
   const { digests: _d, ...report } = await runDailyDigest(
-    services.store,
-    services.followups,
+    services,
     event.time ?? new Date().toISOString(),
     options,
   );

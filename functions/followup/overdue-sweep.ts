@@ -5,7 +5,7 @@ import { sweepOverdue } from './use-cases/flag-overdue.js';
 
 // Scheduled every few minutes: flags late next actions, tasks and stalled deals, once each.
 // The schedule's time is "now", so `npm run fire -- overdue-sweep --at <instant>` replays any.
-const services = createServices();
+const services = createServices({ runningAs: 'OverdueSweep' });
 
 export const handler = instrumented(async (event: { time?: string }) => {
   const report = await sweepOverdue(

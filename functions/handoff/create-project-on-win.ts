@@ -7,7 +7,7 @@ import { stopProjectOnLoss } from './use-cases/stop-project-on-loss.js';
 
 // Target of the DealClosedWon rule (the won deal's delivery project, exactly once) and of the
 // DealClosedLost rule for deals that have a project (it stops: on hold or cancelled).
-const services = createServices();
+const services = createServices({ runningAs: 'CreateProjectOnWin' });
 const warn = (message: string, details: Record<string, unknown>) => logger.warn(message, details);
 
 export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {

@@ -7,7 +7,7 @@ import { watchHandoffGap } from './use-cases/report-handoff-gaps.js';
 
 // Scheduled: won deals without a project after the grace period. The schedule passes its
 // scheduled time, which is "now" here, so any run can be replayed for any instant.
-const services = createServices();
+const services = createServices({ runningAs: 'HandoffGapMonitor' });
 const graceMinutes = config.handoffGraceMinutes();
 const metrics = new Metrics({ namespace: 'Handoff' });
 

@@ -4,23 +4,24 @@ import type { FileStore } from './files/file-store.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
 import { tracer } from './observability.js';
-import { ActivityRepository } from './table/repositories/activities.js';
-import { AttachmentRepository } from './table/repositories/attachments.js';
-import { CompanyRepository } from './table/repositories/companies.js';
-import { CompanyCalendarRepository } from './table/repositories/company-calendar.js';
-import { ContactRepository } from './table/repositories/contacts.js';
-import { CustomFieldRepository } from './table/repositories/custom-fields.js';
-import { DealReasonsRepository } from './table/repositories/deal-reasons.js';
-import { DealRepository } from './table/repositories/deals.js';
-import { DuplicateRepository } from './table/repositories/duplicates.js';
-import { FollowUpReader } from './table/repositories/followups.js';
-import { LeadRoutingRepository } from './table/repositories/lead-routing.js';
-import { PipelineRepository } from './table/repositories/pipelines.js';
-import { ProfileRepository } from './table/repositories/profiles.js';
-import { ProjectRepository } from './table/repositories/projects.js';
-import { SegmentRepository } from './table/repositories/segments.js';
-import { TemplateRepository } from './table/repositories/templates.js';
-import { ExportJobRepository, ImportJobRepository } from './table/repositories/transfer-jobs.js';
+import { ActivityRepository } from './table/entities/activity.js';
+import { AttachmentRepository } from './table/entities/attachment.js';
+import { CompanyRepository } from './table/entities/company.js';
+import { CompanyCalendarRepository } from './table/entities/company-calendar.js';
+import { ContactRepository } from './table/entities/contact.js';
+import { CustomFieldRepository } from './table/entities/custom-fields.js';
+import { DealRepository } from './table/entities/deal.js';
+import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DuplicateRepository } from './table/entities/duplicates.js';
+import { FollowUpReader } from './table/entities/follow-ups.js';
+import { LeadRoutingRepository } from './table/entities/lead-routing.js';
+import { PipelineRepository } from './table/entities/pipeline.js';
+import { ProfileRepository } from './table/entities/profile.js';
+import { ProjectRepository } from './table/entities/project.js';
+import { SegmentRepository } from './table/entities/segment.js';
+import { TemplateRepository } from './table/entities/template.js';
+import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
+import type { TableFunction } from './table/pattern.js';
 import { Store } from './table/store.js';
 
 // What a function instance builds once, at cold start, and reuses for every invocation. The
@@ -61,12 +62,14 @@ export function createServices(
     client?: DynamoDBClient;
     tableName?: string;
     files?: FileStore | (() => Promise<FileStore>);
+    /** The deployed function these services run in: its declared access patterns are all it may use. */
+    runningAs?: TableFunction;
   } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? config.tableName();
-  const store = new Store(client, tableName);
+  const store = new Store(client, tableName, options.runningAs);
   const companies = new CompanyRepository(store);
   const contacts = new ContactRepository(store);
   const deals = new DealRepository(store);

@@ -11,12 +11,12 @@ import { rebuildReportTotals } from './use-cases/rebuild-report-totals.js';
 // counts every deal's reached stages again under its pipeline's order now (after stages were
 // reordered or inserted). See functions/reports/use-cases/rebuild-report-totals.ts for when to apply.
 
-const services = createServices();
+const services = createServices({ runningAs: 'RebuildReports' });
 const Input = z.strictObject({ apply: z.boolean().default(false), recount: z.boolean().default(false) });
 
 export const handler = instrumented(async (event: unknown) => {
   const { apply, recount } = parse(Input, event ?? {});
-  const result = await rebuildReportTotals(services.store, services.deals, { apply, recount });
+  const result = await rebuildReportTotals(services, { apply, recount });
   logger.info('report totals rebuilt', { ...result, sample: result.sample.slice(0, 10) });
   return result;
 });

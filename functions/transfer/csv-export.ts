@@ -6,7 +6,7 @@ import { runExport } from './use-cases/run-export.js';
 
 // Target of the ExportRequested rule: writes the export's CSV file. A second delivery finds the
 // job done (or its lease held) and does nothing.
-const services = transferServices();
+const services = transferServices('CsvExport');
 
 export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
   const { data } = readEvent('ExportRequested', event);

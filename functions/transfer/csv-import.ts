@@ -7,7 +7,7 @@ import { runImport } from './use-cases/run-import.js';
 
 // Target of the rule on S3's "Object Created" events for the files bucket's uploads/: the
 // upload of an import's file starts the import. S3 may tell twice; the job's lease lets one run.
-const services = transferServices();
+const services = transferServices('CsvImport');
 
 type ObjectCreated = EventBridgeEvent<
   'Object Created',

@@ -91,15 +91,6 @@ export class CsvTransfers extends Construct {
       // a big import runs 8 writers; bounded, it cannot take the concurrency the API needs
       ...(props.importConcurrency === undefined ? {} : { reservedConcurrency: props.importConcurrency }),
     });
-    props.table.grant(this.importer.role, [
-      'GetItem',
-      'BatchGetItem',
-      'Query',
-      'PutItem',
-      'UpdateItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-    ]);
     this.grantObjects(this.importer.role, ['s3:GetObject'], 'uploads/*');
     this.grantObjects(this.importer.role, ['s3:PutObject'], 'downloads/imports/*');
 
@@ -131,15 +122,10 @@ export class CsvTransfers extends Construct {
       defaults: props.defaults,
       asynchronous: { retryAttempts: 2 },
     });
-    props.table.grant(
-      this.exporter.role,
-      ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-      ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6'],
-    );
     this.grantObjects(this.exporter.role, ['s3:PutObject'], 'downloads/exports/*');
     props.bus.addLambdaRule('ExportRequested', {
       description: 'ExportRequested to the export function',
-      eventPattern: { source: ['handoff.crm'], detailType: ['ExportRequested'] },
+      events: ['ExportRequested'],
       target: this.exporter.fn,
     });
   }

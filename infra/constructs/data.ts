@@ -2,26 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  INDEXES,
-  type IndexName,
-  PARTITION_KEY,
-  SORT_KEY,
-  TTL_ATTRIBUTE,
-} from '../../functions/lib/table/definition.js';
+import { grantOf } from '../../functions/lib/table/catalog.js';
+import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
+import type { TableFunction } from '../../functions/lib/table/pattern.js';
 
-// The single table (docs/architecture.md, decision 1), built from the same definition module the tests and
-// the local runtime use. Grants are explicit per function: the actions and indexes it uses,
-// never "read/write data" (which would include Scan).
-
-export type TableAction =
-  | 'GetItem'
-  | 'BatchGetItem'
-  | 'Query'
-  | 'PutItem'
-  | 'UpdateItem'
-  | 'DeleteItem'
-  | 'ConditionCheckItem';
+// The single table (docs/architecture.md, decision 1), built from the same definition module the
+// tests and the local runtime use. Each function's grant is generated from the access patterns
+// declared for it (functions/lib/table/entities/): exactly the actions and indexes they use,
+// never "read/write data" (which would include Scan), and never written by hand.
 
 export class HandoffTable extends Construct {
   readonly table: dynamodb.TableV2;
@@ -47,20 +35,26 @@ export class HandoffTable extends Construct {
     });
   }
 
-  /** Grants exactly these actions, on the table and on the named indexes only. */
-  grant(role: iam.IGrantable, actions: TableAction[], indexes: IndexName[] = []): void {
-    const onIndexes = actions.includes('Query')
-      ? indexes.map((i) => `${this.table.tableArn}/index/${i}`)
-      : [];
-    role.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: actions.map((a) => `dynamodb:${a}`),
-        resources: [this.table.tableArn],
-      }),
-    );
-    if (onIndexes.length > 0) {
+  /**
+   * Grants a function exactly what its declared access patterns use: their actions on the table,
+   * and Query on the indexes they read (catalog.ts, `grantOf`).
+   */
+  grantPatterns(role: iam.IGrantable, fn: TableFunction): void {
+    const { actions, indexes } = grantOf(fn);
+    if (actions.length > 0) {
       role.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: onIndexes }),
+        new iam.PolicyStatement({
+          actions: actions.map((a) => `dynamodb:${a}`),
+          resources: [this.table.tableArn],
+        }),
+      );
+    }
+    if (indexes.length > 0) {
+      role.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((i) => `${this.table.tableArn}/index/${i}`),
+        }),
       );
     }
   }

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { EVENTS, type EventName } from '../../domain/events.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
 // The deployment's own event bus, its archive (for replay), and the rules that deliver its
@@ -17,7 +18,10 @@ export interface HandoffEventBusProps {
 
 export interface LambdaRuleProps {
   description: string;
-  eventPattern: events.EventPattern;
+  /** The catalog's events the rule matches: their sources and detail-types come from domain/events.ts. */
+  events: EventName[];
+  /** What the event's detail must also hold (the rest of an EventBridge pattern). */
+  detail?: Record<string, unknown>;
   target: lambda.IFunction;
   retryAttempts?: number;
   maxEventAge?: Duration;
@@ -44,7 +48,7 @@ export class HandoffEventBus extends Construct {
     return new events.Rule(this, id, {
       eventBus: this.bus,
       description: props.description,
-      eventPattern: props.eventPattern,
+      eventPattern: catalogPattern(props.events, props.detail),
       targets: [
         new targets.LambdaFunction(props.target, {
           retryAttempts: props.retryAttempts ?? 8,
@@ -54,4 +58,16 @@ export class HandoffEventBus extends Construct {
       ],
     });
   }
+}
+
+/**
+ * The pattern of events of the catalog: each one's source and detail-type as domain/events.ts
+ * declares them, so a rule cannot name an event that does not exist or the wrong source.
+ */
+export function catalogPattern(names: EventName[], detail?: Record<string, unknown>): events.EventPattern {
+  return {
+    source: [...new Set(names.map((name) => EVENTS[name].source))],
+    detailType: [...names],
+    ...(detail ? { detail } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The docs and the code's comments name files (functions/lib/table/keys.ts, docs/api.md …) and
+// The docs and the code's comments name files (functions/lib/table/store.ts, docs/api.md …) and
 // link documents to each other; a newcomer follows those names. Every one must exist.
 
 const root = join(import.meta.dirname, '../..');

@@ -30,7 +30,7 @@ describe('generated contracts are up to date (npm run docs)', () => {
     }
   });
 
-  it("docs/data-model.md's access-pattern table is what the key catalog declares", () => {
+  it("docs/data-model.md's access-pattern table is what the entities declare", () => {
     const committed = read('data-model.md');
     expect(committed).toBe(withAccessPatternTable(committed));
   });

@@ -1,14 +1,18 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { type DomainEvent, EVENTS, type EventName } from '../../domain/events.js';
 import { detailSchema, type EventDefinition } from '../../domain/shared/event.js';
 import { crmRoutes } from '../../functions/crm/routes/index.js';
 import { deliveryRoutes } from '../../functions/delivery/routes/index.js';
+import type { HttpEvent } from '../../functions/lib/http/http-handler.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
+import type { Routes } from '../../functions/lib/http/route.js';
+import type { Services } from '../../functions/lib/services.js';
 import { reportRoutes } from '../../functions/reports/routes/reports.js';
 import { transferRoutes } from '../../functions/transfer/routes/transfers.js';
 import { workspaceRoutes } from '../../functions/workspace/routes/index.js';
 import { apiClient, type User } from './api.js';
-import type { TestTable } from './table.js';
+import { servicesOf, type TestTable } from './table.js';
 
 /**
  * People are known users (owners, assignees) from their first successful request, as in
@@ -21,20 +25,32 @@ export async function signIn(
   for (const as of people) await api('GET /me', { as });
 }
 
+/** One handler per deployed API function, each answering the routes that function serves. */
+function functionsHandler(served: [Routes, Services][]) {
+  const handlers = served.map(([routes, services]) => ({
+    keys: new Set(Object.keys(routes)),
+    handler: httpApi(routes, () => services),
+  }));
+  return (event: HttpEvent, context: Context) =>
+    (handlers.find((h) => h.keys.has(event.routeKey)) ?? handlers[0]!).handler(event, context);
+}
+
 /**
- * The CRM, workspace and transfer API functions as deployed (same routes, same middleware) over
- * a test table: the sales side of the API in one client.
+ * The CRM, workspace and transfer API functions as deployed (same routes, same middleware, each
+ * with its own services and declared access patterns) over a test table: the sales side of the
+ * API in one client.
  */
 export function crmApi(table: TestTable) {
-  const handler = httpApi(
-    {
-      ...crmRoutes(table.services),
-      ...workspaceRoutes(table.services, () => ({ openapi: '3.1.0' })),
-      ...transferRoutes(table.services),
-    },
-    () => table.services,
+  const crm = servicesOf(table, 'CrmApi');
+  const workspace = servicesOf(table, 'WorkspaceApi');
+  const transfer = servicesOf(table, 'TransferApi');
+  return apiClient(
+    functionsHandler([
+      [crmRoutes(crm), crm],
+      [workspaceRoutes(workspace, () => ({ openapi: '3.1.0' })), workspace],
+      [transferRoutes(transfer), transfer],
+    ]),
   );
-  return apiClient(handler);
 }
 
 /**
@@ -94,15 +110,17 @@ export async function itemCount(table: TestTable): Promise<number> {
 
 /** The reports API function over a test table (read-only, like the deployed one). */
 export function reportsApi(table: TestTable) {
+  const reports = servicesOf(table, 'ReportsApi');
   return apiClient(
-    httpApi(reportRoutes(table.services), () => ({
-      cursors: table.services.cursors,
-      idempotency: table.services.idempotency,
+    httpApi(reportRoutes(reports), () => ({
+      cursors: reports.cursors,
+      idempotency: reports.idempotency,
     })),
   );
 }
 
 /** The delivery API function over a test table. */
 export function deliveryApi(table: TestTable) {
-  return apiClient(httpApi(deliveryRoutes(table.services), () => table.services));
+  const delivery = servicesOf(table, 'DeliveryApi');
+  return apiClient(httpApi(deliveryRoutes(delivery), () => delivery));
 }

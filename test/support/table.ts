@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import type { FileStore } from '../../functions/lib/files/file-store.js';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
+import type { TableFunction } from '../../functions/lib/table/pattern.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
 import { recordTable } from './contracts.js';
 
@@ -24,7 +25,9 @@ export interface TestTable {
   client: DynamoDBClient;
   tableName: string;
   endpoint: string;
+  /** Services as a test uses them: any declared pattern, as no one deployed function. */
   services: Services;
+  files?: FileStore;
 }
 
 export async function testTable(options: { files?: FileStore } = {}): Promise<TestTable> {
@@ -32,7 +35,36 @@ export async function testTable(options: { files?: FileStore } = {}): Promise<Te
   const client = localClient(endpoint);
   const tableName = `test-${randomUUID()}`;
   await createTable(client, tableName);
-  const table = { client, tableName, endpoint, services: createServices({ client, tableName, ...options }) };
+  const table = {
+    client,
+    tableName,
+    endpoint,
+    services: createServices({ client, tableName, ...options }),
+    ...(options.files ? { files: options.files } : {}),
+  };
   recordTable(table);
   return table;
+}
+
+const perFunction = new WeakMap<TestTable, Map<TableFunction, Services>>();
+
+/**
+ * The services of one deployed function over a test table, as its entry builds them: the Store
+ * refuses any access pattern not declared for that function, so the tests prove each function's
+ * declared patterns (and so its generated grants) hold what it does.
+ */
+export function servicesOf(table: TestTable, runningAs: TableFunction): Services {
+  const built = perFunction.get(table) ?? new Map<TableFunction, Services>();
+  perFunction.set(table, built);
+  let services = built.get(runningAs);
+  if (!services) {
+    services = createServices({
+      client: table.client,
+      tableName: table.tableName,
+      runningAs,
+      ...(table.files ? { files: table.files } : {}),
+    });
+    built.set(runningAs, services);
+  }
+  return services;
 }

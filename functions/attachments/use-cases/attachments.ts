@@ -16,7 +16,11 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 // file's type and exact size, so S3 itself refuses any other file.
 
 /** The record must exist (404 naming it): a deal, contact, company, project or task. */
-async function requireRecord(s: Services, kind: AttachableKind, id: string): Promise<void> {
+async function requireRecord(
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'projects'>,
+  kind: AttachableKind,
+  id: string,
+): Promise<void> {
   if (kind === 'deal') await s.deals.require(id);
   else if (kind === 'contact') await s.contacts.require(id);
   else if (kind === 'company') await s.companies.require(id);
@@ -27,7 +31,7 @@ async function requireRecord(s: Services, kind: AttachableKind, id: string): Pro
 const keyOf = (a: Attachment) => attachmentKey(a.parent.kind, a.parent.id, a.id);
 
 export async function attachFile(
-  s: Services,
+  s: Pick<Services, 'attachments' | 'companies' | 'contacts' | 'deals' | 'files' | 'projects' | 'store'>,
   parent: { kind: AttachableKind; id: string },
   body: NewAttachment,
   { ctx }: CommandInput,
@@ -42,7 +46,7 @@ export async function attachFile(
 
 /** Confirms the upload: the file must be in the bucket with the size signed for. */
 export function completeAttachment(
-  s: Services,
+  s: Pick<Services, 'attachments' | 'files' | 'store'>,
   id: string,
   { ctx, ifMatch }: CommandInput,
 ): Promise<Attachment> {
@@ -64,7 +68,7 @@ export function completeAttachment(
 }
 
 /** An attachment with a short-lived link to its file (none while the upload is pending). */
-export async function readAttachment(s: Services, id: string, now: string) {
+export async function readAttachment(s: Pick<Services, 'attachments' | 'files'>, id: string, now: string) {
   const attachment = await s.attachments.require(id);
   if (attachment.status !== 'stored') return { ...attachment, download: null };
   const files = await s.files();
@@ -78,7 +82,11 @@ export async function readAttachment(s: Services, id: string, now: string) {
  * Deletes the file, then the record: a retry after a failure in between finds the record and
  * deletes the (already absent) file again, so nothing points at a file that is gone for long.
  */
-export function deleteAttachment(s: Services, id: string, { ctx, ifMatch }: CommandInput): Promise<void> {
+export function deleteAttachment(
+  s: Pick<Services, 'attachments' | 'files' | 'store'>,
+  id: string,
+  { ctx, ifMatch }: CommandInput,
+): Promise<void> {
   return versionedCommand({
     ifMatch,
     entity: 'attachment',
@@ -95,7 +103,11 @@ export function deleteAttachment(s: Services, id: string, { ctx, ifMatch }: Comm
  * A record's stored attachments, newest first. A project made from a deal shows the deal's too:
  * the signed SOW follows the deal into delivery.
  */
-export async function attachmentsOf(s: Services, kind: AttachableKind, id: string): Promise<Attachment[]> {
+export async function attachmentsOf(
+  s: Pick<Services, 'attachments' | 'companies' | 'contacts' | 'deals' | 'projects'>,
+  kind: AttachableKind,
+  id: string,
+): Promise<Attachment[]> {
   if (kind !== 'project') {
     await requireRecord(s, kind, id);
     return s.attachments.all(kind, id);

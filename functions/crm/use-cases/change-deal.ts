@@ -31,7 +31,12 @@ export interface DealChange {
  * The shape every command on one open deal shares: load it, decide, write the deal, its events,
  * its history entry and a completed next action in one transaction, conditional on the version.
  */
-export function changeDeal(s: Services, id: string, input: CommandInput, change: DealChange): Promise<Deal> {
+export function changeDeal(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
+  id: string,
+  input: CommandInput,
+  change: DealChange,
+): Promise<Deal> {
   return versionedCommand({
     ifMatch: input.ifMatch,
     entity: 'deal',
@@ -39,8 +44,8 @@ export function changeDeal(s: Services, id: string, input: CommandInput, change:
     run: async (current) => {
       const { deal, events, completedActivity } = await change.decide(current);
       const uow = s.deals.update(new UnitOfWork(), current, deal).events(events);
-      if (change.checkStage) s.deals.requireStage(uow, deal.pipelineId, deal.stageId);
-      if (change.checkLinks) requireDealLinks(uow, deal, { profiles: s.profiles, actor: input.ctx.actor });
+      if (change.checkStage) s.pipelines.requireStage(uow, deal.pipelineId, deal.stageId);
+      if (change.checkLinks) requireDealLinks(uow, deal, s, input.ctx.actor);
       if (change.history) s.deals.recordHistory(uow, deal, events[0]!, change.history(current, deal));
       if (completedActivity) s.activities.create(uow, completedActivity, false);
       await uow.commit(s.store);

@@ -5,7 +5,11 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Adds a company and tracks it for likely duplicates, in one transaction. */
-export async function createCompany(s: Services, body: NewCompany, input: CommandInput): Promise<Company> {
+export async function createCompany(
+  s: Pick<Services, 'companies' | 'duplicates' | 'store'>,
+  body: NewCompany,
+  input: CommandInput,
+): Promise<Company> {
   const { ctx, preconditions = [] } = input;
   const { company, events } = decide(body, ctx);
   await s.companies

@@ -21,7 +21,11 @@ async function namedPipeline(s: Services, id: string): Promise<Pipeline> {
 }
 
 /** Opens a deal in its pipeline's first stage; without an owner, lead routing may give it one. */
-export async function createDeal(s: Services, body: NewDeal, input: CommandInput): Promise<Deal> {
+export async function createDeal(
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'leadRouting' | 'pipelines' | 'profiles' | 'store'>,
+  body: NewDeal,
+  input: CommandInput,
+): Promise<Deal> {
   const { ctx, preconditions = [] } = input;
   await s.pipelines.ensureDefault(ctx.now);
   // A routing turn is taken only for a deal that could otherwise be created: it has its next action.
@@ -35,7 +39,7 @@ export async function createDeal(s: Services, body: NewDeal, input: CommandInput
       .create(new UnitOfWork(), deal, events[0]!)
       .events(events)
       .add(...preconditions);
-    requireDealLinks(uow, deal, { profiles: s.profiles, actor: ctx.actor });
+    requireDealLinks(uow, deal, s, ctx.actor);
     await uow.commit(s.store);
     return deal;
   });

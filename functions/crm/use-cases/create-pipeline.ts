@@ -6,7 +6,7 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Creates a pipeline with its ordered stages. */
 export async function createPipeline(
-  s: Services,
+  s: Pick<Services, 'pipelines' | 'store'>,
   body: NewPipeline,
   { ctx }: CommandInput,
 ): Promise<Pipeline> {

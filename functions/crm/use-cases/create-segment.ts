@@ -6,7 +6,11 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { assertPlannable } from './segment-plan.js';
 
 /** Saves a filter over contacts, companies or deals that an index can answer. */
-export async function createSegment(s: Services, body: NewSegment, { ctx }: CommandInput): Promise<Segment> {
+export async function createSegment(
+  s: Pick<Services, 'customFields' | 'segments' | 'store'>,
+  body: NewSegment,
+  { ctx }: CommandInput,
+): Promise<Segment> {
   const { segment, events } = decide(body, ctx);
   await assertPlannable(s, segment);
   await s.segments.create(new UnitOfWork(), segment).events(events).commit(s.store);

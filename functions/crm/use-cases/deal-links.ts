@@ -1,7 +1,6 @@
 import type { Deal } from '../../../domain/crm/deal.js';
 import type { Actor } from '../../../domain/shared/context.js';
-import { keys } from '../../lib/table/keys.js';
-import type { ProfileRepository } from '../../lib/table/repositories/profiles.js';
+import type { Services } from '../../lib/services.js';
 import type { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /**
@@ -11,11 +10,10 @@ import type { UnitOfWork } from '../../lib/table/unit-of-work.js';
 export function requireDealLinks(
   uow: UnitOfWork,
   links: Pick<Partial<Deal>, 'contactId' | 'companyId' | 'ownerId'>,
-  people: { profiles: ProfileRepository; actor: Actor },
+  s: Pick<Services, 'contacts' | 'companies' | 'profiles'>,
+  actor: Actor,
 ): void {
-  if (links.contactId)
-    uow.requireExists(keys.contact(links.contactId), 'contactId', `contact ${links.contactId}`);
-  if (links.companyId)
-    uow.requireExists(keys.company(links.companyId), 'companyId', `company ${links.companyId}`);
-  if (links.ownerId) uow.add(...people.profiles.requireActive('ownerId', links.ownerId, people.actor));
+  if (links.contactId) s.contacts.requireExists(uow, links.contactId, 'contactId');
+  if (links.companyId) s.companies.requireExists(uow, links.companyId, 'companyId');
+  if (links.ownerId) uow.add(...s.profiles.requireActive('ownerId', links.ownerId, actor));
 }

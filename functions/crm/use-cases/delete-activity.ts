@@ -5,7 +5,11 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Deletes an activity (its author, a task's assignee, a manager, or the owner of its deal). */
-export function deleteActivity(s: Services, id: string, { ctx, ifMatch }: CommandInput): Promise<void> {
+export function deleteActivity(
+  s: Pick<Services, 'activities' | 'deals' | 'store'>,
+  id: string,
+  { ctx, ifMatch }: CommandInput,
+): Promise<void> {
   return versionedCommand({
     ifMatch,
     entity: 'activity',

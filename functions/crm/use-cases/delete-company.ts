@@ -10,7 +10,7 @@ import { detachContacts, detachDeals } from './detach-links.js';
  * projects); with `detach`, an admin's choice, its contacts and deals lose the link first.
  */
 export function deleteCompany(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
   id: string,
   input: CommandInput,
   options: { detach: boolean } = { detach: false },
@@ -21,11 +21,20 @@ export function deleteCompany(
     entity: 'company',
     load: () => s.companies.require(id),
     run: async (current) => {
-      const events = decide(current, await s.companies.links(current.id), options, ctx);
+      // what refers to the company, counted exactly: four COUNT Queries, in parallel
+      const [contacts, deals, projects] = await Promise.all([
+        s.contacts.countAtCompany(current.id),
+        s.deals.companyLinks(current.id),
+        s.projects.countAtCompany(current.id),
+      ]);
+      const events = decide(current, { contacts, ...deals, projects }, options, ctx);
       if (options.detach) {
-        const linked = await s.companies.linkedIds(current.id);
-        await detachContacts(s, linked.contacts, ctx);
-        await detachDeals(s, linked.deals, 'companyId', ctx);
+        const [contactIds, dealIds] = await Promise.all([
+          s.contacts.idsAtCompany(current.id),
+          s.deals.idsLinkedTo({ companyId: current.id }),
+        ]);
+        await detachContacts(s, contactIds, ctx);
+        await detachDeals(s, dealIds, 'companyId', ctx);
       }
       await s.companies
         .remove(new UnitOfWork(), current)

@@ -10,7 +10,7 @@ import { detachDeals } from './detach-links.js';
  * `detach`, an admin's choice, those deals lose the link first.
  */
 export function deleteContact(
-  s: Services,
+  s: Pick<Services, 'contacts' | 'deals' | 'duplicates' | 'store'>,
   id: string,
   input: CommandInput,
   options: { detach: boolean } = { detach: false },
@@ -21,8 +21,9 @@ export function deleteContact(
     entity: 'contact',
     load: () => s.contacts.require(id),
     run: async (current) => {
-      const events = decide(current, await s.contacts.links(current.id), options, ctx);
-      if (options.detach) await detachDeals(s, await s.contacts.dealIds(current.id), 'contactId', ctx);
+      const events = decide(current, await s.deals.contactLinks(current.id), options, ctx);
+      if (options.detach)
+        await detachDeals(s, await s.deals.idsLinkedTo({ contactId: current.id }), 'contactId', ctx);
       await s.contacts
         .remove(new UnitOfWork(), current)
         .events(events)

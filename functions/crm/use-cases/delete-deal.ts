@@ -1,5 +1,6 @@
 import { detachActivityFromDeal as detachActivity } from '../../../domain/crm/activity.commands.js';
-import { deleteDeal as decide, markDealDeleted } from '../../../domain/crm/deal.commands.js';
+import { deleteDeal as decide } from '../../../domain/crm/deal.commands.js';
+import { markDealDeleted } from '../../../domain/delivery/project.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -11,7 +12,11 @@ import { retryOnConflict, versionedCommand } from '../../lib/versioned-command.j
  * leave the timelines, and its activities stay, no longer on a deal (each a recorded change).
  * A deletion interrupted after the transaction leaves only those to clear: the deal is gone.
  */
-export async function deleteDeal(s: Services, id: string, input: CommandInput): Promise<void> {
+export async function deleteDeal(
+  s: Pick<Services, 'activities' | 'deals' | 'projects' | 'store'>,
+  id: string,
+  input: CommandInput,
+): Promise<void> {
   const { ctx, ifMatch } = input;
   const deal = await versionedCommand({
     ifMatch,
@@ -26,10 +31,7 @@ export async function deleteDeal(s: Services, id: string, input: CommandInput): 
       return current;
     },
   });
-  const leftovers = await s.deals.leftovers(deal.id);
-  for (let i = 0; i < leftovers.length; i += 100) {
-    await s.store.transact(leftovers.slice(i, i + 100).map((key) => ({ delete: key })));
-  }
+  await s.deals.clearLeftovers(deal.id);
   // its activities stay with their contact and company; a page at a time, each its own change
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -5,7 +5,11 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Deletes a segment (its maker, managers, admins). */
-export function deleteSegment(s: Services, id: string, { ctx, ifMatch }: CommandInput): Promise<void> {
+export function deleteSegment(
+  s: Pick<Services, 'segments' | 'store'>,
+  id: string,
+  { ctx, ifMatch }: CommandInput,
+): Promise<void> {
   return versionedCommand({
     ifMatch,
     entity: 'segment',

@@ -11,7 +11,7 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 // again finds nothing left to change, so a delete retried after a failure half-way completes.
 
 export async function detachDeals(
-  s: Services,
+  s: Pick<Services, 'deals' | 'store'>,
   dealIds: string[],
   link: 'contactId' | 'companyId',
   ctx: CommandContext,
@@ -26,7 +26,11 @@ export async function detachDeals(
   }
 }
 
-export async function detachContacts(s: Services, contactIds: string[], ctx: CommandContext): Promise<void> {
+export async function detachContacts(
+  s: Pick<Services, 'contacts' | 'duplicates' | 'store'>,
+  contactIds: string[],
+  ctx: CommandContext,
+): Promise<void> {
   for (const id of contactIds) {
     await retryOnConflict(undefined, async () => {
       const current = await s.contacts.get(id);

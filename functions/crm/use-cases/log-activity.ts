@@ -12,13 +12,21 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
  * named contact are read (in parallel) for the timelines it lands on: the deal's, the contact's
  * and the company's, all written with the activity itself.
  */
-export function logActivity(s: Services, body: NewActivity, { ctx }: CommandInput): Promise<Activity> {
+export function logActivity(
+  s: Pick<Services, 'activities' | 'contacts' | 'deals' | 'profiles' | 'store'>,
+  body: NewActivity,
+  { ctx }: CommandInput,
+): Promise<Activity> {
   // the deal's last activity is written with the activity, at the version read: a lost race
   // with a change to the deal is decided again on the fresh deal
   return retryOnConflict(undefined, () => attempt(s, body, ctx));
 }
 
-async function attempt(s: Services, body: NewActivity, ctx: CommandInput['ctx']): Promise<Activity> {
+async function attempt(
+  s: Pick<Services, 'activities' | 'contacts' | 'deals' | 'profiles' | 'store'>,
+  body: NewActivity,
+  ctx: CommandInput['ctx'],
+): Promise<Activity> {
   const [deal, contact] = await Promise.all([
     body.dealId ? s.deals.require(body.dealId) : null,
     // a missing or merged contact is refused by the write's condition, naming contactId

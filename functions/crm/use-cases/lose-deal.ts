@@ -9,7 +9,10 @@ import { changeDeal } from './change-deal.js';
 
 /** Closes a deal as lost, with the reason (from the workspace's list, when it has one), in its stage history. */
 export async function loseDeal(
-  s: Services,
+  s: Pick<
+    Services,
+    'activities' | 'companies' | 'contacts' | 'dealReasons' | 'deals' | 'pipelines' | 'profiles' | 'store'
+  >,
   id: string,
   body: z.output<typeof LoseDeal>,
   input: CommandInput,

@@ -14,10 +14,15 @@ import type { Project } from '../../../domain/delivery/project.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { NotFound } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
-import { accessPatterns, type KeyCondition } from '../../lib/table/access-patterns.js';
-import { activityItem, keys, partitions } from '../../lib/table/keys.js';
-import { mergedAway } from '../../lib/table/repositories/contacts.js';
-import { type Item, toEntity } from '../../lib/table/store.js';
+import { activityPatterns } from '../../lib/table/entities/activity.js';
+import { contactPatterns } from '../../lib/table/entities/contact.js';
+import { dealPatterns } from '../../lib/table/entities/deal.js';
+import { duplicatePatterns } from '../../lib/table/entities/duplicates.js';
+import { projectPatterns } from '../../lib/table/entities/project.js';
+import { type Item, toEntity } from '../../lib/table/item.js';
+import { mergedAway } from '../../lib/table/merged.js';
+import { partitions } from '../../lib/table/partitions.js';
+import type { KeyCondition } from '../../lib/table/pattern.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { expectVersion, retryOnConflict } from '../../lib/versioned-command.js';
 
@@ -38,14 +43,18 @@ export class MergeUnfinished extends Error {
 }
 
 async function pair(
-  s: Services,
+  s: Pick<Services, 'store'>,
   kind: 'contact' | 'company',
   survivorId: string,
   duplicateId: string,
   ifMatch: number | undefined,
 ) {
-  const key = kind === 'contact' ? keys.contact : keys.company;
-  const [survivor, duplicate] = await s.store.batchGet([key(survivorId), key(duplicateId)]);
+  const [survivor, duplicate] = await s.store.batchGet(
+    duplicatePatterns.mergePair,
+    kind,
+    survivorId,
+    duplicateId,
+  );
   if (!survivor) throw new NotFound(kind, survivorId);
   if (survivor.mergedInto) throw mergedAway(kind, survivorId, String(survivor.mergedInto));
   // If-Match names the survivor's version: the merge changes it only in its last step
@@ -72,7 +81,7 @@ interface Mover {
  * (consistently) and decided again if it raced another change. Stops when a pass finds nothing
  * left to move, or at the deadline.
  */
-async function moveAll(s: Services, mover: Mover, deadline: number): Promise<number> {
+async function moveAll(s: Pick<Services, 'store'>, mover: Mover, deadline: number): Promise<number> {
   let moved = 0;
   for (;;) {
     const found = await mover.find();
@@ -82,7 +91,7 @@ async function moveAll(s: Services, mover: Mover, deadline: number): Promise<num
       if (Date.now() > deadline) throw new MergeUnfinished({});
       const batch = found.slice(i, i + size).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
       movedThisPass += await retryOnConflict(undefined, async () => {
-        const fresh = (await s.store.batchGet(batch)).filter(
+        const fresh = (await s.store.batchGet(duplicatePatterns.mergeMoving, batch)).filter(
           (item): item is Item => !!item && mover.stillLinked(item as Item),
         );
         if (fresh.length === 0) return 0;
@@ -101,7 +110,7 @@ async function moveAll(s: Services, mover: Mover, deadline: number): Promise<num
  * The steps of one merge request, counting what each moved: at the deadline, the counts so far go
  * with the "in progress" answer.
  */
-function mergeSteps(s: Services, deadline: number) {
+function mergeSteps(s: Pick<Services, 'store'>, deadline: number) {
   const moved: Record<string, number> = {};
   const step = async (name: string, mover: Mover) => {
     try {
@@ -115,11 +124,11 @@ function mergeSteps(s: Services, deadline: number) {
 }
 
 /** The next records (up to 100) an access pattern still finds linked to the duplicate. */
-const linkedTo = (s: Services, condition: KeyCondition) => () =>
+const linkedTo = (s: Pick<Services, 'store'>, condition: KeyCondition) => () =>
   s.store.query({ ...condition, limit: 100 }).then((r) => r.items as Item[]);
 
 const dealsMover = (
-  s: Services,
+  s: Pick<Services, 'deals'>,
   find: () => Promise<Item[]>,
   link: { contactId: string } | { companyId: string },
   from: string,
@@ -136,7 +145,7 @@ const dealsMover = (
 });
 
 export async function mergeContactInto(
-  s: Services,
+  s: Pick<Services, 'activities' | 'contacts' | 'deals' | 'duplicates' | 'store'>,
   survivorId: string,
   duplicateId: string,
   ctx: CommandContext,
@@ -149,7 +158,7 @@ export async function mergeContactInto(
   await step('deals', {
     ...dealsMover(
       s,
-      linkedTo(s, accessPatterns.contactDeals.query(duplicateId)),
+      linkedTo(s, dealPatterns.contactDeals.query(duplicateId)),
       { contactId: survivorId },
       duplicateId,
       ctx,
@@ -157,20 +166,17 @@ export async function mergeContactInto(
     batch: 5,
   });
   await step('activities', {
-    find: linkedTo(s, accessPatterns.contactTimeline.query(duplicateId)),
+    find: linkedTo(s, activityPatterns.contactTimeline.query(duplicateId)),
     // the duplicate heads its own timeline: it is not moved, it is retired below
     stillLinked: (item) => item.gsi5pk === partitions.contact(duplicateId) && item.entity !== 'contact',
     move: (uow, item) => {
       if (item.entity === 'activity') {
         const current = toEntity<Activity>(item);
         const { activity, events } = relinkActivity(current, survivorId, ctx);
-        uow.update('activity', current, activityItem(activity)).events(events);
+        s.activities.update(uow, current, activity).events(events);
       } else {
         // a deal's history entry on the contact's timeline
-        uow.add({
-          put: { ...item, gsi5pk: partitions.contact(survivorId) },
-          condition: { expression: 'gsi5pk = :from', values: { ':from': partitions.contact(duplicateId) } },
-        });
+        s.deals.moveHistoryToContact(uow, item, duplicateId, survivorId);
       }
     },
   });
@@ -195,7 +201,7 @@ export async function mergeContactInto(
 }
 
 export async function mergeCompanyInto(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
   survivorId: string,
   duplicateId: string,
   ctx: CommandContext,
@@ -206,7 +212,7 @@ export async function mergeCompanyInto(
   const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
   const { moved, step } = mergeSteps(s, deadline);
   await step('contacts', {
-    find: linkedTo(s, accessPatterns.companyContacts.query(duplicateId)),
+    find: linkedTo(s, contactPatterns.companyContacts.query(duplicateId)),
     stillLinked: (item) => item.entity === 'contact' && item.companyId === duplicateId,
     // each may become a likely duplicate of a contact at its new company
     move: async (uow, item) => {
@@ -220,7 +226,7 @@ export async function mergeCompanyInto(
   await step('deals', {
     ...dealsMover(
       s,
-      linkedTo(s, accessPatterns.companyDeals.query(duplicateId)),
+      linkedTo(s, dealPatterns.companyDeals.query(duplicateId)),
       { companyId: survivorId },
       duplicateId,
       ctx,
@@ -228,7 +234,7 @@ export async function mergeCompanyInto(
     batch: 5,
   });
   await step('projects', {
-    find: linkedTo(s, accessPatterns.companyProjects.query(duplicateId)),
+    find: linkedTo(s, projectPatterns.companyProjects.query(duplicateId)),
     stillLinked: (item) =>
       item.entity === 'project' && (item.customer as Project['customer'])?.companyId === duplicateId,
     move: (uow, item) => {

@@ -8,7 +8,12 @@ import { changeDeal } from './change-deal.js';
  * Moves an open deal to another stage, which must still be a stage of its pipeline at commit.
  * The pipeline is read with the deal: its order says which stages a move forward passes over.
  */
-export async function moveDeal(s: Services, id: string, stageId: string, input: CommandInput): Promise<Deal> {
+export async function moveDeal(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
+  id: string,
+  stageId: string,
+  input: CommandInput,
+): Promise<Deal> {
   await s.pipelines.ensureDefault(input.ctx.now);
   return changeDeal(s, id, input, {
     decide: async (current) =>

@@ -9,7 +9,7 @@ import { changeDeal } from './change-deal.js';
  * contact and company still exist and its owner is active (else a 422 names the link).
  */
 export async function reopenDeal(
-  s: Services,
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
   id: string,
   body: ReopenDeal,
   input: CommandInput,

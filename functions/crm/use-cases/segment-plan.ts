@@ -2,7 +2,7 @@ import { fieldConditionIssues, type Segment } from '../../../domain/crm/segment.
 import { type CustomField, fieldsOf } from '../../../domain/custom-fields/custom-fields.js';
 import { type FieldIssue, ValidationFailed } from '../../../domain/shared/errors.js';
 import type { Services } from '../../lib/services.js';
-import type { ListPlan } from '../../lib/table/repositories/page.js';
+import type { ListPlan } from '../../lib/table/page.js';
 
 /**
  * A segment's filter must run as a Query: the repository's planner decides when the segment is
@@ -10,7 +10,7 @@ import type { ListPlan } from '../../lib/table/repositories/page.js';
  * scan later. Conditions on custom fields are checked against the entity's definitions.
  */
 export async function assertPlannable(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'segments'>,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<void> {
   await planSegment(s, segment);
@@ -22,7 +22,7 @@ export async function assertPlannable(
  * instance; a field's key and type never change) before any is reported.
  */
 async function checkedFields(
-  s: Services,
+  s: Pick<Services, 'customFields'>,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<{ fields: CustomField[]; issues: FieldIssue[] }> {
   const conditions = segment.filter.customFields;
@@ -35,7 +35,7 @@ async function checkedFields(
 
 /** The entity's custom field definitions a filter is run with (the members of a saved segment). */
 export async function fieldsFor(
-  s: Services,
+  s: Pick<Services, 'customFields'>,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<CustomField[]> {
   return (await checkedFields(s, segment)).fields;
@@ -43,7 +43,7 @@ export async function fieldsFor(
 
 /** The plan of a segment's filter (or an export's), with the entity's custom fields. */
 export async function planSegment(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'segments'>,
   segment: Pick<Segment, 'entity' | 'filter'>,
 ): Promise<ListPlan> {
   const { fields, issues } = await checkedFields(s, segment);

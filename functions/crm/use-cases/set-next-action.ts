@@ -6,7 +6,7 @@ import { changeDeal } from './change-deal.js';
 
 /** Sets a deal's next action; `completeCurrent` logs the current one as a done activity first. */
 export function setNextAction(
-  s: Services,
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
   id: string,
   body: SetNextAction,
   input: CommandInput,

@@ -5,6 +5,11 @@ import type { Services } from '../../lib/services.js';
 import { changeDeal } from './change-deal.js';
 
 /** Silences a deal's overdue and stall flags until a future instant. */
-export function snoozeDeal(s: Services, id: string, body: SnoozeDeal, input: CommandInput): Promise<Deal> {
+export function snoozeDeal(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'pipelines' | 'profiles' | 'store'>,
+  id: string,
+  body: SnoozeDeal,
+  input: CommandInput,
+): Promise<Deal> {
   return changeDeal(s, id, input, { decide: (current) => decide(current, body, input.ctx) });
 }

@@ -10,7 +10,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * assignee may, anyone else needs its deal (whose owner may change it).
  */
 export function updateActivity(
-  s: Services,
+  s: Pick<Services, 'activities' | 'deals' | 'profiles' | 'store'>,
   id: string,
   patch: ActivityPatch,
   { ctx, ifMatch }: CommandInput,

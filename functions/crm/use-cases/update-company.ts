@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Applies a merge patch to a company; its duplicate tracking follows its new name and domain. */
 export function updateCompany(
-  s: Services,
+  s: Pick<Services, 'companies' | 'duplicates' | 'store'>,
   id: string,
   patch: CompanyPatch,
   input: CommandInput,

@@ -2,13 +2,12 @@ import { updateContact as decide } from '../../../domain/crm/contact.commands.js
 import type { Contact, ContactPatch } from '../../../domain/crm/contact.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Applies a merge patch to a contact; a company it names must exist when the change commits. */
 export function updateContact(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'duplicates' | 'store'>,
   id: string,
   patch: ContactPatch,
   input: CommandInput,
@@ -24,8 +23,7 @@ export function updateContact(
         .update(new UnitOfWork(), current, contact)
         .events(events)
         .add(...preconditions, ...(await s.duplicates.track('contact', current, contact, ctx.now)));
-      if (patch.companyId)
-        uow.requireExists(keys.company(patch.companyId), 'companyId', `company ${patch.companyId}`);
+      if (patch.companyId) s.companies.requireExists(uow, patch.companyId, 'companyId');
       await uow.commit(s.store);
       return contact;
     },

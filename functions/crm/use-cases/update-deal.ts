@@ -7,7 +7,12 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 import { requireDealLinks } from './deal-links.js';
 
 /** Changes a deal's fields; the domain keeps reassigning the owner for managers. */
-export function updateDeal(s: Services, id: string, patch: DealPatch, input: CommandInput): Promise<Deal> {
+export function updateDeal(
+  s: Pick<Services, 'companies' | 'contacts' | 'deals' | 'profiles' | 'store'>,
+  id: string,
+  patch: DealPatch,
+  input: CommandInput,
+): Promise<Deal> {
   const { ctx, ifMatch, preconditions = [] } = input;
   return versionedCommand({
     ifMatch,
@@ -26,7 +31,8 @@ export function updateDeal(s: Services, id: string, patch: DealPatch, input: Com
           companyId: patch.companyId ?? undefined,
           ownerId: deal.ownerId === current.ownerId ? undefined : deal.ownerId,
         },
-        { profiles: s.profiles, actor: ctx.actor },
+        s,
+        ctx.actor,
       );
       await uow.commit(s.store);
       return deal;

@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Renames, re-weights, reorders or adds stages (stages are never removed). */
 export async function updatePipeline(
-  s: Services,
+  s: Pick<Services, 'pipelines' | 'store'>,
   id: string,
   patch: PipelinePatch,
   { ctx, ifMatch }: CommandInput,

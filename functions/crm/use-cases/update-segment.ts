@@ -8,7 +8,7 @@ import { assertPlannable } from './segment-plan.js';
 
 /** Renames a segment or changes its filter (its maker, managers, admins). */
 export function updateSegment(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'segments' | 'store'>,
   id: string,
   patch: SegmentPatch,
   { ctx, ifMatch }: CommandInput,

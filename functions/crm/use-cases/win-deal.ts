@@ -18,7 +18,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * (a 422 naming `handoff.deliveryOwnerId`, the deal not won).
  */
 export function winDeal(
-  s: Services,
+  s: Pick<Services, 'activities' | 'companies' | 'dealReasons' | 'deals' | 'profiles' | 'store'>,
   id: string,
   body: unknown,
   { ctx, ifMatch }: CommandInput,

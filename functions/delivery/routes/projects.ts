@@ -17,7 +17,7 @@ import { canDeliver, canRead } from '../../lib/http/access.js';
 import { idParams, listQuery } from '../../lib/http/params.js';
 import { created, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
-import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { LoadedProject } from '../../lib/table/entities/project.js';
 import { planProject } from '../use-cases/plan-project.js';
 import { updateProject } from '../use-cases/update-project.js';
 

@@ -8,7 +8,7 @@ import { applyTaskDecision } from './apply-task-decision.js';
 
 /** Adds a task, milestone or approval step; `If-Match` names the project's version. */
 export function addTask(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'projects'>,
   projectId: string,
   body: NewTask,
   { ctx, ifMatch }: CommandInput,

@@ -1,8 +1,8 @@
-import type { TaskDecision } from '../../../domain/delivery/task.commands.js';
+import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import { emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import type { Services } from '../../lib/services.js';
-import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { LoadedProject } from '../../lib/table/entities/project.js';
 import type { Write } from '../../lib/table/store.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Write } from '../../lib/table/store.js';
  * answers whether it did.
  */
 export async function applyTaskDecision(
-  s: Services,
+  s: Pick<Services, 'projects'>,
   loaded: LoadedProject,
   decision: TaskDecision,
   ctx: CommandContext,

@@ -6,7 +6,7 @@ import { changeTask } from './change-task.js';
 
 /** Cancels a task with a reason; the plan is scheduled again without its time. */
 export function cancelTask(
-  s: Services,
+  s: Pick<Services, 'projects'>,
   id: string,
   reason: string,
   input: CommandInput,

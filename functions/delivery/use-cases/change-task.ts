@@ -1,8 +1,8 @@
 import type { Task } from '../../../domain/delivery/project.js';
-import type { TaskDecision } from '../../../domain/delivery/task.commands.js';
+import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import type { LoadedProject } from '../../lib/table/repositories/projects.js';
+import type { LoadedProject } from '../../lib/table/entities/project.js';
 import type { Write } from '../../lib/table/store.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 import { applyTaskDecision } from './apply-task-decision.js';
@@ -15,7 +15,7 @@ type LoadedTask = LoadedProject & { task: Task };
  * the users the change assigns, who must be known when it commits.
  */
 export function changeTask(
-  s: Services,
+  s: Pick<Services, 'projects'>,
   id: string,
   { ctx, ifMatch }: CommandInput,
   decide: (

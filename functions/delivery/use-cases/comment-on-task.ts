@@ -2,13 +2,12 @@ import type { TaskComment } from '../../../domain/delivery/project.js';
 import { commentOnTask as decide } from '../../../domain/delivery/task.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Comments on a task; with `If-Match`, on the task as the commenter saw it. */
 export function commentOnTask(
-  s: Services,
+  s: Pick<Services, 'projects' | 'store'>,
   taskId: string,
   body: string,
   { ctx, ifMatch }: CommandInput,
@@ -20,7 +19,7 @@ export function commentOnTask(
     run: async (task) => {
       const { comment, events } = decide(task, body, ctx);
       const uow = new UnitOfWork().events(events);
-      if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+      if (ifMatch !== undefined) s.projects.requireTaskVersion(uow, task);
       s.projects.addComment(uow, task.projectId, comment);
       await uow.commit(s.store);
       return comment;

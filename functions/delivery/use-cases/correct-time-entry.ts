@@ -9,14 +9,14 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** The entry, located by its id, and its project's head (whose totals it changes). */
-async function entryWithProject(s: Services, id: string) {
+async function entryWithProject(s: Pick<Services, 'projects'>, id: string) {
   const entry = await s.projects.findTimeEntry(id);
   return { entry, project: await s.projects.require(entry.projectId) };
 }
 
 /** Corrects logged time: the entry, both days' counters and the project's totals in one write. */
 export function correctTimeEntry(
-  s: Services,
+  s: Pick<Services, 'projects' | 'store'>,
   id: string,
   patch: TimeEntryPatch,
   { ctx, ifMatch }: CommandInput,
@@ -39,7 +39,11 @@ export function correctTimeEntry(
 }
 
 /** Deletes logged time: the entry, the day's counter and the project's totals in one write. */
-export function deleteTimeEntry(s: Services, id: string, { ctx, ifMatch }: CommandInput): Promise<void> {
+export function deleteTimeEntry(
+  s: Pick<Services, 'projects' | 'store'>,
+  id: string,
+  { ctx, ifMatch }: CommandInput,
+): Promise<void> {
   return versionedCommand({
     ifMatch,
     entity: 'time entry',

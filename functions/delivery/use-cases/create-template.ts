@@ -9,7 +9,7 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
  * default delivery owner must be active when it commits.
  */
 export async function createTemplate(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'store' | 'templates'>,
   body: NewTemplate,
   { ctx }: CommandInput,
 ): Promise<Template> {

@@ -2,13 +2,12 @@ import type { NewTimeEntry, TimeEntry } from '../../../domain/delivery/project.j
 import { logTime as decide } from '../../../domain/delivery/task.commands.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Logs time on a task (at most 24 hours per person per day, a condition on the day's counter). */
 export function logTime(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'projects' | 'store'>,
   taskId: string,
   body: NewTimeEntry,
   { ctx, ifMatch }: CommandInput,
@@ -22,7 +21,7 @@ export function logTime(
       const project = await s.projects.require(task.projectId);
       const { entry, project: next, events } = decide(project, task, body, ctx);
       const uow = new UnitOfWork().events(events);
-      if (ifMatch !== undefined) uow.requireVersion('task', task, keys.task(task.projectId, task.id));
+      if (ifMatch !== undefined) s.projects.requireTaskVersion(uow, task);
       s.projects.updateHead(uow, project, next);
       s.projects.addTimeEntry(uow, entry);
       if (entry.userId !== ctx.actor.userId) uow.add(s.profiles.requireKnown('userId', entry.userId));

@@ -4,12 +4,15 @@ import type { NewProject } from '../../../domain/delivery/project.js';
 import { planTaskId } from '../../../domain/shared/ids.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
 import type { Write } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Plans a project from a template and a kickoff date; the customer and owner it names must exist. */
-export async function planProject(s: Services, body: NewProject, { ctx, preconditions = [] }: CommandInput) {
+export async function planProject(
+  s: Pick<Services, 'calendar' | 'companies' | 'contacts' | 'profiles' | 'projects' | 'templates'>,
+  body: NewProject,
+  { ctx, preconditions = [] }: CommandInput,
+) {
   await s.templates.ensureDefault(ctx.now);
   const [template, companyCalendar] = await Promise.all([
     body.templateId ? s.templates.require(body.templateId) : s.templates.requireDefault(),
@@ -37,13 +40,9 @@ export async function planProject(s: Services, body: NewProject, { ctx, precondi
   if (body.ownerId) links.push(...s.profiles.requireActive('ownerId', body.ownerId, ctx.actor));
   const uow = new UnitOfWork();
   const { companyId, mainStakeholderContactId } = body.customer;
-  if (companyId) uow.requireExists(keys.company(companyId), 'customer.companyId', `company ${companyId}`);
+  if (companyId) s.companies.requireExists(uow, companyId, 'customer.companyId');
   if (mainStakeholderContactId)
-    uow.requireExists(
-      keys.contact(mainStakeholderContactId),
-      'customer.mainStakeholderContactId',
-      `contact ${mainStakeholderContactId}`,
-    );
+    s.contacts.requireExists(uow, mainStakeholderContactId, 'customer.mainStakeholderContactId');
   await s.projects.create(project, tasks, events, projectId, [...links, ...uow.writes]);
   return { project, tasks };
 }

@@ -1,9 +1,9 @@
 import { reschedule } from '../../../domain/delivery/plan.js';
 import { watchPromise } from '../../../domain/delivery/promise.js';
-import { describeCause } from '../../../domain/delivery/task.commands.js';
+import { describeCause } from '../../../domain/delivery/reschedule.js';
 import { type DomainEvent, type EventData, emit } from '../../../domain/events.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
-import type { ProjectRepository } from '../../lib/table/repositories/projects.js';
+import type { ProjectRepository } from '../../lib/table/entities/project.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';
 
 /**

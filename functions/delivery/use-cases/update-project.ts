@@ -11,7 +11,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * must be a known user; a new kickoff or promise schedules the plan again.
  */
 export function updateProject(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'projects' | 'store'>,
   id: string,
   patch: ProjectPatch,
   { ctx, ifMatch, preconditions = [] }: CommandInput,

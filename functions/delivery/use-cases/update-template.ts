@@ -10,7 +10,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * default delivery owner must be active when it commits.
  */
 export async function updateTemplate(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'store' | 'templates'>,
   id: string,
   patch: TemplatePatch,
   { ctx, ifMatch }: CommandInput,

@@ -1,20 +1,16 @@
 import { emit } from '../../../domain/events.js';
 import { composeDigest, type Digest, isDigestHour, localClock } from '../../../domain/followup/digest.js';
-import { type Profile, Profile as ProfileSchema } from '../../../domain/people/profile.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { MS_PER_DAY, toMillis } from '../../../domain/shared/time.js';
-import { accessPatterns } from '../../lib/table/access-patterns.js';
-import { keys } from '../../lib/table/keys.js';
-import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
-import { ConcurrentModification, entityOf, notExists, type Store } from '../../lib/table/store.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { decideDigest } from '../../lib/table/entities/digest.js';
+import type { FollowUpReader } from '../../lib/table/entities/follow-ups.js';
+import type { ProfileRepository } from '../../lib/table/entities/profile.js';
+import type { Store } from '../../lib/table/store.js';
 
 // The daily digest, run every hour: the people for whom it is now the digest hour in their
 // own time zone get theirs (FollowUpDigest), once per local day (a conditional write keyed by
 // person and date), and only when there is something in it.
-
-const asProfile = entityOf<Profile>(ProfileSchema);
 
 export interface DigestReport {
   due: number;
@@ -25,13 +21,16 @@ export interface DigestReport {
 }
 
 export async function runDailyDigest(
-  store: Store,
-  reader: FollowUpReader,
+  {
+    store,
+    followups: reader,
+    profiles: people,
+  }: { store: Store; followups: FollowUpReader; profiles: ProfileRepository },
   scheduledTime: string,
   options: { digestHour: number; graceMinutes: number },
 ): Promise<DigestReport> {
   const now = new Date(scheduledTime).toISOString();
-  const profiles = (await store.queryAll(accessPatterns.allProfiles.query())).map(asProfile);
+  const profiles = await people.all();
   const due = profiles.filter((p) => isDigestHour(p, now, options.digestHour));
   const report: DigestReport = { due: due.length, sent: 0, empty: 0, already: 0, digests: [] };
   if (due.length === 0) return report;
@@ -68,22 +67,8 @@ export async function runDailyDigest(
       newEventId,
     };
     // The first run of the person's local day decides, even when there is nothing to send.
-    const uow = new UnitOfWork().add({
-      put: {
-        ...keys.digest(profile.id, localDate),
-        entity: 'digest',
-        decidedAt: now,
-        sent: digest !== null,
-        expiresAt: Math.floor(Date.parse(now) / 1000) + 90 * 86_400,
-      },
-      condition: notExists,
-      onConditionFailed: () => new ConcurrentModification('digest'),
-    });
-    if (digest) uow.events([emit(ctx, 'FollowUpDigest', digest)]);
-    try {
-      await uow.commit(store);
-    } catch (error) {
-      if (!(error instanceof ConcurrentModification)) throw error;
+    const events = digest ? [emit(ctx, 'FollowUpDigest', digest)] : [];
+    if (!(await decideDigest(store, { userId: profile.id, localDate }, digest !== null, events, now))) {
       report.already++;
       continue;
     }

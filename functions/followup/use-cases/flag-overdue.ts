@@ -1,19 +1,15 @@
 import type { DomainEvent } from '../../../domain/events.js';
 import { emit } from '../../../domain/events.js';
-import type { FollowUp } from '../../../domain/followup/followups.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
-import { keys } from '../../lib/table/keys.js';
-import type { FollowUpReader } from '../../lib/table/repositories/followups.js';
-import { ConcurrentModification, type Key, notExists, type Store } from '../../lib/table/store.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
+import { type Flaggable, type FollowUpReader, flagOnce } from '../../lib/table/entities/follow-ups.js';
+import type { Store } from '../../lib/table/store.js';
 
 // The overdue sweep: as of the schedule's instant, every late next action, task and stalled
 // deal is flagged once. The flag is a conditional write keyed by what is late and since when
 // (the due time, the stage entry), so a re-run, an overlap or a replay flags nothing twice,
 // and a rescheduled next action (a new due time) is flagged again when it is late again.
 
-const FLAG_RETENTION_SECONDS = 180 * 86_400;
 const PARALLEL = 16;
 
 export interface SweepReport {
@@ -21,10 +17,6 @@ export interface SweepReport {
   late: number;
   flagged: { nextActions: number; tasks: number; stalls: number };
 }
-
-/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm) and projects at risk (their event is sent on the transition). */
-type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' | 'project-at-risk' }>;
-const flagKey = (f: Flaggable): Key => keys.flag(f);
 
 function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {
   switch (f.kind) {
@@ -72,32 +64,6 @@ function eventFor(f: Flaggable, ctx: CommandContext): DomainEvent | undefined {
   }
 }
 
-/** Writes the flag and its event together; false when it was flagged before. */
-async function flagOnce(store: Store, f: Flaggable, now: string, ctx: CommandContext): Promise<boolean> {
-  const event = eventFor(f, ctx);
-  if (!event) return false;
-  try {
-    await new UnitOfWork()
-      .add({
-        put: {
-          ...flagKey(f),
-          entity: 'flag',
-          kind: f.kind,
-          flaggedAt: now,
-          expiresAt: Math.floor(Date.parse(now) / 1000) + FLAG_RETENTION_SECONDS,
-        },
-        condition: notExists,
-        onConditionFailed: () => new ConcurrentModification('flag'),
-      })
-      .events([event])
-      .commit(store);
-    return true;
-  } catch (error) {
-    if (error instanceof ConcurrentModification) return false;
-    throw error;
-  }
-}
-
 async function inParallel<T>(items: T[], limit: number, run: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -126,7 +92,8 @@ export async function sweepOverdue(
   );
   const flagged = { nextActions: 0, tasks: 0, stalls: 0 };
   await inParallel(late, PARALLEL, async (f) => {
-    if (!(await flagOnce(store, f, now, ctx))) return;
+    const event = eventFor(f, ctx);
+    if (!event || !(await flagOnce(store, f, event, now))) return;
     if (f.kind === 'overdue-next-action') flagged.nextActions++;
     else if (f.kind === 'overdue-task' || f.kind === 'overdue-activity') flagged.tasks++;
     else flagged.stalls++;

@@ -18,7 +18,7 @@ export interface FollowUpQuery {
  * deactivated person's open deals and tasks to reassign), most late first.
  */
 export async function followUps(
-  s: Services,
+  s: Pick<Services, 'followups' | 'settings'>,
   actor: Actor,
   now: Instant,
   query: FollowUpQuery,

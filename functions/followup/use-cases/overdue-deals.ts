@@ -4,7 +4,11 @@ import type { Instant } from '../../../domain/shared/time.js';
 import type { Services } from '../../lib/services.js';
 
 /** Open deals whose next action is past due (from the due index), not snoozed, soonest due first. */
-export async function overdueDeals(s: Services, now: Instant, ownerId?: string): Promise<Deal[]> {
+export async function overdueDeals(
+  s: Pick<Services, 'followups'>,
+  now: Instant,
+  ownerId?: string,
+): Promise<Deal[]> {
   const { items } = await s.followups.dueBy(now);
   return items.deals
     .filter((d) => d.status === 'open' && d.nextAction && !isSnoozed(d, now))

@@ -18,7 +18,7 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 export type HandoffOutcome = 'created' | 'exists' | 'updated' | 'ignored';
 
 export async function handOff(
-  s: Services,
+  s: Pick<Services, 'calendar' | 'deals' | 'profiles' | 'projects' | 'templates'>,
   event: EventBridgeEvent<string, unknown>,
   log: (message: string, details: Record<string, unknown>) => void,
 ): Promise<HandoffOutcome> {
@@ -96,7 +96,10 @@ export async function handOff(
  * (one GetItem each, at most two). A read, not a condition: someone deactivated since the win is
  * passed over (noted), never a reason for the handoff to fail.
  */
-async function standingOf(s: Services, named: (string | undefined)[]): Promise<(userId: string) => Standing> {
+async function standingOf(
+  s: Pick<Services, 'profiles'>,
+  named: (string | undefined)[],
+): Promise<(userId: string) => Standing> {
   const ids = [...new Set(named.filter((id): id is string => id !== undefined))];
   const profiles = await Promise.all(ids.map((id) => s.profiles.get(id)));
   const found = new Map(ids.map((id, i) => [id, profiles[i]]));

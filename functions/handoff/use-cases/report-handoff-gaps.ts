@@ -2,9 +2,6 @@ import { emit } from '../../../domain/events.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
-import { ConcurrentModification, notExists } from '../../lib/table/store.js';
-import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 // The sales-to-delivery gap, watched: won deals still without a project after the grace period
 // are read from the due index's pending-handoff partition (a Query of what waits, not of every
@@ -17,7 +14,7 @@ export interface GapReport {
 }
 
 export async function watchHandoffGap(
-  s: Services,
+  s: Pick<Services, 'deals'>,
   scheduledTime: string,
   graceMinutes: number,
 ): Promise<GapReport> {
@@ -41,19 +38,7 @@ export async function watchHandoffGap(
       wonAt: deal.closedAt!,
       minutesWaiting: Math.floor((Date.parse(now) - Date.parse(deal.closedAt!)) / 60_000),
     });
-    try {
-      await new UnitOfWork()
-        .add({
-          put: { ...keys.handoffMissingFlag(deal.id, deal.wins), entity: 'handoff-missing', reportedAt: now },
-          condition: notExists,
-          onConditionFailed: () => new ConcurrentModification('handoff gap report'),
-        })
-        .events([event])
-        .commit(s.store);
-      reported++;
-    } catch (error) {
-      if (!(error instanceof ConcurrentModification)) throw error;
-    }
+    if (await s.deals.reportMissingHandoff(deal, event, now)) reported++;
   }
   return { waiting: waiting.length, reported };
 }

@@ -13,7 +13,7 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 export type StopOutcome = 'stopped' | 'ignored';
 
 export async function stopProjectOnLoss(
-  s: Services,
+  s: Pick<Services, 'deals' | 'projects' | 'store'>,
   event: EventBridgeEvent<string, unknown>,
   log: (message: string, details: Record<string, unknown>) => void,
 ): Promise<StopOutcome> {

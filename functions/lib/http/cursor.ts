@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequest } from '../../../domain/shared/errors.js';
-import { keys } from '../table/keys.js';
-import { ConcurrentModification, notExists, type Store } from '../table/store.js';
+import { makeCursorKey, readCursorKey } from '../table/entities/cursor-key.js';
+import type { Store } from '../table/store.js';
 
 // Pagination cursors are opaque and tamper-proof: the last evaluated key and the list it
 // belongs to (its scope), signed with HMAC-SHA256. A cursor that was edited, forged, or taken
@@ -25,30 +25,19 @@ export class CursorCodec {
   }
 
   private async loadKey(): Promise<Buffer> {
-    const existing = await this.store.get(keys.config('cursor-key'));
-    if (existing) return Buffer.from(String(existing.secret), 'base64');
+    const existing = await readCursorKey(this.store);
+    if (existing) return Buffer.from(existing, 'base64');
     const secret = randomBytes(32);
-    try {
-      await this.store.transact([
-        {
-          put: { ...keys.config('cursor-key'), entity: 'config', secret: secret.toString('base64') },
-          condition: notExists,
-          onConditionFailed: () => new ConcurrentModification('cursor key'),
-        },
-      ]);
-      return secret;
-    } catch (error) {
-      if (!(error instanceof ConcurrentModification)) throw error;
-      const raced = await this.store.get(keys.config('cursor-key'));
-      return Buffer.from(String(raced!.secret), 'base64');
-    }
+    if (await makeCursorKey(this.store, secret.toString('base64'))) return secret;
+    const raced = await readCursorKey(this.store);
+    return Buffer.from(raced!, 'base64');
   }
 
   private async existingKey(): Promise<Buffer | undefined> {
     if (this.key) return this.key;
-    const existing = await this.store.get(keys.config('cursor-key'));
+    const existing = await readCursorKey(this.store);
     if (!existing) return undefined;
-    this.key = Promise.resolve(Buffer.from(String(existing.secret), 'base64'));
+    this.key = Promise.resolve(Buffer.from(existing, 'base64'));
     return this.key;
   }
 

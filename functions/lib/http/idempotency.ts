@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { Conflict, ValidationFailed } from '../../../domain/shared/errors.js';
 import { TTL_ATTRIBUTE } from '../table/definition.js';
+import { IDEMPOTENCY_PARTITION } from '../table/entities/idempotency.js';
 import type { Reply } from './route.js';
 
 // `Idempotency-Key` on a POST, with Powertools Idempotency persisted in the single table
@@ -45,7 +46,7 @@ export class IdempotentExecutor {
       awsSdkV3Client: client,
       keyAttr: 'pk',
       sortKeyAttr: 'sk',
-      staticPkValue: 'IDEMPOTENCY',
+      staticPkValue: IDEMPOTENCY_PARTITION,
       expiryAttr: TTL_ATTRIBUTE,
     });
     this.execute = makeIdempotent(

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
 import type { Actor, CommandContext, Role } from '../../../domain/shared/context.js';
-import type { Page, PageRequest } from '../table/repositories/page.js';
+import type { Page, PageRequest } from '../table/page.js';
 import type { Write } from '../table/store.js';
 
 // A route is data: its roles, its zod schemas for path, query and body, the answers it can give,

@@ -1,4 +1,4 @@
-import type { Page } from '../table/repositories/page.js';
+import type { Page } from '../table/page.js';
 import type { Reply, RouteRequest } from './route.js';
 
 /** Pages a computed, sorted list: the cursor names the last item shown, signed like any other. */

@@ -7,7 +7,7 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * Global secondary indexes, overloaded by entity type (The DynamoDB Book's style). What each
- * one holds for each entity is written in keys.ts and in docs/data-model.md.
+ * one holds for each entity is written in its module (entities/) and in docs/data-model.md.
  */
 export const INDEXES = {
   /** by type: every item of one kind, sorted (companies by name, deals by status and time). */

@@ -11,84 +11,69 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { Conflict } from '../../../domain/shared/errors.js';
-import { INDEXES, type IndexName, KEY_ATTRIBUTES } from './definition.js';
+import { INDEXES } from './definition.js';
+import {
+  ConcurrentModification,
+  type Condition,
+  type Key,
+  type QuerySpec,
+  type Update,
+  type Write,
+} from './item.js';
+
+import {
+  type AccessPattern,
+  actionsOf,
+  type BatchGetPattern,
+  type GetPattern,
+  type TableAction,
+  type TableFunction,
+  UndeclaredAccess,
+  type WritePattern,
+} from './pattern.js';
+
+export * from './item.js';
 
 // A thin, typed layer over the document client: Get, BatchGet, Query, TransactWriteItems and
-// single conditional UpdateItems (counters, job progress), nothing else (no Scan). Its one piece of logic is turning a cancelled transaction back into
-// the domain error of the write whose condition failed.
+// single conditional UpdateItems (counters, job progress), nothing else (no Scan). Every request
+// names its declared access pattern (pattern.ts), and one that is not declared, or not for the
+// function running it, is refused before it is sent. Its one other piece of logic is turning a
+// cancelled transaction back into the domain error of the write whose condition failed.
 // Over 300 lines: the whole of what Handoff asks of DynamoDB, so no other module calls the SDK.
-
-export type Key = { pk: string; sk: string };
-export type Item = Key & Record<string, unknown>;
-
-export interface Condition {
-  expression: string;
-  names?: Record<string, string>;
-  values?: Record<string, unknown>;
-}
-
-type OnFailed = (current: Record<string, unknown> | undefined) => Error;
-
-/** An UpdateItem: for counters and totals that many writers add to (no read, no version). */
-export interface Update {
-  key: Key;
-  expression: string;
-  names?: Record<string, string>;
-  values?: Record<string, unknown>;
-}
-
-export type Write =
-  | { put: Item; condition?: Condition; onConditionFailed?: OnFailed }
-  | { update: Update; condition?: Condition; onConditionFailed?: OnFailed }
-  | { delete: Key; condition?: Condition; onConditionFailed?: OnFailed }
-  | { check: Key; condition: Condition; onConditionFailed: OnFailed };
-
-/** Two writers raced for the same item; the loser may re-read and try again. */
-export class ConcurrentModification extends Conflict {
-  constructor(what: string) {
-    super(`${what} was changed by another request at the same time; read it again and retry`);
-  }
-}
-
-export const notExists: Condition = { expression: 'attribute_not_exists(pk)' };
-export const exists: Condition = { expression: 'attribute_exists(pk)' };
-export const versionIs = (version: number): Condition => ({
-  expression: '#version = :expectedVersion',
-  names: { '#version': 'version' },
-  values: { ':expectedVersion': version },
-});
-
-export interface QuerySpec {
-  index?: IndexName;
-  partition: string;
-  /** Sort key condition: exact, prefix, range, or bounds. */
-  sort?:
-    | { beginsWith: string }
-    | { between: [string, string] }
-    | { lessThanOrEqual: string }
-    | { greaterThanOrEqual: string }
-    | { equals: string };
-  limit?: number;
-  startKey?: Record<string, unknown>;
-  newestFirst?: boolean;
-  filter?: Condition;
-  consistent?: boolean;
-}
 
 export class Store {
   readonly doc: DynamoDBDocumentClient;
+  /** The function this store runs in: a pattern that does not name it is refused. */
+  readonly runningAs: TableFunction | undefined;
 
   constructor(
     client: DynamoDBClient,
     readonly tableName: string,
+    runningAs?: TableFunction,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
+    this.runningAs = runningAs;
   }
 
-  async get(key: Key): Promise<Record<string, unknown> | undefined> {
+  /** Refuses what the declarations do not allow (a bug: it would be refused by IAM when deployed). */
+  private allow(pattern: AccessPattern | undefined, action: TableAction, index?: string): void {
+    if (!pattern) throw new UndeclaredAccess(`a ${action} without its access pattern`);
+    if (!actionsOf(pattern).includes(action))
+      throw new UndeclaredAccess(`${pattern.name} declares ${actionsOf(pattern).join(', ')}, not ${action}`);
+    if (index !== undefined && index !== pattern.index)
+      throw new UndeclaredAccess(`${pattern.name} reads ${pattern.index}, not ${index}`);
+    if (this.runningAs && !pattern.functions.includes(this.runningAs))
+      throw new UndeclaredAccess(`${pattern.name} is not declared for ${this.runningAs}`);
+  }
+
+  async get<A extends unknown[]>(
+    pattern: GetPattern<A>,
+    ...args: A
+  ): Promise<Record<string, unknown> | undefined> {
+    this.allow(pattern, 'GetItem');
+    const key = pattern.key(...args);
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
@@ -96,7 +81,12 @@ export class Store {
   }
 
   /** Up to 100 keys in one round trip; answers in the order asked, undefined where missing. */
-  async batchGet(keys: Key[]): Promise<(Record<string, unknown> | undefined)[]> {
+  async batchGet<A extends unknown[]>(
+    pattern: BatchGetPattern<A>,
+    ...args: A
+  ): Promise<(Record<string, unknown> | undefined)[]> {
+    this.allow(pattern, 'BatchGetItem');
+    const keys = pattern.keys(...args);
     if (keys.length === 0) return [];
     const found = new Map<string, Record<string, unknown>>();
     let pending: Record<string, unknown>[] | undefined = dedupe(keys);
@@ -114,12 +104,14 @@ export class Store {
   async query(
     spec: QuerySpec,
   ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
+    this.allow(spec.pattern, 'Query', spec.index ?? 'table');
     const out = await this.doc.send(new QueryCommand(this.queryInput(spec)));
     return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
   }
 
   /** Adds 1 to a counter and answers its new value: one UpdateItem, no read, no conflict. */
-  async increment(key: Key, attribute: string): Promise<number> {
+  async increment(pattern: WritePattern, key: Key, attribute: string): Promise<number> {
+    this.allow(pattern, 'UpdateItem');
     const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -137,7 +129,12 @@ export class Store {
    * One conditional UpdateItem that answers the item as it is after the update, or undefined when
    * the condition did not hold (for a job's claim and progress: no read, no transaction).
    */
-  async updateIf(update: Update, condition: Condition): Promise<Record<string, unknown> | undefined> {
+  async updateIf(
+    pattern: WritePattern,
+    update: Update,
+    condition: Condition,
+  ): Promise<Record<string, unknown> | undefined> {
+    this.allow(pattern, 'UpdateItem');
     const names = { ...update.names, ...condition.names };
     const values = { ...update.values, ...condition.values };
     try {
@@ -161,6 +158,7 @@ export class Store {
 
   /** How many items a query matches (Select COUNT, every page): the items are never sent. */
   async count(spec: QuerySpec): Promise<number> {
+    this.allow(spec.pattern, 'Query', spec.index ?? 'table');
     let total = 0;
     let startKey = spec.startKey;
     do {
@@ -238,6 +236,7 @@ export class Store {
     // DynamoDB refuses a transaction that touches one item twice; say which, before it does
     const touched = new Set<string>();
     for (const w of writes) {
+      this.allow(w.pattern, actionOf(w));
       const key = keyOf(w);
       const id = `${key.pk}|${key.sk}`;
       if (touched.has(id)) throw new Error(`a transaction touches ${id} twice`);
@@ -300,6 +299,16 @@ export class Store {
   }
 }
 
+function actionOf(write: Write): TableAction {
+  return 'put' in write
+    ? 'PutItem'
+    : 'update' in write
+      ? 'UpdateItem'
+      : 'delete' in write
+        ? 'DeleteItem'
+        : 'ConditionCheckItem';
+}
+
 function keyOf(write: Write): Key {
   return 'put' in write
     ? write.put
@@ -330,55 +339,6 @@ function dedupe(keys: Key[]): Key[] {
     seen.add(id);
     return true;
   });
-}
-
-/**
- * Reads items as one entity: storage attributes dropped, fields in the order the entity's
- * schema declares them (DynamoDB returns attributes unordered; people read these answers).
- */
-export function entityOf<T>(schema: {
-  shape: Record<string, unknown>;
-}): (item: Record<string, unknown>) => T {
-  const order = Object.keys(schema.shape);
-  return (item) => {
-    const entity: Record<string, unknown> = {};
-    for (const key of order) if (item[key] !== undefined) entity[key] = item[key];
-    for (const [key, value] of Object.entries(item)) {
-      if (!(key in entity) && !STORAGE_ATTRIBUTES.has(key)) entity[key] = value;
-    }
-    return entity as T;
-  };
-}
-
-/** Strip the storage attributes (keys, type, ttl) from an item, leaving the domain object. */
-export function toEntity<T>(item: Record<string, unknown>): T {
-  const entity: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) {
-    if (!STORAGE_ATTRIBUTES.has(k)) entity[k] = v;
-  }
-  return entity as T;
-}
-
-const STORAGE_ATTRIBUTES = new Set([
-  ...KEY_ATTRIBUTES,
-  'entity',
-  'expiresAt',
-  'stageIds',
-  'creation',
-  'layout',
-  // a name-word copy's words (keys.ts, nameWordItems)
-  'words',
-]);
-
-/** An equality FilterExpression over the given attributes (none: no filter). */
-export function equalsAll(fields: Record<string, string>): Condition | undefined {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) return undefined;
-  return {
-    expression: entries.map(([k]) => `#f_${k} = :f_${k}`).join(' AND '),
-    names: Object.fromEntries(entries.map(([k]) => [`#f_${k}`, k])),
-    values: Object.fromEntries(entries.map(([k, v]) => [`:f_${k}`, v])),
-  };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

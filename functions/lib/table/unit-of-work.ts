@@ -1,22 +1,13 @@
 import type { DomainEvent } from '../../../domain/events.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../../domain/shared/errors.js';
-import { toMillis } from '../../../domain/shared/time.js';
-import { keys } from './keys.js';
-import {
-  ConcurrentModification,
-  type Item,
-  type Key,
-  notExists,
-  type Store,
-  versionIs,
-  type Write,
-} from './store.js';
+import { outboxItem, outboxPatterns } from './entities/outbox.js';
+import { ConcurrentModification, type Item, type Key, notExists, versionIs, type Write } from './item.js';
+import type { WritePattern } from './pattern.js';
+import type { Store } from './store.js';
 
 // One command, one transaction: the state change, its index copies and its events (as outbox
-// items, docs/architecture.md, decision 2) are written together or not at all.
-
-/** How long an outbox item stays after the stream has carried it (the relay reads it at once). */
-const OUTBOX_RETENTION_SECONDS = 24 * 3600;
+// items, docs/architecture.md, decision 2) are written together or not at all. Each write names
+// its declared pattern (the entity's module), whose `entity` names the record in a refusal.
 
 /** The optimistic lock failed: someone else wrote the item since it was read. */
 export class VersionConflict extends ConcurrentModification {
@@ -34,17 +25,6 @@ export class VersionConflict extends ConcurrentModification {
   }
 }
 
-export function outboxItem(event: DomainEvent): Item {
-  return {
-    ...keys.outbox(event.detail.id),
-    entity: 'outbox',
-    source: event.source,
-    detailType: event.detailType,
-    detail: JSON.stringify(event.detail),
-    expiresAt: Math.floor(toMillis(event.detail.occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS,
-  };
-}
-
 export interface Versioned {
   id: string;
   version: number;
@@ -58,8 +38,10 @@ export class UnitOfWork {
     return this;
   }
 
-  create(entity: string, item: Item): this {
+  create(pattern: WritePattern, item: Item): this {
+    const entity = pattern.entity;
     return this.add({
+      pattern,
       put: item,
       condition: notExists,
       onConditionFailed: () => new ConcurrentModification(`${entity} ${String(item.id)}`),
@@ -67,8 +49,10 @@ export class UnitOfWork {
   }
 
   /** Replace an item, on condition that it is still at the version the command read. */
-  update(entity: string, before: Versioned, item: Item): this {
+  update(pattern: WritePattern, before: Versioned, item: Item): this {
+    const entity = pattern.entity;
     return this.add({
+      pattern,
       put: item,
       condition: versionIs(before.version),
       onConditionFailed: (current) =>
@@ -78,8 +62,10 @@ export class UnitOfWork {
     });
   }
 
-  remove(entity: string, before: Versioned, key: Key): this {
+  remove(pattern: WritePattern, before: Versioned, key: Key): this {
+    const entity = pattern.entity;
     return this.add({
+      pattern,
       delete: key,
       condition: versionIs(before.version),
       onConditionFailed: (current) =>
@@ -90,8 +76,10 @@ export class UnitOfWork {
   }
 
   /** A record the command does not change must still be at the version it read when it commits. */
-  requireVersion(entity: string, before: Versioned, key: Key): this {
+  requireVersion(pattern: WritePattern, before: Versioned, key: Key): this {
+    const entity = pattern.entity;
     return this.add({
+      pattern,
       check: key,
       condition: versionIs(before.version),
       onConditionFailed: (current) =>
@@ -105,8 +93,9 @@ export class UnitOfWork {
    * A record the command refers to must exist (and not have been merged into another) when it
    * commits: a condition, not a read.
    */
-  requireExists(key: Key, path: string, what: string): this {
+  requireExists(pattern: WritePattern, key: Key, path: string, what: string): this {
     return this.add({
+      pattern,
       check: key,
       condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)' },
       onConditionFailed: (current) =>
@@ -122,8 +111,10 @@ export class UnitOfWork {
   }
 
   /** Replaces a merged record by its tombstone (no index keys: no list shows it), at the version read. */
-  tombstone(entity: string, before: Versioned, key: Key, survivorId: string, at: string): this {
+  tombstone(pattern: WritePattern, before: Versioned, key: Key, survivorId: string, at: string): this {
+    const entity = pattern.entity;
     return this.add({
+      pattern,
       put: {
         ...key,
         entity: `${entity}-merged`,
@@ -141,16 +132,17 @@ export class UnitOfWork {
   }
 
   /** Keep copies in sync: put every current copy, delete the ones the change made obsolete. */
-  syncCopies(before: Item[], after: Write[]): this {
+  syncCopies(pattern: WritePattern, before: Item[], after: Write[]): this {
     const kept = new Set(after.map((w) => ('put' in w ? `${w.put.pk}|${w.put.sk}` : '')));
     for (const old of before) {
-      if (!kept.has(`${old.pk}|${old.sk}`)) this.add({ delete: { pk: old.pk, sk: old.sk } });
+      if (!kept.has(`${old.pk}|${old.sk}`)) this.add({ pattern, delete: { pk: old.pk, sk: old.sk } });
     }
     return this.add(...after);
   }
 
   events(events: DomainEvent[]): this {
-    for (const event of events) this.add({ put: outboxItem(event), condition: notExists });
+    for (const event of events)
+      this.add({ pattern: outboxPatterns.outboxEvent, put: outboxItem(event), condition: notExists });
     return this;
   }
 

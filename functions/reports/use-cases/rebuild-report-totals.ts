@@ -2,12 +2,10 @@ import { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { recountStagesReached, sameStages } from '../../../domain/crm/stages-reached.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
-import { accessPatterns } from '../../lib/table/access-patterns.js';
-import { DEAL_LAYOUT, dealItem } from '../../lib/table/keys.js';
-import type { DealRepository } from '../../lib/table/repositories/deals.js';
-import { PipelineRepository } from '../../lib/table/repositories/pipelines.js';
-import { addTotals } from '../../lib/table/repositories/report-totals.js';
-import { ConcurrentModification, entityOf, type Store, versionIs } from '../../lib/table/store.js';
+import type { Services } from '../../lib/services.js';
+import { DEAL_LAYOUT } from '../../lib/table/entities/deal.js';
+import { addTotals } from '../../lib/table/entities/report-totals.js';
+import { entityOf } from '../../lib/table/item.js';
 
 // Recomputes every report total from the deals themselves and compares it with what the deal
 // commands kept: for migrations (a deployment that had deals before the totals existed), after
@@ -59,11 +57,10 @@ function counted(deal: Deal, pipeline: Pipeline, recount: boolean): Deal {
 }
 
 export async function rebuildReportTotals(
-  store: Store,
-  deals: DealRepository,
+  { store, deals, pipelines: pipelineRepository }: Pick<Services, 'store' | 'deals' | 'pipelines'>,
   options: { apply?: boolean; recount?: boolean } = {},
 ): Promise<RebuildResult> {
-  const pipelines = await new PipelineRepository(store).all();
+  const pipelines = await pipelineRepository.all();
   const rebuilt: Totals = new Map();
   let dealsRead = 0;
   const differences: Difference[] = [];
@@ -74,10 +71,7 @@ export async function rebuildReportTotals(
     rebuilt.set(pipeline.id, new Map());
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await store.query({
-        ...accessPatterns.pipelineDeals.query(pipeline.id),
-        ...(startKey ? { startKey } : {}),
-      });
+      const page = await deals.pipelinePage(pipeline.id, startKey);
       for (const item of page.items) {
         if (item.entity !== 'deal') continue;
         const stored = asDeal(item);
@@ -87,7 +81,7 @@ export async function rebuildReportTotals(
         const recount = !sameStages(stored.stagesReached, deal.stagesReached);
         if (recount) recounted++;
         if (!options.apply || (item.layout === DEAL_LAYOUT && !recount)) continue;
-        if ((await rewrite(store, deals, deal)) && item.layout !== DEAL_LAYOUT) reindexed++;
+        if ((await deals.rewrite(deal)) && item.layout !== DEAL_LAYOUT) reindexed++;
       }
       startKey = page.lastKey;
     } while (startKey);
@@ -123,22 +117,4 @@ export async function rebuildReportTotals(
     reindexed,
     recounted,
   };
-}
-
-/**
- * Writes a deal again (its index keys and copies in the current layout, its reached stages as
- * recounted), on condition that nobody changed it since it was read: a user's change has the new
- * layout anyway.
- */
-async function rewrite(store: Store, deals: DealRepository, deal: Deal): Promise<boolean> {
-  try {
-    await store.transact([
-      { put: dealItem(deal), condition: versionIs(deal.version) },
-      ...deals.copies(deal).map((put) => ({ put })),
-    ]);
-    return true;
-  } catch (error) {
-    if (error instanceof ConcurrentModification) return false;
-    throw error;
-  }
 }

@@ -35,7 +35,11 @@ export function reportScope(actor: Actor, ownerId: string | undefined): string |
   return actor.userId;
 }
 
-export function reportTotals(s: Services, pipelineId: string, ownerId: string | undefined): ReportTotals {
+export function reportTotals(
+  s: Pick<Services, 'deals'>,
+  pipelineId: string,
+  ownerId: string | undefined,
+): ReportTotals {
   const kept = s.deals.totals;
   if (ownerId === undefined) {
     return {

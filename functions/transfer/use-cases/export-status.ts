@@ -4,7 +4,7 @@ import { exportKey } from '../../lib/files/file-keys.js';
 import type { Services } from '../../lib/services.js';
 
 /** An export as its requester sees it: the link to its file once it is written. */
-export async function exportStatus(s: Services, id: string, ctx: CommandContext) {
+export async function exportStatus(s: Pick<Services, 'exports' | 'files'>, id: string, ctx: CommandContext) {
   const job = await s.exports.require(id);
   assertMaySee(ctx, job);
   const download =

@@ -5,7 +5,7 @@ import type { Services } from '../../lib/services.js';
 import { uploadInstructions } from './request-import.js';
 
 /** An import as its requester sees it: a fresh upload link while it waits, the rejected and skipped rows once done. */
-export async function importStatus(s: Services, id: string, ctx: CommandContext) {
+export async function importStatus(s: Pick<Services, 'files' | 'imports'>, id: string, ctx: CommandContext) {
   const job = await s.imports.require(id);
   assertMaySee(ctx, job);
   const now = Date.now();

@@ -11,7 +11,11 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
  * Records an export of a segment or of a list filter; the export function writes the file. A
  * filter must run as a Query (as a segment's must), so an export never becomes a scan.
  */
-export async function requestExport(s: Services, body: NewExport, { ctx }: CommandInput) {
+export async function requestExport(
+  s: Pick<Services, 'customFields' | 'exports' | 'segments' | 'store'>,
+  body: NewExport,
+  { ctx }: CommandInput,
+) {
   const entity = ENTITY_OF[body.kind];
   let filter: SegmentFilter = {};
   if (body.segmentId) {

@@ -6,7 +6,11 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 /** Records an import waiting for its file and signs the link to upload it to (the upload starts it). */
-export async function requestImport(s: Services, body: NewImport, { ctx }: CommandInput) {
+export async function requestImport(
+  s: Pick<Services, 'files' | 'imports' | 'store'>,
+  body: NewImport,
+  { ctx }: CommandInput,
+) {
   const job = decide(body, ctx);
   await new UnitOfWork().add(s.imports.create(job)).commit(s.store);
   const upload = await (await s.files()).uploadLink(uploadKey(job.id), Date.now());

@@ -13,8 +13,7 @@ import { issuesOf } from '../../../domain/shared/validation.js';
 import type { ImportJobState, RecordKind } from '../../../domain/transfer/jobs.js';
 import { requireDealLinks } from '../../crm/use-cases/deal-links.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
-import { CustomFieldsChanged } from '../../lib/table/repositories/custom-fields.js';
+import { CustomFieldsChanged } from '../../lib/table/entities/custom-fields.js';
 import { ConcurrentModification } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';
@@ -43,7 +42,18 @@ export class RowWriter {
   private readonly domains = new Map<string, Promise<string | undefined>>();
 
   constructor(
-    private readonly s: Services,
+    private readonly s: Pick<
+      Services,
+      | 'companies'
+      | 'contacts'
+      | 'customFields'
+      | 'deals'
+      | 'duplicates'
+      | 'leadRouting'
+      | 'pipelines'
+      | 'profiles'
+      | 'store'
+    >,
     private readonly job: ImportJobState,
   ) {}
 
@@ -101,9 +111,7 @@ export class RowWriter {
     const key = domain.trim().toLowerCase();
     let found = this.domains.get(key);
     if (!found) {
-      found = this.s.store
-        .query({ partition: keys.match('company', `domain:${key}`, '').pk, limit: 1 })
-        .then(({ items }) => (items[0] ? String(items[0].sk) : undefined));
+      found = this.s.duplicates.companyWithDomain(key);
       this.domains.set(key, found);
     }
     return found;
@@ -148,8 +156,7 @@ export class RowWriter {
         const ctx = this.context(row, 'contact');
         const { contact, events } = createContact(body, ctx);
         const uow = this.s.contacts.create(new UnitOfWork(), contact).events(events).add(unchanged);
-        if (contact.companyId)
-          uow.requireExists(keys.company(contact.companyId), 'companyId', `company ${contact.companyId}`);
+        if (contact.companyId) this.s.companies.requireExists(uow, contact.companyId, 'companyId');
         uow.add(...(await this.s.duplicates.track('contact', null, contact, ctx.now)));
         await uow.commit(this.s.store);
       });
@@ -178,8 +185,7 @@ export class RowWriter {
       const { contact, events } = updateContact(fresh, patch, ctx);
       if (events.length === 0) return skipped('contact', fresh.id, 'update');
       const uow = this.s.contacts.update(new UnitOfWork(), fresh, contact).events(events).add(unchanged);
-      if (patch.companyId)
-        uow.requireExists(keys.company(patch.companyId), 'companyId', `company ${patch.companyId}`);
+      if (patch.companyId) this.s.companies.requireExists(uow, patch.companyId, 'companyId');
       uow.add(...(await this.s.duplicates.track('contact', fresh, contact, ctx.now)));
       await uow.commit(this.s.store);
       return 'updated' as const;
@@ -328,7 +334,7 @@ export class RowWriter {
           .create(new UnitOfWork(), deal, events[0]!, { shard: lane })
           .events(events)
           .add(unchanged);
-        requireDealLinks(uow, deal, { profiles: this.s.profiles, actor: ctx.actor });
+        requireDealLinks(uow, deal, this.s, ctx.actor);
         await uow.commit(this.s.store);
       });
       return 'created';

@@ -9,8 +9,8 @@ import { exportKey } from '../../lib/files/file-keys.js';
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
-import { planPage } from '../../lib/table/repositories/page.js';
-import { type ExportJobState, LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
+import { type ExportJobState, LeaseLost } from '../../lib/table/entities/transfer-jobs.js';
+import { planPage } from '../../lib/table/page.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 
 // Runs one export: the list (a segment, or a filter planned the same way) read page by page with
@@ -20,7 +20,7 @@ import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 const iso = () => new Date().toISOString();
 
 export async function runExport(
-  s: Services,
+  s: Pick<Services, 'companies' | 'contacts' | 'customFields' | 'deals' | 'exports' | 'segments' | 'store'>,
   files: FileStore,
   exportId: string,
 ): Promise<{ ran: false } | { ran: true; rows: number; truncated: boolean }> {
@@ -61,7 +61,7 @@ export async function runExport(
 }
 
 async function finish(
-  s: Services,
+  s: Pick<Services, 'exports' | 'store'>,
   job: ExportJobState,
   outcome: { status: 'completed' | 'failed'; rows: number; truncated: boolean },
 ): Promise<void> {

@@ -16,8 +16,7 @@ import { rejectedRowsKey, skippedRowsKey, uploadKey } from '../../lib/files/file
 import type { FileStore } from '../../lib/files/file-store.js';
 import { logger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
-import { keys } from '../../lib/table/keys.js';
-import { LeaseLost } from '../../lib/table/repositories/transfer-jobs.js';
+import { LeaseLost } from '../../lib/table/entities/transfer-jobs.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { CsvFileProblem, readCsv } from './csv-reader.js';
 import { RowWriter } from './row-writers.js';
@@ -73,7 +72,19 @@ function duplicateKeys(kind: string, input: Record<string, unknown>): [what: str
 }
 
 export async function runImport(
-  s: Services,
+  s: Pick<
+    Services,
+    | 'companies'
+    | 'contacts'
+    | 'customFields'
+    | 'deals'
+    | 'duplicates'
+    | 'imports'
+    | 'leadRouting'
+    | 'pipelines'
+    | 'profiles'
+    | 'store'
+  >,
   files: FileStore,
   importId: string,
   options: ImportOptions = {},
@@ -221,22 +232,13 @@ export async function runImport(
       return { ran: true, status: 'failed', rows: { ...NO_ROWS, total: rows.total } };
     }
     // an accident (a throttled table, a timeout): give the job back so a retry can run it again
-    await s.store
-      .updateIf(
-        {
-          key: keys.importJob(importId),
-          expression: 'SET leaseUntil = :past',
-          values: { ':past': iso() },
-        },
-        { expression: 'attempt = :attempt', values: { ':attempt': job.attempt } },
-      )
-      .catch(() => undefined);
+    await s.imports.giveBack(job, iso()).catch(() => undefined);
     throw error;
   }
 }
 
 async function finish(
-  s: Services,
+  s: Pick<Services, 'imports' | 'store'>,
   job: ImportJobState,
   status: 'completed' | 'failed',
   rows: RowCounts,

@@ -10,7 +10,7 @@ import { changeCustomFields } from './change-custom-fields.js';
 
 /** Changes a field's label, required flag or options; an empty change writes nothing. */
 export async function changeCustomField(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'store'>,
   field: { entity: CustomFieldEntity; key: string },
   patch: CustomFieldPatch,
   input: CommandInput,

@@ -11,7 +11,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * the set as it was writes nothing.
  */
 export function changeCustomFields<R>(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'store'>,
   { ifMatch }: CommandInput,
   decide: (current: CustomFieldSet) => { set: CustomFieldSet; events: DomainEvent[]; answer: R },
 ): Promise<{ answer: R; version: number }> {

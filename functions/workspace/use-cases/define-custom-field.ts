@@ -6,7 +6,7 @@ import { changeCustomFields } from './change-custom-fields.js';
 
 /** Defines a custom field; answers the field and the new version of the definitions. */
 export async function defineCustomField(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'store'>,
   body: NewCustomField,
   input: CommandInput,
 ): Promise<{ field: CustomField; version: number }> {

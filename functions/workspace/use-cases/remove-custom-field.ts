@@ -6,7 +6,7 @@ import { changeCustomFields } from './change-custom-fields.js';
 
 /** Removes a field's definition; stored values stay on their records. */
 export async function removeCustomField(
-  s: Services,
+  s: Pick<Services, 'customFields' | 'store'>,
   field: { entity: CustomFieldEntity; key: string },
   input: CommandInput,
 ): Promise<void> {

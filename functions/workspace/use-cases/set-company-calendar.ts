@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Replaces the company calendar (admins), at the version read. */
 export function setCompanyCalendar(
-  s: Services,
+  s: Pick<Services, 'calendar' | 'store'>,
   body: WorkingCalendar,
   { ctx, ifMatch }: CommandInput,
 ): Promise<CompanyCalendar> {

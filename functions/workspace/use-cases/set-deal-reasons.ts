@@ -10,7 +10,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Replaces the won and lost reasons (admins), at the version read. */
 export function setDealReasons(
-  s: Services,
+  s: Pick<Services, 'dealReasons' | 'store'>,
   body: DealReasonsInput,
   { ctx, ifMatch }: CommandInput,
 ): Promise<DealReasons> {

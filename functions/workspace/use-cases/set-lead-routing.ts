@@ -11,7 +11,7 @@ const MAX_OWNERS = 90;
 
 /** Replaces the lead-routing rules; every owner they name must be a known, active user at commit. */
 export function setLeadRouting(
-  s: Services,
+  s: Pick<Services, 'leadRouting' | 'profiles' | 'store'>,
   body: LeadRoutingInput,
   { ctx, ifMatch }: CommandInput,
 ): Promise<LeadRouting> {

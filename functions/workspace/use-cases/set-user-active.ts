@@ -7,7 +7,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** An admin deactivates someone who left (or brings them back); their open work waits for reassignment. */
 export function setUserActive(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'store'>,
   userId: string,
   active: boolean,
   { ctx, ifMatch }: CommandInput,

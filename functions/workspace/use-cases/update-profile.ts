@@ -8,7 +8,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 
 /** Changes the caller's own profile (made from their token on first use). */
 export async function updateProfile(
-  s: Services,
+  s: Pick<Services, 'profiles' | 'store'>,
   patch: z.output<typeof ProfilePatch>,
   { ctx, ifMatch }: CommandInput,
 ): Promise<Profile> {

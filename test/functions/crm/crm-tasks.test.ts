@@ -127,15 +127,10 @@ describe('a person’s tasks', () => {
         subject: 'Prepare the quote',
       }),
     ]);
-    const digests = await runDailyDigest(
-      table.services.store,
-      table.services.followups,
-      '2030-01-04T07:00:00Z',
-      {
-        digestHour: 7,
-        graceMinutes: 15,
-      },
-    );
+    const digests = await runDailyDigest(table.services, '2030-01-04T07:00:00Z', {
+      digestHour: 7,
+      graceMinutes: 15,
+    });
     const bobs = digests.digests.find((d) => d.userId === 'u-bob')!;
     expect(bobs.overdueActivities).toEqual([
       {

@@ -3,7 +3,7 @@ import { MergeUnfinished, mergeContactInto } from '../../../functions/crm/use-ca
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
-import { type TestTable, testTable } from '../../support/table.js';
+import { servicesOf, type TestTable, testTable } from '../../support/table.js';
 
 // Likely duplicates (found as records are written, listed from an index) and merging them, on
 // DynamoDB Local: everything linked moves to the survivor in steps that are safe to repeat, and
@@ -212,9 +212,11 @@ describe('merging contacts', () => {
     const s = await contact({ firstName: 'Grace', emails: ['grace@navy.example'] });
     const d = await contact({ firstName: 'Grace', emails: ['grace+cobol@navy.example'] });
     await api('POST /activities', { body: { type: 'note', subject: 'COBOL', contactId: d.id } });
-    const transact = table.services.store.transact.bind(table.services.store);
+    // the CRM API's own store (its function's services)
+    const store = servicesOf(table, 'CrmApi').store;
+    const transact = store.transact.bind(store);
     let failed = false;
-    table.services.store.transact = async (writes) => {
+    store.transact = async (writes) => {
       const retiring = writes.some((w) => 'put' in w && w.put.mergedInto);
       if (retiring && !failed) {
         failed = true;
@@ -238,7 +240,7 @@ describe('merging contacts', () => {
       });
       expect(second.status).toBe(200);
     } finally {
-      table.services.store.transact = transact;
+      store.transact = transact;
     }
     expect((await api('GET /contacts/{id}', { params: { id: d.id } })).status).toBe(410);
     const timeline = (await api('GET /contacts/{id}/timeline', { params: { id: s.id } })).body.items;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dealItem } from '../../../functions/lib/table/keys.js';
+import { dealItem, dealPatterns } from '../../../functions/lib/table/entities/deal.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
@@ -207,10 +207,10 @@ describe('segments', () => {
     const stored = (await api('GET /deals/{id}', { params: { id: ids.small! } })).body;
     const legacy = { ...stored, id: 'deal_legacy2', tags: ['legacy'], leadSource: 'web' };
     const { gsi6pk: _p, gsi6sk: _s, layout: _l, ...oldLayout } = dealItem(legacy);
-    await table.services.store.transact([{ put: oldLayout }]);
+    await table.services.store.transact([{ pattern: dealPatterns.dealWritten, put: oldLayout }]);
     const legacyTag = await segment({ name: 'Legacy', entity: 'deal', filter: { tag: 'legacy' } });
     expect((await members(legacyTag.id)).body.items).toEqual([]);
-    const result = await rebuildReportTotals(table.services.store, table.services.deals, { apply: true });
+    const result = await rebuildReportTotals(table.services, { apply: true });
     expect(result.reindexed).toBe(1);
     expect(names((await members(legacyTag.id)).body.items)).toEqual(['deal_legacy2']);
     const web = await api('GET /deals', { query: { leadSource: 'web', status: 'open' } });

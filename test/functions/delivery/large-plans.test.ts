@@ -4,7 +4,7 @@ import { NewTemplate, type Template } from '../../../domain/delivery/template.js
 import { planTaskId } from '../../../domain/shared/ids.js';
 import { finishReschedule } from '../../../functions/delivery/use-cases/reschedule-project.js';
 import { contextFor } from '../../../functions/lib/bus/incoming-event.js';
-import { ProjectRepository } from '../../../functions/lib/table/repositories/projects.js';
+import { ProjectRepository } from '../../../functions/lib/table/entities/project.js';
 import { Store } from '../../../functions/lib/table/store.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';

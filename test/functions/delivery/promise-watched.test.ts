@@ -180,7 +180,7 @@ describe('the promise after the plan is made', () => {
       (e) => e.detail.data.taskId === ids.build,
     );
     expect(flagged!.detail.data).toMatchObject({ assigneeId: null, projectOwnerId: lead.sub });
-    const report = await runDailyDigest(table.services.store, table.services.followups, at, {
+    const report = await runDailyDigest(table.services, at, {
       digestHour: 7,
       graceMinutes: 15,
     });

@@ -119,7 +119,7 @@ describe('a task slipped past the promise', () => {
   });
 
   it('is in both daily digests, each saying who is who; the late task only in the delivery owner’s', async () => {
-    const report = await runDailyDigest(table.services.store, table.services.followups, at, {
+    const report = await runDailyDigest(table.services, at, {
       digestHour: 7,
       graceMinutes: 15,
     });

@@ -138,8 +138,7 @@ describe('profiles', () => {
 });
 
 describe('the daily digest', () => {
-  const digest = (at: string) =>
-    runDailyDigest(table.services.store, table.services.followups, at, { digestHour: 7, graceMinutes: 15 });
+  const digest = (at: string) => runDailyDigest(table.services, at, { digestHour: 7, graceMinutes: 15 });
 
   it('reaches each person at 7:00 in their zone, once a day, only with something to do', async () => {
     // 06:00Z is 07:00 in Berlin (alice, mia), 01:00 in New York (bob)

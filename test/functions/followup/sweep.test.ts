@@ -5,7 +5,7 @@ import { NewDeal } from '../../../domain/crm/deal.js';
 import { defaultPipeline } from '../../../domain/crm/pipeline.js';
 import { parse } from '../../../domain/shared/validation.js';
 import { sweepOverdue } from '../../../functions/followup/use-cases/flag-overdue.js';
-import { dealItem } from '../../../functions/lib/table/keys.js';
+import { dealItem } from '../../../functions/lib/table/entities/deal.js';
 import { context } from '../../domain/support.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf } from '../../support/crm.js';

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectIdForDeal } from '../../../domain/shared/ids.js';
 import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
 import { UnreadableEvent } from '../../../functions/lib/bus/incoming-event.js';
-import { keys, templateItem } from '../../../functions/lib/table/keys.js';
-import { ProjectRepository } from '../../../functions/lib/table/repositories/projects.js';
+import { ProjectRepository } from '../../../functions/lib/table/entities/project.js';
+import { templateItem, templateKey } from '../../../functions/lib/table/entities/template.js';
 import { Store } from '../../../functions/lib/table/store.js';
 import { users } from '../../support/api.js';
 import { deliveryApi, eventsOf } from '../../support/crm.js';
@@ -222,7 +222,7 @@ describe('the handoff', () => {
     );
     const { deal, event } = await winDeal({}, {}, { templateId: 'tpl_01GONE' });
     await table.services.store.doc.send(
-      new DeleteCommand({ TableName: table.tableName, Key: keys.template('tpl_01GONE') }),
+      new DeleteCommand({ TableName: table.tableName, Key: templateKey('tpl_01GONE') }),
     );
     await handOff(table.services, event, log);
     const project = await table.services.projects.require(projectIdForDeal(deal.id));

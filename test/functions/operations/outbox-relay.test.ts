@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../../domain/events.js';
-import { outboxItem } from '../../../functions/lib/table/unit-of-work.js';
+import { outboxItem } from '../../../functions/lib/table/entities/outbox.js';
 import {
   chunk,
   createRelay,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dealItem } from '../../../functions/lib/table/keys.js';
+import { dealItem, dealPatterns } from '../../../functions/lib/table/entities/deal.js';
 import { UnitOfWork } from '../../../functions/lib/table/unit-of-work.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
@@ -429,15 +429,17 @@ describe('totals kept on write', () => {
     );
     const stored = (await api('GET /deals/{id}', { params: { id: made.id } })).body;
     // a deal written before totals existed: the item alone, no totals
-    await table.services.store.transact([{ put: dealItem({ ...stored, id: 'deal_legacy1' }) }]);
-    const verify = await rebuildReportTotals(table.services.store, table.services.deals);
+    await table.services.store.transact([
+      { pattern: dealPatterns.dealWritten, put: dealItem({ ...stored, id: 'deal_legacy1' }) },
+    ]);
+    const verify = await rebuildReportTotals(table.services);
     expect(verify.differences).toBeGreaterThan(0);
     expect(verify.sample[0]).toMatchObject({ pipelineId: pipeline.id });
-    const applied = await rebuildReportTotals(table.services.store, table.services.deals, {
+    const applied = await rebuildReportTotals(table.services, {
       apply: true,
     });
     expect(applied.applied).toBe(true);
-    expect((await rebuildReportTotals(table.services.store, table.services.deals)).differences).toBe(0);
+    expect((await rebuildReportTotals(table.services)).differences).toBe(0);
     const res = await reports('GET /reports/pipeline', {
       as: users.manager,
       query: { pipelineId: pipeline.id },
@@ -486,13 +488,13 @@ describe('reached: in the stage or a later one', () => {
       const stored = (await table.services.deals.get(id))!;
       const { stagesReached: _, ...legacy } = stored;
       const uow = table.services.deals.totals.record(new UnitOfWork(), stored, legacy);
-      uow.add({ put: dealItem(legacy) });
+      uow.add({ pattern: dealPatterns.dealWritten, put: dealItem(legacy) });
       await uow.commit(table.services.store);
     }
     expect((await table.services.deals.get(ids[0]!))!.stagesReached).toBeUndefined();
     // a command on such a deal removes what it had added and adds what it counts now
     await move(ids[2]!, contract, day(3));
-    const verify = await rebuildReportTotals(table.services.store, table.services.deals);
+    const verify = await rebuildReportTotals(table.services);
     expect(differencesOf(verify, pipeline.id)).toEqual([
       {
         pipelineId: pipeline.id,
@@ -503,10 +505,10 @@ describe('reached: in the stage or a later one', () => {
       },
     ]);
     expect(verify.recounted).toBe(2);
-    const applied = await rebuildReportTotals(table.services.store, table.services.deals, { apply: true });
+    const applied = await rebuildReportTotals(table.services, { apply: true });
     expect(applied.recounted).toBe(2);
     expect((await table.services.deals.get(ids[0]!))!.stagesReached).toEqual([lead, demo, contract]);
-    const again = await rebuildReportTotals(table.services.store, table.services.deals);
+    const again = await rebuildReportTotals(table.services);
     expect(again.sample).toEqual([]);
     expect(again.recounted).toBe(0);
     expect(await reached(pipeline.id)).toEqual([
@@ -538,10 +540,8 @@ describe('reached: in the stage or a later one', () => {
       [1, 1],
       [1, null],
     ]);
-    expect(
-      differencesOf(await rebuildReportTotals(table.services.store, table.services.deals), pipeline.id),
-    ).toEqual([]);
-    const recount = await rebuildReportTotals(table.services.store, table.services.deals, { recount: true });
+    expect(differencesOf(await rebuildReportTotals(table.services), pipeline.id)).toEqual([]);
+    const recount = await rebuildReportTotals(table.services, { recount: true });
     expect(differencesOf(recount, pipeline.id)).toEqual([
       {
         pipelineId: pipeline.id,
@@ -551,7 +551,7 @@ describe('reached: in the stage or a later one', () => {
         rebuilt: 2,
       },
     ]);
-    await rebuildReportTotals(table.services.store, table.services.deals, { apply: true, recount: true });
+    await rebuildReportTotals(table.services, { apply: true, recount: true });
     expect(await reached(pipeline.id)).toEqual([
       [3, 0.6667],
       [2, 0.5],
@@ -682,7 +682,7 @@ describe('rebuild == incremental', () => {
             // refusals (a closed deal moved, the same stage) are fine: they write nothing
             expect(res.status === 200 || res.status === 409).toBe(true);
           }
-          const result = await rebuildReportTotals(table.services.store, table.services.deals);
+          const result = await rebuildReportTotals(table.services);
           expect(result.sample).toEqual([]);
           // however the deals moved, no stage is reached by more deals than the one before it
           const conversion = await reports('GET /reports/conversion', {

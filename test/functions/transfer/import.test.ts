@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importIdOf } from '../../../functions/lib/files/file-keys.js';
 import { createServices, type Services } from '../../../functions/lib/services.js';
+import { transferJobPatterns } from '../../../functions/lib/table/entities/transfer-jobs.js';
 import { runImport } from '../../../functions/transfer/use-cases/run-import.js';
 import { users } from '../../support/api.js';
 import { crmApi, eventsOf, itemCount, reportsApi } from '../../support/crm.js';
@@ -204,6 +205,7 @@ describe('importing contacts', () => {
     expect(await runImport(table.services, s3.files, job.id)).toMatchObject({ ran: false });
     // a crash mid-way left the job held; once its lease lapses, a retry runs it from the start
     await table.services.store.updateIf(
+      transferJobPatterns.importRun,
       {
         key: { pk: `IMPORT#${job.id}`, sk: 'IMPORT' },
         expression: 'SET #s = :importing, leaseUntil = :past',

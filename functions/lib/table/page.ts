@@ -1,5 +1,5 @@
-import { INDEXES } from '../definition.js';
-import type { QuerySpec, Store } from '../store.js';
+import { INDEXES } from './definition.js';
+import type { QuerySpec, Store } from './store.js';
 
 /** One page of a list: the items and, when there is more, where the next page starts. */
 export interface Page<T> {

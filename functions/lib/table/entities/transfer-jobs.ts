@@ -7,10 +7,14 @@ import {
   NO_ROWS,
   type RowCounts,
 } from '../../../../domain/transfer/jobs.js';
-import { accessPatterns } from '../access-patterns.js';
-import { keys, ownerSortKeys, partitions } from '../keys.js';
-import { entityOf, type Item, notExists, type Store, type Write } from '../store.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
+import { entityOf, type Item, type Key, notExists, type Write } from '../item.js';
+import { type Page, type PageRequest, pageOf } from '../page.js';
+import { partitions } from '../partitions.js';
+import { get, patterns, query, write } from '../pattern.js';
+import type { Store } from '../store.js';
+
+const importKey = (id: string): Key => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' });
+const exportKey = (id: string): Key => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });
 
 // Import and export jobs. A job is claimed by one runner at a time with a lease it renews as it
 // reports progress: a second delivery of the same trigger finds the lease held and leaves; a
@@ -31,6 +35,77 @@ const asExport = (item: Record<string, unknown>): ExportJob => {
 
 export const LEASE_MS = 60_000;
 
+export const transferJobPatterns = patterns({
+  importById: get({
+    entity: 'import job',
+    pattern: 'an import and its progress',
+    usedBy: '`GET /imports/{id}`',
+    functions: ['TransferApi'],
+    keyCondition: '`pk = IMPORT#<id>, sk = IMPORT`',
+    roundTrips: '1 GetItem (+ a presigned link, no I/O)',
+    key: importKey,
+  }),
+  ownerImports: query({
+    entity: 'import job',
+    pattern: "a person's imports, newest first",
+    usedBy: '`GET /imports`',
+    functions: ['TransferApi'],
+    index: 'gsi2',
+    keyCondition: '`gsi2pk = OWNER#<user> AND begins_with(gsi2sk, IMPORT#)`, descending',
+    roundTrips: '1 Query',
+    query: (ownerId: string) => ({
+      index: 'gsi2',
+      partition: partitions.owner(ownerId),
+      sort: { beginsWith: 'IMPORT#' },
+    }),
+  }),
+  importRequested: write({
+    entity: 'import job',
+    pattern: 'an import asked for (waiting for its file)',
+    usedBy: '`POST /imports`',
+    functions: ['TransferApi'],
+    keyCondition: 'Put `IMPORT#<id>` / `IMPORT` if absent',
+    roundTrips: '1 transaction',
+    actions: ['PutItem'],
+  }),
+  importRun: write({
+    entity: 'import job',
+    pattern: "an import's run: claimed with a lease, its progress, its end (only by the attempt holding it)",
+    usedBy: 'the import function',
+    functions: ['CsvImport'],
+    keyCondition: 'UpdateItem `IMPORT#<id>` / `IMPORT` on condition of its status, lease or attempt',
+    roundTrips: '1 UpdateItem per claim and progress report; the end is in a transaction with its event',
+    actions: ['UpdateItem'],
+  }),
+  exportById: get({
+    entity: 'export job',
+    pattern: 'an export and its file',
+    usedBy: '`GET /exports/{id}`',
+    functions: ['TransferApi'],
+    keyCondition: '`pk = EXPORT#<id>, sk = EXPORT`',
+    roundTrips: '1 GetItem (+ a presigned link, no I/O)',
+    key: exportKey,
+  }),
+  exportRequested: write({
+    entity: 'export job',
+    pattern: 'an export asked for, with ExportRequested',
+    usedBy: '`POST /exports`',
+    functions: ['TransferApi'],
+    keyCondition: 'Put `EXPORT#<id>` / `EXPORT` if absent',
+    roundTrips: '1 transaction',
+    actions: ['PutItem'],
+  }),
+  exportRun: write({
+    entity: 'export job',
+    pattern: "an export's run: claimed with a lease, its end (only by the attempt holding it)",
+    usedBy: 'the export function',
+    functions: ['CsvExport'],
+    keyCondition: 'UpdateItem `EXPORT#<id>` / `EXPORT` on condition of its status, lease or attempt',
+    roundTrips: '1 UpdateItem to claim; the end is in a transaction with its event',
+    actions: ['UpdateItem'],
+  }),
+});
+
 /** The job was claimed by another attempt: this runner stops. */
 export class LeaseLost extends Error {
   constructor(id: string) {
@@ -40,10 +115,10 @@ export class LeaseLost extends Error {
 
 function importItem(job: ImportJobState): Item {
   return {
-    ...keys.importJob(job.id),
+    ...importKey(job.id),
     entity: 'import',
     gsi2pk: partitions.owner(job.createdBy),
-    gsi2sk: ownerSortKeys.importJob(job.createdAt, job.id),
+    gsi2sk: `IMPORT#${job.createdAt}#${job.id}`,
     ...job,
   };
 }
@@ -52,18 +127,11 @@ export class ImportJobRepository {
   constructor(private readonly store: Store) {}
 
   create(job: ImportJobState): Write {
-    return { put: importItem(job), condition: notExists };
-  }
-
-  async state(id: string): Promise<ImportJobState | undefined> {
-    const item = await this.store.get(keys.importJob(id));
-    return item
-      ? ({ ...asImport(item), actor: item.actor, attempt: item.attempt } as ImportJobState)
-      : undefined;
+    return { pattern: transferJobPatterns.importRequested, put: importItem(job), condition: notExists };
   }
 
   async require(id: string): Promise<ImportJob> {
-    const item = await this.store.get(keys.importJob(id));
+    const item = await this.store.get(transferJobPatterns.importById, id);
     if (!item) throw new NotFound('import', id);
     return asImport(item);
   }
@@ -72,7 +140,7 @@ export class ImportJobRepository {
     return pageOf(
       this.store,
       {
-        ...accessPatterns.ownerImports.query(userId),
+        ...transferJobPatterns.ownerImports.query(userId),
         newestFirst: true,
         ...page,
       },
@@ -83,8 +151,9 @@ export class ImportJobRepository {
   /** Takes the job for a new attempt, unless another attempt holds it; starts its counts over. */
   async claim(id: string, now: string): Promise<ImportJobState | undefined> {
     const item = await this.store.updateIf(
+      transferJobPatterns.importRun,
       {
-        key: keys.importJob(id),
+        key: importKey(id),
         expression:
           'SET #status = :checking, attempt = attempt + :one, leaseUntil = :lease, startedAt = :now, #rows = :rows, updatedAt = :now REMOVE #error ADD version :one',
         names: { '#status': 'status', '#rows': 'rows', '#error': 'error' },
@@ -115,8 +184,9 @@ export class ImportJobRepository {
     now: string,
   ): Promise<void> {
     const item = await this.store.updateIf(
+      transferJobPatterns.importRun,
       {
-        key: keys.importJob(job.id),
+        key: importKey(job.id),
         expression:
           'SET #status = :status, #rows = :rows, leaseUntil = :lease, updatedAt = :now ADD version :one',
         names: { '#status': 'status', '#rows': 'rows' },
@@ -133,6 +203,15 @@ export class ImportJobRepository {
     if (!item) throw new LeaseLost(job.id);
   }
 
+  /** An attempt that failed by accident gives the job back, so a retry can run it again at once. */
+  async giveBack(job: Pick<ImportJobState, 'id' | 'attempt'>, now: string): Promise<void> {
+    await this.store.updateIf(
+      transferJobPatterns.importRun,
+      { key: importKey(job.id), expression: 'SET leaseUntil = :past', values: { ':past': now } },
+      { expression: 'attempt = :attempt', values: { ':attempt': job.attempt } },
+    );
+  }
+
   /** The end of an attempt, written with its event (if any) in one transaction. */
   finish(
     job: Pick<ImportJobState, 'id' | 'attempt'>,
@@ -140,8 +219,9 @@ export class ImportJobRepository {
     now: string,
   ): Write {
     return {
+      pattern: transferJobPatterns.importRun,
       update: {
-        key: keys.importJob(job.id),
+        key: importKey(job.id),
         expression: `SET #status = :status, #rows = :rows, finishedAt = :now, updatedAt = :now, leaseUntil = :now${outcome.error ? ', #error = :error' : ''} ADD version :one`,
         names: { '#status': 'status', '#rows': 'rows', ...(outcome.error ? { '#error': 'error' } : {}) },
         values: {
@@ -165,10 +245,10 @@ export interface ExportJobState extends ExportJob {
 
 function exportItem(job: ExportJobState): Item {
   return {
-    ...keys.exportJob(job.id),
+    ...exportKey(job.id),
     entity: 'export',
     gsi2pk: partitions.owner(job.createdBy),
-    gsi2sk: ownerSortKeys.exportJob(job.createdAt, job.id),
+    gsi2sk: `EXPORT#${job.createdAt}#${job.id}`,
     ...job,
   };
 }
@@ -177,19 +257,20 @@ export class ExportJobRepository {
   constructor(private readonly store: Store) {}
 
   create(job: ExportJobState): Write {
-    return { put: exportItem(job), condition: notExists };
+    return { pattern: transferJobPatterns.exportRequested, put: exportItem(job), condition: notExists };
   }
 
   async require(id: string): Promise<ExportJob> {
-    const item = await this.store.get(keys.exportJob(id));
+    const item = await this.store.get(transferJobPatterns.exportById, id);
     if (!item) throw new NotFound('export', id);
     return asExport(item);
   }
 
   async claim(id: string, now: string): Promise<ExportJobState | undefined> {
     const item = await this.store.updateIf(
+      transferJobPatterns.exportRun,
       {
-        key: keys.exportJob(id),
+        key: exportKey(id),
         expression:
           'SET #status = :running, attempt = attempt + :one, leaseUntil = :lease, updatedAt = :now ADD version :one',
         names: { '#status': 'status' },
@@ -216,8 +297,9 @@ export class ExportJobRepository {
     now: string,
   ): Write {
     return {
+      pattern: transferJobPatterns.exportRun,
       update: {
-        key: keys.exportJob(job.id),
+        key: exportKey(job.id),
         expression: `SET #status = :status, #rows = :rows, truncated = :truncated, finishedAt = :now, updatedAt = :now${outcome.error ? ', #error = :error' : ''} ADD version :one`,
         names: { '#status': 'status', '#rows': 'rows', ...(outcome.error ? { '#error': 'error' } : {}) },
         values: {

@@ -1,21 +1,25 @@
-import { NotFound } from '../../../../domain/shared/errors.js';
-import type { Instant } from '../../../../domain/shared/time.js';
-import type { KeyCondition } from '../access-patterns.js';
-import { ConcurrentModification, type Item, type Key, notExists, type Store } from '../store.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import { NotFound } from '../../../domain/shared/errors.js';
+import type { Instant } from '../../../domain/shared/time.js';
+import { ConcurrentModification, type Item, notExists } from './item.js';
 import { type Page, type PageRequest, pageOf } from './page.js';
+import type { GetPattern, QueryPattern, WritePattern } from './pattern.js';
+import type { Store } from './store.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 /** What a kind of record with a built-in default (pipelines, kickoff templates) is stored as. */
 export interface DefaultFirstKind<T> {
   /** The record's kind, as a 404 names it. */
   entity: string;
-  key(id: string): Key;
   item(record: T): Item;
   from(item: Record<string, unknown>): T;
   defaultId: string;
   makeDefault(now: Instant): T;
+  /** One record by id. */
+  byId: GetPattern<[id: string]>;
   /** Every record of the kind, the default first (an access pattern of gsi1). */
-  all(): KeyCondition;
+  all: QueryPattern<[]>;
+  /** The record written: created (the default, once), changed at its version. */
+  written: WritePattern;
 }
 
 /**
@@ -35,6 +39,7 @@ export class DefaultFirstRepository<T> {
     this.ensured ??= this.store
       .transact([
         {
+          pattern: this.kind.written,
           put: this.kind.item(this.kind.makeDefault(now)),
           condition: notExists,
           onConditionFailed: () => new ConcurrentModification(`default ${this.kind.entity}`),
@@ -50,7 +55,7 @@ export class DefaultFirstRepository<T> {
   }
 
   async get(id: string): Promise<T | undefined> {
-    const item = await this.store.get(this.kind.key(id));
+    const item = await this.store.get(this.kind.byId, id);
     return item ? this.kind.from(item) : undefined;
   }
 
@@ -65,19 +70,19 @@ export class DefaultFirstRepository<T> {
   }
 
   list(page: PageRequest): Promise<Page<T>> {
-    return pageOf(this.store, { ...this.kind.all(), ...page }, this.kind.from);
+    return pageOf(this.store, { ...this.kind.all.query(), ...page }, this.kind.from);
   }
 
   /** Every record of the kind (a handful: pipelines and templates are configuration). */
   async all(): Promise<T[]> {
-    return (await this.store.queryAll(this.kind.all())).map(this.kind.from);
+    return (await this.store.queryAll(this.kind.all.query())).map(this.kind.from);
   }
 
   create(uow: UnitOfWork, record: T): UnitOfWork {
-    return uow.create(this.kind.entity, this.kind.item(record));
+    return uow.create(this.kind.written, this.kind.item(record));
   }
 
   update(uow: UnitOfWork, before: T & { id: string; version: number }, after: T): UnitOfWork {
-    return uow.update(this.kind.entity, before, this.kind.item(after));
+    return uow.update(this.kind.written, before, this.kind.item(after));
   }
 }

@@ -1,15 +1,16 @@
 import { Segment } from '../../../../domain/crm/segment.js';
 import type { CustomField } from '../../../../domain/custom-fields/custom-fields.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
-import { accessPatterns } from '../access-patterns.js';
-import { keys, partitions } from '../keys.js';
-import { entityOf, type Item, type QuerySpec, type Store } from '../store.js';
+import { allOf, fieldConditions } from '../field-conditions.js';
+import { entityOf, type Item, type Key, type QuerySpec } from '../item.js';
+import { type ListPlan, type Page, type PageRequest, pageOf, planPage } from '../page.js';
+import { partitions } from '../partitions.js';
+import { get, patterns, query, write } from '../pattern.js';
+import type { Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import type { CompanyRepository } from './companies.js';
-import type { ContactRepository } from './contacts.js';
-import type { DealRepository } from './deals.js';
-import { allOf, fieldConditions } from './field-conditions.js';
-import { type ListPlan, type Page, type PageRequest, pageOf, planPage } from './page.js';
+import type { CompanyRepository } from './company.js';
+import type { ContactRepository } from './contact.js';
+import type { DealRepository } from './deal.js';
 
 // Saved segments, and the Query each one runs as: the entity's own repository plans it on its
 // indexes (the same plan as its list route), so a segment is exactly "that list, saved".
@@ -21,10 +22,12 @@ const asSegment = (item: Record<string, unknown>): Segment => {
   return readSegment({ ...rest, entity: segmentOf });
 };
 
+const segmentKey = (id: string): Key => ({ pk: `SEGMENT#${id}`, sk: 'SEGMENT' });
+
 export function segmentItem(s: Segment): Item {
   const { entity, ...rest } = s;
   return {
-    ...keys.segment(s.id),
+    ...segmentKey(s.id),
     entity: 'segment',
     gsi1pk: partitions.allOf('SEGMENT'),
     gsi1sk: `${s.name.toLowerCase()}#${s.id}`,
@@ -32,6 +35,38 @@ export function segmentItem(s: Segment): Item {
     segmentOf: entity,
   };
 }
+
+export const segmentPatterns = patterns({
+  segmentById: get({
+    entity: 'segment',
+    pattern: 'a segment (then its members: its planned Query, one of the list patterns of its entity)',
+    usedBy: '`GET /segments/{id}`, `GET /segments/{id}/members`, commands on it, exports of it',
+    functions: ['CrmApi', 'TransferApi', 'CsvExport'],
+    keyCondition: '`pk = SEGMENT#<id>, sk = SEGMENT`',
+    roundTrips: '1 GetItem (+ 1 Query for its members)',
+    key: segmentKey,
+  }),
+  allSegments: query({
+    entity: 'segment',
+    pattern: 'the saved segments, by name',
+    usedBy: '`GET /segments`',
+    functions: ['CrmApi'],
+    index: 'gsi1',
+    keyCondition: '`gsi1pk = SEGMENT`',
+    roundTrips: '1 Query',
+    query: () => ({ index: 'gsi1', partition: partitions.allOf('SEGMENT') }),
+  }),
+  segmentWritten: write({
+    entity: 'segment',
+    pattern: 'a segment: saved, changed or deleted at its version',
+    usedBy: '`POST /segments`, `PATCH`/`DELETE /segments/{id}`',
+    functions: ['CrmApi'],
+    keyCondition:
+      'Put `SEGMENT#<id>` / `SEGMENT` (if absent, or at the version read); Delete at the version read',
+    roundTrips: "none of its own (the command's transaction)",
+    actions: ['PutItem', 'DeleteItem'],
+  }),
+});
 
 export class SegmentRepository {
   constructor(
@@ -44,13 +79,13 @@ export class SegmentRepository {
   ) {}
 
   async require(id: string): Promise<Segment> {
-    const item = await this.store.get(keys.segment(id));
+    const item = await this.store.get(segmentPatterns.segmentById, id);
     if (!item) throw new NotFound('segment', id);
     return asSegment(item);
   }
 
   list(page: PageRequest): Promise<Page<Segment>> {
-    return pageOf(this.store, { ...accessPatterns.allSegments.query(), ...page }, asSegment);
+    return pageOf(this.store, { ...segmentPatterns.allSegments.query(), ...page }, asSegment);
   }
 
   /**
@@ -91,14 +126,14 @@ export class SegmentRepository {
   }
 
   create(uow: UnitOfWork, segment: Segment): UnitOfWork {
-    return uow.create('segment', segmentItem(segment));
+    return uow.create(segmentPatterns.segmentWritten, segmentItem(segment));
   }
 
   update(uow: UnitOfWork, before: Segment, after: Segment): UnitOfWork {
-    return uow.update('segment', before, segmentItem(after));
+    return uow.update(segmentPatterns.segmentWritten, before, segmentItem(after));
   }
 
   remove(uow: UnitOfWork, segment: Segment): UnitOfWork {
-    return uow.remove('segment', segment, keys.segment(segment.id));
+    return uow.remove(segmentPatterns.segmentWritten, segment, segmentKey(segment.id));
   }
 }

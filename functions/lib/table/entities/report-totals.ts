@@ -7,9 +7,9 @@ import {
   totalsDelta,
 } from '../../../../domain/reports/totals.js';
 import { getOrInsert } from '../../../../domain/shared/collections.js';
-import { accessPatterns, type KeyCondition } from '../access-patterns.js';
-import { keys } from '../keys.js';
-import type { Store, Write } from '../store.js';
+import type { Key, Write } from '../item.js';
+import { type KeyCondition, patterns, query, write } from '../pattern.js';
+import type { Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
 // The report totals, kept on write (docs/architecture.md, decision 1). A deal command adds its delta to one
@@ -18,6 +18,63 @@ import type { UnitOfWork } from '../unit-of-work.js';
 // hot total (docs/data-model.md says why there are 8). A report sums the shards it reads.
 
 export const REPORT_SHARDS = 8;
+
+/** One shard of one bucket of a pipeline's report totals (see domain/reports/totals.ts). */
+const totalsKey = (pipelineId: string, bucket: string, shard: number): Key => ({
+  pk: totalsPartition(pipelineId),
+  sk: `${bucket}#${shard}`,
+});
+const totalsPartition = (pipelineId: string) => `REPORT#${pipelineId}`;
+
+export const reportTotalPatterns = patterns({
+  reportStages: query({
+    entity: 'report totals',
+    pattern: "a pipeline's open deals per stage (every shard)",
+    usedBy: '`GET /reports/pipeline`, `GET /reports/forecast` (undated deals)',
+    functions: ['ReportsApi'],
+    index: 'table',
+    keyCondition: '`pk = REPORT#<id> AND begins_with(sk, STAGES#)` + the pipeline',
+    roundTrips: '2 requests, in parallel',
+    query: (pipelineId: string, stagesBucket: string) => ({
+      partition: totalsPartition(pipelineId),
+      sort: { beginsWith: `${stagesBucket}#` },
+    }),
+  }),
+  reportMonths: query({
+    entity: 'report totals',
+    pattern: "a pipeline's monthly buckets of one kind (forecast or cohort) over a range of months",
+    usedBy:
+      '`GET /reports/forecast` (the range, and the months before it: overdue), `/conversion`, `/sources`',
+    functions: ['ReportsApi'],
+    index: 'table',
+    keyCondition: '`pk = REPORT#<id> AND sk BETWEEN <KIND>#<from># AND <KIND>#<to>#~` + the pipeline',
+    roundTrips: '2–3 requests, in parallel',
+    /** `fromBucket`, `toBucket`: the month buckets as domain/reports/totals.ts names them. */
+    query: (pipelineId: string, fromBucket: string, toBucket: string) => ({
+      partition: totalsPartition(pipelineId),
+      sort: { between: [`${fromBucket}#`, `${toBucket}#~`] },
+    }),
+  }),
+  everyReportTotal: query({
+    entity: 'report totals',
+    pattern: 'every stored total of a pipeline (to compare with a rebuild)',
+    usedBy: '`RebuildReports`',
+    functions: ['RebuildReports'],
+    index: 'table',
+    keyCondition: '`pk = REPORT#<id>`',
+    roundTrips: '1 Query per pipeline',
+    query: (pipelineId: string) => ({ partition: totalsPartition(pipelineId) }),
+  }),
+  reportTotalsAdded: write({
+    entity: 'report totals',
+    pattern: "a deal change's delta, added to one shard of each bucket it changes",
+    usedBy: 'every deal command, imports, `RebuildReports` with `apply`',
+    functions: ['CrmApi', 'CsvImport', 'RebuildReports'],
+    keyCondition: 'UpdateItem `REPORT#<pipelineId>` / `<bucket>#<shard>`: `ADD` each total',
+    roundTrips: "none of its own (the deal command's transaction)",
+    actions: ['UpdateItem'],
+  }),
+});
 
 const BOOKKEEPING = new Set(['pk', 'sk', 'entity', 'pipelineId', 'bucket']);
 
@@ -49,8 +106,9 @@ export function addTotals(
     i++;
   }
   return {
+    pattern: reportTotalPatterns.reportTotalsAdded,
     update: {
-      key: keys.reportTotals(pipelineId, bucket, shard),
+      key: totalsKey(pipelineId, bucket, shard),
       expression: `SET #entity = :entity, #pipeline = :pipeline, #bucket = :bucket ADD ${adds.join(', ')}`,
       names,
       values,
@@ -85,17 +143,21 @@ export class ReportTotalsRepository {
 
   /** The STAGES bucket of a pipeline: one Query of its shards. */
   stages(pipelineId: string): Promise<BucketTotals> {
-    return this.read(accessPatterns.reportStages.query(pipelineId, STAGES_BUCKET));
+    return this.read(reportTotalPatterns.reportStages.query(pipelineId, STAGES_BUCKET));
   }
 
   /** The forecast buckets of the months from..to (YYYY-MM): one Query. */
   forecast(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
-    return this.read(accessPatterns.reportMonths.query(pipelineId, forecastBucket(from), forecastBucket(to)));
+    return this.read(
+      reportTotalPatterns.reportMonths.query(pipelineId, forecastBucket(from), forecastBucket(to)),
+    );
   }
 
   /** The cohort buckets of the creation months from..to: one Query. */
   cohorts(pipelineId: string, from: string, to: string): Promise<BucketTotals> {
-    return this.read(accessPatterns.reportMonths.query(pipelineId, cohortBucket(from), cohortBucket(to)));
+    return this.read(
+      reportTotalPatterns.reportMonths.query(pipelineId, cohortBucket(from), cohortBucket(to)),
+    );
   }
 
   /** The forecast buckets of every month before `from`: the open deals in them are overdue. */
@@ -106,7 +168,7 @@ export class ReportTotalsRepository {
 
   /** Every bucket of a pipeline (the rebuild compares them with what the deals add up to). */
   all(pipelineId: string): Promise<BucketTotals> {
-    return this.read(accessPatterns.everyReportTotal.query(pipelineId));
+    return this.read(reportTotalPatterns.everyReportTotal.query(pipelineId));
   }
 
   private async read(condition: KeyCondition): Promise<BucketTotals> {

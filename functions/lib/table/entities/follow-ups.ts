@@ -1,6 +1,7 @@
 import { Activity } from '../../../../domain/crm/activity.js';
 import { Deal } from '../../../../domain/crm/deal.js';
-import { Project, Task } from '../../../../domain/delivery/project.js';
+import { Task } from '../../../../domain/delivery/project.js';
+import type { DomainEvent } from '../../../../domain/events.js';
 import {
   type FollowUp,
   missingHandoff,
@@ -12,12 +13,94 @@ import {
   stalledDeal,
 } from '../../../../domain/followup/followups.js';
 import { toMillis } from '../../../../domain/shared/time.js';
-import { accessPatterns } from '../access-patterns.js';
-import { DUE_SHARDS, keys } from '../keys.js';
-import { entityOf, type Store } from '../store.js';
-import { DealRepository } from './deals.js';
-import { PipelineRepository } from './pipelines.js';
-import { ProfileRepository } from './profiles.js';
+import { ConcurrentModification, entityOf, type Key, notExists } from '../item.js';
+import { DUE_SHARDS, partitions } from '../partitions.js';
+import { patterns, query, write } from '../pattern.js';
+import type { Store } from '../store.js';
+import { UnitOfWork } from '../unit-of-work.js';
+import { activityPatterns } from './activity.js';
+import { DealRepository, dealPatterns } from './deal.js';
+import { PipelineRepository } from './pipeline.js';
+import { ProfileRepository } from './profile.js';
+import { ProjectRepository, projectPatterns } from './project.js';
+
+/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm) and projects at risk (their event is sent on the transition). */
+export type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' | 'project-at-risk' }>;
+
+/** A follow-up flagged once: the next action, task or CRM task late at its due time, the stall. */
+function flagKey(flag: Flaggable): Key {
+  switch (flag.kind) {
+    case 'overdue-next-action':
+      return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `OVERDUE#${flag.dueAt}` };
+    case 'overdue-task':
+      return { pk: `FLAG#TASK#${flag.taskId}`, sk: `OVERDUE#${flag.dueDate}` };
+    case 'overdue-activity':
+      return { pk: `FLAG#ACTIVITY#${flag.activityId}`, sk: `OVERDUE#${flag.dueAt}` };
+    case 'stalled-deal':
+      return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `STALLED#${flag.enteredAt}` };
+    case 'missing-handoff':
+      return { pk: `FLAG#DEAL#${flag.dealId}`, sk: `HANDOFF#${flag.wonAt}` };
+  }
+}
+
+const FLAG_RETENTION_SECONDS = 180 * 86_400;
+
+export const followUpPatterns = patterns({
+  dueBy: query({
+    entity: 'deal, task, activity',
+    pattern: 'next actions, tasks and CRM tasks due at or before T (one due-index shard)',
+    usedBy: 'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest',
+    functions: ['OverdueSweep', 'CrmApi', 'DailyDigest'],
+    index: 'due',
+    keyCondition: `\`duepk = DUE#<shard> AND duesk <= <T>~\`, for each of the ${DUE_SHARDS} shards`,
+    roundTrips: `${DUE_SHARDS} Query (parallel)`,
+    query: (shard: number, until: string) => ({
+      index: 'due',
+      partition: partitions.due(shard),
+      sort: { lessThanOrEqual: `${until}~` },
+    }),
+  }),
+  followUpFlagged: write({
+    entity: 'flag',
+    pattern: 'flag a follow-up once per due time',
+    usedBy: 'overdue sweep',
+    functions: ['OverdueSweep'],
+    keyCondition:
+      'Put `FLAG#DEAL#<id>` / `OVERDUE#<dueAt>`, `STALLED#<entered>`; `FLAG#TASK#<id>` / `OVERDUE#<due date>`; `FLAG#ACTIVITY#<id>` / `OVERDUE#<dueAt>`, if absent',
+    roundTrips: '1 transaction per new flag',
+    actions: ['PutItem'],
+  }),
+});
+
+/** Writes the flag and its event together; false when it was flagged before. */
+export async function flagOnce(
+  store: Store,
+  f: Flaggable,
+  event: DomainEvent,
+  now: string,
+): Promise<boolean> {
+  try {
+    await new UnitOfWork()
+      .add({
+        pattern: followUpPatterns.followUpFlagged,
+        put: {
+          ...flagKey(f),
+          entity: 'flag',
+          kind: f.kind,
+          flaggedAt: now,
+          expiresAt: Math.floor(Date.parse(now) / 1000) + FLAG_RETENTION_SECONDS,
+        },
+        condition: notExists,
+        onConditionFailed: () => new ConcurrentModification('flag'),
+      })
+      .events([event])
+      .commit(store);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentModification) return false;
+    throw error;
+  }
+}
 
 // Reads what is late, through indexes only (docs/architecture.md, decision 1):
 // - next actions, tasks and CRM tasks due by T: a Query per due-index shard, `duesk <= T`: it reads what
@@ -34,7 +117,6 @@ import { ProfileRepository } from './profiles.js';
 const asDeal = entityOf<Deal>(Deal);
 const asTask = entityOf<Task>(Task);
 const asActivity = entityOf<Activity>(Activity);
-const asProject = entityOf<Project>(Project);
 
 export interface Read<T> {
   items: T;
@@ -45,11 +127,13 @@ export class FollowUpReader {
   private readonly pipelines: PipelineRepository;
   private readonly deals: DealRepository;
   private readonly profiles: ProfileRepository;
+  private readonly projects: ProjectRepository;
 
   constructor(private readonly store: Store) {
     this.pipelines = new PipelineRepository(store);
     this.deals = new DealRepository(store);
     this.profiles = new ProfileRepository(store);
+    this.projects = new ProjectRepository(store);
   }
 
   /** Every open next action and task due at or before `until`, as stored. */
@@ -60,12 +144,12 @@ export class FollowUpReader {
   > {
     const pages = await Promise.all(
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        this.store.queryAll(accessPatterns.dueBy.query(shard, until)),
+        this.store.queryAll(followUpPatterns.dueBy.query(shard, until)),
       ),
     );
     const items = pages.flat();
     const tasks = items.filter((i) => i.entity === 'task').map(asTask);
-    const live = await this.liveProjects([...new Set(tasks.map((t) => t.projectId))]);
+    const live = await this.projects.liveOwners([...new Set(tasks.map((t) => t.projectId))]);
     return {
       items: {
         deals: items.filter((i) => i.entity === 'deal').map(asDeal),
@@ -76,19 +160,6 @@ export class FollowUpReader {
       },
       read: items.length + live.size,
     };
-  }
-
-  /** Of these projects, the planned and active ones, with their owners (heads, 100 to a BatchGetItem). */
-  private async liveProjects(ids: string[]): Promise<Map<string, string>> {
-    const live = new Map<string, string>();
-    for (let i = 0; i < ids.length; i += 100) {
-      const heads = await this.store.batchGet(ids.slice(i, i + 100).map((id) => keys.project(id)));
-      for (const head of heads) {
-        if (head && (head.status === 'planned' || head.status === 'active'))
-          live.set(String(head.id), String(head.ownerId));
-      }
-    }
-    return live;
   }
 
   async overdue(now: string): Promise<Read<FollowUp[]>> {
@@ -133,7 +204,7 @@ export class FollowUpReader {
 
   /** Live projects at risk (the due index's at-risk partition): for their owners and deal owners. */
   async projectsAtRisk(now: string): Promise<Read<FollowUp[]>> {
-    const projects = (await this.store.queryAll(accessPatterns.projectsAtRisk.query())).map(asProject);
+    const projects = await this.projects.atRisk();
     return { items: projects.flatMap((p) => projectAtRisk(p, now)), read: projects.length };
   }
 
@@ -144,9 +215,9 @@ export class FollowUpReader {
       gone.map(async (person) => {
         const left = { id: person.id, deactivatedAt: person.deactivatedAt ?? person.updatedAt };
         const [deals, tasks, activities] = await Promise.all([
-          this.store.queryAll(accessPatterns.ownerDeals.query(person.id, 'open')),
-          this.store.queryAll(accessPatterns.assigneeTasks.query(person.id, 'open')),
-          this.store.queryAll(accessPatterns.assigneeActivities.query(person.id, 'open')),
+          this.store.queryAll(dealPatterns.ownerDeals.query(person.id, 'open')),
+          this.store.queryAll(projectPatterns.assigneeTasks.query(person.id, 'open')),
+          this.store.queryAll(activityPatterns.assigneeActivities.query(person.id, 'open')),
         ]);
         read += deals.length + tasks.length + activities.length;
         return [

@@ -6,8 +6,10 @@ import {
   validateCustomFields,
 } from '../../../../domain/custom-fields/custom-fields.js';
 import { Conflict, type FieldIssue } from '../../../../domain/shared/errors.js';
-import { keys } from '../keys.js';
-import { type Condition, entityOf, notExists, type Store, versionIs, type Write } from '../store.js';
+import { type Condition, entityOf, notExists, versionIs, type Write } from '../item.js';
+import { configKey } from '../partitions.js';
+import { get, patterns, write } from '../pattern.js';
+import type { Store } from '../store.js';
 import { type UnitOfWork, VersionConflict } from '../unit-of-work.js';
 
 // The custom field definitions: one versioned config item. Every write that carries custom
@@ -21,6 +23,39 @@ import { type UnitOfWork, VersionConflict } from '../unit-of-work.js';
 // before any 422: one more read for a refused request, none for an accepted one.
 
 const asSet = entityOf<CustomFieldSet>(CustomFieldSet);
+
+const customFieldsKey = () => configKey('custom-fields');
+
+export const customFieldPatterns = patterns({
+  customFieldSet: get({
+    entity: 'custom fields',
+    pattern: 'the custom field definitions (kept by each function instance until they change)',
+    usedBy:
+      'every write that carries custom values (checked at the HTTP edge), imports, exports, segments, `GET /custom-fields`',
+    functions: ['CrmApi', 'WorkspaceApi', 'TransferApi', 'DeliveryApi', 'CsvImport', 'CsvExport'],
+    keyCondition: '`pk = CONFIG#custom-fields, sk = CONFIG`',
+    roundTrips: '1 GetItem per instance (and again when they changed, or before a 422)',
+    key: customFieldsKey,
+  }),
+  customFieldsUnchanged: write({
+    entity: 'custom fields',
+    pattern: 'the definitions a write was checked against are still the current ones when it commits',
+    usedBy: 'contact, company, deal and project writes with custom values, imports',
+    functions: ['CrmApi', 'DeliveryApi', 'CsvImport'],
+    keyCondition: 'ConditionCheck `CONFIG#custom-fields`: at the version checked against',
+    roundTrips: "none of its own (a condition of the write's transaction)",
+    actions: ['ConditionCheckItem'],
+  }),
+  customFieldsWritten: write({
+    entity: 'custom fields',
+    pattern: 'the custom field definitions, changed at their version',
+    usedBy: '`POST /custom-fields`, `PATCH`/`DELETE /custom-fields/{entity}/{key}`',
+    functions: ['WorkspaceApi'],
+    keyCondition: 'Put `CONFIG#custom-fields` / `CONFIG` if absent, or at the version read',
+    roundTrips: '1 transaction',
+    actions: ['PutItem'],
+  }),
+});
 
 /**
  * The definitions changed after this request was checked against them. The HTTP edge checks the
@@ -55,7 +90,7 @@ export class CustomFieldRepository {
 
   /** A consistent read, for the admin routes that change definitions. */
   async read(): Promise<CustomFieldSet> {
-    const item = await this.store.get(keys.config('custom-fields'));
+    const item = await this.store.get(customFieldPatterns.customFieldSet);
     return item ? asSet(item) : NO_CUSTOM_FIELDS;
   }
 
@@ -100,7 +135,8 @@ export class CustomFieldRepository {
         ? notExists
         : { expression: '#version = :v', names: { '#version': 'version' }, values: { ':v': version } };
     return {
-      check: keys.config('custom-fields'),
+      pattern: customFieldPatterns.customFieldsUnchanged,
+      check: customFieldsKey(),
       condition,
       onConditionFailed: () => {
         this.forget();
@@ -112,7 +148,8 @@ export class CustomFieldRepository {
   save(uow: UnitOfWork, before: CustomFieldSet, after: CustomFieldSet): UnitOfWork {
     this.forget();
     return uow.add({
-      put: { ...keys.config('custom-fields'), entity: 'custom-fields', ...after },
+      pattern: customFieldPatterns.customFieldsWritten,
+      put: { ...customFieldsKey(), entity: 'custom-fields', ...after },
       condition: before.version === 0 ? notExists : versionIs(before.version),
       onConditionFailed: (current) =>
         new VersionConflict('custom fields', 'custom-fields', before.version, Number(current?.version ?? 0)),

@@ -1,6 +1,6 @@
-import type { FieldCondition } from '../../../../domain/crm/segment.js';
-import type { CustomField } from '../../../../domain/custom-fields/custom-fields.js';
-import type { Condition } from '../store.js';
+import type { FieldCondition } from '../../../domain/crm/segment.js';
+import type { CustomField } from '../../../domain/custom-fields/custom-fields.js';
+import type { Condition } from './store.js';
 
 // Custom fields have no index of their own (fifty per entity, and one new index per
 // CloudFormation update), so a segment's conditions on them narrow the Query its other

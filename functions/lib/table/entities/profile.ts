@@ -5,25 +5,74 @@ import {
 } from '../../../../domain/people/profile.js';
 import type { Actor } from '../../../../domain/shared/context.js';
 import { type FieldIssue, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
-import { accessPatterns } from '../access-patterns.js';
-import { keys, partitions } from '../keys.js';
 import {
   ConcurrentModification,
   type Condition,
   entityOf,
   exists,
+  type Item,
+  type Key,
   notExists,
-  type Store,
   type Write,
-} from '../store.js';
+} from '../item.js';
+import { type Page, type PageRequest, pageOf } from '../page.js';
+import { partitions } from '../partitions.js';
+import { get, patterns, query, write } from '../pattern.js';
+import type { Store } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
-import { type Page, type PageRequest, pageOf } from './page.js';
+
+// The people who use Handoff, as profiles made from their token on their first request
+// (docs/architecture.md, decision 14), and the conditions a command puts on the people it names.
 
 const asProfile = entityOf<Profile>(ProfileSchema);
 
-export function profileItem(p: Profile) {
-  return { ...keys.user(p.id), entity: 'user', gsi1pk: partitions.allOf('USER'), gsi1sk: p.id, ...p };
+export const profileKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' });
+
+export function profileItem(p: Profile): Item {
+  return { ...profileKey(p.id), entity: 'user', gsi1pk: partitions.allOf('USER'), gsi1sk: p.id, ...p };
 }
+
+export const profilePatterns = patterns({
+  profileById: get({
+    entity: 'profile',
+    pattern: "a person's profile (whether they are active)",
+    usedBy:
+      '`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active)',
+    functions: ['WorkspaceApi', 'CreateProjectOnWin'],
+    keyCondition: '`pk = USER#<userId>, sk = USER`',
+    roundTrips: '1 GetItem (the handoff: at most 2, in parallel)',
+    key: profileKey,
+  }),
+  allProfiles: query({
+    entity: 'profile',
+    pattern: 'every person who used Handoff (their profiles)',
+    usedBy: '`GET /users`, daily digest, `/followups` (who is deactivated)',
+    functions: ['WorkspaceApi', 'DailyDigest', 'CrmApi'],
+    index: 'gsi1',
+    keyCondition: '`gsi1pk = USER`',
+    roundTrips: '1 Query',
+    query: () => ({ index: 'gsi1', partition: partitions.allOf('USER') }),
+  }),
+  profileWritten: write({
+    entity: 'profile',
+    pattern: "a person's profile: made from their token on first use, changed at its version",
+    usedBy:
+      "every API function but the reports' (a caller's first request), `PATCH /me`, `PATCH /users/{id}`",
+    functions: ['CrmApi', 'WorkspaceApi', 'TransferApi', 'DeliveryApi'],
+    keyCondition: 'Put `USER#<userId>` / `USER` if absent (first use), or at the version read',
+    roundTrips: '1 conditional Put per person per function instance; a change is in its transaction',
+    actions: ['PutItem'],
+  }),
+  profileIsActive: write({
+    entity: 'profile',
+    pattern: 'the person a command names is known (and active) when it commits',
+    usedBy: 'owners, assignees, delivery owners and approvers named by a command or an import row',
+    functions: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'CsvImport'],
+    keyCondition: 'ConditionCheck `USER#<userId>`: exists (and `active` is not false)',
+    roundTrips: "none of its own (a condition of the command's transaction)",
+    actions: ['ConditionCheckItem'],
+  }),
+});
 
 export class ProfileRepository {
   /** Users this function instance already knows to have a profile: checked once each. */
@@ -41,6 +90,7 @@ export class ProfileRepository {
     try {
       await this.store.transact([
         {
+          pattern: profilePatterns.profileWritten,
           put: profileItem(profileFromToken(actor, now)),
           condition: notExists,
           onConditionFailed: (current) => {
@@ -69,7 +119,7 @@ export class ProfileRepository {
   }
 
   async get(userId: string): Promise<Profile | undefined> {
-    const item = await this.store.get(keys.user(userId));
+    const item = await this.store.get(profilePatterns.profileById, userId);
     return item ? asProfile(item) : undefined;
   }
 
@@ -83,19 +133,24 @@ export class ProfileRepository {
   list(page: PageRequest, active?: boolean): Promise<Page<Profile>> {
     return pageOf(
       this.store,
-      { ...accessPatterns.allProfiles.query(), ...page, ...(active === undefined ? {} : activeIs(active)) },
+      { ...profilePatterns.allProfiles.query(), ...page, ...(active === undefined ? {} : activeIs(active)) },
       asProfile,
     );
   }
 
+  /** Everyone who used Handoff (the daily digest decides, person by person, whose hour it is). */
+  async all(): Promise<Profile[]> {
+    return (await this.store.queryAll(profilePatterns.allProfiles.query())).map(asProfile);
+  }
+
   /** Everyone deactivated: the people whose open deals and tasks wait for reassignment. */
   async deactivated(): Promise<Profile[]> {
-    const items = await this.store.queryAll({ ...accessPatterns.allProfiles.query(), ...activeIs(false) });
+    const items = await this.store.queryAll({ ...profilePatterns.allProfiles.query(), ...activeIs(false) });
     return items.map(asProfile);
   }
 
   update(uow: UnitOfWork, before: Profile, after: Profile): UnitOfWork {
-    return uow.update('profile', before, profileItem(after));
+    return uow.update(profilePatterns.profileWritten, before, profileItem(after));
   }
 
   /**
@@ -112,7 +167,8 @@ export class ProfileRepository {
     if (actor && userId === actor.userId) return [];
     return [
       {
-        check: keys.user(userId),
+        pattern: profilePatterns.profileIsActive,
+        check: profileKey(userId),
         condition: {
           expression: 'attribute_exists(pk) AND (attribute_not_exists(active) OR active = :active)',
           values: { ':active': true },
@@ -133,7 +189,8 @@ export class ProfileRepository {
   /** The named user must have a profile (active or not) when the command commits: a condition, not a read. */
   requireKnown(path: string, userId: string): Write {
     return {
-      check: keys.user(userId),
+      pattern: profilePatterns.profileIsActive,
+      check: profileKey(userId),
       condition: exists,
       onConditionFailed: () =>
         new ValidationFailed([
