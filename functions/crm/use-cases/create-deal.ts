@@ -13,7 +13,7 @@ import { requireDealLinks } from './deal-links.js';
  * field, as for the deal's contact, company, owner and stage (docs/api.md), not a 404: the
  * path's resource is there, the request is what is wrong.
  */
-async function namedPipeline(s: Services, id: string): Promise<Pipeline> {
+async function namedPipeline(s: Pick<Services, 'pipelines'>, id: string): Promise<Pipeline> {
   const pipeline = await s.pipelines.get(id);
   if (!pipeline)
     throw new ValidationFailed([{ path: 'pipelineId', message: `pipeline ${id} does not exist` }]);
