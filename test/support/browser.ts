@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { ROOT } from '../../infra/local/runtime.js';
 
 // A real browser for the console's tests: Debian's chromium driven by playwright-core
@@ -64,4 +64,16 @@ export function screenshotDir(fallback: string): string {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : fallback;
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Picks a card up with the keyboard (focus its handle, Space) and waits until the board takes
+ * arrow keys: dnd-kit starts listening for them in a timer after the drag starts, so a key
+ * pressed at once on a busy machine is lost, as it would be for a person typing that fast.
+ */
+export async function pickUpWithKeyboard(page: Page, handle: Locator): Promise<void> {
+  await handle.focus();
+  await page.keyboard.press('Space');
+  await page.locator('.drag-copy').waitFor();
+  await page.waitForTimeout(250);
 }

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import { launchBrowser, pickUpWithKeyboard, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The board at a real company's size: 2,000 open deals and an empty stage an admin added at the
@@ -133,10 +133,7 @@ describe('the board with 2,000 open deals and an empty stage', () => {
 
   it('a keyboard move of a Lead card lands in Qualified, and says so before the drop', async () => {
     const mover = movers.st_lead!;
-    await card(mover.id)
-      .getByRole('button', { name: `Move ${mover.title}` })
-      .focus();
-    await page.keyboard.press('Space');
+    await pickUpWithKeyboard(page, card(mover.id).getByRole('button', { name: `Move ${mover.title}` }));
     await said(`${mover.title} will land in Lead`);
     await page.keyboard.press('ArrowRight');
     await said(`${mover.title} will land in Qualified`);
@@ -195,11 +192,10 @@ describe('the board with 2,000 open deals and an empty stage', () => {
     const mover = movers.st_qualified!;
     await local.stopApi();
     try {
-      await card(mover.id)
-        .getByRole('button', { name: `Move ${mover.title}` })
-        .focus();
-      await page.keyboard.press('Space');
+      await pickUpWithKeyboard(page, card(mover.id).getByRole('button', { name: `Move ${mover.title}` }));
+      await said(`${mover.title} will land in Qualified`);
       await page.keyboard.press('ArrowRight');
+      await said(`${mover.title} will land in Proposal`);
       await page.keyboard.press('Space');
       const alert = page.getByRole('alert').filter({ hasText: 'Not moved: Handoff could not be reached' });
       await alert.waitFor({ timeout: 15_000 });

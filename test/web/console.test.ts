@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  launchBrowser,
+  pickUpWithKeyboard,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The console in a real browser against the local runtime (the stack's template, DynamoDB
@@ -162,8 +168,7 @@ describe('a sales rep, in the console', () => {
 
     // what a screen reader says at each step is dnd-kit's live region, worded by the board
     const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
-    await grip.focus();
-    await page.keyboard.press('Space');
+    await pickUpWithKeyboard(page, grip);
     await said(`${title} will land in Qualified`);
     await page.keyboard.press('ArrowRight');
     await said(`${title} will land in Proposal`);
@@ -186,8 +191,7 @@ describe('a sales rep, in the console', () => {
     // this page still shows the card in Proposal, at the version it read
     const grip = card().getByRole('button', { name: `Move ${title}` });
     const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
-    await grip.focus();
-    await page.keyboard.press('Space');
+    await pickUpWithKeyboard(page, grip);
     await said(`${title} will land in Proposal`);
     await page.keyboard.press('ArrowLeft');
     await said(`${title} will land in Qualified`);

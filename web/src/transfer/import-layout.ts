@@ -4,7 +4,7 @@ type CustomFieldDefinition = Schemas['CustomField'];
 
 // The columns an import takes, per kind of record (docs/api.md, "Importing and exporting CSV"):
 // the header a file must have. The API does not serve this layout (yet); it is written here as
-// the API documents it, and test/web/import-layout.test.ts holds it to the importer's own
+// the API documents it, and test/web/console-at-size-logic.test.ts holds it to the importer's own
 // (domain/transfer/columns.ts), so the two cannot drift. Custom fields are `custom.<key>`.
 
 export type ImportKind = 'contacts' | 'companies' | 'deals';
