@@ -85,3 +85,9 @@ export function customFieldsFromForm(
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** A changed field's label for the "changed meanwhile" list: the form's own, else the custom field's. */
+export const labelOfField =
+  (labels: Record<string, string>, fields: CustomFieldDefinition[]) =>
+  (name: string): string =>
+    labels[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;

@@ -121,17 +121,7 @@ export function Companies() {
           </li>
         ))}
       </ul>
-      <Pager
-        what="companies"
-        page={companies.page}
-        hasPrevious={companies.hasPrevious}
-        hasNext={companies.hasNext}
-        onPrevious={companies.previous}
-        onNext={companies.next}
-        loading={companies.query.isFetching}
-        size={size}
-        onSize={setSize}
-      />
+      <Pager what="companies" pages={companies} size={size} onSize={setSize} />
     </div>
   );
 }
@@ -210,15 +200,7 @@ export function CompanyPage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
-      <Pager
-        what="its contacts"
-        page={contacts.page}
-        hasPrevious={contacts.hasPrevious}
-        hasNext={contacts.hasNext}
-        onPrevious={contacts.previous}
-        onNext={contacts.next}
-        loading={contacts.query.isFetching}
-      />
+      <Pager what="its contacts" pages={contacts} />
       {manage && <MergeForm kind="companies" id={id} version={c.version} />}
       <Attachments parent={{ kind: 'company', id }} editable={editCrm} />
       <Timeline entity="companies" id={id} />

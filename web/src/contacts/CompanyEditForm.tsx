@@ -5,7 +5,7 @@ import {
   type CustomFieldDefinition,
   customFieldsFromForm,
   customFieldsToForm,
-  useCustomFields,
+  labelOfField,
 } from '../api/custom-fields.js';
 import { useSession } from '../app/session-context.js';
 import { tagsOf } from '../deals/DealEditForm.js';
@@ -13,6 +13,7 @@ import { CustomFieldInputs } from '../ui/CustomFieldInputs.js';
 import type { FormValues } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
 import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
+import { WithCustomFields } from '../ui/WithCustomFields.js';
 
 type Company = Schemas['Company'];
 type CompanyPatch = paths['/companies/{id}']['patch']['requestBody']['content']['application/json'];
@@ -32,9 +33,11 @@ const LABELS: Record<string, string> = {
 };
 
 export function CompanyEditForm({ company, onDone }: { company: Company; onDone: () => void }) {
-  const custom = useCustomFields('company');
-  if (custom.isPending) return <p aria-busy="true">Loading the form…</p>;
-  return <CompanyFields company={company} onDone={onDone} fields={custom.fields} />;
+  return (
+    <WithCustomFields entity="company">
+      {(fields) => <CompanyFields company={company} onDone={onDone} fields={fields} />}
+    </WithCustomFields>
+  );
 }
 
 function CompanyFields({
@@ -88,8 +91,7 @@ function CompanyFields({
     },
   });
   const { draft, problem, input } = edit;
-  const labelOf = (name: string) =>
-    LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
+  const labelOf = labelOfField(LABELS, fields);
   return (
     <RecordEditForm edit={edit} label="Edit the company" labelOf={labelOf} onCancel={onDone}>
       <div className="row">

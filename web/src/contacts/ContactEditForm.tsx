@@ -5,7 +5,7 @@ import {
   type CustomFieldDefinition,
   customFieldsFromForm,
   customFieldsToForm,
-  useCustomFields,
+  labelOfField,
 } from '../api/custom-fields.js';
 import { useSession } from '../app/session-context.js';
 import { tagsOf } from '../deals/DealEditForm.js';
@@ -14,6 +14,7 @@ import type { FormValues } from '../ui/edit-draft.js';
 import { Field } from '../ui/Field.js';
 import { CompanyPicker } from '../ui/pickers.js';
 import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
+import { WithCustomFields } from '../ui/WithCustomFields.js';
 
 type Contact = Schemas['Contact'];
 type ContactPatch = paths['/contacts/{id}']['patch']['requestBody']['content']['application/json'];
@@ -37,9 +38,11 @@ export const linesOf = (text: string) =>
     .filter(Boolean);
 
 export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone: () => void }) {
-  const custom = useCustomFields('contact');
-  if (custom.isPending) return <p aria-busy="true">Loading the form…</p>;
-  return <ContactFields contact={contact} onDone={onDone} fields={custom.fields} />;
+  return (
+    <WithCustomFields entity="contact">
+      {(fields) => <ContactFields contact={contact} onDone={onDone} fields={fields} />}
+    </WithCustomFields>
+  );
 }
 
 function ContactFields({
@@ -92,8 +95,7 @@ function ContactFields({
     },
   });
   const { draft, problem, input } = edit;
-  const labelOf = (name: string) =>
-    LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
+  const labelOf = labelOfField(LABELS, fields);
   return (
     <RecordEditForm edit={edit} label="Edit the contact" labelOf={labelOf} onCancel={onDone}>
       <div className="row">

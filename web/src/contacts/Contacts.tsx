@@ -162,17 +162,7 @@ export function Contacts() {
           ))}
         </tbody>
       </table>
-      <Pager
-        what="contacts"
-        page={contacts.page}
-        hasPrevious={contacts.hasPrevious}
-        hasNext={contacts.hasNext}
-        onPrevious={contacts.previous}
-        onNext={contacts.next}
-        loading={contacts.query.isFetching}
-        size={size}
-        onSize={setSize}
-      />
+      <Pager what="contacts" pages={contacts} size={size} onSize={setSize} />
     </div>
   );
 }

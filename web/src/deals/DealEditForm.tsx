@@ -5,7 +5,7 @@ import {
   type CustomFieldDefinition,
   customFieldsFromForm,
   customFieldsToForm,
-  useCustomFields,
+  labelOfField,
 } from '../api/custom-fields.js';
 import { usePeople } from '../api/queries.js';
 import { fullName } from '../api/records.js';
@@ -16,6 +16,7 @@ import { Field } from '../ui/Field.js';
 import { majorFromMinor, minorFromTyped } from '../ui/format.js';
 import { CompanyPicker, ContactPicker, PersonPicker } from '../ui/pickers.js';
 import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
+import { WithCustomFields } from '../ui/WithCustomFields.js';
 
 type Deal = Schemas['Deal'];
 type DealPatch = paths['/deals/{id}']['patch']['requestBody']['content']['application/json'];
@@ -40,10 +41,11 @@ export const tagsOf = (text: string) =>
 
 /** Edits a deal's facts: only what the person changed is sent, If-Match the version they started from. */
 export function DealEditForm({ deal, onDone }: { deal: Deal; onDone: () => void }) {
-  const custom = useCustomFields('deal');
-  // the draft starts from the definitions: wait for them (a failed read leaves the built-in fields)
-  if (custom.isPending) return <p aria-busy="true">Loading the form…</p>;
-  return <DealFields deal={deal} onDone={onDone} fields={custom.fields} />;
+  return (
+    <WithCustomFields entity="deal">
+      {(fields) => <DealFields deal={deal} onDone={onDone} fields={fields} />}
+    </WithCustomFields>
+  );
 }
 
 function DealFields({
@@ -114,8 +116,7 @@ function DealFields({
     }
     return value;
   };
-  const labelOf = (name: string) =>
-    LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
+  const labelOf = labelOfField(LABELS, fields);
 
   return (
     <RecordEditForm edit={edit} label="Edit the deal" labelOf={labelOf} show={show} onCancel={onDone}>

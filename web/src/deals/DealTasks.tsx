@@ -113,15 +113,7 @@ export function DealTasks({ dealId, editable }: { dealId: string; editable: bool
             </li>
           ))}
       </ul>
-      <Pager
-        what="the activities"
-        page={activities.page}
-        hasPrevious={activities.hasPrevious}
-        hasNext={activities.hasNext}
-        onPrevious={activities.previous}
-        onNext={activities.next}
-        loading={activities.query.isFetching}
-      />
+      <Pager what="the activities" pages={activities} />
       {editable && (
         <form ref={form} onSubmit={submit} noValidate className="card">
           <h4>Log an activity or add a task</h4>

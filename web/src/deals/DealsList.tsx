@@ -378,17 +378,7 @@ export function DealsList() {
               {pages.query.isSuccess && pages.items.length === 0 && (
                 <p className="muted">{pages.page > 1 ? 'No more deals.' : 'No deal matches.'}</p>
               )}
-              <Pager
-                what="deals"
-                page={pages.page}
-                hasPrevious={pages.hasPrevious}
-                hasNext={pages.hasNext}
-                onPrevious={pages.previous}
-                onNext={pages.next}
-                loading={pages.query.isFetching}
-                size={size}
-                onSize={setSize}
-              />
+              <Pager what="deals" pages={pages} size={size} onSize={setSize} />
             </>
           )}
         </div>

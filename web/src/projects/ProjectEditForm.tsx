@@ -5,7 +5,7 @@ import {
   type CustomFieldDefinition,
   customFieldsFromForm,
   customFieldsToForm,
-  useCustomFields,
+  labelOfField,
 } from '../api/custom-fields.js';
 import { usePeople } from '../api/queries.js';
 import { useSession } from '../app/session-context.js';
@@ -15,6 +15,7 @@ import { Field } from '../ui/Field.js';
 import { date, majorFromMinor, minorFromTyped } from '../ui/format.js';
 import { PersonPicker } from '../ui/pickers.js';
 import { RecordEditForm, useRecordEdit } from '../ui/record-edit.js';
+import { WithCustomFields } from '../ui/WithCustomFields.js';
 
 type Project = Schemas['Project'];
 type ProjectPatch = paths['/projects/{id}']['patch']['requestBody']['content']['application/json'];
@@ -45,10 +46,13 @@ export function ProjectEditForm({
   onChanging: () => void;
   onDone: () => void;
 }) {
-  const custom = useCustomFields('project');
-  // the draft starts from the definitions: wait for them (a failed read leaves the built-in fields)
-  if (custom.isPending) return <p aria-busy="true">Loading the form…</p>;
-  return <ProjectFields project={project} onChanging={onChanging} onDone={onDone} fields={custom.fields} />;
+  return (
+    <WithCustomFields entity="project">
+      {(fields) => (
+        <ProjectFields project={project} onChanging={onChanging} onDone={onDone} fields={fields} />
+      )}
+    </WithCustomFields>
+  );
 }
 
 function ProjectFields({
@@ -134,8 +138,7 @@ function ProjectFields({
     if (name === 'kickoffDate' || name === 'promisedDueDate') return date(value);
     return value;
   };
-  const labelOf = (name: string) =>
-    LABELS[name] ?? fields.find((f) => name.startsWith(`customFields.${f.key}`))?.label ?? name;
+  const labelOf = labelOfField(LABELS, fields);
 
   return (
     <RecordEditForm edit={edit} label="Edit the project" labelOf={labelOf} show={show} onCancel={onDone}>

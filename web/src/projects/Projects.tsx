@@ -73,17 +73,7 @@ export function Projects() {
           ))}
         </tbody>
       </table>
-      <Pager
-        what="projects"
-        page={projects.page}
-        hasPrevious={projects.hasPrevious}
-        hasNext={projects.hasNext}
-        onPrevious={projects.previous}
-        onNext={projects.next}
-        loading={projects.query.isFetching}
-        size={size}
-        onSize={setSize}
-      />
+      <Pager what="projects" pages={projects} size={size} onSize={setSize} />
     </div>
   );
 }

@@ -501,15 +501,7 @@ function PastImports() {
           ))}
         </tbody>
       </table>
-      <Pager
-        what="your imports"
-        page={pages.page}
-        hasPrevious={pages.hasPrevious}
-        hasNext={pages.hasNext}
-        onPrevious={pages.previous}
-        onNext={pages.next}
-        loading={pages.query.isFetching}
-      />
+      <Pager what="your imports" pages={pages} />
     </section>
   );
 }

@@ -1,30 +1,20 @@
-import { PAGE_SIZES } from '../api/paging.js';
+import { type CursorPages, PAGE_SIZES } from '../api/paging.js';
 
 interface PagerProps {
   /** What is paged, for the navigation's name: "Pages of contacts". */
   what: string;
-  page: number;
-  hasPrevious: boolean;
-  hasNext: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
-  loading?: boolean;
+  /** The list's pages (useCursorPages). */
+  pages: Pick<CursorPages<unknown>, 'page' | 'hasPrevious' | 'hasNext' | 'previous' | 'next'> & {
+    query: { isFetching: boolean };
+  };
   size?: number;
   onSize?: (size: number) => void;
 }
 
 /** Previous and next over the API's cursors, and the page size. */
-export function Pager({
-  what,
-  page,
-  hasPrevious,
-  hasNext,
-  onPrevious,
-  onNext,
-  loading = false,
-  size,
-  onSize,
-}: PagerProps) {
+export function Pager({ what, pages, size, onSize }: PagerProps) {
+  const { page, hasPrevious, hasNext, previous: onPrevious, next: onNext } = pages;
+  const loading = pages.query.isFetching;
   if (!hasPrevious && !hasNext && !onSize) return null;
   return (
     <nav className="pager" aria-label={`Pages of ${what}`}>
