@@ -46,8 +46,9 @@ export const profilePatterns = patterns({
   allProfiles: query({
     entity: 'profile',
     pattern: 'every person who used Handoff (their profiles)',
-    usedBy: '`GET /users`, daily digest, `/followups` (who is deactivated)',
-    functions: ['WorkspaceApi', 'DailyDigest', 'CrmApi'],
+    usedBy:
+      '`GET /users`, daily digest, `/followups` (who is deactivated), the capture function (who is a user)',
+    functions: ['WorkspaceApi', 'DailyDigest', 'CrmApi', 'EmailCapture'],
     index: 'gsi1',
     keyCondition: '`gsi1pk = USER`',
     roundTrips: '1 Query',
