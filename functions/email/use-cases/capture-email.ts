@@ -177,7 +177,8 @@ export async function captureEmail(
   const { message, contents } = read;
   const team = (await s.profiles.all()).map((p) => ({ userId: p.id, email: p.email }));
   const screening = screen(message, receipt, domain, team);
-  if (!screening.accepted) return refuse(s, message, receipt, screening, ctx);
+  if (!screening.accepted)
+    return refuse(s, message, receipt, { reason: screening.reason, detail: screening.detail }, ctx);
 
   // a lost race with someone ignoring a participant is decided again on fresh reads
   for (let attempt = 1; ; attempt++) {

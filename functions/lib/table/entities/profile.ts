@@ -37,8 +37,8 @@ export const profilePatterns = patterns({
     entity: 'profile',
     pattern: "a person's profile (whether they are active)",
     usedBy:
-      '`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active)',
-    functions: ['WorkspaceApi', 'CreateProjectOnWin'],
+      "`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active), `POST /emails` (the sender's name)",
+    functions: ['WorkspaceApi', 'CreateProjectOnWin', 'CrmApi'],
     keyCondition: '`pk = USER#<userId>, sk = USER`',
     roundTrips: '1 GetItem (the handoff: at most 2, in parallel)',
     key: profileKey,
