@@ -30,7 +30,7 @@ beforeAll(async () => {
   s3 = await testFiles();
   table = await testTable({ files: s3.files });
   api = crmApi(table);
-  await signIn(api, users.alice, users.bob);
+  await signIn(api, users.alice, users.bob, users.dana);
   ids.acme = (await api('POST /companies', { body: { name: 'Acme' } })).body.id;
   ids.grace = (
     await api('POST /contacts', {
@@ -199,6 +199,71 @@ describe('email capture', () => {
       emails: 1,
       seenBy: [users.alice.sub],
     });
+  });
+
+  it('review: creating the contact puts the emails they were in on its timeline; an ignored address is never listed again', async () => {
+    const created = await api('POST /email-review/{address}/contact', {
+      as: users.alice,
+      params: { address: 'ada@engines.test' },
+      body: { companyId: ids.acme },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({
+      contact: { firstName: 'Ada', lastName: 'Lovelace', emails: ['ada@engines.test'], companyId: ids.acme },
+      logged: 1,
+    });
+    expect(
+      (await emailsOn('GET /contacts/{id}/timeline', created.body.contact.id)).map((e) => e.subject),
+    ).toEqual(['Nice to meet you']);
+    expect((await api('GET /email-review', { as: users.alice })).body.items).toEqual([]);
+    // done once: the address is no longer waiting for review
+    const again = await api('POST /email-review/{address}/contact', {
+      as: users.alice,
+      params: { address: 'ada@engines.test' },
+      body: {},
+    });
+    expect(again.status).toBe(404);
+
+    const spam = await compose({
+      from: 'alice@example.com',
+      to: 'newsletter@vendor.test',
+      bcc: LOG,
+      subject: 'Unsubscribe',
+      text: 'Please remove me.',
+    });
+    await deliver(table, s3, spam);
+    expect((await api('GET /email-review', { as: users.alice })).body.items).toMatchObject([
+      { address: 'newsletter@vendor.test' },
+    ]);
+    // a delivery person may read, not decide
+    const dana = await api('POST /email-review/{address}/ignore', {
+      as: users.dana,
+      params: { address: 'newsletter@vendor.test' },
+    });
+    expect(dana.status).toBe(403);
+    const ignored = await api('POST /email-review/{address}/ignore', {
+      as: users.alice,
+      params: { address: 'newsletter@vendor.test' },
+    });
+    expect(ignored.status).toBe(204);
+    await deliver(
+      table,
+      s3,
+      await compose({
+        from: 'alice@example.com',
+        to: 'newsletter@vendor.test',
+        bcc: LOG,
+        subject: 'Again',
+        text: 'x',
+      }),
+    );
+    expect((await api('GET /email-review', { as: users.alice })).body.items).toEqual([]);
+    expect((await api('GET /email-review', { as: users.bob })).body.items).toEqual([]);
+    const malformed = await api('POST /email-review/{address}/ignore', {
+      as: users.alice,
+      params: { address: 'not-an-address' },
+    });
+    expect(malformed.status).toBe(400);
   });
 
   it('a capture that failed mid-way (after storing its files) and is run again logs the email once', async () => {
