@@ -74,15 +74,22 @@ export function senderAuthenticated(message: ParsedMessage, verdicts: Receipt['v
   });
 }
 
+/** A FAIL verdict of SES refuses the message whoever sent it (checked before anything is read). */
+export function verdictRefusal(receipt: Receipt): Extract<Screening, { accepted: false }> | undefined {
+  for (const { key, reason, what } of VERDICT_ORDER) {
+    if (receipt.verdicts[key] === 'FAIL') return { accepted: false, reason, detail: what };
+  }
+  return undefined;
+}
+
 export function screen(
   message: ParsedMessage,
   receipt: Receipt,
   domain: string,
   team: TeamMember[],
 ): Screening {
-  for (const { key, reason, what } of VERDICT_ORDER) {
-    if (receipt.verdicts[key] === 'FAIL') return { accepted: false, reason, detail: what };
-  }
+  const refused = verdictRefusal(receipt);
+  if (refused) return refused;
   if (!message.from?.address.includes('@'))
     return { accepted: false, reason: 'malformed', detail: 'it has no sender address (From)' };
   const users = new Map(

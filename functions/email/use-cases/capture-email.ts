@@ -7,7 +7,13 @@ import {
   refuseEmail,
 } from '../../../domain/email/capture.js';
 import { LIMITS, type RefusalReason } from '../../../domain/email/message.js';
-import { type ParsedMessage, type Receipt, screen, type Verdict } from '../../../domain/email/screening.js';
+import {
+  type ParsedMessage,
+  type Receipt,
+  screen,
+  type Verdict,
+  verdictRefusal,
+} from '../../../domain/email/screening.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import { emailIdForMessage } from '../../../domain/shared/ids.js';
 import { attachmentKey, inboundEmailKey } from '../../lib/files/file-keys.js';
@@ -111,8 +117,9 @@ async function gather(
     // the message's own head too: a message captured before costs no more than this read
     s.emails.heads([own, ...referenced]),
   ]);
+  const duplicate = heads.some((h) => h.id === own);
   const openDeals = new Map<string, Deal[]>();
-  if (!deal) {
+  if (!deal && !duplicate) {
     const contacts = [...new Map([...participants.contacts.values()].map((c) => [c.id, c])).values()];
     const lists = await Promise.all(
       contacts
@@ -123,7 +130,7 @@ async function gather(
   }
   const known = heads.find((h) => h.id !== own && h.status !== 'refused');
   return {
-    duplicate: heads.some((h) => h.id === own),
+    duplicate,
     contacts: participants.contacts,
     ignored: participants.ignored,
     deal: deal ?? undefined,
@@ -175,6 +182,8 @@ export async function captureEmail(
     return refuse(s, undefined, receipt, { reason: 'malformed', detail: error.message }, ctx);
   }
   const { message, contents } = read;
+  const failed = verdictRefusal(receipt);
+  if (failed) return refuse(s, message, receipt, { reason: failed.reason, detail: failed.detail }, ctx);
   const team = (await s.profiles.all()).map((p) => ({ userId: p.id, email: p.email }));
   const screening = screen(message, receipt, domain, team);
   if (!screening.accepted)
