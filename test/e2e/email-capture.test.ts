@@ -4,6 +4,7 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
+import { changedTemplate } from '../support/template.js';
 
 // Email capture through the local runtime, the same path as in AWS: real MIME sent over SMTP
 // (nodemailer) to the local SES receiving (smtp-server, playing the template's receipt rule:
@@ -246,4 +247,43 @@ describe('email capture on the local runtime (SMTP → SES receiving → S3 → 
     const subjects = await subjectsOn(`/deals/${ids.deal}/timeline`);
     expect(subjects.filter((s) => s === 'Minutes of the kickoff')).toHaveLength(1);
   }, 90_000);
+});
+
+describe('SES’s permissions, checked as CreateReceiptRule checks them', () => {
+  const sesPrincipal = (statement: any) =>
+    JSON.stringify(statement.Principal ?? '').includes('ses.amazonaws.com');
+
+  it('without the bucket policy letting SES write inbound-email/, the stack does not start, as the rule would not deploy', async () => {
+    const template = changedTemplate((resources) => {
+      for (const r of Object.values<any>(resources))
+        if (r.Type === 'AWS::S3::BucketPolicy')
+          r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement.filter(
+            (st: any) => !sesPrincipal(st),
+          );
+    });
+    try {
+      await expect(startLocal({ cdkOut: template.cdkOut })).rejects.toThrow(
+        /the stack would not deploy: the receipt rule .* Could not write to bucket/,
+      );
+    } finally {
+      template.remove();
+    }
+  }, 60_000);
+
+  it('without the capture function’s permission for SES, the stack does not start', async () => {
+    const template = changedTemplate((resources) => {
+      for (const [id, r] of Object.entries<any>(resources))
+        if (r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'ses.amazonaws.com')
+          delete resources[id];
+      for (const r of Object.values<any>(resources))
+        if (Array.isArray(r.DependsOn)) r.DependsOn = r.DependsOn.filter((d: string) => resources[d]);
+    });
+    try {
+      await expect(startLocal({ cdkOut: template.cdkOut })).rejects.toThrow(
+        /the stack would not deploy: the receipt rule .* Could not invoke Lambda function/,
+      );
+    } finally {
+      template.remove();
+    }
+  }, 60_000);
 });
