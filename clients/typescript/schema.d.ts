@@ -632,7 +632,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A captured email with its bodies (its HTML as received: sanitize it before showing it) */
+        /** A captured email with its bodies (its HTML as received: sanitize it before showing it); a refused one, for managers and admins */
         get: operations["GET_emails_id"];
         put?: never;
         post?: never;
@@ -9311,7 +9311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description email is not set up on this deployment (no inboundEmailDomain) */
+            /** @description email is not set up on this deployment (no inboundEmailDomain), or SES does not send for it now (paused, an unverified sender domain): nothing was sent */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -75,12 +75,15 @@ export function emailRoutes(s: Services): Routes {
     }),
     'GET /emails/{id}': route({
       tag: 'Email',
-      summary: 'A captured email with its bodies (its HTML as received: sanitize it before showing it)',
+      summary:
+        'A captured email with its bodies (its HTML as received: sanitize it before showing it); a refused one, for managers and admins',
       roles: canRead,
       params: idParams('email'),
       response: { status: 200, schema: Email },
-      handle: async ({ params }) => {
+      handle: async ({ params, actor }) => {
         const email = await s.emails.get(params.id);
+        if (email.status === 'refused' && !hasRole(actor, 'admin', 'manager'))
+          throw new Forbidden('refused emails (possible forgeries and spam) are for managers and admins');
         return ok(email, email.version);
       },
     }),
@@ -106,7 +109,7 @@ export function emailRoutes(s: Services): Routes {
       body: NewEmail,
       problems: {
         404: 'the deal, or the email it replies to, does not exist',
-        409: 'email is not set up on this deployment (no inboundEmailDomain)',
+        409: 'email is not set up on this deployment (no inboundEmailDomain), or SES does not send for it now (paused, an unverified sender domain): nothing was sent',
       },
       response: { status: 202, schema: SentEmail },
       handle: async ({ body, ctx }) => ({ status: 202, body: await sendEmail(s, body, { ctx }) }),

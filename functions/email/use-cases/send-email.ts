@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { captureAddress } from '../../../domain/email/addresses.js';
 import { composeEmail as decide, type NewEmail, type SentEmail } from '../../../domain/email/outgoing.js';
-import { Conflict } from '../../../domain/shared/errors.js';
+import { Conflict, ValidationFailed } from '../../../domain/shared/errors.js';
 import { emailIdForMessage } from '../../../domain/shared/ids.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import { config } from '../../lib/config.js';
@@ -20,6 +20,27 @@ export class CaptureNotSetUp extends Conflict {
       'email is not set up on this deployment: it is deployed with -c inboundEmailDomain=… (docs/operations.md, "Email capture")',
     );
   }
+}
+
+/**
+ * SES's refusals, said as what they mean to the sender: a recipient SES will not send to (in its
+ * sandbox: an unverified one) is theirs to change; an account SES paused or a sender identity it
+ * does not know is the deployment's to fix. Anything else (a throttle SES's client retried, an
+ * outage) stays an error.
+ */
+function refusalOf(error: unknown): unknown {
+  const name = (error as { name?: string }).name;
+  const message = (error as Error).message;
+  if (name === 'MessageRejected')
+    return new ValidationFailed([{ path: 'to', message: `SES refused the message: ${message}` }]);
+  if (
+    name === 'MailFromDomainNotVerifiedException' ||
+    name === 'AccountSuspendedException' ||
+    name === 'SendingPausedException' ||
+    name === 'NotFoundException'
+  )
+    return new Conflict(`SES does not send for this deployment now (${name}): ${message}; nothing was sent`);
+  return error;
 }
 
 export async function sendEmail(
@@ -54,13 +75,12 @@ export async function sendEmail(
   })
     .compile()
     .build();
-  await (await s.mailer()).send({
-    from: outgoing.from,
-    to: outgoing.to,
-    cc: outgoing.cc,
-    bcc: outgoing.bcc,
-    raw,
-  });
+  const mailer = await s.mailer();
+  try {
+    await mailer.send({ from: outgoing.from, to: outgoing.to, cc: outgoing.cc, bcc: outgoing.bcc, raw });
+  } catch (error) {
+    throw refusalOf(error);
+  }
   return {
     emailId: emailIdForMessage(outgoing.messageId),
     messageId: outgoing.messageId,

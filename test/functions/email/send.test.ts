@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationFailed } from '../../../domain/shared/errors.js';
+import { sendEmail } from '../../../functions/email/use-cases/send-email.js';
+import { contextFor } from '../../../functions/lib/bus/incoming-event.js';
 import { LocalMailbox } from '../../../infra/local/mail.js';
 import { users } from '../../support/api.js';
 import { crmApi, signIn } from '../../support/crm.js';
 import { DOMAIN, deliver } from '../../support/email.js';
 import { type TestFiles, testFiles } from '../../support/files.js';
-import { type TestTable, testTable } from '../../support/table.js';
+import { servicesOf, type TestTable, testTable } from '../../support/table.js';
 
 // Mail written in the console (POST /emails), on DynamoDB Local: composed as MIME, sent through
 // SES v2 (the SDK against the local runtime's SES, which keeps it under a mail folder) from the
@@ -108,5 +111,31 @@ describe('POST /emails', () => {
     });
     expect(missing.status).toBe(404);
     expect(readdirSync(mailDir).length).toBe(before);
+  });
+
+  it('SES refusing a recipient (faked: SES’s sandbox does not run here) is a 422 at `to`, nothing else said sent', async () => {
+    const ctx = {
+      ...contextFor({ correlationId: 'c' }, new Date().toISOString(), 'test'),
+      actor: { userId: users.alice.sub, email: users.alice.email, roles: ['sales' as const] },
+    };
+    const rejecting = {
+      ...servicesOf(table, 'CrmApi'),
+      mailer: async () => ({
+        send: async () => {
+          throw Object.assign(new Error('Email address is not verified: grace@acme.test'), {
+            name: 'MessageRejected',
+          });
+        },
+      }),
+    };
+    const refused = await sendEmail(
+      rejecting,
+      { to: ['grace@acme.test'], cc: [], subject: 'x', text: 'y' },
+      { ctx },
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationFailed);
+    expect((refused as ValidationFailed).issues).toEqual([
+      { path: 'to', message: 'SES refused the message: Email address is not verified: grace@acme.test' },
+    ]);
   });
 });
