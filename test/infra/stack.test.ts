@@ -757,6 +757,12 @@ describe('email capture (-c inboundEmailDomain)', () => {
     expect(capture[fn]!.Properties.Environment.Variables).toMatchObject({
       INBOUND_EMAIL_DOMAIN: 'crm.acme.example',
     });
+    // an alarm on its errors and on its on-failure queue, as on every function's
+    const alarmed = JSON.stringify(
+      ofTypeIn(capture, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+    );
+    expect(alarmed).toContain(config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
+    expect(alarmed).toContain(fn);
   });
 
   it('the CRM API sends from the capture domain and the sender domains only, and knows both', () => {
