@@ -203,4 +203,27 @@ describe('email in the console', () => {
     expect(await form.getByLabel('To').inputValue()).toBe('peter at initech');
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
+
+  it('someone in a rep’s mail who is not a contact waits in the follow-ups; creating the contact puts the email on their timeline', async () => {
+    watch(page);
+    await smtp().sendMail({
+      from: 'alice@example.com',
+      to: 'Michael Bolton <michael@initech.example>',
+      bcc: `log@${domain}`,
+      subject: 'Welcome aboard',
+      text: 'Glad to have you on the project.',
+    });
+    await page.goto(`${local.consoleUrl}/followups`);
+    const review = page.getByRole('region', { name: 'People in your emails who are not contacts' });
+    await review.getByText('Michael Bolton <michael@initech.example>').waitFor({ timeout: 30_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await review.getByRole('button', { name: 'Create the contact michael@initech.example' }).click();
+    await review.getByText('is a contact now; 1 email is on their timeline.').waitFor();
+    await review.getByRole('link', { name: 'Michael Bolton' }).click();
+    await page.getByRole('heading', { name: 'Michael Bolton' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Timeline' })
+      .getByText('Welcome aboard', { exact: true })
+      .waitFor();
+  }, 60_000);
 });
