@@ -54,6 +54,8 @@ export interface CaptureDecision {
   attachments: StoredAttachment[];
   /** Unknown participants to list for review (a contact to create, or to ignore). */
   reviews: MailAddress[];
+  /** Whose review they are: the user who sent it, else the owner of the deal it was sent to. */
+  reviewer?: string;
   events: DomainEvent[];
 }
 
@@ -321,7 +323,8 @@ export function captureEmail(input: CaptureInput, ctx: CommandContext): CaptureD
     ...stored.map(({ attachment }) => emit(ctx, 'AttachmentAdded', { attachment })),
     emit(ctx, 'EmailLogged', { email: head }),
   ];
-  return { head, body, activities, attachments: stored, reviews, events };
+  const reviewer = screening.sentBy ?? input.deal?.ownerId;
+  return { head, body, activities, attachments: stored, reviews, ...(reviewer ? { reviewer } : {}), events };
 }
 
 /** A refused message: kept (under SES's id) with its reason, on no timeline. */

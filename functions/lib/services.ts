@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Mailer } from '../email/mailer.js';
 import { config } from './config.js';
 import type { FileStore } from './files/file-store.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
+import type { Mailer } from './mail/mailer.js';
 import { tracer } from './observability.js';
 import { ActivityRepository } from './table/entities/activity.js';
 import { AttachmentRepository } from './table/entities/attachment.js';
@@ -112,7 +112,7 @@ export function createServices(
       return files;
     },
     mailer: () => {
-      mailer ??= options.mailer ? options.mailer() : import('../email/mailer.js').then((m) => m.sesMailer());
+      mailer ??= options.mailer ? options.mailer() : import('./mail/mailer.js').then((m) => m.sesMailer());
       return mailer;
     },
     activities: new ActivityRepository(store),

@@ -151,7 +151,7 @@ async function commit(s: CaptureServices, decision: CaptureDecision, contents: B
   const uow = s.emails.capture(new UnitOfWork(), decision.head, decision.body);
   for (const activity of decision.activities) s.activities.create(uow, activity);
   for (const { attachment } of decision.attachments) s.attachments.create(uow, attachment);
-  for (const who of decision.reviews) s.emailReviews.note(uow, who, decision.head, decision.head.sentBy);
+  for (const who of decision.reviews) s.emailReviews.note(uow, who, decision.head, decision.reviewer);
   await uow.events(decision.events).commit(s.store);
 }
 

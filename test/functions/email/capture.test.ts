@@ -101,7 +101,7 @@ describe('email capture', () => {
     const raw = await compose({
       from: 'Grace Hopper <grace@acme.test>',
       to: 'alice@example.com',
-      cc: `deal-${ids.deal}@${DOMAIN}`,
+      cc: [`deal-${ids.deal}@${DOMAIN}`, 'cfo@acme.test'],
       subject: 'Re: Proposal for the rollout',
       text: 'Signed, see attached.',
       inReplyTo: '<proposal-1@example.com>',
@@ -123,6 +123,16 @@ describe('email capture', () => {
     ]);
     const link = await api('GET /attachments/{id}', { params: { id: attachments.body.items[0].id } });
     expect(Buffer.from(await (await fetch(link.body.download.url)).arrayBuffer())).toEqual(pdf);
+
+    // a stranger in the customer's mail is for the deal's owner to review
+    expect((await api('GET /email-review', { as: users.alice })).body.items).toMatchObject([
+      { address: 'cfo@acme.test', seenBy: [users.alice.sub] },
+    ]);
+    const ignored = await api('POST /email-review/{address}/ignore', {
+      as: users.alice,
+      params: { address: 'cfo@acme.test' },
+    });
+    expect(ignored.status).toBe(204);
   });
 
   it('refuses with its reason, logs nothing: a forged From of a user (DKIM failed), spam, an unverified user, a stranger to the capture address', async () => {
