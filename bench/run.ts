@@ -5,6 +5,7 @@ import { consoleLoad } from './console-load.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
+import { emailCapture } from './email-capture.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
 import { iamCost } from './iam-cost.js';
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'template-limits': templateLimits,
   'console-load': consoleLoad,
   'iam-cost': iamCost,
+  'email-capture': () => emailCapture(),
 };
 
 const asked = process.argv.slice(2);

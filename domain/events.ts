@@ -21,6 +21,7 @@ import {
   TimeEntry,
 } from './delivery/project.js';
 import { Template } from './delivery/template.js';
+import { EmailHead } from './email/message.js';
 import { HandoffFacts } from './handoff/requirements.js';
 import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
@@ -293,6 +294,16 @@ export const EVENTS = {
     }),
   ),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
+  EmailLogged: crm(
+    1,
+    'An email reached the capture domain and was accepted: logged on the records in `loggedOn` (each an `email` activity, with its own ActivityLogged), or `unmatched` when no participant is a contact yet. Sent once per Message-ID.',
+    z.object({ email: EmailHead }),
+  ),
+  EmailRefused: crm(
+    1,
+    "An email reached the capture domain and was not logged: SES's verdict (spam, virus, SPF, DKIM, DMARC), a sender who is not a user, or a message that cannot be read (`refusal`).",
+    z.object({ email: EmailHead }),
+  ),
 
   TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
   TemplateUpdated: delivery(

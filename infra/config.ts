@@ -27,6 +27,10 @@ export interface HandoffConfig {
   /** With jwtIssuer: the client id the console signs in as (default: the first jwtAudience). */
   consoleClientId?: string;
   forwardToAccounts: string[];
+  /** The domain SES receives mail for (its MX record points at SES): email capture is on. */
+  inboundEmailDomain?: string;
+  /** Domains people may send mail from through the console (verified SES identities). */
+  emailSenderDomains: string[];
   webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
 }
 
@@ -123,6 +127,24 @@ function domainPrefix(node: Node): Pick<HandoffConfig, 'authDomainPrefix'> {
   return { authDomainPrefix: value };
 }
 
+// A DNS name SES can receive for: labels of letters, digits and hyphens, at least two of them.
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function domains(node: Node, key: string): string[] {
+  return list(node, key).map((d) => {
+    const domain = d.toLowerCase();
+    if (!DOMAIN.test(domain))
+      throw new Error(`context ${key} must be a domain name (e.g. crm.example.com), not ${d}`);
+    return domain;
+  });
+}
+
+function inboundEmail(node: Node): Pick<HandoffConfig, 'inboundEmailDomain'> {
+  const [domain, ...more] = domains(node, 'inboundEmailDomain');
+  if (more.length) throw new Error('context inboundEmailDomain is one domain (its MX record points at SES)');
+  return domain ? { inboundEmailDomain: domain } : {};
+}
+
 export function readConfig(node: Node): HandoffConfig {
   const issuer = text(node, 'jwtIssuer');
   const audience = list(node, 'jwtAudience');
@@ -157,5 +179,7 @@ export function readConfig(node: Node): HandoffConfig {
       return a;
     }),
     ...webhook(node),
+    ...inboundEmail(node),
+    emailSenderDomains: domains(node, 'emailSenderDomains'),
   };
 }

@@ -10,6 +10,7 @@ import { HandoffApi } from './constructs/api.js';
 import { BundledFunction } from './constructs/bundled-function.js';
 import { CsvTransfers } from './constructs/csv-transfers.js';
 import { HandoffTable } from './constructs/data.js';
+import { EmailCapture } from './constructs/email-capture.js';
 import { HandoffEventBus } from './constructs/events.js';
 import { Integrations } from './constructs/integrations.js';
 import { Observability } from './constructs/observability.js';
@@ -274,6 +275,36 @@ export class HandoffStack extends Stack {
         target: mailer.fn,
       });
       this.functions.DigestMailer = mailer;
+    }
+
+    // Email capture: SES receives the domain's mail, the capture function logs it; the CRM API
+    // sends what people write in the console (from their address, the capture address in BCC).
+    if (config.inboundEmailDomain) {
+      const capture = new EmailCapture(this, 'Email', {
+        domain: config.inboundEmailDomain,
+        bucket: transfers.bucket,
+        tableName: this.table.table.tableName,
+        defaults,
+        grantObjects: (role, actions, prefix) => transfers.grantObjects(role, actions, prefix),
+      });
+      this.functions.EmailCapture = capture.function;
+      const crm = this.functions.CrmApi!;
+      const senders = [...new Set([config.inboundEmailDomain, ...config.emailSenderDomains])];
+      crm.fn.addEnvironment('INBOUND_EMAIL_DOMAIN', config.inboundEmailDomain);
+      crm.fn.addEnvironment('EMAIL_SENDER_DOMAINS', senders.join(','));
+      crm.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: senders.map((d) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: d }),
+          ),
+        }),
+      );
+      new CfnOutput(this, 'ReceiptRuleSetName', {
+        value: capture.ruleSet.receiptRuleSetName,
+        description:
+          'aws ses set-active-receipt-rule-set --rule-set-name <this> (once; docs/operations.md, "Email capture")',
+      });
     }
 
     // Each function's table grant, generated from the access patterns declared for it

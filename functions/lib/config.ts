@@ -44,6 +44,15 @@ export const config = {
   digestHour: once(() => integer('DIGEST_HOUR', DEFAULTS.digestHour)),
   /** The verified SES identity digests are sent from (DIGEST_FROM_EMAIL). */
   digestFromEmail: once(() => required('DIGEST_FROM_EMAIL')),
+  /** The domain SES receives mail for (INBOUND_EMAIL_DOMAIN); none: email capture is off. */
+  inboundEmailDomain: once(() => process.env.INBOUND_EMAIL_DOMAIN || undefined),
+  /** Domains the console may send mail from as the user (EMAIL_SENDER_DOMAINS, comma-separated SES identities). */
+  emailSenderDomains: once(() =>
+    (process.env.EMAIL_SENDER_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+  ),
   /** The web console's address, for links in digests (APP_URL); none: the digest has no links. */
   appUrl: once(() => process.env.APP_URL || undefined),
 };

@@ -31,6 +31,7 @@ import {
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { checkServiceRoles } from './service-roles.js';
+import { LocalSesReceiving } from './smtp.js';
 import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
@@ -99,6 +100,8 @@ export interface LocalRuntime {
   faults: LocalFaults;
   xray: LocalXrayDaemon;
   synthesized: boolean;
+  /** SES receiving for the stack's receipt rules: the SMTP server's address and the domains it takes mail for. */
+  smtp: { host: string; port: number; domains: string[]; receiving: LocalSesReceiving };
   /** True while the bus, Lambda's queues, the scheduler's retries or a stream is still working. */
   busy(): boolean;
   stop(): Promise<void>;
@@ -118,14 +121,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const servers: Server[] = [];
   const handlers = new Map<LocalService, Handler>();
   const xray = new LocalXrayDaemon(localDir);
+  const receiving = new LocalSesReceiving(log);
   const bound = {} as Record<LocalService, number>;
   const release = async () => {
     xray.stop();
+    await receiving.close();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   };
   let apiServer: Server | undefined;
   try {
-    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter((s) => s !== 'xray');
+    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter(
+      (s) => s !== 'xray' && s !== 'smtp',
+    );
     for (const service of tcpServices) {
       const server = createServer((req, res) => {
         const handler = handlers.get(service);
@@ -138,6 +145,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     bound.xray = await xray.start(plan.ports.xray).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.xray, 'xray', plan.flags.xray) : error;
+    });
+    bound.smtp = await receiving.listen(plan.ports.smtp).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.smtp, 'smtp', plan.flags.smtp) : error;
     });
   } catch (error) {
     await release();
@@ -185,6 +195,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     faults: faultEndpoint,
     control: controlUrl,
     xray: `udp://${xrayAddress}`,
+    smtp: `smtp://${LOOPBACK}:${bound.smtp}`,
   };
 
   mkdirSync(localDir, { recursive: true });
@@ -290,6 +301,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     iam,
   );
   faults.attach({ app, pools, lambda, endpoints, faultEndpoint });
+  receiving.attach({ app, s3, lambda });
+  mailbox.deliverTo(receiving);
   if (options.inMemory) {
     // no data was kept, so nothing an earlier run left undelivered belongs to this one
     rmSync(join(localDir, 'stream-checkpoints.json'), { force: true });
@@ -394,6 +407,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         sesEndpoint,
         faultEndpoint,
         xrayAddress,
+        smtpAddress: `${LOOPBACK}:${bound.smtp}`,
+        receivingDomains: receiving.recipients,
       },
       null,
       2,
@@ -415,6 +430,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lambda,
     faults,
     xray,
+    smtp: { host: LOOPBACK, port: bound.smtp, domains: receiving.recipients, receiving },
     synthesized,
     busy: () => bus!.busy || lambda.busy || scheduler.busy || pollers.some((p) => p.busy),
     stop: async () => {
@@ -424,6 +440,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       for (const p of pollers) p.stop();
       for (const pool of pools.values()) pool.stop();
       xray.stop();
+      await receiving.close();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       for (const s of servers) s.closeAllConnections?.();
       dynamodb.destroy();

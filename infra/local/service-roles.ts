@@ -9,6 +9,11 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalApp } from './template.js';
 //     stream ("Cannot access stream ... Please ensure the role can perform the GetRecords,
 //     GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM"): so the
 //     local runtime refuses to start with such a template, naming the grant;
+//   - when a receipt rule is created, SES refuses one whose S3 action it may not write to
+//     ("Could not write to bucket", InvalidS3ConfigurationException: the bucket's policy must let
+//     ses.amazonaws.com put under the prefix) or whose Lambda action it may not invoke ("Could not
+//     invoke Lambda function", InvalidLambdaFunctionException: the function's resource policy
+//     must allow ses.amazonaws.com);
 //   - at run time, Scheduler invokes each target, and sends to its dead-letter queue, with the
 //     schedule's role: those decisions are made here ahead (Scheduler's local work is not
 //     asynchronous), and a refusal is Scheduler's to retry and dead-letter (scheduler.ts).
@@ -63,7 +68,46 @@ export async function checkServiceRoles(app: LocalApp, iam: LocalIam): Promise<v
         );
     }
   }
+  await checkReceiptRules(app, iam);
   await iam.prepare(app.schedules.flatMap((s) => scheduleAccess(iam, s)));
+}
+
+const SES = { kind: 'service', principal: 'ses.amazonaws.com' } as const;
+
+async function checkReceiptRules(app: LocalApp, iam: LocalIam): Promise<void> {
+  for (const rule of app.receiptRules) {
+    for (const action of rule.actions) {
+      if (action.kind === 's3') {
+        const bucket = app.buckets.find((b) => b.name === action.bucket);
+        const denied = await iam.authorize(SES, [
+          {
+            action: 's3:PutObject',
+            resource: `arn:aws:s3:::${action.bucket}/${action.prefix}AMAZON_SES_SETUP_NOTIFICATION`,
+            context: { 'aws:SourceAccount': LOCAL_ACCOUNT },
+            resourcePolicy: bucket?.policy,
+          },
+        ]);
+        if (denied || !bucket)
+          throw new DeployRefused(
+            `the receipt rule ${rule.name} (AWS::SES::ReceiptRule)`,
+            `Could not write to bucket: ${action.bucket} (its policy must let ses.amazonaws.com put objects under ${action.prefix})`,
+          );
+        continue;
+      }
+      const allowed = app.permissions.some(
+        (p) =>
+          p.functionId === action.functionId &&
+          p.principal === 'ses.amazonaws.com' &&
+          (p.action === 'lambda:InvokeFunction' || p.action === 'lambda:*') &&
+          (p.sourceAccount === undefined || p.sourceAccount === LOCAL_ACCOUNT),
+      );
+      if (!allowed)
+        throw new DeployRefused(
+          `the receipt rule ${rule.name} (AWS::SES::ReceiptRule)`,
+          `Could not invoke Lambda function: ${action.functionArn} (its resource policy must allow ses.amazonaws.com)`,
+        );
+    }
+  }
 }
 
 /** What a schedule's role is asked when the schedule fires: invoke the target, dead-letter the failures. */

@@ -123,6 +123,30 @@ export interface LocalBucket {
   policy?: Json;
 }
 
+/** An SES receipt rule: the recipients it takes and its actions, in order (what SES receiving runs). */
+export interface LocalReceiptRule {
+  logicalId: string;
+  ruleSetName: string;
+  name: string;
+  enabled: boolean;
+  /** Addresses or domains it takes mail for (empty: every recipient of the account's domains). */
+  recipients: string[];
+  scanEnabled: boolean;
+  tlsPolicy: string;
+  actions: (
+    | { kind: 's3'; bucket: string; prefix: string }
+    | { kind: 'lambda'; functionId: string; functionArn: string; invocationType: string }
+  )[];
+}
+
+/** Who may invoke a function besides the account (AWS::Lambda::Permission), e.g. SES. */
+export interface LocalPermission {
+  functionId: string;
+  principal: string;
+  action: string;
+  sourceAccount?: string;
+}
+
 export interface LocalArchive {
   busName: string;
   pattern: Record<string, unknown>;
@@ -176,6 +200,10 @@ export interface LocalApp {
   byArn: Map<string, string>;
   /** Role logical id → the role and its policies (what infra/local/iam evaluates). */
   roles: Map<string, LocalRole>;
+  /** SES receipt rules (email capture), in their rule set's order. */
+  receiptRules: LocalReceiptRule[];
+  /** Functions' resource policies (AWS::Lambda::Permission). */
+  permissions: LocalPermission[];
 }
 
 export function stackTemplatePath(cdkOut: string): { stackName: string; file: string } {
@@ -537,6 +565,50 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     }),
   );
 
+  const receiptRules = entries('AWS::SES::ReceiptRule').map(([id, r]) => {
+    const rule = r.Properties.Rule;
+    return {
+      logicalId: id,
+      ruleSetName: resolve(r.Properties.RuleSetName),
+      name: resolve(rule.Name ?? id),
+      enabled: rule.Enabled !== false,
+      recipients: resolve(rule.Recipients ?? []),
+      scanEnabled: rule.ScanEnabled === true,
+      tlsPolicy: rule.TlsPolicy ?? 'Optional',
+      actions: (rule.Actions ?? []).flatMap((a: Json) => {
+        if (a.S3Action)
+          return [
+            { kind: 's3', bucket: resolve(a.S3Action.BucketName), prefix: a.S3Action.ObjectKeyPrefix ?? '' },
+          ];
+        if (a.LambdaAction) {
+          const functionArn = resolve(a.LambdaAction.FunctionArn);
+          return [
+            {
+              kind: 'lambda',
+              functionId: idOfArn(functionArn),
+              functionArn,
+              invocationType: a.LambdaAction.InvocationType ?? 'Event',
+            },
+          ];
+        }
+        return [];
+      }),
+    } as LocalReceiptRule;
+  });
+  const permissions = entries('AWS::Lambda::Permission').flatMap(([, r]) => {
+    const target = resolve(r.Properties.FunctionName);
+    const functionId = functions.has(target) ? target : byArn.get(target);
+    if (!functionId) return [];
+    return [
+      {
+        functionId,
+        principal: resolve(r.Properties.Principal),
+        action: r.Properties.Action,
+        ...(r.Properties.SourceAccount ? { sourceAccount: resolve(r.Properties.SourceAccount) } : {}),
+      },
+    ];
+  });
+
   const webConsole = readConsole(cdkOut, resources, resolve);
   const client = entries('AWS::Cognito::UserPoolClient')[0]?.[1];
   return {
@@ -581,6 +653,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     queues,
     byArn,
     roles,
+    receiptRules,
+    permissions,
   };
 }
 

@@ -171,7 +171,10 @@ describe('the functions', () => {
   }
 
   it("each function's table grant is exactly what its declared access patterns derive (generated, none written by hand)", () => {
-    for (const context of [{}, { digestFromEmail: 'digest@acme.example' }]) {
+    for (const context of [
+      {},
+      { digestFromEmail: 'digest@acme.example', inboundEmailDomain: 'crm.acme.example' },
+    ]) {
       const all = Object.keys(context).length ? synthesize(context).resources : resources;
       const seen = new Set<string>();
       for (const [id, fn] of handoffFunctionsIn(all)) {
@@ -187,7 +190,11 @@ describe('the functions', () => {
         expect(access, name).toEqual(derived(name as TableFunction));
         expect(access.length, name).toBeGreaterThan(0);
       }
-      const expected = TABLE_FUNCTIONS.filter((f) => f !== 'DigestMailer' || 'digestFromEmail' in context);
+      const expected = TABLE_FUNCTIONS.filter(
+        (f) =>
+          (f !== 'DigestMailer' || 'digestFromEmail' in context) &&
+          (f !== 'EmailCapture' || 'inboundEmailDomain' in context),
+      );
       expect([...seen].sort()).toEqual([...expected].sort());
     }
   }, 120_000);
@@ -642,4 +649,147 @@ describe('cdk-nag AwsSolutions', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow();
   });
+});
+
+describe('email capture (-c inboundEmailDomain)', () => {
+  let capture: Resources;
+  beforeAll(() => {
+    capture = synthesize({
+      inboundEmailDomain: 'crm.acme.example',
+      emailSenderDomains: 'acme.example',
+    }).resources;
+  }, 120_000);
+  const one = (type: string) => {
+    const found = ofTypeIn(capture, type);
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+  };
+  const functionId = () =>
+    ofTypeIn(capture, 'AWS::Lambda::Function').find(([id]) => id.startsWith('EmailEmailCapture'))![0];
+
+  it('is off without the context: no rule set, no capture function, nothing to send with', () => {
+    expect(ofType('AWS::SES::ReceiptRuleSet')).toEqual([]);
+    expect(ofType('AWS::SES::ReceiptRule')).toEqual([]);
+    expect(handoffFunctions().some(([id]) => id.startsWith('EmailEmailCapture'))).toBe(false);
+    expect(JSON.stringify(ofType('AWS::IAM::Policy'))).not.toContain('ses:SendEmail');
+  });
+
+  it('a receipt rule for the domain: TLS required, spam and virus scanning, the message stored under inbound-email/, then the capture function, asynchronously', () => {
+    const [setId] = one('AWS::SES::ReceiptRuleSet');
+    const [, rule] = one('AWS::SES::ReceiptRule');
+    expect(rule.Properties.RuleSetName).toEqual({ Ref: setId });
+    expect(rule.Properties.Rule).toMatchObject({
+      Enabled: true,
+      Recipients: ['crm.acme.example'],
+      ScanEnabled: true,
+      TlsPolicy: 'Require',
+    });
+    const [store, invoke] = rule.Properties.Rule.Actions;
+    expect(store.S3Action).toMatchObject({ ObjectKeyPrefix: 'inbound-email/' });
+    expect(store.S3Action.BucketName.Ref).toMatch(/^TransfersFiles/);
+    // SES's own KMS option is client-side encryption (unreadable without the S3 encryption client): the bucket's default encryption applies instead
+    expect(store.S3Action.KmsKeyArn).toBeUndefined();
+    expect(invoke.LambdaAction).toMatchObject({ InvocationType: 'Event' });
+    expect(invoke.LambdaAction.FunctionArn['Fn::GetAtt'][0]).toBe(functionId());
+    // SES checks its permissions when the rule is created: both exist first
+    expect(JSON.stringify(ofTypeIn(capture, 'AWS::SES::ReceiptRule')[0]![1].DependsOn)).toMatch(
+      /Policy.*|AllowSes/,
+    );
+  });
+
+  it('the prefix is encrypted at rest, reachable over TLS only, kept 30 days; SES may write only it, for this account', () => {
+    const [bucketId, bucket] = ofTypeIn(capture, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('TransfersFiles'),
+    )!;
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'inbound-email/', ExpirationInDays: 30, Status: 'Enabled' }),
+    );
+    const [, policy] = ofTypeIn(capture, 'AWS::S3::BucketPolicy').find(
+      ([, p]) => p.Properties.Bucket.Ref === bucketId,
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const ses = statements.filter((s) => JSON.stringify(s.Principal).includes('ses.amazonaws.com'));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]).toMatchObject({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(JSON.stringify(ses[0].Resource)).toContain('/inbound-email/*');
+    expect(
+      statements.some(
+        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport'),
+      ),
+    ).toBe(true);
+  });
+
+  it('SES may invoke the capture function (for this account); the function reads inbound-email/, writes attachments/, retries, then an on-failure queue', () => {
+    const fn = functionId();
+    const permissions = ofTypeIn(capture, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties.FunctionName['Fn::GetAtt']?.[0] === fn,
+    );
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'ses.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      }),
+    ]);
+    const role = capture[fn]!.Properties.Role['Fn::GetAtt'][0];
+    const statements = ofTypeIn(capture, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const s3 = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.Action, JSON.stringify(s.Resource).match(/\/([a-z-]+)\/\*/)?.[1]])).toEqual([
+      ['s3:GetObject', 'inbound-email'],
+      ['s3:PutObject', 'attachments'],
+    ]);
+    const config = ofTypeIn(capture, 'AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => c.Properties.FunctionName.Ref === fn,
+    )![1].Properties;
+    expect(config.MaximumRetryAttempts).toBe(2);
+    expect(capture[config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]]!.Type).toBe(
+      'AWS::SQS::Queue',
+    );
+    expect(capture[fn]!.Properties.Environment.Variables).toMatchObject({
+      INBOUND_EMAIL_DOMAIN: 'crm.acme.example',
+    });
+    // an alarm on its errors and on its on-failure queue, as on every function's
+    const alarmed = JSON.stringify(
+      ofTypeIn(capture, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+    );
+    expect(alarmed).toContain(config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
+    expect(alarmed).toContain(fn);
+  });
+
+  it('the CRM API sends from the capture domain and the sender domains only, and knows both', () => {
+    const api = ofTypeIn(capture, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CrmApi'))!;
+    expect(api[1].Properties.Environment.Variables).toMatchObject({
+      INBOUND_EMAIL_DOMAIN: 'crm.acme.example',
+      EMAIL_SENDER_DOMAINS: 'crm.acme.example,acme.example',
+    });
+    const role = api[1].Properties.Role['Fn::GetAtt'][0];
+    const send = ofTypeIn(capture, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[])
+      .filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(send).toHaveLength(1);
+    const resources = JSON.stringify(send[0].Resource);
+    expect(resources).toContain('identity/crm.acme.example');
+    expect(resources).toContain('identity/acme.example');
+    expect(resources).not.toContain('*');
+  });
+
+  it('passes cdk-nag, and refuses a domain SES could not receive for', () => {
+    const { app } = buildApp(
+      new App({ context: { 'aws:cdk:bundling-stacks': [], inboundEmailDomain: 'crm.acme.example' } }),
+    );
+    expect(() => app.synth()).not.toThrow();
+    expect(() => synthesize({ inboundEmailDomain: 'not a domain' })).toThrow(
+      /inboundEmailDomain must be a domain name \(e\.g\. crm\.example\.com\), not not a domain/,
+    );
+  }, 120_000);
 });

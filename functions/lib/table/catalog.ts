@@ -11,6 +11,8 @@ import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
 import { digestPatterns } from './entities/digest.js';
 import { duplicatePatterns } from './entities/duplicates.js';
+import { emailPatterns } from './entities/email.js';
+import { emailReviewPatterns } from './entities/email-review.js';
 import { followUpPatterns } from './entities/follow-ups.js';
 import { idempotencyPatterns } from './entities/idempotency.js';
 import { leadRoutingPatterns } from './entities/lead-routing.js';
@@ -47,6 +49,8 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   project: projectPatterns,
   'company-calendar': companyCalendarPatterns,
   attachment: attachmentPatterns,
+  email: emailPatterns,
+  'email-review': emailReviewPatterns,
   segment: segmentPatterns,
   'transfer-jobs': transferJobPatterns,
   'custom-fields': customFieldPatterns,

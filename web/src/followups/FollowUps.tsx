@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { ApiProblem, allPages, answer, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { EmailReview } from '../email/EmailReview.js';
 import { Field } from '../ui/Field.js';
 import { date, isoFromLocal, lateness } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
@@ -176,6 +177,7 @@ export function FollowUps() {
           })}
         </tbody>
       </table>
+      <EmailReview team={team} />
     </div>
   );
 }
