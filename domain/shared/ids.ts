@@ -24,6 +24,8 @@ export const ID_PREFIX = {
   import: 'imp',
   export: 'exp',
   attachment: 'att',
+  webhookEndpoint: 'whe',
+  webhookReplay: 'whr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
