@@ -42,6 +42,7 @@ export const outboxPatterns = patterns({
       'HandoffGapMonitor',
       'OverdueSweep',
       'DailyDigest',
+      'WebhookSender',
     ],
     keyCondition: "Put `OUTBOX#<eventId>` / `OUTBOX` if absent, in the command's transaction",
     roundTrips: 'none of its own',
