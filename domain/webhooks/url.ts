@@ -35,8 +35,8 @@ export function urlShapeProblem(raw: string, policy: UrlPolicy): string | undefi
   const host = hostOf(url);
   if (!host) return 'must name a host';
   if (ipaddr.isValid(host)) {
-    const problem = addressProblem(host, policy);
-    return problem && `${problem}: only public addresses are sent to`;
+    const kind = forbiddenKind(host, policy);
+    return kind && `${plain(host)} is ${kind}: only public addresses are sent to`;
   }
   if (!policy.allowLoopback && url.protocol === 'http:') return 'must be an https:// URL';
   return undefined;
@@ -48,31 +48,40 @@ export function hostOf(url: URL): string {
 }
 
 /**
- * Why an address may not be sent to (`<address> is a …`), or undefined for a public unicast address. ipaddr.js names
+ * What kind of address this is when it may not be sent to (`a private network address`), or
+ * undefined for a public unicast address. ipaddr.js names
  * each address's range as the IANA special-purpose registries do (RFC 6890); only `unicast` is a
  * public address. An IPv4-mapped IPv6 address is judged as the IPv4 address it is.
  */
-export function addressProblem(address: string, policy: UrlPolicy): string | undefined {
-  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+export function forbiddenKind(address: string, policy: UrlPolicy): string | undefined {
+  if (!ipaddr.isValid(address)) return 'not an IP address';
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   const range = parsed.range();
   if (range === 'unicast') return undefined;
   if (range === 'loopback' && policy.allowLoopback) return undefined;
-  return `${address} is a ${RANGE_WORDS[range] ?? 'reserved or special-purpose address'}`;
+  return RANGE_WORDS[range] ?? 'a reserved or special-purpose address';
 }
 
 const RANGE_WORDS: Record<string, string> = {
-  loopback: 'loopback address (this machine)',
-  private: 'private network address',
-  uniqueLocal: 'private network address',
-  linkLocal: 'link-local address (such as the instance metadata service)',
-  carrierGradeNat: 'shared (carrier-grade NAT) address',
-  unspecified: 'unspecified address',
-  broadcast: 'broadcast address',
-  multicast: 'multicast address',
+  loopback: 'a loopback address (this machine)',
+  private: 'a private network address',
+  uniqueLocal: 'a private network address',
+  linkLocal: 'a link-local address (such as the instance metadata service)',
+  carrierGradeNat: 'a shared (carrier-grade NAT) address',
+  unspecified: 'an unspecified address',
+  broadcast: 'a broadcast address',
+  multicast: 'a multicast address',
 };
+
+/** An address as people read it: an IPv4-mapped IPv6 address as its IPv4 address. */
+function plain(address: string): string {
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address().toString()
+    : address;
+}
 
 /** The addresses a host resolved to that may be connected to; the problem when none may. */
 export function allowedAddresses(
@@ -81,10 +90,15 @@ export function allowedAddresses(
   policy: UrlPolicy,
 ): { allowed: { address: string; family: number }[]; problem?: string } {
   if (addresses.length === 0) return { allowed: [], problem: `its host ${host} does not resolve` };
-  const problems = addresses.map((a) => addressProblem(a.address, policy));
   // one forbidden answer is enough to refuse: a name that resolves to a public and a private
   // address would reach the private one on some connections
-  const first = problems.find((p) => p !== undefined);
-  if (first) return { allowed: [], problem: `its host ${host} resolves to ${first}: only public addresses are sent to` };
+  for (const { address } of addresses) {
+    const kind = forbiddenKind(address, policy);
+    if (kind)
+      return {
+        allowed: [],
+        problem: `its host ${host} resolves to ${plain(address)}, ${kind}: only public addresses are sent to`,
+      };
+  }
   return { allowed: addresses };
 }
