@@ -590,7 +590,7 @@ export const EVENTS = {
   ),
   FollowUpDigest: followup(
     1,
-    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
+    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs; for admins the webhook endpoints Handoff stopped sending to. Only sent when there is something to do.",
     z.object({
       userId: z.string(),
       email: z.string().nullable(),
@@ -661,6 +661,19 @@ export const EVENTS = {
         .default([])
         .describe(
           'projects they deliver, or that deliver a deal they own, whose projected finish is past the promise',
+        ),
+      disabledWebhookEndpoints: z
+        .array(
+          z.object({
+            endpointId: z.string(),
+            origin: z.string().describe("the endpoint URL's scheme, host and port"),
+            reason: z.enum(['failing', 'gone']),
+            disabledAt: Instant,
+          }),
+        )
+        .default([])
+        .describe(
+          'admins: the webhook endpoints Handoff stopped sending to (failing for their whole retry window, or answering 410)',
         ),
       team: z
         .object({

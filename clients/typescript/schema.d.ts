@@ -486,8 +486,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk; most late first
-         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
+         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk, disabled webhook endpoints; most late first
+         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Admins see the webhook endpoints Handoff stopped sending to (`webhook-endpoint-disabled`: failing for their whole retry window, or answering 410) until one is enabled again or deleted. Snoozed deals are left out until their snooze ends.
          */
         get: operations["GET_followups"];
         put?: never;
@@ -2186,6 +2186,25 @@ export interface components {
             projectedFinish: string;
             shortfallDays: number;
             /** Format: date-time */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
+            kind: "webhook-endpoint-disabled";
+            endpointId: string;
+            /** @description the endpoint URL's scheme, host and port */
+            origin: string;
+            /**
+             * @description failing: every delivery failed for its whole retry window; gone: the receiver answered 410
+             * @enum {string}
+             */
+            reason: "failing" | "gone";
+            /** @description the admin this entry is for (every admin has one) */
+            ownerId: string;
+            /**
+             * Format: date-time
+             * @description when Handoff stopped sending to it
+             */
             dueAt: string;
             minutesLate: number;
         } | {
@@ -8125,7 +8144,7 @@ export interface operations {
                 cursor?: string;
                 ownerId?: string;
                 team?: "true" | "false";
-                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "project-at-risk" | "needs-reassignment";
+                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "project-at-risk" | "needs-reassignment" | "webhook-endpoint-disabled";
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
