@@ -200,7 +200,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
-  const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
+  const app = readTemplate(cdkOut, {
+    api: apiUrl,
+    console: consoleUrl,
+    issuer: issuerUrl,
+    s3: s3Endpoint,
+    sqs: sqsEndpoint,
+  });
   // IAM: each function's own credentials, its role's policies evaluated on every request
   const iam = new LocalIam(app, options.iam ?? true);
   try {

@@ -305,7 +305,11 @@ export class LocalSqs {
       this.store(queueId)
         .all()
         .map(({ record }) => {
-          const letter = classifyDeadLetter(record.Body, record.MessageAttributes as MessageAttributes);
+          const letter = classifyDeadLetter(
+            record.Body,
+            record.MessageAttributes as MessageAttributes,
+            this.sourceOf(queueId),
+          );
           let body: unknown = record.Body;
           try {
             body = JSON.parse(record.Body);
@@ -326,6 +330,13 @@ export class LocalSqs {
           };
         }),
     );
+  }
+
+  /** The queue whose redrive policy sends what it could not handle here, as its URL. */
+  private sourceOf(deadLetterQueue: string): string | undefined {
+    for (const [queueId, settings] of this.options.settings ?? [])
+      if (settings.redrive?.deadLetterQueue === deadLetterQueue) return `${this.endpoint}/${LOCAL_ACCOUNT}/${queueId}`;
+    return undefined;
   }
 
   private queueOf(url: unknown): string {

@@ -173,6 +173,8 @@ export interface LocalAddresses {
   console: string;
   issuer: string;
   s3: string;
+  /** SQS's endpoint: a queue's URL names it (the SDK sends to the host of the URL it is given). */
+  sqs?: string;
 }
 
 export interface LocalApp {
@@ -297,7 +299,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
       byArn.set(arn, id);
       return arn;
     }
-    if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueUrl') return `${addresses?.sqs ?? 'http://localhost'}/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueName') return nameOf(id);
     if (resources[id]?.Type === 'AWS::CloudFront::Distribution' && attr === 'DomainName') return CONSOLE_HOST;
     if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${nameOf(id)}.s3.localhost`;
     return `${id}.${attr}`;
