@@ -707,7 +707,7 @@ export const EVENTS = {
   ),
   WebhookEndpointUpdated: webhooks(
     1,
-    "A webhook endpoint changed: its URL, events, description or status (`changed`), or its signing secret was rotated (`changed: [\"secret\"]`; the previous one signs beside it for 24 hours).",
+    'A webhook endpoint changed: its URL, events, description or status (`changed`), or its signing secret was rotated (`changed: ["secret"]`; the previous one signs beside it for 24 hours).',
     z.object({ endpoint: WebhookEndpointSummary, changed: Changed }),
   ),
   WebhookEndpointDeleted: webhooks(

@@ -116,7 +116,9 @@ function noDeployTimeWebhook(node: Node): void {
 function timeoutSeconds(node: Node): number {
   const value = number(node, 'webhookTimeoutSeconds', DEFAULTS.webhookTimeoutSeconds);
   if (!Number.isInteger(value) || value < 1 || value > 30)
-    throw new Error(`context webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not ${value}`);
+    throw new Error(
+      `context webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not ${value}`,
+    );
   return value;
 }
 

@@ -17,8 +17,8 @@ import { OutboxRelay } from './constructs/outbox-relay.js';
 import { RedriveDeadLetters } from './constructs/redrive-dead-letters.js';
 import { HandoffSchedules } from './constructs/schedules.js';
 import { EventSchemaRegistry } from './constructs/schema-registry.js';
-import { Webhooks } from './constructs/webhooks.js';
 import { WebConsole } from './constructs/web-console.js';
+import { Webhooks } from './constructs/webhooks.js';
 
 // One deployment = one company. The stack composes the constructs; each says what it makes.
 // Over 300 lines: the functions' wiring (environment, grants, rules) reads best in one place.
@@ -287,7 +287,10 @@ export class HandoffStack extends Stack {
     });
     this.functions.WebhookSender = webhooks.sender;
     // a replay asked for reaches back no further than the archive keeps
-    this.functions.WorkspaceApi!.fn.addEnvironment('ARCHIVE_RETENTION_DAYS', String(config.archiveRetentionDays));
+    this.functions.WorkspaceApi!.fn.addEnvironment(
+      'ARCHIVE_RETENTION_DAYS',
+      String(config.archiveRetentionDays),
+    );
 
     // Each function's table grant, generated from the access patterns declared for it
     // (functions/lib/table/entities/): what it reads and writes, and nothing else.

@@ -107,7 +107,9 @@ export const FollowUp = z
       origin: z.string().describe("the endpoint URL's scheme, host and port"),
       reason: z
         .enum(['failing', 'gone'])
-        .describe('failing: every delivery failed for its whole retry window; gone: the receiver answered 410'),
+        .describe(
+          'failing: every delivery failed for its whole retry window; gone: the receiver answered 410',
+        ),
       ownerId: z.string().describe('the admin this entry is for (every admin has one)'),
       dueAt: Instant.describe('when Handoff stopped sending to it'),
       minutesLate: z.number().int(),

@@ -16,7 +16,9 @@ export const RESPONSE_BYTES_KEPT = 1024;
 
 export const DeliveryStatus = z
   .enum(['pending', 'delivered', 'failed'])
-  .describe('pending: being sent or waiting for its next attempt; delivered: a 2xx was received; failed: given up');
+  .describe(
+    'pending: being sent or waiting for its next attempt; delivered: a 2xx was received; failed: given up',
+  );
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const DeliveryTrigger = z
@@ -188,7 +190,10 @@ export function afterAttempt(
       endpointGone: true,
       exhausted: false,
     };
-  const wait = retries && number < ATTEMPTS_PER_ROUND ? nextWaitSeconds(number, random, result.retryAfterSeconds) : undefined;
+  const wait =
+    retries && number < ATTEMPTS_PER_ROUND
+      ? nextWaitSeconds(number, random, result.retryAfterSeconds)
+      : undefined;
   if (wait === undefined)
     return {
       delivery: { ...base, status: 'failed', reason: 'retries-exhausted', nextAttemptAt: null },

@@ -19,7 +19,8 @@ export function requestReplay(
 ): WebhookReplay {
   const issues: FieldIssue[] = [...unknownEvents(input.events ?? [])];
   if (toMillis(input.from) >= toMillis(input.to)) issues.push({ path: 'to', message: 'must be after from' });
-  if (toMillis(input.to) > toMillis(ctx.now)) issues.push({ path: 'to', message: 'must not be in the future' });
+  if (toMillis(input.to) > toMillis(ctx.now))
+    issues.push({ path: 'to', message: 'must not be in the future' });
   if (toMillis(input.from) < toMillis(ctx.now) - archiveRetentionDays * MS_PER_DAY)
     issues.push({
       path: 'from',
@@ -39,4 +40,3 @@ export function requestReplay(
     requestedAt: ctx.now,
   };
 }
-

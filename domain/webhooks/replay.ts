@@ -11,7 +11,9 @@ export const WebhookReplayId = idSchema('webhookReplay');
 
 export const ReplayStatus = z
   .enum(['requested', 'started', 'failed'])
-  .describe('requested: waiting for the archive; started: the archive is sending its events; failed: see error');
+  .describe(
+    'requested: waiting for the archive; started: the archive is sending its events; failed: see error',
+  );
 
 export const WebhookReplay = z
   .object({

@@ -59,10 +59,15 @@ export class Webhooks extends Construct {
 
     // every event of the catalog: its sources (detail-types would pass EventBridge's 2,048
     // characters for a pattern); the sender sends each to the endpoints that name it
-    const ruleDlq = new DeadLetterQueue(this, 'ToWebhooksDeadLetters', 'the rule to the webhook events queue');
+    const ruleDlq = new DeadLetterQueue(
+      this,
+      'ToWebhooksDeadLetters',
+      'the rule to the webhook events queue',
+    );
     this.rule = new events.Rule(this, 'ToWebhooks', {
       eventBus: props.events.bus,
-      description: 'Every Handoff event, to the webhook sender (replays of the archive are sent to this rule alone)',
+      description:
+        'Every Handoff event, to the webhook sender (replays of the archive are sent to this rule alone)',
       eventPattern: { source: [...new Set(Object.values(EVENTS).map((e) => e.source))] },
       targets: [
         new targets.SqsQueue(this.eventsQueue, {
@@ -76,7 +81,8 @@ export class Webhooks extends Construct {
     const archiveArn = props.events.archive.archiveArn;
     this.sender = new BundledFunction(this, 'WebhookSender', {
       entry: 'functions/webhooks/sender.ts',
-      description: 'Signs and POSTs each event to the webhook endpoints that receive it; retries; starts replays',
+      description:
+        'Signs and POSTs each event to the webhook endpoints that receive it; retries; starts replays',
       environment: {
         TABLE_NAME: props.table.table.tableName,
         WEBHOOK_TIMEOUT_SECONDS: String(props.timeoutSeconds),
@@ -109,7 +115,8 @@ export class Webhooks extends Construct {
     );
     Validations.of(this.sender.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:replay/*]`,
-      reason: "A replay's name is chosen when it starts (one per webhook replay); the grant is StartReplay alone.",
+      reason:
+        "A replay's name is chosen when it starts (one per webhook replay); the grant is StartReplay alone.",
     });
   }
 }

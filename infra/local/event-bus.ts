@@ -265,7 +265,10 @@ export class LocalEventBus {
   }
 
   /** Each target of each rule gets the event: kept on disk before anyone is told it was accepted. */
-  private pendingDeliveries(rules: LocalRule[], wire: WireEvent): { id: string; delivery: PendingDelivery }[] {
+  private pendingDeliveries(
+    rules: LocalRule[],
+    wire: WireEvent,
+  ): { id: string; delivery: PendingDelivery }[] {
     const now = Date.now();
     return rules.flatMap((rule) =>
       rule.targets.map((_, targetIndex) => {
@@ -306,14 +309,22 @@ export class LocalEventBus {
       const denied = await iam.authorize(caller, [
         { action: 'events:StartReplay', resource: String(input.EventSourceArn ?? '') },
         { action: 'events:StartReplay', resource: busArn },
-        { action: 'events:StartReplay', resource: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:replay/${name}` },
+        {
+          action: 'events:StartReplay',
+          resource: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:replay/${name}`,
+        },
       ]);
       if (denied) return refuse('AccessDeniedException', denied.message);
     }
     if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name))
-      return refuse('ValidationException', 'ReplayName must be 1-64 letters, digits, dots, hyphens or underscores');
-    if (!archive) return refuse('ResourceNotFoundException', `Archive ${input.EventSourceArn} does not exist.`);
-    if (this.replays.has(name)) return refuse('ResourceAlreadyExistsException', `Replay ${name} already exists.`);
+      return refuse(
+        'ValidationException',
+        'ReplayName must be 1-64 letters, digits, dots, hyphens or underscores',
+      );
+    if (!archive)
+      return refuse('ResourceNotFoundException', `Archive ${input.EventSourceArn} does not exist.`);
+    if (this.replays.has(name))
+      return refuse('ResourceAlreadyExistsException', `Replay ${name} already exists.`);
     const from = new Date(Number(input.EventStartTime) * 1000 || String(input.EventStartTime));
     const to = new Date(Number(input.EventEndTime) * 1000 || String(input.EventEndTime));
     if (!(from < to)) return refuse('ValidationException', 'EventStartTime must be before EventEndTime');
@@ -326,7 +337,10 @@ export class LocalEventBus {
     if (filter.length > rules.length)
       return refuse('ValidationException', 'FilterArns must name rules of the destination bus');
     this.replays.add(name);
-    appendLine(join(this.options.dir, 'replays.jsonl'), JSON.stringify({ name, at: new Date().toISOString() }));
+    appendLine(
+      join(this.options.dir, 'replays.jsonl'),
+      JSON.stringify({ name, at: new Date().toISOString() }),
+    );
     const replayed = this.events.filter(
       (e) =>
         e.local.bus === archive.busName &&
@@ -343,7 +357,9 @@ export class LocalEventBus {
       ))
         this.schedule(id, delivery);
     }
-    this.options.log.info(`replay ${name}: ${replayed.length} archived event(s) sent again to ${rules.map((r) => r.logicalId).join(', ')}`);
+    this.options.log.info(
+      `replay ${name}: ${replayed.length} archived event(s) sent again to ${rules.map((r) => r.logicalId).join(', ')}`,
+    );
     return {
       status: 200,
       body: {

@@ -58,7 +58,11 @@ export class QueuePoller {
     const { mapping, sqs } = this.o;
     while (!this.stopped) {
       while (this.running < this.concurrency) {
-        const batch = sqs.receiveBatch(mapping.queueId, mapping.batchSize, this.o.visibilityTimeoutSeconds * 1000);
+        const batch = sqs.receiveBatch(
+          mapping.queueId,
+          mapping.batchSize,
+          this.o.visibilityTimeoutSeconds * 1000,
+        );
         if (batch.length === 0) break;
         this.running++;
         void this.invoke(batch).finally(() => {
@@ -69,10 +73,13 @@ export class QueuePoller {
       await new Promise<void>((resolve) => {
         const next = sqs.nextVisibleAt(mapping.queueId);
         const wait = Math.min(LONGEST_IDLE_MS, next === undefined ? LONGEST_IDLE_MS : next - Date.now());
-        const timer = setTimeout(() => {
-          this.wake = undefined;
-          resolve();
-        }, Math.max(0, wait));
+        const timer = setTimeout(
+          () => {
+            this.wake = undefined;
+            resolve();
+          },
+          Math.max(0, wait),
+        );
         this.wake = () => {
           clearTimeout(timer);
           this.wake = undefined;
@@ -110,7 +117,8 @@ export class QueuePoller {
     let failed = new Set<string>(outcome.ok ? [] : batch.map((m) => m.messageId));
     if (outcome.ok && mapping.reportBatchItemFailures) {
       const named = (
-        (outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ?? []
+        (outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ??
+        []
       ).map((f) => String(f.itemIdentifier));
       const known = new Set(batch.map((m) => m.messageId));
       failed = named.some((id) => !known.has(id)) ? known : new Set(named);

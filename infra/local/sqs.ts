@@ -188,7 +188,12 @@ export class LocalSqs {
   }
 
   /** `delaySeconds` (0-900): undefined takes the queue's own DelaySeconds. */
-  send(queueId: string, body: string, attributes: Record<string, string> = {}, delaySeconds?: number): string {
+  send(
+    queueId: string,
+    body: string,
+    attributes: Record<string, string> = {},
+    delaySeconds?: number,
+  ): string {
     const MessageId = randomUUID();
     const SentTimestamp = Date.now();
     const delay = delaySeconds ?? this.options.settings?.get(queueId)?.delaySeconds ?? 0;
@@ -301,41 +306,44 @@ export class LocalSqs {
 
   /** Every message of every dead-letter queue, described for people (the dead-letters command). */
   deadLetters(): DeadLetterView[] {
-    return [...this.names.keys()].filter((queueId) => !this.options.sources?.has(queueId)).flatMap((queueId) =>
-      this.store(queueId)
-        .all()
-        .map(({ record }) => {
-          const letter = classifyDeadLetter(
-            record.Body,
-            record.MessageAttributes as MessageAttributes,
-            this.sourceOf(queueId),
-          );
-          let body: unknown = record.Body;
-          try {
-            body = JSON.parse(record.Body);
-          } catch {
-            // kept as text
-          }
-          return {
-            queueId,
-            queue: this.names.get(queueId) ?? queueId,
-            messageId: record.MessageId,
-            at: new Date(record.SentTimestamp).toISOString(),
-            letter,
-            description: describeDeadLetter(letter),
-            body,
-            attributes: Object.fromEntries(
-              Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
-            ),
-          };
-        }),
-    );
+    return [...this.names.keys()]
+      .filter((queueId) => !this.options.sources?.has(queueId))
+      .flatMap((queueId) =>
+        this.store(queueId)
+          .all()
+          .map(({ record }) => {
+            const letter = classifyDeadLetter(
+              record.Body,
+              record.MessageAttributes as MessageAttributes,
+              this.sourceOf(queueId),
+            );
+            let body: unknown = record.Body;
+            try {
+              body = JSON.parse(record.Body);
+            } catch {
+              // kept as text
+            }
+            return {
+              queueId,
+              queue: this.names.get(queueId) ?? queueId,
+              messageId: record.MessageId,
+              at: new Date(record.SentTimestamp).toISOString(),
+              letter,
+              description: describeDeadLetter(letter),
+              body,
+              attributes: Object.fromEntries(
+                Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+              ),
+            };
+          }),
+      );
   }
 
   /** The queue whose redrive policy sends what it could not handle here, as its URL. */
   private sourceOf(deadLetterQueue: string): string | undefined {
     for (const [queueId, settings] of this.options.settings ?? [])
-      if (settings.redrive?.deadLetterQueue === deadLetterQueue) return `${this.endpoint}/${LOCAL_ACCOUNT}/${queueId}`;
+      if (settings.redrive?.deadLetterQueue === deadLetterQueue)
+        return `${this.endpoint}/${LOCAL_ACCOUNT}/${queueId}`;
     return undefined;
   }
 
@@ -394,10 +402,9 @@ export class LocalSqs {
 
   private attributesOf(input: { MessageAttributes?: unknown }): Record<string, string> {
     return Object.fromEntries(
-      Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(([k, v]) => [
-        k,
-        String(v.StringValue ?? ''),
-      ]),
+      Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(
+        ([k, v]) => [k, String(v.StringValue ?? '')],
+      ),
     );
   }
 
@@ -514,7 +521,12 @@ export class LocalSqs {
         return { QueueUrl: `${this.endpoint}/${LOCAL_ACCOUNT}/${input.QueueName}` };
       case 'AmazonSQS.SendMessage': {
         const queueId = this.queueOf(input.QueueUrl);
-        const MessageId = this.send(queueId, String(input.MessageBody), this.attributesOf(input), this.delayOf(input));
+        const MessageId = this.send(
+          queueId,
+          String(input.MessageBody),
+          this.attributesOf(input),
+          this.delayOf(input),
+        );
         return { MessageId, MD5OfMessageBody: md5(String(input.MessageBody)) };
       }
       case 'AmazonSQS.SendMessageBatch': {

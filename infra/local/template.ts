@@ -444,7 +444,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint' | 'queueId'> => {
     const id = byArn.get(arn);
     if (id && resources[id]?.Type === 'AWS::Lambda::Function') return { kind: 'function', functionId: id };
-    if (id && resources[id]?.Type === 'AWS::SQS::Queue') return { kind: 'queue', functionId: '', queueId: id };
+    if (id && resources[id]?.Type === 'AWS::SQS::Queue')
+      return { kind: 'queue', functionId: '', queueId: id };
     const destination = entries('AWS::Events::ApiDestination').find(
       ([d]) => arn === `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${d}`,
     );
@@ -484,7 +485,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     pattern: r.Properties.EventPattern ?? {},
   }));
 
-  const fromQueue = (r: Json) => resources[idOfArn(resolve(r.Properties.EventSourceArn))]?.Type === 'AWS::SQS::Queue';
+  const fromQueue = (r: Json) =>
+    resources[idOfArn(resolve(r.Properties.EventSourceArn))]?.Type === 'AWS::SQS::Queue';
   const queueMappings = entries('AWS::Lambda::EventSourceMapping')
     .filter(([, r]) => fromQueue(r))
     .map(([id, r]) => {
@@ -496,30 +498,32 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
         batchSize: p.BatchSize ?? 10,
         batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
         reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-        ...(p.ScalingConfig?.MaximumConcurrency ? { maxConcurrency: Number(p.ScalingConfig.MaximumConcurrency) } : {}),
+        ...(p.ScalingConfig?.MaximumConcurrency
+          ? { maxConcurrency: Number(p.ScalingConfig.MaximumConcurrency) }
+          : {}),
       };
     });
   const streamMappings = entries('AWS::Lambda::EventSourceMapping')
     .filter(([, r]) => !fromQueue(r))
     .map(([id, r]) => {
-    const p = r.Properties;
-    return {
-      logicalId: id,
-      tableId: idOfArn(resolve(p.EventSourceArn)),
-      functionId: resolve(p.FunctionName),
-      batchSize: p.BatchSize ?? 100,
-      batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
-      reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      bisectOnError: p.BisectBatchOnFunctionError ?? false,
-      maxRetries: p.MaximumRetryAttempts ?? -1,
-      maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
-      startingPosition: p.StartingPosition ?? 'LATEST',
-      filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
-      ...(p.DestinationConfig?.OnFailure?.Destination
-        ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
-        : {}),
-    };
-  });
+      const p = r.Properties;
+      return {
+        logicalId: id,
+        tableId: idOfArn(resolve(p.EventSourceArn)),
+        functionId: resolve(p.FunctionName),
+        batchSize: p.BatchSize ?? 100,
+        batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        bisectOnError: p.BisectBatchOnFunctionError ?? false,
+        maxRetries: p.MaximumRetryAttempts ?? -1,
+        maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
+        startingPosition: p.StartingPosition ?? 'LATEST',
+        filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+        ...(p.DestinationConfig?.OnFailure?.Destination
+          ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
+          : {}),
+      };
+    });
 
   const schedules = entries('AWS::Scheduler::Schedule').map(([id, r]) => {
     const p = r.Properties;

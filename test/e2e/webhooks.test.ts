@@ -74,7 +74,8 @@ async function newDeal(l: RunningLocal, title: string, token = alice): Promise<s
   return res.body.id;
 }
 
-const dealOf = (body: string) => (JSON.parse(body) as { detail: { data: { deal: { id: string } } } }).detail.data.deal.id;
+const dealOf = (body: string) =>
+  (JSON.parse(body) as { detail: { data: { deal: { id: string } } } }).detail.data.deal.id;
 
 describe('webhooks on the local runtime', () => {
   beforeAll(async () => {
@@ -87,8 +88,12 @@ describe('webhooks on the local runtime', () => {
     const endpoint = await addEndpoint(local, r.url, ['DealCreated']);
     const deals = [await newDeal(local, 'One'), await newDeal(local, 'Two'), await newDeal(local, 'Three')];
     await r.waitFor(3);
-    const created = (await local.busEvents('DealCreated')).filter((e) => deals.includes(e.detail.data.deal.id));
-    expect(r.received.map((q) => q.headers['webhook-id']).sort()).toEqual(created.map((e) => e.detail.id).sort());
+    const created = (await local.busEvents('DealCreated')).filter((e) =>
+      deals.includes(e.detail.data.deal.id),
+    );
+    expect(r.received.map((q) => q.headers['webhook-id']).sort()).toEqual(
+      created.map((e) => e.detail.id).sort(),
+    );
     for (const request of r.received) {
       const payload = verify(request, endpoint.secret) as { source: string; 'detail-type': string };
       expect(payload).toMatchObject({ source: 'handoff.crm', 'detail-type': 'DealCreated' });
@@ -96,7 +101,11 @@ describe('webhooks on the local runtime', () => {
     const log = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin });
     expect(log.body.items).toHaveLength(3);
     for (const d of log.body.items)
-      expect(d).toMatchObject({ status: 'delivered', attemptCount: 1, attempts: [{ statusCode: 204, error: null }] });
+      expect(d).toMatchObject({
+        status: 'delivered',
+        attemptCount: 1,
+        attempts: [{ statusCode: 204, error: null }],
+      });
     const forSales = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: alice });
     expect(forSales.status).toBe(403);
     await local.api('DELETE', `/webhook-endpoints/${endpoint.id}`, { token: admin });
@@ -104,14 +113,26 @@ describe('webhooks on the local runtime', () => {
 
   it('a receiver that closes the connection, answers 500, then 429 with Retry-After is retried until delivered', async () => {
     const r = await receiver();
-    r.answer({ close: true }, { status: 500, body: 'oops' }, { status: 429, headers: { 'retry-after': '1' } }, { status: 200 });
+    r.answer(
+      { close: true },
+      { status: 500, body: 'oops' },
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 200 },
+    );
     const endpoint = await addEndpoint(local, r.url, ['DealCreated']);
     const deal = await newDeal(local, 'Retried');
     const delivered = await until('delivered after three failures', async () => {
-      const log = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries?status=delivered`, { token: admin });
+      const log = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries?status=delivered`, {
+        token: admin,
+      });
       return log.body.items[0];
     });
-    expect(delivered.attempts.map((a: { statusCode: number | null; error: string | null }) => [a.statusCode, a.error])).toEqual([
+    expect(
+      delivered.attempts.map((a: { statusCode: number | null; error: string | null }) => [
+        a.statusCode,
+        a.error,
+      ]),
+    ).toEqual([
       [null, 'the connection was closed before an answer'],
       [500, 'HTTP 500'],
       [429, 'HTTP 429'],
@@ -128,7 +149,10 @@ describe('webhooks on the local runtime', () => {
     r.answer({ status: 503, body: 'maintenance' });
     const endpoint = await addEndpoint(local, r.url, ['DealUpdated']);
     const deal = await newDeal(local, 'Watched');
-    const patched = await local.api('PATCH', `/deals/${deal}`, { token: alice, body: { title: 'Watched closely' } });
+    const patched = await local.api('PATCH', `/deals/${deal}`, {
+      token: alice,
+      body: { title: 'Watched closely' },
+    });
     expect(patched.status).toBe(200);
     const disabled = await local.waitForEvent(
       'WebhookEndpointDisabled',
@@ -139,11 +163,18 @@ describe('webhooks on the local runtime', () => {
     expect(r.received).toHaveLength(15);
     const read = await local.api('GET', `/webhook-endpoints/${endpoint.id}`, { token: admin });
     expect(read.body).toMatchObject({ status: 'disabled', disabled: { reason: 'failing' } });
-    const [failed] = (await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin })).body.items;
+    const [failed] = (
+      await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin })
+    ).body.items;
     expect(failed).toMatchObject({ status: 'failed', reason: 'retries-exhausted', attemptCount: 15 });
     const followups = await local.api('GET', '/followups?kind=webhook-endpoint-disabled', { token: admin });
     expect(followups.body.items).toEqual([
-      expect.objectContaining({ kind: 'webhook-endpoint-disabled', endpointId: endpoint.id, reason: 'failing', ownerId: 'ada' }),
+      expect.objectContaining({
+        kind: 'webhook-endpoint-disabled',
+        endpointId: endpoint.id,
+        reason: 'failing',
+        ownerId: 'ada',
+      }),
     ]);
     const digest = await local.fire('daily-digest', '2031-01-06T07:00:00Z');
     expect(digest.ok).toBe(true);
@@ -186,7 +217,10 @@ describe('webhooks on the local runtime', () => {
     await late.waitFor(2);
     expect(late.received.map((q) => dealOf(q.body)).sort()).toEqual([...deals].sort());
     expect(late.received.map((q) => q.headers['webhook-id']).sort()).toEqual(
-      r.received.slice(0, 2).map((q) => q.headers['webhook-id']).sort(),
+      r.received
+        .slice(0, 2)
+        .map((q) => q.headers['webhook-id'])
+        .sort(),
     );
     for (const q of late.received) expect(verify(q, newcomer.secret)).toBeDefined();
     await new Promise((r2) => setTimeout(r2, 500));
@@ -205,7 +239,10 @@ describe('the local runtime killed mid-delivery', () => {
     const r = await receiver();
     // slow at first, then refusing: deliveries are in flight and waiting on the queue at the kill
     r.answer({ status: 200, delayMs: 300 }, { status: 200, delayMs: 300 }, { status: 503 });
-    const made = await first.api('POST', '/webhook-endpoints', { token: a, body: { url: r.url, events: ['DealCreated'] } });
+    const made = await first.api('POST', '/webhook-endpoints', {
+      token: a,
+      body: { url: r.url, events: ['DealCreated'] },
+    });
     expect(made.status).toBe(201);
     const acknowledged: string[] = [];
     for (let i = 0; i < 12; i++) acknowledged.push(await newDeal(first, `Deal ${i}`, s));
@@ -216,7 +253,11 @@ describe('the local runtime killed mid-delivery', () => {
     await until(
       'every acknowledged deal delivered',
       async () => {
-        const got = new Set(r.received.filter((q) => q.answered && 'status' in q.answered && q.answered.status < 300).map((q) => dealOf(q.body)));
+        const got = new Set(
+          r.received
+            .filter((q) => q.answered && 'status' in q.answered && q.answered.status < 300)
+            .map((q) => dealOf(q.body)),
+        );
         return acknowledged.every((d) => got.has(d)) ? true : undefined;
       },
       120_000,

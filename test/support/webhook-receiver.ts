@@ -38,7 +38,12 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const answered = answers.length > 1 ? answers.shift()! : answers[0]!;
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), answered });
+      received.push({
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+        answered,
+      });
       for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve();
       if ('close' in answered) return req.socket.destroy();
       if ('hang' in answered) return;
@@ -60,7 +65,10 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
       new Promise((resolve, reject) => {
         if (received.length >= count) return resolve(received);
         const timer = setTimeout(
-          () => reject(new Error(`the receiver got ${received.length} request(s), not ${count}, in ${timeoutMs} ms`)),
+          () =>
+            reject(
+              new Error(`the receiver got ${received.length} request(s), not ${count}, in ${timeoutMs} ms`),
+            ),
           timeoutMs,
         );
         waiters.push({

@@ -29,7 +29,8 @@ export async function followUps(
   }
   const manager = hasRole(actor, 'admin', 'manager');
   // a webhook endpoint Handoff stopped sending to is every admin's to fix, in their own list
-  const webhooksFor = hasRole(actor, 'admin') && (query.team || ownerId === actor.userId) ? actor.userId : undefined;
+  const webhooksFor =
+    hasRole(actor, 'admin') && (query.team || ownerId === actor.userId) ? actor.userId : undefined;
   const [overdue, stalled, missing, atRisk, orphaned, endpoints] = await Promise.all([
     s.followups.overdue(now),
     s.followups.stalled(now),
@@ -40,7 +41,14 @@ export async function followUps(
     webhooksFor ? s.webhookEndpoints.list() : [],
   ]);
   const webhooks = endpoints.flatMap((e) => disabledWebhookEndpoint(e, webhooksFor!, now) ?? []);
-  return [...overdue.items, ...stalled.items, ...missing.items, ...atRisk.items, ...orphaned.items, ...webhooks]
+  return [
+    ...overdue.items,
+    ...stalled.items,
+    ...missing.items,
+    ...atRisk.items,
+    ...orphaned.items,
+    ...webhooks,
+  ]
     .filter((f) => query.team || f.ownerId === ownerId)
     .filter((f) => !query.kind || f.kind === query.kind)
     .sort(byLateness);

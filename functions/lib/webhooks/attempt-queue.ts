@@ -50,9 +50,13 @@ export function sqsAttemptQueue(client: SQSClient, queueUrl: () => string): Atte
         const entries = messages
           .slice(i, i + 10)
           .map(({ message, waitSeconds }, j) => ({ Id: String(j), ...hop(message, waitSeconds) }));
-        const out = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl(), Entries: entries }));
+        const out = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl(), Entries: entries }),
+        );
         if (out.Failed?.length)
-          throw new Error(`SQS refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Message).join('; ')}`);
+          throw new Error(
+            `SQS refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Message).join('; ')}`,
+          );
       }
     },
   };

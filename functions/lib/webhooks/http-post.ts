@@ -1,5 +1,5 @@
 import { type LookupAddress, lookup } from 'node:dns';
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { type AttemptResult, RESPONSE_BYTES_KEPT } from '../../../domain/webhooks/delivery.js';
@@ -34,7 +34,8 @@ function guardedLookup(policy: UrlPolicy): LookupFunction {
       if (error) return callback(error, '', 0);
       const { allowed, problem } = allowedAddresses(hostname, addresses, policy);
       if (problem) return callback(new RefusedAddress(`not sent: ${problem}`), '', 0);
-      if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      if ((options as { all?: boolean }).all)
+        return (callback as (e: null, a: LookupAddress[]) => void)(null, allowed);
       callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
@@ -57,7 +58,13 @@ export function postWebhook(
   options: PostOptions,
 ): Promise<AttemptResult> {
   const shape = urlShapeProblem(url, options.policy);
-  if (shape) return Promise.resolve({ statusCode: null, latencyMs: 0, response: null, error: `not sent: the URL ${shape}` });
+  if (shape)
+    return Promise.resolve({
+      statusCode: null,
+      latencyMs: 0,
+      response: null,
+      error: `not sent: the URL ${shape}`,
+    });
   const target = new URL(url);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -83,10 +90,20 @@ export function postWebhook(
     const timer = setTimeout(() => {
       const timeout = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
       request.destroy(timeout);
-      finish({ statusCode: null, latencyMs: elapsed(), response: null, error: describe(timeout, options.timeoutMs) });
+      finish({
+        statusCode: null,
+        latencyMs: elapsed(),
+        response: null,
+        error: describe(timeout, options.timeoutMs),
+      });
     }, options.timeoutMs);
     request.on('error', (error: NodeJS.ErrnoException) =>
-      finish({ statusCode: null, latencyMs: elapsed(), response: null, error: describe(error, options.timeoutMs) }),
+      finish({
+        statusCode: null,
+        latencyMs: elapsed(),
+        response: null,
+        error: describe(error, options.timeoutMs),
+      }),
     );
     request.on('response', (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;

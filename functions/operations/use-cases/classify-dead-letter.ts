@@ -62,7 +62,11 @@ function parse(body: string): unknown {
  * `sourceQueue`: the queue whose redrive policy sends its unhandled messages to the dead-letter
  * queue this message is in (none for the others).
  */
-export function classifyDeadLetter(body: string, attributes?: MessageAttributes, sourceQueue?: string): DeadLetter {
+export function classifyDeadLetter(
+  body: string,
+  attributes?: MessageAttributes,
+  sourceQueue?: string,
+): DeadLetter {
   if (sourceQueue)
     return {
       kind: 'queue-message',

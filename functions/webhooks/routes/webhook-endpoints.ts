@@ -122,7 +122,9 @@ export function webhookRoutes(s: Services): Routes {
       params,
       response: {
         status: 202,
-        schema: z.object({ deliveryId: Ulid.describe('the WebhookTest event id: its delivery id and webhook-id') }),
+        schema: z.object({
+          deliveryId: Ulid.describe('the WebhookTest event id: its delivery id and webhook-id'),
+        }),
       },
       handle: async ({ params, ctx }) => ({
         status: 202,
@@ -182,11 +184,13 @@ export function webhookRoutes(s: Services): Routes {
       tag: TAG,
       summary: 'Send again what the endpoint would have received in a window, from the archive (admins)',
       description:
-        "Every archived event of the window (`from` inclusive, `to` exclusive) that the endpoint receives (or of `events`) is delivered again with its own id as webhook-id and its body: already delivered, missed while the endpoint was disabled, or from before it existed. EventBridge replays the archive a minute of events at a time; events reach the archive a few minutes after they happen, so a window ending just now may miss its last events (replay it again later). The endpoint must be enabled (409).",
+        'Every archived event of the window (`from` inclusive, `to` exclusive) that the endpoint receives (or of `events`) is delivered again with its own id as webhook-id and its body: already delivered, missed while the endpoint was disabled, or from before it existed. EventBridge replays the archive a minute of events at a time; events reach the archive a few minutes after they happen, so a window ending just now may miss its last events (replay it again later). The endpoint must be enabled (409).',
       roles: canAdminister,
       params,
       body: NewWebhookReplay,
-      problems: { 422: '`from`/`to` do not make a past window the archive keeps, or `events` names unknown types' },
+      problems: {
+        422: '`from`/`to` do not make a past window the archive keeps, or `events` names unknown types',
+      },
       response: { status: 202, schema: WebhookReplay },
       handle: async ({ params, body, ctx }) => ({
         status: 202,

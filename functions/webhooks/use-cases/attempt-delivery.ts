@@ -9,7 +9,12 @@ import {
   type FailureReason,
   type WebhookDelivery,
 } from '../../../domain/webhooks/delivery.js';
-import { type DisabledReason, disableEndpoint, summary, type WebhookEndpoint } from '../../../domain/webhooks/endpoint.js';
+import {
+  type DisabledReason,
+  disableEndpoint,
+  summary,
+  type WebhookEndpoint,
+} from '../../../domain/webhooks/endpoint.js';
 import type { Services } from '../../lib/services.js';
 import type { EventBody, Lease } from '../../lib/table/entities/webhook-delivery.js';
 import type { SigningSecrets } from '../../lib/table/entities/webhook-endpoint.js';
@@ -84,19 +89,34 @@ export async function attemptDelivery(
   if (!body) return giveUp('event-expired');
 
   const sentAt = deps.clock();
-  const headers = signedHeaders(delivery.id, sentAt, body.body, signingSecrets(secrets, sentAt.toISOString()));
+  const headers = signedHeaders(
+    delivery.id,
+    sentAt,
+    body.body,
+    signingSecrets(secrets, sentAt.toISOString()),
+  );
   const result = await deps.post(endpoint.url, headers, body.body);
   const now = deps.clock().toISOString();
   const decision = afterAttempt(delivery, result, now, deps.random(), endpoint.status === 'enabled');
   if (decision.retryInSeconds !== undefined)
     await deps.queue.schedule([
-      { message: { kind: 'attempt', ...ref, attempt: ref.attempt + 1 }, waitSeconds: decision.retryInSeconds },
+      {
+        message: { kind: 'attempt', ...ref, attempt: ref.attempt + 1 },
+        waitSeconds: decision.retryInSeconds,
+      },
     ]);
   if (!(await s.webhookDeliveries.record(decision.delivery, lease))) return 'done';
 
   const failingSince = await keepHealth(deps, endpoint, decision.delivery.status === 'delivered', now);
   if (decision.endpointGone)
-    await disable(deps, endpoint.id, 'gone', decision.delivery, failingSince, 'the receiver answered 410 Gone');
+    await disable(
+      deps,
+      endpoint.id,
+      'gone',
+      decision.delivery,
+      failingSince,
+      'the receiver answered 410 Gone',
+    );
   else if (decision.exhausted && endpointFailedThroughout(failingSince, decision.delivery))
     await disable(
       deps,

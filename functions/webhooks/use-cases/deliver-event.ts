@@ -4,7 +4,12 @@ import { fromReplayName, type WebhookReplay } from '../../../domain/webhooks/rep
 import { receives } from '../../../domain/webhooks/subscriptions.js';
 import { DeliveriesExist, type EventBody, type Lease } from '../../lib/table/entities/webhook-delivery.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
-import { type AttemptOutcome, attemptDelivery, type EndpointBook, type SenderDeps } from './attempt-delivery.js';
+import {
+  type AttemptOutcome,
+  attemptDelivery,
+  type EndpointBook,
+  type SenderDeps,
+} from './attempt-delivery.js';
 
 // An event from the bus, to every endpoint that receives it: its body and one delivery per
 // endpoint are written (one transaction) before anything is sent, each claimed by the queue
@@ -52,7 +57,9 @@ async function recipients(
   const endpoint = replay && book.endpoints.get(replay.endpointId);
   if (!replay || !endpoint || endpoint.status !== 'enabled') return { endpoints: [] };
   const wanted = replay.events ? { ...endpoint, events: replay.events } : endpoint;
-  return receives(wanted, event['detail-type'], event.detail.data) ? { endpoints: [endpoint], replay } : { endpoints: [] };
+  return receives(wanted, event['detail-type'], event.detail.data)
+    ? { endpoints: [endpoint], replay }
+    : { endpoints: [] };
 }
 
 export async function deliverEvent(
@@ -67,10 +74,16 @@ export async function deliverEvent(
   const trigger = replay ? 'replay' : event['detail-type'] === 'WebhookTest' ? 'test' : 'event';
   const fresh = endpoints.map((e) => newDelivery(body, e.id, trigger, lease.now, replay?.id));
   const attempt = (d: WebhookDelivery) =>
-    attemptDelivery(deps, book, { endpointId: d.endpointId, deliveryId: d.id, round: d.round, attempt: 1 }, lease, {
-      claimed: d,
-      body,
-    });
+    attemptDelivery(
+      deps,
+      book,
+      { endpointId: d.endpointId, deliveryId: d.id, round: d.round, attempt: 1 },
+      lease,
+      {
+        claimed: d,
+        body,
+      },
+    );
   try {
     await deps.s.webhookDeliveries.create(body, fresh, lease);
     return Promise.all(fresh.map(attempt));

@@ -1,6 +1,6 @@
 import { emit } from '../../../domain/events.js';
-import type { NewWebhookReplay, WebhookReplay } from '../../../domain/webhooks/replay.js';
 import { requestReplay as decide } from '../../../domain/webhooks/replay.commands.js';
+import type { NewWebhookReplay, WebhookReplay } from '../../../domain/webhooks/replay.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';

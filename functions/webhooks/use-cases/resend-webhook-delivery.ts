@@ -21,7 +21,9 @@ export function resendWebhookDelivery(
     await s.webhookEndpoints.require(endpointId);
     const before = await s.webhookDeliveries.require(endpointId, deliveryId);
     if (before.status === 'pending')
-      throw new Conflict(`webhook delivery ${deliveryId} is being sent already (its next attempt is due ${before.nextAttemptAt})`);
+      throw new Conflict(
+        `webhook delivery ${deliveryId} is being sent already (its next attempt is due ${before.nextAttemptAt})`,
+      );
     const after = reopen(before, 'resend', ctx.now);
     await s.webhookDeliveries
       .reopen(new UnitOfWork(), before, after)

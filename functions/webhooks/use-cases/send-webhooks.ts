@@ -1,6 +1,11 @@
 import type { WebhookReplay } from '../../../domain/webhooks/replay.js';
 import { type AttemptMessage, isAttemptMessage } from '../../lib/webhooks/attempt-queue.js';
-import { type AttemptOutcome, attemptDelivery, type EndpointBook, type SenderDeps } from './attempt-delivery.js';
+import {
+  type AttemptOutcome,
+  attemptDelivery,
+  type EndpointBook,
+  type SenderDeps,
+} from './attempt-delivery.js';
 import { type BusEvent, deliverEvent } from './deliver-event.js';
 
 // One batch of the webhook sender's queues (docs/architecture.md, decision 16): events from the

@@ -19,7 +19,12 @@ const PUBLIC = 'https://93.184.215.14/hooks/handoff';
 beforeAll(async () => {
   table = await testTable();
   const workspace = servicesOf(table, 'WorkspaceApi');
-  api = apiClient(httpApi(workspaceRoutes(workspace, () => ({})), () => workspace));
+  api = apiClient(
+    httpApi(
+      workspaceRoutes(workspace, () => ({})),
+      () => workspace,
+    ),
+  );
 });
 
 async function create(body: Record<string, unknown>) {
@@ -29,7 +34,9 @@ async function create(body: Record<string, unknown>) {
 describe('adding a webhook endpoint', () => {
   it('is for admins only', async () => {
     for (const as of [users.manager, users.alice, users.dana]) {
-      expect((await api('POST /webhook-endpoints', { as, body: { url: PUBLIC, events: ['*'] } })).status).toBe(403);
+      expect(
+        (await api('POST /webhook-endpoints', { as, body: { url: PUBLIC, events: ['*'] } })).status,
+      ).toBe(403);
       expect((await api('GET /webhook-endpoints', { as })).status).toBe(403);
     }
   });
@@ -38,19 +45,37 @@ describe('adding a webhook endpoint', () => {
     ['not a url', 'must be an absolute URL, e.g. https://hooks.example.com/handoff'],
     ['http://93.184.215.14/hooks', 'must be an https:// URL'],
     ['ftp://93.184.215.14/hooks', 'must be an https:// URL'],
-    ['https://user:pw@93.184.215.14/', 'must not hold a user name or password (the signature authenticates each delivery)'],
-    ['https://127.0.0.1:8443/hooks', '127.0.0.1 is a loopback address (this machine): only public addresses are sent to'],
+    [
+      'https://user:pw@93.184.215.14/',
+      'must not hold a user name or password (the signature authenticates each delivery)',
+    ],
+    [
+      'https://127.0.0.1:8443/hooks',
+      '127.0.0.1 is a loopback address (this machine): only public addresses are sent to',
+    ],
     ['https://[::1]/hooks', '::1 is a loopback address (this machine): only public addresses are sent to'],
     ['https://10.0.4.2/hooks', '10.0.4.2 is a private network address: only public addresses are sent to'],
-    ['https://192.168.1.20/hooks', '192.168.1.20 is a private network address: only public addresses are sent to'],
+    [
+      'https://192.168.1.20/hooks',
+      '192.168.1.20 is a private network address: only public addresses are sent to',
+    ],
     [
       'https://169.254.169.254/latest/meta-data',
       '169.254.169.254 is a link-local address (such as the instance metadata service): only public addresses are sent to',
     ],
-    ['https://[::ffff:10.1.1.1]/', '10.1.1.1 is a private network address: only public addresses are sent to'],
-    ['https://100.64.0.1/', '100.64.0.1 is a shared (carrier-grade NAT) address: only public addresses are sent to'],
+    [
+      'https://[::ffff:10.1.1.1]/',
+      '10.1.1.1 is a private network address: only public addresses are sent to',
+    ],
+    [
+      'https://100.64.0.1/',
+      '100.64.0.1 is a shared (carrier-grade NAT) address: only public addresses are sent to',
+    ],
     ['https://0.0.0.0/', '0.0.0.0 is an unspecified address: only public addresses are sent to'],
-    ['https://203.0.113.7/', '203.0.113.7 is a reserved or special-purpose address: only public addresses are sent to'],
+    [
+      'https://203.0.113.7/',
+      '203.0.113.7 is a reserved or special-purpose address: only public addresses are sent to',
+    ],
     [
       'https://localhost:9/hooks',
       'its host localhost resolves to 127.0.0.1, a loopback address (this machine): only public addresses are sent to',
@@ -65,7 +90,10 @@ describe('adding a webhook endpoint', () => {
   });
 
   it('lists every unknown event type in the same answer as a bad url', async () => {
-    const res = await create({ url: 'http://93.184.215.14/', events: ['DealCreated', 'DealEaten', 'WebhookResendRequested'] });
+    const res = await create({
+      url: 'http://93.184.215.14/',
+      events: ['DealCreated', 'DealEaten', 'WebhookResendRequested'],
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
       { path: 'url', message: 'must be an https:// URL' },
@@ -76,11 +104,17 @@ describe('adding a webhook endpoint', () => {
       },
     ]);
     const empty = await create({ url: PUBLIC, events: [] });
-    expect(empty.body.errors).toEqual([{ path: 'events', message: 'name at least one event type, or ["*"] for every one' }]);
+    expect(empty.body.errors).toEqual([
+      { path: 'events', message: 'name at least one event type, or ["*"] for every one' },
+    ]);
   });
 
   it('answers the signing secret once; reads never show it; the event carries the origin only', async () => {
-    const res = await create({ url: PUBLIC, events: ['DealCreated', 'DealClosedWon', 'DealCreated'], description: 'Billing' });
+    const res = await create({
+      url: PUBLIC,
+      events: ['DealCreated', 'DealClosedWon', 'DealCreated'],
+      description: 'Billing',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       url: PUBLIC,
@@ -142,8 +176,15 @@ describe('changing an endpoint', () => {
       params: { id: made.id },
       body: { status: 'enabled', url: 'https://93.184.215.14/other' },
     });
-    expect(enabled.body).toMatchObject({ status: 'enabled', disabled: null, url: 'https://93.184.215.14/other', version: 3 });
-    const updates = (await eventsOf(table, 'WebhookEndpointUpdated')).filter((e) => e.detail.data.endpoint.id === made.id);
+    expect(enabled.body).toMatchObject({
+      status: 'enabled',
+      disabled: null,
+      url: 'https://93.184.215.14/other',
+      version: 3,
+    });
+    const updates = (await eventsOf(table, 'WebhookEndpointUpdated')).filter(
+      (e) => e.detail.data.endpoint.id === made.id,
+    );
     expect(updates.map((e) => e.detail.data.changed)).toEqual([
       ['events', 'status'],
       ['url', 'status'],
@@ -177,8 +218,12 @@ describe('changing an endpoint', () => {
     const gone = await api('DELETE /webhook-endpoints/{id}', { params: { id: made.id } });
     expect(gone.status).toBe(204);
     expect((await api('GET /webhook-endpoints/{id}', { params: { id: made.id } })).status).toBe(404);
-    expect((await api('GET /webhook-endpoints/{id}/deliveries', { params: { id: made.id } })).status).toBe(404);
-    expect((await eventsOf(table, 'WebhookEndpointDeleted')).map((e) => e.detail.data.endpointId)).toContain(made.id);
+    expect((await api('GET /webhook-endpoints/{id}/deliveries', { params: { id: made.id } })).status).toBe(
+      404,
+    );
+    expect((await eventsOf(table, 'WebhookEndpointDeleted')).map((e) => e.detail.data.endpointId)).toContain(
+      made.id,
+    );
   });
 
   it('a replay needs a past window of known events, within the archive, to an enabled endpoint', async () => {
@@ -191,7 +236,10 @@ describe('changing an endpoint', () => {
     });
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual([
-      { path: 'events', message: 'unknown event type(s): Nope (docs/events.md lists them; "*" is every one)' },
+      {
+        path: 'events',
+        message: 'unknown event type(s): Nope (docs/events.md lists them; "*" is every one)',
+      },
       { path: 'to', message: 'must not be in the future' },
     ]);
     const old = await api('POST /webhook-endpoints/{id}/replay', {
@@ -223,7 +271,8 @@ describe('changing an endpoint', () => {
 
   it('at most 20 endpoints (409)', async () => {
     const existing = (await api('GET /webhook-endpoints')).body.items.length;
-    for (let i = existing; i < 20; i++) expect((await create({ url: PUBLIC, events: ['*'] })).status).toBe(201);
+    for (let i = existing; i < 20; i++)
+      expect((await create({ url: PUBLIC, events: ['*'] })).status).toBe(201);
     const more = await create({ url: PUBLIC, events: ['*'] });
     expect(more.status).toBe(409);
     expect(more.body.detail).toBe('a workspace has at most 20 webhook endpoints; delete one first');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainEvent, emit, type EventName } from '../../../domain/events.js';
+import { type DomainEvent, type EventName, emit } from '../../../domain/events.js';
 import { system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { SHORTEST_WINDOW_SECONDS } from '../../../domain/webhooks/retry-schedule.js';
@@ -50,8 +50,16 @@ beforeAll(async () => {
   table = await testTable();
   const workspace = servicesOf(table, 'WorkspaceApi');
   // the local runtime's setting: receivers on this machine may be named
-  const local = { ...workspace, settings: { ...workspace.settings, webhooks: { allowLoopback: true, archiveRetentionDays: 365 } } };
-  api = apiClient(httpApi(workspaceRoutes(local, () => ({})), () => local));
+  const local = {
+    ...workspace,
+    settings: { ...workspace.settings, webhooks: { allowLoopback: true, archiveRetentionDays: 365 } },
+  };
+  api = apiClient(
+    httpApi(
+      workspaceRoutes(local, () => ({})),
+      () => local,
+    ),
+  );
   deps = {
     s: servicesOf(table, 'WebhookSender'),
     queue,
@@ -61,7 +69,8 @@ beforeAll(async () => {
         return { started: true };
       },
     },
-    post: (url, headers, body) => postWebhook(url, headers, body, { timeoutMs: 500, policy: { allowLoopback: true } }),
+    post: (url, headers, body) =>
+      postWebhook(url, headers, body, { timeoutMs: 500, policy: { allowLoopback: true } }),
     clock: () => new Date(),
     random: () => 0.5,
     log: () => undefined,
@@ -84,23 +93,49 @@ async function endpoint(url: string, events: string[]) {
   return res.body as { id: string; secret: string };
 }
 
-const ctx = () => ({ now: new Date().toISOString(), actor: system('test'), correlationId: 'test', newId, newEventId });
+const ctx = () => ({
+  now: new Date().toISOString(),
+  actor: system('test'),
+  correlationId: 'test',
+  newId,
+  newEventId,
+});
 
 /** An event as the bus's rule puts it on the queue: EventBridge's envelope around Handoff's. */
 function onBus(event: DomainEvent, extra: Record<string, unknown> = {}): BusEvent {
-  return { id: randomUUID(), source: event.source, 'detail-type': event.detailType, detail: event.detail, ...extra } as BusEvent;
+  return {
+    id: randomUUID(),
+    source: event.source,
+    'detail-type': event.detailType,
+    detail: event.detail,
+    ...extra,
+  } as BusEvent;
 }
 const companyDeleted = () => emit(ctx(), 'CompanyDeleted', { companyId: newId('company') });
-const record = (body: unknown, messageId: string = randomUUID()) => ({ messageId, body: JSON.stringify(body) });
-const send = (...bodies: unknown[]) => sendWebhooks(deps, bodies.map((b) => record(b)));
+const record = (body: unknown, messageId: string = randomUUID()) => ({
+  messageId,
+  body: JSON.stringify(body),
+});
+const send = (...bodies: unknown[]) =>
+  sendWebhooks(
+    deps,
+    bodies.map((b) => record(b)),
+  );
 /** Hands every scheduled attempt back, as if its wait had passed. */
 const runDue = async () => {
   const due = queue.take();
-  return sendWebhooks(deps, due.map(({ message }) => record({ ...message, waitSeconds: 0 })));
+  return sendWebhooks(
+    deps,
+    due.map(({ message }) => record({ ...message, waitSeconds: 0 })),
+  );
 };
 const deliveries = async (endpointId: string, query?: Record<string, string>) =>
-  (await api('GET /webhook-endpoints/{id}/deliveries', { params: { id: endpointId }, ...(query ? { query } : {}) })).body
-    .items;
+  (
+    await api('GET /webhook-endpoints/{id}/deliveries', {
+      params: { id: endpointId },
+      ...(query ? { query } : {}),
+    })
+  ).body.items;
 
 describe('sending an event', () => {
   it('goes to each enabled endpoint that receives it, signed; webhook-id is the event id', async () => {
@@ -118,7 +153,11 @@ describe('sending an event', () => {
     expect(d.received).toHaveLength(0);
     expect(got!.headers['webhook-id']).toBe(event.detail.id);
     expect(got!.headers['content-type']).toBe('application/json');
-    expect(verify(got!, toA.secret)).toEqual({ source: 'handoff.crm', 'detail-type': 'CompanyDeleted', detail: event.detail });
+    expect(verify(got!, toA.secret)).toEqual({
+      source: 'handoff.crm',
+      'detail-type': 'CompanyDeleted',
+      detail: event.detail,
+    });
     expect(verify(b.received[0]!, toB.secret)).toMatchObject({ detail: { id: event.detail.id } });
     expect(() => verify(got!, toB.secret)).toThrow();
     const [logged] = await deliveries(toA.id);
@@ -158,7 +197,9 @@ describe('sending an event', () => {
     await sendWebhooks(deps, records.slice(10));
     await r.waitFor(20);
     await sendWebhooks(deps, records.slice(0, 10));
-    expect(r.received.map((q) => q.headers['webhook-id']).sort()).toEqual(events.map((e) => e.detail.id).sort());
+    expect(r.received.map((q) => q.headers['webhook-id']).sort()).toEqual(
+      events.map((e) => e.detail.id).sort(),
+    );
   });
 });
 
@@ -178,7 +219,11 @@ describe('a receiver that fails', () => {
     const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
       expect(queue.scheduled).toHaveLength(1);
-      expect(queue.scheduled[0]!.message).toMatchObject({ deliveryId: event.detail.id, round: 1, attempt: i + 2 });
+      expect(queue.scheduled[0]!.message).toMatchObject({
+        deliveryId: event.detail.id,
+        round: 1,
+        attempt: i + 2,
+      });
       waits.push(queue.scheduled[0]!.waitSeconds);
       await runDue();
     }
@@ -189,11 +234,13 @@ describe('a receiver that fails', () => {
     const [logged] = await deliveries(made.id);
     expect(logged.status).toBe('delivered');
     expect(
-      logged.attempts.map((a: { statusCode: number | null; error: string | null; response: string | null }) => [
-        a.statusCode,
-        a.error,
-        a.response,
-      ]),
+      logged.attempts.map(
+        (a: { statusCode: number | null; error: string | null; response: string | null }) => [
+          a.statusCode,
+          a.error,
+          a.response,
+        ],
+      ),
     ).toEqual([
       [500, 'HTTP 500', 'boom'],
       [null, 'the connection was closed before an answer', null],
@@ -217,8 +264,14 @@ describe('a receiver that fails', () => {
     expect(queue.scheduled).toHaveLength(0);
     const read = (await api('GET /webhook-endpoints/{id}', { params: { id: made.id } })).body;
     expect(read).toMatchObject({ status: 'disabled', disabled: { reason: 'gone' } });
-    const [told] = (await eventsOf(table, 'WebhookEndpointDisabled')).filter((e) => e.detail.data.endpoint.id === made.id);
-    expect(told!.detail.data).toMatchObject({ reason: 'gone', deliveryId: event.detail.id, lastError: 'HTTP 410' });
+    const [told] = (await eventsOf(table, 'WebhookEndpointDisabled')).filter(
+      (e) => e.detail.data.endpoint.id === made.id,
+    );
+    expect(told!.detail.data).toMatchObject({
+      reason: 'gone',
+      deliveryId: event.detail.id,
+      lastError: 'HTTP 410',
+    });
     expect((await deliveries(made.id, { status: 'failed' }))[0]).toMatchObject({ reason: 'gone' });
     await send(onBus(companyDeleted()));
     expect(r.received).toHaveLength(1);
@@ -243,8 +296,14 @@ describe('a receiver that fails', () => {
     const read = (await api('GET /webhook-endpoints/{id}', { params: { id: made.id } })).body;
     expect(read).toMatchObject({ status: 'disabled', disabled: { reason: 'failing' } });
     expect(read.failingSince).toBe(logged.attempts[0].at);
-    const [told] = (await eventsOf(table, 'WebhookEndpointDisabled')).filter((e) => e.detail.data.endpoint.id === made.id);
-    expect(told!.detail.data).toMatchObject({ reason: 'failing', failingSince: read.failingSince, lastError: 'HTTP 503' });
+    const [told] = (await eventsOf(table, 'WebhookEndpointDisabled')).filter(
+      (e) => e.detail.data.endpoint.id === made.id,
+    );
+    expect(told!.detail.data).toMatchObject({
+      reason: 'failing',
+      failingSince: read.failingSince,
+      lastError: 'HTTP 503',
+    });
   });
 
   it('a redirect is not followed; a host that resolves to this machine is refused at connect time in AWS', async () => {
@@ -263,7 +322,8 @@ describe('a receiver that fails', () => {
     const port = new URL(rebound.url).port;
     const atRisk = await endpoint(`https://localhost:${port}/hooks`, ['CompanyDeleted']);
     const inAws = { ...deps, post: deps.post };
-    inAws.post = (url, headers, body) => postWebhook(url, headers, body, { timeoutMs: 500, policy: { allowLoopback: false } });
+    inAws.post = (url, headers, body) =>
+      postWebhook(url, headers, body, { timeoutMs: 500, policy: { allowLoopback: false } });
     await sendWebhooks(inAws, [record(onBus(companyDeleted()))]);
     queue.take();
     expect(rebound.received).toHaveLength(0);
@@ -287,10 +347,14 @@ describe('nothing lost, nothing twice', () => {
     const { newDelivery } = await import('../../../domain/webhooks/delivery.js');
     // what the crashed run wrote before dying: the body and the delivery, claimed by its message
     const now = new Date().toISOString();
-    await deps.s.webhookDeliveries.create(eventBody(event), [newDelivery(eventBody(event), made.id, 'event', now)], {
-      token: messageId,
-      now,
-    });
+    await deps.s.webhookDeliveries.create(
+      eventBody(event),
+      [newDelivery(eventBody(event), made.id, 'event', now)],
+      {
+        token: messageId,
+        now,
+      },
+    );
     expect((await deliveries(made.id))[0]).toMatchObject({ status: 'pending', attemptCount: 0 });
     await sendWebhooks(deps, [record(event, messageId)]);
     await r.waitFor(1);
@@ -305,12 +369,25 @@ describe('nothing lost, nothing twice', () => {
     const event = onBus(companyDeleted());
     const { newDelivery } = await import('../../../domain/webhooks/delivery.js');
     const now = new Date().toISOString();
-    await deps.s.webhookDeliveries.create(eventBody(event), [newDelivery(eventBody(event), made.id, 'event', now)], {
-      token: 'attempt-1-in-flight',
-      now,
+    await deps.s.webhookDeliveries.create(
+      eventBody(event),
+      [newDelivery(eventBody(event), made.id, 'event', now)],
+      {
+        token: 'attempt-1-in-flight',
+        now,
+      },
+    );
+    const early = record({
+      kind: 'attempt',
+      endpointId: made.id,
+      deliveryId: event.detail.id,
+      round: 1,
+      attempt: 2,
+      waitSeconds: 0,
     });
-    const early = record({ kind: 'attempt', endpointId: made.id, deliveryId: event.detail.id, round: 1, attempt: 2, waitSeconds: 0 });
-    expect(await sendWebhooks(deps, [early])).toEqual({ batchItemFailures: [{ itemIdentifier: early.messageId }] });
+    expect(await sendWebhooks(deps, [early])).toEqual({
+      batchItemFailures: [{ itemIdentifier: early.messageId }],
+    });
     expect(r.received).toHaveLength(0);
   });
 });
@@ -356,10 +433,18 @@ describe('sending again', () => {
     const test = await api('POST /webhook-endpoints/{id}/test', { params: { id: made.id } });
     await send(await asBusEvent('WebhookTest', test.body.deliveryId));
     const [got] = await r.waitFor(1);
-    expect(verify(got!, made.secret)).toMatchObject({ 'detail-type': 'WebhookTest', detail: { data: { endpointId: made.id } } });
+    expect(verify(got!, made.secret)).toMatchObject({
+      'detail-type': 'WebhookTest',
+      detail: { data: { endpointId: made.id } },
+    });
     expect(queue.scheduled).toHaveLength(0);
     const [logged] = await deliveries(made.id);
-    expect(logged).toMatchObject({ trigger: 'test', status: 'failed', reason: 'retries-exhausted', attemptCount: 1 });
+    expect(logged).toMatchObject({
+      trigger: 'test',
+      status: 'failed',
+      reason: 'retries-exhausted',
+      attemptCount: 1,
+    });
   });
 
   it('a replay starts the archive and sends each replayed event to its endpoint alone, with its own id', async () => {
@@ -375,21 +460,35 @@ describe('sending again', () => {
       params: { id: made.id },
       body: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() },
     });
-    await send(await asBusEvent('WebhookReplayRequested', (await eventsOf(table, 'WebhookReplayRequested')).at(-1)!.detail.id));
-    expect(replaysStarted).toContain(replay.body.id);
-    expect((await api('GET /webhook-endpoints/{id}/replays', { params: { id: made.id } })).body.items[0].status).toBe(
-      'started',
+    await send(
+      await asBusEvent(
+        'WebhookReplayRequested',
+        (await eventsOf(table, 'WebhookReplayRequested')).at(-1)!.detail.id,
+      ),
     );
+    expect(replaysStarted).toContain(replay.body.id);
+    expect(
+      (await api('GET /webhook-endpoints/{id}/replays', { params: { id: made.id } })).body.items[0].status,
+    ).toBe('started');
     // the archive replays both events under the replay's name
     const name = `${made.id}.${replay.body.id}`;
     await send(onBus(delivered, { 'replay-name': name }), onBus(missed, { 'replay-name': name }));
     await r.waitFor(3);
     expect(other.received).toHaveLength(1);
-    expect(r.received.slice(1).map((q) => q.headers['webhook-id']).sort()).toEqual(
-      [delivered.detail.id, missed.detail.id].sort(),
-    );
+    expect(
+      r.received
+        .slice(1)
+        .map((q) => q.headers['webhook-id'])
+        .sort(),
+    ).toEqual([delivered.detail.id, missed.detail.id].sort());
     const log = await deliveries(made.id);
-    expect(log.find((d: { id: string }) => d.id === delivered.detail.id)).toMatchObject({ round: 2, trigger: 'replay' });
-    expect(log.find((d: { id: string }) => d.id === missed.detail.id)).toMatchObject({ round: 1, trigger: 'replay' });
+    expect(log.find((d: { id: string }) => d.id === delivered.detail.id)).toMatchObject({
+      round: 2,
+      trigger: 'replay',
+    });
+    expect(log.find((d: { id: string }) => d.id === missed.detail.id)).toMatchObject({
+      round: 1,
+      trigger: 'replay',
+    });
   });
 });

@@ -38,12 +38,17 @@ export function Webhooks() {
     <div className="card webhooks-admin">
       <p className="muted">
         Each event is POSTed to the endpoints that name it, signed by the Standard Webhooks specification
-        (verify it with the <code>standardwebhooks</code> library and the endpoint's secret). A failed delivery is
-        tried again for more than three days; an endpoint that fails all that time is disabled, and admins are told.
+        (verify it with the <code>standardwebhooks</code> library and the endpoint's secret). A failed
+        delivery is tried again for more than three days; an endpoint that fails all that time is disabled,
+        and admins are told.
       </p>
       {secret && <SecretOnce url={secret.url} secret={secret.secret} onDone={() => setSecret(null)} />}
       {!endpoints.data ? (
-        <ProblemAlert error={endpoints.error} loading="the webhook endpoints" onRetry={() => void endpoints.refetch()} />
+        <ProblemAlert
+          error={endpoints.error}
+          loading="the webhook endpoints"
+          onRetry={() => void endpoints.refetch()}
+        />
       ) : (
         <>
           {endpoints.data.items.length === 0 && <p className="muted">No webhook endpoints yet.</p>}
@@ -124,7 +129,11 @@ function NewEndpointForm({ onCreated }: { onCreated: (url: string, secret: strin
         hint="Event names from the event catalog, separated by commas (DealClosedWon, ProjectCreated); empty or * for every event"
       >
         {(props) => (
-          <input {...props} value={form.events} onChange={(e) => setForm({ ...form, events: e.target.value })} />
+          <input
+            {...props}
+            value={form.events}
+            onChange={(e) => setForm({ ...form, events: e.target.value })}
+          />
         )}
       </Field>
       <Field label="Description" path="description" problem={problem}>
@@ -172,7 +181,10 @@ function EndpointItem({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s
     onSuccess: () => {
       setOpen(true);
       // the test travels through the bus: its delivery shows in a moment
-      setTimeout(() => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', endpoint.id] }), 1500);
+      setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', endpoint.id] }),
+        1500,
+      );
     },
   });
   const remove = useMutation({
@@ -220,7 +232,12 @@ function EndpointItem({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s
         </button>
         {confirmDelete ? (
           <>
-            <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => remove.mutate()}
+              disabled={remove.isPending}
+            >
               Delete it: nothing more is sent
             </button>
             <button type="button" className="quiet" onClick={() => setConfirmDelete(false)}>
@@ -273,7 +290,11 @@ function Deliveries({ endpointId }: { endpointId: string }) {
           ))}
         </select>
       </label>
-      <ProblemAlert error={pages.query.error} loading="the deliveries" onRetry={() => void pages.query.refetch()} />
+      <ProblemAlert
+        error={pages.query.error}
+        loading="the deliveries"
+        onRetry={() => void pages.query.refetch()}
+      />
       {pages.query.isSuccess && pages.items.length === 0 && <p className="muted">No deliveries.</p>}
       <ul className="plain-list">
         {pages.items.map((d) => (
@@ -305,7 +326,10 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', endpointId] });
       // the resend travels through the bus: its attempt shows in a moment
-      setTimeout(() => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', endpointId] }), 1500);
+      setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', endpointId] }),
+        1500,
+      );
     },
   });
   const last = delivery.attempts.at(-1);
@@ -313,11 +337,14 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
     <li data-webhook-delivery={delivery.id}>
       <details>
         <summary>
-          <strong>{delivery.eventType}</strong> <span className={`badge ${delivery.status}`}>{delivery.status}</span>{' '}
+          <strong>{delivery.eventType}</strong>{' '}
+          <span className={`badge ${delivery.status}`}>{delivery.status}</span>{' '}
           <span className="muted">
             {dateTime(delivery.occurredAt)} · {delivery.attemptCount} attempt(s)
             {last ? ` · last: ${last.statusCode ?? 'no answer'}${last.error ? ` (${last.error})` : ''}` : ''}
-            {delivery.status === 'pending' && delivery.nextAttemptAt ? ` · next ${dateTime(delivery.nextAttemptAt)}` : ''}
+            {delivery.status === 'pending' && delivery.nextAttemptAt
+              ? ` · next ${dateTime(delivery.nextAttemptAt)}`
+              : ''}
           </span>
         </summary>
         <p className="muted">

@@ -71,7 +71,10 @@ export const webhookDeliveryPatterns = patterns({
     index: 'table',
     keyCondition: '`pk = WEBHOOK#<endpointId> AND begins_with(sk, DELIVERY#)`, descending',
     roundTrips: '1 Query',
-    query: (endpointId: string) => ({ partition: `WEBHOOK#${endpointId}`, sort: { beginsWith: 'DELIVERY#' } }),
+    query: (endpointId: string) => ({
+      partition: `WEBHOOK#${endpointId}`,
+      sort: { beginsWith: 'DELIVERY#' },
+    }),
   }),
   endpointDeliveriesByStatus: query({
     entity: 'webhook delivery',
@@ -81,12 +84,16 @@ export const webhookDeliveryPatterns = patterns({
     index: 'gsi1',
     keyCondition: '`gsi1pk = WEBHOOK-DELIVERIES#<endpointId>#<status>`, descending',
     roundTrips: '1 Query',
-    query: (endpointId: string, status: DeliveryStatus) => ({ index: 'gsi1', partition: byStatus(endpointId, status) }),
+    query: (endpointId: string, status: DeliveryStatus) => ({
+      index: 'gsi1',
+      partition: byStatus(endpointId, status),
+    }),
   }),
   webhookDelivery: get({
     entity: 'webhook delivery',
     pattern: 'a delivery and its attempts',
-    usedBy: '`GET`, `POST …/resend` of `/webhook-endpoints/{id}/deliveries/{deliveryId}`; the sender, when a claim is refused',
+    usedBy:
+      '`GET`, `POST …/resend` of `/webhook-endpoints/{id}/deliveries/{deliveryId}`; the sender, when a claim is refused',
     functions: ['WorkspaceApi', 'WebhookSender'],
     keyCondition: '`pk = WEBHOOK#<endpointId>, sk = DELIVERY#<eventId>`',
     roundTrips: '1 GetItem',
@@ -104,7 +111,8 @@ export const webhookDeliveryPatterns = patterns({
   webhookEventBody: get({
     entity: 'webhook event body',
     pattern: 'the body an event is sent with',
-    usedBy: '`GET /webhook-endpoints/{id}/deliveries/{deliveryId}`; the sender, for a retry, a resend or a replay',
+    usedBy:
+      '`GET /webhook-endpoints/{id}/deliveries/{deliveryId}`; the sender, for a retry, a resend or a replay',
     functions: ['WorkspaceApi', 'WebhookSender'],
     keyCondition: '`pk = WEBHOOK-EVENT#<eventId>, sk = EVENT`',
     roundTrips: '1 GetItem',
@@ -122,7 +130,8 @@ export const webhookDeliveryPatterns = patterns({
   }),
   deliveryAttempted: write({
     entity: 'webhook delivery',
-    pattern: 'a delivery claimed for an attempt, then its attempt recorded (or its giving up), by the lease holder',
+    pattern:
+      'a delivery claimed for an attempt, then its attempt recorded (or its giving up), by the lease holder',
     usedBy: 'the sender',
     functions: ['WebhookSender'],
     keyCondition:
@@ -152,7 +161,11 @@ export class DeliveriesExist extends ConcurrentModification {
 export class WebhookDeliveryRepository {
   constructor(private readonly store: Store) {}
 
-  list(endpointId: string, status: DeliveryStatus | undefined, page: PageRequest): Promise<Page<WebhookDelivery>> {
+  list(
+    endpointId: string,
+    status: DeliveryStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<WebhookDelivery>> {
     const spec = status
       ? webhookDeliveryPatterns.endpointDeliveriesByStatus.query(endpointId, status)
       : webhookDeliveryPatterns.endpointDeliveries.query(endpointId);
@@ -240,7 +253,12 @@ export class WebhookDeliveryRepository {
         expression:
           '#status = :pending AND #round = :round AND attemptsInRound = :made AND (attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs OR leaseToken = :token)',
         names: { '#status': 'status', '#round': 'round' },
-        values: { ':pending': 'pending', ':round': at.round, ':made': at.attemptsMade, ':nowMs': Date.parse(lease.now) },
+        values: {
+          ':pending': 'pending',
+          ':round': at.round,
+          ':made': at.attemptsMade,
+          ':nowMs': Date.parse(lease.now),
+        },
       },
     );
     return item ? asDelivery(item) : undefined;

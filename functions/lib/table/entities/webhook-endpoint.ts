@@ -50,7 +50,8 @@ export const webhookEndpointPatterns = patterns({
   webhookEndpointById: batchGet({
     entity: 'webhook endpoint',
     pattern: 'a webhook endpoint and its health',
-    usedBy: '`GET`, `PATCH`, `DELETE /webhook-endpoints/{id}` and every route under it; the sender disabling one',
+    usedBy:
+      '`GET`, `PATCH`, `DELETE /webhook-endpoints/{id}` and every route under it; the sender disabling one',
     functions: ['WorkspaceApi', 'WebhookSender'],
     keyCondition: 'BatchGet `WEBHOOK-ENDPOINTS` / `ENDPOINT#<id>` and `HEALTH#<id>`',
     roundTrips: '1 BatchGet',
@@ -61,22 +62,26 @@ export const webhookEndpointPatterns = patterns({
     pattern: 'a webhook endpoint: created, changed, rotated, disabled or deleted at its version',
     usedBy: '`POST`, `PATCH`, `DELETE /webhook-endpoints…`, `POST …/rotate-secret`; the sender disabling one',
     functions: ['WorkspaceApi', 'WebhookSender'],
-    keyCondition: 'Put `WEBHOOK-ENDPOINTS` / `ENDPOINT#<id>` if absent, or at the version read; Delete at the version read',
+    keyCondition:
+      'Put `WEBHOOK-ENDPOINTS` / `ENDPOINT#<id>` if absent, or at the version read; Delete at the version read',
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem', 'DeleteItem'],
   }),
   webhookHealth: write({
     entity: 'webhook endpoint health',
-    pattern: "an endpoint's failing clock: started by a failed attempt, stopped by a delivered one or an admin's change",
+    pattern:
+      "an endpoint's failing clock: started by a failed attempt, stopped by a delivered one or an admin's change",
     usedBy: 'the webhook sender (on a change only), `PATCH`/`DELETE /webhook-endpoints/{id}`',
     functions: ['WebhookSender', 'WorkspaceApi'],
-    keyCondition: 'UpdateItem `WEBHOOK-ENDPOINTS` / `HEALTH#<id>`: `SET failingSince` if absent, or `REMOVE` it; Delete',
+    keyCondition:
+      'UpdateItem `WEBHOOK-ENDPOINTS` / `HEALTH#<id>`: `SET failingSince` if absent, or `REMOVE` it; Delete',
     roundTrips: '1 UpdateItem when an endpoint starts or stops failing (none otherwise)',
     actions: ['UpdateItem', 'DeleteItem'],
   }),
   webhookSecretWritten: write({
     entity: 'webhook signing secret',
-    pattern: "an endpoint's signing secret: made, rotated (the current one kept as the previous, 24 h) or deleted",
+    pattern:
+      "an endpoint's signing secret: made, rotated (the current one kept as the previous, 24 h) or deleted",
     usedBy: '`POST /webhook-endpoints`, `POST …/rotate-secret`, `DELETE /webhook-endpoints/{id}`',
     functions: ['WorkspaceApi'],
     keyCondition:

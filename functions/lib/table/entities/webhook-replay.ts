@@ -77,7 +77,10 @@ export class WebhookReplayRepository {
       webhookReplayPatterns.replayWritten,
       {
         key: replayKey(replay.endpointId, replay.id),
-        expression: 'at' in outcome ? 'SET #status = :status, startedAt = :at' : 'SET #status = :status, #error = :error',
+        expression:
+          'at' in outcome
+            ? 'SET #status = :status, startedAt = :at'
+            : 'SET #status = :status, #error = :error',
         names: { '#status': 'status', ...('at' in outcome ? {} : { '#error': 'error' }) },
         values:
           'at' in outcome
