@@ -16,6 +16,7 @@ import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 import { sweepScale } from './sweep-scale.js';
 import { templateLimits } from './template-limits.js';
+import { webhooks } from './webhooks.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'template-limits': templateLimits,
   'console-load': consoleLoad,
   'iam-cost': iamCost,
+  webhooks,
 };
 
 const asked = process.argv.slice(2);

@@ -265,20 +265,11 @@ export class WebhookDeliveryRepository {
   }
 
   /** The delivery after an attempt (or its giving up), written only while `lease` holds it. */
-  async record(after: WebhookDelivery, lease: Lease): Promise<boolean> {
-    try {
-      await this.store.transact([
-        {
-          pattern: webhookDeliveryPatterns.deliveryAttempted,
-          put: deliveryItem(after),
-          condition: { expression: 'leaseToken = :token', values: { ':token': lease.token } },
-        },
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConcurrentModification) return false;
-      throw error;
-    }
+  record(after: WebhookDelivery, lease: Lease): Promise<boolean> {
+    return this.store.putIf(webhookDeliveryPatterns.deliveryAttempted, deliveryItem(after), {
+      expression: 'leaseToken = :token',
+      values: { ':token': lease.token },
+    });
   }
 
   /** A delivery sent again: its new round, on condition that it is still as read (not pending). */
