@@ -17,6 +17,7 @@ import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 import { sweepScale } from './sweep-scale.js';
 import { templateLimits } from './template-limits.js';
+import { webhooks } from './webhooks.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
@@ -35,6 +36,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'console-load': consoleLoad,
   'iam-cost': iamCost,
   'email-capture': () => emailCapture(),
+  webhooks,
 };
 
 const asked = process.argv.slice(2);

@@ -31,7 +31,8 @@ export interface HandoffConfig {
   inboundEmailDomain?: string;
   /** Domains people may send mail from through the console (verified SES identities). */
   emailSenderDomains: string[];
-  webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
+  /** How long a webhook receiver has to answer an attempt, in seconds. */
+  webhookTimeoutSeconds: number;
 }
 
 function text(node: Node, key: string): string | undefined {
@@ -103,16 +104,26 @@ function hour(h: number): number {
   return h;
 }
 
-function webhook(node: Node): Pick<HandoffConfig, 'webhook'> {
-  const url = text(node, 'webhookUrl');
-  const apiKeySecretName = text(node, 'webhookApiKeySecret');
-  if (!url) return {};
-  if (!url.startsWith('https://')) throw new Error('context webhookUrl must be an https:// URL');
-  if (!apiKeySecretName)
+// The deploy-time webhook (an EventBridge API destination, `-c webhookUrl`) is gone: endpoints are
+// added at run time (POST /webhook-endpoints), signed and retried. A deployment still passing the
+// old context is stopped with the way to move, rather than silently sending to nobody.
+const REMOVED_WEBHOOK_CONTEXT = ['webhookUrl', 'webhookApiKeySecret', 'webhookEvents'];
+
+function noDeployTimeWebhook(node: Node): void {
+  const given = REMOVED_WEBHOOK_CONTEXT.filter((key) => text(node, key) !== undefined);
+  if (given.length > 0)
     throw new Error(
-      'context webhookUrl needs webhookApiKeySecret: the Secrets Manager secret holding its API key',
+      `context ${given.join(', ')} was removed: add the endpoint with POST /webhook-endpoints (or the console's Admin) and verify its signatures instead of an x-api-key; docs/operations.md, "Moving from -c webhookUrl"`,
     );
-  return { webhook: { url, apiKeySecretName, detailTypes: list(node, 'webhookEvents') } };
+}
+
+function timeoutSeconds(node: Node): number {
+  const value = number(node, 'webhookTimeoutSeconds', DEFAULTS.webhookTimeoutSeconds);
+  if (!Number.isInteger(value) || value < 1 || value > 30)
+    throw new Error(
+      `context webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not ${value}`,
+    );
+  return value;
 }
 
 // Cognito's rule for a domain prefix: lower-case letters, digits and hyphens, not starting or
@@ -154,10 +165,11 @@ export function readConfig(node: Node): HandoffConfig {
   const alarmEmail = email(node, 'alarmEmail');
   const digestFromEmail = email(node, 'digestFromEmail');
   const importConcurrency = concurrency(node);
+  noDeployTimeWebhook(node);
   return {
     ...(issuer ? { jwt: { issuer, audience } } : {}),
     corsOrigins: list(node, 'corsOrigins'),
-    archiveRetentionDays: number(node, 'archiveRetentionDays', 365),
+    archiveRetentionDays: number(node, 'archiveRetentionDays', DEFAULTS.archiveRetentionDays),
     ...(alarmEmail ? { alarmEmail } : {}),
     throttle: {
       rateLimit: number(node, 'throttleRate', 100),
@@ -178,8 +190,8 @@ export function readConfig(node: Node): HandoffConfig {
         throw new Error(`context forwardToAccounts holds ${a}, which is not a 12-digit account id`);
       return a;
     }),
-    ...webhook(node),
     ...inboundEmail(node),
     emailSenderDomains: domains(node, 'emailSenderDomains'),
+    webhookTimeoutSeconds: timeoutSeconds(node),
   };
 }

@@ -26,6 +26,8 @@ export const ID_PREFIX = {
   attachment: 'att',
   email: 'eml',
   thread: 'thr',
+  webhookEndpoint: 'whe',
+  webhookReplay: 'whr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -24,6 +24,9 @@ import { ProjectRepository } from './table/entities/project.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
+import { WebhookDeliveryRepository } from './table/entities/webhook-delivery.js';
+import { WebhookEndpointRepository } from './table/entities/webhook-endpoint.js';
+import { WebhookReplayRepository } from './table/entities/webhook-replay.js';
 import type { TableFunction } from './table/pattern.js';
 import { Store } from './table/store.js';
 
@@ -62,7 +65,14 @@ export interface Services {
   followups: FollowUpReader;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
-  settings: { handoffGraceMinutes: number };
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
+  webhookReplays: WebhookReplayRepository;
+  settings: {
+    handoffGraceMinutes: number;
+    /** Where webhooks may point, and how far back a replay reaches. */
+    webhooks: { allowLoopback: boolean; archiveRetentionDays: number };
+  };
 }
 
 export function createServices(
@@ -122,6 +132,15 @@ export function createServices(
     followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
-    settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
+    webhookEndpoints: new WebhookEndpointRepository(store),
+    webhookDeliveries: new WebhookDeliveryRepository(store),
+    webhookReplays: new WebhookReplayRepository(store),
+    settings: {
+      handoffGraceMinutes: config.handoffGraceMinutes(),
+      webhooks: {
+        allowLoopback: config.webhookAllowLoopback(),
+        archiveRetentionDays: config.archiveRetentionDays(),
+      },
+    },
   };
 }

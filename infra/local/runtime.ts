@@ -28,6 +28,7 @@ import {
   PortTaken,
   portPlan,
 } from './ports.js';
+import { QueuePoller } from './queue-poller.js';
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { checkServiceRoles } from './service-roles.js';
@@ -210,7 +211,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
-  const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
+  const app = readTemplate(cdkOut, {
+    api: apiUrl,
+    console: consoleUrl,
+    issuer: issuerUrl,
+    s3: s3Endpoint,
+    sqs: sqsEndpoint,
+  });
   // IAM: each function's own credentials, its role's policies evaluated on every request
   const iam = new LocalIam(app, options.iam ?? true);
   try {
@@ -238,7 +245,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const mailbox = new LocalMailbox(join(localDir, 'mail'), log, iam);
   handlers.set('ses', mailbox.handle);
-  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam);
+  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam, {
+    settings: app.queueSettings,
+    timeScale,
+    sources: new Set(app.queueMappings.map((m) => m.queueId)),
+  });
   handlers.set('sqs', sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
   let bus: LocalEventBus | undefined;
@@ -270,6 +281,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_XRAY_DAEMON_ADDRESS: xrayAddress,
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     TZ: 'UTC',
+    // webhooks may be sent to receivers on this machine (http://127.0.0.1:…): docs/operations.md
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
   };
   const pools = new Map<string, LambdaFunctionPool>();
   for (const fn of app.functions.values()) {
@@ -346,6 +359,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
   );
 
+  const queuePollers = app.queueMappings.map(
+    (mapping) =>
+      new QueuePoller({
+        mapping,
+        sqs,
+        pool: pools.get(mapping.functionId)!,
+        log,
+        visibilityTimeoutSeconds: app.queueSettings.get(mapping.queueId)?.visibilityTimeoutSeconds ?? 30,
+        timeScale,
+      }),
+  );
+
   // The functions people wait on (the API's, and the relay that carries every event) got a warm
   // environment meanwhile; the others start on their first event, cold, as in AWS.
   await warming;
@@ -353,6 +378,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   lambda.start();
   scheduler.start(options.schedules !== false);
   for (const p of pollers) await p.start();
+  for (const p of queuePollers) p.start();
 
   const gateway = createGateway({
     app,
@@ -432,12 +458,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     xray,
     smtp: { host: LOOPBACK, port: bound.smtp, domains: receiving.recipients, receiving },
     synthesized,
-    busy: () => bus!.busy || lambda.busy || scheduler.busy || pollers.some((p) => p.busy),
+    busy: () =>
+      bus!.busy ||
+      lambda.busy ||
+      scheduler.busy ||
+      pollers.some((p) => p.busy) ||
+      queuePollers.some((p) => p.busy),
     stop: async () => {
       scheduler.stop();
       bus!.stop();
       lambda.stop();
       for (const p of pollers) p.stop();
+      for (const p of queuePollers) p.stop();
       for (const pool of pools.values()) pool.stop();
       xray.stop();
       await receiving.close();

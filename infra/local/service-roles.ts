@@ -7,8 +7,9 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalApp } from './template.js';
 //     to ("The provided execution role does not have permissions to call SendMessage on SQS",
 //     InvalidParameterValueException), and an event source mapping whose role may not read the
 //     stream ("Cannot access stream ... Please ensure the role can perform the GetRecords,
-//     GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM"): so the
-//     local runtime refuses to start with such a template, naming the grant;
+//     GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM"), or a
+//     queue ("The provided execution role does not have permissions to call ReceiveMessage on
+//     SQS"): so the local runtime refuses to start with such a template, naming the grant;
 //   - when a receipt rule is created, SES refuses one whose S3 action it may not write to
 //     ("Could not write to bucket", InvalidS3ConfigurationException: the bucket's policy must let
 //     ses.amazonaws.com put under the prefix) or whose Lambda action it may not invoke ("Could not
@@ -29,6 +30,8 @@ export class DeployRefused extends Error {
 // ListStreams is also named by the message, but it is granted on '*' only (it names no stream), and
 // the stack's grant (CDK's grantStreamRead) names the stream: what polling needs is these three
 const STREAM_READ = ['DescribeStream', 'GetRecords', 'GetShardIterator'];
+// what Lambda's documentation asks of a function's role to read a queue
+const QUEUE_READ = ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'];
 
 export async function checkServiceRoles(app: LocalApp, iam: LocalIam): Promise<void> {
   for (const fn of app.functions.values()) {
@@ -65,6 +68,19 @@ export async function checkServiceRoles(app: LocalApp, iam: LocalIam): Promise<v
         throw new DeployRefused(
           `${fn.name}'s event source mapping ${mapping.logicalId}`,
           `The provided execution role does not have permissions to call SendMessage on SQS (${refused.message})`,
+        );
+    }
+  }
+  for (const mapping of app.queueMappings) {
+    const fn = app.functions.get(mapping.functionId)!;
+    for (const action of QUEUE_READ) {
+      const denied = await iam.authorize(iam.roleCaller(fn.roleId, fn.logicalId), [
+        { action: `sqs:${action}`, resource: queueArn(mapping.queueId) },
+      ]);
+      if (denied)
+        throw new DeployRefused(
+          `${fn.name}'s event source mapping ${mapping.logicalId}`,
+          `The provided execution role does not have permissions to call ${action} on SQS (${denied.message})`,
         );
     }
   }

@@ -59,11 +59,13 @@ export interface LocalRoute {
 }
 
 export interface LocalRuleTarget {
-  /** A function of the stack; or an HTTPS endpoint (API destination); or another account's bus. */
-  kind: 'function' | 'http' | 'remote-bus';
+  /** A function of the stack; a queue of the stack; an HTTPS endpoint (API destination); or another account's bus. */
+  kind: 'function' | 'queue' | 'http' | 'remote-bus';
   /** The target's ARN, as the template gives it (named by the dead letters' TARGET_ARN). */
   arn: string;
   functionId: string;
+  /** A queue target's logical id (the local queue's name). */
+  queueId?: string;
   endpoint?: string;
   input?: unknown;
   inputPath?: string;
@@ -94,6 +96,26 @@ export interface LocalStreamMapping {
   startingPosition: string;
   filters: Record<string, unknown>[];
   onFailureQueue?: string;
+}
+
+/** An SQS event source mapping: Lambda polls the queue and invokes the function with batches. */
+export interface LocalQueueMapping {
+  logicalId: string;
+  queueId: string;
+  functionId: string;
+  batchSize: number;
+  batchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  /** ScalingConfig.MaximumConcurrency: at most this many invocations at once (default: the function's). */
+  maxConcurrency?: number;
+}
+
+/** What the template says of a queue beside its name (AWS::SQS::Queue's properties). */
+export interface LocalQueueSettings {
+  visibilityTimeoutSeconds: number;
+  delaySeconds: number;
+  /** RedrivePolicy: after this many receives, a message moves to the dead-letter queue. */
+  redrive?: { deadLetterQueue: string; maxReceiveCount: number };
 }
 
 export interface LocalSchedule {
@@ -148,6 +170,8 @@ export interface LocalPermission {
 }
 
 export interface LocalArchive {
+  /** Its ARN, as the template names it (a replay's EventSourceArn). */
+  arn: string;
   busName: string;
   pattern: Record<string, unknown>;
 }
@@ -173,6 +197,8 @@ export interface LocalAddresses {
   console: string;
   issuer: string;
   s3: string;
+  /** SQS's endpoint: a queue's URL names it (the SDK sends to the host of the URL it is given). */
+  sqs?: string;
 }
 
 export interface LocalApp {
@@ -189,9 +215,12 @@ export interface LocalApp {
   rules: LocalRule[];
   archives: LocalArchive[];
   streamMappings: LocalStreamMapping[];
+  queueMappings: LocalQueueMapping[];
   schedules: LocalSchedule[];
   /** Queue logical id → readable name, for dead letters. */
   queues: Map<string, string>;
+  /** Queue logical id → its visibility timeout, delay and redrive policy. */
+  queueSettings: Map<string, LocalQueueSettings>;
   /** Function logical id → its asynchronous-invocation settings (AWS::Lambda::EventInvokeConfig). */
   asyncConfigs: Map<string, AsyncInvokeConfig>;
   /** The HTTP API stage's default route throttling. */
@@ -278,6 +307,10 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
           return `arn:aws:s3:::${name}`;
         case 'AWS::IAM::Role':
           return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+        case 'AWS::Events::Rule':
+          return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${r.Properties.EventBusName ? resolve(r.Properties.EventBusName) : 'default'}/${name}`;
+        case 'AWS::Events::Archive':
+          return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:archive/${r.Properties.ArchiveName ?? name}`;
         case 'AWS::IAM::ManagedPolicy':
           return `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${r.Properties.ManagedPolicyName ?? `${stackName}-${id}`}`;
         default:
@@ -294,7 +327,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
       byArn.set(arn, id);
       return arn;
     }
-    if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueUrl') return `${addresses?.sqs ?? 'http://localhost'}/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueName') return nameOf(id);
     if (resources[id]?.Type === 'AWS::CloudFront::Distribution' && attr === 'DomainName') return CONSOLE_HOST;
     if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${nameOf(id)}.s3.localhost`;
     return `${id}.${attr}`;
@@ -435,9 +469,11 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   const api = entries('AWS::ApiGatewayV2::Api')[0]?.[1];
   const corsConfig = resolve(api?.Properties.CorsConfiguration ?? null);
 
-  const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint'> => {
+  const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint' | 'queueId'> => {
     const id = byArn.get(arn);
     if (id && resources[id]?.Type === 'AWS::Lambda::Function') return { kind: 'function', functionId: id };
+    if (id && resources[id]?.Type === 'AWS::SQS::Queue')
+      return { kind: 'queue', functionId: '', queueId: id };
     const destination = entries('AWS::Events::ApiDestination').find(
       ([d]) => arn === `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${d}`,
     );
@@ -452,7 +488,7 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   for (const [id] of entries('AWS::Events::ApiDestination')) arnOf(id);
   const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
     logicalId: id,
-    arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${resolve(r.Properties.EventBusName ?? 'default')}/${id}`,
+    arn: arnOf(id),
     busName: resolve(r.Properties.EventBusName ?? 'default'),
     pattern: resolve(
       typeof r.Properties.EventPattern === 'string'
@@ -471,30 +507,51 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     })),
   }));
 
-  const archives = entries('AWS::Events::Archive').map(([, r]) => ({
+  const archives = entries('AWS::Events::Archive').map(([id, r]) => ({
+    arn: arnOf(id),
     busName: resolve(r.Properties.SourceArn).split('/').at(-1),
     pattern: r.Properties.EventPattern ?? {},
   }));
 
-  const streamMappings = entries('AWS::Lambda::EventSourceMapping').map(([id, r]) => {
-    const p = r.Properties;
-    return {
-      logicalId: id,
-      tableId: idOfArn(resolve(p.EventSourceArn)),
-      functionId: resolve(p.FunctionName),
-      batchSize: p.BatchSize ?? 100,
-      batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
-      reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      bisectOnError: p.BisectBatchOnFunctionError ?? false,
-      maxRetries: p.MaximumRetryAttempts ?? -1,
-      maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
-      startingPosition: p.StartingPosition ?? 'LATEST',
-      filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
-      ...(p.DestinationConfig?.OnFailure?.Destination
-        ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
-        : {}),
-    };
-  });
+  const fromQueue = (r: Json) =>
+    resources[idOfArn(resolve(r.Properties.EventSourceArn))]?.Type === 'AWS::SQS::Queue';
+  const queueMappings = entries('AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => fromQueue(r))
+    .map(([id, r]) => {
+      const p = r.Properties;
+      return {
+        logicalId: id,
+        queueId: idOfArn(resolve(p.EventSourceArn)),
+        functionId: resolve(p.FunctionName),
+        batchSize: p.BatchSize ?? 10,
+        batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        ...(p.ScalingConfig?.MaximumConcurrency
+          ? { maxConcurrency: Number(p.ScalingConfig.MaximumConcurrency) }
+          : {}),
+      };
+    });
+  const streamMappings = entries('AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => !fromQueue(r))
+    .map(([id, r]) => {
+      const p = r.Properties;
+      return {
+        logicalId: id,
+        tableId: idOfArn(resolve(p.EventSourceArn)),
+        functionId: resolve(p.FunctionName),
+        batchSize: p.BatchSize ?? 100,
+        batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        bisectOnError: p.BisectBatchOnFunctionError ?? false,
+        maxRetries: p.MaximumRetryAttempts ?? -1,
+        maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
+        startingPosition: p.StartingPosition ?? 'LATEST',
+        filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+        ...(p.DestinationConfig?.OnFailure?.Destination
+          ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
+          : {}),
+      };
+    });
 
   const schedules = entries('AWS::Scheduler::Schedule').map(([id, r]) => {
     const p = r.Properties;
@@ -520,7 +577,31 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   const queues = new Map(
     entries('AWS::SQS::Queue').map(([id, r]) => {
       const parts = String(r.Metadata?.['aws:cdk:path'] ?? id).split('/');
-      return [id, parts.slice(1, -2).join('/') || id];
+      // Handoff/Webhooks/Events/Resource → Webhooks/Events; …/EventsDeadLetters/Queue/Resource → …/EventsDeadLetters
+      const path = parts.slice(1, -1);
+      if (path.at(-1) === 'Queue') path.pop();
+      return [id, path.join('/') || id];
+    }),
+  );
+  const queueSettings = new Map<string, LocalQueueSettings>(
+    entries('AWS::SQS::Queue').map(([id, r]) => {
+      const p = r.Properties ?? {};
+      const redrive = p.RedrivePolicy;
+      return [
+        id,
+        {
+          visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
+          delaySeconds: Number(p.DelaySeconds ?? 0),
+          ...(redrive
+            ? {
+                redrive: {
+                  deadLetterQueue: idOfArn(resolve(redrive.deadLetterTargetArn)),
+                  maxReceiveCount: Number(redrive.maxReceiveCount),
+                },
+              }
+            : {}),
+        },
+      ];
     }),
   );
 
@@ -649,8 +730,10 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     rules,
     archives,
     streamMappings,
+    queueMappings,
     schedules,
     queues,
+    queueSettings,
     byArn,
     roles,
     receiptRules,

@@ -388,11 +388,7 @@ describe('asynchronous delivery', () => {
   });
 
   it('every rule target (integrations by context included) has a dead-letter queue and, but for buses, a retry policy', () => {
-    const all = synthesize({
-      forwardToAccounts: '111122223333',
-      webhookUrl: 'https://hooks.example.com/handoff',
-      webhookApiKeySecret: 'handoff/webhook',
-    }).resources;
+    const all = synthesize({ forwardToAccounts: '111122223333' }).resources;
     const rules = Object.entries(all).filter(([, r]) => r.Type === 'AWS::Events::Rule');
     expect(rules.length).toBeGreaterThanOrEqual(4);
     for (const [id, rule] of rules) {
@@ -403,7 +399,8 @@ describe('asynchronous delivery', () => {
         if (!toBus) expect(target.RetryPolicy?.MaximumRetryAttempts, id).toBeGreaterThan(0);
       }
     }
-    expect(Object.values(all).some((r) => r.Type === 'AWS::Events::ApiDestination')).toBe(true);
+    // webhooks are the sender's (below): no API destination, no static key
+    expect(Object.values(all).some((r) => r.Type === 'AWS::Events::ApiDestination')).toBe(false);
   }, 120_000);
 
   it('every schedule passes its scheduled time, retries, and has a dead-letter queue', () => {
@@ -446,8 +443,12 @@ describe('observability', () => {
     const functions = handoffFunctions().length;
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions);
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(functions);
+    // every queue is a dead-letter queue or on-failure destination, but the two the webhook
+    // sender reads, whose lag has an alarm of its own (WebhooksBehind)
+    const read = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy).length;
+    expect(read).toBe(2);
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
-      ofType('AWS::SQS::Queue').length,
+      ofType('AWS::SQS::Queue').length - read,
     );
     expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
     expect(alarms.filter((a) => a.MetricName === 'HandoffsMissing')).toHaveLength(1);
@@ -599,12 +600,26 @@ describe('where asynchronous failures go', () => {
         'sqs:DeleteMessage',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
     const sqsStatement = statements.find((st) => [st.Action].flat().includes('sqs:ReceiveMessage'))!;
-    expect((sqsStatement.Resource as unknown[]).length).toBe(ofType('AWS::SQS::Queue').length);
+    // every queue but the two the webhook sender reads is a dead-letter queue or on-failure destination
+    const sources = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(sources.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'WebhooksAttempts',
+      'WebhooksEvents',
+    ]);
+    expect((sqsStatement.Resource as unknown[]).length).toBe(
+      ofType('AWS::SQS::Queue').length - sources.length,
+    );
+    // what such a queue gave up on goes back to it, and nowhere else
+    const sendBack = statements.find((st) => [st.Action].flat().includes('sqs:SendMessage'))!;
+    expect(JSON.stringify(sendBack.Resource)).toBe(
+      JSON.stringify(sources.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+    );
   });
 });
 
@@ -623,6 +638,135 @@ describe('deployment context', () => {
     expect(() => synthesize({ importConcurrency: '0' })).toThrow(
       /importConcurrency must be a whole number of at least 1, or none/,
     );
+    expect(() => synthesize({ webhookTimeoutSeconds: '60' })).toThrow(
+      /webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not 60/,
+    );
+  });
+
+  it('stops a deployment that still passes the removed deploy-time webhook, naming the way to move', () => {
+    expect(() =>
+      synthesize({ webhookUrl: 'https://hooks.example.com/handoff', webhookApiKeySecret: 'handoff/webhook' }),
+    ).toThrow(
+      /context webhookUrl, webhookApiKeySecret was removed: add the endpoint with POST \/webhook-endpoints .*docs\/operations.md, "Moving from -c webhookUrl"/,
+    );
+  });
+});
+
+describe('webhooks', () => {
+  /** One of the two queues the sender reads (not their dead-letter queues). */
+  const queue = (prefix: string) =>
+    ofType('AWS::SQS::Queue').find(([id]) => id.startsWith(prefix) && !id.includes('DeadLetters'))!;
+  const senderPolicy = () =>
+    ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('WebhooksWebhookSenderRole'))![1].Properties
+      .PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+
+  it('a rule sends every event of the catalog (its sources) to the events queue, retried, with a dead-letter queue', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([id]) => id.startsWith('WebhooksToWebhooks'))!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: [...new Set(Object.values(EVENTS).map((e) => e.source))],
+    });
+    const [eventsId] = queue('WebhooksEvents');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [eventsId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^WebhooksToWebhooksDeadLetters/), 'Arn'] },
+        },
+      }),
+    ]);
+    // EventBridge may send to it (the queue's policy names the rule)
+    const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(eventsId),
+    )!;
+    expect(JSON.stringify(policy[1].Properties.PolicyDocument)).toContain('events.amazonaws.com');
+  });
+
+  it('its two queues are encrypted, TLS only, give up on a message after 10 receives into an alarmed dead-letter queue', () => {
+    for (const [prefix, retention] of [
+      ['WebhooksEvents', 4 * 86_400],
+      ['WebhooksAttempts', 14 * 86_400],
+    ] as const) {
+      const [id, q] = queue(prefix);
+      expect(q.Properties, id).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 720,
+        MessageRetentionPeriod: retention,
+        RedrivePolicy: { maxReceiveCount: 10 },
+      });
+      const dlq = q.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+      const alarmed = JSON.stringify(
+        ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+      );
+      expect(alarmed, id).toContain(dlq);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 300,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue('WebhooksEvents')[0], 'QueueName'] } }],
+    });
+  });
+
+  it('the sender reads both queues in batches of 10, at most 10 at once, reporting item failures; its timeout fits the visibility', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([id]) =>
+      id.startsWith('WebhooksWebhookSender'),
+    );
+    expect(mappings.map(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0]).sort()).toEqual(
+      [queue('WebhooksAttempts')[0], queue('WebhooksEvents')[0]].sort(),
+    );
+    for (const [, m] of mappings)
+      expect(m.Properties).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 10 },
+      });
+    const [, sender] = handoffFunctions().find(([id]) => id.startsWith('WebhooksWebhookSender'))!;
+    expect(sender.Properties.Timeout * 6).toBeLessThanOrEqual(720);
+    expect(Object.keys(sender.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        'WEBHOOK_RETRY_QUEUE_URL',
+        'EVENT_ARCHIVE_ARN',
+        'EVENT_BUS_ARN',
+        'WEBHOOK_RULE_ARN',
+      ]),
+    );
+    // loopback receivers are the local runtime's alone
+    expect(JSON.stringify(resources)).not.toContain('WEBHOOK_ALLOW_LOOPBACK');
+  });
+
+  it('the sender may consume its queues, send to the attempts queue, start replays of the archive, and nothing else beyond its table patterns', () => {
+    const statements = senderPolicy();
+    const byAction = (action: string) =>
+      statements.filter((st) => [st.Action].flat().includes(action)).map((st) => JSON.stringify(st.Resource));
+    const [eventsId] = queue('WebhooksEvents');
+    const [attemptsId] = queue('WebhooksAttempts');
+    expect(byAction('sqs:SendMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [attemptsId, 'Arn'] })]);
+    expect(byAction('sqs:ReceiveMessage').sort()).toEqual(
+      [eventsId, attemptsId].map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort(),
+    );
+    const [replay] = byAction('events:StartReplay');
+    expect(replay).toContain('EventsBusArchive');
+    expect(replay).toContain('EventsBus45DE4339');
+    expect(replay).toContain(':replay/*');
+    const actions = [...new Set(statements.flatMap((st) => [st.Action].flat()))];
+    expect(actions.filter((a) => !a.startsWith('dynamodb:')).sort()).toEqual(
+      [
+        'events:StartReplay',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    // the API asks for resends and replays through the outbox: it may not touch the queues or the bus
+    const [, workspace] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('WorkspaceApiRole'))!;
+    expect(JSON.stringify(workspace.Properties.PolicyDocument)).not.toMatch(/"sqs:|"events:/);
   });
 });
 

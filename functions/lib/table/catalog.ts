@@ -24,6 +24,9 @@ import { reportTotalPatterns } from './entities/report-totals.js';
 import { segmentPatterns } from './entities/segment.js';
 import { templatePatterns } from './entities/template.js';
 import { transferJobPatterns } from './entities/transfer-jobs.js';
+import { webhookDeliveryPatterns } from './entities/webhook-delivery.js';
+import { webhookEndpointPatterns } from './entities/webhook-endpoint.js';
+import { webhookReplayPatterns } from './entities/webhook-replay.js';
 import { type AccessPattern, actionsOf, type TableAction, type TableFunction } from './pattern.js';
 
 // Every access pattern of every entity, in one list: what docs/data-model.md's table is
@@ -55,6 +58,9 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   'transfer-jobs': transferJobPatterns,
   'custom-fields': customFieldPatterns,
   'cursor-key': cursorKeyPatterns,
+  'webhook-endpoint': webhookEndpointPatterns,
+  'webhook-delivery': webhookDeliveryPatterns,
+  'webhook-replay': webhookReplayPatterns,
   outbox: outboxPatterns,
   idempotency: idempotencyPatterns,
 };

@@ -25,6 +25,7 @@ export const TABLE_FUNCTIONS = [
   'DigestMailer',
   'RebuildReports',
   'EmailCapture',
+  'WebhookSender',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 

@@ -42,6 +42,11 @@ function what(
         text: `${f.title}: its owner left`,
         href: f.record === 'deal' ? `/deals/${f.recordId}` : '/followups',
       };
+    case 'webhook-endpoint-disabled':
+      return {
+        text: `${f.origin}: no more events are sent to it (${f.reason === 'gone' ? 'it answered 410 Gone' : 'every delivery failed for over 3 days'})`,
+        href: '/admin#webhooks',
+      };
   }
 }
 
@@ -53,6 +58,7 @@ const KIND: Record<FollowUp['kind'], string> = {
   'overdue-activity': 'CRM task late',
   'project-at-risk': 'Promise at risk',
   'needs-reassignment': 'Needs a new owner',
+  'webhook-endpoint-disabled': 'Webhook stopped',
 };
 
 function SnoozeForm({ dealId, onDone }: { dealId: string; onDone: () => void }) {
