@@ -12,6 +12,7 @@ import { ContactRepository } from './table/entities/contact.js';
 import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DueListRepository } from './table/entities/due-list.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
@@ -52,6 +53,8 @@ export interface Services {
   templates: TemplateRepository;
   projects: ProjectRepository;
   followups: FollowUpReader;
+  /** Each person's due list: what is late for them now, and what falls due next. */
+  dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
   settings: { handoffGraceMinutes: number };
@@ -104,6 +107,7 @@ export function createServices(
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
     followups: new FollowUpReader(store),
+    dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
     settings: { handoffGraceMinutes: config.handoffGraceMinutes() },

@@ -24,6 +24,7 @@ export const TABLE_FUNCTIONS = [
   'DailyDigest',
   'DigestMailer',
   'RebuildReports',
+  'RefreshCopies',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 
