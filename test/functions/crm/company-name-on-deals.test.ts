@@ -45,18 +45,26 @@ beforeAll(async () => {
 });
 
 describe('written with the deal', () => {
-  it("a deal made with a company has its name; changing or clearing the link changes it", async () => {
+  it('a deal made with a company has its name; changing or clearing the link changes it', async () => {
     const acme = (await api('POST /companies', { body: { name: 'Acme' } })).body;
     const globex = (await api('POST /companies', { body: { name: 'Globex' } })).body;
     const made = await deal(acme.id);
     expect(made.status).toBe(201);
     expect(made.body.companyName).toBe('Acme');
     expect((await api('GET /deals/{id}', { params: { id: made.body.id } })).body.companyName).toBe('Acme');
-    const moved = await api('PATCH /deals/{id}', { params: { id: made.body.id }, body: { companyId: globex.id } });
+    const moved = await api('PATCH /deals/{id}', {
+      params: { id: made.body.id },
+      body: { companyId: globex.id },
+    });
     expect(moved.body.companyName).toBe('Globex');
-    const [event] = (await eventsOf(table, 'DealUpdated')).filter((e) => e.detail.data.deal.id === made.body.id);
+    const [event] = (await eventsOf(table, 'DealUpdated')).filter(
+      (e) => e.detail.data.deal.id === made.body.id,
+    );
     expect(event!.detail.data.deal.companyName).toBe('Globex');
-    const cleared = await api('PATCH /deals/{id}', { params: { id: made.body.id }, body: { companyId: null } });
+    const cleared = await api('PATCH /deals/{id}', {
+      params: { id: made.body.id },
+      body: { companyId: null },
+    });
     expect(cleared.body.companyName).toBeUndefined();
     expect((await deal()).body.companyName).toBeUndefined();
   });
@@ -77,9 +85,14 @@ describe('kept current when the company is renamed', () => {
   });
 
   it(`across ${DEALS} deals (more than two pages of 25), in the deal and in the copies lists read`, async () => {
-    const renamed = await api('PATCH /companies/{id}', { params: { id: companyId }, body: { name: 'Initrode' } });
+    const renamed = await api('PATCH /companies/{id}', {
+      params: { id: companyId },
+      body: { name: 'Initrode' },
+    });
     expect(renamed.status).toBe(200);
-    const [event] = (await eventsOf(table, 'CompanyUpdated')).filter((e) => e.detail.data.company.id === companyId);
+    const [event] = (await eventsOf(table, 'CompanyUpdated')).filter(
+      (e) => e.detail.data.company.id === companyId,
+    );
     expect(event!.detail.data.changed).toContain('name');
     // RefreshCopies, as the CompanyRenamed rule invokes it with that event
     const report = await renameCompanyOnDeals(servicesOf(table, 'RefreshCopies'), companyId);
@@ -108,7 +121,9 @@ describe('kept current when the company is renamed', () => {
     // the first rename's event arrives after the second: the company is read as it is now
     const report = await renameCompanyOnDeals(servicesOf(table, 'RefreshCopies'), companyId);
     expect(report.name).toBe('Initrode Global');
-    expect(new Set((await all({ companyId })).map((d) => d.companyName))).toEqual(new Set(['Initrode Global']));
+    expect(new Set((await all({ companyId })).map((d) => d.companyName))).toEqual(
+      new Set(['Initrode Global']),
+    );
   });
 
   it("a deal's version goes up, so an edit decided on the old name is decided again, not written over it", async () => {
@@ -122,7 +137,10 @@ describe('kept current when the company is renamed', () => {
       body: { title: 'Renamed deal' },
     });
     expect(stale.status).toBe(412);
-    const fresh = await api('PATCH /deals/{id}', { params: { id: first!.id }, body: { title: 'Renamed deal' } });
+    const fresh = await api('PATCH /deals/{id}', {
+      params: { id: first!.id },
+      body: { title: 'Renamed deal' },
+    });
     expect(fresh.status).toBe(200);
     expect(fresh.body.companyName).toBe('Initrode Worldwide');
   });

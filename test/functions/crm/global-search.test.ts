@@ -120,7 +120,9 @@ describe('contacts by email and phone, companies by domain', () => {
   it('each record once, by name first: "weiss" finds Anna by her name, not again by her email', async () => {
     const found = await find('weiss');
     expect(found.raw.contacts).toEqual([expect.objectContaining({ name: 'Anna Weiß', matched: 'name' })]);
-    expect(found.raw.companies).toEqual([expect.objectContaining({ name: 'Weiß Logistik', matched: 'name' })]);
+    expect(found.raw.companies).toEqual([
+      expect.objectContaining({ name: 'Weiß Logistik', matched: 'name' }),
+    ]);
   });
 });
 
@@ -133,7 +135,8 @@ describe('the answer', () => {
   });
 
   it('at most `limit` of each kind', async () => {
-    for (const name of ['Limo One', 'Limo Two', 'Limo Three']) await api('POST /companies', { body: { name } });
+    for (const name of ['Limo One', 'Limo Two', 'Limo Three'])
+      await api('POST /companies', { body: { name } });
     expect((await find('limo', 2)).companies).toHaveLength(2);
     expect((await find('limo')).companies).toHaveLength(3);
   });

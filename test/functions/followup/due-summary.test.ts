@@ -43,7 +43,11 @@ async function counted(as: User, at = T0): Promise<Summary> {
   const items: { kind: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await crm('GET /followups', { as, at, query: { limit: '100', ...(cursor ? { cursor } : {}) } });
+    const page = await crm('GET /followups', {
+      as,
+      at,
+      query: { limit: '100', ...(cursor ? { cursor } : {}) },
+    });
     expect(page.status).toBe(200);
     items.push(...page.body.items);
     cursor = page.body.nextCursor ?? undefined;
@@ -179,7 +183,13 @@ describe('CRM tasks', () => {
     const task = await crm('POST /activities', {
       as: bob,
       at: T0,
-      body: { type: 'task', subject: 'Prepare the demo', dealId: deal.id, dueAt: plus(-30), assigneeId: alice.sub },
+      body: {
+        type: 'task',
+        subject: 'Prepare the demo',
+        dealId: deal.id,
+        dueAt: plus(-30),
+        assigneeId: alice.sub,
+      },
     });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
     expect((await counted(alice)).overdueTasks).toBe(1);
@@ -255,7 +265,12 @@ describe('won, then delivered: project tasks and the promise at risk', () => {
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
     expect((await counted(lea)).overdueTasks).toBe(0);
     expect((await counted(ben)).overdueTasks).toBe(1);
-    await delivery('PATCH /tasks/{id}', { as: lea, at: T0, params: { id: ids.build! }, body: { assigneeId: null } });
+    await delivery('PATCH /tasks/{id}', {
+      as: lea,
+      at: T0,
+      params: { id: ids.build! },
+      body: { assigneeId: null },
+    });
     expect((await counted(lea)).overdueTasks).toBe(1);
     expect((await counted(ben)).overdueTasks).toBe(0);
   });
