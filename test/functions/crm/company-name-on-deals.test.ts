@@ -101,7 +101,12 @@ describe('kept current when the company is renamed', () => {
     expect(byCompany).toHaveLength(DEALS);
     expect(new Set(byCompany.map((d) => d.companyName))).toEqual(new Set(['Initrode']));
     // lists that read the deals' copies: by tag, sorted by value, by title word
-    for (const query of [{ tag: 'named' }, { sort: 'value', currency: 'EUR' }, { q: 'deal' }]) {
+    const queries: Record<string, string>[] = [
+      { tag: 'named' },
+      { sort: 'value', currency: 'EUR' },
+      { q: 'deal' },
+    ];
+    for (const query of queries) {
       const mine = (await all(query)).filter((d) => d.companyId === companyId);
       expect(mine, JSON.stringify(query)).toHaveLength(DEALS);
       expect(new Set(mine.map((d) => d.companyName)), JSON.stringify(query)).toEqual(new Set(['Initrode']));
