@@ -46,12 +46,9 @@ export const dueListPatterns = patterns({
     index: 'table',
     keyCondition: '`pk = DUE-LIST#<user> AND sk <= <T>~`; `pk = DUE-LIST#<user> AND sk >= <T>~`, Limit 1',
     roundTrips: '2 Query (parallel), reading the late entries (about 100 bytes each) and one more',
-    query: (userId: string, around: { until: string } | { after: string }) => ({
+    query: (userId: string, at: string, which: 'late' | 'next' = 'late') => ({
       partition: partition(userId),
-      sort:
-        'until' in around
-          ? { lessThanOrEqual: `${around.until}~` }
-          : { greaterThanOrEqual: `${around.after}~` },
+      sort: which === 'next' ? { greaterThanOrEqual: `${at}~` } : { lessThanOrEqual: `${at}~` },
     }),
   }),
   dueEntryWritten: write({
@@ -98,8 +95,8 @@ export class DueListRepository {
   /** What is late for a person at `now` (every entry up to it) and what falls due next. */
   async summary(userId: string, now: string): Promise<DueSummary> {
     const [late, next] = await Promise.all([
-      this.store.queryAll(dueListPatterns.personDueList.query(userId, { until: now })),
-      this.store.query({ ...dueListPatterns.personDueList.query(userId, { after: now }), limit: 1 }),
+      this.store.queryAll(dueListPatterns.personDueList.query(userId, now)),
+      this.store.query({ ...dueListPatterns.personDueList.query(userId, now, 'next'), limit: 1 }),
     ]);
     return summarize(late.map(asEntry), next.items[0] ? asEntry(next.items[0]) : undefined, now);
   }
