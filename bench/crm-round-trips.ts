@@ -91,7 +91,7 @@ export async function crmRoundTrips(): Promise<string> {
               companyId: company.id,
             },
           }),
-        "reads the pipeline for its first stage and the company for its name (the card shows it); the report totals are in the same transaction",
+        'reads the pipeline for its first stage and the company for its name (the card shows it); the report totals are in the same transaction',
       )
     ).body;
     await measure('GET /deals/{id}', () => api('GET /deals/{id}', { params: { id: deal.id } }));

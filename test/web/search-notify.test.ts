@@ -132,7 +132,7 @@ describe('the badge and its panel', () => {
     const summary = (await alice('GET', '/followups/summary')).body;
     expect(summary).toMatchObject({ lateNextActions: 1, total: 1 });
     const badge = page.getByRole('button', {
-      name: /^Follow-ups: 1 late \(1 next actions, 0 tasks, 0 projects at risk\)$/,
+      name: 'Late 1: 1 next actions, 0 tasks, 0 projects at risk',
     });
     await badge.waitFor();
     expect(await page.getByTestId('late-count').textContent()).toBe('1');
@@ -156,7 +156,7 @@ describe('the badge and its panel', () => {
     const typed = new Date(inThreeDays.getTime() - inThreeDays.getTimezoneOffset() * 60_000);
     await form.getByLabel('Due').fill(typed.toISOString().slice(0, 16));
     await form.getByRole('button', { name: 'Save next action' }).click();
-    await page.getByRole('button', { name: /^Follow-ups: 0 late/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: /^Late 0:/ }).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('late-count').textContent()).toBe('0');
   }, 60_000);
 });
@@ -191,7 +191,7 @@ describe('a reminder when a next action falls due', () => {
     for (const role of ['sales', 'manager', 'delivery', 'admin'])
       await reminded.getByLabel(role, { exact: true }).setChecked(role === 'sales');
     await reminded.getByRole('button', { name: 'Sign in' }).click();
-    await reminded.getByRole('button', { name: /^Follow-ups: 0 late/ }).waitFor({ timeout: 30_000 });
+    await reminded.getByRole('button', { name: /^Late \d+:/ }).waitFor({ timeout: 30_000 });
     await searchBox(reminded).focus();
     expect(await reminded.getByText('Next action due now').count()).toBe(0);
 

@@ -68,24 +68,22 @@ export function GlobalSearch() {
   const { isOpen, getInputProps, getMenuProps, getItemProps, getLabelProps, highlightedIndex } =
     useCombobox<Hit>({
       items: hits,
-      inputValue: text,
       itemToString: (hit) => hit?.label ?? '',
       itemToKey: (hit) => hit?.key ?? '',
-      onInputValueChange: ({ inputValue, type }) => {
-        // choosing a result opens it and leaves the box empty, ready for the next search
-        if (
-          type !== useCombobox.stateChangeTypes.ItemClick &&
-          type !== useCombobox.stateChangeTypes.InputKeyDownEnter
-        )
-          setText(inputValue ?? '');
-      },
+      // the box's text is downshift's own (a text controlled from here loses keys typed fast):
+      // it tells what was typed, and the search follows
+      onInputValueChange: ({ inputValue }) => setText(inputValue ?? ''),
       // nothing stays chosen: each choice opens its record, and choosing it again opens it again
       selectedItem: null,
       onSelectedItemChange: ({ selectedItem }) => {
-        if (!selectedItem) return;
-        navigate(selectedItem.href);
-        setText('');
+        if (selectedItem) navigate(selectedItem.href);
       },
+      // choosing a result leaves the box empty, ready for the next search
+      stateReducer: (_state, { type, changes }) =>
+        type === useCombobox.stateChangeTypes.InputKeyDownEnter ||
+        type === useCombobox.stateChangeTypes.ItemClick
+          ? { ...changes, inputValue: '' }
+          : changes,
     });
   const groups = (['Deals', 'Contacts', 'Companies'] as const)
     .map((kind) => ({ kind, hits: hits.filter((h) => h.kind === kind) }))

@@ -115,9 +115,10 @@ export function Notifications() {
   }, [next, queryClient]);
 
   const total = summary.data?.total ?? 0;
+  // the name starts with what the button shows ("Late 3"), then says what is late
   const label = summary.data
-    ? `Follow-ups: ${total} late (${summary.data.lateNextActions} next actions, ${summary.data.overdueTasks} tasks, ${summary.data.projectsAtRisk} projects at risk)`
-    : 'Follow-ups';
+    ? `Late ${total}: ${summary.data.lateNextActions} next actions, ${summary.data.overdueTasks} tasks, ${summary.data.projectsAtRisk} projects at risk`
+    : 'Late: your follow-ups';
   const allow = async () => setPermission(await Notification.requestPermission());
   return (
     <div className="notifications">
@@ -129,7 +130,7 @@ export function Notifications() {
         aria-label={label}
         onClick={() => setOpen((o) => !o)}
       >
-        <span aria-hidden="true">Late</span>
+        <span aria-hidden="true">Late</span>{' '}
         <span className={total > 0 ? 'badge late' : 'badge'} aria-hidden="true" data-testid="late-count">
           {summary.data ? total : '…'}
         </span>
