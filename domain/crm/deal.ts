@@ -141,6 +141,12 @@ export const Deal = z
     ownerId: z.string(),
     contactId: ContactId.optional(),
     companyId: CompanyId.optional(),
+    companyName: z
+      .string()
+      .optional()
+      .describe(
+        "its company's name, as the company has it now (kept current when the company is renamed: its deals are written again a page at a time, shortly after CompanyUpdated; no DealUpdated is sent for it)",
+      ),
     leadSource: z.string().optional(),
     expectedCloseDate: CalendarDate.optional(),
     pipelineId: PipelineId,

@@ -13,6 +13,7 @@ import { ContactRepository } from './table/entities/contact.js';
 import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DueListRepository } from './table/entities/due-list.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { EmailRepository } from './table/entities/email.js';
 import { EmailReviewRepository } from './table/entities/email-review.js';
@@ -63,6 +64,8 @@ export interface Services {
   templates: TemplateRepository;
   projects: ProjectRepository;
   followups: FollowUpReader;
+  /** Each person's due list: what is late for them now, and what falls due next. */
+  dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
   webhookEndpoints: WebhookEndpointRepository;
@@ -130,6 +133,7 @@ export function createServices(
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
     followups: new FollowUpReader(store),
+    dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
     webhookEndpoints: new WebhookEndpointRepository(store),

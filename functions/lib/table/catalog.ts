@@ -10,6 +10,7 @@ import { customFieldPatterns } from './entities/custom-fields.js';
 import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
 import { digestPatterns } from './entities/digest.js';
+import { dueListPatterns } from './entities/due-list.js';
 import { duplicatePatterns } from './entities/duplicates.js';
 import { emailPatterns } from './entities/email.js';
 import { emailReviewPatterns } from './entities/email-review.js';
@@ -46,6 +47,7 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   'report-totals': reportTotalPatterns,
   activity: activityPatterns,
   'follow-ups': followUpPatterns,
+  'due-list': dueListPatterns,
   digest: digestPatterns,
   profile: profilePatterns,
   template: templatePatterns,
