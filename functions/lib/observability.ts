@@ -26,7 +26,9 @@ const notTracing: Tracing = {
 };
 
 function mayTrace(env: NodeJS.ProcessEnv): boolean {
-  return (env.AWS_EXECUTION_ENV ?? '') !== '' && (env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false';
+  return (
+    (env.AWS_EXECUTION_ENV ?? '') !== '' && (env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false'
+  );
 }
 
 export const tracer: Tracing = mayTrace(process.env)
