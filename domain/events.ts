@@ -26,6 +26,7 @@ import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
 import { Money } from './shared/money.js';
+import { onFirstUse } from './shared/on-first-use.js';
 import { Instant } from './shared/time.js';
 import { JobError, RecordKind, RowCounts } from './transfer/jobs.js';
 
@@ -63,6 +64,9 @@ const followup = <S extends z.ZodType>(
   data,
 });
 
+/** The catalog is built by its first reader (an emit, the docs): a function that emits nothing never does. */
+const catalog = <C extends Record<string, EventDefinition>>(build: () => C): C => onFirstUse(build);
+
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 /** A person as a digest names them: the id, and their name when their profile has one. */
 const DigestPerson = z.object({ id: z.string(), name: z.string().nullable() });
@@ -82,7 +86,7 @@ const RescheduleCause = z.object({
   taskId: z.string().optional(),
 });
 
-export const EVENTS = {
+export const EVENTS = catalog(() => ({
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
   CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
   CompanyDeleted: crm(
@@ -674,7 +678,7 @@ export const EVENTS = {
       minutesWaiting: z.number().int(),
     }),
   ),
-} satisfies Record<string, EventDefinition>;
+}));
 
 export type EventName = keyof typeof EVENTS;
 export type EventData<N extends EventName> = z.output<(typeof EVENTS)[N]['data']>;
