@@ -6,10 +6,16 @@ import * as z from '../shared/zod.js';
 // The people who use Handoff, as their tokens describe them. A profile is made the first time
 // someone calls the API, so tasks can be assigned and digests addressed only to real users.
 
-const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+// The IANA zones are read from ICU on first use: a few milliseconds a function that checks none skips.
+let zones: Set<string> | undefined;
+function isTimeZone(name: string): boolean {
+  zones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return zones.has(name);
+}
+
 export const TimeZone = z
   .string()
-  .refine((tz) => tz === 'UTC' || ZONES.has(tz), { error: 'must be an IANA time zone, e.g. Europe/Berlin' });
+  .refine((tz) => tz === 'UTC' || isTimeZone(tz), { error: 'must be an IANA time zone, e.g. Europe/Berlin' });
 
 export const Profile = z
   .object(() => ({
