@@ -63,9 +63,10 @@ export const FILTER_ATTRIBUTES = Object.keys(KNOWN) as FilterAttribute[];
  */
 export const SegmentFilter = z
   .object(
-    Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
-      [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
-    },
+    () =>
+      Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
+        [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
+      },
   )
   // any other key is read, to be refused with why (a 422 naming the indexed attributes); the
   // contract says plainly that there is no other key, so a typed client catches the typo first
@@ -74,9 +75,10 @@ export const SegmentFilter = z
 /** A filter as saved and evented: only the attributes above (anything else was refused). */
 export const SavedSegmentFilter = z
   .strictObject(
-    Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
-      [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
-    },
+    () =>
+      Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
+        [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
+      },
   )
   .meta({ id: 'SavedSegmentFilter' });
 
