@@ -19,7 +19,18 @@ export const DetachQuery = z.strictObject(() => ({
     .describe('admins: clear the links of the deals (and contacts) that refer to it, then delete it'),
 }));
 
-export const idParams = (kind: IdKind) => z.strictObject(() => ({ id: idSchema(kind) }));
+const pathOfId = (kind: IdKind) => z.strictObject(() => ({ id: idSchema(kind) }));
+const idParamsByKind = new Map<IdKind, ReturnType<typeof pathOfId>>();
+
+/** `{id}` in a path, one schema per kind shared by every route of it. */
+export function idParams(kind: IdKind) {
+  let schema = idParamsByKind.get(kind);
+  if (!schema) {
+    schema = pathOfId(kind);
+    idParamsByKind.set(kind, schema);
+  }
+  return schema;
+}
 
 export const pageOf = <S extends z.ZodType>(item: S) =>
   z.object(() => ({
