@@ -95,4 +95,15 @@ export const Tags = z
   .max(20)
   .overwrite((tags) => [...new Set(tags)]);
 
-export const text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
+const nonEmptyText = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
+// one schema per length, made on first use: schemas never change, so the fields of a length share it
+const texts = new Map<number, ReturnType<typeof nonEmptyText>>();
+
+export function text(max: number) {
+  let schema = texts.get(max);
+  if (!schema) {
+    schema = nonEmptyText(max);
+    texts.set(max, schema);
+  }
+  return schema;
+}
