@@ -3,8 +3,8 @@ import type { Deal } from '../crm/deal.js';
 import type { Stage } from '../crm/pipeline.js';
 import type { Project, Task } from '../delivery/project.js';
 import { CalendarDate, Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import * as z from '../shared/zod.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 
 // What is late, and how late: the follow-ups a sweep flags, a digest lists and GET /followups
 // shows. Pure: every function takes "now".
