@@ -2,6 +2,7 @@
 // one's section of docs/benchmarks.md. Benchmarks are not tests: they measure, they do not judge.
 import { coldStart } from './cold-start.js';
 import { consoleLoad } from './console-load.js';
+import { cost } from './cost.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
@@ -37,6 +38,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'iam-cost': iamCost,
   'email-capture': () => emailCapture(),
   webhooks,
+  cost,
 };
 
 const asked = process.argv.slice(2);

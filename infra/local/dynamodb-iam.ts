@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AccessRequest, LocalIam } from './iam.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template.js';
+import type { LocalUsage } from './usage.js';
 
 // DynamoDB's endpoint, locally: a proxy in front of DynamoDB Local (which checks no permission)
 // that asks IAM first, as DynamoDB does. Each request says its operation (X-Amz-Target) and its
@@ -69,9 +70,15 @@ export function dynamoDbAccess(target: string, input: any): AccessRequest[] {
   }
 }
 
+/**
+ * With a meter (usage.ts), each request asks DynamoDB Local for its ConsumedCapacity (TOTAL,
+ * unless the caller asked for more) and the meter is told the units of the answer; the answer
+ * goes back as DynamoDB Local wrote it (its CRC32 intact).
+ */
 export function dynamoDbProxy(
   iam: LocalIam,
   database: () => string,
+  usage?: LocalUsage,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return async (req, res) => {
@@ -104,6 +111,20 @@ export function dynamoDbProxy(
       );
       if (denied) return refuse('com.amazonaws.dynamodb.v20120810#AccessDeniedException', denied.message);
     }
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const metered = usage && !String(req.headers['x-amz-target'] ?? '').startsWith('DynamoDBStreams');
+    let sent = body;
+    if (metered) {
+      try {
+        const input = JSON.parse(body.toString('utf8') || '{}');
+        if (!input.ReturnConsumedCapacity || input.ReturnConsumedCapacity === 'NONE') {
+          input.ReturnConsumedCapacity = 'TOTAL';
+          sent = Buffer.from(JSON.stringify(input));
+        }
+      } catch {
+        // not JSON: DynamoDB Local answers it with its own error
+      }
+    }
     const target = new URL(database());
     const forward = request(
       {
@@ -111,12 +132,26 @@ export function dynamoDbProxy(
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        headers: { ...req.headers, 'content-length': String(sent.length) },
         agent,
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(res);
+        if (!metered) {
+          answer.pipe(res);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const text = Buffer.concat(parts);
+          res.end(text);
+          try {
+            usage.capacity(operation, JSON.parse(text.toString('utf8')).ConsumedCapacity);
+          } catch {
+            usage.capacity(operation, undefined);
+          }
+        });
       },
     );
     forward.on('error', (error) => {
@@ -125,6 +160,6 @@ export function dynamoDbProxy(
         res.end(JSON.stringify({ __type: 'InternalFailure', message: `DynamoDB Local: ${error.message}` }));
       } else res.destroy(error);
     });
-    forward.end(body);
+    forward.end(sent);
   };
 }

@@ -39,6 +39,8 @@ export interface LambdaPoolOptions {
   maxEnvironments?: number;
   /** Receives each line a function prints (its JSON logs). */
   onOutput?: (fn: LocalFunction, line: string) => void;
+  /** Told of each invocation's outcome (the usage meter: usage.ts). */
+  onInvoked?: (fn: LocalFunction, result: InvocationResult) => void;
 }
 
 export class LambdaFunctionPool {
@@ -205,7 +207,9 @@ export class LambdaFunctionPool {
           ...(this.fn.tracing === 'Active' ? { traceHeader: traceHeader() } : {}),
         });
       });
-      return cold ? { ...result, coldStartMs: initMs } : result;
+      const outcome = cold ? { ...result, coldStartMs: initMs } : result;
+      this.options.onInvoked?.(this.fn, outcome);
+      return outcome;
     } catch (error) {
       return {
         ok: false,

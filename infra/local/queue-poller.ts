@@ -2,6 +2,7 @@ import type { LambdaFunctionPool } from './lambdas.js';
 import type { Logger } from './log.js';
 import { type LocalSqs, queueArn, type ReceivedMessage } from './sqs.js';
 import { LOCAL_REGION, type LocalQueueMapping } from './template.js';
+import type { LocalUsage } from './usage.js';
 
 // An SQS event source mapping, locally, with the semantics Lambda documents
 // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errors.html,
@@ -15,6 +16,8 @@ import { LOCAL_REGION, type LocalQueueMapping } from './template.js';
 // invocation runs a message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
 
 export interface QueuePollerOptions {
+  /** Counts each batch's receive and delete (usage.ts). */
+  usage?: LocalUsage;
   mapping: LocalQueueMapping;
   sqs: LocalSqs;
   pool: LambdaFunctionPool;
@@ -64,6 +67,9 @@ export class QueuePoller {
           this.o.visibilityTimeoutSeconds * 1000,
         );
         if (batch.length === 0) break;
+        // Lambda's poller receives the batch and deletes what was handled: two SQS requests
+        this.o.usage?.sqsRequest('ReceiveMessage (queue mapping)');
+        this.o.usage?.sqsRequest('DeleteMessageBatch (queue mapping)');
         this.running++;
         void this.invoke(batch).finally(() => {
           this.running--;

@@ -15,7 +15,7 @@ import { LocalIam } from './iam.js';
 import { LocalIssuer } from './issuer.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenVerifier } from './jwt.js';
 import { LocalLambda } from './lambda-service.js';
-import { LambdaFunctionPool } from './lambdas.js';
+import { type InvocationResult, LambdaFunctionPool } from './lambdas.js';
 import { consoleLogger, type Logger } from './log.js';
 import { LocalMailbox } from './mail.js';
 import {
@@ -37,7 +37,8 @@ import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
 import { ensureTable } from './tables.js';
-import { LOCAL_REGION, readTemplate } from './template.js';
+import { LOCAL_REGION, type LocalFunction, readTemplate } from './template.js';
+import { LocalUsage } from './usage.js';
 import { LocalXrayDaemon } from './xray.js';
 
 // The whole system on this machine, read from the synthesized template (docs/architecture.md, decision 11):
@@ -81,6 +82,11 @@ export interface LocalRuntimeOptions {
    * runs a template it changed. Default: HANDOFF_CDK_OUT, or the stack synthesized as it is.
    */
   cdkOut?: string;
+  /**
+   * Counts the billable units served (infra/local/usage.ts; bench/cost.ts): DynamoDB requests
+   * then ask for their ConsumedCapacity. Default: off.
+   */
+  meter?: boolean;
 }
 
 export interface LocalRuntime {
@@ -103,6 +109,8 @@ export interface LocalRuntime {
   synthesized: boolean;
   /** SES receiving for the stack's receipt rules: the SMTP server's address and the domains it takes mail for. */
   smtp: { host: string; port: number; domains: string[]; receiving: LocalSesReceiving };
+  /** The billable units counted so far (with `meter`). */
+  usage?: LocalUsage;
   /** True while the bus, Lambda's queues, the scheduler's retries or a stream is still working. */
   busy(): boolean;
   stop(): Promise<void>;
@@ -243,6 +251,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   starting.catch(() => undefined);
 
+  const usage = options.meter ? new LocalUsage() : undefined;
   const mailbox = new LocalMailbox(join(localDir, 'mail'), log, iam);
   handlers.set('ses', mailbox.handle);
   const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam, {
@@ -252,10 +261,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   handlers.set('sqs', sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
+  sqs.usage = usage;
   let bus: LocalEventBus | undefined;
   // S3's events go to the bus, which exists once the functions do: the same late binding
   const s3 = new LocalS3(join(localDir, 's3'), app.buckets, (entry) => bus!.putEvents([entry]), log, iam);
   handlers.set('s3', s3.handle);
+  s3.usage = usage;
   const faults = new LocalFaults();
   handlers.set('faults', faults.handle);
 
@@ -296,6 +307,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         },
         onOutput: (f, line) => log.functionOutput(f.name, line),
+        ...(usage ? { onInvoked: (f: LocalFunction, r: InvocationResult) => usage.lambda(f, r) } : {}),
       }),
     );
   }
@@ -334,7 +346,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const db = await starting;
   handlers.set(
     'dynamodb',
-    dynamoDbProxy(iam, () => db.endpoint),
+    dynamoDbProxy(iam, () => db.endpoint, usage),
   );
   const dynamodb = localClient(db.endpoint);
   for (const table of app.tables) await ensureTable(dynamodb, table);
@@ -356,6 +368,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         log,
         checkpointFile: join(localDir, 'stream-checkpoints.json'),
         retryDelayMs: 200 * timeScale,
+        ...(usage ? { usage } : {}),
       }),
   );
 
@@ -368,6 +381,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         log,
         visibilityTimeoutSeconds: app.queueSettings.get(mapping.queueId)?.visibilityTimeoutSeconds ?? 30,
         timeScale,
+        ...(usage ? { usage } : {}),
       }),
   );
 
@@ -458,6 +472,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     xray,
     smtp: { host: LOOPBACK, port: bound.smtp, domains: receiving.recipients, receiving },
     synthesized,
+    ...(usage ? { usage } : {}),
     busy: () =>
       bus!.busy ||
       lambda.busy ||

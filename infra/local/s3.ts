@@ -10,6 +10,7 @@ import { LOCAL_CREDENTIALS } from './dynamodb-local.js';
 import { type AccessRequest, accessKeyOf, type Caller, type LocalIam } from './iam.js';
 import type { Logger } from './log.js';
 import { LOCAL_REGION, type LocalBucket } from './template.js';
+import type { LocalUsage } from './usage.js';
 
 // Amazon S3, locally, as much of it as Handoff uses: path-style PutObject, GetObject,
 // HeadObject and DeleteObject (the SDK reaches it through AWS_ENDPOINT_URL_S3; presigned URLs point here too),
@@ -52,6 +53,9 @@ const xmlError = (res: ServerResponse, status: number, code: string, message: st
 
 export class LocalS3 {
   private readonly buckets: Map<string, LocalBucket>;
+
+  /** Counts the requests and the bytes stored (usage.ts); set by the runtime. */
+  usage?: LocalUsage;
 
   constructor(
     private readonly dir: string,
@@ -168,6 +172,7 @@ export class LocalS3 {
     };
     writeFileSafely(`${file}.meta.json`, JSON.stringify(meta));
     writeFileSync(file, body);
+    this.usage?.s3Request('PUT', body.length);
     this.log.info(`s3://${bucket.name}/${key}: ${body.length} bytes stored`);
     if (bucket.eventBridge) {
       this.emit({
@@ -270,6 +275,8 @@ export class LocalS3 {
       if (denied) return xmlError(res, 403, 'AccessDenied', denied.message, req.method === 'HEAD');
     }
 
+    // a PUT is counted where it is stored (store), with its bytes
+    if (req.method !== 'PUT') this.usage?.s3Request(req.method ?? 'GET');
     const file = this.file(bucket.name, key);
     if (req.method === 'PUT') {
       const meta = this.store(

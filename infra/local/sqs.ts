@@ -10,6 +10,7 @@ import {
 import { DurableRecords } from './durable.js';
 import type { LocalIam } from './iam.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalQueueSettings } from './template.js';
+import type { LocalUsage } from './usage.js';
 
 // Amazon SQS, locally, for the template's queues (dead-letter queues, on-failure destinations,
 // and the queues functions read through event source mappings, queue-poller.ts): the local
@@ -147,6 +148,8 @@ export class LocalSqs {
     }
   >();
   private endpoint = '';
+  /** Counts the requests (usage.ts); set by the runtime. */
+  usage?: LocalUsage;
 
   constructor(
     private readonly dir: string,
@@ -194,6 +197,7 @@ export class LocalSqs {
     attributes: Record<string, string> = {},
     delaySeconds?: number,
   ): string {
+    this.usage?.sqsRequest('SendMessage');
     const MessageId = randomUUID();
     const SentTimestamp = Date.now();
     const delay = delaySeconds ?? this.options.settings?.get(queueId)?.delaySeconds ?? 0;
@@ -622,6 +626,8 @@ export class LocalSqs {
         );
         return;
       }
+      // a send is counted per message, in send()
+      if (!target.startsWith('AmazonSQS.Send')) this.usage?.sqsRequest(target.replace(/^AmazonSQS\./, ''));
       const output = this.operation(target, input);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(output));

@@ -14,6 +14,7 @@ import type { LambdaFunctionPool } from './lambdas.js';
 import type { Logger } from './log.js';
 import type { LocalSqs } from './sqs.js';
 import { LOCAL_REGION, type LocalStreamMapping } from './template.js';
+import type { LocalUsage } from './usage.js';
 
 // A DynamoDB stream event source mapping, locally: polls DynamoDB Local's stream for the
 // table, applies the mapping's filter criteria, invokes the function with batches of up to
@@ -38,6 +39,8 @@ export interface StreamPollerOptions {
   log: Logger;
   checkpointFile: string;
   retryDelayMs?: number;
+  /** Counts the GetRecords made (usage.ts). */
+  usage?: LocalUsage;
 }
 
 export class StreamPoller {
@@ -115,6 +118,7 @@ export class StreamPoller {
   }
 
   private async pollShard(shardId: string, iterator: string): Promise<boolean> {
+    if (this.o.usage) this.o.usage.streamReads++;
     const out = await this.o.streams.send(
       new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.mapping.batchSize }),
     );
