@@ -27,6 +27,9 @@ export function readPrices(region = 'us-east-1'): Prices {
 
 export interface TemplateFacts {
   alarms: number;
+  alarmMetrics: number;
+  /** alarms by the metric they watch */
+  alarmKinds: Record<string, number>;
   dashboards: number;
   kmsKeys: number;
   functions: number;
@@ -130,7 +133,7 @@ export function priceWeek(m: MeasuredWeek, prices: Prices): Bill {
       how: 'counted',
     },
     { key: 'cloudwatch.metrics', quantity: w['cloudwatch.metrics'] ?? 0, how: 'counted' },
-    { key: 'cloudwatch.alarms', quantity: m.template.alarms, how: 'template' },
+    { key: 'cloudwatch.alarms', quantity: m.template.alarmMetrics, how: 'template' },
     { key: 'cloudwatch.dashboards', quantity: m.template.dashboards, how: 'template' },
     { key: 'xray.traces', quantity: monthly('xray.traces'), how: 'counted' },
     { key: 'kms.keys', quantity: m.template.kmsKeys, how: 'template' },

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { WeekResult } from './cost.js';
 import { type Bill, byService, MONTH, type Prices, variablePerUser } from './cost-bill.js';
 import { MIX } from './cost-mix.js';
@@ -12,7 +12,7 @@ const num = (n: number) =>
 /** What would lower each item, for the biggest ones. */
 const LEVERS: Record<string, string> = {
   'cloudwatch.alarms':
-    'a fixed $0.10 per alarm beyond 10: merge per-function error alarms into one metric-math alarm per kind, or drop the alarms of functions a small team does not watch',
+    'a fixed $0.10 per alarm metric beyond 10, whatever the team size. Dropping the Throttles alarms of functions without reserved concurrency, and sharing dead-letter queues between functions (fewer ApproximateNumberOfMessagesVisible alarms), would bill fewer; merging alarms into metric math alone saves nothing (each metric it reads is billed)',
   'cloudwatch.metrics':
     "each name × dimension set Powertools emits is a metric-month: fewer dimensions (the function name is already in Lambda's own metrics), or metrics only for what an alarm reads",
   'apigateway.httpRequests':
@@ -47,6 +47,25 @@ const WHY_GROWTH: Record<string, string> = {
   'lists opened': 'the lists fill their pages (50 to 100 rows) where they were short',
   'deal moved to the next stage': 'the board reloaded after the move reads full pages (as "board opened")',
 };
+
+function functionRows(r: WeekResult): string {
+  return r.coldStarts
+    .map((f) => {
+      const inv = (r.week[`fn:${f.name}:invocations`] ?? 0) * MONTH;
+      const gbS = (r.week[`fn:${f.name}:gbSeconds`] ?? 0) * MONTH;
+      return {
+        name: f.name,
+        memoryMb: f.memoryMb,
+        inv,
+        gbS,
+        ms: inv ? ((gbS / (f.memoryMb / 1024)) * 1000) / inv : 0,
+      };
+    })
+    .filter((f) => f.inv > 0)
+    .sort((a, b) => b.gbS - a.gbS)
+    .map((f) => `| ${f.name} | ${f.memoryMb} MB | ${num(f.inv)} | ${f.ms.toFixed(0)} ms | ${num(f.gbS)} |`)
+    .join('\n');
+}
 
 /** A kind's units priced (before the free tier), a month. */
 function kindCost(units: Record<string, number>, prices: Prices): number {
@@ -130,6 +149,25 @@ export function writeCostsDoc(
         g.cost[0]! + g.cost[1]! > 0.0005,
     )
     .sort((x, y) => Math.abs(y.cost[1]! - y.cost[0]!) - Math.abs(x.cost[1]! - x.cost[0]!));
+  // the previous run's figures (kept in the page), to show how far this run is from it
+  const file = new URL('../docs/costs.md', import.meta.url);
+  const previous: Record<string, { net: number; usage: number }> = (() => {
+    if (!existsSync(file)) return {};
+    const kept = /<!-- cost-figures (\{.*\}) -->/.exec(readFileSync(file, 'utf8'))?.[1];
+    return kept ? JSON.parse(kept) : {};
+  })();
+  const figures = Object.fromEntries(
+    runs.map((r) => [
+      `${r.result.people}${r.result.history > 1 ? `x${r.result.history}` : ''}`,
+      { net: +r.bill.net.toFixed(4), usage: +variablePerUser(r.bill).toFixed(5) },
+    ]),
+  );
+  const vsPrevious = (r: { result: WeekResult; bill: Bill }) => {
+    const before = previous[`${r.result.people}${r.result.history > 1 ? `x${r.result.history}` : ''}`];
+    if (!before) return 'no earlier run';
+    const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(1)}%`;
+    return `${usd(before.net)} (${pct(r.bill.net, before.net)}); usage ${usd(before.usage)} (${pct(variablePerUser(r.bill), before.usage)})`;
+  };
   const text = `# What Handoff costs to run
 
 Handoff runs in your own AWS account, on services billed per request: the bill follows what the
@@ -140,9 +178,13 @@ runtime serves it (infra/local/usage.ts), priced from [bench/prices/${prices.reg
 
 ## The monthly bill
 
-| team | monthly, after the always-free tier | before it | per user | usage only, per user |
-| --- | --- | --- | --- | --- |
-${plain.map((r) => `| ${r.result.people} people | **${usd(r.bill.net)}** | ${usd(r.bill.gross)} | ${usd(r.bill.perUser)} | ${usd(variablePerUser(r.bill))} |`).join('\n')}
+| team | monthly, after the always-free tier | before it | per user | usage only, per user | the previous run |
+| --- | --- | --- | --- | --- | --- |
+${plain.map((r) => `| ${r.result.people} people | **${usd(r.bill.net)}** | ${usd(r.bill.gross)} | ${usd(r.bill.perUser)} | ${usd(variablePerUser(r.bill))} | ${vsPrevious(r)} |`).join('\n')}
+
+"The previous run" is the figure this page held before this run (kept in it): the difference is
+the run-to-run noise (mostly Lambda durations, measured on a shared machine) plus whatever changed
+in the code, the mix or the prices between the two.
 
 "Usage only" leaves out the fixed items (alarms, dashboards, keys, custom metrics) and the
 estimates: it is what each person's work costs, and what grows with the team. Seat-priced CRM and
@@ -170,6 +212,12 @@ Where the work goes (20 people, a month; Lambda GB-seconds, invocations, API req
 | work | Lambda GB-s | invocations | API requests | RRU | WRU |
 | --- | --- | --- | --- | --- | --- |
 ${topKinds.map((k) => `| ${k.name} | ${num(k.lambdaGbS)} | ${num(k.inv)} | ${num(k.api)} | ${num(k.rru)} | ${num(k.wru)} |`).join('\n')}
+
+By function (20 people, a month; durations measured on the local runtime, memory from the template):
+
+| function | memory | invocations | mean duration | GB-seconds |
+| --- | --- | --- | --- | --- |
+${functionRows(twenty.result)}
 
 ## Cost does not grow with data
 
@@ -221,7 +269,12 @@ schedule invocations, SQS requests, S3 requests and bytes, CloudFront requests a
 received and sent, the bytes each function logs, distinct EMF metrics, X-Ray traces (distinct
 trace ids), Cognito users (the team).
 
-From the template: alarms (${twenty.result.template.alarms}), dashboards (${twenty.result.template.dashboards}), customer-managed KMS keys
+From the template: alarms (${twenty.result.template.alarms}, reading ${twenty.result.template.alarmMetrics} metrics: CloudWatch bills each metric an alarm reads; by metric: ${Object.entries(
+    twenty.result.template.alarmKinds,
+  )
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')}), dashboards (${twenty.result.template.dashboards}), customer-managed KMS keys
 (${twenty.result.template.kmsKeys}; the table, queues and buckets use AWS-owned or AWS-managed keys, whose requests are not billed),
 schedules (${twenty.result.template.schedules.map((s) => `${s.name}: ${s.expression}`).join('; ')}).
 
@@ -238,6 +291,18 @@ Estimated, with how:
   bytes the functions print.
 - **DynamoDB storage** is not priced: a company of 100 with years of history stays far under the
   25 GB that are always free; point-in-time recovery (${twenty.result.template.pitr ? 'on' : 'off'}) bills $0.20 per GB-month of that.
+
+Counted, not billed (20 people, a month): ${[
+    ['dynamodb.streamReads', 'stream reads by the Lambda triggers (free)'],
+    ['eventbridge.ruleMatches', 'rule matches delivering to Lambda, SQS and the bus (no charge per match)'],
+    ['eventbridge.awsEvents', "S3's events on the default bus (AWS service events are free)"],
+    [
+      'webhooks.delivered',
+      'webhook POSTs the receiver got (their cost is the sender function, its queue and its table writes, above)',
+    ],
+  ]
+    .map(([k, what]) => `${num((twenty.result.week[k!] ?? 0) * MONTH)} ${what}`)
+    .join('; ')}.
 
 Not billed here: data transfer between services in the region, the CloudFormation stack, and the
 CDK bootstrap bucket's few objects.
@@ -264,7 +329,7 @@ ${units(r)}
   .join('\n')}
 </details>
 `;
-  writeFileSync(new URL('../docs/costs.md', import.meta.url), text);
+  writeFileSync(file, `${text}\n<!-- cost-figures ${JSON.stringify(figures)} -->\n`);
   void MIX;
   return text;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -201,6 +201,7 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
     'ses.inboundChunks': Math.ceil(mailBytesIn / 262_144),
     'ses.outbound': sentMails(localDir),
     'xray.traces': traces(localDir),
+    'webhooks.delivered': receiver.received.length,
   });
   try {
     const call: Call = async (who, method, path, body) => {
@@ -344,8 +345,8 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
     // The schedules, fired as the scheduler would. A sweep at the week's start first (not counted:
     // it flags what was already late), then a few consecutive runs 5 minutes apart (the steady
     // cost of a run, scaled to the week's runs), and one at the week's end, which flags what the
-    // week made late (scaled as the work that set those due dates was). The hourly digest: one
-    // day's 24 runs, × 7.
+    // week made late (scaled as the work that set those due dates was). The hourly digest: the
+    // week's last day's 24 runs (the day with the most to tell), × 7.
     const t0 = Date.now();
     const dueScale = dueWorkScale(kinds);
     for (const s of templateFacts().schedules) {
@@ -359,8 +360,10 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
       await settle(runtime);
       const runs = hourly ? 24 : 6;
       const period = (7 * 86_400_000) / weekly;
+      // the digest's day is the week's last, when what the week made late is late
+      const from = hourly ? t0 + 6 * 86_400_000 : t0;
       let before = unitsOf(runtime, extra());
-      for (let i = 1; i <= runs; i++) await fire(t0 + i * period);
+      for (let i = 1; i <= runs; i++) await fire(from + i * period);
       await settle(runtime);
       const steady = minus(unitsOf(runtime, extra()), before);
       steady['scheduler.invocations'] = runs;
@@ -390,7 +393,7 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
           perWeek: weekly,
           perCompany: true,
           reason: hourly
-            ? 'fired every hour by EventBridge Scheduler; one day of runs replayed, × 7'
+            ? "fired every hour by EventBridge Scheduler; the week's last day of runs replayed (the day with the most late), × 7"
             : "fired by EventBridge Scheduler at its rate; consecutive runs replayed, plus the week's end run that flags what the week made late",
           run: async () => [],
         },
@@ -474,9 +477,10 @@ function traces(localDir: string): number {
 export function templateFacts(): TemplateFacts {
   const dir = join(ROOT, LOCAL_CDK_OUT);
   const files = readdirSync(dir).filter((f) => f.endsWith('.template.json'));
-  const resources: Record<string, any>[] = files.flatMap((f) =>
-    Object.values(JSON.parse(readFileSync(join(dir, f), 'utf8')).Resources ?? {}),
+  const byId = new Map<string, Record<string, any>>(
+    files.flatMap((f) => Object.entries(JSON.parse(readFileSync(join(dir, f), 'utf8')).Resources ?? {})),
   );
+  const resources = [...byId.values()];
   const of = (type: string) => resources.filter((r) => r.Type === type);
   const schedules = of('AWS::Scheduler::Schedule').map((r) => ({
     name: String(r.Properties.Name),
@@ -484,12 +488,23 @@ export function templateFacts(): TemplateFacts {
   }));
   return {
     alarms: of('AWS::CloudWatch::Alarm').length,
+    // CloudWatch bills an alarm per metric it reads: a metric-math alarm is billed for each of its metrics
+    alarmMetrics: of('AWS::CloudWatch::Alarm').reduce(
+      (n, r) => n + (r.Properties.Metrics ? r.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1),
+      0,
+    ),
+    alarmKinds: of('AWS::CloudWatch::Alarm').reduce<Record<string, number>>((kinds, r) => {
+      const name = r.Properties.MetricName ?? 'metric math';
+      kinds[name] = (kinds[name] ?? 0) + 1;
+      return kinds;
+    }, {}),
     dashboards: of('AWS::CloudWatch::Dashboard').length,
     kmsKeys: of('AWS::KMS::Key').length,
     functions: of('AWS::Lambda::Function').length,
-    queueMappings: of('AWS::Lambda::EventSourceMapping').filter((r) =>
-      JSON.stringify(r.Properties.EventSourceArn ?? '').includes('Queue'),
-    ).length,
+    queueMappings: of('AWS::Lambda::EventSourceMapping').filter((r) => {
+      const source = r.Properties.EventSourceArn?.['Fn::GetAtt']?.[0];
+      return byId.get(source)?.Type === 'AWS::SQS::Queue';
+    }).length,
     schedules,
     pitr: JSON.stringify(of('AWS::DynamoDB::Table')).includes('PointInTimeRecoveryEnabled":true'),
     tracing: of('AWS::Lambda::Function').filter((r) => r.Properties.TracingConfig?.Mode === 'Active').length,
@@ -554,6 +569,14 @@ async function replay(kind: Mix, i: number, ctx: ReplayContext): Promise<number>
   return failed.length;
 }
 
+/** The README quotes the 20-person figure between markers: replaced by each run. */
+function quoteInReadme(bill: Bill): void {
+  const file = new URL('../README.md', import.meta.url);
+  const text = readFileSync(file, 'utf8');
+  const figure = `about $${bill.net.toFixed(2)} a month for a team of 20 (us-east-1, after the always-free tier; $${bill.perUser.toFixed(2)} per user)`;
+  writeFileSync(file, text.replace(/(<!-- cost:20 -->)[\s\S]*?(<!-- \/cost:20 -->)/, `$1${figure}$2`));
+}
+
 function billOf(result: WeekResult, prices = readPrices()): Bill {
   const measured: MeasuredWeek = {
     people: result.people,
@@ -601,6 +624,8 @@ export async function cost(): Promise<string> {
     wallSeconds,
     command: 'npm run bench -- cost',
   });
+  const quoted = runs.find((r) => r.result.people === 20);
+  if (quoted) quoteInReadme(quoted.bill);
   const pv = variablePerUser(plain.bill);
   const bv = variablePerUser(bigRun.bill);
   return `## What it costs to run (a company's week, priced)
