@@ -257,7 +257,8 @@ Each console action makes the console's own requests (web/src): a visit's shell 
 first visit of the day downloads the console's assets from CloudFront (gzip sizes of the built
 files); later visits fetch index.html and config.json. Webhooks go to a real receiver on this
 machine (one endpoint, four event types); captured emails go over SMTP to the local SES receiving.
-Quotes and a customer portal are not in Handoff yet: when they land, they join the mix.
+Quotes (three lines, the quote, its PDF rendered and mailed over SES) and the customer portal (a
+link shared, a session, the project read as the customer sees it) are in the mix.
 
 ## Counted, and estimated
 

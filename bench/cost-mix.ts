@@ -231,11 +231,71 @@ export const MIX: Mix[] = [
         if (project.status !== 200) await new Promise((r) => setTimeout(r, 50));
       }
       if (project.status === 200) {
+        ctx.world.won.push({ dealId: res.body.id, projectId: project.body.id, contactId: contact });
         const full = await ctx.call(who, 'GET', `/projects/${project.body.id}`);
         for (const t of full.body?.tasks ?? [])
           ctx.world.tasks.push({ id: t.id, projectId: project.body.id });
       }
       return [won, project];
+    },
+  },
+  {
+    name: 'quote made and sent',
+    perWeek: 0.5,
+    reason:
+      'a rep sends a quote for about every other deal, one a fortnight: three lines, the quote, its PDF rendered and mailed to the contact',
+    run: async (ctx, i) => {
+      const { res, who } = await newDeal(ctx, 30_000 + i);
+      if (res.status !== 201) return [res];
+      const lines = await ctx.call(
+        who,
+        'PUT',
+        `/deals/${res.body.id}/line-items`,
+        {
+          lineItems: [
+            { name: 'Setup', quantity: 1, unitPrice: { amount: 150_000, currency: 'EUR' } },
+            { name: 'Consulting day', quantity: 5, unitPrice: { amount: 90_000, currency: 'EUR' } },
+            {
+              name: 'Licence',
+              quantity: 12,
+              unitPrice: { amount: 4_900, currency: 'EUR' },
+              discountPercent: 10,
+            },
+          ],
+        },
+        { 'if-match': String(res.body.version) },
+      );
+      if (lines.status >= 400) return [lines];
+      const validUntil = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const quote = await ctx.call(who, 'POST', `/deals/${res.body.id}/quotes`, {
+        scopeSummary: 'Rollout and a year of licences',
+        validUntil,
+      });
+      if (quote.status >= 400) return [quote];
+      const pdf = await ctx.call(who, 'GET', `/quotes/${quote.body.id}/pdf`);
+      const url = pdf.body?.url ?? pdf.body?.download?.url;
+      if (url) await (await fetch(url)).arrayBuffer();
+      const sent = await ctx.call(who, 'POST', `/quotes/${quote.body.id}/send`, undefined, {
+        'if-match': String(quote.body.version),
+      });
+      return [lines, quote, pdf, sent];
+    },
+  },
+  {
+    name: 'customer portal (link shared, customer views)',
+    perWeek: 0.5,
+    reason:
+      'each running project is shared with its customer, who follows it a couple of times a week: a link, a session, the project read',
+    run: async (ctx) => {
+      if (!ctx.world.won.length) return [];
+      const { projectId, contactId } = pick(ctx, ctx.world.won);
+      const link = await ctx.call(ctx.admin, 'POST', `/projects/${projectId}/portal-links`, { contactId });
+      if (link.status !== 201) return [link];
+      const token = String(link.body.url).split('#')[1];
+      const session = await ctx.anonymous('POST', '/portal/sessions', { token });
+      if (session.status !== 201) return [session];
+      const view = await ctx.anonymous('GET', '/portal/project', undefined, session.body.accessToken);
+      return [link, session, view];
     },
   },
   {

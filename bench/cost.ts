@@ -52,7 +52,8 @@ interface World {
   contacts: string[];
   /** open deals and their owner */
   deals: { id: string; owner: string; stage: number }[];
-  won: { dealId: string; projectId?: string }[];
+  /** won deals' projects and the customer's main stakeholder (whom the portal is shared with) */
+  won: { dealId: string; projectId: string; contactId: string }[];
   tasks: { id: string; projectId: string }[];
   stages: string[];
   pipelineId: string;
@@ -64,6 +65,7 @@ type Call = (
   method: string,
   path: string,
   body?: unknown,
+  headers?: Record<string, string>,
 ) => Promise<{ status: number; body: any }>;
 
 /** The units one stretch of work took: what the meter and the runtime's records say, as numbers. */
@@ -204,7 +206,7 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
     'webhooks.delivered': receiver.received.length,
   });
   try {
-    const call: Call = async (who, method, path, body) => {
+    const call: Call = async (who, method, path, body, extraHeaders = {}) => {
       apiRequests++;
       const res = await fetch(`${runtime.apiUrl}${path}`, {
         method,
@@ -212,6 +214,7 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
           authorization: `Bearer ${who.token}`,
           'content-type': 'application/json',
           ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+          ...extraHeaders,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -272,6 +275,19 @@ export async function replayWeek(people: number, history = 1): Promise<WeekResul
 
     const ctx: ReplayContext = {
       call,
+      anonymous: async (method, path, body, token) => {
+        apiRequests++;
+        const res = await fetch(`${runtime.apiUrl}${path}`, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      },
       world,
       rand,
       admin,
@@ -513,6 +529,13 @@ export function templateFacts(): TemplateFacts {
 
 export interface ReplayContext {
   call: Call;
+  /** A request without the team's token (the customer portal's own sessions). */
+  anonymous: (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ) => Promise<{ status: number; body: any }>;
   world: World;
   rand: () => number;
   admin: Person;
