@@ -465,13 +465,18 @@ export const EVENTS = {
   ),
   ApprovalRequested: delivery(
     1,
-    'A task waits for an approval by a role or a user.',
+    'A task waits for an approval by a role, a user, or a contact of the customer (decided in the project portal).',
     z.object({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       approverRole: z.string().optional(),
       approverUserId: z.string().optional(),
+      approverContactId: z
+        .string()
+        .optional()
+        .describe('the contact of the customer who decides it in the project portal'),
+      dueDate: z.string().optional().describe("the task's due date: when the approval is wanted by"),
     }),
   ),
   ApprovalDecided: delivery(
@@ -483,6 +488,48 @@ export const EVENTS = {
       decision: z.string(),
       comment: z.string().optional(),
       decidedBy: z.string(),
+    }),
+  ),
+  PortalLinkCreated: delivery(
+    1,
+    'A delivery owner or manager shared a project with a contact of its customer: a portal link was made. Its secret is never in an event (it is stored only as a hash and shown once, to its creator).',
+    z.object({
+      linkId: z.string(),
+      projectId: z.string(),
+      contactId: z.string(),
+      expiresAt: Instant,
+      createdBy: z.string(),
+    }),
+  ),
+  PortalLinkRevoked: delivery(
+    1,
+    'A portal link was revoked: it and every session made with it stopped working at once.',
+    z.object({ linkId: z.string(), projectId: z.string(), contactId: z.string(), revokedBy: z.string() }),
+  ),
+  PortalViewed: delivery(
+    1,
+    "A customer's contact looked at their project in the portal: sent on the first view of each portal session, not on every read.",
+    z.object({
+      linkId: z.string(),
+      sessionId: z.string(),
+      projectId: z.string(),
+      contactId: z.string(),
+      viewedAt: Instant,
+    }),
+  ),
+  CustomerApprovalGiven: delivery(
+    1,
+    "A contact of the customer decided an approval assigned to them, in the portal: approved, or rejected with what must change. Sent beside ApprovalDecided (whose `decidedBy` is `contact:<contactId>`); addressed to the project's delivery owner and its deal's owner.",
+    z.object({
+      projectId: z.string(),
+      taskId: z.string(),
+      title: z.string(),
+      contactId: z.string(),
+      decision: z.enum(['approved', 'rejected']),
+      comment: z.string().optional(),
+      dealId: z.string().nullable(),
+      dealOwnerId: z.string().nullable(),
+      projectOwnerId: z.string(),
     }),
   ),
   TimeLogged: delivery(

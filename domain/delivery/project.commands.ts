@@ -127,6 +127,8 @@ export function approvalRequested(ctx: CommandContext, t: Task): DomainEvent {
     title: t.title,
     ...(t.approval?.approverRole ? { approverRole: t.approval.approverRole } : {}),
     ...(t.approval?.approverUserId ? { approverUserId: t.approval.approverUserId } : {}),
+    ...(t.approval?.approverContactId ? { approverContactId: t.approval.approverContactId } : {}),
+    dueDate: t.dueDate,
   });
 }
 

@@ -3,7 +3,7 @@ import { CompanyId } from '../crm/company.js';
 import { ContactId } from '../crm/contact.js';
 import { DealId } from '../crm/deal.js';
 import { PromisedTimeline } from '../handoff/requirements.js';
-import { type Actor, hasRole } from '../shared/context.js';
+import { type Actor, hasRole, Role } from '../shared/context.js';
 import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
@@ -12,7 +12,7 @@ import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import { WorkingCalendar } from './calendar.js';
 import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
-import { ApprovalStep, TemplateId } from './template.js';
+import { TemplateId } from './template.js';
 
 // Projects and their tasks: what delivery plans, does, and accounts for.
 
@@ -130,8 +130,15 @@ export const Approval = z
   .object({
     approverRole: z.string().optional(),
     approverUserId: z.string().optional(),
+    approverContactId: z
+      .string()
+      .optional()
+      .describe(
+        'a contact of the customer, who decides it in the project portal (docs/api.md, "The customer portal")',
+      ),
     status: z.enum(['pending', ...APPROVAL_DECISIONS]),
     comment: z.string().optional(),
+    /** A user id, or `contact:<contactId>` for a customer's decision in the portal. */
     decidedBy: z.string().optional(),
     decidedAt: Instant.optional(),
   })
@@ -149,6 +156,10 @@ export const Task = z
     title: z.string(),
     description: z.string().optional(),
     kind: z.enum(['task', 'milestone']),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: never shown to the customer in the project portal (absent: shown)'),
     status: TaskStatus,
     assigneeId: z.string().optional(),
     parentId: TaskId.optional(),
@@ -270,6 +281,24 @@ export const ProjectPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
 
+/**
+ * Who decides a task's approval: a role, a user, or a contact of the customer (in the project
+ * portal; docs/api.md, "The customer portal"). Exactly one.
+ */
+export const TaskApprovalStep = z
+  .strictObject({
+    approverRole: Role.optional(),
+    approverUserId: UserId.optional(),
+    approverContactId: ContactId.optional().describe(
+      "a contact of the project's customer (its main stakeholder, or a contact of its company), who decides it in the project portal",
+    ),
+  })
+  .refine(
+    (a) =>
+      [a.approverRole, a.approverUserId, a.approverContactId].filter((x) => x !== undefined).length === 1,
+    { error: 'name the approver: a role, a user or a contact of the customer, one of them' },
+  );
+
 export const NewTask = z
   .strictObject({
     title: text(200),
@@ -281,12 +310,20 @@ export const NewTask = z
     parentId: TaskId.optional(),
     estimateHours: z.number().min(0).max(100_000).optional(),
     checklist: z.array(text(200)).max(100).default([]),
-    approval: ApprovalStep.optional(),
+    approval: TaskApprovalStep.optional(),
     section: text(100).optional(),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: the customer never sees it in the project portal'),
   })
   .refine((t) => !t.milestone || t.durationDays === 0, {
     error: 'a milestone lasts 0 days',
     path: ['durationDays'],
+  })
+  .refine((t) => !(t.internal && t.approval?.approverContactId), {
+    error: 'an approval the customer decides is shown to them: it cannot be internal',
+    path: ['internal'],
   })
   .meta({ id: 'NewTask' });
 export type NewTask = z.infer<typeof NewTask>;
@@ -320,6 +357,10 @@ export const TaskPatch = z
       .max(100)
       .optional()
       .describe('how far along it is (done is 100)'),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: hidden from the customer in the project portal (false: shown)'),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TaskPatch = z.infer<typeof TaskPatch>;

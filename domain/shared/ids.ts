@@ -24,6 +24,8 @@ export const ID_PREFIX = {
   import: 'imp',
   export: 'exp',
   attachment: 'att',
+  portalLink: 'plk',
+  portalSession: 'pss',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -44,6 +44,8 @@ export const config = {
   digestHour: once(() => integer('DIGEST_HOUR', DEFAULTS.digestHour)),
   /** The verified SES identity digests are sent from (DIGEST_FROM_EMAIL). */
   digestFromEmail: once(() => required('DIGEST_FROM_EMAIL')),
-  /** The web console's address, for links in digests (APP_URL); none: the digest has no links. */
+  /** The address mail is sent from, where the deployment sends mail (DIGEST_FROM_EMAIL); none: no mail. */
+  mailFrom: once(() => process.env.DIGEST_FROM_EMAIL || undefined),
+  /** The web console's address, for links in digests and portal links (APP_URL); none: the digest has no links. */
   appUrl: once(() => process.env.APP_URL || undefined),
 };

@@ -16,6 +16,7 @@ import { DuplicateRepository } from './table/entities/duplicates.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
 import { PipelineRepository } from './table/entities/pipeline.js';
+import { PortalRepository } from './table/entities/portal.js';
 import { ProfileRepository } from './table/entities/profile.js';
 import { ProjectRepository } from './table/entities/project.js';
 import { SegmentRepository } from './table/entities/segment.js';
@@ -51,6 +52,8 @@ export interface Services {
   profiles: ProfileRepository;
   templates: TemplateRepository;
   projects: ProjectRepository;
+  /** Portal links, sessions, wrong-token counts, a project's portal timeline and shared files. */
+  portal: PortalRepository;
   followups: FollowUpReader;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
@@ -103,6 +106,7 @@ export function createServices(
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
+    portal: new PortalRepository(store),
     followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),

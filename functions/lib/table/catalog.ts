@@ -16,6 +16,7 @@ import { idempotencyPatterns } from './entities/idempotency.js';
 import { leadRoutingPatterns } from './entities/lead-routing.js';
 import { outboxPatterns } from './entities/outbox.js';
 import { pipelinePatterns } from './entities/pipeline.js';
+import { portalPatterns } from './entities/portal.js';
 import { profilePatterns } from './entities/profile.js';
 import { projectPatterns } from './entities/project.js';
 import { reportTotalPatterns } from './entities/report-totals.js';
@@ -45,6 +46,7 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   profile: profilePatterns,
   template: templatePatterns,
   project: projectPatterns,
+  portal: portalPatterns,
   'company-calendar': companyCalendarPatterns,
   attachment: attachmentPatterns,
   segment: segmentPatterns,
