@@ -1197,6 +1197,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/portal-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's portal links, newest first, each active, revoked or expired */
+        get: operations["GET_projects_id_portal_links"];
+        put?: never;
+        /**
+         * Share a project with a contact of its customer: a portal link (its URL is answered once)
+         * @description Its delivery owner, managers and admins. The contact is the project's main stakeholder or a contact of its customer's company (422 naming `contactId` otherwise). The URL carries the link's secret (256 random bits) in its fragment; only the secret's hash is stored, so the URL cannot be read again: revoke the link and make another. `send: true` mails it to the contact's first address.
+         */
+        post: operations["POST_projects_id_portal_links"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a portal link: it and every session opened with it stop at once */
+        delete: operations["DELETE_projects_id_portal_links_linkId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files a project shows its customer in the portal, newest first */
+        get: operations["GET_projects_id_portal_files"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-files/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Show one of the project's files (its own, a task's or its deal's) to its customer in the portal */
+        put: operations["PUT_projects_id_portal_files_attachmentId"];
+        post?: never;
+        /** Stop showing a file to the customer (the file itself stays) */
+        delete: operations["DELETE_projects_id_portal_files_attachmentId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's portal timeline, newest first: links shared and revoked, the customer's views, decisions and comments */
+        get: operations["GET_projects_id_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deals/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live state of a won deal's project, for sales: percent complete, the promise (on track or at risk, by how many working days), the next milestone, what waits on the customer */
+        get: operations["GET_deals_id_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/pipeline": {
         parameters: {
             query?: never;
@@ -1283,6 +1390,100 @@ export interface paths {
         };
         /** Open deals longer in their stage than the stage's rotAfterDays, longest first */
         get: operations["GET_reports_stalled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a portal link's token (the URL's fragment) for a short-lived portal session
+         * @description No sign-in: the token is the one in the fragment of the link the customer was sent (`/portal#<token>`). It is compared with the stored hash in constant time. A revoked or expired link is a 401 at once; wrong tokens are counted per source network, and a source that sent 10 in a quarter hour is refused (429) until the quarter hour ends.
+         */
+        post: operations["POST_portal_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's project as its customer sees it: promise and projected finish, on track or at risk, milestones, percent complete, approvals waiting on you, files shared
+         * @description Never internal notes, comments, costs, time, people or tasks marked internal. The first read of each session sends PortalViewed.
+         */
+        get: operations["GET_portal_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/approvals/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, or reject with what must change, an approval assigned to you
+         * @description The same rules and events as an approval decided in the console (ApprovalDecided, with `decidedBy` `contact:<id>`; TaskStatusChanged), and CustomerApprovalGiven; recorded on the project’s timeline as you. Approving waits for the steps before it (409 naming them).
+         */
+        post: operations["POST_portal_approvals_taskId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/milestones/{taskId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a milestone of your project (the team sees it on the task, as you) */
+        post: operations["POST_portal_milestones_taskId_comments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/files/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived download link for a file shared with you */
+        get: operations["GET_portal_files_attachmentId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1600,8 +1801,12 @@ export interface components {
                 /** @enum {string} */
                 approverRole?: "admin" | "manager" | "sales" | "delivery";
                 approverUserId?: string;
+                /** @description a contact of the project's customer (its main stakeholder, or a contact of its company), who decides it in the project portal */
+                approverContactId?: string;
             };
             section?: string;
+            /** @description for the team only: the customer never sees it in the project portal */
+            internal?: boolean;
         };
         NewDependency: {
             predecessorId: string;
@@ -1621,6 +1826,30 @@ export interface components {
             billable?: boolean;
             note?: string;
             userId?: string;
+        };
+        NewPortalLink: {
+            /** @description the project's main stakeholder, or another contact of its customer's company */
+            contactId: string;
+            /**
+             * Format: date-time
+             * @description when the link stops working (default: in 30 days; at most 180)
+             */
+            expiresAt?: string;
+            /** @description mail the link to the contact's first email address (the deployment's mail sender; 409 where there is none) */
+            send?: boolean;
+        };
+        PortalSessionRequest: {
+            /** @description the link's token: everything after `#` */
+            token: string;
+        };
+        CustomerDecision: {
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            /** @description required to reject: what must change */
+            comment?: string;
+        };
+        MilestoneComment: {
+            body: string;
         };
         Company: {
             id: string;
@@ -2387,6 +2616,8 @@ export interface components {
             description?: string;
             /** @enum {string} */
             kind: "task" | "milestone";
+            /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+            internal?: boolean;
             /** @enum {string} */
             status: "todo" | "in_progress" | "blocked" | "done";
             assigneeId?: string;
@@ -2439,6 +2670,8 @@ export interface components {
         Approval: {
             approverRole?: string;
             approverUserId?: string;
+            /** @description a contact of the customer, who decides it in the project portal (docs/api.md, "The customer portal") */
+            approverContactId?: string;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "changes_requested";
             comment?: string;
@@ -2583,6 +2816,8 @@ export interface components {
             description?: string;
             /** @enum {string} */
             kind: "task" | "milestone";
+            /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+            internal?: boolean;
             /** @enum {string} */
             status: "todo" | "in_progress" | "blocked" | "done";
             assigneeId?: string;
@@ -2625,6 +2860,123 @@ export interface components {
             body: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        CreatedPortalLink: {
+            id: string;
+            projectId: string;
+            contactId: string;
+            contactName: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            revokedBy?: string;
+            version: number;
+            /** @constant */
+            status: "active";
+            /** @description the link to give the contact: the console's /portal page, its secret in the fragment. Shown once: only its hash is kept */
+            url: string;
+            /** @description the address it was mailed to (`send`), or null */
+            mailedTo: string | null;
+        };
+        PortalLinkWithStatus: {
+            id: string;
+            projectId: string;
+            contactId: string;
+            contactName: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            revokedBy?: string;
+            version: number;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+        };
+        SharedFile: {
+            attachmentId: string;
+            projectId: string;
+            name: string;
+            contentType: string;
+            size: number;
+            sharedBy: string;
+            /** Format: date-time */
+            sharedAt: string;
+        };
+        ProjectLogEntry: {
+            id: string;
+            projectId: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "portal-link-created" | "portal-link-revoked" | "portal-viewed" | "approval-decided" | "milestone-commented";
+            contactId: string;
+            contactName: string;
+            /** @description who did it: a user id, or `contact:<contactId>` for the customer */
+            by: string;
+            taskId?: string;
+            taskTitle?: string;
+            /** @enum {string} */
+            decision?: "approved" | "rejected";
+            comment?: string;
+        };
+        DealDelivery: {
+            projectId: string;
+            projectName: string;
+            projectStatus: string;
+            /** @description the leaf tasks' progress weighted by their working days */
+            percentComplete: number;
+            promise: components["schemas"]["PromiseView"];
+            /** @description the first milestone not reached yet, by date */
+            nextMilestone: {
+                taskId: string;
+                title: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                status: "reached" | "upcoming" | "late";
+                reachedAt?: string;
+            } | null;
+            /** @description approvals a contact of the customer decides, not approved yet, by due date */
+            waitingOnCustomer: {
+                taskId: string;
+                title: string;
+                description?: string;
+                /** Format: date */
+                dueDate: string;
+                contactId: string;
+                /**
+                 * @description pending: not decided yet; rejected or changes_requested: decided so, and may be approved later
+                 * @enum {string}
+                 */
+                status: "pending" | "rejected" | "changes_requested";
+                /** @description what the customer said when they decided it last */
+                comment?: string;
+                /** @description its due date has passed */
+                overdue: boolean;
+            }[];
+            openTasks: number;
+            /** @description the customer's latest decision or comment in the portal, if any (of the project's 25 newest timeline entries) */
+            lastFromCustomer: components["schemas"]["ProjectLogEntry"] | null;
+            /** @description when a contact of the customer last opened the portal, if lately */
+            lastViewedAt: string | null;
+        };
+        PromiseView: {
+            /**
+             * @description on_track: the plan finishes by the promised date; at_risk: after it; no_promise: no date was promised; not_running: on hold, done or cancelled
+             * @enum {string}
+             */
+            state: "on_track" | "at_risk" | "no_promise" | "not_running";
+            promisedDate: string | null;
+            projectedFinish: string | null;
+            /** @description working days the projected finish is after the promised date (0 when it is not) */
+            gapDays: number;
         };
         PipelineReport: {
             pipelineId: string;
@@ -2793,6 +3145,113 @@ export interface components {
             total: {
                 deals: number;
                 value: components["schemas"]["MoneyTotals"];
+            };
+        };
+        PortalSession: {
+            /** @description send as `Authorization: Bearer <accessToken>` to the other /portal routes */
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description seconds it lasts (15 minutes, never past its link’s end) */
+            expiresIn: number;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PortalProject: {
+            project: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "planned" | "active" | "on_hold" | "done" | "cancelled";
+                kickoffDate: string;
+            };
+            you: {
+                contactId: string;
+                name: string;
+            };
+            promise: components["schemas"]["PromiseView"];
+            percentComplete: number;
+            milestones: {
+                taskId: string;
+                title: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                status: "reached" | "upcoming" | "late";
+                reachedAt?: string;
+                /** @description comments from the customer's side, oldest first */
+                comments: {
+                    id: string;
+                    /** Format: date-time */
+                    at: string;
+                    by: string;
+                    body: string;
+                }[];
+            }[];
+            /** @description approvals assigned to you, not approved yet, by due date (POST /portal/approvals/{taskId}) */
+            waitingOnYou: {
+                taskId: string;
+                title: string;
+                description?: string;
+                /** Format: date */
+                dueDate: string;
+                contactId: string;
+                /**
+                 * @description pending: not decided yet; rejected or changes_requested: decided so, and may be approved later
+                 * @enum {string}
+                 */
+                status: "pending" | "rejected" | "changes_requested";
+                /** @description what the customer said when they decided it last */
+                comment?: string;
+                /** @description its due date has passed */
+                overdue: boolean;
+            }[];
+            approvedByYou: {
+                taskId: string;
+                title: string;
+                /** Format: date-time */
+                decidedAt: string;
+                comment?: string;
+            }[];
+            files: {
+                attachmentId: string;
+                name: string;
+                contentType: string;
+                size: number;
+                /** Format: date-time */
+                sharedAt: string;
+            }[];
+        };
+        CustomerApprovalDecided: {
+            taskId: string;
+            title: string;
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            comment?: string;
+            /** Format: date-time */
+            decidedAt: string;
+            /**
+             * @description approved: done; rejected: blocked until the team changes it
+             * @enum {string}
+             */
+            taskStatus: "todo" | "in_progress" | "blocked" | "done";
+        };
+        PortalCommentCreated: {
+            id: string;
+            taskId: string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SharedFileDownload: {
+            name: string;
+            contentType: string;
+            size: number;
+            /** @description a link that works for a few minutes */
+            download: {
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
             };
         };
         WorkingCalendarOutput: {
@@ -12262,6 +12721,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -12609,6 +13070,8 @@ export interface operations {
                     section?: string | null;
                     /** @description how far along it is (done is 100) */
                     percentComplete?: number;
+                    /** @description for the team only: hidden from the customer in the project portal (false: shown) */
+                    internal?: boolean;
                 };
             };
         };
@@ -12629,6 +13092,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -12814,6 +13279,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -12992,6 +13459,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -13151,6 +13620,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -14493,6 +14964,787 @@ export interface operations {
             };
         };
     };
+    GET_projects_id_portal_links: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PortalLinkWithStatus"][];
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_projects_id_portal_links: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPortalLink"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPortalLink"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the project is done or cancelled, or `send` where the deployment sends no mail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the contact was merged into another (`mergedInto`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_projects_id_portal_links_linkId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinkWithStatus"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the link was revoked already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_projects_id_portal_files: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SharedFile"][];
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PUT_projects_id_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedFile"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such project or attachment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the attachment is not a stored file of this project, its tasks or its deal (`errors` names `attachmentId`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_projects_id_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_projects_id_timeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProjectLogEntry"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deals_id_delivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealDelivery"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the deal has no delivery project (yet) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     GET_reports_pipeline: {
         parameters: {
             query?: {
@@ -14914,6 +16166,486 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_sessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is not a valid link: unknown, wrong, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_portal_project: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProject"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_approvals_taskId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerApprovalDecided"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the approval is assigned to another contact of your company */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such approval on your project (another project’s, an internal task, or no approval) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description already approved, the project is not running, or a step before it is not done (`errors` names it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_milestones_taskId_comments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneComment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalCommentCreated"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such milestone on your project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedFileDownload"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such file shared on your project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };

@@ -1,7 +1,5 @@
-import { httpApi } from '../lib/http/http-handler.js';
 import { createServices } from '../lib/services.js';
-import { portalRoutes } from './routes/portal.js';
-import { authenticatePortalSession } from './use-cases/authenticate-portal-session.js';
+import { portalHttpApi } from './portal-api.js';
 
 // The customer portal's API function (docs/architecture.md, decision 16): the /portal/* routes,
 // outside the JWT authorizer. It checks each request's portal session itself, on every request,
@@ -13,9 +11,4 @@ const services = createServices({
   files: () => import('../lib/files/file-store.js').then(({ FileStore }) => new FileStore()),
 });
 
-export const handler = httpApi(portalRoutes(services), () => ({
-  ...services,
-  portalSessions: {
-    authenticate: (token, sourceIp, now) => authenticatePortalSession(services, token, sourceIp, now),
-  },
-}));
+export const handler = portalHttpApi(services);

@@ -72,8 +72,10 @@ export function portalLinkRoutes(
         410: 'the contact was merged into another (`mergedInto`)',
       },
       response: { status: 201, schema: CreatedPortalLink },
-      handle: async ({ params, body, ...input }) =>
-        created(await createPortalLink(s, params.id, body, input, mail())),
+      handle: async ({ params, body, ...input }) => {
+        const link = await createPortalLink(s, params.id, body, input, mail());
+        return created(link, link.version);
+      },
     }),
     'GET /projects/{id}/portal-links': route({
       tag: 'Customer portal',
