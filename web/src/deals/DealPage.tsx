@@ -14,6 +14,7 @@ import { CompanyLink, ContactLink } from '../ui/record-links.js';
 import { Timeline } from '../ui/Timeline.js';
 import { DealEditForm } from './DealEditForm.js';
 import { DealTasks } from './DealTasks.js';
+import { DeliverySummary } from './DeliverySummary.js';
 import { LoseDialog } from './LoseDialog.js';
 import { NextActionForm } from './NextActionForm.js';
 import { WinDialog } from './WinDialog.js';
@@ -29,12 +30,7 @@ function ProjectLink({ deal }: { deal: Deal }) {
     retry: (count, error) => error instanceof ApiProblem && error.status === 404 && count < 60,
     retryDelay: 1000,
   });
-  if (project.data)
-    return (
-      <p className="handoff-done">
-        Delivery project: <Link href={`/projects/${project.data.id}`}>{project.data.name}</Link>
-      </p>
-    );
+  if (project.data) return <DeliverySummary dealId={deal.id} />;
   if (project.isError) return <ProblemAlert error={project.error} loading="the delivery project" />;
   return (
     <p role="status" className="waiting">
