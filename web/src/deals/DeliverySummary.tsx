@@ -22,7 +22,11 @@ export function DeliverySummary({ dealId }: { dealId: string }) {
   const d = delivery.data;
   const { state, promisedDate, projectedFinish, gapDays } = d.promise;
   return (
-    <section aria-labelledby="delivery-heading" className="handoff-done delivery-summary" data-promise={state}>
+    <section
+      aria-labelledby="delivery-heading"
+      className="handoff-done delivery-summary"
+      data-promise={state}
+    >
       <h2 id="delivery-heading">Delivery</h2>
       <p>
         Project: <Link href={`/projects/${d.projectId}`}>{d.projectName}</Link> · {d.percentComplete}%

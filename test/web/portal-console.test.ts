@@ -1,0 +1,186 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import { type RunningLocal, startLocal } from '../support/local-runtime.js';
+
+// The customer portal in a real browser on a phone-sized screen, against the local runtime: a
+// delivery manager shares a won deal's project with the customer's main stakeholder, who opens
+// the link without signing in, sees the promise beside the plan and the milestones, and approves
+// the plan; the rep then sees the project's state on the deal. A revoked link stops the page.
+
+let local: RunningLocal;
+let browser: Browser;
+let shots: string;
+let phone: BrowserContext;
+let page: Page;
+let projectId: string;
+let dealId: string;
+let linkId: string;
+let approvalId: string;
+let portalUrl: string;
+let stakeholderId: string;
+const requested: string[] = [];
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+const apiAs = async (user: string, groups: string[]) => {
+  const token = await local.token({ user, groups });
+  return (method: string, path: string, body?: unknown) =>
+    local.api(method, path, { token, ...(body === undefined ? {} : { body }) });
+};
+
+beforeAll(async () => {
+  [local, browser] = await Promise.all([startLocal(), launchBrowser()]);
+  shots = mkdtempSync(join(tmpdir(), 'handoff-portal-console-'));
+  const alice = await apiAs('alice', ['sales']);
+  const mia = await apiAs('mia', ['manager']);
+  await mia('GET', '/pipelines');
+  const company = (await alice('POST', '/companies', { name: 'Initech' })).body;
+  const stakeholder = (
+    await alice('POST', '/contacts', { firstName: 'Peter', lastName: 'Gibbons', companyId: company.id })
+  ).body;
+  stakeholderId = stakeholder.id;
+  const deal = (
+    await alice('POST', '/deals', {
+      title: 'Initech TPS rollout',
+      value: { amount: 2_000_000, currency: 'EUR' },
+      ownerId: 'alice',
+      companyId: company.id,
+      contactId: stakeholder.id,
+      nextAction: { summary: 'Send the contract', dueAt: new Date(Date.now() + 7 * DAY).toISOString() },
+    })
+  ).body;
+  dealId = deal.id;
+  let kickoff = isoDay(Date.now());
+  while (new Date(`${kickoff}T00:00:00Z`).getUTCDay() !== 1) kickoff = isoDay(Date.parse(kickoff) + DAY);
+  const won = await alice('POST', `/deals/${dealId}/won`, {
+    handoff: {
+      scopeSummary: 'TPS reports, automated',
+      promisedTimeline: { dueDate: isoDay(Date.now() + 200 * DAY) },
+      keyConstraints: ['No weekend work'],
+      mainStakeholderContactId: stakeholder.id,
+      kickoffDate: kickoff,
+    },
+  });
+  expect(won.status, JSON.stringify(won.body)).toBe(200);
+  const until = Date.now() + 60_000;
+  while (!projectId) {
+    const found = await alice('GET', `/deals/${dealId}/project`);
+    if (found.status === 200) projectId = found.body.id;
+    else if (Date.now() > until) throw new Error('the handoff made no project within a minute');
+    else await new Promise((r) => setTimeout(r, 250));
+  }
+  const added = await mia('POST', `/projects/${projectId}/tasks`, {
+    title: 'Approve the rollout plan',
+    durationDays: 1,
+    approval: { approverContactId: stakeholder.id },
+  });
+  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  approvalId = added.body.id;
+  const link = await mia('POST', `/projects/${projectId}/portal-links`, { contactId: stakeholder.id });
+  expect(link.status, JSON.stringify(link.body)).toBe(201);
+  linkId = link.body.id;
+  expect(link.body.url).toMatch(/\/portal#plk_/);
+  // the link as the customer gets it, on this machine's console
+  portalUrl = `${local.consoleUrl}/portal${link.body.url.slice(link.body.url.indexOf('#'))}`;
+
+  phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  page = await phone.newPage();
+  page.on('request', (r) => requested.push(r.url()));
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+});
+
+function watch() {
+  onTestFailed(async ({ task }) => {
+    const file = join(shots, `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    console.error(`the page when "${task.name}" failed: ${file}`);
+  });
+}
+
+describe('the customer portal on a phone', () => {
+  it('opens from the link without sign-in: the promise beside the plan, milestones, what waits on them; axe clean', async () => {
+    watch();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(portalUrl);
+    await page.getByRole('heading', { name: 'Initech TPS rollout', level: 1 }).waitFor();
+    // the secret leaves the address bar at once
+    expect(page.url()).toBe(`${local.consoleUrl}/portal`);
+    await page.getByText('Hello Peter Gibbons').waitFor();
+    await page.getByRole('heading', { name: 'The date' }).waitFor();
+    expect(await page.locator('.portal-dates').textContent()).toMatch(/Promised[\s\S]*Planned finish/);
+    expect(await page.locator('.portal-state').textContent()).toMatch(/^(On track|At risk)/);
+    await page.getByRole('heading', { name: 'Milestones' }).waitFor();
+    expect(await page.locator('.portal-list li[data-status]').count()).toBeGreaterThan(0);
+    await page.getByRole('heading', { name: 'Approve the rollout plan' }).waitFor();
+    expect(await page.getByRole('progressbar').getAttribute('value')).toBe('0');
+    expect(await seriousViolations(page)).toEqual([]);
+    // nothing but the console and the API: no third-party resources
+    const origins = new Set(requested.map((u) => new URL(u).origin));
+    expect([...origins].sort()).toEqual(
+      [new URL(local.consoleUrl).origin, new URL(local.apiUrl).origin].sort(),
+    );
+    // fits a phone: nothing wider than the screen
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(shots, 'portal.png'), fullPage: true });
+  }, 60_000);
+
+  it('sending back needs a comment; approving records the decision as the contact', async () => {
+    watch();
+    await page.getByRole('button', { name: 'Send back' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Say what must change' }).waitFor();
+    await page.getByLabel('Comment (needed to send it back)').fill('Looks good to us');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sent' }).waitFor();
+    await page.getByRole('heading', { name: 'Approved by you' }).waitFor();
+    await page.getByText('Nothing waits on you.').waitFor();
+    const dora = await apiAs('mia', ['manager']);
+    const task = (await dora('GET', `/tasks/${approvalId}`)).body;
+    expect(task.approval).toMatchObject({
+      status: 'approved',
+      decidedBy: `contact:${stakeholderId}`,
+      comment: 'Looks good to us',
+    });
+    expect(task.status).toBe('done');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('the rep sees the project on the deal: progress, the promise, the next milestone, nothing waiting on the customer', async () => {
+    const rep = await signedIn(browser, local.consoleUrl, 'alice', ['sales'], `/deals/${dealId}`);
+    try {
+      const delivery = rep.page.getByRole('region', { name: 'Delivery' });
+      await delivery.waitFor({ timeout: 30_000 });
+      const text = (await delivery.textContent()) ?? '';
+      expect(text).toMatch(/\d+% complete/);
+      expect(text).toMatch(/On track|At risk/);
+      expect(text).toMatch(/Next milestone: /);
+      expect(text).toContain('Waiting on the customer: nothing');
+      expect(await seriousViolations(rep.page)).toEqual([]);
+    } finally {
+      await rep.context.close();
+    }
+  }, 90_000);
+
+  it('a revoked link stops the page: reloaded, it says so', async () => {
+    watch();
+    const mia = await apiAs('mia', ['manager']);
+    expect((await mia('DELETE', `/projects/${projectId}/portal-links/${linkId}`)).status).toBe(200);
+    await page.reload();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /revoked/ })
+      .waitFor();
+    expect(await page.getByRole('heading', { name: 'Initech TPS rollout' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+});
