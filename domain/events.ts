@@ -454,13 +454,20 @@ export const EVENTS = {
   ),
   MilestoneReached: delivery(
     1,
-    'A milestone was marked done.',
+    "A milestone was marked done. Addressed to the project's delivery owner (`projectOwnerId`) and the owner of the deal it delivers (`dealOwnerId`, who sold it), as ProjectAtRisk is.",
     z.object({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       plannedDate: z.string(),
       reachedAt: Instant,
+      dealId: z.string().nullable().optional().describe('the deal the project delivers (absent before 2026-12)'),
+      dealOwnerId: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("the deal's owner at its last win, who made the promise (null: no deal)"),
+      projectOwnerId: z.string().optional().describe("the project's delivery owner"),
     }),
   ),
   ApprovalRequested: delivery(

@@ -168,6 +168,10 @@ export function updateTask(
             title: current.title,
             plannedDate: current.dueDate,
             reachedAt: ctx.now,
+            // addressed to the rep who sold it as well as to delivery (docs/api.md, "The customer portal")
+            dealId: project.dealId ?? null,
+            dealOwnerId: project.dealOwnerId ?? null,
+            projectOwnerId: project.ownerId,
           }),
         );
       }
