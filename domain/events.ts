@@ -461,7 +461,11 @@ export const EVENTS = {
       title: z.string(),
       plannedDate: z.string(),
       reachedAt: Instant,
-      dealId: z.string().nullable().optional().describe('the deal the project delivers (absent before 2026-12)'),
+      dealId: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('the deal the project delivers (absent before 2026-12)'),
       dealOwnerId: z
         .string()
         .nullable()

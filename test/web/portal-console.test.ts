@@ -130,7 +130,9 @@ describe('the customer portal on a phone', () => {
       [new URL(local.consoleUrl).origin, new URL(local.apiUrl).origin].sort(),
     );
     // fits a phone: nothing wider than the screen
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number),
+    ).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
     await page.screenshot({ path: join(shots, 'portal.png'), fullPage: true });
   }, 60_000);

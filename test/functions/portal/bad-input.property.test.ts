@@ -69,7 +69,7 @@ describeBadInput({
     'POST /portal/approvals/{taskId}': { decision: 'rejected', comment: 'Not yet' },
     'POST /portal/milestones/{taskId}/comments': { body: 'hello' },
   }),
-  params: (routeKey) =>
+  params: (routeKey): Record<string, string> =>
     routeKey.includes('{taskId}')
       ? { taskId: routeKey.includes('milestones') ? ids.milestone! : ids.approval! }
       : routeKey.includes('{attachmentId}')
