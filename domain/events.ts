@@ -21,6 +21,7 @@ import {
   TimeEntry,
 } from './delivery/project.js';
 import { Template } from './delivery/template.js';
+import { EmailHead } from './email/message.js';
 import { HandoffFacts } from './handoff/requirements.js';
 import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
@@ -28,6 +29,8 @@ import { type Envelope, type EventDefinition, envelope } from './shared/event.js
 import { Money } from './shared/money.js';
 import { Instant } from './shared/time.js';
 import { JobError, RecordKind, RowCounts } from './transfer/jobs.js';
+import { WebhookEndpointSummary } from './webhooks/endpoint.js';
+import { WebhookReplay } from './webhooks/replay.js';
 
 // THE event catalog: every detail-type, its source, version and data schema. The TypeScript
 // types, the JSON Schemas in docs/schemas, docs/events.md and the contract tests all come from
@@ -58,6 +61,17 @@ const followup = <S extends z.ZodType>(
   data: S,
 ): EventDefinition<S> => ({
   source: 'handoff.followup',
+  version,
+  description,
+  data,
+});
+
+const webhooks = <S extends z.ZodType>(
+  version: number,
+  description: string,
+  data: S,
+): EventDefinition<S> => ({
+  source: 'handoff.webhooks',
   version,
   description,
   data,
@@ -293,6 +307,16 @@ export const EVENTS = {
     }),
   ),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
+  EmailLogged: crm(
+    1,
+    'An email reached the capture domain and was accepted: logged on the records in `loggedOn` (each an `email` activity, with its own ActivityLogged), or `unmatched` when no participant is a contact yet. Sent once per Message-ID.',
+    z.object({ email: EmailHead }),
+  ),
+  EmailRefused: crm(
+    1,
+    "An email reached the capture domain and was not logged: SES's verdict (spam, virus, SPF, DKIM, DMARC), a sender who is not a user, or a message that cannot be read (`refusal`).",
+    z.object({ email: EmailHead }),
+  ),
 
   TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
   TemplateUpdated: delivery(
@@ -635,7 +659,7 @@ export const EVENTS = {
   ),
   FollowUpDigest: followup(
     1,
-    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
+    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs; for admins the webhook endpoints Handoff stopped sending to. Only sent when there is something to do.",
     z.object({
       userId: z.string(),
       email: z.string().nullable(),
@@ -707,6 +731,19 @@ export const EVENTS = {
         .describe(
           'projects they deliver, or that deliver a deal they own, whose projected finish is past the promise',
         ),
+      disabledWebhookEndpoints: z
+        .array(
+          z.object({
+            endpointId: z.string(),
+            origin: z.string().describe("the endpoint URL's scheme, host and port"),
+            reason: z.enum(['failing', 'gone']),
+            disabledAt: Instant,
+          }),
+        )
+        .default([])
+        .describe(
+          'admins: the webhook endpoints Handoff stopped sending to (failing for their whole retry window, or answering 410)',
+        ),
       team: z
         .object({
           overdueNextActions: z.number().int(),
@@ -731,6 +768,47 @@ export const EVENTS = {
       wonAt: Instant,
       minutesWaiting: z.number().int(),
     }),
+  ),
+  WebhookEndpointCreated: webhooks(
+    1,
+    'An admin added a webhook endpoint (its URL is carried as its origin only: a path may hold a credential).',
+    z.object({ endpoint: WebhookEndpointSummary }),
+  ),
+  WebhookEndpointUpdated: webhooks(
+    1,
+    'A webhook endpoint changed: its URL, events, description or status (`changed`), or its signing secret was rotated (`changed: ["secret"]`; the previous one signs beside it for 24 hours).',
+    z.object({ endpoint: WebhookEndpointSummary, changed: Changed }),
+  ),
+  WebhookEndpointDeleted: webhooks(
+    1,
+    'An admin deleted a webhook endpoint: nothing more is sent to it.',
+    z.object({ endpointId: z.string() }),
+  ),
+  WebhookEndpointDisabled: webhooks(
+    1,
+    'Handoff stopped sending to a webhook endpoint: every attempt of a delivery failed for its whole retry window (over 3 days, `failing`), or the receiver answered 410 Gone (`gone`). Admins see it in their follow-ups and digest; PATCH it back to enabled, then replay what it missed.',
+    z.object({
+      endpoint: WebhookEndpointSummary,
+      reason: z.enum(['failing', 'gone']),
+      failingSince: Instant.nullable().describe('since when every attempt to it had failed'),
+      deliveryId: z.string().describe('the delivery whose failure decided it'),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  WebhookTest: webhooks(
+    1,
+    'A test an admin sent to one webhook endpoint (POST /webhook-endpoints/{id}/test): sent to that endpoint only, even when disabled.',
+    z.object({ endpointId: z.string(), message: z.string() }),
+  ),
+  WebhookResendRequested: webhooks(
+    1,
+    'An admin asked for a webhook delivery to be sent again; the webhook sender sends it (never sent to endpoints itself).',
+    z.object({ endpointId: z.string(), deliveryId: z.string(), round: z.number().int() }),
+  ),
+  WebhookReplayRequested: webhooks(
+    1,
+    "An admin asked to replay a window of events to a webhook endpoint; the webhook sender starts the archive's replay (never sent to endpoints itself).",
+    z.object({ replay: WebhookReplay }),
   ),
 } satisfies Record<string, EventDefinition>;
 

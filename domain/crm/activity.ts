@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EmailSummary } from '../email/message.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
@@ -72,6 +73,8 @@ export const Activity = z
     done: z.boolean(),
     doneAt: Instant.optional(),
     outcome: z.string().optional(),
+    /** An email captured from the mail (type `email`): its participants and where the whole message is. */
+    email: EmailSummary.optional(),
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),

@@ -6,7 +6,7 @@ import { Instant } from './time.js';
 // context, `detail-type` the event name, and `detail` carries id, version, time, correlation,
 // actor and the typed `data`.
 
-export const SOURCES = ['handoff.crm', 'handoff.delivery', 'handoff.followup'] as const;
+export const SOURCES = ['handoff.crm', 'handoff.delivery', 'handoff.followup', 'handoff.webhooks'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {

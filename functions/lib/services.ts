@@ -3,6 +3,7 @@ import { config } from './config.js';
 import type { FileStore } from './files/file-store.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
+import type { Mailer } from './mail/mailer.js';
 import { tracer } from './observability.js';
 import { ActivityRepository } from './table/entities/activity.js';
 import { AttachmentRepository } from './table/entities/attachment.js';
@@ -13,6 +14,8 @@ import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
+import { EmailRepository } from './table/entities/email.js';
+import { EmailReviewRepository } from './table/entities/email-review.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
 import { PipelineRepository } from './table/entities/pipeline.js';
@@ -22,6 +25,9 @@ import { ProjectRepository } from './table/entities/project.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
+import { WebhookDeliveryRepository } from './table/entities/webhook-delivery.js';
+import { WebhookEndpointRepository } from './table/entities/webhook-endpoint.js';
+import { WebhookReplayRepository } from './table/entities/webhook-replay.js';
 import type { TableFunction } from './table/pattern.js';
 import { Store } from './table/store.js';
 
@@ -40,6 +46,9 @@ export interface Services {
   leadRouting: LeadRoutingRepository;
   dealReasons: DealReasonsRepository;
   attachments: AttachmentRepository;
+  /** Captured emails, and the participants waiting for review. */
+  emails: EmailRepository;
+  emailReviews: EmailReviewRepository;
   /** The company calendar new projects are planned on. */
   calendar: CompanyCalendarRepository;
   segments: SegmentRepository;
@@ -48,6 +57,8 @@ export interface Services {
   exports: ExportJobRepository;
   /** The bucket's files: the functions that handle files (transfers, attachments) load them on first use. */
   files(): Promise<FileStore>;
+  /** SES, for the mail people send from the console (loaded on the first send). */
+  mailer(): Promise<Mailer>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -57,7 +68,14 @@ export interface Services {
   followups: FollowUpReader;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
-  settings: { handoffGraceMinutes: number };
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
+  webhookReplays: WebhookReplayRepository;
+  settings: {
+    handoffGraceMinutes: number;
+    /** Where webhooks may point, and how far back a replay reaches. */
+    webhooks: { allowLoopback: boolean; archiveRetentionDays: number };
+  };
 }
 
 export function createServices(
@@ -65,11 +83,13 @@ export function createServices(
     client?: DynamoDBClient;
     tableName?: string;
     files?: FileStore | (() => Promise<FileStore>);
+    mailer?: () => Promise<Mailer>;
     /** The deployed function these services run in: its declared access patterns are all it may use. */
     runningAs?: TableFunction;
   } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
+  let mailer: Promise<Mailer> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? config.tableName();
   const store = new Store(client, tableName, options.runningAs);
@@ -88,6 +108,8 @@ export function createServices(
     dealReasons: new DealReasonsRepository(store),
     calendar: new CompanyCalendarRepository(store),
     attachments: new AttachmentRepository(store),
+    emails: new EmailRepository(store),
+    emailReviews: new EmailReviewRepository(store),
     segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),
@@ -102,6 +124,10 @@ export function createServices(
             : Promise.resolve(given);
       return files;
     },
+    mailer: () => {
+      mailer ??= options.mailer ? options.mailer() : import('./mail/mailer.js').then((m) => m.sesMailer());
+      return mailer;
+    },
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),
@@ -110,6 +136,15 @@ export function createServices(
     followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
-    settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
+    webhookEndpoints: new WebhookEndpointRepository(store),
+    webhookDeliveries: new WebhookDeliveryRepository(store),
+    webhookReplays: new WebhookReplayRepository(store),
+    settings: {
+      handoffGraceMinutes: config.handoffGraceMinutes(),
+      webhooks: {
+        allowLoopback: config.webhookAllowLoopback(),
+        archiveRetentionDays: config.archiveRetentionDays(),
+      },
+    },
   };
 }

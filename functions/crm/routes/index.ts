@@ -1,4 +1,5 @@
 import { crmAttachmentRoutes } from '../../attachments/routes.js';
+import { emailRoutes } from '../../email/routes.js';
 import { followUpRoutes } from '../../followup/routes/followups.js';
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
@@ -24,5 +25,6 @@ export function crmRoutes(s: Services): Routes {
     ...segmentRoutes(s),
     ...followUpRoutes(s),
     ...crmAttachmentRoutes(s),
+    ...emailRoutes(s),
   };
 }

@@ -19,6 +19,7 @@ const Kind = z.enum([
   'missing-handoff',
   'project-at-risk',
   'needs-reassignment',
+  'webhook-endpoint-disabled',
 ]);
 
 export function followUpRoutes(s: Services): Routes {
@@ -26,9 +27,9 @@ export function followUpRoutes(s: Services): Routes {
     'GET /followups': route({
       tag: 'Follow-ups',
       summary:
-        'What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk; most late first',
+        'What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk, disabled webhook endpoints; most late first',
       description:
-        "Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.",
+        "Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Admins see the webhook endpoints Handoff stopped sending to (`webhook-endpoint-disabled`: failing for their whole retry window, or answering 410) until one is enabled again or deleted. Snoozed deals are left out until their snooze ends.",
       roles: canRead,
       query: listQuery({
         ownerId: UserId.optional(),

@@ -18,3 +18,7 @@ export function importIdOf(key: string): string | undefined {
 /** An attachment's file: under its record, so a bucket listing reads like the CRM. */
 export const attachmentKey = (kind: string, parentId: string, attachmentId: string) =>
   `attachments/${kind}/${parentId}/${attachmentId}`;
+
+/** Where SES stores each message it receives (its S3 action's prefix): `inbound-email/<SES message id>`. */
+export const INBOUND_EMAIL_PREFIX = 'inbound-email/';
+export const inboundEmailKey = (sesMessageId: string) => `${INBOUND_EMAIL_PREFIX}${sesMessageId}`;

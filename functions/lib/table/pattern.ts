@@ -25,6 +25,8 @@ export const TABLE_FUNCTIONS = [
   'DailyDigest',
   'DigestMailer',
   'RebuildReports',
+  'EmailCapture',
+  'WebhookSender',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 

@@ -5,10 +5,11 @@ import { CustomFieldsAdmin } from './CustomFieldsAdmin.js';
 import { LeadRouting } from './LeadRoutingForm.js';
 import { PipelineEditor } from './PipelineEditor.js';
 import { Templates } from './Templates.js';
+import { Webhooks } from './Webhooks.js';
 import './admin.css';
 
 // The workspace's settings for admins: pipelines and their stages, the company calendar, custom
-// fields, lead routing and the kickoff templates. Each saves through its own route, If-Match
+// fields, lead routing, the kickoff templates and the webhook endpoints. Each saves through its own route, If-Match
 // with the version read, so two admins never overwrite each other unseen.
 
 export default function Admin() {
@@ -33,6 +34,8 @@ export default function Admin() {
       <LeadRouting />
       <h2>Kickoff templates</h2>
       <Templates />
+      <h2 id="webhooks">Webhooks</h2>
+      <Webhooks />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { ApiProblem, allPages, answer, type Schemas } from '../api/client.js';
 import { usePeople } from '../api/queries.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { EmailReview } from '../email/EmailReview.js';
 import { Field } from '../ui/Field.js';
 import { date, isoFromLocal, lateness } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
@@ -41,6 +42,11 @@ function what(
         text: `${f.title}: its owner left`,
         href: f.record === 'deal' ? `/deals/${f.recordId}` : '/followups',
       };
+    case 'webhook-endpoint-disabled':
+      return {
+        text: `${f.origin}: no more events are sent to it (${f.reason === 'gone' ? 'it answered 410 Gone' : 'every delivery failed for over 3 days'})`,
+        href: '/admin#webhooks',
+      };
   }
 }
 
@@ -52,6 +58,7 @@ const KIND: Record<FollowUp['kind'], string> = {
   'overdue-activity': 'CRM task late',
   'project-at-risk': 'Promise at risk',
   'needs-reassignment': 'Needs a new owner',
+  'webhook-endpoint-disabled': 'Webhook stopped',
 };
 
 function SnoozeForm({ dealId, onDone }: { dealId: string; onDone: () => void }) {
@@ -176,6 +183,7 @@ export function FollowUps() {
           })}
         </tbody>
       </table>
+      <EmailReview team={team} />
     </div>
   );
 }

@@ -128,8 +128,8 @@ export const activityPatterns = patterns({
     entity: 'activity',
     pattern: 'an activity: logged, changed at its version, deleted, moved by a merge or off a deleted deal',
     usedBy:
-      '`POST /activities`, `PATCH`/`DELETE /activities/{id}`, deal commands that complete a next action, merges',
-    functions: ['CrmApi'],
+      '`POST /activities`, `PATCH`/`DELETE /activities/{id}`, deal commands that complete a next action, merges, captured emails',
+    functions: ['CrmApi', 'EmailCapture'],
     keyCondition:
       'Put `ACTIVITY#<id>` / `ACTIVITY` (if absent, or at the version read); Delete at the version read',
     roundTrips: "none of its own (the command's transaction)",

@@ -26,6 +26,8 @@ export const contactKey = (id: string): Key => ({ pk: `CONTACT#${id}`, sk: 'CONT
 /** The uniqueness guard of an email address; it holds a copy of the contact that owns it. */
 const emailKey = (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'CONTACT' });
 const emailOfGuard = (key: Key): string => key.pk.slice('EMAIL#'.length);
+/** The guard's key: what the capture function reads an email's participants by. */
+export const contactEmailKey = emailKey;
 
 export function contactItem(c: Contact): Item {
   const name = searchName(c);
@@ -109,7 +111,7 @@ export const contactPatterns = patterns({
     entity: 'contact',
     pattern: 'a contact a command links to exists (and was not merged) when it commits',
     usedBy: 'deals, activities and projects that name a contact, imports',
-    functions: ['CrmApi', 'DeliveryApi', 'CsvImport'],
+    functions: ['CrmApi', 'DeliveryApi', 'CsvImport', 'EmailCapture'],
     keyCondition: 'ConditionCheck `CONTACT#<id>`: exists, not merged',
     roundTrips: "none of its own (a condition of the command's transaction)",
     actions: ['ConditionCheckItem'],

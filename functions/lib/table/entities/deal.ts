@@ -164,7 +164,7 @@ export const dealPatterns = patterns({
     entity: 'deal',
     pattern: 'a deal with its stage history',
     usedBy: '`GET /deals/{id}` and every command on it, imports, the handoff',
-    functions: ['CrmApi', 'CsvImport', 'CreateProjectOnWin'],
+    functions: ['CrmApi', 'CsvImport', 'CreateProjectOnWin', 'EmailCapture'],
     keyCondition: '`pk = DEAL#<id>, sk = DEAL`',
     roundTrips: '1 GetItem',
     key: dealKey,
@@ -257,7 +257,7 @@ export const dealPatterns = patterns({
     pattern: "a contact's deals (by status)",
     usedBy:
       '`GET /deals?contactId=`, `DELETE /contacts/{id}` (COUNT, all and open; detach), contact merges, segments, exports',
-    functions: LIST_READERS,
+    functions: [...LIST_READERS, 'EmailCapture'],
     index: 'gsi5',
     keyCondition: '`gsi5pk = CONTACT#<id> AND begins_with(gsi5sk, DEAL#<status>#)`',
     roundTrips: '1 Query',

@@ -24,8 +24,15 @@ import { PipelineRepository } from './pipeline.js';
 import { ProfileRepository } from './profile.js';
 import { ProjectRepository, projectPatterns } from './project.js';
 
-/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm) and projects at risk (their event is sent on the transition). */
-export type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' | 'project-at-risk' }>;
+/**
+ * What the sweep flags: everything late but a deactivated person's records (a manager's list, not
+ * an alarm), projects at risk (their event is sent on the transition) and disabled webhook
+ * endpoints (WebhookEndpointDisabled is sent when one is disabled).
+ */
+export type Flaggable = Exclude<
+  FollowUp,
+  { kind: 'needs-reassignment' | 'project-at-risk' | 'webhook-endpoint-disabled' }
+>;
 
 /** A follow-up flagged once: the next action, task or CRM task late at its due time, the stall. */
 function flagKey(flag: Flaggable): Key {
