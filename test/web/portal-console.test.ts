@@ -15,6 +15,8 @@ let local: RunningLocal;
 let browser: Browser;
 let shots: string;
 let phone: BrowserContext;
+let managerContext: BrowserContext;
+let managerPage: Page;
 let page: Page;
 let projectId: string;
 let dealId: string;
@@ -81,12 +83,25 @@ beforeAll(async () => {
   });
   expect(added.status, JSON.stringify(added.body)).toBe(201);
   approvalId = added.body.id;
-  const link = await mia('POST', `/projects/${projectId}/portal-links`, { contactId: stakeholder.id });
-  expect(link.status, JSON.stringify(link.body)).toBe(201);
-  linkId = link.body.id;
-  expect(link.body.url).toMatch(/\/portal#plk_/);
+  // the manager shares the project from its page in the console; the URL is shown once
+  ({ context: managerContext, page: managerPage } = await signedIn(
+    browser,
+    local.consoleUrl,
+    'mia',
+    ['manager'],
+    `/projects/${projectId}`,
+  ));
+  await managerPage.getByRole('button', { name: 'Share with the main stakeholder' }).click();
+  const shown = managerPage.getByLabel(/^Link for Peter Gibbons/);
+  await shown.waitFor();
+  const url = await shown.inputValue();
+  expect(url).toMatch(/\/portal#plk_[0-9A-Z]{26}\.[A-Za-z0-9_-]{43}$/);
+  expect(await seriousViolations(managerPage)).toEqual([]);
+  const listed = (await mia('GET', `/projects/${projectId}/portal-links`)).body.items;
+  expect(listed).toEqual([expect.objectContaining({ contactId: stakeholder.id, status: 'active' })]);
+  linkId = listed[0].id;
   // the link as the customer gets it, on this machine's console
-  portalUrl = `${local.consoleUrl}/portal${link.body.url.slice(link.body.url.indexOf('#'))}`;
+  portalUrl = `${local.consoleUrl}/portal${url.slice(url.indexOf('#'))}`;
 
   phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   page = await phone.newPage();
@@ -94,6 +109,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await managerContext?.close();
   await browser?.close();
   await local?.stop();
 });
@@ -173,10 +189,11 @@ describe('the customer portal on a phone', () => {
     }
   }, 90_000);
 
-  it('a revoked link stops the page: reloaded, it says so', async () => {
+  it('a link revoked in the console stops the page: reloaded, it says so', async () => {
     watch();
-    const mia = await apiAs('mia', ['manager']);
-    expect((await mia('DELETE', `/projects/${projectId}/portal-links/${linkId}`)).status).toBe(200);
+    await managerPage.reload();
+    await managerPage.getByRole('button', { name: 'Revoke the link of Peter Gibbons' }).click();
+    await managerPage.locator(`tr[data-link-id="${linkId}"]`).getByText('revoked').waitFor();
     await page.reload();
     await page
       .getByRole('alert')

@@ -8,6 +8,7 @@ import { date } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { businessDays, localToday } from './business-days.js';
+import { CustomerPortal } from './CustomerPortal.js';
 import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
 import { ProjectAttachments } from './ProjectAttachments.js';
@@ -30,8 +31,8 @@ function planOrder(tasks: Task[]): Task[] {
 }
 
 export function ProjectPage({ id }: { id: string }) {
-  const { client } = useSession();
-  const { editDelivery } = useAbilities();
+  const { client, userId } = useSession();
+  const { editDelivery, manage } = useAbilities();
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const search = new URLSearchParams(useSearch());
@@ -231,6 +232,8 @@ export function ProjectPage({ id }: { id: string }) {
       </table>
       {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
       <ProjectAttachments projectId={id} dealId={p.dealId} />
+      {/* its delivery owner, managers and admins share it (domain/portal/portal-link.ts, assertMayShare) */}
+      <CustomerPortal project={p} canShare={manage || (editDelivery && p.ownerId === userId)} />
       {task && (
         <TaskDrawer
           key={task.id}
