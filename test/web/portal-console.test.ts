@@ -76,13 +76,6 @@ beforeAll(async () => {
     else if (Date.now() > until) throw new Error('the handoff made no project within a minute');
     else await new Promise((r) => setTimeout(r, 250));
   }
-  const added = await mia('POST', `/projects/${projectId}/tasks`, {
-    title: 'Approve the rollout plan',
-    durationDays: 1,
-    approval: { approverContactId: stakeholder.id },
-  });
-  expect(added.status, JSON.stringify(added.body)).toBe(201);
-  approvalId = added.body.id;
   // the manager shares the project from its page in the console; the URL is shown once
   ({ context: managerContext, page: managerPage } = await signedIn(
     browser,
@@ -91,6 +84,27 @@ beforeAll(async () => {
     ['manager'],
     `/projects/${projectId}`,
   ));
+  // an approval the customer decides, and an internal task they never see
+  const addTask = async (title: string, box: string) => {
+    const form = managerPage.locator('details', { hasText: 'Add a task' });
+    if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
+    await form.getByLabel('Task', { exact: true }).fill(title);
+    await form.getByLabel(box).check();
+    await form.getByRole('button', { name: 'Add task' }).click();
+    await managerPage.locator('.plan tbody tr', { hasText: title }).waitFor();
+  };
+  await addTask('Approve the rollout plan', 'the customer approves it (in the portal)');
+  await addTask('Margin review', 'internal (hidden from the customer)');
+  const tasks = (await mia('GET', `/projects/${projectId}`)).body.tasks as {
+    id: string;
+    title: string;
+    approval?: unknown;
+    internal?: boolean;
+  }[];
+  const approval = tasks.find((t) => t.title === 'Approve the rollout plan')!;
+  expect(approval.approval).toMatchObject({ approverContactId: stakeholder.id, status: 'pending' });
+  expect(tasks.find((t) => t.title === 'Margin review')!.internal).toBe(true);
+  approvalId = approval.id;
   await managerPage.getByRole('button', { name: 'Share with the main stakeholder' }).click();
   const shown = managerPage.getByLabel(/^Link for Peter Gibbons/);
   await shown.waitFor();
@@ -139,6 +153,7 @@ describe('the customer portal on a phone', () => {
     expect(await page.locator('.portal-list li[data-status]').count()).toBeGreaterThan(0);
     await page.getByRole('heading', { name: 'Approve the rollout plan' }).waitFor();
     expect(await page.getByRole('progressbar').getAttribute('value')).toBe('0');
+    expect(await page.getByText('Margin review').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     // nothing but the console and the API: no third-party resources
     const origins = new Set(requested.map((u) => new URL(u).origin));

@@ -230,7 +230,9 @@ export function ProjectPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
-      {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
+      {editDelivery && (
+        <NewTaskForm projectId={id} tasks={tasks} stakeholderId={p.customer.mainStakeholderContactId} />
+      )}
       <ProjectAttachments projectId={id} dealId={p.dealId} />
       {/* its delivery owner, managers and admins share it (domain/portal/portal-link.ts, assertMayShare) */}
       <CustomerPortal project={p} canShare={manage || (editDelivery && p.ownerId === userId)} />
