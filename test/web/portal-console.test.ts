@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -43,7 +43,12 @@ beforeAll(async () => {
   await mia('GET', '/pipelines');
   const company = (await alice('POST', '/companies', { name: 'Initech' })).body;
   const stakeholder = (
-    await alice('POST', '/contacts', { firstName: 'Peter', lastName: 'Gibbons', companyId: company.id })
+    await alice('POST', '/contacts', {
+      firstName: 'Peter',
+      lastName: 'Gibbons',
+      companyId: company.id,
+      emails: ['peter@initech.example'],
+    })
   ).body;
   stakeholderId = stakeholder.id;
   const deal = (
@@ -217,4 +222,22 @@ describe('the customer portal on a phone', () => {
     expect(await page.getByRole('heading', { name: 'Initech TPS rollout' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
+
+  it('a link mailed to the contact goes through SES (on this machine, the local mail folder), its secret in the fragment', async () => {
+    const mia = await apiAs('mia', ['manager']);
+    const sent = await mia('POST', `/projects/${projectId}/portal-links`, {
+      contactId: stakeholderId,
+      send: true,
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body.mailedTo).toBe('peter@initech.example');
+    const dir = join(local.localDir, 'mail');
+    const mails = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    const mail = mails.find((m) => m.to.includes('peter@initech.example'));
+    expect(mail?.subject).toBe('Initech TPS rollout: follow your project');
+    expect(mail.text).toContain(sent.body.url);
+    expect(sent.body.url).toMatch(/\/portal#plk_/);
+  });
 });

@@ -194,6 +194,14 @@ describe('sharing a project with its customer', () => {
     });
     expect(tooLong.status).toBe(422);
     expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: 'expiresAt' })]);
+    // this function runs without DIGEST_FROM_EMAIL: a deployment that sends no mail
+    const unsent = await team('POST /projects/{id}/portal-links', {
+      as: lead,
+      params: { id: ids.a! },
+      body: { contactId: ids.carol, send: true },
+    });
+    expect(unsent.status).toBe(409);
+    expect(unsent.body.detail).toContain('sends no mail');
     expect(await itemCount(table)).toBe(before);
   });
 
