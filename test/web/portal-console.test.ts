@@ -142,6 +142,24 @@ function watch() {
 }
 
 describe('the customer portal on a phone', () => {
+  it("is served with the console's policy headers; its API takes no JWT, and its tokens open no other route", async () => {
+    const served = await fetch(`${local.consoleUrl}/portal`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-security-policy')).toContain(`connect-src 'self' ${local.apiUrl}`);
+    expect(served.headers.get('x-frame-options')).toBe('DENY');
+    // the gateway lets the exchange through to the portal function, which refuses a wrong token itself
+    const wrong = await local.api('POST', '/portal/sessions', { body: { token: 'plk_x.y' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toBe('application/problem+json');
+    // a portal session's token is no JWT: the gateway's authorizer refuses it on a team's route
+    const token = portalUrl.slice(portalUrl.indexOf('#') + 1);
+    const session = await local.api('POST', '/portal/sessions', { body: { token } });
+    expect(session.status).toBe(201);
+    const staff = await local.api('GET', `/projects/${projectId}`, { token: session.body.accessToken });
+    expect(staff.status).toBe(401);
+    expect(staff.body).toEqual({ message: 'Unauthorized' });
+  });
+
   it('opens from the link without sign-in: the promise beside the plan, milestones, what waits on them; axe clean', async () => {
     watch();
     const errors: string[] = [];
