@@ -744,6 +744,22 @@ export const EVENTS = {
         .describe(
           'admins: the webhook endpoints Handoff stopped sending to (failing for their whole retry window, or answering 410)',
         ),
+      deliveryNews: z
+        .array(
+          z.object({
+            kind: z.enum(['milestone-reached', 'customer-approved', 'customer-rejected']),
+            projectId: z.string(),
+            projectName: z.string(),
+            dealId: z.string().nullable(),
+            title: z.string(),
+            comment: z.string().optional(),
+            at: Instant,
+          }),
+        )
+        .default([])
+        .describe(
+          'since the last digest, on the projects you sold (or deliver): milestones reached, and what the customer approved or rejected in the portal',
+        ),
       team: z
         .object({
           overdueNextActions: z.number().int(),

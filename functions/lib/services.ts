@@ -13,6 +13,7 @@ import { ContactRepository } from './table/entities/contact.js';
 import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DeliveryNewsRepository } from './table/entities/delivery-news.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { EmailRepository } from './table/entities/email.js';
 import { EmailReviewRepository } from './table/entities/email-review.js';
@@ -65,6 +66,8 @@ export interface Services {
   projects: ProjectRepository;
   /** Portal links, sessions, wrong-token counts, a project's portal timeline and shared files. */
   portal: PortalRepository;
+  /** News for the people who sold and deliver a project, told once in their digest. */
+  news: DeliveryNewsRepository;
   followups: FollowUpReader;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
@@ -133,6 +136,7 @@ export function createServices(
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
     portal: new PortalRepository(store),
+    news: new DeliveryNewsRepository(store),
     followups: new FollowUpReader(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),

@@ -10,7 +10,7 @@ import { applyTaskDecision } from './apply-task-decision.js';
 
 /** Adds a task, milestone or approval step; `If-Match` names the project's version. */
 export function addTask(
-  s: Pick<Services, 'contacts' | 'profiles' | 'projects'>,
+  s: Pick<Services, 'contacts' | 'news' | 'profiles' | 'projects'>,
   projectId: string,
   body: NewTask,
   { ctx, ifMatch }: CommandInput,

@@ -71,6 +71,16 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       })),
     },
     {
+      title: 'News from delivery',
+      lines: (d.deliveryNews ?? []).map((n) => ({
+        text:
+          n.kind === 'milestone-reached'
+            ? `${n.projectName}: ${n.title} reached`
+            : `${n.projectName}: the customer ${n.kind === 'customer-approved' ? 'approved' : 'rejected'} ${n.title}${n.comment ? ` (“${n.comment}”)` : ''}`,
+        href: link(n.dealId ? `/deals/${n.dealId}` : `/projects/${n.projectId}`),
+      })),
+    },
+    {
       title: 'Webhook endpoints Handoff stopped sending to',
       lines: (d.disabledWebhookEndpoints ?? []).map((w) => ({
         text: `${w.origin}: ${w.reason === 'gone' ? 'it answered 410 Gone' : 'every delivery failed for over 3 days'} (since ${w.disabledAt}); fix it, enable it, then replay what it missed`,
@@ -107,6 +117,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     d.overdueActivities.length +
     (d.projectsAtRisk ?? []).length +
     (d.disabledWebhookEndpoints ?? []).length +
+    (d.deliveryNews ?? []).length +
     d.stalledDeals.length;
   const teamCount = d.team
     ? d.team.overdueNextActions +

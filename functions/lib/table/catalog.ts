@@ -9,6 +9,7 @@ import { cursorKeyPatterns } from './entities/cursor-key.js';
 import { customFieldPatterns } from './entities/custom-fields.js';
 import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
+import { deliveryNewsPatterns } from './entities/delivery-news.js';
 import { digestPatterns } from './entities/digest.js';
 import { duplicatePatterns } from './entities/duplicates.js';
 import { emailPatterns } from './entities/email.js';
@@ -52,6 +53,7 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   template: templatePatterns,
   project: projectPatterns,
   portal: portalPatterns,
+  'delivery-news': deliveryNewsPatterns,
   'company-calendar': companyCalendarPatterns,
   attachment: attachmentPatterns,
   email: emailPatterns,

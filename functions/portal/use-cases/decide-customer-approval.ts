@@ -1,5 +1,6 @@
 import type { Task } from '../../../domain/delivery/project.js';
 import { emit } from '../../../domain/events.js';
+import { deliveryNewsOf } from '../../../domain/followup/delivery-news.js';
 import {
   type CustomerDecision,
   decideCustomerApproval as decide,
@@ -16,7 +17,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * with its entry on the project's timeline in the same transaction.
  */
 export function decideCustomerApproval(
-  s: Pick<Services, 'projects' | 'portal'>,
+  s: Pick<Services, 'projects' | 'portal' | 'news'>,
   viewer: PortalViewer,
   taskId: string,
   body: CustomerDecision,
@@ -30,7 +31,11 @@ export function decideCustomerApproval(
     run: async (loaded) => {
       const decision = decide(loaded.project, loaded.tasks, viewer, taskId, body, ctx);
       await s.projects.apply(loaded, decision, {
-        extra: s.portal.log(new UnitOfWork(), decision.log).writes,
+        extra: [
+          ...s.portal.log(new UnitOfWork(), decision.log).writes,
+          // the customer's decision is news for the rep who sold it and the delivery owner
+          ...s.news.writes(deliveryNewsOf(decision.events, loaded.project.name, ctx.actor.userId)),
+        ],
         now: ctx.now,
         cascade: () =>
           emit(ctx, 'ProjectRescheduleRequested', {

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runDailyDigest } from '../../../functions/followup/use-cases/compose-digests.js';
+import { renderDigest } from '../../../functions/followup/use-cases/send-digest-mail.js';
 import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, portalApi } from '../../support/crm.js';
@@ -143,5 +145,28 @@ describe("a won deal's delivery, as its rep reads it", () => {
       dealOwnerId: users.alice.sub,
       projectOwnerId: lead.sub,
     });
+  });
+
+  it("the next daily digest tells the rep what delivery reached and what the customer decided; the delivery owner the customer's decision", async () => {
+    // the next 07:00 UTC: within a day of what happened above
+    const next = new Date();
+    next.setUTCHours(7, 0, 0, 0);
+    if (next.getTime() <= Date.now()) next.setUTCDate(next.getUTCDate() + 1);
+    const report = await runDailyDigest(table.services, next.toISOString(), {
+      digestHour: 7,
+      graceMinutes: 15,
+    });
+    const rep = report.digests.find((d) => d.userId === users.alice.sub)!;
+    expect(rep.deliveryNews).toEqual([
+      expect.objectContaining({ kind: 'customer-approved', title: 'Approve the plan', dealId }),
+      expect.objectContaining({ kind: 'milestone-reached', projectId, dealId }),
+    ]);
+    const delivery = report.digests.find((d) => d.userId === lead.sub)!;
+    // the lead reached the milestone themselves: only the customer's decision is news to them
+    expect(delivery.deliveryNews.map((n) => n.kind)).toEqual(['customer-approved']);
+    const mail = renderDigest(rep, 'https://crm.example');
+    expect(mail.text).toContain('News from delivery');
+    expect(mail.text).toContain('the customer approved Approve the plan');
+    expect(mail.text).toContain(`https://crm.example/deals/${dealId}`);
   });
 });
