@@ -747,7 +747,7 @@ export const EVENTS = {
       deliveryNews: z
         .array(
           z.object({
-            kind: z.enum(['milestone-reached', 'customer-approved', 'customer-rejected']),
+            kind: z.enum(['milestone-reached', 'back-on-track', 'customer-approved', 'customer-rejected']),
             projectId: z.string(),
             projectName: z.string(),
             dealId: z.string().nullable(),
@@ -758,7 +758,7 @@ export const EVENTS = {
         )
         .default([])
         .describe(
-          'since the last digest, on the projects you sold (or deliver): milestones reached, and what the customer approved or rejected in the portal',
+          'since the last digest, on the projects you sold (or deliver): milestones reached, promises back on track, and what the customer approved or rejected in the portal',
         ),
       team: z
         .object({

@@ -3,7 +3,8 @@ import type { DomainEvent } from '../events.js';
 import { Instant } from '../shared/time.js';
 
 // Delivery news for the people who sold a project (and, for the customer's decisions, who
-// deliver it): a milestone reached, the customer approving or rejecting in the portal. Unlike a
+// deliver it): a milestone reached, a promise back on track (its going at risk is a follow-up
+// until it is back), the customer approving or rejecting in the portal. Unlike a
 // follow-up, nothing here is late: it is told once, in the next daily digest, then forgotten.
 // Made from the events a command emits, so the news says exactly what the bus says.
 
@@ -11,18 +12,20 @@ export const DeliveryNewsItem = z.object({
   id: z.string(),
   userId: z.string().describe('whom it is for'),
   at: Instant,
-  kind: z.enum(['milestone-reached', 'customer-approved', 'customer-rejected']),
+  kind: z.enum(['milestone-reached', 'back-on-track', 'customer-approved', 'customer-rejected']),
   projectId: z.string(),
   projectName: z.string(),
   dealId: z.string().nullable(),
-  title: z.string().describe('the milestone, or the approval'),
+  title: z
+    .string()
+    .describe('the milestone, the approval, or (back on track) the projected finish beside the promise'),
   comment: z.string().optional().describe("the customer's comment on their decision"),
 });
 export type DeliveryNewsItem = z.infer<typeof DeliveryNewsItem>;
 
 /**
- * The news a command's events make, for each person they concern: a milestone reached, for the
- * owner of the deal it delivers; a customer's decision, for the deal's owner and the delivery
+ * The news a command's events make, for each person they concern: a milestone reached or a
+ * promise back on track, for the owner of the deal it delivers; a customer's decision, for the deal's owner and the delivery
  * owner. No one is told what they did themselves.
  */
 export function deliveryNewsOf(
@@ -44,6 +47,20 @@ export function deliveryNewsOf(
         projectName,
         dealId: d.dealId ?? null,
         title: d.title,
+      });
+    }
+    if (event.detailType === 'ProjectBackOnTrack') {
+      const d = event.detail.data;
+      if (!d.dealOwnerId || d.dealOwnerId === actorId) continue;
+      news.push({
+        id: event.detail.id,
+        userId: d.dealOwnerId,
+        at: event.detail.occurredAt,
+        kind: 'back-on-track',
+        projectId: d.projectId,
+        projectName,
+        dealId: d.dealId,
+        title: `finishes ${d.projectedFinish}, promised ${d.promisedDueDate}`,
       });
     }
     if (event.detailType === 'CustomerApprovalGiven') {

@@ -76,7 +76,9 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
         text:
           n.kind === 'milestone-reached'
             ? `${n.projectName}: ${n.title} reached`
-            : `${n.projectName}: the customer ${n.kind === 'customer-approved' ? 'approved' : 'rejected'} ${n.title}${n.comment ? ` (“${n.comment}”)` : ''}`,
+            : n.kind === 'back-on-track'
+              ? `${n.projectName}: back on track, ${n.title}`
+              : `${n.projectName}: the customer ${n.kind === 'customer-approved' ? 'approved' : 'rejected'} ${n.title}${n.comment ? ` (“${n.comment}”)` : ''}`,
         href: link(n.dealId ? `/deals/${n.dealId}` : `/projects/${n.projectId}`),
       })),
     },

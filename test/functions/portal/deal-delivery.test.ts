@@ -116,6 +116,21 @@ describe("a won deal's delivery, as its rep reads it", () => {
     ]);
   });
 
+  it('the promise back on track: out of the rep’s follow-ups, and news for their digest', async () => {
+    const back = await team('PATCH /projects/{id}', {
+      as: lead,
+      params: { id: projectId },
+      body: { promisedDueDate: '2030-06-28' },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect((await delivery()).promise.state).toBe('on_track');
+    const followups = await crmApi(table)('GET /followups', {
+      as: users.alice,
+      query: { kind: 'project-at-risk' },
+    });
+    expect(followups.body.items).toEqual([]);
+  });
+
   it('a milestone reached is addressed to the deal’s owner as well as delivery', async () => {
     const { body: project } = await team('GET /projects/{id}', { as: lead, params: { id: projectId } });
     const milestone = project.tasks.find((t: { kind: string }) => t.kind === 'milestone');
@@ -159,6 +174,10 @@ describe("a won deal's delivery, as its rep reads it", () => {
     const rep = report.digests.find((d) => d.userId === users.alice.sub)!;
     expect(rep.deliveryNews).toEqual([
       expect.objectContaining({ kind: 'customer-approved', title: 'Approve the plan', dealId }),
+      expect.objectContaining({
+        kind: 'back-on-track',
+        title: expect.stringContaining('promised 2030-06-28'),
+      }),
       expect.objectContaining({ kind: 'milestone-reached', projectId, dealId }),
     ]);
     const delivery = report.digests.find((d) => d.userId === lead.sub)!;

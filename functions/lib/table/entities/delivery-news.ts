@@ -20,8 +20,9 @@ const asNews = entityOf<DeliveryNewsItem>(DeliveryNewsItem);
 export const deliveryNewsPatterns = patterns({
   deliveryNewsWritten: write({
     entity: 'delivery news',
-    pattern: 'news for a deal owner (a milestone reached) or the owners of a project (the customer decided)',
-    usedBy: 'task commands that reach a milestone, `POST /portal/approvals/{taskId}`',
+    pattern:
+      'news for a deal owner (a milestone reached, a promise back on track) or the owners of a project (the customer decided)',
+    usedBy: 'task commands, `PATCH /projects/{id}`, `POST /portal/approvals/{taskId}`',
     functions: ['DeliveryApi', 'PortalApi'],
     keyCondition: 'Put `NEWS#<userId>` / `<at>#<id>` if absent (TTL: a week)',
     roundTrips: "none of its own (the command's transaction)",
