@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Attachment } from './attachments/attachment.js';
 import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
@@ -27,7 +26,9 @@ import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
 import { Money } from './shared/money.js';
+import { onFirstUse } from './shared/on-first-use.js';
 import { Instant } from './shared/time.js';
+import * as z from './shared/zod.js';
 import { JobError, RecordKind, RowCounts } from './transfer/jobs.js';
 import { WebhookEndpointSummary } from './webhooks/endpoint.js';
 import { WebhookReplay } from './webhooks/replay.js';
@@ -76,6 +77,8 @@ const webhooks = <S extends z.ZodType>(
   description,
   data,
 });
+/** The catalog is built by its first reader (an emit, the docs): a function that emits nothing never does. */
+const catalog = <C extends Record<string, EventDefinition>>(build: () => C): C => onFirstUse(build);
 
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 /** A person as a digest names them: the id, and their name when their profile has one. */
@@ -83,7 +86,7 @@ const DigestPerson = z.object({ id: z.string(), name: z.string().nullable() });
 const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
 /** What moved a project's schedule (version 2 added the kickoff or promise, and a new win). */
-const RescheduleCause = z.object({
+const RescheduleCause = z.object(() => ({
   kind: z.enum([
     'task-changed',
     'task-added',
@@ -94,18 +97,18 @@ const RescheduleCause = z.object({
     'deal-won-again',
   ]),
   taskId: z.string().optional(),
-});
+}));
 
-export const EVENTS = {
+export const EVENTS = catalog(() => ({
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
   CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
   CompanyDeleted: crm(
     1,
     'A company was deleted; `detached` counts the contacts and deals whose link to it an admin cleared first (each also a ContactUpdated or DealUpdated).',
-    z.object({
+    z.object(() => ({
       companyId: z.string(),
       detached: z.object({ contacts: z.number().int(), deals: z.number().int() }).optional(),
-    }),
+    })),
   ),
   ContactCreated: crm(1, 'A contact was added.', z.object({ contact: Contact })),
   ContactUpdated: crm(1, 'A contact changed.', z.object({ contact: Contact, changed: Changed })),
@@ -121,7 +124,7 @@ export const EVENTS = {
   DealStageChanged: crm(
     1,
     'A deal moved to another stage of its pipeline.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       pipelineId: z.string(),
       ownerId: z.string(),
@@ -129,12 +132,12 @@ export const EVENTS = {
       to: z.string(),
       secondsInPreviousStage: z.number().int(),
       value: Money,
-    }),
+    })),
   ),
   DealNextActionSet: crm(
     1,
     "A deal's next action was set; `completed` is the action it replaces when that one was done.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       nextAction: NextAction,
@@ -142,24 +145,24 @@ export const EVENTS = {
       completed: z
         .object({ summary: z.string(), dueAt: Instant, completedAt: Instant, outcome: z.string().optional() })
         .nullable(),
-    }),
+    })),
   ),
   DealOwnerChanged: crm(
     1,
     'A deal changed hands; `rule` names the lead-routing rule when one assigned it.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       from: z.string().nullable(),
       to: z.string(),
       rule: z.string().optional().describe('the id of the lead-routing rule that assigned the deal'),
       ruleName: z.string().optional(),
-    }),
+    })),
   ),
   CustomFieldDefined: crm(1, 'An admin defined a custom field.', z.object({ field: CustomField })),
   CustomFieldChanged: crm(
     1,
     "A custom field's label, required flag, options or place among its entity's fields changed.",
-    z.object({
+    z.object(() => ({
       field: CustomField,
       changed: Changed,
       position: z
@@ -169,7 +172,7 @@ export const EVENTS = {
         .describe(
           "the field's place among its entity's fields after the change, from 0 (absent in events sent before fields could be reordered)",
         ),
-    }),
+    })),
   ),
   CustomFieldRemoved: crm(
     1,
@@ -189,13 +192,13 @@ export const EVENTS = {
   ImportFinished: crm(
     1,
     'A CSV import finished: completed (with its row counts; rejected rows are in its report) or failed (the file could not be read; nothing was written).',
-    z.object({
+    z.object(() => ({
       importId: z.string(),
       kind: RecordKind,
       status: z.enum(['completed', 'failed']),
       rows: RowCounts,
       error: JobError.optional(),
-    }),
+    })),
   ),
   AttachmentAdded: crm(
     1,
@@ -210,23 +213,23 @@ export const EVENTS = {
   ExportRequested: crm(
     2,
     'A CSV export was asked for; the export function writes the file.',
-    z.object({
+    z.object(() => ({
       exportId: z.string(),
       kind: RecordKind,
       segmentId: z.string().nullable(),
       filter: SavedSegmentFilter,
-    }),
+    })),
   ),
   ExportFinished: crm(
     1,
     'A CSV export file is ready to download (GET /exports/{id}).',
-    z.object({
+    z.object(() => ({
       exportId: z.string(),
       kind: RecordKind,
       status: z.enum(['completed', 'failed']),
       rows: z.number().int(),
       truncated: z.boolean(),
-    }),
+    })),
   ),
   SegmentCreated: crm(2, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
   SegmentUpdated: crm(2, "A segment's name or filter changed.", z.object({ segment: Segment })),
@@ -244,19 +247,19 @@ export const EVENTS = {
   DealClosedWon: crm(
     1,
     'A deal was won with every handoff fact. Carries the deal, the customer and the handoff so that no consumer needs to call back.',
-    z.object({
+    z.object(() => ({
       deal: Deal,
       customer: z.object({ company: Company.nullable(), mainStakeholder: Contact }),
       handoff: HandoffFacts,
       templateId: z.string().nullable(),
       /** 1 for the first win; a reopened deal won again counts up. */
       win: z.number().int().min(1),
-    }),
+    })),
   ),
   DealClosedLost: crm(
     1,
     'A deal was lost, with the reason. A deal that had been won names its delivery project and what becomes of it (the handoff function puts it on hold or cancels it).',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       reason: z.string(),
@@ -264,7 +267,7 @@ export const EVENTS = {
       value: Money,
       projectId: z.string().optional(),
       projectAction: z.enum(['on_hold', 'cancelled']).optional(),
-    }),
+    })),
   ),
   DealDeleted: crm(
     1,
@@ -274,13 +277,13 @@ export const EVENTS = {
   DealReopened: crm(
     1,
     'A won or lost deal was reopened, with a next action; a reopened deal won again updates its project.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       from: z.enum(['won', 'lost']),
       stageId: z.string(),
       nextAction: NextAction,
-    }),
+    })),
   ),
   ActivityLogged: crm(
     1,
@@ -296,7 +299,7 @@ export const EVENTS = {
   ActivityOverdue: crm(
     1,
     "A CRM task passed its due time while open: sent once per task and due time, for its assignee's follow-ups.",
-    z.object({
+    z.object(() => ({
       activityId: z.string(),
       subject: z.string(),
       assigneeId: z.string(),
@@ -304,7 +307,7 @@ export const EVENTS = {
       contactId: z.string().optional(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
   EmailLogged: crm(
@@ -327,7 +330,7 @@ export const EVENTS = {
   ProjectCreated: delivery(
     1,
     'A project was created, from a template and a kickoff date; `dealId` names the won deal it delivers.',
-    z.object({
+    z.object(() => ({
       project: Project,
       dealId: z.string().nullable(),
       tasks: z.array(
@@ -340,52 +343,52 @@ export const EVENTS = {
           dueDate: z.string(),
         }),
       ),
-    }),
+    })),
   ),
   ProjectUpdated: delivery(
     1,
     'A project changed: name, delivery owner, budget, rate or its kickoff checklist. A new delivery owner (`changed` holds `ownerId`, by PATCH /projects/{id} or a deal won again naming one) is `project.ownerId`, and `previousOwnerId` says who had it.',
-    z.object({
+    z.object(() => ({
       project: Project,
       changed: Changed,
       previousOwnerId: z
         .string()
         .optional()
         .describe('the delivery owner before, when this change handed the project to someone else'),
-    }),
+    })),
   ),
   ProjectStatusChanged: delivery(
     1,
     'A project moved between planned, active, on hold, done and cancelled (with why, when given).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       from: ProjectStatus,
       to: ProjectStatus,
       reason: z.string().optional(),
-    }),
+    })),
   ),
   ProjectHandoffUpdated: delivery(
     1,
     'A reopened deal was won again: the project keeps its plan and gains a new handoff snapshot.',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string(),
       handoff: HandoffSnapshot,
       previousVersion: z.number().int(),
-    }),
+    })),
   ),
   ProjectRescheduleRequested: delivery(
     2,
     'A change moved more tasks than one transaction holds; the reschedule cascade writes the rest (safe to repeat).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       cause: RescheduleCause,
-    }),
+    })),
   ),
   HandoffTimelineAtRisk: delivery(
     1,
     "The won deal's project, scheduled from its kickoff date, ends after the promised due date. Addressed to the deal's owner (`dealOwnerId`, who made the promise) and the project's delivery owner (`projectOwnerId`, who runs it).",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string(),
       dealOwnerId: z.string(),
@@ -394,12 +397,12 @@ export const EVENTS = {
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
       shortfallDays: z.number().int().min(1),
-    }),
+    })),
   ),
   ProjectAtRisk: delivery(
     1,
     "A live project's projected finish moved past its promised due date (a task, a dependency, the kickoff, the promise, a new win, or a resume moved it). Sent on the transition, not on every change; addressed to the project's delivery owner (`projectOwnerId`, who runs it) and the deal's owner at its last win (`dealOwnerId`, who made the promise).",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string().nullable(),
       dealOwnerId: z.string().nullable(),
@@ -409,12 +412,12 @@ export const EVENTS = {
       projectedFinish: z.string(),
       shortfallDays: z.number().int().min(1),
       cause: z.string(),
-    }),
+    })),
   ),
   ProjectBackOnTrack: delivery(
     1,
     'An at-risk project finishes by its promised due date again. Sent on the transition; addressed like ProjectAtRisk (`projectOwnerId` is the delivery owner).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string().nullable(),
       dealOwnerId: z.string().nullable(),
@@ -422,7 +425,7 @@ export const EVENTS = {
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
       cause: z.string(),
-    }),
+    })),
   ),
   TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
   TaskUpdated: delivery(
@@ -433,12 +436,12 @@ export const EVENTS = {
   TaskAssigned: delivery(
     1,
     'A task changed assignee; `to` is null when it was unassigned.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       from: z.string().nullable(),
       to: z.string().nullable(),
-    }),
+    })),
   ),
   TaskStatusChanged: delivery(
     1,
@@ -453,13 +456,13 @@ export const EVENTS = {
   TaskRescheduled: delivery(
     2,
     "A task's dates moved because the schedule changed; `cause` says what changed.",
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       from: Dates,
       to: Dates,
       cause: RescheduleCause,
-    }),
+    })),
   ),
   TaskDependencyAdded: delivery(
     1,
@@ -479,7 +482,7 @@ export const EVENTS = {
   MilestoneReached: delivery(
     1,
     "A milestone was marked done. Addressed to the project's delivery owner (`projectOwnerId`) and the owner of the deal it delivers (`dealOwnerId`, who sold it), as ProjectAtRisk is.",
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
@@ -496,12 +499,12 @@ export const EVENTS = {
         .optional()
         .describe("the deal's owner at its last win, who made the promise (null: no deal)"),
       projectOwnerId: z.string().optional().describe("the project's delivery owner"),
-    }),
+    })),
   ),
   ApprovalRequested: delivery(
     1,
     'A task waits for an approval by a role, a user, or a contact of the customer (decided in the project portal).',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
@@ -512,18 +515,18 @@ export const EVENTS = {
         .optional()
         .describe('the contact of the customer who decides it in the project portal'),
       dueDate: z.string().optional().describe("the task's due date: when the approval is wanted by"),
-    }),
+    })),
   ),
   ApprovalDecided: delivery(
     1,
     'An approval was decided: approved, rejected or changes requested.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       decision: z.string(),
       comment: z.string().optional(),
       decidedBy: z.string(),
-    }),
+    })),
   ),
   PortalLinkCreated: delivery(
     1,
@@ -570,10 +573,10 @@ export const EVENTS = {
   TimeLogged: delivery(
     1,
     "Time was logged on a task; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       entry: TimeEntry,
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   CompanyCalendarChanged: delivery(
     1,
@@ -583,47 +586,47 @@ export const EVENTS = {
   TimeEntryCorrected: delivery(
     1,
     "Logged time was corrected by its author or a manager; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       before: TimeEntry,
       entry: TimeEntry,
       changed: Changed,
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   TimeEntryDeleted: delivery(
     1,
     "Logged time was deleted by its author or a manager; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       entry: TimeEntry,
       deletedBy: z.string(),
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   ProjectBudgetExceeded: delivery(
     1,
     "The logged time (or its cost) passed the project's budget. Sent once per project.",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
       burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
-    }),
+    })),
   ),
 
   NextActionOverdue: followup(
     1,
     "An open deal's next action is past due. Sent once per due time; rescheduling re-arms it.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
       nextAction: NextAction,
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   TaskOverdue: followup(
     1,
     "An open task is past its due date. Sent once per due date. An unassigned task names the project's delivery owner (`projectOwnerId`), who follows it up.",
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
@@ -631,12 +634,12 @@ export const EVENTS = {
       projectOwnerId: z.string().nullable().optional(),
       dueDate: z.string(),
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   DealStalled: followup(
     1,
     "An open deal stayed longer in its stage than the stage's rotAfterDays. Sent once per stage entry.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
@@ -645,7 +648,7 @@ export const EVENTS = {
       enteredAt: Instant,
       rotAfterDays: z.number().int(),
       daysInStage: z.number().int(),
-    }),
+    })),
   ),
   ProfileUpdated: crm(
     1,
@@ -660,7 +663,7 @@ export const EVENTS = {
   FollowUpDigest: followup(
     1,
     "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs; for admins the webhook endpoints Handoff stopped sending to. Only sent when there is something to do.",
-    z.object({
+    z.object(() => ({
       userId: z.string(),
       email: z.string().nullable(),
       name: z.string().nullable(),
@@ -771,19 +774,19 @@ export const EVENTS = {
           ),
         })
         .nullable(),
-    }),
+    })),
   ),
   HandoffMissing: followup(
     1,
     'A deal was won more than the grace period ago and has no delivery project: the sales-to-delivery gap is open.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
       win: z.number().int(),
       wonAt: Instant,
       minutesWaiting: z.number().int(),
-    }),
+    })),
   ),
   WebhookEndpointCreated: webhooks(
     1,
@@ -826,7 +829,7 @@ export const EVENTS = {
     "An admin asked to replay a window of events to a webhook endpoint; the webhook sender starts the archive's replay (never sent to endpoints itself).",
     z.object({ replay: WebhookReplay }),
   ),
-} satisfies Record<string, EventDefinition>;
+}));
 
 export type EventName = keyof typeof EVENTS;
 export type EventData<N extends EventName> = z.output<(typeof EVENTS)[N]['data']>;

@@ -167,6 +167,32 @@ export class HandoffStack extends Stack {
     });
     this.functions.RescheduleCascade = cascade;
 
+    // Copies a change reaches on too many records for its own transaction, written a moment
+    // after it, a page at a time: a renamed company's name on its deals, a stopped, resumed or
+    // handed-over project's tasks on their people's due lists (safe to repeat).
+    const refresh = new BundledFunction(this, 'RefreshCopies', {
+      entry: 'functions/operations/refresh-copies.ts',
+      description:
+        "Copies a company's new name onto its deals, a project's tasks onto their people's due lists",
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.minutes(5),
+      defaults,
+      asynchronous: { retryAttempts: 2 },
+    });
+    this.events.addLambdaRule('CompanyRenamed', {
+      description: "CompanyUpdated with a new name → its deals' companyName",
+      events: ['CompanyUpdated'],
+      detail: { data: { changed: ['name'] } },
+      target: refresh.fn,
+    });
+    this.events.addLambdaRule('ProjectStoppedOrHandedOver', {
+      description:
+        "ProjectStatusChanged, ProjectUpdated with a new delivery owner → its tasks' due-list entries",
+      events: ['ProjectStatusChanged', 'ProjectUpdated'],
+      target: refresh.fn,
+    });
+    this.functions.RefreshCopies = refresh;
+
     // The handoff: DealClosedWon → the delivery project, exactly once.
     const handoff = new BundledFunction(this, 'CreateProjectOnWin', {
       entry: 'functions/handoff/create-project-on-win.ts',

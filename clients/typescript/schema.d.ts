@@ -478,6 +478,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find deals, contacts and companies as you type, grouped by kind
+         * @description Deals by the start of any word of their title; contacts by the start of any part of their name, of an email address or of a phone number (its digits); companies by the start of any word of their name or of their domain. Several words: each starts a word of the name, in any order. Case, accents and German umlauts are folded as people type them: "mue" and "mul" find Müller, "juergen" finds Jürgen, "weiss" finds Weiß. Each kind is answered by one Query of its own (contacts and companies: one more for an email, phone or domain), in parallel; at most `limit` of each.
+         */
+        get: operations["GET_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/followups/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Yours at a glance: how many of your next actions and tasks are late and projects at risk, and what falls due next
+         * @description What the console's badge shows, read from your due list (two Queries of one partition, not the team's follow-ups): your open deals whose next action is past due and not snoozed, your late CRM tasks and project tasks (an unassigned task of a project you deliver counts for you), and the live projects you deliver, or that deliver a deal you own, whose promise is at risk, as GET /followups lists them for you; and the first of them to fall due after now, so a client sets one timer rather than polling. Kept with every change to those records, in its own transaction; a project stopped, resumed or handed over moves its tasks a moment later.
+         */
+        get: operations["GET_followups_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/followups": {
         parameters: {
             query?: never;
@@ -2379,6 +2419,8 @@ export interface components {
             ownerId: string;
             contactId?: string;
             companyId?: string;
+            /** @description its company's name, as the company has it now (kept current when the company is renamed: its deals are written again a page at a time, shortly after CompanyUpdated; no DealUpdated is sent for it) */
+            companyName?: string;
             leadSource?: string;
             /** Format: date */
             expectedCloseDate?: string;
@@ -2485,6 +2527,75 @@ export interface components {
             contactId?: string;
             /** @enum {string} */
             status?: "open" | "won" | "lost";
+        };
+        SearchResults: {
+            q: string;
+            /** @description by the start of any word of the title */
+            deals: components["schemas"]["DealHit"][];
+            /** @description by the start of any part of the name, an email or a phone number */
+            contacts: components["schemas"]["ContactHit"][];
+            /** @description by the start of any word of the name, or of the domain */
+            companies: components["schemas"]["CompanyHit"][];
+        };
+        DealHit: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "open" | "won" | "lost";
+            companyName?: string;
+            stageId: string;
+            ownerId: string;
+        };
+        ContactHit: {
+            id: string;
+            name: string;
+            emails: string[];
+            phones: string[];
+            title?: string;
+            companyId?: string;
+            /**
+             * @description what the query matched
+             * @enum {string}
+             */
+            matched: "name" | "email" | "phone" | "domain";
+        };
+        CompanyHit: {
+            id: string;
+            name: string;
+            domain?: string;
+            /**
+             * @description what the query matched
+             * @enum {string}
+             */
+            matched: "name" | "email" | "phone" | "domain";
+        };
+        DueSummary: {
+            /**
+             * Format: date-time
+             * @description the instant counted to (now)
+             */
+            at: string;
+            /** @description open deals of yours whose next action is past due (not snoozed) */
+            lateNextActions: number;
+            /** @description tasks of yours past due: CRM tasks, and live projects' tasks (unassigned ones of projects you deliver) */
+            overdueTasks: number;
+            /** @description live projects you deliver, or that deliver a deal you own, at risk */
+            projectsAtRisk: number;
+            total: number;
+            /** @description what of yours falls due next, and when: the console sets one timer for it */
+            next: {
+                /** @enum {string} */
+                kind: "overdue-next-action" | "overdue-activity" | "overdue-task" | "project-at-risk";
+                recordId: string;
+                projectId?: string;
+                title: string;
+                summary?: string;
+                /**
+                 * Format: date-time
+                 * @description when it becomes late
+                 */
+                dueAt: string;
+            } | null;
         };
         FollowUp: {
             /** @constant */
@@ -8860,6 +8971,163 @@ export interface operations {
             };
             /** @description no such record */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_search: {
+        parameters: {
+            query: {
+                q: string;
+                /** @description at most this many of each kind */
+                limit?: number;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `q` has no letters or digits to search for */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_followups_summary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DueSummary"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

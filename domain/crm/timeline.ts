@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 import { Activity } from './activity.js';
 
 // A timeline: what happened, newest first. Activities (notes, calls, emails, meetings, tasks)
@@ -7,7 +7,7 @@ import { Activity } from './activity.js';
 
 export const DealChange = z.enum(['created', 'moved', 'next-action-set', 'won', 'lost', 'reopened']);
 
-export const DealHistoryEntry = z.object({
+export const DealHistoryEntry = z.object(() => ({
   dealId: z.string(),
   dealTitle: z.string(),
   change: DealChange,
@@ -18,12 +18,12 @@ export const DealHistoryEntry = z.object({
   reason: z.string().optional(),
   /** The next action set (`next-action-set`). */
   nextAction: z.object({ summary: z.string(), dueAt: z.string() }).optional(),
-});
+}));
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 
 export const TimelineEntry = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('activity'), at: z.string(), activity: Activity }),
+    z.object(() => ({ kind: z.literal('activity'), at: z.string(), activity: Activity })),
     DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
   ])
   .meta({ id: 'TimelineEntry' });

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { type Activity, isOpenTask } from '../crm/activity.js';
 import type { Deal } from '../crm/deal.js';
 import type { Stage } from '../crm/pipeline.js';
 import type { Project, Task } from '../delivery/project.js';
 import { CalendarDate, Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 
 // What is late, and how late: the follow-ups a sweep flags, a digest lists and GET /followups
@@ -11,7 +11,7 @@ import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 
 export const FollowUp = z
   .discriminatedUnion('kind', [
-    z.object({
+    z.object(() => ({
       kind: z.literal('overdue-next-action'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -19,8 +19,8 @@ export const FollowUp = z
       summary: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('overdue-task'),
       taskId: z.string(),
       projectId: z.string(),
@@ -35,8 +35,8 @@ export const FollowUp = z
       dueDate: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('overdue-activity'),
       /** A CRM task (an activity of type task) open past its due time. */
       activityId: z.string(),
@@ -47,8 +47,8 @@ export const FollowUp = z
       ownerId: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('stalled-deal'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -60,8 +60,8 @@ export const FollowUp = z
       daysInStage: z.number().int(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('needs-reassignment'),
       /** The open deal, project task or CRM task whose owner or assignee was deactivated. */
       record: z.enum(['deal', 'task', 'activity']),
@@ -73,8 +73,8 @@ export const FollowUp = z
       deactivatedAt: Instant,
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('project-at-risk'),
       projectId: z.string(),
       projectName: z.string(),
@@ -100,8 +100,8 @@ export const FollowUp = z
       /** Since when it has been at risk. */
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('webhook-endpoint-disabled'),
       endpointId: z.string(),
       origin: z.string().describe("the endpoint URL's scheme, host and port"),
@@ -113,8 +113,8 @@ export const FollowUp = z
       ownerId: z.string().describe('the admin this entry is for (every admin has one)'),
       dueAt: Instant.describe('when Handoff stopped sending to it'),
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('missing-handoff'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -122,7 +122,7 @@ export const FollowUp = z
       wonAt: Instant,
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
+    })),
   ])
   .meta({ id: 'FollowUp' });
 export type FollowUp = z.infer<typeof FollowUp>;

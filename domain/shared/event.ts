@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { CommandContext } from './context.js';
 import { Instant } from './time.js';
+import * as z from './zod.js';
 
 // The one envelope every event on the bus shares (docs/architecture.md, decision 8): `source` is the bounded
 // context, `detail-type` the event name, and `detail` carries id, version, time, correlation,
@@ -16,19 +16,19 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   data: S;
 }
 
-export const EventActor = z.object({ userId: z.string(), email: z.string().optional() });
+export const EventActor = z.object(() => ({ userId: z.string(), email: z.string().optional() }));
 
 export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'must be a ULID' });
 
 export function detailSchema<S extends z.ZodType>(definition: EventDefinition<S>) {
-  return z.object({
+  return z.object(() => ({
     id: Ulid,
     version: z.literal(definition.version),
     occurredAt: Instant,
     correlationId: z.string().min(1),
     actor: EventActor,
     data: definition.data,
-  });
+  }));
 }
 
 export interface EventDetail<D = unknown> {

@@ -36,11 +36,22 @@ export type IdKind = keyof typeof ID_PREFIX;
 
 const ID_BODY = '[0-9A-Za-z]{1,40}';
 
-export function idSchema(kind: IdKind) {
+function prefixedId(kind: IdKind) {
   const prefix = ID_PREFIX[kind];
   return z
     .string()
     .regex(new RegExp(`^${prefix}_${ID_BODY}$`), { error: `must be a ${kind} id (${prefix}_…)` });
+}
+// one schema per kind, made on first use: schemas never change, so every field of a kind shares it
+const idSchemas = new Map<IdKind, ReturnType<typeof prefixedId>>();
+
+export function idSchema(kind: IdKind) {
+  let schema = idSchemas.get(kind);
+  if (!schema) {
+    schema = prefixedId(kind);
+    idSchemas.set(kind, schema);
+  }
+  return schema;
 }
 
 export function isId(kind: IdKind, value: string): boolean {

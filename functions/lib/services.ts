@@ -14,6 +14,7 @@ import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
 import { DeliveryNewsRepository } from './table/entities/delivery-news.js';
+import { DueListRepository } from './table/entities/due-list.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { EmailRepository } from './table/entities/email.js';
 import { EmailReviewRepository } from './table/entities/email-review.js';
@@ -69,6 +70,8 @@ export interface Services {
   /** News for the people who sold and deliver a project, told once in their digest. */
   news: DeliveryNewsRepository;
   followups: FollowUpReader;
+  /** Each person's due list: what is late for them now, and what falls due next. */
+  dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
   webhookEndpoints: WebhookEndpointRepository;
@@ -138,6 +141,7 @@ export function createServices(
     portal: new PortalRepository(store),
     news: new DeliveryNewsRepository(store),
     followups: new FollowUpReader(store),
+    dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
     webhookEndpoints: new WebhookEndpointRepository(store),

@@ -577,8 +577,8 @@ describe('where asynchronous failures go', () => {
   it('every function invoked asynchronously has retries, a maximum event age and an on-failure queue that an alarm watches', () => {
     const all = synthesize({ digestFromEmail: 'digest@acme.example' }).resources;
     const targets = asyncTargets(all);
-    // the handoff, the cascade, the CSV import and export, the mailer, the three schedules
-    expect(targets).toHaveLength(8);
+    // the handoff, the cascade, the copies' refresh, the CSV import and export, the mailer, the three schedules
+    expect(targets).toHaveLength(9);
     const configs = ofTypeIn(all, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
     const alarmed = JSON.stringify(
       ofTypeIn(all, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),

@@ -9,6 +9,7 @@ import { contactRoutes } from './contacts.js';
 import { dealRoutes } from './deals.js';
 import { duplicateRoutes } from './duplicates.js';
 import { pipelineRoutes } from './pipelines.js';
+import { searchRoutes } from './search.js';
 import { segmentRoutes } from './segments.js';
 
 // Every route the CRM API function serves: the CRM's records, the follow-ups (which read the
@@ -23,6 +24,7 @@ export function crmRoutes(s: Services): Routes {
     ...activityRoutes(s),
     ...duplicateRoutes(s),
     ...segmentRoutes(s),
+    ...searchRoutes(s),
     ...followUpRoutes(s),
     ...crmAttachmentRoutes(s),
     ...emailRoutes(s),

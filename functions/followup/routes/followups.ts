@@ -1,11 +1,13 @@
 import * as z from 'zod';
+import { DueSummary } from '../../../domain/followup/due-list.js';
 import { FollowUp, followUpId } from '../../../domain/followup/followups.js';
 import { UserId } from '../../../domain/shared/ids.js';
 import { canRead } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
-import { type Routes, route } from '../../lib/http/route.js';
+import { ok, type Routes, route } from '../../lib/http/route.js';
 import { sortedPage } from '../../lib/http/sorted-page.js';
 import type { Services } from '../../lib/services.js';
+import { dueSummary } from '../use-cases/due-summary.js';
 import { followUps } from '../use-cases/follow-ups.js';
 
 // Follow-up enforcement, on demand: what is late for a person (or, for managers, the whole
@@ -24,6 +26,16 @@ const Kind = z.enum([
 
 export function followUpRoutes(s: Services): Routes {
   return {
+    'GET /followups/summary': route({
+      tag: 'Follow-ups',
+      summary:
+        'Yours at a glance: how many of your next actions and tasks are late and projects at risk, and what falls due next',
+      description:
+        "What the console's badge shows, read from your due list (two Queries of one partition, not the team's follow-ups): your open deals whose next action is past due and not snoozed, your late CRM tasks and project tasks (an unassigned task of a project you deliver counts for you), and the live projects you deliver, or that deliver a deal you own, whose promise is at risk, as GET /followups lists them for you; and the first of them to fall due after now, so a client sets one timer rather than polling. Kept with every change to those records, in its own transaction; a project stopped, resumed or handed over moves its tasks a moment later.",
+      roles: canRead,
+      response: { status: 200, schema: DueSummary },
+      handle: async (req) => ok(await dueSummary(s, req.actor, req.ctx.now)),
+    }),
     'GET /followups': route({
       tag: 'Follow-ups',
       summary:

@@ -11,6 +11,7 @@ import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
 import { deliveryNewsPatterns } from './entities/delivery-news.js';
 import { digestPatterns } from './entities/digest.js';
+import { dueListPatterns } from './entities/due-list.js';
 import { duplicatePatterns } from './entities/duplicates.js';
 import { emailPatterns } from './entities/email.js';
 import { emailReviewPatterns } from './entities/email-review.js';
@@ -48,6 +49,7 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   'report-totals': reportTotalPatterns,
   activity: activityPatterns,
   'follow-ups': followUpPatterns,
+  'due-list': dueListPatterns,
   digest: digestPatterns,
   profile: profilePatterns,
   template: templatePatterns,

@@ -27,6 +27,7 @@ export const TABLE_FUNCTIONS = [
   'RebuildReports',
   'EmailCapture',
   'WebhookSender',
+  'RefreshCopies',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 
