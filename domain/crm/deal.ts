@@ -5,6 +5,7 @@ import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/cu
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
+import { LineTotals } from './line-items.js';
 import { Tags, text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import { CompanyId } from './company.js';
@@ -138,6 +139,9 @@ export const Deal = z
     id: DealId,
     title: z.string(),
     value: Money,
+    lineItemTotals: LineTotals.optional().describe(
+      'the sums of its line items (GET /deals/{id}/line-items) while it has any: `value` is their net total then',
+    ),
     ownerId: z.string(),
     contactId: ContactId.optional(),
     companyId: CompanyId.optional(),

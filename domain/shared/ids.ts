@@ -24,6 +24,9 @@ export const ID_PREFIX = {
   import: 'imp',
   export: 'exp',
   attachment: 'att',
+  product: 'prod',
+  lineItem: 'li',
+  quote: 'qt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
