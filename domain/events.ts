@@ -321,7 +321,7 @@ export const EVENTS = {
   ),
   QuoteDeclined: crm(
     1,
-    'The customer declined a quote, or withdrew an acceptance (`wasAccepted`: the deal\'s lines are free to change again).',
+    "The customer declined a quote, or withdrew an acceptance (`wasAccepted`: the deal's lines are free to change again).",
     z.object({
       quoteId: z.string(),
       dealId: z.string(),

@@ -96,7 +96,11 @@ export function updateDeal(current: Deal, patch: DealPatch, ctx: CommandContext)
   if (patch.ownerId && patch.ownerId !== current.ownerId && !hasRole(ctx.actor, 'admin', 'manager')) {
     throw new Forbidden('only managers and admins reassign deals');
   }
-  if (patch.value && current.lineItemTotals && JSON.stringify(patch.value) !== JSON.stringify(current.value)) {
+  if (
+    patch.value &&
+    current.lineItemTotals &&
+    JSON.stringify(patch.value) !== JSON.stringify(current.value)
+  ) {
     throw new ValidationFailed([
       {
         path: 'value',

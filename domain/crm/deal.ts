@@ -5,11 +5,11 @@ import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/cu
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
-import { LineTotals } from './line-items.js';
 import { Tags, text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
+import { LineTotals } from './line-items.js';
 import { PipelineId, StageId } from './pipeline.js';
 
 export const DealId = idSchema('deal');

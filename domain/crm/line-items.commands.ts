@@ -48,7 +48,8 @@ export function priceLines(
     const name = line.name ?? product?.name;
     const unitPrice = line.unitPrice ?? product?.unitPrice;
     if (!name) issues.push({ path: at('name'), message: 'is required for a line without a product' });
-    if (!unitPrice) issues.push({ path: at('unitPrice'), message: 'is required for a line without a product' });
+    if (!unitPrice)
+      issues.push({ path: at('unitPrice'), message: 'is required for a line without a product' });
     if (!name || !unitPrice) return;
     currency ??= unitPrice.currency;
     if (unitPrice.currency !== currency) {
@@ -60,7 +61,12 @@ export function priceLines(
     }
     const discountPercent = line.discountPercent ?? 0;
     const taxPercent = line.taxPercent ?? product?.taxPercent ?? 0;
-    const amounts = lineAmounts({ quantity: line.quantity, unitPrice: unitPrice.amount, discountPercent, taxPercent });
+    const amounts = lineAmounts({
+      quantity: line.quantity,
+      unitPrice: unitPrice.amount,
+      discountPercent,
+      taxPercent,
+    });
     if (!isSafe(amounts)) {
       issues.push({ path: at('quantity'), message: 'makes an amount larger than Handoff keeps exactly' });
       return;
@@ -113,7 +119,12 @@ export function dealWithLines(current: Deal, totals: LineTotals | null, ctx: Com
 }
 
 /** The events of a change of lines: DealLineItemsChanged, and DealUpdated when the value moved. */
-export function lineEvents(before: Deal, after: Deal, sheet: DealLineItems, ctx: CommandContext): DomainEvent[] {
+export function lineEvents(
+  before: Deal,
+  after: Deal,
+  sheet: DealLineItems,
+  ctx: CommandContext,
+): DomainEvent[] {
   const events = [
     emit(ctx, 'DealLineItemsChanged', {
       dealId: after.id,
@@ -126,7 +137,8 @@ export function lineEvents(before: Deal, after: Deal, sheet: DealLineItems, ctx:
   const changed = (['value', 'lineItemTotals'] as const).filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
-  if (changed.includes('value')) events.push(emit(ctx, 'DealUpdated', { deal: after, changed: [...changed] }));
+  if (changed.includes('value'))
+    events.push(emit(ctx, 'DealUpdated', { deal: after, changed: [...changed] }));
   return events;
 }
 

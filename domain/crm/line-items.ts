@@ -21,11 +21,9 @@ export const Quantity = z
   .number()
   .gt(0, { error: 'must be more than 0: a line sells a positive quantity' })
   .max(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY.toLocaleString('en')}` })
-  .refine(
-    (n) =>
-      Math.abs(n * 10 ** QUANTITY_DECIMALS - Math.round(n * 10 ** QUANTITY_DECIMALS)) < 1e-6,
-    { error: `must have at most ${QUANTITY_DECIMALS} decimals` },
-  );
+  .refine((n) => Math.abs(n * 10 ** QUANTITY_DECIMALS - Math.round(n * 10 ** QUANTITY_DECIMALS)) < 1e-6, {
+    error: `must have at most ${QUANTITY_DECIMALS} decimals`,
+  });
 
 export const LineItemInput = z
   .strictObject({
@@ -36,7 +34,9 @@ export const LineItemInput = z
     name: text(200).optional().describe('required for a line without a product'),
     unit: ProductUnit.optional().describe("default: the product's, else item"),
     quantity: Quantity,
-    unitPrice: Money.optional().describe("required for a line without a product; default: the product's price"),
+    unitPrice: Money.optional().describe(
+      "required for a line without a product; default: the product's price",
+    ),
     discountPercent: Percent.optional().describe('0 to 100, at most 2 decimals; default 0'),
     taxPercent: Percent.optional().describe("0 to 100, at most 2 decimals; default: the product's, else 0"),
   })

@@ -49,7 +49,10 @@ const PERCENT_SCALE = 100n * 10n ** BigInt(PERCENT_DECIMALS);
 
 /** One line's amounts (bigint: a caller checks they fit a safe integer before using them). */
 export function lineAmounts(line: LineInput): Record<keyof LineAmounts, bigint> {
-  const gross = divideHalfUp(BigInt(line.unitPrice) * scaled(line.quantity, QUANTITY_DECIMALS), QUANTITY_SCALE);
+  const gross = divideHalfUp(
+    BigInt(line.unitPrice) * scaled(line.quantity, QUANTITY_DECIMALS),
+    QUANTITY_SCALE,
+  );
   const discount = divideHalfUp(gross * scaled(line.discountPercent, PERCENT_DECIMALS), PERCENT_SCALE);
   const net = gross - discount;
   const tax = divideHalfUp(net * scaled(line.taxPercent, PERCENT_DECIMALS), PERCENT_SCALE);

@@ -58,7 +58,9 @@ export const ProductPatch = z
     taxPercent: fields.taxPercent.nullable().optional(),
     active: z.boolean().optional().describe('false retires the product, true offers it again'),
   })
-  .refine((p) => Object.values(p).some((v) => v !== undefined), { error: 'name at least one field to change' })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), {
+    error: 'name at least one field to change',
+  })
   .meta({ id: 'ProductPatch' });
 export type ProductPatch = z.infer<typeof ProductPatch>;
 

@@ -15,7 +15,6 @@ import { isExpired, type NewQuote, type Quote, quoteLabel } from './quote.js';
 
 const today = (now: string) => now.slice(0, 10);
 
-
 /**
  * A new version of the deal's quote: its lines as they are now, frozen with the scope, validity
  * and terms. `number`: the deal's quote number (allocated by the caller at the first quote).
@@ -134,7 +133,10 @@ export function sendQuote(
   const email = to.emails[0];
   if (!email)
     throw new ValidationFailed([
-      { path: 'contactId', message: `contact ${to.id} (${contactName(to)}) has no email address to send it to` },
+      {
+        path: 'contactId',
+        message: `contact ${to.id} (${contactName(to)}) has no email address to send it to`,
+      },
     ]);
   const sentTo = { contactId: to.id, email };
   const sent: Quote = {
@@ -174,7 +176,9 @@ export function acceptQuote(
   assertOpen(deal, 'accept quotes');
   assertLive(quote, 'accept', ctx);
   if (sheet.quotes.currentId !== quote.id)
-    throw new Conflict(`quote ${quoteLabel(quote)} is not the deal's latest version`, { quoteStatus: quote.status });
+    throw new Conflict(`quote ${quoteLabel(quote)} is not the deal's latest version`, {
+      quoteStatus: quote.status,
+    });
   const accepted: Quote = {
     ...quote,
     status: 'accepted',
@@ -230,7 +234,9 @@ export function declineQuote(
   assertMayChangeDeal(ctx.actor, deal);
   assertOpen(deal, 'decline quotes');
   if (quote.status === 'superseded' || quote.status === 'declined')
-    throw new Conflict(`quote ${quoteLabel(quote)} is ${quote.status} already`, { quoteStatus: quote.status });
+    throw new Conflict(`quote ${quoteLabel(quote)} is ${quote.status} already`, {
+      quoteStatus: quote.status,
+    });
   const wasAccepted = quote.status === 'accepted';
   const declined: Quote = {
     ...quote,

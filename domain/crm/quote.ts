@@ -24,7 +24,9 @@ export const NewQuote = z
     scopeSummary: text(5_000).describe('what is delivered; the project scope defaults from it at the win'),
     validUntil: CalendarDate.describe('the last day the customer may accept it'),
     terms: text(10_000).optional().describe('payment and delivery terms, printed under the lines'),
-    contactId: ContactId.optional().describe("who it is for (default: the deal's contact); sent to their email"),
+    contactId: ContactId.optional().describe(
+      "who it is for (default: the deal's contact); sent to their email",
+    ),
   })
   .meta({ id: 'NewQuote' });
 export type NewQuote = z.infer<typeof NewQuote>;

@@ -17,7 +17,10 @@ export function lineToBurn(lines: BudgetLine[] | undefined, named: string | unde
     throw new ValidationFailed([{ path: 'budgetLineId', message: `is not a budget line of this project` }]);
   if (!isTimeUnit(line.unit))
     throw new ValidationFailed([
-      { path: 'budgetLineId', message: `line "${line.name}" is sold per ${line.unit}: time burns lines of hours or days` },
+      {
+        path: 'budgetLineId',
+        message: `line "${line.name}" is sold per ${line.unit}: time burns lines of hours or days`,
+      },
     ]);
   return line.id;
 }

@@ -91,7 +91,10 @@ export function burnOfLine(line: BudgetLine): BudgetLineBurn {
     actualAmount:
       actual === null
         ? null
-        : { amount: Math.round((actual * line.amount.amount) / line.quantity), currency: line.amount.currency },
+        : {
+            amount: Math.round((actual * line.amount.amount) / line.quantity),
+            currency: line.amount.currency,
+          },
     burn,
     overBudget: burn !== null && burn > 1,
   };
@@ -112,4 +115,3 @@ export function budgetReport(lines: BudgetLine[]): BudgetReport {
     atRisk: burns.some((l) => l.overBudget),
   };
 }
-

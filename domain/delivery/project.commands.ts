@@ -131,7 +131,10 @@ function budgetOfLines(lines: BudgetLine[] | undefined): Pick<Project, 'budget'>
     (n, l) => n + (l.unit === 'hour' ? l.quantity : l.unit === 'day' ? l.quantity * HOURS_PER_DAY : 0),
     0,
   );
-  const amount = { amount: lines.reduce((n, l) => n + l.amount.amount, 0), currency: lines[0]!.amount.currency };
+  const amount = {
+    amount: lines.reduce((n, l) => n + l.amount.amount, 0),
+    currency: lines[0]!.amount.currency,
+  };
   return { budget: { amount, ...(hours > 0 ? { hours } : {}) } };
 }
 

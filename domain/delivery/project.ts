@@ -48,7 +48,9 @@ export const HandoffSnapshot = z
         quote: z
           .object({ id: z.string(), number: z.string(), quoteVersion: z.number().int() })
           .optional()
-          .describe('the accepted quote the lines are from (absent: the deal\'s lines at the win, no quote accepted)'),
+          .describe(
+            "the accepted quote the lines are from (absent: the deal's lines at the win, no quote accepted)",
+          ),
         lines: z.array(
           z.object({
             lineItemId: z.string(),
@@ -121,7 +123,9 @@ export const Project = z
     budgetLines: z
       .array(BudgetLine)
       .optional()
-      .describe("what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each"),
+      .describe(
+        "what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each",
+      ),
     totals: z.object({
       estimatedMinutes: z.number().int(),
       actualMinutes: z.number().int(),

@@ -15,9 +15,13 @@ import { DealReasonsRepository } from './table/entities/deal-reasons.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
+import { LineItemRepository } from './table/entities/line-items.js';
 import { PipelineRepository } from './table/entities/pipeline.js';
+import { ProductRepository } from './table/entities/product.js';
+import { ProductTotalsRepository } from './table/entities/product-totals.js';
 import { ProfileRepository } from './table/entities/profile.js';
 import { ProjectRepository } from './table/entities/project.js';
+import { QuoteRepository } from './table/entities/quote.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
@@ -55,6 +59,13 @@ export interface Services {
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
   settings: { handoffGraceMinutes: number };
+  /** The product catalog. */
+  products: ProductRepository;
+  /** A deal's line items (what it sells) and its quotes' bookkeeping. */
+  lineItems: LineItemRepository;
+  quotes: QuoteRepository;
+  /** The product report's totals, kept on write. */
+  productTotals: ProductTotalsRepository;
 }
 
 export function createServices(
@@ -107,5 +118,9 @@ export function createServices(
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
     settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
+    products: new ProductRepository(store),
+    lineItems: new LineItemRepository(store),
+    quotes: new QuoteRepository(store),
+    productTotals: new ProductTotalsRepository(store),
   };
 }

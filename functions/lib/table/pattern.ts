@@ -24,6 +24,7 @@ export const TABLE_FUNCTIONS = [
   'DailyDigest',
   'DigestMailer',
   'RebuildReports',
+  'QuoteDocuments',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 
