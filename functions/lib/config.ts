@@ -45,5 +45,7 @@ export const config = {
   /** The verified SES identity digests are sent from (DIGEST_FROM_EMAIL). */
   digestFromEmail: once(() => required('DIGEST_FROM_EMAIL')),
   /** The web console's address, for links in digests (APP_URL); none: the digest has no links. */
+  /** The address quotes are mailed from (QUOTE_FROM_EMAIL, the deployment's sender); none: quotes are not mailed. */
+  quoteFromEmail: once(() => process.env.QUOTE_FROM_EMAIL || undefined),
   appUrl: once(() => process.env.APP_URL || undefined),
 };

@@ -3,6 +3,7 @@ import { config } from './config.js';
 import type { FileStore } from './files/file-store.js';
 import { CursorCodec } from './http/cursor.js';
 import { IdempotentExecutor } from './http/idempotency.js';
+import type { Mailer } from './mail/mailer.js';
 import { tracer } from './observability.js';
 import { ActivityRepository } from './table/entities/activity.js';
 import { AttachmentRepository } from './table/entities/attachment.js';
@@ -59,6 +60,8 @@ export interface Services {
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
   settings: { handoffGraceMinutes: number };
+  /** The mail the API sends (quotes), through SES; undefined when the deployment has no sender. */
+  mailer(): Promise<Mailer | undefined>;
   /** The product catalog. */
   products: ProductRepository;
   /** A deal's line items (what it sells) and its quotes' bookkeeping. */
@@ -73,11 +76,13 @@ export function createServices(
     client?: DynamoDBClient;
     tableName?: string;
     files?: FileStore | (() => Promise<FileStore>);
+    mailer?: Mailer | (() => Promise<Mailer | undefined>);
     /** The deployed function these services run in: its declared access patterns are all it may use. */
     runningAs?: TableFunction;
   } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
+  let mailer: Promise<Mailer | undefined> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? config.tableName();
   const store = new Store(client, tableName, options.runningAs);
@@ -109,6 +114,11 @@ export function createServices(
             ? given()
             : Promise.resolve(given);
       return files;
+    },
+    mailer: () => {
+      const given = options.mailer;
+      mailer ??= typeof given === 'function' ? given() : Promise.resolve(given);
+      return mailer;
     },
     activities: new ActivityRepository(store),
     profiles: new ProfileRepository(store),

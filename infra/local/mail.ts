@@ -18,6 +18,8 @@ export interface LocalMail {
   subject: string;
   text: string;
   html: string;
+  /** Its attachments, each kept beside it as a file (`<mail>-<fileName>`). */
+  attachments?: { fileName: string; contentType: string; size: number; file: string }[];
 }
 
 export class LocalMailbox {
@@ -81,6 +83,19 @@ export class LocalMailbox {
       html: simple.Body?.Html?.Data ?? '',
     };
     const base = `${mail.at.replace(/[:.]/g, '-')}-${mail.to[0]!.replace(/[^\w.@-]/g, '_')}`;
+    const attachments = (simple.Attachments ?? []) as {
+      FileName?: string;
+      ContentType?: string;
+      RawContent?: string;
+    }[];
+    if (attachments.length) {
+      mail.attachments = attachments.map((a, i) => {
+        const data = Buffer.from(a.RawContent ?? '', 'base64');
+        const file = `${base}-${i}-${String(a.FileName ?? 'attachment').replace(/[^\w.-]/g, '_')}`;
+        writeFileSafely(join(this.dir, file), data);
+        return { fileName: a.FileName ?? '', contentType: a.ContentType ?? '', size: data.length, file };
+      });
+    }
     writeFileSafely(join(this.dir, `${base}.json`), JSON.stringify(mail, null, 2));
     if (mail.html) writeFileSafely(join(this.dir, `${base}.html`), mail.html);
     this.log.info(`mail to ${mail.to.join(', ')}: ${mail.subject}`);

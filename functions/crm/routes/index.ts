@@ -7,7 +7,10 @@ import { companyRoutes } from './companies.js';
 import { contactRoutes } from './contacts.js';
 import { dealRoutes } from './deals.js';
 import { duplicateRoutes } from './duplicates.js';
+import { lineItemRoutes } from './line-items.js';
 import { pipelineRoutes } from './pipelines.js';
+import { productRoutes } from './products.js';
+import { quoteRoutes } from './quotes.js';
 import { segmentRoutes } from './segments.js';
 
 // Every route the CRM API function serves: the CRM's records, the follow-ups (which read the
@@ -19,6 +22,9 @@ export function crmRoutes(s: Services): Routes {
     ...contactRoutes(s),
     ...pipelineRoutes(s),
     ...dealRoutes(s),
+    ...productRoutes(s),
+    ...lineItemRoutes(s),
+    ...quoteRoutes(s),
     ...activityRoutes(s),
     ...duplicateRoutes(s),
     ...segmentRoutes(s),

@@ -24,7 +24,7 @@ export async function createProduct(
 function changeProduct(
   s: Pick<Services, 'products' | 'store'>,
   id: string,
-  { ctx, ifMatch }: CommandInput,
+  { ifMatch }: CommandInput,
   decide: (current: Product) => ReturnType<typeof decideUpdate>,
 ): Promise<Product> {
   return versionedCommand({

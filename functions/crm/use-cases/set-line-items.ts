@@ -1,3 +1,4 @@
+import type { Deal } from '../../../domain/crm/deal.js';
 import { setLineItems as decide } from '../../../domain/crm/line-items.commands.js';
 import type { DealLineItems, SetLineItems } from '../../../domain/crm/line-items.js';
 import type { CommandInput } from '../../lib/command-input.js';
@@ -15,7 +16,7 @@ export function setLineItems(
   dealId: string,
   body: SetLineItems,
   { ctx, ifMatch }: CommandInput,
-): Promise<DealLineItems> {
+): Promise<{ deal: Deal; sheet: DealLineItems }> {
   const productIds = body.lineItems.flatMap((l) => (l.productId ? [l.productId] : []));
   return versionedCommand({
     ifMatch,
@@ -30,10 +31,10 @@ export function setLineItems(
     target: (loaded) => loaded.deal,
     run: async ({ deal: current, sheet, products }) => {
       const { deal, sheet: next, events } = decide(current, sheet, body.lineItems, products, ctx);
-      if (events.length === 0) return sheet;
+      if (events.length === 0) return { deal: current, sheet };
       const uow = s.deals.update(new UnitOfWork(), current, deal).add(s.lineItems.written(sheet, next));
       await uow.events(events).commit(s.store);
-      return next;
+      return { deal, sheet: next };
     },
   });
 }

@@ -18,3 +18,7 @@ export function importIdOf(key: string): string | undefined {
 /** An attachment's file: under its record, so a bucket listing reads like the CRM. */
 export const attachmentKey = (kind: string, parentId: string, attachmentId: string) =>
   `attachments/${kind}/${parentId}/${attachmentId}`;
+
+/** A quote's PDF: rendered once (a quote never changes what it prints), under its deal's attachments. */
+export const quotePdfKey = (dealId: string, quoteId: string) =>
+  attachmentKey('quote', dealId, `${quoteId}.pdf`);

@@ -98,18 +98,23 @@ export class FileStore {
     return out.ContentLength ?? 0;
   }
 
+  async readAll(key: string): Promise<Buffer> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  }
+
   async read(key: string): Promise<Readable> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return out.Body as Readable;
   }
 
-  async write(key: string, body: string | Buffer): Promise<void> {
+  async write(key: string, body: string | Buffer, contentType = 'text/csv; charset=utf-8'): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: body,
-        ContentType: 'text/csv; charset=utf-8',
+        ContentType: contentType,
       }),
     );
   }

@@ -24,7 +24,6 @@ export const TABLE_FUNCTIONS = [
   'DailyDigest',
   'DigestMailer',
   'RebuildReports',
-  'QuoteDocuments',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 
