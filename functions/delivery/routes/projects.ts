@@ -125,7 +125,7 @@ export function projectRoutes(s: Services): Routes {
       response: { status: 200, schema: BudgetReport },
       handle: async ({ params }) => {
         const project = await s.projects.require(params.id);
-        return ok(budgetReport(project.budgetLines ?? []), project.version);
+        return ok(budgetReport(project.budgetLines ?? []));
       },
     }),
     'GET /deals/{id}/project': route({
