@@ -2,20 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
+import { BOLD_FONT, EMOJI_FONTS, TEXT_FONT } from './font-files.js';
 
 // The fonts a PDF embeds: DejaVu Sans (Latin, Greek, Cyrillic, Hebrew, Arabic, many symbols) and
 // Noto Emoji (monochrome outlines, in the 12 subsets Fontsource ships). A deployed function finds
 // them beside its bundle (the API function's `assets`, functions/api/functions.ts); tests and
 // benchmarks find them in node_modules. They are read once per instance.
-
-const REGULAR = 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
-const BOLD = 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf';
-const EMOJI = [...Array.from({ length: 11 }, (_, i) => String(i)), 'emoji'].map(
-  (subset) => `@fontsource/noto-emoji/files/noto-emoji-${subset}-400-normal.woff`,
-);
-
-/** Every font file a PDF may embed, as package paths (the deployed function ships them). */
-export const FONT_FILES = [REGULAR, BOLD, ...EMOJI];
 
 const require = createRequire(import.meta.url);
 
@@ -38,12 +30,12 @@ let loaded: Fonts | undefined;
 
 export function fonts(): Fonts {
   if (loaded) return loaded;
-  const regular = read(REGULAR);
+  const regular = read(TEXT_FONT);
   const text = fontkit.create(regular);
   loaded = {
     regular,
-    bold: read(BOLD),
-    emoji: EMOJI.map((path, i) => {
+    bold: read(BOLD_FONT),
+    emoji: EMOJI_FONTS.map((path, i) => {
       const data = read(path);
       return { name: `emoji-${i}`, data, font: fontkit.create(data) };
     }),
