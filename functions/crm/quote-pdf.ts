@@ -95,6 +95,7 @@ export function renderQuotePdf(quote: Quote): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
+    // pdfkit takes a parsed (fontkit) font where it takes a file: the fonts are parsed once
     font: f.regular as unknown as string,
     info: {
       Title: `Quote ${quoteLabel(quote)}`,
@@ -103,9 +104,9 @@ export function renderQuotePdf(quote: Quote): Promise<Buffer> {
       CreationDate: new Date(quote.createdAt),
     },
   });
-  doc.registerFont('text', f.regular);
-  doc.registerFont('bold', f.bold);
-  for (const e of f.emoji) doc.registerFont(e.name, e.data);
+  doc.registerFont('text', f.regular as unknown as string);
+  doc.registerFont('bold', f.bold as unknown as string);
+  for (const e of f.emoji) doc.registerFont(e.name, e.font as unknown as string);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -17,11 +17,14 @@ function read(packagePath: string): Buffer {
   return readFileSync(existsSync(beside) ? beside : require.resolve(packagePath));
 }
 
+// Each font is parsed once per instance and the parsed font handed to every document: parsing
+// (and the lazily decoded layout tables) is most of a render's cost otherwise (benchmarks.md,
+// "Quote PDF").
 export interface Fonts {
-  regular: Buffer;
-  bold: Buffer;
+  regular: fontkit.Font;
+  bold: fontkit.Font;
   /** The emoji subsets, each with the glyphs it has. */
-  emoji: { name: string; data: Buffer; font: fontkit.Font }[];
+  emoji: { name: string; font: fontkit.Font }[];
   /** Whether the text font draws this code point (else an emoji subset may). */
   hasText(codePoint: number): boolean;
 }
@@ -30,16 +33,12 @@ let loaded: Fonts | undefined;
 
 export function fonts(): Fonts {
   if (loaded) return loaded;
-  const regular = read(TEXT_FONT);
-  const text = fontkit.create(regular);
+  const regular = fontkit.create(read(TEXT_FONT));
   loaded = {
     regular,
-    bold: read(BOLD_FONT),
-    emoji: EMOJI_FONTS.map((path, i) => {
-      const data = read(path);
-      return { name: `emoji-${i}`, data, font: fontkit.create(data) };
-    }),
-    hasText: (cp) => text.hasGlyphForCodePoint(cp),
+    bold: fontkit.create(read(BOLD_FONT)),
+    emoji: EMOJI_FONTS.map((path, i) => ({ name: `emoji-${i}`, font: fontkit.create(read(path)) })),
+    hasText: (cp) => regular.hasGlyphForCodePoint(cp),
   };
   return loaded;
 }
