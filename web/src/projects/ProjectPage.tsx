@@ -11,6 +11,7 @@ import { businessDays, localToday } from './business-days.js';
 import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
 import { ProjectAttachments } from './ProjectAttachments.js';
+import { ProjectBudget } from './ProjectBudget.js';
 import { ProjectFacts } from './ProjectFacts.js';
 import { PromiseStatus } from './PromiseStatus.js';
 import { TaskDrawer } from './TaskDrawer.js';
@@ -230,6 +231,7 @@ export function ProjectPage({ id }: { id: string }) {
         </tbody>
       </table>
       {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
+      <ProjectBudget projectId={id} version={p.version} />
       <ProjectAttachments projectId={id} dealId={p.dealId} />
       {task && (
         <TaskDrawer
