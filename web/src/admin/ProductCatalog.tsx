@@ -113,7 +113,11 @@ export function ProductCatalog() {
         </label>
         <label>
           Unit{' '}
-          <select value={unit} onChange={(e) => setUnit(e.target.value as (typeof UNITS)[number])}>
+          <select
+            aria-label="Unit"
+            value={unit}
+            onChange={(e) => setUnit(e.target.value as (typeof UNITS)[number])}
+          >
             {UNITS.map((u) => (
               <option key={u}>{u}</option>
             ))}
