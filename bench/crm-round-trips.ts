@@ -91,7 +91,7 @@ export async function crmRoundTrips(): Promise<string> {
               companyId: company.id,
             },
           }),
-        'reads the pipeline for its first stage; the report totals are in the same transaction',
+        'reads the pipeline for its first stage and the company for its name (the card shows it); the report totals are in the same transaction',
       )
     ).body;
     await measure('GET /deals/{id}', () => api('GET /deals/{id}', { params: { id: deal.id } }));
@@ -153,6 +153,26 @@ export async function crmRoundTrips(): Promise<string> {
       'GET /followups',
       () => api('GET /followups'),
       'the due index (4 shards), stalled deals per rotting stage, the handoff gap, projects at risk, in parallel',
+    );
+    await measure(
+      'GET /followups/summary',
+      () => api('GET /followups/summary', { as: users.alice }),
+      "the caller's due list: what is late (the entries up to now) and what falls due next (the first after), two Queries in parallel",
+    );
+    await measure(
+      'GET /search?q=gra (a word)',
+      () => api('GET /search', { query: { q: 'gra' } }),
+      'title words, name words (contacts, companies), an email and a domain start: five Queries in parallel',
+    );
+    await measure(
+      'GET /search?q=g@acme (an email)',
+      () => api('GET /search', { query: { q: 'g@acme' } }),
+      'an address is searched whole: the email index only',
+    );
+    await measure(
+      'GET /search?q=+1 555 (a phone)',
+      () => api('GET /search', { query: { q: '+1 555' } }),
+      'name words of the digits and the phone copies, in parallel',
     );
     await measure('GET /calendar', () => api('GET /calendar'), 'one config item');
     await measure(

@@ -5,6 +5,7 @@ import { consoleLoad } from './console-load.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
+import { emailCapture } from './email-capture.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
 import { iamCost } from './iam-cost.js';
@@ -17,6 +18,7 @@ import { scheduler } from './scheduler.js';
 import { writeSection } from './support.js';
 import { sweepScale } from './sweep-scale.js';
 import { templateLimits } from './template-limits.js';
+import { webhooks } from './webhooks.js';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'crm-round-trips': crmRoundTrips,
@@ -35,6 +37,8 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'console-load': consoleLoad,
   'iam-cost': iamCost,
   'quote-pdf': () => quotePdf(),
+  'email-capture': () => emailCapture(),
+  webhooks,
 };
 
 const asked = process.argv.slice(2);

@@ -53,7 +53,7 @@ export async function benchTable(options: { files?: FileStore } = {}): Promise<B
  * The local runtime as a benchmark wants it: in memory, in a directory of its own, printing
  * nothing and firing no schedules; `close` stops it and removes the directory.
  */
-export async function quietLocalRuntime(prefix: string, options: { iam?: boolean } = {}) {
+export async function quietLocalRuntime(prefix: string, options: { iam?: boolean; timeScale?: number } = {}) {
   const localDir = mkdtempSync(join(tmpdir(), prefix));
   const quiet: Logger = {
     invocation: () => undefined,

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Attachment } from './attachments/attachment.js';
 import { Activity } from './crm/activity.js';
 import { Company } from './crm/company.js';
@@ -24,13 +23,18 @@ import {
   TimeEntry,
 } from './delivery/project.js';
 import { Template } from './delivery/template.js';
+import { EmailHead } from './email/message.js';
 import { HandoffFacts } from './handoff/requirements.js';
 import { Profile } from './people/profile.js';
 import type { CommandContext } from './shared/context.js';
 import { type Envelope, type EventDefinition, envelope } from './shared/event.js';
 import { Money } from './shared/money.js';
+import { onFirstUse } from './shared/on-first-use.js';
 import { Instant } from './shared/time.js';
+import * as z from './shared/zod.js';
 import { JobError, RecordKind, RowCounts } from './transfer/jobs.js';
+import { WebhookEndpointSummary } from './webhooks/endpoint.js';
+import { WebhookReplay } from './webhooks/replay.js';
 
 // THE event catalog: every detail-type, its source, version and data schema. The TypeScript
 // types, the JSON Schemas in docs/schemas, docs/events.md and the contract tests all come from
@@ -66,13 +70,26 @@ const followup = <S extends z.ZodType>(
   data,
 });
 
+const webhooks = <S extends z.ZodType>(
+  version: number,
+  description: string,
+  data: S,
+): EventDefinition<S> => ({
+  source: 'handoff.webhooks',
+  version,
+  description,
+  data,
+});
+/** The catalog is built by its first reader (an emit, the docs): a function that emits nothing never does. */
+const catalog = <C extends Record<string, EventDefinition>>(build: () => C): C => onFirstUse(build);
+
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 /** A person as a digest names them: the id, and their name when their profile has one. */
 const DigestPerson = z.object({ id: z.string(), name: z.string().nullable() });
 const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
 
 /** What moved a project's schedule (version 2 added the kickoff or promise, and a new win). */
-const RescheduleCause = z.object({
+const RescheduleCause = z.object(() => ({
   kind: z.enum([
     'task-changed',
     'task-added',
@@ -83,18 +100,18 @@ const RescheduleCause = z.object({
     'deal-won-again',
   ]),
   taskId: z.string().optional(),
-});
+}));
 
-export const EVENTS = {
+export const EVENTS = catalog(() => ({
   CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
   CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
   CompanyDeleted: crm(
     1,
     'A company was deleted; `detached` counts the contacts and deals whose link to it an admin cleared first (each also a ContactUpdated or DealUpdated).',
-    z.object({
+    z.object(() => ({
       companyId: z.string(),
       detached: z.object({ contacts: z.number().int(), deals: z.number().int() }).optional(),
-    }),
+    })),
   ),
   ContactCreated: crm(1, 'A contact was added.', z.object({ contact: Contact })),
   ContactUpdated: crm(1, 'A contact changed.', z.object({ contact: Contact, changed: Changed })),
@@ -110,7 +127,7 @@ export const EVENTS = {
   DealStageChanged: crm(
     1,
     'A deal moved to another stage of its pipeline.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       pipelineId: z.string(),
       ownerId: z.string(),
@@ -118,12 +135,12 @@ export const EVENTS = {
       to: z.string(),
       secondsInPreviousStage: z.number().int(),
       value: Money,
-    }),
+    })),
   ),
   DealNextActionSet: crm(
     1,
     "A deal's next action was set; `completed` is the action it replaces when that one was done.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       nextAction: NextAction,
@@ -131,24 +148,24 @@ export const EVENTS = {
       completed: z
         .object({ summary: z.string(), dueAt: Instant, completedAt: Instant, outcome: z.string().optional() })
         .nullable(),
-    }),
+    })),
   ),
   DealOwnerChanged: crm(
     1,
     'A deal changed hands; `rule` names the lead-routing rule when one assigned it.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       from: z.string().nullable(),
       to: z.string(),
       rule: z.string().optional().describe('the id of the lead-routing rule that assigned the deal'),
       ruleName: z.string().optional(),
-    }),
+    })),
   ),
   CustomFieldDefined: crm(1, 'An admin defined a custom field.', z.object({ field: CustomField })),
   CustomFieldChanged: crm(
     1,
     "A custom field's label, required flag, options or place among its entity's fields changed.",
-    z.object({
+    z.object(() => ({
       field: CustomField,
       changed: Changed,
       position: z
@@ -158,7 +175,7 @@ export const EVENTS = {
         .describe(
           "the field's place among its entity's fields after the change, from 0 (absent in events sent before fields could be reordered)",
         ),
-    }),
+    })),
   ),
   CustomFieldRemoved: crm(
     1,
@@ -178,13 +195,13 @@ export const EVENTS = {
   ImportFinished: crm(
     1,
     'A CSV import finished: completed (with its row counts; rejected rows are in its report) or failed (the file could not be read; nothing was written).',
-    z.object({
+    z.object(() => ({
       importId: z.string(),
       kind: RecordKind,
       status: z.enum(['completed', 'failed']),
       rows: RowCounts,
       error: JobError.optional(),
-    }),
+    })),
   ),
   AttachmentAdded: crm(
     1,
@@ -199,23 +216,23 @@ export const EVENTS = {
   ExportRequested: crm(
     2,
     'A CSV export was asked for; the export function writes the file.',
-    z.object({
+    z.object(() => ({
       exportId: z.string(),
       kind: RecordKind,
       segmentId: z.string().nullable(),
       filter: SavedSegmentFilter,
-    }),
+    })),
   ),
   ExportFinished: crm(
     1,
     'A CSV export file is ready to download (GET /exports/{id}).',
-    z.object({
+    z.object(() => ({
       exportId: z.string(),
       kind: RecordKind,
       status: z.enum(['completed', 'failed']),
       rows: z.number().int(),
       truncated: z.boolean(),
-    }),
+    })),
   ),
   SegmentCreated: crm(2, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
   SegmentUpdated: crm(2, "A segment's name or filter changed.", z.object({ segment: Segment })),
@@ -233,19 +250,19 @@ export const EVENTS = {
   DealClosedWon: crm(
     1,
     'A deal was won with every handoff fact. Carries the deal, the customer and the handoff so that no consumer needs to call back.',
-    z.object({
+    z.object(() => ({
       deal: Deal,
       customer: z.object({ company: Company.nullable(), mainStakeholder: Contact }),
       handoff: HandoffFacts,
       templateId: z.string().nullable(),
       /** 1 for the first win; a reopened deal won again counts up. */
       win: z.number().int().min(1),
-    }),
+    })),
   ),
   DealClosedLost: crm(
     1,
     'A deal was lost, with the reason. A deal that had been won names its delivery project and what becomes of it (the handoff function puts it on hold or cancels it).',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       reason: z.string(),
@@ -253,7 +270,7 @@ export const EVENTS = {
       value: Money,
       projectId: z.string().optional(),
       projectAction: z.enum(['on_hold', 'cancelled']).optional(),
-    }),
+    })),
   ),
   DealDeleted: crm(
     1,
@@ -263,13 +280,13 @@ export const EVENTS = {
   DealReopened: crm(
     1,
     'A won or lost deal was reopened, with a next action; a reopened deal won again updates its project.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       ownerId: z.string(),
       from: z.enum(['won', 'lost']),
       stageId: z.string(),
       nextAction: NextAction,
-    }),
+    })),
   ),
   ProductCreated: crm(1, 'An admin added a product to the catalog.', z.object({ product: Product })),
   ProductUpdated: crm(
@@ -280,56 +297,56 @@ export const EVENTS = {
   DealLineItemsChanged: crm(
     1,
     "A deal's line items were set (PUT /deals/{id}/line-items, or an accepted quote's lines taken back). `value` is the deal's after it: their net total while it has lines.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       lineItems: z.array(LineItem),
       totals: LineTotals.nullable(),
       value: Money,
       previousValue: Money,
-    }),
+    })),
   ),
   QuoteCreated: crm(
     1,
     "A quote was made from a deal's line items: version `quote.quoteVersion` of the deal's quote number; `supersedes` names the version it replaced, if one was still open.",
-    z.object({
+    z.object(() => ({
       quote: Quote,
       supersedes: z.object({ quoteId: z.string(), quoteVersion: z.number().int() }).nullable(),
-    }),
+    })),
   ),
   QuoteSent: crm(
     1,
     "A quote was emailed (with its PDF) to its contact; it is on the deal's timeline.",
-    z.object({
+    z.object(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
       quoteVersion: z.number().int(),
       to: z.object({ contactId: z.string(), email: z.string() }),
-    }),
+    })),
   ),
   QuoteAccepted: crm(
     1,
     "The customer accepted a quote (as a rep recorded it): its lines are the deal's, and `value` the deal's value, until it is declined; at the win they become the project's budget.",
-    z.object({
+    z.object(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
       quoteVersion: z.number().int(),
       totals: LineTotals,
       value: Money,
-    }),
+    })),
   ),
   QuoteDeclined: crm(
     1,
     "The customer declined a quote, or withdrew an acceptance (`wasAccepted`: the deal's lines are free to change again).",
-    z.object({
+    z.object(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
       quoteVersion: z.number().int(),
       reason: z.string(),
       wasAccepted: z.boolean(),
-    }),
+    })),
   ),
   ActivityLogged: crm(
     1,
@@ -345,7 +362,7 @@ export const EVENTS = {
   ActivityOverdue: crm(
     1,
     "A CRM task passed its due time while open: sent once per task and due time, for its assignee's follow-ups.",
-    z.object({
+    z.object(() => ({
       activityId: z.string(),
       subject: z.string(),
       assigneeId: z.string(),
@@ -353,9 +370,19 @@ export const EVENTS = {
       contactId: z.string().optional(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
+  EmailLogged: crm(
+    1,
+    'An email reached the capture domain and was accepted: logged on the records in `loggedOn` (each an `email` activity, with its own ActivityLogged), or `unmatched` when no participant is a contact yet. Sent once per Message-ID.',
+    z.object({ email: EmailHead }),
+  ),
+  EmailRefused: crm(
+    1,
+    "An email reached the capture domain and was not logged: SES's verdict (spam, virus, SPF, DKIM, DMARC), a sender who is not a user, or a message that cannot be read (`refusal`).",
+    z.object({ email: EmailHead }),
+  ),
 
   TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
   TemplateUpdated: delivery(
@@ -366,7 +393,7 @@ export const EVENTS = {
   ProjectCreated: delivery(
     1,
     'A project was created, from a template and a kickoff date; `dealId` names the won deal it delivers.',
-    z.object({
+    z.object(() => ({
       project: Project,
       dealId: z.string().nullable(),
       tasks: z.array(
@@ -379,52 +406,52 @@ export const EVENTS = {
           dueDate: z.string(),
         }),
       ),
-    }),
+    })),
   ),
   ProjectUpdated: delivery(
     1,
     'A project changed: name, delivery owner, budget, rate or its kickoff checklist. A new delivery owner (`changed` holds `ownerId`, by PATCH /projects/{id} or a deal won again naming one) is `project.ownerId`, and `previousOwnerId` says who had it.',
-    z.object({
+    z.object(() => ({
       project: Project,
       changed: Changed,
       previousOwnerId: z
         .string()
         .optional()
         .describe('the delivery owner before, when this change handed the project to someone else'),
-    }),
+    })),
   ),
   ProjectStatusChanged: delivery(
     1,
     'A project moved between planned, active, on hold, done and cancelled (with why, when given).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       from: ProjectStatus,
       to: ProjectStatus,
       reason: z.string().optional(),
-    }),
+    })),
   ),
   ProjectHandoffUpdated: delivery(
     1,
     'A reopened deal was won again: the project keeps its plan and gains a new handoff snapshot.',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string(),
       handoff: HandoffSnapshot,
       previousVersion: z.number().int(),
-    }),
+    })),
   ),
   ProjectRescheduleRequested: delivery(
     2,
     'A change moved more tasks than one transaction holds; the reschedule cascade writes the rest (safe to repeat).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       cause: RescheduleCause,
-    }),
+    })),
   ),
   HandoffTimelineAtRisk: delivery(
     1,
     "The won deal's project, scheduled from its kickoff date, ends after the promised due date. Addressed to the deal's owner (`dealOwnerId`, who made the promise) and the project's delivery owner (`projectOwnerId`, who runs it).",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string(),
       dealOwnerId: z.string(),
@@ -433,12 +460,12 @@ export const EVENTS = {
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
       shortfallDays: z.number().int().min(1),
-    }),
+    })),
   ),
   ProjectAtRisk: delivery(
     1,
     "A live project's projected finish moved past its promised due date (a task, a dependency, the kickoff, the promise, a new win, or a resume moved it). Sent on the transition, not on every change; addressed to the project's delivery owner (`projectOwnerId`, who runs it) and the deal's owner at its last win (`dealOwnerId`, who made the promise).",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string().nullable(),
       dealOwnerId: z.string().nullable(),
@@ -448,12 +475,12 @@ export const EVENTS = {
       projectedFinish: z.string(),
       shortfallDays: z.number().int().min(1),
       cause: z.string(),
-    }),
+    })),
   ),
   ProjectBackOnTrack: delivery(
     1,
     'An at-risk project finishes by its promised due date again. Sent on the transition; addressed like ProjectAtRisk (`projectOwnerId` is the delivery owner).',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       dealId: z.string().nullable(),
       dealOwnerId: z.string().nullable(),
@@ -461,7 +488,7 @@ export const EVENTS = {
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
       cause: z.string(),
-    }),
+    })),
   ),
   TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
   TaskUpdated: delivery(
@@ -472,12 +499,12 @@ export const EVENTS = {
   TaskAssigned: delivery(
     1,
     'A task changed assignee; `to` is null when it was unassigned.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       from: z.string().nullable(),
       to: z.string().nullable(),
-    }),
+    })),
   ),
   TaskStatusChanged: delivery(
     1,
@@ -492,13 +519,13 @@ export const EVENTS = {
   TaskRescheduled: delivery(
     2,
     "A task's dates moved because the schedule changed; `cause` says what changed.",
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       from: Dates,
       to: Dates,
       cause: RescheduleCause,
-    }),
+    })),
   ),
   TaskDependencyAdded: delivery(
     1,
@@ -518,43 +545,43 @@ export const EVENTS = {
   MilestoneReached: delivery(
     1,
     'A milestone was marked done.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       plannedDate: z.string(),
       reachedAt: Instant,
-    }),
+    })),
   ),
   ApprovalRequested: delivery(
     1,
     'A task waits for an approval by a role or a user.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       approverRole: z.string().optional(),
       approverUserId: z.string().optional(),
-    }),
+    })),
   ),
   ApprovalDecided: delivery(
     1,
     'An approval was decided: approved, rejected or changes requested.',
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       decision: z.string(),
       comment: z.string().optional(),
       decidedBy: z.string(),
-    }),
+    })),
   ),
   TimeLogged: delivery(
     1,
     "Time was logged on a task; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       entry: TimeEntry,
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   CompanyCalendarChanged: delivery(
     1,
@@ -564,36 +591,36 @@ export const EVENTS = {
   TimeEntryCorrected: delivery(
     1,
     "Logged time was corrected by its author or a manager; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       before: TimeEntry,
       entry: TimeEntry,
       changed: Changed,
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   TimeEntryDeleted: delivery(
     1,
     "Logged time was deleted by its author or a manager; `totals` are the project's after it.",
-    z.object({
+    z.object(() => ({
       entry: TimeEntry,
       deletedBy: z.string(),
       totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
-    }),
+    })),
   ),
   ProjectBudgetExceeded: delivery(
     1,
     "The logged time (or its cost) passed the project's budget. Sent once per project.",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
       burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
-    }),
+    })),
   ),
 
   BudgetLineExceeded: delivery(
     1,
     'More time was logged against a budget line (a line of hours or days the customer bought) than was sold: the project is at risk on its budget. Sent once per line.',
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       line: z.object({
         id: z.string(),
@@ -604,24 +631,24 @@ export const EVENTS = {
       }),
       actualQuantity: z.number(),
       actualAmount: Money,
-    }),
+    })),
   ),
 
   NextActionOverdue: followup(
     1,
     "An open deal's next action is past due. Sent once per due time; rescheduling re-arms it.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
       nextAction: NextAction,
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   TaskOverdue: followup(
     1,
     "An open task is past its due date. Sent once per due date. An unassigned task names the project's delivery owner (`projectOwnerId`), who follows it up.",
-    z.object({
+    z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
@@ -629,12 +656,12 @@ export const EVENTS = {
       projectOwnerId: z.string().nullable().optional(),
       dueDate: z.string(),
       minutesLate: z.number().int(),
-    }),
+    })),
   ),
   DealStalled: followup(
     1,
     "An open deal stayed longer in its stage than the stage's rotAfterDays. Sent once per stage entry.",
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
@@ -643,7 +670,7 @@ export const EVENTS = {
       enteredAt: Instant,
       rotAfterDays: z.number().int(),
       daysInStage: z.number().int(),
-    }),
+    })),
   ),
   ProfileUpdated: crm(
     1,
@@ -657,8 +684,8 @@ export const EVENTS = {
   ),
   FollowUpDigest: followup(
     1,
-    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs. Only sent when there is something to do.",
-    z.object({
+    "One owner's daily digest: their late next actions, tasks due today, late tasks and CRM tasks, stalled deals, projects at risk; for managers the team's totals and missing handoffs; for admins the webhook endpoints Handoff stopped sending to. Only sent when there is something to do.",
+    z.object(() => ({
       userId: z.string(),
       email: z.string().nullable(),
       name: z.string().nullable(),
@@ -729,6 +756,19 @@ export const EVENTS = {
         .describe(
           'projects they deliver, or that deliver a deal they own, whose projected finish is past the promise',
         ),
+      disabledWebhookEndpoints: z
+        .array(
+          z.object({
+            endpointId: z.string(),
+            origin: z.string().describe("the endpoint URL's scheme, host and port"),
+            reason: z.enum(['failing', 'gone']),
+            disabledAt: Instant,
+          }),
+        )
+        .default([])
+        .describe(
+          'admins: the webhook endpoints Handoff stopped sending to (failing for their whole retry window, or answering 410)',
+        ),
       team: z
         .object({
           overdueNextActions: z.number().int(),
@@ -740,21 +780,62 @@ export const EVENTS = {
           ),
         })
         .nullable(),
-    }),
+    })),
   ),
   HandoffMissing: followup(
     1,
     'A deal was won more than the grace period ago and has no delivery project: the sales-to-delivery gap is open.',
-    z.object({
+    z.object(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
       win: z.number().int(),
       wonAt: Instant,
       minutesWaiting: z.number().int(),
+    })),
+  ),
+  WebhookEndpointCreated: webhooks(
+    1,
+    'An admin added a webhook endpoint (its URL is carried as its origin only: a path may hold a credential).',
+    z.object({ endpoint: WebhookEndpointSummary }),
+  ),
+  WebhookEndpointUpdated: webhooks(
+    1,
+    'A webhook endpoint changed: its URL, events, description or status (`changed`), or its signing secret was rotated (`changed: ["secret"]`; the previous one signs beside it for 24 hours).',
+    z.object({ endpoint: WebhookEndpointSummary, changed: Changed }),
+  ),
+  WebhookEndpointDeleted: webhooks(
+    1,
+    'An admin deleted a webhook endpoint: nothing more is sent to it.',
+    z.object({ endpointId: z.string() }),
+  ),
+  WebhookEndpointDisabled: webhooks(
+    1,
+    'Handoff stopped sending to a webhook endpoint: every attempt of a delivery failed for its whole retry window (over 3 days, `failing`), or the receiver answered 410 Gone (`gone`). Admins see it in their follow-ups and digest; PATCH it back to enabled, then replay what it missed.',
+    z.object({
+      endpoint: WebhookEndpointSummary,
+      reason: z.enum(['failing', 'gone']),
+      failingSince: Instant.nullable().describe('since when every attempt to it had failed'),
+      deliveryId: z.string().describe('the delivery whose failure decided it'),
+      lastError: z.string().nullable(),
     }),
   ),
-} satisfies Record<string, EventDefinition>;
+  WebhookTest: webhooks(
+    1,
+    'A test an admin sent to one webhook endpoint (POST /webhook-endpoints/{id}/test): sent to that endpoint only, even when disabled.',
+    z.object({ endpointId: z.string(), message: z.string() }),
+  ),
+  WebhookResendRequested: webhooks(
+    1,
+    'An admin asked for a webhook delivery to be sent again; the webhook sender sends it (never sent to endpoints itself).',
+    z.object({ endpointId: z.string(), deliveryId: z.string(), round: z.number().int() }),
+  ),
+  WebhookReplayRequested: webhooks(
+    1,
+    "An admin asked to replay a window of events to a webhook endpoint; the webhook sender starts the archive's replay (never sent to endpoints itself).",
+    z.object({ replay: WebhookReplay }),
+  ),
+}));
 
 export type EventName = keyof typeof EVENTS;
 export type EventData<N extends EventName> = z.output<(typeof EVENTS)[N]['data']>;

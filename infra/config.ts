@@ -27,7 +27,12 @@ export interface HandoffConfig {
   /** With jwtIssuer: the client id the console signs in as (default: the first jwtAudience). */
   consoleClientId?: string;
   forwardToAccounts: string[];
-  webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
+  /** The domain SES receives mail for (its MX record points at SES): email capture is on. */
+  inboundEmailDomain?: string;
+  /** Domains people may send mail from through the console (verified SES identities). */
+  emailSenderDomains: string[];
+  /** How long a webhook receiver has to answer an attempt, in seconds. */
+  webhookTimeoutSeconds: number;
 }
 
 function text(node: Node, key: string): string | undefined {
@@ -99,16 +104,26 @@ function hour(h: number): number {
   return h;
 }
 
-function webhook(node: Node): Pick<HandoffConfig, 'webhook'> {
-  const url = text(node, 'webhookUrl');
-  const apiKeySecretName = text(node, 'webhookApiKeySecret');
-  if (!url) return {};
-  if (!url.startsWith('https://')) throw new Error('context webhookUrl must be an https:// URL');
-  if (!apiKeySecretName)
+// The deploy-time webhook (an EventBridge API destination, `-c webhookUrl`) is gone: endpoints are
+// added at run time (POST /webhook-endpoints), signed and retried. A deployment still passing the
+// old context is stopped with the way to move, rather than silently sending to nobody.
+const REMOVED_WEBHOOK_CONTEXT = ['webhookUrl', 'webhookApiKeySecret', 'webhookEvents'];
+
+function noDeployTimeWebhook(node: Node): void {
+  const given = REMOVED_WEBHOOK_CONTEXT.filter((key) => text(node, key) !== undefined);
+  if (given.length > 0)
     throw new Error(
-      'context webhookUrl needs webhookApiKeySecret: the Secrets Manager secret holding its API key',
+      `context ${given.join(', ')} was removed: add the endpoint with POST /webhook-endpoints (or the console's Admin) and verify its signatures instead of an x-api-key; docs/operations.md, "Moving from -c webhookUrl"`,
     );
-  return { webhook: { url, apiKeySecretName, detailTypes: list(node, 'webhookEvents') } };
+}
+
+function timeoutSeconds(node: Node): number {
+  const value = number(node, 'webhookTimeoutSeconds', DEFAULTS.webhookTimeoutSeconds);
+  if (!Number.isInteger(value) || value < 1 || value > 30)
+    throw new Error(
+      `context webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not ${value}`,
+    );
+  return value;
 }
 
 // Cognito's rule for a domain prefix: lower-case letters, digits and hyphens, not starting or
@@ -123,6 +138,24 @@ function domainPrefix(node: Node): Pick<HandoffConfig, 'authDomainPrefix'> {
   return { authDomainPrefix: value };
 }
 
+// A DNS name SES can receive for: labels of letters, digits and hyphens, at least two of them.
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function domains(node: Node, key: string): string[] {
+  return list(node, key).map((d) => {
+    const domain = d.toLowerCase();
+    if (!DOMAIN.test(domain))
+      throw new Error(`context ${key} must be a domain name (e.g. crm.example.com), not ${d}`);
+    return domain;
+  });
+}
+
+function inboundEmail(node: Node): Pick<HandoffConfig, 'inboundEmailDomain'> {
+  const [domain, ...more] = domains(node, 'inboundEmailDomain');
+  if (more.length) throw new Error('context inboundEmailDomain is one domain (its MX record points at SES)');
+  return domain ? { inboundEmailDomain: domain } : {};
+}
+
 export function readConfig(node: Node): HandoffConfig {
   const issuer = text(node, 'jwtIssuer');
   const audience = list(node, 'jwtAudience');
@@ -132,10 +165,11 @@ export function readConfig(node: Node): HandoffConfig {
   const alarmEmail = email(node, 'alarmEmail');
   const digestFromEmail = email(node, 'digestFromEmail');
   const importConcurrency = concurrency(node);
+  noDeployTimeWebhook(node);
   return {
     ...(issuer ? { jwt: { issuer, audience } } : {}),
     corsOrigins: list(node, 'corsOrigins'),
-    archiveRetentionDays: number(node, 'archiveRetentionDays', 365),
+    archiveRetentionDays: number(node, 'archiveRetentionDays', DEFAULTS.archiveRetentionDays),
     ...(alarmEmail ? { alarmEmail } : {}),
     throttle: {
       rateLimit: number(node, 'throttleRate', 100),
@@ -156,6 +190,8 @@ export function readConfig(node: Node): HandoffConfig {
         throw new Error(`context forwardToAccounts holds ${a}, which is not a 12-digit account id`);
       return a;
     }),
-    ...webhook(node),
+    ...inboundEmail(node),
+    emailSenderDomains: domains(node, 'emailSenderDomains'),
+    webhookTimeoutSeconds: timeoutSeconds(node),
   };
 }

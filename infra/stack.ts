@@ -10,6 +10,7 @@ import { HandoffApi } from './constructs/api.js';
 import { BundledFunction } from './constructs/bundled-function.js';
 import { CsvTransfers } from './constructs/csv-transfers.js';
 import { HandoffTable } from './constructs/data.js';
+import { EmailCapture } from './constructs/email-capture.js';
 import { HandoffEventBus } from './constructs/events.js';
 import { Integrations } from './constructs/integrations.js';
 import { Observability } from './constructs/observability.js';
@@ -18,6 +19,7 @@ import { RedriveDeadLetters } from './constructs/redrive-dead-letters.js';
 import { HandoffSchedules } from './constructs/schedules.js';
 import { EventSchemaRegistry } from './constructs/schema-registry.js';
 import { WebConsole } from './constructs/web-console.js';
+import { Webhooks } from './constructs/webhooks.js';
 
 // One deployment = one company. The stack composes the constructs; each says what it makes.
 // Over 300 lines: the functions' wiring (environment, grants, rules) reads best in one place.
@@ -177,6 +179,32 @@ export class HandoffStack extends Stack {
     });
     this.functions.RescheduleCascade = cascade;
 
+    // Copies a change reaches on too many records for its own transaction, written a moment
+    // after it, a page at a time: a renamed company's name on its deals, a stopped, resumed or
+    // handed-over project's tasks on their people's due lists (safe to repeat).
+    const refresh = new BundledFunction(this, 'RefreshCopies', {
+      entry: 'functions/operations/refresh-copies.ts',
+      description:
+        "Copies a company's new name onto its deals, a project's tasks onto their people's due lists",
+      environment: { TABLE_NAME: this.table.table.tableName },
+      timeout: Duration.minutes(5),
+      defaults,
+      asynchronous: { retryAttempts: 2 },
+    });
+    this.events.addLambdaRule('CompanyRenamed', {
+      description: "CompanyUpdated with a new name → its deals' companyName",
+      events: ['CompanyUpdated'],
+      detail: { data: { changed: ['name'] } },
+      target: refresh.fn,
+    });
+    this.events.addLambdaRule('ProjectStoppedOrHandedOver', {
+      description:
+        "ProjectStatusChanged, ProjectUpdated with a new delivery owner → its tasks' due-list entries",
+      events: ['ProjectStatusChanged', 'ProjectUpdated'],
+      target: refresh.fn,
+    });
+    this.functions.RefreshCopies = refresh;
+
     // The handoff: DealClosedWon → the delivery project, exactly once.
     const handoff = new BundledFunction(this, 'CreateProjectOnWin', {
       entry: 'functions/handoff/create-project-on-win.ts',
@@ -295,6 +323,50 @@ export class HandoffStack extends Stack {
       this.functions.DigestMailer = mailer;
     }
 
+    // Email capture: SES receives the domain's mail, the capture function logs it; the CRM API
+    // sends what people write in the console (from their address, the capture address in BCC).
+    if (config.inboundEmailDomain) {
+      const capture = new EmailCapture(this, 'Email', {
+        domain: config.inboundEmailDomain,
+        bucket: transfers.bucket,
+        tableName: this.table.table.tableName,
+        defaults,
+        grantObjects: (role, actions, prefix) => transfers.grantObjects(role, actions, prefix),
+      });
+      this.functions.EmailCapture = capture.function;
+      const crm = this.functions.CrmApi!;
+      const senders = [...new Set([config.inboundEmailDomain, ...config.emailSenderDomains])];
+      crm.fn.addEnvironment('INBOUND_EMAIL_DOMAIN', config.inboundEmailDomain);
+      crm.fn.addEnvironment('EMAIL_SENDER_DOMAINS', senders.join(','));
+      crm.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: senders.map((d) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: d }),
+          ),
+        }),
+      );
+      new CfnOutput(this, 'ReceiptRuleSetName', {
+        value: capture.ruleSet.receiptRuleSetName,
+        description:
+          'aws ses set-active-receipt-rule-set --rule-set-name <this> (once; docs/operations.md, "Email capture")',
+      });
+    }
+    // Webhooks: every event to the endpoints admins add at run time, signed, retried, logged.
+    const webhooks = new Webhooks(this, 'Webhooks', {
+      table: this.table,
+      events: this.events,
+      defaults,
+      timeoutSeconds: config.webhookTimeoutSeconds,
+      archiveRetentionDays: config.archiveRetentionDays,
+    });
+    this.functions.WebhookSender = webhooks.sender;
+    // a replay asked for reaches back no further than the archive keeps
+    this.functions.WorkspaceApi!.fn.addEnvironment(
+      'ARCHIVE_RETENTION_DAYS',
+      String(config.archiveRetentionDays),
+    );
+
     // Each function's table grant, generated from the access patterns declared for it
     // (functions/lib/table/entities/): what it reads and writes, and nothing else.
     for (const [name, fn] of Object.entries(this.functions)) {
@@ -305,7 +377,6 @@ export class HandoffStack extends Stack {
     new Integrations(this, 'Integrations', {
       bus: this.events.bus,
       forwardToAccounts: config.forwardToAccounts,
-      ...(config.webhook ? { webhook: config.webhook } : {}),
     });
 
     // Made last but Observability: it reads every dead-letter queue and function made above.
@@ -333,6 +404,15 @@ export class HandoffStack extends Stack {
       }),
       1,
       'a won deal has had no delivery project for longer than the grace period: see GET /followups',
+    );
+    observability.alarmOn(
+      'WebhooksBehind',
+      webhooks.eventsQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      300,
+      'an event has waited more than 5 minutes for the webhook sender: read its errors (WebhookSender) and throttles',
     );
 
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'the web console' });

@@ -158,9 +158,22 @@ versioned event. Each event is written to the table in the same transaction as t
    deal that still has no project after the grace period (\`-c handoffGraceMinutes=…\`, default 15);
    the \`HandoffMissing\` alarm fires with it.
 
-To build on these, subscribe a rule on the deployment's bus (its name is a stack output), or
-deploy with \`-c forwardToAccounts=<account>\` or \`-c webhookUrl=…\` (see README). The archive keeps
-every event for replay; consumers should treat \`detail.id\` as the event's identity.
+To build on these, subscribe a rule on the deployment's bus (its name is a stack output), deploy
+with \`-c forwardToAccounts=<account>\` (see README), or add a webhook endpoint
+(\`POST /webhook-endpoints\`, docs/api.md "Webhooks"). The archive keeps every event for replay;
+consumers should treat \`detail.id\` as the event's identity.
+
+## Webhooks
+
+An endpoint receives the events it names (or every one, \`["*"]\`), each POSTed as its envelope
+(\`{"source", "detail-type", "detail"}\`, as the schemas below describe it) with the Standard
+Webhooks headers: \`webhook-id\` is \`detail.id\`, the same for every attempt, resend and replay
+of that event and never the same for two events; \`webhook-timestamp\` and \`webhook-signature\`
+(\`v1,<HMAC-SHA256>\`, two during a secret's rotation) are verified with the \`standardwebhooks\`
+library (docs/api.md shows Node and Python). \`handoff.webhooks\` events say what happened to the
+endpoints themselves: **WebhookEndpointDisabled** when Handoff stops sending to one;
+**WebhookTest** goes to the endpoint it tests alone; **WebhookResendRequested** and
+**WebhookReplayRequested** are the sender's work and are never sent to endpoints.
 
 ## Catalog
 

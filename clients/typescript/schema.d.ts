@@ -658,6 +658,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find deals, contacts and companies as you type, grouped by kind
+         * @description Deals by the start of any word of their title; contacts by the start of any part of their name, of an email address or of a phone number (its digits); companies by the start of any word of their name or of their domain. Several words: each starts a word of the name, in any order. Case, accents and German umlauts are folded as people type them: "mue" and "mul" find Müller, "juergen" finds Jürgen, "weiss" finds Weiß. Each kind is answered by one Query of its own (contacts and companies: one more for an email, phone or domain), in parallel; at most `limit` of each.
+         */
+        get: operations["GET_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/followups/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Yours at a glance: how many of your next actions and tasks are late and projects at risk, and what falls due next
+         * @description What the console's badge shows, read from your due list (two Queries of one partition, not the team's follow-ups): your open deals whose next action is past due and not snoozed, your late CRM tasks and project tasks (an unassigned task of a project you deliver counts for you), and the live projects you deliver, or that deliver a deal you own, whose promise is at risk, as GET /followups lists them for you; and the first of them to fall due after now, so a client sets one timer rather than polling. Kept with every change to those records, in its own transaction; a project stopped, resumed or handed over moves its tasks a moment later.
+         */
+        get: operations["GET_followups_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/followups": {
         parameters: {
             query?: never;
@@ -666,8 +706,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk; most late first
-         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Snoozed deals are left out until their snooze ends.
+         * What is late: overdue next actions, tasks and CRM tasks, stalled deals, won deals without a project, projects at risk, disabled webhook endpoints; most late first
+         * @description Yours by default: a project's late unassigned tasks and its promise at risk are its delivery owner's (the project's `ownerId`); the owner of the deal it delivers has the at-risk entry too (`role: deal-owner`). Managers and admins may ask for anyone (`ownerId`) or the whole team (`team=true`); they also see a deactivated person's open deals and tasks (`needs-reassignment`) until someone else owns them. Admins see the webhook endpoints Handoff stopped sending to (`webhook-endpoint-disabled`: failing for their whole retry window, or answering 410) until one is enabled again or deleted. Snoozed deals are left out until their snooze ends.
          */
         get: operations["GET_followups"];
         put?: never;
@@ -762,6 +802,132 @@ export interface paths {
         post?: never;
         /** Delete an attachment and its file (its uploader, a manager or an admin) */
         delete: operations["DELETE_attachments_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where to send mail so it is logged: your capture address, and the pattern of per-deal addresses */
+        get: operations["GET_email_capture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Captured emails of one status, newest first (refused ones with their reason: managers and admins) */
+        get: operations["GET_emails"];
+        put?: never;
+        /**
+         * Send an email from your address through SES, with the capture address in BCC (a deal’s own, with dealId): it is logged once captured
+         * @description Accepted (202) once SES took it; it appears on the timelines when the capture function has logged it, a moment later, under `emailId`. Your address must be at a domain the deployment may send from (`emailSenderDomains`).
+         */
+        post: operations["POST_emails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A captured email with its bodies (its HTML as received: sanitize it before showing it); a refused one, for managers and admins */
+        get: operations["GET_emails_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-threads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thread: its captured emails in the order they were written, with their bodies (the first 50) */
+        get: operations["GET_email_threads_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People in captured emails who are neither contacts nor users, last seen first: create the contact, or ignore them
+         * @description Yours by default (those in mail you sent, or that reached your deals); managers and admins may ask for the whole team (`team=true`).
+         */
+        get: operations["GET_email_review"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-review/{address}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the contact for a reviewed address (the name the emails showed, unless given): the emails they were in land on its timeline */
+        post: operations["POST_email_review_address_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-review/{address}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ignore an address: never listed for review again, its emails stay unmatched */
+        post: operations["POST_email_review_address_ignore"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -920,6 +1086,183 @@ export interface paths {
          * @description Their open deals and tasks stay theirs and appear in managers' `GET /followups` as `needs-reassignment` until reassigned. Revoke their sign-in in the identity provider too (docs/operations.md).
          */
         patch: operations["PATCH_users_id"];
+        trace?: never;
+    };
+    "/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook endpoints, oldest first (admins) */
+        get: operations["GET_webhook_endpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint: answers its signing secret, once (admins)
+         * @description Events whose detail-type is in `events` (or every one, `["*"]`) are POSTed to `url` as they happen, signed by the Standard Webhooks specification with the secret answered here (`whsec_…`), which no other answer shows again (a repeat of this request with its Idempotency-Key within 24 hours answers the same). At most 20 endpoints (409).
+         */
+        post: operations["POST_webhook_endpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook endpoint (never its secret) (admins) */
+        get: operations["GET_webhook_endpoints_id"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint: nothing more is sent to it (admins) */
+        delete: operations["DELETE_webhook_endpoints_id"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, events or description; disable or enable it (admins)
+         * @description A disabled endpoint is sent nothing (its pending deliveries are given up as they come due); enabled again, it receives new events, and `POST …/replay` sends what it missed.
+         */
+        patch: operations["PATCH_webhook_endpoints_id"];
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, answered once; the previous one signs beside it for 24 hours (admins)
+         * @description Until `previousSecretExpiresAt`, each delivery carries two signatures (`webhook-signature: v1,<new> v1,<previous>`), so a receiver verifies with either while it switches. Rotating again within 24 hours retires the older one at once.
+         */
+        post: operations["POST_webhook_endpoints_id_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the endpoint a WebhookTest event (admins)
+         * @description It travels as every event does (the outbox, the bus, the sender), to this endpoint only, even when disabled; its delivery (`deliveryId`) is in the endpoint's log within seconds.
+         */
+        post: operations["POST_webhook_endpoints_id_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's deliveries, newest event first, each with its attempts (admins)
+         * @description Each attempt has its time, the HTTP status answered (null when none was), the latency, the first 1 KB of the answer and the error. Deliveries are kept 30 days after their last attempt.
+         */
+        get: operations["GET_webhook_endpoints_id_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delivery, its attempts and the body it is sent with (admins) */
+        get: operations["GET_webhook_endpoints_id_deliveries_deliveryId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again: same webhook-id, same body, a new round of attempts (admins)
+         * @description A delivery still pending is being sent already (409). The new round is retried like the first; to a disabled endpoint it is tried once.
+         */
+        post: operations["POST_webhook_endpoints_id_deliveries_deliveryId_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again what the endpoint would have received in a window, from the archive (admins)
+         * @description Every archived event of the window (`from` inclusive, `to` exclusive) that the endpoint receives (or of `events`) is delivered again with its own id as webhook-id and its body: already delivered, missed while the endpoint was disabled, or from before it existed. EventBridge replays the archive a minute of events at a time; events reach the archive a few minutes after they happen, so a window ending just now may miss its last events (replay it again later). The endpoint must be enabled (409).
+         */
+        post: operations["POST_webhook_endpoints_id_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's replays, newest first (admins) */
+        get: operations["GET_webhook_endpoints_id_replays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/health": {
@@ -1711,6 +2054,21 @@ export interface components {
             contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv" | "application/msword" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.ms-excel" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/zip";
             size: number;
         };
+        NewEmail: {
+            to: string[];
+            /** @description Default: []. */
+            cc?: string[];
+            subject: string;
+            text: string;
+            dealId?: string;
+            contactId?: string;
+            inReplyTo?: string;
+        };
+        ContactFromReview: {
+            firstName?: string;
+            lastName?: string;
+            companyId?: string;
+        };
         NewCustomField: {
             /** @enum {string} */
             entity: "contact" | "company" | "deal" | "project";
@@ -1763,6 +2121,38 @@ export interface components {
             /** @description Default: []. */
             holidays?: string[];
             annualHolidays?: string[];
+        };
+        NewWebhookEndpoint: {
+            /** @description https:// only; its host must resolve to public addresses */
+            url: string;
+            /** @description the detail-types to send (docs/events.md), or ["*"] for every event */
+            events: string[];
+            description?: string;
+        };
+        WebhookEndpointPatch: {
+            url?: string;
+            /** @description the detail-types to send (docs/events.md), or ["*"] for every event */
+            events?: string[];
+            description?: string;
+            /**
+             * @description disabled: no event is sent to it until enabled again (a replay then sends what it missed)
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
+        };
+        NewWebhookReplay: {
+            /**
+             * Format: date-time
+             * @description the window starts here (event time, inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description and ends here (exclusive); at most now
+             */
+            to: string;
+            /** @description only these detail-types (default: the endpoint's own) */
+            events?: string[];
         };
         NewImport: {
             /** @enum {string} */
@@ -2034,11 +2424,27 @@ export interface components {
             /** Format: date-time */
             doneAt?: string;
             outcome?: string;
+            email?: components["schemas"]["EmailSummary"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
             version: number;
+        };
+        EmailSummary: {
+            emailId: string;
+            threadId: string;
+            /** @enum {string} */
+            direction: "sent" | "received";
+            from: components["schemas"]["MailAddress"];
+            to: components["schemas"]["MailAddress"][];
+            cc: components["schemas"]["MailAddress"][];
+            attachments: number;
+            hasHtml: boolean;
+        };
+        MailAddress: {
+            address: string;
+            name?: string;
         };
         Contact: {
             id: string;
@@ -2084,6 +2490,8 @@ export interface components {
             ownerId: string;
             contactId?: string;
             companyId?: string;
+            /** @description its company's name, as the company has it now (kept current when the company is renamed: its deals are written again a page at a time, shortly after CompanyUpdated; no DealUpdated is sent for it) */
+            companyName?: string;
             leadSource?: string;
             /** Format: date */
             expectedCloseDate?: string;
@@ -2327,6 +2735,75 @@ export interface components {
             /** @enum {string} */
             status?: "open" | "won" | "lost";
         };
+        SearchResults: {
+            q: string;
+            /** @description by the start of any word of the title */
+            deals: components["schemas"]["DealHit"][];
+            /** @description by the start of any part of the name, an email or a phone number */
+            contacts: components["schemas"]["ContactHit"][];
+            /** @description by the start of any word of the name, or of the domain */
+            companies: components["schemas"]["CompanyHit"][];
+        };
+        DealHit: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "open" | "won" | "lost";
+            companyName?: string;
+            stageId: string;
+            ownerId: string;
+        };
+        ContactHit: {
+            id: string;
+            name: string;
+            emails: string[];
+            phones: string[];
+            title?: string;
+            companyId?: string;
+            /**
+             * @description what the query matched
+             * @enum {string}
+             */
+            matched: "name" | "email" | "phone" | "domain";
+        };
+        CompanyHit: {
+            id: string;
+            name: string;
+            domain?: string;
+            /**
+             * @description what the query matched
+             * @enum {string}
+             */
+            matched: "name" | "email" | "phone" | "domain";
+        };
+        DueSummary: {
+            /**
+             * Format: date-time
+             * @description the instant counted to (now)
+             */
+            at: string;
+            /** @description open deals of yours whose next action is past due (not snoozed) */
+            lateNextActions: number;
+            /** @description tasks of yours past due: CRM tasks, and live projects' tasks (unassigned ones of projects you deliver) */
+            overdueTasks: number;
+            /** @description live projects you deliver, or that deliver a deal you own, at risk */
+            projectsAtRisk: number;
+            total: number;
+            /** @description what of yours falls due next, and when: the console sets one timer for it */
+            next: {
+                /** @enum {string} */
+                kind: "overdue-next-action" | "overdue-activity" | "overdue-task" | "project-at-risk";
+                recordId: string;
+                projectId?: string;
+                title: string;
+                summary?: string;
+                /**
+                 * Format: date-time
+                 * @description when it becomes late
+                 */
+                dueAt: string;
+            } | null;
+        };
         FollowUp: {
             /** @constant */
             kind: "overdue-next-action";
@@ -2417,6 +2894,25 @@ export interface components {
             minutesLate: number;
         } | {
             /** @constant */
+            kind: "webhook-endpoint-disabled";
+            endpointId: string;
+            /** @description the endpoint URL's scheme, host and port */
+            origin: string;
+            /**
+             * @description failing: every delivery failed for its whole retry window; gone: the receiver answered 410
+             * @enum {string}
+             */
+            reason: "failing" | "gone";
+            /** @description the admin this entry is for (every admin has one) */
+            ownerId: string;
+            /**
+             * Format: date-time
+             * @description when Handoff stopped sending to it
+             */
+            dueAt: string;
+            minutesLate: number;
+        } | {
+            /** @constant */
             kind: "missing-handoff";
             dealId: string;
             dealTitle: string;
@@ -2482,6 +2978,141 @@ export interface components {
                 expiresAt: string;
             } | null;
         };
+        EmailCaptureSettings: {
+            /** @description false: the deployment has no inboundEmailDomain; nothing is captured */
+            enabled: boolean;
+            domain: string | null;
+            /** @description BCC, CC or forward your mail to it: what you send to contacts lands on their timelines */
+            address: string | null;
+            /** @description a deal’s own address (deal-<dealId>@domain): anyone’s mail to it lands on that deal */
+            dealAddressPattern: string | null;
+        };
+        EmailHead: {
+            id: string;
+            messageId: string;
+            threadId: string;
+            subject: string;
+            from: components["schemas"]["MailAddress"];
+            to: components["schemas"]["MailAddress"][];
+            cc: components["schemas"]["MailAddress"][];
+            /** Format: date-time */
+            sentAt: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description sent: by one of the company’s users; received: from someone else (to a per-deal address)
+             * @enum {string}
+             */
+            direction: "sent" | "received";
+            /**
+             * @description logged: on the timelines of its records; unmatched: accepted, but no participant is a contact yet (they wait for review); refused: not logged (`refusal` says why)
+             * @enum {string}
+             */
+            status: "logged" | "unmatched" | "refused";
+            refusal?: {
+                /** @enum {string} */
+                reason: "spam" | "virus" | "spf" | "dkim" | "dmarc" | "sender-unverified" | "sender-not-a-user" | "malformed" | "too-large";
+                detail: string;
+            };
+            sentBy?: string;
+            dealAddress?: string;
+            inReplyTo?: string;
+            references: string[];
+            loggedOn: {
+                contactIds: string[];
+                companyIds: string[];
+                dealIds: string[];
+            };
+            unknownParticipants: components["schemas"]["MailAddress"][];
+            attachments: components["schemas"]["EmailAttachment"][];
+            snippet: string;
+            hasHtml: boolean;
+            sesMessageId: string;
+            version: number;
+        };
+        EmailAttachment: {
+            name: string;
+            contentType: string;
+            size: number;
+            attachmentId?: string;
+            skipped?: string;
+        };
+        SentEmail: {
+            /** @description the id it will have once captured (GET /emails/{id}) */
+            emailId: string;
+            messageId: string;
+            from: string;
+            /** @description the capture address it was sent to, so it is logged */
+            bcc: string;
+        };
+        Email: {
+            id: string;
+            messageId: string;
+            threadId: string;
+            subject: string;
+            from: components["schemas"]["MailAddress"];
+            to: components["schemas"]["MailAddress"][];
+            cc: components["schemas"]["MailAddress"][];
+            /** Format: date-time */
+            sentAt: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description sent: by one of the company’s users; received: from someone else (to a per-deal address)
+             * @enum {string}
+             */
+            direction: "sent" | "received";
+            /**
+             * @description logged: on the timelines of its records; unmatched: accepted, but no participant is a contact yet (they wait for review); refused: not logged (`refusal` says why)
+             * @enum {string}
+             */
+            status: "logged" | "unmatched" | "refused";
+            refusal?: {
+                /** @enum {string} */
+                reason: "spam" | "virus" | "spf" | "dkim" | "dmarc" | "sender-unverified" | "sender-not-a-user" | "malformed" | "too-large";
+                detail: string;
+            };
+            sentBy?: string;
+            dealAddress?: string;
+            inReplyTo?: string;
+            references: string[];
+            loggedOn: {
+                contactIds: string[];
+                companyIds: string[];
+                dealIds: string[];
+            };
+            unknownParticipants: components["schemas"]["MailAddress"][];
+            attachments: components["schemas"]["EmailAttachment"][];
+            snippet: string;
+            hasHtml: boolean;
+            sesMessageId: string;
+            version: number;
+            text?: string;
+            html?: string;
+            textTruncated?: boolean;
+            htmlTruncated?: boolean;
+        };
+        EmailThread: {
+            id: string;
+            subject: string;
+            emails: components["schemas"]["Email"][];
+        };
+        EmailReview: {
+            address: string;
+            name?: string;
+            emails: number;
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            lastEmailId: string;
+            lastSubject: string;
+            seenBy: string[];
+        };
+        ContactFromReviewResult: {
+            contact: components["schemas"]["Contact"];
+            logged: number;
+        };
         CustomFieldSet: {
             fields: components["schemas"]["CustomField"][];
             version: number;
@@ -2546,6 +3177,192 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+        };
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            description: string;
+            events: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description why and when it stopped receiving events; null while enabled */
+            disabled: {
+                /**
+                 * @description admin: an admin disabled it; failing: every delivery failed for its whole retry window (over 3 days); gone: the receiver answered 410 Gone
+                 * @enum {string}
+                 */
+                reason: "admin" | "failing" | "gone";
+                /** Format: date-time */
+                at: string;
+                detail?: string;
+            } | null;
+            /**
+             * Format: date-time
+             * @description when the current signing secret was made (created or rotated)
+             */
+            secretCreatedAt: string;
+            /** @description until when the secret before the last rotation still signs beside the current one (null: only one signs) */
+            previousSecretExpiresAt: string | null;
+            /** @description since when every attempt to it has failed (null: its last attempt succeeded, or none was made) */
+            failingSince: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            /** @description the signing secret (whsec_…): shown here once, never again; keep it where the receiver verifies signatures */
+            secret: string;
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string;
+            events: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description why and when it stopped receiving events; null while enabled */
+            disabled: {
+                /**
+                 * @description admin: an admin disabled it; failing: every delivery failed for its whole retry window (over 3 days); gone: the receiver answered 410 Gone
+                 * @enum {string}
+                 */
+                reason: "admin" | "failing" | "gone";
+                /** Format: date-time */
+                at: string;
+                detail?: string;
+            } | null;
+            /**
+             * Format: date-time
+             * @description when the current signing secret was made (created or rotated)
+             */
+            secretCreatedAt: string;
+            /** @description until when the secret before the last rotation still signs beside the current one (null: only one signs) */
+            previousSecretExpiresAt: string | null;
+            /** @description since when every attempt to it has failed (null: its last attempt succeeded, or none was made) */
+            failingSince: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        WebhookDelivery: {
+            /** @description the event id: the webhook-id header of every attempt */
+            id: string;
+            endpointId: string;
+            eventType: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /**
+             * @description pending: being sent or waiting for its next attempt; delivered: a 2xx was received; failed: given up
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            reason: ("retries-exhausted" | "gone" | "endpoint-disabled" | "endpoint-deleted" | "event-expired") | null;
+            /**
+             * @description what started its current round of attempts
+             * @enum {string}
+             */
+            trigger: "event" | "test" | "resend" | "replay";
+            /** @description the replay that started its current round */
+            replayId?: string;
+            /** @description 1, then one more for each resend or replay */
+            round: number;
+            /** Format: date-time */
+            roundStartedAt: string;
+            attemptsInRound: number;
+            /** @description attempts made, every round */
+            attemptCount: number;
+            /** @description when the next attempt is due (null: none is planned) */
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            /** @description the latest 30 attempts, oldest first */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDeliveryAttempt: {
+            round: number;
+            /** @description its place in its round, from 1 */
+            number: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            outcome: "delivered" | "failed";
+            /** @description the HTTP status answered (null: no answer) */
+            statusCode: number | null;
+            /** @description from sending the request to the answer (or the failure) */
+            latencyMs: number;
+            /** @description the first 1 KB of the answer body */
+            response: string | null;
+            /** @description why it failed, in words (timeout, connection closed, HTTP 500…) */
+            error: string | null;
+            /** @description the receiver's Retry-After, when it sent one */
+            retryAfterSeconds?: number;
+        };
+        WebhookDeliveryWithPayload: {
+            /** @description the event id: the webhook-id header of every attempt */
+            id: string;
+            endpointId: string;
+            eventType: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /**
+             * @description pending: being sent or waiting for its next attempt; delivered: a 2xx was received; failed: given up
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            reason: ("retries-exhausted" | "gone" | "endpoint-disabled" | "endpoint-deleted" | "event-expired") | null;
+            /**
+             * @description what started its current round of attempts
+             * @enum {string}
+             */
+            trigger: "event" | "test" | "resend" | "replay";
+            /** @description the replay that started its current round */
+            replayId?: string;
+            /** @description 1, then one more for each resend or replay */
+            round: number;
+            /** Format: date-time */
+            roundStartedAt: string;
+            attemptsInRound: number;
+            /** @description attempts made, every round */
+            attemptCount: number;
+            /** @description when the next attempt is due (null: none is planned) */
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            /** @description the latest 30 attempts, oldest first */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the request body every attempt sends (null: it expired) */
+            payload: string | null;
+        };
+        WebhookReplay: {
+            id: string;
+            endpointId: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description only these detail-types (null: the endpoint's own) */
+            events: string[] | null;
+            /**
+             * @description requested: waiting for the archive; started: the archive is sending its events; failed: see error
+             * @enum {string}
+             */
+            status: "requested" | "started" | "failed";
+            error?: string;
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            startedAt?: string;
         };
         ImportAnswer: {
             id: string;
@@ -9786,6 +10603,163 @@ export interface operations {
             };
         };
     };
+    GET_search: {
+        parameters: {
+            query: {
+                q: string;
+                /** @description at most this many of each kind */
+                limit?: number;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `q` has no letters or digits to search for */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_followups_summary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DueSummary"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     GET_followups: {
         parameters: {
             query?: {
@@ -9793,7 +10767,7 @@ export interface operations {
                 cursor?: string;
                 ownerId?: string;
                 team?: "true" | "false";
-                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "project-at-risk" | "needs-reassignment";
+                kind?: "overdue-next-action" | "overdue-task" | "overdue-activity" | "stalled-deal" | "missing-handoff" | "project-at-risk" | "needs-reassignment" | "webhook-endpoint-disabled";
             };
             header?: {
                 /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
@@ -10834,6 +11808,763 @@ export interface operations {
             };
             /** @description `If-Match` names a version that is not current (`currentVersion`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_email_capture: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailCaptureSettings"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_emails: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "logged" | "unmatched" | "refused";
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EmailHead"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_emails: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewEmail"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentEmail"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the deal, or the email it replies to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description email is not set up on this deployment (no inboundEmailDomain), or SES does not send for it now (paused, an unverified sender domain): nothing was sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_emails_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Email"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_email_threads_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailThread"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_email_review: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                team?: "true" | "false";
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EmailReview"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_email_review_address_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactFromReview"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactFromReviewResult"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the address is not waiting for review */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_email_review_address_ignore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the address is not waiting for review */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12387,6 +14118,1254 @@ export interface operations {
             };
             /** @description the body breaks a rule; `errors` names every field at fault */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_webhook_endpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookEndpoint"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_webhook_endpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `url` is malformed, not https://, or its host resolves to a loopback, private, link-local or other reserved address; `events` names unknown event types (each named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_webhook_endpoints_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_webhook_endpoints_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PATCH_webhook_endpoints_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `url` is malformed, not https://, or its host resolves to a loopback, private, link-local or other reserved address; `events` names unknown event types (each named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_webhook_endpoints_id_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_webhook_endpoints_id_test: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the WebhookTest event id: its delivery id and webhook-id */
+                        deliveryId: string;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_webhook_endpoints_id_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_webhook_endpoints_id_deliveries_deliveryId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                /** @description the event id (the webhook-id header) */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryWithPayload"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_webhook_endpoints_id_deliveries_deliveryId_resend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                /** @description the event id (the webhook-id header) */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_webhook_endpoints_id_replay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhookReplay"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplay"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `from`/`to` do not make a past window the archive keeps, or `events` names unknown types */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_webhook_endpoints_id_replays: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookReplay"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

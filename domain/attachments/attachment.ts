@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { type Actor, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema } from '../shared/ids.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // Files that follow the work: a signed SOW on the deal, a contract on the company, a plan on a
 // task. The file itself goes to and from the private bucket through short-lived presigned links;
@@ -36,7 +36,7 @@ export const ATTACHMENT_TYPES = [
 ] as const;
 
 export const NewAttachment = z
-  .strictObject({
+  .strictObject(() => ({
     name: z
       .string()
       .trim()
@@ -53,12 +53,12 @@ export const NewAttachment = z
       .int()
       .min(1, { error: 'an empty file is not attached' })
       .max(MAX_ATTACHMENT_BYTES, { error: `a file is at most ${MAX_ATTACHMENT_BYTES} bytes (25 MiB)` }),
-  })
+  }))
   .meta({ id: 'NewAttachment' });
 export type NewAttachment = z.infer<typeof NewAttachment>;
 
 export const Attachment = z
-  .object({
+  .object(() => ({
     id: AttachmentId,
     parent: z.object({ kind: AttachableKind, id: z.string() }),
     name: z.string(),
@@ -70,7 +70,7 @@ export const Attachment = z
     createdAt: Instant,
     storedAt: Instant.optional(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Attachment' });
 export type Attachment = z.infer<typeof Attachment>;
 

@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import { EmailSummary } from '../email/message.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
 import { DealId } from './deal.js';
@@ -11,7 +12,7 @@ export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'task', 'note'] as co
 export const ActivityType = z.enum(ACTIVITY_TYPES);
 
 export const NewActivity = z
-  .strictObject({
+  .strictObject(() => ({
     type: ActivityType,
     subject: text(300),
     body: text(20_000).optional(),
@@ -25,7 +26,7 @@ export const NewActivity = z
     outcome: text(2_000).optional(),
     /** Who is to do it (tasks only; default: whoever logs it). */
     assigneeId: UserId.optional(),
-  })
+  }))
   .refine((a) => a.dealId !== undefined || a.contactId !== undefined, {
     error: 'link the activity to a deal, a contact, or both',
     path: ['dealId'],
@@ -41,7 +42,7 @@ export const NewActivity = z
 export type NewActivity = z.infer<typeof NewActivity>;
 
 export const ActivityPatch = z
-  .strictObject({
+  .strictObject(() => ({
     subject: text(300).optional(),
     body: text(20_000).nullable().optional(),
     dueAt: Instant.nullable().optional(),
@@ -49,12 +50,12 @@ export const ActivityPatch = z
     done: z.boolean().optional(),
     outcome: text(2_000).nullable().optional(),
     assigneeId: UserId.optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ActivityPatch = z.infer<typeof ActivityPatch>;
 
 export const Activity = z
-  .object({
+  .object(() => ({
     id: ActivityId,
     type: ActivityType,
     subject: z.string(),
@@ -72,10 +73,12 @@ export const Activity = z
     done: z.boolean(),
     doneAt: Instant.optional(),
     outcome: z.string().optional(),
+    /** An email captured from the mail (type `email`): its participants and where the whole message is. */
+    email: EmailSummary.optional(),
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Activity' });
 export type Activity = z.infer<typeof Activity>;
 

@@ -1,13 +1,13 @@
-import * as z from 'zod';
 import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Tags, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 export const CompanyId = idSchema('company');
 
 export const Address = z
-  .strictObject({
+  .strictObject(() => ({
     street: text(200).optional(),
     city: text(100).optional(),
     region: text(100).optional(),
@@ -16,7 +16,7 @@ export const Address = z
       .string()
       .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE' })
       .optional(),
-  })
+  }))
   .meta({ id: 'Address' });
 
 export const Domain = z
@@ -41,7 +41,7 @@ const fields = {
 };
 
 export const NewCompany = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name,
     domain: fields.domain.optional(),
     address: fields.address.optional(),
@@ -49,13 +49,13 @@ export const NewCompany = z
     tags: Tags.default([]),
     notes: fields.notes.optional(),
     customFields: CustomFieldsInput.optional(),
-  })
+  }))
   .meta({ id: 'NewCompany' });
 export type NewCompany = z.infer<typeof NewCompany>;
 
 /** PATCH body: every field optional; `null` clears an optional field. */
 export const CompanyPatch = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name.optional(),
     domain: fields.domain.nullable().optional(),
     address: fields.address.nullable().optional(),
@@ -63,12 +63,12 @@ export const CompanyPatch = z
     tags: Tags.optional(),
     notes: fields.notes.nullable().optional(),
     customFields: CustomFieldsPatch.optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type CompanyPatch = z.infer<typeof CompanyPatch>;
 
 export const Company = z
-  .object({
+  .object(() => ({
     id: CompanyId,
     name: z.string(),
     domain: z.string().optional(),
@@ -81,6 +81,6 @@ export const Company = z
     updatedAt: Instant,
     createdBy: UserId,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Company' });
 export type Company = z.infer<typeof Company>;

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { normalizeText, Tags, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { CompanyId, Phone } from './company.js';
 
 export const ContactId = idSchema('contact');
@@ -29,7 +29,7 @@ const fields = {
 };
 
 export const NewContact = z
-  .strictObject({
+  .strictObject(() => ({
     firstName: fields.firstName,
     lastName: fields.lastName.optional(),
     emails: fields.emails.default([]),
@@ -39,12 +39,12 @@ export const NewContact = z
     tags: Tags.default([]),
     notes: fields.notes.optional(),
     customFields: CustomFieldsInput.optional(),
-  })
+  }))
   .meta({ id: 'NewContact' });
 export type NewContact = z.infer<typeof NewContact>;
 
 export const ContactPatch = z
-  .strictObject({
+  .strictObject(() => ({
     firstName: fields.firstName.optional(),
     lastName: fields.lastName.nullable().optional(),
     emails: fields.emails.optional(),
@@ -54,12 +54,12 @@ export const ContactPatch = z
     tags: Tags.optional(),
     notes: fields.notes.nullable().optional(),
     customFields: CustomFieldsPatch.optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ContactPatch = z.infer<typeof ContactPatch>;
 
 export const Contact = z
-  .object({
+  .object(() => ({
     id: ContactId,
     firstName: z.string(),
     lastName: z.string().optional(),
@@ -74,7 +74,7 @@ export const Contact = z
     updatedAt: Instant,
     createdBy: UserId,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;
 

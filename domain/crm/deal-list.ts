@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { FieldIssue } from '../shared/errors.js';
 import { Currency } from '../shared/money.js';
 import { CalendarDate } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // How a list of deals may be ordered and bounded: the orders a person sorts a pipeline by, and
 // the ranges of expected close and value. Which combinations make sense is a rule of the model
@@ -25,13 +25,13 @@ const amount = z.coerce
   .max(Number.MAX_SAFE_INTEGER);
 
 /** The ranges a deal list or segment bounds: inclusive, either end may be left open. */
-export const DealRanges = z.object({
+export const DealRanges = z.object(() => ({
   expectedCloseFrom: CalendarDate.optional(),
   expectedCloseTo: CalendarDate.optional(),
   valueMin: amount.optional(),
   valueMax: amount.optional(),
   currency: Currency.optional().describe('the currency of valueMin/valueMax and of sort=value'),
-});
+}));
 export type DealRanges = z.infer<typeof DealRanges>;
 
 export interface DealListShape extends DealRanges {

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
 import { type FieldIssue, Forbidden } from '../shared/errors.js';
 import { normalizeText, text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // Why deals are won and lost, as a workspace's admins name them: a managed list each, so the
 // conversion report counts "Budget" once and not in five spellings. With no list, any reason is
@@ -22,18 +22,18 @@ const ReasonList = z
   });
 
 export const DealReasonsInput = z
-  .strictObject({ lost: ReasonList, won: ReasonList })
+  .strictObject(() => ({ lost: ReasonList, won: ReasonList }))
   .meta({ id: 'DealReasonsInput' });
 export type DealReasonsInput = z.infer<typeof DealReasonsInput>;
 
 export const DealReasons = z
-  .object({
+  .object(() => ({
     lost: z.array(z.string()),
     won: z.array(z.string()),
     updatedAt: Instant.optional(),
     updatedBy: z.string().optional(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'DealReasons' });
 export type DealReasons = z.infer<typeof DealReasons>;
 

@@ -376,8 +376,33 @@ function closeStageVisit(deal: Deal, now: string): Deal['stageHistory'] {
 export function detachDeal(current: Deal, link: 'contactId' | 'companyId', ctx: CommandContext): Decision {
   if (current[link] === undefined) return { deal: current, events: [] };
   const { [link]: _, ...rest } = current;
+  // the company's name goes with the link to it
+  if (link === 'companyId') delete rest.companyName;
   const deal: Deal = { ...rest, updatedAt: ctx.now, version: current.version + 1 };
   return { deal, events: [emit(ctx, 'DealUpdated', { deal, changed: [link] })] };
+}
+
+/**
+ * A deal carries its company's name (`companyName`, what a card or a list shows without reading
+ * the company): the command that links a company reads its name, and the deal and the events
+ * that carry the deal are given it. Undefined (no company): the name goes.
+ */
+export function withCompanyName(decision: Decision, companyName: string | undefined): Decision {
+  const named = (deal: Deal): Deal => {
+    const { companyName: _, ...rest } = deal;
+    return companyName !== undefined && deal.companyId ? { ...rest, companyName } : rest;
+  };
+  return {
+    deal: named(decision.deal),
+    events: decision.events.map((event) => {
+      const data = event.detail.data as { deal?: Deal };
+      if (data.deal?.id !== decision.deal.id) return event;
+      return {
+        ...event,
+        detail: { ...event.detail, data: { ...data, deal: named(data.deal) } },
+      } as DomainEvent;
+    }),
+  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { HandoffFacts } from '../handoff/requirements.js';
 import { type Actor, hasRole } from '../shared/context.js';
 import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
@@ -7,6 +6,7 @@ import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
 import { Tags, text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
 import { LineTotals } from './line-items.js';
@@ -18,10 +18,10 @@ export const DealStatus = z.enum(DEAL_STATUSES);
 export type DealStatus = z.infer<typeof DealStatus>;
 
 export const NextAction = z
-  .strictObject({
+  .strictObject(() => ({
     summary: text(500),
     dueAt: Instant,
-  })
+  }))
   .meta({ id: 'NextAction' });
 export type NextAction = z.infer<typeof NextAction>;
 
@@ -34,11 +34,11 @@ export const LeadSource = z
   });
 
 export const StageVisit = z
-  .object({
+  .object(() => ({
     stageId: z.string(),
     enteredAt: Instant,
     leftAt: Instant.optional(),
-  })
+  }))
   .meta({ id: 'StageVisit' });
 export type StageVisit = z.infer<typeof StageVisit>;
 
@@ -57,7 +57,7 @@ const fields = {
  * their absence is reported with the business rule's words (an open deal needs both).
  */
 export const NewDeal = z
-  .strictObject({
+  .strictObject(() => ({
     title: fields.title,
     value: fields.value,
     ownerId: fields.ownerId
@@ -72,7 +72,7 @@ export const NewDeal = z
     stageId: StageId.optional(),
     tags: Tags.default([]),
     customFields: CustomFieldsInput.optional(),
-  })
+  }))
   .meta({
     id: 'NewDeal',
     // An open deal always has a next action: the command refuses a deal without one (422, with
@@ -85,7 +85,7 @@ export const NewDeal = z
 export type NewDeal = z.infer<typeof NewDeal>;
 
 export const DealPatch = z
-  .strictObject({
+  .strictObject(() => ({
     title: fields.title.optional(),
     value: fields.value.optional(),
     ownerId: fields.ownerId.optional(),
@@ -95,25 +95,25 @@ export const DealPatch = z
     expectedCloseDate: fields.expectedCloseDate.nullable().optional(),
     tags: Tags.optional(),
     customFields: CustomFieldsPatch.optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type DealPatch = z.infer<typeof DealPatch>;
 
-export const MoveDeal = z.strictObject({ stageId: StageId });
+export const MoveDeal = z.strictObject(() => ({ stageId: StageId }));
 
 /**
  * Body of `PUT /deals/{id}/next-action`: the next action to set. With `completeCurrent`, the
  * current one is recorded as done (with its `outcome`) in the deal's history first.
  */
-export const SetNextAction = z.strictObject({
+export const SetNextAction = z.strictObject(() => ({
   summary: text(500),
   dueAt: Instant,
   completeCurrent: z.boolean().default(false),
   outcome: text(2_000).optional(),
-});
+}));
 export type SetNextAction = z.infer<typeof SetNextAction>;
 
-export const LoseDeal = z.strictObject({
+export const LoseDeal = z.strictObject(() => ({
   reason: text(500).describe(
     'one of the lost reasons, when admins defined them (GET /deal-reasons), or "other"',
   ),
@@ -124,18 +124,18 @@ export const LoseDeal = z.strictObject({
     .describe(
       'a deal that was won before and has a delivery project: put the project on hold (the default; it resumes when the deal is won again) or cancel it (managers and admins)',
     ),
-});
+}));
 
 /** Body of `POST /deals/{id}/snooze`. */
-export const SnoozeDeal = z.strictObject({ until: Instant, reason: text(500) });
+export const SnoozeDeal = z.strictObject(() => ({ until: Instant, reason: text(500) }));
 export type SnoozeDeal = z.infer<typeof SnoozeDeal>;
 
 /** Body of `POST /deals/{id}/reopen`: an open deal needs a next action again. */
-export const ReopenDeal = z.strictObject({ nextAction: NextAction, stageId: StageId.optional() });
+export const ReopenDeal = z.strictObject(() => ({ nextAction: NextAction, stageId: StageId.optional() }));
 export type ReopenDeal = z.infer<typeof ReopenDeal>;
 
 export const Deal = z
-  .object({
+  .object(() => ({
     id: DealId,
     title: z.string(),
     value: Money,
@@ -145,6 +145,12 @@ export const Deal = z
     ownerId: z.string(),
     contactId: ContactId.optional(),
     companyId: CompanyId.optional(),
+    companyName: z
+      .string()
+      .optional()
+      .describe(
+        "its company's name, as the company has it now (kept current when the company is renamed: its deals are written again a page at a time, shortly after CompanyUpdated; no DealUpdated is sent for it)",
+      ),
     leadSource: z.string().optional(),
     expectedCloseDate: CalendarDate.optional(),
     pipelineId: PipelineId,
@@ -179,7 +185,7 @@ export const Deal = z
     updatedAt: Instant,
     createdBy: z.string(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Deal' });
 export type Deal = z.infer<typeof Deal>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { normalizeText } from '../shared/text.js';
+import * as z from '../shared/zod.js';
 import { type Company, CompanyId } from './company.js';
 import { type Contact, ContactId, searchName } from './contact.js';
 
@@ -53,16 +53,18 @@ export function reasonOf(key: string): string {
   return value.includes('|') ? 'same name at the same company' : `same name (${value})`;
 }
 
-export const MergeContacts = z.strictObject({ duplicateId: ContactId }).meta({ id: 'MergeContacts' });
-export const MergeCompanies = z.strictObject({ duplicateId: CompanyId }).meta({ id: 'MergeCompanies' });
+export const MergeContacts = z.strictObject(() => ({ duplicateId: ContactId })).meta({ id: 'MergeContacts' });
+export const MergeCompanies = z
+  .strictObject(() => ({ duplicateId: CompanyId }))
+  .meta({ id: 'MergeCompanies' });
 
 export const Moved = z.record(z.string(), z.number().int()).describe('how many records moved, by kind');
 
 export const DuplicatePair = z
-  .object({
+  .object(() => ({
     records: z.array(z.record(z.string(), z.unknown())).describe('the two records, as they are now'),
     reasons: z.array(z.string()),
     foundAt: z.string(),
-  })
+  }))
   .meta({ id: 'DuplicatePair' });
 export type DuplicatePair = z.infer<typeof DuplicatePair>;

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { Domain } from './company.js';
 import { LeadSource } from './deal.js';
 
@@ -14,7 +14,7 @@ export const RuleId = idSchema('rule');
 const unique = (values: string[]) => new Set(values).size === values.length;
 
 export const RoutingMatch = z
-  .strictObject({
+  .strictObject(() => ({
     leadSources: z
       .array(LeadSource)
       .min(1)
@@ -29,7 +29,7 @@ export const RoutingMatch = z
       .describe(
         "the deal's company's domain (or else its contact's email domain) is one of these or a subdomain",
       ),
-  })
+  }))
   .refine((m) => m.leadSources !== undefined || m.companyDomains !== undefined, {
     error: 'a rule matches by leadSources, companyDomains or both',
   })
@@ -37,51 +37,51 @@ export const RoutingMatch = z
 
 export const RoutingAssignment = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('fixed'), ownerId: UserId }),
-    z.strictObject({
+    z.strictObject(() => ({ type: z.literal('fixed'), ownerId: UserId })),
+    z.strictObject(() => ({
       type: z.literal('round-robin'),
       ownerIds: z
         .array(UserId)
         .min(2, { error: 'a round-robin needs at least two owners' })
         .max(50)
         .refine(unique, { error: 'lists the same owner twice' }),
-    }),
+    })),
   ])
   .meta({ id: 'RoutingAssignment' });
 export type RoutingAssignment = z.infer<typeof RoutingAssignment>;
 
-const RuleInput = z.strictObject({
+const RuleInput = z.strictObject(() => ({
   id: RuleId.optional().describe('keep a rule (and its round-robin turn) by sending its id back'),
   name: text(100),
   match: RoutingMatch,
   assign: RoutingAssignment,
-});
+}));
 
 /** Body of `PUT /lead-routing`: the whole ordered rule list; the first match wins. */
 export const LeadRoutingInput = z
-  .strictObject({
+  .strictObject(() => ({
     rules: z
       .array(RuleInput)
       .max(50)
       .refine((rules) => unique(rules.flatMap((r) => (r.id ? [r.id] : []))), {
         error: 'lists the same rule id twice',
       }),
-  })
+  }))
   .meta({ id: 'LeadRoutingInput' });
 export type LeadRoutingInput = z.infer<typeof LeadRoutingInput>;
 
 export const RoutingRule = z
-  .object({ id: RuleId, name: z.string(), match: RoutingMatch, assign: RoutingAssignment })
+  .object(() => ({ id: RuleId, name: z.string(), match: RoutingMatch, assign: RoutingAssignment }))
   .meta({ id: 'RoutingRule' });
 export type RoutingRule = z.infer<typeof RoutingRule>;
 
 export const LeadRouting = z
-  .object({
+  .object(() => ({
     rules: z.array(RoutingRule),
     updatedAt: Instant.optional(),
     updatedBy: z.string().optional(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'LeadRouting' });
 export type LeadRouting = z.infer<typeof LeadRouting>;
 

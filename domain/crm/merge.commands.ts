@@ -151,7 +151,7 @@ function relinked<T extends { version: number; updatedAt: string }>(
 
 export function relinkDeal(
   deal: Deal,
-  links: { contactId?: string; companyId?: string },
+  links: { contactId?: string; companyId?: string; companyName?: string },
   ctx: CommandContext,
 ): { deal: Deal; events: DomainEvent[] } {
   const next = relinked(deal, links, ctx);

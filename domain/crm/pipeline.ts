@@ -1,46 +1,46 @@
-import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 export const PipelineId = idSchema('pipeline');
 export const StageId = idSchema('stage');
 
 export const Stage = z
-  .object({
+  .object(() => ({
     id: StageId,
     name: z.string(),
     /** Chance, in percent, that a deal in this stage is won: weights the forecast. */
     probability: z.number().int(),
     /** A deal that stays longer than this in the stage is stalled; null: never. */
     rotAfterDays: z.number().int().nullable(),
-  })
+  }))
   .meta({ id: 'Stage' });
 export type Stage = z.infer<typeof Stage>;
 
-const StageInput = z.strictObject({
+const StageInput = z.strictObject(() => ({
   name: text(80),
   probability: z.number().int().min(0).max(100),
   rotAfterDays: z.number().int().min(1).max(365).nullable().default(null),
-});
+}));
 
 const uniqueNames = (stages: { name: string }[]) =>
   new Set(stages.map((s) => s.name.toLowerCase())).size === stages.length;
 
 export const NewPipeline = z
-  .strictObject({
+  .strictObject(() => ({
     name: text(120),
     stages: z
       .array(StageInput)
       .min(1)
       .max(30)
       .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' }),
-  })
+  }))
   .meta({ id: 'NewPipeline' });
 export type NewPipeline = z.infer<typeof NewPipeline>;
 
 export const PipelinePatch = z
-  .strictObject({
+  .strictObject(() => ({
     name: text(120).optional(),
     /** The full, ordered list of stages. Existing stages keep their id; new ones have none. */
     stages: z
@@ -49,12 +49,12 @@ export const PipelinePatch = z
       .max(30)
       .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' })
       .optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type PipelinePatch = z.infer<typeof PipelinePatch>;
 
 export const Pipeline = z
-  .object({
+  .object(() => ({
     id: PipelineId,
     name: z.string(),
     stages: z.array(Stage),
@@ -62,7 +62,7 @@ export const Pipeline = z
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Pipeline' });
 export type Pipeline = z.infer<typeof Pipeline>;
 

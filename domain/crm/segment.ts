@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { type CustomField, type CustomFieldType, FieldKey } from '../custom-fields/custom-fields.js';
 import { type Actor, hasRole } from '../shared/context.js';
 import { type FieldIssue, Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { Tag, text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
 import { DealStatus, LeadSource } from './deal.js';
@@ -30,12 +30,12 @@ export const FieldCondition = z
     z.string().max(2_000),
     z.number(),
     z.boolean(),
-    z.strictObject({ anyOf: z.array(z.string().max(200)).min(1).max(20) }),
+    z.strictObject(() => ({ anyOf: z.array(z.string().max(200)).min(1).max(20) })),
     z
-      .strictObject({
+      .strictObject(() => ({
         min: z.union([z.number(), CalendarDate]).optional(),
         max: z.union([z.number(), CalendarDate]).optional(),
-      })
+      }))
       .refine((r) => r.min !== undefined || r.max !== undefined, { error: 'name min, max or both' }),
   ])
   .meta({ id: 'FieldCondition' });
@@ -63,9 +63,10 @@ export const FILTER_ATTRIBUTES = Object.keys(KNOWN) as FilterAttribute[];
  */
 export const SegmentFilter = z
   .object(
-    Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
-      [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
-    },
+    () =>
+      Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
+        [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
+      },
   )
   // any other key is read, to be refused with why (a 422 naming the indexed attributes); the
   // contract says plainly that there is no other key, so a typed client catches the typo first
@@ -74,9 +75,10 @@ export const SegmentFilter = z
 /** A filter as saved and evented: only the attributes above (anything else was refused). */
 export const SavedSegmentFilter = z
   .strictObject(
-    Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
-      [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
-    },
+    () =>
+      Object.fromEntries(Object.entries(KNOWN).map(([k, s]) => [k, s.optional()])) as {
+        [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
+      },
   )
   .meta({ id: 'SavedSegmentFilter' });
 
@@ -199,18 +201,18 @@ export function fieldConditionIssues(
 }
 
 export const NewSegment = z
-  .strictObject({ name: text(120), entity: SegmentEntity, filter: SegmentFilter })
+  .strictObject(() => ({ name: text(120), entity: SegmentEntity, filter: SegmentFilter }))
   .meta({ id: 'NewSegment' });
 export type NewSegment = z.infer<typeof NewSegment>;
 
 export const SegmentPatch = z
-  .strictObject({ name: text(120).optional(), filter: SegmentFilter.optional() })
+  .strictObject(() => ({ name: text(120).optional(), filter: SegmentFilter.optional() }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' })
   .meta({ id: 'SegmentPatch' });
 export type SegmentPatch = z.infer<typeof SegmentPatch>;
 
 export const Segment = z
-  .object({
+  .object(() => ({
     id: SegmentId,
     name: z.string(),
     entity: SegmentEntity,
@@ -219,7 +221,7 @@ export const Segment = z
     updatedAt: Instant,
     createdBy: z.string(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Segment' });
 export type Segment = z.infer<typeof Segment>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 import { Activity } from './activity.js';
 
 // A timeline: what happened, newest first. Activities (notes, calls, emails, meetings, tasks)
@@ -18,7 +18,7 @@ export const DealChange = z.enum([
   'quote-declined',
 ]);
 
-export const DealHistoryEntry = z.object({
+export const DealHistoryEntry = z.object(() => ({
   dealId: z.string(),
   dealTitle: z.string(),
   change: DealChange,
@@ -38,12 +38,12 @@ export const DealHistoryEntry = z.object({
       sentTo: z.string().optional(),
     })
     .optional(),
-});
+}));
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 
 export const TimelineEntry = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('activity'), at: z.string(), activity: Activity }),
+    z.object(() => ({ kind: z.literal('activity'), at: z.string(), activity: Activity })),
     DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
   ])
   .meta({ id: 'TimelineEntry' });

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { Email } from '../crm/contact.js';
 import type { FieldIssue } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import { issuesOf } from '../shared/validation.js';
+import * as z from '../shared/zod.js';
 
 // Custom fields: admins define them per entity (key, label, type, required, options); every
 // write of that entity validates its `customFields` against the definitions with zod, in the
@@ -45,14 +45,14 @@ const Options = z
 const hasOptions = (type: CustomFieldType) => type === 'select' || type === 'multi-select';
 
 export const NewCustomField = z
-  .strictObject({
+  .strictObject(() => ({
     entity: CustomFieldEntity,
     key: FieldKey,
     label: text(100),
     type: CustomFieldType,
     required: z.boolean().default(false),
     options: Options.optional().describe('the choices of a select or multi-select field'),
-  })
+  }))
   .superRefine((f, ctx) => {
     if (hasOptions(f.type) && !f.options)
       ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${f.type} field needs its options` });
@@ -67,7 +67,7 @@ export type NewCustomField = z.infer<typeof NewCustomField>;
  * entity, key and type never do (values depend on them).
  */
 export const CustomFieldPatch = z
-  .strictObject({
+  .strictObject(() => ({
     label: text(100).optional(),
     required: z.boolean().optional(),
     options: Options.optional(),
@@ -79,13 +79,13 @@ export const CustomFieldPatch = z
       .describe(
         "the field's place among its entity's fields, from 0 (first) to their count − 1: GET /custom-fields lists them in this order; the others keep theirs",
       ),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' })
   .meta({ id: 'CustomFieldPatch' });
 export type CustomFieldPatch = z.infer<typeof CustomFieldPatch>;
 
 export const CustomField = z
-  .object({
+  .object(() => ({
     entity: CustomFieldEntity,
     key: z.string(),
     label: z.string(),
@@ -94,12 +94,12 @@ export const CustomField = z
     options: z.array(z.string()).optional(),
     createdAt: Instant,
     updatedAt: Instant,
-  })
+  }))
   .meta({ id: 'CustomField' });
 export type CustomField = z.infer<typeof CustomField>;
 
 export const CustomFieldSet = z
-  .object({ fields: z.array(CustomField), version: z.number().int() })
+  .object(() => ({ fields: z.array(CustomField), version: z.number().int() }))
   .meta({ id: 'CustomFieldSet' });
 export type CustomFieldSet = z.infer<typeof CustomFieldSet>;
 

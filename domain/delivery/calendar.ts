@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { CalendarDate, Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // Working days. A project is scheduled in business-day indices (day 0 = the kickoff's working
 // day) and only turned into dates at the edges, so every duration, offset and lag counts
 // working days on the project's own calendar (weekdays and holidays).
 
 export const WorkingCalendar = z
-  .strictObject({
+  .strictObject(() => ({
     /** ISO weekdays that are worked: 1 = Monday … 7 = Sunday. */
     workingDays: z
       .array(z.number().int().min(1).max(7))
@@ -20,7 +20,7 @@ export const WorkingCalendar = z
       )
       .max(50)
       .optional(),
-  })
+  }))
   .meta({ id: 'WorkingCalendar' });
 export type WorkingCalendar = z.infer<typeof WorkingCalendar>;
 

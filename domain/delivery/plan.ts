@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { type FieldIssue, ValidationFailed } from '../shared/errors.js';
 import { CalendarDate } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { BusinessDays, type WorkingCalendar } from './calendar.js';
 import type { ScheduleSummary, Task } from './project.js';
 import { computeSchedule, type PlanTask, type Schedule } from './schedule.js';
@@ -195,7 +195,7 @@ function summarize(frame: ProjectFrame, schedule: Schedule, days: BusinessDays):
   };
 }
 
-export const ScheduledTask = z.object({
+export const ScheduledTask = z.object(() => ({
   id: z.string(),
   title: z.string(),
   durationDays: z.number().int(),
@@ -205,10 +205,10 @@ export const ScheduledTask = z.object({
   lateFinish: CalendarDate,
   totalSlackDays: z.number().int(),
   critical: z.boolean(),
-});
+}));
 
 export const ScheduleReport = z
-  .object({
+  .object(() => ({
     projectId: z.string(),
     kickoffDate: CalendarDate,
     projectedFinish: CalendarDate.nullable(),
@@ -223,7 +223,7 @@ export const ScheduleReport = z
       .describe('every chain of zero-slack tasks whose constraints bind, start to finish (at most 20)'),
     criticalTaskIds: z.array(z.string()).describe('every task with zero total slack'),
     tasks: z.array(ScheduledTask),
-  })
+  }))
   .meta({ id: 'ScheduleReport' });
 export type ScheduleReport = z.infer<typeof ScheduleReport>;
 

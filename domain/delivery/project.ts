@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { CompanyId } from '../crm/company.js';
 import { ContactId } from '../crm/contact.js';
 import { DealId } from '../crm/deal.js';
@@ -10,6 +9,7 @@ import { idSchema, UserId } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { BudgetLine } from './budget-lines.js';
 import { WorkingCalendar } from './calendar.js';
 import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
@@ -33,7 +33,7 @@ export const ApprovalDecision = z.enum(APPROVAL_DECISIONS);
 
 /** The handoff as sales gave it: kept as given, a new version for each win, never edited. */
 export const HandoffSnapshot = z
-  .object({
+  .object(() => ({
     version: z.number().int().min(1),
     dealId: DealId,
     win: z.number().int().min(1),
@@ -65,37 +65,37 @@ export const HandoffSnapshot = z
       .optional()
       .describe('what was sold, line by line, when the deal had line items: the project budgets it'),
     receivedAt: Instant,
-  })
+  }))
   .meta({ id: 'HandoffSnapshot' });
 export type HandoffSnapshot = z.infer<typeof HandoffSnapshot>;
 
 export const Budget = z
-  .strictObject({
+  .strictObject(() => ({
     hours: z.number().min(0).max(1_000_000).optional(),
     amount: Money.optional(),
-  })
+  }))
   .refine((b) => b.hours !== undefined || b.amount !== undefined, { error: 'set hours, an amount, or both' })
   .meta({ id: 'Budget' });
 
-export const ProjectChecklistItem = z.object({
+export const ProjectChecklistItem = z.object(() => ({
   key: z.string(),
   title: z.string(),
   done: z.boolean(),
   doneAt: Instant.optional(),
   doneBy: z.string().optional(),
-});
+}));
 
-export const ScheduleSummary = z.object({
+export const ScheduleSummary = z.object(() => ({
   projectedFinish: CalendarDate.nullable(),
   promisedDueDate: CalendarDate.nullable(),
   /** Business days the projected finish is past the promised due date (0 when on time). */
   shortfallDays: z.number().int(),
   atRisk: z.boolean(),
-});
+}));
 export type ScheduleSummary = z.infer<typeof ScheduleSummary>;
 
 export const Project = z
-  .object({
+  .object(() => ({
     id: ProjectId,
     name: z.string(),
     status: ProjectStatus,
@@ -146,30 +146,30 @@ export const Project = z
     updatedAt: Instant,
     createdBy: z.string(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Project' });
 export type Project = z.infer<typeof Project>;
 
 export const Dependency = z
-  .object({ predecessorId: TaskId, type: DependencyType, lagDays: z.number().int() })
+  .object(() => ({ predecessorId: TaskId, type: DependencyType, lagDays: z.number().int() }))
   .meta({ id: 'Dependency' });
 
 export const Approval = z
-  .object({
+  .object(() => ({
     approverRole: z.string().optional(),
     approverUserId: z.string().optional(),
     status: z.enum(['pending', ...APPROVAL_DECISIONS]),
     comment: z.string().optional(),
     decidedBy: z.string().optional(),
     decidedAt: Instant.optional(),
-  })
+  }))
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
 
-export const TaskChecklistItem = z.object({ text: z.string(), done: z.boolean() });
+export const TaskChecklistItem = z.object(() => ({ text: z.string(), done: z.boolean() }));
 
 export const Task = z
-  .object({
+  .object(() => ({
     id: TaskId,
     projectId: ProjectId,
     /** The template task it was made from. */
@@ -201,7 +201,7 @@ export const Task = z
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
@@ -221,7 +221,7 @@ export function inPlanOrder(tasks: Task[]): Task[] {
 }
 
 export const TimeEntry = z
-  .object({
+  .object(() => ({
     id: idSchema('timeEntry'),
     projectId: ProjectId,
     taskId: TaskId,
@@ -236,12 +236,18 @@ export const TimeEntry = z
     correctedBy: z.string().optional(),
     updatedAt: Instant.optional(),
     version: z.number().int().default(1),
-  })
+  }))
   .meta({ id: 'TimeEntry' });
 export type TimeEntry = z.infer<typeof TimeEntry>;
 
 export const TaskComment = z
-  .object({ id: z.string(), taskId: TaskId, authorId: z.string(), body: z.string(), createdAt: Instant })
+  .object(() => ({
+    id: z.string(),
+    taskId: TaskId,
+    authorId: z.string(),
+    body: z.string(),
+    createdAt: Instant,
+  }))
   .meta({ id: 'TaskComment' });
 export type TaskComment = z.infer<typeof TaskComment>;
 
@@ -254,7 +260,7 @@ const Lag = z
   .max(MAX_LAG_DAYS, { error: `lags are at most ${MAX_LAG_DAYS} business days` });
 
 export const NewProject = z
-  .strictObject({
+  .strictObject(() => ({
     name: text(200),
     kickoffDate: CalendarDate,
     promisedDueDate: CalendarDate.optional(),
@@ -266,7 +272,7 @@ export const NewProject = z
     budget: Budget.optional(),
     hourlyRate: Money.optional(),
     customFields: CustomFieldsInput.optional(),
-  })
+  }))
   .refine((p) => !p.promisedDueDate || p.promisedDueDate >= p.kickoffDate, {
     error: 'must not be before the kickoff date',
     path: ['promisedDueDate'],
@@ -275,7 +281,7 @@ export const NewProject = z
 export type NewProject = z.infer<typeof NewProject>;
 
 export const ProjectPatch = z
-  .strictObject({
+  .strictObject(() => ({
     name: text(200).optional(),
     status: ProjectStatus.optional(),
     ownerId: UserId.optional().describe(
@@ -295,12 +301,12 @@ export const ProjectPatch = z
     reason: text(500)
       .optional()
       .describe('why the status changes: required to cancel a project, kept in its notes and the event'),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
 
 export const NewTask = z
-  .strictObject({
+  .strictObject(() => ({
     title: text(200),
     description: text(5_000).optional(),
     durationDays: z.number().int().min(0).max(1_000).default(1),
@@ -312,7 +318,7 @@ export const NewTask = z
     checklist: z.array(text(200)).max(100).default([]),
     approval: ApprovalStep.optional(),
     section: text(100).optional(),
-  })
+  }))
   .refine((t) => !t.milestone || t.durationDays === 0, {
     error: 'a milestone lasts 0 days',
     path: ['durationDays'],
@@ -321,7 +327,7 @@ export const NewTask = z
 export type NewTask = z.infer<typeof NewTask>;
 
 export const TaskPatch = z
-  .strictObject({
+  .strictObject(() => ({
     title: text(200).optional(),
     description: text(5_000).nullable().optional(),
     status: TaskStatus.optional(),
@@ -349,20 +355,27 @@ export const TaskPatch = z
       .max(100)
       .optional()
       .describe('how far along it is (done is 100)'),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TaskPatch = z.infer<typeof TaskPatch>;
 
 export const NewDependency = z
-  .strictObject({ predecessorId: TaskId, type: DependencyType.default('FS'), lagDays: Lag.default(0) })
+  .strictObject(() => ({
+    predecessorId: TaskId,
+    type: DependencyType.default('FS'),
+    lagDays: Lag.default(0),
+  }))
   .meta({ id: 'NewDependency' });
 export type NewDependency = z.infer<typeof NewDependency>;
 
-export const DecideApproval = z.strictObject({ decision: ApprovalDecision, comment: text(2_000).optional() });
+export const DecideApproval = z.strictObject(() => ({
+  decision: ApprovalDecision,
+  comment: text(2_000).optional(),
+}));
 export type DecideApproval = z.infer<typeof DecideApproval>;
 
 export const NewTimeEntry = z
-  .strictObject({
+  .strictObject(() => ({
     date: CalendarDate,
     minutes: z
       .number()
@@ -380,13 +393,13 @@ export const NewTimeEntry = z
       .describe(
         "the project's budget line of hours or days it burns; default: the project's only such line, if it has one",
       ),
-  })
+  }))
   .meta({ id: 'NewTimeEntry' });
 export type NewTimeEntry = z.infer<typeof NewTimeEntry>;
 
 /** Body of `PATCH /time-entries/{id}`: what a correction may change. */
 export const TimeEntryPatch = z
-  .strictObject({
+  .strictObject(() => ({
     date: CalendarDate.optional(),
     minutes: z
       .number()
@@ -396,14 +409,14 @@ export const TimeEntryPatch = z
       .optional(),
     billable: z.boolean().optional(),
     note: text(1_000).nullable().optional(),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TimeEntryPatch = z.infer<typeof TimeEntryPatch>;
 
-export const NewComment = z.strictObject({ body: text(10_000) });
+export const NewComment = z.strictObject(() => ({ body: text(10_000) }));
 
 /** Body of `POST /tasks/{id}/cancel`. */
-export const CancelTask = z.strictObject({ reason: text(500) });
+export const CancelTask = z.strictObject(() => ({ reason: text(500) }));
 
 /** Delivery and managers plan and do the work; sales read it; admins do everything. */
 export function assertMayChangeDelivery(actor: Actor): void {

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { Role } from '../shared/context.js';
 import { type FieldIssue, ValidationFailed } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { WorkingCalendar } from './calendar.js';
 import { topologicalOrder } from './graph.js';
 import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
@@ -20,18 +20,18 @@ const Key = z
 const Lag = z.number().int().min(-MAX_LAG_DAYS).max(MAX_LAG_DAYS);
 
 export const Anchor = z.discriminatedUnion('to', [
-  z.strictObject({ to: z.literal('kickoff'), offsetDays: Lag.default(0) }),
-  z.strictObject({ to: z.literal('promisedDueDate'), offsetDays: Lag.default(0) }),
-  z.strictObject({ to: z.literal('task'), taskKey: Key, offsetDays: Lag.default(0) }),
+  z.strictObject(() => ({ to: z.literal('kickoff'), offsetDays: Lag.default(0) })),
+  z.strictObject(() => ({ to: z.literal('promisedDueDate'), offsetDays: Lag.default(0) })),
+  z.strictObject(() => ({ to: z.literal('task'), taskKey: Key, offsetDays: Lag.default(0) })),
 ]);
 
 export const ApprovalStep = z
-  .strictObject({ approverRole: Role.optional(), approverUserId: UserId.optional() })
+  .strictObject(() => ({ approverRole: Role.optional(), approverUserId: UserId.optional() }))
   .refine((a) => (a.approverRole === undefined) !== (a.approverUserId === undefined), {
     error: 'name the approver: a role or a user, not both',
   });
 
-export const TemplateTask = z.strictObject({
+export const TemplateTask = z.strictObject(() => ({
   key: Key,
   title: text(200),
   description: text(5_000).optional(),
@@ -43,16 +43,16 @@ export const TemplateTask = z.strictObject({
   approval: ApprovalStep.optional(),
   /** A heading the task is listed under (tasks keep the template's order). */
   section: text(100).optional(),
-});
+}));
 
-export const TemplateDependency = z.strictObject({
+export const TemplateDependency = z.strictObject(() => ({
   predecessor: Key,
   successor: Key,
   type: DependencyType.default('FS'),
   lagDays: Lag.default(0),
-});
+}));
 
-export const ChecklistItem = z.strictObject({ key: Key, title: text(200) });
+export const ChecklistItem = z.strictObject(() => ({ key: Key, title: text(200) }));
 
 const fields = {
   name: text(120),
@@ -67,7 +67,7 @@ const fields = {
 };
 
 export const NewTemplate = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name,
     description: fields.description.optional(),
     calendar: fields.calendar.optional(),
@@ -75,12 +75,12 @@ export const NewTemplate = z
     tasks: fields.tasks,
     dependencies: fields.dependencies.default([]),
     defaultOwnerId: fields.defaultOwnerId.optional(),
-  })
+  }))
   .meta({ id: 'NewTemplate' });
 export type NewTemplate = z.infer<typeof NewTemplate>;
 
 export const TemplatePatch = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name.optional(),
     description: fields.description.nullable().optional(),
     calendar: fields.calendar.nullable().optional(),
@@ -93,12 +93,12 @@ export const TemplatePatch = z
       .describe(
         'the delivery owner of projects made from wins with this template that name none (an active user); null: none, the deal owner then',
       ),
-  })
+  }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TemplatePatch = z.infer<typeof TemplatePatch>;
 
 export const Template = z
-  .object({
+  .object(() => ({
     id: TemplateId,
     name: z.string(),
     description: z.string().optional(),
@@ -117,7 +117,7 @@ export const Template = z
     updatedAt: Instant,
     /** Each change is a new version; projects record the version they were made from. */
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Template' });
 export type Template = z.infer<typeof Template>;
 export type TemplateTask = z.infer<typeof TemplateTask>;

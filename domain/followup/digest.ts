@@ -3,7 +3,8 @@ import type { Profile } from '../people/profile.js';
 import { byLateness, type FollowUp } from './followups.js';
 
 // The daily digest: once a day per person, at the configured hour of their own time zone, what
-// they have to do; for managers also the team's totals and the won deals without a project.
+// they have to do; for managers also the team's totals and the won deals without a project; for
+// admins the webhook endpoints Handoff stopped sending to.
 // Nobody gets a digest with nothing in it.
 
 export type Digest = EventData<'FollowUpDigest'>;
@@ -111,6 +112,11 @@ export function composeDigest(
         ]
       : [],
   );
+  const disabledWebhookEndpoints = mine.flatMap((f) =>
+    f.kind === 'webhook-endpoint-disabled'
+      ? [{ endpointId: f.endpointId, origin: f.origin, reason: f.reason, disabledAt: f.dueAt }]
+      : [],
+  );
   const tasksDueToday = tasksDue
     .filter((t) => t.ownerId === profile.id && t.dueDate === date)
     .map(({ ownerId: _o, ...t }) => t);
@@ -143,6 +149,7 @@ export function composeDigest(
     !stalledDeals.length &&
     !projectsAtRisk.length &&
     !tasksDueToday.length &&
+    !disabledWebhookEndpoints.length &&
     !teamHasWork
   )
     return null;
@@ -158,6 +165,7 @@ export function composeDigest(
     stalledDeals,
     overdueActivities,
     projectsAtRisk,
+    disabledWebhookEndpoints,
     team: teamHasWork ? team : null,
   };
 }

@@ -1,16 +1,17 @@
-import * as z from 'zod';
 import { type Activity, isOpenTask } from '../crm/activity.js';
 import type { Deal } from '../crm/deal.js';
 import type { Stage } from '../crm/pipeline.js';
 import type { Project, Task } from '../delivery/project.js';
 import { CalendarDate, Instant, MS_PER_DAY, toMillis } from '../shared/time.js';
+import * as z from '../shared/zod.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 
 // What is late, and how late: the follow-ups a sweep flags, a digest lists and GET /followups
 // shows. Pure: every function takes "now".
 
 export const FollowUp = z
   .discriminatedUnion('kind', [
-    z.object({
+    z.object(() => ({
       kind: z.literal('overdue-next-action'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -18,8 +19,8 @@ export const FollowUp = z
       summary: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('overdue-task'),
       taskId: z.string(),
       projectId: z.string(),
@@ -34,8 +35,8 @@ export const FollowUp = z
       dueDate: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('overdue-activity'),
       /** A CRM task (an activity of type task) open past its due time. */
       activityId: z.string(),
@@ -46,8 +47,8 @@ export const FollowUp = z
       ownerId: z.string(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('stalled-deal'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -59,8 +60,8 @@ export const FollowUp = z
       daysInStage: z.number().int(),
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('needs-reassignment'),
       /** The open deal, project task or CRM task whose owner or assignee was deactivated. */
       record: z.enum(['deal', 'task', 'activity']),
@@ -72,8 +73,8 @@ export const FollowUp = z
       deactivatedAt: Instant,
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
       kind: z.literal('project-at-risk'),
       projectId: z.string(),
       projectName: z.string(),
@@ -99,8 +100,21 @@ export const FollowUp = z
       /** Since when it has been at risk. */
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
-    z.object({
+    })),
+    z.object(() => ({
+      kind: z.literal('webhook-endpoint-disabled'),
+      endpointId: z.string(),
+      origin: z.string().describe("the endpoint URL's scheme, host and port"),
+      reason: z
+        .enum(['failing', 'gone'])
+        .describe(
+          'failing: every delivery failed for its whole retry window; gone: the receiver answered 410',
+        ),
+      ownerId: z.string().describe('the admin this entry is for (every admin has one)'),
+      dueAt: Instant.describe('when Handoff stopped sending to it'),
+      minutesLate: z.number().int(),
+    })),
+    z.object(() => ({
       kind: z.literal('missing-handoff'),
       dealId: z.string(),
       dealTitle: z.string(),
@@ -108,7 +122,7 @@ export const FollowUp = z
       wonAt: Instant,
       dueAt: Instant,
       minutesLate: z.number().int(),
-    }),
+    })),
   ])
   .meta({ id: 'FollowUp' });
 export type FollowUp = z.infer<typeof FollowUp>;
@@ -278,6 +292,29 @@ export function projectAtRisk(project: Project, now: string): FollowUp[] {
   return entries;
 }
 
+/**
+ * A webhook endpoint Handoff stopped sending to (its deliveries failed for days, or it answered
+ * 410), for an admin: they fix it, enable it and replay what it missed. One an admin disabled
+ * is not late for anyone.
+ */
+export function disabledWebhookEndpoint(
+  endpoint: Pick<WebhookEndpoint, 'id' | 'url' | 'status' | 'disabled'>,
+  adminId: string,
+  now: string,
+): FollowUp | undefined {
+  const { disabled } = endpoint;
+  if (endpoint.status !== 'disabled' || !disabled || disabled.reason === 'admin') return undefined;
+  return {
+    kind: 'webhook-endpoint-disabled',
+    endpointId: endpoint.id,
+    origin: new URL(endpoint.url).origin,
+    reason: disabled.reason,
+    ownerId: adminId,
+    dueAt: disabled.at,
+    minutesLate: minutesBetween(disabled.at, now),
+  };
+}
+
 /** Most late first; ties by what it is, so the order is stable across pages. */
 export function byLateness(a: FollowUp, b: FollowUp): number {
   return a.dueAt.localeCompare(b.dueAt) || followUpId(a).localeCompare(followUpId(b));
@@ -288,5 +325,6 @@ export function followUpId(f: FollowUp): string {
   if (f.kind === 'needs-reassignment') return `${f.kind}:${f.recordId}`;
   if (f.kind === 'overdue-activity') return `${f.kind}:${f.activityId}`;
   if (f.kind === 'project-at-risk') return `${f.kind}:${f.projectId}:${f.role}`;
+  if (f.kind === 'webhook-endpoint-disabled') return `${f.kind}:${f.endpointId}:${f.ownerId}`;
   return `${f.kind}:${f.dealId}`;
 }

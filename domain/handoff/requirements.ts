@@ -1,22 +1,22 @@
-import * as z from 'zod';
 import { ContactId } from '../crm/contact.js';
 import type { FieldIssue } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { CalendarDate } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // The facts delivery needs to start a project. A deal is closed-won only with every one of
 // them; a refusal names each missing or invalid field at once.
 
 export const PromisedTimeline = z
-  .strictObject({
+  .strictObject(() => ({
     dueDate: CalendarDate,
     notes: text(2_000).optional(),
-  })
+  }))
   .meta({ id: 'PromisedTimeline' });
 
 export const HandoffFacts = z
-  .strictObject({
+  .strictObject(() => ({
     scopeSummary: text(5_000),
     promisedTimeline: PromisedTimeline,
     keyConstraints: z.array(text(500)).min(1, { error: 'list at least one key constraint' }).max(50),
@@ -31,7 +31,7 @@ export const HandoffFacts = z
       .describe(
         'a deal won again: true (the default) schedules its project again from this kickoff, keeping tasks, progress and edits; false keeps the plan and its kickoff as they are and takes only the new promise',
       ),
-  })
+  }))
   .superRefine((facts, ctx) => {
     if (facts.promisedTimeline.dueDate < facts.kickoffDate) {
       ctx.addIssue({
@@ -44,14 +44,14 @@ export const HandoffFacts = z
 export type HandoffFacts = z.infer<typeof HandoffFacts>;
 
 /** Body of `POST /deals/{id}/won`. A missing `handoff` is read as `{}` so every field is named. */
-export const WinDeal = z.strictObject({
+export const WinDeal = z.strictObject(() => ({
   handoff: z.preprocess((v) => (v === undefined || v === null ? {} : v), HandoffFacts),
   templateId: idSchema('template').optional(),
   reason: text(500)
     .optional()
     .describe('why it was won: one of the won reasons, when admins defined them, or "other"'),
   reasonDetail: text(500).optional().describe('what "other" means here'),
-});
+}));
 export type WinDeal = z.infer<typeof WinDeal>;
 
 /**

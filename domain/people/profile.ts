@@ -1,18 +1,24 @@
-import * as z from 'zod';
 import type { Actor } from '../shared/context.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // The people who use Handoff, as their tokens describe them. A profile is made the first time
 // someone calls the API, so tasks can be assigned and digests addressed only to real users.
 
-const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+// The IANA zones are read from ICU on first use: a few milliseconds a function that checks none skips.
+let zones: Set<string> | undefined;
+function isTimeZone(name: string): boolean {
+  zones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return zones.has(name);
+}
+
 export const TimeZone = z
   .string()
-  .refine((tz) => tz === 'UTC' || ZONES.has(tz), { error: 'must be an IANA time zone, e.g. Europe/Berlin' });
+  .refine((tz) => tz === 'UTC' || isTimeZone(tz), { error: 'must be an IANA time zone, e.g. Europe/Berlin' });
 
 export const Profile = z
-  .object({
+  .object(() => ({
     id: z.string(),
     email: z.string().optional(),
     name: z.string().optional(),
@@ -24,16 +30,16 @@ export const Profile = z
     createdAt: Instant,
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Profile' });
 export type Profile = z.infer<typeof Profile>;
 
 export const ProfilePatch = z
-  .strictObject({ name: text(200).optional(), timeZone: TimeZone.optional() })
+  .strictObject(() => ({ name: text(200).optional(), timeZone: TimeZone.optional() }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 
 /** An admin's change to someone's standing: deactivate a person who left, or bring them back. */
-export const UserPatch = z.strictObject({ active: z.boolean() });
+export const UserPatch = z.strictObject(() => ({ active: z.boolean() }));
 
 export function profileFromToken(actor: Actor, now: string): Profile {
   return {

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { Deal } from '../crm/deal.js';
 import type { Pipeline, Stage } from '../crm/pipeline.js';
 import { getOrInsert } from '../shared/collections.js';
 import { MS_PER_DAY, toMillis } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { cohortBucket, forecastBucket, NO_SOURCE, STAGES_BUCKET } from './totals.js';
 
 // The five reports, computed from stored totals (see totals.ts) and the pipeline as it is now.
@@ -14,7 +14,7 @@ import { cohortBucket, forecastBucket, NO_SOURCE, STAGES_BUCKET } from './totals
 export type BucketTotals = Map<string, Map<string, number>>;
 
 export const MoneyTotals = z
-  .array(z.object({ currency: z.string(), amount: z.number().int() }))
+  .array(z.object(() => ({ currency: z.string(), amount: z.number().int() })))
   .describe('one entry per currency, by currency code; never converted')
   .meta({ id: 'MoneyTotals' });
 export type MoneyTotals = z.infer<typeof MoneyTotals>;
@@ -108,7 +108,7 @@ export function addMonths(month: string, n: number): string {
 // ------------------------------------------------------------------------- pipeline
 
 export const PipelineReport = z
-  .object({
+  .object(() => ({
     pipelineId: z.string(),
     ownerId: z
       .string()
@@ -137,7 +137,7 @@ export const PipelineReport = z
       }),
     ),
     total: z.object({ openDeals: z.number().int(), value: MoneyTotals, weightedValue: MoneyTotals }),
-  })
+  }))
   .meta({ id: 'PipelineReport' });
 export type PipelineReport = z.infer<typeof PipelineReport>;
 
@@ -180,10 +180,14 @@ export function pipelineReport(pipeline: Pipeline, totals: BucketTotals, now: st
 
 // ------------------------------------------------------------------------- forecast
 
-const OpenTotals = z.object({ openDeals: z.number().int(), value: MoneyTotals, weightedValue: MoneyTotals });
+const OpenTotals = z.object(() => ({
+  openDeals: z.number().int(),
+  value: MoneyTotals,
+  weightedValue: MoneyTotals,
+}));
 
 export const ForecastReport = z
-  .object({
+  .object(() => ({
     pipelineId: z.string(),
     ownerId: z
       .string()
@@ -204,7 +208,7 @@ export const ForecastReport = z
     ),
     undated: OpenTotals.describe('open deals without an expected close date'),
     total: OpenTotals.extend({ won: z.object({ deals: z.number().int(), value: MoneyTotals }) }),
-  })
+  }))
   .meta({ id: 'ForecastReport' });
 export type ForecastReport = z.infer<typeof ForecastReport>;
 
@@ -299,7 +303,7 @@ function cohortSum(totals: BucketTotals, range: { from: string; to: string }): M
 }
 
 export const ConversionReport = z
-  .object({
+  .object(() => ({
     pipelineId: z.string(),
     ownerId: z
       .string()
@@ -339,7 +343,7 @@ export const ConversionReport = z
     lostReasons: z
       .array(z.object({ reason: z.string(), deals: z.number().int() }))
       .describe('most frequent first; the same words count together whatever their case or spacing'),
-  })
+  }))
   .meta({ id: 'ConversionReport' });
 export type ConversionReport = z.infer<typeof ConversionReport>;
 
@@ -399,7 +403,7 @@ export function conversionReport(
 }
 
 export const SourcesReport = z
-  .object({
+  .object(() => ({
     pipelineId: z.string(),
     ownerId: z
       .string()
@@ -419,7 +423,7 @@ export const SourcesReport = z
         wonValue: MoneyTotals,
       }),
     ),
-  })
+  }))
   .meta({ id: 'SourcesReport' });
 export type SourcesReport = z.infer<typeof SourcesReport>;
 
@@ -459,7 +463,7 @@ export function sourcesReport(
 // ------------------------------------------------------------------------- stalled
 
 export const StalledReport = z
-  .object({
+  .object(() => ({
     pipelineId: z.string(),
     ownerId: z
       .string()
@@ -488,7 +492,7 @@ export const StalledReport = z
       }),
     ),
     total: z.object({ deals: z.number().int(), value: MoneyTotals }),
-  })
+  }))
   .meta({ id: 'StalledReport' });
 export type StalledReport = z.infer<typeof StalledReport>;
 

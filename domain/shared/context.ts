@@ -1,17 +1,17 @@
-import * as z from 'zod';
 import type { IdKind } from './ids.js';
 import type { Instant } from './time.js';
+import * as z from './zod.js';
 
 export const ROLES = ['admin', 'manager', 'sales', 'delivery'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** Who asked for a change: the token's subject and groups, or a named system process. */
-export const Actor = z.object({
+export const Actor = z.object(() => ({
   userId: z.string(),
   email: z.string().optional(),
   roles: z.array(Role),
-});
+}));
 export type Actor = z.infer<typeof Actor>;
 
 export function system(name: string): Actor {

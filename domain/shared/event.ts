@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import type { CommandContext } from './context.js';
 import { Instant } from './time.js';
+import * as z from './zod.js';
 
 // The one envelope every event on the bus shares (docs/architecture.md, decision 8): `source` is the bounded
 // context, `detail-type` the event name, and `detail` carries id, version, time, correlation,
 // actor and the typed `data`.
 
-export const SOURCES = ['handoff.crm', 'handoff.delivery', 'handoff.followup'] as const;
+export const SOURCES = ['handoff.crm', 'handoff.delivery', 'handoff.followup', 'handoff.webhooks'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
@@ -16,19 +16,19 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   data: S;
 }
 
-export const EventActor = z.object({ userId: z.string(), email: z.string().optional() });
+export const EventActor = z.object(() => ({ userId: z.string(), email: z.string().optional() }));
 
 export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'must be a ULID' });
 
 export function detailSchema<S extends z.ZodType>(definition: EventDefinition<S>) {
-  return z.object({
+  return z.object(() => ({
     id: Ulid,
     version: z.literal(definition.version),
     occurredAt: Instant,
     correlationId: z.string().min(1),
     actor: EventActor,
     data: definition.data,
-  });
+  }));
 }
 
 export interface EventDetail<D = unknown> {

@@ -27,17 +27,32 @@ export const ID_PREFIX = {
   product: 'prod',
   lineItem: 'li',
   quote: 'qt',
+  email: 'eml',
+  thread: 'thr',
+  webhookEndpoint: 'whe',
+  webhookReplay: 'whr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
 
 const ID_BODY = '[0-9A-Za-z]{1,40}';
 
-export function idSchema(kind: IdKind) {
+function prefixedId(kind: IdKind) {
   const prefix = ID_PREFIX[kind];
   return z
     .string()
     .regex(new RegExp(`^${prefix}_${ID_BODY}$`), { error: `must be a ${kind} id (${prefix}_…)` });
+}
+// one schema per kind, made on first use: schemas never change, so every field of a kind shares it
+const idSchemas = new Map<IdKind, ReturnType<typeof prefixedId>>();
+
+export function idSchema(kind: IdKind) {
+  let schema = idSchemas.get(kind);
+  if (!schema) {
+    schema = prefixedId(kind);
+    idSchemas.set(kind, schema);
+  }
+  return schema;
 }
 
 export function isId(kind: IdKind, value: string): boolean {
@@ -75,4 +90,30 @@ export function projectIdForDeal(dealId: string): string {
 export function planTaskId(projectId: string, key: string): string {
   const digest = createHash('sha256').update(`${projectId}:${key}`).digest('hex').slice(0, 26).toUpperCase();
   return `${ID_PREFIX.task}_${digest}`;
+}
+
+const digestId = (kind: IdKind, text: string) =>
+  `${ID_PREFIX[kind]}_${createHash('sha256').update(text).digest('hex').slice(0, 26).toUpperCase()}`;
+
+/**
+ * A captured email's id is derived from its Message-ID: the same message delivered twice (a CC
+ * and a BCC, SES redelivering, a redrive) addresses the same item, and is logged once.
+ */
+export function emailIdForMessage(messageId: string): string {
+  return digestId('email', `message:${messageId.toLowerCase()}`);
+}
+
+/** A refused message is kept under SES's id for it, so a forgery never claims a real Message-ID. */
+export function emailIdForRefusal(sesMessageId: string): string {
+  return digestId('email', `refused:${sesMessageId}`);
+}
+
+/** A thread's id is derived from the Message-ID of the message that started it. */
+export function threadIdForRoot(rootMessageId: string): string {
+  return digestId('thread', rootMessageId.toLowerCase());
+}
+
+/** The ids of what one captured email writes (its activities, its attachments): derived, so a retry rewrites the same items. */
+export function emailPartId(kind: 'activity' | 'attachment', emailId: string, part: string): string {
+  return digestId(kind, `${emailId}:${part}`);
 }

@@ -51,6 +51,37 @@ export function nameWords(...texts: (string | undefined)[]): string[] {
   return [...new Set(words.filter(Boolean))].slice(0, MAX_NAME_WORDS).sort();
 }
 
+// German umlauts are typed two ways without a German keyboard: "Müller" as "muller" (the accent
+// left off, what normalizeText does) or as "mueller" (the German transliteration; ß is "ss"
+// either way). A name is stored under both spellings, so whichever a person types, the start of
+// it finds the name ("mue" and "mul" both find Müller, "juergen" and "jurgen" Jürgen).
+const GERMAN: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
+
+/** The German transliteration of the umlauts (ä → ae, ö → oe, ü → ue); other letters unchanged. */
+export function transliterateGerman(value: string): string {
+  return value.normalize('NFC').replace(/[äöüÄÖÜ]/g, (c) => GERMAN[c]!);
+}
+
+/**
+ * A record is found by at most this many words, both spellings counted: the name's words
+ * (MAX_NAME_WORDS), then the transliterated spellings of those with umlauts, as long as there is
+ * room. Each is a copy written in the record's transactions (see MAX_NAME_WORDS).
+ */
+export const MAX_SEARCH_WORDS = 16;
+
+/**
+ * The words a record is found by: its name's words as `nameWords` folds them, and, for words with
+ * umlauts, their German spelling too (docs/data-model.md, "Search"), at most MAX_SEARCH_WORDS,
+ * sorted. A query is folded by `nameWords` alone: both spellings of it are stored.
+ */
+export function searchWords(...texts: (string | undefined)[]): string[] {
+  const plain = nameWords(...texts);
+  const german = nameWords(...texts.map((t) => (t ? transliterateGerman(t) : t))).filter(
+    (w) => !plain.includes(w),
+  );
+  return [...plain, ...german].slice(0, MAX_SEARCH_WORDS).sort();
+}
+
 export const Tag = z
   .string()
   .trim()
@@ -64,4 +95,15 @@ export const Tags = z
   .max(20)
   .overwrite((tags) => [...new Set(tags)]);
 
-export const text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
+const nonEmptyText = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
+// one schema per length, made on first use: schemas never change, so the fields of a length share it
+const texts = new Map<number, ReturnType<typeof nonEmptyText>>();
+
+export function text(max: number) {
+  let schema = texts.get(max);
+  if (!schema) {
+    schema = nonEmptyText(max);
+    texts.set(max, schema);
+  }
+  return schema;
+}

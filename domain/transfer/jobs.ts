@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { SavedSegmentFilter, SegmentFilter, SegmentId } from '../crm/segment.js';
 import type { Actor } from '../shared/context.js';
 import { idSchema } from '../shared/ids.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // CSV imports and exports are jobs: asked for through the API, run by a function of their own
 // (an upload to S3 starts an import; an ExportRequested event an export), followed by polling.
@@ -28,7 +28,7 @@ export const ImportId = idSchema('import');
 export const ExportId = idSchema('export');
 
 export const NewImport = z
-  .strictObject({
+  .strictObject(() => ({
     kind: RecordKind,
     onDuplicate: z
       .enum(['skip', 'update'])
@@ -37,7 +37,7 @@ export const NewImport = z
         'a row that matches an existing record (contacts: by email; companies: by domain; any: by id)',
       ),
     fileName: text(200).optional(),
-  })
+  }))
   .meta({ id: 'NewImport' });
 export type NewImport = z.infer<typeof NewImport>;
 
@@ -51,7 +51,7 @@ export const IMPORT_STATUSES = [
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const RowCounts = z
-  .object({
+  .object(() => ({
     total: z.number().int().nullable().describe('data rows in the file, once it was checked'),
     read: z.number().int(),
     created: z.number().int(),
@@ -63,19 +63,19 @@ export const RowCounts = z
         'duplicates left alone (onDuplicate: skip), updates that changed nothing, and rows repeating an earlier row of the file (the same email or domain): each listed with its reason in skippedRows',
       ),
     rejected: z.number().int(),
-  })
+  }))
   .meta({ id: 'RowCounts' });
 export type RowCounts = z.infer<typeof RowCounts>;
 
 export const NO_ROWS: RowCounts = { total: null, read: 0, created: 0, updated: 0, skipped: 0, rejected: 0 };
 
 export const JobError = z
-  .object({ title: z.string(), detail: z.string(), line: z.number().int().optional() })
+  .object(() => ({ title: z.string(), detail: z.string(), line: z.number().int().optional() }))
   .meta({ id: 'JobError' });
 export type JobError = z.infer<typeof JobError>;
 
 export const ImportJob = z
-  .object({
+  .object(() => ({
     id: ImportId,
     kind: RecordKind,
     onDuplicate: z.enum(['skip', 'update']),
@@ -89,7 +89,7 @@ export const ImportJob = z
     finishedAt: Instant.optional(),
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'ImportJob' });
 export type ImportJob = z.infer<typeof ImportJob>;
 
@@ -101,11 +101,11 @@ export interface ImportJobState extends ImportJob {
 }
 
 export const NewExport = z
-  .strictObject({
+  .strictObject(() => ({
     kind: RecordKind,
     segmentId: SegmentId.optional().describe("export a segment's members"),
     filter: SegmentFilter.optional().describe('or a list filter, as a segment would hold it'),
-  })
+  }))
   .refine((e) => !(e.segmentId && e.filter), {
     error: 'name a segment or a filter, not both',
     path: ['filter'],
@@ -114,7 +114,7 @@ export const NewExport = z
 export type NewExport = z.infer<typeof NewExport>;
 
 export const ExportJob = z
-  .object({
+  .object(() => ({
     id: ExportId,
     kind: RecordKind,
     segmentId: SegmentId.optional(),
@@ -130,21 +130,21 @@ export const ExportJob = z
     finishedAt: Instant.optional(),
     updatedAt: Instant,
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'ExportJob' });
 export type ExportJob = z.infer<typeof ExportJob>;
 
 export const Download = z
-  .object({ url: z.string(), expiresAt: Instant })
+  .object(() => ({ url: z.string(), expiresAt: Instant }))
   .describe('a short-lived link to the file')
   .meta({ id: 'Download' });
 
 export const Upload = z
-  .object({
+  .object(() => ({
     url: z.string(),
     method: z.literal('PUT'),
     headers: z.record(z.string(), z.string()),
     expiresAt: Instant,
-  })
+  }))
   .describe('PUT the CSV file (UTF-8) here before expiresAt; the import starts when it lands')
   .meta({ id: 'Upload' });

@@ -43,7 +43,8 @@ export const API_FUNCTIONS: ApiFunction[] = [
   {
     name: 'WorkspaceApi',
     entry: 'functions/workspace/api.ts',
-    description: 'Workspace routes: custom fields, lead routing, your profile, the team; health and OpenAPI',
+    description:
+      'Workspace routes: custom fields, lead routing, your profile, the team, webhook endpoints; health and OpenAPI',
     assets: ['docs/openapi.json'],
     routes: () => workspaceRoutes(describeOnly, () => undefined),
   },

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { type AttachableKind, Attachment, NewAttachment } from '../../domain/attachments/attachment.js';
+import * as z from '../../domain/shared/zod.js';
 import { canRead } from '../lib/http/access.js';
 import { idParams, listQuery } from '../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../lib/http/route.js';
@@ -16,12 +16,14 @@ import {
 // Attachments on deals, contacts, companies (the CRM API's routes) and projects and tasks (the
 // delivery API's), and the attachment itself (the CRM API's). docs/api.md, "Attachments".
 
-const Link = z.object({ url: z.string(), expiresAt: z.string() });
+const Link = z.object(() => ({ url: z.string(), expiresAt: z.string() }));
 const Upload = Link.extend({
   method: z.literal('PUT'),
   headers: z.record(z.string(), z.string()).describe('send exactly these: the link is signed for them'),
 });
-const Requested = z.object({ attachment: Attachment, upload: Upload }).meta({ id: 'AttachmentUpload' });
+const Requested = z
+  .object(() => ({ attachment: Attachment, upload: Upload }))
+  .meta({ id: 'AttachmentUpload' });
 const WithLink = Attachment.extend({ download: Link.nullable() }).meta({ id: 'AttachmentWithLink' });
 
 const PATHS: Record<AttachableKind, { path: string; tag: string; id: Parameters<typeof idParams>[0] }> = {

@@ -8,6 +8,10 @@ export const DEFAULTS = {
   handoffGraceMinutes: 15,
   /** The hour of the day, in each person's time zone, their digest is sent. */
   digestHour: 7,
+  /** How long a webhook receiver has to answer an attempt. */
+  webhookTimeoutSeconds: 10,
+  /** How long the bus archive keeps events (what a webhook replay can reach back to). */
+  archiveRetentionDays: 365,
 } as const;
 
 function once<T>(read: () => T): () => T {
@@ -44,8 +48,30 @@ export const config = {
   digestHour: once(() => integer('DIGEST_HOUR', DEFAULTS.digestHour)),
   /** The verified SES identity digests are sent from (DIGEST_FROM_EMAIL). */
   digestFromEmail: once(() => required('DIGEST_FROM_EMAIL')),
+  /** The domain SES receives mail for (INBOUND_EMAIL_DOMAIN); none: email capture is off. */
+  inboundEmailDomain: once(() => process.env.INBOUND_EMAIL_DOMAIN || undefined),
+  /** Domains the console may send mail from as the user (EMAIL_SENDER_DOMAINS, comma-separated SES identities). */
+  emailSenderDomains: once(() =>
+    (process.env.EMAIL_SENDER_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+  ),
   /** The web console's address, for links in digests (APP_URL); none: the digest has no links. */
   /** The address quotes are mailed from (QUOTE_FROM_EMAIL, the deployment's sender); none: quotes are not mailed. */
   quoteFromEmail: once(() => process.env.QUOTE_FROM_EMAIL || undefined),
   appUrl: once(() => process.env.APP_URL || undefined),
+  /**
+   * Webhook URLs may be http:// and point at loopback addresses (WEBHOOK_ALLOW_LOOPBACK=true): the
+   * local runtime sets it so tests run real receivers on this machine; the stack never does.
+   */
+  webhookAllowLoopback: once(() => process.env.WEBHOOK_ALLOW_LOOPBACK === 'true'),
+  webhookTimeoutSeconds: once(() => integer('WEBHOOK_TIMEOUT_SECONDS', DEFAULTS.webhookTimeoutSeconds)),
+  archiveRetentionDays: once(() => integer('ARCHIVE_RETENTION_DAYS', DEFAULTS.archiveRetentionDays)),
+  /** The queue of webhook attempts waiting for their time (WEBHOOK_RETRY_QUEUE_URL). */
+  webhookRetryQueueUrl: once(() => required('WEBHOOK_RETRY_QUEUE_URL')),
+  /** What a webhook replay reads from and sends to: the archive, the bus, the sender's rule. */
+  eventArchiveArn: once(() => required('EVENT_ARCHIVE_ARN')),
+  eventBusArn: once(() => required('EVENT_BUS_ARN')),
+  webhookRuleArn: once(() => required('WEBHOOK_RULE_ARN')),
 };

@@ -13,7 +13,10 @@ import { ContactRepository } from './table/entities/contact.js';
 import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DueListRepository } from './table/entities/due-list.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
+import { EmailRepository } from './table/entities/email.js';
+import { EmailReviewRepository } from './table/entities/email-review.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
 import { LineItemRepository } from './table/entities/line-items.js';
@@ -26,6 +29,9 @@ import { QuoteRepository } from './table/entities/quote.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
+import { WebhookDeliveryRepository } from './table/entities/webhook-delivery.js';
+import { WebhookEndpointRepository } from './table/entities/webhook-endpoint.js';
+import { WebhookReplayRepository } from './table/entities/webhook-replay.js';
 import type { TableFunction } from './table/pattern.js';
 import { Store } from './table/store.js';
 
@@ -44,6 +50,9 @@ export interface Services {
   leadRouting: LeadRoutingRepository;
   dealReasons: DealReasonsRepository;
   attachments: AttachmentRepository;
+  /** Captured emails, and the participants waiting for review. */
+  emails: EmailRepository;
+  emailReviews: EmailReviewRepository;
   /** The company calendar new projects are planned on. */
   calendar: CompanyCalendarRepository;
   segments: SegmentRepository;
@@ -52,16 +61,17 @@ export interface Services {
   exports: ExportJobRepository;
   /** The bucket's files: the functions that handle files (transfers, attachments) load them on first use. */
   files(): Promise<FileStore>;
+  /** SES, for the mail people send from the console (loaded on the first send). */
+  mailer(): Promise<Mailer>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
   projects: ProjectRepository;
   followups: FollowUpReader;
+  /** Each person's due list: what is late for them now, and what falls due next. */
+  dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
-  settings: { handoffGraceMinutes: number };
-  /** The mail the API sends (quotes), through SES; undefined when the deployment has no sender. */
-  mailer(): Promise<Mailer | undefined>;
   /** The product catalog. */
   products: ProductRepository;
   /** A deal's line items (what it sells) and its quotes' bookkeeping. */
@@ -69,6 +79,14 @@ export interface Services {
   quotes: QuoteRepository;
   /** The product report's totals, kept on write. */
   productTotals: ProductTotalsRepository;
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
+  webhookReplays: WebhookReplayRepository;
+  settings: {
+    handoffGraceMinutes: number;
+    /** Where webhooks may point, and how far back a replay reaches. */
+    webhooks: { allowLoopback: boolean; archiveRetentionDays: number };
+  };
 }
 
 export function createServices(
@@ -76,13 +94,13 @@ export function createServices(
     client?: DynamoDBClient;
     tableName?: string;
     files?: FileStore | (() => Promise<FileStore>);
-    mailer?: Mailer | (() => Promise<Mailer | undefined>);
+    mailer?: () => Promise<Mailer>;
     /** The deployed function these services run in: its declared access patterns are all it may use. */
     runningAs?: TableFunction;
   } = {},
 ): Services {
   let files: Promise<FileStore> | undefined;
-  let mailer: Promise<Mailer | undefined> | undefined;
+  let mailer: Promise<Mailer> | undefined;
   const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const tableName = options.tableName ?? config.tableName();
   const store = new Store(client, tableName, options.runningAs);
@@ -101,6 +119,8 @@ export function createServices(
     dealReasons: new DealReasonsRepository(store),
     calendar: new CompanyCalendarRepository(store),
     attachments: new AttachmentRepository(store),
+    emails: new EmailRepository(store),
+    emailReviews: new EmailReviewRepository(store),
     segments: new SegmentRepository(store, { companies, contacts, deals }),
     duplicates: new DuplicateRepository(store),
     imports: new ImportJobRepository(store),
@@ -116,8 +136,7 @@ export function createServices(
       return files;
     },
     mailer: () => {
-      const given = options.mailer;
-      mailer ??= typeof given === 'function' ? given() : Promise.resolve(given);
+      mailer ??= options.mailer ? options.mailer() : import('./mail/mailer.js').then((m) => m.sesMailer());
       return mailer;
     },
     activities: new ActivityRepository(store),
@@ -125,12 +144,22 @@ export function createServices(
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
     followups: new FollowUpReader(store),
+    dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
-    settings: { handoffGraceMinutes: config.handoffGraceMinutes() },
     products: new ProductRepository(store),
     lineItems: new LineItemRepository(store),
     quotes: new QuoteRepository(store),
     productTotals: new ProductTotalsRepository(store),
+    webhookEndpoints: new WebhookEndpointRepository(store),
+    webhookDeliveries: new WebhookDeliveryRepository(store),
+    webhookReplays: new WebhookReplayRepository(store),
+    settings: {
+      handoffGraceMinutes: config.handoffGraceMinutes(),
+      webhooks: {
+        allowLoopback: config.webhookAllowLoopback(),
+        archiveRetentionDays: config.archiveRetentionDays(),
+      },
+    },
   };
 }

@@ -8,7 +8,8 @@ import { defaultRedriveClients, redriveDeadLetters } from './use-cases/redrive.j
 // `npm run redrive -- <queue>` locally): sends what a dead-letter queue or on-failure
 // destination holds back where it failed. See functions/operations/use-cases/redrive.ts.
 
-const clients = defaultRedriveClients();
+// a dead-letter queue filled by a queue's redrive policy → that queue (the stack says which)
+const clients = defaultRedriveClients(JSON.parse(process.env.REDRIVE_SOURCE_QUEUES || '{}'));
 const Input = z.strictObject({
   queue: z.string().min(1).max(1024),
   limit: z.number().int().min(1).max(10_000).default(100),

@@ -1,16 +1,26 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  type BundlingOptions,
+  type CfnResource,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundleFunction } from './bundling.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
 // Every Handoff function is built the same way: Node.js 24 on arm64, bundled by the local
-// esbuild (never Docker) into one minified ESM file with source maps, its own log group, X-Ray
+// esbuild (never Docker; bundling.ts says how) into minified ESM with source maps, its own log group, X-Ray
 // tracing (unless the deployment turns it off) and a role that starts with nothing but writing
 // its logs and traces. Each caller grants what it uses.
 //
@@ -52,8 +62,24 @@ export interface BundledFunctionProps {
   reservedConcurrency?: number;
 }
 
+/**
+ * Builds one function's asset with the local esbuild. Its fields are part of the asset's cache
+ * key (CDK hashes the bundling options), so two functions never share a bundle.
+ */
+class LocalBundling implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    readonly assets: string[],
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleFunction(ROOT, this.entry, outputDir, this.assets);
+    return true;
+  }
+}
+
 export class BundledFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   /** Where Lambda sends the record of an asynchronous invocation that failed all its attempts. */
@@ -83,9 +109,14 @@ export class BundledFunction extends Construct {
       reason:
         "Lambda names its log streams at run time; the grant is limited to this function's own log group.",
     });
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(ROOT, props.entry),
-      handler: 'handler',
+    const bundling: BundlingOptions = {
+      // never used: the local esbuild always builds (Docker is not needed, nor tried)
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      local: new LocalBundling(props.entry, props.assets ?? []),
+    };
+    this.fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(ROOT, { assetHashType: AssetHashType.OUTPUT, bundling }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -97,37 +128,12 @@ export class BundledFunction extends Construct {
       ...(props.reservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
-      projectRoot: ROOT,
-      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: id,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_TRACE_ENABLED: String(props.defaults.tracing),
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // ESM output: give bundled CommonJS dependencies a require().
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        externalModules: [],
-        ...(props.assets?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  props.assets!.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}/"`),
-              },
-            }
-          : {}),
       },
     });
     if (props.defaults.tracing) {

@@ -1,19 +1,17 @@
-import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
-// Integrators, by context: every Handoff event forwarded to other accounts' default buses
-// (they subscribe with rules of their own there), and/or chosen events POSTed to an HTTPS
-// endpoint through an EventBridge API destination. Each target has a dead-letter queue; the
-// webhook also retries a bounded number of times (bus targets retry inside EventBridge, which
-// takes no retry policy for them).
+// Integrators in other AWS accounts, by context: every Handoff event forwarded to their default
+// buses (they subscribe with rules of their own there). Each target has a dead-letter queue (bus
+// targets retry inside EventBridge, which takes no retry policy for them). Webhooks to anywhere
+// else are endpoints added at run time (webhooks.ts).
 
 export interface IntegrationsProps {
   bus: events.IEventBus;
   forwardToAccounts: string[];
-  webhook?: { url: string; apiKeySecretName: string; detailTypes: string[] };
 }
 
 export class Integrations extends Construct {
@@ -36,37 +34,6 @@ export class Integrations extends Construct {
         description: `Every Handoff event, to account ${account}'s default bus`,
         eventPattern: everything,
         targets: [new targets.EventBus(target, { deadLetterQueue: dlq.queue })],
-      });
-    }
-    if (props.webhook) {
-      const dlq = new DeadLetterQueue(this, 'WebhookDeadLetters', 'the webhook');
-      const connection = new events.Connection(this, 'WebhookConnection', {
-        description: 'Handoff webhook credentials',
-        authorization: events.Authorization.apiKey(
-          'x-api-key',
-          SecretValue.secretsManager(props.webhook.apiKeySecretName),
-        ),
-      });
-      const destination = new events.ApiDestination(this, 'Webhook', {
-        description: 'Handoff events to an HTTPS endpoint',
-        connection,
-        endpoint: props.webhook.url,
-        httpMethod: events.HttpMethod.POST,
-        rateLimitPerSecond: 10,
-      });
-      new events.Rule(this, 'ToWebhook', {
-        eventBus: props.bus,
-        description: 'Handoff events to the webhook',
-        eventPattern: props.webhook.detailTypes.length
-          ? { ...everything, detailType: props.webhook.detailTypes }
-          : everything,
-        targets: [
-          new targets.ApiDestination(destination, {
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(6),
-            deadLetterQueue: dlq.queue,
-          }),
-        ],
       });
     }
   }

@@ -27,10 +27,13 @@ import {
 //     destination answered 401, 407, 409, 429 or 5xx, or could not be reached), with
 //     exponential backoff, up to MaximumRetryAttempts or MaximumEventAgeInSeconds;
 //   - then the event goes to the target's dead-letter queue with EventBridge's attributes.
+// StartReplay sends an archive's events of a window back to the rules it names (FilterArns), each
+// event carrying `replay-name`, as EventBridge does (at once here, where EventBridge goes a minute
+// of events at a time); replayed events are not archived again.
 // An accepted event's deliveries are written to .local/bus/pending/ before PutEvents answers,
 // so a killed runtime delivers them on restart: EventBridge does not lose an acknowledged event.
 // Every event put on the bus is kept (.local/bus/events.jsonl) for `npm run events` and tests.
-// Over 300 lines: PutEvents, the archive and target delivery with its retries share the bus's state.
+// Over 300 lines: PutEvents, the archive, replays and target delivery with its retries share the bus's state.
 
 export interface BusEvent {
   version: '0';
@@ -46,15 +49,26 @@ export interface BusEvent {
   local: { bus: string; matchedRules: string[]; archived: boolean; receivedAt: string };
 }
 
+/** An event as rules see it (a replayed one carries `replay-name`). */
+type WireEvent = Omit<BusEvent, 'local'> & { 'replay-name'?: string };
+
 interface PendingDelivery {
   eventId: string;
   ruleId: string;
   targetIndex: number;
-  event: Omit<BusEvent, 'local'>;
+  event: WireEvent;
   /** Delivery attempts made so far. */
   attempts: number;
   firstAt: number;
   nextAt: number;
+}
+
+interface StartReplayInput {
+  ReplayName?: string;
+  EventSourceArn?: string;
+  EventStartTime?: number | string;
+  EventEndTime?: number | string;
+  Destination?: { Arn?: string; FilterArns?: string[] };
 }
 
 interface PutEventsEntry {
@@ -89,6 +103,8 @@ export class LocalEventBus {
   private readonly listeners = new Set<(e: BusEvent) => void>();
   private readonly pending: DurableRecords<PendingDelivery>;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The names of the replays started (StartReplay refuses a name twice). */
+  private readonly replays = new Set<string>();
   private inFlight = 0;
   private stopped = false;
 
@@ -104,6 +120,8 @@ export class LocalEventBus {
   /** Reads the events of earlier runs and delivers what they left undelivered. */
   start(): void {
     this.events.push(...readJsonLines<BusEvent>(join(this.options.dir, 'events.jsonl')));
+    for (const { name } of readJsonLines<{ name: string }>(join(this.options.dir, 'replays.jsonl')))
+      this.replays.add(name);
     for (const { id, record } of this.pending.all()) this.schedule(id, record);
   }
 
@@ -117,6 +135,7 @@ export class LocalEventBus {
   clear(): void {
     this.pending.clear();
     rmSync(join(this.options.dir, 'events.jsonl'), { force: true });
+    rmSync(join(this.options.dir, 'replays.jsonl'), { force: true });
   }
 
   subscribe(listener: (e: BusEvent) => void): () => void {
@@ -134,10 +153,16 @@ export class LocalEventBus {
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(body));
       };
+      if (target === 'AWSEvents.StartReplay') {
+        const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as StartReplayInput;
+        const answer = await this.startReplay(req, input);
+        reply(answer.status, answer.body);
+        return;
+      }
       if (target !== 'AWSEvents.PutEvents') {
         reply(400, {
           __type: 'UnknownOperationException',
-          message: `the local bus speaks PutEvents only, not ${target}`,
+          message: `the local bus speaks PutEvents and StartReplay only, not ${target}`,
         });
         return;
       }
@@ -231,11 +256,24 @@ export class LocalEventBus {
     local.matchedRules = rules.map((r) => r.logicalId);
     local.archived = this.options.app.archives.some((a) => a.busName === bus && matches(a.pattern, wire));
     // the deliveries are on disk before PutEvents answers: an acknowledged event is not lost
+    const deliveries = this.pendingDeliveries(rules, wire);
+    this.events.push(event);
+    appendLine(join(this.options.dir, 'events.jsonl'), JSON.stringify(event));
+    for (const listener of this.listeners) listener(event);
+    for (const { id, delivery } of deliveries) this.schedule(id, delivery);
+    return event;
+  }
+
+  /** Each target of each rule gets the event: kept on disk before anyone is told it was accepted. */
+  private pendingDeliveries(
+    rules: LocalRule[],
+    wire: WireEvent,
+  ): { id: string; delivery: PendingDelivery }[] {
     const now = Date.now();
-    const deliveries = rules.flatMap((rule) =>
+    return rules.flatMap((rule) =>
       rule.targets.map((_, targetIndex) => {
         const delivery: PendingDelivery = {
-          eventId: event.id,
+          eventId: wire.id,
           ruleId: rule.logicalId,
           targetIndex,
           event: wire,
@@ -243,16 +281,93 @@ export class LocalEventBus {
           firstAt: now,
           nextAt: now,
         };
-        const id = `${String(now).padStart(15, '0')}-${event.id}-${rule.logicalId}-${targetIndex}`;
+        const id = `${String(now).padStart(15, '0')}-${wire.id}-${rule.logicalId}-${targetIndex}`;
         this.pending.put(id, delivery);
         return { id, delivery };
       }),
     );
-    this.events.push(event);
-    appendLine(join(this.options.dir, 'events.jsonl'), JSON.stringify(event));
-    for (const listener of this.listeners) listener(event);
-    for (const { id, delivery } of deliveries) this.schedule(id, delivery);
-    return event;
+  }
+
+  /**
+   * StartReplay (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html):
+   * the archive's events whose time is in [EventStartTime, EventEndTime), to the rules of
+   * Destination.FilterArns (every rule of the bus without them), each with `replay-name`.
+   */
+  private async startReplay(
+    req: IncomingMessage,
+    input: StartReplayInput,
+  ): Promise<{ status: number; body: unknown }> {
+    const refuse = (type: string, message: string) => ({ status: 400, body: { __type: type, message } });
+    const name = String(input.ReplayName ?? '');
+    const archive = this.options.app.archives.find((a) => a.arn === input.EventSourceArn);
+    const busArn = String(input.Destination?.Arn ?? '');
+    const iam = this.options.iam;
+    if (iam) {
+      const caller = iam.callerOf(req.headers);
+      if (caller.kind === 'anonymous')
+        return refuse('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+      const denied = await iam.authorize(caller, [
+        { action: 'events:StartReplay', resource: String(input.EventSourceArn ?? '') },
+        { action: 'events:StartReplay', resource: busArn },
+        {
+          action: 'events:StartReplay',
+          resource: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:replay/${name}`,
+        },
+      ]);
+      if (denied) return refuse('AccessDeniedException', denied.message);
+    }
+    if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name))
+      return refuse(
+        'ValidationException',
+        'ReplayName must be 1-64 letters, digits, dots, hyphens or underscores',
+      );
+    if (!archive)
+      return refuse('ResourceNotFoundException', `Archive ${input.EventSourceArn} does not exist.`);
+    if (this.replays.has(name))
+      return refuse('ResourceAlreadyExistsException', `Replay ${name} already exists.`);
+    const from = new Date(Number(input.EventStartTime) * 1000 || String(input.EventStartTime));
+    const to = new Date(Number(input.EventEndTime) * 1000 || String(input.EventEndTime));
+    if (!(from < to)) return refuse('ValidationException', 'EventStartTime must be before EventEndTime');
+    if (busArn.split('/').at(-1) !== archive.busName)
+      return refuse('ValidationException', 'Destination must be the event bus the archive belongs to');
+    const filter = input.Destination?.FilterArns ?? [];
+    const rules = this.options.app.rules.filter(
+      (r) => r.enabled && r.busName === archive.busName && (filter.length === 0 || filter.includes(r.arn)),
+    );
+    if (filter.length > rules.length)
+      return refuse('ValidationException', 'FilterArns must name rules of the destination bus');
+    this.replays.add(name);
+    appendLine(
+      join(this.options.dir, 'replays.jsonl'),
+      JSON.stringify({ name, at: new Date().toISOString() }),
+    );
+    const replayed = this.events.filter(
+      (e) =>
+        e.local.bus === archive.busName &&
+        e.local.archived &&
+        Date.parse(e.time) >= from.getTime() &&
+        Date.parse(e.time) < to.getTime(),
+    );
+    for (const event of replayed) {
+      const { local: _local, ...original } = event;
+      const wire: WireEvent = { ...original, id: randomUUID(), 'replay-name': name };
+      for (const { id, delivery } of this.pendingDeliveries(
+        rules.filter((r) => matches(r.pattern, wire)),
+        wire,
+      ))
+        this.schedule(id, delivery);
+    }
+    this.options.log.info(
+      `replay ${name}: ${replayed.length} archived event(s) sent again to ${rules.map((r) => r.logicalId).join(', ')}`,
+    );
+    return {
+      status: 200,
+      body: {
+        ReplayArn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:replay/${name}`,
+        State: 'STARTING',
+        ReplayStartTime: Date.now() / 1000,
+      },
+    };
   }
 
   private schedule(id: string, delivery: PendingDelivery): void {
@@ -319,7 +434,7 @@ export class LocalEventBus {
   private async attempt(
     rule: LocalRule,
     target: LocalRuleTarget,
-    event: Omit<BusEvent, 'local'>,
+    event: WireEvent,
   ): Promise<{ code: string; message: string; retriable: boolean } | undefined> {
     if (target.kind === 'remote-bus') {
       this.options.log.info(
@@ -328,6 +443,11 @@ export class LocalEventBus {
       return undefined;
     }
     const payload = target.input ?? (target.inputPath ? pick(event, target.inputPath) : event);
+    if (target.kind === 'queue') {
+      // EventBridge sends the event to the queue as the message body
+      this.options.sqs.send(target.queueId!, JSON.stringify(payload));
+      return undefined;
+    }
     if (target.kind === 'http') {
       try {
         const res = await fetch(target.endpoint!, {

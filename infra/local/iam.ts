@@ -28,6 +28,8 @@ import { LOCAL_ACCOUNT, type LocalApp, type LocalFunction, type LocalRole } from
 export type Caller =
   | { kind: 'admin' }
   | { kind: 'anonymous' }
+  /** An AWS service acting on its own (SES storing a message it received): resource policies decide. */
+  | { kind: 'service'; principal: string }
   | {
       kind: 'role';
       role: LocalRole;
@@ -72,7 +74,14 @@ export class AccessDenied extends Error {
 const ADMIN: Caller = { kind: 'admin' };
 const ANONYMOUS: Caller = { kind: 'anonymous' };
 /** The condition keys given with every request; a policy's other keys are warned about at start. */
-const GIVEN_KEYS = ['aws:securetransport', 'aws:principalarn', 'aws:principalaccount', 'aws:userid'];
+const GIVEN_KEYS = [
+  'aws:securetransport',
+  'aws:principalarn',
+  'aws:principalaccount',
+  'aws:userid',
+  // given by the local SES receiving (infra/local/smtp.ts), as SES gives it
+  'aws:sourceaccount',
+];
 
 // letters and digits only: DynamoDB Local refuses any other access key id
 export const functionAccessKey = (fn: Pick<LocalFunction, 'logicalId'>) => `LOCAL${fn.logicalId}`;
@@ -185,7 +194,7 @@ export class LocalIam {
 
   private keyOf(caller: Caller, request: AccessRequest): string {
     return JSON.stringify([
-      caller.kind === 'role' ? caller.arn : caller.kind,
+      caller.kind === 'role' ? caller.arn : caller.kind === 'service' ? caller.principal : caller.kind,
       request.action,
       request.resource,
       request.context ?? {},
@@ -210,7 +219,11 @@ export class LocalIam {
     const role = caller.kind === 'role' ? caller.role : undefined;
     const simulation: Simulation = {
       request: {
-        principal: role ? (caller as { arn: string }).arn : anonymousPrincipal,
+        principal: role
+          ? (caller as { arn: string }).arn
+          : caller.kind === 'service'
+            ? caller.principal
+            : anonymousPrincipal,
         action: request.action,
         resource: { resource: request.resource, accountId: LOCAL_ACCOUNT },
         contextVariables: {

@@ -8,7 +8,7 @@ const paint = (code: number, text: string) => (useColor ? `\u001b[${code}m${text
 
 export interface InvocationLog {
   function: string;
-  trigger: 'http' | 'event' | 'stream' | 'schedule';
+  trigger: 'http' | 'event' | 'stream' | 'schedule' | 'queue';
   what: string;
   outcome: string;
   failed: boolean;

@@ -24,6 +24,7 @@ export const PORT_LAYOUT = {
   faults: { offset: 9, name: 'the fault endpoint' },
   control: { offset: 10, name: 'the control API' },
   xray: { offset: 11, name: 'the X-Ray daemon (UDP)' },
+  smtp: { offset: 12, name: 'SMTP (SES receiving: mail to the capture domain)' },
 } as const;
 
 export type LocalService = keyof typeof PORT_LAYOUT;

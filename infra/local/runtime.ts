@@ -28,9 +28,11 @@ import {
   PortTaken,
   portPlan,
 } from './ports.js';
+import { QueuePoller } from './queue-poller.js';
 import { LocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { checkServiceRoles } from './service-roles.js';
+import { LocalSesReceiving } from './smtp.js';
 import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
@@ -99,6 +101,8 @@ export interface LocalRuntime {
   faults: LocalFaults;
   xray: LocalXrayDaemon;
   synthesized: boolean;
+  /** SES receiving for the stack's receipt rules: the SMTP server's address and the domains it takes mail for. */
+  smtp: { host: string; port: number; domains: string[]; receiving: LocalSesReceiving };
   /** True while the bus, Lambda's queues, the scheduler's retries or a stream is still working. */
   busy(): boolean;
   stop(): Promise<void>;
@@ -118,14 +122,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const servers: Server[] = [];
   const handlers = new Map<LocalService, Handler>();
   const xray = new LocalXrayDaemon(localDir);
+  const receiving = new LocalSesReceiving(log);
   const bound = {} as Record<LocalService, number>;
   const release = async () => {
     xray.stop();
+    await receiving.close();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   };
   let apiServer: Server | undefined;
   try {
-    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter((s) => s !== 'xray');
+    const tcpServices = (Object.keys(PORT_LAYOUT) as LocalService[]).filter(
+      (s) => s !== 'xray' && s !== 'smtp',
+    );
     for (const service of tcpServices) {
       const server = createServer((req, res) => {
         const handler = handlers.get(service);
@@ -138,6 +146,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     bound.xray = await xray.start(plan.ports.xray).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.xray, 'xray', plan.flags.xray) : error;
+    });
+    bound.smtp = await receiving.listen(plan.ports.smtp).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new PortTaken(plan.ports.smtp, 'smtp', plan.flags.smtp) : error;
     });
   } catch (error) {
     await release();
@@ -185,6 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     faults: faultEndpoint,
     control: controlUrl,
     xray: `udp://${xrayAddress}`,
+    smtp: `smtp://${LOOPBACK}:${bound.smtp}`,
   };
 
   mkdirSync(localDir, { recursive: true });
@@ -199,7 +211,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
-  const app = readTemplate(cdkOut, { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint });
+  const app = readTemplate(cdkOut, {
+    api: apiUrl,
+    console: consoleUrl,
+    issuer: issuerUrl,
+    s3: s3Endpoint,
+    sqs: sqsEndpoint,
+  });
   // IAM: each function's own credentials, its role's policies evaluated on every request
   const iam = new LocalIam(app, options.iam ?? true);
   try {
@@ -227,7 +245,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const mailbox = new LocalMailbox(join(localDir, 'mail'), log, iam);
   handlers.set('ses', mailbox.handle);
-  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam);
+  const sqs = new LocalSqs(join(localDir, 'queues'), app.queues, iam, {
+    settings: app.queueSettings,
+    timeScale,
+    sources: new Set(app.queueMappings.map((m) => m.queueId)),
+  });
   handlers.set('sqs', sqs.handle);
   sqs.setEndpoint(sqsEndpoint);
   let bus: LocalEventBus | undefined;
@@ -259,6 +281,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_XRAY_DAEMON_ADDRESS: xrayAddress,
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     TZ: 'UTC',
+    // webhooks may be sent to receivers on this machine (http://127.0.0.1:…): docs/operations.md
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
   };
   const pools = new Map<string, LambdaFunctionPool>();
   for (const fn of app.functions.values()) {
@@ -290,6 +314,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     iam,
   );
   faults.attach({ app, pools, lambda, endpoints, faultEndpoint });
+  receiving.attach({ app, s3, lambda });
+  mailbox.deliverTo(receiving);
   if (options.inMemory) {
     // no data was kept, so nothing an earlier run left undelivered belongs to this one
     rmSync(join(localDir, 'stream-checkpoints.json'), { force: true });
@@ -333,6 +359,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
   );
 
+  const queuePollers = app.queueMappings.map(
+    (mapping) =>
+      new QueuePoller({
+        mapping,
+        sqs,
+        pool: pools.get(mapping.functionId)!,
+        log,
+        visibilityTimeoutSeconds: app.queueSettings.get(mapping.queueId)?.visibilityTimeoutSeconds ?? 30,
+        timeScale,
+      }),
+  );
+
   // The functions people wait on (the API's, and the relay that carries every event) got a warm
   // environment meanwhile; the others start on their first event, cold, as in AWS.
   await warming;
@@ -340,6 +378,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   lambda.start();
   scheduler.start(options.schedules !== false);
   for (const p of pollers) await p.start();
+  for (const p of queuePollers) p.start();
 
   const gateway = createGateway({
     app,
@@ -394,6 +433,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         sesEndpoint,
         faultEndpoint,
         xrayAddress,
+        smtpAddress: `${LOOPBACK}:${bound.smtp}`,
+        receivingDomains: receiving.recipients,
       },
       null,
       2,
@@ -415,15 +456,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lambda,
     faults,
     xray,
+    smtp: { host: LOOPBACK, port: bound.smtp, domains: receiving.recipients, receiving },
     synthesized,
-    busy: () => bus!.busy || lambda.busy || scheduler.busy || pollers.some((p) => p.busy),
+    busy: () =>
+      bus!.busy ||
+      lambda.busy ||
+      scheduler.busy ||
+      pollers.some((p) => p.busy) ||
+      queuePollers.some((p) => p.busy),
     stop: async () => {
       scheduler.stop();
       bus!.stop();
       lambda.stop();
       for (const p of pollers) p.stop();
+      for (const p of queuePollers) p.stop();
       for (const pool of pools.values()) pool.stop();
       xray.stop();
+      await receiving.close();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       for (const s of servers) s.closeAllConnections?.();
       dynamodb.destroy();

@@ -157,6 +157,67 @@ export class LocalS3 {
     };
   }
 
+  /** Keeps an object (and says so to EventBridge, for a bucket that sends its events). */
+  private store(bucket: LocalBucket, key: string, body: Buffer, contentType: string): Meta {
+    const file = this.file(bucket.name, key);
+    const meta: Meta = {
+      contentType,
+      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+      size: body.length,
+      lastModified: new Date().toUTCString(),
+    };
+    writeFileSafely(`${file}.meta.json`, JSON.stringify(meta));
+    writeFileSync(file, body);
+    this.log.info(`s3://${bucket.name}/${key}: ${body.length} bytes stored`);
+    if (bucket.eventBridge) {
+      this.emit({
+        Source: 'aws.s3',
+        DetailType: 'Object Created',
+        Resources: [`arn:aws:s3:::${bucket.name}`],
+        Detail: JSON.stringify({
+          version: '0',
+          bucket: { name: bucket.name },
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/'),
+            size: body.length,
+            etag: meta.etag.slice(1, -1),
+            sequencer: Date.now().toString(16),
+          },
+          'request-id': randomUUID(),
+          requester: '000000000000',
+          'source-ip-address': '127.0.0.1',
+          reason: 'PutObject',
+        }),
+      });
+    }
+    return meta;
+  }
+
+  /**
+   * A PutObject by an AWS service on its own behalf (SES's S3 action): the bucket's policy alone
+   * decides, with the condition keys the service sets. Throws the refusal, worded as AWS's.
+   */
+  async putAsService(
+    bucketName: string,
+    key: string,
+    body: Buffer,
+    contentType: string,
+    caller: Extract<Caller, { kind: 'service' }>,
+    context: Record<string, string>,
+  ): Promise<void> {
+    const bucket = this.buckets.get(bucketName);
+    if (!bucket) throw new Error(`the bucket ${bucketName} does not exist`);
+    const denied = this.iam?.enforced
+      ? await this.denied(caller, bucket, {
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::${bucket.name}/${key}`,
+          context,
+        })
+      : undefined;
+    if (denied) throw denied;
+    this.store(bucket, key, body, contentType);
+  }
+
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const [, bucketName = '', ...rest] = url.pathname.split('/');
@@ -211,38 +272,14 @@ export class LocalS3 {
 
     const file = this.file(bucket.name, key);
     if (req.method === 'PUT') {
-      const meta: Meta = {
-        contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
-        etag: `"${createHash('md5').update(body).digest('hex')}"`,
-        size: body.length,
-        lastModified: new Date().toUTCString(),
-      };
-      writeFileSafely(`${file}.meta.json`, JSON.stringify(meta));
-      writeFileSync(file, body);
+      const meta = this.store(
+        bucket,
+        key,
+        body,
+        String(req.headers['content-type'] ?? 'binary/octet-stream'),
+      );
       res.writeHead(200, { etag: meta.etag, ...cors });
       res.end();
-      this.log.info(`s3://${bucket.name}/${key}: ${body.length} bytes stored`);
-      if (bucket.eventBridge) {
-        this.emit({
-          Source: 'aws.s3',
-          DetailType: 'Object Created',
-          Resources: [`arn:aws:s3:::${bucket.name}`],
-          Detail: JSON.stringify({
-            version: '0',
-            bucket: { name: bucket.name },
-            object: {
-              key: encodeURIComponent(key).replace(/%2F/g, '/'),
-              size: body.length,
-              etag: meta.etag.slice(1, -1),
-              sequencer: Date.now().toString(16),
-            },
-            'request-id': randomUUID(),
-            requester: '000000000000',
-            'source-ip-address': '127.0.0.1',
-            reason: 'PutObject',
-          }),
-        });
-      }
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {

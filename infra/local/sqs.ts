@@ -9,16 +9,21 @@ import {
 } from '../../functions/operations/use-cases/classify-dead-letter.js';
 import { DurableRecords } from './durable.js';
 import type { LocalIam } from './iam.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './template.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalQueueSettings } from './template.js';
 
-// Amazon SQS, locally, for the template's queues (all of them dead-letter queues and on-failure
-// destinations): the local services send to them as AWS's do, and functions read them through
-// the SDK (AWS_ENDPOINT_URL_SQS; the AWS JSON 1.0 protocol) with SendMessage, ReceiveMessage
-// (visibility timeout, receive count), DeleteMessage, ChangeMessageVisibility(Batch), GetQueueUrl
-// and GetQueueAttributes. Messages are files under .local/queues/<queue>/, so they outlive a
-// restart, as SQS's do. Written by hand: the SQS emulators on npm are unmaintained or need Java
-// beside DynamoDB Local's, and these operations are all the stack uses.
-// Under 400 lines: the SQS API the functions and the local services use, nothing more.
+// Amazon SQS, locally, for the template's queues (dead-letter queues, on-failure destinations,
+// and the queues functions read through event source mappings, queue-poller.ts): the local
+// services send to them as AWS's do, and functions use them through the SDK
+// (AWS_ENDPOINT_URL_SQS; the AWS JSON 1.0 protocol) with SendMessage(Batch) (DelaySeconds, or the
+// queue's), ReceiveMessage (visibility timeout, receive count, the redrive policy moving a message
+// received maxReceiveCount times to its dead-letter queue), DeleteMessage,
+// ChangeMessageVisibility(Batch), GetQueueUrl and GetQueueAttributes. Messages are files under
+// .local/queues/<queue>/, so they outlive a restart, as SQS's do (kept in memory too: a queue is
+// read often); which are in flight is not kept, so a restart makes them visible at once. A
+// message's delay is scaled by --time-scale, as every wait AWS makes is. Written by hand: the
+// SQS emulators on npm are unmaintained or need Java beside DynamoDB Local's, and these
+// operations are all the stack uses.
+// Over 400 lines: the SQS API the functions and the local services use, and what a poller needs.
 
 export interface QueueMessage {
   MessageId: string;
@@ -26,6 +31,56 @@ export interface QueueMessage {
   MessageAttributes?: Record<string, { DataType: string; StringValue: string }>;
   SentTimestamp: number;
   ReceiveCount: number;
+  /** A delayed message is hidden until then (epoch ms). */
+  VisibleAt?: number;
+}
+
+/** A message handed to a poller (an event source mapping), with its receipt handle. */
+export interface ReceivedMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  sentTimestamp: number;
+  receiveCount: number;
+  attributes?: QueueMessage['MessageAttributes'];
+}
+
+export interface LocalSqsOptions {
+  /** Each queue's visibility timeout, delay and redrive policy (the template's); none: SQS's defaults. */
+  settings?: Map<string, LocalQueueSettings>;
+  /** Scales message delays (1 = SQS's own; tests shrink it). */
+  timeScale?: number;
+  /** Queues read by event source mappings: their messages are work waiting, not dead letters. */
+  sources?: Set<string>;
+}
+
+/** One queue's messages: on disk, and in memory in the order they were sent. */
+class QueueStore {
+  private records?: Map<string, QueueMessage>;
+  private readonly disk: DurableRecords<QueueMessage>;
+
+  constructor(dir: string) {
+    this.disk = new DurableRecords(dir);
+  }
+
+  private loaded(): Map<string, QueueMessage> {
+    this.records ??= new Map(this.disk.all().map(({ id, record }) => [id, record]));
+    return this.records;
+  }
+
+  put(id: string, message: QueueMessage): void {
+    this.disk.put(id, message);
+    this.loaded().set(id, message);
+  }
+
+  delete(id: string): void {
+    this.disk.delete(id);
+    this.loaded().delete(id);
+  }
+
+  all(): { id: string; record: QueueMessage }[] {
+    return [...this.loaded()].map(([id, record]) => ({ id, record }));
+  }
 }
 
 export interface DeadLetterView {
@@ -77,11 +132,19 @@ class SqsError extends Error {
 export const queueArn = (queueId: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${queueId}`;
 
 export class LocalSqs {
-  private readonly stores = new Map<string, DurableRecords<QueueMessage>>();
+  private readonly stores = new Map<string, QueueStore>();
+  private readonly listeners = new Map<string, Set<() => void>>();
   /** receipt handle → message, while it is invisible */
   private readonly inFlight = new Map<
     string,
-    { queueId: string; messageId: string; receivedAt: number; visibleAt: number }
+    {
+      queueId: string;
+      messageId: string;
+      receivedAt: number;
+      visibleAt: number;
+      /** ChangeMessageVisibility set its timeout since it was received. */
+      changed?: boolean;
+    }
   >();
   private endpoint = '';
 
@@ -91,6 +154,7 @@ export class LocalSqs {
     private readonly names: Map<string, string>,
     /** Asked before each request a signed caller makes (infra/local/iam.ts); none: all allowed. */
     private readonly iam?: LocalIam,
+    private readonly options: LocalSqsOptions = {},
   ) {}
 
   /** The URL GetQueueUrl answers with: this endpoint's, so the SDK reaches it either way. */
@@ -102,23 +166,43 @@ export class LocalSqs {
     return this.names.has(queueId);
   }
 
-  private store(queueId: string): DurableRecords<QueueMessage> {
+  private store(queueId: string): QueueStore {
     let store = this.stores.get(queueId);
     if (!store) {
-      store = new DurableRecords(join(this.dir, queueId));
+      store = new QueueStore(join(this.dir, queueId));
       this.stores.set(queueId, store);
     }
     return store;
   }
 
-  send(queueId: string, body: string, attributes: Record<string, string> = {}): string {
+  /** Called whenever a message is sent to the queue, or one in flight is made visible again. */
+  subscribe(queueId: string, listener: () => void): () => void {
+    const set = this.listeners.get(queueId) ?? new Set();
+    set.add(listener);
+    this.listeners.set(queueId, set);
+    return () => set.delete(listener);
+  }
+
+  private notify(queueId: string): void {
+    for (const listener of this.listeners.get(queueId) ?? []) listener();
+  }
+
+  /** `delaySeconds` (0-900): undefined takes the queue's own DelaySeconds. */
+  send(
+    queueId: string,
+    body: string,
+    attributes: Record<string, string> = {},
+    delaySeconds?: number,
+  ): string {
     const MessageId = randomUUID();
     const SentTimestamp = Date.now();
+    const delay = delaySeconds ?? this.options.settings?.get(queueId)?.delaySeconds ?? 0;
     const message: QueueMessage = {
       MessageId,
       Body: body,
       SentTimestamp,
       ReceiveCount: 0,
+      ...(delay > 0 ? { VisibleAt: SentTimestamp + delay * 1000 * (this.options.timeScale ?? 1) } : {}),
       ...(Object.keys(attributes).length
         ? {
             MessageAttributes: Object.fromEntries(
@@ -128,48 +212,139 @@ export class LocalSqs {
         : {}),
     };
     this.store(queueId).put(`${String(SentTimestamp).padStart(15, '0')}-${MessageId}`, message);
+    this.notify(queueId);
     return MessageId;
+  }
+
+  /**
+   * Up to `max` visible messages, hidden for `visibilityMs` (a poller's receive). A message
+   * received as often as the queue's redrive policy allows moves to its dead-letter queue instead.
+   */
+  receiveBatch(queueId: string, max: number, visibilityMs: number): ReceivedMessage[] {
+    return this.take(queueId, max, visibilityMs).map(({ record, ReceiptHandle }) => ({
+      messageId: record.MessageId,
+      receiptHandle: ReceiptHandle,
+      body: record.Body,
+      sentTimestamp: record.SentTimestamp,
+      receiveCount: record.ReceiveCount,
+      ...(record.MessageAttributes ? { attributes: record.MessageAttributes } : {}),
+    }));
+  }
+
+  /** A poller's message, handled: deleted (true), or visible again after `afterMs` (false). */
+  settle(queueId: string, receiptHandle: string, handled: boolean, afterMs = 0): void {
+    if (handled) {
+      try {
+        this.remove({ QueueUrl: queueId, ReceiptHandle: receiptHandle });
+      } catch {
+        // its visibility ended and another receive took it: that one decides
+      }
+      return;
+    }
+    const flight = this.inFlight.get(receiptHandle);
+    if (!flight) return;
+    // a function may have changed its visibility itself (ChangeMessageVisibility): that stands
+    if (!flight.changed) flight.visibleAt = Date.now() + afterMs;
+    setTimeout(() => this.notify(queueId), Math.max(0, flight.visibleAt - Date.now())).unref();
+  }
+
+  /** When the next message of the queue becomes visible (epoch ms), if any is waiting. */
+  nextVisibleAt(queueId: string): number | undefined {
+    const now = Date.now();
+    const hidden = this.hiddenUntil(queueId);
+    let next: number | undefined;
+    for (const { record } of this.store(queueId).all()) {
+      const at = Math.max(record.VisibleAt ?? 0, hidden.get(record.MessageId) ?? 0);
+      if (at > now && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
+  private hiddenUntil(queueId: string): Map<string, number> {
+    const now = Date.now();
+    const hidden = new Map<string, number>();
+    for (const f of this.inFlight.values())
+      if (f.queueId === queueId && f.visibleAt > now) hidden.set(f.messageId, f.visibleAt);
+    return hidden;
+  }
+
+  /** Receives: counts, hides, and moves to the dead-letter queue what its redrive policy says. */
+  private take(queueId: string, max: number, visibilityMs: number) {
+    const redrive = this.options.settings?.get(queueId)?.redrive;
+    const taken: { record: QueueMessage; ReceiptHandle: string }[] = [];
+    for (const { id, record } of this.visible(queueId)) {
+      if (taken.length >= max) break;
+      if (redrive && record.ReceiveCount >= redrive.maxReceiveCount) {
+        this.store(queueId).delete(id);
+        const attributes = Object.fromEntries(
+          Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+        );
+        this.send(redrive.deadLetterQueue, record.Body, attributes, 0);
+        continue;
+      }
+      record.ReceiveCount++;
+      this.store(queueId).put(id, record);
+      const ReceiptHandle = randomUUID();
+      this.inFlight.set(ReceiptHandle, {
+        queueId,
+        messageId: record.MessageId,
+        receivedAt: Date.now(),
+        visibleAt: Date.now() + visibilityMs,
+      });
+      taken.push({ record, ReceiptHandle });
+    }
+    return taken;
   }
 
   private visible(queueId: string): { id: string; record: QueueMessage }[] {
     const now = Date.now();
-    const hidden = new Set(
-      [...this.inFlight.values()]
-        .filter((f) => f.queueId === queueId && f.visibleAt > now)
-        .map((f) => f.messageId),
-    );
+    const hidden = this.hiddenUntil(queueId);
     return this.store(queueId)
       .all()
-      .filter((m) => !hidden.has(m.record.MessageId));
+      .filter((m) => !hidden.has(m.record.MessageId) && (m.record.VisibleAt ?? 0) <= now);
   }
 
-  /** Every message of every queue, described for people (the dead-letters command). */
+  /** Every message of every dead-letter queue, described for people (the dead-letters command). */
   deadLetters(): DeadLetterView[] {
-    return [...this.names.keys()].flatMap((queueId) =>
-      this.store(queueId)
-        .all()
-        .map(({ record }) => {
-          const letter = classifyDeadLetter(record.Body, record.MessageAttributes as MessageAttributes);
-          let body: unknown = record.Body;
-          try {
-            body = JSON.parse(record.Body);
-          } catch {
-            // kept as text
-          }
-          return {
-            queueId,
-            queue: this.names.get(queueId) ?? queueId,
-            messageId: record.MessageId,
-            at: new Date(record.SentTimestamp).toISOString(),
-            letter,
-            description: describeDeadLetter(letter),
-            body,
-            attributes: Object.fromEntries(
-              Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
-            ),
-          };
-        }),
-    );
+    return [...this.names.keys()]
+      .filter((queueId) => !this.options.sources?.has(queueId))
+      .flatMap((queueId) =>
+        this.store(queueId)
+          .all()
+          .map(({ record }) => {
+            const letter = classifyDeadLetter(
+              record.Body,
+              record.MessageAttributes as MessageAttributes,
+              this.sourceOf(queueId),
+            );
+            let body: unknown = record.Body;
+            try {
+              body = JSON.parse(record.Body);
+            } catch {
+              // kept as text
+            }
+            return {
+              queueId,
+              queue: this.names.get(queueId) ?? queueId,
+              messageId: record.MessageId,
+              at: new Date(record.SentTimestamp).toISOString(),
+              letter,
+              description: describeDeadLetter(letter),
+              body,
+              attributes: Object.fromEntries(
+                Object.entries(record.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+              ),
+            };
+          }),
+      );
+  }
+
+  /** The queue whose redrive policy sends what it could not handle here, as its URL. */
+  private sourceOf(deadLetterQueue: string): string | undefined {
+    for (const [queueId, settings] of this.options.settings ?? [])
+      if (settings.redrive?.deadLetterQueue === deadLetterQueue)
+        return `${this.endpoint}/${LOCAL_ACCOUNT}/${queueId}`;
+    return undefined;
   }
 
   private queueOf(url: unknown): string {
@@ -189,37 +364,48 @@ export class LocalSqs {
   private receive(input: any) {
     const queueId = this.queueOf(input.QueueUrl);
     const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
-    const timeout = Number(input.VisibilityTimeout ?? 30);
-    const messages = this.visible(queueId).slice(0, max);
+    const timeout = Number(
+      input.VisibilityTimeout ?? this.options.settings?.get(queueId)?.visibilityTimeoutSeconds ?? 30,
+    );
     return {
-      Messages: messages.map(({ id, record }) => {
-        record.ReceiveCount++;
-        this.store(queueId).put(id, record);
-        const ReceiptHandle = randomUUID();
-        this.inFlight.set(ReceiptHandle, {
-          queueId,
-          messageId: record.MessageId,
-          receivedAt: Date.now(),
-          visibleAt: Date.now() + timeout * 1000,
-        });
-        return {
-          MessageId: record.MessageId,
-          ReceiptHandle,
-          MD5OfBody: md5(record.Body),
-          Body: record.Body,
-          Attributes: {
-            SentTimestamp: String(record.SentTimestamp),
-            ApproximateReceiveCount: String(record.ReceiveCount),
-          },
-          ...(record.MessageAttributes
-            ? {
-                MessageAttributes: record.MessageAttributes,
-                MD5OfMessageAttributes: md5OfMessageAttributes(record.MessageAttributes),
-              }
-            : {}),
-        };
-      }),
+      Messages: this.take(queueId, max, timeout * 1000).map(({ record, ReceiptHandle }) => ({
+        MessageId: record.MessageId,
+        ReceiptHandle,
+        MD5OfBody: md5(record.Body),
+        Body: record.Body,
+        Attributes: {
+          SentTimestamp: String(record.SentTimestamp),
+          ApproximateReceiveCount: String(record.ReceiveCount),
+        },
+        ...(record.MessageAttributes
+          ? {
+              MessageAttributes: record.MessageAttributes,
+              MD5OfMessageAttributes: md5OfMessageAttributes(record.MessageAttributes),
+            }
+          : {}),
+      })),
     };
+  }
+
+  /** SendMessage's DelaySeconds: 0 to 900 (SQS refuses more). */
+  private delayOf(input: { DelaySeconds?: unknown }): number | undefined {
+    if (input.DelaySeconds === undefined) return undefined;
+    const delay = Number(input.DelaySeconds);
+    if (!Number.isInteger(delay) || delay < 0 || delay > 900)
+      throw new SqsError(
+        'InvalidParameterValue',
+        'InvalidParameterValue',
+        `DelaySeconds must be an integer from 0 to 900, not ${String(input.DelaySeconds)}`,
+      );
+    return delay;
+  }
+
+  private attributesOf(input: { MessageAttributes?: unknown }): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(
+        ([k, v]) => [k, String(v.StringValue ?? '')],
+      ),
+    );
   }
 
   private remove(input: any) {
@@ -272,6 +458,7 @@ export class LocalSqs {
         'the visibility timeout may not go past 12 hours from when the message was received',
       );
     handle.visibleAt = now + timeout * 1000;
+    handle.changed = true;
   }
 
   /** Up to 10 changes, each answered on its own (Successful or Failed, by the entry's Id). */
@@ -334,21 +521,50 @@ export class LocalSqs {
         return { QueueUrl: `${this.endpoint}/${LOCAL_ACCOUNT}/${input.QueueName}` };
       case 'AmazonSQS.SendMessage': {
         const queueId = this.queueOf(input.QueueUrl);
-        const attributes = Object.fromEntries(
-          Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(
-            ([k, v]) => [k, String(v.StringValue ?? '')],
-          ),
+        const MessageId = this.send(
+          queueId,
+          String(input.MessageBody),
+          this.attributesOf(input),
+          this.delayOf(input),
         );
-        const MessageId = this.send(queueId, String(input.MessageBody), attributes);
         return { MessageId, MD5OfMessageBody: md5(String(input.MessageBody)) };
+      }
+      case 'AmazonSQS.SendMessageBatch': {
+        const queueId = this.queueOf(input.QueueUrl);
+        const entries = (Array.isArray(input.Entries) ? input.Entries : []) as {
+          Id?: string;
+          MessageBody?: string;
+          DelaySeconds?: number;
+          MessageAttributes?: unknown;
+        }[];
+        if (entries.length === 0 || entries.length > 10)
+          throw new SqsError(
+            entries.length ? 'TooManyEntriesInBatchRequest' : 'EmptyBatchRequest',
+            entries.length
+              ? 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest'
+              : 'AWS.SimpleQueueService.EmptyBatchRequest',
+            `a batch holds 1 to 10 entries, not ${entries.length}`,
+          );
+        const delays = entries.map((e) => this.delayOf(e));
+        return {
+          Successful: entries.map((e, i) => ({
+            Id: String(e.Id),
+            MessageId: this.send(queueId, String(e.MessageBody), this.attributesOf(e), delays[i]),
+            MD5OfMessageBody: md5(String(e.MessageBody)),
+          })),
+          Failed: [],
+        };
       }
       case 'AmazonSQS.ReceiveMessage':
         return this.receive(input);
       case 'AmazonSQS.DeleteMessage':
         return this.remove(input);
-      case 'AmazonSQS.ChangeMessageVisibility':
-        this.changeVisibility(this.queueOf(input.QueueUrl), input);
+      case 'AmazonSQS.ChangeMessageVisibility': {
+        const queueId = this.queueOf(input.QueueUrl);
+        this.changeVisibility(queueId, input);
+        this.notify(queueId);
         return {};
+      }
       case 'AmazonSQS.ChangeMessageVisibilityBatch':
         return this.changeVisibilityBatch(input);
       case 'AmazonSQS.GetQueueAttributes': {

@@ -11,9 +11,15 @@ import { join, relative } from 'node:path';
 
 /**
  * Context the local runtime synthesizes with: the digest mailer is deployed, so digests leave
- * mail under .local/mail/ (the local SES). Everything else is the stack's defaults.
+ * mail under .local/mail/ (the local SES); email capture is on for crm.handoff.local (the local
+ * SMTP server receives its mail), and people at example.com (the local sign-in's) send from the
+ * console. Everything else is the stack's defaults.
  */
-export const LOCAL_CONTEXT: Record<string, string> = { digestFromEmail: 'digest@handoff.local' };
+export const LOCAL_CONTEXT: Record<string, string> = {
+  digestFromEmail: 'digest@handoff.local',
+  inboundEmailDomain: 'crm.handoff.local',
+  emailSenderDomains: 'example.com',
+};
 
 /** Where the local runtime's synthesis goes (not cdk.out, which `npm run synth` owns). */
 export const LOCAL_CDK_OUT = 'cdk.local.out';

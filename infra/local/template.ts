@@ -59,11 +59,13 @@ export interface LocalRoute {
 }
 
 export interface LocalRuleTarget {
-  /** A function of the stack; or an HTTPS endpoint (API destination); or another account's bus. */
-  kind: 'function' | 'http' | 'remote-bus';
+  /** A function of the stack; a queue of the stack; an HTTPS endpoint (API destination); or another account's bus. */
+  kind: 'function' | 'queue' | 'http' | 'remote-bus';
   /** The target's ARN, as the template gives it (named by the dead letters' TARGET_ARN). */
   arn: string;
   functionId: string;
+  /** A queue target's logical id (the local queue's name). */
+  queueId?: string;
   endpoint?: string;
   input?: unknown;
   inputPath?: string;
@@ -96,6 +98,26 @@ export interface LocalStreamMapping {
   onFailureQueue?: string;
 }
 
+/** An SQS event source mapping: Lambda polls the queue and invokes the function with batches. */
+export interface LocalQueueMapping {
+  logicalId: string;
+  queueId: string;
+  functionId: string;
+  batchSize: number;
+  batchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  /** ScalingConfig.MaximumConcurrency: at most this many invocations at once (default: the function's). */
+  maxConcurrency?: number;
+}
+
+/** What the template says of a queue beside its name (AWS::SQS::Queue's properties). */
+export interface LocalQueueSettings {
+  visibilityTimeoutSeconds: number;
+  delaySeconds: number;
+  /** RedrivePolicy: after this many receives, a message moves to the dead-letter queue. */
+  redrive?: { deadLetterQueue: string; maxReceiveCount: number };
+}
+
 export interface LocalSchedule {
   logicalId: string;
   name: string;
@@ -123,7 +145,33 @@ export interface LocalBucket {
   policy?: Json;
 }
 
+/** An SES receipt rule: the recipients it takes and its actions, in order (what SES receiving runs). */
+export interface LocalReceiptRule {
+  logicalId: string;
+  ruleSetName: string;
+  name: string;
+  enabled: boolean;
+  /** Addresses or domains it takes mail for (empty: every recipient of the account's domains). */
+  recipients: string[];
+  scanEnabled: boolean;
+  tlsPolicy: string;
+  actions: (
+    | { kind: 's3'; bucket: string; prefix: string }
+    | { kind: 'lambda'; functionId: string; functionArn: string; invocationType: string }
+  )[];
+}
+
+/** Who may invoke a function besides the account (AWS::Lambda::Permission), e.g. SES. */
+export interface LocalPermission {
+  functionId: string;
+  principal: string;
+  action: string;
+  sourceAccount?: string;
+}
+
 export interface LocalArchive {
+  /** Its ARN, as the template names it (a replay's EventSourceArn). */
+  arn: string;
   busName: string;
   pattern: Record<string, unknown>;
 }
@@ -149,6 +197,8 @@ export interface LocalAddresses {
   console: string;
   issuer: string;
   s3: string;
+  /** SQS's endpoint: a queue's URL names it (the SDK sends to the host of the URL it is given). */
+  sqs?: string;
 }
 
 export interface LocalApp {
@@ -165,9 +215,12 @@ export interface LocalApp {
   rules: LocalRule[];
   archives: LocalArchive[];
   streamMappings: LocalStreamMapping[];
+  queueMappings: LocalQueueMapping[];
   schedules: LocalSchedule[];
   /** Queue logical id → readable name, for dead letters. */
   queues: Map<string, string>;
+  /** Queue logical id → its visibility timeout, delay and redrive policy. */
+  queueSettings: Map<string, LocalQueueSettings>;
   /** Function logical id → its asynchronous-invocation settings (AWS::Lambda::EventInvokeConfig). */
   asyncConfigs: Map<string, AsyncInvokeConfig>;
   /** The HTTP API stage's default route throttling. */
@@ -176,6 +229,10 @@ export interface LocalApp {
   byArn: Map<string, string>;
   /** Role logical id → the role and its policies (what infra/local/iam evaluates). */
   roles: Map<string, LocalRole>;
+  /** SES receipt rules (email capture), in their rule set's order. */
+  receiptRules: LocalReceiptRule[];
+  /** Functions' resource policies (AWS::Lambda::Permission). */
+  permissions: LocalPermission[];
 }
 
 export function stackTemplatePath(cdkOut: string): { stackName: string; file: string } {
@@ -250,6 +307,10 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
           return `arn:aws:s3:::${name}`;
         case 'AWS::IAM::Role':
           return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+        case 'AWS::Events::Rule':
+          return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${r.Properties.EventBusName ? resolve(r.Properties.EventBusName) : 'default'}/${name}`;
+        case 'AWS::Events::Archive':
+          return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:archive/${r.Properties.ArchiveName ?? name}`;
         case 'AWS::IAM::ManagedPolicy':
           return `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${r.Properties.ManagedPolicyName ?? `${stackName}-${id}`}`;
         default:
@@ -266,7 +327,8 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
       byArn.set(arn, id);
       return arn;
     }
-    if (attr === 'QueueUrl') return `http://localhost/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueUrl') return `${addresses?.sqs ?? 'http://localhost'}/${LOCAL_ACCOUNT}/${nameOf(id)}`;
+    if (attr === 'QueueName') return nameOf(id);
     if (resources[id]?.Type === 'AWS::CloudFront::Distribution' && attr === 'DomainName') return CONSOLE_HOST;
     if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${nameOf(id)}.s3.localhost`;
     return `${id}.${attr}`;
@@ -407,9 +469,11 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   const api = entries('AWS::ApiGatewayV2::Api')[0]?.[1];
   const corsConfig = resolve(api?.Properties.CorsConfiguration ?? null);
 
-  const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint'> => {
+  const targetOf = (arn: string): Pick<LocalRuleTarget, 'kind' | 'functionId' | 'endpoint' | 'queueId'> => {
     const id = byArn.get(arn);
     if (id && resources[id]?.Type === 'AWS::Lambda::Function') return { kind: 'function', functionId: id };
+    if (id && resources[id]?.Type === 'AWS::SQS::Queue')
+      return { kind: 'queue', functionId: '', queueId: id };
     const destination = entries('AWS::Events::ApiDestination').find(
       ([d]) => arn === `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${d}`,
     );
@@ -424,7 +488,7 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   for (const [id] of entries('AWS::Events::ApiDestination')) arnOf(id);
   const rules = entries('AWS::Events::Rule').map(([id, r]) => ({
     logicalId: id,
-    arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${resolve(r.Properties.EventBusName ?? 'default')}/${id}`,
+    arn: arnOf(id),
     busName: resolve(r.Properties.EventBusName ?? 'default'),
     pattern: resolve(
       typeof r.Properties.EventPattern === 'string'
@@ -443,30 +507,51 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     })),
   }));
 
-  const archives = entries('AWS::Events::Archive').map(([, r]) => ({
+  const archives = entries('AWS::Events::Archive').map(([id, r]) => ({
+    arn: arnOf(id),
     busName: resolve(r.Properties.SourceArn).split('/').at(-1),
     pattern: r.Properties.EventPattern ?? {},
   }));
 
-  const streamMappings = entries('AWS::Lambda::EventSourceMapping').map(([id, r]) => {
-    const p = r.Properties;
-    return {
-      logicalId: id,
-      tableId: idOfArn(resolve(p.EventSourceArn)),
-      functionId: resolve(p.FunctionName),
-      batchSize: p.BatchSize ?? 100,
-      batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
-      reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      bisectOnError: p.BisectBatchOnFunctionError ?? false,
-      maxRetries: p.MaximumRetryAttempts ?? -1,
-      maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
-      startingPosition: p.StartingPosition ?? 'LATEST',
-      filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
-      ...(p.DestinationConfig?.OnFailure?.Destination
-        ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
-        : {}),
-    };
-  });
+  const fromQueue = (r: Json) =>
+    resources[idOfArn(resolve(r.Properties.EventSourceArn))]?.Type === 'AWS::SQS::Queue';
+  const queueMappings = entries('AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => fromQueue(r))
+    .map(([id, r]) => {
+      const p = r.Properties;
+      return {
+        logicalId: id,
+        queueId: idOfArn(resolve(p.EventSourceArn)),
+        functionId: resolve(p.FunctionName),
+        batchSize: p.BatchSize ?? 10,
+        batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        ...(p.ScalingConfig?.MaximumConcurrency
+          ? { maxConcurrency: Number(p.ScalingConfig.MaximumConcurrency) }
+          : {}),
+      };
+    });
+  const streamMappings = entries('AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => !fromQueue(r))
+    .map(([id, r]) => {
+      const p = r.Properties;
+      return {
+        logicalId: id,
+        tableId: idOfArn(resolve(p.EventSourceArn)),
+        functionId: resolve(p.FunctionName),
+        batchSize: p.BatchSize ?? 100,
+        batchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        bisectOnError: p.BisectBatchOnFunctionError ?? false,
+        maxRetries: p.MaximumRetryAttempts ?? -1,
+        maxRecordAgeSeconds: p.MaximumRecordAgeInSeconds ?? -1,
+        startingPosition: p.StartingPosition ?? 'LATEST',
+        filters: (p.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+        ...(p.DestinationConfig?.OnFailure?.Destination
+          ? { onFailureQueue: idOfArn(resolve(p.DestinationConfig.OnFailure.Destination)) }
+          : {}),
+      };
+    });
 
   const schedules = entries('AWS::Scheduler::Schedule').map(([id, r]) => {
     const p = r.Properties;
@@ -492,7 +577,31 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
   const queues = new Map(
     entries('AWS::SQS::Queue').map(([id, r]) => {
       const parts = String(r.Metadata?.['aws:cdk:path'] ?? id).split('/');
-      return [id, parts.slice(1, -2).join('/') || id];
+      // Handoff/Webhooks/Events/Resource → Webhooks/Events; …/EventsDeadLetters/Queue/Resource → …/EventsDeadLetters
+      const path = parts.slice(1, -1);
+      if (path.at(-1) === 'Queue') path.pop();
+      return [id, path.join('/') || id];
+    }),
+  );
+  const queueSettings = new Map<string, LocalQueueSettings>(
+    entries('AWS::SQS::Queue').map(([id, r]) => {
+      const p = r.Properties ?? {};
+      const redrive = p.RedrivePolicy;
+      return [
+        id,
+        {
+          visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
+          delaySeconds: Number(p.DelaySeconds ?? 0),
+          ...(redrive
+            ? {
+                redrive: {
+                  deadLetterQueue: idOfArn(resolve(redrive.deadLetterTargetArn)),
+                  maxReceiveCount: Number(redrive.maxReceiveCount),
+                },
+              }
+            : {}),
+        },
+      ];
     }),
   );
 
@@ -537,6 +646,50 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     }),
   );
 
+  const receiptRules = entries('AWS::SES::ReceiptRule').map(([id, r]) => {
+    const rule = r.Properties.Rule;
+    return {
+      logicalId: id,
+      ruleSetName: resolve(r.Properties.RuleSetName),
+      name: resolve(rule.Name ?? id),
+      enabled: rule.Enabled !== false,
+      recipients: resolve(rule.Recipients ?? []),
+      scanEnabled: rule.ScanEnabled === true,
+      tlsPolicy: rule.TlsPolicy ?? 'Optional',
+      actions: (rule.Actions ?? []).flatMap((a: Json) => {
+        if (a.S3Action)
+          return [
+            { kind: 's3', bucket: resolve(a.S3Action.BucketName), prefix: a.S3Action.ObjectKeyPrefix ?? '' },
+          ];
+        if (a.LambdaAction) {
+          const functionArn = resolve(a.LambdaAction.FunctionArn);
+          return [
+            {
+              kind: 'lambda',
+              functionId: idOfArn(functionArn),
+              functionArn,
+              invocationType: a.LambdaAction.InvocationType ?? 'Event',
+            },
+          ];
+        }
+        return [];
+      }),
+    } as LocalReceiptRule;
+  });
+  const permissions = entries('AWS::Lambda::Permission').flatMap(([, r]) => {
+    const target = resolve(r.Properties.FunctionName);
+    const functionId = functions.has(target) ? target : byArn.get(target);
+    if (!functionId) return [];
+    return [
+      {
+        functionId,
+        principal: resolve(r.Properties.Principal),
+        action: r.Properties.Action,
+        ...(r.Properties.SourceAccount ? { sourceAccount: resolve(r.Properties.SourceAccount) } : {}),
+      },
+    ];
+  });
+
   const webConsole = readConsole(cdkOut, resources, resolve);
   const client = entries('AWS::Cognito::UserPoolClient')[0]?.[1];
   return {
@@ -577,10 +730,14 @@ export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalA
     rules,
     archives,
     streamMappings,
+    queueMappings,
     schedules,
     queues,
+    queueSettings,
     byArn,
     roles,
+    receiptRules,
+    permissions,
   };
 }
 

@@ -171,7 +171,10 @@ describe('the functions', () => {
   }
 
   it("each function's table grant is exactly what its declared access patterns derive (generated, none written by hand)", () => {
-    for (const context of [{}, { digestFromEmail: 'digest@acme.example' }]) {
+    for (const context of [
+      {},
+      { digestFromEmail: 'digest@acme.example', inboundEmailDomain: 'crm.acme.example' },
+    ]) {
       const all = Object.keys(context).length ? synthesize(context).resources : resources;
       const seen = new Set<string>();
       for (const [id, fn] of handoffFunctionsIn(all)) {
@@ -187,7 +190,11 @@ describe('the functions', () => {
         expect(access, name).toEqual(derived(name as TableFunction));
         expect(access.length, name).toBeGreaterThan(0);
       }
-      const expected = TABLE_FUNCTIONS.filter((f) => f !== 'DigestMailer' || 'digestFromEmail' in context);
+      const expected = TABLE_FUNCTIONS.filter(
+        (f) =>
+          (f !== 'DigestMailer' || 'digestFromEmail' in context) &&
+          (f !== 'EmailCapture' || 'inboundEmailDomain' in context),
+      );
       expect([...seen].sort()).toEqual([...expected].sort());
     }
   }, 120_000);
@@ -392,11 +399,7 @@ describe('asynchronous delivery', () => {
   });
 
   it('every rule target (integrations by context included) has a dead-letter queue and, but for buses, a retry policy', () => {
-    const all = synthesize({
-      forwardToAccounts: '111122223333',
-      webhookUrl: 'https://hooks.example.com/handoff',
-      webhookApiKeySecret: 'handoff/webhook',
-    }).resources;
+    const all = synthesize({ forwardToAccounts: '111122223333' }).resources;
     const rules = Object.entries(all).filter(([, r]) => r.Type === 'AWS::Events::Rule');
     expect(rules.length).toBeGreaterThanOrEqual(4);
     for (const [id, rule] of rules) {
@@ -407,7 +410,8 @@ describe('asynchronous delivery', () => {
         if (!toBus) expect(target.RetryPolicy?.MaximumRetryAttempts, id).toBeGreaterThan(0);
       }
     }
-    expect(Object.values(all).some((r) => r.Type === 'AWS::Events::ApiDestination')).toBe(true);
+    // webhooks are the sender's (below): no API destination, no static key
+    expect(Object.values(all).some((r) => r.Type === 'AWS::Events::ApiDestination')).toBe(false);
   }, 120_000);
 
   it('every schedule passes its scheduled time, retries, and has a dead-letter queue', () => {
@@ -450,8 +454,12 @@ describe('observability', () => {
     const functions = handoffFunctions().length;
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions);
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(functions);
+    // every queue is a dead-letter queue or on-failure destination, but the two the webhook
+    // sender reads, whose lag has an alarm of its own (WebhooksBehind)
+    const read = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy).length;
+    expect(read).toBe(2);
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
-      ofType('AWS::SQS::Queue').length,
+      ofType('AWS::SQS::Queue').length - read,
     );
     expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
     expect(alarms.filter((a) => a.MetricName === 'HandoffsMissing')).toHaveLength(1);
@@ -543,8 +551,8 @@ describe('where asynchronous failures go', () => {
   it('every function invoked asynchronously has retries, a maximum event age and an on-failure queue that an alarm watches', () => {
     const all = synthesize({ digestFromEmail: 'digest@acme.example' }).resources;
     const targets = asyncTargets(all);
-    // the handoff, the cascade, the CSV import and export, the mailer, the three schedules
-    expect(targets).toHaveLength(8);
+    // the handoff, the cascade, the copies' refresh, the CSV import and export, the mailer, the three schedules
+    expect(targets).toHaveLength(9);
     const configs = ofTypeIn(all, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
     const alarmed = JSON.stringify(
       ofTypeIn(all, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
@@ -603,12 +611,26 @@ describe('where asynchronous failures go', () => {
         'sqs:DeleteMessage',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
     const sqsStatement = statements.find((st) => [st.Action].flat().includes('sqs:ReceiveMessage'))!;
-    expect((sqsStatement.Resource as unknown[]).length).toBe(ofType('AWS::SQS::Queue').length);
+    // every queue but the two the webhook sender reads is a dead-letter queue or on-failure destination
+    const sources = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(sources.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'WebhooksAttempts',
+      'WebhooksEvents',
+    ]);
+    expect((sqsStatement.Resource as unknown[]).length).toBe(
+      ofType('AWS::SQS::Queue').length - sources.length,
+    );
+    // what such a queue gave up on goes back to it, and nowhere else
+    const sendBack = statements.find((st) => [st.Action].flat().includes('sqs:SendMessage'))!;
+    expect(JSON.stringify(sendBack.Resource)).toBe(
+      JSON.stringify(sources.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+    );
   });
 });
 
@@ -627,6 +649,135 @@ describe('deployment context', () => {
     expect(() => synthesize({ importConcurrency: '0' })).toThrow(
       /importConcurrency must be a whole number of at least 1, or none/,
     );
+    expect(() => synthesize({ webhookTimeoutSeconds: '60' })).toThrow(
+      /webhookTimeoutSeconds must be a whole number of seconds from 1 to 30, not 60/,
+    );
+  });
+
+  it('stops a deployment that still passes the removed deploy-time webhook, naming the way to move', () => {
+    expect(() =>
+      synthesize({ webhookUrl: 'https://hooks.example.com/handoff', webhookApiKeySecret: 'handoff/webhook' }),
+    ).toThrow(
+      /context webhookUrl, webhookApiKeySecret was removed: add the endpoint with POST \/webhook-endpoints .*docs\/operations.md, "Moving from -c webhookUrl"/,
+    );
+  });
+});
+
+describe('webhooks', () => {
+  /** One of the two queues the sender reads (not their dead-letter queues). */
+  const queue = (prefix: string) =>
+    ofType('AWS::SQS::Queue').find(([id]) => id.startsWith(prefix) && !id.includes('DeadLetters'))!;
+  const senderPolicy = () =>
+    ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('WebhooksWebhookSenderRole'))![1].Properties
+      .PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+
+  it('a rule sends every event of the catalog (its sources) to the events queue, retried, with a dead-letter queue', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([id]) => id.startsWith('WebhooksToWebhooks'))!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: [...new Set(Object.values(EVENTS).map((e) => e.source))],
+    });
+    const [eventsId] = queue('WebhooksEvents');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [eventsId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^WebhooksToWebhooksDeadLetters/), 'Arn'] },
+        },
+      }),
+    ]);
+    // EventBridge may send to it (the queue's policy names the rule)
+    const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(eventsId),
+    )!;
+    expect(JSON.stringify(policy[1].Properties.PolicyDocument)).toContain('events.amazonaws.com');
+  });
+
+  it('its two queues are encrypted, TLS only, give up on a message after 10 receives into an alarmed dead-letter queue', () => {
+    for (const [prefix, retention] of [
+      ['WebhooksEvents', 4 * 86_400],
+      ['WebhooksAttempts', 14 * 86_400],
+    ] as const) {
+      const [id, q] = queue(prefix);
+      expect(q.Properties, id).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 720,
+        MessageRetentionPeriod: retention,
+        RedrivePolicy: { maxReceiveCount: 10 },
+      });
+      const dlq = q.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+      const alarmed = JSON.stringify(
+        ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+      );
+      expect(alarmed, id).toContain(dlq);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 300,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue('WebhooksEvents')[0], 'QueueName'] } }],
+    });
+  });
+
+  it('the sender reads both queues in batches of 10, at most 10 at once, reporting item failures; its timeout fits the visibility', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([id]) =>
+      id.startsWith('WebhooksWebhookSender'),
+    );
+    expect(mappings.map(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0]).sort()).toEqual(
+      [queue('WebhooksAttempts')[0], queue('WebhooksEvents')[0]].sort(),
+    );
+    for (const [, m] of mappings)
+      expect(m.Properties).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 10 },
+      });
+    const [, sender] = handoffFunctions().find(([id]) => id.startsWith('WebhooksWebhookSender'))!;
+    expect(sender.Properties.Timeout * 6).toBeLessThanOrEqual(720);
+    expect(Object.keys(sender.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        'WEBHOOK_RETRY_QUEUE_URL',
+        'EVENT_ARCHIVE_ARN',
+        'EVENT_BUS_ARN',
+        'WEBHOOK_RULE_ARN',
+      ]),
+    );
+    // loopback receivers are the local runtime's alone
+    expect(JSON.stringify(resources)).not.toContain('WEBHOOK_ALLOW_LOOPBACK');
+  });
+
+  it('the sender may consume its queues, send to the attempts queue, start replays of the archive, and nothing else beyond its table patterns', () => {
+    const statements = senderPolicy();
+    const byAction = (action: string) =>
+      statements.filter((st) => [st.Action].flat().includes(action)).map((st) => JSON.stringify(st.Resource));
+    const [eventsId] = queue('WebhooksEvents');
+    const [attemptsId] = queue('WebhooksAttempts');
+    expect(byAction('sqs:SendMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [attemptsId, 'Arn'] })]);
+    expect(byAction('sqs:ReceiveMessage').sort()).toEqual(
+      [eventsId, attemptsId].map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort(),
+    );
+    const [replay] = byAction('events:StartReplay');
+    expect(replay).toContain('EventsBusArchive');
+    expect(replay).toContain('EventsBus45DE4339');
+    expect(replay).toContain(':replay/*');
+    const actions = [...new Set(statements.flatMap((st) => [st.Action].flat()))];
+    expect(actions.filter((a) => !a.startsWith('dynamodb:')).sort()).toEqual(
+      [
+        'events:StartReplay',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    // the API asks for resends and replays through the outbox: it may not touch the queues or the bus
+    const [, workspace] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('WorkspaceApiRole'))!;
+    expect(JSON.stringify(workspace.Properties.PolicyDocument)).not.toMatch(/"sqs:|"events:/);
   });
 });
 
@@ -653,4 +804,147 @@ describe('cdk-nag AwsSolutions', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow();
   });
+});
+
+describe('email capture (-c inboundEmailDomain)', () => {
+  let capture: Resources;
+  beforeAll(() => {
+    capture = synthesize({
+      inboundEmailDomain: 'crm.acme.example',
+      emailSenderDomains: 'acme.example',
+    }).resources;
+  }, 120_000);
+  const one = (type: string) => {
+    const found = ofTypeIn(capture, type);
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+  };
+  const functionId = () =>
+    ofTypeIn(capture, 'AWS::Lambda::Function').find(([id]) => id.startsWith('EmailEmailCapture'))![0];
+
+  it('is off without the context: no rule set, no capture function, nothing to send with', () => {
+    expect(ofType('AWS::SES::ReceiptRuleSet')).toEqual([]);
+    expect(ofType('AWS::SES::ReceiptRule')).toEqual([]);
+    expect(handoffFunctions().some(([id]) => id.startsWith('EmailEmailCapture'))).toBe(false);
+    expect(JSON.stringify(ofType('AWS::IAM::Policy'))).not.toContain('ses:SendEmail');
+  });
+
+  it('a receipt rule for the domain: TLS required, spam and virus scanning, the message stored under inbound-email/, then the capture function, asynchronously', () => {
+    const [setId] = one('AWS::SES::ReceiptRuleSet');
+    const [, rule] = one('AWS::SES::ReceiptRule');
+    expect(rule.Properties.RuleSetName).toEqual({ Ref: setId });
+    expect(rule.Properties.Rule).toMatchObject({
+      Enabled: true,
+      Recipients: ['crm.acme.example'],
+      ScanEnabled: true,
+      TlsPolicy: 'Require',
+    });
+    const [store, invoke] = rule.Properties.Rule.Actions;
+    expect(store.S3Action).toMatchObject({ ObjectKeyPrefix: 'inbound-email/' });
+    expect(store.S3Action.BucketName.Ref).toMatch(/^TransfersFiles/);
+    // SES's own KMS option is client-side encryption (unreadable without the S3 encryption client): the bucket's default encryption applies instead
+    expect(store.S3Action.KmsKeyArn).toBeUndefined();
+    expect(invoke.LambdaAction).toMatchObject({ InvocationType: 'Event' });
+    expect(invoke.LambdaAction.FunctionArn['Fn::GetAtt'][0]).toBe(functionId());
+    // SES checks its permissions when the rule is created: both exist first
+    expect(JSON.stringify(ofTypeIn(capture, 'AWS::SES::ReceiptRule')[0]![1].DependsOn)).toMatch(
+      /Policy.*|AllowSes/,
+    );
+  });
+
+  it('the prefix is encrypted at rest, reachable over TLS only, kept 30 days; SES may write only it, for this account', () => {
+    const [bucketId, bucket] = ofTypeIn(capture, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('TransfersFiles'),
+    )!;
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'inbound-email/', ExpirationInDays: 30, Status: 'Enabled' }),
+    );
+    const [, policy] = ofTypeIn(capture, 'AWS::S3::BucketPolicy').find(
+      ([, p]) => p.Properties.Bucket.Ref === bucketId,
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const ses = statements.filter((s) => JSON.stringify(s.Principal).includes('ses.amazonaws.com'));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]).toMatchObject({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(JSON.stringify(ses[0].Resource)).toContain('/inbound-email/*');
+    expect(
+      statements.some(
+        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport'),
+      ),
+    ).toBe(true);
+  });
+
+  it('SES may invoke the capture function (for this account); the function reads inbound-email/, writes attachments/, retries, then an on-failure queue', () => {
+    const fn = functionId();
+    const permissions = ofTypeIn(capture, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties.FunctionName['Fn::GetAtt']?.[0] === fn,
+    );
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'ses.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      }),
+    ]);
+    const role = capture[fn]!.Properties.Role['Fn::GetAtt'][0];
+    const statements = ofTypeIn(capture, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const s3 = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.Action, JSON.stringify(s.Resource).match(/\/([a-z-]+)\/\*/)?.[1]])).toEqual([
+      ['s3:GetObject', 'inbound-email'],
+      ['s3:PutObject', 'attachments'],
+    ]);
+    const config = ofTypeIn(capture, 'AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => c.Properties.FunctionName.Ref === fn,
+    )![1].Properties;
+    expect(config.MaximumRetryAttempts).toBe(2);
+    expect(capture[config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]]!.Type).toBe(
+      'AWS::SQS::Queue',
+    );
+    expect(capture[fn]!.Properties.Environment.Variables).toMatchObject({
+      INBOUND_EMAIL_DOMAIN: 'crm.acme.example',
+    });
+    // an alarm on its errors and on its on-failure queue, as on every function's
+    const alarmed = JSON.stringify(
+      ofTypeIn(capture, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions),
+    );
+    expect(alarmed).toContain(config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
+    expect(alarmed).toContain(fn);
+  });
+
+  it('the CRM API sends from the capture domain and the sender domains only, and knows both', () => {
+    const api = ofTypeIn(capture, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CrmApi'))!;
+    expect(api[1].Properties.Environment.Variables).toMatchObject({
+      INBOUND_EMAIL_DOMAIN: 'crm.acme.example',
+      EMAIL_SENDER_DOMAINS: 'crm.acme.example,acme.example',
+    });
+    const role = api[1].Properties.Role['Fn::GetAtt'][0];
+    const send = ofTypeIn(capture, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[])
+      .filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(send).toHaveLength(1);
+    const resources = JSON.stringify(send[0].Resource);
+    expect(resources).toContain('identity/crm.acme.example');
+    expect(resources).toContain('identity/acme.example');
+    expect(resources).not.toContain('*');
+  });
+
+  it('passes cdk-nag, and refuses a domain SES could not receive for', () => {
+    const { app } = buildApp(
+      new App({ context: { 'aws:cdk:bundling-stacks': [], inboundEmailDomain: 'crm.acme.example' } }),
+    );
+    expect(() => app.synth()).not.toThrow();
+    expect(() => synthesize({ inboundEmailDomain: 'not a domain' })).toThrow(
+      /inboundEmailDomain must be a domain name \(e\.g\. crm\.example\.com\), not not a domain/,
+    );
+  }, 120_000);
 });

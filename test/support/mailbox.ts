@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { Mailer } from '../../functions/lib/mail/mailer.js';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Mailer } from '../../functions/lib/mail/mailer.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local.js';
 import { type LocalMail, LocalMailbox } from '../../infra/local/mail.js';
 
@@ -18,7 +18,7 @@ export interface TestMailbox {
   close(): Promise<void>;
 }
 
-export async function testMailbox(from = 'quotes@handoff.local'): Promise<TestMailbox> {
+export async function testMailbox(): Promise<TestMailbox> {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-mail-'));
   const mailbox = new LocalMailbox(dir, {
     invocation: () => undefined,
@@ -33,7 +33,18 @@ export async function testMailbox(from = 'quotes@handoff.local'): Promise<TestMa
     credentials: LOCAL_CREDENTIALS,
   });
   return {
-    mailer: new Mailer(ses, from),
+    // the deployed mailer's call (functions/lib/mail/mailer.ts), to this SES
+    mailer: {
+      async send(mail) {
+        await ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: mail.from,
+            Destination: { ToAddresses: mail.to, CcAddresses: mail.cc, BccAddresses: mail.bcc },
+            Content: { Raw: { Data: mail.raw } },
+          }),
+        );
+      },
+    },
     received: () =>
       readdirSync(dir)
         .filter((f) => f.endsWith('.json'))

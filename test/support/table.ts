@@ -42,7 +42,12 @@ export async function testTable(options: { files?: FileStore; mailer?: Mailer } 
     client,
     tableName,
     endpoint,
-    services: createServices({ client, tableName, ...options }),
+    services: createServices({
+      client,
+      tableName,
+      ...(options.files ? { files: options.files } : {}),
+      ...(options.mailer ? { mailer: () => Promise.resolve(options.mailer!) } : {}),
+    }),
     ...(options.files ? { files: options.files } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
   };
@@ -67,7 +72,7 @@ export function servicesOf(table: TestTable, runningAs: TableFunction): Services
       tableName: table.tableName,
       runningAs,
       ...(table.files ? { files: table.files } : {}),
-      ...(table.mailer ? { mailer: table.mailer } : {}),
+      ...(table.mailer ? { mailer: () => Promise.resolve(table.mailer!) } : {}),
     });
     built.set(runningAs, services);
   }

@@ -21,20 +21,6 @@ let alice: (method: string, path: string, body?: unknown) => Promise<{ status: n
 /** Alice's deals to move, one in each stage, the last to enter it (at the top of its column). */
 const movers: Record<string, { id: string; title: string }> = {};
 
-async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await make(i);
-      }
-    }),
-  );
-  return out;
-}
-
 beforeAll(async () => {
   [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
   const as = async (user: string, groups: string[]) => {
@@ -63,18 +49,40 @@ beforeAll(async () => {
   expect(added.status).toBe(200);
   const dueIn = (days: number, hour: number) =>
     new Date(Date.now() + days * 86_400_000 + hour * 3_600_000).toISOString();
-  const statuses = await inParallel(OPEN_DEALS - STAGES.length, 8, async (i) => {
-    const made = await alice('POST', '/deals', {
-      title: `Deal ${String(i).padStart(4, '0')}`,
-      value: { amount: (i % 97) * 1_000_00 + 500_00, currency: 'EUR' },
-      ownerId: 'alice',
-      pipelineId: 'pl_default',
-      stageId: STAGES[i % STAGES.length],
-      nextAction: { summary: 'Follow up', dueAt: dueIn(2 + (i % 30), 0) },
-    });
-    return made.status;
+  // the bulk of the board arrives as a company's deals do when it moves to Handoff: one CSV import
+  // (the import function writes each row with the API's commands, eight at a time); about ten
+  // times faster here than 1,996 POSTs, for the same deals, events and report totals
+  const rows = Array.from({ length: OPEN_DEALS - STAGES.length }, (_, i) =>
+    [
+      `Deal ${String(i).padStart(4, '0')}`,
+      (((i % 97) * 1_000_00 + 500_00) / 100).toFixed(2),
+      'EUR',
+      'alice',
+      'pl_default',
+      STAGES[i % STAGES.length],
+      'Follow up',
+      dueIn(2 + (i % 30), 0),
+    ].join(','),
+  );
+  const csv = ['title,amount,currency,ownerId,pipelineId,stage,nextAction,nextActionDue', ...rows].join('\n');
+  const started = await alice('POST', '/imports', { kind: 'deals' });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const put = await fetch(started.body.upload.url, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
   });
-  expect(statuses.filter((s) => s !== 201)).toEqual([]);
+  expect(put.status).toBe(200);
+  let job: any;
+  for (const until = Date.now() + 240_000; Date.now() < until; ) {
+    job = (await alice('GET', `/imports/${started.body.id}`)).body;
+    if (job.status === 'completed' || job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(job).toMatchObject({
+    status: 'completed',
+    rows: { created: OPEN_DEALS - STAGES.length, rejected: 0 },
+  });
   // the movers last: a column lists the deal that entered its stage last first, so each is on top
   for (const [i, stageId] of STAGES.entries()) {
     const made = await alice('POST', '/deals', {

@@ -1,4 +1,5 @@
 import { crmAttachmentRoutes } from '../../attachments/routes.js';
+import { emailRoutes } from '../../email/routes.js';
 import { followUpRoutes } from '../../followup/routes/followups.js';
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
@@ -11,6 +12,7 @@ import { lineItemRoutes } from './line-items.js';
 import { pipelineRoutes } from './pipelines.js';
 import { productRoutes } from './products.js';
 import { quoteRoutes } from './quotes.js';
+import { searchRoutes } from './search.js';
 import { segmentRoutes } from './segments.js';
 
 // Every route the CRM API function serves: the CRM's records, the follow-ups (which read the
@@ -28,7 +30,9 @@ export function crmRoutes(s: Services): Routes {
     ...activityRoutes(s),
     ...duplicateRoutes(s),
     ...segmentRoutes(s),
+    ...searchRoutes(s),
     ...followUpRoutes(s),
     ...crmAttachmentRoutes(s),
+    ...emailRoutes(s),
   };
 }

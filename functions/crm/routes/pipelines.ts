@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { NewPipeline, Pipeline, PipelineId, PipelinePatch } from '../../../domain/crm/pipeline.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canManage, canRead } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { created, ok, type Routes, route } from '../../lib/http/route.js';
@@ -7,7 +7,7 @@ import type { Services } from '../../lib/services.js';
 import { createPipeline } from '../use-cases/create-pipeline.js';
 import { updatePipeline } from '../use-cases/update-pipeline.js';
 
-const params = z.strictObject({ id: PipelineId });
+const params = z.strictObject(() => ({ id: PipelineId }));
 
 export function pipelineRoutes(s: Services): Routes {
   return {

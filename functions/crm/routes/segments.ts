@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { NewSegment, Segment, SegmentId, SegmentPatch } from '../../../domain/crm/segment.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canRead, canSell } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
@@ -13,7 +13,7 @@ import { updateSegment } from '../use-cases/update-segment.js';
 // planned as a Query when it is saved, so one that no index can answer is refused then, with the
 // reason, and never becomes a scan later.
 
-const params = z.strictObject({ id: SegmentId });
+const params = z.strictObject(() => ({ id: SegmentId }));
 
 export function segmentRoutes(s: Services): Routes {
   return {

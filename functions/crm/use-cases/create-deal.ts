@@ -1,4 +1,4 @@
-import { createDeal as decide } from '../../../domain/crm/deal.commands.js';
+import { createDeal as decide, withCompanyName } from '../../../domain/crm/deal.commands.js';
 import type { Deal, NewDeal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
@@ -34,7 +34,9 @@ export async function createDeal(
     body.ownerId || !body.nextAction ? undefined : s.leadRouting.ownerFor(body),
   ]);
   return retryOnConflict(undefined, async () => {
-    const { deal, events } = decide(body, pipeline, ctx, routed);
+    // the card shows the company's name: read with each attempt, checked again by the write
+    const companyName = body.companyId ? await s.companies.nameOf(body.companyId) : undefined;
+    const { deal, events } = withCompanyName(decide(body, pipeline, ctx, routed), companyName);
     const uow = s.deals
       .create(new UnitOfWork(), deal, events[0]!)
       .events(events)

@@ -9,11 +9,13 @@ import type { UnitOfWork } from '../../lib/table/unit-of-work.js';
  */
 export function requireDealLinks(
   uow: UnitOfWork,
-  links: Pick<Partial<Deal>, 'contactId' | 'companyId' | 'ownerId'>,
+  links: Pick<Partial<Deal>, 'contactId' | 'companyId' | 'companyName' | 'ownerId'>,
   s: Pick<Services, 'contacts' | 'companies' | 'profiles'>,
   actor: Actor,
 ): void {
   if (links.contactId) s.contacts.requireExists(uow, links.contactId, 'contactId');
-  if (links.companyId) s.companies.requireExists(uow, links.companyId, 'companyId');
+  if (links.companyId && links.companyName !== undefined)
+    s.companies.requireNamed(uow, links.companyId, links.companyName, 'companyId');
+  else if (links.companyId) s.companies.requireExists(uow, links.companyId, 'companyId');
   if (links.ownerId) uow.add(...s.profiles.requireActive('ownerId', links.ownerId, actor));
 }

@@ -130,7 +130,7 @@ const linkedTo = (s: Pick<Services, 'store'>, condition: KeyCondition) => () =>
 const dealsMover = (
   s: Pick<Services, 'deals'>,
   find: () => Promise<Item[]>,
-  link: { contactId: string } | { companyId: string },
+  link: { contactId: string } | { companyId: string; companyName: string },
   from: string,
   ctx: CommandContext,
 ): Mover => ({
@@ -209,7 +209,7 @@ export async function mergeCompanyInto(
   ifMatch?: number,
 ): Promise<{ company: Company; moved: Record<string, number> }> {
   assertMayMerge(ctx, survivorId, duplicateId);
-  const { alreadyMerged } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
+  const { alreadyMerged, survivor: named } = await pair(s, 'company', survivorId, duplicateId, ifMatch);
   const { moved, step } = mergeSteps(s, deadline);
   await step('contacts', {
     find: linkedTo(s, contactPatterns.companyContacts.query(duplicateId)),
@@ -227,7 +227,7 @@ export async function mergeCompanyInto(
     ...dealsMover(
       s,
       linkedTo(s, dealPatterns.companyDeals.query(duplicateId)),
-      { companyId: survivorId },
+      { companyId: survivorId, companyName: String(named.name) },
       duplicateId,
       ctx,
     ),

@@ -14,9 +14,9 @@ export const quoteFileName = (q: Pick<Quote, 'number' | 'quoteVersion'>) =>
 export async function quotePdf(s: Pick<Services, 'files'>, quote: Quote): Promise<Buffer> {
   const files = await s.files();
   const key = quotePdfKey(quote.dealId, quote.id);
-  if ((await files.storedSize(key)) !== undefined) return files.readAll(key);
+  if ((await files.storedSize(key)) !== undefined) return files.readBytes(key);
   const pdf = await renderQuotePdf(quote);
-  await files.write(key, pdf, 'application/pdf');
+  await files.writeFile(key, pdf, 'application/pdf');
   return pdf;
 }
 
@@ -30,7 +30,7 @@ export async function quotePdfLink(
   const files = await s.files();
   const key = quotePdfKey(quote.dealId, quote.id);
   if ((await files.storedSize(key)) === undefined)
-    await files.write(key, await renderQuotePdf(quote), 'application/pdf');
+    await files.writeFile(key, await renderQuotePdf(quote), 'application/pdf');
   const fileName = quoteFileName(quote);
   return { ...(await files.downloadLink(key, fileName, now)), fileName };
 }

@@ -1,7 +1,9 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { sendQuote as decide } from '../../../domain/crm/quote.commands.js';
 import { type Quote, quoteLabel } from '../../../domain/crm/quote.js';
 import { Conflict } from '../../../domain/shared/errors.js';
 import type { CommandInput } from '../../lib/command-input.js';
+import { config } from '../../lib/config.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -9,7 +11,8 @@ import { versionedCommand } from '../../lib/versioned-command.js';
 import { quoteFileName, quotePdf } from './quote-document.js';
 
 /**
- * Mails a quote's PDF to its contact through SES, then records it as sent (the quote, the deal's
+ * Mails a quote's PDF to its contact through SES (MIME composed by nodemailer, from the
+ * deployment's sender), then records it as sent (the quote, the deal's
  * timeline, QuoteSent) in one transaction. Decided before mailing, so a quote that may not be
  * sent (superseded, expired, answered, no address) mails nothing. Mail and record are not one
  * transaction: a record that fails after the mail (a lost race, which is decided again) can
@@ -30,8 +33,8 @@ export function sendQuote(
     target: (l) => l.quote,
     run: async ({ quote, deal, contact }) => {
       const sent = decide(quote, deal, contact, ctx);
-      const mailer = await s.mailer();
-      if (!mailer)
+      const from = config.quoteFromEmail();
+      if (!from)
         throw new Conflict(
           'this deployment sends no mail: deploy it with a sender address (-c digestFromEmail=…)',
         );
@@ -44,7 +47,8 @@ export function sendQuote(
         `please find attached our quote ${label} for "${quote.title}".`,
         `It is valid until ${quote.validUntil}.`,
       ];
-      await mailer.send({
+      const raw = await new MailComposer({
+        from,
         to: sent.to.email,
         subject: `Quote ${label}: ${quote.title}`,
         text: lines.join('\n'),
@@ -52,8 +56,12 @@ export function sendQuote(
           .filter(Boolean)
           .map((l) => `<p>${escapeHtml(l)}</p>`)
           .join('')}</body></html>`,
-        attachments: [{ fileName: quoteFileName(quote), contentType: 'application/pdf', data: pdf }],
-      });
+        date: new Date(ctx.now),
+        attachments: [{ filename: quoteFileName(quote), contentType: 'application/pdf', content: pdf }],
+      })
+        .compile()
+        .build();
+      await (await s.mailer()).send({ from, to: [sent.to.email], cc: [], bcc: [], raw });
       const uow = s.quotes.update(new UnitOfWork(), quote, sent.quote);
       uow.add(s.quotes.onTimeline(deal, quote, sent.events[0]!, 'quote-sent', { sentTo: sent.to.email }));
       await uow.events(sent.events).commit(s.store);

@@ -1,4 +1,4 @@
-import { updateDeal as decide } from '../../../domain/crm/deal.commands.js';
+import { updateDeal as decide, withCompanyName } from '../../../domain/crm/deal.commands.js';
 import type { Deal, DealPatch } from '../../../domain/crm/deal.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
@@ -19,7 +19,15 @@ export function updateDeal(
     entity: 'deal',
     load: () => s.deals.require(id),
     run: async (current) => {
-      const { deal, events } = decide(current, patch, ctx);
+      // a new company: its name goes on the deal (read now, checked again by the write)
+      const decision = decide(current, patch, ctx);
+      const { deal, events } =
+        patch.companyId === undefined
+          ? decision
+          : withCompanyName(
+              decision,
+              patch.companyId ? await s.companies.nameOf(patch.companyId) : undefined,
+            );
       const uow = s.deals
         .update(new UnitOfWork(), current, deal)
         .events(events)
@@ -29,6 +37,7 @@ export function updateDeal(
         {
           contactId: patch.contactId ?? undefined,
           companyId: patch.companyId ?? undefined,
+          companyName: patch.companyId ? deal.companyName : undefined,
           ownerId: deal.ownerId === current.ownerId ? undefined : deal.ownerId,
         },
         s,

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { burnOf } from '../../../domain/delivery/budget.js';
 import { BudgetReport, budgetReport } from '../../../domain/delivery/budget-lines.js';
 import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
@@ -14,6 +13,7 @@ import {
   TimeEntry,
 } from '../../../domain/delivery/project.js';
 import { idSchema, projectIdForDeal, UserId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canDeliver, canRead } from '../../lib/http/access.js';
 import { idParams, listQuery } from '../../lib/http/params.js';
 import { created, ok, type Routes, route } from '../../lib/http/route.js';
@@ -22,20 +22,20 @@ import type { LoadedProject } from '../../lib/table/entities/project.js';
 import { planProject } from '../use-cases/plan-project.js';
 import { updateProject } from '../use-cases/update-project.js';
 
-const Burn = z.object({
+const Burn = z.object(() => ({
   hours: z.number().nullable(),
   cost: z.number().nullable(),
   actualHours: z.number(),
   estimatedHours: z.number(),
   actualCost: z.object({ amount: z.number(), currency: z.string() }).nullable(),
-});
+}));
 /** A task as the plan shows it: with its rolled-up progress (and, for a parent, its children's span). */
 const PlannedTask = Task.extend({
   progress: z
-    .object({
+    .object(() => ({
       percentComplete: z.number().int(),
       span: z.object({ startDate: z.string(), dueDate: z.string() }).optional(),
-    })
+    }))
     .describe("its own percent complete, or its children's weighted by their working days"),
 }).meta({ id: 'PlannedTask' });
 
@@ -43,7 +43,11 @@ const ProjectWithTasks = Project.extend({
   tasks: z.array(PlannedTask),
   burn: Burn,
   progress: z
-    .object({ percentComplete: z.number().int(), openTasks: z.number().int(), closedTasks: z.number().int() })
+    .object(() => ({
+      percentComplete: z.number().int(),
+      openTasks: z.number().int(),
+      closedTasks: z.number().int(),
+    }))
     .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
 }).meta({ id: 'ProjectWithTasks' });
 
@@ -51,10 +55,10 @@ const ProjectWithTasks = Project.extend({
 const BOARD_COLUMNS = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
 
 const Board = z
-  .object({
+  .object(() => ({
     projectId: z.string(),
     columns: z.array(z.object({ status: z.enum(BOARD_COLUMNS), tasks: z.array(PlannedTask) })),
-  })
+  }))
   .meta({ id: 'Board' });
 
 function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   CancelTask,
   DecideApproval,
@@ -13,6 +12,7 @@ import {
   TimeEntry,
 } from '../../../domain/delivery/project.js';
 import { UserId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canDeliver, canRead } from '../../lib/http/access.js';
 import { idParams, listQuery } from '../../lib/http/params.js';
 import { created, ok, type Reply, type Routes, route } from '../../lib/http/route.js';
@@ -96,7 +96,7 @@ export function taskRoutes(s: Services): Routes {
       tag: 'Tasks',
       summary: 'Remove a dependency',
       roles: canDeliver,
-      params: z.strictObject({ id: TaskId, predecessorId: TaskId }),
+      params: z.strictObject(() => ({ id: TaskId, predecessorId: TaskId })),
       conditional: true,
       response: { status: 200, schema: TaskChange },
       handle: async ({ params, ...input }) =>

@@ -1,16 +1,19 @@
 import { emit } from '../../../domain/events.js';
 import { composeDigest, type Digest, isDigestHour, localClock } from '../../../domain/followup/digest.js';
+import { disabledWebhookEndpoint } from '../../../domain/followup/followups.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { MS_PER_DAY, toMillis } from '../../../domain/shared/time.js';
 import { decideDigest } from '../../lib/table/entities/digest.js';
 import type { FollowUpReader } from '../../lib/table/entities/follow-ups.js';
 import type { ProfileRepository } from '../../lib/table/entities/profile.js';
+import type { WebhookEndpointRepository } from '../../lib/table/entities/webhook-endpoint.js';
 import type { Store } from '../../lib/table/store.js';
 
 // The daily digest, run every hour: the people for whom it is now the digest hour in their
 // own time zone get theirs (FollowUpDigest), once per local day (a conditional write keyed by
-// person and date), and only when there is something in it.
+// person and date), and only when there is something in it. Admins' digests also name the
+// webhook endpoints Handoff stopped sending to.
 
 export interface DigestReport {
   due: number;
@@ -25,7 +28,13 @@ export async function runDailyDigest(
     store,
     followups: reader,
     profiles: people,
-  }: { store: Store; followups: FollowUpReader; profiles: ProfileRepository },
+    webhookEndpoints,
+  }: {
+    store: Store;
+    followups: FollowUpReader;
+    profiles: ProfileRepository;
+    webhookEndpoints: WebhookEndpointRepository;
+  },
   scheduledTime: string,
   options: { digestHour: number; graceMinutes: number },
 ): Promise<DigestReport> {
@@ -43,7 +52,12 @@ export async function runDailyDigest(
     reader.projectsAtRisk(now),
   ]);
   const overdue = await reader.overdue(now);
-  const everything = [...overdue.items, ...stalled.items, ...missing.items, ...atRisk.items];
+  const admins = due.filter((p) => p.roles.includes('admin'));
+  const endpoints = admins.length > 0 ? await webhookEndpoints.list() : [];
+  const webhooks = admins.flatMap((admin) =>
+    endpoints.flatMap((e) => disabledWebhookEndpoint(e, admin.id, now) ?? []),
+  );
+  const everything = [...overdue.items, ...stalled.items, ...missing.items, ...atRisk.items, ...webhooks];
   const tasksDue = dueSoon.items.tasks
     .filter((t) => t.status !== 'done')
     .map((t) => ({

@@ -71,6 +71,13 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       })),
     },
     {
+      title: 'Webhook endpoints Handoff stopped sending to',
+      lines: (d.disabledWebhookEndpoints ?? []).map((w) => ({
+        text: `${w.origin}: ${w.reason === 'gone' ? 'it answered 410 Gone' : 'every delivery failed for over 3 days'} (since ${w.disabledAt}); fix it, enable it, then replay what it missed`,
+        href: link('/admin#webhooks'),
+      })),
+    },
+    {
       title: 'Deals stalled in their stage',
       lines: d.stalledDeals.map((s) => ({
         text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageId}`,
@@ -99,6 +106,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     d.overdueTasks.length +
     d.overdueActivities.length +
     (d.projectsAtRisk ?? []).length +
+    (d.disabledWebhookEndpoints ?? []).length +
     d.stalledDeals.length;
   const teamCount = d.team
     ? d.team.overdueNextActions +

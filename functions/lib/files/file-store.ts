@@ -98,23 +98,31 @@ export class FileStore {
     return out.ContentLength ?? 0;
   }
 
-  async readAll(key: string): Promise<Buffer> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return Buffer.from(await out.Body!.transformToByteArray());
-  }
-
   async read(key: string): Promise<Readable> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return out.Body as Readable;
   }
 
-  async write(key: string, body: string | Buffer, contentType = 'text/csv; charset=utf-8'): Promise<void> {
+  /** The whole object, in memory (a captured email: at most 40 MB). */
+  async readBytes(key: string): Promise<Buffer> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  }
+
+  /** A file of any type (an email's attachment), written whole. */
+  async writeFile(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async write(key: string, body: string | Buffer): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: body,
-        ContentType: contentType,
+        ContentType: 'text/csv; charset=utf-8',
       }),
     );
   }

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -12,7 +11,7 @@ import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { logger } from '../logger.js';
-import { annotateCorrelation, tracer } from '../observability.js';
+import { annotateCorrelation, traceHandler } from '../observability.js';
 import { type CustomFieldRepository, CustomFieldsChanged } from '../table/entities/custom-fields.js';
 import type { Page } from '../table/page.js';
 import type { Write } from '../table/store.js';
@@ -295,7 +294,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
   };
 
   return middy<HttpEvent, HttpResult>(core)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceHandler())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemDetails())
     .use(jsonBody());

@@ -10,7 +10,10 @@ import { customFieldPatterns } from './entities/custom-fields.js';
 import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
 import { digestPatterns } from './entities/digest.js';
+import { dueListPatterns } from './entities/due-list.js';
 import { duplicatePatterns } from './entities/duplicates.js';
+import { emailPatterns } from './entities/email.js';
+import { emailReviewPatterns } from './entities/email-review.js';
 import { followUpPatterns } from './entities/follow-ups.js';
 import { idempotencyPatterns } from './entities/idempotency.js';
 import { leadRoutingPatterns } from './entities/lead-routing.js';
@@ -26,6 +29,9 @@ import { reportTotalPatterns } from './entities/report-totals.js';
 import { segmentPatterns } from './entities/segment.js';
 import { templatePatterns } from './entities/template.js';
 import { transferJobPatterns } from './entities/transfer-jobs.js';
+import { webhookDeliveryPatterns } from './entities/webhook-delivery.js';
+import { webhookEndpointPatterns } from './entities/webhook-endpoint.js';
+import { webhookReplayPatterns } from './entities/webhook-replay.js';
 import { type AccessPattern, actionsOf, type TableAction, type TableFunction } from './pattern.js';
 
 // Every access pattern of every entity, in one list: what docs/data-model.md's table is
@@ -49,16 +55,22 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   'product-totals': productTotalPatterns,
   activity: activityPatterns,
   'follow-ups': followUpPatterns,
+  'due-list': dueListPatterns,
   digest: digestPatterns,
   profile: profilePatterns,
   template: templatePatterns,
   project: projectPatterns,
   'company-calendar': companyCalendarPatterns,
   attachment: attachmentPatterns,
+  email: emailPatterns,
+  'email-review': emailReviewPatterns,
   segment: segmentPatterns,
   'transfer-jobs': transferJobPatterns,
   'custom-fields': customFieldPatterns,
   'cursor-key': cursorKeyPatterns,
+  'webhook-endpoint': webhookEndpointPatterns,
+  'webhook-delivery': webhookDeliveryPatterns,
+  'webhook-replay': webhookReplayPatterns,
   outbox: outboxPatterns,
   idempotency: idempotencyPatterns,
 };

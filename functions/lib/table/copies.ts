@@ -7,8 +7,9 @@ import { patterns, query } from './pattern.js';
 // (docs/architecture.md, decision 1): a copy per tag, and per word of a name or title. Contacts,
 // companies and deals keep both, in their own transactions (their modules in entities/).
 //
-// `?q=` on contacts, companies and deals (their titles). One word finds every record with a name
-// word starting with it ("dur" → Marie Durand, "muller" → Zürich Müller AG): a Query of the
+// `?q=` on contacts, companies and deals (their titles), and `GET /search`. One word finds every
+// record with a name word starting with it ("dur" → Marie Durand, "muller" and "mue" → Zürich
+// Müller AG: each word is copied in both spellings, text.ts `searchWords`): a Query of the
 // name-word copies. A record can match on two of its words ("an" → Anna Andersen); each copy
 // carries all the record's words, so a page keeps only the copy of the first word the query
 // matches: a rule on the item alone, so pages agree with each other. Several words are a prefix
@@ -52,9 +53,9 @@ export const copyPatterns = patterns({
   nameWordRecords: query({
     entity: 'contact, company, deal',
     pattern:
-      'contacts, companies or deals by the start of any word of their name or title (accent- and case-folded)',
+      'contacts, companies or deals by the start of any word of their name or title (accent- and case-folded; a German umlaut in both spellings, ü as u and as ue)',
     usedBy:
-      '`GET /contacts?q=`, `GET /companies?q=` (one word), `GET /deals?q=` (any words; other filters narrow it)',
+      '`GET /search` (each kind), `GET /contacts?q=`, `GET /companies?q=` (one word), `GET /deals?q=` (any words; other filters narrow it)',
     functions: ['CrmApi'],
     index: 'table',
     keyCondition: '`pk = WORDS#<kind> AND begins_with(sk, <folded q>)`',
@@ -92,6 +93,24 @@ export function nameWordSearch(kind: CopiedKind, q: string): NameSearch | undefi
       const own = String(item.sk).slice(0, String(item.sk).lastIndexOf('#'));
       const first = (item.words as string[] | undefined)?.find((w) => w.startsWith(prefix));
       return own === first;
+    },
+  };
+}
+
+/**
+ * The search of several words (`GET /search`): the first word's copies, each record once, kept
+ * when every other word starts one of its words too (in any order, in either spelling).
+ */
+export function wordsSearch(kind: CopiedKind, words: string[]): NameSearch | undefined {
+  const [first, ...others] = words;
+  if (first === undefined) return undefined;
+  const one = nameWordSearch(kind, first)!;
+  return {
+    spec: one.spec,
+    keep: (item) => {
+      if (!one.keep!(item)) return false;
+      const own = (item.words as string[] | undefined) ?? [];
+      return others.every((w) => own.some((t) => t.startsWith(w)));
     },
   };
 }

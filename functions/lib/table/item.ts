@@ -74,8 +74,10 @@ export interface QuerySpec {
 export function entityOf<T>(schema: {
   shape: Record<string, unknown>;
 }): (item: Record<string, unknown>) => T {
-  const order = Object.keys(schema.shape);
+  // read on first use: the schema's shape is built when first read (domain/shared/zod.ts)
+  let order: string[] | undefined;
   return (item) => {
+    order ??= Object.keys(schema.shape);
     const entity: Record<string, unknown> = {};
     for (const key of order) if (item[key] !== undefined) entity[key] = item[key];
     for (const [key, value] of Object.entries(item)) {

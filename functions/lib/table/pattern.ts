@@ -24,6 +24,9 @@ export const TABLE_FUNCTIONS = [
   'DailyDigest',
   'DigestMailer',
   'RebuildReports',
+  'EmailCapture',
+  'WebhookSender',
+  'RefreshCopies',
 ] as const;
 export type TableFunction = (typeof TABLE_FUNCTIONS)[number];
 

@@ -4,6 +4,7 @@ import {
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -15,6 +16,7 @@ import { INDEXES } from './definition.js';
 import {
   ConcurrentModification,
   type Condition,
+  type Item,
   type Key,
   type QuerySpec,
   type Update,
@@ -35,7 +37,7 @@ import {
 export * from './item.js';
 
 // A thin, typed layer over the document client: Get, BatchGet, Query, TransactWriteItems and
-// single conditional UpdateItems (counters, job progress), nothing else (no Scan). Every request
+// single conditional UpdateItems (counters, job progress) and PutItems, nothing else (no Scan). Every request
 // names its declared access pattern (pattern.ts), and one that is not declared, or not for the
 // function running it, is refused before it is sent. Its one other piece of logic is turning a
 // cancelled transaction back into the domain error of the write whose condition failed.
@@ -152,6 +154,29 @@ export class Store {
       return out.Attributes;
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * One conditional PutItem, outside any transaction (half a transaction's write cost): true when
+   * written, false when the condition did not hold.
+   */
+  async putIf(pattern: WritePattern, item: Item, condition: Condition): Promise<boolean> {
+    this.allow(pattern, 'PutItem');
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition.expression,
+          ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

@@ -15,6 +15,10 @@
 //   EventBridge Scheduler, a schedule it could not invoke: the target's input, with the message
 //     attributes SCHEDULE_ARN, TARGET_ARN, EXECUTION_ID, ERROR_CODE, ERROR_MESSAGE
 //     https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+//   SQS, a message of a queue a function reads that was received maxReceiveCount times without
+//     being handled (the queue's redrive policy): the message itself, as it was sent; which queue
+//     it came from is known from the dead-letter queue it is in, not from its shape
+//     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 
 export type MessageAttributes = Record<string, { StringValue?: string; DataType?: string } | undefined>;
 
@@ -40,6 +44,7 @@ export type DeadLetter =
     }
   | { kind: 'rule-target'; ruleArn: string; targetArn: string; event: unknown; error: string }
   | { kind: 'schedule-target'; scheduleArn: string; targetArn: string; input: unknown; error: string }
+  | { kind: 'queue-message'; sourceQueue: string; body: string; error: string }
   | { kind: 'unknown'; error: string };
 
 const attribute = (attributes: MessageAttributes | undefined, name: string) =>
@@ -53,7 +58,22 @@ function parse(body: string): unknown {
   }
 }
 
-export function classifyDeadLetter(body: string, attributes?: MessageAttributes): DeadLetter {
+/**
+ * `sourceQueue`: the queue whose redrive policy sends its unhandled messages to the dead-letter
+ * queue this message is in (none for the others).
+ */
+export function classifyDeadLetter(
+  body: string,
+  attributes?: MessageAttributes,
+  sourceQueue?: string,
+): DeadLetter {
+  if (sourceQueue)
+    return {
+      kind: 'queue-message',
+      sourceQueue,
+      body,
+      error: 'its function did not handle it in as many receives as the queue allows',
+    };
   const ruleArn = attribute(attributes, 'RULE_ARN');
   const scheduleArn = attribute(attributes, 'SCHEDULE_ARN');
   const targetArn = attribute(attributes, 'TARGET_ARN') ?? '';
@@ -121,6 +141,8 @@ export function describeDeadLetter(letter: DeadLetter): string {
       return `rule ${name(letter.ruleArn)} could not deliver to ${name(letter.targetArn)}: ${letter.error}`;
     case 'schedule-target':
       return `schedule ${name(letter.scheduleArn)} could not invoke ${name(letter.targetArn)}: ${letter.error}`;
+    case 'queue-message':
+      return `a message of ${name(letter.sourceQueue)}: ${letter.error}`;
     default:
       return letter.error;
   }

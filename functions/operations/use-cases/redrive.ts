@@ -12,6 +12,7 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { toLambdaStreamRecord } from '../../lib/bus/stream-records.js';
@@ -26,8 +27,9 @@ import {
 // of message goes back the way it came (classify.ts says which kind it is):
 //   - a Lambda invocation record → the same function, invoked asynchronously with the same
 //     event (so its retries and on-failure destination apply again);
-//   - a rule's undelivered event → its target function, asynchronously; an event for another
-//     kind of target (an API destination, another account's bus) → back on its bus;
+//   - a rule's undelivered event → its target function, asynchronously, or its target queue; an
+//     event for another kind of target (another account's bus) → back on its bus;
+//   - a message a queue gave up on (its redrive policy) → back on that queue, as it was;
 //   - a schedule's undelivered invocation → its target function, asynchronously, same input;
 //   - a relay batch → its records, read again from the table's stream (kept 24 hours), handed
 //     to the relay.
@@ -67,19 +69,27 @@ export interface RedriveClients {
   lambda: LambdaClient;
   streams: DynamoDBStreamsClient;
   events: EventBridgeClient;
+  /** Dead-letter queue name → the URL of the queue whose redrive policy fills it. */
+  sourceQueues: Record<string, string>;
 }
 
-export function defaultRedriveClients(): RedriveClients {
+export function defaultRedriveClients(sourceQueues: Record<string, string> = {}): RedriveClients {
   return {
     sqs: new SQSClient({}),
     lambda: new LambdaClient({}),
     streams: new DynamoDBStreamsClient({}),
     events: new EventBridgeClient({}),
+    sourceQueues,
   };
 }
 
 const unqualified = (arn: string) => arn.replace(/:(\$LATEST|\d+)$/, '');
 const isFunctionArn = (arn: string) => /^arn:aws[\w-]*:lambda:[^:]+:\d+:function:/.test(arn);
+const isQueueArn = (arn: string) => /^arn:aws[\w-]*:sqs:[^:]+:\d+:[^:]+$/.test(arn);
+
+async function sendToQueue(c: RedriveClients, queueUrl: string, body: string): Promise<void> {
+  await c.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+}
 
 async function invokeAsync(c: RedriveClients, functionArn: string, payload: unknown): Promise<void> {
   const out = await c.lambda.send(
@@ -137,10 +147,24 @@ async function redriveOne(
       if (!dryRun) await invokeAsync(c, letter.targetArn, letter.input);
       return { action };
     }
+    case 'queue-message': {
+      const action = `send it back to ${letter.sourceQueue}, as it was`;
+      if (!dryRun) await sendToQueue(c, letter.sourceQueue, letter.body);
+      return { action };
+    }
     case 'rule-target': {
       if (isFunctionArn(letter.targetArn)) {
         const action = `invoke ${letter.targetArn} asynchronously with the event`;
         if (!dryRun) await invokeAsync(c, letter.targetArn, letter.event);
+        return { action };
+      }
+      if (isQueueArn(letter.targetArn)) {
+        const name = letter.targetArn.split(':').at(-1)!;
+        const action = `send the event to its target queue ${name}`;
+        if (!dryRun) {
+          const { QueueUrl } = await c.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+          await sendToQueue(c, QueueUrl!, JSON.stringify(letter.event));
+        }
         return { action };
       }
       const event = letter.event as {
@@ -246,6 +270,7 @@ export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequ
   const queueUrl = request.queue.includes('/')
     ? request.queue
     : (await c.sqs.send(new GetQueueUrlCommand({ QueueName: request.queue }))).QueueUrl!;
+  const sourceQueue = c.sourceQueues[queueUrl.split('/').at(-1)!];
   const messages: RedriveOutcome[] = [];
   const seen = new Set<string>();
   const receipts = new Map<string, string>();
@@ -264,7 +289,7 @@ export async function redriveDeadLetters(c: RedriveClients, request: RedriveRequ
     for (const m of received) {
       seen.add(m.MessageId!);
       receipts.set(m.MessageId!, m.ReceiptHandle!);
-      const letter = classifyDeadLetter(m.Body ?? '', m.MessageAttributes as MessageAttributes);
+      const letter = classifyDeadLetter(m.Body ?? '', m.MessageAttributes as MessageAttributes, sourceQueue);
       const outcome: RedriveOutcome = {
         messageId: m.MessageId!,
         kind: letter.kind,

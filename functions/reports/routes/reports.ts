@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   DEFAULT_PIPELINE_ID,
   defaultPipeline,
@@ -26,6 +25,7 @@ import { monthOf } from '../../../domain/reports/totals.js';
 import type { Actor } from '../../../domain/shared/context.js';
 import { BadRequest, NotFound } from '../../../domain/shared/errors.js';
 import { UserId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canSell } from '../../lib/http/access.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
@@ -51,12 +51,12 @@ const OwnerScope = UserId.optional().describe(
 );
 
 const RangeQuery = z
-  .strictObject({
+  .strictObject(() => ({
     pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
     ownerId: OwnerScope,
     from: YearMonth.optional(),
     to: YearMonth.optional(),
-  })
+  }))
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.from > q.to)
       ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${q.to})` });
@@ -64,9 +64,9 @@ const RangeQuery = z
       ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_MONTHS} months` });
   });
 
-const PipelineQuery = z.strictObject({
+const PipelineQuery = z.strictObject(() => ({
   pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
-});
+}));
 
 const ScopedPipelineQuery = PipelineQuery.extend({ ownerId: OwnerScope });
 

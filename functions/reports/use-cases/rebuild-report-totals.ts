@@ -57,9 +57,22 @@ function counted(deal: Deal, pipeline: Pipeline, recount: boolean): Deal {
 }
 
 export async function rebuildReportTotals(
-  { store, deals, pipelines: pipelineRepository }: Pick<Services, 'store' | 'deals' | 'pipelines'>,
+  {
+    store,
+    deals,
+    pipelines: pipelineRepository,
+    companies,
+  }: Pick<Services, 'store' | 'deals' | 'pipelines' | 'companies'>,
   options: { apply?: boolean; recount?: boolean } = {},
 ): Promise<RebuildResult> {
+  // a deal stored before it carried its company's name (layout 5) is given it when rewritten
+  const names = new Map<string, Promise<string | undefined>>();
+  const named = async (deal: Deal): Promise<Deal> => {
+    if (!deal.companyId || deal.companyName !== undefined) return deal;
+    if (!names.has(deal.companyId)) names.set(deal.companyId, companies.nameOf(deal.companyId));
+    const companyName = await names.get(deal.companyId);
+    return companyName === undefined ? deal : { ...deal, companyName };
+  };
   const pipelines = await pipelineRepository.all();
   const rebuilt: Totals = new Map();
   let dealsRead = 0;
@@ -81,7 +94,7 @@ export async function rebuildReportTotals(
         const recount = !sameStages(stored.stagesReached, deal.stagesReached);
         if (recount) recounted++;
         if (!options.apply || (item.layout === DEAL_LAYOUT && !recount)) continue;
-        if ((await deals.rewrite(deal)) && item.layout !== DEAL_LAYOUT) reindexed++;
+        if ((await deals.rewrite(await named(deal))) && item.layout !== DEAL_LAYOUT) reindexed++;
       }
       startKey = page.lastKey;
     } while (startKey);

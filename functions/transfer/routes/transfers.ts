@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/shared/zod.js';
 import {
   Download,
   ExportId,
@@ -62,7 +62,7 @@ export function transferRoutes(s: Services): Routes {
       tag: 'Import and export',
       summary: 'An import: its progress (rows read, created, updated, skipped, rejected) and its report',
       roles: canRead,
-      params: z.strictObject({ id: ImportId }),
+      params: z.strictObject(() => ({ id: ImportId })),
       response: { status: 200, schema: ImportAnswer },
       handle: async ({ params, ctx }) => {
         const { job, answer } = await importStatus(s, params.id, ctx);
@@ -85,7 +85,7 @@ export function transferRoutes(s: Services): Routes {
       tag: 'Import and export',
       summary: 'An export: its status, and the link to its file once it is written',
       roles: canRead,
-      params: z.strictObject({ id: ExportId }),
+      params: z.strictObject(() => ({ id: ExportId })),
       response: { status: 200, schema: ExportAnswer },
       handle: async ({ params, ctx }) => {
         const { job, answer } = await exportStatus(s, params.id, ctx);

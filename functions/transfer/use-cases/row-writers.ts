@@ -2,7 +2,7 @@ import { createCompany, updateCompany } from '../../../domain/crm/company.comman
 import { type Company, CompanyPatch, NewCompany } from '../../../domain/crm/company.js';
 import { createContact, updateContact } from '../../../domain/crm/contact.commands.js';
 import { type Contact, ContactPatch, NewContact } from '../../../domain/crm/contact.js';
-import { createDeal, updateDeal } from '../../../domain/crm/deal.commands.js';
+import { createDeal, updateDeal, withCompanyName } from '../../../domain/crm/deal.commands.js';
 import { type Deal, DealPatch, NewDeal } from '../../../domain/crm/deal.js';
 import { DEFAULT_PIPELINE_ID, type Pipeline } from '../../../domain/crm/pipeline.js';
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
@@ -329,7 +329,8 @@ export class RowWriter {
     try {
       await retryOnConflict(undefined, async () => {
         const ctx = this.context(row, 'deal');
-        const { deal, events } = createDeal(body, pipeline, ctx, routed);
+        const companyName = body.companyId ? await this.s.companies.nameOf(body.companyId) : undefined;
+        const { deal, events } = withCompanyName(createDeal(body, pipeline, ctx, routed), companyName);
         const uow = this.s.deals
           .create(new UnitOfWork(), deal, events[0]!, { shard: lane })
           .events(events)
@@ -355,7 +356,11 @@ export class RowWriter {
     const patch = DealPatch.parse({ ...rest, tags: [...new Set([...current.tags, ...body.tags])] });
     return retryOnConflict(undefined, async () => {
       const fresh = (await this.s.deals.get(current.id)) ?? current;
-      const { deal, events } = updateDeal(fresh, patch, this.context());
+      const decision = updateDeal(fresh, patch, this.context());
+      const { deal, events } =
+        patch.companyId && patch.companyId !== fresh.companyId
+          ? withCompanyName(decision, await this.s.companies.nameOf(patch.companyId))
+          : decision;
       if (events.length === 0) return skipped('deal', fresh.id, 'update');
       const uow = this.s.deals
         .update(new UnitOfWork(), fresh, deal, { shard: lane })
@@ -363,6 +368,8 @@ export class RowWriter {
         .add(unchanged);
       if (deal.ownerId !== fresh.ownerId)
         uow.add(...this.s.profiles.requireActive('ownerId', deal.ownerId, this.job.actor));
+      if (deal.companyId && deal.companyId !== fresh.companyId && deal.companyName !== undefined)
+        this.s.companies.requireNamed(uow, deal.companyId, deal.companyName, 'companyId');
       await uow.commit(this.s.store);
       return 'updated' as const;
     });

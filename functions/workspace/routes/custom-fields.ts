@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   CustomField,
   CustomFieldEntity,
@@ -7,6 +6,7 @@ import {
   FieldKey,
   NewCustomField,
 } from '../../../domain/custom-fields/custom-fields.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canAdminister, canRead } from '../../lib/http/access.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
@@ -18,7 +18,7 @@ import { removeCustomField } from '../use-cases/remove-custom-field.js';
 // them to show and edit the values); admins change them. The definitions are one versioned item:
 // its version is the ETag of every answer here.
 
-const FieldParams = z.strictObject({ entity: CustomFieldEntity, key: FieldKey });
+const FieldParams = z.strictObject(() => ({ entity: CustomFieldEntity, key: FieldKey }));
 
 export function customFieldRoutes(s: Services): Routes {
   return {
@@ -26,7 +26,7 @@ export function customFieldRoutes(s: Services): Routes {
       tag: 'Custom fields',
       summary: 'The custom fields of contacts, companies, deals and projects',
       roles: canRead,
-      query: z.strictObject({ entity: CustomFieldEntity.optional() }),
+      query: z.strictObject(() => ({ entity: CustomFieldEntity.optional() })),
       response: { status: 200, schema: CustomFieldSet },
       handle: async ({ query }) => {
         const set = await s.customFields.read();

@@ -1,5 +1,6 @@
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
+import { webhookRoutes } from '../../webhooks/routes/webhook-endpoints.js';
 import { calendarRoutes } from './calendar.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { dealReasonRoutes } from './deal-reasons.js';
@@ -9,7 +10,7 @@ import { metaRoutes } from './meta.js';
 import { userRoutes } from './users.js';
 
 // Every route the workspace API function serves: the settings that shape the workspace (custom
-// fields, lead routing, won and lost reasons, the company calendar), the caller's profile, the team directory, and the two open routes (health, the document).
+// fields, lead routing, won and lost reasons, the company calendar), the caller's profile, the team directory, the webhook endpoints (functions/webhooks/), and the two open routes (health, the document).
 
 export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
   return {
@@ -19,6 +20,7 @@ export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
     ...calendarRoutes(s),
     ...meRoutes(s),
     ...userRoutes(s),
+    ...webhookRoutes(s),
     ...metaRoutes(openApi),
   };
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/shared/zod.js';
 import { type Routes, route } from '../../lib/http/route.js';
 
 // The two open routes: a health check for load balancers and uptime checks, and the OpenAPI
@@ -12,14 +12,14 @@ export function metaRoutes(document: () => unknown): Routes {
       tag: 'Meta',
       summary: 'Liveness: answers 200 when the function runs',
       roles: 'public',
-      response: { status: 200, schema: z.object({ status: z.literal('ok') }) },
+      response: { status: 200, schema: z.object(() => ({ status: z.literal('ok') })) },
       handle: async () => ({ status: 200, body: { status: 'ok' } }),
     }),
     'GET /openapi.json': route({
       tag: 'Meta',
       summary: 'This API as an OpenAPI 3.1 document',
       roles: 'public',
-      response: { status: 200, schema: z.object({ openapi: z.string() }).catchall(z.unknown()) },
+      response: { status: 200, schema: z.object(() => ({ openapi: z.string() })).catchall(z.unknown()) },
       handle: async () => {
         cached ??= document();
         return { status: 200, body: cached };

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { Profile, UserPatch } from '../../../domain/people/profile.js';
 import { UserId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canAdminister, canRead } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';
@@ -10,7 +10,7 @@ import { setUserActive } from '../use-cases/set-user-active.js';
 // The team directory: everyone who has signed in (their profiles, made from their token on
 // first use; docs/architecture.md, decision 14), so owners and assignees are picked from a list.
 
-const params = z.strictObject({ id: UserId });
+const params = z.strictObject(() => ({ id: UserId }));
 
 export function userRoutes(s: Services): Routes {
   return {

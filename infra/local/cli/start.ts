@@ -113,6 +113,7 @@ Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized
   sign-in: ${a.issuer}   (the console's sign-in page: the local issuer)
   API:     ${a.api}
   AWS:     S3 ${at(a.s3)}  DynamoDB ${at(a.dynamodb)}  EventBridge ${at(a.eventbridge)}  Lambda ${at(a.lambda)}  SES ${at(a.ses)}  SQS ${at(a.sqs)}  X-Ray ${at(a.xray)}/udp
+  smtp:    localhost:${runtime.smtp.port}   (SES receiving: mail to log@${runtime.smtp.domains[0] ?? '<no inboundEmailDomain>'} or deal-<dealId>@… is captured; STARTTLS)
   control: ${a.control}   (all on 127.0.0.1 only; every address is in ${runtimeFile.startsWith('..') ? join(runtime.localDir, 'runtime.json') : runtimeFile})
   data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales

@@ -22,6 +22,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 const dayAfter = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
+  // the deployment's sender (the stack gives the CRM API QUOTE_FROM_EMAIL with -c digestFromEmail)
+  process.env.QUOTE_FROM_EMAIL = 'quotes@handoff.local';
   s3 = await testFiles('handoff-test-quotes');
   mail = await testMailbox();
   table = await testTable({ files: s3.files, mailer: mail.mailer });

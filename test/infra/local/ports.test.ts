@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE } from '../../../infra/local/jwt.js';
-import { freePortLayout, PORT_LAYOUT } from '../../../infra/local/ports.js';
+import { freePortLayout, PORT_COUNT, PORT_LAYOUT } from '../../../infra/local/ports.js';
 import { type RunningLocal, startLocal } from '../../support/local-runtime.js';
 import { isLoopback, listeningSockets, processGroup } from '../../support/sockets.js';
 
@@ -113,7 +113,9 @@ describe('npm start when a port of its layout is taken', () => {
         expect(error.message).toContain(
           `npm start: port ${other + offset}, for ${name}, is taken: stop what listens on it`,
         );
-        expect(error.message).toContain('or start with --port N (every port moves with it: N to N+11');
+        expect(error.message).toContain(
+          `or start with --port N (every port moves with it: N to N+${PORT_COUNT - 1};`,
+        );
         // it stops before synthesis and the JVM, and leaves none of the other ports taken
         expect(Date.now() - started).toBeLessThan(30_000);
         const free = await Promise.all(

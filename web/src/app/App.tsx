@@ -2,6 +2,8 @@ import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { Board } from '../pipeline/Board.js';
 import { Shortcuts } from '../ui/Shortcuts.js';
+import { GlobalSearch } from './GlobalSearch.js';
+import { Notifications } from './Notifications.js';
 import { useAbilities, useSession } from './session-context.js';
 
 // The console's screens by address. Digest mails link to /deals/<id>, /tasks/<id> and
@@ -72,6 +74,8 @@ export function App() {
           {readReports && <NavLink href="/reports">Reports</NavLink>}
           {admin && <NavLink href="/admin">Admin</NavLink>}
         </nav>
+        <GlobalSearch />
+        <Notifications />
         <span className="who">
           {String(user.profile.name ?? user.profile.email ?? user.profile.sub)}{' '}
           <span className="muted">({roles.join(', ') || 'no role'})</span>

@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { answer } from '../api/client.js';
 import { fullName } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { EmailComposer } from '../email/EmailComposer.js';
 import { Attachments } from '../ui/Attachments.js';
 import { CustomFieldValues } from '../ui/CustomFieldValues.js';
 import { Fact } from '../ui/Fact.js';
@@ -58,6 +59,7 @@ export function ContactPage({ id }: { id: string }) {
       )}
       {manage && <MergeForm kind="contacts" id={c.id} version={c.version} />}
       <Attachments parent={{ kind: 'contact', id }} editable={editCrm} />
+      <EmailComposer contactId={c.id} to={c.emails.slice(0, 1)} timelineId={id} />
       <Timeline entity="contacts" id={id} />
     </div>
   );

@@ -3,7 +3,9 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { ApiProblem, answer, ifMatch, type Schemas } from '../api/client.js';
 import { usePeople, usePipelines } from '../api/queries.js';
+import { useContact } from '../api/records.js';
 import { useAbilities, useSession } from '../app/session-context.js';
+import { EmailComposer } from '../email/EmailComposer.js';
 import { Attachments } from '../ui/Attachments.js';
 import { CustomFieldValues } from '../ui/CustomFieldValues.js';
 import { Fact } from '../ui/Fact.js';
@@ -21,6 +23,19 @@ import { Quotes } from './Quotes.js';
 import { WinDialog } from './WinDialog.js';
 
 type Deal = Schemas['Deal'];
+
+/** An email to the deal's contact (to begin with), with the deal's own address in BCC. */
+function DealEmail({ deal }: { deal: Deal }) {
+  const contact = useContact(deal.contactId);
+  return (
+    <EmailComposer
+      dealId={deal.id}
+      to={contact.data?.emails.slice(0, 1) ?? []}
+      timelineId={deal.id}
+      key={contact.data?.id ?? 'none'}
+    />
+  );
+}
 
 /** The handoff makes the project from DealClosedWon, a moment after the win: the page asks until it is there. */
 function ProjectLink({ deal }: { deal: Deal }) {
@@ -180,6 +195,7 @@ export function DealPage({ id }: { id: string }) {
           <h2 id="work">Work</h2>
           {mayChange && open && <NextActionForm deal={d} />}
           <DealTasks dealId={d.id} editable={mayChange} />
+          <DealEmail deal={d} />
           <Timeline entity="deals" id={d.id} />
         </section>
       </div>

@@ -36,7 +36,11 @@ export const BUILT_IN_COLUMNS: DealColumn[] = [
       </Link>
     ),
   },
-  { id: 'company', label: 'Company', cell: (d) => (d.companyId ? <CompanyLink id={d.companyId} /> : '–') },
+  {
+    id: 'company',
+    label: 'Company',
+    cell: (d) => (d.companyId ? <CompanyLink id={d.companyId} name={d.companyName} /> : '–'),
+  },
   { id: 'contact', label: 'Contact', cell: (d) => (d.contactId ? <ContactLink id={d.contactId} /> : '–') },
   { id: 'owner', label: 'Owner', cell: (d, c) => c.nameOf(d.ownerId) },
   {

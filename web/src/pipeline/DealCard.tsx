@@ -20,11 +20,12 @@ interface DealCardProps {
 }
 
 /**
- * The company's name on a card: the deal's own copy when the API gives it (`companyName`),
- * else the company read by id (one cached read per company on screen, never every company).
+ * The company's name on a card: the deal's own copy (`companyName`, kept current by the API),
+ * else, for a deal stored before deals carried it, the company read by id (one cached read per
+ * company on screen, never every company).
  */
 function CompanyName({ deal }: { deal: Deal }) {
-  const copy = (deal as Deal & { companyName?: string }).companyName;
+  const copy = deal.companyName;
   const company = useCompany(copy ? null : deal.companyId);
   const name = copy ?? company.data?.name;
   return name ? <div className="muted">{name}</div> : null;

@@ -7,12 +7,12 @@ import { Dialog } from './Dialog.js';
 // select, a text area or an editable region) or holding Ctrl, Alt or ⌘, and none while a dialog
 // of the page is open (its own keys come first). Cards and rows that `j` and `k` move through
 // are marked `data-nav-item`; the link they open, `data-nav-target`; a page's search box,
-// `data-shortcut-search`.
+// `data-shortcut-search` (without one, `/` is the header's search of everything).
 
 export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: '?', does: 'Show this list' },
   { keys: 'n', does: 'New deal (on the pipeline)' },
-  { keys: '/', does: "Search: this page's search box, else the contacts' search" },
+  { keys: '/', does: "Search: this page's search box, else deals, contacts and companies (the header's)" },
   { keys: 'j', does: 'Next card or row' },
   { keys: 'k', does: 'Previous card or row' },
   { keys: 'Enter', does: 'Open the card or row in focus' },
@@ -50,7 +50,9 @@ export function Shortcuts() {
           navigate('/pipeline?new=deal');
           break;
         case '/': {
-          const search = document.querySelector<HTMLInputElement>('[data-shortcut-search]');
+          const search =
+            document.querySelector<HTMLInputElement>('[data-shortcut-search]') ??
+            document.querySelector<HTMLInputElement>('[data-global-search]');
           if (search) search.focus();
           else navigate('/contacts?focus=search');
           break;

@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
 import { answer, type Schemas } from '../api/client.js';
 import type { ApiPage } from '../api/paging.js';
 import { usePeople, usePipelines } from '../api/queries.js';
@@ -7,6 +8,40 @@ import { dateTime } from './format.js';
 import { ProblemAlert } from './ProblemAlert.js';
 
 type Entry = Schemas['TimelineEntry'];
+type Activity = Extract<Entry, { kind: 'activity' }>['activity'];
+
+// the thread's reader (and its HTML sanitizer) loads when an email is first opened
+const EmailThread = lazy(() => import('../email/EmailThread.js'));
+
+/** An email on the timeline: who wrote to whom, what it says at first, and its thread on demand. */
+function EmailEntry({ activity }: { activity: Activity }) {
+  const [open, setOpen] = useState(false);
+  const email = activity.email!;
+  const to = [...email.to, ...email.cc].map((a) => a.name ?? a.address).join(', ');
+  return (
+    <>
+      email {email.direction === 'sent' ? 'sent' : 'received'}: <strong>{activity.subject}</strong>{' '}
+      <span className="muted">
+        from {email.from.name ?? email.from.address} to {to || '–'}
+        {email.attachments > 0 && `, ${email.attachments} file${email.attachments === 1 ? '' : 's'}`}
+      </span>{' '}
+      <button type="button" className="link" onClick={() => setOpen(true)}>
+        Open the thread<span className="visually-hidden"> of “{activity.subject}”</span>
+      </button>
+      {activity.body && <div className="email-snippet">{activity.body.slice(0, 240)}</div>}
+      {open && (
+        <Suspense fallback={<span aria-busy="true">Opening…</span>}>
+          <EmailThread
+            threadId={email.threadId}
+            emailId={email.emailId}
+            open
+            onClose={() => setOpen(false)}
+          />
+        </Suspense>
+      )}
+    </>
+  );
+}
 
 const quoteLabel = (entry: { quote?: { number: string; quoteVersion: number } | undefined }) =>
   entry.quote ? `${entry.quote.number} v${entry.quote.quoteVersion}` : '';
@@ -71,7 +106,12 @@ export function Timeline({ entity, id }: { entity: 'deals' | 'contacts' | 'compa
       <ol className="timeline">
         {entries.map((entry) => (
           <li key={`${entry.at}-${entry.kind === 'activity' ? entry.activity.id : entry.change}`}>
-            <time dateTime={entry.at}>{dateTime(entry.at)}</time> {describe(entry, nameOf, stageName)}
+            <time dateTime={entry.at}>{dateTime(entry.at)}</time>{' '}
+            {entry.kind === 'activity' && entry.activity.email ? (
+              <EmailEntry activity={entry.activity} />
+            ) : (
+              describe(entry, nameOf, stageName)
+            )}
           </li>
         ))}
       </ol>

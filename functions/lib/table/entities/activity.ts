@@ -1,5 +1,6 @@
 import { Activity, isOpenTask, timelineInstant } from '../../../../domain/crm/activity.js';
 import type { DealHistoryEntry, TimelineEntry } from '../../../../domain/crm/timeline.js';
+import { activityDueEntries } from '../../../../domain/followup/due-list.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { entityOf, type Item, type Key, toEntity } from '../item.js';
 import { type Page, type PageRequest, pageItems, pageOf } from '../page.js';
@@ -8,6 +9,7 @@ import { get, patterns, query, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { contactKey, contactPatterns } from './contact.js';
+import { syncDueEntries } from './due-list.js';
 
 // An activity (a note, a call, a CRM task): one item on up to three timelines, its deal's
 // (gsi3), its company's (gsi4) and its contact's (gsi5), beside the deals' history entries; a
@@ -128,8 +130,8 @@ export const activityPatterns = patterns({
     entity: 'activity',
     pattern: 'an activity: logged, changed at its version, deleted, moved by a merge or off a deleted deal',
     usedBy:
-      '`POST /activities`, `PATCH`/`DELETE /activities/{id}`, deal commands that complete a next action, merges',
-    functions: ['CrmApi'],
+      '`POST /activities`, `PATCH`/`DELETE /activities/{id}`, deal commands that complete a next action, merges, captured emails',
+    functions: ['CrmApi', 'EmailCapture'],
     keyCondition:
       'Put `ACTIVITY#<id>` / `ACTIVITY` (if absent, or at the version read); Delete at the version read',
     roundTrips: "none of its own (the command's transaction)",
@@ -228,6 +230,7 @@ export class ActivityRepository {
   /** `checkContact`: the linked contact must exist (a transaction condition, no extra read). */
   create(uow: UnitOfWork, activity: Activity, checkContact = true): UnitOfWork {
     uow.create(activityPatterns.activityWritten, activityItem(activity));
+    syncDueEntries(uow, [], activityDueEntries(activity));
     if (checkContact && activity.contactId) {
       uow.requireExists(
         contactPatterns.contactExists,
@@ -240,12 +243,14 @@ export class ActivityRepository {
   }
 
   update(uow: UnitOfWork, before: Activity, after: Activity): UnitOfWork {
-    return uow.update(activityPatterns.activityWritten, before, activityItem(after));
+    uow.update(activityPatterns.activityWritten, before, activityItem(after));
+    return syncDueEntries(uow, activityDueEntries(before), activityDueEntries(after));
   }
 
   /** Deleting the item takes it off every timeline and out of the due index at once. */
   remove(uow: UnitOfWork, activity: Activity): UnitOfWork {
-    return uow.remove(activityPatterns.activityWritten, activity, activityKey(activity.id));
+    uow.remove(activityPatterns.activityWritten, activity, activityKey(activity.id));
+    return syncDueEntries(uow, activityDueEntries(activity), []);
   }
 
   /**

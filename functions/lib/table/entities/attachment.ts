@@ -49,8 +49,9 @@ export const attachmentPatterns = patterns({
   attachmentRequested: write({
     entity: 'attachment',
     pattern: 'an attachment asked for (its upload link signed)',
-    usedBy: '`POST /{deals|contacts|companies|projects|tasks}/{id}/attachments`',
-    functions: ['CrmApi', 'DeliveryApi'],
+    usedBy:
+      "`POST /{deals|contacts|companies|projects|tasks}/{id}/attachments`; a captured email's attachments (stored at once)",
+    functions: ['CrmApi', 'DeliveryApi', 'EmailCapture'],
     keyCondition: 'Put `ATTACHMENT#<id>` / `ATTACHMENT` if absent',
     roundTrips: '1 transaction',
     actions: ['PutItem'],

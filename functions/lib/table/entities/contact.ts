@@ -1,6 +1,7 @@
-import { Contact, searchName } from '../../../../domain/crm/contact.js';
+import { Contact, displayName, searchName } from '../../../../domain/crm/contact.js';
+import { type ContactHit, phoneDigits, type SearchTerms } from '../../../../domain/crm/search.js';
 import { Conflict, NotFound } from '../../../../domain/shared/errors.js';
-import { nameWords, normalizeText } from '../../../../domain/shared/text.js';
+import { normalizeText, searchWords } from '../../../../domain/shared/text.js';
 import {
   copyPatterns,
   nameWithTag,
@@ -9,29 +10,55 @@ import {
   nameWordSearch,
   taggedKey,
   tagItems,
+  wordsSearch,
 } from '../copies.js';
-import { entityOf, equalsAll, type Item, type Key, type QuerySpec, type Write } from '../item.js';
+import {
+  ConcurrentModification,
+  entityOf,
+  equalsAll,
+  type Item,
+  type Key,
+  type QuerySpec,
+  versionIs,
+  type Write,
+} from '../item.js';
 import { mergedAway } from '../merged.js';
-import { type Page, type PageRequest, pageOf } from '../page.js';
+import { type Page, type PageRequest, pageItems, pageOf } from '../page.js';
 import { partitions, TIMELINE_HEAD } from '../partitions.js';
 import { get, patterns, query, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
 // A contact: its item, its email guards (one per address: uniqueness is a condition of the
-// write), its tag and name-word copies, and every way it is read.
+// write; each also indexed by its address, so an address's start finds its contact), its tag,
+// name-word and phone copies, and every way it is read.
 
 export const contactKey = (id: string): Key => ({ pk: `CONTACT#${id}`, sk: 'CONTACT' });
 
 /** The uniqueness guard of an email address; it holds a copy of the contact that owns it. */
 const emailKey = (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'CONTACT' });
 const emailOfGuard = (key: Key): string => key.pk.slice('EMAIL#'.length);
+/** The guard's key: what the capture function reads an email's participants by. */
+export const contactEmailKey = emailKey;
+/** gsi6: every email guard, by address (search by an address's start). */
+const EMAIL_GUARDS = 'CONTACT-EMAILS';
+/** Every contact's phone numbers, by their digits, each a copy of its contact. */
+const PHONES = 'PHONES#contact';
+const phoneKey = (digits: string, id: string): Key => ({ pk: PHONES, sk: `${digits}#${id}` });
+
+/**
+ * The layout of a contact item and its copies; one stored with an older one lacks a copy or an
+ * index key, and `RebuildReports` with `apply` writes it again (2: both spellings of name words,
+ * email guards indexed by address, phone copies).
+ */
+export const CONTACT_LAYOUT = 2;
 
 export function contactItem(c: Contact): Item {
   const name = searchName(c);
   return {
     ...contactKey(c.id),
     entity: 'contact',
+    layout: CONTACT_LAYOUT,
     gsi1pk: partitions.allOf('CONTACT'),
     gsi1sk: `${name}#${c.id}`,
     ...(c.companyId ? { gsi4pk: partitions.company(c.companyId), gsi4sk: `CONTACT#${name}#${c.id}` } : {}),
@@ -45,7 +72,19 @@ export function contactItem(c: Contact): Item {
 
 const asContact = entityOf<Contact>(Contact);
 
-const contactWords = (c: Contact) => nameWords(c.firstName, c.lastName);
+function contactHit(c: Contact, matched: ContactHit['matched']): ContactHit {
+  return {
+    id: c.id,
+    name: displayName(c),
+    emails: c.emails,
+    phones: c.phones,
+    ...(c.title ? { title: c.title } : {}),
+    ...(c.companyId ? { companyId: c.companyId } : {}),
+    matched,
+  };
+}
+
+const contactWords = (c: Contact) => searchWords(c.firstName, c.lastName);
 
 export const contactPatterns = patterns({
   contactById: get({
@@ -69,8 +108,8 @@ export const contactPatterns = patterns({
   contactsByName: query({
     entity: 'contact',
     pattern: 'contacts by full name (prefix of "first last"), and all contacts by name',
-    usedBy: '`GET /contacts` and `?q=` of several words, segments, exports',
-    functions: ['CrmApi', 'CsvExport'],
+    usedBy: '`GET /contacts` and `?q=` of several words, segments, exports, `RebuildReports` (older layouts)',
+    functions: ['CrmApi', 'CsvExport', 'RebuildReports'],
     index: 'gsi1',
     keyCondition: '`gsi1pk = CONTACT AND begins_with(gsi1sk, <normalised q>)`',
     roundTrips: '1 Query',
@@ -94,9 +133,30 @@ export const contactPatterns = patterns({
       sort: { beginsWith: `CONTACT#${namePrefix}` },
     }),
   }),
+  contactsByEmail: query({
+    entity: 'contact',
+    pattern: 'contacts by the start of an email address (the email guards, indexed by address)',
+    usedBy: '`GET /search`',
+    functions: ['CrmApi'],
+    index: 'gsi6',
+    keyCondition: '`gsi6pk = CONTACT-EMAILS AND begins_with(gsi6sk, <lower-case q>)`',
+    roundTrips: '1 Query',
+    query: (prefix: string) => ({ index: 'gsi6', partition: EMAIL_GUARDS, sort: { beginsWith: prefix } }),
+  }),
+  contactsByPhone: query({
+    entity: 'contact',
+    pattern: "contacts by the start of a phone number's digits (their phone copies)",
+    usedBy: '`GET /search`',
+    functions: ['CrmApi'],
+    index: 'table',
+    keyCondition: "`pk = PHONES#contact AND begins_with(sk, <q's digits>)`",
+    roundTrips: '1 Query',
+    query: (digits: string) => ({ partition: PHONES, sort: { beginsWith: digits } }),
+  }),
   contactWritten: write({
     entity: 'contact',
-    pattern: 'a contact with its email guards, tag and name-word copies: created, changed, merged, deleted',
+    pattern:
+      'a contact with its email guards, tag, name-word and phone copies: created, changed, merged, deleted',
     usedBy: 'contact commands, company merges and detaches, imports',
     functions: ['CrmApi', 'CsvImport'],
     keyCondition:
@@ -104,11 +164,20 @@ export const contactPatterns = patterns({
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem', 'DeleteItem'],
   }),
+  contactRewritten: write({
+    entity: 'contact',
+    pattern: 'a contact stored with an older layout, written again with its copies',
+    usedBy: '`RebuildReports` with `apply`',
+    functions: ['RebuildReports'],
+    keyCondition: 'Put `CONTACT#<id>` at the version read, its email guards (still its own) and its copies',
+    roundTrips: '1 transaction per contact rewritten',
+    actions: ['PutItem'],
+  }),
   contactExists: write({
     entity: 'contact',
     pattern: 'a contact a command links to exists (and was not merged) when it commits',
     usedBy: 'deals, activities and projects that name a contact, imports',
-    functions: ['CrmApi', 'DeliveryApi', 'CsvImport'],
+    functions: ['CrmApi', 'DeliveryApi', 'CsvImport', 'EmailCapture'],
     keyCondition: 'ConditionCheck `CONTACT#<id>`: exists, not merged',
     roundTrips: "none of its own (a condition of the command's transaction)",
     actions: ['ConditionCheckItem'],
@@ -241,11 +310,74 @@ export class ContactRepository {
   }
 
   private copyItems(c: Contact): Item[] {
+    const digits = [...new Set(c.phones.map(phoneDigits).filter(Boolean))];
     return [
-      ...c.emails.map((email) => ({ ...emailKey(email), entity: 'contact-email', ...c })),
+      ...c.emails.map((email) => ({
+        ...emailKey(email),
+        entity: 'contact-email',
+        gsi6pk: EMAIL_GUARDS,
+        gsi6sk: `${email}#${c.id}`,
+        ...c,
+      })),
       ...tagItems('contact', c),
       ...nameWordItems('contact', c, contactWords(c)),
+      ...digits.map((d) => ({ ...phoneKey(d, c.id), entity: 'contact-phone', ...c })),
     ];
+  }
+
+  /**
+   * `GET /search`: contacts by the start of any part of the name (the other words narrow), of an
+   * email address, or of a phone number's digits; one Query each, in parallel, each contact once,
+   * by name first.
+   */
+  async search(terms: SearchTerms, limit: number): Promise<ContactHit[]> {
+    const words = wordsSearch('contact', terms.words);
+    const [byName, byEmail, byPhone] = await Promise.all([
+      words ? pageItems(this.store, { ...words.spec, limit }, words.keep) : undefined,
+      terms.email
+        ? this.store.query({ ...contactPatterns.contactsByEmail.query(terms.email), limit })
+        : undefined,
+      terms.phone
+        ? this.store.query({ ...contactPatterns.contactsByPhone.query(terms.phone), limit })
+        : undefined,
+    ]);
+    const hits = new Map<string, ContactHit>();
+    const add = (items: Record<string, unknown>[] | undefined, matched: ContactHit['matched']) => {
+      for (const item of items ?? []) {
+        const c = asContact(item);
+        if (hits.size < limit && !hits.has(c.id)) hits.set(c.id, contactHit(c, matched));
+      }
+    };
+    add(byName?.items, 'name');
+    add(byEmail?.items, 'email');
+    add(byPhone?.items, 'phone');
+    return [...hits.values()];
+  }
+
+  /**
+   * Writes a contact again in the current layout (its copies too), on condition that nobody
+   * changed it since it was read: false when somebody did (their write has the new layout).
+   */
+  async rewrite(contact: Contact): Promise<boolean> {
+    const pattern = contactPatterns.contactRewritten;
+    try {
+      await this.store.transact([
+        { pattern, put: contactItem(contact), condition: versionIs(contact.version) },
+        ...this.copies(contact).map((w) => ({ ...w, pattern })),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentModification) return false;
+      throw error;
+    }
+  }
+
+  /** Every contact, a page at a time, as stored (with its item layout). */
+  allPage(startKey?: Record<string, unknown>) {
+    return this.store.query({
+      ...contactPatterns.contactsByName.query(),
+      ...(startKey ? { startKey } : {}),
+    });
   }
 
   /** Email guards are written on condition that the address is free or already this contact's. */

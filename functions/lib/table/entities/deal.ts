@@ -8,12 +8,14 @@ import {
   withinRanges,
 } from '../../../../domain/crm/deal-list.js';
 import type { Pipeline } from '../../../../domain/crm/pipeline.js';
+import type { DealHit, SearchTerms } from '../../../../domain/crm/search.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
+import { dealDueEntries } from '../../../../domain/followup/due-list.js';
 import { NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
-import { nameWords } from '../../../../domain/shared/text.js';
+import { nameWords, searchWords } from '../../../../domain/shared/text.js';
 import { addDays } from '../../../../domain/shared/time.js';
-import { copyPatterns, nameWordItems, nameWordSearch, tagItems } from '../copies.js';
+import { copyPatterns, nameWordItems, nameWordSearch, tagItems, wordsSearch } from '../copies.js';
 import { allOf } from '../field-conditions.js';
 import {
   ConcurrentModification,
@@ -27,12 +29,13 @@ import {
   versionIs,
   type Write,
 } from '../item.js';
-import { type ListPlan, type Page, type PageRequest, planPage } from '../page.js';
+import { type ListPlan, type Page, type PageRequest, pageItems, planPage } from '../page.js';
 import { dealLinesKey, dueShard, partitions, statusPrefix, timelineSortKey } from '../partitions.js';
 import { batchGet, get, patterns, query, type WritePattern, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { contactKey } from './contact.js';
+import { dueEntryChanges, syncDueEntries } from './due-list.js';
 import { ReportTotalsRepository } from './report-totals.js';
 import { templateKey } from './template.js';
 
@@ -74,11 +77,19 @@ const dealsByStatus = (status?: string) => ({ beginsWith: `DEAL#${statusPrefix(s
 /**
  * The layout of a deal item and its copies; a deal stored with an older one lacks an index key or
  * a copy, and `RebuildReports` with `apply` rewrites it (2: the lead-source index and tag copies;
- * 3: the title-word copies; 4: the ordered copies).
+ * 3: the title-word copies; 4: the ordered copies; 5: both spellings of title words, its
+ * company's name, its owner's due list).
  */
-export const DEAL_LAYOUT = 4;
+export const DEAL_LAYOUT = 5;
 
-export function dealItem(d: Deal): Item {
+/** The deal as stored: its company's name is its company's, never left behind when the link goes. */
+function stored(deal: Deal): Deal {
+  const { companyName, ...rest } = deal;
+  return rest.companyId && companyName !== undefined ? { ...rest, companyName } : rest;
+}
+
+export function dealItem(deal: Deal): Item {
+  const d = stored(deal);
   const created = `${d.createdAt}#${d.id}`;
   return {
     ...dealKey(d.id),
@@ -163,8 +174,9 @@ export const dealPatterns = patterns({
   dealById: get({
     entity: 'deal',
     pattern: 'a deal with its stage history',
-    usedBy: '`GET /deals/{id}` and every command on it, imports, the handoff',
-    functions: ['CrmApi', 'CsvImport', 'CreateProjectOnWin'],
+    usedBy:
+      '`GET /deals/{id}` and every command on it, imports, the handoff, email capture, `RefreshCopies` (a deal changed while renamed)',
+    functions: ['CrmApi', 'CsvImport', 'CreateProjectOnWin', 'EmailCapture', 'RefreshCopies'],
     keyCondition: '`pk = DEAL#<id>, sk = DEAL`',
     roundTrips: '1 GetItem',
     key: dealKey,
@@ -243,8 +255,8 @@ export const dealPatterns = patterns({
     entity: 'deal',
     pattern: "a company's deals (by status)",
     usedBy:
-      '`GET /deals?companyId=&status=`, `DELETE /companies/{id}` (COUNT, all and open; detach), merges, segments, exports',
-    functions: LIST_READERS,
+      '`GET /deals?companyId=&status=`, `DELETE /companies/{id}` (COUNT, all and open; detach), merges, segments, exports, `RefreshCopies` (a renamed company, a page at a time)',
+    functions: [...LIST_READERS, 'RefreshCopies'],
     index: 'gsi4',
     keyCondition: '`gsi4pk = COMPANY#<id> AND begins_with(gsi4sk, DEAL#<status>#)`',
     roundTrips: '1 Query',
@@ -259,7 +271,7 @@ export const dealPatterns = patterns({
     pattern: "a contact's deals (by status)",
     usedBy:
       '`GET /deals?contactId=`, `DELETE /contacts/{id}` (COUNT, all and open; detach), contact merges, segments, exports',
-    functions: LIST_READERS,
+    functions: [...LIST_READERS, 'EmailCapture'],
     index: 'gsi5',
     keyCondition: '`gsi5pk = CONTACT#<id> AND begins_with(gsi5sk, DEAL#<status>#)`',
     roundTrips: '1 Query',
@@ -354,6 +366,15 @@ export const dealPatterns = patterns({
     functions: ['RebuildReports'],
     keyCondition: 'Put `DEAL#<id>` at the version read and its copies',
     roundTrips: '1 transaction per deal rewritten',
+    actions: ['PutItem'],
+  }),
+  dealCompanyRenamed: write({
+    entity: 'deal',
+    pattern: "a deal written again with its company's new name (`companyName`), with its copies",
+    usedBy: "`RefreshCopies` after CompanyUpdated with a new name (the company's deals, a page at a time)",
+    functions: ['RefreshCopies'],
+    keyCondition: 'Put `DEAL#<id>` at the version read (the version goes up) and its copies',
+    roundTrips: '1 transaction per deal renamed',
     actions: ['PutItem'],
   }),
   handoffMissingReported: write({
@@ -672,6 +693,7 @@ export class DealRepository {
   create(uow: UnitOfWork, deal: Deal, event: DomainEvent, options: TotalsShard = {}): UnitOfWork {
     const pattern = dealPatterns.dealWritten;
     uow.create(pattern, dealItem(deal)).syncCopies(pattern, [], this.copyWrites(deal, pattern));
+    syncDueEntries(uow, [], dealDueEntries(deal));
     this.totals.record(uow, null, deal, options.shard);
     return this.recordHistory(uow, deal, event, { change: 'created', toStageId: deal.stageId });
   }
@@ -682,6 +704,7 @@ export class DealRepository {
     uow
       .update(pattern, before, dealItem(after))
       .syncCopies(pattern, this.copies(before), this.copyWrites(after, pattern));
+    syncDueEntries(uow, dealDueEntries(before), dealDueEntries(after));
     return this.totals.record(uow, before, after, options.shard);
   }
 
@@ -689,6 +712,7 @@ export class DealRepository {
   remove(uow: UnitOfWork, deal: Deal): UnitOfWork {
     const pattern = dealPatterns.dealWritten;
     uow.remove(pattern, deal, dealKey(deal.id)).syncCopies(pattern, this.copies(deal), []);
+    syncDueEntries(uow, dealDueEntries(deal), []);
     return this.totals.record(uow, deal, null);
   }
 
@@ -710,10 +734,11 @@ export class DealRepository {
    * A copy of the deal per tag, so a tag lists its deals in one Query, and per word of its title,
    * for `?q=`, and per order a list sorts by (kept in each write).
    */
-  copies(deal: Deal): Item[] {
+  copies(record: Deal): Item[] {
+    const deal = stored(record);
     return [
       ...tagItems('deal', deal),
-      ...nameWordItems('deal', deal, nameWords(deal.title)),
+      ...nameWordItems('deal', deal, searchWords(deal.title)),
       ...dealOrderItems(deal),
     ];
   }
@@ -747,7 +772,55 @@ export class DealRepository {
       await this.store.transact([
         { pattern, put: dealItem(deal), condition: versionIs(deal.version) },
         ...this.copyWrites(deal, pattern),
+        ...dueEntryChanges([], dealDueEntries(deal)),
       ]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentModification) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * `GET /search`: deals by the start of any word of the title (the other words narrow): one
+   * Query of the title-word copies.
+   */
+  async search(terms: SearchTerms, limit: number): Promise<DealHit[]> {
+    const words = wordsSearch('deal', terms.words);
+    if (!words) return [];
+    const { items } = await pageItems(this.store, { ...words.spec, limit }, words.keep);
+    return items.map(asDeal).map((d) => ({
+      id: d.id,
+      title: d.title,
+      status: d.status,
+      ...(d.companyName ? { companyName: d.companyName } : {}),
+      stageId: d.stageId,
+      ownerId: d.ownerId,
+    }));
+  }
+
+  /** A page of a company's deals (every status), as stored. */
+  companyPage(companyId: string, startKey?: Record<string, unknown>) {
+    return this.store.query({
+      ...dealPatterns.companyDeals.query(companyId),
+      limit: 25,
+      ...(startKey ? { startKey } : {}),
+    });
+  }
+
+  /**
+   * Gives a deal its company's new name, with its copies (lists read them), at the version read.
+   * The version goes up, so a change decided on the deal as read before is decided again on the
+   * new name rather than writing the old one back. False when the deal changed in between.
+   */
+  async renameCompany(deal: Deal, companyName: string): Promise<boolean> {
+    const pattern = dealPatterns.dealCompanyRenamed;
+    const named: Deal = { ...deal, companyName, version: deal.version + 1 };
+    try {
+      await new UnitOfWork()
+        .update(pattern, deal, dealItem(named))
+        .syncCopies(pattern, this.copies(deal), this.copyWrites(named, pattern))
+        .commit(this.store);
       return true;
     } catch (error) {
       if (error instanceof ConcurrentModification) return false;

@@ -24,8 +24,15 @@ import { PipelineRepository } from './pipeline.js';
 import { ProfileRepository } from './profile.js';
 import { ProjectRepository, projectPatterns } from './project.js';
 
-/** What the sweep flags: everything late but a deactivated person's records (a manager's list, not an alarm) and projects at risk (their event is sent on the transition). */
-export type Flaggable = Exclude<FollowUp, { kind: 'needs-reassignment' | 'project-at-risk' }>;
+/**
+ * What the sweep flags: everything late but a deactivated person's records (a manager's list, not
+ * an alarm), projects at risk (their event is sent on the transition) and disabled webhook
+ * endpoints (WebhookEndpointDisabled is sent when one is disabled).
+ */
+export type Flaggable = Exclude<
+  FollowUp,
+  { kind: 'needs-reassignment' | 'project-at-risk' | 'webhook-endpoint-disabled' }
+>;
 
 /** A follow-up flagged once: the next action, task or CRM task late at its due time, the stall. */
 function flagKey(flag: Flaggable): Key {
@@ -49,8 +56,9 @@ export const followUpPatterns = patterns({
   dueBy: query({
     entity: 'deal, task, activity',
     pattern: 'next actions, tasks and CRM tasks due at or before T (one due-index shard)',
-    usedBy: 'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest',
-    functions: ['OverdueSweep', 'CrmApi', 'DailyDigest'],
+    usedBy:
+      'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest, `RebuildReports` (every open task: due-list entries)',
+    functions: ['OverdueSweep', 'CrmApi', 'DailyDigest', 'RebuildReports'],
     index: 'due',
     keyCondition: `\`duepk = DUE#<shard> AND duesk <= <T>~\`, for each of the ${DUE_SHARDS} shards`,
     roundTrips: `${DUE_SHARDS} Query (parallel)`,
@@ -200,6 +208,11 @@ export class FollowUpReader {
       items: deals.flatMap((d) => missingHandoff(d, graceMinutes, now) ?? []),
       read: deals.length,
     };
+  }
+
+  /** The live projects at risk, as stored (RebuildReports writes their due-list entries). */
+  atRiskProjects() {
+    return this.projects.atRisk();
   }
 
   /** Live projects at risk (the due index's at-risk partition): for their owners and deal owners. */

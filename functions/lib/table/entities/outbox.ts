@@ -42,6 +42,8 @@ export const outboxPatterns = patterns({
       'HandoffGapMonitor',
       'OverdueSweep',
       'DailyDigest',
+      'EmailCapture',
+      'WebhookSender',
     ],
     keyCondition: "Put `OUTBOX#<eventId>` / `OUTBOX` if absent, in the command's transaction",
     roundTrips: 'none of its own',

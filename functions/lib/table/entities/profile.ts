@@ -37,8 +37,8 @@ export const profilePatterns = patterns({
     entity: 'profile',
     pattern: "a person's profile (whether they are active)",
     usedBy:
-      '`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active)',
-    functions: ['WorkspaceApi', 'CreateProjectOnWin'],
+      "`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active), `POST /emails` (the sender's name)",
+    functions: ['WorkspaceApi', 'CreateProjectOnWin', 'CrmApi'],
     keyCondition: '`pk = USER#<userId>, sk = USER`',
     roundTrips: '1 GetItem (the handoff: at most 2, in parallel)',
     key: profileKey,
@@ -46,8 +46,9 @@ export const profilePatterns = patterns({
   allProfiles: query({
     entity: 'profile',
     pattern: 'every person who used Handoff (their profiles)',
-    usedBy: '`GET /users`, daily digest, `/followups` (who is deactivated)',
-    functions: ['WorkspaceApi', 'DailyDigest', 'CrmApi'],
+    usedBy:
+      '`GET /users`, daily digest, `/followups` (who is deactivated), the capture function (who is a user)',
+    functions: ['WorkspaceApi', 'DailyDigest', 'CrmApi', 'EmailCapture'],
     index: 'gsi1',
     keyCondition: '`gsi1pk = USER`',
     roundTrips: '1 Query',

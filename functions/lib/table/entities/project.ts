@@ -2,6 +2,7 @@ import { isClosed, Project, Task, TaskComment, TimeEntry } from '../../../../dom
 import { promiseState } from '../../../../domain/delivery/promise.js';
 import type { TaskDecision } from '../../../../domain/delivery/reschedule.js';
 import type { DomainEvent } from '../../../../domain/events.js';
+import { type DueEntry, projectDueEntries, taskDueEntries } from '../../../../domain/followup/due-list.js';
 import { taskDueAt } from '../../../../domain/followup/followups.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../../domain/shared/errors.js';
 import { entityOf, type Item, type Key, notExists, type Write } from '../item.js';
@@ -10,6 +11,7 @@ import { dueShard, partitions, statusPrefix } from '../partitions.js';
 import { batchGet, get, patterns, query, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
+import { dueEntryChanges, syncDueEntries } from './due-list.js';
 
 // A project and its tasks share one partition (PROJECT#<id>), so the whole plan is one Query;
 // its time entries and task comments live there too. Creating a plan bigger than one
@@ -113,8 +115,8 @@ export const projectPatterns = patterns({
     entity: 'project, task',
     pattern: 'a project with all its tasks (consistent)',
     usedBy:
-      '`GET /projects/{id}`, `/schedule`, `GET /deals/{id}/project`, every task command, the handoff, the cascade',
-    functions: PLAN_WRITERS,
+      "`GET /projects/{id}`, `/schedule`, `GET /deals/{id}/project`, every task command, the handoff, the cascade, `RefreshCopies` (its tasks' due-list entries)",
+    functions: [...PLAN_WRITERS, 'RefreshCopies'],
     index: 'table',
     keyCondition: "`pk = PROJECT#<id> AND sk BETWEEN 'PROJECT' AND 'TASK#~'`",
     roundTrips: '1 Query',
@@ -126,8 +128,8 @@ export const projectPatterns = patterns({
   projectHeads: batchGet({
     entity: 'project',
     pattern: 'the heads of the projects of due tasks (a project on hold is not followed up)',
-    usedBy: 'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest',
-    functions: ['OverdueSweep', 'CrmApi', 'DailyDigest'],
+    usedBy: 'overdue sweep, `GET /followups`, `GET /deals?overdue=true`, digest, `RebuildReports`',
+    functions: ['OverdueSweep', 'CrmApi', 'DailyDigest', 'RebuildReports'],
     keyCondition: 'BatchGet `PROJECT#<id>` / `PROJECT`, 100 at a time',
     roundTrips: '1 BatchGetItem per 100 projects',
     keys: (ids: string[]) => ids.map(projectKey),
@@ -177,8 +179,8 @@ export const projectPatterns = patterns({
   projectsAtRisk: query({
     entity: 'project',
     pattern: 'live projects whose projected finish is past their promise, at risk longest first',
-    usedBy: '`GET /followups`, digest',
-    functions: ['CrmApi', 'DailyDigest'],
+    usedBy: '`GET /followups`, digest, `RebuildReports` (their due-list entries)',
+    functions: ['CrmApi', 'DailyDigest', 'RebuildReports'],
     index: 'due',
     keyCondition: '`duepk = PROJECTS#AT-RISK`',
     roundTrips: '1 Query',
@@ -439,6 +441,9 @@ export class ProjectRepository {
       onConditionFailed: () => new Conflict(`task ${t.id} already belongs to another plan`),
     }));
     const outbox = new UnitOfWork().events(events).writes;
+    // each task on its person's due list, and the project too if it starts at risk
+    const taskEntries = (t: Task) => dueEntryChanges([], taskDueEntries(t, project));
+    const headEntries = dueEntryChanges([], projectDueEntries(project));
     const isDone = (current: Record<string, unknown> | undefined) => {
       const c = current?.creation as Creation | undefined;
       return c?.id === creationId && c.state === 'complete';
@@ -447,7 +452,8 @@ export class ProjectRepository {
     const headFailed = (current: Record<string, unknown> | undefined) =>
       isDone(current) ? new AlreadyDone() : new Conflict(`project ${project.id} already exists`);
     try {
-      if (1 + taskPuts.length + outbox.length + extra.length <= MAX_TRANSACTION_ITEMS) {
+      const entries = [...tasks.flatMap(taskEntries), ...headEntries];
+      if (1 + taskPuts.length + entries.length + outbox.length + extra.length <= MAX_TRANSACTION_ITEMS) {
         await this.store.transact([
           {
             pattern: planned,
@@ -456,12 +462,13 @@ export class ProjectRepository {
             onConditionFailed: headFailed,
           },
           ...taskPuts,
+          ...entries,
           ...outbox,
           ...extra,
         ]);
         return 'created';
       }
-      if (outbox.length + extra.length + 1 > MAX_TRANSACTION_ITEMS) {
+      if (outbox.length + extra.length + headEntries.length + 1 > MAX_TRANSACTION_ITEMS) {
         throw new Error(
           `a plan's creation events and links (${outbox.length + extra.length}) must fit one transaction`,
         );
@@ -483,8 +490,13 @@ export class ProjectRepository {
           onConditionFailed: headFailed,
         },
       ]);
-      for (let i = 0; i < taskPuts.length; i += MAX_TRANSACTION_ITEMS) {
-        await this.store.transact(taskPuts.slice(i, i + MAX_TRANSACTION_ITEMS));
+      // a task and its due-list entry in the same chunk (written again if a crash repeats it)
+      const half = MAX_TRANSACTION_ITEMS / 2;
+      for (let i = 0; i < taskPuts.length; i += half) {
+        await this.store.transact([
+          ...taskPuts.slice(i, i + half),
+          ...tasks.slice(i, i + half).flatMap(taskEntries),
+        ]);
       }
       await this.store.transact([
         {
@@ -497,6 +509,7 @@ export class ProjectRepository {
           },
           onConditionFailed: headFailed,
         },
+        ...headEntries,
         ...outbox,
         ...extra,
       ]);
@@ -526,11 +539,17 @@ export class ProjectRepository {
             ? decision.project
             : { ...decision.project, updatedAt: options.now, version: loaded.project.version + 1 };
         uow.update(projectPatterns.projectChanged, loaded.project, projectItem(next));
+        syncDueEntries(uow, projectDueEntries(loaded.project), projectDueEntries(next));
       }
       for (const t of tasks) {
         const was = before.get(t.id);
         if (was) uow.update(projectPatterns.taskChanged, was, taskItem(t));
         else uow.create(projectPatterns.taskChanged, taskItem(t));
+        syncDueEntries(
+          uow,
+          was ? taskDueEntries(was, loaded.project) : [],
+          taskDueEntries(t, decision.project),
+        );
       }
       return uow.events(events).add(...(options.extra ?? []));
     };
@@ -558,8 +577,13 @@ export class ProjectRepository {
     return { cascaded: true };
   }
 
+  /**
+   * The project's head at the version read, and its own due-list entries (at risk). Its tasks'
+   * entries follow a change of status or delivery owner a moment later (RefreshCopies).
+   */
   updateHead(uow: UnitOfWork, before: Project, after: Project): UnitOfWork {
-    return uow.update(projectPatterns.projectChanged, before, projectItem(after));
+    uow.update(projectPatterns.projectChanged, before, projectItem(after));
+    return syncDueEntries(uow, projectDueEntries(before), projectDueEntries(after));
   }
 
   /** A time entry, and the person's minutes that day: at most 24 hours, checked by the write. */
@@ -641,20 +665,28 @@ export class ProjectRepository {
     projectEvents: DomainEvent[] = [],
   ): Promise<void> {
     const before = new Map(loaded.tasks.map((t) => [t.id, t]));
-    const perTask = 2;
-    const size = Math.floor((MAX_TRANSACTION_ITEMS - 1 - projectEvents.length) / perTask);
+    // a task, its event, and its due-list entry moved (a delete and a put)
+    const perTask = 4;
+    const size = Math.floor((MAX_TRANSACTION_ITEMS - 5 - projectEvents.length) / perTask);
+    const after = project ?? loaded.project;
     for (let i = 0; i === 0 || i < moved.length; i += size) {
       const uow = new UnitOfWork();
-      if (i === 0 && project)
-        uow
-          .update(projectPatterns.projectChanged, loaded.project, projectItem(project))
-          .events(projectEvents);
+      if (i === 0 && project) this.updateHead(uow, loaded.project, project).events(projectEvents);
       for (const t of moved.slice(i, i + size)) {
         uow.update(projectPatterns.taskChanged, before.get(t.id)!, taskItem(t));
+        syncDueEntries(uow, taskDueEntries(before.get(t.id)!, loaded.project), taskDueEntries(t, after));
         const event = events.get(t.id);
         if (event) uow.events([event]);
       }
       await uow.commit(this.store);
+    }
+  }
+
+  /** Due-list entries written again (RefreshCopies): up to 100 writes a transaction. */
+  async writeDueEntries(changes: { before: DueEntry[]; after: DueEntry[] }[]): Promise<void> {
+    const writes = changes.flatMap((c) => dueEntryChanges(c.before, c.after));
+    for (let i = 0; i < writes.length; i += MAX_TRANSACTION_ITEMS) {
+      await this.store.transact(writes.slice(i, i + MAX_TRANSACTION_ITEMS));
     }
   }
 

@@ -1,0 +1,141 @@
+import type { LambdaFunctionPool } from './lambdas.js';
+import type { Logger } from './log.js';
+import { type LocalSqs, queueArn, type ReceivedMessage } from './sqs.js';
+import { LOCAL_REGION, type LocalQueueMapping } from './template.js';
+
+// An SQS event source mapping, locally, with the semantics Lambda documents
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errors.html,
+// .../services-sqs-scaling.html): the queue is read as soon as messages are visible, in batches of
+// up to BatchSize, by up to MaximumConcurrency invocations at once (else the function's
+// concurrency); a batch that succeeds is deleted; one whose function fails comes back whole after
+// the queue's visibility timeout, and with ReportBatchItemFailures only the messages the function
+// names do (an identifier not in the batch fails it whole, as in Lambda). A message received
+// maxReceiveCount times moves to the queue's dead-letter queue (sqs.ts, the redrive policy).
+// The visibility timeout before a failed message comes back is scaled by --time-scale; while its
+// invocation runs a message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
+
+export interface QueuePollerOptions {
+  mapping: LocalQueueMapping;
+  sqs: LocalSqs;
+  pool: LambdaFunctionPool;
+  log: Logger;
+  /** The queue's visibility timeout, in seconds. */
+  visibilityTimeoutSeconds: number;
+  timeScale: number;
+}
+
+/** At most this long between looks at a queue when nothing wakes the poller. */
+const LONGEST_IDLE_MS = 1000;
+
+export class QueuePoller {
+  private stopped = false;
+  private running = 0;
+  private wake: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly o: QueuePollerOptions) {}
+
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  start(): void {
+    this.unsubscribe = this.o.sqs.subscribe(this.o.mapping.queueId, () => this.wake?.());
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.wake?.();
+  }
+
+  private get concurrency(): number {
+    return this.o.mapping.maxConcurrency ?? this.o.pool.fn.reservedConcurrency ?? 8;
+  }
+
+  private async loop(): Promise<void> {
+    const { mapping, sqs } = this.o;
+    while (!this.stopped) {
+      while (this.running < this.concurrency) {
+        const batch = sqs.receiveBatch(
+          mapping.queueId,
+          mapping.batchSize,
+          this.o.visibilityTimeoutSeconds * 1000,
+        );
+        if (batch.length === 0) break;
+        this.running++;
+        void this.invoke(batch).finally(() => {
+          this.running--;
+          this.wake?.();
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const next = sqs.nextVisibleAt(mapping.queueId);
+        const wait = Math.min(LONGEST_IDLE_MS, next === undefined ? LONGEST_IDLE_MS : next - Date.now());
+        const timer = setTimeout(
+          () => {
+            this.wake = undefined;
+            resolve();
+          },
+          Math.max(0, wait),
+        );
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async invoke(batch: ReceivedMessage[]): Promise<void> {
+    const { mapping, sqs, pool } = this.o;
+    const outcome = await pool.invoke({
+      Records: batch.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentTimestamp),
+          SenderId: 'LOCAL',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: Object.fromEntries(
+          Object.entries(m.attributes ?? {}).map(([k, v]) => [
+            k,
+            { stringValue: v.StringValue, stringListValues: [], binaryListValues: [], dataType: v.DataType },
+          ]),
+        ),
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: queueArn(mapping.queueId),
+        awsRegion: LOCAL_REGION,
+      })),
+    });
+    let failed = new Set<string>(outcome.ok ? [] : batch.map((m) => m.messageId));
+    if (outcome.ok && mapping.reportBatchItemFailures) {
+      const named = (
+        (outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ??
+        []
+      ).map((f) => String(f.itemIdentifier));
+      const known = new Set(batch.map((m) => m.messageId));
+      failed = named.some((id) => !known.has(id)) ? known : new Set(named);
+    }
+    this.o.log.invocation({
+      function: pool.fn.name,
+      trigger: 'queue',
+      what: `${batch.length} message(s) from ${mapping.queueId}`,
+      outcome: !outcome.ok
+        ? `${outcome.error?.errorType}: ${outcome.error?.errorMessage}`
+        : failed.size > 0
+          ? `${failed.size} item failure(s)`
+          : 'ok',
+      failed: failed.size > 0,
+      result: outcome,
+    });
+    const comeBackMs = this.o.visibilityTimeoutSeconds * 1000 * this.o.timeScale;
+    for (const m of batch) sqs.settle(mapping.queueId, m.receiptHandle, !failed.has(m.messageId), comeBackMs);
+  }
+}
