@@ -1,11 +1,14 @@
 import type { Quote } from '../../../domain/crm/quote.js';
 import { quotePdfKey } from '../../lib/files/file-keys.js';
 import type { Services } from '../../lib/services.js';
-import { renderQuotePdf } from '../quote-pdf.js';
 
 // A quote's PDF is stored privately in the files bucket (beside the deal's attachments) the first
 // time it is asked for, and read from there after: a quote prints only what it froze when it was
 // made, so one rendering is its document for good. People reach it by a short-lived signed link.
+
+/** The renderer (pdfkit, fontkit, the fonts) is loaded by the first render only: a CRM API
+ * instance that renders no PDF does not pay for it at its cold start (its own chunk). */
+const renderQuotePdf = async (quote: Quote) => (await import('../quote-pdf.js')).renderQuotePdf(quote);
 
 export const quoteFileName = (q: Pick<Quote, 'number' | 'quoteVersion'>) =>
   `${q.number}-v${q.quoteVersion}.pdf`;

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { sendQuote as decide } from '../../../domain/crm/quote.commands.js';
 import { type Quote, quoteLabel } from '../../../domain/crm/quote.js';
 import { Conflict } from '../../../domain/shared/errors.js';
@@ -47,6 +46,8 @@ export function sendQuote(
         `please find attached our quote ${label} for "${quote.title}".`,
         `It is valid until ${quote.validUntil}.`,
       ];
+      // nodemailer's composer is loaded by the first send only
+      const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
       const raw = await new MailComposer({
         from,
         to: sent.to.email,

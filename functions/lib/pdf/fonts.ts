@@ -11,10 +11,13 @@ import { BOLD_FONT, EMOJI_FONTS, TEXT_FONT } from './font-files.js';
 
 const require = createRequire(import.meta.url);
 
+/** Beside the bundle's index.mjs: this module is there, or in a chunk of chunks/ under it. */
 function read(packagePath: string): Buffer {
   const name = packagePath.split('/').at(-1)!;
-  const beside = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  return readFileSync(existsSync(beside) ? beside : require.resolve(packagePath));
+  const shipped = [`./${name}`, `../${name}`]
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((file) => existsSync(file));
+  return readFileSync(shipped ?? require.resolve(packagePath));
 }
 
 // Each font is parsed once per instance and the parsed font handed to every document: parsing
