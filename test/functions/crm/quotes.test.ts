@@ -1,6 +1,8 @@
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectIdForDeal } from '../../../domain/shared/ids.js';
 import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
+import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount, reportsApi, signIn } from '../../support/crm.js';
 import { type TestFiles, testFiles } from '../../support/files.js';
@@ -423,5 +425,26 @@ describe('quotes', () => {
         { productId: null, deals: 1, won: [{ currency: 'EUR', amount: 40_000 }] },
       ]),
     );
+
+    // RebuildReports recomputes the product totals from the won deals' lines
+    const rebuild = servicesOf(table, 'RebuildReports');
+    expect((await rebuildReportTotals(rebuild)).productDifferences).toBe(0);
+    const { Items: kept = [] } = await table.services.store.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'REPORT#PRODUCTS' },
+      }),
+    );
+    for (const item of kept)
+      await table.services.store.doc.send(
+        new DeleteCommand({ TableName: table.tableName, Key: { pk: item.pk, sk: item.sk } }),
+      );
+    const lost = await rebuildReportTotals(rebuild);
+    expect(lost.productDifferences).toBe(4);
+    expect((await rebuildReportTotals(rebuild, { apply: true })).applied).toBe(true);
+    expect((await rebuildReportTotals(rebuild)).productDifferences).toBe(0);
+    const rebuilt = await reportsApi(table)('GET /reports/products', { as: alice });
+    expect(rebuilt.body).toEqual(report.body);
   });
 });

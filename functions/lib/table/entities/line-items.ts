@@ -31,8 +31,8 @@ export const lineItemPatterns = patterns({
     entity: 'line items',
     pattern: "a deal's line items: what it sold, at the win and after",
     usedBy:
-      'the handoff (the project’s budget lines), reopening and deleting a won deal (the product report)',
-    functions: ['CrmApi', 'CreateProjectOnWin'],
+      'the handoff (the project’s budget lines), reopening and deleting a won deal, `RebuildReports` (the product report)',
+    functions: ['CrmApi', 'CreateProjectOnWin', 'RebuildReports'],
     keyCondition: '`pk = DEAL#<id>, sk = LINES`',
     roundTrips: '1 GetItem',
     key: dealLinesKey,

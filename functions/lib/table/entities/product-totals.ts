@@ -17,8 +17,9 @@ export const productTotalPatterns = patterns({
   productTotalsAdded: write({
     entity: 'product report totals',
     pattern: "a won deal's sold lines, added to (or taken from) one shard of the month it was won",
-    usedBy: '`POST /deals/{id}/won`, `/reopen`, `DELETE /deals/{id}` of a won deal',
-    functions: ['CrmApi'],
+    usedBy:
+      '`POST /deals/{id}/won`, `/reopen`, `DELETE /deals/{id}` of a won deal, `RebuildReports` with `apply`',
+    functions: ['CrmApi', 'RebuildReports'],
     keyCondition: 'UpdateItem `REPORT#PRODUCTS` / `MONTH#<YYYY-MM>#<shard>`: `ADD` each total',
     roundTrips: "none of its own (the deal command's transaction)",
     actions: ['UpdateItem'],
@@ -36,6 +37,16 @@ export const productTotalPatterns = patterns({
       sort: { between: [`${productMonthBucket(from)}#`, `${productMonthBucket(to)}#~`] },
     }),
   }),
+  everyProductTotal: query({
+    entity: 'product report totals',
+    pattern: 'every stored product total (to compare with a rebuild)',
+    usedBy: '`RebuildReports`',
+    functions: ['RebuildReports'],
+    index: 'table',
+    keyCondition: '`pk = REPORT#PRODUCTS`',
+    roundTrips: '1 Query',
+    query: () => ({ partition: PRODUCT_TOTALS }),
+  }),
 });
 
 export class ProductTotalsRepository {
@@ -44,6 +55,11 @@ export class ProductTotalsRepository {
   /** A deal command's product delta, as writes of its transaction (none when it has none). */
   writes(delta: ProductTotals, shard = randomShard()): Write[] {
     return [...delta].map(([bucket, attributes]) => addTo(bucket, shard, attributes));
+  }
+
+  /** Every stored total, by month bucket (shards added up). */
+  async all(): Promise<BucketTotals> {
+    return sumItems(await this.store.queryAll(productTotalPatterns.everyProductTotal.query()));
   }
 
   async months(from: string, to: string): Promise<BucketTotals> {
