@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { Currency, Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { QUANTITY_DECIMALS } from './line-totals.js';
 import { Percent, ProductId, ProductUnit } from './product.js';
 
@@ -26,7 +26,7 @@ export const Quantity = z
   });
 
 export const LineItemInput = z
-  .strictObject({
+  .strictObject(() => ({
     id: LineItemId.optional().describe('a line kept from before (its id); without it, a new line'),
     productId: ProductId.optional().describe(
       "a product of the catalog: its name, unit, price and tax are the line's unless the line says otherwise",
@@ -39,17 +39,17 @@ export const LineItemInput = z
     ),
     discountPercent: Percent.optional().describe('0 to 100, at most 2 decimals; default 0'),
     taxPercent: Percent.optional().describe("0 to 100, at most 2 decimals; default: the product's, else 0"),
-  })
+  }))
   .meta({ id: 'LineItemInput' });
 export type LineItemInput = z.infer<typeof LineItemInput>;
 
 /** Body of `PUT /deals/{id}/line-items`: the deal's lines as they are to be (an empty list clears them). */
 export const SetLineItems = z
-  .strictObject({
+  .strictObject(() => ({
     lineItems: z.array(LineItemInput).max(MAX_LINE_ITEMS, {
       error: `a deal has at most ${MAX_LINE_ITEMS} line items (all of them are kept in one record)`,
     }),
-  })
+  }))
   .meta({ id: 'SetLineItems' });
 export type SetLineItems = z.infer<typeof SetLineItems>;
 
@@ -62,7 +62,7 @@ const Amounts = {
 };
 
 export const LineItem = z
-  .object({
+  .object(() => ({
     id: LineItemId,
     productId: ProductId.optional(),
     name: z.string(),
@@ -72,7 +72,7 @@ export const LineItem = z
     discountPercent: z.number(),
     taxPercent: z.number(),
     ...Amounts,
-  })
+  }))
   .meta({ id: 'LineItem' });
 export type LineItem = z.infer<typeof LineItem>;
 
@@ -94,7 +94,7 @@ export type AcceptedQuote = z.infer<typeof AcceptedQuote>;
 
 /** A deal's line items, and the bookkeeping of its quotes (stored in one item beside the deal). */
 export const DealLineItems = z
-  .object({
+  .object(() => ({
     dealId: idSchema('deal'),
     lineItems: z.array(LineItem),
     totals: LineTotals.nullable().describe('null without line items'),
@@ -110,7 +110,7 @@ export const DealLineItems = z
       .describe("the deal's quotes: one number, a version per quote made"),
     updatedAt: Instant.optional(),
     revision: z.number().int().describe('changes with every write of this record (optimistic locking)'),
-  })
+  }))
   .meta({ id: 'DealLineItems' });
 export type DealLineItems = z.infer<typeof DealLineItems>;
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { type Actor, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema } from '../shared/ids.js';
 import { Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // The product catalog: what a company sells, at what list price, per which unit. Admins keep it;
 // a line item on a deal starts from a product (its name, unit, price and tax) or is typed free.
@@ -36,7 +36,7 @@ const fields = {
 };
 
 export const NewProduct = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name,
     sku: fields.sku.optional(),
     description: fields.description.optional(),
@@ -44,12 +44,12 @@ export const NewProduct = z
     unit: fields.unit,
     taxPercent: fields.taxPercent.optional(),
     active: z.boolean().default(true),
-  })
+  }))
   .meta({ id: 'NewProduct' });
 export type NewProduct = z.infer<typeof NewProduct>;
 
 export const ProductPatch = z
-  .strictObject({
+  .strictObject(() => ({
     name: fields.name.optional(),
     sku: fields.sku.nullable().optional(),
     description: fields.description.nullable().optional(),
@@ -57,7 +57,7 @@ export const ProductPatch = z
     unit: fields.unit.optional(),
     taxPercent: fields.taxPercent.nullable().optional(),
     active: z.boolean().optional().describe('false retires the product, true offers it again'),
-  })
+  }))
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     error: 'name at least one field to change',
   })
@@ -65,7 +65,7 @@ export const ProductPatch = z
 export type ProductPatch = z.infer<typeof ProductPatch>;
 
 export const Product = z
-  .object({
+  .object(() => ({
     id: ProductId,
     name: z.string(),
     sku: z.string().optional(),
@@ -78,7 +78,7 @@ export const Product = z
     updatedAt: Instant,
     createdBy: z.string(),
     version: z.number().int(),
-  })
+  }))
   .meta({ id: 'Product' });
 export type Product = z.infer<typeof Product>;
 

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { Currency } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { ContactId } from './contact.js';
 import { DealId } from './deal.js';
 import { LineItem, LineTotals } from './line-items.js';
@@ -20,14 +20,14 @@ export type QuoteStatus = z.infer<typeof QuoteStatus>;
 
 /** Body of `POST /deals/{id}/quotes`: what the quote says beside the deal's lines. */
 export const NewQuote = z
-  .strictObject({
+  .strictObject(() => ({
     scopeSummary: text(5_000).describe('what is delivered; the project scope defaults from it at the win'),
     validUntil: CalendarDate.describe('the last day the customer may accept it'),
     terms: text(10_000).optional().describe('payment and delivery terms, printed under the lines'),
     contactId: ContactId.optional().describe(
       "who it is for (default: the deal's contact); sent to their email",
     ),
-  })
+  }))
   .meta({ id: 'NewQuote' });
 export type NewQuote = z.infer<typeof NewQuote>;
 
@@ -36,7 +36,7 @@ export const DeclineQuote = z
   .meta({ id: 'DeclineQuote' });
 
 export const Quote = z
-  .object({
+  .object(() => ({
     id: QuoteId,
     dealId: DealId,
     number: z.string().describe("the deal's quote number, e.g. Q-2026-0042 (one per deal, every version)"),
@@ -68,7 +68,7 @@ export const Quote = z
     createdBy: z.string(),
     updatedAt: Instant,
     version: z.number().int().describe('of this record, for If-Match (not the quote version)'),
-  })
+  }))
   .meta({ id: 'Quote' });
 export type Quote = z.infer<typeof Quote>;
 

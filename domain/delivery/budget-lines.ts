@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { LineItem } from '../crm/line-items.js';
 import { ProductUnit } from '../crm/product.js';
 import { Money } from '../shared/money.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // What was sold is what delivery budgets: at the win, each line the customer accepted becomes a
 // budget line of the project (its quantity, unit and net amount). Time logged against a line of
@@ -14,7 +14,7 @@ import { Instant } from '../shared/time.js';
 export const HOURS_PER_DAY = 8;
 
 export const BudgetLine = z
-  .object({
+  .object(() => ({
     id: z.string().describe('the line item it came from'),
     productId: z.string().optional(),
     name: z.string(),
@@ -23,7 +23,7 @@ export const BudgetLine = z
     amount: Money.describe('as sold: the line net of discount, before tax'),
     actualMinutes: z.number().int().describe('time logged against it'),
     exceededAt: Instant.optional().describe('when more time than was sold was first logged against it'),
-  })
+  }))
   .meta({ id: 'BudgetLine' });
 export type BudgetLine = z.infer<typeof BudgetLine>;
 
@@ -37,13 +37,13 @@ export const BudgetLineBurn = BudgetLine.extend({
 export type BudgetLineBurn = z.infer<typeof BudgetLineBurn>;
 
 export const BudgetReport = z
-  .object({
+  .object(() => ({
     lines: z.array(BudgetLineBurn),
     budget: Money.nullable().describe('the lines as sold, added up'),
     actual: Money.nullable().describe('the time-based lines as burned, added up'),
     burn: z.number().nullable().describe('actual ÷ budget of the time-based lines'),
     atRisk: z.boolean().describe('a line is over budget'),
-  })
+  }))
   .meta({ id: 'BudgetReport' });
 export type BudgetReport = z.infer<typeof BudgetReport>;
 

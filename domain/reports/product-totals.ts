@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { Deal } from '../crm/deal.js';
 import type { LineItem } from '../crm/line-items.js';
 import { getOrInsert } from '../shared/collections.js';
+import * as z from '../shared/zod.js';
 import { type BucketTotals, monthsBetween } from './reports.js';
 import { monthOf } from './totals.js';
 
@@ -60,7 +60,7 @@ export function productDelta(
 }
 
 export const ProductReport = z
-  .object({
+  .object(() => ({
     from: z.string().describe('YYYY-MM'),
     to: z.string().describe('YYYY-MM'),
     months: z.array(
@@ -77,7 +77,7 @@ export const ProductReport = z
         ),
       }),
     ),
-  })
+  }))
   .meta({ id: 'ProductReport' });
 export type ProductReport = z.infer<typeof ProductReport>;
 
