@@ -446,5 +446,18 @@ describe('quotes', () => {
     expect((await rebuildReportTotals(rebuild)).productDifferences).toBe(0);
     const rebuilt = await reportsApi(table)('GET /reports/products', { as: alice });
     expect(rebuilt.body).toEqual(report.body);
+
+    // deleted (entered by mistake): what it sold leaves the product report; its lines go with it
+    expect((await api('DELETE /deals/{id}', { params: { id: deal.id } })).status).toBe(204);
+    const after = await reportsApi(table)('GET /reports/products', { as: alice });
+    expect(
+      after.body.months.find((m: { month: string }) => m.month === today().slice(0, 7)).products,
+    ).toEqual([]);
+    expect((await api('GET /deals/{id}/line-items', { as: alice, params: { id: deal.id } })).status).toBe(
+      404,
+    );
+    expect((await api('GET /quotes/{id}', { as: alice, params: { id: v4.id } })).body.status).toBe(
+      'accepted',
+    );
   });
 });
