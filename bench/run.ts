@@ -11,6 +11,7 @@ import { handoffLatency } from './handoff-latency.js';
 import { iamCost } from './iam-cost.js';
 import { importThroughput } from './import-throughput.js';
 import { localStartup } from './local-startup.js';
+import { quotePdf } from './quote-pdf.js';
 import { relayLatency } from './relay-latency.js';
 import { reportScale } from './report-scale.js';
 import { scheduler } from './scheduler.js';
@@ -35,6 +36,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'template-limits': templateLimits,
   'console-load': consoleLoad,
   'iam-cost': iamCost,
+  'quote-pdf': () => quotePdf(),
   'email-capture': () => emailCapture(),
   webhooks,
 };

@@ -5,7 +5,10 @@ import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
 import { Moved } from './crm/duplicates.js';
 import { RoutingRule } from './crm/lead-routing.js';
+import { LineItem, LineTotals } from './crm/line-items.js';
 import { Pipeline } from './crm/pipeline.js';
+import { Product } from './crm/product.js';
+import { Quote } from './crm/quote.js';
 import { SavedSegmentFilter, Segment } from './crm/segment.js';
 import { CustomField } from './custom-fields/custom-fields.js';
 import { CompanyCalendar } from './delivery/calendar.js';
@@ -283,6 +286,66 @@ export const EVENTS = catalog(() => ({
       from: z.enum(['won', 'lost']),
       stageId: z.string(),
       nextAction: NextAction,
+    })),
+  ),
+  ProductCreated: crm(1, 'An admin added a product to the catalog.', z.object({ product: Product })),
+  ProductUpdated: crm(
+    1,
+    'A product of the catalog changed; `active` false in `changed` is a retirement (kept for the lines that name it, offered for no new one).',
+    z.object({ product: Product, changed: Changed }),
+  ),
+  DealLineItemsChanged: crm(
+    1,
+    "A deal's line items were set (PUT /deals/{id}/line-items, or an accepted quote's lines taken back). `value` is the deal's after it: their net total while it has lines.",
+    z.object(() => ({
+      dealId: z.string(),
+      lineItems: z.array(LineItem),
+      totals: LineTotals.nullable(),
+      value: Money,
+      previousValue: Money,
+    })),
+  ),
+  QuoteCreated: crm(
+    1,
+    "A quote was made from a deal's line items: version `quote.quoteVersion` of the deal's quote number; `supersedes` names the version it replaced, if one was still open.",
+    z.object(() => ({
+      quote: Quote,
+      supersedes: z.object({ quoteId: z.string(), quoteVersion: z.number().int() }).nullable(),
+    })),
+  ),
+  QuoteSent: crm(
+    1,
+    "A quote was emailed (with its PDF) to its contact; it is on the deal's timeline.",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      to: z.object({ contactId: z.string(), email: z.string() }),
+    })),
+  ),
+  QuoteAccepted: crm(
+    1,
+    "The customer accepted a quote (as a rep recorded it): its lines are the deal's, and `value` the deal's value, until it is declined; at the win they become the project's budget.",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      totals: LineTotals,
+      value: Money,
+    })),
+  ),
+  QuoteDeclined: crm(
+    1,
+    "The customer declined a quote, or withdrew an acceptance (`wasAccepted`: the deal's lines are free to change again).",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      reason: z.string(),
+      wasAccepted: z.boolean(),
     })),
   ),
   ActivityLogged: crm(
@@ -609,6 +672,23 @@ export const EVENTS = catalog(() => ({
       projectId: z.string(),
       budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
       burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
+    })),
+  ),
+
+  BudgetLineExceeded: delivery(
+    1,
+    'More time was logged against a budget line (a line of hours or days the customer bought) than was sold: the project is at risk on its budget. Sent once per line.',
+    z.object(() => ({
+      projectId: z.string(),
+      line: z.object({
+        id: z.string(),
+        name: z.string(),
+        unit: z.string(),
+        quantity: z.number(),
+        amount: Money,
+      }),
+      actualQuantity: z.number(),
+      actualAmount: Money,
     })),
   ),
 

@@ -42,6 +42,15 @@ export const ProblemDocument = z
     stageId: z.string().optional().describe('409: the stage the deal is in already'),
     unticked: z.array(z.string()).optional().describe('409: kickoff checklist items not ticked yet'),
     openTasks: z.array(z.string()).optional().describe('409: the tasks not done yet'),
+    quoteStatus: z
+      .string()
+      .optional()
+      .describe(
+        '409: the status of a quote that cannot be sent or accepted (`expired`: its validUntil passed)',
+      ),
+    supersededBy: z.string().optional().describe('409: the newer version that superseded the quote'),
+    validUntil: z.string().optional().describe('409: the last day an expired quote could be accepted'),
+    quoteId: z.string().optional().describe("409: the deal's accepted quote, which fixes its lines"),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, with the extensions Handoff adds' });
 

@@ -10,6 +10,7 @@ import { Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import * as z from '../shared/zod.js';
+import { BudgetLine } from './budget-lines.js';
 import { WorkingCalendar } from './calendar.js';
 import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
 import { TemplateId } from './template.js';
@@ -42,6 +43,27 @@ export const HandoffSnapshot = z
     mainStakeholderContactId: z.string(),
     kickoffDate: CalendarDate,
     deliveryOwnerId: z.string().optional().describe('the delivery owner this win named, when it named one'),
+    sold: z
+      .object({
+        quote: z
+          .object({ id: z.string(), number: z.string(), quoteVersion: z.number().int() })
+          .optional()
+          .describe(
+            "the accepted quote the lines are from (absent: the deal's lines at the win, no quote accepted)",
+          ),
+        lines: z.array(
+          z.object({
+            lineItemId: z.string(),
+            productId: z.string().optional(),
+            name: z.string(),
+            unit: z.string(),
+            quantity: z.number(),
+            amount: Money,
+          }),
+        ),
+      })
+      .optional()
+      .describe('what was sold, line by line, when the deal had line items: the project budgets it'),
     receivedAt: Instant,
   }))
   .meta({ id: 'HandoffSnapshot' });
@@ -98,6 +120,12 @@ export const Project = z
     checklist: z.array(ProjectChecklistItem),
     budget: Budget.optional(),
     hourlyRate: Money.optional(),
+    budgetLines: z
+      .array(BudgetLine)
+      .optional()
+      .describe(
+        "what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each",
+      ),
     totals: z.object({
       estimatedMinutes: z.number().int(),
       actualMinutes: z.number().int(),
@@ -213,6 +241,7 @@ export const TimeEntry = z
     minutes: z.number().int(),
     billable: z.boolean(),
     note: z.string().optional(),
+    budgetLineId: z.string().optional().describe('the budget line (of hours or days) it burns'),
     createdAt: Instant,
     /** Set when it was corrected: by whom and when. */
     correctedBy: z.string().optional(),
@@ -398,6 +427,13 @@ export const NewTimeEntry = z
     note: text(1_000).optional(),
     /** Managers and admins may log for someone else; everybody else logs their own time. */
     userId: UserId.optional(),
+    budgetLineId: z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        "the project's budget line of hours or days it burns; default: the project's only such line, if it has one",
+      ),
   }))
   .meta({ id: 'NewTimeEntry' });
 export type NewTimeEntry = z.infer<typeof NewTimeEntry>;

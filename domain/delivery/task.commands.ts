@@ -2,6 +2,7 @@ import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole, type Role } from '../shared/context.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
+import { burnLine, lineToBurn } from './budget-lines.commands.js';
 import { approvalRequested, budgetExceeded } from './project.commands.js';
 import {
   assertMayChangeDelivery,
@@ -397,6 +398,7 @@ export function logTime(
       { path: 'date', message: 'time is logged for today or a past day, not the future' },
     ]);
   }
+  const budgetLineId = lineToBurn(project.budgetLines, input.budgetLineId);
   const entry: TimeEntry = {
     id: ctx.newId('timeEntry'),
     projectId: project.id,
@@ -406,20 +408,29 @@ export function logTime(
     minutes: input.minutes,
     billable: input.billable,
     ...(input.note ? { note: input.note } : {}),
+    ...(budgetLineId ? { budgetLineId } : {}),
     createdAt: ctx.now,
     version: 1,
   };
+  const burned = burnLine(project.id, project.budgetLines ?? [], budgetLineId, input.minutes, ctx);
   const totals = {
     ...project.totals,
     actualMinutes: project.totals.actualMinutes + input.minutes,
     billableMinutes: project.totals.billableMinutes + (input.billable ? input.minutes : 0),
   };
-  let next: Project = { ...project, totals, updatedAt: ctx.now, version: project.version + 1 };
+  let next: Project = {
+    ...project,
+    totals,
+    ...(project.budgetLines ? { budgetLines: burned.lines } : {}),
+    updatedAt: ctx.now,
+    version: project.version + 1,
+  };
   const events: DomainEvent[] = [
     emit(ctx, 'TimeLogged', {
       entry,
       totals: { actualMinutes: totals.actualMinutes, billableMinutes: totals.billableMinutes },
     }),
+    ...burned.events,
   ];
   const exceeded = budgetExceeded(project, next, ctx);
   if (exceeded) {

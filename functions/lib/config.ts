@@ -59,6 +59,8 @@ export const config = {
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
   ),
+  /** The address quotes are mailed from (QUOTE_FROM_EMAIL, the deployment's sender); none: quotes are not mailed. */
+  quoteFromEmail: once(() => process.env.QUOTE_FROM_EMAIL || undefined),
   /** The web console's address, for links in digests and portal links (APP_URL); none: the digest has no links. */
   appUrl: once(() => process.env.APP_URL || undefined),
   /**

@@ -20,10 +20,14 @@ import { EmailRepository } from './table/entities/email.js';
 import { EmailReviewRepository } from './table/entities/email-review.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
+import { LineItemRepository } from './table/entities/line-items.js';
 import { PipelineRepository } from './table/entities/pipeline.js';
 import { PortalRepository } from './table/entities/portal.js';
+import { ProductRepository } from './table/entities/product.js';
+import { ProductTotalsRepository } from './table/entities/product-totals.js';
 import { ProfileRepository } from './table/entities/profile.js';
 import { ProjectRepository } from './table/entities/project.js';
+import { QuoteRepository } from './table/entities/quote.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
@@ -74,6 +78,13 @@ export interface Services {
   dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
+  /** The product catalog. */
+  products: ProductRepository;
+  /** A deal's line items (what it sells) and its quotes' bookkeeping. */
+  lineItems: LineItemRepository;
+  quotes: QuoteRepository;
+  /** The product report's totals, kept on write. */
+  productTotals: ProductTotalsRepository;
   webhookEndpoints: WebhookEndpointRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   webhookReplays: WebhookReplayRepository;
@@ -144,6 +155,10 @@ export function createServices(
     dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
+    products: new ProductRepository(store),
+    lineItems: new LineItemRepository(store),
+    quotes: new QuoteRepository(store),
+    productTotals: new ProductTotalsRepository(store),
     webhookEndpoints: new WebhookEndpointRepository(store),
     webhookDeliveries: new WebhookDeliveryRepository(store),
     webhookReplays: new WebhookReplayRepository(store),

@@ -312,7 +312,7 @@ describe('the functions', () => {
     ]);
   });
 
-  it('the reports API serves the five reports', () => {
+  it('the reports API serves the six reports', () => {
     const reports = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .filter((k) => k.includes('/reports/'))
@@ -321,6 +321,7 @@ describe('the functions', () => {
       'GET /reports/conversion',
       'GET /reports/forecast',
       'GET /reports/pipeline',
+      'GET /reports/products',
       'GET /reports/sources',
       'GET /reports/stalled',
     ]);
@@ -377,6 +378,16 @@ describe('the functions', () => {
     expect(JSON.stringify(deliverySes.Resource)).toContain('identity/digest@acme.example');
     t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['handoff.followup'], 'detail-type': ['FollowUpDigest'] },
+    });
+    // the CRM API mails quotes from the same sender, and may send from nothing else
+    const crmSes = Object.entries(t.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('ApiCrmApi') || id.startsWith('CrmApi'))
+      .flatMap(([, p]) => (p as any).Properties.PolicyDocument.Statement)
+      .filter((s: { Action: string }) => s.Action === 'ses:SendEmail');
+    expect(crmSes).toHaveLength(1);
+    expect(JSON.stringify(crmSes[0].Resource)).toContain('identity/digest@acme.example');
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUOTE_FROM_EMAIL: 'digest@acme.example' }) },
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

@@ -1,10 +1,10 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Digest } from '../../../domain/followup/digest.js';
+import { escapeHtml } from '../../lib/html.js';
 
 // The digest as an email (SES v2): a plain-text and an HTML body with the same content, links
 // to each deal and task when the deployment knows its front end's URL.
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const late = (minutes: number) =>
   minutes >= 2880
     ? `${Math.floor(minutes / 1440)} days late`

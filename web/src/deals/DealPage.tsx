@@ -17,8 +17,10 @@ import { Timeline } from '../ui/Timeline.js';
 import { DealEditForm } from './DealEditForm.js';
 import { DealTasks } from './DealTasks.js';
 import { DeliverySummary } from './DeliverySummary.js';
+import { LineItems } from './LineItems.js';
 import { LoseDialog } from './LoseDialog.js';
 import { NextActionForm } from './NextActionForm.js';
+import { Quotes } from './Quotes.js';
 import { WinDialog } from './WinDialog.js';
 
 type Deal = Schemas['Deal'];
@@ -181,6 +183,8 @@ export function DealPage({ id }: { id: string }) {
               </button>
             </div>
           )}
+          <LineItems key={d.version} deal={d} editable={mayChange} />
+          <Quotes deal={d} editable={mayChange} />
           <Attachments parent={{ kind: 'deal', id: d.id }} editable={mayChange} />
         </section>
         <section aria-labelledby="work">

@@ -12,6 +12,7 @@ import { CustomerPortal } from './CustomerPortal.js';
 import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
 import { ProjectAttachments } from './ProjectAttachments.js';
+import { ProjectBudget } from './ProjectBudget.js';
 import { ProjectFacts } from './ProjectFacts.js';
 import { PromiseStatus } from './PromiseStatus.js';
 import { TaskDrawer } from './TaskDrawer.js';
@@ -233,6 +234,7 @@ export function ProjectPage({ id }: { id: string }) {
       {editDelivery && (
         <NewTaskForm projectId={id} tasks={tasks} stakeholderId={p.customer.mainStakeholderContactId} />
       )}
+      <ProjectBudget projectId={id} version={p.version} />
       <ProjectAttachments projectId={id} dealId={p.dealId} />
       {/* its delivery owner, managers and admins share it (domain/portal/portal-link.ts, assertMayShare) */}
       <CustomerPortal project={p} canShare={manage || (editDelivery && p.ownerId === userId)} />
