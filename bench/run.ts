@@ -12,6 +12,7 @@ import { handoffLatency } from './handoff-latency.js';
 import { iamCost } from './iam-cost.js';
 import { importThroughput } from './import-throughput.js';
 import { localStartup } from './local-startup.js';
+import { quotePdf } from './quote-pdf.js';
 import { relayLatency } from './relay-latency.js';
 import { reportScale } from './report-scale.js';
 import { scheduler } from './scheduler.js';
@@ -36,6 +37,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'template-limits': templateLimits,
   'console-load': consoleLoad,
   'iam-cost': iamCost,
+  'quote-pdf': () => quotePdf(),
   'email-capture': () => emailCapture(),
   webhooks,
   cost,

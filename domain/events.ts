@@ -5,7 +5,10 @@ import { Contact } from './crm/contact.js';
 import { Deal, NextAction } from './crm/deal.js';
 import { Moved } from './crm/duplicates.js';
 import { RoutingRule } from './crm/lead-routing.js';
+import { LineItem, LineTotals } from './crm/line-items.js';
 import { Pipeline } from './crm/pipeline.js';
+import { Product } from './crm/product.js';
+import { Quote } from './crm/quote.js';
 import { SavedSegmentFilter, Segment } from './crm/segment.js';
 import { CustomField } from './custom-fields/custom-fields.js';
 import { CompanyCalendar } from './delivery/calendar.js';
@@ -285,6 +288,66 @@ export const EVENTS = catalog(() => ({
       nextAction: NextAction,
     })),
   ),
+  ProductCreated: crm(1, 'An admin added a product to the catalog.', z.object({ product: Product })),
+  ProductUpdated: crm(
+    1,
+    'A product of the catalog changed; `active` false in `changed` is a retirement (kept for the lines that name it, offered for no new one).',
+    z.object({ product: Product, changed: Changed }),
+  ),
+  DealLineItemsChanged: crm(
+    1,
+    "A deal's line items were set (PUT /deals/{id}/line-items, or an accepted quote's lines taken back). `value` is the deal's after it: their net total while it has lines.",
+    z.object(() => ({
+      dealId: z.string(),
+      lineItems: z.array(LineItem),
+      totals: LineTotals.nullable(),
+      value: Money,
+      previousValue: Money,
+    })),
+  ),
+  QuoteCreated: crm(
+    1,
+    "A quote was made from a deal's line items: version `quote.quoteVersion` of the deal's quote number; `supersedes` names the version it replaced, if one was still open.",
+    z.object(() => ({
+      quote: Quote,
+      supersedes: z.object({ quoteId: z.string(), quoteVersion: z.number().int() }).nullable(),
+    })),
+  ),
+  QuoteSent: crm(
+    1,
+    "A quote was emailed (with its PDF) to its contact; it is on the deal's timeline.",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      to: z.object({ contactId: z.string(), email: z.string() }),
+    })),
+  ),
+  QuoteAccepted: crm(
+    1,
+    "The customer accepted a quote (as a rep recorded it): its lines are the deal's, and `value` the deal's value, until it is declined; at the win they become the project's budget.",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      totals: LineTotals,
+      value: Money,
+    })),
+  ),
+  QuoteDeclined: crm(
+    1,
+    "The customer declined a quote, or withdrew an acceptance (`wasAccepted`: the deal's lines are free to change again).",
+    z.object(() => ({
+      quoteId: z.string(),
+      dealId: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      reason: z.string(),
+      wasAccepted: z.boolean(),
+    })),
+  ),
   ActivityLogged: crm(
     1,
     'A call, email, meeting, task or note was logged.',
@@ -481,24 +544,40 @@ export const EVENTS = catalog(() => ({
   ),
   MilestoneReached: delivery(
     1,
-    'A milestone was marked done.',
+    "A milestone was marked done. Addressed to the project's delivery owner (`projectOwnerId`) and the owner of the deal it delivers (`dealOwnerId`, who sold it), as ProjectAtRisk is.",
     z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       plannedDate: z.string(),
       reachedAt: Instant,
+      dealId: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('the deal the project delivers (absent before 2026-12)'),
+      dealOwnerId: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("the deal's owner at its last win, who made the promise (null: no deal)"),
+      projectOwnerId: z.string().optional().describe("the project's delivery owner"),
     })),
   ),
   ApprovalRequested: delivery(
     1,
-    'A task waits for an approval by a role or a user.',
+    'A task waits for an approval by a role, a user, or a contact of the customer (decided in the project portal).',
     z.object(() => ({
       taskId: z.string(),
       projectId: z.string(),
       title: z.string(),
       approverRole: z.string().optional(),
       approverUserId: z.string().optional(),
+      approverContactId: z
+        .string()
+        .optional()
+        .describe('the contact of the customer who decides it in the project portal'),
+      dueDate: z.string().optional().describe("the task's due date: when the approval is wanted by"),
     })),
   ),
   ApprovalDecided: delivery(
@@ -511,6 +590,48 @@ export const EVENTS = catalog(() => ({
       comment: z.string().optional(),
       decidedBy: z.string(),
     })),
+  ),
+  PortalLinkCreated: delivery(
+    1,
+    'A delivery owner or manager shared a project with a contact of its customer: a portal link was made. Its secret is never in an event (it is stored only as a hash and shown once, to its creator).',
+    z.object({
+      linkId: z.string(),
+      projectId: z.string(),
+      contactId: z.string(),
+      expiresAt: Instant,
+      createdBy: z.string(),
+    }),
+  ),
+  PortalLinkRevoked: delivery(
+    1,
+    'A portal link was revoked: it and every session made with it stopped working at once.',
+    z.object({ linkId: z.string(), projectId: z.string(), contactId: z.string(), revokedBy: z.string() }),
+  ),
+  PortalViewed: delivery(
+    1,
+    "A customer's contact looked at their project in the portal: sent on the first view of each portal session, not on every read.",
+    z.object({
+      linkId: z.string(),
+      sessionId: z.string(),
+      projectId: z.string(),
+      contactId: z.string(),
+      viewedAt: Instant,
+    }),
+  ),
+  CustomerApprovalGiven: delivery(
+    1,
+    "A contact of the customer decided an approval assigned to them, in the portal: approved, or rejected with what must change. Sent beside ApprovalDecided (whose `decidedBy` is `contact:<contactId>`); addressed to the project's delivery owner and its deal's owner.",
+    z.object({
+      projectId: z.string(),
+      taskId: z.string(),
+      title: z.string(),
+      contactId: z.string(),
+      decision: z.enum(['approved', 'rejected']),
+      comment: z.string().optional(),
+      dealId: z.string().nullable(),
+      dealOwnerId: z.string().nullable(),
+      projectOwnerId: z.string(),
+    }),
   ),
   TimeLogged: delivery(
     1,
@@ -551,6 +672,23 @@ export const EVENTS = catalog(() => ({
       projectId: z.string(),
       budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
       burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
+    })),
+  ),
+
+  BudgetLineExceeded: delivery(
+    1,
+    'More time was logged against a budget line (a line of hours or days the customer bought) than was sold: the project is at risk on its budget. Sent once per line.',
+    z.object(() => ({
+      projectId: z.string(),
+      line: z.object({
+        id: z.string(),
+        name: z.string(),
+        unit: z.string(),
+        quantity: z.number(),
+        amount: Money,
+      }),
+      actualQuantity: z.number(),
+      actualAmount: Money,
     })),
   ),
 
@@ -688,6 +826,22 @@ export const EVENTS = catalog(() => ({
         .default([])
         .describe(
           'admins: the webhook endpoints Handoff stopped sending to (failing for their whole retry window, or answering 410)',
+        ),
+      deliveryNews: z
+        .array(
+          z.object({
+            kind: z.enum(['milestone-reached', 'back-on-track', 'customer-approved', 'customer-rejected']),
+            projectId: z.string(),
+            projectName: z.string(),
+            dealId: z.string().nullable(),
+            title: z.string(),
+            comment: z.string().optional(),
+            at: Instant,
+          }),
+        )
+        .default([])
+        .describe(
+          'since the last digest, on the projects you sold (or deliver): milestones reached, promises back on track, and what the customer approved or rejected in the portal',
         ),
       team: z
         .object({

@@ -103,6 +103,31 @@ export class HandoffStack extends Stack {
       );
     }
 
+    // the customer portal signs download links for the files shared with a customer: read only
+    this.functions.PortalApi!.fn.addEnvironment('FILES_BUCKET', transfers.bucket.bucketName);
+    transfers.grantObjects(this.functions.PortalApi!.role, ['s3:GetObject'], 'attachments/*');
+    // a portal link's URL names the console; it is mailed (POST /projects/{id}/portal-links with
+    // send) by the delivery API itself: the link's secret exists only in that request
+    this.functions.DeliveryApi!.fn.addEnvironment('APP_URL', appUrl);
+    // quotes are mailed by the CRM API (POST /quotes/{id}/send), from the deployment's one sender
+    if (config.digestFromEmail) {
+      const crm = this.functions.CrmApi!;
+      crm.fn.addEnvironment('QUOTE_FROM_EMAIL', config.digestFromEmail);
+      crm.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.digestFromEmail }),
+            this.formatArn({
+              service: 'ses',
+              resource: 'identity',
+              resourceName: config.digestFromEmail.split('@')[1]!,
+            }),
+          ],
+        }),
+      );
+    }
+
     // Run by hand: recomputes the report totals from the deals (verify, or apply).
     const rebuild = new BundledFunction(this, 'RebuildReports', {
       entry: 'functions/reports/rebuild-reports.ts',
@@ -302,6 +327,17 @@ export class HandoffStack extends Stack {
         target: mailer.fn,
       });
       this.functions.DigestMailer = mailer;
+      const delivery = this.functions.DeliveryApi!;
+      delivery.fn.addEnvironment('DIGEST_FROM_EMAIL', config.digestFromEmail);
+      delivery.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.digestFromEmail }),
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ],
+        }),
+      );
     }
 
     // Email capture: SES receives the domain's mail, the capture function logs it; the CRM API

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { pageOf } from '../functions/lib/http/params.js';
-import type { ProblemStatus, Route, Routes } from '../functions/lib/http/route.js';
+import { isPortalRoute, type ProblemStatus, type Route, type Routes } from '../functions/lib/http/route.js';
 
 // The OpenAPI 3.1 document, generated from the routes' zod schemas (docs/architecture.md, decision 9).
 // scripts/generate-docs.ts writes it to docs/openapi.json; a test fails when that file is stale;
@@ -42,6 +42,15 @@ export const ProblemDocument = z
     stageId: z.string().optional().describe('409: the stage the deal is in already'),
     unticked: z.array(z.string()).optional().describe('409: kickoff checklist items not ticked yet'),
     openTasks: z.array(z.string()).optional().describe('409: the tasks not done yet'),
+    quoteStatus: z
+      .string()
+      .optional()
+      .describe(
+        '409: the status of a quote that cannot be sent or accepted (`expired`: its validUntil passed)',
+      ),
+    supersededBy: z.string().optional().describe('409: the newer version that superseded the quote'),
+    validUntil: z.string().optional().describe('409: the last day an expired quote could be accepted'),
+    quoteId: z.string().optional().describe("409: the deal's accepted quote, which fixes its lines"),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, with the extensions Handoff adds' });
 
@@ -82,7 +91,8 @@ export function sendsETag(route: Route): boolean {
 function refusals(route: Route, method: string): Partial<Record<ProblemStatus, string>> {
   return {
     400: 'malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue',
-    403: 'your role may not do this',
+    // a portal route has no roles: its session names the one project it may read (its problems say more)
+    ...(isPortalRoute(route) ? {} : { 403: 'your role may not do this' }),
     ...(route.params ? { 404: 'no such record' } : {}),
     ...(method !== 'GET' ? { 409: 'conflicts with the current state (or lost a race four times)' } : {}),
     ...(route.conditional
@@ -102,7 +112,7 @@ function responsesOf(route: Route, method: string) {
     ...(sendsETag(route)
       ? { ETag: header(route.response.etag ?? "the record's version; send it back as If-Match") }
       : {}),
-    ...(method === 'POST' && !isPublic
+    ...(method === 'POST' && !isPublic && !isPortalRoute(route)
       ? { 'Idempotent-Replayed': header('`true` when this answers a repeat of an Idempotency-Key') }
       : {}),
   };
@@ -137,7 +147,7 @@ function responsesOf(route: Route, method: string) {
           },
         }
       : {}),
-    ...(isPublic
+    ...(isPublic || isPortalRoute(route)
       ? {}
       : {
           '401': {
@@ -154,7 +164,16 @@ function responsesOf(route: Route, method: string) {
             },
           },
         }),
-    '429': gateway("over the stage's throttle (API Gateway)"),
+    '429': isPortalRoute(route)
+      ? {
+          description: `${route.problems?.[429] ?? ''}; or over the stage's throttle (API Gateway's own answer)`,
+          content: {
+            'application/problem+json': { schema: ProblemDocument },
+            'application/json': { schema: GatewayError },
+          },
+          headers: { 'Retry-After': header('seconds to wait (the portal function’s answer)') },
+        }
+      : gateway("over the stage's throttle (API Gateway)"),
     '500': {
       description:
         "the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out",
@@ -180,7 +199,8 @@ function headerParameters(route: Route, method: string) {
             ),
         }
       : {}),
-    ...(method === 'POST'
+    // the portal's routes take no Idempotency-Key (http-handler.ts)
+    ...(method === 'POST' && !isPortalRoute(route)
       ? {
           'Idempotency-Key': z
             .string()
@@ -235,7 +255,12 @@ export function openApiDocument(routes: Routes, version: string) {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
-      ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
+      ...(route.roles === 'public' || route.roles === 'portal-link'
+        ? { security: [] }
+        : route.roles === 'portal-session'
+          ? { security: [{ portalSession: [] }] }
+          : {}),
+      ...(route.roles === 'public' ? {} : { 'x-roles': route.roles }),
       requestParams: {
         ...(route.params ? { path: route.params as never } : {}),
         ...(route.query ? { query: route.query as never } : {}),
@@ -255,7 +280,7 @@ export function openApiDocument(routes: Routes, version: string) {
       title: 'Handoff API',
       version,
       description:
-        'CRM and project management joined by an enforced sales-to-delivery handoff. Every route but /health and /openapi.json needs a bearer JWT; roles come from the token\'s groups. Refusals are RFC 9457 problem documents; API Gateway\'s own answers (401, 404 of an unknown route, 413 past 10 MB, 429, a crashed function\'s 500) are `{"message": "…"}`.',
+        "CRM and project management joined by an enforced sales-to-delivery handoff. Every route but /health, /openapi.json and the customer portal's /portal/* needs a bearer JWT; roles come from the token's groups. The portal's routes take a portal session's bearer token instead (POST /portal/sessions). Refusals are RFC 9457 problem documents; API Gateway's own answers (401, 404 of an unknown route, 413 past 10 MB, 429, a crashed function's 500) are `{\"message\": \"…\"}`.",
       // The repository grants no licence (package.json is private, no LICENSE file): all rights
       // reserved, npm's UNLICENSED. OpenAPI 3.1 wants an SPDX expression (or a URL) beside the
       // name, and SPDX spells a licence of one's own LicenseRef-<name>.
@@ -273,7 +298,15 @@ export function openApiDocument(routes: Routes, version: string) {
       },
     ],
     components: {
-      securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        portalSession: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "a customer portal session's access token (POST /portal/sessions): the /portal/* routes only, which are not behind the JWT authorizer",
+        },
+      },
     },
     security: [{ jwt: [] }],
     paths,

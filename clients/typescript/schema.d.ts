@@ -310,6 +310,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalog by name, offered products first; `active` narrows it, `q` finds names by their start
+         * @description `q` is a prefix of the name (accent- and case-folded); without `active`, it searches the offered products.
+         */
+        get: operations["GET_products"];
+        put?: never;
+        /** Add a product to the catalog (admins): its name, unit, list price and tax */
+        post: operations["POST_products"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product of the catalog */
+        get: operations["GET_products_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a product (admins); the lines and quotes that name it keep what they were priced at */
+        patch: operations["PATCH_products_id"];
+        trace?: never;
+    };
+    "/products/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a product (admins): kept for the lines and quotes that name it, offered for no new line */
+        post: operations["POST_products_id_retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deals/{id}/line-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deal's line items, their totals in minor units, and its quotes' bookkeeping */
+        get: operations["GET_deals_id_line_items"];
+        /**
+         * Set an open deal's line items (all of them; an empty list clears them): each priced exactly, the deal's value their net total
+         * @description Each line is `quantity × unitPrice`, less `discountPercent`, plus `taxPercent`, each step rounded half-up to the minor unit, once per line; the totals are the sums of the lines. A line naming a `productId` takes the product's name, unit, price and tax unless it gives its own. All lines are in one currency. A 422 names every faulty line and field; nothing is written. While a quote is accepted the lines are fixed (409): decline it first.
+         */
+        put: operations["PUT_deals_id_line_items"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deals/{id}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deal's quotes, newest version first */
+        get: operations["GET_deals_id_quotes"];
+        put?: never;
+        /** Make the next version of an open deal's quote from its line items (Q-<year>-<n> vN); it supersedes the version before */
+        post: operations["POST_deals_id_quotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A quote version: its frozen lines and totals, its status, and whether it has expired */
+        get: operations["GET_quotes_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived link to the quote's PDF (rendered server-side once, stored privately) */
+        get: operations["GET_quotes_id_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail the quote's PDF to its contact (SES) and record it as sent, on the deal's timeline */
+        post: operations["POST_quotes_id_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the customer's acceptance of the latest version: the deal's lines become the quote's (its value their net total), fixed while it stands */
+        post: operations["POST_quotes_id_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotes/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the customer's refusal, with the reason; declining an accepted quote frees the deal's lines */
+        post: operations["POST_quotes_id_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/activities": {
         parameters: {
             query?: never;
@@ -1263,6 +1443,26 @@ export interface paths {
         patch: operations["PATCH_projects_id"];
         trace?: never;
     };
+    "/projects/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget against actuals, line by line: each sold line, the hours (or days) logged against it, its burn, and whether it is over
+         * @description A won deal's accepted quote (or its line items at the win) are the project's budget lines. Time logged against a line of hours or days burns it (`budgetLineId` on a time entry; default: the project's only such line). `atRisk` is true while a line is over budget; BudgetLineExceeded was emitted when it first went over.
+         */
+        get: operations["GET_projects_id_budget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deals/{id}/project": {
         parameters: {
             query?: never;
@@ -1540,6 +1740,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/portal-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's portal links, newest first, each active, revoked or expired */
+        get: operations["GET_projects_id_portal_links"];
+        put?: never;
+        /**
+         * Share a project with a contact of its customer: a portal link (its URL is answered once)
+         * @description Its delivery owner, managers and admins. The contact is the project's main stakeholder or a contact of its customer's company (422 naming `contactId` otherwise). The URL carries the link's secret (256 random bits) in its fragment; only the secret's hash is stored, so the URL cannot be read again: revoke the link and make another. `send: true` mails it to the contact's first address.
+         */
+        post: operations["POST_projects_id_portal_links"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a portal link: it and every session opened with it stop at once */
+        delete: operations["DELETE_projects_id_portal_links_linkId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files a project shows its customer in the portal, newest first */
+        get: operations["GET_projects_id_portal_files"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/portal-files/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Show one of the project's files (its own, a task's or its deal's) to its customer in the portal */
+        put: operations["PUT_projects_id_portal_files_attachmentId"];
+        post?: never;
+        /** Stop showing a file to the customer (the file itself stays) */
+        delete: operations["DELETE_projects_id_portal_files_attachmentId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's portal timeline, newest first: links shared and revoked, the customer's views, decisions and comments */
+        get: operations["GET_projects_id_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deals/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live state of a won deal's project, for sales: percent complete, the promise (on track or at risk, by how many working days), the next milestone, what waits on the customer */
+        get: operations["GET_deals_id_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/pipeline": {
         parameters: {
             query?: never;
@@ -1549,6 +1856,26 @@ export interface paths {
         };
         /** Open deals per stage: count, value and weighted value per currency, time in stage */
         get: operations["GET_reports_pipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Won value per product per month (net of discounts, per currency), from the line items of the deals won
+         * @description Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). Kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. Lines typed without a product are `productId: null`.
+         */
+        get: operations["GET_reports_products"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1626,6 +1953,100 @@ export interface paths {
         };
         /** Open deals longer in their stage than the stage's rotAfterDays, longest first */
         get: operations["GET_reports_stalled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a portal link's token (the URL's fragment) for a short-lived portal session
+         * @description No sign-in: the token is the one in the fragment of the link the customer was sent (`/portal#<token>`). It is compared with the stored hash in constant time. A revoked or expired link is a 401 at once; wrong tokens are counted per source network, and a source that sent 10 in a quarter hour is refused (429) until the quarter hour ends.
+         */
+        post: operations["POST_portal_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's project as its customer sees it: promise and projected finish, on track or at risk, milestones, percent complete, approvals waiting on you, files shared
+         * @description Never internal notes, comments, costs, time, people or tasks marked internal. The first read of each session sends PortalViewed.
+         */
+        get: operations["GET_portal_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/approvals/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, or reject with what must change, an approval assigned to you
+         * @description The same rules and events as an approval decided in the console (ApprovalDecided, with `decidedBy` `contact:<id>`; TaskStatusChanged), and CustomerApprovalGiven; recorded on the project’s timeline as you. Approving waits for the steps before it (409 naming them).
+         */
+        post: operations["POST_portal_approvals_taskId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/milestones/{taskId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a milestone of your project (the team sees it on the task, as you) */
+        post: operations["POST_portal_milestones_taskId_comments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/files/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived download link for a file shared with you */
+        get: operations["GET_portal_files_attachmentId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1718,6 +2139,68 @@ export interface components {
             /** Format: date */
             dueDate: string;
             notes?: string;
+        };
+        NewProduct: {
+            name: string;
+            sku?: string;
+            description?: string;
+            unitPrice: components["schemas"]["Money"];
+            /** @enum {string} */
+            unit: "hour" | "day" | "item" | "month";
+            taxPercent?: number;
+            /** @description Default: true. */
+            active?: boolean;
+        };
+        ProductPatch: {
+            name?: string;
+            sku?: string | null;
+            description?: string | null;
+            unitPrice?: components["schemas"]["Money"];
+            /** @enum {string} */
+            unit?: "hour" | "day" | "item" | "month";
+            taxPercent?: number | null;
+            /** @description false retires the product, true offers it again */
+            active?: boolean;
+        };
+        SetLineItems: {
+            lineItems: components["schemas"]["LineItemInput"][];
+        };
+        LineItemInput: {
+            /** @description a line kept from before (its id); without it, a new line */
+            id?: string;
+            /** @description a product of the catalog: its name, unit, price and tax are the line's unless the line says otherwise */
+            productId?: string;
+            /** @description required for a line without a product */
+            name?: string;
+            /**
+             * @description default: the product's, else item
+             * @enum {string}
+             */
+            unit?: "hour" | "day" | "item" | "month";
+            quantity: number;
+            /** @description required for a line without a product; default: the product's price */
+            unitPrice?: components["schemas"]["Money"];
+            /** @description 0 to 100, at most 2 decimals; default 0 */
+            discountPercent?: number;
+            /** @description 0 to 100, at most 2 decimals; default: the product's, else 0 */
+            taxPercent?: number;
+        };
+        NewQuote: {
+            /** @description what is delivered; the project scope defaults from it at the win */
+            scopeSummary: string;
+            /**
+             * Format: date
+             * @description the last day the customer may accept it
+             */
+            validUntil: string;
+            /** @description payment and delivery terms, printed under the lines */
+            terms?: string;
+            /** @description who it is for (default: the deal's contact); sent to their email */
+            contactId?: string;
+        };
+        DeclineQuote: {
+            /** @description why the customer declined (or withdrew an acceptance) */
+            reason: string;
         };
         MergeContacts: {
             duplicateId: string;
@@ -1990,8 +2473,12 @@ export interface components {
                 /** @enum {string} */
                 approverRole?: "admin" | "manager" | "sales" | "delivery";
                 approverUserId?: string;
+                /** @description a contact of the project's customer (its main stakeholder, or a contact of its company), who decides it in the project portal */
+                approverContactId?: string;
             };
             section?: string;
+            /** @description for the team only: the customer never sees it in the project portal */
+            internal?: boolean;
         };
         NewDependency: {
             predecessorId: string;
@@ -2011,6 +2498,32 @@ export interface components {
             billable?: boolean;
             note?: string;
             userId?: string;
+            /** @description the project's budget line of hours or days it burns; default: the project's only such line, if it has one */
+            budgetLineId?: string;
+        };
+        NewPortalLink: {
+            /** @description the project's main stakeholder, or another contact of its customer's company */
+            contactId: string;
+            /**
+             * Format: date-time
+             * @description when the link stops working (default: in 30 days; at most 180)
+             */
+            expiresAt?: string;
+            /** @description mail the link to the contact's first email address (the deployment's mail sender; 409 where there is none) */
+            send?: boolean;
+        };
+        PortalSessionRequest: {
+            /** @description the link's token: everything after `#` */
+            token: string;
+        };
+        CustomerDecision: {
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            /** @description required to reject: what must change */
+            comment?: string;
+        };
+        MilestoneComment: {
+            body: string;
         };
         Company: {
             id: string;
@@ -2080,6 +2593,14 @@ export interface components {
             unticked?: string[];
             /** @description 409: the tasks not done yet */
             openTasks?: string[];
+            /** @description 409: the status of a quote that cannot be sent or accepted (`expired`: its validUntil passed) */
+            quoteStatus?: string;
+            /** @description 409: the newer version that superseded the quote */
+            supersededBy?: string;
+            /** @description 409: the last day an expired quote could be accepted */
+            validUntil?: string;
+            /** @description 409: the deal's accepted quote, which fixes its lines */
+            quoteId?: string;
         };
         /** @description An answer of API Gateway's own, given before or instead of the function: { "message": "Unauthorized" } */
         GatewayError: {
@@ -2094,7 +2615,7 @@ export interface components {
             dealId: string;
             dealTitle: string;
             /** @enum {string} */
-            change: "created" | "moved" | "next-action-set" | "won" | "lost" | "reopened";
+            change: "created" | "moved" | "next-action-set" | "won" | "lost" | "reopened" | "quote-created" | "quote-sent" | "quote-accepted" | "quote-declined";
             at: string;
             by: string;
             fromStageId?: string;
@@ -2103,6 +2624,12 @@ export interface components {
             nextAction?: {
                 summary: string;
                 dueAt: string;
+            };
+            quote?: {
+                id: string;
+                number: string;
+                quoteVersion: number;
+                sentTo?: string;
             };
             /** @constant */
             kind: "deal-change";
@@ -2187,6 +2714,8 @@ export interface components {
             id: string;
             title: string;
             value: components["schemas"]["Money"];
+            /** @description the sums of its line items (GET /deals/{id}/line-items) while it has any: `value` is their net total then */
+            lineItemTotals?: components["schemas"]["LineTotals"];
             ownerId: string;
             contactId?: string;
             companyId?: string;
@@ -2246,12 +2775,148 @@ export interface components {
             createdBy: string;
             version: number;
         };
+        LineTotals: {
+            count: number;
+            currency: string;
+            /** @description quantity × unit price, rounded half-up to the minor unit */
+            gross: number;
+            /** @description gross × discount %, rounded half-up */
+            discount: number;
+            /** @description gross − discount: what the deal value counts */
+            net: number;
+            /** @description net × tax %, rounded half-up */
+            tax: number;
+            /** @description net + tax */
+            total: number;
+        };
         StageVisit: {
             stageId: string;
             /** Format: date-time */
             enteredAt: string;
             /** Format: date-time */
             leftAt?: string;
+        };
+        Product: {
+            id: string;
+            name: string;
+            sku?: string;
+            description?: string;
+            unitPrice: components["schemas"]["Money"];
+            /** @enum {string} */
+            unit: "hour" | "day" | "item" | "month";
+            taxPercent?: number;
+            /** @description false: retired, kept for the line items and quotes that name it */
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            createdBy: string;
+            version: number;
+        };
+        DealLineItems: {
+            dealId: string;
+            lineItems: components["schemas"]["LineItem"][];
+            /** @description null without line items */
+            totals: components["schemas"]["LineTotals"] | null;
+            /** @description while a quote is accepted, the lines are its lines and cannot change (decline it to change them) */
+            acceptedQuote?: {
+                quoteId: string;
+                number: string;
+                quoteVersion: number;
+                scopeSummary: string;
+                /** Format: date-time */
+                acceptedAt: string;
+            };
+            /** @description the deal's quotes: one number, a version per quote made */
+            quotes: {
+                /** @description the deal's quote number, from its first quote on */
+                number?: string;
+                /** @description versions made so far */
+                count: number;
+                /** @description the latest version */
+                currentId?: string;
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description changes with every write of this record (optimistic locking) */
+            revision: number;
+        };
+        LineItem: {
+            id: string;
+            productId?: string;
+            name: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "item" | "month";
+            quantity: number;
+            unitPrice: components["schemas"]["Money"];
+            discountPercent: number;
+            taxPercent: number;
+            /** @description quantity × unit price, rounded half-up to the minor unit */
+            gross: number;
+            /** @description gross × discount %, rounded half-up */
+            discount: number;
+            /** @description gross − discount: what the deal value counts */
+            net: number;
+            /** @description net × tax %, rounded half-up */
+            tax: number;
+            /** @description net + tax */
+            total: number;
+        };
+        QuoteView: {
+            id: string;
+            dealId: string;
+            /** @description the deal's quote number, e.g. Q-2026-0042 (one per deal, every version) */
+            number: string;
+            /** @description 1 for the first quote of the deal, then 2, 3… */
+            quoteVersion: number;
+            /** @enum {string} */
+            status: "draft" | "sent" | "accepted" | "declined" | "superseded";
+            /** @description the deal's title when the quote was made */
+            title: string;
+            currency: string;
+            lineItems: components["schemas"]["LineItem"][];
+            totals: components["schemas"]["LineTotals"];
+            scopeSummary: string;
+            /** Format: date */
+            validUntil: string;
+            terms?: string;
+            /** @description who it is for, as they were named when it was made */
+            customer: {
+                companyName?: string;
+                contactId?: string;
+                contactName?: string;
+            };
+            /** Format: date-time */
+            sentAt?: string;
+            sentTo?: {
+                contactId: string;
+                email: string;
+            };
+            /** Format: date-time */
+            acceptedAt?: string;
+            /** @description who recorded the acceptance */
+            acceptedBy?: string;
+            /** Format: date-time */
+            declinedAt?: string;
+            declineReason?: string;
+            /** Format: date-time */
+            supersededAt?: string;
+            supersededBy?: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description of this record, for If-Match (not the quote version) */
+            version: number;
+            /** @description its validUntil is past (UTC): it can no longer be sent or accepted */
+            expired: boolean;
+        };
+        QuotePdfLink: {
+            url: string;
+            expiresAt: string;
+            fileName: string;
         };
         DuplicatePair: {
             /** @description the two records, as they are now */
@@ -3132,6 +3797,8 @@ export interface components {
             }[];
             budget?: components["schemas"]["Budget"];
             hourlyRate?: components["schemas"]["Money"];
+            /** @description what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each */
+            budgetLines?: components["schemas"]["BudgetLine"][];
             totals: {
                 estimatedMinutes: number;
                 actualMinutes: number;
@@ -3193,8 +3860,44 @@ export interface components {
             kickoffDate: string;
             /** @description the delivery owner this win named, when it named one */
             deliveryOwnerId?: string;
+            /** @description what was sold, line by line, when the deal had line items: the project budgets it */
+            sold?: {
+                /** @description the accepted quote the lines are from (absent: the deal's lines at the win, no quote accepted) */
+                quote?: {
+                    id: string;
+                    number: string;
+                    quoteVersion: number;
+                };
+                lines: {
+                    lineItemId: string;
+                    productId?: string;
+                    name: string;
+                    unit: string;
+                    quantity: number;
+                    amount: components["schemas"]["Money"];
+                }[];
+            };
             /** Format: date-time */
             receivedAt: string;
+        };
+        BudgetLine: {
+            /** @description the line item it came from */
+            id: string;
+            productId?: string;
+            name: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "item" | "month";
+            /** @description as sold */
+            quantity: number;
+            /** @description as sold: the line net of discount, before tax */
+            amount: components["schemas"]["Money"];
+            /** @description time logged against it */
+            actualMinutes: number;
+            /**
+             * Format: date-time
+             * @description when more time than was sold was first logged against it
+             */
+            exceededAt?: string;
         };
         PlannedTask: {
             id: string;
@@ -3204,6 +3907,8 @@ export interface components {
             description?: string;
             /** @enum {string} */
             kind: "task" | "milestone";
+            /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+            internal?: boolean;
             /** @enum {string} */
             status: "todo" | "in_progress" | "blocked" | "done";
             assigneeId?: string;
@@ -3256,6 +3961,8 @@ export interface components {
         Approval: {
             approverRole?: string;
             approverUserId?: string;
+            /** @description a contact of the customer, who decides it in the project portal (docs/api.md, "The customer portal") */
+            approverContactId?: string;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "changes_requested";
             comment?: string;
@@ -3298,6 +4005,8 @@ export interface components {
             }[];
             budget?: components["schemas"]["Budget"];
             hourlyRate?: components["schemas"]["Money"];
+            /** @description what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each */
+            budgetLines?: components["schemas"]["BudgetLine"][];
             totals: {
                 estimatedMinutes: number;
                 actualMinutes: number;
@@ -3329,6 +4038,43 @@ export interface components {
             updatedAt: string;
             createdBy: string;
             version: number;
+        };
+        BudgetReport: {
+            lines: components["schemas"]["BudgetLineBurn"][];
+            /** @description the lines as sold, added up */
+            budget: components["schemas"]["Money"] | null;
+            /** @description the time-based lines as burned, added up */
+            actual: components["schemas"]["Money"] | null;
+            /** @description actual ÷ budget of the time-based lines */
+            burn: number | null;
+            /** @description a line is over budget */
+            atRisk: boolean;
+        };
+        BudgetLineBurn: {
+            /** @description the line item it came from */
+            id: string;
+            productId?: string;
+            name: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "item" | "month";
+            /** @description as sold */
+            quantity: number;
+            /** @description as sold: the line net of discount, before tax */
+            amount: components["schemas"]["Money"];
+            /** @description time logged against it */
+            actualMinutes: number;
+            /**
+             * Format: date-time
+             * @description when more time than was sold was first logged against it
+             */
+            exceededAt?: string;
+            /** @description hours or days logged; null for items and months */
+            actualQuantity: number | null;
+            /** @description the actual quantity at the line's rate */
+            actualAmount: components["schemas"]["Money"] | null;
+            /** @description actual ÷ sold quantity (1 is all of it) */
+            burn: number | null;
+            overBudget: boolean;
         };
         Board: {
             projectId: string;
@@ -3384,6 +4130,8 @@ export interface components {
             minutes: number;
             billable: boolean;
             note?: string;
+            /** @description the budget line (of hours or days) it burns */
+            budgetLineId?: string;
             /** Format: date-time */
             createdAt: string;
             correctedBy?: string;
@@ -3400,6 +4148,8 @@ export interface components {
             description?: string;
             /** @enum {string} */
             kind: "task" | "milestone";
+            /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+            internal?: boolean;
             /** @enum {string} */
             status: "todo" | "in_progress" | "blocked" | "done";
             assigneeId?: string;
@@ -3443,6 +4193,123 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        CreatedPortalLink: {
+            id: string;
+            projectId: string;
+            contactId: string;
+            contactName: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            revokedBy?: string;
+            version: number;
+            /** @constant */
+            status: "active";
+            /** @description the link to give the contact: the console's /portal page, its secret in the fragment. Shown once: only its hash is kept */
+            url: string;
+            /** @description the address it was mailed to (`send`), or null */
+            mailedTo: string | null;
+        };
+        PortalLinkWithStatus: {
+            id: string;
+            projectId: string;
+            contactId: string;
+            contactName: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            revokedBy?: string;
+            version: number;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+        };
+        SharedFile: {
+            attachmentId: string;
+            projectId: string;
+            name: string;
+            contentType: string;
+            size: number;
+            sharedBy: string;
+            /** Format: date-time */
+            sharedAt: string;
+        };
+        ProjectLogEntry: {
+            id: string;
+            projectId: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "portal-link-created" | "portal-link-revoked" | "portal-viewed" | "approval-decided" | "milestone-commented";
+            contactId: string;
+            contactName: string;
+            /** @description who did it: a user id, or `contact:<contactId>` for the customer */
+            by: string;
+            taskId?: string;
+            taskTitle?: string;
+            /** @enum {string} */
+            decision?: "approved" | "rejected";
+            comment?: string;
+        };
+        DealDelivery: {
+            projectId: string;
+            projectName: string;
+            projectStatus: string;
+            /** @description the leaf tasks' progress weighted by their working days */
+            percentComplete: number;
+            promise: components["schemas"]["PromiseView"];
+            /** @description the first milestone not reached yet, by date */
+            nextMilestone: {
+                taskId: string;
+                title: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                status: "reached" | "upcoming" | "late";
+                reachedAt?: string;
+            } | null;
+            /** @description approvals a contact of the customer decides, not approved yet, by due date */
+            waitingOnCustomer: {
+                taskId: string;
+                title: string;
+                description?: string;
+                /** Format: date */
+                dueDate: string;
+                contactId: string;
+                /**
+                 * @description pending: not decided yet; rejected or changes_requested: decided so, and may be approved later
+                 * @enum {string}
+                 */
+                status: "pending" | "rejected" | "changes_requested";
+                /** @description what the customer said when they decided it last */
+                comment?: string;
+                /** @description its due date has passed */
+                overdue: boolean;
+            }[];
+            openTasks: number;
+            /** @description the customer's latest decision or comment in the portal, if any (of the project's 25 newest timeline entries) */
+            lastFromCustomer: components["schemas"]["ProjectLogEntry"] | null;
+            /** @description when a contact of the customer last opened the portal, if lately */
+            lastViewedAt: string | null;
+        };
+        PromiseView: {
+            /**
+             * @description on_track: the plan finishes by the promised date; at_risk: after it; no_promise: no date was promised; not_running: on hold, done or cancelled
+             * @enum {string}
+             */
+            state: "on_track" | "at_risk" | "no_promise" | "not_running";
+            promisedDate: string | null;
+            projectedFinish: string | null;
+            /** @description working days the projected finish is after the promised date (0 when it is not) */
+            gapDays: number;
+        };
         PipelineReport: {
             pipelineId: string;
             /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
@@ -3474,6 +4341,27 @@ export interface components {
             currency: string;
             amount: number;
         }[];
+        ProductReport: {
+            /** @description YYYY-MM */
+            from: string;
+            /** @description YYYY-MM */
+            to: string;
+            months: {
+                /** @description YYYY-MM */
+                month: string;
+                products: {
+                    /** @description null: lines typed without a product */
+                    productId: string | null;
+                    /** @description won deals that sold it */
+                    deals: number;
+                    /** @description net won, per currency (never converted) */
+                    won: {
+                        currency: string;
+                        amount: number;
+                    }[];
+                }[];
+            }[];
+        };
         ForecastReport: {
             pipelineId: string;
             /** @description only this person's deals: a sales rep's own report, or a manager's view of one rep */
@@ -3610,6 +4498,113 @@ export interface components {
             total: {
                 deals: number;
                 value: components["schemas"]["MoneyTotals"];
+            };
+        };
+        PortalSession: {
+            /** @description send as `Authorization: Bearer <accessToken>` to the other /portal routes */
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description seconds it lasts (15 minutes, never past its link’s end) */
+            expiresIn: number;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PortalProject: {
+            project: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "planned" | "active" | "on_hold" | "done" | "cancelled";
+                kickoffDate: string;
+            };
+            you: {
+                contactId: string;
+                name: string;
+            };
+            promise: components["schemas"]["PromiseView"];
+            percentComplete: number;
+            milestones: {
+                taskId: string;
+                title: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                status: "reached" | "upcoming" | "late";
+                reachedAt?: string;
+                /** @description comments from the customer's side, oldest first */
+                comments: {
+                    id: string;
+                    /** Format: date-time */
+                    at: string;
+                    by: string;
+                    body: string;
+                }[];
+            }[];
+            /** @description approvals assigned to you, not approved yet, by due date (POST /portal/approvals/{taskId}) */
+            waitingOnYou: {
+                taskId: string;
+                title: string;
+                description?: string;
+                /** Format: date */
+                dueDate: string;
+                contactId: string;
+                /**
+                 * @description pending: not decided yet; rejected or changes_requested: decided so, and may be approved later
+                 * @enum {string}
+                 */
+                status: "pending" | "rejected" | "changes_requested";
+                /** @description what the customer said when they decided it last */
+                comment?: string;
+                /** @description its due date has passed */
+                overdue: boolean;
+            }[];
+            approvedByYou: {
+                taskId: string;
+                title: string;
+                /** Format: date-time */
+                decidedAt: string;
+                comment?: string;
+            }[];
+            files: {
+                attachmentId: string;
+                name: string;
+                contentType: string;
+                size: number;
+                /** Format: date-time */
+                sharedAt: string;
+            }[];
+        };
+        CustomerApprovalDecided: {
+            taskId: string;
+            title: string;
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            comment?: string;
+            /** Format: date-time */
+            decidedAt: string;
+            /**
+             * @description approved: done; rejected: blocked until the team changes it
+             * @enum {string}
+             */
+            taskStatus: "todo" | "in_progress" | "blocked" | "done";
+        };
+        PortalCommentCreated: {
+            id: string;
+            taskId: string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SharedFileDownload: {
+            name: string;
+            contentType: string;
+            size: number;
+            /** @description a link that works for a few minutes */
+            download: {
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
             };
         };
         WorkingCalendarOutput: {
@@ -6847,6 +7842,1533 @@ export interface operations {
                 };
             };
             /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_products: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                active?: "true" | "false";
+                q?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Product"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_products: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProduct"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_products_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PATCH_products_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_products_id_retire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the product is retired already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deals_id_line_items: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the deal's version: the lines are part of the deal (its value follows them) */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealLineItems"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PUT_deals_id_line_items: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLineItems"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the deal's version: the lines are part of the deal (its value follows them) */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealLineItems"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the deal is closed, or a quote of it is accepted (its lines are fixed until it is declined) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deals_id_quotes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["QuoteView"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_deals_id_quotes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewQuote"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the deal is closed, or a quote of it is accepted (decline it before making a new version) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_quotes_id: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_quotes_id_pdf: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePdfLink"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_quotes_id_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed; or this deployment has no sender address */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the quote names no contact, or its contact has no email address (`contactId`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_quotes_id_accept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed; or it is not the deal's latest version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_quotes_id_decline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineQuote"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the quote was superseded or declined already, or its deal is closed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14860,6 +17382,89 @@ export interface operations {
             };
         };
     };
+    GET_projects_id_budget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetReport"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     GET_deals_id_project: {
         parameters: {
             query?: never;
@@ -15241,6 +17846,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -15588,6 +18195,8 @@ export interface operations {
                     section?: string | null;
                     /** @description how far along it is (done is 100) */
                     percentComplete?: number;
+                    /** @description for the team only: hidden from the customer in the project portal (false: shown) */
+                    internal?: boolean;
                 };
             };
         };
@@ -15608,6 +18217,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -15793,6 +18404,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -15971,6 +18584,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -16130,6 +18745,8 @@ export interface operations {
                         description?: string;
                         /** @enum {string} */
                         kind: "task" | "milestone";
+                        /** @description for the team only: never shown to the customer in the project portal (absent: shown) */
+                        internal?: boolean;
                         /** @enum {string} */
                         status: "todo" | "in_progress" | "blocked" | "done";
                         assigneeId?: string;
@@ -17472,6 +20089,787 @@ export interface operations {
             };
         };
     };
+    GET_projects_id_portal_links: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PortalLinkWithStatus"][];
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_projects_id_portal_links: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a key of yours: a repeat within 24 hours answers the first answer, without doing it again */
+                "Idempotency-Key"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPortalLink"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    /** @description `true` when this answers a repeat of an Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPortalLink"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the project is done or cancelled, or `send` where the deployment sends no mail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the contact was merged into another (`mergedInto`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_projects_id_portal_links_linkId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read, as it came (`"3"`, quotes included), or `*`: the change is made only if the record is still at that version (else 412); any other form is a 400 */
+                "If-Match"?: string;
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the record's version; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinkWithStatus"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the link was revoked already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is not current (`currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_projects_id_portal_files: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SharedFile"][];
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    PUT_projects_id_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedFile"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such project or attachment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the attachment is not a stored file of this project, its tasks or its deal (`errors` names `attachmentId`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    DELETE_projects_id_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_projects_id_timeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProjectLogEntry"][];
+                        /** @description pass as `cursor` to read the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_deals_id_delivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealDelivery"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the deal has no delivery project (yet) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     GET_reports_pipeline: {
         parameters: {
             query?: {
@@ -17530,6 +20928,81 @@ export interface operations {
             };
             /** @description the pipeline named by pipelineId does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the stage's throttle (API Gateway) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_reports_products: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductReport"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token: API Gateway's JWT authorizer refused it (its own answer); a token without a subject is the function's problem */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` and why when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17893,6 +21366,486 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_sessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is not a valid link: unknown, wrong, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_portal_project: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProject"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_approvals_taskId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerApprovalDecided"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the approval is assigned to another contact of your company */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such approval on your project (another project’s, an internal task, or no approval) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description already approved, the project is not running, or a step before it is not done (`errors` names it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    POST_portal_milestones_taskId_comments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneComment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalCommentCreated"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such milestone on your project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflicts with the current state (or lost a race four times) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over 256 KB (the function) or over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the body is not `application/json` in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body breaks a rule; `errors` names every field at fault */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description the function failed: its problem document (quote its request id), or API Gateway's own when it crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    GET_portal_files_attachmentId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description carried into the logs, the traces and the events this request causes (default: the request id) */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedFileDownload"];
+                };
+            };
+            /** @description malformed: bad JSON, a path, query or header parameter that is wrong or unknown, a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no portal session, or one that is not valid: wrong, ended, or its link revoked or expired (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such file shared on your project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many wrong portal tokens from your network lately: wait (`Retry-After`, seconds); or over the stage's throttle (API Gateway's own answer) */
+            429: {
+                headers: {
+                    /** @description seconds to wait (the portal function’s answer) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };

@@ -96,6 +96,18 @@ export function updateDeal(current: Deal, patch: DealPatch, ctx: CommandContext)
   if (patch.ownerId && patch.ownerId !== current.ownerId && !hasRole(ctx.actor, 'admin', 'manager')) {
     throw new Forbidden('only managers and admins reassign deals');
   }
+  if (
+    patch.value &&
+    current.lineItemTotals &&
+    JSON.stringify(patch.value) !== JSON.stringify(current.value)
+  ) {
+    throw new ValidationFailed([
+      {
+        path: 'value',
+        message: `follows the deal's line items (${current.lineItemTotals.count}): change them with PUT /deals/${current.id}/line-items`,
+      },
+    ]);
+  }
   const { next, changed } = applyPatch(current, patch);
   if (changed.length === 0) return { deal: current, events: [] };
   const deal = { ...next, updatedAt: ctx.now, version: current.version + 1 };

@@ -9,6 +9,7 @@ import { CalendarDate, Instant } from '../shared/time.js';
 import * as z from '../shared/zod.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
+import { LineTotals } from './line-items.js';
 import { PipelineId, StageId } from './pipeline.js';
 
 export const DealId = idSchema('deal');
@@ -138,6 +139,9 @@ export const Deal = z
     id: DealId,
     title: z.string(),
     value: Money,
+    lineItemTotals: LineTotals.optional().describe(
+      'the sums of its line items (GET /deals/{id}/line-items) while it has any: `value` is their net total then',
+    ),
     ownerId: z.string(),
     contactId: ContactId.optional(),
     companyId: CompanyId.optional(),

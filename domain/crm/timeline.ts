@@ -5,7 +5,18 @@ import { Activity } from './activity.js';
 // and deal changes (created, moved, next action set, won, lost, reopened). A deal's has its own;
 // a contact's, those of the deals it is the primary contact of; a company's, those of its deals.
 
-export const DealChange = z.enum(['created', 'moved', 'next-action-set', 'won', 'lost', 'reopened']);
+export const DealChange = z.enum([
+  'created',
+  'moved',
+  'next-action-set',
+  'won',
+  'lost',
+  'reopened',
+  'quote-created',
+  'quote-sent',
+  'quote-accepted',
+  'quote-declined',
+]);
 
 export const DealHistoryEntry = z.object(() => ({
   dealId: z.string(),
@@ -18,6 +29,15 @@ export const DealHistoryEntry = z.object(() => ({
   reason: z.string().optional(),
   /** The next action set (`next-action-set`). */
   nextAction: z.object({ summary: z.string(), dueAt: z.string() }).optional(),
+  /** The quote a `quote-…` change is about, and whom a sent one went to. */
+  quote: z
+    .object({
+      id: z.string(),
+      number: z.string(),
+      quoteVersion: z.number().int(),
+      sentTo: z.string().optional(),
+    })
+    .optional(),
 }));
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 

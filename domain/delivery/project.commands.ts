@@ -3,6 +3,7 @@ import type { CommandContext } from '../shared/context.js';
 import { mergeCustomFields } from '../shared/custom-values.js';
 import { Conflict, type FieldIssue, ValidationFailed } from '../shared/errors.js';
 import { burnOf, isOverBudget } from './budget.js';
+import { type BudgetLine, HOURS_PER_DAY } from './budget-lines.js';
 import { STANDARD_CALENDAR, type WorkingCalendar } from './calendar.js';
 import { reschedule, tasksFromTemplate } from './plan.js';
 import {
@@ -33,6 +34,8 @@ export interface ProjectPlanInput {
   handoff?: HandoffSnapshot | undefined;
   budget?: Project['budget'];
   hourlyRate?: Project['hourlyRate'];
+  /** What was sold, line by line (a win's): the budget's default, burned by time logged. */
+  budgetLines?: BudgetLine[] | undefined;
   customFields?: Project['customFields'];
   template: Template;
   /** The company calendar, for a template without its own. */
@@ -81,8 +84,9 @@ export function planNewProject(
     template: { id: input.template.id, version: input.template.version, name: input.template.name },
     calendar,
     checklist: input.template.checklist.map((c) => ({ ...c, done: false })),
-    ...(input.budget ? { budget: input.budget } : {}),
+    ...(input.budget ? { budget: input.budget } : budgetOfLines(input.budgetLines)),
     ...(input.hourlyRate ? { hourlyRate: input.hourlyRate } : {}),
+    ...(input.budgetLines?.length ? { budgetLines: input.budgetLines } : {}),
     ...(input.customFields && Object.keys(input.customFields).length
       ? { customFields: input.customFields }
       : {}),
@@ -120,6 +124,20 @@ export function planNewProject(
   return { project, tasks: planned.tasks, events };
 }
 
+/** The project budget a win's lines make: their net amount, and the hours of its time-based lines. */
+function budgetOfLines(lines: BudgetLine[] | undefined): Pick<Project, 'budget'> {
+  if (!lines?.length) return {};
+  const hours = lines.reduce(
+    (n, l) => n + (l.unit === 'hour' ? l.quantity : l.unit === 'day' ? l.quantity * HOURS_PER_DAY : 0),
+    0,
+  );
+  const amount = {
+    amount: lines.reduce((n, l) => n + l.amount.amount, 0),
+    currency: lines[0]!.amount.currency,
+  };
+  return { budget: { amount, ...(hours > 0 ? { hours } : {}) } };
+}
+
 export function approvalRequested(ctx: CommandContext, t: Task): DomainEvent {
   return emit(ctx, 'ApprovalRequested', {
     taskId: t.id,
@@ -127,6 +145,8 @@ export function approvalRequested(ctx: CommandContext, t: Task): DomainEvent {
     title: t.title,
     ...(t.approval?.approverRole ? { approverRole: t.approval.approverRole } : {}),
     ...(t.approval?.approverUserId ? { approverUserId: t.approval.approverUserId } : {}),
+    ...(t.approval?.approverContactId ? { approverContactId: t.approval.approverContactId } : {}),
+    dueDate: t.dueDate,
   });
 }
 

@@ -2,7 +2,7 @@ import { CompanyId } from '../crm/company.js';
 import { ContactId } from '../crm/contact.js';
 import { DealId } from '../crm/deal.js';
 import { PromisedTimeline } from '../handoff/requirements.js';
-import { type Actor, hasRole } from '../shared/context.js';
+import { type Actor, hasRole, Role } from '../shared/context.js';
 import { CustomFields, CustomFieldsInput, CustomFieldsPatch } from '../shared/custom-values.js';
 import { Forbidden } from '../shared/errors.js';
 import { idSchema, UserId } from '../shared/ids.js';
@@ -10,9 +10,10 @@ import { Money } from '../shared/money.js';
 import { text } from '../shared/text.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import * as z from '../shared/zod.js';
+import { BudgetLine } from './budget-lines.js';
 import { WorkingCalendar } from './calendar.js';
 import { DependencyType, MAX_LAG_DAYS } from './schedule.js';
-import { ApprovalStep, TemplateId } from './template.js';
+import { TemplateId } from './template.js';
 
 // Projects and their tasks: what delivery plans, does, and accounts for.
 
@@ -42,6 +43,27 @@ export const HandoffSnapshot = z
     mainStakeholderContactId: z.string(),
     kickoffDate: CalendarDate,
     deliveryOwnerId: z.string().optional().describe('the delivery owner this win named, when it named one'),
+    sold: z
+      .object({
+        quote: z
+          .object({ id: z.string(), number: z.string(), quoteVersion: z.number().int() })
+          .optional()
+          .describe(
+            "the accepted quote the lines are from (absent: the deal's lines at the win, no quote accepted)",
+          ),
+        lines: z.array(
+          z.object({
+            lineItemId: z.string(),
+            productId: z.string().optional(),
+            name: z.string(),
+            unit: z.string(),
+            quantity: z.number(),
+            amount: Money,
+          }),
+        ),
+      })
+      .optional()
+      .describe('what was sold, line by line, when the deal had line items: the project budgets it'),
     receivedAt: Instant,
   }))
   .meta({ id: 'HandoffSnapshot' });
@@ -98,6 +120,12 @@ export const Project = z
     checklist: z.array(ProjectChecklistItem),
     budget: Budget.optional(),
     hourlyRate: Money.optional(),
+    budgetLines: z
+      .array(BudgetLine)
+      .optional()
+      .describe(
+        "what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each",
+      ),
     totals: z.object({
       estimatedMinutes: z.number().int(),
       actualMinutes: z.number().int(),
@@ -130,8 +158,15 @@ export const Approval = z
   .object(() => ({
     approverRole: z.string().optional(),
     approverUserId: z.string().optional(),
+    approverContactId: z
+      .string()
+      .optional()
+      .describe(
+        'a contact of the customer, who decides it in the project portal (docs/api.md, "The customer portal")',
+      ),
     status: z.enum(['pending', ...APPROVAL_DECISIONS]),
     comment: z.string().optional(),
+    /** A user id, or `contact:<contactId>` for a customer's decision in the portal. */
     decidedBy: z.string().optional(),
     decidedAt: Instant.optional(),
   }))
@@ -149,6 +184,10 @@ export const Task = z
     title: z.string(),
     description: z.string().optional(),
     kind: z.enum(['task', 'milestone']),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: never shown to the customer in the project portal (absent: shown)'),
     status: TaskStatus,
     assigneeId: z.string().optional(),
     parentId: TaskId.optional(),
@@ -202,6 +241,7 @@ export const TimeEntry = z
     minutes: z.number().int(),
     billable: z.boolean(),
     note: z.string().optional(),
+    budgetLineId: z.string().optional().describe('the budget line (of hours or days) it burns'),
     createdAt: Instant,
     /** Set when it was corrected: by whom and when. */
     correctedBy: z.string().optional(),
@@ -276,6 +316,24 @@ export const ProjectPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
 
+/**
+ * Who decides a task's approval: a role, a user, or a contact of the customer (in the project
+ * portal; docs/api.md, "The customer portal"). Exactly one.
+ */
+export const TaskApprovalStep = z
+  .strictObject({
+    approverRole: Role.optional(),
+    approverUserId: UserId.optional(),
+    approverContactId: ContactId.optional().describe(
+      "a contact of the project's customer (its main stakeholder, or a contact of its company), who decides it in the project portal",
+    ),
+  })
+  .refine(
+    (a) =>
+      [a.approverRole, a.approverUserId, a.approverContactId].filter((x) => x !== undefined).length === 1,
+    { error: 'name the approver: a role, a user or a contact of the customer, one of them' },
+  );
+
 export const NewTask = z
   .strictObject(() => ({
     title: text(200),
@@ -287,12 +345,20 @@ export const NewTask = z
     parentId: TaskId.optional(),
     estimateHours: z.number().min(0).max(100_000).optional(),
     checklist: z.array(text(200)).max(100).default([]),
-    approval: ApprovalStep.optional(),
+    approval: TaskApprovalStep.optional(),
     section: text(100).optional(),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: the customer never sees it in the project portal'),
   }))
   .refine((t) => !t.milestone || t.durationDays === 0, {
     error: 'a milestone lasts 0 days',
     path: ['durationDays'],
+  })
+  .refine((t) => !(t.internal && t.approval?.approverContactId), {
+    error: 'an approval the customer decides is shown to them: it cannot be internal',
+    path: ['internal'],
   })
   .meta({ id: 'NewTask' });
 export type NewTask = z.infer<typeof NewTask>;
@@ -326,6 +392,10 @@ export const TaskPatch = z
       .max(100)
       .optional()
       .describe('how far along it is (done is 100)'),
+    internal: z
+      .boolean()
+      .optional()
+      .describe('for the team only: hidden from the customer in the project portal (false: shown)'),
   }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' });
 export type TaskPatch = z.infer<typeof TaskPatch>;
@@ -357,6 +427,13 @@ export const NewTimeEntry = z
     note: text(1_000).optional(),
     /** Managers and admins may log for someone else; everybody else logs their own time. */
     userId: UserId.optional(),
+    budgetLineId: z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        "the project's budget line of hours or days it burns; default: the project's only such line, if it has one",
+      ),
   }))
   .meta({ id: 'NewTimeEntry' });
 export type NewTimeEntry = z.infer<typeof NewTimeEntry>;

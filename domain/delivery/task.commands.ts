@@ -2,6 +2,7 @@ import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole, type Role } from '../shared/context.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
+import { burnLine, lineToBurn } from './budget-lines.commands.js';
 import { approvalRequested, budgetExceeded } from './project.commands.js';
 import {
   assertMayChangeDelivery,
@@ -68,6 +69,7 @@ export function addTask(project: Project, tasks: Task[], input: NewTask, ctx: Co
     // added tasks go last in the plan
     position: Math.floor(Math.max(0, ...tasks.map((t) => t.position ?? 0))) + 1,
     ...(input.section ? { section: input.section } : {}),
+    ...(input.internal ? { internal: true } : {}),
     durationDays: input.durationDays,
     ...(input.startDate ? { earliestStart: input.startDate } : {}),
     startDate: project.kickoffDate,
@@ -137,6 +139,14 @@ export function updateTask(
   if (next.kind === 'milestone' && next.durationDays !== 0) {
     throw new ValidationFailed([{ path: 'durationDays', message: 'a milestone lasts 0 days' }]);
   }
+  if (next.internal && next.approval?.approverContactId) {
+    throw new ValidationFailed([
+      {
+        path: 'internal',
+        message: 'the customer decides its approval in the project portal: it cannot be internal',
+      },
+    ]);
+  }
   if (patch.parentId) {
     requireTask(tasks, patch.parentId, 'parentId');
     assertNoParentCycle(tasks, current.id, patch.parentId);
@@ -159,6 +169,10 @@ export function updateTask(
             title: current.title,
             plannedDate: current.dueDate,
             reachedAt: ctx.now,
+            // addressed to the rep who sold it as well as to delivery (docs/api.md, "The customer portal")
+            dealId: project.dealId ?? null,
+            dealOwnerId: project.dealOwnerId ?? null,
+            projectOwnerId: project.ownerId,
           }),
         );
       }
@@ -291,19 +305,45 @@ export function decideApproval(
   input: DecideApproval,
   ctx: CommandContext,
 ): TaskDecision {
-  const approval = task.approval;
-  if (!approval) throw new Conflict(`task ${task.id} asks for no approval`);
-  if (approval.status === 'approved')
-    throw new Conflict(`task ${task.id} was already approved by ${approval.decidedBy}`);
+  const approval = pendingApproval(task);
   const allowed =
     hasRole(ctx.actor, 'admin') ||
     (approval.approverUserId !== undefined && approval.approverUserId === ctx.actor.userId) ||
     (approval.approverRole !== undefined && hasRole(ctx.actor, approval.approverRole as Role));
   if (!allowed) {
-    throw new Forbidden(
-      `only ${approval.approverUserId ? `user ${approval.approverUserId}` : `the role ${approval.approverRole}`} or an admin decides this approval`,
-    );
+    const who = approval.approverUserId
+      ? `user ${approval.approverUserId}`
+      : approval.approverRole
+        ? `the role ${approval.approverRole}`
+        : `the customer's contact ${approval.approverContactId} (in the project portal)`;
+    throw new Forbidden(`only ${who} or an admin decides this approval`);
   }
+  return applyApproval(project, tasks, task, input, ctx, ctx.actor.userId);
+}
+
+/** The task's approval, while it can still be decided (409 otherwise). */
+export function pendingApproval(task: Task): NonNullable<Task['approval']> {
+  const approval = task.approval;
+  if (!approval) throw new Conflict(`task ${task.id} asks for no approval`);
+  if (approval.status === 'approved')
+    throw new Conflict(`task ${task.id} was already approved by ${approval.decidedBy}`);
+  return approval;
+}
+
+/**
+ * An approval decided, whoever decides it (a person in the console, a customer in the portal):
+ * approved is done, only after its finish-to-start predecessors (409 naming them); rejected is
+ * blocked; changes requested is in progress. ApprovalDecided, and TaskStatusChanged on a change.
+ */
+export function applyApproval(
+  project: Project,
+  tasks: Task[],
+  task: Task,
+  input: DecideApproval,
+  ctx: CommandContext,
+  decidedBy: string,
+): TaskDecision {
+  const approval = pendingApproval(task);
   const status =
     input.decision === 'approved' ? 'done' : input.decision === 'rejected' ? 'blocked' : 'in_progress';
   if (status === 'done') assertPredecessorsDone(task, tasks);
@@ -313,7 +353,7 @@ export function decideApproval(
       ...approval,
       status: input.decision,
       ...(input.comment ? { comment: input.comment } : {}),
-      decidedBy: ctx.actor.userId,
+      decidedBy,
       decidedAt: ctx.now,
     },
     status,
@@ -327,7 +367,7 @@ export function decideApproval(
       projectId: project.id,
       decision: input.decision,
       ...(input.comment ? { comment: input.comment } : {}),
-      decidedBy: ctx.actor.userId,
+      decidedBy,
     }),
   ];
   if (status !== task.status)
@@ -358,6 +398,7 @@ export function logTime(
       { path: 'date', message: 'time is logged for today or a past day, not the future' },
     ]);
   }
+  const budgetLineId = lineToBurn(project.budgetLines, input.budgetLineId);
   const entry: TimeEntry = {
     id: ctx.newId('timeEntry'),
     projectId: project.id,
@@ -367,20 +408,29 @@ export function logTime(
     minutes: input.minutes,
     billable: input.billable,
     ...(input.note ? { note: input.note } : {}),
+    ...(budgetLineId ? { budgetLineId } : {}),
     createdAt: ctx.now,
     version: 1,
   };
+  const burned = burnLine(project.id, project.budgetLines ?? [], budgetLineId, input.minutes, ctx);
   const totals = {
     ...project.totals,
     actualMinutes: project.totals.actualMinutes + input.minutes,
     billableMinutes: project.totals.billableMinutes + (input.billable ? input.minutes : 0),
   };
-  let next: Project = { ...project, totals, updatedAt: ctx.now, version: project.version + 1 };
+  let next: Project = {
+    ...project,
+    totals,
+    ...(project.budgetLines ? { budgetLines: burned.lines } : {}),
+    updatedAt: ctx.now,
+    version: project.version + 1,
+  };
   const events: DomainEvent[] = [
     emit(ctx, 'TimeLogged', {
       entry,
       totals: { actualMinutes: totals.actualMinutes, billableMinutes: totals.billableMinutes },
     }),
+    ...burned.events,
   ];
   const exceeded = budgetExceeded(project, next, ctx);
   if (exceeded) {

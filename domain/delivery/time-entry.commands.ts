@@ -2,6 +2,7 @@ import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, hasRole } from '../shared/context.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { applyPatch } from '../shared/patch.js';
+import { burnLine } from './budget-lines.commands.js';
 import { budgetExceeded } from './project.commands.js';
 import type { Project, TimeEntry, TimeEntryPatch } from './project.js';
 
@@ -17,9 +18,18 @@ function assertMayCorrect(entry: TimeEntry, ctx: CommandContext): void {
   );
 }
 
-function withTotals(project: Project, minutes: number, billable: number, ctx: CommandContext): Project {
-  return {
+/** The project's totals, and the entry's budget line, moved by a correction's difference. */
+function withTotals(
+  project: Project,
+  minutes: number,
+  billable: number,
+  ctx: CommandContext,
+  lineId?: string,
+): { project: Project; events: DomainEvent[] } {
+  const burned = burnLine(project.id, project.budgetLines ?? [], lineId, minutes, ctx);
+  const next: Project = {
     ...project,
+    ...(project.budgetLines ? { budgetLines: burned.lines } : {}),
     totals: {
       ...project.totals,
       actualMinutes: project.totals.actualMinutes + minutes,
@@ -28,6 +38,7 @@ function withTotals(project: Project, minutes: number, billable: number, ctx: Co
     updatedAt: ctx.now,
     version: project.version + 1,
   };
+  return { project: next, events: burned.events };
 }
 
 const billableOf = (e: Pick<TimeEntry, 'billable' | 'minutes'>) => (e.billable ? e.minutes : 0);
@@ -52,12 +63,14 @@ export function correctTimeEntry(
     updatedAt: ctx.now,
     version: entry.version + 1,
   };
-  let after = withTotals(
+  const moved = withTotals(
     project,
     corrected.minutes - entry.minutes,
     billableOf(corrected) - billableOf(entry),
     ctx,
+    entry.budgetLineId,
   );
+  let after = moved.project;
   const events: DomainEvent[] = [
     emit(ctx, 'TimeEntryCorrected', {
       before: entry,
@@ -65,6 +78,7 @@ export function correctTimeEntry(
       changed,
       totals: { actualMinutes: after.totals.actualMinutes, billableMinutes: after.totals.billableMinutes },
     }),
+    ...moved.events,
   ];
   const exceeded = budgetExceeded(project, after, ctx);
   if (exceeded) {
@@ -80,7 +94,7 @@ export function deleteTimeEntry(
   ctx: CommandContext,
 ): { project: Project; events: DomainEvent[] } {
   assertMayCorrect(entry, ctx);
-  const after = withTotals(project, -entry.minutes, -billableOf(entry), ctx);
+  const after = withTotals(project, -entry.minutes, -billableOf(entry), ctx, entry.budgetLineId).project;
   return {
     project: after,
     events: [

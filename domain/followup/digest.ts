@@ -1,5 +1,6 @@
 import type { EventData } from '../events.js';
 import type { Profile } from '../people/profile.js';
+import type { DeliveryNewsItem } from './delivery-news.js';
 import { byLateness, type FollowUp } from './followups.js';
 
 // The daily digest: once a day per person, at the configured hour of their own time zone, what
@@ -48,6 +49,8 @@ export function composeDigest(
   tasksDue: { taskId: string; projectId: string; title: string; dueDate: string; ownerId: string | null }[],
   now: string,
   nameOf: (userId: string) => string | null = () => null,
+  /** The person's delivery news since their last digest (domain/followup/delivery-news.ts). */
+  news: DeliveryNewsItem[] = [],
 ): Digest | null {
   const person = (id: string) => ({ id, name: nameOf(id) });
   const { date } = localClock(now, profile.timeZone);
@@ -150,6 +153,7 @@ export function composeDigest(
     !projectsAtRisk.length &&
     !tasksDueToday.length &&
     !disabledWebhookEndpoints.length &&
+    !news.length &&
     !teamHasWork
   )
     return null;
@@ -166,6 +170,10 @@ export function composeDigest(
     overdueActivities,
     projectsAtRisk,
     disabledWebhookEndpoints,
+    deliveryNews: news
+      .filter((n) => n.userId === profile.id)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(({ id: _id, userId: _u, ...n }) => n),
     team: teamHasWork ? team : null,
   };
 }

@@ -1,3 +1,5 @@
+import type { LineItem } from '../crm/line-items.js';
+import { budgetLinesFrom, rebudget } from '../delivery/budget-lines.js';
 import type { WorkingCalendar } from '../delivery/calendar.js';
 import { planNewProject } from '../delivery/project.commands.js';
 import type { HandoffSnapshot, Project, Task } from '../delivery/project.js';
@@ -17,7 +19,13 @@ import { chooseDeliveryOwner, deliveryOwnerOnRewin, type Standing } from './deli
 
 export type Win = EventData<'DealClosedWon'>;
 
-export function snapshotOf(win: Win, receivedAt: string): HandoffSnapshot {
+/** What the won deal sold: its accepted quote's lines, or its lines at the win (none: nothing). */
+export interface Sold {
+  quote?: { id: string; number: string; quoteVersion: number } | undefined;
+  lines: LineItem[];
+}
+
+export function snapshotOf(win: Win, receivedAt: string, sold?: Sold): HandoffSnapshot {
   return {
     version: win.win,
     dealId: win.deal.id,
@@ -28,6 +36,21 @@ export function snapshotOf(win: Win, receivedAt: string): HandoffSnapshot {
     mainStakeholderContactId: win.handoff.mainStakeholderContactId,
     kickoffDate: win.handoff.kickoffDate,
     ...(win.handoff.deliveryOwnerId ? { deliveryOwnerId: win.handoff.deliveryOwnerId } : {}),
+    ...(sold?.lines.length
+      ? {
+          sold: {
+            ...(sold.quote ? { quote: sold.quote } : {}),
+            lines: budgetLinesFrom(sold.lines).map((l) => ({
+              lineItemId: l.id,
+              ...(l.productId ? { productId: l.productId } : {}),
+              name: l.name,
+              unit: l.unit,
+              quantity: l.quantity,
+              amount: l.amount,
+            })),
+          },
+        }
+      : {}),
     receivedAt,
   };
 }
@@ -43,6 +66,7 @@ export function projectFromWin(
     taskId: (projectId: string, key: string) => string;
     standing: (userId: string) => Standing;
     companyCalendar?: WorkingCalendar | undefined;
+    sold?: Sold | undefined;
   },
   ctx: CommandContext,
 ): { project: Project; tasks: Task[]; events: DomainEvent[] } {
@@ -71,7 +95,8 @@ export function projectFromWin(
       },
       dealId: win.deal.id,
       dealOwnerId: win.deal.ownerId,
-      handoff: snapshotOf(win, ctx.now),
+      handoff: snapshotOf(win, ctx.now, plan.sold),
+      budgetLines: plan.sold ? budgetLinesFrom(plan.sold.lines) : undefined,
       template: template.template,
       companyCalendar,
       notes,
@@ -114,11 +139,12 @@ export function rewin(
   win: Win,
   ctx: CommandContext,
   standing: (userId: string) => Standing,
+  sold?: Sold,
 ): (TaskDecision & { events: DomainEvent[] }) | null {
   if (project.handoffs.some((h) => h.win >= win.win)) return null;
   if (project.dealId !== win.deal.id)
     throw new Conflict(`project ${project.id} delivers deal ${project.dealId}, not ${win.deal.id}`);
-  const handoff = snapshotOf(win, ctx.now);
+  const handoff = snapshotOf(win, ctx.now, sold);
   const previous = project.handoffs.at(-1);
   const changed = previous
     ? (
@@ -129,6 +155,7 @@ export function rewin(
           'mainStakeholderContactId',
           'kickoffDate',
           'deliveryOwnerId',
+          'sold',
         ] as const
       ).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(handoff[k]))
     : [];
@@ -172,6 +199,10 @@ export function rewin(
     customer: { ...project.customer, mainStakeholderContactId: handoff.mainStakeholderContactId },
     ...(replan ? { kickoffDate: handoff.kickoffDate } : {}),
     promisedDueDate: handoff.promisedTimeline.dueDate,
+    // the new win's lines are the budget; what was logged against a line kept stays on it
+    ...(sold?.lines.length
+      ? { budgetLines: rebudget(project.budgetLines ?? [], budgetLinesFrom(sold.lines)) }
+      : {}),
     notes: [...project.notes, ...notes.map((text) => ({ at: ctx.now, text }))],
     updatedAt: ctx.now,
     version: project.version + 1,

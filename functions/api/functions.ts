@@ -1,7 +1,9 @@
 import { crmRoutes } from '../crm/routes/index.js';
 import { deliveryRoutes } from '../delivery/routes/index.js';
 import type { Routes } from '../lib/http/route.js';
+import { FONT_FILES } from '../lib/pdf/font-files.js';
 import type { Services } from '../lib/services.js';
+import { portalRoutes } from '../portal/routes/portal.js';
 import { reportRoutes } from '../reports/routes/reports.js';
 import { transferRoutes } from '../transfer/routes/transfers.js';
 import { workspaceRoutes } from '../workspace/routes/index.js';
@@ -34,7 +36,9 @@ export const API_FUNCTIONS: ApiFunction[] = [
     name: 'CrmApi',
     entry: 'functions/crm/api.ts',
     description:
-      'CRM routes: companies, contacts, pipelines, deals, activities, segments, duplicates, follow-ups',
+      'CRM routes: companies, contacts, pipelines, deals, activities, segments, duplicates, follow-ups, products, quotes',
+    // the fonts its quote PDFs embed
+    assets: FONT_FILES.map((file) => `node_modules/${file}`),
     routes: () => crmRoutes(describeOnly),
   },
   {
@@ -62,5 +66,12 @@ export const API_FUNCTIONS: ApiFunction[] = [
     entry: 'functions/reports/api.ts',
     description: 'Report routes: pipeline, forecast, conversion, lead sources, stalled deals (read-only)',
     routes: () => reportRoutes(describeOnly),
+  },
+  {
+    name: 'PortalApi',
+    entry: 'functions/portal/api.ts',
+    description:
+      "The customer portal: a link's token exchanged for a session; the project as its customer sees it; their approvals",
+    routes: () => portalRoutes(describeOnly),
   },
 ];

@@ -48,6 +48,8 @@ export const config = {
   digestHour: once(() => integer('DIGEST_HOUR', DEFAULTS.digestHour)),
   /** The verified SES identity digests are sent from (DIGEST_FROM_EMAIL). */
   digestFromEmail: once(() => required('DIGEST_FROM_EMAIL')),
+  /** The address mail is sent from, where the deployment sends mail (DIGEST_FROM_EMAIL); none: no mail. */
+  mailFrom: once(() => process.env.DIGEST_FROM_EMAIL || undefined),
   /** The domain SES receives mail for (INBOUND_EMAIL_DOMAIN); none: email capture is off. */
   inboundEmailDomain: once(() => process.env.INBOUND_EMAIL_DOMAIN || undefined),
   /** Domains the console may send mail from as the user (EMAIL_SENDER_DOMAINS, comma-separated SES identities). */
@@ -57,7 +59,9 @@ export const config = {
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
   ),
-  /** The web console's address, for links in digests (APP_URL); none: the digest has no links. */
+  /** The address quotes are mailed from (QUOTE_FROM_EMAIL, the deployment's sender); none: quotes are not mailed. */
+  quoteFromEmail: once(() => process.env.QUOTE_FROM_EMAIL || undefined),
+  /** The web console's address, for links in digests and portal links (APP_URL); none: the digest has no links. */
   appUrl: once(() => process.env.APP_URL || undefined),
   /**
    * Webhook URLs may be http:// and point at loopback addresses (WEBHOOK_ALLOW_LOOPBACK=true): the

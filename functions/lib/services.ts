@@ -13,15 +13,21 @@ import { ContactRepository } from './table/entities/contact.js';
 import { CustomFieldRepository } from './table/entities/custom-fields.js';
 import { DealRepository } from './table/entities/deal.js';
 import { DealReasonsRepository } from './table/entities/deal-reasons.js';
+import { DeliveryNewsRepository } from './table/entities/delivery-news.js';
 import { DueListRepository } from './table/entities/due-list.js';
 import { DuplicateRepository } from './table/entities/duplicates.js';
 import { EmailRepository } from './table/entities/email.js';
 import { EmailReviewRepository } from './table/entities/email-review.js';
 import { FollowUpReader } from './table/entities/follow-ups.js';
 import { LeadRoutingRepository } from './table/entities/lead-routing.js';
+import { LineItemRepository } from './table/entities/line-items.js';
 import { PipelineRepository } from './table/entities/pipeline.js';
+import { PortalRepository } from './table/entities/portal.js';
+import { ProductRepository } from './table/entities/product.js';
+import { ProductTotalsRepository } from './table/entities/product-totals.js';
 import { ProfileRepository } from './table/entities/profile.js';
 import { ProjectRepository } from './table/entities/project.js';
+import { QuoteRepository } from './table/entities/quote.js';
 import { SegmentRepository } from './table/entities/segment.js';
 import { TemplateRepository } from './table/entities/template.js';
 import { ExportJobRepository, ImportJobRepository } from './table/entities/transfer-jobs.js';
@@ -63,11 +69,22 @@ export interface Services {
   profiles: ProfileRepository;
   templates: TemplateRepository;
   projects: ProjectRepository;
+  /** Portal links, sessions, wrong-token counts, a project's portal timeline and shared files. */
+  portal: PortalRepository;
+  /** News for the people who sold and deliver a project, told once in their digest. */
+  news: DeliveryNewsRepository;
   followups: FollowUpReader;
   /** Each person's due list: what is late for them now, and what falls due next. */
   dueList: DueListRepository;
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
+  /** The product catalog. */
+  products: ProductRepository;
+  /** A deal's line items (what it sells) and its quotes' bookkeeping. */
+  lineItems: LineItemRepository;
+  quotes: QuoteRepository;
+  /** The product report's totals, kept on write. */
+  productTotals: ProductTotalsRepository;
   webhookEndpoints: WebhookEndpointRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   webhookReplays: WebhookReplayRepository;
@@ -132,10 +149,16 @@ export function createServices(
     profiles: new ProfileRepository(store),
     templates: new TemplateRepository(store),
     projects: new ProjectRepository(store),
+    portal: new PortalRepository(store),
+    news: new DeliveryNewsRepository(store),
     followups: new FollowUpReader(store),
     dueList: new DueListRepository(store),
     cursors: new CursorCodec(store),
     idempotency: new IdempotentExecutor(client, tableName),
+    products: new ProductRepository(store),
+    lineItems: new LineItemRepository(store),
+    quotes: new QuoteRepository(store),
+    productTotals: new ProductTotalsRepository(store),
     webhookEndpoints: new WebhookEndpointRepository(store),
     webhookDeliveries: new WebhookDeliveryRepository(store),
     webhookReplays: new WebhookReplayRepository(store),

@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROLES } from '../../domain/shared/context.js';
-import type { Routes } from '../../functions/lib/http/route.js';
+import { isPortalRoute, type Routes } from '../../functions/lib/http/route.js';
 
 // The HTTP API (docs/architecture.md, decision 9): API Gateway HTTP API, payload v2, a JWT authorizer on
 // every route but the open ones, from a Cognito user pool the stack makes (groups = roles) or an
@@ -100,16 +100,22 @@ export class HandoffApi extends Construct {
       for (const [routeKey, route] of Object.entries(routes)) {
         const [method, path] = routeKey.split(' ') as [string, string];
         const isPublic = route.roles === 'public';
+        // the customer portal's routes are not behind the authorizer: a customer has no sign-in;
+        // the portal function checks the link's token or the portal session on every request
+        // (docs/architecture.md, decision 17)
+        const isPortal = isPortalRoute(route);
         const httpRoute = new apigw.HttpRoute(this, `Route ${routeKey}`, {
           httpApi: this.httpApi,
           routeKey: apigw.HttpRouteKey.with(path, method as apigw.HttpMethod),
           integration,
-          ...(isPublic ? {} : { authorizer }),
+          ...(isPublic || isPortal ? {} : { authorizer }),
         });
-        if (isPublic) {
+        if (isPublic || isPortal) {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${routeKey} is open by design: a health check and the public API description carry no data.`,
+            reason: isPortal
+              ? `${routeKey} is the customer portal's: no sign-in, the function checks the portal link's token or session itself on every request (constant-time, throttled per source).`
+              : `${routeKey} is open by design: a health check and the public API description carry no data.`,
           });
         }
       }

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 // .local/<folder> while the runtime runs) and replaces a file atomically (write, then rename),
 // so a kill leaves the old file or the new one, never half of one.
 
-export function writeFileSafely(file: string, data: string | Buffer): void {
+export function writeFileSafely(file: string, data: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, data);

@@ -25,6 +25,8 @@ export interface LocalMail {
   html: string;
   cc?: string[];
   bcc?: string[];
+  /** Its attachments, each kept beside it as a file (`<mail>-<n>-<fileName>`). */
+  attachments?: { fileName: string; contentType: string; size: number; file: string }[];
 }
 
 export class LocalMailbox {
@@ -116,6 +118,28 @@ export class LocalMailbox {
     };
     const first = mail.to[0] ?? mail.cc?.[0] ?? mail.bcc?.[0] ?? 'nobody';
     const base = `${mail.at.replace(/[:.]/g, '-')}-${first.replace(/[^\w.@-]/g, '_')}`;
+    // attachments of a simple message (base64 in the request) or of a raw one (parsed from MIME)
+    const attachments = [
+      ...(
+        (simple?.Attachments ?? []) as { FileName?: string; ContentType?: string; RawContent?: string }[]
+      ).map((a) => ({
+        fileName: a.FileName ?? '',
+        contentType: a.ContentType ?? '',
+        data: Buffer.from(a.RawContent ?? '', 'base64'),
+      })),
+      ...(parsed?.attachments ?? []).map((a) => ({
+        fileName: a.filename ?? '',
+        contentType: a.contentType,
+        data: a.content,
+      })),
+    ];
+    if (attachments.length) {
+      mail.attachments = attachments.map((a, i) => {
+        const file = `${base}-${i}-${(a.fileName || 'attachment').replace(/[^\w.-]/g, '_')}`;
+        writeFileSafely(join(this.dir, file), a.data);
+        return { fileName: a.fileName, contentType: a.contentType, size: a.data.length, file };
+      });
+    }
     writeFileSafely(join(this.dir, `${base}.json`), JSON.stringify(mail, null, 2));
     if (mail.html) writeFileSafely(join(this.dir, `${base}.html`), mail.html);
     if (raw) writeFileSafely(join(this.dir, `${base}.eml`), raw);

@@ -29,10 +29,13 @@ describe('the limits a deploy hits', () => {
     for (const [, p] of api) expect(longest(p.Properties.SourceArn)).toMatch(/\/\*\/\*\/\*$/);
   });
 
-  it('every template stays under 400 resources (of 500) and 800 KB (of 1 MB), the schemas in a nested stack', () => {
+  // 450: the main template passed 400 with the customer portal (issue 29: its function and 13
+  // routes; 426 with the quotes too, docs/benchmarks.md); the next growth should move a kind of
+  // resource into a nested stack (the alarms, 65 of them, are the likeliest) rather than raise this
+  it('every template stays under 450 resources (of 500) and 800 KB (of 1 MB), the schemas in a nested stack', () => {
     expect(synthesized.files.length).toBe(2);
     for (const file of synthesized.files) {
-      expect(Object.keys(file.json.Resources).length, file.name).toBeLessThan(400);
+      expect(Object.keys(file.json.Resources).length, file.name).toBeLessThan(450);
       expect(file.bytes, file.name).toBeLessThan(800 * 1024);
     }
     expect(ofType(synthesized.resources, 'AWS::EventSchemas::Schema')).toHaveLength(0);

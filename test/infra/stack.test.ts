@@ -4,7 +4,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS, type EventName } from '../../domain/events.js';
-import { grantOf } from '../../functions/lib/table/catalog.js';
+import { API_FUNCTIONS } from '../../functions/api/functions.js';
+import { catalog, grantOf } from '../../functions/lib/table/catalog.js';
 import { INDEXES } from '../../functions/lib/table/definition.js';
 import { TABLE_FUNCTIONS, type TableFunction } from '../../functions/lib/table/pattern.js';
 import { buildApp } from '../../infra/app.js';
@@ -60,11 +61,23 @@ describe('the table', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has a route for every route in the code, each with the JWT authorizer but the two open ones', () => {
+  it('has a route for every route in the code, each with the JWT authorizer but the two open ones and the portal', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(Object.keys(allRoutes()).sort());
+    const portal = API_FUNCTIONS.find((f) => f.name === 'PortalApi')!.routes();
+    // every /portal/* route, and only those, is the portal function's: it checks the portal session itself
+    expect(Object.keys(portal).sort()).toEqual(
+      routes
+        .map((r) => r.RouteKey as string)
+        .filter((k) => k.split(' ')[1]!.startsWith('/portal/'))
+        .sort(),
+    );
     for (const route of routes) {
-      if (route.RouteKey === 'GET /health' || route.RouteKey === 'GET /openapi.json') {
+      if (
+        route.RouteKey === 'GET /health' ||
+        route.RouteKey === 'GET /openapi.json' ||
+        route.RouteKey in portal
+      ) {
         expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe('NONE');
       } else {
         expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
@@ -224,6 +237,11 @@ describe('the functions', () => {
         [['s3:ListBucket'], undefined],
       ]);
     }
+    // the portal only signs download links for the files shared with a customer
+    const portal = statementsOf('PortalApiRole').filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    expect(portal.map((s) => [s.actions, s.resource.match(/\/[a-z]+\/\*/)?.[0]])).toEqual([
+      [['s3:GetObject'], '/attachments/*'],
+    ]);
     for (const fn of ['WorkspaceApiRole', 'ReportsApiRole'])
       expect(
         statementsOf(fn)
@@ -294,7 +312,7 @@ describe('the functions', () => {
     ]);
   });
 
-  it('the reports API serves the five reports', () => {
+  it('the reports API serves the six reports', () => {
     const reports = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .filter((k) => k.includes('/reports/'))
@@ -303,9 +321,38 @@ describe('the functions', () => {
       'GET /reports/conversion',
       'GET /reports/forecast',
       'GET /reports/pipeline',
+      'GET /reports/products',
       'GET /reports/sources',
       'GET /reports/stalled',
     ]);
+  });
+
+  it("the portal API may write only a customer's part: sessions, wrong-token counts, its timeline, an approval's task and project, comments, events", () => {
+    // what it writes, by declared pattern: the grant is derived from these (and compared above)
+    const writes = Object.entries(catalog)
+      .filter(([, p]) => p.kind === 'write' && p.functions.includes('PortalApi'))
+      .map(([name]) => name)
+      .sort();
+    expect(writes).toEqual(
+      [
+        'deliveryNewsWritten',
+        'dueEntryWritten',
+        'outboxEvent',
+        'portalFailureCounted',
+        'portalSessionStarted',
+        'portalSessionViewed',
+        'projectChanged',
+        'projectLogged',
+        'taskChanged',
+        'taskCommented',
+      ].sort(),
+    );
+    expect(grantOf('PortalApi').indexes).toEqual([]);
+    // no mail, no bus, no other function: what it does is on the table (and one bucket prefix, read)
+    const other = statementsOf('PortalApiRole')
+      .flatMap((s) => s.actions)
+      .filter((a) => !/^(dynamodb|s3|logs):/.test(a));
+    expect(other).toEqual([]);
   });
 
   it('with digestFromEmail, a mailer may send from that address (or its domain) only, on FollowUpDigest', () => {
@@ -321,8 +368,26 @@ describe('the functions', () => {
     );
     expect(JSON.stringify(ses.Resource)).toContain('identity/digest@acme.example');
     expect(JSON.stringify(ses.Resource)).toContain('identity/acme.example');
+    // the delivery API mails a portal link itself (its secret exists only in that request)
+    const delivery = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('DeliveryApiRole'),
+    )![1] as any;
+    const deliverySes = delivery.Properties.PolicyDocument.Statement.find(
+      (s: { Action: string }) => s.Action === 'ses:SendEmail',
+    );
+    expect(JSON.stringify(deliverySes.Resource)).toContain('identity/digest@acme.example');
     t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['handoff.followup'], 'detail-type': ['FollowUpDigest'] },
+    });
+    // the CRM API mails quotes from the same sender, and may send from nothing else
+    const crmSes = Object.entries(t.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('ApiCrmApi') || id.startsWith('CrmApi'))
+      .flatMap(([, p]) => (p as any).Properties.PolicyDocument.Statement)
+      .filter((s: { Action: string }) => s.Action === 'ses:SendEmail');
+    expect(crmSes).toHaveLength(1);
+    expect(JSON.stringify(crmSes[0].Resource)).toContain('identity/digest@acme.example');
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUOTE_FROM_EMAIL: 'digest@acme.example' }) },
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

@@ -28,6 +28,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   as?: User | null;
   at?: string | number;
+  /** The address API Gateway saw the request come from (default 127.0.0.1). */
+  sourceIp?: string;
 }
 
 let counter = 0;
@@ -60,7 +62,13 @@ export function apiEvent(routeKey: string, options: CallOptions = {}): HttpEvent
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: options.sourceIp ?? '127.0.0.1',
+        userAgent: 'vitest',
+      },
       requestId,
       routeKey,
       stage: '$default',

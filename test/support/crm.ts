@@ -8,6 +8,7 @@ import type { HttpEvent } from '../../functions/lib/http/http-handler.js';
 import { httpApi } from '../../functions/lib/http/http-handler.js';
 import type { Routes } from '../../functions/lib/http/route.js';
 import type { Services } from '../../functions/lib/services.js';
+import { portalHttpApi } from '../../functions/portal/portal-api.js';
 import { reportRoutes } from '../../functions/reports/routes/reports.js';
 import { transferRoutes } from '../../functions/transfer/routes/transfers.js';
 import { workspaceRoutes } from '../../functions/workspace/routes/index.js';
@@ -123,4 +124,12 @@ export function reportsApi(table: TestTable) {
 export function deliveryApi(table: TestTable) {
   const delivery = servicesOf(table, 'DeliveryApi');
   return apiClient(httpApi(deliveryRoutes(delivery), () => delivery));
+}
+
+/**
+ * The customer portal's API function over a test table: its routes take no JWT (pass `as: null`),
+ * a portal session's token in `Authorization` instead, and `sourceIp` says where a request comes from.
+ */
+export function portalApi(table: TestTable) {
+  return apiClient(portalHttpApi(servicesOf(table, 'PortalApi')));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import type { FileStore } from '../../functions/lib/files/file-store.js';
+import type { Mailer } from '../../functions/lib/mail/mailer.js';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
 import type { TableFunction } from '../../functions/lib/table/pattern.js';
@@ -28,9 +29,11 @@ export interface TestTable {
   /** Services as a test uses them: any declared pattern, as no one deployed function. */
   services: Services;
   files?: FileStore;
+  /** The mail the API sends (quotes), when the test gives it a (local) SES. */
+  mailer?: Mailer;
 }
 
-export async function testTable(options: { files?: FileStore } = {}): Promise<TestTable> {
+export async function testTable(options: { files?: FileStore; mailer?: Mailer } = {}): Promise<TestTable> {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
   const tableName = `test-${randomUUID()}`;
@@ -39,8 +42,14 @@ export async function testTable(options: { files?: FileStore } = {}): Promise<Te
     client,
     tableName,
     endpoint,
-    services: createServices({ client, tableName, ...options }),
+    services: createServices({
+      client,
+      tableName,
+      ...(options.files ? { files: options.files } : {}),
+      ...(options.mailer ? { mailer: () => Promise.resolve(options.mailer!) } : {}),
+    }),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
   };
   recordTable(table);
   return table;
@@ -63,6 +72,7 @@ export function servicesOf(table: TestTable, runningAs: TableFunction): Services
       tableName: table.tableName,
       runningAs,
       ...(table.files ? { files: table.files } : {}),
+      ...(table.mailer ? { mailer: () => Promise.resolve(table.mailer!) } : {}),
     });
     built.set(runningAs, services);
   }

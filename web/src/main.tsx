@@ -2,6 +2,7 @@ import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react
 import type { User, UserManager } from 'oidc-client-ts';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createHandoffClient } from '../../clients/typescript/index.js';
 import { ApiProblem, apiClient } from './api/client.js';
 import { App } from './app/App.js';
 import { type ConsoleSession, SessionContext } from './app/session-context.js';
@@ -69,12 +70,38 @@ function Renewing({
   return <Console session={session} />;
 }
 
+/**
+ * The customer portal (/portal): no sign-in. It is loaded only here, so the console's bundle
+ * does not grow with it and the portal's page does not load the console.
+ */
+async function startPortal(apiUrl: string) {
+  const [{ PortalPage }, { PortalSessions, takeLinkToken }] = await Promise.all([
+    import('./portal/PortalPage.js'),
+    import('./portal/portal-session.js'),
+  ]);
+  const link = takeLinkToken();
+  const client = createHandoffClient({ baseUrl: apiUrl });
+  const sessions = link ? new PortalSessions(client, link) : undefined;
+  const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: true } } });
+  root.render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <PortalPage client={client} sessions={sessions} />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}
+
 async function start() {
   if (window.location.pathname === '/signed-out') {
     root.render(<SignedOut />);
     return;
   }
   const config = await loadConfig();
+  if (window.location.pathname === '/portal') {
+    await startPortal(config.apiUrl);
+    return;
+  }
   const manager = userManager(config.signIn);
   const user = await signIn(manager);
   if (!user) return; // on the way to the sign-in page

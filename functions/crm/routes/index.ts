@@ -8,7 +8,10 @@ import { companyRoutes } from './companies.js';
 import { contactRoutes } from './contacts.js';
 import { dealRoutes } from './deals.js';
 import { duplicateRoutes } from './duplicates.js';
+import { lineItemRoutes } from './line-items.js';
 import { pipelineRoutes } from './pipelines.js';
+import { productRoutes } from './products.js';
+import { quoteRoutes } from './quotes.js';
 import { searchRoutes } from './search.js';
 import { segmentRoutes } from './segments.js';
 
@@ -21,6 +24,9 @@ export function crmRoutes(s: Services): Routes {
     ...contactRoutes(s),
     ...pipelineRoutes(s),
     ...dealRoutes(s),
+    ...productRoutes(s),
+    ...lineItemRoutes(s),
+    ...quoteRoutes(s),
     ...activityRoutes(s),
     ...duplicateRoutes(s),
     ...segmentRoutes(s),

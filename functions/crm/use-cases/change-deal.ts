@@ -4,6 +4,7 @@ import type { DealHistoryEntry } from '../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../domain/events.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
+import type { Write } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 import { requireDealLinks } from './deal-links.js';
@@ -25,6 +26,8 @@ export interface DealChange {
   checkStage?: boolean;
   /** Its contact and company must still exist, and its owner be active, when the change commits. */
   checkLinks?: boolean;
+  /** Other writes of the same transaction, decided from the deal before and after (report totals kept elsewhere). */
+  also?(current: Deal, next: Deal): Promise<Write[]>;
 }
 
 /**
@@ -48,6 +51,7 @@ export function changeDeal(
       if (change.checkLinks) requireDealLinks(uow, deal, s, input.ctx.actor);
       if (change.history) s.deals.recordHistory(uow, deal, events[0]!, change.history(current, deal));
       if (completedActivity) s.activities.create(uow, completedActivity, false);
+      if (change.also) uow.add(...(await change.also(current, deal)));
       await uow.commit(s.store);
       return deal;
     },

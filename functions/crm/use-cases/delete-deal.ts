@@ -1,6 +1,7 @@
 import { detachActivityFromDeal as detachActivity } from '../../../domain/crm/activity.commands.js';
 import { deleteDeal as decide } from '../../../domain/crm/deal.commands.js';
 import { markDealDeleted } from '../../../domain/delivery/project.commands.js';
+import { productDelta } from '../../../domain/reports/product-totals.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -13,7 +14,7 @@ import { retryOnConflict, versionedCommand } from '../../lib/versioned-command.j
  * A deletion interrupted after the transaction leaves only those to clear: the deal is gone.
  */
 export async function deleteDeal(
-  s: Pick<Services, 'activities' | 'deals' | 'projects' | 'store'>,
+  s: Pick<Services, 'activities' | 'deals' | 'lineItems' | 'productTotals' | 'projects' | 'store'>,
   id: string,
   input: CommandInput,
 ): Promise<void> {
@@ -27,6 +28,11 @@ export async function deleteDeal(
       const uow = s.deals.remove(new UnitOfWork(), current).events(events);
       const project = current.projectId ? await s.projects.get(current.projectId) : undefined;
       if (project) s.projects.updateHead(uow, project, markDealDeleted(project, current, ctx));
+      if (current.status === 'won') {
+        // what it sold leaves the product report with it
+        const { lineItems: lines } = await s.lineItems.of(current.id);
+        uow.add(...s.productTotals.writes(productDelta({ deal: current, lines }, { deal: null, lines: [] })));
+      }
       await uow.commit(s.store);
       return current;
     },

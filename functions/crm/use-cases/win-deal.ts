@@ -3,6 +3,7 @@ import { assertMayChangeDeal, type Deal } from '../../../domain/crm/deal.js';
 import { chooseReason } from '../../../domain/crm/deal-reasons.js';
 import { DEFAULT_TEMPLATE_ID } from '../../../domain/delivery/template.js';
 import { WinDeal, winReferenceIssues } from '../../../domain/handoff/requirements.js';
+import { productDelta } from '../../../domain/reports/product-totals.js';
 import { HandoffIncomplete } from '../../../domain/shared/errors.js';
 import { isId } from '../../../domain/shared/ids.js';
 import { issuesOf } from '../../../domain/shared/validation.js';
@@ -11,6 +12,16 @@ import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 
+/** The win's body with the accepted quote's scope summary where the win gives none. */
+function withQuotedScope(body: unknown, scopeSummary: string | undefined): unknown {
+  if (!scopeSummary || typeof body !== 'object' || body === null) return body ?? {};
+  const handoff = (body as { handoff?: unknown }).handoff;
+  if (handoff !== undefined && (typeof handoff !== 'object' || handoff === null)) return body;
+  const given = (handoff ?? {}) as Record<string, unknown>;
+  if (given.scopeSummary !== undefined) return body;
+  return { ...body, handoff: { ...given, scopeSummary } };
+}
+
 /**
  * Closes a deal as won. The body is checked here, not by the route: one 422 names every fact
  * that is missing or invalid together with every fact that names a record that does not exist.
@@ -18,16 +29,27 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * (a 422 naming `handoff.deliveryOwnerId`, the deal not won).
  */
 export function winDeal(
-  s: Pick<Services, 'activities' | 'companies' | 'dealReasons' | 'deals' | 'profiles' | 'store'>,
+  s: Pick<
+    Services,
+    | 'activities'
+    | 'companies'
+    | 'dealReasons'
+    | 'deals'
+    | 'lineItems'
+    | 'productTotals'
+    | 'profiles'
+    | 'store'
+  >,
   id: string,
   body: unknown,
   { ctx, ifMatch }: CommandInput,
 ): Promise<Deal> {
-  const parsed = WinDeal.safeParse(body ?? {});
   const named = (body as { handoff?: { mainStakeholderContactId?: unknown } } | null)?.handoff
     ?.mainStakeholderContactId;
   const stakeholderId = typeof named === 'string' && isId('contact', named) ? named : undefined;
-  const templateId = parsed.success ? parsed.data.templateId : undefined;
+  const namedTemplate = (body as { templateId?: unknown } | null)?.templateId;
+  const templateId =
+    typeof namedTemplate === 'string' && isId('template', namedTemplate) ? namedTemplate : undefined;
   return versionedCommand({
     ifMatch,
     entity: 'deal',
@@ -37,6 +59,9 @@ export function winDeal(
       const current = found.deal;
       assertMayChangeDeal(ctx.actor, current);
       assertOpen(current, 'be won');
+      const sold = s.lineItems.fromItem(found.lines, current.id);
+      // the accepted quote's scope is the handoff's scope unless the win says otherwise
+      const parsed = WinDeal.safeParse(withQuotedScope(body, sold.acceptedQuote?.scopeSummary));
       const why = parsed.success
         ? chooseReason(
             (await s.dealReasons.get()).won,
@@ -78,6 +103,9 @@ export function winDeal(
           ),
         );
       s.deals.recordHistory(uow, deal, events[0]!, { change: 'won' });
+      // what it sold counts in the product report, in the month it was won
+      const lines = sold.lineItems;
+      uow.add(...s.productTotals.writes(productDelta({ deal: current, lines }, { deal, lines })));
       if (completedActivity) s.activities.create(uow, completedActivity, false);
       await uow.commit(s.store);
       return deal;

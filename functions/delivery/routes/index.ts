@@ -1,6 +1,7 @@
 import { deliveryAttachmentRoutes } from '../../attachments/routes.js';
 import type { Routes } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
+import { portalLinkRoutes } from '../../portal/routes/links.js';
 import { projectRoutes } from './projects.js';
 import { taskRoutes } from './tasks.js';
 import { templateRoutes } from './templates.js';
@@ -17,5 +18,6 @@ export function deliveryRoutes(s: Services): Routes {
     ...taskRoutes(s),
     ...timeEntryRoutes(s),
     ...deliveryAttachmentRoutes(s),
+    ...portalLinkRoutes(s),
   };
 }

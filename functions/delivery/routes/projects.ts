@@ -1,4 +1,5 @@
 import { burnOf } from '../../../domain/delivery/budget.js';
+import { BudgetReport, budgetReport } from '../../../domain/delivery/budget-lines.js';
 import { ScheduleReport, scheduleReport } from '../../../domain/delivery/plan.js';
 import { progressOf } from '../../../domain/delivery/progress.js';
 import {
@@ -115,6 +116,20 @@ export function projectRoutes(s: Services): Routes {
       handle: async ({ params }) => {
         const loaded = await s.projects.load(params.id);
         return ok(withTasks(loaded), loaded.project.version);
+      },
+    }),
+    'GET /projects/{id}/budget': route({
+      tag: 'Projects',
+      summary:
+        'Budget against actuals, line by line: each sold line, the hours (or days) logged against it, its burn, and whether it is over',
+      description:
+        "A won deal's accepted quote (or its line items at the win) are the project's budget lines. Time logged against a line of hours or days burns it (`budgetLineId` on a time entry; default: the project's only such line). `atRisk` is true while a line is over budget; BudgetLineExceeded was emitted when it first went over.",
+      roles: canRead,
+      params: idParams('project'),
+      response: { status: 200, schema: BudgetReport },
+      handle: async ({ params }) => {
+        const project = await s.projects.require(params.id);
+        return ok(budgetReport(project.budgetLines ?? []));
       },
     }),
     'GET /deals/{id}/project': route({

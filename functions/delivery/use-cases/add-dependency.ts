@@ -7,7 +7,7 @@ import { changeTask } from './change-task.js';
 
 /** Makes a task depend on another of its project; a predecessor elsewhere is named as such. */
 export function addDependency(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'news' | 'projects'>,
   id: string,
   body: NewDependency,
   input: CommandInput,

@@ -1,5 +1,6 @@
 import type { TaskDecision } from '../../../domain/delivery/reschedule.js';
 import { emit } from '../../../domain/events.js';
+import { deliveryNewsOf } from '../../../domain/followup/delivery-news.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
 import type { Services } from '../../lib/services.js';
 import type { LoadedProject } from '../../lib/table/entities/project.js';
@@ -11,15 +12,17 @@ import type { Write } from '../../lib/table/store.js';
  * answers whether it did.
  */
 export async function applyTaskDecision(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'projects' | 'news'>,
   loaded: LoadedProject,
   decision: TaskDecision,
   ctx: CommandContext,
   taskId: string,
   people: Write[] = [],
 ): Promise<boolean> {
+  // a milestone reached is news for the rep who sold the project, in the same transaction
+  const news = s.news.writes(deliveryNewsOf(decision.events, loaded.project.name, ctx.actor.userId));
   const { cascaded } = await s.projects.apply(loaded, decision, {
-    extra: people,
+    extra: [...people, ...news],
     now: ctx.now,
     cascade: () =>
       emit(ctx, 'ProjectRescheduleRequested', {

@@ -6,7 +6,7 @@ import { changeTask } from './change-task.js';
 
 /** Cancels a task with a reason; the plan is scheduled again without its time. */
 export function cancelTask(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'news' | 'projects'>,
   id: string,
   reason: string,
   input: CommandInput,

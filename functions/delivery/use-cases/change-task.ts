@@ -15,7 +15,7 @@ type LoadedTask = LoadedProject & { task: Task };
  * the users the change assigns, who must be known when it commits.
  */
 export function changeTask(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'news' | 'projects'>,
   id: string,
   { ctx, ifMatch }: CommandInput,
   decide: (

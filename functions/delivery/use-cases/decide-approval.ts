@@ -6,7 +6,7 @@ import { changeTask } from './change-task.js';
 
 /** Decides an approval (its approver, by user or role, or an admin: the domain checks). */
 export async function decideApproval(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'news' | 'projects'>,
   id: string,
   body: DecideApproval,
   input: CommandInput,

@@ -6,7 +6,7 @@ import { changeTask } from './change-task.js';
 
 /** Removes a dependency; the task is rescheduled without it. */
 export function removeDependency(
-  s: Pick<Services, 'projects'>,
+  s: Pick<Services, 'news' | 'projects'>,
   id: string,
   predecessorId: string,
   input: CommandInput,

@@ -1,6 +1,7 @@
 import { updateProject as decide } from '../../../domain/delivery/project.commands.js';
 import type { Project, ProjectPatch } from '../../../domain/delivery/project.js';
 import { emit } from '../../../domain/events.js';
+import { deliveryNewsOf } from '../../../domain/followup/delivery-news.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
@@ -11,7 +12,7 @@ import { versionedCommand } from '../../lib/versioned-command.js';
  * must be a known user; a new kickoff or promise schedules the plan again.
  */
 export function updateProject(
-  s: Pick<Services, 'profiles' | 'projects' | 'store'>,
+  s: Pick<Services, 'news' | 'profiles' | 'projects' | 'store'>,
   id: string,
   patch: ProjectPatch,
   { ctx, ifMatch, preconditions = [] }: CommandInput,
@@ -24,6 +25,8 @@ export function updateProject(
     run: async (loaded) => {
       const { project, events, moves } = decide(loaded.project, loaded.tasks, patch, ctx);
       if (project === loaded.project) return project;
+      // a promise back on track is news for the rep who made it
+      const news = s.news.writes(deliveryNewsOf(events, project.name, ctx.actor.userId));
       if (moves) {
         // a new kickoff or promise moved the plan: written as a task change is (cascading past one transaction)
         const people = patch.ownerId ? s.profiles.requireActive('ownerId', patch.ownerId, ctx.actor) : [];
@@ -31,7 +34,7 @@ export function updateProject(
           loaded,
           { ...moves, project, events },
           {
-            extra: [...preconditions, ...people],
+            extra: [...preconditions, ...people, ...news],
             now: ctx.now,
             cascade: () =>
               emit(ctx, 'ProjectRescheduleRequested', {
@@ -42,7 +45,7 @@ export function updateProject(
         );
         return project;
       }
-      const uow = new UnitOfWork().events(events).add(...preconditions);
+      const uow = new UnitOfWork().events(events).add(...preconditions, ...news);
       s.projects.updateHead(uow, loaded.project, project);
       if (patch.ownerId) uow.add(...s.profiles.requireActive('ownerId', patch.ownerId, ctx.actor));
       await uow.commit(s.store);

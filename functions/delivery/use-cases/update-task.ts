@@ -6,7 +6,7 @@ import { changeTask } from './change-task.js';
 
 /** Changes a task (status, assignee, dates, duration, details); its dependents are rescheduled. */
 export function updateTask(
-  s: Pick<Services, 'profiles' | 'projects'>,
+  s: Pick<Services, 'news' | 'profiles' | 'projects'>,
   id: string,
   patch: TaskPatch,
   input: CommandInput,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { captureAddress } from '../../../domain/email/addresses.js';
 import { composeEmail as decide, type NewEmail, type SentEmail } from '../../../domain/email/outgoing.js';
 import { Conflict, ValidationFailed } from '../../../domain/shared/errors.js';
@@ -62,6 +61,8 @@ export async function sendEmail(
     replyTo,
     `${randomUUID()}@${domain}`,
   );
+  // the composer (about 130 KB) is loaded by the first email sent, not by every cold start of the CRM API
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const raw = await new MailComposer({
     from: outgoing.from,
     to: outgoing.to,

@@ -4,6 +4,7 @@ import { disabledWebhookEndpoint } from '../../../domain/followup/followups.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { MS_PER_DAY, toMillis } from '../../../domain/shared/time.js';
+import type { DeliveryNewsRepository } from '../../lib/table/entities/delivery-news.js';
 import { decideDigest } from '../../lib/table/entities/digest.js';
 import type { FollowUpReader } from '../../lib/table/entities/follow-ups.js';
 import type { ProfileRepository } from '../../lib/table/entities/profile.js';
@@ -29,11 +30,13 @@ export async function runDailyDigest(
     followups: reader,
     profiles: people,
     webhookEndpoints,
+    news,
   }: {
     store: Store;
     followups: FollowUpReader;
     profiles: ProfileRepository;
     webhookEndpoints: WebhookEndpointRepository;
+    news: DeliveryNewsRepository;
   },
   scheduledTime: string,
   options: { digestHour: number; graceMinutes: number },
@@ -70,8 +73,17 @@ export async function runDailyDigest(
     }));
   const names = new Map(profiles.map((p) => [p.id, p.name ?? null]));
   const nameOf = (userId: string) => names.get(userId) ?? null;
+  // the last day's news: a person's digest is decided once a day (news is kept a week)
+  const since = new Date(toMillis(now) - MS_PER_DAY).toISOString();
   for (const profile of due) {
-    const digest = composeDigest(profile, everything, tasksDue, now, nameOf);
+    const digest = composeDigest(
+      profile,
+      everything,
+      tasksDue,
+      now,
+      nameOf,
+      await news.since(profile.id, since, now),
+    );
     const localDate = localClock(now, profile.timeZone).date;
     const ctx: CommandContext = {
       now,

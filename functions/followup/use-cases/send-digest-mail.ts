@@ -1,10 +1,10 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Digest } from '../../../domain/followup/digest.js';
+import { escapeHtml } from '../../lib/html.js';
 
 // The digest as an email (SES v2): a plain-text and an HTML body with the same content, links
 // to each deal and task when the deployment knows its front end's URL.
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const late = (minutes: number) =>
   minutes >= 2880
     ? `${Math.floor(minutes / 1440)} days late`
@@ -71,6 +71,18 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
       })),
     },
     {
+      title: 'News from delivery',
+      lines: (d.deliveryNews ?? []).map((n) => ({
+        text:
+          n.kind === 'milestone-reached'
+            ? `${n.projectName}: ${n.title} reached`
+            : n.kind === 'back-on-track'
+              ? `${n.projectName}: back on track, ${n.title}`
+              : `${n.projectName}: the customer ${n.kind === 'customer-approved' ? 'approved' : 'rejected'} ${n.title}${n.comment ? ` (“${n.comment}”)` : ''}`,
+        href: link(n.dealId ? `/deals/${n.dealId}` : `/projects/${n.projectId}`),
+      })),
+    },
+    {
       title: 'Webhook endpoints Handoff stopped sending to',
       lines: (d.disabledWebhookEndpoints ?? []).map((w) => ({
         text: `${w.origin}: ${w.reason === 'gone' ? 'it answered 410 Gone' : 'every delivery failed for over 3 days'} (since ${w.disabledAt}); fix it, enable it, then replay what it missed`,
@@ -107,6 +119,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     d.overdueActivities.length +
     (d.projectsAtRisk ?? []).length +
     (d.disabledWebhookEndpoints ?? []).length +
+    (d.deliveryNews ?? []).length +
     d.stalledDeals.length;
   const teamCount = d.team
     ? d.team.overdueNextActions +

@@ -3,7 +3,7 @@ import { workingCalendarOf } from '../../../domain/delivery/calendar.js';
 import type { Template } from '../../../domain/delivery/template.js';
 import { emit } from '../../../domain/events.js';
 import type { Standing } from '../../../domain/handoff/delivery-owner.js';
-import { projectFromWin, rewin, type Win } from '../../../domain/handoff/project-from-win.js';
+import { projectFromWin, rewin, type Sold, type Win } from '../../../domain/handoff/project-from-win.js';
 import { planTaskId, projectIdForDeal } from '../../../domain/shared/ids.js';
 import { contextFor, readEvent } from '../../lib/bus/incoming-event.js';
 import type { Services } from '../../lib/services.js';
@@ -18,7 +18,7 @@ import { retryOnConflict } from '../../lib/versioned-command.js';
 export type HandoffOutcome = 'created' | 'exists' | 'updated' | 'ignored';
 
 export async function handOff(
-  s: Pick<Services, 'calendar' | 'deals' | 'profiles' | 'projects' | 'templates'>,
+  s: Pick<Services, 'calendar' | 'deals' | 'lineItems' | 'profiles' | 'projects' | 'templates'>,
   event: EventBridgeEvent<string, unknown>,
   log: (message: string, details: Record<string, unknown>) => void,
 ): Promise<HandoffOutcome> {
@@ -48,11 +48,23 @@ export async function handOff(
       win: deal.wins,
     };
     const projectId = projectIdForDeal(deal.id);
-    const existing = await s.projects.get(projectId);
+    // what it sold (its lines cannot change while it is won): the project's budget lines
+    const [existing, sheet] = await Promise.all([s.projects.get(projectId), s.lineItems.of(deal.id)]);
+    const accepted = sheet.acceptedQuote;
+    const sold: Sold | undefined = sheet.lineItems.length
+      ? {
+          ...(accepted
+            ? {
+                quote: { id: accepted.quoteId, number: accepted.number, quoteVersion: accepted.quoteVersion },
+              }
+            : {}),
+          lines: sheet.lineItems,
+        }
+      : undefined;
     if (existing) {
       const loaded = await s.projects.load(projectId);
       const standing = await standingOf(s, [deal.handoff.deliveryOwnerId]);
-      const update = rewin(loaded.project, loaded.tasks, win, ctx, standing);
+      const update = rewin(loaded.project, loaded.tasks, win, ctx, standing, sold);
       if (!update) return 'exists';
       await s.projects.apply(loaded, update, {
         extra: s.deals.linkProject(deal, projectId),
@@ -77,7 +89,7 @@ export async function handOff(
     const { project, tasks, events } = projectFromWin(
       win,
       template,
-      { taskId: planTaskId, standing, companyCalendar: workingCalendarOf(calendar) },
+      { taskId: planTaskId, standing, companyCalendar: workingCalendarOf(calendar), sold },
       ctx,
     );
     const outcome = await s.projects.create(

@@ -19,6 +19,10 @@ export function importIdOf(key: string): string | undefined {
 export const attachmentKey = (kind: string, parentId: string, attachmentId: string) =>
   `attachments/${kind}/${parentId}/${attachmentId}`;
 
+/** A quote's PDF: rendered once (a quote never changes what it prints), under its deal's attachments. */
+export const quotePdfKey = (dealId: string, quoteId: string) =>
+  attachmentKey('quote', dealId, `${quoteId}.pdf`);
+
 /** Where SES stores each message it receives (its S3 action's prefix): `inbound-email/<SES message id>`. */
 export const INBOUND_EMAIL_PREFIX = 'inbound-email/';
 export const inboundEmailKey = (sesMessageId: string) => `${INBOUND_EMAIL_PREFIX}${sesMessageId}`;

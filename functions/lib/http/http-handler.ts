@@ -6,6 +6,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod';
+import type { PortalViewer } from '../../../domain/portal/customer-actions.js';
+import { contactActor } from '../../../domain/portal/project-log.js';
 import type { Actor, CommandContext } from '../../../domain/shared/context.js';
 import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
@@ -26,7 +28,7 @@ import {
   toProblem,
   unsupportedMediaType,
 } from './problem.js';
-import type { Reply, Route, RouteRequest, Routes } from './route.js';
+import { isStaffRoute, type Reply, type Route, type RouteRequest, type Routes } from './route.js';
 
 // The HTTP edge of every API function: middy runs the Powertools logger, the JSON body
 // parser and the RFC 9457 error mapper around a router that dispatches on the HTTP API's
@@ -44,6 +46,46 @@ export interface HttpApiDependencies {
   profiles?: { ensure(actor: Actor, now: string): Promise<void> };
   /** Checks `customFields` against the definitions (routes that declare `customFields`). */
   customFields?: Pick<CustomFieldRepository, 'check'>;
+  /**
+   * Checks a portal session's bearer token (the portal's function; docs/architecture.md,
+   * decision 17): its contact and project, or a 401 (a 429 for a source sending wrong tokens).
+   */
+  portalSessions?: {
+    authenticate(token: string | undefined, sourceIp: string, now: string): Promise<PortalViewer>;
+  };
+}
+
+/** The bearer token of an Authorization header, if it has one. */
+function bearerToken(event: HttpEvent): string | undefined {
+  const header = event.headers?.authorization;
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
+/**
+ * Who calls: a signed-in person (the JWT authorizer's claims, their roles checked), or a
+ * customer through the portal, named `contact:<id>` and holding no role: a portal route acts on
+ * its session's project only, and no staff route accepts a portal token (the authorizer refuses it).
+ */
+async function callerOf(
+  route: Route,
+  event: HttpEvent,
+  deps: HttpApiDependencies,
+  now: string,
+): Promise<{ actor: Actor; portal?: PortalViewer }> {
+  if (route.roles === 'portal-link') return { actor: { userId: 'portal:link-holder', roles: [] } };
+  if (route.roles === 'portal-session') {
+    if (!deps.portalSessions)
+      throw new Error(`${event.routeKey} needs portal sessions, and this function has none`);
+    const portal = await deps.portalSessions.authenticate(
+      bearerToken(event),
+      event.requestContext.http.sourceIp,
+      now,
+    );
+    return { actor: { userId: contactActor(portal.contactId), roles: [] }, portal };
+  }
+  const actor = actorFromEvent(event);
+  authorize(actor, route.roles as Exclude<Route['roles'], string>);
+  return { actor };
 }
 
 /**
@@ -222,15 +264,15 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     }
     if (route.roles === 'public') return toResult(await route.handle({} as never));
 
-    const actor = actorFromEvent(event);
-    authorize(actor, route.roles);
+    const deps = dependencies();
+    const now = new Date(event.requestContext.timeEpoch).toISOString();
+    const { actor, portal } = await callerOf(route, event, deps, now);
     const params = route.params
       ? parseOrBadRequest(route.params, event.pathParameters ?? {}, 'path')
       : undefined;
     const query = route.query
       ? parseOrBadRequest(route.query, event.queryStringParameters ?? {}, 'query')
       : undefined;
-    const deps = dependencies();
     const { body, preconditions } = await parseBody(route, event.jsonBody, deps.customFields);
     const ifMatch = parseIfMatch(event.headers?.['if-match']);
     if (ifMatch !== undefined && !route.conditional) {
@@ -240,7 +282,7 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     }
 
     const ctx: CommandContext = {
-      now: new Date(event.requestContext.timeEpoch).toISOString(),
+      now,
       actor,
       correlationId,
       newId,
@@ -249,8 +291,9 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     const { cursors, idempotency, profiles } = deps;
     // The caller's profile is made after their first request that succeeds: a refused request
     // writes nothing, not even that.
+    const staff = isStaffRoute(route);
     const remember = async (result: HttpResult) => {
-      if ((result.statusCode ?? 200) < 400) await profiles?.ensure(actor, ctx.now);
+      if (staff && (result.statusCode ?? 200) < 400) await profiles?.ensure(actor, ctx.now);
       return result;
     };
     const listQuery = (query ?? {}) as { limit?: number; cursor?: string };
@@ -262,6 +305,8 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
       body,
       actor,
       ctx,
+      ...(portal ? { portal } : {}),
+      sourceIp: event.requestContext.http.sourceIp,
       ifMatch,
       preconditions,
       page: async (scope) => ({
@@ -278,7 +323,8 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     };
 
     const key = event.headers?.['idempotency-key'];
-    if (event.requestContext.http.method === 'POST' && key !== undefined) {
+    // the portal's routes take no Idempotency-Key: a customer's decision is made once anyway
+    if (staff && event.requestContext.http.method === 'POST' && key !== undefined) {
       const { reply, replayed } = await idempotency.run(
         context,
         { user: actor.userId, route: event.routeKey, params: params ?? null, key },

@@ -20,6 +20,11 @@ export class HttpProblem extends Error {
 
 export const unauthorized = (detail: string) =>
   new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, { 'www-authenticate': 'Bearer' });
+/** A source sent too many wrong portal tokens: refused until its window ends. */
+export const tooManyAttempts = (detail: string, retryAfterSeconds: number) =>
+  new HttpProblem(429, 'too-many-attempts', 'Too Many Requests', detail, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
 export const routeNotFound = (routeKey: string) =>
   new HttpProblem(404, 'route-not-found', 'Not Found', `no route matches ${routeKey}`);
 export const payloadTooLarge = (limit: number) =>

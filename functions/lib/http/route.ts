@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
+import type { PortalViewer } from '../../../domain/portal/customer-actions.js';
 import type { Actor, CommandContext, Role } from '../../../domain/shared/context.js';
 import type { Page, PageRequest } from '../table/page.js';
 import type { Write } from '../table/store.js';
@@ -23,6 +24,10 @@ export interface RouteRequest<P, Q, B> {
   body: B;
   actor: Actor;
   ctx: CommandContext;
+  /** The portal session's contact and project (routes whose roles are 'portal-session'). */
+  portal?: PortalViewer;
+  /** The address API Gateway saw the request come from (requestContext.http.sourceIp). */
+  sourceIp: string;
   /** The version named by `If-Match`, when the caller sent one. */
   ifMatch: number | undefined;
   /**
@@ -44,8 +49,14 @@ export interface Route<
   summary: string;
   description?: string;
   tag: string;
-  /** Roles allowed to call; 'public' routes need no token (health, OpenAPI). */
-  roles: readonly Role[] | 'public';
+  /**
+   * Roles allowed to call, behind the JWT authorizer; 'public' routes need no token (health,
+   * OpenAPI). The customer portal's routes are not behind the authorizer (docs/architecture.md,
+   * decision 17): 'portal-link' takes a link token in its body (the exchange for a session),
+   * 'portal-session' a portal session's bearer token, which the function checks before the route
+   * runs: the route reads and acts on that session's project only.
+   */
+  roles: readonly Role[] | 'public' | PortalAccess;
   params?: P;
   query?: Q;
   body?: B;
@@ -80,7 +91,17 @@ export interface Route<
 
 export type Routes = Record<string, Route>;
 
-export type ProblemStatus = 400 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422;
+export type PortalAccess = 'portal-link' | 'portal-session';
+
+/** A route of the customer portal: not behind the JWT authorizer, for a customer, never staff. */
+export const isPortalRoute = (route: Pick<Route, 'roles'>): boolean =>
+  route.roles === 'portal-link' || route.roles === 'portal-session';
+
+/** A route for the team: behind the JWT authorizer, with the roles it names. */
+export const isStaffRoute = (route: Pick<Route, 'roles'>): route is { roles: readonly Role[] } =>
+  Array.isArray(route.roles);
+
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 429;
 
 /** Identity function that lets TypeScript infer a route's request types from its schemas. */
 export function route<

@@ -9,6 +9,7 @@ import { cursorKeyPatterns } from './entities/cursor-key.js';
 import { customFieldPatterns } from './entities/custom-fields.js';
 import { dealPatterns } from './entities/deal.js';
 import { dealReasonPatterns } from './entities/deal-reasons.js';
+import { deliveryNewsPatterns } from './entities/delivery-news.js';
 import { digestPatterns } from './entities/digest.js';
 import { dueListPatterns } from './entities/due-list.js';
 import { duplicatePatterns } from './entities/duplicates.js';
@@ -17,10 +18,15 @@ import { emailReviewPatterns } from './entities/email-review.js';
 import { followUpPatterns } from './entities/follow-ups.js';
 import { idempotencyPatterns } from './entities/idempotency.js';
 import { leadRoutingPatterns } from './entities/lead-routing.js';
+import { lineItemPatterns } from './entities/line-items.js';
 import { outboxPatterns } from './entities/outbox.js';
 import { pipelinePatterns } from './entities/pipeline.js';
+import { portalPatterns } from './entities/portal.js';
+import { productPatterns } from './entities/product.js';
+import { productTotalPatterns } from './entities/product-totals.js';
 import { profilePatterns } from './entities/profile.js';
 import { projectPatterns } from './entities/project.js';
+import { quotePatterns } from './entities/quote.js';
 import { reportTotalPatterns } from './entities/report-totals.js';
 import { segmentPatterns } from './entities/segment.js';
 import { templatePatterns } from './entities/template.js';
@@ -42,9 +48,13 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   duplicates: duplicatePatterns,
   pipeline: pipelinePatterns,
   deal: dealPatterns,
+  product: productPatterns,
+  'line-items': lineItemPatterns,
+  quote: quotePatterns,
   'lead-routing': leadRoutingPatterns,
   'deal-reasons': dealReasonPatterns,
   'report-totals': reportTotalPatterns,
+  'product-totals': productTotalPatterns,
   activity: activityPatterns,
   'follow-ups': followUpPatterns,
   'due-list': dueListPatterns,
@@ -52,6 +62,8 @@ export const ENTITY_PATTERNS: Record<string, Record<string, AccessPattern>> = {
   profile: profilePatterns,
   template: templatePatterns,
   project: projectPatterns,
+  portal: portalPatterns,
+  'delivery-news': deliveryNewsPatterns,
   'company-calendar': companyCalendarPatterns,
   attachment: attachmentPatterns,
   email: emailPatterns,

@@ -48,3 +48,9 @@ export function dueShard(id: string): number {
 
 /** A workspace-wide setting (custom fields, lead routing, reasons, the calendar, the cursor key). */
 export const configKey = (name: string): Key => ({ pk: `CONFIG#${name}`, sk: 'CONFIG' });
+
+/**
+ * A deal's line items, beside the deal in its partition (entities/line-items.ts): the deal's win
+ * reads them with the deal (entities/deal.ts), so the key is shared.
+ */
+export const dealLinesKey = (dealId: string): Key => ({ pk: `DEAL#${dealId}`, sk: 'LINES' });

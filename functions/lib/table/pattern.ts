@@ -15,6 +15,7 @@ export const TABLE_FUNCTIONS = [
   'TransferApi',
   'DeliveryApi',
   'ReportsApi',
+  'PortalApi',
   'CsvImport',
   'CsvExport',
   'CreateProjectOnWin',

@@ -4,6 +4,7 @@ import {
   type Pipeline,
   PipelineId,
 } from '../../../domain/crm/pipeline.js';
+import { ProductReport, productReport } from '../../../domain/reports/product-totals.js';
 import {
   addMonths,
   ConversionReport,
@@ -70,6 +71,15 @@ const PipelineQuery = z.strictObject(() => ({
 const ScopedPipelineQuery = PipelineQuery.extend({ ownerId: OwnerScope });
 
 /** A range with one end given keeps its length: forecasts look ahead, cohorts look back. */
+const ProductRangeQuery = z
+  .strictObject({ from: YearMonth.optional(), to: YearMonth.optional() })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${q.to})` });
+    else if (q.from && q.to && monthSpan(q.from, q.to) > MAX_MONTHS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_MONTHS} months` });
+  });
+
 function range(
   query: { from?: string | undefined; to?: string | undefined },
   now: string,
@@ -146,6 +156,22 @@ export function reportRoutes(s: Services): Routes {
         const totals = reportTotals(s, id, reportScope(actor, query.ownerId));
         const [pipeline, stages] = await Promise.all([pipelineOf(id, ctx.now), totals.stages()]);
         return ok({ ...pipelineReport(pipeline, stages, ctx.now), ...scoped(totals) });
+      },
+    }),
+    'GET /reports/products': route({
+      tag: 'Reports',
+      summary:
+        'Won value per product per month (net of discounts, per currency), from the line items of the deals won',
+      description:
+        'Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). Kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. Lines typed without a product are `productId: null`.',
+      roles: canSell,
+      query: ProductRangeQuery,
+      response: { status: 200, schema: ProductReport },
+      handle: async ({ query, ctx }) => {
+        const months = range(query, ctx.now, 12, 'back');
+        return ok(
+          productReport(await s.productTotals.months(months.from, months.to), months.from, months.to),
+        );
       },
     }),
     'GET /reports/forecast': route({

@@ -1,13 +1,15 @@
 import { Deal } from '../../../domain/crm/deal.js';
 import type { Pipeline } from '../../../domain/crm/pipeline.js';
 import { recountStagesReached, sameStages } from '../../../domain/crm/stages-reached.js';
+import { type ProductTotals, productContribution } from '../../../domain/reports/product-totals.js';
 import { contribution, type Totals } from '../../../domain/reports/totals.js';
 import type { Services } from '../../lib/services.js';
 import { DEAL_LAYOUT } from '../../lib/table/entities/deal.js';
 import { addTotals } from '../../lib/table/entities/report-totals.js';
 import { entityOf } from '../../lib/table/item.js';
 
-// Recomputes every report total from the deals themselves and compares it with what the deal
+// Recomputes every report total (the pipelines', and the product report's from the won deals'
+// lines) from the deals themselves and compares it with what the deal
 // commands kept: for migrations (a deployment that had deals before the totals existed), after
 // an incident, and to prove the two agree. With `apply`, it also writes again every deal stored
 // with an older item layout (an index key or tag copy added since). It reads every deal, page by page (a Query per
@@ -43,6 +45,8 @@ export interface RebuildResult {
   applied: boolean;
   /** Deals written again because they were stored with an older item layout (apply only). */
   reindexed: number;
+  /** Product report totals that differ from the won deals' lines (`pipelineId` is `products`). */
+  productDifferences: number;
   /**
    * Deals whose reached stages were counted from their stage history and differ from what they
    * stored (stored before deals remembered them, or changed by `recount`); written with `apply`.
@@ -62,7 +66,9 @@ export async function rebuildReportTotals(
     deals,
     pipelines: pipelineRepository,
     companies,
-  }: Pick<Services, 'store' | 'deals' | 'pipelines' | 'companies'>,
+    lineItems,
+    productTotals,
+  }: Pick<Services, 'store' | 'deals' | 'pipelines' | 'companies' | 'lineItems' | 'productTotals'>,
   options: { apply?: boolean; recount?: boolean } = {},
 ): Promise<RebuildResult> {
   // a deal stored before it carried its company's name (layout 5) is given it when rewritten
@@ -80,6 +86,8 @@ export async function rebuildReportTotals(
   let bucketsCompared = 0;
   let reindexed = 0;
   let recounted = 0;
+  // the product report: what each won deal sold (its lines: one GetItem per won deal)
+  const productsRebuilt: ProductTotals = new Map();
   for (const pipeline of pipelines) {
     rebuilt.set(pipeline.id, new Map());
     let startKey: Record<string, unknown> | undefined;
@@ -90,6 +98,8 @@ export async function rebuildReportTotals(
         const stored = asDeal(item);
         const deal = counted(stored, pipeline, Boolean(options.recount));
         contribution(deal, rebuilt);
+        if (deal.status === 'won')
+          productContribution(deal, (await lineItems.of(deal.id)).lineItems, productsRebuilt);
         dealsRead++;
         const recount = !sameStages(stored.stagesReached, deal.stagesReached);
         if (recount) recounted++;
@@ -120,6 +130,27 @@ export async function rebuildReportTotals(
       }
     }
   }
+  const storedProducts = await productTotals.all();
+  let productDifferences = 0;
+  const productFix: ProductTotals = new Map();
+  for (const bucket of new Set([...storedProducts.keys(), ...productsRebuilt.keys()])) {
+    bucketsCompared++;
+    const has = storedProducts.get(bucket) ?? new Map<string, number>();
+    const wants = productsRebuilt.get(bucket) ?? new Map<string, number>();
+    for (const attribute of new Set([...has.keys(), ...wants.keys()])) {
+      const s = has.get(attribute) ?? 0;
+      const r = wants.get(attribute) ?? 0;
+      if (s === r) continue;
+      productDifferences++;
+      differences.push({ pipelineId: 'products', bucket, attribute, stored: s, rebuilt: r });
+      productFix.set(bucket, (productFix.get(bucket) ?? new Map()).set(attribute, r - s));
+    }
+  }
+  for (const [bucket, fix] of options.apply ? productFix : []) {
+    const pending = [...fix];
+    while (pending.length > 0)
+      await store.transact(productTotals.writes(new Map([[bucket, new Map(pending.splice(0, 100))]]), 0));
+  }
   return {
     pipelines: pipelines.length,
     dealsRead,
@@ -129,5 +160,6 @@ export async function rebuildReportTotals(
     applied: Boolean(options.apply),
     reindexed,
     recounted,
+    productDifferences,
   };
 }

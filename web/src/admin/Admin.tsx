@@ -4,12 +4,13 @@ import { CalendarEditor } from './CalendarEditor.js';
 import { CustomFieldsAdmin } from './CustomFieldsAdmin.js';
 import { LeadRouting } from './LeadRoutingForm.js';
 import { PipelineEditor } from './PipelineEditor.js';
+import { ProductCatalog } from './ProductCatalog.js';
 import { Templates } from './Templates.js';
 import { Webhooks } from './Webhooks.js';
 import './admin.css';
 
 // The workspace's settings for admins: pipelines and their stages, the company calendar, custom
-// fields, lead routing, the kickoff templates and the webhook endpoints. Each saves through its own route, If-Match
+// fields, lead routing, the product catalog, the kickoff templates and the webhook endpoints. Each saves through its own route, If-Match
 // with the version read, so two admins never overwrite each other unseen.
 
 export default function Admin() {
@@ -32,6 +33,8 @@ export default function Admin() {
       <CustomFieldsAdmin />
       <h2>Lead routing</h2>
       <LeadRouting />
+      <h2 id="catalog">Product catalog</h2>
+      <ProductCatalog />
       <h2>Kickoff templates</h2>
       <Templates />
       <h2 id="webhooks">Webhooks</h2>

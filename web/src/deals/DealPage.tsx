@@ -16,8 +16,11 @@ import { CompanyLink, ContactLink } from '../ui/record-links.js';
 import { Timeline } from '../ui/Timeline.js';
 import { DealEditForm } from './DealEditForm.js';
 import { DealTasks } from './DealTasks.js';
+import { DeliverySummary } from './DeliverySummary.js';
+import { LineItems } from './LineItems.js';
 import { LoseDialog } from './LoseDialog.js';
 import { NextActionForm } from './NextActionForm.js';
+import { Quotes } from './Quotes.js';
 import { WinDialog } from './WinDialog.js';
 
 type Deal = Schemas['Deal'];
@@ -44,12 +47,7 @@ function ProjectLink({ deal }: { deal: Deal }) {
     retry: (count, error) => error instanceof ApiProblem && error.status === 404 && count < 60,
     retryDelay: 1000,
   });
-  if (project.data)
-    return (
-      <p className="handoff-done">
-        Delivery project: <Link href={`/projects/${project.data.id}`}>{project.data.name}</Link>
-      </p>
-    );
+  if (project.data) return <DeliverySummary dealId={deal.id} />;
   if (project.isError) return <ProblemAlert error={project.error} loading="the delivery project" />;
   return (
     <p role="status" className="waiting">
@@ -185,6 +183,8 @@ export function DealPage({ id }: { id: string }) {
               </button>
             </div>
           )}
+          <LineItems key={d.version} deal={d} editable={mayChange} />
+          <Quotes deal={d} editable={mayChange} />
           <Attachments parent={{ kind: 'deal', id: d.id }} editable={mayChange} />
         </section>
         <section aria-labelledby="work">

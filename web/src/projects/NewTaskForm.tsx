@@ -7,8 +7,21 @@ import { formText } from '../ui/form-text.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { PersonPicker } from '../ui/pickers.js';
 
-/** Adds a task to the plan, after another if one is chosen (the task, then its dependency: two calls). */
-export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Schemas['PlannedTask'][] }) {
+/**
+ * Adds a task to the plan, after another if one is chosen (the task, then its dependency: two
+ * calls). A task may be an approval the customer's main stakeholder decides in the project portal,
+ * or internal (never shown to the customer there).
+ */
+export function NewTaskForm({
+  projectId,
+  tasks,
+  stakeholderId,
+}: {
+  projectId: string;
+  tasks: Schemas['PlannedTask'][];
+  /** The project's main stakeholder, who can be asked to approve a task in the portal. */
+  stakeholderId?: string | undefined;
+}) {
   const { client } = useSession();
   const queryClient = useQueryClient();
   const form = useRef<HTMLFormElement>(null);
@@ -49,6 +62,10 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
         ...(assigneeId ? { assigneeId } : {}),
         ...(text('startDate') ? { startDate: text('startDate') } : {}),
         ...(form.get('milestone') === 'on' ? { milestone: true } : {}),
+        ...(stakeholderId && form.get('customerApproves') === 'on'
+          ? { approval: { approverContactId: stakeholderId } }
+          : {}),
+        ...(form.get('internal') === 'on' ? { internal: true } : {}),
       },
       after: text('after'),
     });
@@ -87,6 +104,14 @@ export function NewTaskForm({ projectId, tasks }: { projectId: string; tasks: Sc
           </Field>
           <label className="inline">
             <input type="checkbox" name="milestone" /> milestone
+          </label>
+          {stakeholderId && (
+            <label className="inline">
+              <input type="checkbox" name="customerApproves" /> the customer approves it (in the portal)
+            </label>
+          )}
+          <label className="inline">
+            <input type="checkbox" name="internal" /> internal (hidden from the customer)
           </label>
         </div>
         <button type="submit" disabled={add.isPending}>

@@ -8,9 +8,11 @@ import { date } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 import { RefreshFailed } from '../ui/RefreshFailed.js';
 import { businessDays, localToday } from './business-days.js';
+import { CustomerPortal } from './CustomerPortal.js';
 import { Gantt, type Reschedule } from './Gantt.js';
 import { NewTaskForm } from './NewTaskForm.js';
 import { ProjectAttachments } from './ProjectAttachments.js';
+import { ProjectBudget } from './ProjectBudget.js';
 import { ProjectFacts } from './ProjectFacts.js';
 import { PromiseStatus } from './PromiseStatus.js';
 import { TaskDrawer } from './TaskDrawer.js';
@@ -30,8 +32,8 @@ function planOrder(tasks: Task[]): Task[] {
 }
 
 export function ProjectPage({ id }: { id: string }) {
-  const { client } = useSession();
-  const { editDelivery } = useAbilities();
+  const { client, userId } = useSession();
+  const { editDelivery, manage } = useAbilities();
   const { nameOf } = usePeople();
   const queryClient = useQueryClient();
   const search = new URLSearchParams(useSearch());
@@ -229,8 +231,13 @@ export function ProjectPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
-      {editDelivery && <NewTaskForm projectId={id} tasks={tasks} />}
+      {editDelivery && (
+        <NewTaskForm projectId={id} tasks={tasks} stakeholderId={p.customer.mainStakeholderContactId} />
+      )}
+      <ProjectBudget projectId={id} version={p.version} />
       <ProjectAttachments projectId={id} dealId={p.dealId} />
+      {/* its delivery owner, managers and admins share it (domain/portal/portal-link.ts, assertMayShare) */}
+      <CustomerPortal project={p} canShare={manage || (editDelivery && p.ownerId === userId)} />
       {task && (
         <TaskDrawer
           key={task.id}

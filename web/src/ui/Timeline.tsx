@@ -43,6 +43,9 @@ function EmailEntry({ activity }: { activity: Activity }) {
   );
 }
 
+const quoteLabel = (entry: { quote?: { number: string; quoteVersion: number } | undefined }) =>
+  entry.quote ? `${entry.quote.number} v${entry.quote.quoteVersion}` : '';
+
 function describe(
   entry: Entry,
   nameOf: (id: string) => string,
@@ -62,6 +65,14 @@ function describe(
       return `${nameOf(entry.by)} lost ${entry.dealTitle}${entry.reason ? ` (${entry.reason})` : ''}`;
     case 'reopened':
       return `${nameOf(entry.by)} reopened ${entry.dealTitle}`;
+    case 'quote-created':
+      return `${nameOf(entry.by)} made quote ${quoteLabel(entry)}`;
+    case 'quote-sent':
+      return `${nameOf(entry.by)} sent quote ${quoteLabel(entry)}${entry.quote?.sentTo ? ` to ${entry.quote.sentTo}` : ''}`;
+    case 'quote-accepted':
+      return `${nameOf(entry.by)} recorded quote ${quoteLabel(entry)} as accepted`;
+    case 'quote-declined':
+      return `${nameOf(entry.by)} recorded quote ${quoteLabel(entry)} as declined${entry.reason ? ` (${entry.reason})` : ''}`;
   }
 }
 

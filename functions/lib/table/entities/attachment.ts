@@ -1,7 +1,7 @@
 import { Attachment } from '../../../../domain/attachments/attachment.js';
 import { NotFound } from '../../../../domain/shared/errors.js';
 import { entityOf, type Item, type Key } from '../item.js';
-import { get, patterns, query, write } from '../pattern.js';
+import { batchGet, get, patterns, query, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
@@ -30,11 +30,21 @@ export const attachmentPatterns = patterns({
   attachmentById: get({
     entity: 'attachment',
     pattern: 'an attachment',
-    usedBy: '`GET /attachments/{id}`, `POST /attachments/{id}/complete`, `DELETE /attachments/{id}`',
-    functions: ['CrmApi'],
+    usedBy:
+      '`GET /attachments/{id}`, `POST /attachments/{id}/complete`, `DELETE /attachments/{id}`, sharing a file with the customer, `GET /portal/files/{attachmentId}`',
+    functions: ['CrmApi', 'DeliveryApi', 'PortalApi'],
     keyCondition: '`pk = ATTACHMENT#<id>, sk = ATTACHMENT`',
     roundTrips: '1 GetItem (+ a presigned link, no I/O)',
     key: attachmentKey,
+  }),
+  attachmentsById: batchGet({
+    entity: 'attachment',
+    pattern: 'attachments by id: which of the files shared with a customer are still there',
+    usedBy: '`GET /portal/project`',
+    functions: ['PortalApi'],
+    keyCondition: 'BatchGet `ATTACHMENT#<id>` / `ATTACHMENT`, 100 at a time',
+    roundTrips: '1 BatchGetItem per 100 files',
+    keys: (ids: string[]) => ids.map(attachmentKey),
   }),
   recordAttachments: query({
     entity: 'attachment',
@@ -83,6 +93,16 @@ export class AttachmentRepository {
       newestFirst: true,
     });
     return items.map(asAttachment);
+  }
+
+  /** Of these ids, the attachments still stored (a file deleted since it was shared is not). */
+  async stillStored(ids: string[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const items = await this.store.batchGet(attachmentPatterns.attachmentsById, ids.slice(i, i + 100));
+      for (const item of items) if (item?.status === 'stored') stored.add(String(item.id));
+    }
+    return stored;
   }
 
   create(uow: UnitOfWork, a: Attachment): UnitOfWork {

@@ -90,8 +90,9 @@ export const contactPatterns = patterns({
   contactById: get({
     entity: 'contact',
     pattern: 'a contact by id',
-    usedBy: '`GET /contacts/{id}` and every command on it, imports',
-    functions: ['CrmApi', 'CsvImport'],
+    usedBy:
+      '`GET /contacts/{id}` and every command on it, imports; a portal link or an approval for a contact of the customer',
+    functions: ['CrmApi', 'CsvImport', 'DeliveryApi'],
     keyCondition: '`pk = CONTACT#<id>, sk = CONTACT`',
     roundTrips: '1 GetItem',
     key: contactKey,

@@ -30,7 +30,7 @@ import {
   type Write,
 } from '../item.js';
 import { type ListPlan, type Page, type PageRequest, pageItems, planPage } from '../page.js';
-import { dueShard, partitions, statusPrefix, timelineSortKey } from '../partitions.js';
+import { dealLinesKey, dueShard, partitions, statusPrefix, timelineSortKey } from '../partitions.js';
 import { batchGet, get, patterns, query, type WritePattern, write } from '../pattern.js';
 import type { Store } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
@@ -127,7 +127,7 @@ export function dealItem(deal: Deal): Item {
 const leadSourcePartition = (source: string) => `SOURCE#${source}`;
 
 /** A deal's change, kept on the timelines of the deal (gsi3), its company (gsi4) and its primary contact (gsi5). */
-function dealHistoryItem(
+export function dealHistoryItem(
   deal: Pick<Deal, 'id' | 'contactId' | 'companyId'>,
   at: string,
   eventId: string,
@@ -183,14 +183,16 @@ export const dealPatterns = patterns({
   }),
   dealToWin: batchGet({
     entity: 'deal',
-    pattern: 'win a deal: the deal, its main stakeholder and template; then its reasons and company',
+    pattern:
+      'win a deal: the deal, its line items (what it sold), its main stakeholder and template; then its reasons and company',
     usedBy: '`POST /deals/{id}/won`',
     functions: ['CrmApi'],
     keyCondition:
-      'BatchGet `DEAL#<id>`, `CONTACT#<stakeholder>`, `TEMPLATE#<id>`; then Get `CONFIG#deal-reasons`, `COMPANY#<id>`',
+      'BatchGet `DEAL#<id>`, `DEAL#<id>` / `LINES`, `CONTACT#<stakeholder>`, `TEMPLATE#<id>`; then Get `CONFIG#deal-reasons`, `COMPANY#<id>`',
     roundTrips: '3 reads + 1 transaction',
     keys: (id: string, stakeholderId?: string, templateId?: string) => [
       dealKey(id),
+      dealLinesKey(id),
       ...(stakeholderId ? [contactKey(stakeholderId)] : []),
       ...(templateId ? [templateKey(templateId)] : []),
     ],
@@ -491,8 +493,14 @@ export class DealRepository {
   async withWinReferences(
     id: string,
     named: { stakeholderId?: string | undefined; templateId?: string | undefined },
-  ): Promise<{ deal: Deal; stakeholder?: WinStakeholder; templateExists: boolean }> {
-    const [dealItem, ...found] = await this.store.batchGet(
+  ): Promise<{
+    deal: Deal;
+    /** Its line items as stored (undefined: it never had any). */
+    lines: Record<string, unknown> | undefined;
+    stakeholder?: WinStakeholder;
+    templateExists: boolean;
+  }> {
+    const [dealItem, lines, ...found] = await this.store.batchGet(
       dealPatterns.dealToWin,
       id,
       named.stakeholderId,
@@ -503,6 +511,7 @@ export class DealRepository {
     const template = named.templateId ? found.shift() : undefined;
     return {
       deal: asDeal(dealItem),
+      lines,
       ...(stakeholder
         ? {
             stakeholder: stakeholder.mergedInto

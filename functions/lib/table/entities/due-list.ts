@@ -30,6 +30,8 @@ const WRITERS = [
   'CrmApi',
   'CsvImport',
   'DeliveryApi',
+  // a customer's decision in the portal changes the task's status
+  'PortalApi',
   'CreateProjectOnWin',
   'RescheduleCascade',
   'RefreshCopies',
@@ -56,7 +58,7 @@ export const dueListPatterns = patterns({
     pattern:
       "a person's due-list entry, written with its record: a deal's next action, a CRM task, a task, a project at risk",
     usedBy:
-      'deal, activity, task and project commands, imports, the handoff, the cascade; `RefreshCopies` (a project stopped, resumed or handed over: its tasks), `RebuildReports` with `apply` (records stored before due lists)',
+      "deal, activity, task and project commands (a customer's approval in the portal too), imports, the handoff, the cascade; `RefreshCopies` (a project stopped, resumed or handed over: its tasks), `RebuildReports` with `apply` (records stored before due lists)",
     functions: WRITERS,
     keyCondition:
       "Put `DUE-LIST#<user>` / `<late at>#<kind>#<id>`; Delete the entry the change made obsolete (in the record's transaction)",

@@ -35,6 +35,7 @@ export const outboxPatterns = patterns({
       'WorkspaceApi',
       'TransferApi',
       'DeliveryApi',
+      'PortalApi',
       'CsvImport',
       'CsvExport',
       'CreateProjectOnWin',

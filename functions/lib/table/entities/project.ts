@@ -20,7 +20,8 @@ import { dueEntryChanges, syncDueEntries } from './due-list.js';
 // plan again finishes what a crash left, never duplicates it.
 // Over 300 lines: the chunked, resumable plan creation belongs with the project's other writes.
 
-const projectPartition = (id: string) => `PROJECT#${id}`;
+/** A project's partition: its head, tasks, time, comments, and its portal timeline and shared files (portal.ts). */
+export const projectPartition = (id: string) => `PROJECT#${id}`;
 export const projectKey = (id: string): Key => ({ pk: projectPartition(id), sk: 'PROJECT' });
 const taskKey = (projectId: string, taskId: string): Key => ({
   pk: projectPartition(projectId),
@@ -115,8 +116,8 @@ export const projectPatterns = patterns({
     entity: 'project, task',
     pattern: 'a project with all its tasks (consistent)',
     usedBy:
-      "`GET /projects/{id}`, `/schedule`, `GET /deals/{id}/project`, every task command, the handoff, the cascade, `RefreshCopies` (its tasks' due-list entries)",
-    functions: [...PLAN_WRITERS, 'RefreshCopies'],
+      "`GET /projects/{id}`, `/schedule`, `GET /deals/{id}/project`, `/delivery`, every task command, the handoff, the cascade, `RefreshCopies` (its tasks' due-list entries), `GET /portal/project` and the customer's actions",
+    functions: [...PLAN_WRITERS, 'RefreshCopies', 'PortalApi'],
     index: 'table',
     keyCondition: "`pk = PROJECT#<id> AND sk BETWEEN 'PROJECT' AND 'TASK#~'`",
     roundTrips: '1 Query',
@@ -259,7 +260,7 @@ export const projectPatterns = patterns({
     pattern: "a project's head, changed at its version",
     usedBy:
       'project and task commands, time logged, the handoff, the cascade, `DELETE /deals/{id}` (marked), company merges',
-    functions: [...PLAN_WRITERS, 'CrmApi'],
+    functions: [...PLAN_WRITERS, 'CrmApi', 'PortalApi'],
     keyCondition: 'Put `PROJECT#<id>` / `PROJECT` at the version read',
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem'],
@@ -267,8 +268,8 @@ export const projectPatterns = patterns({
   taskChanged: write({
     entity: 'task',
     pattern: 'a task added, or changed or moved at its version',
-    usedBy: 'task commands, project reschedules, the handoff (a new win), the cascade',
-    functions: PLAN_WRITERS,
+    usedBy: "task commands, project reschedules, the handoff (a new win), the cascade, a customer's approval",
+    functions: [...PLAN_WRITERS, 'PortalApi'],
     keyCondition: 'Put `PROJECT#<projectId>` / `TASK#<taskId>` if absent, or at the version read',
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem'],
@@ -305,8 +306,8 @@ export const projectPatterns = patterns({
   taskCommented: write({
     entity: 'comment',
     pattern: 'a comment on a task',
-    usedBy: '`POST /tasks/{id}/comments`',
-    functions: ['DeliveryApi'],
+    usedBy: '`POST /tasks/{id}/comments`, `POST /portal/milestones/{taskId}/comments`',
+    functions: ['DeliveryApi', 'PortalApi'],
     keyCondition: 'Put `PROJECT#<projectId>` / `NOTE#<taskId>#<at>#<id>` if absent',
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem'],
