@@ -253,7 +253,7 @@ ${mixRows}
 
 Each console action makes the console's own requests (web/src): a visit's shell (\`GET /pipelines\`,
 \`/users\`, \`/custom-fields\`, \`/followups/summary\`), a board (\`GET /reports/pipeline\` and a \`GET
-/deals\` page per open stage), a deal page (the deal, its timeline, its activities, its project). A
+/deals\` page per open stage), a deal page (the deal, its timeline, its activities, its project, its lines, quotes and attachments). A
 first visit of the day downloads the console's assets from CloudFront (gzip sizes of the built
 files); later visits fetch index.html and config.json. Webhooks go to a real receiver on this
 machine (one endpoint, four event types); captured emails go over SMTP to the local SES receiving.

@@ -105,7 +105,8 @@ export const MIX: Mix[] = [
   {
     name: 'deal page opened',
     perWeek: 30,
-    reason: 'six deals looked at a day: the deal, its timeline, its activities (and its project once won)',
+    reason:
+      'six deals looked at a day: the deal, its timeline, its activities, its project once won, its lines, quotes and attachments',
     run: async (ctx) => {
       const { d } = ownedDeal(ctx);
       const who = person(ctx);
@@ -117,6 +118,9 @@ export const MIX: Mix[] = [
           ctx
             .call(who, 'GET', `/deals/${d.id}/project`)
             .then((r) => ({ status: r.status === 404 ? 200 : r.status })),
+        () => ctx.call(who, 'GET', `/deals/${d.id}/line-items`),
+        () => ctx.call(who, 'GET', `/deals/${d.id}/quotes`),
+        () => ctx.call(who, 'GET', `/deals/${d.id}/attachments`),
       ]);
     },
   },
@@ -263,7 +267,7 @@ export const MIX: Mix[] = [
             },
           ],
         },
-        { 'if-match': String(res.body.version) },
+        { 'if-match': `"${res.body.version}"` },
       );
       if (lines.status >= 400) return [lines];
       const validUntil = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -276,7 +280,7 @@ export const MIX: Mix[] = [
       const url = pdf.body?.url ?? pdf.body?.download?.url;
       if (url) await (await fetch(url)).arrayBuffer();
       const sent = await ctx.call(who, 'POST', `/quotes/${quote.body.id}/send`, undefined, {
-        'if-match': String(quote.body.version),
+        'if-match': `"${quote.body.version}"`,
       });
       return [lines, quote, pdf, sent];
     },
