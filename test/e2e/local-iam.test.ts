@@ -105,11 +105,12 @@ describe('the stack as synthesized', () => {
         `events:PutEvents on resource: arn:aws:events:us-east-1:000000000000:event-bus/${app.buses[0]}`,
       ),
     });
+    // the CRM API mails quotes from the deployment's sender only: any other identity is refused
     const ses = new SESv2Client(as('CrmApi', 'sesEndpoint'));
     await expect(
       ses.send(
         new SendEmailCommand({
-          FromEmailAddress: 'digest@handoff.local',
+          FromEmailAddress: 'ceo@someone-else.example',
           Destination: { ToAddresses: ['alice@example.com'] },
           Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
         }),

@@ -149,7 +149,7 @@ describe('a sales rep whose typing is never lost', () => {
     await page.getByLabel('Value', { exact: true }).fill('41000');
     await page.getByLabel('Expected close').fill('2031-04-30');
     await page.getByLabel('Tags').fill('priority, reporting');
-    await page.getByRole('combobox', { name: 'Contact' }).fill('peter');
+    await page.getByRole('combobox', { name: 'Contact', exact: true }).fill('peter');
     await page.getByRole('option', { name: /Peter Gibbons/ }).click();
     expect(await seriousViolations(page)).toEqual([]);
     // someone renames it meanwhile
@@ -292,7 +292,7 @@ describe('custom fields, from Admin to a rep’s new deal', () => {
     await page.getByLabel('Value', { exact: true }).fill('9500.50');
     await page.getByLabel('What').fill('Send the quote');
     await page.getByLabel('Due').fill('2031-01-15T09:30');
-    await page.getByRole('combobox', { name: 'Company' }).fill('acm');
+    await page.getByRole('combobox', { name: 'Company', exact: true }).fill('acm');
     await page.getByRole('option', { name: /Acme GmbH/ }).click();
     await page.getByLabel('Expected close').fill('2031-03-31');
     await page.getByRole('button', { name: 'Create deal' }).click();

@@ -1,10 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { answer, type Schemas } from '../api/client.js';
-import { usePeople } from '../api/queries.js';
-import { KIND, what } from '../followups/follow-up-text.js';
-import { lateness } from '../ui/format.js';
 import { useSession } from './session-context.js';
 
 // What needs the signed-in person, in the header: a badge with how many of their next actions
@@ -13,6 +10,11 @@ import { useSession } from './session-context.js';
 // of them falls due while the console is open. The summary names when that is, so the console
 // sets one timer for it rather than asking again and again; the reminder is a notice in the page
 // (it does not take the focus), and a desktop notice too when the person allowed those.
+
+// the panel (the list and its words) loads when first opened: the header carries only the badge
+const NotificationPanel = lazy(() =>
+  import('./NotificationPanel.js').then((m) => ({ default: m.NotificationPanel })),
+);
 
 type Summary = Schemas['DueSummary'];
 type Due = NonNullable<Summary['next']>;
@@ -57,9 +59,8 @@ function desktopNotice(due: Due) {
 }
 
 export function Notifications() {
-  const { client, userId } = useSession();
+  const { client } = useSession();
   const queryClient = useQueryClient();
-  const { nameOf } = usePeople();
   const [open, setOpen] = useState(false);
   const [reminders, setReminders] = useState<Due[]>([]);
   const announced = useRef(new Set<string>());
@@ -70,11 +71,6 @@ export function Notifications() {
     queryKey: summaryKey,
     queryFn: () => answer(client.GET('/followups/summary')),
     staleTime: 30_000,
-  });
-  const list = useQuery({
-    queryKey: ['followups', 'panel'],
-    queryFn: () => answer(client.GET('/followups', { params: { query: { limit: 20 } } })),
-    enabled: open,
   });
 
   // any change the person makes may change what is late for them (a next action done, a deal
@@ -136,49 +132,14 @@ export function Notifications() {
         </span>
       </button>
       {open && (
-        <section id="notification-panel" className="notification-panel" aria-label="Your follow-ups">
-          <h2 className="panel-heading">Yours now</h2>
-          {summary.data && (
-            <p className="panel-note">
-              {summary.data.lateNextActions} next actions late, {summary.data.overdueTasks} tasks late,{' '}
-              {summary.data.projectsAtRisk} projects at risk
-            </p>
-          )}
-          {list.isPending && <p aria-busy="true">Loading…</p>}
-          {list.isError && <p>Could not read your follow-ups: {list.error.message}.</p>}
-          {list.data && list.data.items.length === 0 && <p>Nothing of yours is late.</p>}
-          {list.data && list.data.items.length > 0 && (
-            <ul className="panel-list">
-              {list.data.items.map((f) => {
-                const { text, href } = what(f, nameOf, userId);
-                return (
-                  <li key={`${f.kind}:${text}`}>
-                    <span className={`tag ${f.kind}`}>{KIND[f.kind]}</span>{' '}
-                    <Link href={href} onClick={() => setOpen(false)}>
-                      {text}
-                    </Link>{' '}
-                    <span className="panel-note">{lateness(f.minutesLate)}</span>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-          {summary.data?.next && (
-            <p className="panel-note">
-              Next due: {summary.data.next.title} at {new Date(summary.data.next.dueAt).toLocaleString()}
-            </p>
-          )}
-          <p>
-            <Link href="/followups" onClick={() => setOpen(false)}>
-              All follow-ups
-            </Link>
-          </p>
-          {permission === 'default' && (
-            <button type="button" className="link" onClick={() => void allow()}>
-              Also remind me with desktop notices
-            </button>
-          )}
-        </section>
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          <NotificationPanel
+            summary={summary.data}
+            permission={permission}
+            onAllow={() => void allow()}
+            onClose={() => setOpen(false)}
+          />
+        </Suspense>
       )}
       <div className="reminders" role="status" aria-live="polite">
         {reminders.map((r) => (

@@ -23,7 +23,6 @@ import { useSelection } from '../ui/selection.js';
 import { columnByColumn } from './board-keyboard.js';
 import { columnUnder, stageAtDrop } from './column-under.js';
 import { DealCard, DealCardCopy } from './DealCard.js';
-import { NewDealDialog } from './NewDealDialog.js';
 import { StageColumn } from './StageColumn.js';
 import {
   boardKey,
@@ -42,6 +41,8 @@ import {
 // deals), not from adding up the cards read so far.
 
 // bulk actions are for managers, once they choose a card: loaded then
+// the form (its pickers, custom fields, past-due check) loads when a person first asks for it
+const NewDealDialog = lazy(() => import('./NewDealDialog.js').then((m) => ({ default: m.NewDealDialog })));
 const BulkActions = lazy(() => import('../deals/BulkActions.js').then((m) => ({ default: m.BulkActions })));
 
 type Deal = Schemas['Deal'];
@@ -318,7 +319,9 @@ export function Board() {
         </DndContext>
       )}
       {pipeline && creating && (
-        <NewDealDialog pipeline={pipeline} open={creating} onClose={() => setCreating(false)} />
+        <Suspense fallback={<p aria-busy="true">Opening the form…</p>}>
+          <NewDealDialog pipeline={pipeline} open={creating} onClose={() => setCreating(false)} />
+        </Suspense>
       )}
     </div>
   );
