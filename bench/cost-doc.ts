@@ -30,7 +30,7 @@ const LEVERS: Record<string, string> = {
     "INFO lines per request: WARN in production, Lambda's own log-level filtering, shorter messages",
   'xray.traces': 'a sampling rule (1 a second and 5% by default in AWS; every invocation here)',
   'kms.keys':
-    "the alarm topic's customer-managed key (CloudWatch can publish only to a topic encrypted with one): an unencrypted alarm topic, since alarms carry no customer data, saves it",
+    "the alarm topic's customer-managed key (CloudWatch can publish only to a topic encrypted with one): an unencrypted alarm topic, since alarms carry no customer data, saves it. KMS requests are not metered: the only caller is SNS when an alarm notifies (the table, buckets and queues use keys AWS owns, which bill no requests), a few a month against 20,000 free",
   'cloudfront.transferGb': 'the console is code-split; caching the hashed assets for a year',
   'ses.inbound': 'one per captured email; nothing to lower (it is the feature)',
   'eventbridge.customEvents': 'one per domain event; events nobody subscribes to could stay off the bus',
