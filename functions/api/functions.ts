@@ -1,7 +1,7 @@
 import { crmRoutes } from '../crm/routes/index.js';
 import { deliveryRoutes } from '../delivery/routes/index.js';
 import type { Routes } from '../lib/http/route.js';
-import { FONT_FILES } from '../lib/pdf/font-files.js';
+import { fontFilesToShip } from '../lib/pdf/font-files.js';
 import type { Services } from '../lib/services.js';
 import { portalRoutes } from '../portal/routes/portal.js';
 import { reportRoutes } from '../reports/routes/reports.js';
@@ -38,7 +38,7 @@ export const API_FUNCTIONS: ApiFunction[] = [
     description:
       'CRM routes: companies, contacts, pipelines, deals, activities, segments, duplicates, follow-ups, products, quotes',
     // the fonts its quote PDFs embed
-    assets: FONT_FILES.map((file) => `node_modules/${file}`),
+    assets: fontFilesToShip().map((file) => `node_modules/${file}`),
     routes: () => crmRoutes(describeOnly),
   },
   {

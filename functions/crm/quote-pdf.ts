@@ -5,7 +5,7 @@ import { fonts } from '../lib/pdf/fonts.js';
 import { fontRuns, visualOrder } from '../lib/pdf/text-runs.js';
 
 // A quote as the customer reads it: an A4 PDF rendered server-side with pdfkit, its fonts
-// embedded (lib/pdf/fonts.ts: names in any script, right-to-left ones, emoji). It prints only
+// embedded (lib/pdf/fonts.ts: names in any script, right-to-left ones, CJK, emoji). It prints only
 // what the quote froze when it was made (its lines, totals, scope, terms, customer), never its
 // status, so one rendering serves every later read: it is stored once and linked after.
 
@@ -50,6 +50,8 @@ function write(
   const runs = fontRuns(lines, fonts(), bold ? 'bold' : 'text');
   doc.fontSize(size);
   runs.forEach((run, i) => {
+    // registering again is free: pdfkit embeds each font once per document, with the glyphs used
+    if (run.embed) doc.registerFont(run.font, run.embed as unknown as string);
     doc.font(run.font);
     const continued = i < runs.length - 1;
     if (i === 0) doc.text(run.text, at.x, at.y, { ...rest, continued });
@@ -106,7 +108,6 @@ export function renderQuotePdf(quote: Quote): Promise<Buffer> {
   });
   doc.registerFont('text', f.regular as unknown as string);
   doc.registerFont('bold', f.bold as unknown as string);
-  for (const e of f.emoji) doc.registerFont(e.name, e.font as unknown as string);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
@@ -62,10 +62,22 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
 }
 
 /**
+ * Where an asset lands in the bundle: a package's file keeps its path under `node_modules/` (two
+ * packages may both have a `400.css`), any other file goes beside `index.mjs`.
+ */
+export function shippedAs(asset: string): string {
+  return asset.startsWith('node_modules/') ? asset : path.basename(asset);
+}
+
+/**
  * Builds a function into `outdir`: its bundle, and the `assets` (paths relative to `root`)
- * copied beside it, read at run time.
+ * copied into it, read at run time.
  */
 export function bundleFunction(root: string, entry: string, outdir: string, assets: string[] = []): void {
   buildSync({ ...bundleOptions(path.join(root, entry), outdir), absWorkingDir: root });
-  for (const asset of assets) copyFileSync(path.join(root, asset), path.join(outdir, path.basename(asset)));
+  for (const asset of assets) {
+    const target = path.join(outdir, shippedAs(asset));
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(path.join(root, asset), target);
+  }
 }

@@ -99,7 +99,7 @@ describe('a sales admin, with products and quotes', () => {
     await poll(() => page.getByTestId('lines-net').textContent()).toContain('225.00');
     await poll(() => page.getByTestId('lines-total').textContent()).toContain('267.75');
     await page.getByRole('button', { name: 'Add a free line' }).click();
-    await page.getByLabel('Line 2 name').fill('Launch party 🚀');
+    await page.getByLabel('Line 2 name').fill('Launch party 🚀 東京 김민준');
     await page.getByLabel('Line 2 unit price').fill('50');
     await poll(() => page.getByTestId('lines-net').textContent()).toContain('275.00');
     await page.getByRole('button', { name: 'Save the line items' }).click();
@@ -130,6 +130,9 @@ describe('a sales admin, with products and quotes', () => {
     const text = pages.join('\n');
     expect(text).toContain(`Quote ${quote.number}`);
     expect(text).toMatch(/Launch party\s+🚀/);
+    // drawn by the CJK fonts the deployed function ships beside its bundle (not U+FFFD)
+    expect(text).toMatch(/東\s*京\s+김\s*민\s*준/u);
+    expect(text).not.toContain('\ufffd');
     expect(text).toContain('Zoë Иванова');
     expect(text).toMatch(/EUR\s+317\.75/);
 

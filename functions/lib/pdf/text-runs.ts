@@ -1,10 +1,11 @@
 import bidiFactory from 'bidi-js';
+import type * as fontkit from 'fontkit';
 import type { Fonts } from './fonts.js';
 
 // Text as a PDF draws it: PDF has no layout engine, so right-to-left runs (Hebrew, Arabic) are
 // put in visual order here by the Unicode bidirectional algorithm (bidi-js), and the text is cut
-// into runs of one font each: the text font where it has the glyph, else the emoji subset that
-// has it. A character no embedded font draws becomes U+FFFD (drawn, never a crash).
+// into runs of one font each: the text font where it has the glyph, else the emoji or CJK subset
+// that has it. A character no embedded font draws becomes U+FFFD (drawn, never a crash).
 
 const bidi = bidiFactory();
 
@@ -28,8 +29,10 @@ export function visualOrder(line: string): string {
 }
 
 export interface Run {
-  /** The registered font name: the text font given, or an emoji subset's. */
+  /** The registered font name: the text font given, or a fallback subset's. */
   font: string;
+  /** A fallback subset's font, for the document to register under `font` before drawing. */
+  embed?: fontkit.Font;
   text: string;
 }
 
@@ -37,14 +40,12 @@ export function fontRuns(text: string, fonts: Fonts, textFont = 'text'): Run[] {
   const runs: Run[] = [];
   for (const char of text.replace(INVISIBLE, '')) {
     const cp = char.codePointAt(0)!;
-    const font =
-      cp < 0x80 || fonts.hasText(cp)
-        ? textFont
-        : (fonts.emoji.find((e) => e.font.hasGlyphForCodePoint(cp))?.name ?? textFont);
-    const drawn = font === textFont && cp >= 0x80 && !fonts.hasText(cp) ? '\ufffd' : char;
+    const fallback = cp < 0x80 || fonts.hasText(cp) ? undefined : fonts.fallbackFor(cp);
+    const drawn = cp >= 0x80 && !fallback && !fonts.hasText(cp) ? '\ufffd' : char;
+    const font = fallback?.name ?? textFont;
     const last = runs.at(-1);
     if (last && last.font === font) last.text += drawn;
-    else runs.push({ font, text: drawn });
+    else runs.push({ font, text: drawn, ...(fallback ? { embed: fallback.font } : {}) });
   }
   return runs;
 }

@@ -225,7 +225,7 @@ describe('quotes', () => {
       unitPrice: { amount: 10_000, currency: 'EUR' },
     });
     const { deal, contact } = await openDeal('Relaunch 🚀 für Zoë', 'zoe@customer.example');
-    const names = ['Build', 'Консультация (Иван)', 'שלום עולם workshop', 'Launch party 🎉'];
+    const names = ['Build', 'Консультация (Иван)', 'שלום עולם workshop', 'Launch party 🎉 東京の研修 김민준'];
     expect(
       (
         await setLines(deal.id, [
@@ -281,8 +281,14 @@ describe('quotes', () => {
     expect(text).toContain('Zoë Иванова');
     expect(text).toMatch(/EUR\s+2,500\.00/);
     expect(text).toContain('🎉');
+    // Chinese and Japanese characters and Korean hangul, drawn (not U+FFFD); each character may
+    // come from its own font subset, so the reader sees them as separate pieces of text
+    expect(text).toMatch(/東\s*京\s*の\s*研\s*修\s+김\s*민\s*준/u);
+    expect(text).not.toContain('\ufffd');
     expect(text).toContain('Net 30 days');
-    expect(fonts).toEqual(expect.arrayContaining(['DejaVuSans', 'NotoEmoji-Regular']));
+    expect(fonts).toEqual(
+      expect.arrayContaining(['DejaVuSans', 'NotoEmoji-Regular', 'NotoSansSC-Regular', 'NotoSansKR-Regular']),
+    );
 
     // v2 supersedes v1: same number; v1 can be neither sent nor accepted
     const v2 = await make();
