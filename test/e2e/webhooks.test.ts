@@ -196,6 +196,14 @@ describe('webhooks on the local runtime', () => {
     await r.waitFor(2);
     const [first] = r.received;
     const deliveryId = String(first!.headers['webhook-id']);
+    // the sender records the answer after the receiver has it: a resend before that is refused
+    // (409, "being sent already"), so wait for the log to say delivered, as an admin would see it
+    await until('the first delivery logged as delivered', async () => {
+      const log = await local.api('GET', `/webhook-endpoints/${early.id}/deliveries/${deliveryId}`, {
+        token: admin,
+      });
+      return log.body.status === 'delivered' || undefined;
+    });
     const resent = await local.api('POST', `/webhook-endpoints/${early.id}/deliveries/${deliveryId}/resend`, {
       token: admin,
     });
