@@ -8,6 +8,11 @@ export default defineConfig({
     setupFiles: ['test/support/contract-setup.ts'],
     // Every test file makes its own table in the one DynamoDB Local, so files run in parallel.
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the
+    // files then run one after another although most of their time is spent waiting on DynamoDB
+    // Local, the local runtime's processes and the browser. Two at once: 618 s instead of
+    // ~1,000 s on this 2-core machine (docs/benchmarks.md, "The test suite").
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' },

@@ -5,6 +5,7 @@ import type { FileStore } from '../../functions/lib/files/file-store.js';
 import type { Mailer } from '../../functions/lib/mail/mailer.js';
 import { createServices, type Services } from '../../functions/lib/services.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/lib/table/definition.js';
+import { IDEMPOTENCY_PARTITION } from '../../functions/lib/table/entities/idempotency.js';
 import type { TableFunction } from '../../functions/lib/table/pattern.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
 import { recordTable } from './contracts.js';
@@ -77,4 +78,52 @@ export function servicesOf(table: TestTable, runningAs: TableFunction): Services
     built.set(runningAs, services);
   }
   return services;
+}
+
+/** Write requests DynamoDB answers with success: these change a table (or may). */
+const WRITE_COMMAND = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)Command$/;
+
+interface WriteCounter {
+  /** Accepted writes of anything but idempotency records. */
+  writes: number;
+  /** The idempotency records written and not deleted since counting began (their sort keys). */
+  idempotencyRecords: Set<string>;
+}
+const writeCounters = new WeakMap<DynamoDBClient, WriteCounter>();
+
+/** An attribute as the document client or the plain client passes it. */
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
+
+/**
+ * How many writes DynamoDB has accepted through this table's client (its services and every API
+ * over it share the client): what "wrote nothing" asks, at no read's cost. Stricter than counting
+ * items, which misses an update in place; a refused conditional write throws and is not counted.
+ * Powertools Idempotency's record of a request with an Idempotency-Key is written before the
+ * request runs and deleted when it fails, so those records count by what is left of them.
+ */
+export function acceptedWrites(table: TestTable): number {
+  let counter = writeCounters.get(table.client);
+  if (!counter) {
+    const c: WriteCounter = { writes: 0, idempotencyRecords: new Set() };
+    counter = c;
+    writeCounters.set(table.client, c);
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        const command = context.commandName ?? '';
+        if (!WRITE_COMMAND.test(command)) return out;
+        const input = args.input as { Item?: Record<string, unknown>; Key?: Record<string, unknown> };
+        const key = input.Item ?? input.Key;
+        if (key && text(key.pk) === IDEMPOTENCY_PARTITION) {
+          const sk = text(key.sk) ?? '';
+          if (command === 'DeleteItemCommand') c.idempotencyRecords.delete(sk);
+          else c.idempotencyRecords.add(sk);
+        } else c.writes++;
+        return out;
+      },
+      { step: 'initialize', name: 'countAcceptedWrites' },
+    );
+  }
+  return counter.writes + counter.idempotencyRecords.size;
 }
