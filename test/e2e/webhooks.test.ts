@@ -41,7 +41,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not within ${timeoutMs} ms\n${started.map((l) => l.output().slice(-6000)).join('\n---\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

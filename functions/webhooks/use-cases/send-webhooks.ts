@@ -11,14 +11,19 @@ import { type BusEvent, deliverEvent } from './deliver-event.js';
 // One batch of the webhook sender's queues (docs/architecture.md, decision 16): events from the
 // bus (each to the endpoints that receive it; a resend or a replay asked for), and attempts that
 // waited for their time (a message early for its time hops on, unread). Every endpoint and
-// secret is read once per batch, and only when something is due. A message whose work failed,
-// or whose delivery is not at its turn yet, is reported as a batch item failure: SQS delivers it
-// again after its visibility timeout, and it takes up where it stopped (attempt-delivery.ts).
+// secret is read once per batch, and only when something is due. A message whose work failed is
+// reported as a batch item failure: SQS delivers it again after its visibility timeout (12
+// minutes), and it takes up where it stopped (attempt-delivery.ts). An attempt that is not at its
+// turn yet (the one before it is still being recorded: a retry due at once can overtake it) hops
+// on for a few seconds instead, so a short wait does not become the visibility timeout.
 
 export interface QueueRecord {
   messageId: string;
   body: string;
 }
+
+/** How long an attempt that came before its turn waits before it is tried again. */
+export const TURN_WAIT_SECONDS = 5;
 
 export interface BatchReport {
   batchItemFailures: { itemIdentifier: string }[];
@@ -43,13 +48,16 @@ export async function sendWebhooks(deps: SenderDeps, records: QueueRecord[]): Pr
       failures.push(...early.map((e) => e.record.messageId));
     }
   }
+  const notYet: { record: QueueRecord; message: AttemptMessage }[] = [];
   if (due.length > 0) {
     const book = await readBook(deps);
     await Promise.all(
       due.map(async ({ record, body }) => {
         try {
           const outcomes = await handle(deps, book, record, body);
-          if (outcomes.includes('later')) failures.push(record.messageId);
+          if (!outcomes.includes('later')) return;
+          if (isAttemptMessage(body)) notYet.push({ record, message: body });
+          else failures.push(record.messageId);
         } catch (error) {
           deps.log('webhook work failed; its message comes back', {
             messageId: record.messageId,
@@ -59,6 +67,19 @@ export async function sendWebhooks(deps: SenderDeps, records: QueueRecord[]): Pr
         }
       }),
     );
+  }
+  if (notYet.length > 0) {
+    try {
+      await deps.queue.schedule(
+        notYet.map(({ message: { waitSeconds: _wait, ...message } }) => ({
+          message,
+          waitSeconds: TURN_WAIT_SECONDS,
+        })),
+      );
+    } catch (error) {
+      deps.log('attempts could not be sent on', { error: (error as Error).message });
+      failures.push(...notYet.map((n) => n.record.messageId));
+    }
   }
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
