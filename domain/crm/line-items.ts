@@ -20,7 +20,8 @@ export const MAX_QUANTITY = 1_000_000;
 export const Quantity = z
   .number()
   .gt(0, { error: 'must be more than 0: a line sells a positive quantity' })
-  .max(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY.toLocaleString('en')}` })
+  // grouped by hand: toLocaleString would load Intl's data at every cold start
+  .max(MAX_QUANTITY, { error: `must be at most ${String(MAX_QUANTITY).replace(/\B(?=(\d{3})+$)/g, ',')}` })
   .refine((n) => Math.abs(n * 10 ** QUANTITY_DECIMALS - Math.round(n * 10 ** QUANTITY_DECIMALS)) < 1e-6, {
     error: `must have at most ${QUANTITY_DECIMALS} decimals`,
   });
