@@ -293,6 +293,8 @@ describe('failures on the local runtime land where they land in AWS', () => {
     );
     expect(letter.letter).toMatchObject({ attempts: 3, error: expect.stringContaining('InternalFailure') });
     await local.fault('DigestMailer', 'ses', false);
+    const mailerDone = () => local.output().match(/DigestMailer\s+\S+\s+.*→\s+ok/g)?.length ?? 0;
+    const doneBefore = mailerDone();
     await redrive(letter.queueId);
     const mailed = () =>
       local
@@ -300,6 +302,9 @@ describe('failures on the local runtime land where they land in AWS', () => {
         .split('\n')
         .filter((l) => l.startsWith('mail to mia@example.com')).length;
     await until('the mail', async () => (mailed() === 1 ? true : undefined));
+    // the mailer records the digest as mailed after SES took it: the second redrive comes once
+    // the first invocation has finished, as an operator's second run of the CLI would
+    await until('the redriven invocation done', async () => (mailerDone() > doneBefore ? true : undefined));
     const payload = (letter.body as { requestPayload: unknown }).requestPayload;
     const second = await local.invoke('DigestMailer', payload);
     expect(second.result).toEqual({ mailed: false, reason: 'already mailed' });
