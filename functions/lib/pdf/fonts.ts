@@ -13,11 +13,11 @@ import {
 } from './font-files.js';
 
 // The fonts a PDF embeds: DejaVu Sans (Latin, Greek, Cyrillic, Hebrew, Arabic, many symbols),
-// Noto Emoji (monochrome outlines, in the 12 subsets Fontsource ships) and Noto Sans SC for
-// Chinese, Japanese and Korean names (Noto Sans SC, then Noto Sans KR for hangul). A deployed function finds them beside its bundle (the API
-// function's `assets`, functions/api/functions.ts); tests and benchmarks find them in
-// node_modules. Each is read once per instance; a CJK subset (of ~120) only when a document
-// first needs one of its characters, so a quote in Latin script never pays for them.
+// Noto Emoji (monochrome outlines, in the 12 subsets Fontsource ships), and for Chinese, Japanese
+// and Korean names Noto Sans SC, then Noto Sans KR for hangul. A deployed function finds them in
+// its bundle (the API function's `assets`, functions/api/functions.ts); tests and benchmarks find
+// them in node_modules. Each is read once per instance; a CJK subset (of about 220) only when a
+// document first needs one of its characters, so a quote in Latin script never pays for them.
 
 const require = createRequire(import.meta.url);
 
