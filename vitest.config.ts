@@ -10,8 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the
     // files then run one after another although most of their time is spent waiting on DynamoDB
-    // Local, the local runtime's processes and the browser. Two at once: 618 s instead of
-    // ~1,000 s on this 2-core machine (docs/benchmarks.md, "The test suite").
+    // Local, the local runtime's processes and the browser. Two at once: 588 s instead of
+    // ~1,000 s on a fresh clone on 2 cores (docs/benchmarks.md, "The test suite").
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,

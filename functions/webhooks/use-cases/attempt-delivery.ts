@@ -55,8 +55,13 @@ export interface DeliveryRef {
   attempt: number;
 }
 
-/** done: the message is handled; later: the delivery is not at its turn yet (its message comes back). */
-export type AttemptOutcome = 'done' | 'later';
+/**
+ * done: the message is handled. Not at its turn yet (the attempt before it is unrecorded): soon,
+ * while that attempt's holder still has the lease (it is being recorded: try again in seconds);
+ * later, once the lease has run out (its holder crashed: its message comes back after the
+ * visibility timeout, or went to the dead-letter queue), so this message comes back too.
+ */
+export type AttemptOutcome = 'done' | 'soon' | 'later';
 
 export async function attemptDelivery(
   deps: SenderDeps,
@@ -74,7 +79,7 @@ export async function attemptDelivery(
       { round: ref.round, attemptsMade: ref.attempt - 1 },
       lease,
     ));
-  if (!delivery) return notClaimed(deps, ref);
+  if (!delivery) return notClaimed(deps, ref, lease);
   const endpoint = book.endpoints.get(ref.endpointId);
   const secrets = book.secrets.get(ref.endpointId);
   const giveUp = async (reason: FailureReason) => {
@@ -129,12 +134,14 @@ export async function attemptDelivery(
   return 'done';
 }
 
-/** Why the claim was refused: the previous attempt is still being recorded (later), or the message is stale. */
-async function notClaimed(deps: SenderDeps, ref: DeliveryRef): Promise<AttemptOutcome> {
-  const now = await deps.s.webhookDeliveries.find(ref.endpointId, ref.deliveryId);
+/** Why the claim was refused: the previous attempt is unrecorded (soon or later), or the message is stale. */
+async function notClaimed(deps: SenderDeps, ref: DeliveryRef, lease: Lease): Promise<AttemptOutcome> {
+  const found = await deps.s.webhookDeliveries.findWithLease(ref.endpointId, ref.deliveryId);
+  const now = found?.delivery;
   const previousUnrecorded =
     now?.status === 'pending' && now.round === ref.round && now.attemptsInRound === ref.attempt - 2;
-  return previousUnrecorded ? 'later' : 'done';
+  if (!previousUnrecorded) return 'done';
+  return (found?.leaseUntil ?? 0) > Date.parse(lease.now) ? 'soon' : 'later';
 }
 
 /**

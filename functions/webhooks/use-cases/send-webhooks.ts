@@ -13,9 +13,11 @@ import { type BusEvent, deliverEvent } from './deliver-event.js';
 // waited for their time (a message early for its time hops on, unread). Every endpoint and
 // secret is read once per batch, and only when something is due. A message whose work failed is
 // reported as a batch item failure: SQS delivers it again after its visibility timeout (12
-// minutes), and it takes up where it stopped (attempt-delivery.ts). An attempt that is not at its
-// turn yet (the one before it is still being recorded: a retry due at once can overtake it) hops
-// on for a few seconds instead, so a short wait does not become the visibility timeout.
+// minutes), and it takes up where it stopped (attempt-delivery.ts); so is an attempt whose
+// predecessor's holder crashed (it waits for that message to come back). An attempt whose
+// predecessor is still being recorded by a live holder (a retry due at once can overtake it)
+// hops on for a few seconds instead, so a short wait does not become the visibility timeout; the
+// holder's lease (5 minutes) bounds how long it hops.
 
 export interface QueueRecord {
   messageId: string;
@@ -55,9 +57,11 @@ export async function sendWebhooks(deps: SenderDeps, records: QueueRecord[]): Pr
       due.map(async ({ record, body }) => {
         try {
           const outcomes = await handle(deps, book, record, body);
-          if (!outcomes.includes('later')) return;
-          if (isAttemptMessage(body)) notYet.push({ record, message: body });
-          else failures.push(record.messageId);
+          if (outcomes.includes('later')) failures.push(record.messageId);
+          else if (outcomes.includes('soon')) {
+            if (isAttemptMessage(body)) notYet.push({ record, message: body });
+            else failures.push(record.messageId);
+          }
         } catch (error) {
           deps.log('webhook work failed; its message comes back', {
             messageId: record.messageId,

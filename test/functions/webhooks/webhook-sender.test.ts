@@ -363,38 +363,46 @@ describe('nothing lost, nothing twice', () => {
     expect((await deliveries(made.id))[0]).toMatchObject({ status: 'delivered', attemptCount: 1 });
   });
 
-  it('the next attempt arriving before the last one is recorded waits its turn: a few seconds, not the visibility timeout', async () => {
+  /** A delivery whose first attempt a message claimed at `claimedAt`, and never recorded. */
+  async function firstAttemptUnrecorded(claimedAt: string) {
     const r = await receiver();
     const made = await endpoint(r.url, ['CompanyDeleted']);
     const event = onBus(companyDeleted());
     const { newDelivery } = await import('../../../domain/webhooks/delivery.js');
-    const now = new Date().toISOString();
     await deps.s.webhookDeliveries.create(
       eventBody(event),
-      [newDelivery(eventBody(event), made.id, 'event', now)],
-      {
-        token: 'attempt-1-in-flight',
-        now,
-      },
+      [newDelivery(eventBody(event), made.id, 'event', claimedAt)],
+      { token: 'attempt-1-in-flight', now: claimedAt },
     );
-    const early = record({
+    const second = {
       kind: 'attempt',
       endpointId: made.id,
       deliveryId: event.detail.id,
       round: 1,
       attempt: 2,
-      waitSeconds: 0,
-    });
+    } as const;
+    return { r, second, early: record({ ...second, waitSeconds: 0 }) };
+  }
+
+  it('the next attempt arriving before the last one is recorded waits its turn: a few seconds, not the visibility timeout', async () => {
+    const { r, second, early } = await firstAttemptUnrecorded(new Date().toISOString());
     queue.take();
     // handled (not returned to SQS for its 12-minute visibility timeout): sent on to try again soon
     expect(await sendWebhooks(deps, [early])).toEqual({ batchItemFailures: [] });
     expect(r.received).toHaveLength(0);
-    expect(queue.take()).toEqual([
-      {
-        message: { kind: 'attempt', endpointId: made.id, deliveryId: event.detail.id, round: 1, attempt: 2 },
-        waitSeconds: TURN_WAIT_SECONDS,
-      },
-    ]);
+    expect(queue.take()).toEqual([{ message: second, waitSeconds: TURN_WAIT_SECONDS }]);
+  });
+
+  it('once the unrecorded attempt has lost its lease (its sender crashed), the next one waits for that message, not in seconds', async () => {
+    const { r, early } = await firstAttemptUnrecorded(new Date(Date.now() - 10 * 60_000).toISOString());
+    queue.take();
+    // back to SQS: it comes again after the visibility timeout, and to the dead-letter queue
+    // after ten receives, rather than hopping every few seconds for as long as the delivery lives
+    expect(await sendWebhooks(deps, [early])).toEqual({
+      batchItemFailures: [{ itemIdentifier: early.messageId }],
+    });
+    expect(queue.take()).toEqual([]);
+    expect(r.received).toHaveLength(0);
   });
 });
 

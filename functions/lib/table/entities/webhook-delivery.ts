@@ -177,6 +177,17 @@ export class WebhookDeliveryRepository {
     return item ? asDelivery(item) : undefined;
   }
 
+  /** A delivery and until when its lease holder has it (epoch ms; none: no one has held it). */
+  async findWithLease(
+    endpointId: string,
+    eventId: string,
+  ): Promise<{ delivery: WebhookDelivery; leaseUntil: number | undefined } | undefined> {
+    const item = await this.store.get(webhookDeliveryPatterns.webhookDelivery, endpointId, eventId);
+    if (!item) return undefined;
+    const leaseUntil = typeof item.leaseUntil === 'number' ? item.leaseUntil : undefined;
+    return { delivery: asDelivery(item), leaseUntil };
+  }
+
   async require(endpointId: string, eventId: string): Promise<WebhookDelivery> {
     const found = await this.find(endpointId, eventId);
     if (!found) throw new NotFound('webhook delivery', eventId);
