@@ -123,6 +123,12 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   const busEvents = async (type?: string) =>
     (await control('GET', `/events${type ? `?type=${type}` : ''}`)).events as any[];
   const exited = new Promise((r) => child.once('exit', r));
+  // a runtime that ends while a test still uses it says why (its last output) in the test's log
+  let ending = false;
+  child.once('exit', (code, signal) => {
+    if (!ending)
+      console.error(`the local runtime ended unasked (${signal ?? `exit ${code}`}):\n${output.slice(-6000)}`);
+  });
   return {
     apiUrl,
     consoleUrl,
@@ -194,6 +200,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       }),
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      ending = true;
       const processes = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,comm='], { encoding: 'utf8' })
         .split('\n')
         .map((l) => l.trim().split(/\s+/))
@@ -215,6 +222,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       }
     },
     stop: async ({ keepDir = false } = {}) => {
+      ending = true;
       if (child.exitCode === null && child.signalCode === null) {
         // what crossed the bus is checked against the published schemas (test/support/contracts.ts)
         recordBusEvents(await busEvents().catch(() => []));
