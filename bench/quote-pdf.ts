@@ -1,20 +1,18 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { API_FUNCTIONS } from '../functions/api/functions.js';
 import { renderQuotePdf } from '../functions/crm/quote-pdf.js';
-import { fontFilesToShip } from '../functions/lib/pdf/font-files.js';
+import { bundleFunction } from '../infra/constructs/bundling.js';
+import { ROOT } from '../infra/local/runtime.js';
 import { quoteOf50Lines } from './fixtures/quote-50-lines.js';
 import { ms, percentile } from './support.js';
 
 // What rendering a quote's PDF costs (GET /quotes/{id}/pdf the first time, POST /quotes/{id}/send):
 // a 50-line quote in several scripts with emoji. Cold: a fresh Node process runs the renderer
-// bundled as the CRM API bundles it, fonts beside it (import, font loading, first render). Warm:
+// bundled as the CRM API bundles it, with its fonts (import, font loading, first render). Warm:
 // renders in one process after warm-up.
-
-const require = createRequire(import.meta.url);
 
 async function coldRun(file: string): Promise<{ ms: number; bytes: number }> {
   // as in Lambda: the fonts are read from the bundle only
@@ -36,26 +34,10 @@ async function coldRun(file: string): Promise<{ ms: number; bytes: number }> {
 export async function quotePdf(coldRuns = 15, warmRuns = 100): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-quote-pdf-'));
   try {
+    // built and shipped as the CRM API is: its bundling, and its assets (the fonts)
+    const crmApi = API_FUNCTIONS.find((f) => f.name === 'CrmApi')!;
+    bundleFunction(ROOT, 'bench/fixtures/quote-pdf-cold.ts', dir, crmApi.assets);
     const outfile = join(dir, 'index.mjs');
-    await build({
-      entryPoints: [new URL('./fixtures/quote-pdf-cold.ts', import.meta.url).pathname],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      mainFields: ['module', 'main'],
-      banner: {
-        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
-      logLevel: 'silent',
-    });
-    for (const font of fontFilesToShip()) {
-      const shipped = join(dir, 'node_modules', font);
-      mkdirSync(dirname(shipped), { recursive: true });
-      copyFileSync(require.resolve(font), shipped);
-    }
     const cold: number[] = [];
     let bytes = 0;
     for (let i = 0; i < coldRuns; i++) {

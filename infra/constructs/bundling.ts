@@ -65,7 +65,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
  * Where an asset lands in the bundle: a package's file keeps its path under `node_modules/` (two
  * packages may both have a `400.css`), any other file goes beside `index.mjs`.
  */
-export function shippedAs(asset: string): string {
+function shippedAs(asset: string): string {
   return asset.startsWith('node_modules/') ? asset : path.basename(asset);
 }
 

@@ -46,7 +46,7 @@ export function fontFaces(css: string): FontFace[] {
   return faces;
 }
 
-export const FONT_FILES = [TEXT_FONT, BOLD_FONT, ...EMOJI_FONTS];
+const FONT_FILES = [TEXT_FONT, BOLD_FONT, ...EMOJI_FONTS];
 
 /** Every file a function that renders PDFs ships beside its bundle (read at synth, not at run). */
 export function fontFilesToShip(): string[] {
