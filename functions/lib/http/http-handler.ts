@@ -15,6 +15,7 @@ import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { logger } from '../logger.js';
 import { annotateCorrelation, traceHandler } from '../observability.js';
 import { type CustomFieldRepository, CustomFieldsChanged } from '../table/entities/custom-fields.js';
+import type { ProfileRepository } from '../table/entities/profile.js';
 import type { Page } from '../table/page.js';
 import type { Write } from '../table/store.js';
 import { actorFromEvent, authorize } from './auth.js';
@@ -42,8 +43,11 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export interface HttpApiDependencies {
   cursors: CursorCodec;
   idempotency: IdempotentExecutor;
-  /** Makes the caller's profile from their token, once per user per function instance. */
-  profiles?: { ensure(actor: Actor, now: string): Promise<void> };
+  /**
+   * Makes the caller's profile from their token, once per user per function instance: the read
+   * (`lookUp`) runs beside the route, the write (`ensure`) only after it succeeded.
+   */
+  profiles?: Pick<ProfileRepository, 'lookUp' | 'ensure'>;
   /** Checks `customFields` against the definitions (routes that declare `customFields`). */
   customFields?: Pick<CustomFieldRepository, 'check'>;
   /**
@@ -267,6 +271,11 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
     const deps = dependencies();
     const now = new Date(event.requestContext.timeEpoch).toISOString();
     const { actor, portal } = await callerOf(route, event, deps, now);
+    const { cursors, idempotency, profiles } = deps;
+    // The caller's profile is made after their first request that succeeds (a refused request
+    // writes nothing, not even that); whether it is there is read beside the request's own work.
+    const staff = isStaffRoute(route);
+    const profileLookup = staff ? profiles?.lookUp(actor) : undefined;
     const params = route.params
       ? parseOrBadRequest(route.params, event.pathParameters ?? {}, 'path')
       : undefined;
@@ -288,12 +297,8 @@ export function httpApi(routes: Routes, dependencies: () => HttpApiDependencies)
       newId,
       newEventId,
     };
-    const { cursors, idempotency, profiles } = deps;
-    // The caller's profile is made after their first request that succeeds: a refused request
-    // writes nothing, not even that.
-    const staff = isStaffRoute(route);
     const remember = async (result: HttpResult) => {
-      if (staff && (result.statusCode ?? 200) < 400) await profiles?.ensure(actor, ctx.now);
+      if (staff && (result.statusCode ?? 200) < 400) await profiles?.ensure(actor, ctx.now, profileLookup);
       return result;
     };
     const listQuery = (query ?? {}) as { limit?: number; cursor?: string };

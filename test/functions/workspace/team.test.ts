@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../functions/lib/services.js';
+import { localClient } from '../../../infra/local/dynamodb-local.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount, signIn } from '../../support/crm.js';
 import { type TestTable, testTable } from '../../support/table.js';
@@ -66,6 +67,42 @@ describe('the team', () => {
     });
     await another('GET /me', { as: users.bob });
     expect((await api('GET /users/{id}', { params: { id: 'u-bob' } })).body.roles).toEqual(['sales']);
+  });
+
+  it("a fresh instance reads a known caller's profile beside their first request and writes nothing; someone new is written once", async () => {
+    const client = localClient(table.endpoint);
+    const commands: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    // a fresh CRM function instance (its own services and client), as after a deploy or a scale-out
+    const fresh = crmApi({ ...table, client });
+    expect((await fresh('GET /deals', { as: users.alice })).status).toBe(200);
+    // the list's Query and alice's profile's GetItem: no write for someone already known
+    expect(commands.sort()).toEqual(['GetItem', 'Query']);
+    commands.length = 0;
+    await fresh('GET /deals', { as: users.alice });
+    expect(commands).toEqual(['Query']); // known to this instance now: not read again
+
+    const newcomer = { sub: 'u-newcomer', email: 'newcomer@example.com', groups: ['sales'] };
+    const refused = await fresh('GET /deals/{id}', {
+      params: { id: 'deal_01J00000000000000000000000' },
+      as: newcomer,
+    });
+    expect(refused.status).toBe(404);
+    expect((await api('GET /users/{id}', { params: { id: 'u-newcomer' } })).status).toBe(404);
+    commands.length = 0;
+    expect((await fresh('GET /deals', { as: newcomer })).status).toBe(200);
+    expect(commands.sort()).toEqual(['GetItem', 'Query', 'TransactWriteItems']);
+    expect((await api('GET /users/{id}', { params: { id: 'u-newcomer' } })).body).toMatchObject({
+      id: 'u-newcomer',
+      roles: ['sales'],
+    });
+    client.destroy();
   });
 
   it('refuses an owner nobody knows, on create and change, and writes nothing', async () => {

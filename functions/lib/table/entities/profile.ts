@@ -37,10 +37,11 @@ export const profilePatterns = patterns({
     entity: 'profile',
     pattern: "a person's profile (whether they are active)",
     usedBy:
-      "`GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active), `POST /emails` (the sender's name)",
-    functions: ['WorkspaceApi', 'CreateProjectOnWin', 'CrmApi'],
+      "every API function but the reports' (a caller's first request: is their profile there, with their token's roles), `GET /me`, `GET /users/{id}`, `PATCH /users/{id}`, the handoff (is the delivery owner named by the win or the template still active), `POST /emails` (the sender's name)",
+    functions: ['WorkspaceApi', 'CreateProjectOnWin', 'CrmApi', 'TransferApi', 'DeliveryApi'],
     keyCondition: '`pk = USER#<userId>, sk = USER`',
-    roundTrips: '1 GetItem (the handoff: at most 2, in parallel)',
+    roundTrips:
+      "1 GetItem (the handoff: at most 2, in parallel; a caller's first request to a function instance: 1, beside the route's own)",
     key: profileKey,
   }),
   allProfiles: query({
@@ -58,10 +59,11 @@ export const profilePatterns = patterns({
     entity: 'profile',
     pattern: "a person's profile: made from their token on first use, changed at its version",
     usedBy:
-      "every API function but the reports' (a caller's first request), `PATCH /me`, `PATCH /users/{id}`",
+      "every API function but the reports' (a person's first request ever, or new roles in their token), `PATCH /me`, `PATCH /users/{id}`",
     functions: ['CrmApi', 'WorkspaceApi', 'TransferApi', 'DeliveryApi'],
     keyCondition: 'Put `USER#<userId>` / `USER` if absent (first use), or at the version read',
-    roundTrips: '1 conditional Put per person per function instance; a change is in its transaction',
+    roundTrips:
+      "1 conditional Put for a person's first request ever (after the read that found no profile); a change is in its transaction",
     actions: ['PutItem'],
   }),
   profileIsActive: write({
@@ -75,6 +77,9 @@ export const profilePatterns = patterns({
   }),
 });
 
+/** What `lookUp` found: the caller is known to this instance, or their stored profile (if any). */
+export type ProfileLookup = { known: true } | { known: false; stored: Profile | undefined };
+
 export class ProfileRepository {
   /** Users this function instance already knows to have a profile: checked once each. */
   private readonly known = new Set<string>();
@@ -82,30 +87,53 @@ export class ProfileRepository {
   constructor(private readonly store: Store) {}
 
   /**
-   * Makes the caller's profile from their token the first time they call the API (a
-   * conditional put, once per user per function instance; later calls cost nothing).
+   * Starts reading the caller's profile, unless this instance already knows it is current. The
+   * HTTP edge starts it beside the request's own work and hands it to `ensure` once the request
+   * succeeded: a cold instance's first request then costs one read in parallel, not a write
+   * after it, and a refused request has still written nothing. Never rejects: a failed read
+   * leaves `ensure` to write as if nothing were known.
    */
-  async ensure(actor: Actor, now: string): Promise<void> {
+  lookUp(actor: Actor): Promise<ProfileLookup> {
+    if (this.known.has(actor.userId)) return Promise.resolve({ known: true });
+    return this.get(actor.userId).then(
+      (stored) => ({ known: false, stored }),
+      () => ({ known: false, stored: undefined }),
+    );
+  }
+
+  /**
+   * Makes the caller's profile from their token the first time they call the API, and brings
+   * its roles in line with the token's groups: once per user per function instance, after one
+   * read (`lookUp`'s, or its own); a conditional Put only for someone new.
+   */
+  async ensure(
+    actor: Actor,
+    now: string,
+    lookup: Promise<ProfileLookup> = this.lookUp(actor),
+  ): Promise<void> {
     if (this.known.has(actor.userId)) return;
-    let stored: Record<string, unknown> | undefined;
-    try {
-      await this.store.transact([
-        {
-          pattern: profilePatterns.profileWritten,
-          put: profileItem(profileFromToken(actor, now)),
-          condition: notExists,
-          onConditionFailed: (current) => {
-            stored = current;
-            return new ConcurrentModification('profile');
+    const found = await lookup;
+    if (found.known) return;
+    let stored = found.stored;
+    if (!stored) {
+      try {
+        await this.store.transact([
+          {
+            pattern: profilePatterns.profileWritten,
+            put: profileItem(profileFromToken(actor, now)),
+            condition: notExists,
+            onConditionFailed: (current) => {
+              stored = current ? asProfile(current) : undefined;
+              return new ConcurrentModification('profile');
+            },
           },
-        },
-      ]);
-    } catch (error) {
-      if (!(error instanceof ConcurrentModification)) throw error;
-      // roles come from the token's groups: a change in the identity provider shows here
-      if (stored && !sameRoles(asProfile(stored).roles, actor.roles))
-        await this.syncRoles(asProfile(stored), actor, now);
+        ]);
+      } catch (error) {
+        if (!(error instanceof ConcurrentModification)) throw error;
+      }
     }
+    // roles come from the token's groups: a change in the identity provider shows here
+    if (stored && !sameRoles(stored.roles, actor.roles)) await this.syncRoles(stored, actor, now);
     this.known.add(actor.userId);
   }
 
