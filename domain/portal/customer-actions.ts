@@ -3,10 +3,10 @@ import type { Project, Task, TaskComment } from '../delivery/project.js';
 import type { TaskDecision } from '../delivery/reschedule.js';
 import { applyApproval, pendingApproval } from '../delivery/task.commands.js';
 import { type DomainEvent, emit } from '../events.js';
-import type { CommandContext } from '../shared/context.js';
+import { type CommandContext, contactActor } from '../shared/context.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { text } from '../shared/text.js';
-import { contactActor, type ProjectLogEntry, projectLogEntry } from './project-log.js';
+import { type ProjectLogEntry, projectLogEntry } from './project-log.js';
 
 // What a customer does through the portal: decide an approval assigned to them, comment on a
 // milestone. Both are the team's own commands under the customer's name (`contact:<id>`): an

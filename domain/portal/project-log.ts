@@ -33,9 +33,6 @@ export const ProjectLogEntry = z
   .meta({ id: 'ProjectLogEntry' });
 export type ProjectLogEntry = z.infer<typeof ProjectLogEntry>;
 
-/** How a customer acting through the portal is named on events and the timeline. */
-export const contactActor = (contactId: string) => `contact:${contactId}`;
-
 export function projectLogEntry(
   ctx: CommandContext,
   projectId: string,

@@ -18,6 +18,9 @@ export function system(name: string): Actor {
   return { userId: `system:${name}`, roles: ['admin'] };
 }
 
+/** How a customer acting through the portal is named on events and the timeline. */
+export const contactActor = (contactId: string) => `contact:${contactId}`;
+
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {
   return actor.roles.some((r) => roles.includes(r));
 }

@@ -57,6 +57,16 @@ export class Conflict extends DomainError {
   readonly kind = 'conflict';
 }
 
+/**
+ * The definitions changed after this request was checked against them. The HTTP edge checks the
+ * request again once (the cache is fresh by then); a second change in between is a 409.
+ */
+export class CustomFieldsChanged extends Conflict {
+  constructor() {
+    super('the custom field definitions changed while this request was checked against them; send it again');
+  }
+}
+
 /** The caller's `If-Match` names a version that is no longer current (412). */
 export class PreconditionFailed extends DomainError {
   readonly kind = 'precondition-failed';

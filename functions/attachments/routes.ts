@@ -37,7 +37,10 @@ const PATHS: Record<AttachableKind, { path: string; tag: string; id: Parameters<
 /** Kinds whose records are merged: a merged one answers 410 here as on its other routes. */
 const MERGEABLE: readonly AttachableKind[] = ['contact', 'company'];
 
-function recordRoutes(s: Services, kind: AttachableKind): Routes {
+function recordRoutes(
+  s: Pick<Services, 'attachments' | 'companies' | 'contacts' | 'deals' | 'files' | 'projects' | 'store'>,
+  kind: AttachableKind,
+): Routes {
   const { path, tag, id } = PATHS[kind];
   const problems = MERGEABLE.includes(kind)
     ? { problems: { 410: `the ${kind} was merged into another (\`mergedInto\` names it)` } }
@@ -76,7 +79,9 @@ function recordRoutes(s: Services, kind: AttachableKind): Routes {
   };
 }
 
-export function crmAttachmentRoutes(s: Services): Routes {
+export function crmAttachmentRoutes(
+  s: Pick<Services, 'attachments' | 'companies' | 'contacts' | 'deals' | 'files' | 'projects' | 'store'>,
+): Routes {
   return {
     ...recordRoutes(s, 'deal'),
     ...recordRoutes(s, 'contact'),
@@ -120,6 +125,8 @@ export function crmAttachmentRoutes(s: Services): Routes {
   };
 }
 
-export function deliveryAttachmentRoutes(s: Services): Routes {
+export function deliveryAttachmentRoutes(
+  s: Pick<Services, 'attachments' | 'companies' | 'contacts' | 'deals' | 'files' | 'projects' | 'store'>,
+): Routes {
   return { ...recordRoutes(s, 'project'), ...recordRoutes(s, 'task') };
 }

@@ -41,7 +41,21 @@ const Thread = z
 
 const ReviewParams = z.strictObject({ address: EmailAddressSchema });
 
-export function emailRoutes(s: Services): Routes {
+export function emailRoutes(
+  s: Pick<
+    Services,
+    | 'activities'
+    | 'companies'
+    | 'contacts'
+    | 'deals'
+    | 'duplicates'
+    | 'emailReviews'
+    | 'emails'
+    | 'mailer'
+    | 'profiles'
+    | 'store'
+  >,
+): Routes {
   return {
     'GET /email-capture': route({
       tag: 'Email',

@@ -1,10 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { config } from './config.js';
-import type { FileStore } from './files/file-store.js';
-import { CursorCodec } from './http/cursor.js';
-import { IdempotentExecutor } from './http/idempotency.js';
-import type { Mailer } from './mail/mailer.js';
-import { tracer } from './observability.js';
+import { type FunctionBase, type FunctionBaseOptions, functionBase, repositories } from './function-base.js';
 import { ActivityRepository } from './table/entities/activity.js';
 import { AttachmentRepository } from './table/entities/attachment.js';
 import { CompanyRepository } from './table/entities/company.js';
@@ -34,16 +28,12 @@ import { ExportJobRepository, ImportJobRepository } from './table/entities/trans
 import { WebhookDeliveryRepository } from './table/entities/webhook-delivery.js';
 import { WebhookEndpointRepository } from './table/entities/webhook-endpoint.js';
 import { WebhookReplayRepository } from './table/entities/webhook-replay.js';
-import type { TableFunction } from './table/pattern.js';
-import { Store } from './table/store.js';
 
-// What a function instance builds once, at cold start, and reuses for every invocation. The
-// SDK finds its endpoint the standard way (AWS_ENDPOINT_URL_DYNAMODB on the local runtime), so
-// nothing here knows whether it runs in AWS or on a laptop.
+// Every repository over the table, for the functions that use most of them and for the tests
+// (which run each API function's routes over these). An API function builds only those its
+// routes use (functions/<context>/api.ts), with the same `functionBase` and `repositories`.
 
-export interface Services {
-  client: DynamoDBClient;
-  store: Store;
+export interface Services extends FunctionBase {
   companies: CompanyRepository;
   contacts: ContactRepository;
   pipelines: PipelineRepository;
@@ -61,10 +51,6 @@ export interface Services {
   duplicates: DuplicateRepository;
   imports: ImportJobRepository;
   exports: ExportJobRepository;
-  /** The bucket's files: the functions that handle files (transfers, attachments) load them on first use. */
-  files(): Promise<FileStore>;
-  /** SES, for the mail people send from the console (loaded on the first send). */
-  mailer(): Promise<Mailer>;
   activities: ActivityRepository;
   profiles: ProfileRepository;
   templates: TemplateRepository;
@@ -76,8 +62,6 @@ export interface Services {
   followups: FollowUpReader;
   /** Each person's due list: what is late for them now, and what falls due next. */
   dueList: DueListRepository;
-  cursors: CursorCodec;
-  idempotency: IdempotentExecutor;
   /** The product catalog. */
   products: ProductRepository;
   /** A deal's line items (what it sells) and its quotes' bookkeeping. */
@@ -88,86 +72,46 @@ export interface Services {
   webhookEndpoints: WebhookEndpointRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   webhookReplays: WebhookReplayRepository;
-  settings: {
-    handoffGraceMinutes: number;
-    /** Where webhooks may point, and how far back a replay reaches. */
-    webhooks: { allowLoopback: boolean; archiveRetentionDays: number };
-  };
 }
 
-export function createServices(
-  options: {
-    client?: DynamoDBClient;
-    tableName?: string;
-    files?: FileStore | (() => Promise<FileStore>);
-    mailer?: () => Promise<Mailer>;
-    /** The deployed function these services run in: its declared access patterns are all it may use. */
-    runningAs?: TableFunction;
-  } = {},
-): Services {
-  let files: Promise<FileStore> | undefined;
-  let mailer: Promise<Mailer> | undefined;
-  const client = options.client ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
-  const tableName = options.tableName ?? config.tableName();
-  const store = new Store(client, tableName, options.runningAs);
-  const companies = new CompanyRepository(store);
-  const contacts = new ContactRepository(store);
-  const deals = new DealRepository(store);
+export function createServices(options: FunctionBaseOptions = {}): Services {
+  const base = functionBase(options);
+  const entities = repositories(base.store, {
+    companies: CompanyRepository,
+    contacts: ContactRepository,
+    deals: DealRepository,
+  });
   return {
-    client,
-    store,
-    companies,
-    contacts,
-    pipelines: new PipelineRepository(store),
-    deals,
-    customFields: new CustomFieldRepository(store),
-    leadRouting: new LeadRoutingRepository(store),
-    dealReasons: new DealReasonsRepository(store),
-    calendar: new CompanyCalendarRepository(store),
-    attachments: new AttachmentRepository(store),
-    emails: new EmailRepository(store),
-    emailReviews: new EmailReviewRepository(store),
-    segments: new SegmentRepository(store, { companies, contacts, deals }),
-    duplicates: new DuplicateRepository(store),
-    imports: new ImportJobRepository(store),
-    exports: new ExportJobRepository(store),
-    files: () => {
-      const given = options.files;
-      files ??=
-        given === undefined
-          ? Promise.reject(new Error('this function has no file store'))
-          : typeof given === 'function'
-            ? given()
-            : Promise.resolve(given);
-      return files;
-    },
-    mailer: () => {
-      mailer ??= options.mailer ? options.mailer() : import('./mail/mailer.js').then((m) => m.sesMailer());
-      return mailer;
-    },
-    activities: new ActivityRepository(store),
-    profiles: new ProfileRepository(store),
-    templates: new TemplateRepository(store),
-    projects: new ProjectRepository(store),
-    portal: new PortalRepository(store),
-    news: new DeliveryNewsRepository(store),
-    followups: new FollowUpReader(store),
-    dueList: new DueListRepository(store),
-    cursors: new CursorCodec(store),
-    idempotency: new IdempotentExecutor(client, tableName),
-    products: new ProductRepository(store),
-    lineItems: new LineItemRepository(store),
-    quotes: new QuoteRepository(store),
-    productTotals: new ProductTotalsRepository(store),
-    webhookEndpoints: new WebhookEndpointRepository(store),
-    webhookDeliveries: new WebhookDeliveryRepository(store),
-    webhookReplays: new WebhookReplayRepository(store),
-    settings: {
-      handoffGraceMinutes: config.handoffGraceMinutes(),
-      webhooks: {
-        allowLoopback: config.webhookAllowLoopback(),
-        archiveRetentionDays: config.archiveRetentionDays(),
-      },
-    },
+    ...base,
+    ...entities,
+    ...repositories(base.store, {
+      pipelines: PipelineRepository,
+      customFields: CustomFieldRepository,
+      leadRouting: LeadRoutingRepository,
+      dealReasons: DealReasonsRepository,
+      calendar: CompanyCalendarRepository,
+      attachments: AttachmentRepository,
+      emails: EmailRepository,
+      emailReviews: EmailReviewRepository,
+      duplicates: DuplicateRepository,
+      imports: ImportJobRepository,
+      exports: ExportJobRepository,
+      activities: ActivityRepository,
+      profiles: ProfileRepository,
+      templates: TemplateRepository,
+      projects: ProjectRepository,
+      portal: PortalRepository,
+      news: DeliveryNewsRepository,
+      followups: FollowUpReader,
+      dueList: DueListRepository,
+      products: ProductRepository,
+      lineItems: LineItemRepository,
+      quotes: QuoteRepository,
+      productTotals: ProductTotalsRepository,
+      webhookEndpoints: WebhookEndpointRepository,
+      webhookDeliveries: WebhookDeliveryRepository,
+      webhookReplays: WebhookReplayRepository,
+    }),
+    segments: new SegmentRepository(base.store, entities),
   };
 }

@@ -7,7 +7,12 @@ import { authenticatePortalSession } from './use-cases/authenticate-portal-sessi
  * The portal's HTTP handler over its services: its routes, and the portal session check that
  * runs before every 'portal-session' route (docs/architecture.md, decision 17).
  */
-export function portalHttpApi(services: Services) {
+export function portalHttpApi(
+  services: Pick<
+    Services,
+    'attachments' | 'cursors' | 'files' | 'idempotency' | 'news' | 'portal' | 'projects' | 'store'
+  >,
+) {
   return httpApi(portalRoutes(services), () => ({
     ...services,
     portalSessions: {

@@ -1,10 +1,22 @@
+import { functionBase, repositories } from '../lib/function-base.js';
 import { httpApi } from '../lib/http/http-handler.js';
-import { createServices } from '../lib/services.js';
+import { DealRepository } from '../lib/table/entities/deal.js';
+import { PipelineRepository } from '../lib/table/entities/pipeline.js';
+import { ProductTotalsRepository } from '../lib/table/entities/product-totals.js';
 import { reportRoutes } from './routes/reports.js';
 
-// The reports API function: read-only routes over services built once per instance. It does not
-// record callers' profiles (the other API functions do): its role may read the table, never write it.
-const services = createServices({ runningAs: 'ReportsApi' });
+// The reports API function: read-only routes over the repositories they use, built once per
+// instance. It does not record callers' profiles (the other API functions do): its role may read
+// the table, never write it.
+const base = functionBase({ runningAs: 'ReportsApi' });
+const services = {
+  ...base,
+  ...repositories(base.store, {
+    deals: DealRepository,
+    pipelines: PipelineRepository,
+    productTotals: ProductTotalsRepository,
+  }),
+};
 
 export const handler = httpApi(reportRoutes(services), () => ({
   cursors: services.cursors,

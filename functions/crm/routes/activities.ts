@@ -11,7 +11,9 @@ import { deleteActivity } from '../use-cases/delete-activity.js';
 import { logActivity } from '../use-cases/log-activity.js';
 import { updateActivity } from '../use-cases/update-activity.js';
 
-export function activityRoutes(s: Services): Routes {
+export function activityRoutes(
+  s: Pick<Services, 'activities' | 'contacts' | 'deals' | 'profiles' | 'store'>,
+): Routes {
   return {
     'POST /activities': route({
       tag: 'Activities',

@@ -12,7 +12,9 @@ import { updateCompany } from '../use-cases/update-company.js';
 
 const gone = { 410: 'the company was merged into another (`mergedInto` names it)' } as const;
 
-export function companyRoutes(s: Services): Routes {
+export function companyRoutes(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
+): Routes {
   return {
     'POST /companies': route({
       tag: 'Companies',

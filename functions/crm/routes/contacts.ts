@@ -14,7 +14,9 @@ import { updateContact } from '../use-cases/update-contact.js';
 
 const gone = { 410: 'the contact was merged into another (`mergedInto` names it)' } as const;
 
-export function contactRoutes(s: Services): Routes {
+export function contactRoutes(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'duplicates' | 'store'>,
+): Routes {
   return {
     'POST /contacts': route({
       tag: 'Contacts',

@@ -36,7 +36,24 @@ import { winDeal } from '../use-cases/win-deal.js';
 
 const params = idParams('deal');
 
-export function dealRoutes(s: Services): Routes {
+export function dealRoutes(
+  s: Pick<
+    Services,
+    | 'activities'
+    | 'companies'
+    | 'contacts'
+    | 'dealReasons'
+    | 'deals'
+    | 'followups'
+    | 'leadRouting'
+    | 'lineItems'
+    | 'pipelines'
+    | 'productTotals'
+    | 'profiles'
+    | 'projects'
+    | 'store'
+  >,
+): Routes {
   return {
     'GET /deals/{id}/timeline': route({
       tag: 'Deals',

@@ -26,7 +26,9 @@ const mergeDescription =
   'Moves everything linked to the duplicate to this record, then retires the duplicate: it answers 410 naming this one. ' +
   'Safe to repeat: a merge that had more to move than one request allows answers 202 (`in-progress`); send it again to finish.';
 
-export function duplicateRoutes(s: Services): Routes {
+export function duplicateRoutes(
+  s: Pick<Services, 'activities' | 'companies' | 'contacts' | 'deals' | 'duplicates' | 'projects' | 'store'>,
+): Routes {
   return {
     'GET /contacts/duplicates': route({
       tag: 'Contacts',

@@ -18,7 +18,37 @@ import { segmentRoutes } from './segments.js';
 // Every route the CRM API function serves: the CRM's records, the follow-ups (which read the
 // same deals through the due index), and attachments (theirs, and any attachment by id).
 
-export function crmRoutes(s: Services): Routes {
+export function crmRoutes(
+  s: Pick<
+    Services,
+    | 'activities'
+    | 'attachments'
+    | 'companies'
+    | 'contacts'
+    | 'customFields'
+    | 'dealReasons'
+    | 'deals'
+    | 'dueList'
+    | 'duplicates'
+    | 'emailReviews'
+    | 'emails'
+    | 'files'
+    | 'followups'
+    | 'leadRouting'
+    | 'lineItems'
+    | 'mailer'
+    | 'pipelines'
+    | 'productTotals'
+    | 'products'
+    | 'profiles'
+    | 'projects'
+    | 'quotes'
+    | 'segments'
+    | 'settings'
+    | 'store'
+    | 'webhookEndpoints'
+  >,
+): Routes {
   return {
     ...companyRoutes(s),
     ...contactRoutes(s),

@@ -11,7 +11,7 @@ import { setLineItems } from '../use-cases/set-line-items.js';
 const params = idParams('deal');
 const etag = "the deal's version: the lines are part of the deal (its value follows them)";
 
-export function lineItemRoutes(s: Services): Routes {
+export function lineItemRoutes(s: Pick<Services, 'deals' | 'lineItems' | 'products' | 'store'>): Routes {
   return {
     'GET /deals/{id}/line-items': route({
       tag: 'Deals',

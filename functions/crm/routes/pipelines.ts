@@ -9,7 +9,7 @@ import { updatePipeline } from '../use-cases/update-pipeline.js';
 
 const params = z.strictObject(() => ({ id: PipelineId }));
 
-export function pipelineRoutes(s: Services): Routes {
+export function pipelineRoutes(s: Pick<Services, 'pipelines' | 'store'>): Routes {
   return {
     'POST /pipelines': route({
       tag: 'Pipelines',

@@ -11,7 +11,7 @@ import { createProduct, retireProduct, updateProduct } from '../use-cases/keep-c
 
 const params = idParams('product');
 
-export function productRoutes(s: Services): Routes {
+export function productRoutes(s: Pick<Services, 'products' | 'store'>): Routes {
   return {
     'POST /products': route({
       tag: 'Products',

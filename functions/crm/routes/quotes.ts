@@ -21,7 +21,9 @@ const notLive =
 
 const view = (q: Quote, now: string) => ({ ...q, expired: isExpired(q, now) });
 
-export function quoteRoutes(s: Services): Routes {
+export function quoteRoutes(
+  s: Pick<Services, 'deals' | 'files' | 'lineItems' | 'mailer' | 'quotes' | 'store'>,
+): Routes {
   return {
     'POST /deals/{id}/quotes': route({
       tag: 'Quotes',

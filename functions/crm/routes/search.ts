@@ -9,7 +9,7 @@ import { search } from '../use-cases/search.js';
 // its own copies or index, in parallel (no scan), folded as the copies are (accents, case,
 // German umlauts in both spellings).
 
-export function searchRoutes(s: Services): Routes {
+export function searchRoutes(s: Pick<Services, 'companies' | 'contacts' | 'deals'>): Routes {
   return {
     'GET /search': route({
       tag: 'Search',

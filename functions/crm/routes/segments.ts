@@ -15,7 +15,7 @@ import { updateSegment } from '../use-cases/update-segment.js';
 
 const params = z.strictObject(() => ({ id: SegmentId }));
 
-export function segmentRoutes(s: Services): Routes {
+export function segmentRoutes(s: Pick<Services, 'customFields' | 'segments' | 'store'>): Routes {
   return {
     'POST /segments': route({
       tag: 'Segments',

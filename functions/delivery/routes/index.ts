@@ -11,7 +11,23 @@ import { timeEntryRoutes } from './time-entries.js';
 // tasks with real dependencies and a schedule, approvals, time and budget. Delivery and managers
 // write, sales read, admins do everything (the domain checks the finer rules).
 
-export function deliveryRoutes(s: Services): Routes {
+export function deliveryRoutes(
+  s: Pick<
+    Services,
+    | 'attachments'
+    | 'calendar'
+    | 'companies'
+    | 'contacts'
+    | 'deals'
+    | 'files'
+    | 'news'
+    | 'portal'
+    | 'profiles'
+    | 'projects'
+    | 'store'
+    | 'templates'
+  >,
+): Routes {
   return {
     ...templateRoutes(s),
     ...projectRoutes(s),

@@ -75,7 +75,12 @@ function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>)
   };
 }
 
-export function projectRoutes(s: Services): Routes {
+export function projectRoutes(
+  s: Pick<
+    Services,
+    'calendar' | 'companies' | 'contacts' | 'news' | 'profiles' | 'projects' | 'store' | 'templates'
+  >,
+): Routes {
   return {
     'POST /projects': route({
       tag: 'Projects',

@@ -32,7 +32,9 @@ const TaskChange = Task.extend({ rescheduling: z.enum(['done', 'in-progress']) }
 const taskChange = ({ task, cascaded }: { task: Task; cascaded: boolean }): Reply =>
   ok({ ...task, rescheduling: cascaded ? 'in-progress' : 'done' }, task.version);
 
-export function taskRoutes(s: Services): Routes {
+export function taskRoutes(
+  s: Pick<Services, 'contacts' | 'news' | 'profiles' | 'projects' | 'store'>,
+): Routes {
   return {
     'POST /projects/{id}/tasks': route({
       tag: 'Tasks',

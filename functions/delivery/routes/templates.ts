@@ -6,7 +6,7 @@ import type { Services } from '../../lib/services.js';
 import { createTemplate } from '../use-cases/create-template.js';
 import { updateTemplate } from '../use-cases/update-template.js';
 
-export function templateRoutes(s: Services): Routes {
+export function templateRoutes(s: Pick<Services, 'profiles' | 'store' | 'templates'>): Routes {
   return {
     'POST /templates': route({
       tag: 'Templates',

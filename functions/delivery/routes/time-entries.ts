@@ -6,7 +6,7 @@ import type { Services } from '../../lib/services.js';
 import { correctTimeEntry, deleteTimeEntry } from '../use-cases/correct-time-entry.js';
 
 /** Logged time, corrected or deleted by its author or a manager (logging is on the task). */
-export function timeEntryRoutes(s: Services): Routes {
+export function timeEntryRoutes(s: Pick<Services, 'projects' | 'store'>): Routes {
   return {
     'PATCH /time-entries/{id}': route({
       tag: 'Time',

@@ -24,7 +24,9 @@ const Kind = z.enum([
   'webhook-endpoint-disabled',
 ]);
 
-export function followUpRoutes(s: Services): Routes {
+export function followUpRoutes(
+  s: Pick<Services, 'dueList' | 'followups' | 'settings' | 'webhookEndpoints'>,
+): Routes {
   return {
     'GET /followups/summary': route({
       tag: 'Follow-ups',

@@ -7,14 +7,13 @@ import type {
 } from 'aws-lambda';
 import * as z from 'zod';
 import type { PortalViewer } from '../../../domain/portal/customer-actions.js';
-import { contactActor } from '../../../domain/portal/project-log.js';
-import type { Actor, CommandContext } from '../../../domain/shared/context.js';
-import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
+import { type Actor, type CommandContext, contactActor } from '../../../domain/shared/context.js';
+import { BadRequest, CustomFieldsChanged, ValidationFailed } from '../../../domain/shared/errors.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
 import { logger } from '../logger.js';
 import { annotateCorrelation, traceHandler } from '../observability.js';
-import { type CustomFieldRepository, CustomFieldsChanged } from '../table/entities/custom-fields.js';
+import type { CustomFieldRepository } from '../table/entities/custom-fields.js';
 import type { ProfileRepository } from '../table/entities/profile.js';
 import type { Page } from '../table/page.js';
 import type { Write } from '../table/store.js';
@@ -103,8 +102,9 @@ async function parseBody(
 ): Promise<{ body: unknown; preconditions: Write[] }> {
   if (route.rawBody) return { body: input ?? null, preconditions: [] };
   if (!route.body) return { body: undefined, preconditions: [] };
-  if (!route.customFields || !customFields)
-    return { body: parse(route.body, input ?? {}), preconditions: [] };
+  if (!route.customFields) return { body: parse(route.body, input ?? {}), preconditions: [] };
+  // a function built without the definitions would skip the check: refuse to run instead
+  if (!customFields) throw new Error('this route takes custom fields and its function has no definitions');
   const object = input !== null && typeof input === 'object' && !Array.isArray(input);
   const raw = object ? (input as Record<string, unknown>).customFields : undefined;
   const result = route.body.safeParse(input ?? {});

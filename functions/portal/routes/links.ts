@@ -46,7 +46,7 @@ const linkParams = z.strictObject({ id: idSchema('project'), linkId: PortalLinkI
 const fileParams = z.strictObject({ id: idSchema('project'), attachmentId: idSchema('attachment') });
 
 export function portalLinkRoutes(
-  s: Services,
+  s: Pick<Services, 'attachments' | 'contacts' | 'portal' | 'projects' | 'store'>,
   delivery: () => { mailer: PortalMailer | undefined; appUrl: string | undefined } = () => ({
     mailer: portalMailer(),
     appUrl: config.appUrl(),

@@ -72,7 +72,9 @@ const viewerOf = (req: Pick<RouteRequest<unknown, unknown, unknown>, 'portal'>):
   return req.portal;
 };
 
-export function portalRoutes(s: Services): Routes {
+export function portalRoutes(
+  s: Pick<Services, 'attachments' | 'files' | 'news' | 'portal' | 'projects' | 'store'>,
+): Routes {
   return {
     'POST /portal/sessions': route({
       tag: 'Customer portal',

@@ -121,7 +121,7 @@ const SCOPED_PROBLEMS = {
   404: 'the pipeline named by pipelineId does not exist',
 };
 
-export function reportRoutes(s: Services): Routes {
+export function reportRoutes(s: Pick<Services, 'deals' | 'pipelines' | 'productTotals'>): Routes {
   /** Read-only: before the first deal, the default pipeline may not be stored yet. */
   const pipelineOf = async (id: string | undefined, now: string): Promise<Pipeline> => {
     const pipelineId = id ?? DEFAULT_PIPELINE_ID;

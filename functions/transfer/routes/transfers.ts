@@ -37,7 +37,9 @@ const ExportAnswer = ExportJob.extend({
   download: Download.nullable().describe('the file, once it is written'),
 }).meta({ id: 'ExportAnswer' });
 
-export function transferRoutes(s: Services): Routes {
+export function transferRoutes(
+  s: Pick<Services, 'customFields' | 'exports' | 'files' | 'imports' | 'segments' | 'store'>,
+): Routes {
   return {
     'POST /imports': route({
       tag: 'Import and export',

@@ -7,13 +7,17 @@ import { type Deal, DealPatch, NewDeal } from '../../../domain/crm/deal.js';
 import { DEFAULT_PIPELINE_ID, type Pipeline } from '../../../domain/crm/pipeline.js';
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
 import type { CommandContext } from '../../../domain/shared/context.js';
-import { DomainError, type FieldIssue, ValidationFailed } from '../../../domain/shared/errors.js';
+import {
+  CustomFieldsChanged,
+  DomainError,
+  type FieldIssue,
+  ValidationFailed,
+} from '../../../domain/shared/errors.js';
 import { ID_PREFIX, type IdKind, newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf } from '../../../domain/shared/validation.js';
 import type { ImportJobState, RecordKind } from '../../../domain/transfer/jobs.js';
 import { requireDealLinks } from '../../crm/use-cases/deal-links.js';
 import type { Services } from '../../lib/services.js';
-import { CustomFieldsChanged } from '../../lib/table/entities/custom-fields.js';
 import { ConcurrentModification } from '../../lib/table/store.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { retryOnConflict } from '../../lib/versioned-command.js';

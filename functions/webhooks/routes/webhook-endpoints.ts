@@ -35,7 +35,9 @@ const deliveryParams = z.strictObject({
 const WEBHOOK_URL_PROBLEM =
   '`url` is malformed, not https://, or its host resolves to a loopback, private, link-local or other reserved address; `events` names unknown event types (each named)';
 
-export function webhookRoutes(s: Services): Routes {
+export function webhookRoutes(
+  s: Pick<Services, 'settings' | 'store' | 'webhookDeliveries' | 'webhookEndpoints' | 'webhookReplays'>,
+): Routes {
   return {
     'POST /webhook-endpoints': route({
       tag: TAG,

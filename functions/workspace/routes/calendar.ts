@@ -7,7 +7,7 @@ import { setCompanyCalendar } from '../use-cases/set-company-calendar.js';
 // The company calendar (docs/api.md, "The delivery rules the API enforces"): everyone reads it;
 // only admins change it; projects planned from then on use it unless their template has its own.
 
-export function calendarRoutes(s: Services): Routes {
+export function calendarRoutes(s: Pick<Services, 'calendar' | 'store'>): Routes {
   return {
     'GET /calendar': route({
       tag: 'Templates',

@@ -20,7 +20,7 @@ import { removeCustomField } from '../use-cases/remove-custom-field.js';
 
 const FieldParams = z.strictObject(() => ({ entity: CustomFieldEntity, key: FieldKey }));
 
-export function customFieldRoutes(s: Services): Routes {
+export function customFieldRoutes(s: Pick<Services, 'customFields' | 'store'>): Routes {
   return {
     'GET /custom-fields': route({
       tag: 'Custom fields',

@@ -7,7 +7,7 @@ import { setDealReasons } from '../use-cases/set-deal-reasons.js';
 // The won and lost reasons (docs/api.md, "The CRM rules the API enforces"): everyone reads them
 // (a win or loss picks one); only admins change them.
 
-export function dealReasonRoutes(s: Services): Routes {
+export function dealReasonRoutes(s: Pick<Services, 'dealReasons' | 'store'>): Routes {
   return {
     'GET /deal-reasons': route({
       tag: 'Deals',

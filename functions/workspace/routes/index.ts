@@ -12,7 +12,22 @@ import { userRoutes } from './users.js';
 // Every route the workspace API function serves: the settings that shape the workspace (custom
 // fields, lead routing, won and lost reasons, the company calendar), the caller's profile, the team directory, the webhook endpoints (functions/webhooks/), and the two open routes (health, the document).
 
-export function workspaceRoutes(s: Services, openApi: () => unknown): Routes {
+export function workspaceRoutes(
+  s: Pick<
+    Services,
+    | 'calendar'
+    | 'customFields'
+    | 'dealReasons'
+    | 'leadRouting'
+    | 'profiles'
+    | 'settings'
+    | 'store'
+    | 'webhookDeliveries'
+    | 'webhookEndpoints'
+    | 'webhookReplays'
+  >,
+  openApi: () => unknown,
+): Routes {
   return {
     ...customFieldRoutes(s),
     ...leadRoutingRoutes(s),

@@ -7,7 +7,7 @@ import { setLeadRouting } from '../use-cases/set-lead-routing.js';
 // Lead routing (docs/api.md, "Lead routing"): the ordered rules that give a deal created
 // without an owner one. Everyone may read them; only admins change them.
 
-export function leadRoutingRoutes(s: Services): Routes {
+export function leadRoutingRoutes(s: Pick<Services, 'leadRouting' | 'profiles' | 'store'>): Routes {
   return {
     'GET /lead-routing': route({
       tag: 'Lead routing',

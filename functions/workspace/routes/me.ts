@@ -4,7 +4,7 @@ import { ok, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { updateProfile } from '../use-cases/update-profile.js';
 
-export function meRoutes(s: Services): Routes {
+export function meRoutes(s: Pick<Services, 'profiles' | 'store'>): Routes {
   return {
     'GET /me': route({
       tag: 'People',

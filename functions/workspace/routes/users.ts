@@ -12,7 +12,7 @@ import { setUserActive } from '../use-cases/set-user-active.js';
 
 const params = z.strictObject(() => ({ id: UserId }));
 
-export function userRoutes(s: Services): Routes {
+export function userRoutes(s: Pick<Services, 'profiles' | 'store'>): Routes {
   return {
     'GET /users': route({
       tag: 'People',

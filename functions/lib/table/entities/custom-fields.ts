@@ -5,7 +5,7 @@ import {
   NO_CUSTOM_FIELDS,
   validateCustomFields,
 } from '../../../../domain/custom-fields/custom-fields.js';
-import { Conflict, type FieldIssue } from '../../../../domain/shared/errors.js';
+import { CustomFieldsChanged, type FieldIssue } from '../../../../domain/shared/errors.js';
 import { type Condition, entityOf, notExists, versionIs, type Write } from '../item.js';
 import { configKey } from '../partitions.js';
 import { get, patterns, write } from '../pattern.js';
@@ -56,16 +56,6 @@ export const customFieldPatterns = patterns({
     actions: ['PutItem'],
   }),
 });
-
-/**
- * The definitions changed after this request was checked against them. The HTTP edge checks the
- * request again once (the cache is fresh by then); a second change in between is a 409.
- */
-export class CustomFieldsChanged extends Conflict {
-  constructor() {
-    super('the custom field definitions changed while this request was checked against them; send it again');
-  }
-}
 
 export interface CustomFieldCheck {
   values: Record<string, unknown> | undefined;
