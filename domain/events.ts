@@ -85,8 +85,8 @@ const catalog = <C extends Record<string, EventDefinition>>(build: () => C): C =
 
 const Changed = z.array(z.string()).describe('names of the fields this change touched');
 /** A person as a digest names them: the id, and their name when their profile has one. */
-const DigestPerson = z.object({ id: z.string(), name: z.string().nullable() });
-const Dates = z.object({ startDate: z.string(), dueDate: z.string() });
+const DigestPerson = z.object(() => ({ id: z.string(), name: z.string().nullable() }));
+const Dates = z.object(() => ({ startDate: z.string(), dueDate: z.string() }));
 
 /** What moved a project's schedule (version 2 added the kickoff or promise, and a new win). */
 const RescheduleCause = z.object(() => ({
@@ -103,27 +103,59 @@ const RescheduleCause = z.object(() => ({
 }));
 
 export const EVENTS = catalog(() => ({
-  CompanyCreated: crm(1, 'A company was added.', z.object({ company: Company })),
-  CompanyUpdated: crm(1, 'A company changed.', z.object({ company: Company, changed: Changed })),
+  CompanyCreated: crm(
+    1,
+    'A company was added.',
+    z.object(() => ({ company: Company })),
+  ),
+  CompanyUpdated: crm(
+    1,
+    'A company changed.',
+    z.object(() => ({ company: Company, changed: Changed })),
+  ),
   CompanyDeleted: crm(
     1,
     'A company was deleted; `detached` counts the contacts and deals whose link to it an admin cleared first (each also a ContactUpdated or DealUpdated).',
     z.object(() => ({
       companyId: z.string(),
-      detached: z.object({ contacts: z.number().int(), deals: z.number().int() }).optional(),
+      detached: z.object(() => ({ contacts: z.int(), deals: z.int() })).optional(),
     })),
   ),
-  ContactCreated: crm(1, 'A contact was added.', z.object({ contact: Contact })),
-  ContactUpdated: crm(1, 'A contact changed.', z.object({ contact: Contact, changed: Changed })),
+  ContactCreated: crm(
+    1,
+    'A contact was added.',
+    z.object(() => ({ contact: Contact })),
+  ),
+  ContactUpdated: crm(
+    1,
+    'A contact changed.',
+    z.object(() => ({ contact: Contact, changed: Changed })),
+  ),
   ContactDeleted: crm(
     1,
     'A contact was deleted; `detached` counts the deals whose link to it an admin cleared first (each also a DealUpdated).',
-    z.object({ contactId: z.string(), detached: z.object({ deals: z.number().int() }).optional() }),
+    z.object(() => ({ contactId: z.string(), detached: z.object(() => ({ deals: z.int() })).optional() })),
   ),
-  PipelineCreated: crm(1, 'A pipeline was created.', z.object({ pipeline: Pipeline })),
-  PipelineUpdated: crm(1, 'A pipeline or its stages changed.', z.object({ pipeline: Pipeline })),
-  DealCreated: crm(1, 'A deal was opened, with its owner and next action.', z.object({ deal: Deal })),
-  DealUpdated: crm(1, 'A deal field changed.', z.object({ deal: Deal, changed: Changed })),
+  PipelineCreated: crm(
+    1,
+    'A pipeline was created.',
+    z.object(() => ({ pipeline: Pipeline })),
+  ),
+  PipelineUpdated: crm(
+    1,
+    'A pipeline or its stages changed.',
+    z.object(() => ({ pipeline: Pipeline })),
+  ),
+  DealCreated: crm(
+    1,
+    'A deal was opened, with its owner and next action.',
+    z.object(() => ({ deal: Deal })),
+  ),
+  DealUpdated: crm(
+    1,
+    'A deal field changed.',
+    z.object(() => ({ deal: Deal, changed: Changed })),
+  ),
   DealStageChanged: crm(
     1,
     'A deal moved to another stage of its pipeline.',
@@ -133,7 +165,7 @@ export const EVENTS = catalog(() => ({
       ownerId: z.string(),
       from: z.string(),
       to: z.string(),
-      secondsInPreviousStage: z.number().int(),
+      secondsInPreviousStage: z.int(),
       value: Money,
     })),
   ),
@@ -146,7 +178,12 @@ export const EVENTS = catalog(() => ({
       nextAction: NextAction,
       previous: NextAction.nullable(),
       completed: z
-        .object({ summary: z.string(), dueAt: Instant, completedAt: Instant, outcome: z.string().optional() })
+        .object(() => ({
+          summary: z.string(),
+          dueAt: Instant,
+          completedAt: Instant,
+          outcome: z.string().optional(),
+        }))
         .nullable(),
     })),
   ),
@@ -161,7 +198,11 @@ export const EVENTS = catalog(() => ({
       ruleName: z.string().optional(),
     })),
   ),
-  CustomFieldDefined: crm(1, 'An admin defined a custom field.', z.object({ field: CustomField })),
+  CustomFieldDefined: crm(
+    1,
+    'An admin defined a custom field.',
+    z.object(() => ({ field: CustomField })),
+  ),
   CustomFieldChanged: crm(
     1,
     "A custom field's label, required flag, options or place among its entity's fields changed.",
@@ -169,7 +210,6 @@ export const EVENTS = catalog(() => ({
       field: CustomField,
       changed: Changed,
       position: z
-        .number()
         .int()
         .optional()
         .describe(
@@ -180,17 +220,17 @@ export const EVENTS = catalog(() => ({
   CustomFieldRemoved: crm(
     1,
     'A custom field definition was removed (values already stored stay on their records).',
-    z.object({ entity: z.string(), key: z.string() }),
+    z.object(() => ({ entity: z.string(), key: z.string() })),
   ),
   ContactsMerged: crm(
     1,
     "A duplicate contact was merged into its survivor: its deals, activities, emails, tags and notes are the survivor's; it answers 410 from now on.",
-    z.object({ survivorId: z.string(), mergedId: z.string(), moved: Moved }),
+    z.object(() => ({ survivorId: z.string(), mergedId: z.string(), moved: Moved })),
   ),
   CompaniesMerged: crm(
     1,
     "A duplicate company was merged into its survivor: its contacts, deals and projects are the survivor's; it answers 410 from now on.",
-    z.object({ survivorId: z.string(), mergedId: z.string(), moved: Moved }),
+    z.object(() => ({ survivorId: z.string(), mergedId: z.string(), moved: Moved })),
   ),
   ImportFinished: crm(
     1,
@@ -206,12 +246,12 @@ export const EVENTS = catalog(() => ({
   AttachmentAdded: crm(
     1,
     'A file was attached to a deal, contact, company, project or task (its upload confirmed). The file stays in the bucket; a link to it comes from GET /attachments/{id}.',
-    z.object({ attachment: Attachment }),
+    z.object(() => ({ attachment: Attachment })),
   ),
   AttachmentDeleted: crm(
     1,
     'An attachment and its file were deleted by its uploader, a manager or an admin.',
-    z.object({ attachment: Attachment, deletedBy: z.string() }),
+    z.object(() => ({ attachment: Attachment, deletedBy: z.string() })),
   ),
   ExportRequested: crm(
     2,
@@ -230,33 +270,45 @@ export const EVENTS = catalog(() => ({
       exportId: z.string(),
       kind: RecordKind,
       status: z.enum(['completed', 'failed']),
-      rows: z.number().int(),
+      rows: z.int(),
       truncated: z.boolean(),
     })),
   ),
-  SegmentCreated: crm(2, 'A saved filter (segment) was made.', z.object({ segment: Segment })),
-  SegmentUpdated: crm(2, "A segment's name or filter changed.", z.object({ segment: Segment })),
-  SegmentDeleted: crm(1, 'A segment was deleted.', z.object({ segmentId: z.string() })),
+  SegmentCreated: crm(
+    2,
+    'A saved filter (segment) was made.',
+    z.object(() => ({ segment: Segment })),
+  ),
+  SegmentUpdated: crm(
+    2,
+    "A segment's name or filter changed.",
+    z.object(() => ({ segment: Segment })),
+  ),
+  SegmentDeleted: crm(
+    1,
+    'A segment was deleted.',
+    z.object(() => ({ segmentId: z.string() })),
+  ),
   DealReasonsChanged: crm(
     1,
     'Admins changed the lists of reasons a deal is won or lost for.',
-    z.object({ lost: z.array(z.string()), won: z.array(z.string()) }),
+    z.object(() => ({ lost: z.array(z.string()), won: z.array(z.string()) })),
   ),
   LeadRoutingChanged: crm(
     1,
     'The lead-routing rules changed (the whole ordered list; the first match wins).',
-    z.object({ rules: z.array(RoutingRule) }),
+    z.object(() => ({ rules: z.array(RoutingRule) })),
   ),
   DealClosedWon: crm(
     1,
     'A deal was won with every handoff fact. Carries the deal, the customer and the handoff so that no consumer needs to call back.',
     z.object(() => ({
       deal: Deal,
-      customer: z.object({ company: Company.nullable(), mainStakeholder: Contact }),
+      customer: z.object(() => ({ company: Company.nullable(), mainStakeholder: Contact })),
       handoff: HandoffFacts,
       templateId: z.string().nullable(),
       /** 1 for the first win; a reopened deal won again counts up. */
-      win: z.number().int().min(1),
+      win: z.int().min(1),
     })),
   ),
   DealClosedLost: crm(
@@ -275,7 +327,7 @@ export const EVENTS = catalog(() => ({
   DealDeleted: crm(
     1,
     'A mistaken deal was deleted by an admin: its report totals were reversed in the same write; its activities stay (no longer on a deal); a delivery project made from it stays, marked.',
-    z.object({ deal: Deal, projectId: z.string().nullable() }),
+    z.object(() => ({ deal: Deal, projectId: z.string().nullable() })),
   ),
   DealReopened: crm(
     1,
@@ -288,11 +340,15 @@ export const EVENTS = catalog(() => ({
       nextAction: NextAction,
     })),
   ),
-  ProductCreated: crm(1, 'An admin added a product to the catalog.', z.object({ product: Product })),
+  ProductCreated: crm(
+    1,
+    'An admin added a product to the catalog.',
+    z.object(() => ({ product: Product })),
+  ),
   ProductUpdated: crm(
     1,
     'A product of the catalog changed; `active` false in `changed` is a retirement (kept for the lines that name it, offered for no new one).',
-    z.object({ product: Product, changed: Changed }),
+    z.object(() => ({ product: Product, changed: Changed })),
   ),
   DealLineItemsChanged: crm(
     1,
@@ -310,7 +366,7 @@ export const EVENTS = catalog(() => ({
     "A quote was made from a deal's line items: version `quote.quoteVersion` of the deal's quote number; `supersedes` names the version it replaced, if one was still open.",
     z.object(() => ({
       quote: Quote,
-      supersedes: z.object({ quoteId: z.string(), quoteVersion: z.number().int() }).nullable(),
+      supersedes: z.object(() => ({ quoteId: z.string(), quoteVersion: z.int() })).nullable(),
     })),
   ),
   QuoteSent: crm(
@@ -320,8 +376,8 @@ export const EVENTS = catalog(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
-      quoteVersion: z.number().int(),
-      to: z.object({ contactId: z.string(), email: z.string() }),
+      quoteVersion: z.int(),
+      to: z.object(() => ({ contactId: z.string(), email: z.string() })),
     })),
   ),
   QuoteAccepted: crm(
@@ -331,7 +387,7 @@ export const EVENTS = catalog(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
-      quoteVersion: z.number().int(),
+      quoteVersion: z.int(),
       totals: LineTotals,
       value: Money,
     })),
@@ -343,7 +399,7 @@ export const EVENTS = catalog(() => ({
       quoteId: z.string(),
       dealId: z.string(),
       number: z.string(),
-      quoteVersion: z.number().int(),
+      quoteVersion: z.int(),
       reason: z.string(),
       wasAccepted: z.boolean(),
     })),
@@ -351,13 +407,17 @@ export const EVENTS = catalog(() => ({
   ActivityLogged: crm(
     1,
     'A call, email, meeting, task or note was logged.',
-    z.object({ activity: Activity }),
+    z.object(() => ({ activity: Activity })),
   ),
-  ActivityUpdated: crm(1, 'An activity changed.', z.object({ activity: Activity, changed: Changed })),
+  ActivityUpdated: crm(
+    1,
+    'An activity changed.',
+    z.object(() => ({ activity: Activity, changed: Changed })),
+  ),
   ActivityDeleted: crm(
     1,
     'An activity was deleted (by its author, its assignee or a manager); it left every timeline.',
-    z.object({ activityId: z.string(), activity: Activity }),
+    z.object(() => ({ activityId: z.string(), activity: Activity })),
   ),
   ActivityOverdue: crm(
     1,
@@ -369,26 +429,34 @@ export const EVENTS = catalog(() => ({
       dealId: z.string().optional(),
       contactId: z.string().optional(),
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
   ),
-  ActivityCompleted: crm(1, 'An activity was marked done.', z.object({ activity: Activity })),
+  ActivityCompleted: crm(
+    1,
+    'An activity was marked done.',
+    z.object(() => ({ activity: Activity })),
+  ),
   EmailLogged: crm(
     1,
     'An email reached the capture domain and was accepted: logged on the records in `loggedOn` (each an `email` activity, with its own ActivityLogged), or `unmatched` when no participant is a contact yet. Sent once per Message-ID.',
-    z.object({ email: EmailHead }),
+    z.object(() => ({ email: EmailHead })),
   ),
   EmailRefused: crm(
     1,
     "An email reached the capture domain and was not logged: SES's verdict (spam, virus, SPF, DKIM, DMARC), a sender who is not a user, or a message that cannot be read (`refusal`).",
-    z.object({ email: EmailHead }),
+    z.object(() => ({ email: EmailHead })),
   ),
 
-  TemplateCreated: delivery(1, 'A kickoff template was created.', z.object({ template: Template })),
+  TemplateCreated: delivery(
+    1,
+    'A kickoff template was created.',
+    z.object(() => ({ template: Template })),
+  ),
   TemplateUpdated: delivery(
     1,
     'A kickoff template changed (a new version).',
-    z.object({ template: Template }),
+    z.object(() => ({ template: Template })),
   ),
   ProjectCreated: delivery(
     1,
@@ -397,14 +465,14 @@ export const EVENTS = catalog(() => ({
       project: Project,
       dealId: z.string().nullable(),
       tasks: z.array(
-        z.object({
+        z.object(() => ({
           id: z.string(),
           key: z.string().optional(),
           title: z.string(),
           kind: z.string(),
           startDate: z.string(),
           dueDate: z.string(),
-        }),
+        })),
       ),
     })),
   ),
@@ -437,7 +505,7 @@ export const EVENTS = catalog(() => ({
       projectId: z.string(),
       dealId: z.string(),
       handoff: HandoffSnapshot,
-      previousVersion: z.number().int(),
+      previousVersion: z.int(),
     })),
   ),
   ProjectRescheduleRequested: delivery(
@@ -459,7 +527,7 @@ export const EVENTS = catalog(() => ({
       kickoffDate: z.string(),
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
-      shortfallDays: z.number().int().min(1),
+      shortfallDays: z.int().min(1),
     })),
   ),
   ProjectAtRisk: delivery(
@@ -473,7 +541,7 @@ export const EVENTS = catalog(() => ({
       kickoffDate: z.string(),
       promisedDueDate: z.string(),
       projectedFinish: z.string(),
-      shortfallDays: z.number().int().min(1),
+      shortfallDays: z.int().min(1),
       cause: z.string(),
     })),
   ),
@@ -490,11 +558,15 @@ export const EVENTS = catalog(() => ({
       cause: z.string(),
     })),
   ),
-  TaskCreated: delivery(1, 'A task or milestone was added to a project.', z.object({ task: Task })),
+  TaskCreated: delivery(
+    1,
+    'A task or milestone was added to a project.',
+    z.object(() => ({ task: Task })),
+  ),
   TaskUpdated: delivery(
     1,
     'A task changed (title, description, estimate, parent, checklist).',
-    z.object({ task: Task, changed: Changed }),
+    z.object(() => ({ task: Task, changed: Changed })),
   ),
   TaskAssigned: delivery(
     1,
@@ -509,12 +581,17 @@ export const EVENTS = catalog(() => ({
   TaskStatusChanged: delivery(
     1,
     'A task moved between todo, in progress, blocked and done.',
-    z.object({ taskId: z.string(), projectId: z.string(), from: TaskStatus, to: TaskStatus }),
+    z.object(() => ({ taskId: z.string(), projectId: z.string(), from: TaskStatus, to: TaskStatus })),
   ),
   TaskCancelled: delivery(
     1,
     'A task was cancelled with a reason: it stays in the plan, takes no time, and is followed up by no one.',
-    z.object({ taskId: z.string(), projectId: z.string(), reason: z.string(), cancelledBy: z.string() }),
+    z.object(() => ({
+      taskId: z.string(),
+      projectId: z.string(),
+      reason: z.string(),
+      cancelledBy: z.string(),
+    })),
   ),
   TaskRescheduled: delivery(
     2,
@@ -530,17 +607,17 @@ export const EVENTS = catalog(() => ({
   TaskDependencyAdded: delivery(
     1,
     'A task now depends on another.',
-    z.object({ taskId: z.string(), projectId: z.string(), dependency: Dependency }),
+    z.object(() => ({ taskId: z.string(), projectId: z.string(), dependency: Dependency })),
   ),
   TaskDependencyRemoved: delivery(
     1,
     'A task no longer depends on another.',
-    z.object({ taskId: z.string(), projectId: z.string(), predecessorId: z.string() }),
+    z.object(() => ({ taskId: z.string(), projectId: z.string(), predecessorId: z.string() })),
   ),
   TaskCommented: delivery(
     1,
     'Someone commented on a task.',
-    z.object({ comment: TaskComment, projectId: z.string() }),
+    z.object(() => ({ comment: TaskComment, projectId: z.string() })),
   ),
   MilestoneReached: delivery(
     1,
@@ -594,34 +671,39 @@ export const EVENTS = catalog(() => ({
   PortalLinkCreated: delivery(
     1,
     'A delivery owner or manager shared a project with a contact of its customer: a portal link was made. Its secret is never in an event (it is stored only as a hash and shown once, to its creator).',
-    z.object({
+    z.object(() => ({
       linkId: z.string(),
       projectId: z.string(),
       contactId: z.string(),
       expiresAt: Instant,
       createdBy: z.string(),
-    }),
+    })),
   ),
   PortalLinkRevoked: delivery(
     1,
     'A portal link was revoked: it and every session made with it stopped working at once.',
-    z.object({ linkId: z.string(), projectId: z.string(), contactId: z.string(), revokedBy: z.string() }),
+    z.object(() => ({
+      linkId: z.string(),
+      projectId: z.string(),
+      contactId: z.string(),
+      revokedBy: z.string(),
+    })),
   ),
   PortalViewed: delivery(
     1,
     "A customer's contact looked at their project in the portal: sent on the first view of each portal session, not on every read.",
-    z.object({
+    z.object(() => ({
       linkId: z.string(),
       sessionId: z.string(),
       projectId: z.string(),
       contactId: z.string(),
       viewedAt: Instant,
-    }),
+    })),
   ),
   CustomerApprovalGiven: delivery(
     1,
     "A contact of the customer decided an approval assigned to them, in the portal: approved, or rejected with what must change. Sent beside ApprovalDecided (whose `decidedBy` is `contact:<contactId>`); addressed to the project's delivery owner and its deal's owner.",
-    z.object({
+    z.object(() => ({
       projectId: z.string(),
       taskId: z.string(),
       title: z.string(),
@@ -631,20 +713,20 @@ export const EVENTS = catalog(() => ({
       dealId: z.string().nullable(),
       dealOwnerId: z.string().nullable(),
       projectOwnerId: z.string(),
-    }),
+    })),
   ),
   TimeLogged: delivery(
     1,
     "Time was logged on a task; `totals` are the project's after it.",
     z.object(() => ({
       entry: TimeEntry,
-      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+      totals: z.object(() => ({ actualMinutes: z.int(), billableMinutes: z.int() })),
     })),
   ),
   CompanyCalendarChanged: delivery(
     1,
     'An admin set the company calendar: the working days and holidays that new projects are planned on (unless their template has its own).',
-    z.object({ calendar: CompanyCalendar }),
+    z.object(() => ({ calendar: CompanyCalendar })),
   ),
   TimeEntryCorrected: delivery(
     1,
@@ -653,7 +735,7 @@ export const EVENTS = catalog(() => ({
       before: TimeEntry,
       entry: TimeEntry,
       changed: Changed,
-      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+      totals: z.object(() => ({ actualMinutes: z.int(), billableMinutes: z.int() })),
     })),
   ),
   TimeEntryDeleted: delivery(
@@ -662,7 +744,7 @@ export const EVENTS = catalog(() => ({
     z.object(() => ({
       entry: TimeEntry,
       deletedBy: z.string(),
-      totals: z.object({ actualMinutes: z.number().int(), billableMinutes: z.number().int() }),
+      totals: z.object(() => ({ actualMinutes: z.int(), billableMinutes: z.int() })),
     })),
   ),
   ProjectBudgetExceeded: delivery(
@@ -670,8 +752,8 @@ export const EVENTS = catalog(() => ({
     "The logged time (or its cost) passed the project's budget. Sent once per project.",
     z.object(() => ({
       projectId: z.string(),
-      budget: z.object({ hours: z.number().optional(), amount: Money.optional() }),
-      burn: z.object({ hours: z.number().nullable(), cost: z.number().nullable() }),
+      budget: z.object(() => ({ hours: z.number().optional(), amount: Money.optional() })),
+      burn: z.object(() => ({ hours: z.number().nullable(), cost: z.number().nullable() })),
     })),
   ),
 
@@ -680,13 +762,13 @@ export const EVENTS = catalog(() => ({
     'More time was logged against a budget line (a line of hours or days the customer bought) than was sold: the project is at risk on its budget. Sent once per line.',
     z.object(() => ({
       projectId: z.string(),
-      line: z.object({
+      line: z.object(() => ({
         id: z.string(),
         name: z.string(),
         unit: z.string(),
         quantity: z.number(),
         amount: Money,
-      }),
+      })),
       actualQuantity: z.number(),
       actualAmount: Money,
     })),
@@ -700,7 +782,7 @@ export const EVENTS = catalog(() => ({
       dealTitle: z.string(),
       ownerId: z.string(),
       nextAction: NextAction,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
   ),
   TaskOverdue: followup(
@@ -713,7 +795,7 @@ export const EVENTS = catalog(() => ({
       assigneeId: z.string().nullable(),
       projectOwnerId: z.string().nullable().optional(),
       dueDate: z.string(),
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
   ),
   DealStalled: followup(
@@ -726,19 +808,19 @@ export const EVENTS = catalog(() => ({
       pipelineId: z.string(),
       stageId: z.string(),
       enteredAt: Instant,
-      rotAfterDays: z.number().int(),
-      daysInStage: z.number().int(),
+      rotAfterDays: z.int(),
+      daysInStage: z.int(),
     })),
   ),
   ProfileUpdated: crm(
     1,
     'A person changed their profile (name, time zone).',
-    z.object({ profile: Profile, changed: Changed }),
+    z.object(() => ({ profile: Profile, changed: Changed })),
   ),
   DealSnoozed: crm(
     1,
     "A deal's overdue and stall flags were silenced until an instant, with a reason.",
-    z.object({ dealId: z.string(), ownerId: z.string(), until: Instant, reason: z.string() }),
+    z.object(() => ({ dealId: z.string(), ownerId: z.string(), until: Instant, reason: z.string() })),
   ),
   FollowUpDigest: followup(
     1,
@@ -750,48 +832,53 @@ export const EVENTS = catalog(() => ({
       localDate: z.string(),
       timeZone: z.string(),
       overdueNextActions: z.array(
-        z.object({
+        z.object(() => ({
           dealId: z.string(),
           dealTitle: z.string(),
           summary: z.string(),
           dueAt: Instant,
-          minutesLate: z.number().int(),
-        }),
+          minutesLate: z.int(),
+        })),
       ),
       tasksDueToday: z.array(
-        z.object({ taskId: z.string(), projectId: z.string(), title: z.string(), dueDate: z.string() }),
-      ),
-      overdueTasks: z.array(
-        z.object({
+        z.object(() => ({
           taskId: z.string(),
           projectId: z.string(),
           title: z.string(),
           dueDate: z.string(),
-          minutesLate: z.number().int(),
-        }),
+        })),
+      ),
+      overdueTasks: z.array(
+        z.object(() => ({
+          taskId: z.string(),
+          projectId: z.string(),
+          title: z.string(),
+          dueDate: z.string(),
+          minutesLate: z.int(),
+        })),
       ),
       stalledDeals: z.array(
-        z.object({
+        z.object(() => ({
           dealId: z.string(),
           dealTitle: z.string(),
           stageId: z.string(),
-          daysInStage: z.number().int(),
-        }),
+          daysInStage: z.int(),
+        })),
       ),
       overdueActivities: z
         .array(
-          z.object({
+          z.object(() => ({
             activityId: z.string(),
             subject: z.string(),
             dealId: z.string().optional(),
             dueAt: Instant,
-            minutesLate: z.number().int(),
-          }),
+            minutesLate: z.int(),
+          })),
         )
         .describe('CRM tasks assigned to them, open past their due time'),
       projectsAtRisk: z
         .array(
-          z.object({
+          z.object(() => ({
             projectId: z.string(),
             projectName: z.string(),
             role: z
@@ -807,8 +894,8 @@ export const EVENTS = catalog(() => ({
               ),
             promisedDueDate: z.string(),
             projectedFinish: z.string(),
-            shortfallDays: z.number().int(),
-          }),
+            shortfallDays: z.int(),
+          })),
         )
         .default([])
         .describe(
@@ -816,12 +903,12 @@ export const EVENTS = catalog(() => ({
         ),
       disabledWebhookEndpoints: z
         .array(
-          z.object({
+          z.object(() => ({
             endpointId: z.string(),
             origin: z.string().describe("the endpoint URL's scheme, host and port"),
             reason: z.enum(['failing', 'gone']),
             disabledAt: Instant,
-          }),
+          })),
         )
         .default([])
         .describe(
@@ -829,7 +916,7 @@ export const EVENTS = catalog(() => ({
         ),
       deliveryNews: z
         .array(
-          z.object({
+          z.object(() => ({
             kind: z.enum(['milestone-reached', 'back-on-track', 'customer-approved', 'customer-rejected']),
             projectId: z.string(),
             projectName: z.string(),
@@ -837,22 +924,27 @@ export const EVENTS = catalog(() => ({
             title: z.string(),
             comment: z.string().optional(),
             at: Instant,
-          }),
+          })),
         )
         .default([])
         .describe(
           'since the last digest, on the projects you sold (or deliver): milestones reached, promises back on track, and what the customer approved or rejected in the portal',
         ),
       team: z
-        .object({
-          overdueNextActions: z.number().int(),
-          overdueTasks: z.number().int(),
-          overdueActivities: z.number().int(),
-          stalledDeals: z.number().int(),
+        .object(() => ({
+          overdueNextActions: z.int(),
+          overdueTasks: z.int(),
+          overdueActivities: z.int(),
+          stalledDeals: z.int(),
           missingHandoffs: z.array(
-            z.object({ dealId: z.string(), dealTitle: z.string(), ownerId: z.string(), wonAt: Instant }),
+            z.object(() => ({
+              dealId: z.string(),
+              dealTitle: z.string(),
+              ownerId: z.string(),
+              wonAt: Instant,
+            })),
           ),
-        })
+        }))
         .nullable(),
     })),
   ),
@@ -863,51 +955,51 @@ export const EVENTS = catalog(() => ({
       dealId: z.string(),
       dealTitle: z.string(),
       ownerId: z.string(),
-      win: z.number().int(),
+      win: z.int(),
       wonAt: Instant,
-      minutesWaiting: z.number().int(),
+      minutesWaiting: z.int(),
     })),
   ),
   WebhookEndpointCreated: webhooks(
     1,
     'An admin added a webhook endpoint (its URL is carried as its origin only: a path may hold a credential).',
-    z.object({ endpoint: WebhookEndpointSummary }),
+    z.object(() => ({ endpoint: WebhookEndpointSummary })),
   ),
   WebhookEndpointUpdated: webhooks(
     1,
     'A webhook endpoint changed: its URL, events, description or status (`changed`), or its signing secret was rotated (`changed: ["secret"]`; the previous one signs beside it for 24 hours).',
-    z.object({ endpoint: WebhookEndpointSummary, changed: Changed }),
+    z.object(() => ({ endpoint: WebhookEndpointSummary, changed: Changed })),
   ),
   WebhookEndpointDeleted: webhooks(
     1,
     'An admin deleted a webhook endpoint: nothing more is sent to it.',
-    z.object({ endpointId: z.string() }),
+    z.object(() => ({ endpointId: z.string() })),
   ),
   WebhookEndpointDisabled: webhooks(
     1,
     'Handoff stopped sending to a webhook endpoint: every attempt of a delivery failed for its whole retry window (over 3 days, `failing`), or the receiver answered 410 Gone (`gone`). Admins see it in their follow-ups and digest; PATCH it back to enabled, then replay what it missed.',
-    z.object({
+    z.object(() => ({
       endpoint: WebhookEndpointSummary,
       reason: z.enum(['failing', 'gone']),
       failingSince: Instant.nullable().describe('since when every attempt to it had failed'),
       deliveryId: z.string().describe('the delivery whose failure decided it'),
       lastError: z.string().nullable(),
-    }),
+    })),
   ),
   WebhookTest: webhooks(
     1,
     'A test an admin sent to one webhook endpoint (POST /webhook-endpoints/{id}/test): sent to that endpoint only, even when disabled.',
-    z.object({ endpointId: z.string(), message: z.string() }),
+    z.object(() => ({ endpointId: z.string(), message: z.string() })),
   ),
   WebhookResendRequested: webhooks(
     1,
     'An admin asked for a webhook delivery to be sent again; the webhook sender sends it (never sent to endpoints itself).',
-    z.object({ endpointId: z.string(), deliveryId: z.string(), round: z.number().int() }),
+    z.object(() => ({ endpointId: z.string(), deliveryId: z.string(), round: z.int() })),
   ),
   WebhookReplayRequested: webhooks(
     1,
     "An admin asked to replay a window of events to a webhook endpoint; the webhook sender starts the archive's replay (never sent to endpoints itself).",
-    z.object({ replay: WebhookReplay }),
+    z.object(() => ({ replay: WebhookReplay })),
   ),
 }));
 

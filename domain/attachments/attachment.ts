@@ -49,7 +49,6 @@ export const NewAttachment = z
       error: `must be one of the accepted types: ${ATTACHMENT_TYPES.join(', ')}`,
     }),
     size: z
-      .number()
       .int()
       .min(1, { error: 'an empty file is not attached' })
       .max(MAX_ATTACHMENT_BYTES, { error: `a file is at most ${MAX_ATTACHMENT_BYTES} bytes (25 MiB)` }),
@@ -60,16 +59,16 @@ export type NewAttachment = z.infer<typeof NewAttachment>;
 export const Attachment = z
   .object(() => ({
     id: AttachmentId,
-    parent: z.object({ kind: AttachableKind, id: z.string() }),
+    parent: z.object(() => ({ kind: AttachableKind, id: z.string() })),
     name: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     /** `pending` until the upload is confirmed (POST /attachments/{id}/complete); only stored ones are listed. */
     status: z.enum(['pending', 'stored']),
     uploadedBy: z.string(),
     createdAt: Instant,
     storedAt: Instant.optional(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Attachment' });
 export type Attachment = z.infer<typeof Attachment>;

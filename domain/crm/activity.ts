@@ -77,7 +77,7 @@ export const Activity = z
     email: EmailSummary.optional(),
     createdAt: Instant,
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Activity' });
 export type Activity = z.infer<typeof Activity>;

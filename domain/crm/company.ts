@@ -80,7 +80,7 @@ export const Company = z
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: UserId,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Company' });
 export type Company = z.infer<typeof Company>;

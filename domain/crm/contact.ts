@@ -73,7 +73,7 @@ export const Contact = z
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: UserId,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;

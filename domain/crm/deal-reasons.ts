@@ -32,7 +32,7 @@ export const DealReasons = z
     won: z.array(z.string()),
     updatedAt: Instant.optional(),
     updatedBy: z.string().optional(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'DealReasons' });
 export type DealReasons = z.infer<typeof DealReasons>;

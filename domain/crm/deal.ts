@@ -177,14 +177,14 @@ export const Deal = z
     /** When an activity (call, email, meeting, note, task) was last logged on the deal. */
     lastActivityAt: Instant.optional(),
     /** How many times the deal was won (a reopened deal can be won again). */
-    wins: z.number().int().default(0),
+    wins: z.int().default(0),
     projectId: idSchema('project').optional(),
     /** Overdue and stall flags are silenced until then (with why). */
-    snooze: z.object({ until: Instant, reason: z.string(), by: z.string(), at: Instant }).optional(),
+    snooze: z.object(() => ({ until: Instant, reason: z.string(), by: z.string(), at: Instant })).optional(),
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: z.string(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Deal' });
 export type Deal = z.infer<typeof Deal>;

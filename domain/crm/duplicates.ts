@@ -58,7 +58,7 @@ export const MergeCompanies = z
   .strictObject(() => ({ duplicateId: CompanyId }))
   .meta({ id: 'MergeCompanies' });
 
-export const Moved = z.record(z.string(), z.number().int()).describe('how many records moved, by kind');
+export const Moved = z.record(z.string(), z.int()).describe('how many records moved, by kind');
 
 export const DuplicatePair = z
   .object(() => ({

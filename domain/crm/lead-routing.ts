@@ -36,7 +36,7 @@ export const RoutingMatch = z
   .meta({ id: 'RoutingMatch' });
 
 export const RoutingAssignment = z
-  .discriminatedUnion('type', [
+  .discriminatedUnion('type', () => [
     z.strictObject(() => ({ type: z.literal('fixed'), ownerId: UserId })),
     z.strictObject(() => ({
       type: z.literal('round-robin'),
@@ -80,7 +80,7 @@ export const LeadRouting = z
     rules: z.array(RoutingRule),
     updatedAt: Instant.optional(),
     updatedBy: z.string().optional(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'LeadRouting' });
 export type LeadRouting = z.infer<typeof LeadRouting>;

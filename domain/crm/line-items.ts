@@ -55,11 +55,11 @@ export const SetLineItems = z
 export type SetLineItems = z.infer<typeof SetLineItems>;
 
 const Amounts = {
-  gross: z.number().int().describe('quantity × unit price, rounded half-up to the minor unit'),
-  discount: z.number().int().describe('gross × discount %, rounded half-up'),
-  net: z.number().int().describe('gross − discount: what the deal value counts'),
-  tax: z.number().int().describe('net × tax %, rounded half-up'),
-  total: z.number().int().describe('net + tax'),
+  gross: z.int().describe('quantity × unit price, rounded half-up to the minor unit'),
+  discount: z.int().describe('gross × discount %, rounded half-up'),
+  net: z.int().describe('gross − discount: what the deal value counts'),
+  tax: z.int().describe('net × tax %, rounded half-up'),
+  total: z.int().describe('net + tax'),
 };
 
 export const LineItem = z
@@ -79,18 +79,18 @@ export type LineItem = z.infer<typeof LineItem>;
 
 /** The sums of a deal's (or a quote's) lines, in minor units of their one currency. */
 export const LineTotals = z
-  .object({ count: z.number().int(), currency: Currency, ...Amounts })
+  .object(() => ({ count: z.int(), currency: Currency, ...Amounts }))
   .meta({ id: 'LineTotals' });
 export type LineTotals = z.infer<typeof LineTotals>;
 
 /** The quote whose acceptance fixed what a deal sells. */
-export const AcceptedQuote = z.object({
+export const AcceptedQuote = z.object(() => ({
   quoteId: idSchema('quote'),
   number: z.string(),
-  quoteVersion: z.number().int(),
+  quoteVersion: z.int(),
   scopeSummary: z.string(),
   acceptedAt: Instant,
-});
+}));
 export type AcceptedQuote = z.infer<typeof AcceptedQuote>;
 
 /** A deal's line items, and the bookkeeping of its quotes (stored in one item beside the deal). */
@@ -103,14 +103,14 @@ export const DealLineItems = z
       'while a quote is accepted, the lines are its lines and cannot change (decline it to change them)',
     ),
     quotes: z
-      .object({
+      .object(() => ({
         number: z.string().optional().describe("the deal's quote number, from its first quote on"),
-        count: z.number().int().describe('versions made so far'),
+        count: z.int().describe('versions made so far'),
         currentId: idSchema('quote').optional().describe('the latest version'),
-      })
+      }))
       .describe("the deal's quotes: one number, a version per quote made"),
     updatedAt: Instant.optional(),
-    revision: z.number().int().describe('changes with every write of this record (optimistic locking)'),
+    revision: z.int().describe('changes with every write of this record (optimistic locking)'),
   }))
   .meta({ id: 'DealLineItems' });
 export type DealLineItems = z.infer<typeof DealLineItems>;

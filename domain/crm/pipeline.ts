@@ -11,17 +11,17 @@ export const Stage = z
     id: StageId,
     name: z.string(),
     /** Chance, in percent, that a deal in this stage is won: weights the forecast. */
-    probability: z.number().int(),
+    probability: z.int(),
     /** A deal that stays longer than this in the stage is stalled; null: never. */
-    rotAfterDays: z.number().int().nullable(),
+    rotAfterDays: z.int().nullable(),
   }))
   .meta({ id: 'Stage' });
 export type Stage = z.infer<typeof Stage>;
 
 const StageInput = z.strictObject(() => ({
   name: text(80),
-  probability: z.number().int().min(0).max(100),
-  rotAfterDays: z.number().int().min(1).max(365).nullable().default(null),
+  probability: z.int().min(0).max(100),
+  rotAfterDays: z.int().min(1).max(365).nullable().default(null),
 }));
 
 const uniqueNames = (stages: { name: string }[]) =>
@@ -44,7 +44,7 @@ export const PipelinePatch = z
     name: text(120).optional(),
     /** The full, ordered list of stages. Existing stages keep their id; new ones have none. */
     stages: z
-      .array(StageInput.extend({ id: StageId.optional() }))
+      .array(z.extend(StageInput, () => ({ id: StageId.optional() })))
       .min(1)
       .max(30)
       .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' })
@@ -61,7 +61,7 @@ export const Pipeline = z
     isDefault: z.boolean(),
     createdAt: Instant,
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Pipeline' });
 export type Pipeline = z.infer<typeof Pipeline>;

@@ -77,7 +77,7 @@ export const Product = z
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: z.string(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Product' });
 export type Product = z.infer<typeof Product>;

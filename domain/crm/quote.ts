@@ -32,7 +32,9 @@ export const NewQuote = z
 export type NewQuote = z.infer<typeof NewQuote>;
 
 export const DeclineQuote = z
-  .strictObject({ reason: text(500).describe('why the customer declined (or withdrew an acceptance)') })
+  .strictObject(() => ({
+    reason: text(500).describe('why the customer declined (or withdrew an acceptance)'),
+  }))
   .meta({ id: 'DeclineQuote' });
 
 export const Quote = z
@@ -40,7 +42,7 @@ export const Quote = z
     id: QuoteId,
     dealId: DealId,
     number: z.string().describe("the deal's quote number, e.g. Q-2026-0042 (one per deal, every version)"),
-    quoteVersion: z.number().int().min(1).describe('1 for the first quote of the deal, then 2, 3…'),
+    quoteVersion: z.int().min(1).describe('1 for the first quote of the deal, then 2, 3…'),
     status: QuoteStatus,
     title: z.string().describe("the deal's title when the quote was made"),
     currency: Currency,
@@ -50,14 +52,14 @@ export const Quote = z
     validUntil: CalendarDate,
     terms: z.string().optional(),
     customer: z
-      .object({
+      .object(() => ({
         companyName: z.string().optional(),
         contactId: ContactId.optional(),
         contactName: z.string().optional(),
-      })
+      }))
       .describe('who it is for, as they were named when it was made'),
     sentAt: Instant.optional(),
-    sentTo: z.object({ contactId: ContactId, email: z.string() }).optional(),
+    sentTo: z.object(() => ({ contactId: ContactId, email: z.string() })).optional(),
     acceptedAt: Instant.optional(),
     acceptedBy: z.string().optional().describe('who recorded the acceptance'),
     declinedAt: Instant.optional(),
@@ -67,15 +69,17 @@ export const Quote = z
     createdAt: Instant,
     createdBy: z.string(),
     updatedAt: Instant,
-    version: z.number().int().describe('of this record, for If-Match (not the quote version)'),
+    version: z.int().describe('of this record, for If-Match (not the quote version)'),
   }))
   .meta({ id: 'Quote' });
 export type Quote = z.infer<typeof Quote>;
 
 /** A quote as the API answers it: with whether it has expired (its validity date passed). */
-export const QuoteView = Quote.extend({
-  expired: z.boolean().describe('its validUntil is past (UTC): it can no longer be sent or accepted'),
-}).meta({ id: 'QuoteView' });
+export const QuoteView = z
+  .extend(Quote, () => ({
+    expired: z.boolean().describe('its validUntil is past (UTC): it can no longer be sent or accepted'),
+  }))
+  .meta({ id: 'QuoteView' });
 
 /** The last day a quote may be accepted is its validUntil, in UTC. */
 export function isExpired(quote: Pick<Quote, 'validUntil' | 'status'>, now: string): boolean {

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { nameWords } from '../shared/text.js';
+import * as z from '../shared/zod.js';
 import { CompanyId } from './company.js';
 import { ContactId } from './contact.js';
 import { DealId, DealStatus } from './deal.js';
@@ -50,21 +50,21 @@ export function searchable(terms: SearchTerms): boolean {
 }
 
 export const DealHit = z
-  .object({
+  .object(() => ({
     id: DealId,
     title: z.string(),
     status: DealStatus,
     companyName: z.string().optional(),
     stageId: z.string(),
     ownerId: z.string(),
-  })
+  }))
   .meta({ id: 'DealHit' });
 export type DealHit = z.infer<typeof DealHit>;
 
 const Matched = z.enum(['name', 'email', 'phone', 'domain']).describe('what the query matched');
 
 export const ContactHit = z
-  .object({
+  .object(() => ({
     id: ContactId,
     name: z.string(),
     emails: z.array(z.string()),
@@ -72,28 +72,28 @@ export const ContactHit = z
     title: z.string().optional(),
     companyId: CompanyId.optional(),
     matched: Matched,
-  })
+  }))
   .meta({ id: 'ContactHit' });
 export type ContactHit = z.infer<typeof ContactHit>;
 
 export const CompanyHit = z
-  .object({
+  .object(() => ({
     id: CompanyId,
     name: z.string(),
     domain: z.string().optional(),
     matched: Matched,
-  })
+  }))
   .meta({ id: 'CompanyHit' });
 export type CompanyHit = z.infer<typeof CompanyHit>;
 
 export const SearchResults = z
-  .object({
+  .object(() => ({
     q: z.string(),
     deals: z.array(DealHit).describe('by the start of any word of the title'),
     contacts: z
       .array(ContactHit)
       .describe('by the start of any part of the name, an email or a phone number'),
     companies: z.array(CompanyHit).describe('by the start of any word of the name, or of the domain'),
-  })
+  }))
   .meta({ id: 'SearchResults' });
 export type SearchResults = z.infer<typeof SearchResults>;

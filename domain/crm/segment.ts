@@ -220,7 +220,7 @@ export const Segment = z
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: z.string(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Segment' });
 export type Segment = z.infer<typeof Segment>;

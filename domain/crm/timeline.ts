@@ -28,21 +28,21 @@ export const DealHistoryEntry = z.object(() => ({
   toStageId: z.string().optional(),
   reason: z.string().optional(),
   /** The next action set (`next-action-set`). */
-  nextAction: z.object({ summary: z.string(), dueAt: z.string() }).optional(),
+  nextAction: z.object(() => ({ summary: z.string(), dueAt: z.string() })).optional(),
   /** The quote a `quote-…` change is about, and whom a sent one went to. */
   quote: z
-    .object({
+    .object(() => ({
       id: z.string(),
       number: z.string(),
-      quoteVersion: z.number().int(),
+      quoteVersion: z.int(),
       sentTo: z.string().optional(),
-    })
+    }))
     .optional(),
 }));
 export type DealHistoryEntry = z.infer<typeof DealHistoryEntry>;
 
 export const TimelineEntry = z
-  .discriminatedUnion('kind', [
+  .discriminatedUnion('kind', () => [
     z.object(() => ({ kind: z.literal('activity'), at: z.string(), activity: Activity })),
     DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
   ])

@@ -72,7 +72,6 @@ export const CustomFieldPatch = z
     required: z.boolean().optional(),
     options: Options.optional(),
     position: z
-      .number()
       .int()
       .min(0)
       .optional()
@@ -99,7 +98,7 @@ export const CustomField = z
 export type CustomField = z.infer<typeof CustomField>;
 
 export const CustomFieldSet = z
-  .object(() => ({ fields: z.array(CustomField), version: z.number().int() }))
+  .object(() => ({ fields: z.array(CustomField), version: z.int() }))
   .meta({ id: 'CustomFieldSet' });
 export type CustomFieldSet = z.infer<typeof CustomFieldSet>;
 

@@ -21,19 +21,21 @@ export const BudgetLine = z
     unit: ProductUnit,
     quantity: z.number().describe('as sold'),
     amount: Money.describe('as sold: the line net of discount, before tax'),
-    actualMinutes: z.number().int().describe('time logged against it'),
+    actualMinutes: z.int().describe('time logged against it'),
     exceededAt: Instant.optional().describe('when more time than was sold was first logged against it'),
   }))
   .meta({ id: 'BudgetLine' });
 export type BudgetLine = z.infer<typeof BudgetLine>;
 
 /** A budget line against what was logged on it. */
-export const BudgetLineBurn = BudgetLine.extend({
-  actualQuantity: z.number().nullable().describe('hours or days logged; null for items and months'),
-  actualAmount: Money.nullable().describe("the actual quantity at the line's rate"),
-  burn: z.number().nullable().describe('actual ÷ sold quantity (1 is all of it)'),
-  overBudget: z.boolean(),
-}).meta({ id: 'BudgetLineBurn' });
+export const BudgetLineBurn = z
+  .extend(BudgetLine, () => ({
+    actualQuantity: z.number().nullable().describe('hours or days logged; null for items and months'),
+    actualAmount: Money.nullable().describe("the actual quantity at the line's rate"),
+    burn: z.number().nullable().describe('actual ÷ sold quantity (1 is all of it)'),
+    overBudget: z.boolean(),
+  }))
+  .meta({ id: 'BudgetLineBurn' });
 export type BudgetLineBurn = z.infer<typeof BudgetLineBurn>;
 
 export const BudgetReport = z

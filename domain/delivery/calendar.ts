@@ -9,7 +9,7 @@ export const WorkingCalendar = z
   .strictObject(() => ({
     /** ISO weekdays that are worked: 1 = Monday … 7 = Sunday. */
     workingDays: z
-      .array(z.number().int().min(1).max(7))
+      .array(z.int().min(1).max(7))
       .min(1, { error: 'work at least one day a week' })
       .refine((d) => new Set(d).size === d.length, { error: 'lists a weekday twice' }),
     holidays: z.array(CalendarDate).max(1000).default([]),
@@ -41,11 +41,13 @@ export const DEFAULT_COMPANY_CALENDAR: WorkingCalendar = {
  * The company calendar as stored: the deployment's working days and holidays (admin-managed),
  * used to plan every project whose template sets no calendar of its own.
  */
-export const CompanyCalendar = WorkingCalendar.extend({
-  updatedAt: Instant.optional(),
-  updatedBy: z.string().optional(),
-  version: z.number().int(),
-}).meta({ id: 'CompanyCalendar' });
+export const CompanyCalendar = z
+  .extend(WorkingCalendar, () => ({
+    updatedAt: Instant.optional(),
+    updatedBy: z.string().optional(),
+    version: z.int(),
+  }))
+  .meta({ id: 'CompanyCalendar' });
 export type CompanyCalendar = z.infer<typeof CompanyCalendar>;
 
 export const NO_COMPANY_CALENDAR: CompanyCalendar = { ...DEFAULT_COMPANY_CALENDAR, version: 0 };

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { CalendarDate } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { progressOf } from './progress.js';
 import { isClosed, type Project, type Task } from './project.js';
 import { promiseState } from './promise.js';
@@ -13,7 +13,7 @@ import { promiseState } from './promise.js';
 export const PROMISE_STATES = ['on_track', 'at_risk', 'no_promise', 'not_running'] as const;
 
 export const PromiseView = z
-  .object({
+  .object(() => ({
     state: z
       .enum(PROMISE_STATES)
       .describe(
@@ -22,23 +22,22 @@ export const PromiseView = z
     promisedDate: CalendarDate.nullable(),
     projectedFinish: CalendarDate.nullable(),
     gapDays: z
-      .number()
       .int()
       .describe('working days the projected finish is after the promised date (0 when it is not)'),
-  })
+  }))
   .meta({ id: 'PromiseView' });
 export type PromiseView = z.infer<typeof PromiseView>;
 
-export const MilestoneView = z.object({
+export const MilestoneView = z.object(() => ({
   taskId: z.string(),
   title: z.string(),
   date: CalendarDate,
   status: z.enum(['reached', 'upcoming', 'late']),
   reachedAt: z.string().optional(),
-});
+}));
 export type MilestoneView = z.infer<typeof MilestoneView>;
 
-export const CustomerApprovalView = z.object({
+export const CustomerApprovalView = z.object(() => ({
   taskId: z.string(),
   title: z.string(),
   description: z.string().optional(),
@@ -51,7 +50,7 @@ export const CustomerApprovalView = z.object({
     ),
   comment: z.string().optional().describe('what the customer said when they decided it last'),
   overdue: z.boolean().describe('its due date has passed'),
-});
+}));
 export type CustomerApprovalView = z.infer<typeof CustomerApprovalView>;
 
 /** The promise as a reader outside delivery is told it. */
@@ -117,18 +116,18 @@ export function customerApprovals(tasks: Task[], today: string, contactId?: stri
 }
 
 export const DeliveryState = z
-  .object({
+  .object(() => ({
     projectId: z.string(),
     projectName: z.string(),
     projectStatus: z.string(),
-    percentComplete: z.number().int().describe("the leaf tasks' progress weighted by their working days"),
+    percentComplete: z.int().describe("the leaf tasks' progress weighted by their working days"),
     promise: PromiseView,
     nextMilestone: MilestoneView.nullable().describe('the first milestone not reached yet, by date'),
     waitingOnCustomer: z
       .array(CustomerApprovalView)
       .describe('approvals a contact of the customer decides, not approved yet, by due date'),
-    openTasks: z.number().int(),
-  })
+    openTasks: z.int(),
+  }))
   .meta({ id: 'DeliveryState' });
 export type DeliveryState = z.infer<typeof DeliveryState>;
 

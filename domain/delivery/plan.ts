@@ -198,12 +198,12 @@ function summarize(frame: ProjectFrame, schedule: Schedule, days: BusinessDays):
 export const ScheduledTask = z.object(() => ({
   id: z.string(),
   title: z.string(),
-  durationDays: z.number().int(),
+  durationDays: z.int(),
   earlyStart: CalendarDate,
   earlyFinish: CalendarDate,
   lateStart: CalendarDate,
   lateFinish: CalendarDate,
-  totalSlackDays: z.number().int(),
+  totalSlackDays: z.int(),
   critical: z.boolean(),
 }));
 
@@ -213,13 +213,13 @@ export const ScheduleReport = z
     kickoffDate: CalendarDate,
     projectedFinish: CalendarDate.nullable(),
     promisedDueDate: CalendarDate.nullable(),
-    shortfallDays: z.number().int(),
+    shortfallDays: z.int(),
     atRisk: z.boolean(),
     criticalPath: z
-      .array(z.object({ id: z.string(), title: z.string() }))
+      .array(z.object(() => ({ id: z.string(), title: z.string() })))
       .describe('the first of criticalPaths: the chain that ends the project last'),
     criticalPaths: z
-      .array(z.array(z.object({ id: z.string(), title: z.string() })))
+      .array(z.array(z.object(() => ({ id: z.string(), title: z.string() }))))
       .describe('every chain of zero-slack tasks whose constraints bind, start to finish (at most 20)'),
     criticalTaskIds: z.array(z.string()).describe('every task with zero total slack'),
     tasks: z.array(ScheduledTask),

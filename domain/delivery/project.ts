@@ -34,9 +34,9 @@ export const ApprovalDecision = z.enum(APPROVAL_DECISIONS);
 /** The handoff as sales gave it: kept as given, a new version for each win, never edited. */
 export const HandoffSnapshot = z
   .object(() => ({
-    version: z.number().int().min(1),
+    version: z.int().min(1),
     dealId: DealId,
-    win: z.number().int().min(1),
+    win: z.int().min(1),
     scopeSummary: z.string(),
     promisedTimeline: PromisedTimeline,
     keyConstraints: z.array(z.string()),
@@ -44,24 +44,24 @@ export const HandoffSnapshot = z
     kickoffDate: CalendarDate,
     deliveryOwnerId: z.string().optional().describe('the delivery owner this win named, when it named one'),
     sold: z
-      .object({
+      .object(() => ({
         quote: z
-          .object({ id: z.string(), number: z.string(), quoteVersion: z.number().int() })
+          .object(() => ({ id: z.string(), number: z.string(), quoteVersion: z.int() }))
           .optional()
           .describe(
             "the accepted quote the lines are from (absent: the deal's lines at the win, no quote accepted)",
           ),
         lines: z.array(
-          z.object({
+          z.object(() => ({
             lineItemId: z.string(),
             productId: z.string().optional(),
             name: z.string(),
             unit: z.string(),
             quantity: z.number(),
             amount: Money,
-          }),
+          })),
         ),
-      })
+      }))
       .optional()
       .describe('what was sold, line by line, when the deal had line items: the project budgets it'),
     receivedAt: Instant,
@@ -89,7 +89,7 @@ export const ScheduleSummary = z.object(() => ({
   projectedFinish: CalendarDate.nullable(),
   promisedDueDate: CalendarDate.nullable(),
   /** Business days the projected finish is past the promised due date (0 when on time). */
-  shortfallDays: z.number().int(),
+  shortfallDays: z.int(),
   atRisk: z.boolean(),
 }));
 export type ScheduleSummary = z.infer<typeof ScheduleSummary>;
@@ -104,7 +104,10 @@ export const Project = z
       .describe(
         "the delivery owner: who runs the project and hears what is late in it (the promise at risk, its unassigned tasks). From a win: the person the win named (handoff.deliveryOwnerId), else its template's defaultOwnerId, else the deal's owner (noted). Changed with PATCH /projects/{id}",
       ),
-    customer: z.object({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() }),
+    customer: z.object(() => ({
+      companyId: CompanyId.optional(),
+      mainStakeholderContactId: ContactId.optional(),
+    })),
     dealId: DealId.optional(),
     dealOwnerId: z
       .string()
@@ -115,7 +118,7 @@ export const Project = z
     handoffs: z.array(HandoffSnapshot),
     kickoffDate: CalendarDate,
     promisedDueDate: CalendarDate.optional(),
-    template: z.object({ id: TemplateId, version: z.number().int(), name: z.string() }).nullable(),
+    template: z.object(() => ({ id: TemplateId, version: z.int(), name: z.string() })).nullable(),
     calendar: WorkingCalendar,
     checklist: z.array(ProjectChecklistItem),
     budget: Budget.optional(),
@@ -126,11 +129,11 @@ export const Project = z
       .describe(
         "what was sold, line by line (the won deal's accepted quote or line items), and the time logged against each",
       ),
-    totals: z.object({
-      estimatedMinutes: z.number().int(),
-      actualMinutes: z.number().int(),
-      billableMinutes: z.number().int(),
-    }),
+    totals: z.object(() => ({
+      estimatedMinutes: z.int(),
+      actualMinutes: z.int(),
+      billableMinutes: z.int(),
+    })),
     budgetExceededAt: Instant.optional(),
     /** The deal it was made from was deleted (an admin's correction): the project stays. */
     dealDeletedAt: Instant.optional(),
@@ -141,17 +144,17 @@ export const Project = z
     /** The status a project on hold returns to when resumed. */
     heldFrom: ProjectStatus.optional(),
     /** What the system did on the project's behalf (a template that was missing, a moved kickoff). */
-    notes: z.array(z.object({ at: Instant, text: z.string() })),
+    notes: z.array(z.object(() => ({ at: Instant, text: z.string() }))),
     createdAt: Instant,
     updatedAt: Instant,
     createdBy: z.string(),
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Project' });
 export type Project = z.infer<typeof Project>;
 
 export const Dependency = z
-  .object(() => ({ predecessorId: TaskId, type: DependencyType, lagDays: z.number().int() }))
+  .object(() => ({ predecessorId: TaskId, type: DependencyType, lagDays: z.int() }))
   .meta({ id: 'Dependency' });
 
 export const Approval = z
@@ -196,8 +199,8 @@ export const Task = z
     /** The heading it is listed under. */
     section: z.string().optional(),
     /** How far along it is, as its people say (done is 100); a parent's rolls up from its children. */
-    percentComplete: z.number().int().min(0).max(100).optional(),
-    durationDays: z.number().int(),
+    percentComplete: z.int().min(0).max(100).optional(),
+    durationDays: z.int(),
     /** Start no earlier than this date (an anchor, or a start someone set). */
     earliestStart: CalendarDate.optional(),
     startDate: CalendarDate,
@@ -208,10 +211,10 @@ export const Task = z
     checklist: z.array(TaskChecklistItem),
     doneAt: Instant.optional(),
     /** Cancelled (not deleted): it takes no time in the plan, waits for nobody, and is followed up by no one. */
-    cancelled: z.object({ at: Instant, by: z.string(), reason: z.string() }).optional(),
+    cancelled: z.object(() => ({ at: Instant, by: z.string(), reason: z.string() })).optional(),
     createdAt: Instant,
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
@@ -238,7 +241,7 @@ export const TimeEntry = z
     taskId: TaskId,
     userId: z.string(),
     date: CalendarDate,
-    minutes: z.number().int(),
+    minutes: z.int(),
     billable: z.boolean(),
     note: z.string().optional(),
     budgetLineId: z.string().optional().describe('the budget line (of hours or days) it burns'),
@@ -246,7 +249,7 @@ export const TimeEntry = z
     /** Set when it was corrected: by whom and when. */
     correctedBy: z.string().optional(),
     updatedAt: Instant.optional(),
-    version: z.number().int().default(1),
+    version: z.int().default(1),
   }))
   .meta({ id: 'TimeEntry' });
 export type TimeEntry = z.infer<typeof TimeEntry>;
@@ -265,7 +268,6 @@ export type TaskComment = z.infer<typeof TaskComment>;
 // ---------------------------------------------------------------- inputs
 
 const Lag = z
-  .number()
   .int()
   .min(-MAX_LAG_DAYS, { error: `lags are at most ${MAX_LAG_DAYS} business days` })
   .max(MAX_LAG_DAYS, { error: `lags are at most ${MAX_LAG_DAYS} business days` });
@@ -278,7 +280,10 @@ export const NewProject = z
     templateId: TemplateId.optional(),
     ownerId: UserId.optional().describe('the delivery owner, an active user (default: you)'),
     customer: z
-      .strictObject({ companyId: CompanyId.optional(), mainStakeholderContactId: ContactId.optional() })
+      .strictObject(() => ({
+        companyId: CompanyId.optional(),
+        mainStakeholderContactId: ContactId.optional(),
+      }))
       .default({}),
     budget: Budget.optional(),
     hourlyRate: Money.optional(),
@@ -321,13 +326,13 @@ export type ProjectPatch = z.infer<typeof ProjectPatch>;
  * portal; docs/api.md, "The customer portal"). Exactly one.
  */
 export const TaskApprovalStep = z
-  .strictObject({
+  .strictObject(() => ({
     approverRole: Role.optional(),
     approverUserId: UserId.optional(),
     approverContactId: ContactId.optional().describe(
       "a contact of the project's customer (its main stakeholder, or a contact of its company), who decides it in the project portal",
     ),
-  })
+  }))
   .refine(
     (a) =>
       [a.approverRole, a.approverUserId, a.approverContactId].filter((x) => x !== undefined).length === 1,
@@ -338,7 +343,7 @@ export const NewTask = z
   .strictObject(() => ({
     title: text(200),
     description: text(5_000).optional(),
-    durationDays: z.number().int().min(0).max(1_000).default(1),
+    durationDays: z.int().min(0).max(1_000).default(1),
     milestone: z.boolean().default(false),
     startDate: CalendarDate.optional(),
     assigneeId: UserId.optional(),
@@ -370,12 +375,12 @@ export const TaskPatch = z
     status: TaskStatus.optional(),
     assigneeId: UserId.nullable().optional(),
     parentId: TaskId.nullable().optional(),
-    durationDays: z.number().int().min(0).max(1_000).optional(),
+    durationDays: z.int().min(0).max(1_000).optional(),
     /** Start no earlier than this date (null: as early as its dependencies allow). */
     startDate: CalendarDate.nullable().optional(),
     estimateHours: z.number().min(0).max(100_000).nullable().optional(),
     checklist: z
-      .array(z.strictObject({ text: text(200), done: z.boolean() }))
+      .array(z.strictObject(() => ({ text: text(200), done: z.boolean() })))
       .max(100)
       .optional(),
     position: z
@@ -385,13 +390,7 @@ export const TaskPatch = z
       .optional()
       .describe('its place in the plan: any number, so a task moves between two others (e.g. 2.5) alone'),
     section: text(100).nullable().optional().describe('the heading it is listed under; null: none'),
-    percentComplete: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .optional()
-      .describe('how far along it is (done is 100)'),
+    percentComplete: z.int().min(0).max(100).optional().describe('how far along it is (done is 100)'),
     internal: z
       .boolean()
       .optional()
@@ -419,7 +418,6 @@ export const NewTimeEntry = z
   .strictObject(() => ({
     date: CalendarDate,
     minutes: z
-      .number()
       .int()
       .min(1, { error: 'log at least one minute' })
       .max(1_440, { error: 'a day has 1,440 minutes' }),
@@ -443,7 +441,6 @@ export const TimeEntryPatch = z
   .strictObject(() => ({
     date: CalendarDate.optional(),
     minutes: z
-      .number()
       .int()
       .min(1, { error: 'log at least one minute (delete the entry to remove it)' })
       .max(1_440, { error: 'a day has 1,440 minutes' })

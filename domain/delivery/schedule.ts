@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ValidationFailed } from '../shared/errors.js';
+import * as z from '../shared/zod.js';
 import { topologicalOrder } from './graph.js';
 
 // The critical path method over a project's dependency graph, in business-day indices.

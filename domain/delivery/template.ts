@@ -17,9 +17,9 @@ const Key = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be a key: 1-40 lowercase letters, digits and -' });
 
-const Lag = z.number().int().min(-MAX_LAG_DAYS).max(MAX_LAG_DAYS);
+const Lag = z.int().min(-MAX_LAG_DAYS).max(MAX_LAG_DAYS);
 
-export const Anchor = z.discriminatedUnion('to', [
+export const Anchor = z.discriminatedUnion('to', () => [
   z.strictObject(() => ({ to: z.literal('kickoff'), offsetDays: Lag.default(0) })),
   z.strictObject(() => ({ to: z.literal('promisedDueDate'), offsetDays: Lag.default(0) })),
   z.strictObject(() => ({ to: z.literal('task'), taskKey: Key, offsetDays: Lag.default(0) })),
@@ -36,7 +36,7 @@ export const TemplateTask = z.strictObject(() => ({
   title: text(200),
   description: text(5_000).optional(),
   /** Business days; 0 makes the task a milestone. */
-  durationDays: z.number().int().min(0).max(1_000),
+  durationDays: z.int().min(0).max(1_000),
   anchor: Anchor.default({ to: 'kickoff', offsetDays: 0 }),
   estimateHours: z.number().min(0).max(100_000).optional(),
   milestone: z.boolean().default(false),
@@ -116,7 +116,7 @@ export const Template = z
     createdAt: Instant,
     updatedAt: Instant,
     /** Each change is a new version; projects record the version they were made from. */
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Template' });
 export type Template = z.infer<typeof Template>;

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // A captured email: what the capture function read from the raw message (headers, participants,
 // bodies, attachments) and what it decided (logged on which records, or refused and why). The
@@ -10,7 +10,7 @@ export const EmailId = idSchema('email');
 export const ThreadId = idSchema('thread');
 
 export const MailAddress = z
-  .object({ address: z.string(), name: z.string().optional() })
+  .object(() => ({ address: z.string(), name: z.string().optional() }))
   .meta({ id: 'MailAddress' });
 export type MailAddress = z.infer<typeof MailAddress>;
 
@@ -37,28 +37,28 @@ export const EmailStatus = z
 export type EmailStatus = z.infer<typeof EmailStatus>;
 
 export const EmailAttachment = z
-  .object({
+  .object(() => ({
     name: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     /** The record's attachment it was stored as. */
     attachmentId: z.string().optional(),
     /** Why it was not stored (its type, its size, too many). */
     skipped: z.string().optional(),
-  })
+  }))
   .meta({ id: 'EmailAttachment' });
 export type EmailAttachment = z.infer<typeof EmailAttachment>;
 
 /** The records an email was logged on. */
-export const LoggedOn = z.object({
+export const LoggedOn = z.object(() => ({
   contactIds: z.array(z.string()),
   companyIds: z.array(z.string()),
   dealIds: z.array(z.string()),
-});
+}));
 export type LoggedOn = z.infer<typeof LoggedOn>;
 
 export const EmailHead = z
-  .object({
+  .object(() => ({
     id: EmailId,
     /** The Message-ID header, without its angle brackets. */
     messageId: z.string(),
@@ -74,7 +74,7 @@ export const EmailHead = z
       .enum(['sent', 'received'])
       .describe('sent: by one of the company’s users; received: from someone else (to a per-deal address)'),
     status: EmailStatus,
-    refusal: z.object({ reason: RefusalReason, detail: z.string() }).optional(),
+    refusal: z.object(() => ({ reason: RefusalReason, detail: z.string() })).optional(),
     /** The user who sent it (direction `sent`). */
     sentBy: z.string().optional(),
     /** The deal of the per-deal address it was sent to, when there was one. */
@@ -91,36 +91,36 @@ export const EmailHead = z
     hasHtml: z.boolean(),
     /** SES's id of the message (its object in the bucket is inbound-email/<this>). */
     sesMessageId: z.string(),
-    version: z.number().int(),
-  })
+    version: z.int(),
+  }))
   .meta({ id: 'EmailHead' });
 export type EmailHead = z.infer<typeof EmailHead>;
 
 /** Its bodies, as received: the HTML is the sender's and is unsafe until sanitized (the console does). */
-export const EmailBody = z.object({
+export const EmailBody = z.object(() => ({
   text: z.string().optional(),
   html: z.string().optional(),
   /** The text or HTML was longer than is kept; the whole message is in the bucket for 30 days. */
   textTruncated: z.boolean().optional(),
   htmlTruncated: z.boolean().optional(),
-});
+}));
 export type EmailBody = z.infer<typeof EmailBody>;
 
-export const Email = EmailHead.extend(EmailBody.shape).meta({ id: 'Email' });
+export const Email = z.extend(EmailHead, () => EmailBody.shape).meta({ id: 'Email' });
 export type Email = z.infer<typeof Email>;
 
 /** What an email activity carries of its email: enough for a timeline entry; the rest is GET /emails/{id}. */
 export const EmailSummary = z
-  .object({
+  .object(() => ({
     emailId: EmailId,
     threadId: ThreadId,
     direction: z.enum(['sent', 'received']),
     from: MailAddress,
     to: z.array(MailAddress),
     cc: z.array(MailAddress),
-    attachments: z.number().int(),
+    attachments: z.int(),
     hasHtml: z.boolean(),
-  })
+  }))
   .meta({ id: 'EmailSummary' });
 export type EmailSummary = z.infer<typeof EmailSummary>;
 

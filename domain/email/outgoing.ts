@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { ContactId, Email as EmailAddressSchema } from '../crm/contact.js';
 import { DealId } from '../crm/deal.js';
 import { type Actor, hasRole } from '../shared/context.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { text } from '../shared/text.js';
+import * as z from '../shared/zod.js';
 import { captureAddress, dealAddress } from './addresses.js';
 import { type EmailHead, EmailId } from './message.js';
 
@@ -13,7 +13,7 @@ import { type EmailHead, EmailId } from './message.js';
 // they send: nothing here writes to a timeline.
 
 export const NewEmail = z
-  .strictObject({
+  .strictObject(() => ({
     to: z.array(EmailAddressSchema).min(1, { error: 'name at least one recipient' }).max(20),
     cc: z.array(EmailAddressSchema).max(20).default([]),
     subject: text(300),
@@ -24,17 +24,17 @@ export const NewEmail = z
     contactId: ContactId.optional(),
     /** A reply: the captured email it answers (its thread continues). */
     inReplyTo: EmailId.optional(),
-  })
+  }))
   .meta({ id: 'NewEmail' });
 export type NewEmail = z.infer<typeof NewEmail>;
 
 export const SentEmail = z
-  .object({
+  .object(() => ({
     emailId: EmailId.describe('the id it will have once captured (GET /emails/{id})'),
     messageId: z.string(),
     from: z.string(),
     bcc: z.string().describe('the capture address it was sent to, so it is logged'),
-  })
+  }))
   .meta({ id: 'SentEmail' });
 export type SentEmail = z.infer<typeof SentEmail>;
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { Activity } from '../crm/activity.js';
 import type { Contact, NewContact } from '../crm/contact.js';
 import { type DomainEvent, emit } from '../events.js';
@@ -6,6 +5,7 @@ import { type Actor, type CommandContext, hasRole } from '../shared/context.js';
 import { Forbidden } from '../shared/errors.js';
 import { emailPartId } from '../shared/ids.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { type EmailHead, LIMITS } from './message.js';
 
 // People in captured emails who are neither contacts nor users are listed for review, never
@@ -13,18 +13,18 @@ import { type EmailHead, LIMITS } from './message.js';
 // timeline) or ignores the address (it is never listed again).
 
 export const EmailReview = z
-  .object({
+  .object(() => ({
     address: z.string(),
     name: z.string().optional(),
     /** How many captured emails they were in. */
-    emails: z.number().int(),
+    emails: z.int(),
     firstSeenAt: Instant,
     lastSeenAt: Instant,
     lastEmailId: z.string(),
     lastSubject: z.string(),
     /** The users whose emails (sent, or to their deals) they were in: whose review it is. */
     seenBy: z.array(z.string()),
-  })
+  }))
   .meta({ id: 'EmailReview' });
 export type EmailReview = z.infer<typeof EmailReview>;
 
@@ -32,11 +32,11 @@ export type EmailReview = z.infer<typeof EmailReview>;
 export const REVIEW_BACKFILL = 15;
 
 export const ContactFromReview = z
-  .strictObject({
+  .strictObject(() => ({
     firstName: z.string().trim().min(1).max(100).optional(),
     lastName: z.string().trim().min(1).max(100).optional(),
     companyId: z.string().optional(),
-  })
+  }))
   .meta({ id: 'ContactFromReview' });
 export type ContactFromReview = z.infer<typeof ContactFromReview>;
 

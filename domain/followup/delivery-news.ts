@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { DomainEvent } from '../events.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // Delivery news for the people who sold a project (and, for the customer's decisions, who
 // deliver it): a milestone reached, a promise back on track (its going at risk is a follow-up
@@ -8,7 +8,7 @@ import { Instant } from '../shared/time.js';
 // follow-up, nothing here is late: it is told once, in the next daily digest, then forgotten.
 // Made from the events a command emits, so the news says exactly what the bus says.
 
-export const DeliveryNewsItem = z.object({
+export const DeliveryNewsItem = z.object(() => ({
   id: z.string(),
   userId: z.string().describe('whom it is for'),
   at: Instant,
@@ -20,7 +20,7 @@ export const DeliveryNewsItem = z.object({
     .string()
     .describe('the milestone, the approval, or (back on track) the projected finish beside the promise'),
   comment: z.string().optional().describe("the customer's comment on their decision"),
-});
+}));
 export type DeliveryNewsItem = z.infer<typeof DeliveryNewsItem>;
 
 /**

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { Activity } from '../crm/activity.js';
 import { isOpenTask } from '../crm/activity.js';
 import type { Deal } from '../crm/deal.js';
 import { isClosed, type Project, type Task } from '../delivery/project.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { isSnoozed, projectAtRisk, taskDueAt } from './followups.js';
 
 // A person's due list: everything of theirs that is late at some instant, or will be, each entry
@@ -111,35 +111,28 @@ export function projectDueEntries(project: Project): DueEntry[] {
 }
 
 export const DueSummary = z
-  .object({
+  .object(() => ({
     at: Instant.describe('the instant counted to (now)'),
-    lateNextActions: z
-      .number()
-      .int()
-      .describe('open deals of yours whose next action is past due (not snoozed)'),
+    lateNextActions: z.int().describe('open deals of yours whose next action is past due (not snoozed)'),
     overdueTasks: z
-      .number()
       .int()
       .describe(
         "tasks of yours past due: CRM tasks, and live projects' tasks (unassigned ones of projects you deliver)",
       ),
-    projectsAtRisk: z
-      .number()
-      .int()
-      .describe('live projects you deliver, or that deliver a deal you own, at risk'),
-    total: z.number().int(),
+    projectsAtRisk: z.int().describe('live projects you deliver, or that deliver a deal you own, at risk'),
+    total: z.int(),
     next: z
-      .object({
+      .object(() => ({
         kind: z.enum(DUE_KINDS),
         recordId: z.string(),
         projectId: z.string().optional(),
         title: z.string(),
         summary: z.string().optional(),
         dueAt: Instant.describe('when it becomes late'),
-      })
+      }))
       .nullable()
       .describe('what of yours falls due next, and when: the console sets one timer for it'),
-  })
+  }))
   .meta({ id: 'DueSummary' });
 export type DueSummary = z.infer<typeof DueSummary>;
 

@@ -10,7 +10,7 @@ import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 // shows. Pure: every function takes "now".
 
 export const FollowUp = z
-  .discriminatedUnion('kind', [
+  .discriminatedUnion('kind', () => [
     z.object(() => ({
       kind: z.literal('overdue-next-action'),
       dealId: z.string(),
@@ -18,7 +18,7 @@ export const FollowUp = z
       ownerId: z.string(),
       summary: z.string(),
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('overdue-task'),
@@ -34,7 +34,7 @@ export const FollowUp = z
       assigneeId: z.string().nullable(),
       dueDate: z.string(),
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('overdue-activity'),
@@ -46,7 +46,7 @@ export const FollowUp = z
       /** Its assignee. */
       ownerId: z.string(),
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('stalled-deal'),
@@ -56,10 +56,10 @@ export const FollowUp = z
       pipelineId: z.string(),
       stageId: z.string(),
       enteredAt: Instant,
-      rotAfterDays: z.number().int(),
-      daysInStage: z.number().int(),
+      rotAfterDays: z.int(),
+      daysInStage: z.int(),
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('needs-reassignment'),
@@ -72,7 +72,7 @@ export const FollowUp = z
       ownerId: z.string(),
       deactivatedAt: Instant,
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('project-at-risk'),
@@ -96,10 +96,10 @@ export const FollowUp = z
         .describe('the owner of the deal it delivers, at its last win: who made the promise (null: no deal)'),
       promisedDueDate: CalendarDate,
       projectedFinish: CalendarDate,
-      shortfallDays: z.number().int(),
+      shortfallDays: z.int(),
       /** Since when it has been at risk. */
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('webhook-endpoint-disabled'),
@@ -112,7 +112,7 @@ export const FollowUp = z
         ),
       ownerId: z.string().describe('the admin this entry is for (every admin has one)'),
       dueAt: Instant.describe('when Handoff stopped sending to it'),
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
     z.object(() => ({
       kind: z.literal('missing-handoff'),
@@ -121,7 +121,7 @@ export const FollowUp = z
       ownerId: z.string(),
       wonAt: Instant,
       dueAt: Instant,
-      minutesLate: z.number().int(),
+      minutesLate: z.int(),
     })),
   ])
   .meta({ id: 'FollowUp' });

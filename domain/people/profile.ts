@@ -29,7 +29,7 @@ export const Profile = z
     deactivatedAt: Instant.optional(),
     createdAt: Instant,
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'Profile' });
 export type Profile = z.infer<typeof Profile>;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { Project, Task, TaskComment } from '../delivery/project.js';
 import type { TaskDecision } from '../delivery/reschedule.js';
 import { applyApproval, pendingApproval } from '../delivery/task.commands.js';
@@ -6,6 +5,7 @@ import { type DomainEvent, emit } from '../events.js';
 import { type CommandContext, contactActor } from '../shared/context.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { text } from '../shared/text.js';
+import * as z from '../shared/zod.js';
 import { type ProjectLogEntry, projectLogEntry } from './project-log.js';
 
 // What a customer does through the portal: decide an approval assigned to them, comment on a
@@ -23,10 +23,10 @@ export interface PortalViewer {
 }
 
 export const CustomerDecision = z
-  .strictObject({
+  .strictObject(() => ({
     decision: z.enum(['approved', 'rejected']),
     comment: text(2_000).optional().describe('required to reject: what must change'),
-  })
+  }))
   .refine((d) => d.decision !== 'rejected' || d.comment !== undefined, {
     error: 'say what must change before it can be approved',
     path: ['comment'],
@@ -34,7 +34,9 @@ export const CustomerDecision = z
   .meta({ id: 'CustomerDecision' });
 export type CustomerDecision = z.infer<typeof CustomerDecision>;
 
-export const MilestoneComment = z.strictObject({ body: text(5_000) }).meta({ id: 'MilestoneComment' });
+export const MilestoneComment = z
+  .strictObject(() => ({ body: text(5_000) }))
+  .meta({ id: 'MilestoneComment' });
 
 /**
  * A task the customer may act on: in the session's project and shown to them. Anything else is

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type Contact, ContactId, displayName } from '../crm/contact.js';
 import type { Project } from '../delivery/project.js';
 import { type DomainEvent, emit } from '../events.js';
@@ -6,6 +5,7 @@ import { type Actor, type CommandContext, hasRole } from '../shared/context.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
 import { idSchema } from '../shared/ids.js';
 import { addDays, Instant, toMillis } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { type ProjectLogEntry, projectLogEntry } from './project-log.js';
 
 // A portal link: how a delivery owner shares a project with a contact of its customer
@@ -22,7 +22,7 @@ export const MAX_LINK_DAYS = 180;
 export const PORTAL_SESSION_SECONDS = 15 * 60;
 
 export const NewPortalLink = z
-  .strictObject({
+  .strictObject(() => ({
     contactId: ContactId.describe(
       "the project's main stakeholder, or another contact of its customer's company",
     ),
@@ -35,12 +35,12 @@ export const NewPortalLink = z
       .describe(
         "mail the link to the contact's first email address (the deployment's mail sender; 409 where there is none)",
       ),
-  })
+  }))
   .meta({ id: 'NewPortalLink' });
 export type NewPortalLink = z.infer<typeof NewPortalLink>;
 
 export const PortalLink = z
-  .object({
+  .object(() => ({
     id: PortalLinkId,
     projectId: z.string(),
     contactId: z.string(),
@@ -50,8 +50,8 @@ export const PortalLink = z
     expiresAt: Instant,
     revokedAt: Instant.optional(),
     revokedBy: z.string().optional(),
-    version: z.number().int(),
-  })
+    version: z.int(),
+  }))
   .meta({ id: 'PortalLink' });
 export type PortalLink = z.infer<typeof PortalLink>;
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   CustomerApprovalView,
   customerApprovals,
@@ -10,6 +9,7 @@ import {
 import { progressOf } from '../delivery/progress.js';
 import type { Project, Task } from '../delivery/project.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import type { PortalViewer } from './customer-actions.js';
 import type { ProjectLogEntry } from './project-log.js';
 import type { SharedFile } from './shared-file.js';
@@ -20,40 +20,50 @@ import type { SharedFile } from './shared-file.js';
 // comments, costs, budget, time, people or their workloads, nor any task marked internal: this
 // function is the one place the portal's answer is made, and it copies field by field.
 
-export const PortalComment = z.object({ id: z.string(), at: Instant, by: z.string(), body: z.string() });
+export const PortalComment = z.object(() => ({
+  id: z.string(),
+  at: Instant,
+  by: z.string(),
+  body: z.string(),
+}));
 
 export const PortalProject = z
-  .object({
-    project: z.object({
+  .object(() => ({
+    project: z.object(() => ({
       id: z.string(),
       name: z.string(),
       status: z.enum(['planned', 'active', 'on_hold', 'done', 'cancelled']),
       kickoffDate: z.string(),
-    }),
-    you: z.object({ contactId: z.string(), name: z.string() }),
+    })),
+    you: z.object(() => ({ contactId: z.string(), name: z.string() })),
     promise: PromiseView,
-    percentComplete: z.number().int(),
+    percentComplete: z.int(),
     milestones: z.array(
-      MilestoneView.extend({
+      z.extend(MilestoneView, () => ({
         comments: z.array(PortalComment).describe("comments from the customer's side, oldest first"),
-      }),
+      })),
     ),
     waitingOnYou: z
       .array(CustomerApprovalView)
       .describe('approvals assigned to you, not approved yet, by due date (POST /portal/approvals/{taskId})'),
     approvedByYou: z.array(
-      z.object({ taskId: z.string(), title: z.string(), decidedAt: Instant, comment: z.string().optional() }),
+      z.object(() => ({
+        taskId: z.string(),
+        title: z.string(),
+        decidedAt: Instant,
+        comment: z.string().optional(),
+      })),
     ),
     files: z.array(
-      z.object({
+      z.object(() => ({
         attachmentId: z.string(),
         name: z.string(),
         contentType: z.string(),
-        size: z.number().int(),
+        size: z.int(),
         sharedAt: Instant,
-      }),
+      })),
     ),
-  })
+  }))
   .meta({ id: 'PortalProject' });
 export type PortalProject = z.infer<typeof PortalProject>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { CommandContext } from '../shared/context.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // The project's timeline of what passed between delivery and the customer through the portal:
 // a link shared or revoked, the customer's first look in each session, their decisions and
@@ -16,7 +16,7 @@ export const PROJECT_LOG_KINDS = [
 ] as const;
 
 export const ProjectLogEntry = z
-  .object({
+  .object(() => ({
     id: z.string(),
     projectId: z.string(),
     at: Instant,
@@ -29,7 +29,7 @@ export const ProjectLogEntry = z
     taskTitle: z.string().optional(),
     decision: z.enum(['approved', 'rejected']).optional(),
     comment: z.string().optional(),
-  })
+  }))
   .meta({ id: 'ProjectLogEntry' });
 export type ProjectLogEntry = z.infer<typeof ProjectLogEntry>;
 

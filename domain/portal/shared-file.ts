@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { Attachment } from '../attachments/attachment.js';
 import type { Project } from '../delivery/project.js';
 import type { Actor } from '../shared/context.js';
 import { ValidationFailed } from '../shared/errors.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { assertMayShare } from './portal-link.js';
 
 // A file shared with the customer: one of the project's attachments (its own, a task's, or its
@@ -11,15 +11,15 @@ import { assertMayShare } from './portal-link.js';
 // nothing attached to a project is shown by default.
 
 export const SharedFile = z
-  .object({
+  .object(() => ({
     attachmentId: z.string(),
     projectId: z.string(),
     name: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     sharedBy: z.string(),
     sharedAt: Instant,
-  })
+  }))
   .meta({ id: 'SharedFile' });
 export type SharedFile = z.infer<typeof SharedFile>;
 

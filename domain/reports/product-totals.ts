@@ -64,18 +64,18 @@ export const ProductReport = z
     from: z.string().describe('YYYY-MM'),
     to: z.string().describe('YYYY-MM'),
     months: z.array(
-      z.object({
+      z.object(() => ({
         month: z.string().describe('YYYY-MM'),
         products: z.array(
-          z.object({
+          z.object(() => ({
             productId: z.string().nullable().describe('null: lines typed without a product'),
-            deals: z.number().int().describe('won deals that sold it'),
+            deals: z.int().describe('won deals that sold it'),
             won: z
-              .array(z.object({ currency: z.string(), amount: z.number().int() }))
+              .array(z.object(() => ({ currency: z.string(), amount: z.int() })))
               .describe('net won, per currency (never converted)'),
-          }),
+          })),
         ),
-      }),
+      })),
     ),
   }))
   .meta({ id: 'ProductReport' });

@@ -14,7 +14,7 @@ import { cohortBucket, forecastBucket, NO_SOURCE, STAGES_BUCKET } from './totals
 export type BucketTotals = Map<string, Map<string, number>>;
 
 export const MoneyTotals = z
-  .array(z.object(() => ({ currency: z.string(), amount: z.number().int() })))
+  .array(z.object(() => ({ currency: z.string(), amount: z.int() })))
   .describe('one entry per currency, by currency code; never converted')
   .meta({ id: 'MoneyTotals' });
 export type MoneyTotals = z.infer<typeof MoneyTotals>;
@@ -117,26 +117,23 @@ export const PipelineReport = z
     pipelineName: z.string(),
     asOf: z.string(),
     stages: z.array(
-      z.object({
+      z.object(() => ({
         stageId: z.string(),
         name: z.string(),
-        probability: z.number().int(),
-        openDeals: z.number().int(),
+        probability: z.int(),
+        openDeals: z.int(),
         value: MoneyTotals,
         weightedValue: MoneyTotals,
         averageDaysInStage: Days.describe(
           'how long the open deals of this stage have been in it, on average',
         ),
-        finishedVisits: z
-          .number()
-          .int()
-          .describe('how many times a deal left this stage (moved on or closed)'),
+        finishedVisits: z.int().describe('how many times a deal left this stage (moved on or closed)'),
         averageDaysPerVisit: Days.describe(
           'how long a deal stayed in this stage before leaving it, on average',
         ),
-      }),
+      })),
     ),
-    total: z.object({ openDeals: z.number().int(), value: MoneyTotals, weightedValue: MoneyTotals }),
+    total: z.object(() => ({ openDeals: z.int(), value: MoneyTotals, weightedValue: MoneyTotals })),
   }))
   .meta({ id: 'PipelineReport' });
 export type PipelineReport = z.infer<typeof PipelineReport>;
@@ -181,7 +178,7 @@ export function pipelineReport(pipeline: Pipeline, totals: BucketTotals, now: st
 // ------------------------------------------------------------------------- forecast
 
 const OpenTotals = z.object(() => ({
-  openDeals: z.number().int(),
+  openDeals: z.int(),
   value: MoneyTotals,
   weightedValue: MoneyTotals,
 }));
@@ -197,17 +194,17 @@ export const ForecastReport = z
     from: Month,
     to: Month,
     months: z.array(
-      OpenTotals.extend({
+      z.extend(OpenTotals, () => ({
         month: Month,
-        won: z.object({ deals: z.number().int(), value: MoneyTotals }),
-        lost: z.object({ deals: z.number().int() }),
-      }),
+        won: z.object(() => ({ deals: z.int(), value: MoneyTotals })),
+        lost: z.object(() => ({ deals: z.int() })),
+      })),
     ),
     overdue: OpenTotals.describe(
       'open deals expected to close in a month before `from`: with the default range (from this month), the deals whose expected close has passed',
     ),
     undated: OpenTotals.describe('open deals without an expected close date'),
-    total: OpenTotals.extend({ won: z.object({ deals: z.number().int(), value: MoneyTotals }) }),
+    total: z.extend(OpenTotals, () => ({ won: z.object(() => ({ deals: z.int(), value: MoneyTotals })) })),
   }))
   .meta({ id: 'ForecastReport' });
 export type ForecastReport = z.infer<typeof ForecastReport>;
@@ -312,19 +309,18 @@ export const ConversionReport = z
     pipelineName: z.string(),
     from: Month.describe('first month of deal creation counted'),
     to: Month.describe('last month of deal creation counted'),
-    created: z.number().int(),
-    open: z.number().int(),
-    won: z.number().int(),
-    lost: z.number().int(),
+    created: z.int(),
+    open: z.int(),
+    won: z.int(),
+    lost: z.int(),
     winRate: Ratio.describe('won ÷ (won + lost)'),
     wonValue: MoneyTotals,
     averageDaysToWin: Days,
     stages: z.array(
-      z.object({
+      z.object(() => ({
         stageId: z.string(),
         name: z.string(),
         reached: z
-          .number()
           .int()
           .describe(
             "deals of the cohort that reached this stage: were in it or in a later stage at some point (a deal that skipped it reached it); never fewer than the next stage's",
@@ -333,15 +329,15 @@ export const ConversionReport = z
         toNextStage: Ratio.describe(
           "the next stage's reached ÷ this stage's reached (0 to 1: every deal that reached the next stage reached this one); null for the last stage or when none reached this one",
         ),
-        wonFromHere: z.number().int(),
-        lostFromHere: z.number().int(),
-      }),
+        wonFromHere: z.int(),
+        lostFromHere: z.int(),
+      })),
     ),
     transitions: z
-      .array(z.object({ from: z.string(), to: z.string(), moves: z.number().int() }))
+      .array(z.object(() => ({ from: z.string(), to: z.string(), moves: z.int() })))
       .describe('stage-to-stage moves of the cohort, most frequent first'),
     lostReasons: z
-      .array(z.object({ reason: z.string(), deals: z.number().int() }))
+      .array(z.object(() => ({ reason: z.string(), deals: z.int() })))
       .describe('most frequent first; the same words count together whatever their case or spacing'),
   }))
   .meta({ id: 'ConversionReport' });
@@ -413,15 +409,15 @@ export const SourcesReport = z
     from: Month.describe('first month of deal creation counted'),
     to: Month.describe('last month of deal creation counted'),
     sources: z.array(
-      z.object({
+      z.object(() => ({
         leadSource: z.string().nullable().describe('null: deals without a lead source'),
-        created: z.number().int(),
-        open: z.number().int(),
-        won: z.number().int(),
-        lost: z.number().int(),
+        created: z.int(),
+        open: z.int(),
+        won: z.int(),
+        lost: z.int(),
         winRate: Ratio.describe('won ÷ (won + lost)'),
         wonValue: MoneyTotals,
-      }),
+      })),
     ),
   }))
   .meta({ id: 'SourcesReport' });
@@ -472,26 +468,26 @@ export const StalledReport = z
     pipelineName: z.string(),
     asOf: z.string(),
     stages: z.array(
-      z.object({
+      z.object(() => ({
         stageId: z.string(),
         name: z.string(),
-        rotAfterDays: z.number().int(),
-        deals: z.number().int(),
+        rotAfterDays: z.int(),
+        deals: z.int(),
         value: MoneyTotals,
         items: z.array(
-          z.object({
+          z.object(() => ({
             dealId: z.string(),
             title: z.string(),
             ownerId: z.string(),
-            value: z.object({ amount: z.number().int(), currency: z.string() }),
+            value: z.object(() => ({ amount: z.int(), currency: z.string() })),
             enteredStageAt: z.string(),
-            daysInStage: z.number().int(),
+            daysInStage: z.int(),
             snoozedUntil: z.string().nullable(),
-          }),
+          })),
         ),
-      }),
+      })),
     ),
-    total: z.object({ deals: z.number().int(), value: MoneyTotals }),
+    total: z.object(() => ({ deals: z.int(), value: MoneyTotals })),
   }))
   .meta({ id: 'StalledReport' });
 export type StalledReport = z.infer<typeof StalledReport>;

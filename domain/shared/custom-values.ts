@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { Money } from './money.js';
+import * as z from './zod.js';
 
 // The shape of custom-field values on an entity, for the entities' own schemas: an open map by
 // key. Which keys exist and what each must hold is defined by admins (domain/custom-fields) and

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { monotonicFactory, ulid } from 'ulid';
-import * as z from 'zod';
+import * as z from './zod.js';
 
 // Every id in one place: their prefixes and schemas, how they are minted, and the ids derived
 // from others. Ids carry their entity's prefix (`deal_01J…`), so a malformed or misplaced id is refused at

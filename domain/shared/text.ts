@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 // Text normalisation used for search keys: case- and accent-insensitive, single spaces, so that
 // "  Zoë   O'Neil" and "zoe o'neil" land on the same index key. Letters Unicode does not

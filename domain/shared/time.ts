@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 // Instants are ISO 8601 UTC with millisecond precision, always in the same textual form, so that
 // they sort correctly inside DynamoDB sort keys. Calendar dates are `YYYY-MM-DD`.

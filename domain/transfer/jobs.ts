@@ -52,17 +52,16 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const RowCounts = z
   .object(() => ({
-    total: z.number().int().nullable().describe('data rows in the file, once it was checked'),
-    read: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int(),
+    total: z.int().nullable().describe('data rows in the file, once it was checked'),
+    read: z.int(),
+    created: z.int(),
+    updated: z.int(),
     skipped: z
-      .number()
       .int()
       .describe(
         'duplicates left alone (onDuplicate: skip), updates that changed nothing, and rows repeating an earlier row of the file (the same email or domain): each listed with its reason in skippedRows',
       ),
-    rejected: z.number().int(),
+    rejected: z.int(),
   }))
   .meta({ id: 'RowCounts' });
 export type RowCounts = z.infer<typeof RowCounts>;
@@ -70,7 +69,7 @@ export type RowCounts = z.infer<typeof RowCounts>;
 export const NO_ROWS: RowCounts = { total: null, read: 0, created: 0, updated: 0, skipped: 0, rejected: 0 };
 
 export const JobError = z
-  .object(() => ({ title: z.string(), detail: z.string(), line: z.number().int().optional() }))
+  .object(() => ({ title: z.string(), detail: z.string(), line: z.int().optional() }))
   .meta({ id: 'JobError' });
 export type JobError = z.infer<typeof JobError>;
 
@@ -88,7 +87,7 @@ export const ImportJob = z
     startedAt: Instant.optional(),
     finishedAt: Instant.optional(),
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'ImportJob' });
 export type ImportJob = z.infer<typeof ImportJob>;
@@ -120,7 +119,7 @@ export const ExportJob = z
     segmentId: SegmentId.optional(),
     filter: SavedSegmentFilter,
     status: z.enum(['queued', 'running', 'completed', 'failed']),
-    rows: z.number().int(),
+    rows: z.int(),
     truncated: z
       .boolean()
       .describe(`true when the list had more than ${MAX_ROWS} rows (the first ones are in the file)`),
@@ -129,7 +128,7 @@ export const ExportJob = z
     createdBy: z.string(),
     finishedAt: Instant.optional(),
     updatedAt: Instant,
-    version: z.number().int(),
+    version: z.int(),
   }))
   .meta({ id: 'ExportJob' });
 export type ExportJob = z.infer<typeof ExportJob>;

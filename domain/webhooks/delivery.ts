@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { Ulid } from '../shared/event.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 import { WebhookEndpointId } from './endpoint.js';
 import { ATTEMPTS_PER_ROUND, nextWaitSeconds } from './retry-schedule.js';
 
@@ -34,22 +34,22 @@ export const FailureReason = z
 export type FailureReason = z.infer<typeof FailureReason>;
 
 export const DeliveryAttempt = z
-  .object({
-    round: z.number().int(),
-    number: z.number().int().describe('its place in its round, from 1'),
+  .object(() => ({
+    round: z.int(),
+    number: z.int().describe('its place in its round, from 1'),
     at: Instant,
     outcome: z.enum(['delivered', 'failed']),
-    statusCode: z.number().int().nullable().describe('the HTTP status answered (null: no answer)'),
-    latencyMs: z.number().int().describe('from sending the request to the answer (or the failure)'),
+    statusCode: z.int().nullable().describe('the HTTP status answered (null: no answer)'),
+    latencyMs: z.int().describe('from sending the request to the answer (or the failure)'),
     response: z.string().nullable().describe('the first 1 KB of the answer body'),
     error: z.string().nullable().describe('why it failed, in words (timeout, connection closed, HTTP 500…)'),
-    retryAfterSeconds: z.number().int().optional().describe("the receiver's Retry-After, when it sent one"),
-  })
+    retryAfterSeconds: z.int().optional().describe("the receiver's Retry-After, when it sent one"),
+  }))
   .meta({ id: 'WebhookDeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
 
 export const WebhookDelivery = z
-  .object({
+  .object(() => ({
     id: Ulid.describe('the event id: the webhook-id header of every attempt'),
     endpointId: WebhookEndpointId,
     eventType: z.string(),
@@ -58,16 +58,16 @@ export const WebhookDelivery = z
     reason: FailureReason.nullable(),
     trigger: DeliveryTrigger,
     replayId: z.string().optional().describe('the replay that started its current round'),
-    round: z.number().int().describe('1, then one more for each resend or replay'),
+    round: z.int().describe('1, then one more for each resend or replay'),
     roundStartedAt: Instant,
-    attemptsInRound: z.number().int(),
-    attemptCount: z.number().int().describe('attempts made, every round'),
+    attemptsInRound: z.int(),
+    attemptCount: z.int().describe('attempts made, every round'),
     nextAttemptAt: Instant.nullable().describe('when the next attempt is due (null: none is planned)'),
     lastAttemptAt: Instant.nullable(),
     attempts: z.array(DeliveryAttempt).describe(`the latest ${ATTEMPTS_KEPT} attempts, oldest first`),
     createdAt: Instant,
     updatedAt: Instant,
-  })
+  }))
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 

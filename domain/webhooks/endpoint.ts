@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { CommandContext } from '../shared/context.js';
 import { Conflict } from '../shared/errors.js';
 import { idSchema } from '../shared/ids.js';
 import { applyPatch } from '../shared/patch.js';
 import { Instant, toMillis } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // A webhook endpoint: where an admin asked Handoff to POST the events they chose, signed with a
 // secret only Handoff and the receiver know (the Standard Webhooks specification). The rules of
@@ -34,14 +34,14 @@ const Events = z
   .describe('the detail-types to send (docs/events.md), or ["*"] for every event');
 
 export const WebhookEndpoint = z
-  .object({
+  .object(() => ({
     id: WebhookEndpointId,
     url: z.string(),
     description: z.string(),
     events: z.array(z.string()),
     status: EndpointStatus,
     disabled: z
-      .object({ reason: DisabledReason, at: Instant, detail: z.string().optional() })
+      .object(() => ({ reason: DisabledReason, at: Instant, detail: z.string().optional() }))
       .nullable()
       .describe('why and when it stopped receiving events; null while enabled'),
     secretCreatedAt: Instant.describe('when the current signing secret was made (created or rotated)'),
@@ -54,49 +54,51 @@ export const WebhookEndpoint = z
     createdBy: z.string(),
     createdAt: Instant,
     updatedAt: Instant,
-    version: z.number().int(),
-  })
+    version: z.int(),
+  }))
   .meta({ id: 'WebhookEndpoint' });
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
-export const WebhookEndpointWithSecret = WebhookEndpoint.extend({
-  secret: z
-    .string()
-    .describe(
-      'the signing secret (whsec_…): shown here once, never again; keep it where the receiver verifies signatures',
-    ),
-}).meta({ id: 'WebhookEndpointWithSecret' });
+export const WebhookEndpointWithSecret = z
+  .extend(WebhookEndpoint, () => ({
+    secret: z
+      .string()
+      .describe(
+        'the signing secret (whsec_…): shown here once, never again; keep it where the receiver verifies signatures',
+      ),
+  }))
+  .meta({ id: 'WebhookEndpointWithSecret' });
 
 export const NewWebhookEndpoint = z
-  .strictObject({
+  .strictObject(() => ({
     url: z.string().max(2048).describe('https:// only; its host must resolve to public addresses'),
     events: Events,
     description: z.string().trim().max(500).optional(),
-  })
+  }))
   .meta({ id: 'NewWebhookEndpoint' });
 export type NewWebhookEndpoint = z.infer<typeof NewWebhookEndpoint>;
 
 export const WebhookEndpointPatch = z
-  .strictObject({
+  .strictObject(() => ({
     url: z.string().max(2048).optional(),
     events: Events.optional(),
     description: z.string().trim().max(500).optional(),
     status: EndpointStatus.optional().describe(
       'disabled: no event is sent to it until enabled again (a replay then sends what it missed)',
     ),
-  })
+  }))
   .meta({ id: 'WebhookEndpointPatch' });
 export type WebhookEndpointPatch = z.infer<typeof WebhookEndpointPatch>;
 
 /** The endpoint as events carry it: its URL's origin only (a path may hold a credential). */
 export const WebhookEndpointSummary = z
-  .object({
+  .object(() => ({
     id: WebhookEndpointId,
     origin: z.string().describe("the URL's scheme, host and port (its path is left out)"),
     description: z.string(),
     events: z.array(z.string()),
     status: EndpointStatus,
-  })
+  }))
   .meta({ id: 'WebhookEndpointSummary' });
 export type WebhookEndpointSummary = z.infer<typeof WebhookEndpointSummary>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { Instant } from '../shared/time.js';
+import * as z from '../shared/zod.js';
 
 // A replay sends an endpoint, again, what it would have received in a window of time: the events
 // are read back from the bus archive (EventBridge replays them to the webhook sender's rule
@@ -16,7 +16,7 @@ export const ReplayStatus = z
   );
 
 export const WebhookReplay = z
-  .object({
+  .object(() => ({
     id: WebhookReplayId,
     endpointId: z.string(),
     from: Instant,
@@ -27,12 +27,12 @@ export const WebhookReplay = z
     requestedBy: z.string(),
     requestedAt: Instant,
     startedAt: Instant.optional(),
-  })
+  }))
   .meta({ id: 'WebhookReplay' });
 export type WebhookReplay = z.infer<typeof WebhookReplay>;
 
 export const NewWebhookReplay = z
-  .strictObject({
+  .strictObject(() => ({
     from: Instant.describe('the window starts here (event time, inclusive)'),
     to: Instant.describe('and ends here (exclusive); at most now'),
     events: z
@@ -41,7 +41,7 @@ export const NewWebhookReplay = z
       .max(100)
       .optional()
       .describe("only these detail-types (default: the endpoint's own)"),
-  })
+  }))
   .meta({ id: 'NewWebhookReplay' });
 export type NewWebhookReplay = z.infer<typeof NewWebhookReplay>;
 

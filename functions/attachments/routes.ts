@@ -17,14 +17,16 @@ import {
 // delivery API's), and the attachment itself (the CRM API's). docs/api.md, "Attachments".
 
 const Link = z.object(() => ({ url: z.string(), expiresAt: z.string() }));
-const Upload = Link.extend({
+const Upload = z.extend(Link, () => ({
   method: z.literal('PUT'),
   headers: z.record(z.string(), z.string()).describe('send exactly these: the link is signed for them'),
-});
+}));
 const Requested = z
   .object(() => ({ attachment: Attachment, upload: Upload }))
   .meta({ id: 'AttachmentUpload' });
-const WithLink = Attachment.extend({ download: Link.nullable() }).meta({ id: 'AttachmentWithLink' });
+const WithLink = z
+  .extend(Attachment, () => ({ download: Link.nullable() }))
+  .meta({ id: 'AttachmentWithLink' });
 
 const PATHS: Record<AttachableKind, { path: string; tag: string; id: Parameters<typeof idParams>[0] }> = {
   deal: { path: 'deals', tag: 'Deals', id: 'deal' },

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Contact, Email as EmailAddressSchema } from '../../domain/crm/contact.js';
 import { captureAddress, DEAL_ADDRESS_PATTERN } from '../../domain/email/addresses.js';
 import { Email, EmailHead, EmailStatus, ThreadId } from '../../domain/email/message.js';
@@ -6,6 +5,7 @@ import { NewEmail, SentEmail } from '../../domain/email/outgoing.js';
 import { ContactFromReview, EmailReview } from '../../domain/email/review.js';
 import { hasRole } from '../../domain/shared/context.js';
 import { Forbidden, NotFound } from '../../domain/shared/errors.js';
+import * as z from '../../domain/shared/zod.js';
 import { config } from '../lib/config.js';
 import { canRead, canSell } from '../lib/http/access.js';
 import { idParams, listQuery, listScope } from '../lib/http/params.js';
@@ -21,7 +21,7 @@ import { sendEmail } from './use-cases/send-email.js';
 const THREAD_LIMIT = 50;
 
 const CaptureSettings = z
-  .object({
+  .object(() => ({
     enabled: z.boolean().describe('false: the deployment has no inboundEmailDomain; nothing is captured'),
     domain: z.string().nullable(),
     address: z
@@ -32,14 +32,14 @@ const CaptureSettings = z
       .string()
       .nullable()
       .describe('a deal’s own address (deal-<dealId>@domain): anyone’s mail to it lands on that deal'),
-  })
+  }))
   .meta({ id: 'EmailCaptureSettings' });
 
 const Thread = z
-  .object({ id: ThreadId, subject: z.string(), emails: z.array(Email) })
+  .object(() => ({ id: ThreadId, subject: z.string(), emails: z.array(Email) }))
   .meta({ id: 'EmailThread' });
 
-const ReviewParams = z.strictObject({ address: EmailAddressSchema });
+const ReviewParams = z.strictObject(() => ({ address: EmailAddressSchema }));
 
 export function emailRoutes(
   s: Pick<
@@ -157,7 +157,7 @@ export function emailRoutes(
       response: {
         status: 201,
         schema: z
-          .object({ contact: Contact, logged: z.number().int() })
+          .object(() => ({ contact: Contact, logged: z.int() }))
           .meta({ id: 'ContactFromReviewResult' }),
       },
       handle: async ({ params, body, ...input }) =>

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parse } from '../../domain/shared/validation.js';
+import * as z from '../../domain/shared/zod.js';
 import { logger } from '../lib/logger.js';
 import { instrumented } from '../lib/observability.js';
 import { defaultRedriveClients, redriveDeadLetters } from './use-cases/redrive.js';
@@ -10,11 +10,11 @@ import { defaultRedriveClients, redriveDeadLetters } from './use-cases/redrive.j
 
 // a dead-letter queue filled by a queue's redrive policy → that queue (the stack says which)
 const clients = defaultRedriveClients(JSON.parse(process.env.REDRIVE_SOURCE_QUEUES || '{}'));
-const Input = z.strictObject({
+const Input = z.strictObject(() => ({
   queue: z.string().min(1).max(1024),
-  limit: z.number().int().min(1).max(10_000).default(100),
+  limit: z.int().min(1).max(10_000).default(100),
   dryRun: z.boolean().default(false),
-});
+}));
 
 export const handler = instrumented(async (event: unknown) => {
   const request = parse(Input, event ?? {});

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parse } from '../../domain/shared/validation.js';
+import * as z from '../../domain/shared/zod.js';
 import { logger } from '../lib/logger.js';
 import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
@@ -14,7 +14,10 @@ import { rewriteOlderRecords } from './use-cases/rewrite-older-records.js';
 // reordered or inserted). See functions/reports/use-cases/rebuild-report-totals.ts for when to apply.
 
 const services = createServices({ runningAs: 'RebuildReports' });
-const Input = z.strictObject({ apply: z.boolean().default(false), recount: z.boolean().default(false) });
+const Input = z.strictObject(() => ({
+  apply: z.boolean().default(false),
+  recount: z.boolean().default(false),
+}));
 
 export const handler = instrumented(async (event: unknown) => {
   const { apply, recount } = parse(Input, event ?? {});

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { Activity, ActivityPatch, NewActivity } from '../../../domain/crm/activity.js';
 import { BadRequest } from '../../../domain/shared/errors.js';
 import { idSchema, UserId } from '../../../domain/shared/ids.js';
 import { Instant } from '../../../domain/shared/time.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canRead, canSell } from '../../lib/http/access.js';
 import { idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { Company, CompanyPatch, NewCompany } from '../../../domain/crm/company.js';
 import { TimelineEntry } from '../../../domain/crm/timeline.js';
 import { Tag } from '../../../domain/shared/text.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canManage, canRead, canSell } from '../../lib/http/access.js';
 import { DetachQuery, idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { Contact, ContactPatch, Email, NewContact } from '../../../domain/crm/contact.js';
 import { TimelineEntry } from '../../../domain/crm/timeline.js';
 import { NotFound } from '../../../domain/shared/errors.js';
 import { idSchema } from '../../../domain/shared/ids.js';
 import { Tag } from '../../../domain/shared/text.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canManage, canRead, canSell } from '../../lib/http/access.js';
 import { DetachQuery, idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, noContent, ok, type Routes, route } from '../../lib/http/route.js';

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   Deal,
   DealPatch,
@@ -18,6 +17,7 @@ import { WinDeal } from '../../../domain/handoff/requirements.js';
 import { BadRequest, ValidationFailed } from '../../../domain/shared/errors.js';
 import { idSchema, UserId } from '../../../domain/shared/ids.js';
 import { Tag } from '../../../domain/shared/text.js';
+import * as z from '../../../domain/shared/zod.js';
 import { overdueDeals } from '../../followup/use-cases/overdue-deals.js';
 import { canAdminister, canRead, canSell } from '../../lib/http/access.js';
 import { idParams, listQuery, listScope } from '../../lib/http/params.js';

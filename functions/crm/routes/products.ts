@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { NewProduct, Product, ProductPatch } from '../../../domain/crm/product.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canAdminister, canRead } from '../../lib/http/access.js';
 import { idParams, listQuery, listScope } from '../../lib/http/params.js';
 import { created, ok, type Routes, route } from '../../lib/http/route.js';

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { DeclineQuote, isExpired, NewQuote, type Quote, QuoteView } from '../../../domain/crm/quote.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canRead, canSell } from '../../lib/http/access.js';
 import { idParams, listQuery } from '../../lib/http/params.js';
 import { created, ok, type Routes, route } from '../../lib/http/route.js';
@@ -14,7 +14,7 @@ import { sendQuote } from '../use-cases/send-quote.js';
 
 const params = idParams('quote');
 const PdfLink = z
-  .object({ url: z.string(), expiresAt: z.string(), fileName: z.string() })
+  .object(() => ({ url: z.string(), expiresAt: z.string(), fileName: z.string() }))
   .meta({ id: 'QuotePdfLink' });
 const notLive =
   'the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed';

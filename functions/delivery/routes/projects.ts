@@ -27,29 +27,33 @@ const Burn = z.object(() => ({
   cost: z.number().nullable(),
   actualHours: z.number(),
   estimatedHours: z.number(),
-  actualCost: z.object({ amount: z.number(), currency: z.string() }).nullable(),
+  actualCost: z.object(() => ({ amount: z.number(), currency: z.string() })).nullable(),
 }));
 /** A task as the plan shows it: with its rolled-up progress (and, for a parent, its children's span). */
-const PlannedTask = Task.extend({
-  progress: z
-    .object(() => ({
-      percentComplete: z.number().int(),
-      span: z.object({ startDate: z.string(), dueDate: z.string() }).optional(),
-    }))
-    .describe("its own percent complete, or its children's weighted by their working days"),
-}).meta({ id: 'PlannedTask' });
+const PlannedTask = z
+  .extend(Task, () => ({
+    progress: z
+      .object(() => ({
+        percentComplete: z.int(),
+        span: z.object(() => ({ startDate: z.string(), dueDate: z.string() })).optional(),
+      }))
+      .describe("its own percent complete, or its children's weighted by their working days"),
+  }))
+  .meta({ id: 'PlannedTask' });
 
-const ProjectWithTasks = Project.extend({
-  tasks: z.array(PlannedTask),
-  burn: Burn,
-  progress: z
-    .object(() => ({
-      percentComplete: z.number().int(),
-      openTasks: z.number().int(),
-      closedTasks: z.number().int(),
-    }))
-    .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
-}).meta({ id: 'ProjectWithTasks' });
+const ProjectWithTasks = z
+  .extend(Project, () => ({
+    tasks: z.array(PlannedTask),
+    burn: Burn,
+    progress: z
+      .object(() => ({
+        percentComplete: z.int(),
+        openTasks: z.int(),
+        closedTasks: z.int(),
+      }))
+      .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
+  }))
+  .meta({ id: 'ProjectWithTasks' });
 
 /** A board's columns, in the order work moves through them. */
 const BOARD_COLUMNS = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
@@ -57,7 +61,7 @@ const BOARD_COLUMNS = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as
 const Board = z
   .object(() => ({
     projectId: z.string(),
-    columns: z.array(z.object({ status: z.enum(BOARD_COLUMNS), tasks: z.array(PlannedTask) })),
+    columns: z.array(z.object(() => ({ status: z.enum(BOARD_COLUMNS), tasks: z.array(PlannedTask) }))),
   }))
   .meta({ id: 'Board' });
 

@@ -27,7 +27,7 @@ import { removeDependency } from '../use-cases/remove-dependency.js';
 import { updateTask } from '../use-cases/update-task.js';
 
 /** A changed task, and whether its dependents were rescheduled already or are being (cascade). */
-const TaskChange = Task.extend({ rescheduling: z.enum(['done', 'in-progress']) });
+const TaskChange = z.extend(Task, () => ({ rescheduling: z.enum(['done', 'in-progress']) }));
 
 const taskChange = ({ task, cascaded }: { task: Task; cascaded: boolean }): Reply =>
   ok({ ...task, rescheduling: cascaded ? 'in-progress' : 'done' }, task.version);

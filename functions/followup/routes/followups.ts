@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { DueSummary } from '../../../domain/followup/due-list.js';
 import { FollowUp, followUpId } from '../../../domain/followup/followups.js';
 import { UserId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { canRead } from '../../lib/http/access.js';
 import { listQuery } from '../../lib/http/params.js';
 import { ok, type Routes, route } from '../../lib/http/route.js';

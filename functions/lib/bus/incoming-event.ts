@@ -1,9 +1,9 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { EVENTS, type EventData, type EventName } from '../../../domain/events.js';
 import { type CommandContext, system } from '../../../domain/shared/context.js';
 import { detailSchema, type EventDefinition } from '../../../domain/shared/event.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { annotateCorrelation } from '../observability.js';
 
 // Events arriving from the bus, checked against the catalog before a handler acts on them. An

@@ -5,12 +5,12 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import * as z from 'zod';
 import type { PortalViewer } from '../../../domain/portal/customer-actions.js';
 import { type Actor, type CommandContext, contactActor } from '../../../domain/shared/context.js';
 import { BadRequest, CustomFieldsChanged, ValidationFailed } from '../../../domain/shared/errors.js';
 import { newEventId, newId } from '../../../domain/shared/ids.js';
 import { issuesOf, parse } from '../../../domain/shared/validation.js';
+import * as z from '../../../domain/shared/zod.js';
 import { logger } from '../logger.js';
 import { annotateCorrelation, traceHandler } from '../observability.js';
 import type { CustomFieldRepository } from '../table/entities/custom-fields.js';

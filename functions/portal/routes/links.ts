@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { DeliveryState } from '../../../domain/delivery/delivery-state.js';
 import { linkStatus, NewPortalLink, PortalLink, PortalLinkId } from '../../../domain/portal/portal-link.js';
 import { ProjectLogEntry } from '../../../domain/portal/project-log.js';
 import { SharedFile } from '../../../domain/portal/shared-file.js';
 import { idSchema } from '../../../domain/shared/ids.js';
+import * as z from '../../../domain/shared/zod.js';
 import { config } from '../../lib/config.js';
 import { canDeliver, canRead } from '../../lib/http/access.js';
 import { idParams, listQuery } from '../../lib/http/params.js';
@@ -22,28 +22,34 @@ import { unshareFile } from '../use-cases/unshare-file.js';
 // the project's portal timeline, and the deal's view of its project's live state.
 
 const LinkStatus = z.enum(['active', 'revoked', 'expired']);
-const PortalLinkWithStatus = PortalLink.extend({ status: LinkStatus }).meta({ id: 'PortalLinkWithStatus' });
-const CreatedPortalLink = PortalLink.extend({
-  status: z.literal('active'),
-  url: z
-    .string()
-    .describe(
-      "the link to give the contact: the console's /portal page, its secret in the fragment. Shown once: only its hash is kept",
+const PortalLinkWithStatus = z
+  .extend(PortalLink, () => ({ status: LinkStatus }))
+  .meta({ id: 'PortalLinkWithStatus' });
+const CreatedPortalLink = z
+  .extend(PortalLink, () => ({
+    status: z.literal('active'),
+    url: z
+      .string()
+      .describe(
+        "the link to give the contact: the console's /portal page, its secret in the fragment. Shown once: only its hash is kept",
+      ),
+    mailedTo: z.string().nullable().describe('the address it was mailed to (`send`), or null'),
+  }))
+  .meta({ id: 'CreatedPortalLink' });
+const DealDelivery = z
+  .extend(DeliveryState, () => ({
+    lastFromCustomer: ProjectLogEntry.nullable().describe(
+      "the customer's latest decision or comment in the portal, if any (of the project's 25 newest timeline entries)",
     ),
-  mailedTo: z.string().nullable().describe('the address it was mailed to (`send`), or null'),
-}).meta({ id: 'CreatedPortalLink' });
-const DealDelivery = DeliveryState.extend({
-  lastFromCustomer: ProjectLogEntry.nullable().describe(
-    "the customer's latest decision or comment in the portal, if any (of the project's 25 newest timeline entries)",
-  ),
-  lastViewedAt: z
-    .string()
-    .nullable()
-    .describe('when a contact of the customer last opened the portal, if lately'),
-}).meta({ id: 'DealDelivery' });
+    lastViewedAt: z
+      .string()
+      .nullable()
+      .describe('when a contact of the customer last opened the portal, if lately'),
+  }))
+  .meta({ id: 'DealDelivery' });
 
-const linkParams = z.strictObject({ id: idSchema('project'), linkId: PortalLinkId });
-const fileParams = z.strictObject({ id: idSchema('project'), attachmentId: idSchema('attachment') });
+const linkParams = z.strictObject(() => ({ id: idSchema('project'), linkId: PortalLinkId }));
+const fileParams = z.strictObject(() => ({ id: idSchema('project'), attachmentId: idSchema('attachment') }));
 
 export function portalLinkRoutes(
   s: Pick<Services, 'attachments' | 'contacts' | 'portal' | 'projects' | 'store'>,
@@ -82,7 +88,7 @@ export function portalLinkRoutes(
       summary: "A project's portal links, newest first, each active, revoked or expired",
       roles: canRead,
       params: idParams('project'),
-      response: { status: 200, schema: z.object({ items: z.array(PortalLinkWithStatus) }) },
+      response: { status: 200, schema: z.object(() => ({ items: z.array(PortalLinkWithStatus) })) },
       handle: async ({ params, ctx }) => {
         await s.projects.require(params.id);
         const links = await s.portal.links(params.id);
@@ -109,7 +115,7 @@ export function portalLinkRoutes(
       summary: 'The files a project shows its customer in the portal, newest first',
       roles: canRead,
       params: idParams('project'),
-      response: { status: 200, schema: z.object({ items: z.array(SharedFile) }) },
+      response: { status: 200, schema: z.object(() => ({ items: z.array(SharedFile) })) },
       handle: async ({ params }) => {
         await s.projects.require(params.id);
         return ok({ items: await s.portal.files(params.id) });

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { TaskId, TaskStatus } from '../../../domain/delivery/project.js';
 import {
   CustomerDecision,
@@ -8,6 +7,7 @@ import {
 import { PortalProject } from '../../../domain/portal/portal-view.js';
 import { idSchema } from '../../../domain/shared/ids.js';
 import { Instant } from '../../../domain/shared/time.js';
+import * as z from '../../../domain/shared/zod.js';
 import { created, ok, type RouteRequest, type Routes, route } from '../../lib/http/route.js';
 import type { Services } from '../../lib/services.js';
 import { commentOnMilestone } from '../use-cases/comment-on-milestone.js';
@@ -28,43 +28,43 @@ const SESSION_PROBLEMS = {
 } as const;
 
 const PortalSession = z
-  .object({
+  .object(() => ({
     accessToken: z
       .string()
       .describe('send as `Authorization: Bearer <accessToken>` to the other /portal routes'),
     tokenType: z.literal('Bearer'),
-    expiresIn: z.number().int().describe('seconds it lasts (15 minutes, never past its link’s end)'),
+    expiresIn: z.int().describe('seconds it lasts (15 minutes, never past its link’s end)'),
     expiresAt: Instant,
-  })
+  }))
   .meta({ id: 'PortalSession' });
 
 const CustomerApprovalDecided = z
-  .object({
+  .object(() => ({
     taskId: z.string(),
     title: z.string(),
     decision: z.enum(['approved', 'rejected']),
     comment: z.string().optional(),
     decidedAt: Instant,
     taskStatus: TaskStatus.describe('approved: done; rejected: blocked until the team changes it'),
-  })
+  }))
   .meta({ id: 'CustomerApprovalDecided' });
 
 const PortalCommentCreated = z
-  .object({ id: z.string(), taskId: z.string(), body: z.string(), createdAt: Instant })
+  .object(() => ({ id: z.string(), taskId: z.string(), body: z.string(), createdAt: Instant }))
   .meta({ id: 'PortalCommentCreated' });
 
 const SharedFileDownload = z
-  .object({
+  .object(() => ({
     name: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     download: z
-      .object({ url: z.string(), expiresAt: Instant })
+      .object(() => ({ url: z.string(), expiresAt: Instant }))
       .describe('a link that works for a few minutes'),
-  })
+  }))
   .meta({ id: 'SharedFileDownload' });
 
-const taskParams = z.strictObject({ taskId: TaskId });
+const taskParams = z.strictObject(() => ({ taskId: TaskId }));
 
 /** The session's viewer: the handler puts it on every 'portal-session' route's request. */
 const viewerOf = (req: Pick<RouteRequest<unknown, unknown, unknown>, 'portal'>): PortalViewer => {
@@ -83,9 +83,9 @@ export function portalRoutes(
         'No sign-in: the token is the one in the fragment of the link the customer was sent (`/portal#<token>`). It is compared with the stored hash in constant time. A revoked or expired link is a 401 at once; wrong tokens are counted per source network, and a source that sent 10 in a quarter hour is refused (429) until the quarter hour ends.',
       roles: 'portal-link',
       body: z
-        .strictObject({
+        .strictObject(() => ({
           token: z.string().min(1).max(512).describe("the link's token: everything after `#`"),
-        })
+        }))
         .meta({ id: 'PortalSessionRequest' }),
       problems: {
         401: 'the token is not a valid link: unknown, wrong, revoked or expired',
@@ -155,7 +155,7 @@ export function portalRoutes(
       tag: 'Customer portal',
       summary: 'A short-lived download link for a file shared with you',
       roles: 'portal-session',
-      params: z.strictObject({ attachmentId: idSchema('attachment') }),
+      params: z.strictObject(() => ({ attachmentId: idSchema('attachment') })),
       problems: { ...SESSION_PROBLEMS, 404: 'no such file shared on your project' },
       response: { status: 200, schema: SharedFileDownload },
       handle: async (req) =>

@@ -68,11 +68,11 @@ const PipelineQuery = z.strictObject(() => ({
   pipelineId: PipelineId.optional().describe('the default pipeline when absent'),
 }));
 
-const ScopedPipelineQuery = PipelineQuery.extend({ ownerId: OwnerScope });
+const ScopedPipelineQuery = z.extend(PipelineQuery, () => ({ ownerId: OwnerScope }));
 
 /** A range with one end given keeps its length: forecasts look ahead, cohorts look back. */
 const ProductRangeQuery = z
-  .strictObject({ from: YearMonth.optional(), to: YearMonth.optional() })
+  .strictObject(() => ({ from: YearMonth.optional(), to: YearMonth.optional() }))
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.from > q.to)
       ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${q.to})` });

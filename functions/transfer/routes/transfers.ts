@@ -22,20 +22,24 @@ import { requestImport } from '../use-cases/request-import.js';
 // here and answered with a link to upload the file to (S3, presigned); the upload starts it.
 // An export is asked for here and written by the export function; both are then polled.
 
-const ImportAnswer = ImportJob.extend({
-  upload: Upload.optional().describe('while the import waits for its file'),
-  rejectedRows: Download.nullable()
-    .optional()
-    .describe('the rejected rows (row, field, reason), once it completed'),
-  skippedRows: Download.nullable()
-    .optional()
-    .describe(
-      'the skipped rows (row, reason), once it completed: duplicates left alone, and later rows of the file repeating an earlier row',
-    ),
-}).meta({ id: 'ImportAnswer' });
-const ExportAnswer = ExportJob.extend({
-  download: Download.nullable().describe('the file, once it is written'),
-}).meta({ id: 'ExportAnswer' });
+const ImportAnswer = z
+  .extend(ImportJob, () => ({
+    upload: Upload.optional().describe('while the import waits for its file'),
+    rejectedRows: Download.nullable()
+      .optional()
+      .describe('the rejected rows (row, field, reason), once it completed'),
+    skippedRows: Download.nullable()
+      .optional()
+      .describe(
+        'the skipped rows (row, reason), once it completed: duplicates left alone, and later rows of the file repeating an earlier row',
+      ),
+  }))
+  .meta({ id: 'ImportAnswer' });
+const ExportAnswer = z
+  .extend(ExportJob, () => ({
+    download: Download.nullable().describe('the file, once it is written'),
+  }))
+  .meta({ id: 'ExportAnswer' });
 
 export function transferRoutes(
   s: Pick<Services, 'customFields' | 'exports' | 'files' | 'imports' | 'segments' | 'store'>,

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { Ulid } from '../../../domain/shared/event.js';
+import * as z from '../../../domain/shared/zod.js';
 import { DeliveryStatus, WebhookDelivery } from '../../../domain/webhooks/delivery.js';
 import {
   NewWebhookEndpoint,
@@ -26,11 +26,11 @@ import { testWebhookEndpoint } from '../use-cases/test-webhook-endpoint.js';
 // replaying a window. An endpoint is versioned: its version is the ETag, If-Match is honoured.
 
 const TAG = 'Webhooks';
-const params = z.strictObject({ id: WebhookEndpointId });
-const deliveryParams = z.strictObject({
+const params = z.strictObject(() => ({ id: WebhookEndpointId }));
+const deliveryParams = z.strictObject(() => ({
   id: WebhookEndpointId,
   deliveryId: Ulid.describe('the event id (the webhook-id header)'),
-});
+}));
 
 const WEBHOOK_URL_PROBLEM =
   '`url` is malformed, not https://, or its host resolves to a loopback, private, link-local or other reserved address; `events` names unknown event types (each named)';
@@ -124,9 +124,9 @@ export function webhookRoutes(
       params,
       response: {
         status: 202,
-        schema: z.object({
+        schema: z.object(() => ({
           deliveryId: Ulid.describe('the WebhookTest event id: its delivery id and webhook-id'),
-        }),
+        })),
       },
       handle: async ({ params, ctx }) => ({
         status: 202,
@@ -156,9 +156,14 @@ export function webhookRoutes(
       params: deliveryParams,
       response: {
         status: 200,
-        schema: WebhookDelivery.extend({
-          payload: z.string().nullable().describe('the request body every attempt sends (null: it expired)'),
-        }).meta({ id: 'WebhookDeliveryWithPayload' }),
+        schema: z
+          .extend(WebhookDelivery, () => ({
+            payload: z
+              .string()
+              .nullable()
+              .describe('the request body every attempt sends (null: it expired)'),
+          }))
+          .meta({ id: 'WebhookDeliveryWithPayload' }),
       },
       handle: async ({ params }) => {
         await s.webhookEndpoints.require(params.id);
