@@ -53,7 +53,7 @@ export const NewAttachment = z
       .min(1, { error: 'an empty file is not attached' })
       .max(MAX_ATTACHMENT_BYTES, { error: `a file is at most ${MAX_ATTACHMENT_BYTES} bytes (25 MiB)` }),
   }))
-  .meta({ id: 'NewAttachment' });
+  .register(z.globalRegistry, { id: 'NewAttachment' });
 export type NewAttachment = z.infer<typeof NewAttachment>;
 
 export const Attachment = z
@@ -70,7 +70,7 @@ export const Attachment = z
     storedAt: Instant.optional(),
     version: z.int(),
   }))
-  .meta({ id: 'Attachment' });
+  .register(z.globalRegistry, { id: 'Attachment' });
 export type Attachment = z.infer<typeof Attachment>;
 
 /** Whoever reads the record may attach and download; its uploader, managers and admins delete. */

@@ -79,7 +79,7 @@ export const Activity = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'Activity' });
+  .register(z.globalRegistry, { id: 'Activity' });
 export type Activity = z.infer<typeof Activity>;
 
 /** Where the activity sits on a contact's timeline: when it happened, else when due, else logged. */

@@ -17,7 +17,7 @@ export const Address = z
       .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE' })
       .optional(),
   }))
-  .meta({ id: 'Address' });
+  .register(z.globalRegistry, { id: 'Address' });
 
 export const Domain = z
   .string()
@@ -50,7 +50,7 @@ export const NewCompany = z
     notes: fields.notes.optional(),
     customFields: CustomFieldsInput.optional(),
   }))
-  .meta({ id: 'NewCompany' });
+  .register(z.globalRegistry, { id: 'NewCompany' });
 export type NewCompany = z.infer<typeof NewCompany>;
 
 /** PATCH body: every field optional; `null` clears an optional field. */
@@ -82,5 +82,5 @@ export const Company = z
     createdBy: UserId,
     version: z.int(),
   }))
-  .meta({ id: 'Company' });
+  .register(z.globalRegistry, { id: 'Company' });
 export type Company = z.infer<typeof Company>;

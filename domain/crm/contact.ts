@@ -40,7 +40,7 @@ export const NewContact = z
     notes: fields.notes.optional(),
     customFields: CustomFieldsInput.optional(),
   }))
-  .meta({ id: 'NewContact' });
+  .register(z.globalRegistry, { id: 'NewContact' });
 export type NewContact = z.infer<typeof NewContact>;
 
 export const ContactPatch = z
@@ -75,7 +75,7 @@ export const Contact = z
     createdBy: UserId,
     version: z.int(),
   }))
-  .meta({ id: 'Contact' });
+  .register(z.globalRegistry, { id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;
 
 export function displayName(contact: Pick<Contact, 'firstName' | 'lastName'>): string {

@@ -23,7 +23,7 @@ const ReasonList = z
 
 export const DealReasonsInput = z
   .strictObject(() => ({ lost: ReasonList, won: ReasonList }))
-  .meta({ id: 'DealReasonsInput' });
+  .register(z.globalRegistry, { id: 'DealReasonsInput' });
 export type DealReasonsInput = z.infer<typeof DealReasonsInput>;
 
 export const DealReasons = z
@@ -34,7 +34,7 @@ export const DealReasons = z
     updatedBy: z.string().optional(),
     version: z.int(),
   }))
-  .meta({ id: 'DealReasons' });
+  .register(z.globalRegistry, { id: 'DealReasons' });
 export type DealReasons = z.infer<typeof DealReasons>;
 
 export const NO_REASONS: DealReasons = { lost: [], won: [], version: 0 };

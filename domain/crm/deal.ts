@@ -22,7 +22,7 @@ export const NextAction = z
     summary: text(500),
     dueAt: Instant,
   }))
-  .meta({ id: 'NextAction' });
+  .register(z.globalRegistry, { id: 'NextAction' });
 export type NextAction = z.infer<typeof NextAction>;
 
 export const LeadSource = z
@@ -39,7 +39,7 @@ export const StageVisit = z
     enteredAt: Instant,
     leftAt: Instant.optional(),
   }))
-  .meta({ id: 'StageVisit' });
+  .register(z.globalRegistry, { id: 'StageVisit' });
 export type StageVisit = z.infer<typeof StageVisit>;
 
 const fields = {
@@ -186,7 +186,7 @@ export const Deal = z
     createdBy: z.string(),
     version: z.int(),
   }))
-  .meta({ id: 'Deal' });
+  .register(z.globalRegistry, { id: 'Deal' });
 export type Deal = z.infer<typeof Deal>;
 
 /** Admins and managers change any deal; sales only the deals they own; delivery reads. */

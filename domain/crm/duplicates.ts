@@ -53,10 +53,12 @@ export function reasonOf(key: string): string {
   return value.includes('|') ? 'same name at the same company' : `same name (${value})`;
 }
 
-export const MergeContacts = z.strictObject(() => ({ duplicateId: ContactId })).meta({ id: 'MergeContacts' });
+export const MergeContacts = z
+  .strictObject(() => ({ duplicateId: ContactId }))
+  .register(z.globalRegistry, { id: 'MergeContacts' });
 export const MergeCompanies = z
   .strictObject(() => ({ duplicateId: CompanyId }))
-  .meta({ id: 'MergeCompanies' });
+  .register(z.globalRegistry, { id: 'MergeCompanies' });
 
 export const Moved = z.record(z.string(), z.int()).describe('how many records moved, by kind');
 
@@ -66,5 +68,5 @@ export const DuplicatePair = z
     reasons: z.array(z.string()),
     foundAt: z.string(),
   }))
-  .meta({ id: 'DuplicatePair' });
+  .register(z.globalRegistry, { id: 'DuplicatePair' });
 export type DuplicatePair = z.infer<typeof DuplicatePair>;

@@ -33,7 +33,7 @@ export const RoutingMatch = z
   .refine((m) => m.leadSources !== undefined || m.companyDomains !== undefined, {
     error: 'a rule matches by leadSources, companyDomains or both',
   })
-  .meta({ id: 'RoutingMatch' });
+  .register(z.globalRegistry, { id: 'RoutingMatch' });
 
 export const RoutingAssignment = z
   .discriminatedUnion('type', () => [
@@ -47,7 +47,7 @@ export const RoutingAssignment = z
         .refine(unique, { error: 'lists the same owner twice' }),
     })),
   ])
-  .meta({ id: 'RoutingAssignment' });
+  .register(z.globalRegistry, { id: 'RoutingAssignment' });
 export type RoutingAssignment = z.infer<typeof RoutingAssignment>;
 
 const RuleInput = z.strictObject(() => ({
@@ -67,12 +67,12 @@ export const LeadRoutingInput = z
         error: 'lists the same rule id twice',
       }),
   }))
-  .meta({ id: 'LeadRoutingInput' });
+  .register(z.globalRegistry, { id: 'LeadRoutingInput' });
 export type LeadRoutingInput = z.infer<typeof LeadRoutingInput>;
 
 export const RoutingRule = z
   .object(() => ({ id: RuleId, name: z.string(), match: RoutingMatch, assign: RoutingAssignment }))
-  .meta({ id: 'RoutingRule' });
+  .register(z.globalRegistry, { id: 'RoutingRule' });
 export type RoutingRule = z.infer<typeof RoutingRule>;
 
 export const LeadRouting = z
@@ -82,7 +82,7 @@ export const LeadRouting = z
     updatedBy: z.string().optional(),
     version: z.int(),
   }))
-  .meta({ id: 'LeadRouting' });
+  .register(z.globalRegistry, { id: 'LeadRouting' });
 export type LeadRouting = z.infer<typeof LeadRouting>;
 
 export const NO_ROUTING: LeadRouting = { rules: [], version: 0 };

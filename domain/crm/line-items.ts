@@ -41,7 +41,7 @@ export const LineItemInput = z
     discountPercent: Percent.optional().describe('0 to 100, at most 2 decimals; default 0'),
     taxPercent: Percent.optional().describe("0 to 100, at most 2 decimals; default: the product's, else 0"),
   }))
-  .meta({ id: 'LineItemInput' });
+  .register(z.globalRegistry, { id: 'LineItemInput' });
 export type LineItemInput = z.infer<typeof LineItemInput>;
 
 /** Body of `PUT /deals/{id}/line-items`: the deal's lines as they are to be (an empty list clears them). */
@@ -51,7 +51,7 @@ export const SetLineItems = z
       error: `a deal has at most ${MAX_LINE_ITEMS} line items (all of them are kept in one record)`,
     }),
   }))
-  .meta({ id: 'SetLineItems' });
+  .register(z.globalRegistry, { id: 'SetLineItems' });
 export type SetLineItems = z.infer<typeof SetLineItems>;
 
 const Amounts = {
@@ -74,13 +74,13 @@ export const LineItem = z
     taxPercent: z.number(),
     ...Amounts,
   }))
-  .meta({ id: 'LineItem' });
+  .register(z.globalRegistry, { id: 'LineItem' });
 export type LineItem = z.infer<typeof LineItem>;
 
 /** The sums of a deal's (or a quote's) lines, in minor units of their one currency. */
 export const LineTotals = z
   .object(() => ({ count: z.int(), currency: Currency, ...Amounts }))
-  .meta({ id: 'LineTotals' });
+  .register(z.globalRegistry, { id: 'LineTotals' });
 export type LineTotals = z.infer<typeof LineTotals>;
 
 /** The quote whose acceptance fixed what a deal sells. */
@@ -112,7 +112,7 @@ export const DealLineItems = z
     updatedAt: Instant.optional(),
     revision: z.int().describe('changes with every write of this record (optimistic locking)'),
   }))
-  .meta({ id: 'DealLineItems' });
+  .register(z.globalRegistry, { id: 'DealLineItems' });
 export type DealLineItems = z.infer<typeof DealLineItems>;
 
 export function noLineItems(dealId: string): DealLineItems {

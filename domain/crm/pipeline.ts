@@ -15,7 +15,7 @@ export const Stage = z
     /** A deal that stays longer than this in the stage is stalled; null: never. */
     rotAfterDays: z.int().nullable(),
   }))
-  .meta({ id: 'Stage' });
+  .register(z.globalRegistry, { id: 'Stage' });
 export type Stage = z.infer<typeof Stage>;
 
 const StageInput = z.strictObject(() => ({
@@ -36,7 +36,7 @@ export const NewPipeline = z
       .max(30)
       .refine(uniqueNames, { error: 'stage names must be unique within a pipeline' }),
   }))
-  .meta({ id: 'NewPipeline' });
+  .register(z.globalRegistry, { id: 'NewPipeline' });
 export type NewPipeline = z.infer<typeof NewPipeline>;
 
 export const PipelinePatch = z
@@ -63,7 +63,7 @@ export const Pipeline = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'Pipeline' });
+  .register(z.globalRegistry, { id: 'Pipeline' });
 export type Pipeline = z.infer<typeof Pipeline>;
 
 export const DEFAULT_PIPELINE_ID = 'pl_default';

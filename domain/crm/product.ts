@@ -45,7 +45,7 @@ export const NewProduct = z
     taxPercent: fields.taxPercent.optional(),
     active: z.boolean().default(true),
   }))
-  .meta({ id: 'NewProduct' });
+  .register(z.globalRegistry, { id: 'NewProduct' });
 export type NewProduct = z.infer<typeof NewProduct>;
 
 export const ProductPatch = z
@@ -61,7 +61,7 @@ export const ProductPatch = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     error: 'name at least one field to change',
   })
-  .meta({ id: 'ProductPatch' });
+  .register(z.globalRegistry, { id: 'ProductPatch' });
 export type ProductPatch = z.infer<typeof ProductPatch>;
 
 export const Product = z
@@ -79,7 +79,7 @@ export const Product = z
     createdBy: z.string(),
     version: z.int(),
   }))
-  .meta({ id: 'Product' });
+  .register(z.globalRegistry, { id: 'Product' });
 export type Product = z.infer<typeof Product>;
 
 /** The catalog is the admins': everyone reads it, sales add its products to deals. */

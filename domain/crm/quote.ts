@@ -28,14 +28,14 @@ export const NewQuote = z
       "who it is for (default: the deal's contact); sent to their email",
     ),
   }))
-  .meta({ id: 'NewQuote' });
+  .register(z.globalRegistry, { id: 'NewQuote' });
 export type NewQuote = z.infer<typeof NewQuote>;
 
 export const DeclineQuote = z
   .strictObject(() => ({
     reason: text(500).describe('why the customer declined (or withdrew an acceptance)'),
   }))
-  .meta({ id: 'DeclineQuote' });
+  .register(z.globalRegistry, { id: 'DeclineQuote' });
 
 export const Quote = z
   .object(() => ({
@@ -71,7 +71,7 @@ export const Quote = z
     updatedAt: Instant,
     version: z.int().describe('of this record, for If-Match (not the quote version)'),
   }))
-  .meta({ id: 'Quote' });
+  .register(z.globalRegistry, { id: 'Quote' });
 export type Quote = z.infer<typeof Quote>;
 
 /** A quote as the API answers it: with whether it has expired (its validity date passed). */
@@ -79,7 +79,7 @@ export const QuoteView = z
   .extend(Quote, () => ({
     expired: z.boolean().describe('its validUntil is past (UTC): it can no longer be sent or accepted'),
   }))
-  .meta({ id: 'QuoteView' });
+  .register(z.globalRegistry, { id: 'QuoteView' });
 
 /** The last day a quote may be accepted is its validUntil, in UTC. */
 export function isExpired(quote: Pick<Quote, 'validUntil' | 'status'>, now: string): boolean {

@@ -58,7 +58,7 @@ export const DealHit = z
     stageId: z.string(),
     ownerId: z.string(),
   }))
-  .meta({ id: 'DealHit' });
+  .register(z.globalRegistry, { id: 'DealHit' });
 export type DealHit = z.infer<typeof DealHit>;
 
 const Matched = z.enum(['name', 'email', 'phone', 'domain']).describe('what the query matched');
@@ -73,7 +73,7 @@ export const ContactHit = z
     companyId: CompanyId.optional(),
     matched: Matched,
   }))
-  .meta({ id: 'ContactHit' });
+  .register(z.globalRegistry, { id: 'ContactHit' });
 export type ContactHit = z.infer<typeof ContactHit>;
 
 export const CompanyHit = z
@@ -83,7 +83,7 @@ export const CompanyHit = z
     domain: z.string().optional(),
     matched: Matched,
   }))
-  .meta({ id: 'CompanyHit' });
+  .register(z.globalRegistry, { id: 'CompanyHit' });
 export type CompanyHit = z.infer<typeof CompanyHit>;
 
 export const SearchResults = z
@@ -95,5 +95,5 @@ export const SearchResults = z
       .describe('by the start of any part of the name, an email or a phone number'),
     companies: z.array(CompanyHit).describe('by the start of any word of the name, or of the domain'),
   }))
-  .meta({ id: 'SearchResults' });
+  .register(z.globalRegistry, { id: 'SearchResults' });
 export type SearchResults = z.infer<typeof SearchResults>;

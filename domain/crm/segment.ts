@@ -38,7 +38,7 @@ export const FieldCondition = z
       }))
       .refine((r) => r.min !== undefined || r.max !== undefined, { error: 'name min, max or both' }),
   ])
-  .meta({ id: 'FieldCondition' });
+  .register(z.globalRegistry, { id: 'FieldCondition' });
 export type FieldCondition = z.infer<typeof FieldCondition>;
 
 const KNOWN = {
@@ -80,7 +80,7 @@ export const SavedSegmentFilter = z
         [K in FilterAttribute]: z.ZodOptional<(typeof KNOWN)[K]>;
       },
   )
-  .meta({ id: 'SavedSegmentFilter' });
+  .register(z.globalRegistry, { id: 'SavedSegmentFilter' });
 
 export type SegmentFilter = Partial<{ [K in FilterAttribute]: z.output<(typeof KNOWN)[K]> }>;
 
@@ -202,13 +202,13 @@ export function fieldConditionIssues(
 
 export const NewSegment = z
   .strictObject(() => ({ name: text(120), entity: SegmentEntity, filter: SegmentFilter }))
-  .meta({ id: 'NewSegment' });
+  .register(z.globalRegistry, { id: 'NewSegment' });
 export type NewSegment = z.infer<typeof NewSegment>;
 
 export const SegmentPatch = z
   .strictObject(() => ({ name: text(120).optional(), filter: SegmentFilter.optional() }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' })
-  .meta({ id: 'SegmentPatch' });
+  .register(z.globalRegistry, { id: 'SegmentPatch' });
 export type SegmentPatch = z.infer<typeof SegmentPatch>;
 
 export const Segment = z
@@ -222,7 +222,7 @@ export const Segment = z
     createdBy: z.string(),
     version: z.int(),
   }))
-  .meta({ id: 'Segment' });
+  .register(z.globalRegistry, { id: 'Segment' });
 export type Segment = z.infer<typeof Segment>;
 
 /** Segments are shared: whoever writes the CRM makes them; their maker, managers and admins change them. */

@@ -46,5 +46,5 @@ export const TimelineEntry = z
     z.object(() => ({ kind: z.literal('activity'), at: z.string(), activity: Activity })),
     DealHistoryEntry.extend({ kind: z.literal('deal-change') }),
   ])
-  .meta({ id: 'TimelineEntry' });
+  .register(z.globalRegistry, { id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;

@@ -59,7 +59,7 @@ export const NewCustomField = z
     if (!hasOptions(f.type) && f.options)
       ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${f.type} field has no options` });
   })
-  .meta({ id: 'NewCustomField' });
+  .register(z.globalRegistry, { id: 'NewCustomField' });
 export type NewCustomField = z.infer<typeof NewCustomField>;
 
 /**
@@ -80,7 +80,7 @@ export const CustomFieldPatch = z
       ),
   }))
   .refine((p) => Object.keys(p).length > 0, { error: 'name at least one field to change' })
-  .meta({ id: 'CustomFieldPatch' });
+  .register(z.globalRegistry, { id: 'CustomFieldPatch' });
 export type CustomFieldPatch = z.infer<typeof CustomFieldPatch>;
 
 export const CustomField = z
@@ -94,12 +94,12 @@ export const CustomField = z
     createdAt: Instant,
     updatedAt: Instant,
   }))
-  .meta({ id: 'CustomField' });
+  .register(z.globalRegistry, { id: 'CustomField' });
 export type CustomField = z.infer<typeof CustomField>;
 
 export const CustomFieldSet = z
   .object(() => ({ fields: z.array(CustomField), version: z.int() }))
-  .meta({ id: 'CustomFieldSet' });
+  .register(z.globalRegistry, { id: 'CustomFieldSet' });
 export type CustomFieldSet = z.infer<typeof CustomFieldSet>;
 
 export const NO_CUSTOM_FIELDS: CustomFieldSet = { fields: [], version: 0 };

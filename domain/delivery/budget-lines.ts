@@ -24,7 +24,7 @@ export const BudgetLine = z
     actualMinutes: z.int().describe('time logged against it'),
     exceededAt: Instant.optional().describe('when more time than was sold was first logged against it'),
   }))
-  .meta({ id: 'BudgetLine' });
+  .register(z.globalRegistry, { id: 'BudgetLine' });
 export type BudgetLine = z.infer<typeof BudgetLine>;
 
 /** A budget line against what was logged on it. */
@@ -35,7 +35,7 @@ export const BudgetLineBurn = z
     burn: z.number().nullable().describe('actual ÷ sold quantity (1 is all of it)'),
     overBudget: z.boolean(),
   }))
-  .meta({ id: 'BudgetLineBurn' });
+  .register(z.globalRegistry, { id: 'BudgetLineBurn' });
 export type BudgetLineBurn = z.infer<typeof BudgetLineBurn>;
 
 export const BudgetReport = z
@@ -46,7 +46,7 @@ export const BudgetReport = z
     burn: z.number().nullable().describe('actual ÷ budget of the time-based lines'),
     atRisk: z.boolean().describe('a line is over budget'),
   }))
-  .meta({ id: 'BudgetReport' });
+  .register(z.globalRegistry, { id: 'BudgetReport' });
 export type BudgetReport = z.infer<typeof BudgetReport>;
 
 export const isTimeUnit = (unit: string) => unit === 'hour' || unit === 'day';

@@ -21,7 +21,7 @@ export const WorkingCalendar = z
       .max(50)
       .optional(),
   }))
-  .meta({ id: 'WorkingCalendar' });
+  .register(z.globalRegistry, { id: 'WorkingCalendar' });
 export type WorkingCalendar = z.infer<typeof WorkingCalendar>;
 
 /** No holidays at all: what a template's own calendar means when it lists none. */
@@ -47,7 +47,7 @@ export const CompanyCalendar = z
     updatedBy: z.string().optional(),
     version: z.int(),
   }))
-  .meta({ id: 'CompanyCalendar' });
+  .register(z.globalRegistry, { id: 'CompanyCalendar' });
 export type CompanyCalendar = z.infer<typeof CompanyCalendar>;
 
 export const NO_COMPANY_CALENDAR: CompanyCalendar = { ...DEFAULT_COMPANY_CALENDAR, version: 0 };

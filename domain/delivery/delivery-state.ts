@@ -25,7 +25,7 @@ export const PromiseView = z
       .int()
       .describe('working days the projected finish is after the promised date (0 when it is not)'),
   }))
-  .meta({ id: 'PromiseView' });
+  .register(z.globalRegistry, { id: 'PromiseView' });
 export type PromiseView = z.infer<typeof PromiseView>;
 
 export const MilestoneView = z.object(() => ({
@@ -128,7 +128,7 @@ export const DeliveryState = z
       .describe('approvals a contact of the customer decides, not approved yet, by due date'),
     openTasks: z.int(),
   }))
-  .meta({ id: 'DeliveryState' });
+  .register(z.globalRegistry, { id: 'DeliveryState' });
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
 /** The project's live state for the deal it delivers (the rep's view: `today` is the company's date). */

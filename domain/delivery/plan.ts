@@ -224,7 +224,7 @@ export const ScheduleReport = z
     criticalTaskIds: z.array(z.string()).describe('every task with zero total slack'),
     tasks: z.array(ScheduledTask),
   }))
-  .meta({ id: 'ScheduleReport' });
+  .register(z.globalRegistry, { id: 'ScheduleReport' });
 export type ScheduleReport = z.infer<typeof ScheduleReport>;
 
 /** GET /projects/{id}/schedule: early and late dates, slack, the critical path, the finish against the promise. */

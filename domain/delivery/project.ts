@@ -66,7 +66,7 @@ export const HandoffSnapshot = z
       .describe('what was sold, line by line, when the deal had line items: the project budgets it'),
     receivedAt: Instant,
   }))
-  .meta({ id: 'HandoffSnapshot' });
+  .register(z.globalRegistry, { id: 'HandoffSnapshot' });
 export type HandoffSnapshot = z.infer<typeof HandoffSnapshot>;
 
 export const Budget = z
@@ -75,7 +75,7 @@ export const Budget = z
     amount: Money.optional(),
   }))
   .refine((b) => b.hours !== undefined || b.amount !== undefined, { error: 'set hours, an amount, or both' })
-  .meta({ id: 'Budget' });
+  .register(z.globalRegistry, { id: 'Budget' });
 
 export const ProjectChecklistItem = z.object(() => ({
   key: z.string(),
@@ -150,12 +150,12 @@ export const Project = z
     createdBy: z.string(),
     version: z.int(),
   }))
-  .meta({ id: 'Project' });
+  .register(z.globalRegistry, { id: 'Project' });
 export type Project = z.infer<typeof Project>;
 
 export const Dependency = z
   .object(() => ({ predecessorId: TaskId, type: DependencyType, lagDays: z.int() }))
-  .meta({ id: 'Dependency' });
+  .register(z.globalRegistry, { id: 'Dependency' });
 
 export const Approval = z
   .object(() => ({
@@ -173,7 +173,7 @@ export const Approval = z
     decidedBy: z.string().optional(),
     decidedAt: Instant.optional(),
   }))
-  .meta({ id: 'Approval' });
+  .register(z.globalRegistry, { id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
 
 export const TaskChecklistItem = z.object(() => ({ text: z.string(), done: z.boolean() }));
@@ -216,7 +216,7 @@ export const Task = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'Task' });
+  .register(z.globalRegistry, { id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
 /** Done or cancelled: nothing is left to do on it. */
@@ -251,7 +251,7 @@ export const TimeEntry = z
     updatedAt: Instant.optional(),
     version: z.int().default(1),
   }))
-  .meta({ id: 'TimeEntry' });
+  .register(z.globalRegistry, { id: 'TimeEntry' });
 export type TimeEntry = z.infer<typeof TimeEntry>;
 
 export const TaskComment = z
@@ -262,7 +262,7 @@ export const TaskComment = z
     body: z.string(),
     createdAt: Instant,
   }))
-  .meta({ id: 'TaskComment' });
+  .register(z.globalRegistry, { id: 'TaskComment' });
 export type TaskComment = z.infer<typeof TaskComment>;
 
 // ---------------------------------------------------------------- inputs
@@ -293,7 +293,7 @@ export const NewProject = z
     error: 'must not be before the kickoff date',
     path: ['promisedDueDate'],
   })
-  .meta({ id: 'NewProject' });
+  .register(z.globalRegistry, { id: 'NewProject' });
 export type NewProject = z.infer<typeof NewProject>;
 
 export const ProjectPatch = z
@@ -365,7 +365,7 @@ export const NewTask = z
     error: 'an approval the customer decides is shown to them: it cannot be internal',
     path: ['internal'],
   })
-  .meta({ id: 'NewTask' });
+  .register(z.globalRegistry, { id: 'NewTask' });
 export type NewTask = z.infer<typeof NewTask>;
 
 export const TaskPatch = z
@@ -405,7 +405,7 @@ export const NewDependency = z
     type: DependencyType.default('FS'),
     lagDays: Lag.default(0),
   }))
-  .meta({ id: 'NewDependency' });
+  .register(z.globalRegistry, { id: 'NewDependency' });
 export type NewDependency = z.infer<typeof NewDependency>;
 
 export const DecideApproval = z.strictObject(() => ({
@@ -433,7 +433,7 @@ export const NewTimeEntry = z
         "the project's budget line of hours or days it burns; default: the project's only such line, if it has one",
       ),
   }))
-  .meta({ id: 'NewTimeEntry' });
+  .register(z.globalRegistry, { id: 'NewTimeEntry' });
 export type NewTimeEntry = z.infer<typeof NewTimeEntry>;
 
 /** Body of `PATCH /time-entries/{id}`: what a correction may change. */

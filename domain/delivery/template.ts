@@ -76,7 +76,7 @@ export const NewTemplate = z
     dependencies: fields.dependencies.default([]),
     defaultOwnerId: fields.defaultOwnerId.optional(),
   }))
-  .meta({ id: 'NewTemplate' });
+  .register(z.globalRegistry, { id: 'NewTemplate' });
 export type NewTemplate = z.infer<typeof NewTemplate>;
 
 export const TemplatePatch = z
@@ -118,7 +118,7 @@ export const Template = z
     /** Each change is a new version; projects record the version they were made from. */
     version: z.int(),
   }))
-  .meta({ id: 'Template' });
+  .register(z.globalRegistry, { id: 'Template' });
 export type Template = z.infer<typeof Template>;
 export type TemplateTask = z.infer<typeof TemplateTask>;
 

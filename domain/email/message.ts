@@ -11,7 +11,7 @@ export const ThreadId = idSchema('thread');
 
 export const MailAddress = z
   .object(() => ({ address: z.string(), name: z.string().optional() }))
-  .meta({ id: 'MailAddress' });
+  .register(z.globalRegistry, { id: 'MailAddress' });
 export type MailAddress = z.infer<typeof MailAddress>;
 
 /** Why a message was not logged. */
@@ -46,7 +46,7 @@ export const EmailAttachment = z
     /** Why it was not stored (its type, its size, too many). */
     skipped: z.string().optional(),
   }))
-  .meta({ id: 'EmailAttachment' });
+  .register(z.globalRegistry, { id: 'EmailAttachment' });
 export type EmailAttachment = z.infer<typeof EmailAttachment>;
 
 /** The records an email was logged on. */
@@ -93,7 +93,7 @@ export const EmailHead = z
     sesMessageId: z.string(),
     version: z.int(),
   }))
-  .meta({ id: 'EmailHead' });
+  .register(z.globalRegistry, { id: 'EmailHead' });
 export type EmailHead = z.infer<typeof EmailHead>;
 
 /** Its bodies, as received: the HTML is the sender's and is unsafe until sanitized (the console does). */
@@ -106,7 +106,7 @@ export const EmailBody = z.object(() => ({
 }));
 export type EmailBody = z.infer<typeof EmailBody>;
 
-export const Email = z.extend(EmailHead, () => EmailBody.shape).meta({ id: 'Email' });
+export const Email = z.extend(EmailHead, () => EmailBody.shape).register(z.globalRegistry, { id: 'Email' });
 export type Email = z.infer<typeof Email>;
 
 /** What an email activity carries of its email: enough for a timeline entry; the rest is GET /emails/{id}. */
@@ -121,7 +121,7 @@ export const EmailSummary = z
     attachments: z.int(),
     hasHtml: z.boolean(),
   }))
-  .meta({ id: 'EmailSummary' });
+  .register(z.globalRegistry, { id: 'EmailSummary' });
 export type EmailSummary = z.infer<typeof EmailSummary>;
 
 /** Limits of what is kept (DynamoDB items are at most 400 KB; the raw message stays in the bucket). */

@@ -25,7 +25,7 @@ export const NewEmail = z
     /** A reply: the captured email it answers (its thread continues). */
     inReplyTo: EmailId.optional(),
   }))
-  .meta({ id: 'NewEmail' });
+  .register(z.globalRegistry, { id: 'NewEmail' });
 export type NewEmail = z.infer<typeof NewEmail>;
 
 export const SentEmail = z
@@ -35,7 +35,7 @@ export const SentEmail = z
     from: z.string(),
     bcc: z.string().describe('the capture address it was sent to, so it is logged'),
   }))
-  .meta({ id: 'SentEmail' });
+  .register(z.globalRegistry, { id: 'SentEmail' });
 export type SentEmail = z.infer<typeof SentEmail>;
 
 export interface OutgoingDecision {

@@ -25,7 +25,7 @@ export const EmailReview = z
     /** The users whose emails (sent, or to their deals) they were in: whose review it is. */
     seenBy: z.array(z.string()),
   }))
-  .meta({ id: 'EmailReview' });
+  .register(z.globalRegistry, { id: 'EmailReview' });
 export type EmailReview = z.infer<typeof EmailReview>;
 
 /** Emails logged on a contact made from a review: the newest, at most this many (one transaction). */
@@ -37,7 +37,7 @@ export const ContactFromReview = z
     lastName: z.string().trim().min(1).max(100).optional(),
     companyId: z.string().optional(),
   }))
-  .meta({ id: 'ContactFromReview' });
+  .register(z.globalRegistry, { id: 'ContactFromReview' });
 export type ContactFromReview = z.infer<typeof ContactFromReview>;
 
 export function assertMayReview(actor: Actor): void {

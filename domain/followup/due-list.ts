@@ -133,7 +133,7 @@ export const DueSummary = z
       .nullable()
       .describe('what of yours falls due next, and when: the console sets one timer for it'),
   }))
-  .meta({ id: 'DueSummary' });
+  .register(z.globalRegistry, { id: 'DueSummary' });
 export type DueSummary = z.infer<typeof DueSummary>;
 
 /** The counts of the entries late at `now`, and the first entry after it. */

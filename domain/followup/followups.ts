@@ -124,7 +124,7 @@ export const FollowUp = z
       minutesLate: z.int(),
     })),
   ])
-  .meta({ id: 'FollowUp' });
+  .register(z.globalRegistry, { id: 'FollowUp' });
 export type FollowUp = z.infer<typeof FollowUp>;
 
 export function minutesBetween(from: string, to: string): number {

@@ -13,7 +13,7 @@ export const PromisedTimeline = z
     dueDate: CalendarDate,
     notes: text(2_000).optional(),
   }))
-  .meta({ id: 'PromisedTimeline' });
+  .register(z.globalRegistry, { id: 'PromisedTimeline' });
 
 export const HandoffFacts = z
   .strictObject(() => ({

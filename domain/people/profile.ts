@@ -31,7 +31,7 @@ export const Profile = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'Profile' });
+  .register(z.globalRegistry, { id: 'Profile' });
 export type Profile = z.infer<typeof Profile>;
 
 export const ProfilePatch = z

@@ -31,12 +31,12 @@ export const CustomerDecision = z
     error: 'say what must change before it can be approved',
     path: ['comment'],
   })
-  .meta({ id: 'CustomerDecision' });
+  .register(z.globalRegistry, { id: 'CustomerDecision' });
 export type CustomerDecision = z.infer<typeof CustomerDecision>;
 
 export const MilestoneComment = z
   .strictObject(() => ({ body: text(5_000) }))
-  .meta({ id: 'MilestoneComment' });
+  .register(z.globalRegistry, { id: 'MilestoneComment' });
 
 /**
  * A task the customer may act on: in the session's project and shown to them. Anything else is

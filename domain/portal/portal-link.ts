@@ -36,7 +36,7 @@ export const NewPortalLink = z
         "mail the link to the contact's first email address (the deployment's mail sender; 409 where there is none)",
       ),
   }))
-  .meta({ id: 'NewPortalLink' });
+  .register(z.globalRegistry, { id: 'NewPortalLink' });
 export type NewPortalLink = z.infer<typeof NewPortalLink>;
 
 export const PortalLink = z
@@ -52,7 +52,7 @@ export const PortalLink = z
     revokedBy: z.string().optional(),
     version: z.int(),
   }))
-  .meta({ id: 'PortalLink' });
+  .register(z.globalRegistry, { id: 'PortalLink' });
 export type PortalLink = z.infer<typeof PortalLink>;
 
 export type PortalLinkStatus = 'active' | 'revoked' | 'expired';

@@ -64,7 +64,7 @@ export const PortalProject = z
       })),
     ),
   }))
-  .meta({ id: 'PortalProject' });
+  .register(z.globalRegistry, { id: 'PortalProject' });
 export type PortalProject = z.infer<typeof PortalProject>;
 
 export function portalView(

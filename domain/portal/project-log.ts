@@ -30,7 +30,7 @@ export const ProjectLogEntry = z
     decision: z.enum(['approved', 'rejected']).optional(),
     comment: z.string().optional(),
   }))
-  .meta({ id: 'ProjectLogEntry' });
+  .register(z.globalRegistry, { id: 'ProjectLogEntry' });
 export type ProjectLogEntry = z.infer<typeof ProjectLogEntry>;
 
 export function projectLogEntry(

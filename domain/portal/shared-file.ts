@@ -20,7 +20,7 @@ export const SharedFile = z
     sharedBy: z.string(),
     sharedAt: Instant,
   }))
-  .meta({ id: 'SharedFile' });
+  .register(z.globalRegistry, { id: 'SharedFile' });
 export type SharedFile = z.infer<typeof SharedFile>;
 
 /** Whether an attachment belongs to the project: on it, on one of its tasks, or on the deal it delivers. */

@@ -78,7 +78,7 @@ export const ProductReport = z
       })),
     ),
   }))
-  .meta({ id: 'ProductReport' });
+  .register(z.globalRegistry, { id: 'ProductReport' });
 export type ProductReport = z.infer<typeof ProductReport>;
 
 /** The report of the months from..to out of their stored totals (every month listed, empty or not). */

@@ -135,7 +135,7 @@ export const PipelineReport = z
     ),
     total: z.object(() => ({ openDeals: z.int(), value: MoneyTotals, weightedValue: MoneyTotals })),
   }))
-  .meta({ id: 'PipelineReport' });
+  .register(z.globalRegistry, { id: 'PipelineReport' });
 export type PipelineReport = z.infer<typeof PipelineReport>;
 
 export function pipelineReport(pipeline: Pipeline, totals: BucketTotals, now: string): PipelineReport {
@@ -206,7 +206,7 @@ export const ForecastReport = z
     undated: OpenTotals.describe('open deals without an expected close date'),
     total: z.extend(OpenTotals, () => ({ won: z.object(() => ({ deals: z.int(), value: MoneyTotals })) })),
   }))
-  .meta({ id: 'ForecastReport' });
+  .register(z.globalRegistry, { id: 'ForecastReport' });
 export type ForecastReport = z.infer<typeof ForecastReport>;
 
 /** Several buckets' attributes added up, as if one bucket. */
@@ -340,7 +340,7 @@ export const ConversionReport = z
       .array(z.object(() => ({ reason: z.string(), deals: z.int() })))
       .describe('most frequent first; the same words count together whatever their case or spacing'),
   }))
-  .meta({ id: 'ConversionReport' });
+  .register(z.globalRegistry, { id: 'ConversionReport' });
 export type ConversionReport = z.infer<typeof ConversionReport>;
 
 /**
@@ -420,7 +420,7 @@ export const SourcesReport = z
       })),
     ),
   }))
-  .meta({ id: 'SourcesReport' });
+  .register(z.globalRegistry, { id: 'SourcesReport' });
 export type SourcesReport = z.infer<typeof SourcesReport>;
 
 export function sourcesReport(
@@ -489,7 +489,7 @@ export const StalledReport = z
     ),
     total: z.object(() => ({ deals: z.int(), value: MoneyTotals })),
   }))
-  .meta({ id: 'StalledReport' });
+  .register(z.globalRegistry, { id: 'StalledReport' });
 export type StalledReport = z.infer<typeof StalledReport>;
 
 /**

@@ -8,7 +8,7 @@ import * as z from './zod.js';
 /** Any stored custom-field value; which one a field takes is in its definition. */
 export const CustomFieldValue = z
   .union([z.string(), z.number(), z.boolean(), z.array(z.string()), Money])
-  .meta({ id: 'CustomFieldValue' });
+  .register(z.globalRegistry, { id: 'CustomFieldValue' });
 
 /** The values of an entity's custom fields, by key: an open map, defined at `GET /custom-fields`. */
 export const CustomFields = z

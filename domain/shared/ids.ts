@@ -45,13 +45,15 @@ function prefixedId(kind: IdKind) {
     .string()
     .regex(new RegExp(`^${prefix}_${ID_BODY}$`), { error: `must be a ${kind} id (${prefix}_…)` });
 }
-// one schema per kind, made on first use: schemas never change, so every field of a kind shares it
-const idSchemas = new Map<IdKind, ReturnType<typeof prefixedId>>();
+// One schema per kind, shared by every field of that kind, and built when first parsed or
+// documented: modules declare their ids at import (`CompanyId = idSchema('company')`), and a
+// function's cold start should pay only for the ids it reads (domain/shared/zod.ts).
+const idSchemas = new Map<IdKind, z.ZodLazy<ReturnType<typeof prefixedId>>>();
 
 export function idSchema(kind: IdKind) {
   let schema = idSchemas.get(kind);
   if (!schema) {
-    schema = prefixedId(kind);
+    schema = z.lazy(() => prefixedId(kind));
     idSchemas.set(kind, schema);
   }
   return schema;

@@ -24,5 +24,5 @@ export const Money = z
       .max(Number.MAX_SAFE_INTEGER),
     currency: Currency,
   }))
-  .meta({ id: 'Money' });
+  .register(z.globalRegistry, { id: 'Money' });
 export type Money = z.infer<typeof Money>;

@@ -96,13 +96,15 @@ export const Tags = z
   .overwrite((tags) => [...new Set(tags)]);
 
 const nonEmptyText = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
-// one schema per length, made on first use: schemas never change, so the fields of a length share it
-const texts = new Map<number, ReturnType<typeof nonEmptyText>>();
+// One schema per length, shared by the fields of that length, and built when first parsed or
+// documented: modules declare their fields at import, and a cold start should pay only for the
+// ones its request reads (domain/shared/zod.ts).
+const texts = new Map<number, z.ZodLazy<ReturnType<typeof nonEmptyText>>>();
 
 export function text(max: number) {
   let schema = texts.get(max);
   if (!schema) {
-    schema = nonEmptyText(max);
+    schema = z.lazy(() => nonEmptyText(max));
     texts.set(max, schema);
   }
   return schema;

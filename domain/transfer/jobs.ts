@@ -38,7 +38,7 @@ export const NewImport = z
       ),
     fileName: text(200).optional(),
   }))
-  .meta({ id: 'NewImport' });
+  .register(z.globalRegistry, { id: 'NewImport' });
 export type NewImport = z.infer<typeof NewImport>;
 
 export const IMPORT_STATUSES = [
@@ -63,14 +63,14 @@ export const RowCounts = z
       ),
     rejected: z.int(),
   }))
-  .meta({ id: 'RowCounts' });
+  .register(z.globalRegistry, { id: 'RowCounts' });
 export type RowCounts = z.infer<typeof RowCounts>;
 
 export const NO_ROWS: RowCounts = { total: null, read: 0, created: 0, updated: 0, skipped: 0, rejected: 0 };
 
 export const JobError = z
   .object(() => ({ title: z.string(), detail: z.string(), line: z.int().optional() }))
-  .meta({ id: 'JobError' });
+  .register(z.globalRegistry, { id: 'JobError' });
 export type JobError = z.infer<typeof JobError>;
 
 export const ImportJob = z
@@ -89,7 +89,7 @@ export const ImportJob = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'ImportJob' });
+  .register(z.globalRegistry, { id: 'ImportJob' });
 export type ImportJob = z.infer<typeof ImportJob>;
 
 /** What only the job runner needs: who asked (their roles decide each row), and its lease. */
@@ -109,7 +109,7 @@ export const NewExport = z
     error: 'name a segment or a filter, not both',
     path: ['filter'],
   })
-  .meta({ id: 'NewExport' });
+  .register(z.globalRegistry, { id: 'NewExport' });
 export type NewExport = z.infer<typeof NewExport>;
 
 export const ExportJob = z
@@ -130,7 +130,7 @@ export const ExportJob = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'ExportJob' });
+  .register(z.globalRegistry, { id: 'ExportJob' });
 export type ExportJob = z.infer<typeof ExportJob>;
 
 export const Download = z

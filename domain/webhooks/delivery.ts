@@ -45,7 +45,7 @@ export const DeliveryAttempt = z
     error: z.string().nullable().describe('why it failed, in words (timeout, connection closed, HTTP 500…)'),
     retryAfterSeconds: z.int().optional().describe("the receiver's Retry-After, when it sent one"),
   }))
-  .meta({ id: 'WebhookDeliveryAttempt' });
+  .register(z.globalRegistry, { id: 'WebhookDeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
 
 export const WebhookDelivery = z
@@ -68,7 +68,7 @@ export const WebhookDelivery = z
     createdAt: Instant,
     updatedAt: Instant,
   }))
-  .meta({ id: 'WebhookDelivery' });
+  .register(z.globalRegistry, { id: 'WebhookDelivery' });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 /** What a receiver did with one attempt (the sender's report, in the domain's terms). */

@@ -56,7 +56,7 @@ export const WebhookEndpoint = z
     updatedAt: Instant,
     version: z.int(),
   }))
-  .meta({ id: 'WebhookEndpoint' });
+  .register(z.globalRegistry, { id: 'WebhookEndpoint' });
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
 export const WebhookEndpointWithSecret = z
@@ -67,7 +67,7 @@ export const WebhookEndpointWithSecret = z
         'the signing secret (whsec_…): shown here once, never again; keep it where the receiver verifies signatures',
       ),
   }))
-  .meta({ id: 'WebhookEndpointWithSecret' });
+  .register(z.globalRegistry, { id: 'WebhookEndpointWithSecret' });
 
 export const NewWebhookEndpoint = z
   .strictObject(() => ({
@@ -75,7 +75,7 @@ export const NewWebhookEndpoint = z
     events: Events,
     description: z.string().trim().max(500).optional(),
   }))
-  .meta({ id: 'NewWebhookEndpoint' });
+  .register(z.globalRegistry, { id: 'NewWebhookEndpoint' });
 export type NewWebhookEndpoint = z.infer<typeof NewWebhookEndpoint>;
 
 export const WebhookEndpointPatch = z
@@ -87,7 +87,7 @@ export const WebhookEndpointPatch = z
       'disabled: no event is sent to it until enabled again (a replay then sends what it missed)',
     ),
   }))
-  .meta({ id: 'WebhookEndpointPatch' });
+  .register(z.globalRegistry, { id: 'WebhookEndpointPatch' });
 export type WebhookEndpointPatch = z.infer<typeof WebhookEndpointPatch>;
 
 /** The endpoint as events carry it: its URL's origin only (a path may hold a credential). */
@@ -99,7 +99,7 @@ export const WebhookEndpointSummary = z
     events: z.array(z.string()),
     status: EndpointStatus,
   }))
-  .meta({ id: 'WebhookEndpointSummary' });
+  .register(z.globalRegistry, { id: 'WebhookEndpointSummary' });
 export type WebhookEndpointSummary = z.infer<typeof WebhookEndpointSummary>;
 
 export function summary(endpoint: WebhookEndpoint): WebhookEndpointSummary {

@@ -28,7 +28,7 @@ export const WebhookReplay = z
     requestedAt: Instant,
     startedAt: Instant.optional(),
   }))
-  .meta({ id: 'WebhookReplay' });
+  .register(z.globalRegistry, { id: 'WebhookReplay' });
 export type WebhookReplay = z.infer<typeof WebhookReplay>;
 
 export const NewWebhookReplay = z
@@ -42,7 +42,7 @@ export const NewWebhookReplay = z
       .optional()
       .describe("only these detail-types (default: the endpoint's own)"),
   }))
-  .meta({ id: 'NewWebhookReplay' });
+  .register(z.globalRegistry, { id: 'NewWebhookReplay' });
 export type NewWebhookReplay = z.infer<typeof NewWebhookReplay>;
 
 /** The name EventBridge gives the replay: it leads the webhook sender back to this record. */

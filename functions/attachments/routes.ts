@@ -23,10 +23,10 @@ const Upload = z.extend(Link, () => ({
 }));
 const Requested = z
   .object(() => ({ attachment: Attachment, upload: Upload }))
-  .meta({ id: 'AttachmentUpload' });
+  .register(z.globalRegistry, { id: 'AttachmentUpload' });
 const WithLink = z
   .extend(Attachment, () => ({ download: Link.nullable() }))
-  .meta({ id: 'AttachmentWithLink' });
+  .register(z.globalRegistry, { id: 'AttachmentWithLink' });
 
 const PATHS: Record<AttachableKind, { path: string; tag: string; id: Parameters<typeof idParams>[0] }> = {
   deal: { path: 'deals', tag: 'Deals', id: 'deal' },

@@ -33,11 +33,11 @@ const CaptureSettings = z
       .nullable()
       .describe('a deal’s own address (deal-<dealId>@domain): anyone’s mail to it lands on that deal'),
   }))
-  .meta({ id: 'EmailCaptureSettings' });
+  .register(z.globalRegistry, { id: 'EmailCaptureSettings' });
 
 const Thread = z
   .object(() => ({ id: ThreadId, subject: z.string(), emails: z.array(Email) }))
-  .meta({ id: 'EmailThread' });
+  .register(z.globalRegistry, { id: 'EmailThread' });
 
 const ReviewParams = z.strictObject(() => ({ address: EmailAddressSchema }));
 
@@ -158,7 +158,7 @@ export function emailRoutes(
         status: 201,
         schema: z
           .object(() => ({ contact: Contact, logged: z.int() }))
-          .meta({ id: 'ContactFromReviewResult' }),
+          .register(z.globalRegistry, { id: 'ContactFromReviewResult' }),
       },
       handle: async ({ params, body, ...input }) =>
         created(await createContactFromReview(s, params.address, body, input)),

@@ -15,7 +15,7 @@ import { sendQuote } from '../use-cases/send-quote.js';
 const params = idParams('quote');
 const PdfLink = z
   .object(() => ({ url: z.string(), expiresAt: z.string(), fileName: z.string() }))
-  .meta({ id: 'QuotePdfLink' });
+  .register(z.globalRegistry, { id: 'QuotePdfLink' });
 const notLive =
   'the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed';
 

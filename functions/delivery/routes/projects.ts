@@ -39,7 +39,7 @@ const PlannedTask = z
       }))
       .describe("its own percent complete, or its children's weighted by their working days"),
   }))
-  .meta({ id: 'PlannedTask' });
+  .register(z.globalRegistry, { id: 'PlannedTask' });
 
 const ProjectWithTasks = z
   .extend(Project, () => ({
@@ -53,7 +53,7 @@ const ProjectWithTasks = z
       }))
       .describe('the leaf tasks weighted by working days; cancelled tasks count for nothing'),
   }))
-  .meta({ id: 'ProjectWithTasks' });
+  .register(z.globalRegistry, { id: 'ProjectWithTasks' });
 
 /** A board's columns, in the order work moves through them. */
 const BOARD_COLUMNS = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
@@ -63,7 +63,7 @@ const Board = z
     projectId: z.string(),
     columns: z.array(z.object(() => ({ status: z.enum(BOARD_COLUMNS), tasks: z.array(PlannedTask) }))),
   }))
-  .meta({ id: 'Board' });
+  .register(z.globalRegistry, { id: 'Board' });
 
 function withTasks({ project, tasks }: Pick<LoadedProject, 'project' | 'tasks'>) {
   const progress = progressOf(tasks);

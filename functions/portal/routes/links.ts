@@ -24,7 +24,7 @@ import { unshareFile } from '../use-cases/unshare-file.js';
 const LinkStatus = z.enum(['active', 'revoked', 'expired']);
 const PortalLinkWithStatus = z
   .extend(PortalLink, () => ({ status: LinkStatus }))
-  .meta({ id: 'PortalLinkWithStatus' });
+  .register(z.globalRegistry, { id: 'PortalLinkWithStatus' });
 const CreatedPortalLink = z
   .extend(PortalLink, () => ({
     status: z.literal('active'),
@@ -35,7 +35,7 @@ const CreatedPortalLink = z
       ),
     mailedTo: z.string().nullable().describe('the address it was mailed to (`send`), or null'),
   }))
-  .meta({ id: 'CreatedPortalLink' });
+  .register(z.globalRegistry, { id: 'CreatedPortalLink' });
 const DealDelivery = z
   .extend(DeliveryState, () => ({
     lastFromCustomer: ProjectLogEntry.nullable().describe(
@@ -46,7 +46,7 @@ const DealDelivery = z
       .nullable()
       .describe('when a contact of the customer last opened the portal, if lately'),
   }))
-  .meta({ id: 'DealDelivery' });
+  .register(z.globalRegistry, { id: 'DealDelivery' });
 
 const linkParams = z.strictObject(() => ({ id: idSchema('project'), linkId: PortalLinkId }));
 const fileParams = z.strictObject(() => ({ id: idSchema('project'), attachmentId: idSchema('attachment') }));

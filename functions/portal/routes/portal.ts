@@ -36,7 +36,7 @@ const PortalSession = z
     expiresIn: z.int().describe('seconds it lasts (15 minutes, never past its link’s end)'),
     expiresAt: Instant,
   }))
-  .meta({ id: 'PortalSession' });
+  .register(z.globalRegistry, { id: 'PortalSession' });
 
 const CustomerApprovalDecided = z
   .object(() => ({
@@ -47,11 +47,11 @@ const CustomerApprovalDecided = z
     decidedAt: Instant,
     taskStatus: TaskStatus.describe('approved: done; rejected: blocked until the team changes it'),
   }))
-  .meta({ id: 'CustomerApprovalDecided' });
+  .register(z.globalRegistry, { id: 'CustomerApprovalDecided' });
 
 const PortalCommentCreated = z
   .object(() => ({ id: z.string(), taskId: z.string(), body: z.string(), createdAt: Instant }))
-  .meta({ id: 'PortalCommentCreated' });
+  .register(z.globalRegistry, { id: 'PortalCommentCreated' });
 
 const SharedFileDownload = z
   .object(() => ({
@@ -62,7 +62,7 @@ const SharedFileDownload = z
       .object(() => ({ url: z.string(), expiresAt: Instant }))
       .describe('a link that works for a few minutes'),
   }))
-  .meta({ id: 'SharedFileDownload' });
+  .register(z.globalRegistry, { id: 'SharedFileDownload' });
 
 const taskParams = z.strictObject(() => ({ taskId: TaskId }));
 
@@ -86,7 +86,7 @@ export function portalRoutes(
         .strictObject(() => ({
           token: z.string().min(1).max(512).describe("the link's token: everything after `#`"),
         }))
-        .meta({ id: 'PortalSessionRequest' }),
+        .register(z.globalRegistry, { id: 'PortalSessionRequest' }),
       problems: {
         401: 'the token is not a valid link: unknown, wrong, revoked or expired',
         429: SESSION_PROBLEMS[429],

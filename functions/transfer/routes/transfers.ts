@@ -34,12 +34,12 @@ const ImportAnswer = z
         'the skipped rows (row, reason), once it completed: duplicates left alone, and later rows of the file repeating an earlier row',
       ),
   }))
-  .meta({ id: 'ImportAnswer' });
+  .register(z.globalRegistry, { id: 'ImportAnswer' });
 const ExportAnswer = z
   .extend(ExportJob, () => ({
     download: Download.nullable().describe('the file, once it is written'),
   }))
-  .meta({ id: 'ExportAnswer' });
+  .register(z.globalRegistry, { id: 'ExportAnswer' });
 
 export function transferRoutes(
   s: Pick<Services, 'customFields' | 'exports' | 'files' | 'imports' | 'segments' | 'store'>,

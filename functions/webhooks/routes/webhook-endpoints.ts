@@ -163,7 +163,7 @@ export function webhookRoutes(
               .nullable()
               .describe('the request body every attempt sends (null: it expired)'),
           }))
-          .meta({ id: 'WebhookDeliveryWithPayload' }),
+          .register(z.globalRegistry, { id: 'WebhookDeliveryWithPayload' }),
       },
       handle: async ({ params }) => {
         await s.webhookEndpoints.require(params.id);
