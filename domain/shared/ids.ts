@@ -53,7 +53,8 @@ const idSchemas = new Map<IdKind, z.ZodLazy<ReturnType<typeof prefixedId>>>();
 export function idSchema(kind: IdKind) {
   let schema = idSchemas.get(kind);
   if (!schema) {
-    schema = z.lazy(() => prefixedId(kind));
+    let built: ReturnType<typeof prefixedId> | undefined;
+    schema = z.lazy(() => (built ??= prefixedId(kind)));
     idSchemas.set(kind, schema);
   }
   return schema;

@@ -104,7 +104,8 @@ const texts = new Map<number, z.ZodLazy<ReturnType<typeof nonEmptyText>>>();
 export function text(max: number) {
   let schema = texts.get(max);
   if (!schema) {
-    schema = z.lazy(() => nonEmptyText(max));
+    let built: ReturnType<typeof nonEmptyText> | undefined;
+    schema = z.lazy(() => (built ??= nonEmptyText(max)));
     texts.set(max, schema);
   }
   return schema;

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { type FieldIssue, ValidationFailed } from './errors.js';
+import type * as z from './zod.js';
 
 // Every input crosses this function: zod collects every issue at once, and each becomes a
 // `{ path, message }` pair in the 422 problem document.

@@ -93,7 +93,11 @@ export function discriminatedUnion<Types extends Discriminable, Disc extends str
   options: Types | (() => Types),
   params?: string | zod.core.$ZodDiscriminatedUnionParams,
 ) {
-  return typeof options === 'function'
-    ? zod.lazy(() => zod.discriminatedUnion(discriminator, options(), params))
-    : zod.discriminatedUnion(discriminator, options, params);
+  if (typeof options !== 'function') return zod.discriminatedUnion(discriminator, options, params);
+  // zod's JSON Schema writer calls a lazy's getter again: the union is made once, and kept
+  let union: zod.ZodDiscriminatedUnion<Types, Disc> | undefined;
+  return zod.lazy(() => {
+    union ??= zod.discriminatedUnion(discriminator, options(), params);
+    return union;
+  });
 }

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { loseDeal as decide } from '../../../domain/crm/deal.commands.js';
 import type { Deal, LoseDeal } from '../../../domain/crm/deal.js';
 import { chooseReason } from '../../../domain/crm/deal-reasons.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
+import type * as z from '../../../domain/shared/zod.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { changeDeal } from './change-deal.js';

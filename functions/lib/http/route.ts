@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import type { CustomFieldEntity } from '../../../domain/custom-fields/custom-fields.js';
 import type { PortalViewer } from '../../../domain/portal/customer-actions.js';
 import type { Actor, CommandContext, Role } from '../../../domain/shared/context.js';
+import type * as z from '../../../domain/shared/zod.js';
 import type { Page, PageRequest } from '../table/page.js';
 import type { Write } from '../table/store.js';
 

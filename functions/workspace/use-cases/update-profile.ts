@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import { updateProfile as decide } from '../../../domain/people/profile.commands.js';
 import type { Profile, ProfilePatch } from '../../../domain/people/profile.js';
+import type * as z from '../../../domain/shared/zod.js';
 import type { CommandInput } from '../../lib/command-input.js';
 import type { Services } from '../../lib/services.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
