@@ -252,11 +252,22 @@ the "bare, built as shipped" column shows what the builtins alone save a plain h
 after the route (a conditional put in a transaction, on every cold start): it now reads it beside
 the route's own work and writes only for someone new (about 17 ms of CrmApi's first request on DynamoDB Local,
 measured apart: 48.7 ms before, 31.6 ms without it, the bare handler's 27.5 ms). What every API function still
-evaluates at start is zod, the HTTP layer, its route table and, through the event catalog (\`domain/events.ts\`
-imports every payload schema), most of the domain's module-level schemas: about 1,200–1,500 zod constructions.
-The 1.3× goal is met in some runs and not in others (this machine's runs of the same build differ by ±0.1): it
-is **not** met with a margin. The next steps are the event catalog's payload schemas loaded with the event
-that needs them, and route tables loaded per route key on first use.`;
+evaluates at start is its route table and, through the event catalog (\`domain/events.ts\` imports every payload
+schema), most of the domain's modules. Later that day those modules stopped costing at import what their schemas
+cost: every object shape, extension and discriminated union is made on first read, a named schema registers itself
+instead of a copy, ids and bounded texts are one lazy schema per kind or length, and strict objects share one
+\`never\` (\`domain/shared/zod.ts\`; the generated contract is unchanged but for the order of a few keys;
+test/domain/shared/zod.test.ts proves each form answers as zod's own). zod constructions at import: CrmApi 1,477 → 596, WorkspaceApi 1,280 → 584,
+TransferApi 1,214 → 486, DeliveryApi 1,470 → 530, ReportsApi 822 → 339. With this table's method, the commit
+before (8e82581) and this one measured one after the other on the same machine (about 3× slower
+that day than the day before: Node's own start 85–115 ms instead of 28 ms): CrmApi 1.27 → 1.23, WorkspaceApi
+1.24 → 1.15, TransferApi 1.23 → 1.12, DeliveryApi 1.29 → 1.19, ReportsApi 1.16 → 1.12. The method changed with
+it: DynamoDB Local is warmed by every case first (its JVM compiles as it serves, and the first row, CrmApi, which
+makes two requests to the bare handler's one, was the one that swung: 1.41 in one run), and a ratio is the median of the
+rounds' own ratios, so a slow minute of the machine weighs on both sides of a round. What a start costs beyond
+the bare handler is now mostly code: CrmApi reads 688 KB at start (WorkspaceApi 541 KB), most of it the domain
+its route tables and the catalog reach. Loading route groups per route key would save CrmApi about 8 ms of its
+import (measured with its deal routes alone); not done.`;
   } finally {
     bus.close();
     await t.close();
