@@ -7,7 +7,8 @@ import { onFirstUse } from './on-first-use.js';
 // given its shape as a function, called the first time the shape is read (to parse, to extend,
 // to write a JSON Schema); `extend` and `discriminatedUnion` take theirs the same way (zod's own
 // read every option's or base's shape when they are made); and strict objects share one `never`.
-// A function's cold start then builds only the schemas its first request uses, not every field
+// A named schema is `.register(z.globalRegistry, { id })`: zod's `.meta({ id })` registers a copy,
+// one more schema built at import for each. A function's cold start then builds only the schemas its first request uses, not every field
 // of every schema its bundle declares (docs/architecture.md, decision 13). Everything else is zod's own.
 
 export * from 'zod';
