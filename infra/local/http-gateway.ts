@@ -154,7 +154,10 @@ export function createGateway({ app, invoke, verify, log }: GatewayOptions): Ser
       }
     }
 
-    const body = await readBody(req);
+    // a client that left mid-body (a browser leaving the page) is owed no answer, and must not
+    // take the runtime down with an unhandled rejection
+    const body = await readBody(req).catch(() => undefined);
+    if (body === undefined) return;
     if (body === 'too-large') {
       gatewayAnswer(res, 413, 'Request Entity Too Large', requestId);
       return;

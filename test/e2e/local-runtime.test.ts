@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/jwt.js';
@@ -29,6 +30,20 @@ describe('the gateway', () => {
     const doc = await local.api('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.paths['/deals/{id}/won']).toBeDefined();
+  });
+
+  it('a client that leaves in the middle of sending a body does not stop it: the next request is answered', async () => {
+    // a browser leaving a page aborts what it was sending; once, that ended the whole runtime
+    const token = await local.token({ user: 'sam', groups: ['sales'] });
+    const socket = connect(local.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /contacts HTTP/1.1\r\nHost: localhost\r\nauthorization: Bearer ${token}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"firstName":`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await local.api('GET', '/health')).body).toEqual({ status: 'ok' });
   });
 
   it("refuses a missing, forged or expired token with API Gateway's own 401, and never invokes the function", async () => {
