@@ -6,6 +6,7 @@ import { cost } from './cost.js';
 import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
+import { dynamodbLocalJvm } from './dynamodb-local-jvm.js';
 import { emailCapture } from './email-capture.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'get-deal-latency': () => getDealLatency(),
   'cold-start': coldStart,
   'local-startup': localStartup,
+  'dynamodb-local-jvm': dynamodbLocalJvm,
   'relay-latency': () => relayLatency(),
   scheduler,
   'delivery-round-trips': deliveryRoundTrips,

@@ -75,12 +75,23 @@ function launcherCommand(): { classpath: string[]; main: string } {
   return { classpath: [cached, ...classpath], main: LAUNCHER };
 }
 
+/**
+ * A JVM's defaults are made for a long-lived server: C2 recompiles hot code on background threads
+ * and G1 collects on threads of its own. A database that starts with every `npm start` and test
+ * file spends more on that than it earns on 2 cores: with C1 alone and the serial collector it
+ * used about half the CPU over its start and its first requests, and answered as fast
+ * (`npm run bench -- dynamodb-local-jvm`).
+ */
+export const DYNAMODB_LOCAL_JVM_FLAGS: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 export async function startDynamoDbLocal(
   options: {
     port?: number;
     path?: string;
     /** How many times to start the JVM while its port is taken (default 5; 1 for a port someone chose). */
     bindAttempts?: number;
+    /** The JVM's tuning flags (default DYNAMODB_LOCAL_JVM_FLAGS; the bench compares them with none). */
+    jvmFlags?: readonly string[];
   } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
@@ -88,7 +99,7 @@ export async function startDynamoDbLocal(
   // test file's set-up does, in parallel): the JVM then fails to bind, and is started again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(port, options.path);
+      return await startOn(port, options.path, options.jvmFlags ?? DYNAMODB_LOCAL_JVM_FLAGS);
     } catch (error) {
       if (attempt >= (options.bindAttempts ?? 5) || !(error as Error).message.includes('Failed to bind'))
         throw error;
@@ -97,19 +108,17 @@ export async function startDynamoDbLocal(
   }
 }
 
-async function startOn(port: number, path: string | undefined): Promise<RunningDynamoDb> {
+async function startOn(
+  port: number,
+  path: string | undefined,
+  jvmFlags: readonly string[],
+): Promise<RunningDynamoDb> {
   const { lib, dir } = dynamoDbLocalJar();
   const { classpath, main } = launcherCommand();
   const child = spawn(
     'java',
     [
-      // A JVM's default is built for long-lived servers: C2 recompiles hot code on background
-      // threads, and G1 collects on its own. A local database that starts with every `npm start`
-      // and test file spends more on that than it earns: with C1 alone and the serial collector it
-      // used half the CPU over its start and 1,200 requests, and answered them as fast
-      // (docs/benchmarks.md, "DynamoDB Local's JVM").
-      '-XX:TieredStopAtLevel=1',
-      '-XX:+UseSerialGC',
+      ...jvmFlags,
       `-Djava.library.path=${lib}`,
       // one IPv4 socket on 127.0.0.1, rather than an IPv6 one on ::ffff:127.0.0.1
       '-Djava.net.preferIPv4Stack=true',
