@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gatewayClaims } from './jwt.js';
 import type { InvocationResult } from './lambdas.js';
 import type { Logger } from './log.js';
@@ -92,10 +92,16 @@ export interface GatewayOptions {
   log: Logger;
 }
 
-export function createGateway({ app, invoke, verify, log }: GatewayOptions): Server {
+/** The API's request handler; the runtime serves it (a client that leaves mid-request: runtime.ts). */
+export function gatewayHandler({
+  app,
+  invoke,
+  verify,
+  log,
+}: GatewayOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const routes = app.routes.map(compile).sort((a, b) => a.specificity - b.specificity);
   const bucket = app.throttle ? new TokenBucket(app.throttle.rateLimit, app.throttle.burstLimit) : undefined;
-  return createServer(async (req, res) => {
+  return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
@@ -154,10 +160,7 @@ export function createGateway({ app, invoke, verify, log }: GatewayOptions): Ser
       }
     }
 
-    // a client that left mid-body (a browser leaving the page) is owed no answer, and must not
-    // take the runtime down with an unhandled rejection
-    const body = await readBody(req).catch(() => undefined);
-    if (body === undefined) return;
+    const body = await readBody(req);
     if (body === 'too-large') {
       gatewayAnswer(res, 413, 'Request Entity Too Large', requestId);
       return;
@@ -242,5 +245,5 @@ export function createGateway({ app, invoke, verify, log }: GatewayOptions): Ser
       failed: status >= 500,
       result: outcome,
     });
-  });
+  };
 }

@@ -10,7 +10,7 @@ import { dynamoDbProxy } from './dynamodb-iam.js';
 import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
-import { createGateway } from './http-gateway.js';
+import { gatewayHandler } from './http-gateway.js';
 import { LocalIam } from './iam.js';
 import { LocalIssuer } from './issuer.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenVerifier } from './jwt.js';
@@ -118,6 +118,25 @@ export interface LocalRuntime {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
+/**
+ * A request one of the local services failed on. A client that left mid-request (a browser
+ * leaving the page while its body was still arriving: the body's read rejects with "aborted") is
+ * owed no answer. Anything else is the service's own failure, answered 500 as an AWS service
+ * answers its internal errors, and logged: neither may end the runtime with an unhandled rejection.
+ */
+function failedRequest(
+  service: LocalService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  log: Logger,
+): void {
+  if (req.destroyed || res.destroyed) return;
+  log.info(`local ${service}: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message: 'InternalFailure: the local runtime failed on this request' }));
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? consoleLogger(options.verbose ?? false);
   const localDir = options.localDir ?? process.env.HANDOFF_LOCAL_DIR ?? join(ROOT, '.local');
@@ -145,8 +164,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const service of tcpServices) {
       const server = createServer((req, res) => {
         const handler = handlers.get(service);
-        if (handler) void handler(req, res);
-        else res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
+        if (!handler)
+          return res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
+        Promise.resolve()
+          .then(() => handler(req, res))
+          .catch((error: unknown) => failedRequest(service, req, res, error, log));
       });
       servers.push(server);
       if (service === 'api') apiServer = server;
@@ -394,13 +416,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const p of pollers) await p.start();
   for (const p of queuePollers) p.start();
 
-  const gateway = createGateway({
-    app,
-    invoke: (functionId, event) => lambda.invokeSync(functionId, event),
-    verify: await tokenVerifier(localDir),
-    log,
-  });
-  handlers.set('api', (req, res) => gateway.emit('request', req, res));
+  handlers.set(
+    'api',
+    gatewayHandler({
+      app,
+      invoke: (functionId, event) => lambda.invokeSync(functionId, event),
+      verify: await tokenVerifier(localDir),
+      log,
+    }),
+  );
   if (app.signIn) handlers.set('issuer', new LocalIssuer({ localDir, signIn: app.signIn, log }).handle);
   const site = app.console;
   if (site) {

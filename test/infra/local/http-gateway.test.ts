@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway } from '../../../infra/local/http-gateway.js';
+import { gatewayHandler } from '../../../infra/local/http-gateway.js';
 import type { InvocationResult } from '../../../infra/local/lambdas.js';
 import type { Logger } from '../../../infra/local/log.js';
 import type { LocalApp } from '../../../infra/local/template.js';
@@ -25,18 +25,20 @@ beforeAll(async () => {
     functions: new Map([['Fn', { name: 'Fn' }]]),
     throttle: { rateLimit: 1, burstLimit: 3 },
   } as unknown as LocalApp;
-  server = createGateway({
-    app,
-    invoke: async (_fn, event) => {
-      calls.push(event);
-      return outcome;
-    },
-    verify: async (token) => {
-      if (token !== 'good') throw new Error('"exp" claim timestamp check failed');
-      return { sub: 'alice' };
-    },
-    log: quiet,
-  });
+  server = createServer(
+    gatewayHandler({
+      app,
+      invoke: async (_fn, event) => {
+        calls.push(event);
+        return outcome;
+      },
+      verify: async (token) => {
+        if (token !== 'good') throw new Error('"exp" claim timestamp check failed');
+        return { sub: 'alice' };
+      },
+      log: quiet,
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
