@@ -53,8 +53,7 @@ const idSchemas = new Map<IdKind, z.ZodLazy<ReturnType<typeof prefixedId>>>();
 export function idSchema(kind: IdKind) {
   let schema = idSchemas.get(kind);
   if (!schema) {
-    let built: ReturnType<typeof prefixedId> | undefined;
-    schema = z.lazy(() => (built ??= prefixedId(kind)));
+    schema = z.lazyOnce(() => prefixedId(kind));
     idSchemas.set(kind, schema);
   }
   return schema;

@@ -104,8 +104,7 @@ const texts = new Map<number, z.ZodLazy<ReturnType<typeof nonEmptyText>>>();
 export function text(max: number) {
   let schema = texts.get(max);
   if (!schema) {
-    let built: ReturnType<typeof nonEmptyText> | undefined;
-    schema = z.lazy(() => (built ??= nonEmptyText(max)));
+    schema = z.lazyOnce(() => nonEmptyText(max));
     texts.set(max, schema);
   }
   return schema;

@@ -73,6 +73,15 @@ export function extend<B extends zod.ZodObject, U extends Shape>(
   return base.clone(def as typeof base._zod.def) as never;
 }
 
+/**
+ * A schema made the first time it parses or is documented, then kept: zod's `lazy` calls its
+ * getter on every use (its JSON Schema writer more than once), which would make it again each time.
+ */
+export function lazyOnce<T extends zod.ZodType>(build: () => T): zod.ZodLazy<T> {
+  let built: T | undefined;
+  return zod.lazy(() => (built ??= build()));
+}
+
 type Discriminable = readonly [zod.core.$ZodTypeDiscriminable, ...zod.core.$ZodTypeDiscriminable[]];
 
 /**
@@ -95,10 +104,5 @@ export function discriminatedUnion<Types extends Discriminable, Disc extends str
   params?: string | zod.core.$ZodDiscriminatedUnionParams,
 ) {
   if (typeof options !== 'function') return zod.discriminatedUnion(discriminator, options, params);
-  // zod's JSON Schema writer calls a lazy's getter again: the union is made once, and kept
-  let union: zod.ZodDiscriminatedUnion<Types, Disc> | undefined;
-  return zod.lazy(() => {
-    union ??= zod.discriminatedUnion(discriminator, options(), params);
-    return union;
-  });
+  return lazyOnce(() => zod.discriminatedUnion(discriminator, options(), params));
 }

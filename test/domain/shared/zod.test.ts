@@ -93,6 +93,17 @@ describe('schemas built on first use', () => {
     expect(built).toBe(1);
   });
 
+  it('a schema made once (ids, bounded texts) is made on first use and kept, however often it parses or is documented', () => {
+    let built = 0;
+    const lazy = z.lazyOnce(() => {
+      built++;
+      return z.string().trim().min(1).max(5);
+    });
+    expect(built).toBe(0);
+    sameAnswers(lazy, zod.string().trim().min(1).max(5));
+    expect(built).toBe(1);
+  });
+
   it('a named schema is documented under its id wherever it is used, like .meta({ id })', () => {
     const Named = z.object(() => ({ id: z.string() })).register(z.globalRegistry, { id: 'LazyNamedTest' });
     const Meta = zod.object({ id: zod.string() }).meta({ id: 'EagerNamedTest' });
