@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { consoleHandler } from './console.js';
 import { controlHandler } from './control.js';
+import { dispatch, type RequestHandler } from './dispatch.js';
 import { writeFileSafely } from './durable.js';
 import { dynamoDbProxy } from './dynamodb-iam.js';
 import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
@@ -116,27 +117,6 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
-
-/**
- * A request one of the local services failed on. A client that left mid-request (a browser
- * leaving the page while its body was still arriving: the body's read rejects with "aborted") is
- * owed no answer. Anything else is the service's own failure, answered 500 as an AWS service
- * answers its internal errors, and logged: neither may end the runtime with an unhandled rejection.
- */
-function failedRequest(
-  service: LocalService,
-  req: IncomingMessage,
-  res: ServerResponse,
-  error: unknown,
-  log: Logger,
-): void {
-  if (req.destroyed || res.destroyed) return;
-  log.info(`local ${service}: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
-  if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ message: 'InternalFailure: the local runtime failed on this request' }));
-}
-
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? consoleLogger(options.verbose ?? false);
   const localDir = options.localDir ?? process.env.HANDOFF_LOCAL_DIR ?? join(ROOT, '.local');
@@ -147,7 +127,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // the start at once, naming it. Each server answers 503 until its service exists (services
   // need each other's endpoints, so their handlers are attached as they are made).
   const servers: Server[] = [];
-  const handlers = new Map<LocalService, Handler>();
+  const handlers = new Map<LocalService, RequestHandler>();
   const xray = new LocalXrayDaemon(localDir);
   const receiving = new LocalSesReceiving(log);
   const bound = {} as Record<LocalService, number>;
@@ -166,9 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         const handler = handlers.get(service);
         if (!handler)
           return res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
-        Promise.resolve()
-          .then(() => handler(req, res))
-          .catch((error: unknown) => failedRequest(service, req, res, error, log));
+        dispatch(`local ${service}`, handler, req, res, log);
       });
       servers.push(server);
       if (service === 'api') apiServer = server;
