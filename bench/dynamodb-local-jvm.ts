@@ -21,10 +21,12 @@ import { percentile } from './support.js';
 const ROUNDS = 5;
 const PAIRS = 600;
 
+let ticksPerSecond: number | undefined;
+
 /** CPU time (user + system) the process has used so far, in ms: Linux's /proc/<pid>/stat. */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 

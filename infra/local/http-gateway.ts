@@ -92,7 +92,7 @@ export interface GatewayOptions {
   log: Logger;
 }
 
-/** The API's request handler; the runtime serves it (a client that leaves mid-request: runtime.ts). */
+/** The API's request handler, served through the runtime's dispatch (a client that leaves mid-request: dispatch.ts). */
 export function gatewayHandler({
   app,
   invoke,
