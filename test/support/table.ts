@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
 import type { FileStore } from '../../functions/lib/files/file-store.js';
 import type { Mailer } from '../../functions/lib/mail/mailer.js';
 import { createServices, type Services } from '../../functions/lib/services.js';
@@ -9,6 +8,7 @@ import { IDEMPOTENCY_PARTITION } from '../../functions/lib/table/entities/idempo
 import type { TableFunction } from '../../functions/lib/table/pattern.js';
 import { localClient } from '../../infra/local/dynamodb-local.js';
 import { recordTable } from './contracts.js';
+import { workerDynamoEndpoint } from './dynamodb-endpoint.js';
 
 // A fresh table per test file, made from the same definition the CDK stack deploys, so test
 // files never see each other's data and can run in parallel.
@@ -35,7 +35,7 @@ export interface TestTable {
 }
 
 export async function testTable(options: { files?: FileStore; mailer?: Mailer } = {}): Promise<TestTable> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = workerDynamoEndpoint();
   const client = localClient(endpoint);
   const tableName = `test-${randomUUID()}`;
   await createTable(client, tableName);
