@@ -40,7 +40,7 @@ committed) to \`CompanyCreated\` arriving on the local bus through the stream an
 | --- | --- | --- |
 | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(Math.max(...latencies))} |
 
-The local stream poller reads every 100 ms when idle (Lambda polls a stream about four times a second),
+The local stream poller reads a shard with nothing new every 250 ms (Lambda polls a stream four times a second),
 so most of this is the poll interval.`;
   } finally {
     await close();

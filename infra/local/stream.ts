@@ -25,7 +25,13 @@ import type { LocalUsage } from './usage.js';
 // numbers, not the records) goes to the on-failure destination. The checkpoint moves only past
 // a batch that was handled, and survives restarts (.local/stream-checkpoints.json).
 
-const IDLE_POLL_MS = 100;
+/**
+ * A shard with nothing new is read again after this long: Lambda "polls shards in your DynamoDB
+ * stream for records at a base rate of 4 times per second"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html); a shard that had records is read
+ * again at once.
+ */
+const IDLE_POLL_MS = 250;
 
 type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: string } };
 
