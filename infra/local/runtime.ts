@@ -1,21 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { consoleHandler } from './console.js';
 import { controlHandler } from './control.js';
 import { dispatch, type RequestHandler } from './dispatch.js';
 import { writeFileSafely } from './durable.js';
 import { dynamoDbProxy } from './dynamodb-iam.js';
-import {
-  LOCAL_CREDENTIALS,
-  localClient,
-  type RunningDynamoDb,
-  startDynamoDbLocal,
-} from './dynamodb-local.js';
+import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { gatewayHandler } from './http-gateway.js';
@@ -91,13 +84,6 @@ export interface LocalRuntimeOptions {
    */
   cdkOut?: string;
   /**
-   * A DynamoDB Local already running (its endpoint) to keep the tables in, instead of starting
-   * one: the tables get a suffix of this runtime's own, as CloudFormation's generated names do,
-   * so runtimes sharing it never share a table; with `inMemory` they are deleted when this
-   * runtime stops. The tests' runtimes share their worker's (test/support/global-setup.ts).
-   */
-  dynamoDbEndpoint?: string;
-  /**
    * Counts the billable units served (infra/local/usage.ts; bench/cost.ts): DynamoDB requests
    * then ask for their ConsumedCapacity. Default: off.
    */
@@ -112,8 +98,6 @@ export interface LocalRuntime {
   controlUrl: string;
   busEndpoint: string;
   dynamoEndpoint: string;
-  /** The tables' names (each with this runtime's suffix when kept in a shared DynamoDB Local). */
-  tables: string[];
   /** Every service's address (what .local/runtime.json holds), all on the loopback interface. */
   addresses: Record<LocalService, string>;
   localDir: string;
@@ -235,12 +219,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw error;
   }
   const { cdkOut, synthesized } = synthesis;
-  const sharedDatabase = options.dynamoDbEndpoint;
-  const app = readTemplate(
-    cdkOut,
-    { api: apiUrl, console: consoleUrl, issuer: issuerUrl, s3: s3Endpoint, sqs: sqsEndpoint },
-    sharedDatabase ? { tableSuffix: tableSuffix(localDir, options.inMemory === true) } : {},
-  );
+  const app = readTemplate(cdkOut, {
+    api: apiUrl,
+    console: consoleUrl,
+    issuer: issuerUrl,
+    s3: s3Endpoint,
+    sqs: sqsEndpoint,
+  });
   // IAM: each function's own credentials, its role's policies evaluated on every request
   const iam = new LocalIam(app, options.iam ?? true);
   try {
@@ -258,16 +243,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // system's choosing behind DynamoDB's endpoint of the layout (dynamodb-iam.ts: IAM first). A
   // port the system chose can be taken by another process for an instant (the tests start many
   // runtimes): retried on it.
-  const databasePort = sharedDatabase ? undefined : await freePort();
-  const databaseEndpoint = sharedDatabase ?? `http://${LOOPBACK}:${databasePort}`;
-  const starting: Promise<Pick<RunningDynamoDb, 'endpoint' | 'stop'>> =
-    databasePort === undefined
-      ? Promise.resolve({ endpoint: databaseEndpoint, stop: async () => undefined })
-      : startDynamoDbLocal({
-          port: databasePort,
-          bindAttempts: 5,
-          ...(options.inMemory ? {} : { path: dataDir }),
-        });
+  const databasePort = await freePort();
+  const starting = startDynamoDbLocal({
+    port: databasePort,
+    bindAttempts: 5,
+    ...(options.inMemory ? {} : { path: dataDir }),
+  });
   starting.catch(() => undefined);
 
   const usage = options.meter ? new LocalUsage() : undefined;
@@ -301,7 +282,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts)
-    AWS_ENDPOINT_URL_DYNAMODB: iam.enforced ? dbEndpoint : databaseEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: iam.enforced ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
@@ -462,7 +443,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         controlUrl,
         busEndpoint,
         dynamoEndpoint: dbEndpoint,
-        tables: Object.fromEntries(app.tables.map((t) => [t.logicalId, t.name])),
         s3Endpoint,
         sqsEndpoint,
         lambdaEndpoint,
@@ -484,7 +464,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     controlUrl,
     busEndpoint,
     dynamoEndpoint: dbEndpoint,
-    tables: app.tables.map((t) => t.name),
     addresses,
     localDir,
     bus,
@@ -513,24 +492,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await receiving.close();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       for (const s of servers) s.closeAllConnections?.();
-      // a shared DynamoDB Local outlives this runtime: what was kept in memory goes with it
-      if (sharedDatabase && options.inMemory)
-        for (const table of app.tables)
-          await dynamodb.send(new DeleteTableCommand({ TableName: table.name })).catch(() => undefined);
       dynamodb.destroy();
       streams.destroy();
       await db.stop();
       rmSync(join(localDir, 'runtime.json'), { force: true });
     },
   };
-}
-
-/**
- * A suffix for the tables of a runtime that keeps them in a shared DynamoDB Local: a new one for
- * each in-memory run (nothing of an earlier run is its), else one fixed by the data directory, so
- * a restart on the same data finds its tables. Twelve characters, as CloudFormation's.
- */
-function tableSuffix(localDir: string, inMemory: boolean): string {
-  const seed = inMemory ? randomUUID() : resolve(localDir);
-  return `-${createHash('sha256').update(seed).digest('hex').slice(0, 12).toUpperCase()}`;
 }

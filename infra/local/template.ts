@@ -266,21 +266,7 @@ function localizer(region: string, addresses?: LocalAddresses) {
   return (text: string) => rules.reduce((t, [pattern, local]) => t.replace(pattern, local), text);
 }
 
-export interface ReadTemplateOptions {
-  /**
-   * Appended to each table's name, as CloudFormation appends a suffix of its own to the names it
-   * generates: runtimes that keep their tables in one DynamoDB Local (`--dynamodb-endpoint`) then
-   * never share a table. Default: none (a table is named by its logical id).
-   */
-  tableSuffix?: string;
-}
-
-export function readTemplate(
-  cdkOut: string,
-  addresses?: LocalAddresses,
-  options: ReadTemplateOptions = {},
-): LocalApp {
-  const tableSuffix = options.tableSuffix ?? '';
+export function readTemplate(cdkOut: string, addresses?: LocalAddresses): LocalApp {
   const localize = localizer(LOCAL_REGION, addresses);
   const { stackName, file } = stackTemplatePath(cdkOut);
   const template = JSON.parse(readFileSync(file, 'utf8'));
@@ -294,8 +280,6 @@ export function readTemplate(
         return r.Properties.Name;
       case 'AWS::Scheduler::Schedule':
         return r.Properties.Name ?? id;
-      case 'AWS::DynamoDB::GlobalTable':
-        return r.Properties.TableName ?? `${id}${tableSuffix}`;
       case 'AWS::S3::Bucket':
         // CloudFormation makes a lower-case name from the stack and the id; so does this
         return r.Properties.BucketName ?? `${stackName}-${id}`.toLowerCase().slice(0, 63);
@@ -460,7 +444,7 @@ export function readTemplate(
 
   const tables = entries('AWS::DynamoDB::GlobalTable').map(([id, r]) => ({
     logicalId: id,
-    name: nameOf(id),
+    name: id,
     properties: r.Properties,
   }));
 

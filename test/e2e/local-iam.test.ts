@@ -20,16 +20,13 @@ import { changedTemplate, withoutGrant, withoutScheduleGrant } from '../support/
 
 const app: LocalApp = readTemplate(join(ROOT, LOCAL_CDK_OUT));
 const fn = (name: string) => [...app.functions.values()].find((f) => f.name === name)!;
-/** The runtime's table: its name carries a suffix of the runtime's own, as CloudFormation's names do. */
-const tableOf = (local: RunningLocal) => local.tables[app.tables[0]!.logicalId]!;
-const tableArn = (local: RunningLocal) => `arn:aws:dynamodb:us-east-1:000000000000:table/${tableOf(local)}`;
+const TABLE = app.tables[0]!.name;
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:000000000000:table/${TABLE}`;
 const roleName = (name: string) => app.roles.get(fn(name).roleId!)!.name;
 
 describe('the stack as synthesized', () => {
   let local: RunningLocal;
   let endpoints: Record<string, string>;
-  let TABLE: string;
-  let TABLE_ARN: string;
   /** An SDK client's settings as the function runs it: its endpoint, its own credentials. */
   const as = (name: string, service: string) => ({
     endpoint: endpoints[service]!,
@@ -41,8 +38,6 @@ describe('the stack as synthesized', () => {
   beforeAll(async () => {
     local = await startLocal();
     endpoints = JSON.parse(readFileSync(join(local.localDir, 'runtime.json'), 'utf8'));
-    TABLE = tableOf(local);
-    TABLE_ARN = tableArn(local);
   }, 180_000);
   afterAll(async () => {
     await local?.stop();
@@ -193,7 +188,7 @@ describe('a template with one grant taken out', () => {
         .split('\n')
         .find((line) => line.includes('AccessDeniedException') && line.includes('GET /deals'));
       expect(logged).toContain(
-        `User: arn:aws:sts::000000000000:assumed-role/${roleName('CrmApi')}/${fn('CrmApi').logicalId} is not authorized to perform: dynamodb:Query on resource: ${tableArn(local)}`,
+        `User: arn:aws:sts::000000000000:assumed-role/${roleName('CrmApi')}/${fn('CrmApi').logicalId} is not authorized to perform: dynamodb:Query on resource: ${TABLE_ARN}`,
       );
       expect(logged).toContain('because no identity-based policy allows the dynamodb:Query action');
     } finally {

@@ -6,7 +6,6 @@ import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
 import { recordBusEvents } from './contracts.js';
-import { workerDynamoEndpoint } from './dynamodb-endpoint.js';
 import { assertDocumented } from './openapi-contract.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
@@ -28,13 +27,7 @@ export interface StartOptions {
   port?: number;
   /** Run this synthesized template (a cdk.out folder: test/support/template.ts) instead of the stack's. */
   cdkOut?: string;
-  /** Start a DynamoDB Local of its own even without keepData, as `npm start -- --in-memory` does. */
-  ownDatabase?: boolean;
 }
-
-// A runtime that keeps no data keeps its tables in its worker's DynamoDB Local (`--dynamodb-endpoint`)
-// rather than starting a JVM of its own: 3.3 s of CPU saved on each start, and a database that is
-// already warm. One that keeps its data (a crash and a restart) runs its own, as `npm start` does.
 
 export interface RunningLocal {
   apiUrl: string;
@@ -45,8 +38,6 @@ export interface RunningLocal {
   controlUrl: string;
   busEndpoint: string;
   localDir: string;
-  /** Each table's name by its logical id (a runtime's tables carry a suffix of its own). */
-  tables: Record<string, string>;
   /** The API's port. */
   port: number;
   /** The runtime's process id: it leads its own process group (Lambda environments, DynamoDB Local). */
@@ -97,7 +88,6 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       'tsx',
       join(ROOT, 'infra/local/cli/start.ts'),
       ...(o.keepData ? [] : ['--in-memory']),
-      ...(o.keepData || o.ownDatabase ? [] : ['--dynamodb-endpoint', workerDynamoEndpoint()]),
       '--port',
       String(o.port ?? 0),
       ...(o.args ?? []),
@@ -117,16 +107,9 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     if (Date.now() > deadline) throw new Error(`the local runtime did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { apiUrl, controlUrl, busEndpoint, consoleUrl, issuerUrl, tables } = JSON.parse(
+  const { apiUrl, controlUrl, busEndpoint, consoleUrl, issuerUrl } = JSON.parse(
     readFileSync(join(localDir, 'runtime.json'), 'utf8'),
-  ) as {
-    apiUrl: string;
-    controlUrl: string;
-    busEndpoint: string;
-    consoleUrl: string;
-    issuerUrl: string;
-    tables: Record<string, string>;
-  };
+  ) as { apiUrl: string; controlUrl: string; busEndpoint: string; consoleUrl: string; issuerUrl: string };
   const port = Number(new URL(apiUrl).port);
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${controlUrl}${path}`, {
@@ -153,7 +136,6 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     controlUrl,
     busEndpoint,
     localDir,
-    tables,
     port,
     pid: child.pid!,
     output: () => output,

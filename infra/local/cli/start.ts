@@ -29,9 +29,6 @@ ${INDENT}${layout}
                     all on 127.0.0.1 only. A port in use stops the start, naming it.
                     0: any free ports (they change on every start)
   --console-port N  the web console's port, apart from the others (0: any free port)
-  --dynamodb-endpoint URL
-                    keep the tables in a DynamoDB Local already running at URL instead of
-                    starting one (with --in-memory they are deleted when the runtime stops)
   --time-scale F    multiply the delays AWS documents (Lambda's 1 and 2 minutes before retrying
                     a failed asynchronous event, EventBridge's backoff) by F; default 1`;
 
@@ -43,7 +40,6 @@ const { values } = cliArgs(
     port: { type: 'string' },
     'console-port': { type: 'string' },
     'time-scale': { type: 'string' },
-    'dynamodb-endpoint': { type: 'string' },
   },
   USAGE,
 );
@@ -64,13 +60,6 @@ const portOption = (name: string, text: string | undefined) => {
   }
   return Number(text);
 };
-const dynamoDbEndpoint = values['dynamodb-endpoint'];
-if (dynamoDbEndpoint !== undefined && !URL.canParse(dynamoDbEndpoint)) {
-  console.error(
-    `--dynamodb-endpoint must be a URL (http://127.0.0.1:8000), not ${dynamoDbEndpoint}\n\n${USAGE}`,
-  );
-  process.exit(2);
-}
 const port = portOption('--port', values.port);
 const consolePort = portOption('--console-port', values['console-port']);
 
@@ -79,7 +68,6 @@ const runtime = await startLocalRuntime({
   inMemory: values['in-memory'] === true,
   verbose: values.verbose === true,
   timeScale,
-  ...(dynamoDbEndpoint !== undefined ? { dynamoDbEndpoint } : {}),
   ...(port !== undefined ? { port } : {}),
   ...(consolePort !== undefined ? { consolePort } : {}),
 }).catch((error: Error) => {
@@ -118,13 +106,6 @@ if (values.seed) {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const at = (url: string) => `:${new URL(url.replace(/^udp:/, 'http:')).port}`;
 const a = runtime.addresses;
-/** Where the tables are: DynamoDB Local's (its own, or the one named) and whether they are kept. */
-const dataAt = () => {
-  const kept = values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`;
-  return dynamoDbEndpoint === undefined
-    ? kept
-    : `tables ${runtime.tables.join(', ')} in the DynamoDB Local at ${dynamoDbEndpoint}${values['in-memory'] ? ' (deleted on stop)' : ''}`;
-};
 const runtimeFile = relative(process.cwd(), join(runtime.localDir, 'runtime.json'));
 console.log(`
 Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized' : ', template reused'})
@@ -134,7 +115,7 @@ Handoff is running  (ready in ${seconds} s${runtime.synthesized ? ', synthesized
   AWS:     S3 ${at(a.s3)}  DynamoDB ${at(a.dynamodb)}  EventBridge ${at(a.eventbridge)}  Lambda ${at(a.lambda)}  SES ${at(a.ses)}  SQS ${at(a.sqs)}  X-Ray ${at(a.xray)}/udp
   smtp:    localhost:${runtime.smtp.port}   (SES receiving: mail to log@${runtime.smtp.domains[0] ?? '<no inboundEmailDomain>'} or deal-<dealId>@… is captured; STARTTLS)
   control: ${a.control}   (all on 127.0.0.1 only; every address is in ${runtimeFile.startsWith('..') ? join(runtime.localDir, 'runtime.json') : runtimeFile})
-  data:    ${dataAt()}
+  data:    ${values['in-memory'] ? 'in memory' : `${runtime.localDir}/dynamodb`}
   token:   npm run token -- --user alice --groups sales
   events:  npm run events        schedules: npm run fire -- <schedule> [--at <instant>]
   failed:  npm run dead-letters  redrive:   npm run redrive -- <queue>

@@ -72,7 +72,7 @@ async function until(condition: () => boolean, ms = 15_000) {
 }
 
 beforeAll(async () => {
-  table = await testTable();
+  table = await testTable({ stream: true });
   dir = mkdtempSync(join(tmpdir(), 'handoff-sources-'));
 });
 

@@ -20,7 +20,7 @@ let local: RunningLocal | undefined;
 
 beforeAll(async () => {
   base = await freePortLayout();
-  local = await startLocal({ port: base, localDir, ownDatabase: true });
+  local = await startLocal({ port: base, localDir });
 }, 180_000);
 
 afterAll(async () => {
@@ -82,7 +82,7 @@ describe('npm start on a --port of its own', () => {
     await local!.stop({ keepDir: true });
     local = undefined;
     await expect(fetch(page)).rejects.toThrow(); // nothing listens while it is stopped
-    local = await startLocal({ port: base, localDir, ownDatabase: true });
+    local = await startLocal({ port: base, localDir });
 
     const { pid: _before, ...kept } = before;
     const { pid: _after, ...now } = addresses();
