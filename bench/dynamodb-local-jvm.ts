@@ -68,7 +68,7 @@ async function sample(jvmFlags: readonly string[]): Promise<Sample> {
   const doc = DynamoDBDocumentClient.from(client);
   try {
     const tableName = `bench-${randomUUID()}`;
-    await createTable(client, tableName);
+    await createTable(client, tableName, { stream: true });
     const measure = async () => {
       const [t, c] = [performance.now(), cpuMs(pid)];
       await requests(doc, tableName);
@@ -112,7 +112,7 @@ JVM's process used (user + system, from /proc), on its own threads and the colle
 ${rows.join('\n')}
 
 Every \`npm start\` starts one, and so does every e2e and browser test file (the suite's code
-starts 32 local runtimes, beside the one DynamoDB Local all other files share). With its
+starts 32 local runtimes, beside the one per worker the other files share). With its
 defaults the JVM runs C2, which recompiles hot code on background threads, and G1, with threads
 of its own: on 2 cores those compete with the Lambda environments, the browser and the tests.
 The flags in \`DYNAMODB_LOCAL_JVM_FLAGS\` (infra/local/dynamodb-local.ts) keep C1 alone and the

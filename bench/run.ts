@@ -7,6 +7,7 @@ import { crmRoundTrips } from './crm-round-trips.js';
 import { dealOrderCost } from './deal-order-cost.js';
 import { deliveryRoundTrips } from './delivery-round-trips.js';
 import { dynamodbLocalJvm } from './dynamodb-local-jvm.js';
+import { dynamodbLocalStreams } from './dynamodb-local-streams.js';
 import { emailCapture } from './email-capture.js';
 import { getDealLatency } from './get-deal-latency.js';
 import { handoffLatency } from './handoff-latency.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'cold-start': coldStart,
   'local-startup': localStartup,
   'dynamodb-local-jvm': dynamodbLocalJvm,
+  'dynamodb-local-streams': dynamodbLocalStreams,
   'relay-latency': () => relayLatency(),
   scheduler,
   'delivery-round-trips': deliveryRoundTrips,
