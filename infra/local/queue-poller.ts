@@ -92,11 +92,6 @@ export class QueuePoller {
           resolve();
         };
       });
-      // A receive takes what is in the queue when it looks, up to BatchSize. The bus sends an
-      // event's deliveries, and a PutEvents call's events, one timer each in the same turn of
-      // the event loop; the poller looks once they are all sent (setImmediate runs after the
-      // turn's timers), so a burst is one batch rather than a batch per message.
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
