@@ -41,7 +41,8 @@ committed) to \`CompanyCreated\` arriving on the local bus through the stream an
 | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(Math.max(...latencies))} |
 
 The local stream poller reads a shard with nothing new every 250 ms (Lambda polls a stream four times a second),
-so most of this is the poll interval.`;
+so most of this is the poll interval: each write here follows the last event's arrival, just after
+a poll found nothing, and waits for the next (100 ms between polls before 2026-12-06: p50 88 ms).`;
   } finally {
     await close();
   }
