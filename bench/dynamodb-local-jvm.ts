@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DYNAMODB_LOCAL_JVM_FLAGS,
@@ -9,7 +7,7 @@ import {
   startDynamoDbLocal,
 } from '../infra/local/dynamodb-local.js';
 import { createTable } from '../test/support/table.js';
-import { percentile } from './support.js';
+import { cpuMs, percentile } from './support.js';
 
 // What DynamoDB Local's JVM costs with its defaults and with the flags the project starts it
 // with (DYNAMODB_LOCAL_JVM_FLAGS): every `npm start` and every e2e test file starts one. Per
@@ -20,15 +18,6 @@ import { percentile } from './support.js';
 
 const ROUNDS = 5;
 const PAIRS = 600;
-
-let ticksPerSecond: number | undefined;
-
-/** CPU time (user + system) the process has used so far, in ms: Linux's /proc/<pid>/stat. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
 
 async function requests(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
   for (let i = 0; i < PAIRS; i++) {

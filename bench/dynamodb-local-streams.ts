@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   BatchWriteItemCommand,
   DeleteTableCommand,
@@ -9,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { localClient, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { createTable } from '../test/support/table.js';
+import { cpuMs } from './support.js';
 
 // Why the tests' tables have no stream (test/support/table.ts): DynamoDB Local's writes slow
 // down with the stream records it holds, in every table, deleted tables' included. Each case is
@@ -20,14 +19,6 @@ import { createTable } from '../test/support/table.js';
 const TABLES = 20;
 const ITEMS = 300;
 const TRANSACTIONS = 600;
-
-let ticksPerSecond: number | undefined;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
 
 async function fill(client: DynamoDBClient, stream: boolean): Promise<string[]> {
   const names: string[] = [];

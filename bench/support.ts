@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,17 @@ import { startLocalRuntime } from '../infra/local/runtime.js';
 import { createTable } from '../test/support/table.js';
 
 // Shared by the benchmarks: a DynamoDB Local of their own, a table from the same definition,
-// an SDK middleware that counts round trips, and the writer of docs/benchmarks.md sections.
+// an SDK middleware that counts round trips, a process's CPU time, and the writer of
+// docs/benchmarks.md sections.
+
+let ticksPerSecond: number | undefined;
+
+/** CPU time (user + system) the process has used so far, in ms: Linux's /proc/<pid>/stat. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
 
 export interface BenchTable {
   db: RunningDynamoDb;
