@@ -4,9 +4,10 @@ import { ROOT } from '../../infra/local/runtime.js';
 import { synthesizeIfChanged } from '../../infra/local/synth.js';
 
 // One DynamoDB Local per vitest worker; each test file creates its own table in its worker's.
-// One per worker, not one for the run: DynamoDB Local runs one transaction at a time across all
-// its tables, so two files on one instance wait on each other's transactions (a file of
-// transactions took 13 s alone and 70 s beside another on a shared instance: docs/benchmarks.md).
+// One per worker, not one for the run, so the two files running at once do not queue on one
+// instance, which runs one transaction at a time across its tables (the CRM and follow-up files:
+// 101 s on one instance, 96 s on one per worker, measured 2026-12-06). What slowed the shared
+// instance most was the test tables' streams: test/support/table.ts.
 
 declare module 'vitest' {
   export interface ProvidedContext {
