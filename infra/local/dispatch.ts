@@ -9,12 +9,23 @@ import type { Logger } from './log.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
+/** How a service answers its own failure (headers not yet sent): the API's is API Gateway's. */
+export type FailureAnswer = (res: ServerResponse) => void;
+
+const internalFailure =
+  (service: string): FailureAnswer =>
+  (res) => {
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `InternalFailure: ${service} failed on this request` }));
+  };
+
 export function dispatch(
   service: string,
   handler: RequestHandler,
   req: IncomingMessage,
   res: ServerResponse,
   log: Pick<Logger, 'info'>,
+  answerFailure: FailureAnswer = internalFailure(service),
 ): void {
   Promise.resolve()
     .then(() => handler(req, res))
@@ -24,7 +35,7 @@ export function dispatch(
       const clientLeft = res.destroyed || req.socket.destroyed || (req.destroyed && !req.complete);
       if (clientLeft) return;
       log.info(`${service}: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: `InternalFailure: ${service} failed on this request` }));
+      if (res.headersSent) res.end();
+      else answerFailure(res);
     });
 }

@@ -46,6 +46,11 @@ function gatewayAnswer(
   res.end(JSON.stringify({ message }));
 }
 
+/** API Gateway's own answer when the request fails in the gateway or its function: no more than this. */
+export function gatewayFailure(res: ServerResponse): void {
+  gatewayAnswer(res, 500, 'Internal Server Error', randomUUID());
+}
+
 /**
  * The stage's throttle: a token bucket of `burstLimit` tokens refilled at `rateLimit` a second,
  * as API Gateway applies a route's rate and burst.

@@ -11,7 +11,7 @@ import { dynamoDbProxy } from './dynamodb-iam.js';
 import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
-import { gatewayHandler } from './http-gateway.js';
+import { gatewayFailure, gatewayHandler } from './http-gateway.js';
 import { LocalIam } from './iam.js';
 import { LocalIssuer } from './issuer.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, tokenVerifier } from './jwt.js';
@@ -146,7 +146,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         const handler = handlers.get(service);
         if (!handler)
           return res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
-        dispatch(`local ${service}`, handler, req, res, log);
+        // the API answers its gateway's failure as API Gateway does; the other services, theirs
+        if (service === 'api') dispatch('local api', handler, req, res, log, gatewayFailure);
+        else dispatch(`local ${service}`, handler, req, res, log);
       });
       servers.push(server);
       if (service === 'api') apiServer = server;

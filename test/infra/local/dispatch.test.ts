@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../infra/local/dispatch.js';
+import { dispatch, type FailureAnswer } from '../../../infra/local/dispatch.js';
+import { gatewayFailure } from '../../../infra/local/http-gateway.js';
 
 // What a local service does when one of its requests goes wrong, on a real HTTP server: the
 // runtime must answer (or drop) that request and go on serving the next.
@@ -12,10 +13,10 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
-async function serve(handler: Parameters<typeof dispatch>[1]) {
+async function serve(handler: Parameters<typeof dispatch>[1], answerFailure?: FailureAnswer) {
   const logged: string[] = [];
   const server = createServer((req, res) =>
-    dispatch('local s3', handler, req, res, { info: (m) => logged.push(m) }),
+    dispatch('local s3', handler, req, res, { info: (m) => logged.push(m) }, answerFailure),
   );
   servers.push(server);
   server.listen(0, '127.0.0.1');
@@ -45,6 +46,17 @@ describe('a local service request that fails', () => {
     expect(logged.join('\n')).toContain('the bucket index is unreadable');
     const next = await fetch(url, { method: 'PUT', body: 'a file' });
     expect(await next.text()).toBe('ok');
+  });
+
+  it("on the API is answered as API Gateway answers its own failure: 500, {message: 'Internal Server Error'}, a request id", async () => {
+    const { url, logged } = await serve(async () => {
+      throw new Error('the route table is unreadable');
+    }, gatewayFailure);
+    const failed = await fetch(url);
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get('apigw-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await failed.json()).toEqual({ message: 'Internal Server Error' });
+    expect(logged.join('\n')).toContain('the route table is unreadable');
   });
 
   it('is dropped, unanswered and unlogged, when its client leaves in the middle of its body; the next request is served', async () => {
