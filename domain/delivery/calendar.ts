@@ -1,3 +1,4 @@
+import { ValidationFailed } from '../shared/errors.js';
 import { CalendarDate, Instant } from '../shared/time.js';
 import * as z from '../shared/zod.js';
 
@@ -67,6 +68,30 @@ function fromDayNumber(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The last day a calendar date (YYYY-MM-DD) can name. */
+const LAST_DAY = toDayNumber('9999-12-31');
+
+/**
+ * A plan whose dates would run past 9999-12-31: its dates could not be written as calendar dates,
+ * so the change that causes it is refused (422) rather than stored half-dated.
+ */
+export class PlanBeyondLastDate extends ValidationFailed {
+  constructor() {
+    super([{ path: '', message: 'the plan would run past 9999-12-31, the last date a plan can hold' }]);
+  }
+}
+
+/** A working day's date, refusing one no calendar date can name. */
+function checkedDay(day: number): number {
+  if (day > LAST_DAY) throw new PlanBeyondLastDate();
+  return day;
+}
+
+function monthDay(day: number): number {
+  const at = new Date(day * MS_PER_DAY);
+  return (at.getUTCMonth() + 1) * 100 + at.getUTCDate();
+}
+
 /** ISO weekday of a day number (1970-01-01 was a Thursday = 4). */
 function weekday(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;
@@ -80,19 +105,25 @@ function weekday(day: number): number {
 export class BusinessDays {
   private readonly working: Set<number>;
   private readonly holidays: Set<number>;
-  private readonly annual: Set<string>;
+  /** Annual holidays as month × 100 + day (12-25 → 1225), compared without formatting a date. */
+  private readonly annual: Set<number>;
   private readonly dates: number[] = [];
   readonly origin: string;
 
   constructor(origin: string, calendar: WorkingCalendar = STANDARD_CALENDAR) {
     this.working = new Set(calendar.workingDays);
     this.holidays = new Set(calendar.holidays.map(toDayNumber));
-    this.annual = new Set(calendar.annualHolidays ?? []);
+    this.annual = new Set(
+      (calendar.annualHolidays ?? []).map((md) => Number(md.slice(0, 2)) * 100 + Number(md.slice(3))),
+    );
     let day = toDayNumber(origin);
     for (let guard = 0; !this.isWorking(day); guard++, day++) {
-      if (guard > 3660) throw new Error('the calendar has no working day in ten years');
+      if (guard > 3660)
+        throw new ValidationFailed([
+          { path: '', message: `the calendar has no working day in the ten years from ${origin}` },
+        ]);
     }
-    this.dates.push(day);
+    this.dates.push(checkedDay(day));
     this.origin = fromDayNumber(day);
   }
 
@@ -104,19 +135,24 @@ export class BusinessDays {
     return (
       this.working.has(weekday(day)) &&
       !this.holidays.has(day) &&
-      (this.annual.size === 0 || !this.annual.has(fromDayNumber(day).slice(5)))
+      (this.annual.size === 0 || !this.annual.has(monthDay(day)))
     );
   }
 
   /** The date of business-day index i (i ≥ 0). */
   date(index: number): string {
     if (index < 0) throw new RangeError(`business day ${index} is before the origin`);
+    this.extendTo(index);
+    return fromDayNumber(this.dates[index]!);
+  }
+
+  /** Finds the working days up to index i (as day numbers: a far date costs no formatting). */
+  private extendTo(index: number): void {
     while (this.dates.length <= index) {
       let day = this.dates.at(-1)! + 1;
       while (!this.isWorking(day)) day++;
-      this.dates.push(day);
+      this.dates.push(checkedDay(day));
     }
-    return fromDayNumber(this.dates[index]!);
   }
 
   /**
@@ -129,8 +165,7 @@ export class BusinessDays {
     const origin = this.dates[0]!;
     while (!this.isWorking(day)) day += roll === 'forward' ? 1 : -1;
     if (day >= origin) {
-      this.date(Math.ceil(((day - origin) * 5) / 7) + 10);
-      while (this.dates.at(-1)! < day) this.date(this.dates.length);
+      while (this.dates.at(-1)! < day) this.extendTo(this.dates.length);
       let lo = 0;
       let hi = this.dates.length - 1;
       while (lo < hi) {

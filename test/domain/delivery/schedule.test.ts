@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BusinessDays } from '../../../domain/delivery/calendar.js';
+import { BusinessDays, PlanBeyondLastDate } from '../../../domain/delivery/calendar.js';
 import { computeSchedule, dependencyBound, type PlanTask } from '../../../domain/delivery/schedule.js';
 import { ValidationFailed } from '../../../domain/shared/errors.js';
 
@@ -211,6 +211,16 @@ describe('business days', () => {
     expect(days.add('2030-02-04', -1)).toBe('2030-02-01');
     expect(days.add('2030-02-01', -1)).toBe('2030-01-31');
     expect(new BusinessDays('2030-02-02').origin).toBe('2030-02-04');
+  });
+
+  it('dates run up to 9999-12-31 and no further: a plan past it is refused, naming the limit', () => {
+    const last = new BusinessDays('9999-12-27'); // a Monday
+    expect(last.date(4)).toBe('9999-12-31');
+    expect(last.index('9999-12-31')).toBe(4);
+    expect(() => last.date(5)).toThrow(PlanBeyondLastDate);
+    expect(() => new BusinessDays('9999-12-27', { workingDays: [6], holidays: [] })).toThrow(
+      /past 9999-12-31/,
+    );
   });
 
   it('index and date are inverse for working days, on any calendar', () => {

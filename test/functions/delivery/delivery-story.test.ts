@@ -249,6 +249,25 @@ describe('a project from a template', () => {
     expect(await itemCount(table)).toBe(before);
   });
 
+  it('refuses a start or a kickoff that would date the plan past 9999-12-31, and writes nothing', async () => {
+    const before = await itemCount(table);
+    const late = await api('PATCH /tasks/{id}', {
+      params: { id: id('design') },
+      as: lead,
+      body: { startDate: '9999-12-31' },
+    });
+    expect(late.status).toBe(422);
+    expect(late.body.detail).toMatch(/past 9999-12-31/);
+    const { template: planned } = (await api('GET /projects/{id}', { params: { id: projectId } })).body;
+    const kickoff = await api('POST /projects', {
+      as: lead,
+      body: { name: 'Far', templateId: planned.id, kickoffDate: '9999-12-28' },
+    });
+    expect(kickoff.status).toBe(422);
+    expect(kickoff.body.detail).toMatch(/past 9999-12-31/);
+    expect(await itemCount(table)).toBe(before);
+  });
+
   it('adds dependencies of every type with lags, and refuses completing a task before its predecessors', async () => {
     const ss = await api('POST /tasks/{id}/dependencies', {
       params: { id: id('docs') },
