@@ -49,10 +49,17 @@ export async function signedIn(
   return { context, page };
 }
 
-/** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules). */
+/**
+ * axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules).
+ * Legacy mode runs axe in the page itself; the default also opens a blank page on every call to
+ * merge the results of cross-origin frames, which the console never has (its sanitizer drops
+ * iframes): the same nodes checked, about half the time (3.0 → 1.7 s a call, measured on the
+ * webhook and portal screens on a 2-core machine).
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .setLegacyMode(true)
     .analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -400,3 +400,24 @@ describe('alerts reach the person who can act', () => {
     expect(await theirs.textContent()).toContain('the promise you made is at risk; Dora delivers it');
   }, 120_000);
 });
+
+describe('the accessibility check these screens pass', () => {
+  it('would catch text too faint to read and a field without a label on a console screen', async () => {
+    const { page } = await signedIn(browser, local.consoleUrl, 'alice', ['sales']);
+    watch(page);
+    expect(await seriousViolations(page)).toEqual([]);
+    // styled through the CSSOM: the console's Content-Security-Policy refuses inline style attributes
+    await page.evaluate(() => {
+      const faint = document.createElement('div');
+      faint.textContent = 'Overdue: call back';
+      faint.style.color = '#ccc';
+      faint.style.background = '#fff';
+      faint.append(document.createElement('input'), document.createElement('button'));
+      document.body.prepend(faint);
+    });
+    const found = await seriousViolations(page);
+    expect(found.some((v) => v.startsWith('color-contrast:'))).toBe(true);
+    expect(found.some((v) => v.startsWith('label:'))).toBe(true);
+    expect(found.some((v) => v.startsWith('button-name:'))).toBe(true);
+  });
+});
