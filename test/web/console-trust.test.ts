@@ -407,13 +407,14 @@ describe('the accessibility check these screens pass', () => {
     watch(page);
     expect(await seriousViolations(page)).toEqual([]);
     // styled through the CSSOM: the console's Content-Security-Policy refuses inline style attributes
-    await page.evaluate(() => {
-      const faint = document.createElement('div');
+    await page.locator('body').evaluate((body) => {
+      const make = (tag: string) => body.ownerDocument.createElement(tag);
+      const faint = make('div');
       faint.textContent = 'Overdue: call back';
       faint.style.color = '#ccc';
       faint.style.background = '#fff';
-      faint.append(document.createElement('input'), document.createElement('button'));
-      document.body.prepend(faint);
+      faint.append(make('input'), make('button'));
+      body.prepend(faint);
     });
     const found = await seriousViolations(page);
     expect(found.some((v) => v.startsWith('color-contrast:'))).toBe(true);
