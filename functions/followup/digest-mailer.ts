@@ -5,22 +5,30 @@ import { config } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { instrumented } from '../lib/observability.js';
 import { createServices } from '../lib/services.js';
-import { recordMailed, wasMailed } from '../lib/table/entities/digest.js';
+import { mailDigestOnce } from './use-cases/mail-digest-once.js';
 import { sendDigest } from './use-cases/send-digest-mail.js';
 
 // Target of the FollowUpDigest rule (deployed with -c digestFromEmail=…): the digest by email.
-// A digest already mailed (a redelivered event) is not mailed again.
+// A digest is mailed once per person and day, however often its event comes (mail-digest-once.ts).
 const services = createServices({ runningAs: 'DigestMailer' });
 const ses = new SESv2Client({});
 const from = config.digestFromEmail();
 const appUrl = config.appUrl();
 
-export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>) => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>, context) => {
   const { data } = readEvent('FollowUpDigest', event);
-  if (await wasMailed(services.store, data.userId, data.localDate))
-    return { mailed: false, reason: 'already mailed' };
-  if (!(await sendDigest(ses, from, data, appUrl))) return { mailed: false, reason: 'no email address' };
-  await recordMailed(services.store, data.userId, data.localDate, new Date().toISOString());
+  const outcome = await mailDigestOnce(
+    {
+      store: services.store,
+      send: async (digest) => {
+        await sendDigest(ses, from, digest, appUrl);
+      },
+      now: () => new Date(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    },
+    data,
+  );
+  if (outcome !== 'mailed') return { mailed: false, reason: outcome };
   logger.info('digest mailed', { userId: data.userId, localDate: data.localDate });
   return { mailed: true };
 });
