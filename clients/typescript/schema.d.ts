@@ -3075,6 +3075,7 @@ export interface components {
             ownerId: string;
             pipelineId: string;
             stageId: string;
+            stageName?: string;
             /** Format: date-time */
             enteredAt: string;
             rotAfterDays: number;

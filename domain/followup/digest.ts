@@ -96,7 +96,15 @@ export function composeDigest(
   );
   const stalledDeals = mine.flatMap((f) =>
     f.kind === 'stalled-deal'
-      ? [{ dealId: f.dealId, dealTitle: f.dealTitle, stageId: f.stageId, daysInStage: f.daysInStage }]
+      ? [
+          {
+            dealId: f.dealId,
+            dealTitle: f.dealTitle,
+            stageId: f.stageId,
+            ...(f.stageName ? { stageName: f.stageName } : {}),
+            daysInStage: f.daysInStage,
+          },
+        ]
       : [],
   );
   const projectsAtRisk = mine.flatMap((f) =>
@@ -132,7 +140,15 @@ export function composeDigest(
         stalledDeals: everything.filter((f) => f.kind === 'stalled-deal').length,
         missingHandoffs: everything.flatMap((f) =>
           f.kind === 'missing-handoff'
-            ? [{ dealId: f.dealId, dealTitle: f.dealTitle, ownerId: f.ownerId, wonAt: f.wonAt }]
+            ? [
+                {
+                  dealId: f.dealId,
+                  dealTitle: f.dealTitle,
+                  ownerId: f.ownerId,
+                  owner: person(f.ownerId),
+                  wonAt: f.wonAt,
+                },
+              ]
             : [],
         ),
       }

@@ -55,6 +55,8 @@ export const FollowUp = z
       ownerId: z.string(),
       pipelineId: z.string(),
       stageId: z.string(),
+      /** The stage's name when the follow-up was read (people read names, not ids). */
+      stageName: z.string().optional(),
       enteredAt: Instant,
       rotAfterDays: z.int(),
       daysInStage: z.int(),
@@ -193,7 +195,7 @@ export function overdueActivity(activity: Activity, now: string): FollowUp | und
 
 export function stalledDeal(
   deal: Deal,
-  stage: Pick<Stage, 'rotAfterDays'>,
+  stage: Pick<Stage, 'rotAfterDays' | 'name'>,
   now: string,
 ): FollowUp | undefined {
   if (deal.status !== 'open' || stage.rotAfterDays === null || isSnoozed(deal, now)) return undefined;
@@ -206,6 +208,7 @@ export function stalledDeal(
     ownerId: deal.ownerId,
     pipelineId: deal.pipelineId,
     stageId: deal.stageId,
+    stageName: stage.name,
     enteredAt: deal.stageEnteredAt,
     rotAfterDays: stage.rotAfterDays,
     daysInStage: Math.floor((toMillis(now) - toMillis(deal.stageEnteredAt)) / MS_PER_DAY),

@@ -92,7 +92,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
     {
       title: 'Deals stalled in their stage',
       lines: d.stalledDeals.map((s) => ({
-        text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageId}`,
+        text: `${s.dealTitle}: ${s.daysInStage} days in ${s.stageName ?? s.stageId}`,
         href: link(`/deals/${s.dealId}`),
       })),
     },
@@ -105,7 +105,7 @@ export function renderDigest(d: Digest, appUrl?: string): { subject: string; tex
           text: `${d.team.overdueNextActions} late next action(s), ${d.team.overdueTasks} late task(s), ${d.team.overdueActivities} late CRM task(s), ${d.team.stalledDeals} stalled deal(s)`,
         },
         ...d.team.missingHandoffs.map((m) => ({
-          text: `Won, no project yet: ${m.dealTitle} (owner ${m.ownerId}, won ${m.wonAt})`,
+          text: `Won, no project yet: ${m.dealTitle} (owner ${m.owner?.name ?? m.ownerId}, won ${m.wonAt.slice(0, 10)})`,
           href: link(`/deals/${m.dealId}`),
         })),
       ],

@@ -67,10 +67,11 @@ describe('late next actions and stalls', () => {
     expect(stalledDeal(deal, lead, '2030-01-20T09:00:00.000Z')).toMatchObject({
       daysInStage: 19,
       rotAfterDays: 14,
+      stageName: lead.name,
     });
     const moved = moveDeal(deal, pipeline, 'st_qualified', context(alice, '2030-01-16T09:00:00.000Z')).deal;
     expect(stalledDeal(moved, pipeline.stages[1]!, '2030-01-20T09:00:00.000Z')).toBeUndefined();
-    expect(stalledDeal(moved, { rotAfterDays: null }, '2031-01-01T00:00:00.000Z')).toBeUndefined();
+    expect(stalledDeal(moved, { rotAfterDays: null, name: 'Qualified' }, '2031-01-01T00:00:00.000Z')).toBeUndefined();
   });
 });
 

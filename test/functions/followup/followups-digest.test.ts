@@ -214,6 +214,24 @@ describe('the daily digest', () => {
     server.close();
     ses.destroy();
   });
+
+  it("names people and stages, not ids: a manager's missing handoff by its owner's name, a stalled deal by its stage's", async () => {
+    const manager = (await eventsOf(table, 'FollowUpDigest')).find(
+      (e) => e.detail.data.userId === mia.sub && e.detail.data.localDate === '2030-01-10',
+    )!.detail.data;
+    const text = renderDigest(manager).text;
+    expect(text).toMatch(/Won, no project yet: Rollout \(owner Alice, won 2030-01-\d\d\)/);
+    expect(text).not.toContain(users.alice.sub);
+    // ten days later Alice's deals have sat in Lead past its 14 days
+    await digest('2030-01-20T06:00:00Z');
+    const later = (await eventsOf(table, 'FollowUpDigest')).find(
+      (e) => e.detail.data.userId === users.alice.sub && e.detail.data.localDate === '2030-01-20',
+    )!.detail.data;
+    expect(later.stalledDeals.map((d) => d.stageName)).toContain('Lead');
+    const mail = renderDigest(later).text;
+    expect(mail).toMatch(/Alice old: \d+ days in Lead/);
+    expect(mail).not.toContain('st_lead');
+  });
 });
 
 afterAll(() => undefined);

@@ -15,7 +15,10 @@ export function what(
     case 'overdue-next-action':
       return { text: `${f.dealTitle}: ${f.summary}`, href: `/deals/${f.dealId}` };
     case 'stalled-deal':
-      return { text: `${f.dealTitle}: ${f.daysInStage} days in its stage`, href: `/deals/${f.dealId}` };
+      return {
+        text: `${f.dealTitle}: ${f.daysInStage} days in ${f.stageName ?? 'its stage'}`,
+        href: `/deals/${f.dealId}`,
+      };
     case 'missing-handoff':
       return { text: `${f.dealTitle}: won, but no delivery project yet`, href: `/deals/${f.dealId}` };
     case 'overdue-task':
