@@ -5,23 +5,29 @@ import type { CommandInput } from '../../lib/command-input.js';
 import { config } from '../../lib/config.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { Services } from '../../lib/services.js';
+import { QUOTE_SEND_LEASE_SECONDS } from '../../lib/table/entities/quote.js';
 import { UnitOfWork } from '../../lib/table/unit-of-work.js';
 import { versionedCommand } from '../../lib/versioned-command.js';
 import { quoteFileName, quotePdf } from './quote-document.js';
 
 /**
  * Mails a quote's PDF to its contact through SES (MIME composed by nodemailer, from the
- * deployment's sender), then records it as sent (the quote, the deal's
- * timeline, QuoteSent) in one transaction. Decided before mailing, so a quote that may not be
- * sent (superseded, expired, answered, no address) mails nothing. Mail and record are not one
- * transaction: a record that fails after the mail (a lost race, which is decided again) can
- * mail twice, never record a mail that did not go (docs/operations.md, "Quotes").
+ * deployment's sender), then records it as sent (the quote, the deal's timeline, QuoteSent) in
+ * one transaction. Decided before mailing, so a quote that may not be sent (superseded, expired,
+ * answered, no address) mails nothing. The send holds the quote from before the mail to its
+ * record (QUOTE_SEND_LEASE_SECONDS), so a second send at the same time is a 409 and mails
+ * nothing; a record that loses a race after the mail is decided again without mailing again.
+ * SES refusing the mail frees the quote and records nothing. Only a send that dies between its
+ * mail and its record (the quote then not marked sent) lets a later send mail it again
+ * (docs/operations.md, "Quotes").
  */
 export function sendQuote(
   s: Pick<Services, 'files' | 'mailer' | 'quotes' | 'store'>,
   id: string,
   { ctx, ifMatch }: CommandInput,
 ): Promise<Quote> {
+  // a lost race re-runs the command in this invocation: the mail already went, and is not sent again
+  let held: { leaseUntil: string; mailed: boolean } | undefined;
   return versionedCommand({
     ifMatch,
     entity: 'quote',
@@ -37,36 +43,63 @@ export function sendQuote(
         throw new Conflict(
           'this deployment sends no mail: deploy it with a sender address (-c digestFromEmail=…)',
         );
-      const pdf = await quotePdf(s, quote);
-      const label = quoteLabel(quote);
-      const greeting = quote.customer.contactName ? `Hello ${quote.customer.contactName},` : 'Hello,';
-      const lines = [
-        greeting,
-        '',
-        `please find attached our quote ${label} for "${quote.title}".`,
-        `It is valid until ${quote.validUntil}.`,
-      ];
-      // nodemailer's composer is loaded by the first send only
-      const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
-      const raw = await new MailComposer({
-        from,
-        to: sent.to.email,
-        subject: `Quote ${label}: ${quote.title}`,
-        text: lines.join('\n'),
-        html: `<!doctype html><html><body style="font-family:sans-serif">${lines
-          .filter(Boolean)
-          .map((l) => `<p>${escapeHtml(l)}</p>`)
-          .join('')}</body></html>`,
-        date: new Date(ctx.now),
-        attachments: [{ filename: quoteFileName(quote), contentType: 'application/pdf', content: pdf }],
-      })
-        .compile()
-        .build();
-      await (await s.mailer()).send({ from, to: [sent.to.email], cc: [], bcc: [], raw });
+      if (!held) {
+        const leaseUntil = new Date(Date.parse(ctx.now) + QUOTE_SEND_LEASE_SECONDS * 1000).toISOString();
+        await s.quotes.claimSend(quote.id, { now: ctx.now, leaseUntil });
+        held = { leaseUntil, mailed: false };
+      }
+      if (!held.mailed) {
+        try {
+          await mailQuote(s, quote, sent.to.email, from, ctx.now);
+        } catch (error) {
+          // SES's refusal is the answer; a hold not given back frees itself at its lease
+          await s.store.transact([s.quotes.sendDone(quote.id, held.leaseUntil)]).catch(() => undefined);
+          held = undefined;
+          throw error;
+        }
+        held.mailed = true;
+      }
       const uow = s.quotes.update(new UnitOfWork(), quote, sent.quote);
       uow.add(s.quotes.onTimeline(deal, quote, sent.events[0]!, 'quote-sent', { sentTo: sent.to.email }));
+      uow.add(s.quotes.sendDone(quote.id, held.leaseUntil));
       await uow.events(sent.events).commit(s.store);
       return sent.quote;
     },
   });
+}
+
+/** The quote's mail with its PDF, through the deployment's mailer (SES). */
+async function mailQuote(
+  s: Pick<Services, 'files' | 'mailer'>,
+  quote: Quote,
+  to: string,
+  from: string,
+  now: string,
+): Promise<void> {
+  const pdf = await quotePdf(s, quote);
+  const label = quoteLabel(quote);
+  const greeting = quote.customer.contactName ? `Hello ${quote.customer.contactName},` : 'Hello,';
+  const lines = [
+    greeting,
+    '',
+    `please find attached our quote ${label} for "${quote.title}".`,
+    `It is valid until ${quote.validUntil}.`,
+  ];
+  // nodemailer's composer is loaded by the first send only
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
+  const raw = await new MailComposer({
+    from,
+    to,
+    subject: `Quote ${label}: ${quote.title}`,
+    text: lines.join('\n'),
+    html: `<!doctype html><html><body style="font-family:sans-serif">${lines
+      .filter(Boolean)
+      .map((l) => `<p>${escapeHtml(l)}</p>`)
+      .join('')}</body></html>`,
+    date: new Date(now),
+    attachments: [{ filename: quoteFileName(quote), contentType: 'application/pdf', content: pdf }],
+  })
+    .compile()
+    .build();
+  await (await s.mailer()).send({ from, to: [to], cc: [], bcc: [], raw });
 }

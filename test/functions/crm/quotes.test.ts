@@ -20,6 +20,7 @@ let s3: TestFiles;
 let mail: TestMailbox;
 let api: ReturnType<typeof crmApi>;
 const alice = users.alice;
+let sesDown = false;
 const today = () => new Date().toISOString().slice(0, 10);
 const dayAfter = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -28,7 +29,16 @@ beforeAll(async () => {
   process.env.QUOTE_FROM_EMAIL = 'quotes@handoff.local';
   s3 = await testFiles('handoff-test-quotes');
   mail = await testMailbox();
-  table = await testTable({ files: s3.files, mailer: mail.mailer });
+  table = await testTable({
+    files: s3.files,
+    // SES refusing (a fault: SES's own failure cannot be made here) while `sesDown`
+    mailer: {
+      send: (m) =>
+        sesDown
+          ? Promise.reject(Object.assign(new Error('Service unavailable'), { name: 'InternalFailure' }))
+          : mail.mailer.send(m),
+    },
+  });
   api = crmApi(table);
   await signIn(api, users.alice, users.bob, users.dana);
 });
@@ -465,5 +475,61 @@ describe('quotes', () => {
     expect((await api('GET /quotes/{id}', { as: alice, params: { id: v4.id } })).body.status).toBe(
       'accepted',
     );
+  });
+});
+
+describe('sending a quote', () => {
+  async function draft() {
+    const { deal, contact } = await openDeal('Support renewal', `send${Math.random()}@customer.example`);
+    expect(
+      (
+        await setLines(deal.id, [
+          { name: 'Support', quantity: 12, unitPrice: { amount: 9_900, currency: 'EUR' } },
+        ])
+      ).status,
+    ).toBe(200);
+    const made = await api('POST /deals/{id}/quotes', {
+      as: alice,
+      params: { id: deal.id },
+      body: { scopeSummary: 'A year of support', validUntil: dayAfter(30) },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return { quote: made.body as { id: string }, deal, email: contact.emails[0] as string };
+  }
+  const mailsTo = (email: string) => mail.received().filter((m) => m.to.includes(email)).length;
+
+  it('sent twice at once (a double click, two tabs): mailed once; the other send is a 409 that mails nothing', async () => {
+    const { quote, deal, email } = await draft();
+    const both = await Promise.all([
+      api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } }),
+      api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(both.find((r) => r.status === 409)!.body.detail).toMatch(/being sent|sent/);
+    expect(mailsTo(email)).toBe(1);
+    const timeline = await api('GET /deals/{id}/timeline', { as: alice, params: { id: deal.id } });
+    expect(timeline.body.items.filter((i: { change?: string }) => i.change === 'quote-sent')).toHaveLength(1);
+    // the hold ends with the record: a deliberate send afterwards (a resend) mails it again
+    const again = await api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } });
+    expect(again.status).toBe(200);
+    expect(mailsTo(email)).toBe(2);
+  });
+
+  it('SES refusing the mail (a fault): a 500, nothing recorded, and the send goes through at once when SES is back (not held)', async () => {
+    const { quote, email } = await draft();
+    sesDown = true;
+    try {
+      const refused = await api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } });
+      expect(refused.status).toBe(500);
+    } finally {
+      sesDown = false;
+    }
+    expect((await api('GET /quotes/{id}', { as: alice, params: { id: quote.id } })).body.status).toBe(
+      'draft',
+    );
+    expect(mailsTo(email)).toBe(0);
+    const sent = await api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(mailsTo(email)).toBe(1);
   });
 });

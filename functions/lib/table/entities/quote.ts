@@ -4,7 +4,7 @@ import { Deal } from '../../../../domain/crm/deal.js';
 import { Quote } from '../../../../domain/crm/quote.js';
 import type { DealHistoryEntry } from '../../../../domain/crm/timeline.js';
 import type { DomainEvent } from '../../../../domain/events.js';
-import { NotFound } from '../../../../domain/shared/errors.js';
+import { Conflict, NotFound } from '../../../../domain/shared/errors.js';
 import { ConcurrentModification, entityOf, type Item, type Key, notExists, type Write } from '../item.js';
 import { type Page, type PageRequest, pageOf } from '../page.js';
 import { dealLinesKey, partitions } from '../partitions.js';
@@ -24,6 +24,14 @@ import { dealHistoryItem, dealKey } from './deal.js';
 // second, so it is no hot key, and nothing is ever scanned to find the next number.
 
 const quoteKey = (id: string): Key => ({ pk: `QUOTE#${id}`, sk: 'QUOTE' });
+/** A send in progress: held from before the mail until its record (or until its lease is over). */
+const sendingKey = (id: string): Key => ({ pk: `QUOTE#${id}`, sk: 'SENDING' });
+
+/**
+ * How long a send holds its quote: longer than an API function may run (10 s) and than API
+ * Gateway waits (30 s), so no holder outlives it; a send that died frees the quote after it.
+ */
+export const QUOTE_SEND_LEASE_SECONDS = 60;
 const numbersKey = (year: string): Key => ({ pk: `QUOTE-NUMBERS#${year}`, sk: 'COUNTER' });
 const versionKey = (quoteVersion: number) => `QUOTE#${String(quoteVersion).padStart(4, '0')}`;
 
@@ -105,6 +113,25 @@ export const quotePatterns = patterns({
     keyCondition: 'Put `QUOTE#<id>` / `QUOTE` (if absent, or at the version read)',
     roundTrips: "none of its own (the command's transaction)",
     actions: ['PutItem'],
+  }),
+  quoteSendClaimed: write({
+    entity: 'quote send',
+    pattern: 'a quote held by the one request mailing it, from before the mail to its record',
+    usedBy: '`POST /quotes/{id}/send`',
+    functions: ['CrmApi'],
+    keyCondition: 'Put `QUOTE#<id>` / `SENDING` with `leaseUntil` if absent or its lease is over',
+    roundTrips: '1 conditional Put per send',
+    actions: ['PutItem'],
+  }),
+  quoteSendReleased: write({
+    entity: 'quote send',
+    pattern: "a send done (in its record's transaction) or refused by SES: the quote free again",
+    usedBy: '`POST /quotes/{id}/send`',
+    functions: ['CrmApi'],
+    keyCondition: 'Delete `QUOTE#<id>` / `SENDING` if this send holds it',
+    roundTrips:
+      "none of its own when recorded (the send's transaction); 1 conditional Delete when SES refuses",
+    actions: ['DeleteItem'],
   }),
   quoteNumberTaken: write({
     entity: 'quote numbers',
@@ -202,6 +229,35 @@ export class QuoteRepository {
 
   update(uow: UnitOfWork, before: Quote, after: Quote): UnitOfWork {
     return uow.update(quotePatterns.quoteWritten, before, quoteItem(after));
+  }
+
+  /**
+   * Holds the quote for one send until `leaseUntil`: a second send at the same time (a double
+   * click, two tabs) is refused before it mails, instead of mailing the customer twice.
+   */
+  async claimSend(id: string, claim: { now: string; leaseUntil: string }): Promise<void> {
+    await this.store.transact([
+      {
+        pattern: quotePatterns.quoteSendClaimed,
+        put: { ...sendingKey(id), entity: 'quote-send', leaseUntil: claim.leaseUntil },
+        condition: {
+          expression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          values: { ':now': claim.now },
+        },
+        onConditionFailed: () =>
+          new Conflict(`quote ${id} is being sent by another request; read it again in a minute`),
+      },
+    ]);
+  }
+
+  /** The send's hold given back: in its record's transaction, or alone when SES refused the mail. */
+  sendDone(id: string, leaseUntil: string): Write {
+    return {
+      pattern: quotePatterns.quoteSendReleased,
+      delete: sendingKey(id),
+      condition: { expression: 'leaseUntil = :mine', values: { ':mine': leaseUntil } },
+      onConditionFailed: () => new ConcurrentModification(`the send of quote ${id}`),
+    };
   }
 
   /** Takes the year's next number (`last` read + 1), in the quote's transaction. */
