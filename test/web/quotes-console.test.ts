@@ -11,7 +11,8 @@ import { pdfText } from '../support/pdf.js';
 // runtime (the CRM API's bundle as deployed, its fonts beside it; the local S3 and SES), as a
 // sales admin uses them: a product added in Admin, lines added from it and typed free with their
 // totals live, a quote made, its PDF downloaded and read back, sent, accepted; then the deal won
-// through the API and the project's budget by line read on its page. Each step checked in the API.
+// through the API and the project's budget by line read on its page; another deal's quote
+// declined with the customer's reason, through an API that fails once. Each step checked in the API.
 
 let local: RunningLocal;
 let browser: Browser;
@@ -188,4 +189,55 @@ describe('a sales admin, with products and quotes', () => {
     await poll(() => row.textContent()).toContain('120 % (over)');
     expect(await seriousViolations(page)).toEqual([]);
   }, 120_000);
+
+  it("records a customer's no with the reason typed in the page; with the API down the reason is kept, said, and recorded when tried again", async () => {
+    watch();
+    const deal = await ada('POST', '/deals', {
+      title: 'Depot tablets',
+      value: { amount: 20_000, currency: 'EUR' },
+      ownerId: 'ada',
+      contactId,
+      nextAction: { summary: 'Hear back on the quote', dueAt: new Date(Date.now() + 3 * DAY).toISOString() },
+    });
+    expect(deal.status, JSON.stringify(deal.body)).toBe(201);
+    const lines = await local.api('PUT', `/deals/${deal.body.id}/line-items`, {
+      token: await local.token({ user: 'ada', groups: ['sales', 'admin'] }),
+      body: { lineItems: [{ name: 'Tablet', quantity: 4, unitPrice: { amount: 5_000, currency: 'EUR' } }] },
+    });
+    expect(lines.status, JSON.stringify(lines.body)).toBe(200);
+    const quote = (
+      await ada('POST', `/deals/${deal.body.id}/quotes`, {
+        scopeSummary: 'Four tablets for the depot',
+        validUntil: isoDay(Date.now() + 30 * DAY),
+      })
+    ).body;
+    const label = `${quote.number} v1`;
+    await page.goto(`${local.consoleUrl}/deals/${deal.body.id}`);
+    await page.getByRole('button', { name: `Decline ${label}` }).click();
+    const form = page.getByRole('form', { name: `Decline ${label}` });
+    await form.getByLabel(`Why did the customer decline ${label}?`).fill('Bought refurbished ones — cheaper');
+    expect(await seriousViolations(page)).toEqual([]);
+    await local.stopApi();
+    try {
+      await form.getByRole('button', { name: 'Record the decline' }).click();
+      await form
+        .getByRole('alert')
+        .filter({ hasText: 'Not recorded: Handoff could not be reached.' })
+        .waitFor();
+      expect(await form.getByLabel(`Why did the customer decline ${label}?`).inputValue()).toBe(
+        'Bought refurbished ones — cheaper',
+      );
+    } finally {
+      await local.restartApi();
+    }
+    await form.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+    await poll(() => page.getByTestId('quote-1').textContent()).toContain(
+      'declined: Bought refurbished ones — cheaper',
+    );
+    expect(await form.count()).toBe(0);
+    expect((await ada('GET', `/quotes/${quote.id}`)).body).toMatchObject({
+      status: 'declined',
+      declineReason: 'Bought refurbished ones — cheaper',
+    });
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import { answer, ifMatch, type Schemas } from '../api/client.js';
 import { useSession } from '../app/session-context.js';
 import { date, money } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { DeclineQuote } from './DeclineQuote.js';
 
 // A deal's quotes, newest version first: make the next one from the line items, download its
 // PDF, send it to the contact, record the customer's answer.
@@ -18,6 +19,8 @@ export function Quotes({ deal, editable }: { deal: Deal; editable: boolean }) {
   const queryClient = useQueryClient();
   const [scope, setScope] = useState('');
   const [validUntil, setValidUntil] = useState(inDays(30));
+  /** The quote whose decline is being typed (its form stays open until recorded or cancelled). */
+  const [declining, setDeclining] = useState<string | null>(null);
   const quotes = useQuery({
     queryKey: ['quotes', deal.id],
     queryFn: () =>
@@ -48,13 +51,10 @@ export function Quotes({ deal, editable }: { deal: Deal; editable: boolean }) {
     },
   });
   const act = useMutation({
-    mutationFn: async ({ q, action }: { q: Quote; action: 'send' | 'accept' | 'decline' }) => {
+    mutationFn: async ({ q, action }: { q: Quote; action: 'send' | 'accept' }) => {
       const params = { path: { id: q.id }, header: ifMatch(q.version) };
       if (action === 'send') return answer(client.POST('/quotes/{id}/send', { params }));
-      if (action === 'accept') return answer(client.POST('/quotes/{id}/accept', { params }));
-      const reason = window.prompt(`Why did the customer decline ${q.number} v${q.quoteVersion}?`);
-      if (!reason) return q;
-      return answer(client.POST('/quotes/{id}/decline', { params, body: { reason } }));
+      return answer(client.POST('/quotes/{id}/accept', { params }));
     },
     onSuccess: refresh,
   });
@@ -101,14 +101,21 @@ export function Quotes({ deal, editable }: { deal: Deal; editable: boolean }) {
                   </button>
                 </>
               )}
-              {editable && open && (live || q.status === 'accepted') && (
-                <button
-                  type="button"
-                  onClick={() => act.mutate({ q, action: 'decline' })}
-                  disabled={act.isPending}
-                >
+              {editable && open && (live || q.status === 'accepted') && declining !== q.id && (
+                <button type="button" onClick={() => setDeclining(q.id)} disabled={act.isPending}>
                   Decline {label}
                 </button>
+              )}
+              {declining === q.id && (
+                <DeclineQuote
+                  quote={q}
+                  label={label}
+                  onDeclined={() => {
+                    setDeclining(null);
+                    refresh();
+                  }}
+                  onCancel={() => setDeclining(null)}
+                />
               )}
             </li>
           );
