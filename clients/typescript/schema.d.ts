@@ -4347,6 +4347,8 @@ export interface components {
             from: string;
             /** @description YYYY-MM */
             to: string;
+            /** @description only this person's won deals: a sales rep's own report, or a manager's view of one rep */
+            ownerId?: string;
             months: {
                 /** @description YYYY-MM */
                 month: string;
@@ -20960,6 +20962,8 @@ export interface operations {
     GET_reports_products: {
         parameters: {
             query?: {
+                /** @description only this person's deals (managers and admins; a sales rep always reads their own) */
+                ownerId?: string;
                 from?: string;
                 to?: string;
             };
@@ -21002,7 +21006,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your role may not do this */
+            /** @description a sales rep named someone else's ownerId (they read their own reports) */
             403: {
                 headers: {
                     [name: string]: unknown;

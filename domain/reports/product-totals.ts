@@ -63,6 +63,10 @@ export const ProductReport = z
   .object(() => ({
     from: z.string().describe('YYYY-MM'),
     to: z.string().describe('YYYY-MM'),
+    ownerId: z
+      .string()
+      .optional()
+      .describe("only this person's won deals: a sales rep's own report, or a manager's view of one rep"),
     months: z.array(
       z.object(() => ({
         month: z.string().describe('YYYY-MM'),
@@ -80,6 +84,18 @@ export const ProductReport = z
   }))
   .register(z.globalRegistry, { id: 'ProductReport' });
 export type ProductReport = z.infer<typeof ProductReport>;
+
+/**
+ * One person's product totals, added up from the deals they won with the same
+ * `productContribution` the kept totals are made of (so a rep's figures are the team's, filtered).
+ */
+export function productTotalsOf(
+  won: { deal: Pick<Deal, 'status' | 'closedAt'>; lines: LineItem[] }[],
+): ProductTotals {
+  const totals: ProductTotals = new Map();
+  for (const { deal, lines } of won) productContribution(deal, lines, totals);
+  return totals;
+}
 
 /** The report of the months from..to out of their stored totals (every month listed, empty or not). */
 export function productReport(totals: BucketTotals, from: string, to: string): ProductReport {

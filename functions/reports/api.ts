@@ -1,6 +1,7 @@
 import { functionBase, repositories } from '../lib/function-base.js';
 import { httpApi } from '../lib/http/http-handler.js';
 import { DealRepository } from '../lib/table/entities/deal.js';
+import { LineItemRepository } from '../lib/table/entities/line-items.js';
 import { PipelineRepository } from '../lib/table/entities/pipeline.js';
 import { ProductTotalsRepository } from '../lib/table/entities/product-totals.js';
 import { reportRoutes } from './routes/reports.js';
@@ -13,6 +14,7 @@ const services = {
   ...base,
   ...repositories(base.store, {
     deals: DealRepository,
+    lineItems: LineItemRepository,
     pipelines: PipelineRepository,
     productTotals: ProductTotalsRepository,
   }),

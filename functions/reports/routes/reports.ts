@@ -4,7 +4,7 @@ import {
   type Pipeline,
   PipelineId,
 } from '../../../domain/crm/pipeline.js';
-import { ProductReport, productReport } from '../../../domain/reports/product-totals.js';
+import { ProductReport, productReport, productTotalsOf } from '../../../domain/reports/product-totals.js';
 import {
   addMonths,
   ConversionReport,
@@ -72,7 +72,7 @@ const ScopedPipelineQuery = z.extend(PipelineQuery, () => ({ ownerId: OwnerScope
 
 /** A range with one end given keeps its length: forecasts look ahead, cohorts look back. */
 const ProductRangeQuery = z
-  .strictObject(() => ({ from: YearMonth.optional(), to: YearMonth.optional() }))
+  .strictObject(() => ({ ownerId: OwnerScope, from: YearMonth.optional(), to: YearMonth.optional() }))
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.from > q.to)
       ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${q.to})` });
@@ -121,7 +121,9 @@ const SCOPED_PROBLEMS = {
   404: 'the pipeline named by pipelineId does not exist',
 };
 
-export function reportRoutes(s: Pick<Services, 'deals' | 'pipelines' | 'productTotals'>): Routes {
+export function reportRoutes(
+  s: Pick<Services, 'deals' | 'lineItems' | 'pipelines' | 'productTotals'>,
+): Routes {
   /** Read-only: before the first deal, the default pipeline may not be stored yet. */
   const pipelineOf = async (id: string | undefined, now: string): Promise<Pipeline> => {
     const pipelineId = id ?? DEFAULT_PIPELINE_ID;
@@ -166,12 +168,26 @@ export function reportRoutes(s: Pick<Services, 'deals' | 'pipelines' | 'productT
         'Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). Kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. Lines typed without a product are `productId: null`.',
       roles: canSell,
       query: ProductRangeQuery,
+      problems: { 403: SCOPED_PROBLEMS[403] },
       response: { status: 200, schema: ProductReport },
-      handle: async ({ query, ctx }) => {
+      handle: async ({ query, ctx, actor }) => {
         const months = range(query, ctx.now, 12, 'back');
-        return ok(
-          productReport(await s.productTotals.months(months.from, months.to), months.from, months.to),
+        const ownerId = reportScope(actor, query.ownerId);
+        if (ownerId === undefined)
+          return ok(
+            productReport(await s.productTotals.months(months.from, months.to), months.from, months.to),
+          );
+        // one person's: their deals won in the months read, with what each sold
+        const won = (await s.deals.ownedBy(ownerId)).filter(
+          (d) =>
+            d.status === 'won' &&
+            d.closedAt !== undefined &&
+            monthOf(d.closedAt) >= months.from &&
+            monthOf(d.closedAt) <= months.to,
         );
+        const sheets = await s.lineItems.ofDeals(won.map((d) => d.id));
+        const totals = productTotalsOf(won.map((deal, i) => ({ deal, lines: sheets[i]!.lineItems })));
+        return ok({ ...productReport(totals, months.from, months.to), ownerId });
       },
     }),
     'GET /reports/forecast': route({

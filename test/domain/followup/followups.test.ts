@@ -71,7 +71,9 @@ describe('late next actions and stalls', () => {
     });
     const moved = moveDeal(deal, pipeline, 'st_qualified', context(alice, '2030-01-16T09:00:00.000Z')).deal;
     expect(stalledDeal(moved, pipeline.stages[1]!, '2030-01-20T09:00:00.000Z')).toBeUndefined();
-    expect(stalledDeal(moved, { rotAfterDays: null, name: 'Qualified' }, '2031-01-01T00:00:00.000Z')).toBeUndefined();
+    expect(
+      stalledDeal(moved, { rotAfterDays: null, name: 'Qualified' }, '2031-01-01T00:00:00.000Z'),
+    ).toBeUndefined();
   });
 });
 

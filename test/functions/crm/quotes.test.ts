@@ -431,9 +431,11 @@ describe('quotes', () => {
     const exceeded = await eventsOf(table, 'BudgetLineExceeded');
     expect(exceeded).toHaveLength(1);
 
-    // the product report counts what was won, per product, in the month of the win
-    const report = await reportsApi(table)('GET /reports/products', { as: alice });
+    // the product report counts what was won, per product, in the month of the win (the team's,
+    // as a manager or admin reads it, from the totals kept on write)
+    const report = await reportsApi(table)('GET /reports/products', { as: users.admin });
     expect(report.status).toBe(200);
+    expect(report.body.ownerId).toBeUndefined();
     const month = report.body.months.find((m: { month: string }) => m.month === today().slice(0, 7));
     expect(month.products).toEqual(
       expect.arrayContaining([
@@ -441,6 +443,22 @@ describe('quotes', () => {
         { productId: null, deals: 1, won: [{ currency: 'EUR', amount: 40_000 }] },
       ]),
     );
+    // a sales rep reads their own: alice won this deal, so hers is the team's; bob won nothing
+    const mine = await reportsApi(table)('GET /reports/products', { as: alice });
+    expect(mine.body).toEqual({ ...report.body, ownerId: alice.sub });
+    const bobs = await reportsApi(table)('GET /reports/products', { as: users.bob });
+    expect(bobs.body.ownerId).toBe(users.bob.sub);
+    expect(bobs.body.months.flatMap((m: { products: unknown[] }) => m.products)).toEqual([]);
+    const prying = await reportsApi(table)('GET /reports/products', {
+      as: users.bob,
+      query: { ownerId: alice.sub },
+    });
+    expect(prying.status).toBe(403);
+    const oneRep = await reportsApi(table)('GET /reports/products', {
+      as: users.admin,
+      query: { ownerId: alice.sub },
+    });
+    expect(oneRep.body).toEqual(mine.body);
 
     // RebuildReports recomputes the product totals from the won deals' lines
     const rebuild = servicesOf(table, 'RebuildReports');
@@ -460,12 +478,12 @@ describe('quotes', () => {
     expect(lost.productDifferences).toBe(4);
     expect((await rebuildReportTotals(rebuild, { apply: true })).applied).toBe(true);
     expect((await rebuildReportTotals(rebuild)).productDifferences).toBe(0);
-    const rebuilt = await reportsApi(table)('GET /reports/products', { as: alice });
+    const rebuilt = await reportsApi(table)('GET /reports/products', { as: users.admin });
     expect(rebuilt.body).toEqual(report.body);
 
     // deleted (entered by mistake): what it sold leaves the product report; its lines go with it
     expect((await api('DELETE /deals/{id}', { params: { id: deal.id } })).status).toBe(204);
-    const after = await reportsApi(table)('GET /reports/products', { as: alice });
+    const after = await reportsApi(table)('GET /reports/products', { as: users.admin });
     expect(
       after.body.months.find((m: { month: string }) => m.month === today().slice(0, 7)).products,
     ).toEqual([]);

@@ -37,6 +37,15 @@ export const lineItemPatterns = patterns({
     roundTrips: '1 GetItem',
     key: dealLinesKey,
   }),
+  linesOfDeals: batchGet({
+    entity: 'line items',
+    pattern: "the line items of a seller's deals won in the months a product report reads",
+    usedBy: "`GET /reports/products` scoped to one person (a sales rep's own, a manager's `ownerId`)",
+    functions: ['ReportsApi'],
+    keyCondition: 'BatchGet `DEAL#<id>` / `LINES`, 100 keys at a time',
+    roundTrips: '1 BatchGet per 100 won deals in the range',
+    keys: (dealIds: string[]) => dealIds.map(dealLinesKey),
+  }),
   dealLinesWritten: write({
     entity: 'line items',
     pattern: "a deal's line items (or its quotes' bookkeeping), written at the revision read",
@@ -64,6 +73,17 @@ export class LineItemRepository {
   async of(dealId: string): Promise<DealLineItems> {
     const item = await this.store.get(lineItemPatterns.dealLines, dealId);
     return item ? asLines(item) : noLineItems(dealId);
+  }
+
+  /** The lines of each deal named (none: an empty set), 100 deals per round trip (BatchGet's limit). */
+  async ofDeals(dealIds: string[]): Promise<DealLineItems[]> {
+    const sheets: DealLineItems[] = [];
+    for (let i = 0; i < dealIds.length; i += 100) {
+      const chunk = dealIds.slice(i, i + 100);
+      const items = await this.store.batchGet(lineItemPatterns.linesOfDeals, chunk);
+      sheets.push(...items.map((item, k) => this.fromItem(item, chunk[k]!)));
+    }
+    return sheets;
   }
 
   fromItem(item: Record<string, unknown> | undefined, dealId: string): DealLineItems {
