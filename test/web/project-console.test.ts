@@ -362,7 +362,7 @@ describe('a delivery lead, on the project page', () => {
     await drawer.waitFor({ state: 'hidden' });
   }, 90_000);
 
-  it("attaches a file to the project and sees the deal's beside it, with who added each", async () => {
+  it("attaches a file to the project and sees the deal's beside it, with who added each; shares one on the customer's portal and stops", async () => {
     watch();
     const files = page.locator('.project-attachments');
     const sow = files.locator('tr', { hasText: 'signed-sow.txt' });
@@ -383,6 +383,31 @@ describe('a delivery lead, on the project page', () => {
       ['kickoff-notes.txt', 'project'],
       ['signed-sow.txt', 'deal'],
     ]);
+    // the customer sees a file once it is shared on the portal: dora delivers but does not own the
+    // project, so she has no such button; mia, its delivery owner, shares it and stops
+    expect(await sow.textContent()).toContain('Not shared');
+    expect(await sow.getByRole('button', { name: /Share on the portal/ }).count()).toBe(0);
+    const owner = await signedIn(browser, local.consoleUrl, 'mia', ['manager'], `/projects/${projectId}`);
+    try {
+      const ownersFiles = owner.page.locator('.project-attachments');
+      const ownersSow = ownersFiles.locator('tr', { hasText: 'signed-sow.txt' });
+      await ownersSow.getByRole('button', { name: 'Share on the portal signed-sow.txt' }).click();
+      await ownersFiles
+        .getByRole('status')
+        .getByText('Shared signed-sow.txt with the customer on the portal.')
+        .waitFor();
+      await expect.poll(() => ownersSow.textContent()).toContain('On the portal');
+      const onPortal = async () =>
+        ((await (await dora())('GET', `/projects/${projectId}/portal-files`)).body.items as any[]).map(
+          (f) => f.name,
+        );
+      expect(await onPortal()).toEqual(['signed-sow.txt']);
+      await ownersSow.getByRole('button', { name: 'Stop sharing signed-sow.txt' }).click();
+      await ownersFiles.getByRole('status').getByText('signed-sow.txt is no longer on the portal.').waitFor();
+      expect(await onPortal()).toEqual([]);
+    } finally {
+      await owner.context.close();
+    }
     // dora added the notes and may delete them; alice's statement of work is not hers to delete
     expect(await sow.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
     await notes.getByRole('button', { name: 'Delete kickoff-notes.txt' }).click();

@@ -7,9 +7,10 @@ import { dateTime } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 // The project's files and those of the deal it was made from (the API lists both for the
-// project), each with who added it; anyone who may edit delivery attaches, and a file is
-// deleted by whoever added it, a manager or an admin (the API's rule, mirrored so the button
-// shows only where it works).
+// project), each with who added it and whether the customer sees it on the portal; anyone who
+// may edit delivery attaches, the project's delivery owner (or a manager or an admin) shares a
+// file on the portal or stops, and a file is deleted by whoever added it, a manager or an admin
+// (the API's rules, mirrored so each button shows only where it works).
 
 type Attachment = Schemas['Attachment'];
 type NewAttachment = Schemas['NewAttachment'];
@@ -24,9 +25,12 @@ export function fileSize(bytes: number): string {
 export function ProjectAttachments({
   projectId,
   dealId,
+  canShare,
 }: {
   projectId: string;
   dealId?: string | undefined;
+  /** Whether this person shares the project with its customer (its delivery owner, managers, admins). */
+  canShare: boolean;
 }) {
   const { client, userId } = useSession();
   const { editDelivery, manage } = useAbilities();
@@ -40,6 +44,26 @@ export function ProjectAttachments({
     void queryClient.invalidateQueries({ queryKey: ['attachments', projectId] });
     if (dealId) void queryClient.invalidateQueries({ queryKey: ['attachments', dealId] });
   };
+  const sharedKey = ['portal-files', projectId];
+  const shared = useQuery({
+    queryKey: sharedKey,
+    queryFn: () =>
+      answer(client.GET('/projects/{id}/portal-files', { params: { path: { id: projectId } } })).then(
+        (page) => new Set(page.items.map((f) => f.attachmentId)),
+      ),
+  });
+  const share = useMutation({
+    mutationFn: ({ a, on }: { a: Attachment; on: boolean }) => {
+      const params = { path: { id: projectId, attachmentId: a.id } };
+      return on
+        ? answer(client.PUT('/projects/{id}/portal-files/{attachmentId}', { params }))
+        : answer(client.DELETE('/projects/{id}/portal-files/{attachmentId}', { params }));
+    },
+    onSuccess: (_, { a, on }) => {
+      say(on ? `Shared ${a.name} with the customer on the portal.` : `${a.name} is no longer on the portal.`);
+      void queryClient.invalidateQueries({ queryKey: sharedKey });
+    },
+  });
   const list = useQuery({
     queryKey: key,
     queryFn: () =>
@@ -114,6 +138,16 @@ export function ProjectAttachments({
       />
       <ProblemAlert error={download.error} verb="downloaded" />
       <ProblemAlert error={remove.error} verb="deleted" />
+      <ProblemAlert
+        error={share.error}
+        verb={share.variables?.on === false ? 'taken off the portal' : 'shared'}
+        onRetry={() => share.variables && share.mutate(share.variables)}
+      />
+      <ProblemAlert
+        error={shared.error}
+        loading="what the customer sees"
+        onRetry={() => void shared.refetch()}
+      />
       {list.isSuccess && items.length === 0 && <p className="muted">No files yet.</p>}
       {items.length > 0 && (
         <table className="attachments">
@@ -124,6 +158,7 @@ export function ProjectAttachments({
               <th scope="col">On</th>
               <th scope="col">Added by</th>
               <th scope="col">When</th>
+              <th scope="col">Customer</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -141,6 +176,23 @@ export function ProjectAttachments({
                 <td>{a.parent.kind === 'deal' ? 'the deal' : 'the project'}</td>
                 <td>{nameOf(a.uploadedBy)}</td>
                 <td>{dateTime(a.storedAt ?? a.createdAt)}</td>
+                <td>
+                  {shared.data?.has(a.id) ? 'On the portal' : shared.data ? 'Not shared' : ''}
+                  {canShare && shared.data && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="quiet"
+                        disabled={share.isPending}
+                        onClick={() => share.mutate({ a, on: !shared.data.has(a.id) })}
+                      >
+                        {shared.data.has(a.id) ? 'Stop sharing' : 'Share on the portal'}
+                        <span className="visually-hidden"> {a.name}</span>
+                      </button>
+                    </>
+                  )}
+                </td>
                 <td>
                   {mayDelete(a) &&
                     (deleting === a.id ? (

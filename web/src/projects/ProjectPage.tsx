@@ -235,7 +235,11 @@ export function ProjectPage({ id }: { id: string }) {
         <NewTaskForm projectId={id} tasks={tasks} stakeholderId={p.customer.mainStakeholderContactId} />
       )}
       <ProjectBudget projectId={id} version={p.version} />
-      <ProjectAttachments projectId={id} dealId={p.dealId} />
+      <ProjectAttachments
+        projectId={id}
+        dealId={p.dealId}
+        canShare={manage || (editDelivery && p.ownerId === userId)}
+      />
       {/* its delivery owner, managers and admins share it (domain/portal/portal-link.ts, assertMayShare) */}
       <CustomerPortal project={p} canShare={manage || (editDelivery && p.ownerId === userId)} />
       {task && (
