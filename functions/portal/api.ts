@@ -5,7 +5,7 @@ import { PortalRepository } from '../lib/table/entities/portal.js';
 import { ProjectRepository } from '../lib/table/entities/project.js';
 import { portalHttpApi } from './portal-api.js';
 
-// The customer portal's API function (docs/architecture.md, decision 17): the /portal/* routes,
+// The customer portal's API function (docs/architecture.md, decision 18): the /portal/* routes,
 // outside the JWT authorizer. It checks each request's portal session itself, on every request,
 // so a revoked link stops its sessions at once; its role reads the project and writes only what a
 // customer may (docs/data-model.md: the patterns naming PortalApi).

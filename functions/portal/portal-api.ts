@@ -5,7 +5,7 @@ import { authenticatePortalSession } from './use-cases/authenticate-portal-sessi
 
 /**
  * The portal's HTTP handler over its services: its routes, and the portal session check that
- * runs before every 'portal-session' route (docs/architecture.md, decision 17).
+ * runs before every 'portal-session' route (docs/architecture.md, decision 18).
  */
 export function portalHttpApi(
   services: Pick<

@@ -102,7 +102,7 @@ export class HandoffApi extends Construct {
         const isPublic = route.roles === 'public';
         // the customer portal's routes are not behind the authorizer: a customer has no sign-in;
         // the portal function checks the link's token or the portal session on every request
-        // (docs/architecture.md, decision 17)
+        // (docs/architecture.md, decision 18)
         const isPortal = isPortalRoute(route);
         const httpRoute = new apigw.HttpRoute(this, `Route ${routeKey}`, {
           httpApi: this.httpApi,

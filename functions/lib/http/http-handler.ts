@@ -51,7 +51,7 @@ export interface HttpApiDependencies {
   customFields?: Pick<CustomFieldRepository, 'check'>;
   /**
    * Checks a portal session's bearer token (the portal's function; docs/architecture.md,
-   * decision 17): its contact and project, or a 401 (a 429 for a source sending wrong tokens).
+   * decision 18): its contact and project, or a 401 (a 429 for a source sending wrong tokens).
    */
   portalSessions?: {
     authenticate(token: string | undefined, sourceIp: string, now: string): Promise<PortalViewer>;

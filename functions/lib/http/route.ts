@@ -52,7 +52,7 @@ export interface Route<
   /**
    * Roles allowed to call, behind the JWT authorizer; 'public' routes need no token (health,
    * OpenAPI). The customer portal's routes are not behind the authorizer (docs/architecture.md,
-   * decision 17): 'portal-link' takes a link token in its body (the exchange for a session),
+   * decision 18): 'portal-link' takes a link token in its body (the exchange for a session),
    * 'portal-session' a portal session's bearer token, which the function checks before the route
    * runs: the route reads and acts on that session's project only.
    */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ID_PREFIX } from '../../../domain/shared/ids.js';
 
-// The portal's bearer secrets (docs/architecture.md, decision 17). A link token is
+// The portal's bearer secrets (docs/architecture.md, decision 18). A link token is
 // `<linkId>.<secret>`, a session token `<linkId>.<sessionId>.<secret>`: the ids say which items
 // to read (one BatchGetItem), the secret proves the bearer was given it. A secret is 256 random
 // bits, stored only as its SHA-256 (a table read leaks no usable token; the secret's entropy

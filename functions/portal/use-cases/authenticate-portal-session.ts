@@ -6,7 +6,7 @@ import { parseSessionToken, secretMatches, sourceKey } from '../../lib/portal/se
 import type { Services } from '../../lib/services.js';
 import { failureWindow, MAX_FAILURES_PER_WINDOW } from '../../lib/table/entities/portal.js';
 
-// Every portal request with a session (docs/architecture.md, decision 17): the token's link,
+// Every portal request with a session (docs/architecture.md, decision 18): the token's link,
 // session and its source's count of wrong tokens are read in one BatchGetItem; the secret is
 // compared with the session's stored hash in constant time; the link is checked on every request,
 // so a revoked or expired link stops its sessions at once. A wrong token is counted against its

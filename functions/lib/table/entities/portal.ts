@@ -13,7 +13,7 @@ import type { Store } from '../store.js';
 import { UnitOfWork } from '../unit-of-work.js';
 import { projectPartition } from './project.js';
 
-// The customer portal's storage (docs/architecture.md, decision 17): portal links (found by id,
+// The customer portal's storage (docs/architecture.md, decision 18): portal links (found by id,
 // listed under their project on gsi3), portal sessions (found by id, gone by TTL), the count of
 // wrong tokens per source and quarter hour (gone by TTL), and in the project's partition its
 // portal timeline (LOG#) and the files shared with the customer (FILE#), both outside the range
