@@ -1873,7 +1873,7 @@ export interface paths {
         };
         /**
          * Won value per product per month (net of discounts, per currency), from the line items of the deals won
-         * @description Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). Kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. Lines typed without a product are `productId: null`.
+         * @description Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). The team's (managers and admins) is kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. A sales rep's (or one rep's, `ownerId`) is added up from the deals they won in those months and their lines. Lines typed without a product are `productId: null`.
          */
         get: operations["GET_reports_products"];
         put?: never;
@@ -9131,7 +9131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed; or this deployment has no sender address */
+            /** @description the quote was superseded by a newer version, has expired (its validUntil passed: `quoteStatus` is `expired`), or was answered already; or its deal is closed; or this deployment has no sender address; or another request is sending it (a double click): nothing mailed */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -25,6 +25,7 @@ export const handler = instrumented(async (event: EventBridgeEvent<string, unkno
       },
       now: () => new Date(),
       remainingMs: () => context.getRemainingTimeInMillis(),
+      warn: (message, details) => logger.warn(message, details),
     },
     data,
   );

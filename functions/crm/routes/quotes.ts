@@ -79,7 +79,7 @@ export function quoteRoutes(
       params,
       conditional: true,
       problems: {
-        409: `${notLive}; or this deployment has no sender address`,
+        409: `${notLive}; or this deployment has no sender address; or another request is sending it (a double click): nothing mailed`,
         422: 'the quote names no contact, or its contact has no email address (`contactId`)',
       },
       response: { status: 200, schema: QuoteView },

@@ -27,7 +27,7 @@ export function sendQuote(
   { ctx, ifMatch }: CommandInput,
 ): Promise<Quote> {
   // a lost race re-runs the command in this invocation: the mail already went, and is not sent again
-  let held: { leaseUntil: string; mailed: boolean } | undefined;
+  let held: { leaseUntil: string; mailed?: string } | undefined;
   return versionedCommand({
     ifMatch,
     entity: 'quote',
@@ -45,10 +45,10 @@ export function sendQuote(
         );
       if (!held) {
         const leaseUntil = new Date(Date.parse(ctx.now) + QUOTE_SEND_LEASE_SECONDS * 1000).toISOString();
-        await s.quotes.claimSend(quote.id, { now: ctx.now, leaseUntil });
-        held = { leaseUntil, mailed: false };
+        await s.quotes.claimSend(quote, { now: ctx.now, leaseUntil });
+        held = { leaseUntil };
       }
-      if (!held.mailed) {
+      if (held.mailed === undefined) {
         try {
           await mailQuote(s, quote, sent.to.email, from, ctx.now);
         } catch (error) {
@@ -57,7 +57,12 @@ export function sendQuote(
           held = undefined;
           throw error;
         }
-        held.mailed = true;
+        held.mailed = sent.to.email;
+      } else if (held.mailed !== sent.to.email) {
+        // decided again after the mail: the record names the address the mail went to
+        throw new Conflict(
+          `quote ${quote.id} was mailed to ${held.mailed}, and its contact's address changed meanwhile; read it again`,
+        );
       }
       const uow = s.quotes.update(new UnitOfWork(), quote, sent.quote);
       uow.add(s.quotes.onTimeline(deal, quote, sent.events[0]!, 'quote-sent', { sentTo: sent.to.email }));

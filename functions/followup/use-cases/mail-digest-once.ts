@@ -1,5 +1,6 @@
 import type { Digest } from '../../../domain/followup/digest.js';
 import { claimMail, recordMailed, releaseMail } from '../../lib/table/entities/digest.js';
+import { ConcurrentModification } from '../../lib/table/item.js';
 import type { Store } from '../../lib/table/store.js';
 
 // A person's digest of a local day, mailed once however its FollowUpDigest arrives: twice at
@@ -26,7 +27,11 @@ export interface DigestMailDeps {
   now(): Date;
   /** How long this invocation may still run: no claim of it outlives that. */
   remainingMs(): number;
+  /** What went wrong that a retry would only make worse (logged, not thrown). */
+  warn(message: string, details: Record<string, unknown>): void;
 }
+
+const RECORD_ATTEMPTS = 3;
 
 export async function mailDigestOnce(deps: DigestMailDeps, digest: Digest): Promise<DigestMailOutcome> {
   if (!digest.email) return 'no email address';
@@ -44,9 +49,22 @@ export async function mailDigestOnce(deps: DigestMailDeps, digest: Digest): Prom
     await releaseMail(deps.store, digest.userId, digest.localDate, leaseUntil);
     throw error;
   }
-  await recordMailed(deps.store, digest.userId, digest.localDate, {
-    leaseUntil,
-    at: deps.now().toISOString(),
-  });
-  return 'mailed';
+  // SES took it: from here a failure must not become Lambda's retry, which would mail it again
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await recordMailed(deps.store, digest.userId, digest.localDate, {
+        leaseUntil,
+        at: deps.now().toISOString(),
+      });
+      return 'mailed';
+    } catch (error) {
+      if (error instanceof ConcurrentModification && attempt < RECORD_ATTEMPTS) continue;
+      deps.warn('digest mailed but not recorded: a copy of its event after the lease may mail it again', {
+        userId: digest.userId,
+        localDate: digest.localDate,
+        error: (error as Error).message,
+      });
+      return 'mailed';
+    }
+  }
 }

@@ -165,7 +165,7 @@ export function reportRoutes(
       summary:
         'Won value per product per month (net of discounts, per currency), from the line items of the deals won',
       description:
-        'Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). Kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. Lines typed without a product are `productId: null`.',
+        "Months `from`..`to` (YYYY-MM, inclusive, at most 36 months; default: this month and the eleven before). The team's (managers and admins) is kept on write: a win adds its lines to the month it was won, a reopen or a deletion takes them out. A sales rep's (or one rep's, `ownerId`) is added up from the deals they won in those months and their lines. Lines typed without a product are `productId: null`.",
       roles: canSell,
       query: ProductRangeQuery,
       problems: { 403: SCOPED_PROBLEMS[403] },
@@ -178,9 +178,8 @@ export function reportRoutes(
             productReport(await s.productTotals.months(months.from, months.to), months.from, months.to),
           );
         // one person's: their deals won in the months read, with what each sold
-        const won = (await s.deals.ownedBy(ownerId)).filter(
+        const won = (await s.deals.ownedBy(ownerId, 'won')).filter(
           (d) =>
-            d.status === 'won' &&
             d.closedAt !== undefined &&
             monthOf(d.closedAt) >= months.from &&
             monthOf(d.closedAt) <= months.to,

@@ -2,6 +2,7 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectIdForDeal } from '../../../domain/shared/ids.js';
 import { handOff } from '../../../functions/handoff/use-cases/create-project-from-win.js';
+import { VersionConflict } from '../../../functions/lib/table/unit-of-work.js';
 import { rebuildReportTotals } from '../../../functions/reports/use-cases/rebuild-report-totals.js';
 import { users } from '../../support/api.js';
 import { crmApi, deliveryApi, eventsOf, itemCount, reportsApi, signIn } from '../../support/crm.js';
@@ -527,6 +528,13 @@ describe('sending a quote', () => {
     expect(mailsTo(email)).toBe(1);
     const timeline = await api('GET /deals/{id}/timeline', { as: alice, params: { id: deal.id } });
     expect(timeline.body.items.filter((i: { change?: string }) => i.change === 'quote-sent')).toHaveLength(1);
+    // a send decided on the version before that record (a tab that read it earlier, racing) is a
+    // lost race when it claims, before it mails: never a second mail from a stale decision
+    const stale = table.services.quotes.claimSend(
+      { id: quote.id, version: 1 },
+      { now: new Date().toISOString(), leaseUntil: new Date(Date.now() + 60_000).toISOString() },
+    );
+    await expect(stale).rejects.toBeInstanceOf(VersionConflict);
     // the hold ends with the record: a deliberate send afterwards (a resend) mails it again
     const again = await api('POST /quotes/{id}/send', { as: alice, params: { id: quote.id } });
     expect(again.status).toBe(200);

@@ -28,7 +28,7 @@ const digest = (email: string | null = 'mia@example.com') =>
   ({ userId: 'mia', localDate: `2031-01-${String(++day).padStart(2, '0')}`, email }) as Digest;
 
 function mailer(at: () => Date, send: (d: Digest) => Promise<void>, remainingMs = 30_000): DigestMailDeps {
-  return { store, send, now: at, remainingMs: () => remainingMs };
+  return { store, send, now: at, remainingMs: () => remainingMs, warn: () => undefined };
 }
 
 describe('a digest mailed once per person and day', () => {

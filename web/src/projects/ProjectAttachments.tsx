@@ -59,9 +59,10 @@ export function ProjectAttachments({
         ? answer(client.PUT('/projects/{id}/portal-files/{attachmentId}', { params }))
         : answer(client.DELETE('/projects/{id}/portal-files/{attachmentId}', { params }));
     },
-    onSuccess: (_, { a, on }) => {
+    // pending until the list is read again, so the button never offers what was just done
+    onSuccess: async (_, { a, on }) => {
+      await queryClient.invalidateQueries({ queryKey: sharedKey });
       say(on ? `Shared ${a.name} with the customer on the portal.` : `${a.name} is no longer on the portal.`);
-      void queryClient.invalidateQueries({ queryKey: sharedKey });
     },
   });
   const list = useQuery({
@@ -178,7 +179,7 @@ export function ProjectAttachments({
                 <td>{dateTime(a.storedAt ?? a.createdAt)}</td>
                 <td>
                   {shared.data?.has(a.id) ? 'On the portal' : shared.data ? 'Not shared' : ''}
-                  {canShare && shared.data && (
+                  {canShare && shared.data && a.status === 'stored' && (
                     <>
                       {' '}
                       <button

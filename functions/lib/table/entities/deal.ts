@@ -685,8 +685,10 @@ export class DealRepository {
   }
 
   /** Every deal a person owns, open or closed, in every pipeline (their own reports add them up). */
-  async ownedBy(ownerId: string): Promise<Deal[]> {
-    return (await this.store.queryAll(dealPatterns.ownerDeals.query(ownerId))).map((i) => this.fromItem(i));
+  async ownedBy(ownerId: string, status?: Deal['status']): Promise<Deal[]> {
+    return (await this.store.queryAll(dealPatterns.ownerDeals.query(ownerId, status))).map((i) =>
+      this.fromItem(i),
+    );
   }
 
   /** Writes the deal, its history entry and its report totals (same transaction). */

@@ -135,7 +135,14 @@ const stillMine = (leaseUntil: string) => ({
   values: { ':mine': leaseUntil },
 });
 
-/** Records the claimed digest as mailed (a redelivered event then mails nothing). */
+/** The claim was taken over (its lease ran out): whoever holds it now records the mail. */
+class MailNoLongerHeld extends Error {}
+
+/**
+ * Records the claimed digest as mailed (a redelivered event then mails nothing). A claim taken
+ * over is left to its new holder; a write that lost a race (TransactionConflict: another copy
+ * trying to claim it at that moment) is a ConcurrentModification, to try again.
+ */
 export async function recordMailed(
   store: Store,
   userId: string,
@@ -148,11 +155,11 @@ export async function recordMailed(
         pattern: digestPatterns.mailSent,
         put: { ...mailKey(userId, localDate), entity: 'mail', sentAt: claim.at },
         condition: stillMine(claim.leaseUntil),
-        onConditionFailed: () => new ConcurrentModification('mail'),
+        onConditionFailed: () => new MailNoLongerHeld(),
       },
     ]);
   } catch (error) {
-    if (!(error instanceof ConcurrentModification)) throw error;
+    if (!(error instanceof MailNoLongerHeld)) throw error;
   }
 }
 

@@ -10,7 +10,7 @@ import { type Page, type PageRequest, pageOf } from '../page.js';
 import { dealLinesKey, partitions } from '../partitions.js';
 import { batchGet, get, patterns, query, write } from '../pattern.js';
 import type { Store } from '../store.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import { type UnitOfWork, VersionConflict } from '../unit-of-work.js';
 import { companyKey } from './company.js';
 import { contactKey } from './contact.js';
 import { dealHistoryItem, dealKey } from './deal.js';
@@ -119,9 +119,10 @@ export const quotePatterns = patterns({
     pattern: 'a quote held by the one request mailing it, from before the mail to its record',
     usedBy: '`POST /quotes/{id}/send`',
     functions: ['CrmApi'],
-    keyCondition: 'Put `QUOTE#<id>` / `SENDING` with `leaseUntil` if absent or its lease is over',
-    roundTrips: '1 conditional Put per send',
-    actions: ['PutItem'],
+    keyCondition:
+      'Put `QUOTE#<id>` / `SENDING` with `leaseUntil` if absent or its lease is over, with `QUOTE#<id>` / `QUOTE` still at the version decided on',
+    roundTrips: '1 transaction per send',
+    actions: ['PutItem', 'ConditionCheckItem'],
   }),
   quoteSendReleased: write({
     entity: 'quote send',
@@ -235,8 +236,24 @@ export class QuoteRepository {
    * Holds the quote for one send until `leaseUntil`: a second send at the same time (a double
    * click, two tabs) is refused before it mails, instead of mailing the customer twice.
    */
-  async claimSend(id: string, claim: { now: string; leaseUntil: string }): Promise<void> {
+  async claimSend(
+    quote: Pick<Quote, 'id' | 'version'>,
+    claim: { now: string; leaseUntil: string },
+  ): Promise<void> {
+    const { id } = quote;
     await this.store.transact([
+      // the send was decided on this version: one recorded meanwhile is a lost race, not a resend
+      {
+        pattern: quotePatterns.quoteSendClaimed,
+        check: quoteKey(id),
+        condition: {
+          expression: '#version = :read',
+          names: { '#version': 'version' },
+          values: { ':read': quote.version },
+        },
+        onConditionFailed: (current) =>
+          new VersionConflict('quote', id, quote.version, Number(current?.version)),
+      },
       {
         pattern: quotePatterns.quoteSendClaimed,
         put: { ...sendingKey(id), entity: 'quote-send', leaseUntil: claim.leaseUntil },
