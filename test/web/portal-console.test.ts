@@ -9,7 +9,8 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // The customer portal in a real browser on a phone-sized screen, against the local runtime: a
 // delivery manager shares a won deal's project with the customer's main stakeholder, who opens
 // the link without signing in, sees the promise beside the plan and the milestones, and approves
-// the plan; the rep then sees the project's state on the deal. A revoked link stops the page.
+// the plan; the rep then sees the project's state on the deal. Another of the customer's contacts
+// gets a link of their own. A revoked link stops the page.
 
 let local: RunningLocal;
 let browser: Browser;
@@ -226,6 +227,42 @@ describe('the customer portal on a phone', () => {
       await rep.context.close();
     }
   }, 90_000);
+
+  it("shares with another of the customer's contacts, picked by name: their own link, shown once and listed", async () => {
+    watch();
+    const alice = await apiAs('alice', ['sales']);
+    const stakeholder = (await alice('GET', `/contacts/${stakeholderId}`)).body;
+    const colleague = await alice('POST', '/contacts', {
+      firstName: 'Michael',
+      lastName: 'Bolton',
+      companyId: stakeholder.companyId,
+      emails: ['michael@initech.example'],
+    });
+    expect(colleague.status, JSON.stringify(colleague.body)).toBe(201);
+    await managerPage.reload();
+    const form = managerPage.getByRole('form', { name: 'Share with another contact' });
+    const pick = form.getByLabel('Or with another contact of the customer');
+    // the main stakeholder has a button of their own; the others are offered by name
+    await pick.waitFor();
+    await expect
+      .poll(() => pick.locator('option').allTextContents(), { timeout: 15_000 })
+      .toEqual(['Choose a contact…', 'Michael Bolton']);
+    await pick.selectOption({ label: 'Michael Bolton' });
+    await form.getByRole('button', { name: 'Make their link' }).click();
+    const shown = managerPage.getByLabel(/^Link for Michael Bolton/);
+    await shown.waitFor();
+    expect(await shown.inputValue()).toMatch(/\/portal#plk_[0-9A-Z]{26}\.[A-Za-z0-9_-]{43}$/);
+    const mia = await apiAs('mia', ['manager']);
+    const listed = (await mia('GET', `/projects/${projectId}/portal-links`)).body.items;
+    expect(listed).toContainEqual(
+      expect.objectContaining({
+        contactId: colleague.body.id,
+        contactName: 'Michael Bolton',
+        status: 'active',
+      }),
+    );
+    expect(await seriousViolations(managerPage)).toEqual([]);
+  }, 60_000);
 
   it('a link revoked in the console stops the page: reloaded, it says so', async () => {
     watch();

@@ -1,20 +1,25 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { answer, type Schemas } from '../api/client.js';
+import { allPages, answer, type Schemas } from '../api/client.js';
+import { fullName } from '../api/records.js';
 import { useSession } from '../app/session-context.js';
 import { dateTime } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
 
 // The project's customer portal, on the project page: the links shared with the customer's
-// contacts (active, revoked, expired), a new one for the main stakeholder, and revoking one.
+// contacts (active, revoked, expired), a new one for the main stakeholder or another contact of
+// the customer's company, and revoking one.
 // A new link's URL is shown once: only its secret's hash is kept (docs/api.md, "The customer portal").
 
 type Project = Schemas['ProjectWithTasks'];
+type Contact = Schemas['Contact'];
 
 export function CustomerPortal({ project, canShare }: { project: Project; canShare: boolean }) {
   const { client } = useSession();
   const queryClient = useQueryClient();
   const urlId = useId();
+  const pickId = useId();
+  const [other, setOther] = useState('');
   const [made, setMade] = useState<{ url: string; contactName: string } | undefined>();
   const [copied, setCopied] = useState(false);
   const key = ['portal-links', project.id];
@@ -24,12 +29,13 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
       answer(client.GET('/projects/{id}/portal-links', { params: { path: { id: project.id } } })),
   });
   const share = useMutation({
-    mutationFn: (contactId: string) =>
+    // one key per click: trying again after no answer cannot make a second link
+    mutationFn: ({ contactId, key: idempotencyKey }: { contactId: string; key: string }) =>
       answer(
         client.POST('/projects/{id}/portal-links', {
           params: { path: { id: project.id } },
           body: { contactId },
-          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          headers: { 'Idempotency-Key': idempotencyKey },
         }),
       ),
     onSuccess: (link) => {
@@ -48,6 +54,21 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
   });
   const stakeholder = project.customer.mainStakeholderContactId;
+  const companyId = project.customer.companyId;
+  // the customer's other people a link can be made for (only for those who may share)
+  const colleagues = useQuery({
+    queryKey: ['contacts', 'of-company', companyId, 'all'],
+    enabled: canShare && Boolean(companyId),
+    queryFn: () =>
+      allPages<Contact>((cursor) =>
+        answer(
+          client.GET('/contacts', {
+            params: { query: { companyId: companyId!, limit: 100, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
+  });
+  const others = (colleagues.data ?? []).filter((c) => c.id !== stakeholder);
   return (
     <section aria-labelledby="customer-portal">
       <h2 id="customer-portal">Customer portal</h2>
@@ -56,11 +77,43 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
         the approvals assigned to them.
       </p>
       {canShare && stakeholder && (
-        <button type="button" disabled={share.isPending} onClick={() => share.mutate(stakeholder)}>
+        <button
+          type="button"
+          disabled={share.isPending}
+          onClick={() => share.mutate({ contactId: stakeholder, key: crypto.randomUUID() })}
+        >
           Share with the main stakeholder
         </button>
       )}
-      <ProblemAlert error={share.error} verb="share the project" />
+      {canShare && others.length > 0 && (
+        <form
+          className="portal-share-other"
+          aria-label="Share with another contact"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (other) share.mutate({ contactId: other, key: crypto.randomUUID() });
+          }}
+        >
+          <label htmlFor={pickId}>Or with another contact of the customer </label>
+          <select id={pickId} value={other} onChange={(e) => setOther(e.target.value)}>
+            <option value="">Choose a contact…</option>
+            {others.map((c) => (
+              <option key={c.id} value={c.id}>
+                {fullName(c)}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" disabled={share.isPending || !other}>
+            Make their link
+          </button>
+        </form>
+      )}
+      <ProblemAlert
+        error={share.error}
+        verb="shared"
+        onRetry={() => share.variables && share.mutate(share.variables)}
+      />
+      <ProblemAlert error={colleagues.error} loading="the customer's contacts" />
       {made && (
         <div role="status" className="portal-link-made">
           <label htmlFor={urlId}>Link for {made.contactName} (shown once: copy it now)</label>
@@ -116,7 +169,7 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
           </tbody>
         </table>
       )}
-      <ProblemAlert error={revoke.error} verb="revoke the link" />
+      <ProblemAlert error={revoke.error} verb="revoked" />
     </section>
   );
 }
