@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { allPages, answer, type Schemas } from '../api/client.js';
-import { fullName } from '../api/records.js';
+import { answer, type Schemas } from '../api/client.js';
 import { useSession } from '../app/session-context.js';
+import { Field } from '../ui/Field.js';
 import { dateTime } from '../ui/format.js';
 import { ProblemAlert } from '../ui/ProblemAlert.js';
+import { ContactPicker } from '../ui/pickers.js';
 
 // The project's customer portal, on the project page: the links shared with the customer's
 // contacts (active, revoked, expired), a new one for the main stakeholder or another contact of
@@ -12,13 +13,11 @@ import { ProblemAlert } from '../ui/ProblemAlert.js';
 // A new link's URL is shown once: only its secret's hash is kept (docs/api.md, "The customer portal").
 
 type Project = Schemas['ProjectWithTasks'];
-type Contact = Schemas['Contact'];
 
 export function CustomerPortal({ project, canShare }: { project: Project; canShare: boolean }) {
   const { client } = useSession();
   const queryClient = useQueryClient();
   const urlId = useId();
-  const pickId = useId();
   const [other, setOther] = useState('');
   const [made, setMade] = useState<{ url: string; contactName: string } | undefined>();
   const [copied, setCopied] = useState(false);
@@ -55,20 +54,6 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
   });
   const stakeholder = project.customer.mainStakeholderContactId;
   const companyId = project.customer.companyId;
-  // the customer's other people a link can be made for (only for those who may share)
-  const colleagues = useQuery({
-    queryKey: ['contacts', 'of-company', companyId, 'all'],
-    enabled: canShare && Boolean(companyId),
-    queryFn: () =>
-      allPages<Contact>((cursor) =>
-        answer(
-          client.GET('/contacts', {
-            params: { query: { companyId: companyId!, limit: 100, ...(cursor ? { cursor } : {}) } },
-          }),
-        ),
-      ),
-  });
-  const others = (colleagues.data ?? []).filter((c) => c.id !== stakeholder);
   return (
     <section aria-labelledby="customer-portal">
       <h2 id="customer-portal">Customer portal</h2>
@@ -85,7 +70,7 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
           Share with the main stakeholder
         </button>
       )}
-      {canShare && others.length > 0 && (
+      {canShare && companyId && (
         <form
           className="portal-share-other"
           aria-label="Share with another contact"
@@ -94,15 +79,10 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
             if (other) share.mutate({ contactId: other, key: crypto.randomUUID() });
           }}
         >
-          <label htmlFor={pickId}>Or with another contact of the customer </label>
-          <select id={pickId} value={other} onChange={(e) => setOther(e.target.value)}>
-            <option value="">Choose a contact…</option>
-            {others.map((c) => (
-              <option key={c.id} value={c.id}>
-                {fullName(c)}
-              </option>
-            ))}
-          </select>{' '}
+          {/* found by name as the person types (a customer may have thousands of contacts) */}
+          <Field label="Or with another contact of the customer" path="contactId" kind="choice">
+            {(f) => <ContactPicker field={f} value={other} onChange={setOther} companyId={companyId} />}
+          </Field>
           <button type="submit" disabled={share.isPending || !other}>
             Make their link
           </button>
@@ -113,7 +93,6 @@ export function CustomerPortal({ project, canShare }: { project: Project; canSha
         verb="shared"
         onRetry={() => share.variables && share.mutate(share.variables)}
       />
-      <ProblemAlert error={colleagues.error} loading="the customer's contacts" />
       {made && (
         <div role="status" className="portal-link-made">
           <label htmlFor={urlId}>Link for {made.contactName} (shown once: copy it now)</label>
