@@ -34,6 +34,13 @@ const SENDER_TIMEOUT = Duration.minutes(2);
 const VISIBILITY = Duration.minutes(12);
 /** Sender instances per queue at most: what the receivers see at once from Handoff. */
 const MAX_CONCURRENCY = 10;
+/**
+ * How long Lambda gathers events into one batch before it invokes the sender. Without a window a
+ * steady trickle (an import, a busy team) is one invocation and one read of the endpoints per
+ * event; with it, up to ten (docs/benchmarks.md, "Webhooks"). Events only: an attempt's time is
+ * its queue's delay.
+ */
+const EVENTS_BATCHING_WINDOW = Duration.seconds(1);
 
 export class Webhooks extends Construct {
   readonly sender: BundledFunction;
@@ -95,12 +102,16 @@ export class Webhooks extends Construct {
       timeout: SENDER_TIMEOUT,
       defaults: props.defaults,
     });
-    for (const source of [this.eventsQueue, this.attemptsQueue])
+    for (const [source, window] of [
+      [this.eventsQueue, EVENTS_BATCHING_WINDOW],
+      [this.attemptsQueue, undefined],
+    ] as const)
       this.sender.fn.addEventSource(
         new SqsEventSource(source, {
           batchSize: 10,
           reportBatchItemFailures: true,
           maxConcurrency: MAX_CONCURRENCY,
+          ...(window ? { maxBatchingWindow: window } : {}),
         }),
       );
     this.attemptsQueue.grantSendMessages(this.sender.role);

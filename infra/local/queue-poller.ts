@@ -7,12 +7,14 @@ import type { LocalUsage } from './usage.js';
 // An SQS event source mapping, locally, with the semantics Lambda documents
 // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errors.html,
 // .../services-sqs-scaling.html): the queue is read as soon as messages are visible, in batches of
-// up to BatchSize, by up to MaximumConcurrency invocations at once (else the function's
-// concurrency); a batch that succeeds is deleted; one whose function fails comes back whole after
+// up to BatchSize, gathered for up to MaximumBatchingWindowInSeconds (until the batch is full or
+// the window is over: the messages gathered are in flight meanwhile), by up to MaximumConcurrency
+// invocations at once (else the function's concurrency); a batch that succeeds is deleted; one whose function fails comes back whole after
 // the queue's visibility timeout, and with ReportBatchItemFailures only the messages the function
 // names do (an identifier not in the batch fails it whole, as in Lambda). A message received
 // maxReceiveCount times moves to the queue's dead-letter queue (sqs.ts, the redrive policy).
-// The visibility timeout before a failed message comes back is scaled by --time-scale; while its
+// The batching window and the visibility timeout before a failed message comes back are scaled by
+// --time-scale; while its
 // invocation runs a message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
 
 export interface QueuePollerOptions {
@@ -60,13 +62,14 @@ export class QueuePoller {
   private async loop(): Promise<void> {
     const { mapping, sqs } = this.o;
     while (!this.stopped) {
-      while (this.running < this.concurrency) {
-        const batch = sqs.receiveBatch(
-          mapping.queueId,
-          mapping.batchSize,
-          this.o.visibilityTimeoutSeconds * 1000,
-        );
+      while (this.running < this.concurrency && !this.stopped) {
+        // received at once, so a message sent before the wait below is registered is not missed
+        const batch = this.receive(mapping.batchSize);
         if (batch.length === 0) break;
+        if (batch.length < mapping.batchSize && mapping.batchingWindowSeconds > 0) await this.gather(batch);
+        // stopped while gathering: what it gathered comes back after its visibility timeout, as
+        // messages in flight do when a mapping is disabled
+        if (this.stopped) break;
         // Lambda's poller receives the batch and deletes what was handled: two SQS requests
         this.o.usage?.sqsRequest('ReceiveMessage (queue mapping)');
         this.o.usage?.sqsRequest('DeleteMessageBatch (queue mapping)');
@@ -76,23 +79,44 @@ export class QueuePoller {
           this.wake?.();
         });
       }
-      await new Promise<void>((resolve) => {
-        const next = sqs.nextVisibleAt(mapping.queueId);
-        const wait = Math.min(LONGEST_IDLE_MS, next === undefined ? LONGEST_IDLE_MS : next - Date.now());
-        const timer = setTimeout(
-          () => {
-            this.wake = undefined;
-            resolve();
-          },
-          Math.max(0, wait),
-        );
-        this.wake = () => {
-          clearTimeout(timer);
+      const next = sqs.nextVisibleAt(mapping.queueId);
+      await this.sleep(Math.min(LONGEST_IDLE_MS, next === undefined ? LONGEST_IDLE_MS : next - Date.now()));
+    }
+  }
+
+  private receive(max: number): ReceivedMessage[] {
+    return this.o.sqs.receiveBatch(this.o.mapping.queueId, max, this.o.visibilityTimeoutSeconds * 1000);
+  }
+
+  /** The batching window: adds what arrives to the batch until it is full or the window is over. */
+  private async gather(batch: ReceivedMessage[]): Promise<void> {
+    const { mapping, sqs } = this.o;
+    const windowEnds = Date.now() + mapping.batchingWindowSeconds * 1000 * this.o.timeScale;
+    while (batch.length < mapping.batchSize && !this.stopped) {
+      const left = windowEnds - Date.now();
+      if (left <= 0) break;
+      const next = sqs.nextVisibleAt(mapping.queueId);
+      await this.sleep(Math.min(left, next === undefined ? left : next - Date.now()));
+      batch.push(...this.receive(mapping.batchSize - batch.length));
+    }
+  }
+
+  /** Waits this long, or until a message arrives on the queue (or the poller stops). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
           this.wake = undefined;
           resolve();
-        };
-      });
-    }
+        },
+        Math.max(0, ms),
+      );
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 
   private async invoke(batch: ReceivedMessage[]): Promise<void> {

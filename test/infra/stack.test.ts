@@ -775,7 +775,7 @@ describe('webhooks', () => {
     });
   });
 
-  it('the sender reads both queues in batches of 10, at most 10 at once, reporting item failures; its timeout fits the visibility', () => {
+  it('the sender reads both queues in batches of 10, at most 10 at once, reporting item failures, events gathered for a second; its timeout fits the visibility', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([id]) =>
       id.startsWith('WebhooksWebhookSender'),
     );
@@ -788,6 +788,11 @@ describe('webhooks', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 10 },
       });
+    const windowOf = (queueId: string) =>
+      mappings.find(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === queueId)![1].Properties
+        .MaximumBatchingWindowInSeconds;
+    expect(windowOf(queue('WebhooksEvents')[0])).toBe(1);
+    expect(windowOf(queue('WebhooksAttempts')[0])).toBeUndefined();
     const [, sender] = handoffFunctions().find(([id]) => id.startsWith('WebhooksWebhookSender'))!;
     expect(sender.Properties.Timeout * 6).toBeLessThanOrEqual(720);
     expect(Object.keys(sender.Properties.Environment.Variables)).toEqual(

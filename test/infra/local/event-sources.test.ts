@@ -10,14 +10,20 @@ import { LocalEventBus } from '../../../infra/local/event-bus.js';
 import { LocalLambda } from '../../../infra/local/lambda-service.js';
 import { LambdaFunctionPool } from '../../../infra/local/lambdas.js';
 import type { Logger } from '../../../infra/local/log.js';
+import { QueuePoller } from '../../../infra/local/queue-poller.js';
 import { LocalSqs } from '../../../infra/local/sqs.js';
 import { StreamPoller } from '../../../infra/local/stream.js';
-import type { LocalApp, LocalFunction, LocalStreamMapping } from '../../../infra/local/template.js';
+import type {
+  LocalApp,
+  LocalFunction,
+  LocalQueueMapping,
+  LocalStreamMapping,
+} from '../../../infra/local/template.js';
 import { type TestTable, testTable } from '../../support/table.js';
 
 // The local runtime's event sources keep Lambda's and EventBridge's delivery rules: a stream
 // mapping's filter, batch size, partial batch failures (resume from the first failed record),
-// bounded retries and the on-failure destination; for a rule's Lambda target, EventBridge's
+// bounded retries and the on-failure destination; an SQS mapping's batching window; for a rule's Lambda target, EventBridge's
 // retry policy and dead-letter queue for failed *deliveries* only, and Lambda's own retries and
 // on-failure destination for the function's errors. A recording test function
 // (fixtures/recording-handler.mjs) stands in for the real ones.
@@ -32,7 +38,7 @@ const pools: LambdaFunctionPool[] = [];
 function fixtureFunction(
   name: string,
   mode: 'report' | 'throw',
-): { pool: LambdaFunctionPool; calls: () => { key: string }[][] } {
+): { pool: LambdaFunctionPool; calls: () => { key: string; invokedAt: number }[][] } {
   const logFile = join(dir, `${name}.jsonl`);
   const fn: LocalFunction = {
     logicalId: name,
@@ -76,7 +82,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'handoff-sources-'));
 });
 
+const queuePollers: QueuePoller[] = [];
 afterAll(() => {
+  for (const p of queuePollers) p.stop();
   for (const p of pools) p.stop();
 });
 
@@ -291,4 +299,62 @@ describe('a rule target on the local bus', () => {
       attributes: { EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts', RETRY_ATTEMPTS: '3' },
     });
   }, 30_000);
+});
+
+describe('an SQS mapping on the local runtime', () => {
+  function setUp(name: string, mapping: Partial<LocalQueueMapping>) {
+    const { pool, calls } = fixtureFunction(name, 'report');
+    const sqs = new LocalSqs(join(dir, `${name}-queues`), new Map([['Queue', 'queue']]));
+    const poller = new QueuePoller({
+      mapping: {
+        logicalId: 'Mapping',
+        queueId: 'Queue',
+        functionId: name,
+        batchSize: 10,
+        batchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        ...mapping,
+      },
+      sqs,
+      pool,
+      log: quiet,
+      visibilityTimeoutSeconds: 30,
+      timeScale: 1,
+    });
+    poller.start();
+    queuePollers.push(poller);
+    const send = (key: string) => sqs.send('Queue', JSON.stringify({ key }));
+    const batches = () => calls().map((batch) => batch.map((r) => r.key));
+    return { send, calls, batches };
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('without a batching window each message that arrives alone is an invocation; with one, the messages that arrive within it are one', async () => {
+    const eager = setUp('eager', {});
+    const gathering = setUp('gathering', { batchingWindowSeconds: 3 });
+    const firstSent = Date.now();
+    for (const key of ['m1', 'm2', 'm3', 'm4', 'm5']) {
+      eager.send(key);
+      gathering.send(key);
+      await pause(100);
+    }
+    await until(() => eager.calls().flat().length === 5 && gathering.calls().flat().length === 5);
+    expect(eager.batches()).toEqual([['m1'], ['m2'], ['m3'], ['m4'], ['m5']]);
+    expect(gathering.batches()).toEqual([['m1', 'm2', 'm3', 'm4', 'm5']]);
+    // Lambda waited for the window (from the first message) before it invoked
+    expect(gathering.calls()[0]![0]!.invokedAt - firstSent).toBeGreaterThanOrEqual(2_900);
+  });
+
+  it('a batch that is full goes without waiting for the window; the rest waits for it', async () => {
+    const gathering = setUp('full', { batchSize: 3, batchingWindowSeconds: 3 });
+    const sent = Date.now();
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) gathering.send(key);
+    await until(() => gathering.calls().flat().length === 7);
+    const calls = gathering.calls();
+    expect(calls.map((batch) => batch.length)).toEqual([3, 3, 1]);
+    expect(calls.flat().map((r) => r.key).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    const [full1, full2, rest] = calls.map((batch) => batch[0]!.invokedAt);
+    expect(rest! - sent).toBeGreaterThanOrEqual(2_900);
+    expect(Math.max(full1!, full2!)).toBeLessThan(rest!);
+  });
 });

@@ -96,7 +96,7 @@ export const webhookEndpointPatterns = patterns({
     functions: ['WebhookSender'],
     index: 'table',
     keyCondition: '`pk = WEBHOOK-SECRETS`',
-    roundTrips: '1 Query, beside the endpoints (in parallel)',
+    roundTrips: '1 Query, after the endpoints, and none when there is no endpoint',
     query: () => ({ partition: SECRETS }),
   }),
 });
@@ -152,12 +152,16 @@ export class WebhookEndpointRepository {
       .add({ pattern: webhookEndpointPatterns.webhookSecretWritten, delete: secretKey(endpoint.id) });
   }
 
-  /** What the sender works from: every endpoint with its health, and every signing secret. */
+  /**
+   * What the sender works from: every endpoint with its health, and every signing secret. The
+   * secrets are read after the endpoints, and not at all when there is none: a stack without
+   * webhooks (or before its first endpoint) reads one partition per batch of events, not two.
+   */
   async withSecrets(): Promise<{ endpoints: WebhookEndpoint[]; secrets: Map<string, SigningSecrets> }> {
-    const [items, secretItems] = await Promise.all([
-      this.store.queryAll(webhookEndpointPatterns.webhookEndpoints.query()),
-      this.store.queryAll(webhookEndpointPatterns.webhookSecrets.query()),
-    ]);
+    const items = await this.store.queryAll(webhookEndpointPatterns.webhookEndpoints.query());
+    const endpoints = endpointsOf(items);
+    if (endpoints.length === 0) return { endpoints, secrets: new Map() };
+    const secretItems = await this.store.queryAll(webhookEndpointPatterns.webhookSecrets.query());
     const secrets = new Map<string, SigningSecrets>(
       secretItems.map((s) => [
         String(s.sk),
@@ -168,7 +172,7 @@ export class WebhookEndpointRepository {
         },
       ]),
     );
-    return { endpoints: endpointsOf(items), secrets };
+    return { endpoints, secrets };
   }
 
   /** A failed attempt: the endpoint's failing clock starts, unless it runs already. */
