@@ -352,7 +352,12 @@ describe('an SQS mapping on the local runtime', () => {
     await until(() => gathering.calls().flat().length === 7);
     const calls = gathering.calls();
     expect(calls.map((batch) => batch.length)).toEqual([3, 3, 1]);
-    expect(calls.flat().map((r) => r.key).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(
+      calls
+        .flat()
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     const [full1, full2, rest] = calls.map((batch) => batch[0]!.invokedAt);
     expect(rest! - sent).toBeGreaterThanOrEqual(2_900);
     expect(Math.max(full1!, full2!)).toBeLessThan(rest!);
