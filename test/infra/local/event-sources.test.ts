@@ -336,30 +336,35 @@ describe('an SQS mapping on the local runtime', () => {
     for (const key of ['m1', 'm2', 'm3', 'm4', 'm5']) {
       eager.send(key);
       gathering.send(key);
-      await pause(100);
+      // a turn for the pollers between two sends (they receive as soon as they are told)
+      await pause(20);
     }
     await until(() => eager.calls().flat().length === 5 && gathering.calls().flat().length === 5);
-    expect(eager.batches()).toEqual([['m1'], ['m2'], ['m3'], ['m4'], ['m5']]);
+    // each in an environment of its own, so they may finish in any order
+    expect(eager.batches().sort()).toEqual([['m1'], ['m2'], ['m3'], ['m4'], ['m5']]);
     expect(gathering.batches()).toEqual([['m1', 'm2', 'm3', 'm4', 'm5']]);
     // Lambda waited for the window (from the first message) before it invoked
     expect(gathering.calls()[0]![0]!.invokedAt - firstSent).toBeGreaterThanOrEqual(2_900);
   });
 
   it('a batch that is full goes without waiting for the window; the rest waits for it', async () => {
-    const gathering = setUp('full', { batchSize: 3, batchingWindowSeconds: 3 });
+    // a window far longer than an environment's cold start, even on a busy machine
+    const gathering = setUp('full', { batchSize: 3, batchingWindowSeconds: 8 });
     const sent = Date.now();
     for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) gathering.send(key);
-    await until(() => gathering.calls().flat().length === 7);
+    await until(() => gathering.calls().flat().length === 7, 30_000);
     const calls = gathering.calls();
-    expect(calls.map((batch) => batch.length)).toEqual([3, 3, 1]);
+    const full = calls.filter((batch) => batch.length === 3);
+    const rest = calls.filter((batch) => batch.length < 3);
+    expect(full).toHaveLength(2);
+    expect(rest.map((batch) => batch.length)).toEqual([1]);
     expect(
       calls
         .flat()
         .map((r) => r.key)
         .sort(),
     ).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
-    const [full1, full2, rest] = calls.map((batch) => batch[0]!.invokedAt);
-    expect(rest! - sent).toBeGreaterThanOrEqual(2_900);
-    expect(Math.max(full1!, full2!)).toBeLessThan(rest!);
+    for (const batch of full) expect(batch[0]!.invokedAt - sent).toBeLessThan(6_000);
+    expect(rest[0]![0]!.invokedAt - sent).toBeGreaterThanOrEqual(7_900);
   });
 });
