@@ -1,12 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that run in a fresh module graph of their own. The others share their worker's modules
+ * (`isolate: false`): each still makes its own table and runs alone in its worker, but the AWS
+ * SDK, zod schemas and the domain load once per worker, not once per file (the unit, contract
+ * and infrastructure files: 137 → 68 s of wall time and 258 → 127 s of CPU for the 76 unit and
+ * contract files on 2 cores, measured 2026-12-06; docs/benchmarks.md, "The test suite").
+ * Isolated: the files that start a local runtime or a browser (their own processes are most of
+ * their cost), and the two that set process.env before the functions' config reads it.
+ */
+const ISOLATED = [
+  'test/e2e/**/*.test.ts',
+  'test/web/**/*.test.ts',
+  'test/functions/crm/quotes.test.ts',
+  'test/functions/email/send.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // every file's events and answers are checked against the published contracts
     setupFiles: ['test/support/contract-setup.ts'],
-    // Every test file makes its own table in the one DynamoDB Local, so files run in parallel.
+    // Every test file makes its own table in its worker's DynamoDB Local, so files run in parallel.
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the
     // files then run one after another although most of their time is spent waiting on DynamoDB
@@ -19,5 +34,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' },
+    projects: [
+      { test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: ISOLATED, isolate: false } },
+      { test: { name: 'isolated', include: ISOLATED } },
+    ],
   },
 });
