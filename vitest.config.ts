@@ -1,20 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that run in a fresh module graph of their own. The others share their worker's modules
- * (`isolate: false`): each still makes its own table and runs alone in its worker, but the AWS
- * SDK, zod schemas and the domain load once per worker, not once per file (the unit, contract
- * and infrastructure files: 137 → 68 s of wall time and 258 → 127 s of CPU for the 76 unit and
- * contract files on 2 cores, measured 2026-12-06; docs/benchmarks.md, "The test suite").
- * Isolated: the files that start a local runtime or a browser (their own processes are most of
- * their cost), and the two that set process.env before the functions' config reads it.
+ * Files that run in a fresh module graph of their own: the two that set process.env before the
+ * functions' config reads it. The others share their worker's modules (`isolate: false`): each
+ * still makes its own table (or local runtime, or browser) and runs alone in its worker, but the
+ * AWS SDK, zod schemas, Playwright and the domain load once per worker, not once per file (the
+ * 76 unit and contract files alone: 137 → 68 s of wall time and 258 → 127 s of CPU on 2 cores,
+ * measured 2026-12-06; docs/benchmarks.md, "The test suite").
  */
-const ISOLATED = [
-  'test/e2e/**/*.test.ts',
-  'test/web/**/*.test.ts',
-  'test/functions/crm/quotes.test.ts',
-  'test/functions/email/send.test.ts',
-];
+const ISOLATED = ['test/functions/crm/quotes.test.ts', 'test/functions/email/send.test.ts'];
 
 export default defineConfig({
   test: {

@@ -88,6 +88,12 @@ export interface LocalRuntimeOptions {
    * then ask for their ConsumedCapacity. Default: off.
    */
   meter?: boolean;
+  /**
+   * Starts one environment of each function people wait on (the API's, the relay) before the
+   * runtime says it is running, so a first request is not a cold start. Default: true; false
+   * (`npm start -- --cold`, the tests): every function starts on its first request, as in AWS.
+   */
+  warm?: boolean;
 }
 
 export interface LocalRuntime {
@@ -343,7 +349,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...app.streamMappings.map((m) => m.functionId),
   ]);
   const warming = Promise.all(
-    [...pools.values()].filter((p) => waitedOn.has(p.fn.logicalId)).map((p) => p.warm()),
+    [...pools.values()]
+      .filter((p) => options.warm !== false && waitedOn.has(p.fn.logicalId))
+      .map((p) => p.warm()),
   );
   const db = await starting;
   handlers.set(

@@ -27,6 +27,11 @@ export interface StartOptions {
   port?: number;
   /** Run this synthesized template (a cdk.out folder: test/support/template.ts) instead of the stack's. */
   cdkOut?: string;
+  /**
+   * Start the API's functions before "running", as `npm start` does. Default: false (`--cold`):
+   * a test waits for the cold starts of the functions it uses, and starts no others.
+   */
+  warm?: boolean;
 }
 
 export interface RunningLocal {
@@ -88,6 +93,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       'tsx',
       join(ROOT, 'infra/local/cli/start.ts'),
       ...(o.keepData ? [] : ['--in-memory']),
+      ...(o.warm ? [] : ['--cold']),
       '--port',
       String(o.port ?? 0),
       ...(o.args ?? []),

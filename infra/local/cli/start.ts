@@ -1,4 +1,4 @@
-// `npm start [-- --in-memory] [--seed] [--verbose] [--port N]`: the whole system on this machine.
+// `npm start [-- --in-memory] [--seed] [--verbose] [--port N] [--cold]`: the whole system on this machine.
 import { join, relative } from 'node:path';
 import { mintToken } from '../jwt.js';
 import { DEFAULT_PORT, PORT_COUNT, PORT_LAYOUT, PortOutOfRange, PortTaken } from '../ports.js';
@@ -30,7 +30,10 @@ ${INDENT}${layout}
                     0: any free ports (they change on every start)
   --console-port N  the web console's port, apart from the others (0: any free port)
   --time-scale F    multiply the delays AWS documents (Lambda's 1 and 2 minutes before retrying
-                    a failed asynchronous event, EventBridge's backoff) by F; default 1`;
+                    a failed asynchronous event, EventBridge's backoff) by F; default 1
+  --cold            start no function ahead of its first request, as Lambda does (default: the
+                    API's functions and the relay are started before "running", so a first
+                    request does not wait for a cold start)`;
 
 const { values } = cliArgs(
   {
@@ -40,6 +43,7 @@ const { values } = cliArgs(
     port: { type: 'string' },
     'console-port': { type: 'string' },
     'time-scale': { type: 'string' },
+    cold: { type: 'boolean' },
   },
   USAGE,
 );
@@ -68,6 +72,7 @@ const runtime = await startLocalRuntime({
   inMemory: values['in-memory'] === true,
   verbose: values.verbose === true,
   timeScale,
+  warm: values.cold !== true,
   ...(port !== undefined ? { port } : {}),
   ...(consolePort !== undefined ? { consolePort } : {}),
 }).catch((error: Error) => {

@@ -20,7 +20,8 @@ let local: RunningLocal | undefined;
 
 beforeAll(async () => {
   base = await freePortLayout();
-  local = await startLocal({ port: base, localDir });
+  // warm, as `npm start` runs: the API's Lambda environments are up when it says so
+  local = await startLocal({ port: base, localDir, warm: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -82,7 +83,7 @@ describe('npm start on a --port of its own', () => {
     await local!.stop({ keepDir: true });
     local = undefined;
     await expect(fetch(page)).rejects.toThrow(); // nothing listens while it is stopped
-    local = await startLocal({ port: base, localDir });
+    local = await startLocal({ port: base, localDir, warm: true });
 
     const { pid: _before, ...kept } = before;
     const { pid: _after, ...now } = addresses();
