@@ -9,13 +9,13 @@ import type { LocalUsage } from './usage.js';
 // .../services-sqs-scaling.html): the queue is read as soon as messages are visible, in batches of
 // up to BatchSize, gathered for up to MaximumBatchingWindowInSeconds (until the batch is full or
 // the window is over: the messages gathered are in flight meanwhile), by up to MaximumConcurrency
-// invocations at once (else the function's concurrency); a batch that succeeds is deleted; one whose function fails comes back whole after
-// the queue's visibility timeout, and with ReportBatchItemFailures only the messages the function
-// names do (an identifier not in the batch fails it whole, as in Lambda). A message received
-// maxReceiveCount times moves to the queue's dead-letter queue (sqs.ts, the redrive policy).
-// The batching window and the visibility timeout before a failed message comes back are scaled by
-// --time-scale; while its
-// invocation runs a message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
+// invocations at once (else the function's concurrency); a batch that succeeds is deleted; one
+// whose function fails comes back whole after the queue's visibility timeout, and with
+// ReportBatchItemFailures only the messages the function names do (an identifier not in the batch
+// fails it whole, as in Lambda). A message received maxReceiveCount times moves to the queue's
+// dead-letter queue (sqs.ts, the redrive policy). The batching window and the visibility timeout
+// before a failed message comes back are scaled by --time-scale; while its invocation runs a
+// message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
 
 export interface QueuePollerOptions {
   /** Counts each batch's receive and delete (usage.ts). */
