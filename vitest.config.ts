@@ -19,11 +19,10 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the
     // files then run one after another although much of their time is spent waiting on DynamoDB
-    // Local, the local runtime's processes and the browser. Three at once on 2 cores: 708 s, the
-    // machine's CPU then nearly all used (two, on the commit before, which still isolated and warmed
-    // the runtime files: 765 s; fresh clones, 2026-12-06, docs/benchmarks.md, "The test suite").
-    // The long tests' own timeouts leave room for the slower files.
-    maxWorkers: 3,
+    // Local, the local runtime's processes and the browser. Two at once: 766 s instead of ~1,000 s
+    // (fresh clones, 2026-12-06; docs/benchmarks.md, "The test suite"). Three: 708 s, but the
+    // machine then so loaded that a receiver on loopback missed a 0.5 s answer in one run of three.
+    maxWorkers: 2,
     // A hang still fails; a slow machine does not: the slowest tests on the default timeout (browser
     // and local-runtime ones) took 20-25 s in a fresh-clone run on a 2-core machine about 3x slower
     // than usual (2026-12-06), and one of 20 s alone timed out at 30 s beside the other worker.
