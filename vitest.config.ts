@@ -19,8 +19,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the
     // files then run one after another although much of their time is spent waiting on DynamoDB
-    // Local, the local runtime's processes and the browser. Two at once: 766 s instead of ~1,000 s
-    // (fresh clones, 2026-12-06; docs/benchmarks.md, "The test suite"). Three: 708 s, but the
+    // Local, the local runtime's processes and the browser. Two at once: 717 s instead of ~1,000 s
+    // (fresh clones, 2026-12-06; docs/benchmarks.md, "The test suite"). Three: 708-736 s, but the
     // machine then so loaded that a receiver on loopback missed a 0.5 s answer in one run of three.
     maxWorkers: 2,
     // A hang still fails; a slow machine does not: the slowest tests on the default timeout (browser

@@ -68,8 +68,10 @@ ${samples} deals created one after another (after 3 warm-up), one endpoint recei
 | ${ms(percentile(latencies, 50))} | ${ms(p95)} | ${ms(Math.max(...latencies))} |
 
 The path: the outbox item, the local stream poller (250 ms between polls when idle, as Lambda polls), the relay, the
-bus, the rule, the events queue, the sender (one Query of the endpoints and one of the secrets, one
-transaction writing the body and the delivery, the POST, the record).`;
+bus, the rule, the events queue (where Lambda gathers events for up to a second before it invokes
+the sender: an event alone waits the whole second; docs/architecture.md, decision 16), the sender
+(one Query of the endpoints and one of the secrets, one transaction writing the body and the
+delivery, the POST, the record).`;
   } finally {
     await r!.close();
     await close();
