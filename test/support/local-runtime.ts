@@ -28,8 +28,9 @@ export interface StartOptions {
   /** Run this synthesized template (a cdk.out folder: test/support/template.ts) instead of the stack's. */
   cdkOut?: string;
   /**
-   * Start the API's functions before "running", as `npm start` does. Default: false (`--cold`):
-   * a test waits for the cold starts of the functions it uses, and starts no others.
+   * Start the API's functions before "running", as `npm start` does (default). false (`--cold`):
+   * each function starts on its first request. Cold tests' runtimes raced the console's first
+   * screen in one run (a report answered after the board was ready): warm by default.
    */
   warm?: boolean;
 }
@@ -93,7 +94,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       'tsx',
       join(ROOT, 'infra/local/cli/start.ts'),
       ...(o.keepData ? [] : ['--in-memory']),
-      ...(o.warm ? [] : ['--cold']),
+      ...(o.warm === false ? ['--cold'] : []),
       '--port',
       String(o.port ?? 0),
       ...(o.args ?? []),
