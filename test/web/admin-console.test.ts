@@ -1,9 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The Admin screen in a real browser against the local runtime, as an admin uses it: lead
@@ -11,7 +17,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // and nothing saved by it, each save checked through the API.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let page: Page;
 let shots: string;
 let token: string;

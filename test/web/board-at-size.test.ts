@@ -1,7 +1,13 @@
 import { tmpdir } from 'node:os';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, pickUpWithKeyboard, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  pickUpWithKeyboard,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The board at a real company's size: 2,000 open deals and an empty stage an admin added at the
@@ -15,7 +21,7 @@ const OPEN_DEALS = Number(process.env.BOARD_DEALS ?? 2_000);
 const STAGES = ['st_lead', 'st_qualified', 'st_proposal', 'st_negotiation'];
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let page: Page;
 let alice: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 /** Alice's deals to move, one in each stage, the last to enter it (at the top of its column). */

@@ -1,9 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The console at a company's size (issue 26), in chromium on the local runtime: a board whose
@@ -17,7 +23,7 @@ const DEALS = Number(process.env.AT_SIZE_DEALS ?? 300);
 const STAGES = ['st_lead', 'st_qualified', 'st_proposal', 'st_negotiation'];
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let page: Page;
 let shots: string;
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;

@@ -1,9 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The console people can trust all day, on the local runtime with the demo company: what they
@@ -12,7 +18,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // forms the moment an admin defines them, and controls appear only where the person may act.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let shots: string;
 let current: Page | undefined;
 

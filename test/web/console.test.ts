@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  type FileBrowser,
   launchBrowser,
   pickUpWithKeyboard,
   screenshotDir,
@@ -17,7 +18,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // click, type, drag. Each screen is checked with axe-core as it is reached.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let shots: string;
 /** The page a test is on: photographed when the test fails, to see what the person would have seen. */
 let current: Page | undefined;

@@ -2,9 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // Email in the console, in Debian's chromium on the local runtime: mail sent over real SMTP to
@@ -13,7 +19,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // written on a deal's page goes out and comes back logged; a refused one keeps what was typed.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let shots: string;
 let page: Page;
 let alice: string;

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import { type FileBrowser, launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The customer portal in a real browser on a phone-sized screen, against the local runtime: a
@@ -13,7 +13,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // gets a link of their own. A revoked link stops the page.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let shots: string;
 let phone: BrowserContext;
 let managerContext: BrowserContext;

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import { type FileBrowser, launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The project page in a real browser against the local runtime, as a delivery lead uses it:
@@ -13,7 +13,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 // function making the project from it; its kickoff ten weeks ago, so its work is late today.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 /** Where a failed test's page is photographed. */
 let shots: string;
 let page: Page;

@@ -1,9 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 import { pdfText } from '../support/pdf.js';
 
@@ -15,7 +21,7 @@ import { pdfText } from '../support/pdf.js';
 // declined with the customer's reason, through an API that fails once. Each step checked in the API.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let page: Page;
 let shots: string;
 let ada: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/shared/context.js';
 import { freePortLayout } from '../../infra/local/ports.js';
-import { launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import { type FileBrowser, launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The local sign-in page in a real browser: it ticks no group for you (a manager who signs in
@@ -16,7 +16,7 @@ import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 const localDir = mkdtempSync(join(tmpdir(), 'handoff-sign-in-'));
 let port: number;
 let local: RunningLocal | undefined;
-let browser: Browser;
+let browser: FileBrowser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {

@@ -1,9 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchBrowser, screenshotDir, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  type FileBrowser,
+  launchBrowser,
+  screenshotDir,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 import { type Receiver, startReceiver, verify } from '../support/webhook-receiver.js';
 
@@ -13,7 +19,7 @@ import { type Receiver, startReceiver, verify } from '../support/webhook-receive
 // resends one; the receiver verifies what it gets with that secret.
 
 let local: RunningLocal;
-let browser: Browser;
+let browser: FileBrowser;
 let page: Page;
 let shots: string;
 let receiver: Receiver;
