@@ -36,14 +36,13 @@ async function tableOf(local: RunningLocal): Promise<{ endpoint: string; tableNa
 }
 
 /**
- * Writes these open deals as `actor` made them, in `pipelineId`, with the items the API's
- * create writes except its events; returns them in order.
+ * Writes these open deals in `pipelineId`, each as `by` made it with this POST /deals body, with
+ * the items the API's create writes except its events; returns them in order.
  */
 export async function seedOpenDeals(
   local: RunningLocal,
-  bodies: unknown[],
-  actor: Actor,
   pipelineId: string,
+  bodies: { by: Actor; body: unknown }[],
 ): Promise<Deal[]> {
   const { endpoint, tableName } = await tableOf(local);
   const client = localClient(endpoint);
@@ -55,8 +54,11 @@ export async function seedOpenDeals(
   const puts: Record<string, unknown>[] = [];
   // the report totals are counters (ADD): summed here, one update per bucket rather than per deal
   const totals: Totals = new Map();
-  for (const body of bodies) {
-    const ctx = { now: new Date().toISOString(), actor, correlationId: newId('deal'), newId, newEventId };
+  // a millisecond apart, in the order given, as deals made one after another are
+  const first = Date.now() - bodies.length;
+  for (const [i, { by, body }] of bodies.entries()) {
+    const now = new Date(first + i).toISOString();
+    const ctx = { now, actor: by, correlationId: newId('deal'), newId, newEventId };
     const { deal, events } = createDeal(NewDeal.parse(body), pipeline, ctx);
     const uow = s.deals.create(new UnitOfWork(), deal, events[0]!);
     for (const write of uow.writes) {

@@ -58,18 +58,21 @@ beforeAll(async () => {
     new Date(Date.now() + days * 86_400_000 + hour * 3_600_000).toISOString();
   // the bulk of the board is written straight into the table, as the deal repository writes it
   // (test/support/seed-open-deals.ts: an import of the same 1,996 deals was this file's 120 s)
+  const alice_ = { userId: 'alice', roles: ['sales' as const] };
   await seedOpenDeals(
     local,
-    Array.from({ length: OPEN_DEALS - STAGES.length }, (_, i) => ({
-      title: `Deal ${String(i).padStart(4, '0')}`,
-      value: { amount: (i % 97) * 1_000_00 + 500_00, currency: 'EUR' },
-      ownerId: 'alice',
-      pipelineId: 'pl_default',
-      stageId: STAGES[i % STAGES.length],
-      nextAction: { summary: 'Follow up', dueAt: dueIn(2 + (i % 30), 0) },
-    })),
-    { userId: 'alice', roles: ['sales'] },
     'pl_default',
+    Array.from({ length: OPEN_DEALS - STAGES.length }, (_, i) => ({
+      by: alice_,
+      body: {
+        title: `Deal ${String(i).padStart(4, '0')}`,
+        value: { amount: (i % 97) * 1_000_00 + 500_00, currency: 'EUR' },
+        ownerId: 'alice',
+        pipelineId: 'pl_default',
+        stageId: STAGES[i % STAGES.length],
+        nextAction: { summary: 'Follow up', dueAt: dueIn(2 + (i % 30), 0) },
+      },
+    })),
   );
   // the movers last: a column lists the deal that entered its stage last first, so each is on top
   for (const [i, stageId] of STAGES.entries()) {

@@ -11,6 +11,7 @@ import {
   signedIn,
 } from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
+import { seedOpenDeals } from '../support/seed-open-deals.js';
 
 // The console at a company's size (issue 26), in chromium on the local runtime: a board whose
 // columns read a page at a time and hold only the cards in view, the deals list (filters, sort,
@@ -28,21 +29,6 @@ let page: Page;
 let shots: string;
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 let mia: Call;
-let bob: Call;
-
-async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await make(i);
-      }
-    }),
-  );
-  return out;
-}
 
 const as = async (user: string, groups: string[]): Promise<Call> => {
   const token = await local.token({ user, groups });
@@ -53,8 +39,6 @@ beforeAll(async () => {
   [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-at-size-')));
   mia = await as('mia', ['manager']);
-  bob = await as('bob', ['sales']);
-  const alice = await as('alice', ['sales']);
   const ada = await as('ada', ['admin']);
   // a deal custom field, for a view on it (segments filter on custom fields; GET /deals does not)
   const tier = await ada('POST', '/custom-fields', {
@@ -65,31 +49,34 @@ beforeAll(async () => {
     options: ['gold', 'silver'],
   });
   expect(tier.status, JSON.stringify(tier.body)).toBe(201);
-  // four at a time: a busy 2-core machine also runs the other test file's runtime and browser
-  const answers = await inParallel(DEALS, 4, async (i) => {
-    const owner = i % 2 === 0 ? 'alice' : 'bob';
-    const made = await (owner === 'alice' ? alice : bob)('POST', '/deals', {
-      title: `Sized ${String(i).padStart(4, '0')}`,
-      value: { amount: ((i * 37) % 200) * 1_000_00 + 1_000_00, currency: 'EUR' },
-      ownerId: owner,
-      pipelineId: 'pl_default',
-      stageId: STAGES[i % STAGES.length],
-      expectedCloseDate: `2031-${String((i % 12) + 1).padStart(2, '0')}-15`,
-      leadSource: i % 3 === 0 ? 'website' : 'referral',
-      tags: i % 10 === 1 ? ['handover'] : [],
-      customFields: { tier: i % 4 === 0 ? 'gold' : 'silver' },
-      nextAction: { summary: 'Follow up', dueAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString() },
-    });
-    return { i, status: made.status, body: made.body };
-  });
-  // a refusal says which deal and why, with what the runtime logged of the API function's failures
-  const refused = answers.filter((a) => a.status !== 201);
-  const failures = local
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('CrmApi') && !/→\s+2\d\d/.test(line))
-    .slice(-20);
-  expect(refused, JSON.stringify({ refused, failures }, null, 1)).toEqual([]);
+  // written straight into the table as the deal repository writes them (test/support/seed-open-deals.ts):
+  // 300 POSTs were about 30 s of this file's set-up; the API's create is proven elsewhere
+  const by = (userId: string) => ({ userId, roles: ['sales' as const] });
+  await seedOpenDeals(
+    local,
+    'pl_default',
+    Array.from({ length: DEALS }, (_, i) => {
+      const owner = i % 2 === 0 ? 'alice' : 'bob';
+      return {
+        by: by(owner),
+        body: {
+          title: `Sized ${String(i).padStart(4, '0')}`,
+          value: { amount: ((i * 37) % 200) * 1_000_00 + 1_000_00, currency: 'EUR' },
+          ownerId: owner,
+          pipelineId: 'pl_default',
+          stageId: STAGES[i % STAGES.length],
+          expectedCloseDate: `2031-${String((i % 12) + 1).padStart(2, '0')}-15`,
+          leadSource: i % 3 === 0 ? 'website' : 'referral',
+          tags: i % 10 === 1 ? ['handover'] : [],
+          customFields: { tier: i % 4 === 0 ? 'gold' : 'silver' },
+          nextAction: {
+            summary: 'Follow up',
+            dueAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString(),
+          },
+        },
+      };
+    }),
+  );
   ({ page } = await signedIn(browser, local.consoleUrl, 'mia', ['manager']));
   await page.locator('[data-ready="true"]').waitFor({ timeout: 60_000 });
 }, 300_000);
