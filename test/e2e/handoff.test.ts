@@ -157,7 +157,9 @@ describe('the handoff on the local runtime', () => {
     const until = Date.now() + 120_000;
     while (handled() < deliveries && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(handled()).toBeGreaterThanOrEqual(deliveries);
-    const projects = await Promise.all(deals.map((id) => projectOf(id)));
+    // read one after another: fifty at once start eight more API environments for nothing
+    const projects: any[] = [];
+    for (const id of deals) projects.push(await projectOf(id));
     expect(new Set(projects.map((p) => p.id)).size).toBe(WON);
     expect(projects.every((p) => p.tasks.length === 6)).toBe(true);
     const created = (await local.busEvents('ProjectCreated')).filter((e) =>

@@ -113,7 +113,10 @@ describe('the board of a few hundred deals', () => {
     const report = (await mia('GET', '/reports/pipeline?pipelineId=pl_default')).body;
     for (const stage of report.stages.filter((s: any) => STAGES.includes(s.stageId))) {
       const heading = page.locator(`[data-stage-id="${stage.stageId}"] header p`);
-      expect(await heading.textContent()).toMatch(new RegExp(`^${stage.openDeals} · `));
+      // the columns are ready before the report answers ("25+ … so far" until it does)
+      await expect
+        .poll(() => heading.textContent(), { timeout: 15_000 })
+        .toMatch(new RegExp(`^${stage.openDeals} · `));
       expect(stage.openDeals).toBeGreaterThan(50);
     }
     const lead = page.locator('[data-stage-id="st_lead"]');

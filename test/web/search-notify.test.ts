@@ -62,6 +62,8 @@ beforeAll(async () => {
   ids.late = (await deal('Müller Übergabe', inMinutes(-120))).id;
   ids.later = (await deal('Quarterly review', inMinutes(7 * 24 * 60))).id;
   ({ page } = await signedIn(browser, local.consoleUrl, 'alice', ['sales']));
+  // the board read (its shortcuts listen from then on), however long the functions take to start
+  await page.locator('[data-ready="true"]').waitFor({ timeout: 60_000 });
 }, 300_000);
 
 afterAll(async () => {
