@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 import { type Receiver, startReceiver, verify } from '../support/webhook-receiver.js';
 
@@ -17,6 +17,14 @@ const receivers: Receiver[] = [];
 let local: RunningLocal;
 let admin: string;
 let alice: string;
+
+// a failed test prints what the runtimes logged (each invocation, its trigger and outcome): one
+// fresh-clone run lost the retries of two tests here and could not say why
+beforeEach(() => {
+  onTestFailed(() => {
+    for (const l of started) console.error(`the local runtime's last output:\n${l.output().slice(-12_000)}`);
+  });
+});
 
 afterAll(async () => {
   for (const r of receivers) await r.close();
