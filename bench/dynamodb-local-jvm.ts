@@ -47,9 +47,9 @@ interface Sample {
   secondCpuMs: number;
 }
 
-async function sample(jvmFlags: readonly string[], classArchive: boolean): Promise<Sample> {
+async function sample(jvmFlags: readonly string[]): Promise<Sample> {
   const started = performance.now();
-  const db: RunningDynamoDb = await startDynamoDbLocal({ jvmFlags, classArchive });
+  const db: RunningDynamoDb = await startDynamoDbLocal({ jvmFlags });
   const readyMs = performance.now() - started;
   const pid = db.process.pid!;
   const readyCpuMs = cpuMs(pid);
@@ -73,21 +73,13 @@ async function sample(jvmFlags: readonly string[], classArchive: boolean): Promi
 }
 
 export async function dynamodbLocalJvm(): Promise<string> {
-  const flags = `\`${DYNAMODB_LOCAL_JVM_FLAGS.join(' ')}\``;
-  const cases: Record<string, { jvmFlags: readonly string[]; classArchive: boolean }> = {
-    'JVM defaults': { jvmFlags: [], classArchive: false },
-    [flags]: { jvmFlags: DYNAMODB_LOCAL_JVM_FLAGS, classArchive: false },
-    [`${flags} and the class-data archive (what starts)`]: {
-      jvmFlags: DYNAMODB_LOCAL_JVM_FLAGS,
-      classArchive: true,
-    },
+  const cases = {
+    'JVM defaults': [] as string[],
+    [DYNAMODB_LOCAL_JVM_FLAGS.join(' ')]: DYNAMODB_LOCAL_JVM_FLAGS,
   };
-  // the archive is made once, before the rounds: its training run is not a start
-  await (await startDynamoDbLocal()).stop();
   const samples = new Map<string, Sample[]>(Object.keys(cases).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++)
-    for (const [name, c] of Object.entries(cases))
-      samples.get(name)!.push(await sample(c.jvmFlags, c.classArchive));
+    for (const [name, flags] of Object.entries(cases)) samples.get(name)!.push(await sample(flags));
   const p50 = (name: string, key: keyof Sample) =>
     percentile(
       samples.get(name)!.map((s) => s[key]),
@@ -96,7 +88,7 @@ export async function dynamodbLocalJvm(): Promise<string> {
   const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
   const rows = Object.keys(cases).map(
     (name) =>
-      `| ${name} | ${s(p50(name, 'readyMs'))} | ${s(p50(name, 'readyCpuMs'))} | ${s(p50(name, 'firstMs'))} | ${s(p50(name, 'firstCpuMs'))} | ${s(p50(name, 'secondMs'))} | ${s(p50(name, 'secondCpuMs'))} |`,
+      `| ${name === 'JVM defaults' ? name : `\`${name}\``} | ${s(p50(name, 'readyMs'))} | ${s(p50(name, 'readyCpuMs'))} | ${s(p50(name, 'firstMs'))} | ${s(p50(name, 'firstCpuMs'))} | ${s(p50(name, 'secondMs'))} | ${s(p50(name, 'secondCpuMs'))} |`,
   );
   return `## DynamoDB Local's JVM
 
@@ -113,7 +105,5 @@ starts 32 local runtimes, beside the one per worker the other files share). With
 defaults the JVM runs C2, which recompiles hot code on background threads, and G1, with threads
 of its own: on 2 cores those compete with the Lambda environments, the browser and the tests.
 The flags in \`DYNAMODB_LOCAL_JVM_FLAGS\` (infra/local/dynamodb-local.ts) keep C1 alone and the
-serial collector. The class-data archive (CDS, made once by a short training run into
-node_modules/.cache) holds the classes DynamoDB Local loads, already parsed and verified: each
-JVM maps it instead of reading them from the jars again.`;
+serial collector.`;
 }

