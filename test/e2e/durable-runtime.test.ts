@@ -77,8 +77,9 @@ describe('the local runtime, killed and restarted', () => {
     expect(projectsBefore).toBeLessThan(40);
 
     const second = await start({ keepData: true, localDir: first.localDir });
-    // waited for on the bus, one read a round (asking the API for each deal's project every round
-    // was hundreds of invocations while the restarted runtime caught up), then read through the API
+    // waited for on the bus, one read a round (asking the API for each deal's project was up to 40
+    // invocations every quarter second while the restarted runtime caught up), then read through
+    // the API once each
     const until = Date.now() + 90_000;
     const projectsMade = async () =>
       new Set((await second.busEvents('ProjectCreated')).map((e) => e.detail.data.dealId));

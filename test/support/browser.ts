@@ -21,7 +21,7 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
  * A test file's browser: its own contexts in its worker's chromium. Files of a worker run one
  * after another and share its modules (vitest.config.ts), so one chromium serves them all rather
  * than a launch per file (about 2 s of CPU and 1.5 s each on a 2-core machine, measured
- * 2026-12-07): contexts share nothing (cookies, storage, pages), and `close` closes this file's
+ * 2026-12-06): contexts share nothing (cookies, storage, pages), and `close` closes this file's
  * contexts, not the browser. Playwright kills the chromium it launched when the worker exits.
  */
 export interface FileBrowser {

@@ -66,10 +66,10 @@ export async function seedOpenDeals(
       else if (write.pattern !== reportTotalPatterns.reportTotalsAdded)
         throw new Error(`a deal's create wrote ${Object.keys(write).join(', ')}: seed it through the API`);
     }
-    for (const [pipeline, buckets] of totalsDelta(null, deal))
+    for (const [inPipeline, buckets] of totalsDelta(null, deal))
       for (const [bucket, attributes] of buckets) {
         const sum = getOrInsert(
-          getOrInsert(totals, pipeline, () => new Map()),
+          getOrInsert(totals, inPipeline, () => new Map()),
           bucket,
           () => new Map(),
         );
@@ -87,9 +87,9 @@ export async function seedOpenDeals(
       items = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
   }
-  for (const [pipeline, buckets] of totals)
+  for (const [inPipeline, buckets] of totals)
     for (const [bucket, attributes] of buckets) {
-      const write = addTotals(pipeline, bucket, 0, attributes);
+      const write = addTotals(inPipeline, bucket, 0, attributes);
       if (!('update' in write)) throw new Error('the report totals are no longer an update');
       const { key, expression, names, values } = write.update;
       await documents.send(
@@ -103,5 +103,6 @@ export async function seedOpenDeals(
       );
     }
   documents.destroy();
+  client.destroy();
   return deals;
 }
