@@ -112,12 +112,14 @@ export function EmailComposer({
   if (!open)
     return (
       <div className="email-compose">
-        <CaptureAddresses {...(dealId ? { dealId } : {})} />
+        {/* the addresses below the button: they appear when their read answers, and above it they
+            moved the button from under a click that was on its way (a fresh-clone run's test) */}
         <p>
           <button type="button" onClick={() => setOpen(true)}>
             Write an email
           </button>
         </p>
+        <CaptureAddresses {...(dealId ? { dealId } : {})} />
         {waiting && <p aria-live="polite">Sent. It appears on the timeline once logged…</p>}
         {logged && <p aria-live="polite">“{logged}” is on the timeline.</p>}
       </div>
