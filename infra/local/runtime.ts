@@ -90,8 +90,8 @@ export interface LocalRuntimeOptions {
   meter?: boolean;
   /**
    * Starts one environment of each function people wait on (the API's, the relay) before the
-   * runtime says it is running, so a first request is not a cold start. Default: true; false
-   * (`npm start -- --cold`, the tests): every function starts on its first request, as in AWS.
+   * runtime says it is running, so a first request is not a cold start. Default: true (the tests
+   * too); false (`npm start -- --cold`): every function starts on its first request, as in AWS.
    */
   warm?: boolean;
 }
