@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import axe from 'axe-core';
 import {
   type Browser,
   type BrowserContext,
@@ -97,24 +97,33 @@ export async function signedIn(
   return { context, page };
 }
 
+/** The WCAG 2.x A and AA rules the console is held to. */
+const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
 /**
- * axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules).
- * Legacy mode runs axe in the page itself; the default also opens a blank page on every call to
- * merge the results of cross-origin frames, which the console never has (its sanitizer drops
- * iframes): the same nodes checked, about half the time (3.0 → 1.7 s a call, measured on the
- * webhook and portal screens on a 2-core machine). Reporting only the violations' nodes took
- * the board from 770–870 to 600 ms a call (docs/benchmarks.md, "The test suite").
+ * axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules),
+ * axe run in the page itself. Through axe-core's own API, not @axe-core/playwright: that wrapper
+ * evaluates axe's 650 KB source in the page twice on every call (before it runs and again as it
+ * injects into the frames), so each check re-parsed it; here it is evaluated once per loaded
+ * document and run again as the page changes (axe.run clears its caches when it ends, so each
+ * run reads the page as it is then). The console's eleven checks took 10.8 s with the wrapper and
+ * 3.7 s this way, with the same findings (docs/benchmarks.md, "The test suite"). The console has no
+ * frames (its sanitizer drops iframes), which the wrapper's frame merging was for. Reporting only
+ * the violations' nodes (axe's `resultTypes`) is axe's own advice for speed.
  */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .setLegacyMode(true)
-    // every node of a violation, but one node of each passing rule (axe's own advice for speed)
-    .options({ resultTypes: ['violations'] })
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axe.source);
+  return page.evaluate(async (tags) => {
+    const { axe } = globalThis as unknown as { axe: typeof import('axe-core') };
+    // the whole document: axe's default context
+    const results = await axe.run({
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  }, WCAG_A_AA);
 }
 
 /** Screenshots of the main screens: kept under docs/console when UPDATE_SCREENSHOTS=1, else in a temporary folder. */
