@@ -18,8 +18,9 @@ let local: RunningLocal;
 let admin: string;
 let alice: string;
 
-// a failed test prints what the runtimes logged (each invocation, its trigger and outcome): one
-// fresh-clone run lost the retries of two tests here and could not say why
+// a failed test prints what the runtimes logged (each invocation, its trigger and outcome): that
+// log showed two fresh-clone runs' lost retries were the sender dropping an attempt whose claim
+// raced its predecessor's record (test/functions/webhooks/webhook-sender.test.ts has the race)
 beforeEach(() => {
   onTestFailed(() => {
     for (const l of started) console.error(`the local runtime's last output:\n${l.output().slice(-12_000)}`);

@@ -59,7 +59,8 @@ export interface DeliveryRef {
  * done: the message is handled. Not at its turn yet (the attempt before it is unrecorded): soon,
  * while that attempt's holder still has the lease (it is being recorded: try again in seconds);
  * later, once the lease has run out (its holder crashed: its message comes back after the
- * visibility timeout, or went to the dead-letter queue), so this message comes back too.
+ * visibility timeout, or went to the dead-letter queue), so this message comes back too. Soon as
+ * well when the record landed between the refused claim and the look at why (notClaimed).
  */
 export type AttemptOutcome = 'done' | 'soon' | 'later';
 
@@ -134,14 +135,20 @@ export async function attemptDelivery(
   return 'done';
 }
 
-/** Why the claim was refused: the previous attempt is unrecorded (soon or later), or the message is stale. */
+/**
+ * Why the claim was refused: the previous attempt is unrecorded (soon while its holder has the
+ * lease, later once it has lost it); the previous attempt was recorded after the claim read it
+ * (the delivery is at this message's turn now, with no holder: soon, so it is not lost); another
+ * message holds this attempt (a duplicate: that one makes it), or the message is stale: done.
+ */
 async function notClaimed(deps: SenderDeps, ref: DeliveryRef, lease: Lease): Promise<AttemptOutcome> {
   const found = await deps.s.webhookDeliveries.findWithLease(ref.endpointId, ref.deliveryId);
   const now = found?.delivery;
-  const previousUnrecorded =
-    now?.status === 'pending' && now.round === ref.round && now.attemptsInRound === ref.attempt - 2;
-  if (!previousUnrecorded) return 'done';
-  return (found?.leaseUntil ?? 0) > Date.parse(lease.now) ? 'soon' : 'later';
+  if (now?.status !== 'pending' || now.round !== ref.round) return 'done';
+  const held = (found?.leaseUntil ?? 0) > Date.parse(lease.now);
+  if (now.attemptsInRound === ref.attempt - 2) return held ? 'soon' : 'later';
+  if (now.attemptsInRound === ref.attempt - 1 && !held) return 'soon';
+  return 'done';
 }
 
 /**

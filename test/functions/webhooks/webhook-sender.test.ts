@@ -396,6 +396,44 @@ describe('nothing lost, nothing twice', () => {
     expect(queue.take()).toEqual([{ message: second, waitSeconds: TURN_WAIT_SECONDS }]);
   });
 
+  it('the next attempt whose predecessor is recorded just after its claim was refused is tried again, not dropped', async () => {
+    // the race a fresh-clone run hit (the local runtime's scaled waits make it likely): the
+    // claim is refused while attempt 1 is unrecorded, attempt 1 is recorded, then the refused
+    // message looks why and finds the delivery at its turn
+    const claimedAt = new Date().toISOString();
+    const { r, second, early } = await firstAttemptUnrecorded(claimedAt);
+    queue.take();
+    const { afterAttempt } = await import('../../../domain/webhooks/delivery.js');
+    const real = deps.s.webhookDeliveries;
+    const racing = Object.create(real) as typeof real;
+    racing.claim = async (...args) => {
+      const claimed = await real.claim(...args);
+      if (!claimed) {
+        const unrecorded = await real.require(second.endpointId, second.deliveryId);
+        const failed = afterAttempt(
+          unrecorded,
+          { statusCode: 503, latencyMs: 5, response: 'maintenance', error: null },
+          claimedAt,
+          0.5,
+        );
+        expect(await real.record(failed.delivery, { token: 'attempt-1-in-flight', now: claimedAt })).toBe(
+          true,
+        );
+      }
+      return claimed;
+    };
+    const report = await sendWebhooks({ ...deps, s: { ...deps.s, webhookDeliveries: racing } }, [early]);
+    expect(report).toEqual({ batchItemFailures: [] });
+    // sent on to try again in seconds (it is at its turn now), not lost; made when it comes
+    const hopped = queue.take();
+    expect(hopped).toEqual([{ message: second, waitSeconds: TURN_WAIT_SECONDS }]);
+    expect(await sendWebhooks(deps, [record({ ...second, waitSeconds: 0 })])).toEqual({
+      batchItemFailures: [],
+    });
+    await r.waitFor(1);
+    expect((await deliveries(second.endpointId))[0]).toMatchObject({ attemptCount: 2 });
+  });
+
   it('once the unrecorded attempt has lost its lease (its sender crashed), the next one waits for that message, not in seconds', async () => {
     const { r, early } = await firstAttemptUnrecorded(new Date(Date.now() - 10 * 60_000).toISOString());
     queue.take();
