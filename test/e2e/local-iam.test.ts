@@ -8,7 +8,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIam } from '../../infra/local/iam.js';
 import { ROOT } from '../../infra/local/runtime.js';
-import { LOCAL_CDK_OUT } from '../../infra/local/synth.js';
+import { synthesizeIfChanged } from '../../infra/local/synth.js';
 import { type LocalApp, readTemplate } from '../../infra/local/template.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 import { changedTemplate, withoutGrant, withoutScheduleGrant } from '../support/template.js';
@@ -18,7 +18,8 @@ import { changedTemplate, withoutGrant, withoutScheduleGrant } from '../support/
 // as AWS refuses it. A grant taken out of the template fails locally the way it would deployed;
 // the private bucket refuses whoever did not sign, while the presigned links keep working.
 
-const app: LocalApp = readTemplate(join(ROOT, LOCAL_CDK_OUT));
+// the synthesized template (waiting for the tests' synthesis if it is still being made)
+const app: LocalApp = readTemplate(synthesizeIfChanged(ROOT).cdkOut);
 const fn = (name: string) => [...app.functions.values()].find((f) => f.name === name)!;
 const TABLE = app.tables[0]!.name;
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:000000000000:table/${TABLE}`;

@@ -1,13 +1,18 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ROOT } from '../../infra/local/runtime.js';
-import { synthesizeIfChanged } from '../../infra/local/synth.js';
+import { synthesizeInBackground } from '../../infra/local/synth.js';
 
 // One DynamoDB Local per vitest worker; each test file creates its own table in its worker's.
 // One per worker, not one for the run, so the two files running at once do not queue on one
 // instance, which runs one transaction at a time across its tables (the CRM and follow-up files:
 // 101 s on one instance, 96 s on one per worker, measured 2026-12-06). What slowed the shared
 // instance most was the test tables' streams: test/support/table.ts.
+//
+// The files that run the synthesized stack (the local runtime, its template) need `cdk synth`
+// (about 26 s on a fresh clone, mostly on one core): it starts here in the background, holding
+// the synthesis lock, while the files that need no template run first (test/support/sequencer.ts);
+// a file that needs it waits for it (synthesizeIfChanged waits on the lock) and reuses it.
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,8 +22,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  // The e2e tests run the synthesized stack: synthesize once here, not in each of them.
-  synthesizeIfChanged(ROOT);
+  const synthesis = synthesizeInBackground(ROOT);
+  // its failure is the test files' to report: each that needs the template synthesizes again
+  synthesis.catch(() => undefined);
   const workers = Math.max(1, Number(project.globalConfig.maxWorkers) || 1);
   const databases = await Promise.all(Array.from({ length: workers }, () => startDynamoDbLocal()));
   project.provide(
@@ -26,6 +32,7 @@ export default async function setup(project: TestProject) {
     databases.map((db) => db.endpoint),
   );
   return async () => {
+    await synthesis.catch(() => undefined);
     await Promise.all(databases.map((db) => db.stop()));
   };
 }

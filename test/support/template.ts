@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ROOT } from '../../infra/local/runtime.js';
-import { LOCAL_CDK_OUT } from '../../infra/local/synth.js';
+import { synthesizeIfChanged } from '../../infra/local/synth.js';
 import { stackTemplatePath } from '../../infra/local/template.js';
 
 // The stack's synthesized template, changed by a test (a grant removed), in a cdk.out folder of
@@ -17,7 +17,7 @@ export interface ChangedTemplate {
 }
 
 export function changedTemplate(change: (resources: Record<string, Json>) => void): ChangedTemplate {
-  const source = join(ROOT, LOCAL_CDK_OUT);
+  const source = synthesizeIfChanged(ROOT).cdkOut;
   const { file } = stackTemplatePath(source);
   const cdkOut = mkdtempSync(join(tmpdir(), 'handoff-cdk-out-'));
   for (const entry of readdirSync(source))

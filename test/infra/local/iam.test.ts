@@ -1,16 +1,16 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dynamoDbAccess } from '../../../infra/local/dynamodb-iam.js';
 import { functionAccessKey, LocalIam } from '../../../infra/local/iam.js';
 import { ROOT } from '../../../infra/local/runtime.js';
-import { LOCAL_CDK_OUT } from '../../../infra/local/synth.js';
+import { synthesizeIfChanged } from '../../../infra/local/synth.js';
 import { readTemplate } from '../../../infra/local/template.js';
 
 // The IAM decisions of the local runtime (infra/local/iam.ts) on the stack's synthesized
 // template: what a DynamoDB request amounts to in IAM's actions (a transaction is its items'
 // actions, an index a resource of its own), and whose credentials are whose.
 
-const app = readTemplate(join(ROOT, LOCAL_CDK_OUT));
+// the synthesized template (waiting for the tests' synthesis if it is still being made)
+const app = readTemplate(synthesizeIfChanged(ROOT).cdkOut);
 const iam = new LocalIam(app);
 const TABLE = app.tables[0]!.name;
 const callerOf = (name: string) =>
