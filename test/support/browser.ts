@@ -126,7 +126,16 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   }, WCAG_A_AA);
 }
 
-/** Screenshots of the main screens: kept under docs/console when UPDATE_SCREENSHOTS=1, else in a temporary folder. */
+/**
+ * A main screen's picture for docs/console, taken when UPDATE_SCREENSHOTS=1 and only then: a
+ * screenshot (a full-page one above all) is work for the browser that no assertion reads.
+ */
+export async function documentScreen(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: join(ROOT, 'docs', 'console', `${name}.png`), ...options });
+}
+
+/** Where a failed test's screenshot goes: docs/console when UPDATE_SCREENSHOTS=1, else a temporary folder. */
 export function screenshotDir(fallback: string): string {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : fallback;
   mkdirSync(dir, { recursive: true });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   screenshotDir,
@@ -280,6 +281,6 @@ describe('an admin, on the Admin screen', () => {
     await poll(async () => (await dealFields()).map((f: any) => f.key)).toEqual(['tier']);
     await page.locator('[data-custom-field-key="legacy_code"]').waitFor({ state: 'detached' });
     await expectAccessible();
-    await page.screenshot({ path: join(shots, 'admin.png'), fullPage: true });
+    await documentScreen(page, 'admin', { fullPage: true });
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   screenshotDir,
@@ -156,7 +157,7 @@ describe('the deals list', () => {
     await expect.poll(listed, { timeout: 15_000 }).toEqual(expected);
     expect(await dealsTable().locator('th[aria-sort="descending"]').textContent()).toContain('Value');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'deals-list.png'), fullPage: true });
+    await documentScreen(page, 'deals-list', { fullPage: true });
   }, 60_000);
 
   it('a reversed close range is refused and said at the filter, in plain words', async () => {
@@ -298,7 +299,7 @@ describe('bulk actions', () => {
     // the refused deal stays chosen, to try again
     await page.getByRole('heading', { name: '1 deal chosen' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'bulk.png'), fullPage: true });
+    await documentScreen(page, 'bulk', { fullPage: true });
   }, 90_000);
 });
 
@@ -380,7 +381,7 @@ describe('imports and exports on screen', () => {
     await skipped.locator('tbody tr').first().waitFor();
     expect(await skipped.locator('tbody').textContent()).toContain('same email as row 2');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'import.png'), fullPage: true });
+    await documentScreen(page, 'import', { fullPage: true });
     // the surname column landed as the last name; the shoe size was left out
     const ada = (await mia('GET', '/contacts?email=ada@analytical.example')).body.items;
     expect(ada.map((c: any) => [c.firstName, c.lastName])).toEqual([['Ada', 'Lovelace']]);

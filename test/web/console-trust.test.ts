@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   screenshotDir,
@@ -177,7 +178,7 @@ describe('a sales rep whose typing is never lost', () => {
       .toContain('Title: Initech reporting suite → Initech reporting suite (phase 1)');
     // nothing typed was lost
     expect(await page.getByLabel('Value', { exact: true }).inputValue()).toBe('41000');
-    await page.screenshot({ path: join(shots, 'deal-edit.png'), fullPage: true });
+    await documentScreen(page, 'deal-edit', { fullPage: true });
     await page.getByRole('button', { name: 'Save mine over it' }).click();
     // saved: the form closes and the facts show the new contact by name
     await page.locator('dl.facts', { hasText: 'Peter Gibbons' }).waitFor();

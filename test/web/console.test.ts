@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   pickUpWithKeyboard,
@@ -85,7 +86,7 @@ describe('a sales rep, in the console', () => {
     // the seed has two deals whose next action is late
     expect(await page.locator('.badge.late').count()).toBe(2);
     await expectAccessible(page);
-    await page.screenshot({ path: join(shots, 'board.png') });
+    await documentScreen(page, 'board');
   }, 90_000);
 
   it('adds a contact; the same email again is refused with a link to the contact that has it', async () => {
@@ -234,7 +235,7 @@ describe('a sales rep, in the console', () => {
     await page.getByRole('button', { name: 'Mark as won' }).click();
     const projectLink = page.locator('.handoff-done a');
     await projectLink.waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(shots, 'deal.png') });
+    await documentScreen(page, 'deal');
     await projectLink.click();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
   }, 90_000);
@@ -262,7 +263,7 @@ describe('a manager, in the console', () => {
     expect(await totalRow.locator('td').first().textContent()).toBe(String(report.total.openDeals));
     await page.locator('section[aria-labelledby="r-pipeline"] svg.recharts-surface').first().waitFor();
     await expectAccessible(page);
-    await page.screenshot({ path: join(shots, 'reports.png'), fullPage: true });
+    await documentScreen(page, 'reports', { fullPage: true });
 
     await open(page, 'Follow-ups');
     await page.getByRole('button', { name: "The team's" }).click();
@@ -278,7 +279,7 @@ describe('a manager, in the console', () => {
     const mostLate = team.reduce((a, b) => (b.minutesLate > a.minutesLate ? b : a));
     expect(rows[0]).toContain(mostLate.summary);
     await expectAccessible(page);
-    await page.screenshot({ path: join(shots, 'followups.png') });
+    await documentScreen(page, 'followups');
   }, 90_000);
 });
 
@@ -331,7 +332,7 @@ describe('a delivery lead, in the console', () => {
     const page = watch((await signedIn(browser, local.consoleUrl, 'dora', ['delivery'], path)).page);
     await page.getByRole('img', { name: /^Timeline from 2031-03-03/ }).waitFor();
     await expectAccessible(page);
-    await page.screenshot({ path: join(shots, 'project.png'), fullPage: true });
+    await documentScreen(page, 'project', { fullPage: true });
     const startOf = (task: string) =>
       page.locator('.plan tbody tr', { hasText: task }).locator('[data-col="start"]').textContent();
     const approvalBefore = await startOf('Plan approved by the customer');

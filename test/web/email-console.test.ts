@@ -5,6 +5,7 @@ import { createTransport } from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   screenshotDir,
@@ -170,7 +171,7 @@ describe('email in the console', () => {
     ).toBeUndefined();
     expect(outside).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'email-thread.png') });
+    await documentScreen(page, 'email-thread');
     await dialog.getByRole('button', { name: 'Close' }).click();
   }, 60_000);
 

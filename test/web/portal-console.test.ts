@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type FileBrowser, launchBrowser, seriousViolations, signedIn } from '../support/browser.js';
+import {
+  documentScreen,
+  type FileBrowser,
+  launchBrowser,
+  seriousViolations,
+  signedIn,
+} from '../support/browser.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
 // The customer portal in a real browser on a phone-sized screen, against the local runtime: a
@@ -189,7 +195,7 @@ describe('the customer portal on a phone', () => {
       await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number),
     ).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
-    await page.screenshot({ path: join(shots, 'portal.png'), fullPage: true });
+    await documentScreen(page, 'portal', { fullPage: true });
   }, 60_000);
 
   it('sending back needs a comment; approving records the decision as the contact', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
+  documentScreen,
   type FileBrowser,
   launchBrowser,
   screenshotDir,
@@ -97,7 +98,7 @@ describe('the search of everything', () => {
       await results(page).getByRole('group', { name: 'Deals' }).getByRole('option').allTextContents(),
     ).toEqual([expect.stringContaining('Müller Übergabe')]);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'global-search.png') });
+    await documentScreen(page, 'global-search');
   }, 60_000);
 
   it('"juergen" and "weiss" find Jürgen Weiß; the arrow keys and Enter open him', async () => {
@@ -149,7 +150,7 @@ describe('the badge and its panel', () => {
     await panel.getByRole('link', { name: /Müller Übergabe: Call about Müller Übergabe/ }).waitFor();
     expect(await panel.textContent()).toContain('1 next actions late, 0 tasks late, 0 projects at risk');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'notification-panel.png') });
+    await documentScreen(page, 'notification-panel');
     await panel.getByRole('link', { name: /Müller Übergabe/ }).click();
     await page.waitForURL(`${local.consoleUrl}/deals/${ids.late}`);
     expect(await panel.count()).toBe(0);
