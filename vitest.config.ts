@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { StackAfterSynthesisSequencer } from './test/support/sequencer.js';
 
 /**
  * Files that run in a fresh module graph of their own: the two that set process.env before the
@@ -16,8 +15,6 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // every file's events and answers are checked against the published contracts
     setupFiles: ['test/support/contract-setup.ts'],
-    // the files that need no synthesized stack first, while it is synthesized
-    sequence: { sequencer: StackAfterSynthesisSequencer },
     // Every test file makes its own table in its worker's DynamoDB Local, so files run in parallel.
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, and the

@@ -11,8 +11,11 @@ import { synthesizeInBackground } from '../../infra/local/synth.js';
 //
 // The files that run the synthesized stack (the local runtime, its template) need `cdk synth`
 // (about 26 s on a fresh clone, mostly on one core): it starts here in the background, holding
-// the synthesis lock, while the files that need no template run first (test/support/sequencer.ts);
-// a file that needs it waits for it (synthesizeIfChanged waits on the lock) and reuses it.
+// the synthesis lock, while the DynamoDB Locals start and the files that need no template run; a
+// file that needs it waits for it (synthesizeIfChanged waits on the lock) and reuses it. Running
+// those files first while it synthesizes was tried and not kept: the runtime and browser files
+// then ran beside each other rather than beside the lighter ones, and the suite took 60-70 s
+// longer (docs/benchmarks.md, "The test suite").
 
 declare module 'vitest' {
   export interface ProvidedContext {
