@@ -75,10 +75,24 @@ export function dynamoDbAccess(target: string, input: any): AccessRequest[] {
  * unless the caller asked for more) and the meter is told the units of the answer; the answer
  * goes back as DynamoDB Local wrote it (its CRC32 intact).
  */
+/** The operations that write items (and so stream records). */
+const WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'ExecuteStatement',
+  'BatchExecuteStatement',
+  'ExecuteTransaction',
+]);
+
 export function dynamoDbProxy(
   iam: LocalIam,
   database: () => string,
   usage?: LocalUsage,
+  /** Told after each write DynamoDB Local answered (the stream pollers read at once). */
+  onWrite?: () => void,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return async (req, res) => {
@@ -125,6 +139,7 @@ export function dynamoDbProxy(
         // not JSON: DynamoDB Local answers it with its own error
       }
     }
+    const written = WRITES.has(operation) ? onWrite : undefined;
     const target = new URL(database());
     const forward = request(
       {
@@ -137,6 +152,7 @@ export function dynamoDbProxy(
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 500, answer.headers);
+        if (written) answer.on('end', written);
         if (!metered) {
           answer.pipe(res);
           return;

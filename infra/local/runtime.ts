@@ -354,9 +354,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       .map((p) => p.warm()),
   );
   const db = await starting;
+  // a write through the endpoint wakes the stream pollers (infra/local/stream.ts)
+  const pollers: StreamPoller[] = [];
   handlers.set(
     'dynamodb',
-    dynamoDbProxy(iam, () => db.endpoint, usage),
+    dynamoDbProxy(
+      iam,
+      () => db.endpoint,
+      usage,
+      () => {
+        for (const p of pollers) p.written();
+      },
+    ),
   );
   const dynamodb = localClient(db.endpoint);
   for (const table of app.tables) await ensureTable(dynamodb, table);
@@ -366,20 +375,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  const pollers = app.streamMappings.map(
-    (mapping) =>
-      new StreamPoller({
-        mapping,
-        tableName: app.tables.find((t) => t.logicalId === mapping.tableId)!.name,
-        dynamodb,
-        streams,
-        pool: pools.get(mapping.functionId)!,
-        sqs,
-        log,
-        checkpointFile: join(localDir, 'stream-checkpoints.json'),
-        retryDelayMs: 200 * timeScale,
-        ...(usage ? { usage } : {}),
-      }),
+  pollers.push(
+    ...app.streamMappings.map(
+      (mapping) =>
+        new StreamPoller({
+          mapping,
+          tableName: app.tables.find((t) => t.logicalId === mapping.tableId)!.name,
+          dynamodb,
+          streams,
+          pool: pools.get(mapping.functionId)!,
+          sqs,
+          log,
+          checkpointFile: join(localDir, 'stream-checkpoints.json'),
+          retryDelayMs: 200 * timeScale,
+          ...(usage ? { usage } : {}),
+        }),
+    ),
   );
 
   const queuePollers = app.queueMappings.map(

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../infra/local/runtime.js';
@@ -22,4 +23,36 @@ describe('the local runtime synthesis', () => {
     expect(synthesizeIfChanged(ROOT).synthesized).toBe(false);
     expect(existsSync(join(cdkOut, 'manifest.json'))).toBe(true);
   }, 120_000);
+
+  it('one synthesis at a time: a caller waits while a live process holds the lock, and takes over a dead one', () => {
+    synthesizeIfChanged(ROOT);
+    const lockFile = join(ROOT, `${LOCAL_CDK_OUT}.lock`);
+    /** Takes the lock for `pid`, as a synthesizer does (waiting out one being held right now). */
+    const holdFor = (pid: number) => {
+      for (;;) {
+        try {
+          const fd = openSync(lockFile, 'wx');
+          writeSync(fd, String(pid));
+          closeSync(fd);
+          return;
+        } catch {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        }
+      }
+    };
+    // a holder that is not this process's child (the shell that started it is gone), so it is
+    // reaped when it ends while this process waits
+    const pid = Number(
+      execFileSync('sh', ['-c', 'sleep 1.5 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }),
+    );
+    holdFor(pid);
+    const started = performance.now();
+    expect(synthesizeIfChanged(ROOT).synthesized).toBe(false);
+    expect(performance.now() - started).toBeGreaterThan(1000);
+    expect(existsSync(lockFile)).toBe(false);
+    // its holder gone (killed mid-synthesis, say), the lock is taken over
+    holdFor(pid);
+    expect(synthesizeIfChanged(ROOT).synthesized).toBe(false);
+    expect(existsSync(lockFile)).toBe(false);
+  }, 60_000);
 });
