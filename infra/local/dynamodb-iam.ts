@@ -70,11 +70,6 @@ export function dynamoDbAccess(target: string, input: any): AccessRequest[] {
   }
 }
 
-/**
- * With a meter (usage.ts), each request asks DynamoDB Local for its ConsumedCapacity (TOTAL,
- * unless the caller asked for more) and the meter is told the units of the answer; the answer
- * goes back as DynamoDB Local wrote it (its CRC32 intact).
- */
 /** The operations that write items (and so stream records). */
 const WRITES = new Set([
   'PutItem',
@@ -87,11 +82,16 @@ const WRITES = new Set([
   'ExecuteTransaction',
 ]);
 
+/**
+ * With a meter (usage.ts), each request asks DynamoDB Local for its ConsumedCapacity (TOTAL,
+ * unless the caller asked for more) and the meter is told the units of the answer; the answer
+ * goes back as DynamoDB Local wrote it (its CRC32 intact).
+ */
 export function dynamoDbProxy(
   iam: LocalIam,
   database: () => string,
   usage?: LocalUsage,
-  /** Told after each write DynamoDB Local answered (the stream pollers read at once). */
+  /** Told after each write DynamoDB Local answered (the stream pollers read soon, not after a quiet wait). */
   onWrite?: () => void,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -38,7 +38,7 @@ const IDLE_POLL_MS = 250;
  * long, or as soon as the DynamoDB endpoint sees a write (`written`), and never sooner than
  * IDLE_POLL_MS after the last read, so records still gather as in Lambda's polls. Four reads a
  * second of an idle stream were about half of an idle local runtime's CPU (DynamoDB Local's and
- * its own: 5.6 → 2.8% of a core, measured 2026-12-06); writes the endpoint does not see (the
+ * its own: 5.6 → 2.5% of a core, measured 2026-12-06); writes the endpoint does not see (the
  * runtime's seed, a test writing to DynamoDB Local itself) reach the function within this.
  */
 const QUIET_POLL_MS = 2000;
