@@ -19,7 +19,9 @@ import { join, relative } from 'node:path';
 // skipped when nothing it reads has changed since the last one: the hash of those files and of
 // the context is kept beside the template. One synthesis at a time: a lock file beside the
 // folder (with its holder's pid) makes a second caller wait and then reuse what the first made
-// (two `npm start`s, or the tests' background synthesis and a test file that needs it).
+// (two `npm start`s, or the tests' background synthesis and a test file that needs it). The
+// lock is written by hand: the runtime's start is synchronous, and the well-known lock library
+// (proper-lockfile) does not wait in its synchronous form.
 
 /**
  * Context the local runtime synthesizes with: the digest mailer is deployed, so digests leave
@@ -88,7 +90,13 @@ function lock(root: string): () => void {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      // released once, and only while it is still this process's (a failed spawn reports both
+      // 'error' and 'close'; a second release must not remove the next holder's lock)
+      let held = true;
+      return () => {
+        if (held && holderOf(path) === process.pid) rmSync(path, { force: true });
+        held = false;
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
