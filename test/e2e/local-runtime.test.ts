@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/jwt.js';
 import { type RunningLocal, startLocal } from '../support/local-runtime.js';
 
-// The synthesized stack on this machine, as `npm start -- --in-memory` runs it: a real HTTP
+// The synthesized stack on this machine, started by README's own `npm start -- --in-memory` (the
+// other files start the same code bundled: test/support/runtime-bundle.ts): a real HTTP
 // server, the JWT check, the functions' cdk.out bundles, DynamoDB Local, its stream, the outbox
 // relay and the local bus. A sale walked through it ends as DealClosedWon on the bus.
 
 let local: RunningLocal;
 
 beforeAll(async () => {
-  local = await startLocal();
+  local = await startLocal({ npmStart: true });
 }, 180_000);
 
 afterAll(async () => {

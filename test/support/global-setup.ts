@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import { synthesizeInBackground } from '../../infra/local/synth.js';
+import { bundleLocalRuntime } from './runtime-bundle.js';
 
 // One DynamoDB Local per vitest worker; each test file creates its own table in its worker's.
 // One per worker, not one for the run, so the two files running at once do not queue on one
@@ -15,12 +16,15 @@ import { synthesizeInBackground } from '../../infra/local/synth.js';
 // file that needs it waits for it (synthesizeIfChanged waits on the lock) and reuses it. Running
 // those files first while it synthesizes was tried and not kept: the runtime and browser files
 // then ran beside each other rather than beside the lighter ones, and the suite took 60-70 s
-// longer (docs/benchmarks.md, "The test suite").
+// longer (docs/benchmarks.md, "The test suite"). The local runtime those files start is bundled
+// here too, once (test/support/runtime-bundle.ts).
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** One endpoint per worker: test/support/dynamodb-endpoint.ts picks this worker's. */
     dynamoEndpoints: string[];
+    /** The local runtime as one module (test/support/runtime-bundle.ts), for startLocal. */
+    localRuntimeBundle: string;
   }
 }
 
@@ -29,7 +33,15 @@ export default async function setup(project: TestProject) {
   // its failure is the test files' to report: each that needs the template synthesizes again
   synthesis.catch(() => undefined);
   const workers = Math.max(1, Number(project.globalConfig.maxWorkers) || 1);
+  const bundling = bundleLocalRuntime();
+  bundling.catch(() => undefined);
   const databases = await Promise.all(Array.from({ length: workers }, () => startDynamoDbLocal()));
+  try {
+    project.provide('localRuntimeBundle', await bundling);
+  } catch (error) {
+    await Promise.all(databases.map((db) => db.stop()));
+    throw error;
+  }
   project.provide(
     'dynamoEndpoints',
     databases.map((db) => db.endpoint),

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
@@ -34,6 +35,11 @@ export interface StartOptions {
    * request (console.test.ts: 70.8 s of CPU warm, 75.8 s cold, measured 2026-12-06).
    */
   warm?: boolean;
+  /**
+   * Start it with `npm start` (through tsx, from the TypeScript sources), as README says, rather
+   * than the bundle the global set-up built; stop() then signals its process group as Ctrl-C does.
+   */
+  npmStart?: boolean;
 }
 
 export interface RunningLocal {
@@ -88,20 +94,23 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     NO_COLOR: '1',
     ...(o.cdkOut ? { HANDOFF_CDK_OUT: o.cdkOut } : {}),
   };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'infra/local/cli/start.ts'),
-      ...(o.keepData ? [] : ['--in-memory']),
-      ...(o.warm === false ? ['--cold'] : []),
-      '--port',
-      String(o.port ?? 0),
-      ...(o.args ?? []),
-    ],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const args = [
+    ...(o.keepData ? [] : ['--in-memory']),
+    ...(o.warm === false ? ['--cold'] : []),
+    '--port',
+    String(o.port ?? 0),
+    ...(o.args ?? []),
+  ];
+  // the runtime bundled once for the run (test/support/runtime-bundle.ts), or README's own command
+  const [command, commandArgs] = o.npmStart
+    ? ['npm', ['start', '--silent', '--', ...args]]
+    : [process.execPath, ['--enable-source-maps', inject('localRuntimeBundle'), ...args]];
+  const child: ChildProcess = spawn(command, commandArgs, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => {
     output += d.toString();
@@ -234,7 +243,9 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
       if (child.exitCode === null && child.signalCode === null) {
         // what crossed the bus is checked against the published schemas (test/support/contracts.ts)
         recordBusEvents(await busEvents().catch(() => []));
-        child.kill('SIGTERM');
+        // npm start's runtime is a grandchild of npm: Ctrl-C signals the whole group
+        if (o.npmStart) process.kill(-child.pid!, 'SIGINT');
+        else child.kill('SIGTERM');
         await exited;
       }
       if (!keepDir && !o.localDir) rmSync(localDir, { recursive: true, force: true });
