@@ -85,6 +85,15 @@ export interface RunningLocal {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
+/** The bundle the global set-up built; none outside vitest (a bench), where tsx runs the sources. */
+function runtimeBundle(): string | undefined {
+  try {
+    return inject('localRuntimeBundle');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
   const o: StartOptions = Array.isArray(options) ? { args: options } : options;
   const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
@@ -102,9 +111,12 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     ...(o.args ?? []),
   ];
   // the runtime bundled once for the run (test/support/runtime-bundle.ts), or README's own command
-  const [command, commandArgs] = o.npmStart
-    ? ['npm', ['start', '--silent', '--', ...args]]
-    : [process.execPath, ['--enable-source-maps', inject('localRuntimeBundle'), ...args]];
+  const bundle = o.npmStart ? undefined : runtimeBundle();
+  const [command, commandArgs] = bundle
+    ? [process.execPath, ['--enable-source-maps', bundle, ...args]]
+    : o.npmStart
+      ? ['npm', ['start', '--silent', '--', ...args]]
+      : [process.execPath, ['--import', 'tsx', join(ROOT, 'infra/local/cli/start.ts'), ...args]];
   const child: ChildProcess = spawn(command, commandArgs, {
     cwd: ROOT,
     env,
