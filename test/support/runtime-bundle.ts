@@ -29,10 +29,13 @@ export class RuntimeBundleError extends Error {
   }
 }
 
-/** Builds the bundle and returns its path (written whole, then renamed: a run beside this one reads either). */
-export async function bundleLocalRuntime(): Promise<string> {
+/**
+ * Builds the bundle and returns its path (written whole, then renamed: a run beside this one reads
+ * either). `entry` and `out` are for the test of the import.meta rule.
+ */
+export async function bundleLocalRuntime({ entry = ENTRY, out = OUT } = {}): Promise<string> {
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',
@@ -51,9 +54,9 @@ export async function bundleLocalRuntime(): Promise<string> {
       /\bimport\.meta\b/.test(readFileSync(join(ROOT, file), 'utf8')),
   );
   if (elsewhere.length) throw new RuntimeBundleError(elsewhere);
-  mkdirSync(dirname(OUT), { recursive: true });
-  const temporary = `${OUT}.${process.pid}.tmp`;
+  mkdirSync(dirname(out), { recursive: true });
+  const temporary = `${out}.${process.pid}.tmp`;
   writeFileSync(temporary, result.outputFiles[0]!.contents);
-  renameSync(temporary, OUT);
-  return OUT;
+  renameSync(temporary, out);
+  return out;
 }
