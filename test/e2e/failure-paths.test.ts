@@ -355,7 +355,10 @@ describe('failures on the local runtime land where they land in AWS', () => {
     ).toEqual([]);
     await local.fault('OutboxRelay', 'eventbridge', false);
     const report = await redrive(letter.queueId);
-    expect(report.messages[0]!.action).toMatch(/read \d+ record\(s\) of .* again from the stream/);
+    // a refusal's reason is in the report: a failure shows why the records were not read again
+    expect(report.messages[0]!.action, JSON.stringify(report.messages[0])).toMatch(
+      /read \d+ record\(s\) of .* again from the stream/,
+    );
     const published = await local.waitForEvent(
       'CompanyCreated',
       (e) => e.detail.data.company.id === company.body.id,
