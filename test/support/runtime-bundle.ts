@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { writeFileSafely } from '../../infra/local/durable.js';
 import { ROOT } from '../../infra/local/runtime.js';
 
 // The local runtime as one ES module, built once per test run (the global set-up) for the e2e and
@@ -54,9 +55,6 @@ export async function bundleLocalRuntime({ entry = ENTRY, out = OUT } = {}): Pro
       /\bimport\.meta\b/.test(readFileSync(join(ROOT, file), 'utf8')),
   );
   if (elsewhere.length) throw new RuntimeBundleError(elsewhere);
-  mkdirSync(dirname(out), { recursive: true });
-  const temporary = `${out}.${process.pid}.tmp`;
-  writeFileSync(temporary, result.outputFiles[0]!.contents);
-  renameSync(temporary, out);
+  writeFileSafely(out, result.outputFiles[0]!.contents);
   return out;
 }
