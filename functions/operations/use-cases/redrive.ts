@@ -103,11 +103,25 @@ async function invokeAsync(c: RedriveClients, functionArn: string, payload: unkn
     throw new Error(`Lambda answered ${out.StatusCode} to the asynchronous invocation`);
 }
 
-async function streamRecords(
-  c: RedriveClients,
+/**
+ * Pages read past an empty one before deciding the shard holds no more of a batch: DynamoDB
+ * Streams may answer empty pages before a shard's records ("it might take multiple calls to get
+ * to a portion of the shard that contains stream records", GetRecords' reference).
+ */
+const EMPTY_PAGES_READ_PAST = 10;
+/** At most this many GetRecords for one batch (a batch is at most 10,000 records; pages hold 1,000). */
+const MAX_READS = 100;
+
+/**
+ * A relay batch's records, read again from its shard: from its first sequence number to its last
+ * (or its batchSize records), past the empty pages a shard may answer first, to where the shard
+ * ends. Nothing when the stream no longer holds them.
+ */
+export async function readStreamBatch(
+  streams: DynamoDBStreamsClient,
   l: Extract<DeadLetter, { kind: 'stream-batch' }>,
 ): Promise<_Record[]> {
-  const first = await c.streams.send(
+  const first = await streams.send(
     new GetShardIteratorCommand({
       StreamArn: l.streamArn,
       ShardId: l.shardId,
@@ -118,14 +132,17 @@ async function streamRecords(
   const records: _Record[] = [];
   let iterator = first.ShardIterator;
   const end = BigInt(l.endSequenceNumber);
-  // a shard is read in order: stop past the batch's last record, or where the shard ends
-  for (let reads = 0; iterator && reads < 100; reads++) {
-    const out = await c.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-    for (const r of out.Records ?? []) {
-      if (BigInt(r.dynamodb?.SequenceNumber ?? '0') > end) return records;
+  for (let reads = 0, empty = 0; iterator && reads < MAX_READS && empty <= EMPTY_PAGES_READ_PAST; reads++) {
+    const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    const page = out.Records ?? [];
+    empty = page.length ? 0 : empty + 1;
+    for (const r of page) {
+      const sequenceNumber = BigInt(r.dynamodb?.SequenceNumber ?? '0');
+      if (sequenceNumber > end) return records;
       records.push(r);
+      if (sequenceNumber === end || records.length >= l.batchSize) return records;
     }
-    if (!out.Records?.length) break;
+    // a closed shard's last page has no next iterator
     iterator = out.NextShardIterator;
   }
   return records;
@@ -200,7 +217,7 @@ async function redriveOne(
     case 'stream-batch': {
       const action = `read ${letter.batchSize} record(s) of ${letter.shardId} again from the stream and hand them to ${unqualified(letter.functionArn)}`;
       if (dryRun) return { action };
-      const records = await streamRecords(c, letter);
+      const records = await readStreamBatch(c.streams, letter);
       if (records.length === 0)
         throw new Error(
           'the stream no longer holds these records (it keeps them 24 hours): see docs/operations.md',
