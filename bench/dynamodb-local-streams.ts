@@ -9,12 +9,14 @@ import { localClient, startDynamoDbLocal } from '../infra/local/dynamodb-local.j
 import { createTable } from '../test/support/table.js';
 import { cpuMs } from './support.js';
 
-// Why the tests' tables have no stream (test/support/table.ts): DynamoDB Local's writes slow
-// down with the stream records it holds, in every table, deleted tables' included. Each case is
-// a fresh DynamoDB Local (in memory) that first holds other tables' data as a worker's earlier
-// test files leave it, then serves 600 transactions of two puts (a write and its outbox item, as
-// the commands write) to the project's table, one after another: their time and the CPU the
-// JVM used for them (/proc).
+// Why the tests' tables have no stream (test/support/table.ts), and why a test's local runtime
+// keeps its tables in a database of its own in its worker's DynamoDB Local: DynamoDB Local's
+// writes slow down with the stream records its database holds, in every table, deleted tables'
+// included. Each case is a fresh DynamoDB Local (in memory) that first holds other tables' data
+// as a worker's earlier test files leave it, then serves 600 transactions of two puts (a write
+// and its outbox item, as the commands write) to the project's table, one after another: their
+// time and the CPU the JVM used for them (/proc). The last case's instance runs without
+// -sharedDb, and the transactions go to another database of it (another access key id).
 
 const TABLES = 20;
 const ITEMS = 300;
@@ -45,6 +47,8 @@ async function fill(client: DynamoDBClient, stream: boolean): Promise<string[]> 
 interface Case {
   name: string;
   before: (client: DynamoDBClient) => Promise<void>;
+  /** The transactions go to another database of the instance (no -sharedDb, another key). */
+  anotherDatabase?: boolean;
 }
 
 const CASES: Case[] = [
@@ -63,13 +67,21 @@ const CASES: Case[] = [
       for (const name of await fill(c, true)) await c.send(new DeleteTableCommand({ TableName: name }));
     },
   },
+  {
+    name: `${TABLES} tables × ${ITEMS} items, with streams, in another database of the instance`,
+    before: (c) => fill(c, true).then(() => undefined),
+    anotherDatabase: true,
+  },
 ];
 
 async function measure(one: Case): Promise<{ ms: number; cpuMs: number }> {
-  const db = await startDynamoDbLocal();
-  const client = localClient(db.endpoint);
+  const db = await startDynamoDbLocal({ sharedDb: !one.anotherDatabase });
+  const earlier = localClient(db.endpoint);
+  const client = one.anotherDatabase
+    ? localClient(db.endpoint, { accessKeyId: 'another', secretAccessKey: 'local' })
+    : earlier;
   try {
-    await one.before(client);
+    await one.before(earlier);
     const tableName = `project-${randomUUID()}`;
     await createTable(client, tableName, { stream: true });
     const [t, c] = [performance.now(), cpuMs(db.process.pid!)];
@@ -84,6 +96,7 @@ async function measure(one: Case): Promise<{ ms: number; cpuMs: number }> {
       );
     return { ms: performance.now() - t, cpuMs: cpuMs(db.process.pid!) - c };
   } finally {
+    earlier.destroy();
     client.destroy();
     await db.stop();
   }
@@ -105,8 +118,11 @@ earlier test files leave it):
 | --- | --- | --- |
 ${rows.join('\n')}
 
-DynamoDB Local's writes slow down with the stream records it holds, whichever table wrote them,
-and deleting a table does not take its records away. So a test file's table has no stream unless
-the file reads it (test/support/table.ts), and a local runtime, whose relay reads the stream,
-keeps its tables in a DynamoDB Local of its own rather than in one its worker's files share.`;
+DynamoDB Local's writes slow down with the stream records its database holds, whichever table
+wrote them, and deleting a table does not take its records away. Its databases are apart, though:
+without -sharedDb it keeps one per access key id, and one database's records do not slow
+another's writes. So a test file's table has no stream unless the file reads it
+(test/support/table.ts), and a test's local runtime, whose relay reads the stream, keeps its
+tables in a database of its own in its worker's DynamoDB Local (infra/local/runtime.ts,
+dynamoDbLocal): the worker's JVM, already started and warmed up, serves it.`;
 }

@@ -11,7 +11,9 @@ import type { LocalUsage } from './usage.js';
 // a transaction needs the action of each item it holds (PutItem, UpdateItem, DeleteItem,
 // ConditionCheckItem; GetItem for TransactGetItems), a batch its own action on each table, a
 // Query or Scan of an index the action on `table/<name>/index/<index>`. A refusal is DynamoDB's
-// 400 AccessDeniedException; an allowed request goes on to DynamoDB Local untouched.
+// 400 AccessDeniedException; an allowed request goes on to DynamoDB Local as it came, but for the
+// access key its signature names: the runtime's database's (DynamoDB Local, which checks no
+// signature, keeps a database per access key id unless it runs with -sharedDb).
 
 const tableArn = (name: string) =>
   name.startsWith('arn:') ? name : `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
@@ -70,6 +72,11 @@ export function dynamoDbAccess(target: string, input: any): AccessRequest[] {
   }
 }
 
+/** A SigV4 Authorization header naming this access key in its credential scope. */
+export function withAccessKey(authorization: string, accessKeyId: string): string {
+  return authorization.replace(/Credential=[^/,\s]+\//, `Credential=${accessKeyId}/`);
+}
+
 /** The operations that write items (and so stream records). */
 const WRITES = new Set([
   'PutItem',
@@ -93,6 +100,8 @@ export function dynamoDbProxy(
   usage?: LocalUsage,
   /** Told after each write DynamoDB Local answered (the stream pollers read soon, not after a quiet wait). */
   onWrite?: () => void,
+  /** The access key of the runtime's database in DynamoDB Local: every request goes in under it. */
+  databaseKey?: string,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return async (req, res) => {
@@ -147,7 +156,13 @@ export function dynamoDbProxy(
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, 'content-length': String(sent.length) },
+        headers: {
+          ...req.headers,
+          ...(databaseKey && req.headers.authorization
+            ? { authorization: withAccessKey(req.headers.authorization, databaseKey) }
+            : {}),
+          'content-length': String(sent.length),
+        },
         agent,
       },
       (answer) => {

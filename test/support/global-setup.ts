@@ -4,7 +4,11 @@ import { ROOT } from '../../infra/local/runtime.js';
 import { synthesizeInBackground } from '../../infra/local/synth.js';
 import { bundleLocalRuntime } from './runtime-bundle.js';
 
-// One DynamoDB Local per vitest worker; each test file creates its own table in its worker's.
+// One DynamoDB Local per vitest worker; each test file creates its own table in its worker's. It
+// runs without -sharedDb, so it keeps a database per access key id: the files' tables are in one
+// (their clients all sign as LOCAL_CREDENTIALS), and each local runtime a file starts keeps its
+// tables in one of its own (infra/local/runtime.ts, dynamoDbLocal), where no other database's
+// stream records slow its writes: a runtime then starts no JVM, and finds this one warmed up.
 // One per worker, not one for the run, so the two files running at once do not queue on one
 // instance, which runs one transaction at a time across its tables (the CRM and follow-up files:
 // 101 s on one instance, 96 s on one per worker, measured 2026-12-06). What slowed the shared
@@ -35,7 +39,9 @@ export default async function setup(project: TestProject) {
   const workers = Math.max(1, Number(project.globalConfig.maxWorkers) || 1);
   const bundling = bundleLocalRuntime();
   bundling.catch(() => undefined);
-  const databases = await Promise.all(Array.from({ length: workers }, () => startDynamoDbLocal()));
+  const databases = await Promise.all(
+    Array.from({ length: workers }, () => startDynamoDbLocal({ sharedDb: false })),
+  );
   try {
     project.provide('localRuntimeBundle', await bundling);
   } catch (error) {

@@ -7,6 +7,7 @@ import { mintToken, type TokenRequest } from '../../infra/local/jwt.js';
 import { ROOT } from '../../infra/local/runtime.js';
 import type { DeadLetterView } from '../../infra/local/sqs.js';
 import { recordBusEvents } from './contracts.js';
+import { workerDynamoEndpoint } from './dynamodb-endpoint.js';
 import { assertDocumented } from './openapi-contract.js';
 
 // Starts the local runtime the way `npm start -- --in-memory` does (or, with `keepData`, as
@@ -35,6 +36,11 @@ export interface StartOptions {
    * request (console.test.ts: 70.8 s of CPU warm, 75.8 s cold, measured 2026-12-06).
    */
   warm?: boolean;
+  /**
+   * Run a DynamoDB Local of its own, as `npm start` does, rather than a database in this worker's
+   * (the default when it keeps no data: one JVM fewer to start and warm up per file).
+   */
+  ownDynamoDb?: boolean;
   /**
    * Start it with `npm start` (through tsx, from the TypeScript sources), as README says, rather
    * than the bundle the global set-up built; stop() then signals its process group as Ctrl-C does.
@@ -94,14 +100,28 @@ function runtimeBundle(): string | undefined {
   }
 }
 
+/** This worker's DynamoDB Local (the global set-up's); none outside vitest. */
+function workerDatabase(): string | undefined {
+  try {
+    return workerDynamoEndpoint();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
   const o: StartOptions = Array.isArray(options) ? { args: options } : options;
   const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
+  // A runtime that keeps no data holds its tables in a database of its own in this worker's
+  // DynamoDB Local (runtime.ts, dynamoDbLocal) rather than a JVM of its own; README's command
+  // starts one of its own, as it says.
+  const database = o.keepData || o.npmStart || o.ownDynamoDb ? undefined : workerDatabase();
   const env = {
     ...process.env,
     HANDOFF_LOCAL_DIR: localDir,
     NO_COLOR: '1',
     ...(o.cdkOut ? { HANDOFF_CDK_OUT: o.cdkOut } : {}),
+    ...(database ? { HANDOFF_DYNAMODB_LOCAL: database } : {}),
   };
   const args = [
     ...(o.keepData ? [] : ['--in-memory']),

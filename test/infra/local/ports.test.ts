@@ -21,7 +21,8 @@ let local: RunningLocal | undefined;
 beforeAll(async () => {
   base = await freePortLayout();
   // warm, as `npm start` runs: the API's Lambda environments are up when it says so
-  local = await startLocal({ port: base, localDir, warm: true });
+  // its own DynamoDB Local, as `npm start` runs, whose sockets are checked below
+  local = await startLocal({ port: base, localDir, warm: true, ownDynamoDb: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -83,7 +84,7 @@ describe('npm start on a --port of its own', () => {
     await local!.stop({ keepDir: true });
     local = undefined;
     await expect(fetch(page)).rejects.toThrow(); // nothing listens while it is stopped
-    local = await startLocal({ port: base, localDir, warm: true });
+    local = await startLocal({ port: base, localDir, warm: true, ownDynamoDb: true });
 
     const { pid: _before, ...kept } = before;
     const { pid: _after, ...now } = addresses();
