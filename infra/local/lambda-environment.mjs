@@ -1,18 +1,26 @@
 // One Lambda execution environment, as a child process of the local runtime: it imports the
 // function's bundle from cdk.out once (the cold start), then handles one invocation at a time
 // sent over IPC, with a Lambda-shaped context. Plain JavaScript so it runs on bare Node.
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const { bundleFile, handlerExport, functionName, memoryMb } = JSON.parse(process.env.HANDOFF_LAMBDA ?? '{}');
+const { bundleFile, handlerExport, functionName, memoryMb, compileCache } = JSON.parse(
+  process.env.HANDOFF_LAMBDA ?? '{}',
+);
 delete process.env.HANDOFF_LAMBDA;
 
+// the runtime's code cache of the bundles (lambdas.ts, compileCache): read before the import,
+// written right after it (Node writes it at a normal exit, which an environment never has)
+if (compileCache) enableCompileCache(compileCache);
 const started = performance.now();
 let handler;
 try {
   const mod = await import(pathToFileURL(bundleFile).href);
   handler = mod[handlerExport];
   if (typeof handler !== 'function') throw new Error(`${bundleFile} exports no function ${handlerExport}`);
-  process.send({ type: 'ready', initMs: performance.now() - started });
+  const initMs = performance.now() - started;
+  if (compileCache) flushCompileCache();
+  process.send({ type: 'ready', initMs });
 } catch (error) {
   process.send({ type: 'init-error', error: serialize(error) });
   process.exit(1);

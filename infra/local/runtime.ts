@@ -328,6 +328,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     pools.set(
       fn.logicalId,
       new LambdaFunctionPool(fn, {
+        compileCache: join(ROOT, 'node_modules', '.cache', 'handoff-lambda-compile-cache'),
         baseEnvironment: {
           ...baseEnvironment,
           AWS_ACCESS_KEY_ID: credentials.accessKeyId,
