@@ -13,9 +13,11 @@ import type { LocalUsage } from './usage.js';
 // whose function fails comes back whole after the queue's visibility timeout, and with
 // ReportBatchItemFailures only the messages the function names do (an identifier not in the batch
 // fails it whole, as in Lambda). A message received maxReceiveCount times moves to the queue's
-// dead-letter queue (sqs.ts, the redrive policy). The batching window and the visibility timeout
-// before a failed message comes back are scaled by --time-scale; while its invocation runs a
-// message stays hidden, as the unscaled timeout (longer than the function's) keeps it.
+// dead-letter queue (sqs.ts, the redrive policy). The visibility timeout before a failed message
+// comes back is scaled by --time-scale; while its invocation runs a message stays hidden, as the
+// unscaled timeout (longer than the function's) keeps it. The batching window is not scaled: it
+// decides how many invocations a burst makes, and a scaled run keeps AWS's counts (a 1 s window
+// at --time-scale 0.001 made every webhook event an invocation of its own).
 
 export interface QueuePollerOptions {
   /** Counts each batch's receive and delete (usage.ts). */
@@ -91,7 +93,7 @@ export class QueuePoller {
   /** The batching window: adds what arrives to the batch until it is full or the window is over. */
   private async gather(batch: ReceivedMessage[]): Promise<void> {
     const { mapping, sqs } = this.o;
-    const windowEnds = Date.now() + mapping.batchingWindowSeconds * 1000 * this.o.timeScale;
+    const windowEnds = Date.now() + mapping.batchingWindowSeconds * 1000;
     while (batch.length < mapping.batchSize && !this.stopped) {
       const left = windowEnds - Date.now();
       if (left <= 0) break;

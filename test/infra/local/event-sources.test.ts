@@ -302,7 +302,7 @@ describe('a rule target on the local bus', () => {
 });
 
 describe('an SQS mapping on the local runtime', () => {
-  function setUp(name: string, mapping: Partial<LocalQueueMapping>) {
+  function setUp(name: string, mapping: Partial<LocalQueueMapping>, timeScale = 1) {
     const { pool, calls } = fixtureFunction(name, 'report');
     const sqs = new LocalSqs(join(dir, `${name}-queues`), new Map([['Queue', 'queue']]));
     const poller = new QueuePoller({
@@ -319,7 +319,7 @@ describe('an SQS mapping on the local runtime', () => {
       pool,
       log: quiet,
       visibilityTimeoutSeconds: 30,
-      timeScale: 1,
+      timeScale,
     });
     poller.start();
     queuePollers.push(poller);
@@ -345,6 +345,18 @@ describe('an SQS mapping on the local runtime', () => {
     expect(gathering.batches()).toEqual([['m1', 'm2', 'm3', 'm4', 'm5']]);
     // Lambda waited for the window (from the first message) before it invoked
     expect(gathering.calls()[0]![0]!.invokedAt - firstSent).toBeGreaterThanOrEqual(2_900);
+  });
+
+  it('a scaled clock (--time-scale) does not shorten the window: a burst is as many invocations as in AWS', async () => {
+    const scaled = setUp('scaled', { batchingWindowSeconds: 1 }, 0.001);
+    const firstSent = Date.now();
+    for (const key of ['s1', 's2', 's3', 's4']) {
+      scaled.send(key);
+      await pause(20);
+    }
+    await until(() => scaled.calls().flat().length === 4);
+    expect(scaled.batches()).toEqual([['s1', 's2', 's3', 's4']]);
+    expect(scaled.calls()[0]![0]!.invokedAt - firstSent).toBeGreaterThanOrEqual(900);
   });
 
   it('a batch that is full goes without waiting for the window; the rest waits for it', async () => {
