@@ -47,7 +47,7 @@ export interface RunningDynamoDb extends DynamoDbLocal {
  * wade through (benchmarks.md, "DynamoDB Local and stream records"). Stopping deletes its
  * tables, which frees most of what it held; the JVM stays for the next.
  */
-export function namespaceIn(endpoint: string): DynamoDbLocal {
+export function databaseIn(endpoint: string): DynamoDbLocal {
   const credentials = { accessKeyId: `runtime${randomUUID().replaceAll('-', '')}`, secretAccessKey: 'local' };
   return {
     endpoint,

@@ -8,7 +8,7 @@ import { controlHandler } from './control.js';
 import { dispatch, type RequestHandler } from './dispatch.js';
 import { writeFileSafely } from './durable.js';
 import { dynamoDbProxy } from './dynamodb-iam.js';
-import { type DynamoDbLocal, localClient, namespaceIn, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, databaseIn, localClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalEventBus } from './event-bus.js';
 import { type FaultService, LocalFaults } from './faults.js';
 import { gatewayFailure, gatewayHandler } from './http-gateway.js';
@@ -266,9 +266,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // system's choosing behind DynamoDB's endpoint of the layout (dynamodb-iam.ts: IAM first). A
   // port the system chose can be taken by another process for an instant (the tests start many
   // runtimes): retried on it.
-  const databasePort = givenDatabase ? Number(new URL(givenDatabase).port) : await freePort();
+  const databasePort = givenDatabase ? undefined : await freePort();
   const starting: Promise<DynamoDbLocal> = givenDatabase
-    ? Promise.resolve(namespaceIn(givenDatabase))
+    ? Promise.resolve(databaseIn(givenDatabase))
     : startDynamoDbLocal({
         port: databasePort,
         bindAttempts: 5,
@@ -309,7 +309,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // not enforced: straight to DynamoDB Local, as before there was IAM (bench/iam-cost.ts),
     // unless the runtime's database there is one of many, which only the endpoint's proxy enters
     AWS_ENDPOINT_URL_DYNAMODB:
-      iam.enforced || givenDatabase ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
+      iam.enforced || databasePort === undefined ? dbEndpoint : `http://${LOOPBACK}:${databasePort}`,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dbEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbProxy } from '../../../infra/local/dynamodb-iam.js';
-import { type DynamoDbLocal, localClient, namespaceIn } from '../../../infra/local/dynamodb-local.js';
+import { type DynamoDbLocal, databaseIn, localClient } from '../../../infra/local/dynamodb-local.js';
 import { LocalIam } from '../../../infra/local/iam.js';
 import { ROOT } from '../../../infra/local/runtime.js';
 import { synthesizeIfChanged } from '../../../infra/local/synth.js';
@@ -31,7 +31,7 @@ describe("databases of their own in the worker's DynamoDB Local", () => {
   let proxyEndpoint: string;
 
   beforeAll(async () => {
-    [first, second] = [namespaceIn(workerDynamoEndpoint()), namespaceIn(workerDynamoEndpoint())];
+    [first, second] = [databaseIn(workerDynamoEndpoint()), databaseIn(workerDynamoEndpoint())];
     for (const db of [first, second]) {
       const client = localClient(db.endpoint, db.credentials);
       await createTable(client, TABLE, { stream: true });
@@ -94,7 +94,7 @@ describe("databases of their own in the worker's DynamoDB Local", () => {
   });
 
   it('deletes its tables when the runtime stops; the other keeps its own', async () => {
-    const third = namespaceIn(workerDynamoEndpoint());
+    const third = databaseIn(workerDynamoEndpoint());
     const client = localClient(third.endpoint, third.credentials);
     try {
       await createTable(client, TABLE);
