@@ -45,7 +45,9 @@ export interface RunningDynamoDb extends DynamoDbLocal {
  * running (the tests' workers each run one): DynamoDB Local keeps a database per access key id,
  * so a key no one else has is an empty database, whose stream records no other database's writes
  * wade through (benchmarks.md, "DynamoDB Local and stream records"). Stopping deletes its
- * tables, which frees most of what it held; the JVM stays for the next.
+ * tables (their items; their stream records stay, in that database only); the JVM stays for the
+ * next. A runtime killed instead leaves its tables there until the JVM ends: no one else's key
+ * reaches them.
  */
 export function databaseIn(endpoint: string): DynamoDbLocal {
   const credentials = { accessKeyId: `runtime${randomUUID().replaceAll('-', '')}`, secretAccessKey: 'local' };

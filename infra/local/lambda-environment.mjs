@@ -1,7 +1,7 @@
 // One Lambda execution environment, as a child process of the local runtime: it imports the
 // function's bundle from cdk.out once (the cold start), then handles one invocation at a time
 // sent over IPC, with a Lambda-shaped context. Plain JavaScript so it runs on bare Node.
-import { enableCompileCache, flushCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const { bundleFile, handlerExport, functionName, memoryMb, compileCache } = JSON.parse(
@@ -10,8 +10,9 @@ const { bundleFile, handlerExport, functionName, memoryMb, compileCache } = JSON
 delete process.env.HANDOFF_LAMBDA;
 
 // the runtime's code cache of the bundles (lambdas.ts, compileCache): read before the import,
-// written right after it (Node writes it at a normal exit, which an environment never has)
-if (compileCache) enableCompileCache(compileCache);
+// written right after it (Node writes it at a normal exit, which an environment never has).
+// Node 22.8 and 22.10 brought the two calls; an older 22 runs without the cache.
+if (compileCache) nodeModule.enableCompileCache?.(compileCache);
 const started = performance.now();
 let handler;
 try {
@@ -19,7 +20,7 @@ try {
   handler = mod[handlerExport];
   if (typeof handler !== 'function') throw new Error(`${bundleFile} exports no function ${handlerExport}`);
   const initMs = performance.now() - started;
-  if (compileCache) flushCompileCache();
+  if (compileCache) nodeModule.flushCompileCache?.();
   process.send({ type: 'ready', initMs });
 } catch (error) {
   process.send({ type: 'init-error', error: serialize(error) });

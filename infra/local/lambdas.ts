@@ -39,8 +39,8 @@ export interface LambdaPoolOptions {
   maxEnvironments?: number;
   /**
    * A directory for V8's compiled code of the bundles (Node's module compile cache), shared by
-   * every environment: a cold start then compiles only what no earlier one did (about 70 of its
-   * 340 ms of CPU locally). Lambda keeps no such cache (docs/operations.md). Default: none.
+   * every environment: a cold start then compiles only what no earlier one did (about 40 of its
+   * 350 ms of CPU locally). Lambda keeps no such cache (docs/operations.md). Default: none.
    */
   compileCache?: string;
   /** Receives each line a function prints (its JSON logs). */

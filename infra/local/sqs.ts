@@ -21,7 +21,8 @@ import type { LocalUsage } from './usage.js';
 // ChangeMessageVisibility(Batch), GetQueueUrl and GetQueueAttributes. Messages are files under
 // .local/queues/<queue>/, so they outlive a restart, as SQS's do (kept in memory too: a queue is
 // read often); which are in flight is not kept, so a restart makes them visible at once. A
-// message's delay is scaled by --time-scale, as every wait AWS makes is. Written by hand: the
+// message's delay is scaled by --time-scale, as AWS's retry waits are (a mapping's batching window
+// is not: queue-poller.ts). Written by hand: the
 // SQS emulators on npm are unmaintained or need Java beside DynamoDB Local's, and these
 // operations are all the stack uses.
 // Over 400 lines: the SQS API the functions and the local services use, and what a poller needs.

@@ -59,7 +59,10 @@ export interface RunningLocal {
   localDir: string;
   /** The API's port. */
   port: number;
-  /** The runtime's process id: it leads its own process group (Lambda environments, DynamoDB Local). */
+  /**
+   * The runtime's process id: it leads its own process group (its Lambda environments, and its
+   * DynamoDB Local when it runs one of its own: ownDynamoDb, keepData, npmStart).
+   */
   pid: number;
   output: () => string;
   token(request: TokenRequest): Promise<string>;

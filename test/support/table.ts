@@ -15,10 +15,10 @@ import { workerDynamoEndpoint } from './dynamodb-endpoint.js';
 
 /**
  * The deployed table's keys, indexes and TTL; its stream only when asked for. DynamoDB Local's
- * writes slow down with the stream records other tables hold, deleted tables' included (600
- * transactions: 5.5 s on a fresh instance, 16.4 s once 20 tables of 300 items had been written
- * with streams, 5.6 s when they had none: `npm run bench -- dynamodb-local-streams`), and the
- * instance a worker's files share would hold every file's. Only a file that reads the stream (the
+ * writes slow down with the stream records its database holds, deleted tables' included (600
+ * transactions: 5.9 s on a fresh instance, 15.4 s once 20 tables of 300 items had been written
+ * with streams, 4.6 s when they had none: `npm run bench -- dynamodb-local-streams`), and the
+ * database a worker's files share would hold every file's. Only a file that reads the stream (the
  * stream mapping's) makes one.
  */
 export async function createTable(

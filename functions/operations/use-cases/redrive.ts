@@ -16,6 +16,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { toLambdaStreamRecord } from '../../lib/bus/stream-records.js';
+import { OUTBOX_PREFIX } from '../../lib/table/entities/outbox.js';
 import {
   classifyDeadLetter,
   type DeadLetter,
@@ -113,9 +114,17 @@ const EMPTY_PAGES_READ_PAST = 10;
 const MAX_READS = 100;
 
 /**
- * A relay batch's records, read again from its shard: from its first sequence number to its last
- * (or its batchSize records), past the empty pages a shard may answer first, to where the shard
- * ends. Nothing when the stream no longer holds them.
+ * What the relay's mapping hands it (its filter, infra/constructs/outbox-relay.ts): an outbox
+ * item's INSERT. The table's other writes are on the same shard, between a batch's records, and
+ * are not in the batch (nor counted in its batchSize).
+ */
+const relayed = (r: _Record) =>
+  r.eventName === 'INSERT' && r.dynamodb?.Keys?.pk?.S?.startsWith(OUTBOX_PREFIX);
+
+/**
+ * A relay batch's records, read again from its shard: those its mapping delivers, from its first
+ * sequence number to its last (or its batchSize of them), past the empty pages a shard may answer
+ * first, to where the shard ends. Nothing when the stream no longer holds them.
  */
 export async function readStreamBatch(
   streams: DynamoDBStreamsClient,
@@ -139,7 +148,7 @@ export async function readStreamBatch(
     for (const r of page) {
       const sequenceNumber = BigInt(r.dynamodb?.SequenceNumber ?? '0');
       if (sequenceNumber > end) return records;
-      records.push(r);
+      if (relayed(r)) records.push(r);
       if (sequenceNumber === end || records.length >= l.batchSize) return records;
     }
     // a closed shard's last page has no next iterator

@@ -25,10 +25,18 @@ function letter(start: number, end: number): Extract<DeadLetter, { kind: 'stream
   };
 }
 
-const record = (n: number): _Record => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: String(n) } });
+/** A record of the shard: an outbox item's INSERT (a number), or another item's write. */
+type Entry = number | { entity: number };
+const record = (e: Entry): _Record =>
+  typeof e === 'number'
+    ? { eventName: 'INSERT', dynamodb: { SequenceNumber: String(e), Keys: { pk: { S: `OUTBOX#${e}` } } } }
+    : {
+        eventName: 'MODIFY',
+        dynamodb: { SequenceNumber: String(e.entity), Keys: { pk: { S: `DEAL#${e.entity}` } } },
+      };
 
 /** A shard read page by page as given (an empty array is an empty page); `open`: it never ends. */
-function fakeStream(pages: number[][], open = true) {
+function fakeStream(pages: Entry[][], open = true) {
   const calls: string[] = [];
   const client = {
     send: async (command: unknown) => {
@@ -58,6 +66,16 @@ describe('a relay batch read again from its stream (a fake DynamoDB Streams: its
     const { streams } = fakeStream([[], [], [10, 11], [12, 13, 14]]);
     const records = await readStreamBatch(streams, letter(10, 13));
     expect(sequenceNumbers(records)).toEqual([10, 11, 12, 13]);
+  });
+
+  it("hands over only the outbox records, the batch's, with the table's other writes between them left out", async () => {
+    // the batch [10, 12, 14] (batchSize 3): the mapping's filter took the deal's writes out
+    const { streams } = fakeStream([
+      [10, { entity: 11 }, 12],
+      [{ entity: 13 }, 14, 15],
+    ]);
+    const batch = { ...letter(10, 14), batchSize: 3 };
+    expect(sequenceNumbers(await readStreamBatch(streams, batch))).toEqual([10, 12, 14]);
   });
 
   it("stops at the batch's last record, not reading the shard's later pages", async () => {

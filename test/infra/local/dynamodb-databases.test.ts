@@ -9,6 +9,8 @@ import { ROOT } from '../../../infra/local/runtime.js';
 import { synthesizeIfChanged } from '../../../infra/local/synth.js';
 import { readTemplate } from '../../../infra/local/template.js';
 import { workerDynamoEndpoint } from '../../support/dynamodb-endpoint.js';
+import { startLocal } from '../../support/local-runtime.js';
+import { processGroup } from '../../support/sockets.js';
 import { createTable } from '../../support/table.js';
 
 // A test's local runtime keeps its tables in a database of its own in its worker's DynamoDB Local
@@ -108,4 +110,19 @@ describe("databases of their own in the worker's DynamoDB Local", () => {
       client.destroy();
     }
   });
+});
+
+describe("a test's local runtime", () => {
+  it("keeps its tables in the worker's DynamoDB Local: it starts no JVM of its own, and answers", async () => {
+    const local = await startLocal({ warm: false });
+    try {
+      expect(processGroup(local.pid).filter((p) => p.command === 'java')).toEqual([]);
+      const alice = await local.token({ user: 'alice', groups: ['sales'] });
+      const made = await local.api('POST', '/companies', { token: alice, body: { name: 'Acme' } });
+      expect(made.status).toBe(201);
+      expect((await local.api('GET', `/companies/${made.body.id}`, { token: alice })).body.name).toBe('Acme');
+    } finally {
+      await local.stop();
+    }
+  }, 120_000);
 });
