@@ -110,7 +110,14 @@ describe('webhooks on the local runtime', () => {
       const payload = verify(request, endpoint.secret) as { source: string; 'detail-type': string };
       expect(payload).toMatchObject({ source: 'handoff.crm', 'detail-type': 'DealCreated' });
     }
-    const log = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin });
+    // the receiver has each request before the sender records its answer: the log once it has
+    const log = await until('the three deliveries logged', async () => {
+      const read = await local.api('GET', `/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin });
+      return read.body.items.length === 3 &&
+        read.body.items.every((d: { status: string }) => d.status !== 'pending')
+        ? read
+        : undefined;
+    });
     expect(log.body.items).toHaveLength(3);
     for (const d of log.body.items)
       expect(d).toMatchObject({
