@@ -94,19 +94,13 @@ export interface RunningLocal {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
-/** The bundle the global set-up built; none outside vitest (a bench), where tsx runs the sources. */
-function runtimeBundle(): string | undefined {
+/**
+ * What the global set-up provides (the runtime's bundle, this worker's DynamoDB Local), or
+ * nothing outside vitest (a bench): tsx then runs the sources, and the runtime starts its own.
+ */
+function provided<T>(read: () => T): T | undefined {
   try {
-    return inject('localRuntimeBundle');
-  } catch {
-    return undefined;
-  }
-}
-
-/** This worker's DynamoDB Local (the global set-up's); none outside vitest. */
-function workerDatabase(): string | undefined {
-  try {
-    return workerDynamoEndpoint();
+    return read();
   } catch {
     return undefined;
   }
@@ -118,7 +112,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   // A runtime that keeps no data holds its tables in a database of its own in this worker's
   // DynamoDB Local (runtime.ts, dynamoDbLocal) rather than a JVM of its own; README's command
   // starts one of its own, as it says.
-  const database = o.keepData || o.npmStart || o.ownDynamoDb ? undefined : workerDatabase();
+  const database = o.keepData || o.npmStart || o.ownDynamoDb ? undefined : provided(workerDynamoEndpoint);
   const env = {
     ...process.env,
     HANDOFF_LOCAL_DIR: localDir,
@@ -134,7 +128,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
     ...(o.args ?? []),
   ];
   // the runtime bundled once for the run (test/support/runtime-bundle.ts), or README's own command
-  const bundle = o.npmStart ? undefined : runtimeBundle();
+  const bundle = o.npmStart ? undefined : provided(() => inject('localRuntimeBundle'));
   const [command, commandArgs] = bundle
     ? [process.execPath, ['--enable-source-maps', bundle, ...args]]
     : o.npmStart
