@@ -17,21 +17,25 @@ export const document: Json = JSON.parse(
 const DOC_ID = 'https://handoff.local/openapi.json';
 
 let ajv: Ajv2020 | undefined;
+/**
+ * Validators by their schema's text, not by route: most answers share a schema (every route's
+ * problem answers one), so the document's 1,771 answers need 91 validators, compiled in 0.7 s
+ * instead of 3.5 s (one per route and status); the suite's files spent 7 s of CPU compiling them
+ * (measured 2026-12-07).
+ */
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(pointer: string, schema: Json): ValidateFunction {
-  let validate = validators.get(pointer);
+function validatorFor(schema: Json): ValidateFunction {
+  const text = JSON.stringify(schema);
+  let validate = validators.get(text);
   if (!validate) {
     if (!ajv) {
       ajv = new Ajv2020({ strict: false, allErrors: true });
       addFormats(ajv);
       ajv.addSchema({ $id: DOC_ID, components: document.components });
     }
-    const absolute = JSON.parse(
-      JSON.stringify(schema).replaceAll('"#/components/', `"${DOC_ID}#/components/`),
-    );
-    validate = ajv.compile(absolute);
-    validators.set(pointer, validate);
+    validate = ajv.compile(JSON.parse(text.replaceAll('"#/components/', `"${DOC_ID}#/components/`)));
+    validators.set(text, validate);
   }
   return validate;
 }
@@ -75,7 +79,7 @@ export function contractViolation(answer: ObservedAnswer): string | undefined {
   } else {
     const media = response.content?.[type];
     if (!media) return `${where}: the document has no ${type || 'untyped'} body for it`;
-    const validate = validatorFor(`${path} ${answer.method} ${answer.status} ${type}`, media.schema);
+    const validate = validatorFor(media.schema);
     if (!validate(answer.body))
       return `${where}: the body breaks the document's schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`;
   }
