@@ -4,7 +4,7 @@ import { contractViolation } from '../support/openapi-contract.js';
 // The check every test's answers go through (test/support/openapi-contract.ts) refuses what the
 // document does not describe, with the schema of the route and status the answer came on:
 // validators are kept by their schema's text, so two routes' answers of the same status share
-// one, and a route's answer is never held to another route's schema.
+// one, and an answer is never held to the schema of another route or status.
 
 const json = { 'content-type': 'application/json' };
 const problem = { 'content-type': 'application/problem+json' };
