@@ -38,7 +38,7 @@ import { LocalSqs } from './sqs.js';
 import { StreamPoller } from './stream.js';
 import { synthesizeIfChanged } from './synth.js';
 import { ensureTable } from './tables.js';
-import { LOCAL_REGION, type LocalFunction, readTemplate } from './template.js';
+import { LOCAL_REGION, type LocalApp, type LocalFunction, readTemplate } from './template.js';
 import { LocalUsage } from './usage.js';
 import { LocalXrayDaemon } from './xray.js';
 
@@ -100,8 +100,9 @@ export interface LocalRuntimeOptions {
    * Starts one environment of each function people wait on (the API's, the relay) before the
    * runtime says it is running, so a first request is not a cold start. Default: true (the tests
    * too); false (`npm start -- --cold`): every function starts on its first request, as in AWS.
+   * A list (`--warm CrmApi,DeliveryApi`): only these functions, named as in the stack.
    */
-  warm?: boolean;
+  warm?: boolean | readonly string[];
 }
 
 export interface LocalRuntime {
@@ -129,6 +130,34 @@ export interface LocalRuntime {
   /** True while the bus, Lambda's queues, the scheduler's retries or a stream is still working. */
   busy(): boolean;
   stop(): Promise<void>;
+}
+
+/** A `--warm` list names a function the stack does not have. */
+export class UnknownFunction extends Error {
+  constructor(name: string, known: string[]) {
+    super(`--warm names ${name}, which is not a function of the stack (its functions: ${known.join(', ')})`);
+    this.name = 'UnknownFunction';
+  }
+}
+
+/**
+ * The functions started ahead of their first request: those people wait on (the API's, and the
+ * stream functions that carry every event), or the ones a list names.
+ */
+function warmed(
+  app: LocalApp,
+  warm: boolean | readonly string[],
+  pools: LambdaFunctionPool[],
+): LambdaFunctionPool[] {
+  if (warm === false) return [];
+  if (warm === true) {
+    const waitedOn = new Set([
+      ...app.routes.map((r) => r.functionId),
+      ...app.streamMappings.map((m) => m.functionId),
+    ]);
+    return pools.filter((p) => waitedOn.has(p.fn.logicalId));
+  }
+  return pools.filter((p) => warm.includes(p.fn.name));
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -242,6 +271,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     s3: s3Endpoint,
     sqs: sqsEndpoint,
   });
+  if (Array.isArray(options.warm)) {
+    const known = [...app.functions.values()].map((f) => f.name).sort();
+    const unknown = options.warm.find((name) => !known.includes(name));
+    if (unknown !== undefined) {
+      await release();
+      throw new UnknownFunction(unknown, known);
+    }
+  }
   // IAM: each function's own credentials, its role's policies evaluated on every request
   const iam = new LocalIam(app, options.iam ?? true);
   try {
@@ -364,15 +401,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     scheduler.clear();
   }
 
-  const waitedOn = new Set([
-    ...app.routes.map((r) => r.functionId),
-    ...app.streamMappings.map((m) => m.functionId),
-  ]);
-  const warming = Promise.all(
-    [...pools.values()]
-      .filter((p) => options.warm !== false && waitedOn.has(p.fn.logicalId))
-      .map((p) => p.warm()),
-  );
+  const warming = Promise.all(warmed(app, options.warm ?? true, [...pools.values()]).map((p) => p.warm()));
   const db = await starting;
   // a write through the endpoint wakes the stream pollers (infra/local/stream.ts)
   const pollers: StreamPoller[] = [];

@@ -36,7 +36,7 @@ const facts = (contactId: string) => ({
 
 describe('the local runtime, killed and restarted', () => {
   it('killed mid-way through 40 wins, it finds every acknowledged win with its project on restart', async () => {
-    const first = await start({ keepData: true });
+    const first = await start({ keepData: true, warm: ['CrmApi', 'OutboxRelay'] });
     const alice = await first.token({ user: 'alice', groups: ['sales'] });
     const contactId = (await first.api('POST', '/contacts', { token: alice, body: { firstName: 'Grace' } }))
       .body.id;
@@ -76,7 +76,7 @@ describe('the local runtime, killed and restarted', () => {
       .filter((l) => /CreateProjectOnWin\s+event\s+DealClosedWon.*→\s+ok/.test(l)).length;
     expect(projectsBefore).toBeLessThan(40);
 
-    const second = await start({ keepData: true, localDir: first.localDir });
+    const second = await start({ keepData: true, localDir: first.localDir, warm: ['CrmApi', 'OutboxRelay'] });
     // waited for on the bus, one read a round (asking the API for each deal's project was up to 40
     // invocations every quarter second while the restarted runtime caught up), then read through
     // the API once each

@@ -57,7 +57,7 @@ const arrived = (path: string, subject: string) =>
   });
 
 beforeAll(async () => {
-  local = await startLocal({ args: ['--time-scale', '0.001'] });
+  local = await startLocal({ args: ['--time-scale', '0.001'], warm: ['CrmApi', 'OutboxRelay'] });
   const runtime = JSON.parse(readFileSync(join(local.localDir, 'runtime.json'), 'utf8'));
   const [host, port] = String(runtime.smtpAddress).split(':');
   smtp = { host: host!, port: Number(port) };

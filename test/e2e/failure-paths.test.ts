@@ -17,7 +17,10 @@ let alice: string;
 let contactId: string;
 
 beforeAll(async () => {
-  local = await startLocal({ args: ['--time-scale', '0.001'] });
+  local = await startLocal({
+    args: ['--time-scale', '0.001'],
+    warm: ['CrmApi', 'TransferApi', 'DeliveryApi', 'OutboxRelay'],
+  });
   alice = await local.token({ user: 'alice', groups: ['sales'] });
   contactId = (await local.api('POST', '/contacts', { token: alice, body: { firstName: 'Grace' } })).body.id;
 }, 180_000);

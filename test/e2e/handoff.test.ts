@@ -11,7 +11,7 @@ let alice: string;
 let contactId: string;
 
 beforeAll(async () => {
-  local = await startLocal();
+  local = await startLocal({ warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'] });
   alice = await local.token({ user: 'alice', groups: ['sales'] });
   const contact = await local.api('POST', '/contacts', { token: alice, body: { firstName: 'Grace' } });
   contactId = contact.body.id;

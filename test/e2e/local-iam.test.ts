@@ -177,7 +177,7 @@ describe('the stack as synthesized', () => {
 describe('a template with one grant taken out', () => {
   it('CrmApi without dynamodb:Query: GET /deals answers 500 and the function logs AccessDeniedException; the other functions are untouched', async () => {
     const template = changedTemplate(withoutGrant('CrmApi', 'dynamodb:Query'));
-    const local = await startLocal({ cdkOut: template.cdkOut, args: ['--verbose'] });
+    const local = await startLocal({ cdkOut: template.cdkOut, args: ['--verbose'], warm: ['CrmApi'] });
     try {
       const alice = await local.token({ user: 'alice', groups: ['sales'] });
       expect((await local.api('GET', '/users', { token: alice })).status).toBe(200);
@@ -200,7 +200,7 @@ describe('a template with one grant taken out', () => {
 
   it("the overdue sweep's schedule role without lambda:InvokeFunction: Scheduler cannot invoke it, retries, then dead-letters it with AccessDeniedException", async () => {
     const template = changedTemplate(withoutScheduleGrant('handoff-overdue-sweep', 'lambda:InvokeFunction'));
-    const local = await startLocal({ cdkOut: template.cdkOut, args: ['--time-scale', '0.001'] });
+    const local = await startLocal({ cdkOut: template.cdkOut, args: ['--time-scale', '0.001'], warm: false });
     try {
       const fired = await local.fire('overdue-sweep', '2030-03-04T07:00:00Z');
       expect(fired).toMatchObject({ ok: false, error: expect.stringContaining('not invoked') });

@@ -91,7 +91,7 @@ const dealOf = (body: string) =>
 
 describe('webhooks on the local runtime', () => {
   beforeAll(async () => {
-    local = await start({ args: ['--time-scale', SCALE] });
+    local = await start({ args: ['--time-scale', SCALE], warm: ['CrmApi', 'WorkspaceApi', 'OutboxRelay'] });
     ({ a: admin, s: alice } = await signIn(local));
   });
 
@@ -261,7 +261,11 @@ describe('webhooks on the local runtime', () => {
 
 describe('the local runtime killed mid-delivery', () => {
   it('loses no delivery: every acknowledged event reaches the receiver after a restart', async () => {
-    const first = await start({ keepData: true, args: ['--time-scale', SCALE] });
+    const first = await start({
+      keepData: true,
+      args: ['--time-scale', SCALE],
+      warm: ['CrmApi', 'WorkspaceApi', 'OutboxRelay'],
+    });
     const { a, s } = await signIn(first);
     const r = await receiver();
     // slow at first, then refusing: deliveries are in flight and waiting on the queue at the kill
@@ -276,7 +280,12 @@ describe('the local runtime killed mid-delivery', () => {
     await r.waitFor(3);
     await first.kill();
     r.answer({ status: 204 });
-    const second = await start({ keepData: true, localDir: first.localDir, args: ['--time-scale', SCALE] });
+    const second = await start({
+      keepData: true,
+      localDir: first.localDir,
+      args: ['--time-scale', SCALE],
+      warm: ['CrmApi', 'WorkspaceApi', 'OutboxRelay'],
+    });
     await until(
       'every acknowledged deal delivered',
       async () => {

@@ -25,7 +25,10 @@ let token: string;
 let ada: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ args: ['--seed'], warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-admin-')));
   token = await local.token({ user: 'ada', groups: ['admin'] });
   ada = (method, path, body) => local.api(method, path, { token, ...(body === undefined ? {} : { body }) });

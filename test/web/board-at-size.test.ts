@@ -29,7 +29,10 @@ let alice: (method: string, path: string, body?: unknown) => Promise<{ status: n
 const movers: Record<string, { id: string; title: string }> = {};
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ args: ['--seed'], warm: ['CrmApi', 'WorkspaceApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   const as = async (user: string, groups: string[]) => {
     const token = await local.token({ user, groups });
     return (method: string, path: string, body?: unknown) =>

@@ -37,7 +37,13 @@ const as = async (user: string, groups: string[]): Promise<Call> => {
 };
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({
+      args: ['--seed'],
+      warm: ['CrmApi', 'WorkspaceApi', 'TransferApi', 'ReportsApi', 'OutboxRelay'],
+    }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-at-size-')));
   mia = await as('mia', ['manager']);
   const ada = await as('ada', ['admin']);

@@ -24,7 +24,13 @@ let shots: string;
 let current: Page | undefined;
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({
+      args: ['--seed'],
+      warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'ReportsApi', 'OutboxRelay'],
+    }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-trust-')));
 }, 180_000);
 

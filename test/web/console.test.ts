@@ -27,7 +27,13 @@ let current: Page | undefined;
 let projectUrl: string;
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({
+      args: ['--seed'],
+      warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'ReportsApi', 'OutboxRelay'],
+    }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-console-')));
 }, 180_000);
 

@@ -55,7 +55,10 @@ async function onTimeline(path: string, subject: string) {
 }
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal([]), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ warm: ['CrmApi', 'WorkspaceApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-email-console-')));
   alice = await local.token({ user: 'alice', groups: ['sales'], email: 'alice@example.com' });
   await local.api('GET', '/me', { token: alice });

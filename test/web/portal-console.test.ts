@@ -43,7 +43,10 @@ const apiAs = async (user: string, groups: string[]) => {
 };
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'PortalApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = mkdtempSync(join(tmpdir(), 'handoff-portal-console-'));
   const alice = await apiAs('alice', ['sales']);
   const mia = await apiAs('mia', ['manager']);

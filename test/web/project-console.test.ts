@@ -52,7 +52,10 @@ const dora = () => apiAs('dora', ['delivery']);
 const taskNow = async (title: string) => (await (await dora())('GET', `/tasks/${ids[title]}`)).body;
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ args: ['--seed'], warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = mkdtempSync(join(tmpdir(), 'handoff-project-console-'));
   const alice = await apiAs('alice', ['sales']);
   const company = (await alice('POST', '/companies', { name: 'Umbrella Logistics' })).body;

@@ -34,7 +34,10 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(['--seed']), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ args: ['--seed'], warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-quotes-')));
   const token = await local.token({ user: 'ada', groups: ['sales', 'admin'] });
   ada = (method, path, body) => local.api(method, path, { token, ...(body === undefined ? {} : { body }) });

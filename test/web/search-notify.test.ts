@@ -35,7 +35,10 @@ const as = async (user: string, groups: string[]): Promise<Call> => {
 };
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startLocal(), launchBrowser()]);
+  [local, browser] = await Promise.all([
+    startLocal({ warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'] }),
+    launchBrowser(),
+  ]);
   shots = screenshotDir(mkdtempSync(join(tmpdir(), 'handoff-search-notify-')));
   alice = await as('alice', ['sales']);
   const made = async (path: string, body: unknown) => {

@@ -28,7 +28,10 @@ let alice: string;
 
 beforeAll(async () => {
   [local, browser, receiver] = await Promise.all([
-    startLocal(['--time-scale', '0.00002']),
+    startLocal({
+      args: ['--time-scale', '0.00002'],
+      warm: ['CrmApi', 'WorkspaceApi', 'DeliveryApi', 'OutboxRelay'],
+    }),
     launchBrowser(),
     startReceiver(),
   ]);

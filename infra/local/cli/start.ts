@@ -2,7 +2,7 @@
 import { join, relative } from 'node:path';
 import { mintToken } from '../jwt.js';
 import { DEFAULT_PORT, PORT_COUNT, PORT_LAYOUT, PortOutOfRange, PortTaken } from '../ports.js';
-import { startLocalRuntime } from '../runtime.js';
+import { startLocalRuntime, UnknownFunction } from '../runtime.js';
 import { type SeedPerson, seedDemoCompany } from '../seed.js';
 import { cliArgs } from './args.js';
 
@@ -33,7 +33,9 @@ ${INDENT}${layout}
                     a failed asynchronous event, EventBridge's backoff) by F; default 1
   --cold            start no function ahead of its first request, as Lambda does (default: the
                     API's functions and the relay are started before "running", so a first
-                    request does not wait for a cold start)`;
+                    request does not wait for a cold start)
+  --warm A,B        start only these functions ahead (named as in the stack: CrmApi, DeliveryApi,
+                    OutboxRelay, ...); the others start on their first request`;
 
 const { values } = cliArgs(
   {
@@ -44,6 +46,7 @@ const { values } = cliArgs(
     'console-port': { type: 'string' },
     'time-scale': { type: 'string' },
     cold: { type: 'boolean' },
+    warm: { type: 'string' },
   },
   USAGE,
 );
@@ -67,16 +70,29 @@ const portOption = (name: string, text: string | undefined) => {
 const port = portOption('--port', values.port);
 const consolePort = portOption('--console-port', values['console-port']);
 
+function warmOption(): boolean | string[] {
+  if (values.warm === undefined) return values.cold !== true;
+  if (values.cold) {
+    console.error(`--cold and --warm contradict each other: give one\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return values.warm
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 const started = performance.now();
 const runtime = await startLocalRuntime({
   inMemory: values['in-memory'] === true,
   verbose: values.verbose === true,
   timeScale,
-  warm: values.cold !== true,
+  warm: warmOption(),
   ...(port !== undefined ? { port } : {}),
   ...(consolePort !== undefined ? { consolePort } : {}),
 }).catch((error: Error) => {
-  if (!(error instanceof PortTaken || error instanceof PortOutOfRange)) throw error;
+  if (!(error instanceof PortTaken || error instanceof PortOutOfRange || error instanceof UnknownFunction))
+    throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });
