@@ -275,7 +275,14 @@ describe('an admin, on the Admin screen', () => {
     // the fields in the order people see them: moved up, saved as its position
     await page.getByRole('button', { name: 'Move up: Customer tier' }).click();
     await poll(async () => (await dealFields()).map((f: any) => f.key)).toEqual(['tier', 'legacy_code']);
-    await page.getByRole('button', { name: 'Move down: Customer tier' }).waitFor();
+    // and on the screen, where the rows trade places: a click whose press and release straddle
+    // the swap reaches no button (one fresh-clone run's Retire opened nothing; its screenshot
+    // shows the new order, no dialog, no editor), as a person clicking mid-swap would see
+    const dealRows = page.getByRole('region', { name: 'Deals' }).locator('[data-custom-field-key]');
+    await poll(() =>
+      dealRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-custom-field-key'))),
+    ).toEqual(['tier', 'legacy_code']);
+    await poll(() => page.getByRole('button', { name: 'Move down: Customer tier' }).isEnabled()).toBe(true);
     await page.getByRole('button', { name: 'Retire Legacy code' }).click();
     const dialog = page.getByRole('dialog', { name: 'Retire a deal field' });
     expect(await dialog.textContent()).toContain('Values already stored stay on their deals');
