@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { mintToken } from '../infra/local/jwt.js';
 import { ROOT, startLocalRuntime } from '../infra/local/runtime.js';
+import { CHROMIUM } from '../test/support/browser.js';
 
 // The console's cost to a person: the JavaScript a first visit downloads before the board can
 // render (gzip, as CloudFront compresses it), and the time from typing the board's address to a
@@ -67,7 +68,7 @@ async function boardTimes(): Promise<BoardFigures> {
     log: { info: () => {}, functionOutput: () => {}, invocation: () => {} },
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--no-sandbox'],
   });
   try {

@@ -98,9 +98,9 @@ export interface LocalRuntimeOptions {
   meter?: boolean;
   /**
    * Starts one environment of each function people wait on (the API's, the relay) before the
-   * runtime says it is running, so a first request is not a cold start. Default: true (the tests
-   * too); false (`npm start -- --cold`): every function starts on its first request, as in AWS.
-   * A list (`--warm CrmApi,DeliveryApi`): only these functions, named as in the stack.
+   * runtime says it is running, so a first request is not a cold start. Default: true; false
+   * (`npm start -- --cold`): every function starts on its first request, as in AWS. A list
+   * (`--warm CrmApi,DeliveryApi`, as most test files give): only these, named as in the stack.
    */
   warm?: boolean | readonly string[];
 }

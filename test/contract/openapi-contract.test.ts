@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { contractViolation } from '../support/openapi-contract.js';
 
 // The check every test's answers go through (test/support/openapi-contract.ts) refuses what the
-// document does not describe, with the schema of the route and status the answer came on:
-// validators are kept by their schema's text, so two routes' answers of the same status share
-// one, and an answer is never held to the schema of another route or status.
+// document does not describe, with the schema of the route and status the answer came on.
+// Its validators are kept by their schema's text (many answers share one): an answer is still
+// never held to the schema of another status.
 
 const json = { 'content-type': 'application/json' };
 const problem = { 'content-type': 'application/problem+json' };

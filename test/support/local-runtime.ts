@@ -125,7 +125,11 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   };
   const args = [
     ...(o.keepData ? [] : ['--in-memory']),
-    ...(o.warm === false ? ['--cold'] : Array.isArray(o.warm) ? ['--warm', o.warm.join(',')] : []),
+    ...(o.warm === false || (Array.isArray(o.warm) && o.warm.length === 0)
+      ? ['--cold']
+      : Array.isArray(o.warm)
+        ? ['--warm', o.warm.join(',')]
+        : []),
     '--port',
     String(o.port ?? 0),
     ...(o.args ?? []),

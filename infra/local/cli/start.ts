@@ -35,7 +35,8 @@ ${INDENT}${layout}
                     API's functions and the relay are started before "running", so a first
                     request does not wait for a cold start)
   --warm A,B        start only these functions ahead (named as in the stack: CrmApi, DeliveryApi,
-                    OutboxRelay, ...); the others start on their first request`;
+                    OutboxRelay, ...); the others start on their first request. Not with --cold;
+                    a name the stack does not have stops the start, listing the names it has`;
 
 const { values } = cliArgs(
   {
@@ -76,10 +77,15 @@ function warmOption(): boolean | string[] {
     console.error(`--cold and --warm contradict each other: give one\n\n${USAGE}`);
     process.exit(2);
   }
-  return values.warm
+  const names = values.warm
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
+  if (names.length === 0) {
+    console.error(`--warm needs at least one function's name (--cold starts none)\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return names;
 }
 
 const started = performance.now();

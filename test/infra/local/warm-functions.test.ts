@@ -39,6 +39,15 @@ describe('--warm', () => {
     expect(me).toMatch(/\(cold start \d+ ms\)/);
   });
 
+  it('an empty list, or one with --cold, is refused before anything starts', async () => {
+    await expect(startLocal({ args: ['--warm', ','] })).rejects.toThrow(
+      /--warm needs at least one function's name/,
+    );
+    await expect(startLocal({ args: ['--cold', '--warm', 'CrmApi'] })).rejects.toThrow(
+      /--cold and --warm contradict each other/,
+    );
+  });
+
   it('a name the stack does not have stops the start, naming the functions it has', async () => {
     await expect(startLocal({ warm: ['CrmAPI'] })).rejects.toThrow(
       /--warm names CrmAPI, which is not a function of the stack \(its functions: .*\bCrmApi\b/,
