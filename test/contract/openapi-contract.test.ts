@@ -8,52 +8,36 @@ import { contractViolation } from '../support/openapi-contract.js';
 
 const json = { 'content-type': 'application/json' };
 const problem = { 'content-type': 'application/problem+json' };
+/** What the check says of a GET's answer. */
+const get = (path: string, status: number, headers: Record<string, string>, body: unknown) =>
+  contractViolation({ method: 'GET', path, status, headers, body });
+
 const aProblem = { type: '/problems/not-found', title: 'Not found', status: 404, detail: 'No deal d_1' };
 
 describe("the OpenAPI check of every test's answers", () => {
   it('passes a problem of a documented status on two routes, and refuses one that breaks the Problem schema', () => {
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 404, headers: problem, body: aProblem }),
-    ).toBeUndefined();
-    expect(
-      contractViolation({
-        method: 'GET',
-        path: '/contacts/c_1',
-        status: 404,
-        headers: problem,
-        body: aProblem,
-      }),
-    ).toBeUndefined();
-    expect(
-      contractViolation({
-        method: 'GET',
-        path: '/contacts/c_1',
-        status: 404,
-        headers: problem,
-        body: { status: '404' },
-      }),
-    ).toMatch(/GET \/contacts\/\{id\} → 404: the body breaks the document's schema/);
+    expect(get('/deals/d_1', 404, problem, aProblem)).toBeUndefined();
+    expect(get('/contacts/c_1', 404, problem, aProblem)).toBeUndefined();
+    expect(get('/contacts/c_1', 404, problem, { status: '404' })).toMatch(
+      /GET \/contacts\/\{id\} → 404: the body breaks the document's schema/,
+    );
   });
 
   it("holds each answer to its own status's schema: a gateway throttle is not a problem", () => {
     const throttled = { message: 'Too Many Requests' };
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 404, headers: problem, body: aProblem }),
-    ).toBeUndefined();
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 429, headers: json, body: throttled }),
-    ).toBeUndefined();
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 429, headers: json, body: aProblem }),
-    ).toMatch(/GET \/deals\/\{id\} → 429: the body breaks the document's schema/);
+    expect(get('/deals/d_1', 404, problem, aProblem)).toBeUndefined();
+    expect(get('/deals/d_1', 429, json, throttled)).toBeUndefined();
+    expect(get('/deals/d_1', 429, json, aProblem)).toMatch(
+      /GET \/deals\/\{id\} → 429: the body breaks the document's schema/,
+    );
   });
 
   it('refuses a status the route does not list, and a body where none is documented', () => {
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 418, headers: json, body: {} }),
-    ).toBe('GET /deals/{id} → 418: the document lists no 418 for this route');
-    expect(
-      contractViolation({ method: 'GET', path: '/deals/d_1', status: 404, headers: json, body: aProblem }),
-    ).toBe('GET /deals/{id} → 404: the document has no application/json body for it');
+    expect(get('/deals/d_1', 418, json, {})).toBe(
+      'GET /deals/{id} → 418: the document lists no 418 for this route',
+    );
+    expect(get('/deals/d_1', 404, json, aProblem)).toBe(
+      'GET /deals/{id} → 404: the document has no application/json body for it',
+    );
   });
 });

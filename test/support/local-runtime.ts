@@ -109,6 +109,12 @@ function provided<T>(read: () => T): T | undefined {
   }
 }
 
+/** `npm start`'s flags for a StartOptions' `warm`: none (all warm), --cold, or --warm's list. */
+function warmArgs(warm: StartOptions['warm']): string[] {
+  if (warm === undefined || warm === true) return [];
+  return warm === false || warm.length === 0 ? ['--cold'] : ['--warm', warm.join(',')];
+}
+
 export async function startLocal(options: StartOptions | string[] = {}): Promise<RunningLocal> {
   const o: StartOptions = Array.isArray(options) ? { args: options } : options;
   const localDir = o.localDir ?? mkdtempSync(join(tmpdir(), 'handoff-local-'));
@@ -125,11 +131,7 @@ export async function startLocal(options: StartOptions | string[] = {}): Promise
   };
   const args = [
     ...(o.keepData ? [] : ['--in-memory']),
-    ...(o.warm === false || (Array.isArray(o.warm) && o.warm.length === 0)
-      ? ['--cold']
-      : Array.isArray(o.warm)
-        ? ['--warm', o.warm.join(',')]
-        : []),
+    ...warmArgs(o.warm),
     '--port',
     String(o.port ?? 0),
     ...(o.args ?? []),
